@@ -1,0 +1,1 @@
+console.log("[db] setup: schema not written yet");

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+// One `vitest run` at the root runs every workspace's own vitest.config.ts.
+export default defineConfig({
+  test: {
+    projects: ['shared-contracts', 'prisma', 'sandbox', 'amazon-service', 'shopify-app'],
+    reporters: ['default', './scripts/vitest-summary-reporter.ts'],
+    passWithNoTests: true,
+  },
+});
