@@ -1,0 +1,3 @@
+export * from './connector-events';
+export * from './typed-emitter';
+export * from './connector-emitter';

@@ -1,0 +1,6 @@
+// @calibr/shared-contracts: the contract between Calibrate and every platform connector.
+export * from './money';
+export * from './errors';
+export * from './types';
+export * from './interfaces';
+export * from './events';

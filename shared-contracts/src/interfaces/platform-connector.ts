@@ -1,0 +1,32 @@
+// The interface every platform implements, in-process (Shopify) or over HTTP (Amazon service).
+import type { ConnectorEventSource } from '../events';
+import type { ConnectorCapabilities, PlatformCredentials, PlatformHealth, PlatformId } from '../types';
+import type { AuthOperations } from './auth-operations';
+import type { PricingOperations } from './pricing-operations';
+import type { ProductOperations } from './product-operations';
+
+export interface PlatformConnector {
+  readonly platform: PlatformId;
+  /** Display name: "Shopify", "Amazon". */
+  readonly name: string;
+  /** The connector's own version (semver). */
+  readonly version: string;
+  readonly capabilities: ConnectorCapabilities;
+
+  isAuthenticated(): Promise<boolean>;
+  /** Validate and adopt credentials; AuthenticationError if the platform rejects them. */
+  authenticate(credentials: PlatformCredentials): Promise<void>;
+  /** Forget credentials; afterwards `isAuthenticated()` is false. */
+  disconnect(): Promise<void>;
+  healthCheck(): Promise<PlatformHealth>;
+
+  readonly products: ProductOperations;
+  readonly pricing: PricingOperations;
+  readonly auth: AuthOperations;
+
+  /** Sync and price-update events. */
+  readonly events: ConnectorEventSource;
+
+  /** Release resources (timers, sockets). Called by the registry when it drops the connector. */
+  dispose?(): Promise<void>;
+}

@@ -1,0 +1,24 @@
+import type {
+  BatchUpdateResult,
+  NormalizedPrice,
+  PriceLookupOptions,
+  PriceUpdate,
+  PriceUpdateResult,
+} from '../types';
+
+/**
+ * Rules every connector keeps (the conformance kit checks them):
+ * - Input is validated first: an invalid update (bad money, missing key) throws ValidationError from
+ *   `updatePrice`, and fails alone (status `failed`, reason `validation`) inside a batch.
+ * - What the platform decides about one listing (unknown listing, conflict, refused) is a `failed`
+ *   result, never a throw. Throws are for the whole call: auth, rate limit, outage.
+ * - Same idempotency key + same content -> the first result again, price applied once.
+ *   Same key + different content -> ConflictError (a `failed`/`conflict` item in a batch).
+ */
+export interface PricingOperations {
+  /** The listing's live price; NotFoundError for an unknown listing. */
+  getPrice(externalId: string, options?: PriceLookupOptions): Promise<NormalizedPrice>;
+  updatePrice(update: PriceUpdate): Promise<PriceUpdateResult>;
+  /** One result per input, in input order. ValidationError only for a malformed batch as a whole. */
+  batchUpdatePrices(updates: readonly PriceUpdate[]): Promise<BatchUpdateResult>;
+}

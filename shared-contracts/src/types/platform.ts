@@ -1,0 +1,59 @@
+// Platform identity, capabilities and health: what a connector says about itself.
+
+/** The platforms Calibrate ships connectors for. */
+export const KNOWN_PLATFORMS = ['shopify', 'amazon'] as const;
+export type KnownPlatform = (typeof KNOWN_PLATFORMS)[number];
+
+/**
+ * A platform id: lower-case letters, digits, `_` and `-` (see `normalizePlatformId`). Known platforms
+ * autocomplete; any other id is allowed so a new platform needs no change here.
+ */
+export type PlatformId = KnownPlatform | (string & {});
+
+/** How a connector's price updates land on the platform. */
+export type PriceUpdateMode =
+  /** The platform confirms in the same call (Shopify `productVariantsBulkUpdate`): results are `applied`. */
+  | 'synchronous'
+  /** The platform accepts and processes later (Amazon `JSON_LISTINGS_FEED`): results are `pending`. */
+  | 'asynchronous'
+  /** Either, per call. */
+  | 'mixed';
+
+export interface ConnectorCapabilities {
+  /** `products.list` / `products.get`. */
+  readonly productRead: boolean;
+  /** `products.sync`. */
+  readonly productSync: boolean;
+  /** `pricing.getPrice`. */
+  readonly priceRead: boolean;
+  /** `pricing.updatePrice`. */
+  readonly priceUpdate: boolean;
+  /** `pricing.batchUpdatePrices`. */
+  readonly batchPriceUpdate: boolean;
+  /** Largest batch `batchUpdatePrices` accepts in one call. */
+  readonly maxBatchSize: number;
+  readonly priceUpdateMode: PriceUpdateMode;
+  /** Honors `minPrice` / `maxPrice` on a price update (Amazon's minimum/maximum seller allowed price). */
+  readonly minMaxPrice: boolean;
+  /** Honors `compareAtPrice` on a price update (Shopify's compare-at price). */
+  readonly compareAtPrice: boolean;
+  /** Listings live in several marketplaces and price updates need a `marketplaceId` (Amazon). */
+  readonly marketplaces: boolean;
+  /** The platform pushes changes to us (Shopify webhooks, SP-API notifications). */
+  readonly webhooks: boolean;
+  /** Can read competitors' offers for a listing (SP-API competitive pricing). */
+  readonly competitivePricing: boolean;
+}
+
+export type HealthStatus = 'healthy' | 'degraded' | 'unavailable';
+
+export interface PlatformHealth {
+  readonly status: HealthStatus;
+  /** ISO 8601 timestamp. */
+  readonly checkedAt: string;
+  /** Round trip of the check in milliseconds, if measured. */
+  readonly latencyMs?: number;
+  readonly message?: string;
+  /** Per-component status (e.g. `{ lwa: 'healthy', feeds: 'degraded' }`). */
+  readonly components?: Readonly<Record<string, HealthStatus>>;
+}
