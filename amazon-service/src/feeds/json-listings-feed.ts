@@ -1,0 +1,81 @@
+// The JSON_LISTINGS_FEED document (Amazon's "Selling Partner Listings Feed v2"), limited to what Calibrate
+// sends: PATCH messages that replace a listing's `purchasable_offer` for one marketplace.
+import { JsonDecimal } from './json-decimal';
+
+export const JSON_LISTINGS_FEED = 'JSON_LISTINGS_FEED';
+export const FEED_CONTENT_TYPE = 'application/json; charset=UTF-8';
+/** Amazon's limits for one JSON_LISTINGS_FEED submission. */
+export const MAX_MESSAGES_PER_FEED = 25_000;
+export const MAX_FEED_BYTES = 10 * 1024 * 1024;
+/** Amazon's generic product type, accepted for offer-only changes when the listing's own type is unknown. */
+export const GENERIC_PRODUCT_TYPE = 'PRODUCT';
+
+export interface PriceSchedule {
+  schedule: { value_with_tax: JsonDecimal }[];
+}
+
+/** One entry of the `purchasable_offer` attribute (Amazon's attribute names). */
+export interface PurchasableOffer {
+  marketplace_id: string;
+  currency: string;
+  our_price: PriceSchedule[];
+  minimum_seller_allowed_price?: PriceSchedule[];
+  maximum_seller_allowed_price?: PriceSchedule[];
+}
+
+export interface PurchasableOfferPatch {
+  op: 'replace';
+  path: '/attributes/purchasable_offer';
+  value: PurchasableOffer[];
+}
+
+export interface ListingsFeedMessage {
+  messageId: number;
+  sku: string;
+  operationType: 'PATCH';
+  productType: string;
+  patches: PurchasableOfferPatch[];
+}
+
+export interface ListingsFeedHeader {
+  sellerId: string;
+  version: '2.0';
+  issueLocale?: string;
+}
+
+/** A price change for one SKU in one marketplace; amounts are decimal strings in `currency`. */
+export interface ListingPriceChange {
+  sku: string;
+  marketplaceId: string;
+  currency: string;
+  price: string;
+  minimumPrice?: string;
+  maximumPrice?: string;
+  productType?: string;
+}
+
+const schedule = (amount: string): PriceSchedule[] => [{ schedule: [{ value_with_tax: new JsonDecimal(amount) }] }];
+
+/** Builds the PATCH message for one price change. Throws TypeError for a malformed amount (validate first). */
+export function buildPriceMessage(messageId: number, change: ListingPriceChange): ListingsFeedMessage {
+  const offer: PurchasableOffer = {
+    marketplace_id: change.marketplaceId,
+    currency: change.currency,
+    our_price: schedule(change.price),
+  };
+  if (change.minimumPrice !== undefined) offer.minimum_seller_allowed_price = schedule(change.minimumPrice);
+  if (change.maximumPrice !== undefined) offer.maximum_seller_allowed_price = schedule(change.maximumPrice);
+  return {
+    messageId,
+    sku: change.sku,
+    operationType: 'PATCH',
+    productType: change.productType || GENERIC_PRODUCT_TYPE,
+    patches: [{ op: 'replace', path: '/attributes/purchasable_offer', value: [offer] }],
+  };
+}
+
+/** The same patch as a `patchListingsItem` body (Listings Items API 2021-08-01), for the few-SKU path. */
+export function buildPatchListingsItemBody(change: ListingPriceChange): { productType: string; patches: PurchasableOfferPatch[] } {
+  const message = buildPriceMessage(1, change);
+  return { productType: message.productType, patches: message.patches };
+}

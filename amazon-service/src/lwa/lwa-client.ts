@@ -1,0 +1,97 @@
+// Login with Amazon: the refresh_token grant (an access token for SP-API calls) and the
+// authorization_code grant (a consent's one-time spapi_oauth_code for a refresh token).
+import { AuthenticationError, PlatformUnavailableError, ValidationError } from '@calibr/shared-contracts';
+import { createSellingPartner, postLwaToken, type LwaAppCredentials, type Transport } from '../sp-api/selling-partner';
+import type { Region } from '../sp-api/regions';
+import type { AccessToken } from './access-token-cache';
+
+/** LWA refused the refresh token: the seller revoked the app or the token is wrong. Reconnect needed. */
+export class RefreshTokenRevokedError extends AuthenticationError {
+  constructor(description: string) {
+    super('Amazon no longer accepts this seller’s authorization; reconnect the Amazon account', {
+      platform: 'amazon',
+      platformError: { code: 'invalid_grant', message: description },
+    });
+  }
+}
+
+interface LwaAnswer {
+  access_token?: string;
+  refresh_token?: string;
+  expires_in?: number;
+  error?: string;
+  error_description?: string;
+}
+
+export class LwaClient {
+  constructor(
+    private readonly transport: Transport,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async refreshAccessToken(region: Region, app: LwaAppCredentials, refreshToken: string): Promise<AccessToken> {
+    const client = createSellingPartner({ region, lwa: app, refreshToken, transport: this.transport });
+    let res;
+    try {
+      res = await postLwaToken(client, {
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+      });
+    } catch (error) {
+      throw new PlatformUnavailableError('Login with Amazon is unreachable', { platform: 'amazon', cause: error });
+    }
+    let answer: LwaAnswer;
+    try {
+      answer = JSON.parse(res.body) as LwaAnswer;
+    } catch {
+      throw new PlatformUnavailableError(`Login with Amazon answered HTTP ${res.statusCode} without JSON`, { platform: 'amazon' });
+    }
+    if (answer.access_token) {
+      const lifetime = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : 3600;
+      return { accessToken: answer.access_token, expiresAt: this.now() + lifetime * 1000 };
+    }
+    if (answer.error === 'invalid_grant') throw new RefreshTokenRevokedError(answer.error_description ?? 'invalid_grant');
+    if (answer.error === 'invalid_client' || answer.error === 'unauthorized_client') {
+      throw new AuthenticationError('Login with Amazon refused the app’s client id or secret', {
+        platform: 'amazon',
+        platformError: { code: answer.error, message: answer.error_description ?? answer.error },
+      });
+    }
+    if (res.statusCode >= 500 || res.statusCode === 429) {
+      throw new PlatformUnavailableError(`Login with Amazon answered HTTP ${res.statusCode}`, { platform: 'amazon' });
+    }
+    throw new AuthenticationError(`Login with Amazon refused the token request: ${answer.error ?? res.statusCode}`, {
+      platform: 'amazon',
+      platformError: { code: answer.error ?? String(res.statusCode), message: answer.error_description ?? '' },
+    });
+  }
+
+  /** Exchanges a consent's spapi_oauth_code (valid 5 minutes, once) for the seller's refresh token. */
+  async exchangeAuthorizationCode(region: Region, app: LwaAppCredentials, code: string): Promise<{ refreshToken: string; accessToken: AccessToken }> {
+    const client = createSellingPartner({ region, lwa: app, transport: this.transport });
+    try {
+      const answer = await client.exchange(code);
+      return {
+        refreshToken: answer.refresh_token,
+        accessToken: { accessToken: answer.access_token, expiresAt: this.now() + (answer.expires_in || 3600) * 1000 },
+      };
+    } catch (error) {
+      const e = error as { code?: string; message?: string };
+      if (e.code === 'invalid_grant' || e.code === 'invalid_request') {
+        throw new ValidationError([{ path: 'spapi_oauth_code', message: 'the consent code is expired, used or unknown; start the connection again', code: e.code }], {
+          platform: 'amazon',
+          platformError: { code: e.code, message: e.message ?? '' },
+        });
+      }
+      if (e.code === 'invalid_client' || e.code === 'unauthorized_client') {
+        throw new AuthenticationError('Login with Amazon refused the app’s client id or secret', {
+          platform: 'amazon',
+          platformError: { code: e.code, message: e.message ?? '' },
+        });
+      }
+      throw new PlatformUnavailableError('Login with Amazon could not exchange the consent code', { platform: 'amazon', cause: error });
+    }
+  }
+}

@@ -1,0 +1,53 @@
+// Each SP-API operation's default usage plan (requests per second and burst), as published in the
+// "Usage Plan" table of Amazon's models. They seed the limiters; `x-amzn-RateLimit-Limit` adjusts them,
+// since Amazon may grant a seller a different rate. amazon-sp-api's own restore rates are partly stale.
+
+export interface UsagePlan {
+  /** Sustained requests per second. */
+  rate: number;
+  /** Bucket size: requests that may go at once after a quiet period. */
+  burst: number;
+}
+
+export const USAGE_PLANS = {
+  // Sellers API v1
+  getMarketplaceParticipations: { rate: 0.016, burst: 15 },
+  getAccount: { rate: 0.016, burst: 15 },
+  // Listings Items API 2021-08-01
+  getListingsItem: { rate: 5, burst: 10 },
+  searchListingsItems: { rate: 5, burst: 5 },
+  patchListingsItem: { rate: 5, burst: 5 },
+  putListingsItem: { rate: 5, burst: 10 },
+  deleteListingsItem: { rate: 5, burst: 5 },
+  // Catalog Items API 2022-04-01
+  searchCatalogItems: { rate: 2, burst: 2 },
+  getCatalogItem: { rate: 2, burst: 2 },
+  // Product Pricing API v0 and 2022-05-01
+  getPricing: { rate: 0.5, burst: 1 },
+  getCompetitivePricing: { rate: 0.5, burst: 1 },
+  getListingOffers: { rate: 1, burst: 2 },
+  getItemOffers: { rate: 0.5, burst: 1 },
+  getItemOffersBatch: { rate: 0.1, burst: 1 },
+  getListingOffersBatch: { rate: 0.5, burst: 1 },
+  getCompetitiveSummary: { rate: 0.033, burst: 1 },
+  getFeaturedOfferExpectedPriceBatch: { rate: 0.033, burst: 1 },
+  // Feeds API 2021-06-30
+  createFeedDocument: { rate: 0.5, burst: 15 },
+  createFeed: { rate: 0.0083, burst: 15 },
+  getFeed: { rate: 2, burst: 15 },
+  getFeeds: { rate: 0.0222, burst: 10 },
+  cancelFeed: { rate: 2, burst: 15 },
+  getFeedDocument: { rate: 0.0222, burst: 10 },
+} as const satisfies Record<string, UsagePlan>;
+
+export type SpApiOperation = keyof typeof USAGE_PLANS;
+
+export function usagePlanFor(operation: string): UsagePlan {
+  return (USAGE_PLANS as Record<string, UsagePlan>)[operation] ?? { rate: 1, burst: 1 };
+}
+
+/**
+ * JSON_LISTINGS_FEED submissions are capped separately from createFeed's usage plan:
+ * at most 5 per 5 minutes per selling partner and region.
+ */
+export const LISTINGS_FEED_SUBMISSIONS = { count: 5, windowMs: 5 * 60_000 } as const;

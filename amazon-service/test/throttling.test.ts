@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { RateLimitedError } from '@calibr/shared-contracts';
+import { TokenBucket } from '../src/throttling/token-bucket';
+import { SpApiRateLimiter } from '../src/throttling/rate-limiter';
+import { backoffDelayMs, DEFAULT_RETRY_POLICY } from '../src/throttling/retry-policy';
+import { USAGE_PLANS } from '../src/throttling/usage-plans';
+import { MISSING_REFERENCE, hasAmazonReference, readReferenceJson } from './support/amazon-reference';
+
+const fakeClock = () => {
+  let t = 1_000_000;
+  return { now: () => t, advance: (ms: number) => (t += ms) };
+};
+
+describe('token bucket', () => {
+  it('allows the burst, then spaces calls at the rate', () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket(5, 5, clock);
+    const waits = Array.from({ length: 7 }, () => bucket.reserve());
+    expect(waits.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
+    expect(waits[5]).toBe(200);
+    expect(waits[6]).toBe(400);
+    clock.advance(1000);
+    expect(bucket.peekWaitMs()).toBe(0);
+  });
+
+  it('follows the rate Amazon reports and empties on a 429', () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket(0.1, 1, clock);
+    bucket.setRate(2);
+    bucket.reserve();
+    expect(bucket.reserve()).toBe(500);
+    clock.advance(2000);
+    bucket.drain();
+    expect(bucket.peekWaitMs()).toBe(500);
+  });
+});
+
+describe('rate limiter', () => {
+  it('keeps one bucket per seller and operation, and refuses a wait longer than allowed', async () => {
+    const clock = fakeClock();
+    const slept: number[] = [];
+    const limiter = new SpApiRateLimiter({ clock, sleep: async (ms) => void slept.push(ms) });
+    await limiter.acquire('seller-a', 'getItemOffersBatch');
+    await limiter.acquire('seller-b', 'getItemOffersBatch');
+    expect(slept).toEqual([]);
+    await expect(limiter.acquire('seller-a', 'getItemOffersBatch', 5_000)).rejects.toBeInstanceOf(RateLimitedError);
+    await limiter.acquire('seller-a', 'getItemOffersBatch', 20_000);
+    expect(slept).toEqual([10_000]);
+  });
+
+  it('adopts x-amzn-RateLimit-Limit', () => {
+    const limiter = new SpApiRateLimiter();
+    limiter.observeLimitHeader('s', 'getFeed', '10.0');
+    expect(limiter.bucket('s', 'getFeed').ratePerSecond).toBe(10);
+    limiter.observeLimitHeader('s', 'getFeed', 'nonsense');
+    expect(limiter.bucket('s', 'getFeed').ratePerSecond).toBe(10);
+  });
+});
+
+describe('retry backoff', () => {
+  it('is jittered, grows, and never passes the cap', () => {
+    expect(backoffDelayMs(DEFAULT_RETRY_POLICY, 0, 0, () => 1)).toBe(500);
+    expect(backoffDelayMs(DEFAULT_RETRY_POLICY, 3, 0, () => 1)).toBe(4000);
+    expect(backoffDelayMs(DEFAULT_RETRY_POLICY, 20, 0, () => 1)).toBe(DEFAULT_RETRY_POLICY.maxDelayMs);
+    expect(backoffDelayMs(DEFAULT_RETRY_POLICY, 3, 1000, () => 0)).toBe(1000);
+  });
+});
+
+describe.skipIf(!hasAmazonReference)("usage plans match Amazon's models", () => {
+  it('every seeded plan equals the Usage Plan table of its operation', () => {
+    const files = ['sellers', 'listingsItems_2021-08-01', 'catalogItems_2022-04-01', 'productPricingV0', 'productPricing_2022-05-01', 'feeds_2021-06-30'];
+    const found: Record<string, { rate: number; burst: number }> = {};
+    for (const file of files) {
+      const model = readReferenceJson(`models/${file}.json`) as { paths: Record<string, Record<string, { operationId?: string; description?: string }>> };
+      for (const ops of Object.values(model.paths)) {
+        for (const op of Object.values(ops)) {
+          const row = op.description?.match(/\|\s*([\d.]+)\s*\|\s*(\d+)\s*\|/);
+          if (op.operationId && row) found[op.operationId] = { rate: Number(row[1]), burst: Number(row[2]) };
+        }
+      }
+    }
+    for (const [operation, plan] of Object.entries(USAGE_PLANS)) {
+      if (!(operation in found)) continue; // operations of models we don't ship (putListingsItem etc. are)
+      expect({ operation, ...plan }).toEqual({ operation, ...found[operation] });
+    }
+    expect(Object.keys(found)).toEqual(expect.arrayContaining(['searchListingsItems', 'getItemOffersBatch', 'createFeed', 'getFeed']));
+  });
+});
+it.skipIf(hasAmazonReference)('usage plans vs models', () => console.warn(MISSING_REFERENCE));
