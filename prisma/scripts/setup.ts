@@ -1,1 +1,31 @@
-console.log("[db] setup: schema not written yet");
+// Run by `npm install` (root postinstall → db:setup): generates both Prisma clients (skipped when the
+// schema is unchanged), creates the development encryption key if there is none, and migrates the
+// database (DATABASE_URL, else the embedded SQLite file .data/calibrate.db). Safe to run again.
+import { ensureDevKeyFile, devKeyFile } from '../src/crypto/keyring';
+import { migrateDatabase } from '../src/migrate';
+import { redactUrl, resolveDatabaseUrl } from '../src/url';
+import { generateClients } from './lib/generate-clients';
+
+const started = Date.now();
+const clients = await generateClients();
+console.log(`[db] Prisma clients (sqlite, postgresql): ${clients.generated ? `generated in ${clients.ms} ms` : 'up to date'}`);
+
+if (process.env.ENCRYPTION_KEYS?.trim()) {
+  console.log('[db] encryption keys: from ENCRYPTION_KEYS');
+} else if (process.env.NODE_ENV === 'production') {
+  console.log('[db] encryption keys: NODE_ENV=production, set ENCRYPTION_KEYS before starting (no local key is made)');
+} else {
+  const created = ensureDevKeyFile();
+  console.log(`[db] encryption keys: development key ${created ? 'created in' : 'kept in'} ${devKeyFile}`);
+}
+
+const url = resolveDatabaseUrl();
+try {
+  const result = await migrateDatabase(url);
+  const what = result.applied.length > 0 ? `applied ${result.applied.join(', ')}` : 'already up to date';
+  console.log(`[db] ${result.provider} database ${redactUrl(url)}: ${what}`);
+} catch (error) {
+  console.error(`[db] could not migrate ${redactUrl(url)}: ${(error as Error).message}`);
+  process.exitCode = 1;
+}
+console.log(`[db] setup done in ${Date.now() - started} ms`);

@@ -1,0 +1,29 @@
+// Generates the SQLite and PostgreSQL clients from the one schema, skipping the work when the
+// schema and the Prisma version are unchanged since the last generation (fast, idempotent installs).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { prismaVersion, runPrismaOrThrow } from './prisma-cli';
+import { clientDir, generatedDir, providers, schemaFingerprint, writeSchemaVariants } from './schema-variants';
+
+const stampPath = resolve(generatedDir, '.fingerprint');
+
+export async function generateClients({ force = false } = {}): Promise<{ generated: boolean; dirs: string[]; ms: number }> {
+  const started = Date.now();
+  const dirs = providers.map(clientDir);
+  const fingerprint = schemaFingerprint(prismaVersion);
+  const upToDate =
+    !force &&
+    dirs.every((dir) => existsSync(resolve(dir, 'index.js'))) &&
+    existsSync(stampPath) &&
+    readFileSync(stampPath, 'utf8') === fingerprint;
+  if (upToDate) return { generated: false, dirs, ms: Date.now() - started };
+
+  const schemas = writeSchemaVariants();
+  await Promise.all(
+    providers.map((provider) =>
+      runPrismaOrThrow(['generate', '--no-hints', '--schema', schemas[provider]], { DATABASE_URL: '' }),
+    ),
+  );
+  writeFileSync(stampPath, fingerprint);
+  return { generated: true, dirs, ms: Date.now() - started };
+}

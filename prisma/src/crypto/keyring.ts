@@ -1,0 +1,89 @@
+// The versioned key ring for encryption at rest, from ENCRYPTION_KEYS:
+//   ENCRYPTION_KEYS="v2:<base64 of 32 random bytes>,v1:<…>"   (first = current, the rest still decrypt)
+// In development, with no ENCRYPTION_KEYS, a local key is generated once into .data/encryption-keys
+// (gitignored). In production (NODE_ENV=production) ENCRYPTION_KEYS is required.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { dataDir } from '../url';
+
+export const KEY_BYTES = 32;
+const VERSION_PATTERN = /^v[0-9]{1,6}$/;
+
+export interface EncryptionKey {
+  version: string;
+  key: Buffer;
+}
+
+export interface Keyring {
+  /** The key new ciphertext is written with. */
+  current: EncryptionKey;
+  /** Every key that may still decrypt, by version (current included). */
+  byVersion: ReadonlyMap<string, EncryptionKey>;
+}
+
+export const devKeyFile = resolve(dataDir, 'encryption-keys');
+
+/** Parses "v2:<base64>,v1:<base64>". Errors name the entry, never print key material. */
+export function parseKeyring(spec: string): Keyring {
+  const entries = spec
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+  if (entries.length === 0) throw new Error('ENCRYPTION_KEYS is empty: expected "v1:<base64 of 32 bytes>[,v0:<…>]"');
+  const keys: EncryptionKey[] = entries.map((entry, index) => {
+    const colon = entry.indexOf(':');
+    const version = colon > 0 ? entry.slice(0, colon) : '';
+    if (!VERSION_PATTERN.test(version)) {
+      throw new Error(`ENCRYPTION_KEYS entry #${index + 1}: expected "v<number>:<base64 key>"`);
+    }
+    const material = entry.slice(colon + 1);
+    const key = Buffer.from(material, 'base64');
+    if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(material) || key.length !== KEY_BYTES) {
+      throw new Error(`ENCRYPTION_KEYS key ${version}: must be ${KEY_BYTES} bytes in base64 (got ${key.length} bytes)`);
+    }
+    return { version, key };
+  });
+  const byVersion = new Map<string, EncryptionKey>();
+  for (const key of keys) {
+    if (byVersion.has(key.version)) throw new Error(`ENCRYPTION_KEYS: version ${key.version} appears twice`);
+    byVersion.set(key.version, key);
+  }
+  return { current: keys[0] as EncryptionKey, byVersion };
+}
+
+/** A fresh key entry, "v<version>:<base64 of 32 random bytes>". */
+export function generateKeyEntry(version = 'v1'): string {
+  if (!VERSION_PATTERN.test(version)) throw new Error(`key version must look like "v1", got "${version}"`);
+  return `${version}:${randomBytes(KEY_BYTES).toString('base64')}`;
+}
+
+/** Creates the development key file if it is missing; returns whether it created it. */
+export function ensureDevKeyFile(file = devKeyFile): boolean {
+  if (existsSync(file)) return false;
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${generateKeyEntry('v1')}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return true;
+}
+
+let cached: { spec: string; keyring: Keyring } | undefined;
+
+/** The process's key ring: ENCRYPTION_KEYS, or (outside production) the local development key. */
+export function loadKeyring(env: NodeJS.ProcessEnv = process.env): Keyring {
+  let spec = env.ENCRYPTION_KEYS?.trim();
+  if (!spec) {
+    if (env.NODE_ENV === 'production') {
+      throw new Error('ENCRYPTION_KEYS is required in production (e.g. "v1:<base64 of 32 random bytes>")');
+    }
+    try {
+      ensureDevKeyFile();
+    } catch (error) {
+      // Another process may have created it between the check and the write: read theirs.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    spec = readFileSync(devKeyFile, 'utf8').trim();
+  }
+  if (cached?.spec !== spec) cached = { spec, keyring: parseKeyring(spec) };
+  return cached.keyring;
+}
