@@ -26,7 +26,7 @@ export interface RefusedChange {
 }
 
 export interface FeedPlan {
-  documents: FeedDocument[];
+  documents: PlannedFeedDocument[];
   refused: RefusedChange[];
 }
 
@@ -43,15 +43,52 @@ export class FeedValidationError extends Error {
   }
 }
 
+/** One message of a document: its id and the change it carries. */
+export interface FeedEntry {
+  messageId: number;
+  change: ListingPriceChange;
+}
+
+export interface PlannedFeedDocument extends FeedDocument {
+  entries: FeedEntry[];
+}
+
+function feedFraming(sellerId: string, issueLocale?: string): { prefix: string; suffix: string } {
+  const header: ListingsFeedHeader = { sellerId, version: '2.0', ...(issueLocale ? { issueLocale } : {}) };
+  const headerIssues = validateFeedHeader(header);
+  if (headerIssues.length) throw new FeedValidationError(headerIssues);
+  return { prefix: `{"header":${writeJson(header)},"messages":[`, suffix: ']}' };
+}
+
+/**
+ * Serializes given messages with their given ids (a feed rebuilt from storage after a restart keeps its
+ * message ids, so the processing report still maps back to the same SKUs). Validates every message.
+ */
+export function renderFeedDocument(sellerId: string, entries: readonly FeedEntry[], issueLocale?: string): string {
+  const { prefix, suffix } = feedFraming(sellerId, issueLocale);
+  if (entries.length < 1 || entries.length > MAX_MESSAGES_PER_FEED) {
+    throw new FeedValidationError([{ path: '/messages', message: `must hold 1 to ${MAX_MESSAGES_PER_FEED} messages, not ${entries.length}` }]);
+  }
+  const seen = new Set<number>();
+  const parts = entries.map((entry, i) => {
+    if (seen.has(entry.messageId)) throw new FeedValidationError([{ path: `/messages/${i}/messageId`, message: `duplicate messageId ${entry.messageId}` }]);
+    seen.add(entry.messageId);
+    const changeIssues = validatePriceChange(entry.change);
+    if (changeIssues.length) throw new FeedValidationError(changeIssues.map((x) => ({ ...x, path: `/messages/${i}${x.path}` })));
+    const message = buildPriceMessage(entry.messageId, entry.change);
+    const issues = validateFeedMessage(message, `/messages/${i}`);
+    if (issues.length) throw new FeedValidationError(issues);
+    return writeJson(message);
+  });
+  const content = prefix + parts.join(',') + suffix;
+  if (Buffer.byteLength(content) > MAX_FEED_BYTES) throw new FeedValidationError([{ path: '', message: `document exceeds ${MAX_FEED_BYTES} bytes` }]);
+  return content;
+}
+
 export function planPriceFeeds(sellerId: string, changes: readonly ListingPriceChange[], limits: FeedLimits = {}): FeedPlan {
   const maxMessages = Math.min(limits.maxMessages ?? MAX_MESSAGES_PER_FEED, MAX_MESSAGES_PER_FEED);
   const maxBytes = Math.min(limits.maxBytes ?? MAX_FEED_BYTES, MAX_FEED_BYTES);
-  const header: ListingsFeedHeader = { sellerId, version: '2.0', ...(limits.issueLocale ? { issueLocale: limits.issueLocale } : {}) };
-  const headerIssues = validateFeedHeader(header);
-  if (headerIssues.length) throw new FeedValidationError(headerIssues);
-  const headerJson = writeJson(header);
-  const prefix = `{"header":${headerJson},"messages":[`;
-  const suffix = ']}';
+  const { prefix, suffix } = feedFraming(sellerId, limits.issueLocale);
 
   const refused: RefusedChange[] = [];
   const byMarketplace = new Map<string, ListingPriceChange[]>();
@@ -70,16 +107,18 @@ export function planPriceFeeds(sellerId: string, changes: readonly ListingPriceC
     byMarketplace.set(change.marketplaceId, group);
   }
 
-  const documents: FeedDocument[] = [];
+  const documents: PlannedFeedDocument[] = [];
   for (const [marketplaceId, group] of byMarketplace) {
     let parts: string[] = [];
     let messages: FeedDocument['messages'] = [];
+    let entries: FeedEntry[] = [];
     let bytes = prefix.length + suffix.length;
     const flush = () => {
       if (parts.length === 0) return;
-      documents.push({ marketplaceId, content: prefix + parts.join(',') + suffix, messages });
+      documents.push({ marketplaceId, content: prefix + parts.join(',') + suffix, messages, entries });
       parts = [];
       messages = [];
+      entries = [];
       bytes = prefix.length + suffix.length;
     };
     for (const change of group) {
@@ -98,6 +137,7 @@ export function planPriceFeeds(sellerId: string, changes: readonly ListingPriceC
       if (issues.length) throw new FeedValidationError(issues);
       parts.push(json);
       messages.push({ messageId, sku: change.sku });
+      entries.push({ messageId, change });
       bytes += size;
     }
     flush();

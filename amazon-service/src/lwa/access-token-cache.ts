@@ -7,6 +7,8 @@ export interface AccessToken {
   accessToken: string;
   /** Epoch milliseconds. */
   expiresAt: number;
+  /** Epoch milliseconds; with it, short-lived tokens get a proportionally short refresh margin. */
+  issuedAt?: number;
 }
 
 export type TokenRefresher = () => Promise<AccessToken>;
@@ -29,7 +31,10 @@ export class AccessTokenCache {
   }
 
   private fresh(token: AccessToken | undefined): token is AccessToken {
-    return token !== undefined && token.expiresAt - this.marginMs > this.clock.now();
+    if (token === undefined) return false;
+    const lifetime = token.issuedAt === undefined ? Infinity : token.expiresAt - token.issuedAt;
+    const margin = Math.min(this.marginMs, lifetime / 10);
+    return token.expiresAt - margin > this.clock.now();
   }
 
   /** A valid token for `key`: cached, or from `refresh` (shared by every concurrent caller). */
@@ -56,7 +61,7 @@ export class AccessTokenCache {
 
   /** Seeds the cache with a token read from storage (still checked for freshness on use). */
   prime(key: string, token: AccessToken): void {
-    if (this.fresh(token)) this.tokens.set(key, token);
+    if (this.fresh(token) && !this.fresh(this.tokens.get(key))) this.tokens.set(key, token);
   }
 
   /**

@@ -50,7 +50,8 @@ export class LwaClient {
     }
     if (answer.access_token) {
       const lifetime = typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : 3600;
-      return { accessToken: answer.access_token, expiresAt: this.now() + lifetime * 1000 };
+      const issuedAt = this.now();
+      return { accessToken: answer.access_token, issuedAt, expiresAt: issuedAt + lifetime * 1000 };
     }
     if (answer.error === 'invalid_grant') throw new RefreshTokenRevokedError(answer.error_description ?? 'invalid_grant');
     if (answer.error === 'invalid_client' || answer.error === 'unauthorized_client') {
@@ -75,7 +76,7 @@ export class LwaClient {
       const answer = await client.exchange(code);
       return {
         refreshToken: answer.refresh_token,
-        accessToken: { accessToken: answer.access_token, expiresAt: this.now() + (answer.expires_in || 3600) * 1000 },
+        accessToken: { accessToken: answer.access_token, issuedAt: this.now(), expiresAt: this.now() + (answer.expires_in || 3600) * 1000 },
       };
     } catch (error) {
       const e = error as { code?: string; message?: string };

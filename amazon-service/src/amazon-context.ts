@@ -1,0 +1,46 @@
+// Everything a request or a background job needs to talk to Amazon and the database, built once.
+import type { Db } from '@calibr/db';
+import type { Logger } from 'pino';
+import type { AmazonServiceConfig } from './config';
+import { AccessTokenCache } from './lwa/access-token-cache';
+import { LwaClient } from './lwa/lwa-client';
+import type { Transport } from './sp-api/selling-partner';
+import { SpApiRateLimiter, type RateLimiterOptions } from './throttling/rate-limiter';
+import type { RetryPolicy } from './throttling/retry-policy';
+
+export interface AmazonContext {
+  config: AmazonServiceConfig;
+  db: Db;
+  logger: Logger;
+  transport: Transport;
+  tokens: AccessTokenCache;
+  limiter: SpApiRateLimiter;
+  lwa: LwaClient;
+  retry?: RetryPolicy;
+  /** Base URL a browser uses for Seller Central's consent page (the sandbox's when configured). */
+  consentBaseUrl?: (sellerCentralHost: string) => string;
+}
+
+export interface AmazonContextInput {
+  config: AmazonServiceConfig;
+  db: Db;
+  logger: Logger;
+  transport: Transport;
+  retry?: RetryPolicy;
+  limiter?: RateLimiterOptions;
+  consentBaseUrl?: (sellerCentralHost: string) => string;
+}
+
+export function createAmazonContext(input: AmazonContextInput): AmazonContext {
+  return {
+    config: input.config,
+    db: input.db,
+    logger: input.logger,
+    transport: input.transport,
+    tokens: new AccessTokenCache(),
+    limiter: new SpApiRateLimiter(input.limiter),
+    lwa: new LwaClient(input.transport),
+    ...(input.retry ? { retry: input.retry } : {}),
+    ...(input.consentBaseUrl ? { consentBaseUrl: input.consentBaseUrl } : {}),
+  };
+}

@@ -1,0 +1,68 @@
+// Amazon listings as stored rows (platform "amazon", one per SKU and marketplace), and the few reads the
+// price path needs from them.
+import type { AmazonContext } from '../amazon-context';
+
+const CHUNK = 500;
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The Amazon product type of each SKU we know (from listings sync), for feed messages. */
+export async function productTypesFor(ctx: AmazonContext, projectId: string, marketplaceId: string, skus: readonly string[]): Promise<Map<string, string>> {
+  const types = new Map<string, string>();
+  for (const part of chunks([...new Set(skus)])) {
+    const rows = await ctx.db.listing.findMany({
+      where: { projectId, platform: 'amazon', marketplaceId, externalId: { in: part } },
+      select: { externalId: true, data: true },
+    });
+    for (const row of rows) {
+      const productType = (row.data as { productType?: unknown } | null)?.productType;
+      if (typeof productType === 'string' && productType) types.set(row.externalId, productType);
+    }
+  }
+  return types;
+}
+
+/** Current stored prices of SKUs (for expectedCurrentPrice and previousPrice). */
+export async function storedPrices(ctx: AmazonContext, projectId: string, marketplaceId: string, skus: readonly string[]): Promise<Map<string, { amount: string; currency: string }>> {
+  const prices = new Map<string, { amount: string; currency: string }>();
+  for (const part of chunks([...new Set(skus)])) {
+    const rows = await ctx.db.listing.findMany({
+      where: { projectId, platform: 'amazon', marketplaceId, externalId: { in: part } },
+      select: { externalId: true, priceAmount: true, currency: true },
+    });
+    for (const row of rows) if (row.priceAmount) prices.set(row.externalId, { amount: row.priceAmount, currency: row.currency });
+  }
+  return prices;
+}
+
+/** Records prices Amazon confirmed on the stored listings that exist. */
+export async function recordAppliedPrices(
+  ctx: AmazonContext,
+  projectId: string,
+  applied: readonly { sku: string; marketplaceId: string; currency: string; amount: string }[],
+): Promise<void> {
+  const byMarketplace = new Map<string, typeof applied[number][]>();
+  for (const item of applied) byMarketplace.set(item.marketplaceId, [...(byMarketplace.get(item.marketplaceId) ?? []), item]);
+  for (const [marketplaceId, items] of byMarketplace) {
+    for (const part of chunks(items)) {
+      const existing = await ctx.db.listing.findMany({
+        where: { projectId, platform: 'amazon', marketplaceId, externalId: { in: part.map((i) => i.sku) } },
+        select: { id: true, externalId: true },
+      });
+      if (existing.length === 0) continue;
+      const ids = new Map(existing.map((row) => [row.externalId, row.id]));
+      const now = new Date();
+      await ctx.db.$transaction(
+        part
+          .filter((i) => ids.has(i.sku))
+          .map((i) => ctx.db.listing.update({ where: { id: ids.get(i.sku)! }, data: { priceAmount: i.amount, currency: i.currency, platformUpdatedAt: now } })),
+      );
+    }
+  }
+}
+
+export { chunks };

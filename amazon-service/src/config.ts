@@ -1,0 +1,44 @@
+// The service's settings, read once from the environment.
+import { isRegion, type Region } from './sp-api/regions';
+
+export interface AmazonServiceConfig {
+  port: number;
+  /** Public base URL of this service (Amazon redirects the seller's browser back here). */
+  publicUrl: string;
+  /** HMAC key shared with the Shopify app: service-to-service requests and settings links. */
+  sharedSecret: string;
+  /** When set, every Amazon call (LWA, SP-API, feed documents, consent page) goes to this sandbox. */
+  sandboxUrl: string | undefined;
+  /** The app's own LWA client (website authorization workflow); self-authorized sellers bring theirs. */
+  lwaClientId: string | undefined;
+  lwaClientSecret: string | undefined;
+  /** The SP-API application id (amzn1.sp.solution.…) shown on Seller Central's consent page. */
+  applicationId: string | undefined;
+  /** Draft apps are authorized with `version=beta` on the consent URL. */
+  draftApp: boolean;
+  defaultRegion: Region;
+  databaseUrl: string | undefined;
+  logLevel: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AmazonServiceConfig {
+  const port = Number(env.AMAZON_SERVICE_PORT ?? 4020);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`AMAZON_SERVICE_PORT is not a port: ${env.AMAZON_SERVICE_PORT}`);
+  const sharedSecret = env.SERVICE_SHARED_SECRET ?? '';
+  if (sharedSecret.length < 16) throw new Error('SERVICE_SHARED_SECRET must be set (at least 16 characters): it authenticates the Shopify app and signs settings links');
+  const region = env.AMAZON_DEFAULT_REGION ?? 'na';
+  if (!isRegion(region)) throw new Error(`AMAZON_DEFAULT_REGION must be na, eu or fe, not ${region}`);
+  return {
+    port,
+    publicUrl: (env.AMAZON_SERVICE_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    sharedSecret,
+    sandboxUrl: env.SANDBOX_URL || undefined,
+    lwaClientId: env.AMAZON_LWA_CLIENT_ID || undefined,
+    lwaClientSecret: env.AMAZON_LWA_CLIENT_SECRET || undefined,
+    applicationId: env.AMAZON_SP_APP_ID || undefined,
+    draftApp: env.AMAZON_SP_APP_DRAFT === 'true',
+    defaultRegion: region,
+    databaseUrl: env.DATABASE_URL || undefined,
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

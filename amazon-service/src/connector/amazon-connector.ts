@@ -1,0 +1,269 @@
+// The shared PlatformConnector for one tenant's Amazon seller, served over HTTP to the Shopify app's
+// registry (connector/connector-routes.ts). Every operation goes through the same modules the service's
+// own routes use.
+import {
+  amazonCredentialsSchema,
+  ConflictError,
+  ConnectorError,
+  ConnectorEventEmitter,
+  NotFoundError,
+  parseOrThrow,
+  PlatformUnavailableError,
+  RateLimitedError,
+  AuthenticationError,
+  validatePriceUpdate,
+  type AuthStatus,
+  type BatchUpdateResult,
+  type ConnectorCapabilities,
+  type NormalizedPrice,
+  type NormalizedProduct,
+  type PlatformConnector,
+  type PlatformCredentials,
+  type PlatformHealth,
+  type PriceUpdate,
+  type PriceUpdateResult,
+  type ProductFilter,
+  type ProductPage,
+  type SyncOptions,
+  type SyncResult,
+} from '@calibr/shared-contracts';
+import { randomUUID } from 'node:crypto';
+import type { AmazonContext } from '../amazon-context';
+import { selfAuthorize } from '../authorization/self-authorization';
+import { getCatalogItem } from '../catalog/catalog-items';
+import { readOfferPrice, searchListingsPage, toSellableListing } from '../catalog/listings-items';
+import { productsFromListings, storeListings, syncListingsPage } from '../catalog/listings-sync';
+import { disconnectIntegration, findIntegration, sellerClient } from '../integrations/integration-store';
+import type { Tenant } from '../integrations/projects';
+import { batchUpdatePrices, getUpdateResult } from '../pricing/batch-update-prices';
+
+export const AMAZON_CONNECTOR_VERSION = '1.0.0';
+/** Largest batch accepted over HTTP (bodies stay well under the route's size limit). */
+export const CONNECTOR_MAX_BATCH = 10_000;
+
+export const AMAZON_CAPABILITIES: ConnectorCapabilities = {
+  productRead: true,
+  productSync: true,
+  priceRead: true,
+  priceUpdate: true,
+  batchPriceUpdate: true,
+  maxBatchSize: CONNECTOR_MAX_BATCH,
+  priceUpdateMode: 'mixed',
+  minMaxPrice: true,
+  compareAtPrice: false,
+  marketplaces: true,
+  webhooks: false,
+  competitivePricing: true,
+};
+
+interface SyncCursor {
+  syncId: string;
+  startedAt: string;
+  marketplaceId: string;
+  pageToken: string;
+  synced: number;
+}
+
+const encodeCursor = (c: SyncCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decodeCursor(value: string): SyncCursor {
+  try {
+    return JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as SyncCursor;
+  } catch {
+    throw new ConnectorError('validation', 'cursor is not one this connector issued');
+  }
+}
+
+export function createAmazonConnector(ctx: AmazonContext, tenant: Tenant, options: { onFeedsStored?: () => void } = {}): PlatformConnector {
+  const { projectId } = tenant;
+  const events = new ConnectorEventEmitter({ platform: 'amazon', tenantId: tenant.shopDomain });
+
+  const marketplaceFor = async (requested?: string): Promise<string> => {
+    const integration = await findIntegration(ctx, projectId);
+    if (!integration) throw new AuthenticationError('No Amazon seller is connected for this shop', { platform: 'amazon' });
+    const id = requested ?? integration.marketplaceIds[0];
+    if (!id) throw new ConnectorError('validation', 'the seller has no marketplace chosen');
+    return id;
+  };
+
+  const throwForFailure = (result: PriceUpdateResult): PriceUpdateResult => {
+    if (result.status !== 'failed') return result;
+    if (result.reason === 'conflict' && result.message.includes('idempotency key')) throw new ConflictError(result.message, { platform: 'amazon' });
+    if (result.reason === 'rate_limited') throw new RateLimitedError(result.retryAfter ?? 1, result.message, { platform: 'amazon' });
+    if (result.reason === 'unauthorized') throw new AuthenticationError(result.message, { platform: 'amazon' });
+    if (result.reason === 'platform_unavailable') throw new PlatformUnavailableError(result.message, { platform: 'amazon' });
+    return result;
+  };
+
+  const connector: PlatformConnector = {
+    platform: 'amazon',
+    name: 'Amazon',
+    version: AMAZON_CONNECTOR_VERSION,
+    capabilities: AMAZON_CAPABILITIES,
+    events,
+
+    async isAuthenticated() {
+      return (await findIntegration(ctx, projectId))?.status === 'connected';
+    },
+
+    async authenticate(credentials: PlatformCredentials) {
+      const c = parseOrThrow(amazonCredentialsSchema, credentials, 'credentials');
+      await selfAuthorize(ctx, {
+        projectId,
+        sellingPartnerId: c.sellingPartnerId,
+        region: c.region,
+        marketplaceIds: [...c.marketplaceIds],
+        refreshToken: c.refreshToken,
+        ...(c.lwaClientId && c.lwaClientSecret ? { lwaClientId: c.lwaClientId, lwaClientSecret: c.lwaClientSecret } : {}),
+      });
+    },
+
+    async disconnect() {
+      await disconnectIntegration(ctx, projectId);
+    },
+
+    async healthCheck(): Promise<PlatformHealth> {
+      const checkedAt = new Date().toISOString();
+      const integration = await findIntegration(ctx, projectId);
+      if (!integration) return { status: 'unavailable', checkedAt, message: 'No Amazon seller connected', components: { lwa: 'unavailable' } };
+      if (integration.status === 'needs_reconnect') {
+        return { status: 'unavailable', checkedAt, message: 'Amazon revoked the authorization: reconnect the seller account', components: { lwa: 'unavailable' } };
+      }
+      const started = Date.now();
+      try {
+        const { client } = await sellerClient(ctx, projectId);
+        await client.accessToken();
+        const pendingFeeds = await ctx.db.amazonPriceFeed.count({ where: { projectId, status: { in: ['PREPARING', 'UPLOADED', 'IN_QUEUE', 'IN_PROGRESS'] } } });
+        return { status: 'healthy', checkedAt, latencyMs: Date.now() - started, message: `${pendingFeeds} feed(s) in progress`, components: { lwa: 'healthy', feeds: 'healthy' } };
+      } catch (error) {
+        const revoked = error instanceof AuthenticationError;
+        return { status: revoked ? 'unavailable' : 'degraded', checkedAt, latencyMs: Date.now() - started, message: (error as Error).message, components: { lwa: revoked ? 'unavailable' : 'degraded' } };
+      }
+    },
+
+    products: {
+      async list(filter: ProductFilter = {}): Promise<ProductPage> {
+        const marketplaceId = await marketplaceFor(filter.marketplaceId);
+        const { client } = await sellerClient(ctx, projectId);
+        const query: Record<string, unknown> = {};
+        if (filter.skus?.length) Object.assign(query, { identifiers: filter.skus.slice(0, 20), identifiersType: 'SKU' });
+        else if (filter.externalIds?.length) Object.assign(query, { identifiers: filter.externalIds.slice(0, 20), identifiersType: 'ASIN' });
+        if (filter.updatedSince) query.lastUpdatedAfter = filter.updatedSince;
+        if (filter.limit) query.pageSize = Math.min(filter.limit, 20);
+        const page = await searchListingsPage(client, marketplaceId, filter.cursor, query);
+        let listings = page.items.map((item) => toSellableListing(item, marketplaceId));
+        if (filter.query) {
+          const q = filter.query.toLowerCase();
+          listings = listings.filter((l) => l.title.toLowerCase().includes(q) || (l.sku ?? '').toLowerCase().includes(q));
+        }
+        return { items: productsFromListings(listings), nextCursor: page.nextToken ?? null };
+      },
+
+      async get(externalId: string): Promise<NormalizedProduct> {
+        const marketplaceId = await marketplaceFor();
+        const { client } = await sellerClient(ctx, projectId);
+        const details = await getCatalogItem(client, externalId, marketplaceId);
+        const page = await searchListingsPage(client, marketplaceId, undefined, { identifiers: [externalId], identifiersType: 'ASIN' });
+        const listings = page.items.map((item) => toSellableListing(item, marketplaceId));
+        if (listings.length === 0) throw new NotFoundError(`the seller has no listing for ASIN ${externalId}`, { resource: 'product', resourceId: externalId });
+        return {
+          platform: 'amazon',
+          externalId,
+          title: details.title ?? listings[0]!.title,
+          status: listings.some((l) => l.status === 'active') ? 'active' : 'inactive',
+          ...(details.brand ? { brand: details.brand } : {}),
+          ...(details.productType ? { productType: details.productType } : {}),
+          ...(details.imageUrl ? { imageUrl: details.imageUrl } : {}),
+          listings,
+        };
+      },
+
+      async sync(options: SyncOptions): Promise<SyncResult> {
+        const previous = options.cursor ? decodeCursor(options.cursor) : undefined;
+        const marketplaceId = previous?.marketplaceId ?? (await marketplaceFor(options.marketplaceId));
+        const syncId = previous?.syncId ?? randomUUID();
+        const startedAt = previous?.startedAt ?? new Date().toISOString();
+        if (!previous) events.publish({ type: 'sync.started', syncId, mode: options.mode });
+        const { integration, client } = await sellerClient(ctx, projectId);
+        const step = await syncListingsPage(ctx, client, {
+          projectId,
+          integrationId: integration.id,
+          marketplaceId,
+          ...(previous?.pageToken ? { pageToken: previous.pageToken } : {}),
+          ...(options.mode === 'incremental' && options.since ? { since: options.since } : {}),
+        });
+        const synced = (previous?.synced ?? 0) + step.listings.length;
+        const done = !step.nextToken;
+        const finishedAt = new Date().toISOString();
+        events.publish({ type: 'sync.finished', syncId, mode: options.mode, status: 'completed', itemsSynced: step.listings.length, itemsFailed: 0, done });
+        return {
+          syncId,
+          mode: options.mode,
+          status: 'completed',
+          startedAt,
+          finishedAt,
+          products: productsFromListings(step.listings),
+          itemsSynced: step.listings.length,
+          itemsFailed: 0,
+          errors: [],
+          nextCursor: done ? null : encodeCursor({ syncId, startedAt, marketplaceId, pageToken: step.nextToken!, synced }),
+          ...(done ? { checkpoint: startedAt } : {}),
+        };
+      },
+    },
+
+    pricing: {
+      async getPrice(externalId: string, options = {}): Promise<NormalizedPrice> {
+        const marketplaceId = await marketplaceFor(options.marketplaceId);
+        const { client } = await sellerClient(ctx, projectId);
+        const live = await readOfferPrice(client, externalId, marketplaceId);
+        if (!live.price) throw new NotFoundError(`SKU ${externalId} has no offer in ${marketplaceId}`, { resource: 'listing', resourceId: externalId });
+        await storeListings(ctx, projectId, marketplaceId, [live.item]);
+        return {
+          platform: 'amazon',
+          externalId,
+          sku: externalId,
+          marketplaceId,
+          price: live.price,
+          minPrice: live.minPrice,
+          maxPrice: live.maxPrice,
+          observedAt: new Date().toISOString(),
+        };
+      },
+
+      async updatePrice(update: PriceUpdate): Promise<PriceUpdateResult> {
+        const valid = validatePriceUpdate(update);
+        const batch = await batchUpdatePrices(ctx, projectId, [valid], { channel: 'listings_item' });
+        const result = throwForFailure(batch.results[0]!);
+        events.priceUpdateResult(result);
+        return result;
+      },
+
+      async batchUpdatePrices(updates: readonly PriceUpdate[]): Promise<BatchUpdateResult> {
+        const batch = await batchUpdatePrices(ctx, projectId, updates, { maxBatchSize: CONNECTOR_MAX_BATCH, ...(options.onFeedsStored ? { onFeedsStored: options.onFeedsStored } : {}) });
+        for (const result of batch.results) events.priceUpdateResult(result);
+        return batch;
+      },
+
+      async getUpdateResult(idempotencyKey: string): Promise<PriceUpdateResult> {
+        const result = await getUpdateResult(ctx, projectId, idempotencyKey);
+        if (!result) throw new NotFoundError(`no price update with idempotency key ${idempotencyKey}`, { resource: 'price_update', resourceId: idempotencyKey });
+        return result;
+      },
+    },
+
+    auth: {
+      async status(): Promise<AuthStatus> {
+        const integration = await findIntegration(ctx, projectId);
+        if (!integration || integration.status !== 'connected') return { authenticated: false };
+        return { authenticated: true, accountId: integration.sellingPartnerId };
+      },
+      async refresh(): Promise<AuthStatus> {
+        const { integration, client } = await sellerClient(ctx, projectId);
+        ctx.tokens.invalidate(integration.id);
+        const token = await client.accessToken();
+        return { authenticated: true, accountId: integration.sellingPartnerId, expiresAt: new Date(token.expiresAt).toISOString() };
+      },
+    },
+  };
+  return connector;
+}

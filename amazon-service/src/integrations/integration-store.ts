@@ -1,0 +1,201 @@
+// AmazonIntegration rows: a seller's authorization for one tenant. Secrets go in and out only through
+// @calibr/db's encryptSecret/decryptSecret; nothing here logs them or returns them to a caller.
+import { AuthenticationError, ValidationError } from '@calibr/shared-contracts';
+import { decryptSecret, encryptSecret } from '@calibr/db';
+import type { AmazonContext } from '../amazon-context';
+import type { AccessToken } from '../lwa/access-token-cache';
+import type { Region } from '../sp-api/regions';
+import { SpApiClient, type SellerAuthorization } from '../sp-api/sp-api-client';
+import type { LwaAppCredentials } from '../sp-api/selling-partner';
+
+export type AuthMode = 'website_authorization' | 'self_authorization';
+export type IntegrationStatus = 'connected' | 'needs_reconnect' | 'disconnected' | 'error';
+
+export interface AmazonIntegrationView {
+  id: string;
+  projectId: string;
+  sellingPartnerId: string;
+  region: Region;
+  marketplaceIds: string[];
+  authMode: AuthMode;
+  status: IntegrationStatus;
+  statusReason: string | null;
+  connectedAt: Date;
+  lastSyncAt: Date | null;
+  /** The app's own LWA client or the seller's (self-authorization); never the secret. */
+  usesOwnLwaClient: boolean;
+}
+
+type Row = NonNullable<Awaited<ReturnType<AmazonContext['db']['amazonIntegration']['findFirst']>>>;
+
+function view(row: Row): AmazonIntegrationView {
+  return {
+    id: row.id,
+    projectId: row.projectId,
+    sellingPartnerId: row.sellingPartnerId,
+    region: row.region as Region,
+    marketplaceIds: Array.isArray(row.marketplaceIds) ? (row.marketplaceIds as string[]) : [],
+    authMode: row.authMode as AuthMode,
+    status: row.status as IntegrationStatus,
+    statusReason: row.statusReason,
+    connectedAt: row.connectedAt,
+    lastSyncAt: row.lastSyncAt,
+    usesOwnLwaClient: row.lwaClientId !== null,
+  };
+}
+
+/** The tenant's current integration (not disconnected), most recently connected first. */
+export async function findIntegration(ctx: AmazonContext, projectId: string): Promise<AmazonIntegrationView | null> {
+  const row = await ctx.db.amazonIntegration.findFirst({
+    where: { projectId, status: { not: 'disconnected' } },
+    orderBy: { connectedAt: 'desc' },
+  });
+  return row ? view(row) : null;
+}
+
+export interface SaveAuthorizationInput {
+  projectId: string;
+  sellingPartnerId: string;
+  region: Region;
+  marketplaceIds: string[];
+  authMode: AuthMode;
+  refreshToken: string;
+  /** Self-authorization only: the seller's own LWA client. */
+  lwaClient?: LwaAppCredentials;
+  accessToken?: AccessToken;
+}
+
+export async function saveAuthorization(ctx: AmazonContext, input: SaveAuthorizationInput): Promise<AmazonIntegrationView> {
+  const secrets = {
+    refreshTokenCiphertext: encryptSecret(input.refreshToken),
+    lwaClientId: input.lwaClient?.clientId ?? null,
+    lwaClientSecretCiphertext: input.lwaClient ? encryptSecret(input.lwaClient.clientSecret) : null,
+    accessTokenCiphertext: input.accessToken ? encryptSecret(input.accessToken.accessToken) : null,
+    accessTokenExpiresAt: input.accessToken ? new Date(input.accessToken.expiresAt) : null,
+  };
+  const fields = {
+    region: input.region,
+    marketplaceIds: input.marketplaceIds,
+    authMode: input.authMode,
+    status: 'connected',
+    statusReason: null,
+    connectedAt: new Date(),
+    disconnectedAt: null,
+    ...secrets,
+  };
+  // One connected seller per tenant: connecting another retires the previous authorization.
+  const row = await ctx.db.$transaction(async (tx) => {
+    await tx.amazonIntegration.updateMany({
+      where: { projectId: input.projectId, sellingPartnerId: { not: input.sellingPartnerId }, status: { not: 'disconnected' } },
+      data: { status: 'disconnected', disconnectedAt: new Date(), statusReason: 'replaced by another seller account', accessTokenCiphertext: null },
+    });
+    return tx.amazonIntegration.upsert({
+      where: { projectId_sellingPartnerId: { projectId: input.projectId, sellingPartnerId: input.sellingPartnerId } },
+      create: { projectId: input.projectId, sellingPartnerId: input.sellingPartnerId, ...fields },
+      update: fields,
+    });
+  });
+  const saved = view(row);
+  ctx.tokens.invalidate(saved.id);
+  if (input.accessToken) ctx.tokens.prime(saved.id, input.accessToken);
+  ctx.logger.info({ projectId: saved.projectId, integrationId: saved.id, sellingPartnerId: saved.sellingPartnerId, authMode: saved.authMode }, 'amazon seller connected');
+  return saved;
+}
+
+export async function updateMarketplaces(ctx: AmazonContext, integrationId: string, region: Region, marketplaceIds: string[]): Promise<void> {
+  await ctx.db.amazonIntegration.update({ where: { id: integrationId }, data: { region, marketplaceIds } });
+}
+
+export async function markNeedsReconnect(ctx: AmazonContext, integrationId: string, reason: string): Promise<void> {
+  await ctx.db.amazonIntegration.updateMany({
+    where: { id: integrationId, status: { not: 'disconnected' } },
+    data: { status: 'needs_reconnect', statusReason: reason, accessTokenCiphertext: null, accessTokenExpiresAt: null },
+  });
+  ctx.tokens.invalidate(integrationId);
+  ctx.logger.warn({ integrationId }, 'amazon authorization revoked: integration needs reconnecting');
+}
+
+export async function disconnectIntegration(ctx: AmazonContext, projectId: string): Promise<boolean> {
+  const rows = await ctx.db.amazonIntegration.findMany({ where: { projectId, status: { not: 'disconnected' } }, select: { id: true } });
+  // Forget the secrets, keep the row (feeds and their history reference it).
+  await ctx.db.amazonIntegration.updateMany({
+    where: { projectId, status: { not: 'disconnected' } },
+    data: {
+      status: 'disconnected',
+      statusReason: 'disconnected by the merchant',
+      disconnectedAt: new Date(),
+      refreshTokenCiphertext: '',
+      lwaClientSecretCiphertext: null,
+      accessTokenCiphertext: null,
+      accessTokenExpiresAt: null,
+    },
+  });
+  for (const row of rows) ctx.tokens.invalidate(row.id);
+  return rows.length > 0;
+}
+
+export async function markSynced(ctx: AmazonContext, integrationId: string): Promise<void> {
+  await ctx.db.amazonIntegration.update({ where: { id: integrationId }, data: { lastSyncAt: new Date() } });
+}
+
+/** The app's own LWA client, for the website workflow and sellers who authorized it. */
+export function appLwaClient(ctx: AmazonContext): LwaAppCredentials {
+  const { lwaClientId, lwaClientSecret } = ctx.config;
+  if (!lwaClientId || !lwaClientSecret) {
+    throw new ValidationError('This service has no LWA client configured (AMAZON_LWA_CLIENT_ID, AMAZON_LWA_CLIENT_SECRET)');
+  }
+  return { clientId: lwaClientId, clientSecret: lwaClientSecret };
+}
+
+/** An SP-API client for the tenant's connected seller; AuthenticationError when there is none. */
+export async function sellerClient(ctx: AmazonContext, projectId: string): Promise<{ integration: AmazonIntegrationView; client: SpApiClient }> {
+  const row = await ctx.db.amazonIntegration.findFirst({
+    where: { projectId, status: { not: 'disconnected' } },
+    orderBy: { connectedAt: 'desc' },
+  });
+  if (!row) throw new AuthenticationError('No Amazon seller is connected for this shop', { platform: 'amazon' });
+  if (row.status === 'needs_reconnect') {
+    throw new AuthenticationError('Amazon no longer accepts this seller’s authorization: reconnect the Amazon account', {
+      platform: 'amazon',
+      platformError: { code: 'needs_reconnect', message: row.statusReason ?? 'reconnect required' },
+    });
+  }
+  const integration = view(row);
+  return { integration, client: clientForRow(ctx, row) };
+}
+
+function clientForRow(ctx: AmazonContext, row: Row): SpApiClient {
+  const lwa: LwaAppCredentials =
+    row.lwaClientId && row.lwaClientSecretCiphertext
+      ? { clientId: row.lwaClientId, clientSecret: decryptSecret(row.lwaClientSecretCiphertext) }
+      : appLwaClient(ctx);
+  const auth: SellerAuthorization = {
+    key: row.id,
+    sellingPartnerId: row.sellingPartnerId,
+    region: row.region as Region,
+    lwa,
+    refreshToken: decryptSecret(row.refreshTokenCiphertext),
+  };
+  if (row.accessTokenCiphertext && row.accessTokenExpiresAt) {
+    ctx.tokens.prime(row.id, { accessToken: decryptSecret(row.accessTokenCiphertext), expiresAt: row.accessTokenExpiresAt.getTime() });
+  }
+  return new SpApiClient(auth, {
+    tokens: ctx.tokens,
+    limiter: ctx.limiter,
+    lwa: ctx.lwa,
+    transport: ctx.transport,
+    ...(ctx.retry ? { retry: ctx.retry } : {}),
+    onAccessToken: async (a, token) => {
+      await ctx.db.amazonIntegration.update({
+        where: { id: a.key },
+        data: { accessTokenCiphertext: encryptSecret(token.accessToken), accessTokenExpiresAt: new Date(token.expiresAt) },
+      });
+    },
+    onRevoked: async (a, error) => markNeedsReconnect(ctx, a.key, error.message),
+  });
+}
+
+/** A client for credentials not stored yet (self-authorization checks them before saving). */
+export function transientClient(ctx: AmazonContext, auth: Omit<SellerAuthorization, 'key'>, key: string): SpApiClient {
+  return new SpApiClient({ ...auth, key }, { tokens: ctx.tokens, limiter: ctx.limiter, lwa: ctx.lwa, transport: ctx.transport, ...(ctx.retry ? { retry: ctx.retry } : {}) });
+}

@@ -1,0 +1,264 @@
+// batchUpdatePrices for Amazon: validate every item, answer retries from storage, then send the new
+// changes through a JSON_LISTINGS_FEED (or, for a handful, patchListingsItem). Results come back in input
+// order: `pending` with the feed id until the processing report answers, or `failed` alone.
+import {
+  ConnectorError,
+  partitionPriceUpdates,
+  type BatchUpdateResult,
+  type FieldError,
+  type PriceUpdate,
+  type PriceUpdateFailed,
+  type PriceUpdateResult,
+} from '@calibr/shared-contracts';
+import type { AmazonContext } from '../amazon-context';
+import { chunks, productTypesFor, storedPrices } from '../catalog/listing-store';
+import { planPriceFeeds } from '../feeds/feed-documents';
+import { submitFeed, type FeedTiming } from '../feeds/feed-submission';
+import { compareDecimals } from '../feeds/json-decimal';
+import type { ListingPriceChange } from '../feeds/json-listings-feed';
+import { newBatchId, storeFeed, type NewPriceUpdateRow } from '../feeds/price-feed-store';
+import { sellerClient, type AmazonIntegrationView } from '../integrations/integration-store';
+import { findMarketplace } from '../sp-api/regions';
+import type { SpApiClient } from '../sp-api/sp-api-client';
+import { patchListingPrice } from './patch-listings-item';
+import { resultFromRow, updateContentHash } from './price-update-results';
+
+/** At most this many new changes go through patchListingsItem instead of a feed. */
+export const PATCH_PATH_MAX_ITEMS = 5;
+/** Largest batch one call accepts (feeds split it by Amazon's 25,000 messages). */
+export const MAX_BATCH_ITEMS = 100_000;
+
+export interface BatchOptions {
+  /** `auto` (default): patchListingsItem for up to PATCH_PATH_MAX_ITEMS changes, a feed above. */
+  channel?: 'auto' | 'feed' | 'listings_item';
+  maxBatchSize?: number;
+  timing?: FeedTiming;
+  /** Called when feeds were stored, so the worker polls them. */
+  onFeedsStored?: () => void;
+}
+
+const failed = (update: PriceUpdate, marketplaceId: string | undefined, reason: PriceUpdateFailed['reason'], message: string, extra: Partial<PriceUpdateFailed> = {}): PriceUpdateFailed => ({
+  idempotencyKey: update.idempotencyKey,
+  externalId: update.externalId,
+  ...(marketplaceId ? { marketplaceId } : {}),
+  status: 'failed',
+  reason,
+  message,
+  retryable: false,
+  ...extra,
+});
+
+function resolveMarketplace(update: PriceUpdate, integration: AmazonIntegrationView): { marketplaceId: string } | { errors: FieldError[] } {
+  const marketplaceId = update.marketplaceId ?? (integration.marketplaceIds.length === 1 ? integration.marketplaceIds[0] : undefined);
+  if (!marketplaceId) return { errors: [{ path: 'marketplaceId', message: 'marketplaceId is required: this seller sells in several marketplaces', code: 'required' }] };
+  if (!integration.marketplaceIds.includes(marketplaceId)) {
+    return { errors: [{ path: 'marketplaceId', message: `marketplace ${marketplaceId} is not one this seller chose`, code: 'unknown_marketplace' }] };
+  }
+  const currency = findMarketplace(marketplaceId)?.currency;
+  if (currency && update.price.currency !== currency) {
+    return { errors: [{ path: 'price.currency', message: `${marketplaceId} prices are in ${currency}`, code: 'currency_mismatch' }] };
+  }
+  return { marketplaceId };
+}
+
+function toChange(update: PriceUpdate, marketplaceId: string): ListingPriceChange {
+  return {
+    sku: update.externalId,
+    marketplaceId,
+    currency: update.price.currency,
+    price: update.price.amount,
+    ...(update.minPrice ? { minimumPrice: update.minPrice.amount } : {}),
+    ...(update.maxPrice ? { maximumPrice: update.maxPrice.amount } : {}),
+  };
+}
+
+async function existingRows(ctx: AmazonContext, projectId: string, keys: string[]) {
+  const rows = new Map<string, Awaited<ReturnType<typeof ctx.db.amazonPriceUpdate.findMany>>[number] & { priceFeed: { feedId: string | null } | null }>();
+  for (const part of chunks(keys)) {
+    const found = await ctx.db.amazonPriceUpdate.findMany({ where: { projectId, idempotencyKey: { in: part } }, include: { priceFeed: { select: { feedId: true } } } });
+    for (const row of found) rows.set(row.idempotencyKey, row);
+  }
+  return rows;
+}
+
+export async function batchUpdatePrices(ctx: AmazonContext, projectId: string, input: readonly unknown[], options: BatchOptions = {}): Promise<BatchUpdateResult> {
+  const { valid, invalid } = partitionPriceUpdates(input, options.maxBatchSize ?? MAX_BATCH_ITEMS);
+  const results: PriceUpdateResult[] = new Array(input.length);
+  for (const { index, result } of invalid) results[index] = result;
+  if (valid.length === 0) return summarize(results);
+
+  const { integration, client } = await sellerClient(ctx, projectId);
+  const previous = await existingRows(ctx, projectId, valid.map((v) => v.update.idempotencyKey));
+
+  const fresh: { index: number; update: PriceUpdate; marketplaceId: string; hash: string }[] = [];
+  for (const { index, update } of valid) {
+    const where = resolveMarketplace(update, integration);
+    if ('errors' in where) {
+      results[index] = failed(update, update.marketplaceId, 'validation', where.errors[0]!.message, { errors: where.errors });
+      continue;
+    }
+    const hash = updateContentHash(update, where.marketplaceId);
+    const before = previous.get(update.idempotencyKey);
+    if (before) {
+      results[index] =
+        before.contentHash === hash
+          ? resultFromRow(before)
+          : failed(update, where.marketplaceId, 'conflict', 'this idempotency key was already used for a different price change');
+      continue;
+    }
+    fresh.push({ index, update, marketplaceId: where.marketplaceId, hash });
+  }
+
+  // Optimistic concurrency against the price we last read from Amazon.
+  const guarded = fresh.filter((f) => f.update.expectedCurrentPrice);
+  for (const marketplaceId of new Set(guarded.map((g) => g.marketplaceId))) {
+    const group = guarded.filter((g) => g.marketplaceId === marketplaceId);
+    const known = await storedPrices(ctx, projectId, marketplaceId, group.map((g) => g.update.externalId));
+    for (const g of group) {
+      const current = known.get(g.update.externalId);
+      const expected = g.update.expectedCurrentPrice!;
+      if (current && (current.currency !== expected.currency || compareDecimals(current.amount, expected.amount) !== 0)) {
+        results[g.index] = failed(g.update, marketplaceId, 'conflict', `the live price is ${current.amount} ${current.currency}, not the expected ${expected.amount}`);
+      }
+    }
+  }
+  const toSend = fresh.filter((f) => results[f.index] === undefined);
+  const channel = options.channel ?? 'auto';
+  const viaPatch = channel === 'listings_item' || (channel === 'auto' && toSend.length <= PATCH_PATH_MAX_ITEMS);
+  if (viaPatch) await sendViaPatch(ctx, client, projectId, integration, toSend, results);
+  else await sendViaFeeds(ctx, client, projectId, integration, toSend, results, options);
+  return summarize(results);
+}
+
+async function sendViaFeeds(
+  ctx: AmazonContext,
+  client: SpApiClient,
+  projectId: string,
+  integration: AmazonIntegrationView,
+  items: { index: number; update: PriceUpdate; marketplaceId: string; hash: string }[],
+  results: PriceUpdateResult[],
+  options: BatchOptions,
+): Promise<void> {
+  if (items.length === 0) return;
+  const changes: ListingPriceChange[] = [];
+  const rowsByKey = new Map<string, NewPriceUpdateRow>();
+  const indexByKey = new Map<string, (typeof items)[number]>();
+  for (const marketplaceId of new Set(items.map((i) => i.marketplaceId))) {
+    const group = items.filter((i) => i.marketplaceId === marketplaceId);
+    const types = await productTypesFor(ctx, projectId, marketplaceId, group.map((g) => g.update.externalId));
+    for (const item of group) {
+      const change = { ...toChange(item.update, marketplaceId), ...(types.get(item.update.externalId) ? { productType: types.get(item.update.externalId)! } : {}) };
+      const key = `${marketplaceId}\u0000${change.sku}`;
+      changes.push(change);
+      rowsByKey.set(key, { idempotencyKey: item.update.idempotencyKey, contentHash: item.hash, change });
+      indexByKey.set(key, item);
+    }
+  }
+  const plan = planPriceFeeds(integration.sellingPartnerId, changes);
+  for (const refused of plan.refused) {
+    const item = indexByKey.get(`${refused.marketplaceId}\u0000${refused.sku}`);
+    if (!item || results[item.index]) continue;
+    const errors = refused.issues.map((i) => ({ path: i.path.replace(/^\//, '').replace(/\//g, '.'), message: i.message }));
+    results[item.index] = failed(item.update, refused.marketplaceId, 'validation', errors.map((e) => e.message).join('; '), { errors });
+    rowsByKey.delete(`${refused.marketplaceId}\u0000${refused.sku}`);
+  }
+  const batchId = newBatchId();
+  for (const document of plan.documents) {
+    const stored = await storeFeed(ctx, { projectId, integrationId: integration.id, batchId, document, updates: rowsByKey });
+    let outcome;
+    try {
+      outcome = await submitFeed(ctx, client, stored.id, { content: document.content, ...(options.timing ? { timing: options.timing } : {}) });
+    } catch (error) {
+      // Authentication lost mid-batch: the feed stays stored (PREPARING) and goes once reconnected.
+      if (!(error instanceof ConnectorError)) throw error;
+      outcome = { status: 'deferred' as const };
+    }
+    const rows = await ctx.db.amazonPriceUpdate.findMany({ where: { priceFeedId: stored.id }, include: { priceFeed: { select: { feedId: true } } } });
+    for (const row of rows) {
+      const item = indexByKey.get(`${row.marketplaceId}\u0000${row.sku}`);
+      if (item) results[item.index] = resultFromRow(row);
+    }
+    ctx.logger.info({ projectId, priceFeedId: stored.id, messages: stored.messageCount, outcome: outcome.status }, 'amazon price batch stored');
+  }
+  options.onFeedsStored?.();
+}
+
+async function sendViaPatch(
+  ctx: AmazonContext,
+  client: SpApiClient,
+  projectId: string,
+  integration: AmazonIntegrationView,
+  items: { index: number; update: PriceUpdate; marketplaceId: string; hash: string }[],
+  results: PriceUpdateResult[],
+): Promise<void> {
+  for (const item of items) {
+    const types = await productTypesFor(ctx, projectId, item.marketplaceId, [item.update.externalId]);
+    const change = { ...toChange(item.update, item.marketplaceId), ...(types.get(item.update.externalId) ? { productType: types.get(item.update.externalId)! } : {}) };
+    const row = await ctx.db.amazonPriceUpdate.create({
+      data: {
+        projectId,
+        integrationId: integration.id,
+        idempotencyKey: item.update.idempotencyKey,
+        contentHash: item.hash,
+        sku: change.sku,
+        marketplaceId: change.marketplaceId,
+        currency: change.currency,
+        amount: change.price,
+        minAmount: change.minimumPrice ?? null,
+        maxAmount: change.maximumPrice ?? null,
+        channel: 'listings_item',
+        status: 'queued',
+      },
+    });
+    let outcome;
+    try {
+      outcome = await patchListingPrice(ctx, client, projectId, change);
+    } catch (error) {
+      // Nothing reached Amazon: forget the row so a retry with the same key goes out again.
+      await ctx.db.amazonPriceUpdate.delete({ where: { id: row.id } });
+      if (!(error instanceof ConnectorError)) throw error;
+      const reason = error.code === 'rate_limited' ? 'rate_limited' : error.code === 'authentication' ? 'unauthorized' : 'platform_unavailable';
+      const retryAfter = (error as { retryAfter?: number }).retryAfter;
+      results[item.index] = failed(item.update, item.marketplaceId, reason, error.message, { retryable: true, ...(retryAfter !== undefined ? { retryAfter } : {}) });
+      continue;
+    }
+    const now = new Date();
+    const updated = await ctx.db.amazonPriceUpdate.update({
+      where: { id: row.id },
+      data:
+        outcome.status === 'failed'
+          ? { status: 'failed', errorCode: outcome.code, errorMessage: outcome.message, submissionId: outcome.submissionId ?? null, submittedAt: now, resolvedAt: now }
+          : { status: outcome.status, submissionId: outcome.submissionId, submittedAt: now, ...(outcome.status === 'applied' ? { resolvedAt: now } : {}) },
+      include: { priceFeed: { select: { feedId: true } } },
+    });
+    results[item.index] = resultFromRow(updated);
+  }
+}
+
+function summarize(results: PriceUpdateResult[]): BatchUpdateResult {
+  const summary = { total: results.length, applied: 0, pending: 0, failed: 0 };
+  for (const r of results) summary[r.status]++;
+  const feedRefs = new Set(results.flatMap((r) => (r.status !== 'failed' && r.platformReference?.kind === 'feed' ? [r.platformReference.id] : [])));
+  const batch: BatchUpdateResult = { results, summary };
+  if (feedRefs.size === 1) return { ...batch, platformReference: { kind: 'feed', id: [...feedRefs][0]! } };
+  return batch;
+}
+
+/** The latest result for one key, re-checking a pending patchListingsItem against the live listing. */
+export async function getUpdateResult(ctx: AmazonContext, projectId: string, idempotencyKey: string): Promise<PriceUpdateResult | null> {
+  const row = await ctx.db.amazonPriceUpdate.findUnique({
+    where: { projectId_idempotencyKey: { projectId, idempotencyKey } },
+    include: { priceFeed: { select: { feedId: true } } },
+  });
+  if (!row) return null;
+  if (row.status === 'pending' && row.channel === 'listings_item') {
+    const { client } = await sellerClient(ctx, projectId);
+    const { readOfferPrice } = await import('../catalog/listings-items');
+    const live = await readOfferPrice(client, row.sku, row.marketplaceId).catch(() => null);
+    if (live?.price && live.price.currency === row.currency && compareDecimals(live.price.amount, row.amount) === 0) {
+      const updated = await ctx.db.amazonPriceUpdate.update({ where: { id: row.id }, data: { status: 'applied', resolvedAt: new Date() }, include: { priceFeed: { select: { feedId: true } } } });
+      return resultFromRow(updated);
+    }
+  }
+  return resultFromRow(row);
+}

@@ -1,0 +1,36 @@
+// The link the Shopify app's console opens to reach this service's Amazon settings page: signed for one
+// shop with SERVICE_SHARED_SECRET (HMAC-SHA256) and short-lived. Anyone without the secret can't make
+// one, and a link for one shop never opens another's page.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export const SETTINGS_LINK_PATH = '/settings/amazon/open';
+/** How long a freshly signed link may be opened. */
+export const SETTINGS_LINK_TTL_SECONDS = 300;
+
+function linkMac(secret: string, shop: string, exp: number): string {
+  return createHmac('sha256', secret).update(`calibr-amazon-settings-link\n${shop}\n${exp}`).digest('hex');
+}
+
+/** Used by the Shopify app: the URL that opens this shop's Amazon settings. */
+export function signSettingsLink(options: { serviceUrl: string; shop: string; secret: string; ttlSeconds?: number; now?: number }): string {
+  const exp = Math.floor((options.now ?? Date.now()) / 1000) + (options.ttlSeconds ?? SETTINGS_LINK_TTL_SECONDS);
+  const url = new URL(SETTINGS_LINK_PATH, options.serviceUrl);
+  url.searchParams.set('shop', options.shop);
+  url.searchParams.set('exp', String(exp));
+  url.searchParams.set('sig', linkMac(options.secret, options.shop, exp));
+  return url.toString();
+}
+
+export type SettingsLinkCheck = { ok: true; shop: string } | { ok: false; reason: 'unsigned' | 'bad_signature' | 'expired' };
+
+export function verifySettingsLink(query: Record<string, unknown>, secret: string, now = Date.now()): SettingsLinkCheck {
+  const { shop, exp, sig } = query;
+  if (typeof shop !== 'string' || typeof exp !== 'string' || typeof sig !== 'string' || !shop || !/^\d{1,12}$/.test(exp)) {
+    return { ok: false, reason: 'unsigned' };
+  }
+  const expected = Buffer.from(linkMac(secret, shop, Number(exp)), 'hex');
+  const given = Buffer.from(/^[0-9a-f]{64}$/.test(sig) ? sig : '', 'hex');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
+  if (Number(exp) * 1000 <= now) return { ok: false, reason: 'expired' };
+  return { ok: true, shop };
+}
