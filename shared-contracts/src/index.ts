@@ -4,3 +4,7 @@ export * from './errors';
 export * from './types';
 export * from './interfaces';
 export * from './events';
+export * from './validation';
+export * from './registry';
+export * from './idempotency';
+export * from './remote';

@@ -1,7 +1,7 @@
 // The emitter connectors use, with helpers that fill in ids and timestamps and map results to events.
 import { randomUUID } from 'node:crypto';
 import type { PlatformId } from '../types/platform';
-import type { PriceUpdate, PriceUpdateResult } from '../types';
+import type { PriceUpdateResult } from '../types';
 import type { ConnectorEvent, ConnectorEventMap } from './connector-events';
 import { TypedEmitter, type EventSource, type TypedEmitterOptions } from './typed-emitter';
 
@@ -43,20 +43,11 @@ export class ConnectorEventEmitter extends TypedEmitter<ConnectorEventMap> imple
     return event;
   }
 
-  /** `price_update.submitted`, before the platform call. */
-  priceUpdateSubmitted(update: PriceUpdate): void {
-    this.publish({
-      type: 'price_update.submitted',
-      idempotencyKey: update.idempotencyKey,
-      externalId: update.externalId,
-      ...(update.marketplaceId === undefined ? {} : { marketplaceId: update.marketplaceId }),
-      price: update.price,
-    });
-  }
-
   /**
-   * The event a result implies: applied -> `price_update.applied`; pending -> `price_update.submitted`
-   * carrying the platform reference; failed -> `price_update.failed`.
+   * The events a result implies, so every connector reports alike:
+   * applied -> `price_update.submitted` then `price_update.applied`;
+   * pending -> `price_update.submitted` carrying the platform reference (applied/failed follow when the
+   * platform finishes, e.g. a processed Amazon feed); failed -> `price_update.failed`.
    */
   priceUpdateResult(result: PriceUpdateResult): void {
     const base = {
@@ -66,6 +57,7 @@ export class ConnectorEventEmitter extends TypedEmitter<ConnectorEventMap> imple
     };
     switch (result.status) {
       case 'applied':
+        this.publish({ type: 'price_update.submitted', ...base, price: result.price });
         this.publish({
           type: 'price_update.applied',
           ...base,

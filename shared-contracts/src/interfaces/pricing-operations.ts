@@ -21,4 +21,10 @@ export interface PricingOperations {
   updatePrice(update: PriceUpdate): Promise<PriceUpdateResult>;
   /** One result per input, in input order. ValidationError only for a malformed batch as a whole. */
   batchUpdatePrices(updates: readonly PriceUpdate[]): Promise<BatchUpdateResult>;
+  /**
+   * The latest known result for an idempotency key (a `pending` Amazon update turns `applied` or
+   * `failed` once its feed is processed); NotFoundError for an unknown key. Optional: connectors whose
+   * updates are always synchronous may omit it.
+   */
+  getUpdateResult?(idempotencyKey: string): Promise<PriceUpdateResult>;
 }

@@ -1,0 +1,3 @@
+export * from './fingerprint';
+export * from './idempotency-store';
+export * from './run-idempotent';

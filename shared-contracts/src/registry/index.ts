@@ -1,0 +1,2 @@
+export type * from './descriptor';
+export * from './connector-registry';

@@ -1,0 +1,68 @@
+// The kit must fail connectors that break a rule, and name the rule. Each broken connector bends one
+// behaviour of the reference connector; the kit runs programmatically and we assert on its report.
+import { describe, expect, it } from 'vitest';
+import { formatReport, runConformance, type CheckId } from './run';
+import {
+  DoubleApplyConnector,
+  FloatMoneyConnector,
+  SwallowsRateLimitConnector,
+  WholeBatchFailsConnector,
+} from '../reference/broken-connectors';
+import { referenceConformanceOptions } from '../reference/fixtures';
+import { ReferenceConnector, type ReferenceConnectorOptions } from '../reference/in-memory-connector';
+
+async function failuresOf(make: (o: ReferenceConnectorOptions) => ReferenceConnector, mode: 'synchronous' | 'asynchronous' = 'synchronous') {
+  const report = await runConformance(referenceConformanceOptions(make, { mode }));
+  return { failures: [...report.failures].sort(), report };
+}
+
+describe('conformance kit catches broken connectors', () => {
+  it('passes the reference connector with no failures and no skips', async () => {
+    const { report } = await failuresOf((o) => new ReferenceConnector(o));
+    expect(report.failed, formatReport(report)).toBe(0);
+    expect(report.skipped).toBe(0);
+  });
+
+  it('fails a connector that applies a retried update twice', async () => {
+    const { failures, report } = await failuresOf((o) => new DoubleApplyConnector(o));
+    expect(failures, formatReport(report)).toEqual<CheckId[]>(['idempotency-key-reuse', 'idempotent-retry']);
+    const retry = report.results.find((r) => r.id === 'idempotent-retry');
+    expect(retry?.message).toMatch(/retried result|applied again/);
+  });
+
+  it('also fails it in asynchronous (feed) mode, where the replay would queue a second feed', async () => {
+    const { failures, report } = await failuresOf((o) => new DoubleApplyConnector(o), 'asynchronous');
+    expect(failures, formatReport(report)).toContain('idempotent-retry');
+  });
+
+  it('fails a connector that fails the whole batch for one bad item', async () => {
+    const { failures, report } = await failuresOf((o) => new WholeBatchFailsConnector(o));
+    expect(failures, formatReport(report)).toEqual<CheckId[]>(['batch-per-item-failures']);
+    expect(report.results.find((r) => r.id === 'batch-per-item-failures')?.message).toMatch(/valid item 0/);
+  });
+
+  it('fails a connector that accepts float or exponent money', async () => {
+    const { failures, report } = await failuresOf((o) => new FloatMoneyConnector(o));
+    expect(failures, formatReport(report)).toEqual<CheckId[]>(['invalid-money']);
+    const message = report.results.find((r) => r.id === 'invalid-money')?.message ?? '';
+    expect(message).toContain('a float number');
+    expect(message).toContain('exponent notation');
+  });
+
+  it('fails a connector that hides rate limits behind a generic error', async () => {
+    const { failures, report } = await failuresOf((o) => new SwallowsRateLimitConnector(o));
+    expect(failures, formatReport(report)).toEqual<CheckId[]>(['rate-limit', 'rate-limit-retry']);
+  });
+
+  it('reports checks it cannot run as skipped, not passed', async () => {
+    const options = referenceConformanceOptions();
+    const { simulateRateLimit: _omit, ...withoutHook } = options;
+    const report = await runConformance({ ...withoutHook, fixtures: { ...options.fixtures, invalidCredentials: undefined } });
+    expect(report.results.filter((r) => r.status === 'skipped').map((r) => r.id).sort()).toEqual([
+      'auth-invalid-credentials',
+      'rate-limit',
+      'rate-limit-retry',
+    ]);
+    expect(report.failed).toBe(0);
+  });
+});

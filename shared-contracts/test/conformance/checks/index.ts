@@ -1,0 +1,17 @@
+import type { ConformanceCheck } from './check';
+import { connectionChecks } from './connection';
+import { eventChecks } from './events';
+import { pricingChecks } from './pricing';
+import { productChecks } from './products';
+import { rateLimitChecks } from './rate-limits';
+
+export type { ConformanceCheck } from './check';
+
+/** Every check, in the order they run. */
+export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
+  ...connectionChecks,
+  ...productChecks,
+  ...pricingChecks,
+  ...rateLimitChecks,
+  ...eventChecks,
+];

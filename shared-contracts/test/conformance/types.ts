@@ -1,0 +1,98 @@
+// What a connector's test suite hands the kit: how to build the connector, and what exists on the
+// platform it talks to.
+import type { Money, PlatformConnector, PlatformCredentials } from '../../src';
+
+export interface ListingFixture {
+  /** The listing's id for price operations (Shopify variant GID, Amazon seller SKU). */
+  readonly externalId: string;
+  readonly marketplaceId?: string;
+}
+
+export interface ConformanceFixtures {
+  /** Valid credentials; the kit calls `authenticate(credentials)` on every fresh connector. */
+  readonly credentials: PlatformCredentials;
+  /** Credentials the platform must reject; the check is skipped without them. */
+  readonly invalidCredentials?: PlatformCredentials;
+  /** A product that exists, and one of its listings whose price may be changed. */
+  readonly product: { readonly externalId: string };
+  readonly listing: ListingFixture;
+  /** Another updatable listing (any product), for batches. */
+  readonly secondListing: ListingFixture;
+  /** Ids that exist nowhere on the platform. */
+  readonly unknownProductId: string;
+  readonly unknownListingId: string;
+  /**
+   * Three distinct valid prices for `listing` and `secondListing`, in their currency. Default: the live
+   * price plus 1, 2 and 3 whole units (so the platform's own price guards are respected).
+   */
+  readonly prices?: readonly [Money, Money, Money];
+}
+
+export interface ConformanceOptions {
+  /** A new connector (the kit authenticates it). One per check, so checks don't share state. */
+  readonly makeConnector: () => PlatformConnector | Promise<PlatformConnector>;
+  readonly fixtures: ConformanceFixtures;
+  /**
+   * Make the connector's next platform call fail with the platform's rate limit (e.g. a sandbox
+   * throttle fault, or a reference-connector knob). Without it the rate-limit checks are skipped.
+   */
+  readonly simulateRateLimit?: (connector: PlatformConnector, retryAfterSeconds: number) => void | Promise<void>;
+  /**
+   * Wait until asynchronous (`pending`) updates are processed (e.g. let the sandbox finish the Amazon
+   * feed). Needed when `capabilities.priceUpdateMode` is not `synchronous`.
+   */
+  readonly settle?: (connector: PlatformConnector) => void | Promise<void>;
+  /** Called after each check; default `connector.dispose?.()`. */
+  readonly release?: (connector: PlatformConnector) => void | Promise<void>;
+  /** Prefix of the idempotency keys the kit makes (default random per run). */
+  readonly keyPrefix?: string;
+  /** Checks to leave out, with why (they are reported as skipped). */
+  readonly skip?: Readonly<Partial<Record<CheckId, string>>>;
+}
+
+export type CheckStatus = 'passed' | 'failed' | 'skipped';
+
+export interface CheckResult {
+  readonly id: CheckId;
+  readonly title: string;
+  readonly status: CheckStatus;
+  /** Failure message or skip reason. */
+  readonly message?: string;
+  readonly error?: unknown;
+  readonly durationMs: number;
+}
+
+export interface ConformanceReport {
+  readonly results: readonly CheckResult[];
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+  /** Ids of failed checks. */
+  readonly failures: readonly CheckId[];
+}
+
+export const CHECK_IDS = [
+  'metadata',
+  'auth',
+  'auth-invalid-credentials',
+  'health',
+  'products-list',
+  'products-get',
+  'products-unknown',
+  'products-sync',
+  'price-get',
+  'price-unknown',
+  'price-update',
+  'price-update-expected-price',
+  'idempotent-retry',
+  'idempotency-key-reuse',
+  'batch-per-item-failures',
+  'batch-malformed',
+  'invalid-money',
+  'rate-limit',
+  'rate-limit-retry',
+  'events-price',
+  'events-sync',
+] as const;
+
+export type CheckId = (typeof CHECK_IDS)[number];

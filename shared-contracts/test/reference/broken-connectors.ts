@@ -1,0 +1,64 @@
+// Connectors that each break one rule on purpose. The kit must catch every one of them.
+import {
+  parseMoney,
+  type BatchUpdateResult,
+  type PriceUpdate,
+  type PriceUpdateResult,
+  validatePriceUpdate,
+  partitionPriceUpdates,
+  RateLimitedError,
+  ConnectorError,
+} from '../../src';
+import { ReferenceConnector, summarize } from './in-memory-connector';
+
+/** Ignores idempotency keys: a retried update is applied again. */
+export class DoubleApplyConnector extends ReferenceConnector {
+  protected override async applyIdempotently(update: PriceUpdate): Promise<{ result: PriceUpdateResult; replayed: boolean }> {
+    const result = this.execute(update);
+    this.emitter.priceUpdateResult(result);
+    return { result, replayed: false };
+  }
+}
+
+/** One bad item fails the whole batch (the rest are never applied). */
+export class WholeBatchFailsConnector extends ReferenceConnector {
+  protected override async batchUpdatePrices(input: readonly PriceUpdate[]): Promise<BatchUpdateResult> {
+    const { invalid } = partitionPriceUpdates(input, this.capabilities.maxBatchSize);
+    if (invalid.length === 0) return super.batchUpdatePrices(input);
+    const results = input.map((u): PriceUpdateResult => ({
+      status: 'failed',
+      idempotencyKey: u.idempotencyKey,
+      externalId: u.externalId,
+      reason: 'validation',
+      message: 'batch contains invalid items',
+      retryable: false,
+    }));
+    for (const r of results) this.emitter.priceUpdateResult(r);
+    return summarize(results);
+  }
+}
+
+/** Accepts float amounts (19.99 as a number) and exponent strings by converting through Number. */
+export class FloatMoneyConnector extends ReferenceConnector {
+  protected override async updatePrice(input: PriceUpdate): Promise<PriceUpdateResult> {
+    const raw = input.price as { amount: unknown; currency: string };
+    if (typeof raw.amount === 'number' || /e/i.test(String(raw.amount))) {
+      // The defect: whatever JavaScript makes of it (19.99 -> "19.99", "1e3" -> "1000").
+      const coerced = parseMoney(String(Number(raw.amount)), raw.currency);
+      return super.updatePrice({ ...input, price: coerced });
+    }
+    return super.updatePrice(validatePriceUpdate(input));
+  }
+}
+
+/** Hides the platform's throttling behind a generic error: callers can't know when to retry. */
+export class SwallowsRateLimitConnector extends ReferenceConnector {
+  protected override async guard<T>(fn: () => Promise<T> | T): Promise<T> {
+    try {
+      return await super.guard(fn);
+    } catch (error) {
+      if (error instanceof RateLimitedError) throw new ConnectorError('internal', 'something went wrong');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,52 @@
+// The reference connector's default catalog: three products, five listings, priced in USD.
+import { money, type Money } from '../../src';
+
+export interface SeedListing {
+  externalId: string;
+  sku: string | null;
+  title: string;
+  price: Money;
+  minPrice?: Money;
+  maxPrice?: Money;
+}
+
+export interface SeedProduct {
+  externalId: string;
+  title: string;
+  brand?: string;
+  listings: SeedListing[];
+}
+
+export function defaultCatalog(): SeedProduct[] {
+  return [
+    {
+      externalId: 'ref-product-1',
+      title: 'Trail Running Shoe',
+      brand: 'Calibrate Test Co',
+      listings: [
+        { externalId: 'ref-listing-1a', sku: 'SHOE-42', title: 'Trail Running Shoe / 42', price: money('89.99', 'USD') },
+        { externalId: 'ref-listing-1b', sku: 'SHOE-43', title: 'Trail Running Shoe / 43', price: money('89.99', 'USD') },
+      ],
+    },
+    {
+      externalId: 'ref-product-2',
+      title: 'Water Bottle',
+      listings: [{ externalId: 'ref-listing-2a', sku: 'BOTTLE-1L', title: 'Water Bottle 1L', price: money('19.50', 'USD') }],
+    },
+    {
+      externalId: 'ref-product-3',
+      title: 'Headlamp',
+      listings: [
+        { externalId: 'ref-listing-3a', sku: 'LAMP-200', title: 'Headlamp 200lm', price: money('34.00', 'USD') },
+        { externalId: 'ref-listing-3b', sku: null, title: 'Headlamp 400lm', price: money('49.00', 'USD') },
+      ],
+    },
+  ];
+}
+
+/** Credentials the reference connector accepts. */
+export const REFERENCE_CREDENTIALS = {
+  platform: 'reference',
+  accountId: 'ref-account',
+  secrets: { apiKey: 'reference-api-key' },
+} as const;

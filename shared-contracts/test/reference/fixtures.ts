@@ -1,0 +1,27 @@
+// Conformance fixtures for the reference connector's default catalog.
+import type { ConformanceFixtures, ConformanceOptions } from '../conformance/run';
+import { REFERENCE_CREDENTIALS } from './catalog';
+import { ReferenceConnector, type ReferenceConnectorOptions } from './in-memory-connector';
+
+export const referenceFixtures: ConformanceFixtures = {
+  credentials: REFERENCE_CREDENTIALS,
+  invalidCredentials: { ...REFERENCE_CREDENTIALS, secrets: { apiKey: 'wrong-key' } },
+  product: { externalId: 'ref-product-1' },
+  listing: { externalId: 'ref-listing-1a' },
+  secondListing: { externalId: 'ref-listing-2a' },
+  unknownProductId: 'ref-product-404',
+  unknownListingId: 'ref-listing-404',
+};
+
+/** Kit options for an in-process reference connector (or a subclass: pass `make`). */
+export function referenceConformanceOptions(
+  make: (options: ReferenceConnectorOptions) => ReferenceConnector = (o) => new ReferenceConnector(o),
+  connectorOptions: ReferenceConnectorOptions = {},
+): ConformanceOptions {
+  return {
+    makeConnector: () => make(connectorOptions),
+    fixtures: referenceFixtures,
+    simulateRateLimit: (connector, retryAfter) => (connector as ReferenceConnector).simulateRateLimit(1, retryAfter),
+    settle: (connector) => (connector as ReferenceConnector).settle(),
+  };
+}

@@ -1,0 +1,514 @@
+// An in-memory PlatformConnector that keeps every rule of the contract. It is the proof that the
+// conformance kit can be passed, and the base the deliberately broken connectors bend.
+import { randomUUID } from 'node:crypto';
+import {
+  AuthenticationError,
+  ConnectorEventEmitter,
+  ConflictError,
+  InMemoryIdempotencyStore,
+  NotFoundError,
+  PlatformUnavailableError,
+  RateLimitedError,
+  ValidationError,
+  equalsMoney,
+  normalizeSku,
+  parseOrThrow,
+  partitionPriceUpdates,
+  productFilterSchema,
+  runIdempotent,
+  syncOptionsSchema,
+  validatePriceUpdate,
+  platformCredentialsSchema,
+  type AuthOperations,
+  type AuthStatus,
+  type BatchUpdateResult,
+  type ConnectorCapabilities,
+  type ConnectorEventSource,
+  type IdempotencyStore,
+  type NormalizedPrice,
+  type NormalizedProduct,
+  type PlatformConnector,
+  type PlatformCredentials,
+  type PlatformHealth,
+  type PriceLookupOptions,
+  type PriceUpdate,
+  type PriceUpdateResult,
+  type PricingOperations,
+  type ProductFilter,
+  type ProductOperations,
+  type ProductPage,
+  type SellableListing,
+  type SyncOptions,
+  type SyncResult,
+} from '../../src';
+import { defaultCatalog, REFERENCE_CREDENTIALS, type SeedProduct } from './catalog';
+
+export interface ReferenceConnectorOptions {
+  platform?: string;
+  tenantId?: string;
+  /** Where events go (the registry passes one); default a private emitter. */
+  events?: ConnectorEventEmitter;
+  /** `asynchronous` answers `pending` with a feed id and applies on `settle()`, like Amazon. */
+  mode?: 'synchronous' | 'asynchronous';
+  catalog?: SeedProduct[];
+  idempotencyStore?: IdempotencyStore;
+  maxBatchSize?: number;
+  now?: () => Date;
+}
+
+interface ListingState {
+  listing: SellableListing;
+  productId: string;
+}
+
+interface PendingFeed {
+  feedId: string;
+  items: { update: PriceUpdate; result: PriceUpdateResult & { status: 'pending' } }[];
+}
+
+export class ReferenceConnector implements PlatformConnector {
+  readonly platform: string;
+  readonly name = 'Reference (in-memory)';
+  readonly version = '1.0.0';
+  readonly capabilities: ConnectorCapabilities;
+  readonly products: ProductOperations;
+  readonly pricing: PricingOperations;
+  readonly auth: AuthOperations;
+
+  protected readonly emitter: ConnectorEventEmitter;
+  protected readonly store: IdempotencyStore;
+  protected readonly mode: 'synchronous' | 'asynchronous';
+  protected readonly now: () => Date;
+  protected readonly productsById = new Map<string, Omit<NormalizedProduct, 'listings'> & { listingIds: string[] }>();
+  protected readonly listings = new Map<string, ListingState>();
+  private authenticated = false;
+  private rateLimitCalls = 0;
+  private rateLimitRetryAfter = 1;
+  private unavailable = false;
+  private readonly writes = new Map<string, number>();
+  private readonly pendingFeeds: PendingFeed[] = [];
+  private readonly scope: string;
+
+  constructor(options: ReferenceConnectorOptions = {}) {
+    this.platform = options.platform ?? 'reference';
+    this.mode = options.mode ?? 'synchronous';
+    this.now = options.now ?? (() => new Date());
+    this.store = options.idempotencyStore ?? new InMemoryIdempotencyStore();
+    this.scope = `${this.platform}:${options.tenantId ?? 'default'}`;
+    this.emitter =
+      options.events ?? new ConnectorEventEmitter({ platform: this.platform, ...(options.tenantId ? { tenantId: options.tenantId } : {}) });
+    this.capabilities = {
+      productRead: true,
+      productSync: true,
+      priceRead: true,
+      priceUpdate: true,
+      batchPriceUpdate: true,
+      maxBatchSize: options.maxBatchSize ?? 50,
+      priceUpdateMode: this.mode,
+      minMaxPrice: true,
+      compareAtPrice: true,
+      marketplaces: false,
+      webhooks: false,
+      competitivePricing: false,
+    };
+    this.seed(options.catalog ?? defaultCatalog());
+
+    this.products = {
+      list: (filter) => this.guard(() => this.listProducts(filter)),
+      get: (id) => this.guard(async () => this.productView(id)),
+      sync: (options) => this.guard(() => this.syncProducts(options)),
+    };
+    this.pricing = {
+      getPrice: (id, lookup) => this.guard(async () => this.readPrice(id, lookup)),
+      updatePrice: (update) => this.guard(() => this.updatePrice(update)),
+      batchUpdatePrices: (updates) => this.guard(() => this.batchUpdatePrices(updates)),
+      getUpdateResult: (key) => this.guard(() => this.getUpdateResult(key)),
+    };
+    this.auth = {
+      status: async (): Promise<AuthStatus> =>
+        this.authenticated ? { authenticated: true, accountId: REFERENCE_CREDENTIALS.accountId } : { authenticated: false },
+      refresh: async () => {
+        if (!this.authenticated) throw new AuthenticationError('not connected', { platform: this.platform });
+        return { authenticated: true, accountId: REFERENCE_CREDENTIALS.accountId };
+      },
+    };
+  }
+
+  get events(): ConnectorEventSource {
+    return this.emitter;
+  }
+
+  // ---- knobs for tests -------------------------------------------------------------------------
+
+  /** The next `calls` platform calls fail with RateLimitedError(retryAfter). */
+  simulateRateLimit(calls = 1, retryAfter = 2): void {
+    this.rateLimitCalls = calls;
+    this.rateLimitRetryAfter = retryAfter;
+  }
+
+  /** Every platform call fails with PlatformUnavailableError while on. */
+  simulateOutage(on: boolean): void {
+    this.unavailable = on;
+  }
+
+  /** How many times a listing's price was actually written. */
+  writeCount(externalId: string): number {
+    return this.writes.get(externalId) ?? 0;
+  }
+
+  /** Asynchronous mode: process every pending feed (apply the prices, advance the stored results). */
+  async settle(): Promise<void> {
+    const feeds = this.pendingFeeds.splice(0);
+    for (const feed of feeds) {
+      for (const { update, result } of feed.items) {
+        const state = this.listings.get(update.externalId);
+        if (!state) continue;
+        const previous = state.listing.price;
+        this.writePrice(state, update);
+        const applied: PriceUpdateResult = {
+          status: 'applied',
+          idempotencyKey: result.idempotencyKey,
+          externalId: result.externalId,
+          price: update.price,
+          previousPrice: previous,
+          appliedAt: this.now().toISOString(),
+          platformReference: result.platformReference,
+        };
+        await this.store.complete(this.scope, update.idempotencyKey, applied);
+        this.emitter.publish({
+          type: 'price_update.applied',
+          idempotencyKey: applied.idempotencyKey,
+          externalId: applied.externalId,
+          price: applied.price,
+          previousPrice: previous,
+          platformReference: result.platformReference,
+        });
+      }
+    }
+  }
+
+  // ---- PlatformConnector -----------------------------------------------------------------------
+
+  async isAuthenticated(): Promise<boolean> {
+    return this.authenticated;
+  }
+
+  async authenticate(credentials: PlatformCredentials): Promise<void> {
+    const parsed = parseOrThrow(platformCredentialsSchema, credentials, 'credentials');
+    const apiKey = 'secrets' in parsed ? parsed.secrets.apiKey : undefined;
+    if (parsed.platform !== this.platform || apiKey !== REFERENCE_CREDENTIALS.secrets.apiKey) {
+      this.authenticated = false;
+      throw new AuthenticationError('credentials rejected', { platform: this.platform });
+    }
+    this.authenticated = true;
+  }
+
+  async disconnect(): Promise<void> {
+    this.authenticated = false;
+  }
+
+  async healthCheck(): Promise<PlatformHealth> {
+    return {
+      status: this.unavailable ? 'unavailable' : 'healthy',
+      checkedAt: this.now().toISOString(),
+      latencyMs: 0,
+    };
+  }
+
+  // ---- products --------------------------------------------------------------------------------
+
+  protected async listProducts(filter: ProductFilter = {}): Promise<ProductPage> {
+    const f = parseOrThrow(productFilterSchema, filter ?? {}, 'filter');
+    const skus = f.skus ? new Set(f.skus.map((s) => normalizeSku(s))) : undefined;
+    const query = f.query?.toLowerCase();
+    const all = [...this.productsById.keys()]
+      .map((id) => this.productView(id))
+      .filter((p) => !f.externalIds || f.externalIds.includes(p.externalId))
+      .filter((p) => !f.status || p.status === f.status)
+      .filter((p) => !skus || p.listings.some((l) => l.normalizedSku !== null && skus.has(l.normalizedSku)))
+      .filter((p) => !query || p.title.toLowerCase().includes(query) || p.listings.some((l) => l.sku?.toLowerCase().includes(query)))
+      .filter((p) => !f.updatedSince || (p.updatedAt ?? '') >= f.updatedSince);
+    const offset = f.cursor ? decodeOffset(f.cursor) : 0;
+    const limit = f.limit ?? 50;
+    const items = all.slice(offset, offset + limit);
+    const next = offset + limit < all.length ? encodeCursor({ offset: offset + limit }) : null;
+    return { items, nextCursor: next };
+  }
+
+  protected productView(externalId: string): NormalizedProduct {
+    const product = this.productsById.get(externalId);
+    if (!product) {
+      throw new NotFoundError(`product ${externalId} not found`, { resource: 'product', resourceId: externalId, platform: this.platform });
+    }
+    const { listingIds, ...rest } = product;
+    return { ...rest, listings: listingIds.map((id) => ({ ...(this.listings.get(id) as ListingState).listing })) };
+  }
+
+  protected async syncProducts(options: SyncOptions): Promise<SyncResult> {
+    const o = parseOrThrow(syncOptionsSchema, options, 'options');
+    const state = o.cursor
+      ? decodeSyncCursor(o.cursor)
+      : { syncId: randomUUID(), offset: 0, startedAt: this.now().toISOString() };
+    if (!o.cursor) this.emitter.publish({ type: 'sync.started', syncId: state.syncId, mode: o.mode });
+    const page = await this.listProducts({
+      limit: o.limit ?? 50,
+      ...(o.productIds ? { externalIds: o.productIds } : {}),
+      ...(o.mode === 'incremental' && o.since ? { updatedSince: o.since } : {}),
+      ...(state.offset > 0 ? { cursor: encodeCursor({ offset: state.offset }) } : {}),
+    });
+    const nextOffset = state.offset + page.items.length;
+    const nextCursor = page.nextCursor ? encodeCursor({ ...state, offset: nextOffset }) : null;
+    const result: SyncResult = {
+      syncId: state.syncId,
+      mode: o.mode,
+      status: 'completed',
+      startedAt: state.startedAt,
+      finishedAt: this.now().toISOString(),
+      products: page.items,
+      itemsSynced: page.items.length,
+      itemsFailed: 0,
+      errors: [],
+      nextCursor,
+      ...(nextCursor === null ? { checkpoint: state.startedAt } : {}),
+    };
+    this.emitter.publish({
+      type: 'sync.finished',
+      syncId: state.syncId,
+      mode: o.mode,
+      status: result.status,
+      itemsSynced: result.itemsSynced,
+      itemsFailed: 0,
+      done: nextCursor === null,
+    });
+    return result;
+  }
+
+  // ---- pricing ---------------------------------------------------------------------------------
+
+  protected readPrice(externalId: string, _lookup?: PriceLookupOptions): NormalizedPrice {
+    const state = this.listingState(externalId);
+    const { listing } = state;
+    if (!listing.price) throw new NotFoundError(`listing ${externalId} has no price`, { resource: 'price', resourceId: externalId });
+    return {
+      platform: this.platform,
+      externalId,
+      sku: listing.sku,
+      price: listing.price,
+      compareAtPrice: listing.compareAtPrice ?? null,
+      minPrice: listing.minPrice ?? null,
+      maxPrice: listing.maxPrice ?? null,
+      observedAt: this.now().toISOString(),
+    };
+  }
+
+  protected async updatePrice(input: PriceUpdate): Promise<PriceUpdateResult> {
+    const update = validatePriceUpdate(input);
+    const { result, replayed } = await this.applyIdempotently(update);
+    if (result.status === 'pending' && !replayed) this.enqueue(update, result);
+    return result;
+  }
+
+  protected async batchUpdatePrices(input: readonly PriceUpdate[]): Promise<BatchUpdateResult> {
+    const { valid, invalid } = partitionPriceUpdates(input, this.capabilities.maxBatchSize);
+    const results: PriceUpdateResult[] = new Array(valid.length + invalid.length);
+    for (const { index, result } of invalid) {
+      results[index] = result;
+      this.emitter.priceUpdateResult(result);
+    }
+    const feedId = this.mode === 'asynchronous' ? `feed-${randomUUID()}` : undefined;
+    for (const { index, update } of valid) {
+      try {
+        const { result, replayed } = await this.applyIdempotently(update, feedId);
+        if (result.status === 'pending' && !replayed) this.enqueue(update, result);
+        results[index] = result;
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        const failed: PriceUpdateResult = {
+          status: 'failed',
+          idempotencyKey: update.idempotencyKey,
+          externalId: update.externalId,
+          reason: 'conflict',
+          message: error.message,
+          retryable: false,
+        };
+        this.emitter.priceUpdateResult(failed);
+        results[index] = failed;
+      }
+    }
+    return summarize(results, feedId ? { kind: 'feed', id: feedId } : undefined);
+  }
+
+  protected async getUpdateResult(idempotencyKey: string): Promise<PriceUpdateResult> {
+    const record = await this.store.get(this.scope, idempotencyKey);
+    if (!record?.result) {
+      throw new NotFoundError(`no price update with idempotency key ${idempotencyKey}`, { resource: 'price_update', resourceId: idempotencyKey });
+    }
+    return record.result;
+  }
+
+  /** The idempotent core shared by single and batch updates. */
+  protected async applyIdempotently(update: PriceUpdate, feedId?: string): Promise<{ result: PriceUpdateResult; replayed: boolean }> {
+    const outcome = await runIdempotent(this.store, this.scope, update, async () => this.execute(update, feedId));
+    if (!outcome.replayed) this.emitter.priceUpdateResult(outcome.result);
+    return outcome;
+  }
+
+  /** What the "platform" does with one valid update. */
+  protected execute(update: PriceUpdate, feedId?: string): PriceUpdateResult {
+    const base = { idempotencyKey: update.idempotencyKey, externalId: update.externalId };
+    const state = this.listings.get(update.externalId);
+    if (!state) {
+      return { ...base, status: 'failed', reason: 'not_found', message: `listing ${update.externalId} not found`, retryable: false };
+    }
+    const current = state.listing.price;
+    if (update.expectedCurrentPrice && (!current || !equalsMoney(current, update.expectedCurrentPrice))) {
+      return {
+        ...base,
+        status: 'failed',
+        reason: 'conflict',
+        message: `live price is ${current?.amount ?? 'unset'}, expected ${update.expectedCurrentPrice.amount}`,
+        retryable: false,
+      };
+    }
+    if (current && current.currency !== update.price.currency) {
+      return {
+        ...base,
+        status: 'failed',
+        reason: 'rejected',
+        message: `listing is priced in ${current.currency}`,
+        retryable: false,
+        platformError: { code: 'CURRENCY_MISMATCH', message: `Listing currency is ${current.currency}` },
+      };
+    }
+    if (this.mode === 'asynchronous') {
+      return {
+        ...base,
+        status: 'pending',
+        price: update.price,
+        previousPrice: current,
+        submittedAt: this.now().toISOString(),
+        platformReference: { kind: 'feed', id: feedId ?? `feed-${randomUUID()}` },
+      };
+    }
+    this.writePrice(state, update);
+    return { ...base, status: 'applied', price: update.price, previousPrice: current, appliedAt: this.now().toISOString() };
+  }
+
+  protected writePrice(state: ListingState, update: PriceUpdate): void {
+    const listing = {
+      ...state.listing,
+      price: update.price,
+      updatedAt: this.now().toISOString(),
+      ...(update.compareAtPrice !== undefined ? { compareAtPrice: update.compareAtPrice } : {}),
+      ...(update.minPrice ? { minPrice: update.minPrice } : {}),
+      ...(update.maxPrice ? { maxPrice: update.maxPrice } : {}),
+    };
+    state.listing = listing;
+    this.writes.set(update.externalId, this.writeCount(update.externalId) + 1);
+    const product = this.productsById.get(state.productId);
+    if (product) this.productsById.set(state.productId, { ...product, updatedAt: listing.updatedAt });
+  }
+
+  protected listingState(externalId: string): ListingState {
+    const state = this.listings.get(externalId);
+    if (!state) {
+      throw new NotFoundError(`listing ${externalId} not found`, { resource: 'listing', resourceId: externalId, platform: this.platform });
+    }
+    return state;
+  }
+
+  /** Every operation passes here: authentication first, then the simulated platform limits. */
+  protected async guard<T>(fn: () => Promise<T> | T): Promise<T> {
+    if (!this.authenticated) throw new AuthenticationError('not connected', { platform: this.platform });
+    if (this.unavailable) throw new PlatformUnavailableError('reference platform is down', { platform: this.platform, retryAfter: 5 });
+    if (this.rateLimitCalls > 0) {
+      this.rateLimitCalls -= 1;
+      throw new RateLimitedError(this.rateLimitRetryAfter, 'reference platform throttled the call', {
+        platform: this.platform,
+        platformError: { code: 'QuotaExceeded', message: 'You exceeded your quota for the requested resource.' },
+      });
+    }
+    return fn();
+  }
+
+  private enqueue(update: PriceUpdate, result: PriceUpdateResult & { status: 'pending' }): void {
+    const feed = this.pendingFeeds.find((f) => f.feedId === result.platformReference.id);
+    if (feed) feed.items.push({ update, result });
+    else this.pendingFeeds.push({ feedId: result.platformReference.id, items: [{ update, result }] });
+  }
+
+  private seed(catalog: SeedProduct[]): void {
+    const at = this.now().toISOString();
+    for (const product of catalog) {
+      this.productsById.set(product.externalId, {
+        platform: this.platform,
+        externalId: product.externalId,
+        title: product.title,
+        status: 'active',
+        ...(product.brand ? { brand: product.brand } : {}),
+        createdAt: at,
+        updatedAt: at,
+        listingIds: product.listings.map((l) => l.externalId),
+      });
+      for (const l of product.listings) {
+        this.listings.set(l.externalId, {
+          productId: product.externalId,
+          listing: {
+            platform: this.platform,
+            externalId: l.externalId,
+            productExternalId: product.externalId,
+            sku: l.sku,
+            normalizedSku: normalizeSku(l.sku),
+            title: l.title,
+            status: 'active',
+            price: l.price,
+            compareAtPrice: null,
+            minPrice: l.minPrice ?? null,
+            maxPrice: l.maxPrice ?? null,
+            inventoryQuantity: 10,
+            updatedAt: at,
+          },
+        });
+      }
+    }
+  }
+}
+
+export function summarize(results: PriceUpdateResult[], platformReference?: { kind: string; id: string }): BatchUpdateResult {
+  return {
+    results,
+    summary: {
+      total: results.length,
+      applied: results.filter((r) => r.status === 'applied').length,
+      pending: results.filter((r) => r.status === 'pending').length,
+      failed: results.filter((r) => r.status === 'failed').length,
+    },
+    ...(platformReference && results.some((r) => r.status === 'pending') ? { platformReference } : {}),
+  };
+}
+
+function encodeCursor(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+function decodeOffset(cursor: string): number {
+  try {
+    const offset = (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { offset?: unknown }).offset;
+    if (typeof offset === 'number' && Number.isInteger(offset) && offset >= 0) return offset;
+  } catch {
+    // fall through
+  }
+  throw ValidationError.field('cursor', 'invalid cursor', 'invalid_cursor');
+}
+
+function decodeSyncCursor(cursor: string): { syncId: string; offset: number; startedAt: string } {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    if (typeof v.syncId === 'string' && typeof v.offset === 'number' && typeof v.startedAt === 'string') {
+      return { syncId: v.syncId, offset: v.offset, startedAt: v.startedAt };
+    }
+  } catch {
+    // fall through
+  }
+  throw ValidationError.field('cursor', 'invalid cursor', 'invalid_cursor');
+}
