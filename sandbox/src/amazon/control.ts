@@ -1,0 +1,363 @@
+// The Amazon control API under /_sandbox/amazon/…: what tests and demos do "from Amazon's side" —
+// register apps, self-authorize, revoke tokens, fail LWA, move competitors and the Buy Box, edit a price
+// as the merchant in Seller Central, force throttling, and hold / fail feeds.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readBody, requestUrl, sendJson } from './http';
+import { marketplace } from './marketplaces';
+import { buyBoxWinner, marketOffers } from './market';
+import { formatAmount, parseAmount } from './money';
+import { createRefreshToken, expireAccessTokens, revokeRefreshToken } from './lwa/tokens';
+import type { FeedProcessor } from './feeds/processor';
+import type { CompetitorOffer, FeedFault, Listing, Seller, SpApp } from './state';
+import { offerKey } from './state';
+import type { AmazonWorld } from './world';
+
+class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const bad = (message: string) => new ControlError(400, message);
+const missing = (message: string) => new ControlError(404, message);
+
+async function json(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const raw = (await readBody(req, 1024 * 1024)).toString('utf8');
+  if (!raw.trim()) return {};
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw bad('the body must be a JSON object');
+}
+
+function str(body: Record<string, unknown>, key: string, required = true): string | undefined {
+  const v = body[key];
+  if (v === undefined || v === null || v === '') {
+    if (required) throw bad(`${key} is required`);
+    return undefined;
+  }
+  if (typeof v !== 'string') throw bad(`${key} must be a string`);
+  return v;
+}
+
+function amountFor(body: Record<string, unknown>, key: string, marketplaceId: string, required = true) {
+  const mp = marketplace(marketplaceId);
+  if (!mp) throw bad(`unknown marketplaceId ${marketplaceId}`);
+  const raw = body[key];
+  if (raw === undefined && !required) return undefined;
+  if (typeof raw !== 'string') throw bad(`${key} must be a decimal string, e.g. "19.99"`);
+  const p = parseAmount(raw, mp.defaultCurrencyCode);
+  if (!p || p.minor === '0') throw bad(`${key} ${raw} is not a valid ${mp.defaultCurrencyCode} amount`);
+  return p;
+}
+
+function sellerOf(world: AmazonWorld, id: string | undefined): Seller {
+  const seller = world.state.sellers[id ?? ''];
+  if (!seller) throw missing(`unknown seller ${id}`);
+  return seller;
+}
+
+function listingView(l: Listing) {
+  return {
+    sku: l.sku,
+    asin: l.asin,
+    productType: l.productType,
+    itemName: l.itemName,
+    quantity: l.quantity,
+    fulfillmentChannelCode: l.fulfillmentChannelCode,
+    lastUpdatedDate: l.lastUpdatedDate,
+    offers: Object.values(l.offers).map((o) => ({
+      marketplaceId: o.marketplaceId,
+      currency: o.price.currency,
+      price: formatAmount(o.price),
+      ...(o.minPrice ? { minPrice: formatAmount(o.minPrice) } : {}),
+      ...(o.maxPrice ? { maxPrice: formatAmount(o.maxPrice) } : {}),
+      status: o.status,
+    })),
+  };
+}
+
+function offersView(world: AmazonWorld, asin: string, marketplaceId: string) {
+  const offers = marketOffers(world, asin, marketplaceId);
+  const winner = buyBoxWinner(world, asin, marketplaceId, offers);
+  return {
+    asin,
+    marketplaceId,
+    buyBox: winner ? { sellerId: winner.sellerId, landedPrice: formatAmount(winner.landed), currency: winner.landed.currency } : null,
+    forced: world.state.buyBoxOverrides[offerKey(asin, marketplaceId)] ?? null,
+    offers: offers.map((o) => ({
+      sellerId: o.sellerId,
+      sellerName: o.sellerName,
+      sku: o.sku,
+      condition: o.condition,
+      fulfillment: o.fulfillment,
+      price: formatAmount(o.price),
+      shipping: formatAmount(o.shipping),
+      landedPrice: formatAmount(o.landed),
+      currency: o.price.currency,
+      feedbackPercent: o.feedbackPercent,
+    })),
+  };
+}
+
+function appView(app: SpApp) {
+  return { ...app, draft: !app.published };
+}
+
+export interface ControlDeps {
+  world: AmazonWorld;
+  processor: FeedProcessor;
+  reseed(): void;
+}
+
+export async function handleAmazonControl(rest: string, req: IncomingMessage, res: ServerResponse, deps: ControlDeps): Promise<boolean> {
+  try {
+    const result = await route(rest.replace(/^\/+|\/+$/g, ''), req, deps);
+    if (result === undefined) return false;
+    sendJson(res, result.status ?? 200, result.body);
+    return true;
+  } catch (e) {
+    if (!(e instanceof ControlError)) throw e;
+    sendJson(res, e.status, { error: e.message });
+    return true;
+  }
+}
+
+async function route(path: string, req: IncomingMessage, deps: ControlDeps): Promise<{ status?: number; body: unknown } | undefined> {
+  const { world, processor } = deps;
+  const method = req.method ?? 'GET';
+  const url = requestUrl(req);
+  const seg = path.split('/');
+
+  if (method === 'GET' && (path === '' || path === 'state')) {
+    return {
+      body: {
+        apps: Object.values(world.state.apps).map(appView),
+        sellers: Object.values(world.state.sellers).map((s) => ({ sellerId: s.sellerId, storeName: s.storeName, region: s.region, marketplaceIds: s.marketplaceIds, listings: Object.keys(s.listings).length })),
+        feeds: Object.keys(world.state.feeds).length,
+        timeScale: world.timeScale,
+      },
+    };
+  }
+
+  // Apps
+  if (path === 'apps' && method === 'GET') return { body: { apps: Object.values(world.state.apps).map(appView) } };
+  if (path === 'apps' && method === 'POST') {
+    const body = await json(req);
+    const id = str(body, 'applicationId', false);
+    const existing = id ? world.state.apps[id] : undefined;
+    const uuid = randomUUID();
+    const app: SpApp = existing ?? {
+      applicationId: id ?? `amzn1.sp.solution.${uuid}`,
+      name: 'Sandbox app',
+      clientId: `amzn1.application-oa2-client.${randomBytes(16).toString('hex')}`,
+      clientSecret: `amzn1.oa2-cs.v1.${randomBytes(32).toString('hex')}`,
+      redirectUris: [],
+      published: false,
+    };
+    if (body.name !== undefined) app.name = str(body, 'name')!;
+    if (body.clientId !== undefined) app.clientId = str(body, 'clientId')!;
+    if (body.clientSecret !== undefined) app.clientSecret = str(body, 'clientSecret')!;
+    if (body.published !== undefined) app.published = body.published === true;
+    if (body.redirectUris !== undefined) {
+      if (!Array.isArray(body.redirectUris) || body.redirectUris.some((u) => typeof u !== 'string' || !URL.canParse(u))) {
+        throw bad('redirectUris must be an array of absolute URLs');
+      }
+      app.redirectUris = body.redirectUris as string[];
+    }
+    if (Array.isArray(body.addRedirectUris)) {
+      for (const u of body.addRedirectUris) {
+        if (typeof u !== 'string' || !URL.canParse(u)) throw bad('addRedirectUris must be absolute URLs');
+        if (!app.redirectUris.includes(u)) app.redirectUris.push(u);
+      }
+    }
+    world.state.apps[app.applicationId] = app;
+    world.changed();
+    return { status: existing ? 200 : 201, body: appView(app) };
+  }
+
+  // Sellers and listings
+  if (path === 'sellers' && method === 'GET') return { body: { sellers: Object.values(world.state.sellers).map((s) => ({ ...s, listings: Object.keys(s.listings).length })) } };
+  if (seg[0] === 'sellers' && seg.length === 2 && method === 'GET') {
+    const seller = sellerOf(world, decodeURIComponent(seg[1]!));
+    return { body: { ...seller, listings: Object.values(seller.listings).map(listingView) } };
+  }
+  if (path === 'authorize' && method === 'POST') {
+    // Self-authorization (Seller Central → Develop apps → Authorize): a refresh token without the consent page.
+    const body = await json(req);
+    const seller = sellerOf(world, str(body, 'sellerId'));
+    const appId = str(body, 'applicationId', false);
+    const app = appId ? world.state.apps[appId] : Object.values(world.state.apps)[0];
+    if (!app) throw missing(`unknown application ${appId ?? ''}`);
+    const token = createRefreshToken(world, seller.sellerId, app.clientId);
+    return { status: 201, body: { sellerId: seller.sellerId, clientId: app.clientId, refreshToken: token.token } };
+  }
+  if (path === 'listings/price' && method === 'POST') {
+    // The merchant edits a price in Seller Central.
+    const body = await json(req);
+    const seller = sellerOf(world, str(body, 'sellerId'));
+    const sku = str(body, 'sku')!;
+    const marketplaceId = str(body, 'marketplaceId')!;
+    const offer = seller.listings[sku]?.offers[marketplaceId];
+    if (!offer) throw missing(`seller ${seller.sellerId} has no offer for ${sku} in ${marketplaceId}`);
+    const from = formatAmount(offer.price);
+    offer.price = amountFor(body, 'price', marketplaceId)!;
+    seller.listings[sku]!.lastUpdatedDate = new Date(world.now()).toISOString();
+    world.changed();
+    world.log({ platform: 'amazon', kind: 'event', detail: { merchantPriceEdit: { sellerId: seller.sellerId, sku, marketplaceId, from, to: formatAmount(offer.price) } } });
+    return { body: listingView(seller.listings[sku]!) };
+  }
+
+  // LWA
+  if (path === 'lwa/revoke' && method === 'POST') {
+    const body = await json(req);
+    const token = str(body, 'refreshToken', false);
+    const revoked = token
+      ? [token].filter((t) => revokeRefreshToken(world, t))
+      : Object.values(world.state.refreshTokens)
+          .filter((t) => t.sellerId === str(body, 'sellerId') && (!body.clientId || t.clientId === body.clientId))
+          .map((t) => (revokeRefreshToken(world, t.token), t.token));
+    if (revoked.length === 0) throw missing('no such refresh token');
+    return { body: { revoked: revoked.length } };
+  }
+  if (path === 'lwa/expire' && method === 'POST') {
+    const body = await json(req);
+    return { body: { expired: expireAccessTokens(world, str(body, 'sellerId', false)) } };
+  }
+  if (path === 'lwa/outage') {
+    if (method === 'DELETE') {
+      world.faults.lwaOutage = undefined;
+      return { body: { ok: true } };
+    }
+    if (method === 'POST') {
+      const body = await json(req);
+      const error = (str(body, 'error', false) ?? 'server_error') as 'server_error' | 'temporarily_unavailable';
+      if (!['server_error', 'temporarily_unavailable'].includes(error)) throw bad('error must be server_error or temporarily_unavailable');
+      const count = body.count === undefined ? undefined : Number(body.count);
+      if (count !== undefined && !(Number.isInteger(count) && count > 0)) throw bad('count must be a positive integer');
+      world.faults.lwaOutage = { error, remaining: count };
+      return { status: 201, body: world.faults.lwaOutage };
+    }
+  }
+
+  // Competitors and the Buy Box
+  if (path === 'offers' && method === 'GET') {
+    const asin = url.searchParams.get('asin');
+    const marketplaceId = url.searchParams.get('marketplaceId');
+    if (!asin || !marketplaceId) throw bad('asin and marketplaceId are required');
+    return { body: offersView(world, asin, marketplaceId) };
+  }
+  if (seg[0] === 'competitors' && method === 'POST') {
+    const body = await json(req);
+    const asin = str(body, 'asin')!;
+    const marketplaceId = str(body, 'marketplaceId')!;
+    if (!world.state.catalog[asin]?.marketplaceIds.includes(marketplaceId)) throw missing(`ASIN ${asin} is not in marketplace ${marketplaceId}`);
+    const key = offerKey(asin, marketplaceId);
+    const list = (world.state.competitors[key] ??= []);
+    const action = seg[1] ?? 'add';
+    if (action === 'remove') {
+      const sellerId = str(body, 'sellerId')!;
+      const before = list.length;
+      world.state.competitors[key] = list.filter((c) => c.sellerId !== sellerId);
+      if (world.state.competitors[key]!.length === before) throw missing(`no competitor ${sellerId} on ${asin}`);
+    } else if (action === 'price') {
+      const c = list.find((x) => x.sellerId === str(body, 'sellerId'));
+      if (!c) throw missing(`no competitor ${String(body.sellerId)} on ${asin}`);
+      c.price = amountFor(body, 'price', marketplaceId)!;
+      if (body.shipping !== undefined) c.shipping = amountFor(body, 'shipping', marketplaceId)!;
+    } else if (action === 'add') {
+      const mp = marketplace(marketplaceId)!;
+      const sellerId = str(body, 'sellerId', false) ?? `A${randomBytes(7).toString('hex').toUpperCase().slice(0, 13)}`;
+      const fulfillment = (str(body, 'fulfillment', false) ?? 'MFN') as 'AFN' | 'MFN';
+      if (!['AFN', 'MFN'].includes(fulfillment)) throw bad('fulfillment must be AFN or MFN');
+      const condition = (str(body, 'condition', false) ?? 'New') as 'New' | 'Used';
+      if (!['New', 'Used'].includes(condition)) throw bad('condition must be New or Used');
+      const offer: CompetitorOffer = {
+        sellerId,
+        sellerName: str(body, 'sellerName', false) ?? 'Sandbox competitor',
+        asin,
+        marketplaceId,
+        condition,
+        subCondition: condition === 'New' ? 'new' : 'good',
+        fulfillment,
+        price: amountFor(body, 'price', marketplaceId)!,
+        shipping: amountFor(body, 'shipping', marketplaceId, false) ?? parseAmount('0', mp.defaultCurrencyCode)!,
+        feedbackPercent: typeof body.feedbackPercent === 'number' ? body.feedbackPercent : 97,
+        feedbackCount: typeof body.feedbackCount === 'number' ? body.feedbackCount : 1000,
+        shipsFromCountry: mp.countryCode,
+        prime: fulfillment === 'AFN',
+      };
+      world.state.competitors[key] = [...list.filter((c) => c.sellerId !== sellerId), offer];
+    } else {
+      return undefined;
+    }
+    world.changed();
+    world.log({ platform: 'amazon', kind: 'event', detail: { competitors: action, asin, marketplaceId } });
+    return { body: offersView(world, asin, marketplaceId) };
+  }
+  if (path === 'buybox' && method === 'POST') {
+    const body = await json(req);
+    const asin = str(body, 'asin')!;
+    const marketplaceId = str(body, 'marketplaceId')!;
+    const winner = str(body, 'winner')!;
+    const key = offerKey(asin, marketplaceId);
+    if (winner === 'auto') delete world.state.buyBoxOverrides[key];
+    else {
+      if (winner !== 'none' && !marketOffers(world, asin, marketplaceId).some((o) => o.sellerId === winner && o.condition === 'New')) {
+        throw bad(`${winner} has no new offer on ${asin} in ${marketplaceId}`);
+      }
+      world.state.buyBoxOverrides[key] = winner;
+    }
+    world.changed();
+    return { body: offersView(world, asin, marketplaceId) };
+  }
+
+  // Throttling and feeds
+  if (path === 'throttle') {
+    if (method === 'DELETE') {
+      world.faults.throttles = {};
+      return { body: { ok: true } };
+    }
+    if (method === 'POST') {
+      const body = await json(req);
+      const operation = str(body, 'operation', false) ?? '*';
+      const count = Number(body.count ?? 1);
+      if (!(Number.isInteger(count) && count > 0)) throw bad('count must be a positive integer');
+      if (operation !== '*' && !world.operations.byId(operation)) throw bad(`unknown operation ${operation}`);
+      world.faults.throttles[operation] = count;
+      return { status: 201, body: { operation, count } };
+    }
+  }
+  if (path === 'feeds' && method === 'GET') {
+    return { body: { feeds: Object.values(world.state.feeds).map((f) => processor.advance(f)) } };
+  }
+  if (path === 'feeds/fault' && method === 'POST') {
+    const body = await json(req);
+    const fault = body.fault === null || body.fault === 'off' ? undefined : (str(body, 'fault') as FeedFault);
+    if (fault && !['stall', 'fatal', 'no-report'].includes(fault)) throw bad('fault must be stall, fatal, no-report or off');
+    const feedId = str(body, 'feedId', false);
+    if (feedId) {
+      const feed = world.state.feeds[feedId];
+      if (!feed) throw missing(`unknown feed ${feedId}`);
+      processor.setFault(feed, fault);
+      return { body: feed };
+    }
+    const count = Number(body.count ?? 1);
+    if (!(Number.isInteger(count) && count > 0)) throw bad('count must be a positive integer');
+    world.faults.nextFeedFault = fault ? { fault, remaining: count } : undefined;
+    return { status: 201, body: world.faults.nextFeedFault ?? { fault: 'off' } };
+  }
+  if (path === 'reseed' && method === 'POST') {
+    deps.reseed();
+    return { body: { ok: true } };
+  }
+  return undefined;
+}
+

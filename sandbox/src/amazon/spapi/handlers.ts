@@ -1,0 +1,31 @@
+// The stateful SP-API operations the sandbox serves, by operationId.
+import type { FeedProcessor } from '../feeds/processor';
+import { getCatalogItem, searchCatalogItems } from './catalog';
+import { feedHandlers } from './feeds';
+import { deleteListingsItem, getListingsItem, patchListingsItem, putListingsItem, searchListingsItems } from './listings';
+import { getCompetitiveSummary } from './pricing-2022';
+import { getCompetitivePricing, getItemOffers, getItemOffersBatch, getListingOffers, getListingOffersBatch, getPricing } from './pricing-v0';
+import type { SpHandler } from './router';
+import { getAccount, getMarketplaceParticipations } from './sellers';
+
+export function spApiHandlers(processor: FeedProcessor): Record<string, SpHandler> {
+  return {
+    getMarketplaceParticipations,
+    getAccount,
+    getListingsItem,
+    searchListingsItems,
+    patchListingsItem,
+    putListingsItem,
+    deleteListingsItem,
+    getCatalogItem,
+    searchCatalogItems,
+    getPricing,
+    getCompetitivePricing,
+    getItemOffers,
+    getListingOffers,
+    getItemOffersBatch,
+    getListingOffersBatch,
+    getCompetitiveSummary,
+    ...feedHandlers(processor),
+  };
+}

@@ -1,0 +1,116 @@
+// Everything the Amazon services share: state, options, the sandbox clock, the model-derived operation
+// table and validator. One instance per platform.
+import type { SandboxContext, SandboxLogEntry } from '../platform';
+import { loadReference, type ReferenceFiles } from './models/reference';
+import { OperationTable } from './models/operations';
+import { RequestValidator } from './models/validation';
+import { emptyState, type AmazonState } from './state';
+
+export interface AmazonPlatformOptions {
+  /** Folder with Amazon's `models/` and `schemas/`; `false` runs on built-in defaults only. */
+  referenceDir?: string | false;
+  /** Overrides the core's time scale (10 = every Amazon clock runs 10x faster). */
+  timeScale?: number;
+  /** LWA access token life in (sandbox) seconds. Default 3600. */
+  accessTokenTtlSeconds?: number;
+  /** `spapi_oauth_code` life in seconds. Default 300. */
+  authorizationCodeTtlSeconds?: number;
+  /** Pre-signed document URL life in seconds. Default 300. */
+  presignedUrlTtlSeconds?: number;
+  /** Seconds a feed waits IN_QUEUE, then spends IN_PROGRESS. Defaults 30 and 60. */
+  feedQueueSeconds?: number;
+  feedProcessingSeconds?: number;
+  /** Processing reports larger than this are stored GZIP-compressed. Default 64 KiB. */
+  reportGzipThresholdBytes?: number;
+  /** JSON_LISTINGS_FEED limits. Defaults 10 MiB and 25,000 messages. */
+  maxFeedBytes?: number;
+  maxFeedMessages?: number;
+}
+
+export interface ResolvedOptions {
+  accessTokenTtlSeconds: number;
+  authorizationCodeTtlSeconds: number;
+  presignedUrlTtlSeconds: number;
+  feedQueueSeconds: number;
+  feedProcessingSeconds: number;
+  reportGzipThresholdBytes: number;
+  maxFeedBytes: number;
+  maxFeedMessages: number;
+}
+
+const NO_CONTEXT: SandboxContext = {
+  baseUrl: 'http://127.0.0.1',
+  timeScale: 1,
+  log: () => {},
+  applyFaults: async () => false,
+  markDirty: () => {},
+};
+
+/** Faults a test switched on through the control API; not persisted. */
+export interface TransientFaults {
+  /** LWA answers this error until `remaining` reaches 0 (undefined = until cleared). */
+  lwaOutage?: { error: 'server_error' | 'temporarily_unavailable'; remaining?: number };
+  /** Forced 429s per operationId ('*' = any operation): how many calls to refuse. */
+  throttles: Record<string, number>;
+  /** Fault applied to the next feeds created (undefined = none). */
+  nextFeedFault?: { fault: 'stall' | 'fatal' | 'no-report'; remaining: number };
+}
+
+export class AmazonWorld {
+  state: AmazonState = emptyState();
+  faults: TransientFaults = { throttles: {} };
+  readonly reference: ReferenceFiles;
+  readonly operations: OperationTable;
+  readonly validator: RequestValidator;
+  readonly options: ResolvedOptions;
+  private context: SandboxContext = NO_CONTEXT;
+  private readonly timeScaleOverride?: number;
+
+  constructor(options: AmazonPlatformOptions = {}) {
+    this.reference = loadReference(options.referenceDir);
+    this.operations = new OperationTable(this.reference);
+    this.validator = new RequestValidator(this.reference);
+    this.timeScaleOverride = options.timeScale;
+    this.options = {
+      accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
+      authorizationCodeTtlSeconds: options.authorizationCodeTtlSeconds ?? 300,
+      presignedUrlTtlSeconds: options.presignedUrlTtlSeconds ?? 300,
+      feedQueueSeconds: options.feedQueueSeconds ?? 30,
+      feedProcessingSeconds: options.feedProcessingSeconds ?? 60,
+      reportGzipThresholdBytes: options.reportGzipThresholdBytes ?? 64 * 1024,
+      maxFeedBytes: options.maxFeedBytes ?? 10 * 1024 * 1024,
+      maxFeedMessages: options.maxFeedMessages ?? 25_000,
+    };
+  }
+
+  /** The core hands its context with every call; the latest one is kept for timers. */
+  bind(ctx: SandboxContext): void {
+    this.context = ctx;
+  }
+
+  get ctx(): SandboxContext {
+    return this.context;
+  }
+
+  get timeScale(): number {
+    const scale = this.timeScaleOverride ?? this.context.timeScale;
+    return scale > 0 ? scale : 1;
+  }
+
+  now(): number {
+    return Date.now();
+  }
+
+  /** Real milliseconds for a duration in sandbox seconds. */
+  ms(seconds: number): number {
+    return (seconds * 1000) / this.timeScale;
+  }
+
+  log(entry: SandboxLogEntry): void {
+    this.context.log({ at: new Date().toISOString(), ...entry });
+  }
+
+  changed(): void {
+    this.context.markDirty();
+  }
+}

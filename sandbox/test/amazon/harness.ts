@@ -1,0 +1,153 @@
+// Test harness for the Amazon half: a real HTTP server on an ephemeral port that plays Amazon's hosts,
+// the routing agent, and amazon-sp-api clients that reach it unmodified (through https_proxy_agent).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SellingPartner } from 'amazon-sp-api';
+import type { SandboxContext, SandboxLogEntry } from '../../src/platform';
+import { createAmazonPlatform, type AmazonPlatform, type CreateAmazonPlatformOptions } from '../../src/amazon';
+import { createAmazonSandboxAgent, type AmazonSandboxAgent } from '../../src/routing/amazon-agent';
+
+export interface Identities {
+  apps: { applicationId: string; clientId: string; clientSecret: string; redirectUris: string[]; draft: boolean }[];
+  sellers: { sellerId: string; region: 'na' | 'eu' | 'fe'; marketplaceIds: string[]; lwa: { clientId: string; clientSecret: string; refreshToken: string } }[];
+}
+
+/** amazon-sp-api's untyped surface (its typings pin every operation's shape). */
+export interface SpClient {
+  callAPI(params: Record<string, unknown>): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  exchange(code: string): Promise<{ access_token: string; refresh_token: string; expires_in: number; token_type: string }>;
+  refreshAccessToken(): Promise<void>;
+  upload(details: { url: string }, feed: { content: string; contentType: string }): Promise<unknown>;
+  download(details: { url: string; compressionAlgorithm?: string }, options?: { json?: boolean; unzip?: boolean }): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly access_token: string;
+}
+
+export interface AmazonTestSandbox {
+  url: string;
+  platform: AmazonPlatform;
+  agent: AmazonSandboxAgent;
+  log: SandboxLogEntry[];
+  identities(): Identities;
+  /** A client for a seeded seller (default: the NA demo seller). */
+  client(options?: { sellerId?: string; refreshToken?: string; useSandbox?: boolean; sp?: Record<string, unknown>; clientId?: string; clientSecret?: string }): SpClient;
+  /** Calls the control API (/_sandbox/amazon/<path>) over HTTP. */
+  control(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** A plain HTTP request to an Amazon host through the agent. */
+  request(options: { method?: string; host: string; path: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>;
+  close(): Promise<void>;
+}
+
+export async function startAmazonSandbox(options: CreateAmazonPlatformOptions & { timeScale?: number; seed?: boolean } = {}): Promise<AmazonTestSandbox> {
+  const platform = createAmazonPlatform(options);
+  const log: SandboxLogEntry[] = [];
+  let baseUrl = 'http://127.0.0.1';
+  const ctx: SandboxContext = {
+    get baseUrl() {
+      return baseUrl;
+    },
+    timeScale: options.timeScale ?? 1,
+    log: (e) => void log.push(e),
+    applyFaults: async () => false,
+    markDirty: () => {},
+  };
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const run = async () => {
+      if (platform.handles(req.headers.host ?? '')) return platform.handle(req, res, ctx);
+      if (path.startsWith('/_sandbox/amazon/')) {
+        if (!(await platform.control(path.slice('/_sandbox/amazon/'.length), req, res, ctx))) {
+          res.writeHead(404).end('{"error":"no route"}');
+        }
+        return;
+      }
+      if (await platform.pages(req, res, ctx)) return;
+      res.writeHead(404).end();
+    };
+    run().catch((e: unknown) => {
+      console.error(e);
+      if (!res.headersSent) res.writeHead(500).end(String(e));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  if (options.seed !== false) platform.seedDemo(ctx);
+  platform.start(ctx);
+  const agent = createAmazonSandboxAgent(baseUrl);
+
+  const identities = () => platform.seedIdentities() as Identities;
+
+  const request: AmazonTestSandbox['request'] = (o) =>
+    new Promise((resolve, reject) => {
+      const req = (http.request as typeof http.request)(
+        { method: o.method ?? 'GET', host: '127.0.0.1', port: new URL(baseUrl).port, path: o.path, headers: { host: o.host, ...o.headers } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        },
+      );
+      req.on('error', reject);
+      if (o.body !== undefined) req.write(o.body);
+      req.end();
+    });
+
+  return {
+    url: baseUrl,
+    platform,
+    agent,
+    log,
+    identities,
+    client(o = {}) {
+      const seller = identities().sellers.find((s) => s.sellerId === (o.sellerId ?? 'A2CALIBRDEMONA'));
+      if (!seller) throw new Error(`no seeded seller ${o.sellerId}`);
+      return new SellingPartner({
+        region: seller.region,
+        refresh_token: o.refreshToken ?? seller.lwa.refreshToken,
+        credentials: {
+          SELLING_PARTNER_APP_CLIENT_ID: o.clientId ?? seller.lwa.clientId,
+          SELLING_PARTNER_APP_CLIENT_SECRET: o.clientSecret ?? seller.lwa.clientSecret,
+        },
+        options: {
+          https_proxy_agent: agent,
+          use_sandbox: o.useSandbox ?? false,
+          auto_request_throttled: false,
+          retry_remote_timeout: false,
+          ...o.sp,
+        },
+      }) as unknown as SpClient;
+    },
+    async control(method, path, body) {
+      const res = await fetch(`${baseUrl}/_sandbox/amazon/${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
+    request,
+    async close() {
+      agent.destroy();
+      await platform.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Raw call through amazon-sp-api: status, headers and parsed body, never throwing on an error status. */
+export async function raw(client: SpClient, params: Record<string, unknown>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const res = (await client.callAPI({ ...params, options: { ...(params.options as object), raw_result: true } })) as {
+    statusCode: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: string;
+  };
+  return { status: res.statusCode, headers: res.headers, body: res.body ? JSON.parse(res.body) : undefined };
+}
+
+export const US = 'ATVPDKIKX0DER';
+export const CA = 'A2EUQ1WTGCTBG2';
+export const UK = 'A1F83G8C2ARO7P';
+export const DE = 'A1PA6795UKMFR9';
+export const NA_SELLER = 'A2CALIBRDEMONA';
+export const EU_SELLER = 'A2CALIBRDEMOEU';
