@@ -1,6 +1,12 @@
 // The contract between the sandbox's core (HTTP server, control API, request log, faults, time scale,
 // persistence) and each platform it plays (Shopify, Amazon). The core routes every request by its Host
 // header to the first platform whose `handles(host)` is true; `/_sandbox/<platform>/…` goes to `control`.
+//
+// Added after the first version (all optional, so a platform written against the first version still works):
+// `pages` (browser pages/assets on the sandbox's own host), `throttle` (forced-throttling faults),
+// `errorBody` (the body of an injected 5xx), `reset`, `start`. The core applies faults itself before
+// `handle`; `ctx.applyFaults` stays for requests a platform serves another way (it is a no-op, false, for a
+// request whose faults were already applied).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface SandboxContext {
@@ -42,4 +48,23 @@ export interface SandboxPlatform {
   restore(state: unknown): void;
   /** Stop timers (feed processing, webhook retries). */
   close(): Promise<void>;
+
+  /**
+   * Pages and assets served on the sandbox's own host (localhost/127.0.0.1) outside `/_sandbox/`, for
+   * browsers that cannot reach the platform's hosts (e.g. the Admin shell, a consent page). Resolve false
+   * when the path is not yours.
+   */
+  pages?(req: IncomingMessage, res: ServerResponse, ctx: SandboxContext): Promise<boolean>;
+  /**
+   * A "throttle" fault matched this request: answer it the way the platform throttles (resolve true), or
+   * prepare the throttle (e.g. drain a bucket) and resolve false to let `handle` run. Without it the core
+   * answers 429.
+   */
+  throttle?(req: IncomingMessage, res: ServerResponse, ctx: SandboxContext): Promise<boolean>;
+  /** Body of an injected error status, in the platform's error shape. */
+  errorBody?(status: number): unknown;
+  /** Forget all state (POST /_sandbox/reset); the core calls seedDemo after it when asked. Default: restore(null). */
+  reset?(): void;
+  /** Called once the server listens (start timers that need baseUrl). */
+  start?(ctx: SandboxContext): void;
 }

@@ -1,0 +1,132 @@
+// Fault injection: latency, an HTTP error status, a connection reset or forced throttling, per platform and
+// host/path pattern, each optionally limited to a number of matching requests.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError } from './http';
+
+export type FaultKind = 'latency' | 'status' | 'reset' | 'throttle';
+
+export interface FaultSpec {
+  /** Platform name ("shopify", "amazon") or "*" for any. */
+  platform?: string;
+  kind: FaultKind;
+  /** Glob on the Host header (e.g. "*.myshopify.com"); default any. */
+  host?: string;
+  /** Glob on the path without query (e.g. "/admin/api/*\/graphql.json"); default any. */
+  path?: string;
+  method?: string;
+  /** How many matching requests to affect; omitted = until removed. */
+  count?: number;
+  /** For "latency": milliseconds added before the request is handled (real time, not scaled). */
+  latencyMs?: number;
+  /** For "status": the status to answer (default 503), and an optional body (JSON if an object). */
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface Fault extends FaultSpec {
+  id: string;
+  /** Requests this fault has affected so far. */
+  hits: number;
+  remaining: number | null;
+}
+
+export function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${escaped}$`, 'i');
+}
+
+export function validateFault(input: unknown): FaultSpec {
+  if (!input || typeof input !== 'object') throw new HttpError(400, 'fault must be an object');
+  const f = input as Record<string, unknown>;
+  const kinds: FaultKind[] = ['latency', 'status', 'reset', 'throttle'];
+  if (!kinds.includes(f.kind as FaultKind)) throw new HttpError(400, `fault.kind must be one of ${kinds.join(', ')}`);
+  for (const key of ['platform', 'host', 'path', 'method'] as const) {
+    if (f[key] !== undefined && typeof f[key] !== 'string') throw new HttpError(400, `fault.${key} must be a string`);
+  }
+  if (f.count !== undefined && (!Number.isInteger(f.count) || (f.count as number) < 1)) {
+    throw new HttpError(400, 'fault.count must be a positive integer');
+  }
+  if (f.kind === 'latency' && (typeof f.latencyMs !== 'number' || f.latencyMs < 0)) {
+    throw new HttpError(400, 'a latency fault needs latencyMs >= 0');
+  }
+  if (f.status !== undefined && (!Number.isInteger(f.status) || (f.status as number) < 100 || (f.status as number) > 599)) {
+    throw new HttpError(400, 'fault.status must be an HTTP status');
+  }
+  return f as unknown as FaultSpec;
+}
+
+export class FaultTable {
+  private faults: Fault[] = [];
+  private seq = 0;
+
+  add(spec: FaultSpec): Fault {
+    const fault: Fault = { ...spec, id: `fault-${++this.seq}`, hits: 0, remaining: spec.count ?? null };
+    this.faults.push(fault);
+    return fault;
+  }
+
+  list(): Fault[] {
+    return this.faults.map((f) => ({ ...f }));
+  }
+
+  remove(id: string): boolean {
+    const before = this.faults.length;
+    this.faults = this.faults.filter((f) => f.id !== id);
+    return this.faults.length < before;
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  /** Matching faults for this request, consuming one use of each. */
+  take(platform: string, req: IncomingMessage, host: string): Fault[] {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const hit: Fault[] = [];
+    for (const f of this.faults) {
+      if (f.platform && f.platform !== '*' && f.platform !== platform) continue;
+      if (f.method && f.method.toUpperCase() !== req.method) continue;
+      if (f.host && !globToRegExp(f.host).test(host)) continue;
+      if (f.path && !globToRegExp(f.path).test(path)) continue;
+      if (f.remaining !== null && f.remaining <= 0) continue;
+      f.hits++;
+      if (f.remaining !== null) f.remaining--;
+      hit.push({ ...f });
+    }
+    this.faults = this.faults.filter((f) => f.remaining === null || f.remaining > 0);
+    return hit;
+  }
+}
+
+/** Applies latency/status/reset; returns "throttle" when the platform must throttle this request itself. */
+export async function applyFaultList(
+  faults: Fault[],
+  req: IncomingMessage,
+  res: ServerResponse,
+  errorBody: (status: number) => unknown,
+): Promise<'handled' | 'throttle' | 'continue'> {
+  let throttle = false;
+  for (const f of faults) {
+    if (f.kind === 'latency') await new Promise((r) => setTimeout(r, f.latencyMs ?? 0));
+  }
+  for (const f of faults) {
+    if (f.kind === 'reset') {
+      req.socket.destroy();
+      return 'handled';
+    }
+    if (f.kind === 'status') {
+      const status = f.status ?? 503;
+      const body = f.body ?? errorBody(status);
+      const text = typeof body === 'string' ? body : JSON.stringify(body);
+      res.writeHead(status, {
+        'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+        ...(f.headers ?? {}),
+      });
+      res.end(text);
+      return 'handled';
+    }
+    if (f.kind === 'throttle') throttle = true;
+  }
+  return throttle ? 'throttle' : 'continue';
+}

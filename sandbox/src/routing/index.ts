@@ -1,0 +1,55 @@
+// @calibr/sandbox/routing: how the app and the Amazon service reach the sandbox in sandbox mode (only then;
+// the real hosts stay the default). Shopify's libraries use global fetch -> an undici dispatcher;
+// amazon-sp-api takes an https.Agent as `https_proxy_agent` (see amazon-agent.ts).
+import { getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
+import { classifyHost } from '../amazon/hosts';
+import { createRoutingDispatcher, isShopifyHost } from './shopify-dispatcher';
+
+export { createRoutingDispatcher, createShopifySandboxDispatcher, isShopifyHost, loopbackTarget, SHOPIFY_STORAGE_HOSTS } from './shopify-dispatcher';
+export { AmazonSandboxAgent, createAmazonSandboxAgent, createAmazonSandboxDispatcher, sellerCentralBaseUrl } from './amazon-agent';
+
+/** Every host the sandbox plays: Shopify's and Amazon's. */
+export function isSandboxHost(hostname: string): boolean {
+  return isShopifyHost(hostname) || classifyHost(hostname) !== undefined;
+}
+
+/** A fetch dispatcher routing Shopify's and Amazon's hosts to the sandbox, and nothing else. */
+export function createSandboxDispatcher(sandboxUrl: string | URL): Dispatcher {
+  return createRoutingDispatcher(sandboxUrl, isSandboxHost);
+}
+
+/** fetch bound to the sandbox dispatcher (for code that accepts a custom fetch, e.g. admin-api-client's customFetchApi). */
+export function createSandboxFetch(sandboxUrl: string | URL): typeof fetch {
+  const dispatcher = createSandboxDispatcher(sandboxUrl);
+  return ((input: string | URL | Request, init?: RequestInit) =>
+    fetch(input, { ...(init ?? {}), dispatcher } as RequestInit)) as typeof fetch;
+}
+
+let previous: Dispatcher | null = null;
+
+/**
+ * Sandbox mode for global fetch: when `sandboxUrl` (default $SANDBOX_URL) is set, route Shopify's and
+ * Amazon's hosts to it process-wide. Returns false (and changes nothing) when no sandbox URL is given.
+ */
+export function installSandboxRouting(sandboxUrl: string | undefined = process.env.SANDBOX_URL): boolean {
+  if (!sandboxUrl) return false;
+  if (!previous) previous = getGlobalDispatcher();
+  setGlobalDispatcher(createSandboxDispatcher(sandboxUrl));
+  return true;
+}
+
+/** Undo installSandboxRouting (tests). */
+export function uninstallSandboxRouting(): void {
+  if (previous) setGlobalDispatcher(previous);
+  previous = null;
+}
+
+/** The App Bridge stand-in the app loads in sandbox mode (shopify-app-remix reads APP_BRIDGE_URL). */
+export function sandboxAppBridgeUrl(sandboxUrl: string | URL): string {
+  return `${new URL(sandboxUrl).origin}/cdn/shopifycloud/app-bridge.js`;
+}
+
+/** Where a browser reaches a shop's own host (e.g. /admin/oauth/authorize) in sandbox mode. */
+export function sandboxShopBaseUrl(sandboxUrl: string | URL, shop: string): string {
+  return `${new URL(sandboxUrl).origin}/_shop/${shop}`;
+}
