@@ -1,6 +1,7 @@
 // Test harness for the Amazon half: a real HTTP server on an ephemeral port that plays Amazon's hosts,
 // the routing agent, and amazon-sp-api clients that reach it unmodified (through https_proxy_agent).
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { SellingPartner } from 'amazon-sp-api';
 import type { SandboxContext, SandboxLogEntry } from '../../src/platform';
@@ -32,7 +33,9 @@ export interface AmazonTestSandbox {
   client(options?: { sellerId?: string; refreshToken?: string; useSandbox?: boolean; sp?: Record<string, unknown>; clientId?: string; clientSecret?: string }): SpClient;
   /** Calls the control API (/_sandbox/amazon/<path>) over HTTP. */
   control(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  /** A plain HTTP request to an Amazon host through the agent. */
+  /** A request to a real Amazon URL (https://host/…), routed by the agent like any client's. */
+  fetchVia(url: string, init?: { method?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>;
+  /** A plain HTTP request with an Amazon Host header straight to the sandbox. */
   request(options: { method?: string; host: string; path: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>;
   close(): Promise<void>;
 }
@@ -91,9 +94,22 @@ export async function startAmazonSandbox(options: CreateAmazonPlatformOptions & 
       req.end();
     });
 
+  const fetchVia: AmazonTestSandbox['fetchVia'] = (url, init = {}) =>
+    new Promise((resolve, reject) => {
+      const req = https.request(url, { method: init.method ?? 'GET', headers: init.headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      req.on('error', reject);
+      if (init.body !== undefined) req.write(init.body);
+      req.end();
+    });
+
   return {
     url: baseUrl,
     platform,
+    fetchVia,
     agent,
     log,
     identities,
@@ -103,6 +119,8 @@ export async function startAmazonSandbox(options: CreateAmazonPlatformOptions & 
       return new SellingPartner({
         region: seller.region,
         refresh_token: o.refreshToken ?? seller.lwa.refreshToken,
+        // The package defaults to the oldest version of an operation; pin the ones the sandbox plays.
+        endpoints_versions: { listingsItems: '2021-08-01', catalogItems: '2022-04-01', feeds: '2021-06-30' },
         credentials: {
           SELLING_PARTNER_APP_CLIENT_ID: o.clientId ?? seller.lwa.clientId,
           SELLING_PARTNER_APP_CLIENT_SECRET: o.clientSecret ?? seller.lwa.clientSecret,
