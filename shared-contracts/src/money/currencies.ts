@@ -1,7 +1,8 @@
 // ISO 4217 active currencies (List One, amendments through 2025) with their minor units.
 // Codes whose minor unit is "N.A." (precious metals XAU/XAG/XPD/XPT, XDR, XSU, XUA, the bond-market
 // units XBA-XBD, the testing code XTS and "no currency" XXX) are not money a price can be set in, so
-// they are left out on purpose. Withdrawn codes (HRK, SLL, ZWL, CUC, VEF, …) are out too.
+// they are left out on purpose. Withdrawn codes (HRK, SLL, ZWL, CUC, VEF, …) are out too. Codes in
+// transition (ANG -> XCG since 2025-03-31, BGN -> EUR from 2026) stay while old orders still carry them.
 
 export interface CurrencyInfo {
   readonly code: string;

@@ -10,6 +10,7 @@ import {
 } from '../reference/broken-connectors';
 import { referenceConformanceOptions } from '../reference/fixtures';
 import { ReferenceConnector, type ReferenceConnectorOptions } from '../reference/in-memory-connector';
+import { remoteConformanceOptions, startRemoteHarness } from '../reference/remote-harness';
 
 async function failuresOf(make: (o: ReferenceConnectorOptions) => ReferenceConnector, mode: 'synchronous' | 'asynchronous' = 'synchronous') {
   const report = await runConformance(referenceConformanceOptions(make, { mode }));
@@ -64,5 +65,18 @@ describe('conformance kit catches broken connectors', () => {
       'rate-limit-retry',
     ]);
     expect(report.failed).toBe(0);
+  });
+
+  it('catches a broken connector behind the HTTP hop too (double apply, served remotely)', async () => {
+    const harness = await startRemoteHarness({}, (o) => new DoubleApplyConnector(o));
+    try {
+      const report = await runConformance(remoteConformanceOptions(harness), {
+        only: ['idempotent-retry', 'idempotency-key-reuse', 'price-update'],
+      });
+      expect([...report.failures].sort(), formatReport(report)).toEqual(['idempotency-key-reuse', 'idempotent-retry']);
+      expect(report.passed).toBe(1);
+    } finally {
+      await harness.close();
+    }
   });
 });
