@@ -2,7 +2,7 @@
 // adapter chosen from DATABASE_URL (the embedded SQLite file when unset). Migrations live per provider.
 import { resolve } from 'node:path';
 import { defineConfig } from 'prisma/config';
-import { createAdapter } from './src/adapters';
+import { createCliAdapter } from './src/adapters';
 import { databaseProvider, packageDir, resolveDatabaseUrl } from './src/url';
 
 const url = resolveDatabaseUrl();
@@ -13,5 +13,5 @@ export default defineConfig({
   engine: 'js',
   schema: resolve(packageDir, provider === 'postgresql' ? 'generated/schema/postgresql.prisma' : 'schema.prisma'),
   migrations: { path: resolve(packageDir, 'migrations', provider) },
-  adapter: async () => createAdapter(url),
+  adapter: async () => createCliAdapter(url),
 });

@@ -58,6 +58,9 @@ export function createPostgresAdapter(url: string, poolConfig?: pg.PoolConfig): 
   return new PrismaPg(pool, { ...(schema ? { schema } : {}), disposeExternalPool: true });
 }
 
-export function createAdapter(url: string): PrismaBetterSQLite3 | PrismaPg {
-  return databaseProvider(url) === 'postgresql' ? createPostgresAdapter(url) : createSqliteAdapter(url);
+/** The adapter the Prisma CLI uses (prisma.config.ts); its pool lets the CLI exit as soon as it is done. */
+export function createCliAdapter(url: string): PrismaBetterSQLite3 | PrismaPg {
+  return databaseProvider(url) === 'postgresql'
+    ? createPostgresAdapter(url, { allowExitOnIdle: true, idleTimeoutMillis: 100 })
+    : createSqliteAdapter(url);
 }
