@@ -47,14 +47,14 @@ function str(body: Record<string, unknown>, key: string, required = true): strin
   return v;
 }
 
-function amountFor(body: Record<string, unknown>, key: string, marketplaceId: string, required = true) {
+function amountFor(body: Record<string, unknown>, key: string, marketplaceId: string, required = true, allowZero = false) {
   const mp = marketplace(marketplaceId);
   if (!mp) throw bad(`unknown marketplaceId ${marketplaceId}`);
   const raw = body[key];
   if (raw === undefined && !required) return undefined;
   if (typeof raw !== 'string') throw bad(`${key} must be a decimal string, e.g. "19.99"`);
   const p = parseAmount(raw, mp.defaultCurrencyCode);
-  if (!p || p.minor === '0') throw bad(`${key} ${raw} is not a valid ${mp.defaultCurrencyCode} amount`);
+  if (!p || (p.minor === '0' && !allowZero)) throw bad(`${key} ${raw} is not a valid ${mp.defaultCurrencyCode} amount`);
   return p;
 }
 
@@ -271,7 +271,7 @@ async function route(path: string, req: IncomingMessage, deps: ControlDeps): Pro
       const c = list.find((x) => x.sellerId === str(body, 'sellerId'));
       if (!c) throw missing(`no competitor ${String(body.sellerId)} on ${asin}`);
       c.price = amountFor(body, 'price', marketplaceId)!;
-      if (body.shipping !== undefined) c.shipping = amountFor(body, 'shipping', marketplaceId)!;
+      if (body.shipping !== undefined) c.shipping = amountFor(body, 'shipping', marketplaceId, true, true)!;
     } else if (action === 'add') {
       const mp = marketplace(marketplaceId)!;
       const sellerId = str(body, 'sellerId', false) ?? `A${randomBytes(7).toString('hex').toUpperCase().slice(0, 13)}`;
@@ -288,7 +288,7 @@ async function route(path: string, req: IncomingMessage, deps: ControlDeps): Pro
         subCondition: condition === 'New' ? 'new' : 'good',
         fulfillment,
         price: amountFor(body, 'price', marketplaceId)!,
-        shipping: amountFor(body, 'shipping', marketplaceId, false) ?? parseAmount('0', mp.defaultCurrencyCode)!,
+        shipping: amountFor(body, 'shipping', marketplaceId, false, true) ?? parseAmount('0', mp.defaultCurrencyCode)!,
         feedbackPercent: typeof body.feedbackPercent === 'number' ? body.feedbackPercent : 97,
         feedbackCount: typeof body.feedbackCount === 'number' ? body.feedbackCount : 1000,
         shipsFromCountry: mp.countryCode,

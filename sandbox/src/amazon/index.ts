@@ -8,7 +8,7 @@ import { handleAmazonControl } from './control';
 import { handleDocumentHost } from './feeds/documents';
 import { FeedProcessor } from './feeds/processor';
 import { classifyHost } from './hosts';
-import { newRequestId, requestUrl, sendJson } from './http';
+import { newRequestId, requestUrl, send, sendJson } from './http';
 import { handleLwa } from './lwa/token-endpoint';
 import { sellerCentralRegion } from './marketplaces';
 import { minorOf, priceFromMinor } from './money';
@@ -16,6 +16,7 @@ import { seedDemo, seedIdentities, type DemoAppInput } from './seed';
 import { spApiHandlers } from './spapi/handlers';
 import { quotaExceeded } from './spapi/errors';
 import { SpApiRouter } from './spapi/router';
+import { formatRate } from './spapi/rate-limiter';
 import { handleStatic } from './static/static-sandbox';
 import { emptyState, type AmazonState } from './state';
 import { AmazonWorld, type AmazonPlatformOptions } from './world';
@@ -90,8 +91,22 @@ export class AmazonPlatform implements SandboxPlatform {
     return true;
   }
 
+  /** The core's "throttle" fault: answered the way each Amazon host throttles. */
   async throttle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    sendJson(res, 429, quotaExceeded().toBody(), { 'x-amzn-RequestId': newRequestId() });
+    const target = classifyHost(req.headers.host);
+    const requestId = newRequestId();
+    if (target?.service === 'documents') {
+      send(res, 503, '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>', {
+        'Content-Type': 'application/xml',
+      });
+      return true;
+    }
+    const headers: Record<string, string> = { 'x-amzn-RequestId': requestId };
+    if (target?.service === 'spapi') {
+      const { op } = this.world.operations.match(req.method ?? 'GET', requestUrl(req).pathname);
+      if (op) headers['x-amzn-RateLimit-Limit'] = formatRate(op.rate * this.world.timeScale);
+    }
+    sendJson(res, 429, quotaExceeded().toBody(), headers);
     return true;
   }
 

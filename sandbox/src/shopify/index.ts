@@ -5,7 +5,7 @@ import { hostOf, requestUrl, sendJson } from '../core/http';
 import type { SandboxContext, SandboxPlatform } from '../platform';
 import { handleAdminGraphql } from './admin-api/handler';
 import { buildAdminSchema } from './admin-api/schema';
-import { ThrottleBuckets } from './admin-api/throttle';
+import { forceThrottle, ThrottleBuckets } from './admin-api/throttle';
 import { AppTomlSource, defaultTomlPath, type ShopifyAppConfigInput } from './app-config';
 import { AppRegistry } from './apps';
 import { handleAdminShellPages, shellUrl } from './admin-shell/pages';
@@ -107,8 +107,9 @@ export function createShopifyPlatform(options: ShopifyPlatformOptions = {}): Sho
       attach(c);
       const host = hostOf(req);
       if (!SHOP_HOST.test(host)) return false;
-      // Forced throttling: empty the shop's buckets, then let the request meet them as Shopify would.
+      // Forced throttling: empty the shop's buckets and answer this request THROTTLED, as Shopify would.
       for (const app of rt.apps.all()) rt.throttle.drain(host, app.apiKey);
+      forceThrottle(req);
       return false;
     },
     errorBody: (status) => ({ errors: status >= 500 ? 'Internal Server Error' : 'Error' }),

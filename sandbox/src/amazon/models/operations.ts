@@ -65,7 +65,7 @@ export function compilePath(path: string): { regex: RegExp; names: string[] } {
       const param = /^\{(.+)\}$/.exec(segment);
       if (param) {
         names.push(param[1]!);
-        return '([^/]+)';
+        return '([^/]*)';
       }
       return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     })

@@ -2,7 +2,7 @@
 // differ from graphql-js's: the common ones are translated here (undefinedField, argumentNotAccepted,
 // missingRequiredArguments, selectionMismatch, parse errors, variable coercion); others keep graphql-js's
 // message. All come back with HTTP 200 and no `data`, as Shopify answers them.
-import type { GraphQLError, OperationDefinitionNode } from 'graphql';
+import { print, type GraphQLError, type OperationDefinitionNode } from 'graphql';
 
 export interface ShopifyGraphQLError {
   message: string;
@@ -63,26 +63,16 @@ export function translateSyntaxError(err: GraphQLError): ShopifyGraphQLError {
   };
 }
 
-/** Variable coercion errors: graphql-ruby's INVALID_VARIABLE shape. */
-export function translateVariableError(err: GraphQLError): ShopifyGraphQLError {
-  const m = /^Variable "\$(\w+)" got invalid value (.*?); (.*)$/s.exec(err.message);
+/** Variable coercion errors: graphql-ruby's INVALID_VARIABLE shape (the whole value, and each problem's path). */
+export function translateVariableError(err: GraphQLError, op: OperationDefinitionNode | undefined, variables: Record<string, unknown>): ShopifyGraphQLError {
+  const m = /^Variable "\$(\w+)" got invalid value (.*?)(?: at "\w+((?:\[\d+\]|\.\w+)*)")?; (.*)$/s.exec(err.message);
   if (!m) return { message: err.message, locations: locations(err), extensions: { code: 'INVALID_VARIABLE' } };
+  const name = m[1]!;
+  const def = op?.variableDefinitions?.find((d) => d.variable.name.value === name);
+  const path = [...(m[3] ?? '').matchAll(/\[(\d+)\]|\.(\w+)/g)].map((x) => (x[1] !== undefined ? Number(x[1]) : x[2]!));
   return {
-    message: `Variable $${m[1]} of type ${/of required type "([^"]+)"/.exec(m[3]!)?.[1] ?? ''} was provided invalid value`.replace(' of type  was', ' was'),
+    message: `Variable $${name} of type ${def ? print(def.type) : 'unknown'} was provided invalid value${path.length ? ` for ${path.join('.')}` : ''} (${m[4]!.replace(/^Expected type "[^"]+"\. /, '')})`,
     locations: locations(err),
-    extensions: { code: 'INVALID_VARIABLE', value: safeParse(m[2]!), problems: [{ path: pathFrom(m[3]!), explanation: m[3]!.replace(/^At "[^"]+": /, '') }] },
+    extensions: { code: 'INVALID_VARIABLE', value: variables[name] ?? null, problems: [{ path, explanation: m[4]!.replace(/^Expected type "[^"]+"\. /, '') }] },
   };
-}
-
-function safeParse(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return s;
-  }
-}
-
-function pathFrom(explanation: string): Array<string | number> {
-  const at = /^At "\w+((?:\[\d+\]|\.\w+)*)"/.exec(explanation)?.[1] ?? '';
-  return [...at.matchAll(/\[(\d+)\]|\.(\w+)/g)].map((x) => (x[1] !== undefined ? Number(x[1]) : x[2]!));
 }

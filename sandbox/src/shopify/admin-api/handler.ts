@@ -19,6 +19,7 @@ import type { AppConfig } from '../app-config';
 import type { ShopifyRuntime } from '../runtime';
 import type { ShopRecord } from '../state';
 import type { AdminContext } from './context';
+import { isForcedThrottle } from './throttle';
 import { actualQueryCost, MAX_QUERY_COST, requestedQueryCost } from './cost';
 import { translateSyntaxError, translateValidationError, translateVariableError, type ShopifyGraphQLError } from './errors';
 
@@ -95,7 +96,7 @@ export async function handleAdminGraphql(
     });
   }
   const bucket = rt.throttle;
-  if (!bucket.take(shop.domain, caller.app.apiKey, shop.plan, requested)) {
+  if (isForcedThrottle(req) || !bucket.take(shop.domain, caller.app.apiKey, shop.plan, requested)) {
     rt.ctx.log({ platform: 'shopify', kind: 'event', host: shop.domain, detail: { event: 'THROTTLED', requested } });
     return reply({
       errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: RATE_LIMIT_DOCS } }],
@@ -109,7 +110,7 @@ export async function handleAdminGraphql(
   const result = executeSync({ schema: rt.schema, document, operationName, variableValues: variables, contextValue });
   const variableProblem = !result.data && result.errors?.every((e) => !e.path && e.message.startsWith('Variable "$'));
   const errors: ShopifyGraphQLError[] | undefined = result.errors?.map((e) =>
-    variableProblem ? translateVariableError(e) : (e.toJSON() as ShopifyGraphQLError),
+    variableProblem ? translateVariableError(e, operation, variables) : (e.toJSON() as ShopifyGraphQLError),
   );
   const actual = variableProblem ? 0 : actualQueryCost(costInput, result.data as Record<string, unknown> | null);
   bucket.refund(shop.domain, caller.app.apiKey, shop.plan, requested - actual);

@@ -14,6 +14,17 @@ interface Bucket {
   updatedAt: number;
 }
 
+const forced = new WeakSet<object>();
+
+/** Mark a request as throttled by fault injection (the handler then answers THROTTLED whatever the bucket holds). */
+export function forceThrottle(req: object): void {
+  forced.add(req);
+}
+
+export function isForcedThrottle(req: object): boolean {
+  return forced.has(req);
+}
+
 export class ThrottleBuckets {
   private buckets = new Map<string, Bucket>();
 
