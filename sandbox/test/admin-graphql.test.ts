@@ -26,9 +26,9 @@ describe('pagination', () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const { data, errors } = await client.request(VARIANTS_PAGE, { variables: { first: 10, after } });
-      expect(errors).toBeUndefined();
-      const conn = data.productVariants;
+      const res: { data?: any; errors?: unknown } = await client.request(VARIANTS_PAGE, { variables: { first: 10, after } }); // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(res.errors).toBeUndefined();
+      const conn: { edges: Array<{ node: { sku: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } = res.data.productVariants;
       seen.push(...conn.edges.map((e: { node: { sku: string } }) => e.node.sku));
       pages++;
       expect(conn.pageInfo.hasPreviousPage).toBe(pages > 1);
