@@ -28,7 +28,7 @@ describe('pagination', () => {
     for (;;) {
       const res: { data?: any; errors?: unknown } = await client.request(VARIANTS_PAGE, { variables: { first: 10, after } }); // eslint-disable-line @typescript-eslint/no-explicit-any
       expect(res.errors).toBeUndefined();
-      const conn: { edges: Array<{ node: { sku: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } = res.data.productVariants;
+      const conn: { edges: Array<{ node: { sku: string } }>; pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string } } = res.data.productVariants;
       seen.push(...conn.edges.map((e: { node: { sku: string } }) => e.node.sku));
       pages++;
       expect(conn.pageInfo.hasPreviousPage).toBe(pages > 1);
