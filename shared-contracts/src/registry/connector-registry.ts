@@ -116,7 +116,7 @@ export class ConnectorRegistry {
     await disposeEntry(entry);
   }
 
-  /** Drop every tenant's connectors for every platform of one tenant. */
+  /** Drop all of one tenant's connectors, on every platform (shop uninstalled). */
   async evictTenant(tenantId: string): Promise<void> {
     await Promise.all(
       [...this.cache.keys()]
