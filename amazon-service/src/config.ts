@@ -1,11 +1,12 @@
 // The service's settings, read once from the environment.
+import { parseSharedSecrets } from '@calibr/shared-contracts';
 import { isRegion, type Region } from './sp-api/regions';
 
 export interface AmazonServiceConfig {
   port: number;
   /** Public base URL of this service (Amazon redirects the seller's browser back here). */
   publicUrl: string;
-  /** HMAC key shared with the Shopify app: service-to-service requests and settings links. */
+  /** SERVICE_SHARED_SECRET (comma-separated for rotation: the first signs, all verify): service requests and settings links. */
   sharedSecret: string;
   /** When set, every Amazon call (LWA, SP-API, feed documents, consent page) goes to this sandbox. */
   sandboxUrl: string | undefined;
@@ -21,14 +22,15 @@ export interface AmazonServiceConfig {
   logLevel: string;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AmazonServiceConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AmazonServiceConfig> = {}): AmazonServiceConfig {
   const port = Number(env.AMAZON_SERVICE_PORT ?? 4020);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`AMAZON_SERVICE_PORT is not a port: ${env.AMAZON_SERVICE_PORT}`);
-  const sharedSecret = env.SERVICE_SHARED_SECRET ?? '';
-  if (sharedSecret.length < 16) throw new Error('SERVICE_SHARED_SECRET must be set (at least 16 characters): it authenticates the Shopify app and signs settings links');
+  const sharedSecret = overrides.sharedSecret ?? env.SERVICE_SHARED_SECRET ?? '';
+  // Never run open: the same check as the connector contract's (set, and at least 32 characters).
+  parseSharedSecrets(sharedSecret);
   const region = env.AMAZON_DEFAULT_REGION ?? 'na';
   if (!isRegion(region)) throw new Error(`AMAZON_DEFAULT_REGION must be na, eu or fe, not ${region}`);
-  return {
+  const config: AmazonServiceConfig = {
     port,
     publicUrl: (env.AMAZON_SERVICE_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     sharedSecret,
@@ -41,4 +43,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AmazonServiceC
     databaseUrl: env.DATABASE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
   };
+  return { ...config, ...overrides };
+}
+
+/** The secret this service signs with (the first of SERVICE_SHARED_SECRET). */
+export function signingSecret(config: AmazonServiceConfig): string {
+  return parseSharedSecrets(config.sharedSecret)[0]!;
 }

@@ -1,6 +1,7 @@
 // The `state` of the website authorization workflow: signed (HMAC), expiring, bound to one shop, and
 // carrying a nonce stored in AuthorizationState so it can be used once. A replayed, forged, expired or
 // foreign state is refused before any code is exchanged.
+import { signingSecret } from '../config';
 import { randomBytes } from 'node:crypto';
 import { AuthorizationError, ValidationError } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
@@ -24,7 +25,7 @@ export async function issueConsentState(ctx: AmazonContext, input: Omit<ConsentS
   await ctx.db.authorizationState.create({
     data: { projectId: input.projectId, platform: 'amazon', nonce, expiresAt: new Date(Date.now() + CONSENT_STATE_TTL_MS) },
   });
-  return signToken(ctx.config.sharedSecret, PURPOSE, { ...input, nonce }, CONSENT_STATE_TTL_MS);
+  return signToken(signingSecret(ctx.config), PURPOSE, { ...input, nonce }, CONSENT_STATE_TTL_MS);
 }
 
 /**
@@ -34,7 +35,7 @@ export async function issueConsentState(ctx: AmazonContext, input: Omit<ConsentS
 export async function consumeConsentState(ctx: AmazonContext, state: unknown, expectedShop: string | undefined): Promise<ConsentState> {
   let data: ConsentState;
   try {
-    data = verifyToken<ConsentState>(ctx.config.sharedSecret, PURPOSE, state).data;
+    data = verifyToken<ConsentState>(signingSecret(ctx.config), PURPOSE, state).data;
   } catch (error) {
     if (error instanceof SignedTokenError) {
       const why = error.reason === 'expired' ? 'has expired: start connecting again' : 'is not one this service issued';

@@ -34,7 +34,7 @@ export async function startWebsiteAuthorization(
   const state = await issueConsentState(ctx, input);
   const host = sellerCentralHost(input.region, input.marketplaceIds);
   const base = ctx.consentBaseUrl ? ctx.consentBaseUrl(host) : `https://${host}`;
-  const url = new URL('/apps/authorize/consent', base);
+  const url = new URL(`${base.replace(/\/$/, '')}/apps/authorize/consent`);
   url.searchParams.set('application_id', ctx.config.applicationId);
   url.searchParams.set('state', state);
   url.searchParams.set('redirect_uri', callbackUrl(ctx));

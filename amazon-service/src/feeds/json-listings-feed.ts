@@ -23,8 +23,12 @@ export interface PurchasableOffer {
   maximum_seller_allowed_price?: PriceSchedule[];
 }
 
+/**
+ * `merge`: our price (and min/max when the rules set them) replace those values; a minimum or maximum
+ * the seller set on Amazon and we don't send is kept (a `replace` would drop it).
+ */
 export interface PurchasableOfferPatch {
-  op: 'replace';
+  op: 'merge';
   path: '/attributes/purchasable_offer';
   value: PurchasableOffer[];
 }
@@ -70,7 +74,7 @@ export function buildPriceMessage(messageId: number, change: ListingPriceChange)
     sku: change.sku,
     operationType: 'PATCH',
     productType: change.productType || GENERIC_PRODUCT_TYPE,
-    patches: [{ op: 'replace', path: '/attributes/purchasable_offer', value: [offer] }],
+    patches: [{ op: 'merge', path: '/attributes/purchasable_offer', value: [offer] }],
   };
 }
 

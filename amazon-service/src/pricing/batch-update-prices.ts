@@ -11,7 +11,8 @@ import {
   type PriceUpdateResult,
 } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
-import { chunks, productTypesFor, storedPrices } from '../catalog/listing-store';
+import { chunks, storedPrices } from '../catalog/listing-store';
+import { resolveProductTypes } from '../catalog/product-types';
 import { planPriceFeeds } from '../feeds/feed-documents';
 import { submitFeed, type FeedTiming } from '../feeds/feed-submission';
 import { compareDecimals } from '../feeds/json-decimal';
@@ -145,7 +146,7 @@ async function sendViaFeeds(
   const indexByKey = new Map<string, (typeof items)[number]>();
   for (const marketplaceId of new Set(items.map((i) => i.marketplaceId))) {
     const group = items.filter((i) => i.marketplaceId === marketplaceId);
-    const types = await productTypesFor(ctx, projectId, marketplaceId, group.map((g) => g.update.externalId));
+    const types = await resolveProductTypes(ctx, client, projectId, marketplaceId, group.map((g) => g.update.externalId));
     for (const item of group) {
       const change = { ...toChange(item.update, marketplaceId), ...(types.get(item.update.externalId) ? { productType: types.get(item.update.externalId)! } : {}) };
       const key = `${marketplaceId}\u0000${change.sku}`;
@@ -192,7 +193,7 @@ async function sendViaPatch(
   results: PriceUpdateResult[],
 ): Promise<void> {
   for (const item of items) {
-    const types = await productTypesFor(ctx, projectId, item.marketplaceId, [item.update.externalId]);
+    const types = await resolveProductTypes(ctx, client, projectId, item.marketplaceId, [item.update.externalId]);
     const change = { ...toChange(item.update, item.marketplaceId), ...(types.get(item.update.externalId) ? { productType: types.get(item.update.externalId)! } : {}) };
     const row = await ctx.db.amazonPriceUpdate.create({
       data: {

@@ -1,0 +1,57 @@
+// The Express 5 application: health, the connector contract, the /api/integrations/amazon routes and the
+// settings page. Every error is problem details (pages render their own HTML errors).
+import express from 'express';
+import { parseSharedSecrets } from '@calibr/shared-contracts';
+import type { AmazonContext } from './amazon-context';
+import { connectorHandler } from './connector/connector-routes';
+import { authCallbackRoute, authRoutes } from './routes/auth-routes';
+import { catalogRoutes } from './routes/catalog-routes';
+import { competitiveRoutes } from './routes/competitive-routes';
+import { healthRoute } from './routes/health-route';
+import { pricingRoutes } from './routes/pricing-routes';
+import { notFound, problemHandler } from './routes/problem-details';
+import { requireTenant, type AuthedRequest } from './routes/request-auth';
+import { SETTINGS_PAGE_PATH } from './settings-page/paths';
+import { settingsRoutes } from './settings-page/settings-routes';
+import { CALLBACK_PATH } from './authorization/website-authorization';
+
+export const API_BASE = '/api/integrations/amazon';
+
+export interface AppHooks {
+  /** New feeds were stored: wake the feed worker. */
+  onFeedsStored?: () => void;
+}
+
+export function createApp(ctx: AmazonContext, hooks: AppHooks = {}): express.Express {
+  const secrets = parseSharedSecrets(ctx.config.sharedSecret);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  app.use('/health', healthRoute(ctx));
+  // The connector handler reads the raw body itself (the signature covers it): before any parser.
+  app.use('/connector', connectorHandler(ctx, secrets, hooks));
+
+  app.use(SETTINGS_PAGE_PATH, settingsRoutes(ctx, secrets[0]!));
+  app.use(CALLBACK_PATH, authCallbackRoute(ctx));
+
+  const api = express.Router();
+  api.use(
+    express.json({
+      limit: '40mb',
+      verify: (req, _res, buf) => {
+        (req as unknown as AuthedRequest).rawBody = buf;
+      },
+    }),
+  );
+  api.use(requireTenant(ctx, secrets));
+  api.use('/auth', authRoutes(ctx));
+  api.use('/catalog', catalogRoutes(ctx));
+  api.use('/pricing', pricingRoutes(ctx, hooks));
+  api.use('/competitive', competitiveRoutes(ctx));
+  app.use(API_BASE, api);
+
+  app.use(notFound);
+  app.use(problemHandler(ctx.logger));
+  return app;
+}

@@ -1,0 +1,91 @@
+// /api/integrations/amazon/auth: connection status, the website authorization workflow (start and
+// Amazon's redirect back), self-authorization, marketplace choice and disconnect.
+import { signingSecret } from '../config';
+import { Router } from 'express';
+import { z } from 'zod';
+import { ConflictError, ValidationError, parseOrThrow } from '@calibr/shared-contracts';
+import type { AmazonContext } from '../amazon-context';
+import { selfAuthorize } from '../authorization/self-authorization';
+import { completeWebsiteAuthorization, startWebsiteAuthorization } from '../authorization/website-authorization';
+import { disconnectIntegration, findIntegration, updateMarketplaces } from '../integrations/integration-store';
+import { REGIONS, findMarketplace } from '../sp-api/regions';
+import { readSession } from '../settings-page/settings-session';
+import { SETTINGS_PAGE_PATH } from '../settings-page/paths';
+import { tenantOf } from './request-auth';
+
+const marketplaceIds = z.array(z.string().regex(/^[A-Z0-9]{8,20}$/, 'invalid marketplace id')).max(25);
+const startSchema = z.object({ region: z.enum(REGIONS), marketplaceIds: marketplaceIds.default([]) });
+const selfSchema = z.object({
+  sellingPartnerId: z.string().regex(/^[A-Z0-9]{6,20}$/, 'invalid selling partner id'),
+  region: z.enum(REGIONS),
+  marketplaceIds: marketplaceIds.default([]),
+  lwaClientId: z.string().min(1).max(256),
+  lwaClientSecret: z.string().min(1).max(1024),
+  refreshToken: z.string().min(1).max(4096),
+});
+const marketplacesSchema = z.object({ region: z.enum(REGIONS), marketplaceIds: marketplaceIds.min(1, 'choose at least one marketplace') });
+
+/** Connection status for a page or the app: never a secret. */
+export async function connectionStatus(ctx: AmazonContext, projectId: string) {
+  const integration = await findIntegration(ctx, projectId);
+  if (!integration) return { connected: false as const, status: 'disconnected' as const };
+  return {
+    connected: integration.status === 'connected',
+    status: integration.status,
+    statusReason: integration.statusReason,
+    sellingPartnerId: integration.sellingPartnerId,
+    region: integration.region,
+    marketplaceIds: integration.marketplaceIds,
+    authMode: integration.authMode,
+    connectedAt: integration.connectedAt.toISOString(),
+    lastSyncAt: integration.lastSyncAt?.toISOString() ?? null,
+  };
+}
+
+/** Routes reached by a signed service request or the settings session. */
+export function authRoutes(ctx: AmazonContext): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    res.json(await connectionStatus(ctx, tenantOf(req).projectId));
+  });
+  router.post('/start', async (req, res) => {
+    const input = parseOrThrow(startSchema, req.body ?? {});
+    const tenant = tenantOf(req);
+    const url = await startWebsiteAuthorization(ctx, { projectId: tenant.projectId, shop: tenant.shopDomain, region: input.region, marketplaceIds: input.marketplaceIds });
+    res.json({ url });
+  });
+  router.post('/self', async (req, res) => {
+    const input = parseOrThrow(selfSchema, req.body ?? {});
+    await selfAuthorize(ctx, { projectId: tenantOf(req).projectId, ...input });
+    res.status(201).json(await connectionStatus(ctx, tenantOf(req).projectId));
+  });
+  router.post('/marketplaces', async (req, res) => {
+    const input = parseOrThrow(marketplacesSchema, req.body ?? {});
+    const integration = await findIntegration(ctx, tenantOf(req).projectId);
+    if (!integration) throw new ConflictError('No Amazon seller is connected for this shop');
+    const foreign = input.marketplaceIds.filter((id) => findMarketplace(id)?.region !== input.region);
+    if (foreign.length) throw new ValidationError(foreign.map((id) => ({ path: 'marketplaceIds', message: `${id} is not a marketplace of region ${input.region}` })));
+    await updateMarketplaces(ctx, integration.id, input.region, input.marketplaceIds);
+    res.json(await connectionStatus(ctx, tenantOf(req).projectId));
+  });
+  router.delete('/', async (req, res) => {
+    await disconnectIntegration(ctx, tenantOf(req).projectId);
+    res.status(204).end();
+  });
+  return router;
+}
+
+/**
+ * Amazon's redirect back from Seller Central (a top-level browser navigation). The signed state says
+ * which shop it is for; a settings session of another shop refuses it.
+ */
+export function authCallbackRoute(ctx: AmazonContext): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    const session = readSession(req, signingSecret(ctx.config));
+    const { shop } = await completeWebsiteAuthorization(ctx, req.query, session?.shop);
+    if (session?.shop === shop) return void res.redirect(303, `${SETTINGS_PAGE_PATH}?notice=connected`);
+    res.type('text/plain').send('Amazon seller connected. You can close this window and return to Calibrate.');
+  });
+  return router;
+}

@@ -1,0 +1,65 @@
+// /api/integrations/amazon/competitive: read competitive prices for the seller's ASINs now (recorded as
+// observations), and the observation history.
+import { Router } from 'express';
+import { z } from 'zod';
+import { parseOrThrow } from '@calibr/shared-contracts';
+import type { AmazonContext } from '../amazon-context';
+import { sellerClient } from '../integrations/integration-store';
+import { readCompetitivePrices, recordObservations } from '../pricing/competitive-pricing';
+import { tenantOf } from './request-auth';
+
+const readSchema = z.object({
+  marketplaceId: z.string().regex(/^[A-Z0-9]{8,20}$/).optional(),
+  /** ASINs to read; default: the ASINs of the seller's stored listings (up to `limit`). */
+  asins: z.array(z.string().regex(/^[A-Z0-9]{10}$/, 'invalid ASIN')).max(200).optional(),
+  limit: z.number().int().min(1).max(200).default(20),
+});
+const historyQuery = z.object({
+  asin: z.string().regex(/^[A-Z0-9]{10}$/).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export function competitiveRoutes(ctx: AmazonContext): Router {
+  const router = Router();
+  router.post('/', async (req, res) => {
+    const input = parseOrThrow(readSchema, req.body ?? {});
+    const { projectId } = tenantOf(req);
+    const { integration, client } = await sellerClient(ctx, projectId);
+    const marketplaceId = input.marketplaceId ?? integration.marketplaceIds[0]!;
+    let asins = input.asins;
+    if (!asins) {
+      const rows = await ctx.db.listing.findMany({
+        where: { projectId, platform: 'amazon', marketplaceId, asin: { not: null } },
+        select: { asin: true },
+        take: input.limit,
+        orderBy: { lastSyncedAt: 'desc' },
+      });
+      asins = rows.map((r) => r.asin!);
+    }
+    // Waits for the seller's getItemOffersBatch turns (0.1 per second), but not past 65 s.
+    const observations = await readCompetitivePrices(client, marketplaceId, asins, { maxWaitMs: 65_000 });
+    const recorded = await recordObservations(ctx, projectId, observations);
+    res.json({ marketplaceId, recorded, observations });
+  });
+  router.get('/', async (req, res) => {
+    const query = parseOrThrow(historyQuery, req.query);
+    const rows = await ctx.db.competitorPriceObservation.findMany({
+      where: { projectId: tenantOf(req).projectId, platform: 'amazon', ...(query.asin ? { asin: query.asin } : {}) },
+      orderBy: { observedAt: 'desc' },
+      take: query.limit,
+    });
+    res.json({
+      observations: rows.map((r) => ({
+        asin: r.asin,
+        sku: r.sku,
+        marketplaceId: r.marketplaceId,
+        buyBox: r.buyBoxAmount ? { amount: r.buyBoxAmount, currency: r.currency } : null,
+        buyBoxIsOurs: r.buyBoxIsOurs,
+        lowestOffer: r.lowestOfferAmount ? { amount: r.lowestOfferAmount, currency: r.currency } : null,
+        offerCount: r.offerCount,
+        observedAt: r.observedAt.toISOString(),
+      })),
+    });
+  });
+  return router;
+}

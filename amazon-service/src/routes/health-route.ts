@@ -1,0 +1,18 @@
+// GET /health: the service is up and its database answers. No tenant data, no authentication.
+import { Router } from 'express';
+import type { AmazonContext } from '../amazon-context';
+import { AMAZON_CONNECTOR_VERSION } from '../connector/amazon-connector';
+
+export function healthRoute(ctx: AmazonContext): Router {
+  const router = Router();
+  router.get('/', async (_req, res) => {
+    const started = Date.now();
+    try {
+      await ctx.db.project.count({ take: 1 });
+      res.json({ status: 'ok', service: 'amazon-service', version: AMAZON_CONNECTOR_VERSION, database: 'ok', sandbox: Boolean(ctx.config.sandboxUrl), latencyMs: Date.now() - started });
+    } catch {
+      res.status(503).json({ status: 'unavailable', service: 'amazon-service', database: 'unavailable' });
+    }
+  });
+  return router;
+}

@@ -1,0 +1,38 @@
+// /api/integrations/amazon/pricing: batch price updates (feeds), one update's result, and the feed
+// monitor's data (recent feeds, counts, failed SKUs with Amazon's messages).
+import { Router } from 'express';
+import { z } from 'zod';
+import { NotFoundError, parseOrThrow } from '@calibr/shared-contracts';
+import type { AmazonContext } from '../amazon-context';
+import { batchUpdatePrices, getUpdateResult, MAX_BATCH_ITEMS } from '../pricing/batch-update-prices';
+import { feedDetails, recentFeeds } from '../feeds/feed-monitor';
+import { tenantOf } from './request-auth';
+
+const batchSchema = z.object({
+  updates: z.array(z.unknown()).min(1).max(MAX_BATCH_ITEMS),
+  channel: z.enum(['auto', 'feed', 'listings_item']).default('auto'),
+});
+
+export function pricingRoutes(ctx: AmazonContext, hooks: { onFeedsStored?: () => void } = {}): Router {
+  const router = Router();
+  router.post('/', async (req, res) => {
+    const input = parseOrThrow(batchSchema, req.body ?? {});
+    const result = await batchUpdatePrices(ctx, tenantOf(req).projectId, input.updates, { channel: input.channel, ...(hooks.onFeedsStored ? { onFeedsStored: hooks.onFeedsStored } : {}) });
+    res.status(202).json(result);
+  });
+  router.get('/updates/:idempotencyKey', async (req, res) => {
+    const result = await getUpdateResult(ctx, tenantOf(req).projectId, String(req.params.idempotencyKey));
+    if (!result) throw new NotFoundError('no such price update', { resource: 'price_update', resourceId: String(req.params.idempotencyKey) });
+    res.json(result);
+  });
+  router.get('/feeds', async (req, res) => {
+    const limit = parseOrThrow(z.coerce.number().int().min(1).max(100).default(20), req.query.limit, 'limit');
+    res.json({ feeds: await recentFeeds(ctx, tenantOf(req).projectId, limit) });
+  });
+  router.get('/feeds/:id', async (req, res) => {
+    const details = await feedDetails(ctx, tenantOf(req).projectId, String(req.params.id));
+    if (!details) throw new NotFoundError('no such feed', { resource: 'feed', resourceId: String(req.params.id) });
+    res.json(details);
+  });
+  return router;
+}

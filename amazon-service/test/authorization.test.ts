@@ -1,0 +1,142 @@
+// Both ways a seller connects, against the sandbox over HTTP: the website authorization workflow
+// (consent → callback → LWA authorization_code grant) and self-authorization; a replayed, forged or
+// foreign state refused; an expired consent code refused; secrets never returned and stored encrypted.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CA, DEMO_SELLER, US, control, json, signedFetch, startHarness, type Harness } from './support/harness';
+
+let h: Harness;
+const SHOP = 'auth-shop.myshopify.com';
+
+beforeAll(async () => {
+  h = await startHarness({ amazon: { authorizationCodeTtlSeconds: 3 } });
+});
+afterAll(async () => h?.close());
+
+/** Plays the seller's browser on Seller Central: opens the consent URL and approves. */
+async function consent(url: string): Promise<URL> {
+  const page = await fetch(url);
+  const html = await page.text();
+  expect(page.status, html.slice(0, 400)).toBe(200);
+  const action = /<form[^>]*method="post"[^>]*action="([^"]+)"/i.exec(html)?.[1] ?? /<form[^>]*action="([^"]+)"[^>]*method="post"/i.exec(html)?.[1];
+  expect(action, 'consent form').toBeTruthy();
+  const fields = new URLSearchParams();
+  for (const m of html.matchAll(/<input[^>]*type="hidden"[^>]*>/gi)) {
+    const name = /name="([^"]+)"/.exec(m[0])?.[1];
+    const value = /value="([^"]*)"/.exec(m[0])?.[1] ?? '';
+    if (name) fields.set(name, value.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
+  }
+  // The seller picks their account (the demo NA seller is the region's first) and confirms.
+  const select = /<select name="([^"]+)"[^>]*>\s*<option value="([^"]+)"/i.exec(html);
+  if (select) fields.set(select[1]!, select[2]!);
+  const approved = await fetch(new URL(action!.replace(/&amp;/g, '&'), url), { method: 'POST', body: fields, redirect: 'manual' });
+  expect(approved.status, await approved.clone().text()).toBe(302);
+  return new URL(approved.headers.get('location')!, url);
+}
+
+async function startConsent(shop: string): Promise<string> {
+  const res = await signedFetch(h.service.url, shop, 'POST', '/api/integrations/amazon/auth/start', { region: 'na', marketplaceIds: [US] });
+  expect(res.status).toBe(200);
+  return (await json<{ url: string }>(res)).url;
+}
+
+describe('website authorization workflow', () => {
+  it('consent → callback exchanges the code once and connects the seller', async () => {
+    const consentUrl = await startConsent(SHOP);
+    expect(consentUrl).toContain('/apps/authorize/consent?');
+    expect(new URL(consentUrl).searchParams.get('version')).toBe('beta');
+    const callback = await consent(consentUrl);
+    expect(callback.pathname).toBe('/api/integrations/amazon/auth/callback');
+    expect(callback.searchParams.get('selling_partner_id')).toBe(DEMO_SELLER);
+    expect(callback.searchParams.get('spapi_oauth_code')).toBeTruthy();
+
+    const done = await fetch(callback, { redirect: 'manual' });
+    expect(done.status, await done.clone().text()).toBe(200);
+
+    const status = await json<Record<string, unknown>>(await signedFetch(h.service.url, SHOP, 'GET', '/api/integrations/amazon/auth'));
+    expect(status).toMatchObject({ connected: true, status: 'connected', sellingPartnerId: DEMO_SELLER, region: 'na', marketplaceIds: [US], authMode: 'website_authorization' });
+    expect(JSON.stringify(status)).not.toMatch(/Atzr|refresh|secret/i);
+
+    // The refresh token is stored encrypted: no plaintext LWA token in the row.
+    const row = await h.database.db.amazonIntegration.findFirstOrThrow({ where: { sellingPartnerId: DEMO_SELLER, project: { shopDomain: SHOP } } });
+    expect(row.refreshTokenCiphertext).toMatch(/^enc:/);
+    expect(row.refreshTokenCiphertext).not.toContain('Atzr|');
+
+    // Replaying Amazon's redirect (same state, same code) is refused.
+    const replay = await fetch(callback, { redirect: 'manual' });
+    expect(replay.status).toBe(400);
+    expect(await json<{ errors: { code: string }[] }>(replay)).toMatchObject({ errors: [{ code: 'state_replayed' }] });
+  });
+
+  it('refuses a forged state and a state from another shop’s settings session', async () => {
+    const forged = await fetch(`${h.service.url}/api/integrations/amazon/auth/callback?state=eyJ4IjoxfQ.AAAA&selling_partner_id=${DEMO_SELLER}&spapi_oauth_code=x`);
+    expect(forged.status).toBe(400);
+    expect((await json<{ type: string }>(forged)).type).toContain('validation');
+
+    // A state issued for shop A, arriving in a browser whose settings session is shop B.
+    const consentUrl = await startConsent('shop-a.myshopify.com');
+    const callback = await consent(consentUrl);
+    const { signSettingsLink } = await import('../src/settings-page/settings-link');
+    const link = signSettingsLink({ serviceUrl: h.service.url, shop: 'shop-b.myshopify.com', secret: (await import('./support/harness')).SHARED_SECRET });
+    const opened = await fetch(link, { redirect: 'manual' });
+    const cookie = opened.headers.get('set-cookie')!.split(';')[0]!;
+    const foreign = await fetch(callback, { redirect: 'manual', headers: { cookie } });
+    expect(foreign.status).toBe(403);
+    const stillDisconnected = await json<{ connected: boolean }>(await signedFetch(h.service.url, 'shop-a.myshopify.com', 'GET', '/api/integrations/amazon/auth'));
+    expect(stillDisconnected.connected).toBe(false);
+  });
+
+  it('refuses a consent code that expired before the callback', async () => {
+    const consentUrl = await startConsent('slow-shop.myshopify.com');
+    const callback = await consent(consentUrl);
+    await new Promise((r) => setTimeout(r, 3500)); // the sandbox's code lives 3 s here (Amazon: 5 minutes)
+    const late = await fetch(callback, { redirect: 'manual' });
+    expect(late.status).toBe(400);
+    const problem = await json<{ errors: { path: string; message: string }[]; platformError?: { code: string } }>(late);
+    expect(problem.errors[0]).toMatchObject({ path: 'spapi_oauth_code' });
+    expect(problem.errors[0]!.message).toMatch(/expired/);
+  });
+});
+
+describe('self-authorization', () => {
+  it('stores pasted credentials after proving them, and refuses a bad refresh token', async () => {
+    const seller = h.sellers.find((s) => s.sellerId === DEMO_SELLER)!;
+    const bad = await signedFetch(h.service.url, 'self-shop.myshopify.com', 'POST', '/api/integrations/amazon/auth/self', {
+      sellingPartnerId: DEMO_SELLER,
+      region: 'na',
+      marketplaceIds: [US],
+      lwaClientId: seller.lwa.clientId,
+      lwaClientSecret: seller.lwa.clientSecret,
+      refreshToken: 'Atzr|not-a-real-token',
+    });
+    expect(bad.status).toBe(400);
+    expect((await json<{ errors: { path: string }[] }>(bad)).errors[0]!.path).toBe('refreshToken');
+
+    const { refreshToken } = await control<{ refreshToken: string }>(h.sandbox, 'authorize', { sellerId: DEMO_SELLER });
+    const ok = await signedFetch(h.service.url, 'self-shop.myshopify.com', 'POST', '/api/integrations/amazon/auth/self', {
+      sellingPartnerId: DEMO_SELLER,
+      region: 'na',
+      marketplaceIds: [US, CA],
+      lwaClientId: seller.lwa.clientId,
+      lwaClientSecret: seller.lwa.clientSecret,
+      refreshToken,
+    });
+    expect(ok.status).toBe(201);
+    const body = await ok.text();
+    expect(body).not.toContain(refreshToken);
+    expect(body).not.toContain(seller.lwa.clientSecret);
+    expect(JSON.parse(body)).toMatchObject({ connected: true, authMode: 'self_authorization', marketplaceIds: [US, CA] });
+    const row = await h.database.db.amazonIntegration.findFirstOrThrow({ where: { project: { shopDomain: 'self-shop.myshopify.com' } } });
+    expect(row.lwaClientSecretCiphertext).toMatch(/^enc:/);
+    expect(row.lwaClientSecretCiphertext).not.toContain(seller.lwa.clientSecret);
+  });
+
+  it('refuses unsigned and forged service requests', async () => {
+    const unsigned = await fetch(`${h.service.url}/api/integrations/amazon/auth`);
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.headers.get('content-type')).toContain('application/problem+json');
+    const res = await fetch(`${h.service.url}/api/integrations/amazon/auth`, {
+      headers: { 'x-calibr-tenant': SHOP, 'x-calibr-timestamp': String(Math.floor(Date.now() / 1000)), 'x-calibr-signature': `v1=${'0'.repeat(64)}` },
+    });
+    expect(res.status).toBe(401);
+  });
+});
