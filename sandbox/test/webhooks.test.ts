@@ -1,0 +1,135 @@
+// Webhooks as Shopify delivers them, checked with shopify-api's own webhooks.validate: products/update on a
+// price change through the API or by the merchant, app/uninstalled, app/scopes_update, the compliance
+// topics, retries with backoff (scaled), and every attempt recorded.
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminClient, control, installToken, rawGraphql, SHOP, startTestContext, TEST_APP, type ReceivedRequest, type TestContext } from './helpers';
+
+let t: TestContext;
+let token: string;
+
+beforeAll(async () => {
+  t = await startTestContext({ timeScale: 200 });
+  token = await installToken(t.sandbox);
+});
+afterAll(() => t?.close());
+
+async function validate(ctx: TestContext, r: ReceivedRequest) {
+  return ctx.shopify.webhooks.validate({ rawBody: r.rawBody, rawRequest: r.req });
+}
+
+async function firstVariant(sku: string) {
+  const { data } = await adminClient(token).request(`query($q: String) { productVariants(first: 1, query: $q) { nodes { id product { id } } } }`, { variables: { q: `sku:${sku}` } });
+  return data.productVariants.nodes[0] as { id: string; product: { id: string } };
+}
+
+describe('products/update', () => {
+  it('is delivered after a price change through the Admin API, with headers and HMAC shopify-api accepts', async () => {
+    const v = await firstVariant('CAL-EMBE-CAMP');
+    const triggeredAfter = Date.now();
+    const { data } = await adminClient(token).request(
+      `mutation($p: ID!, $v: [ProductVariantsBulkInput!]!) { productVariantsBulkUpdate(productId: $p, variants: $v) { userErrors { message } } }`,
+      { variables: { p: v.product.id, v: [{ id: v.id, price: '84.50' }] } },
+    );
+    expect(data.productVariantsBulkUpdate.userErrors).toEqual([]);
+    const hook = await t.app.waitFor((r) => r.headers['x-shopify-topic'] === 'products/update' && r.rawBody.includes('"84.50"'));
+    expect(hook.path).toBe('/webhooks/products/update');
+    const result = await validate(t, hook);
+    expect(result).toMatchObject({ valid: true, topic: 'PRODUCTS_UPDATE', domain: SHOP, apiVersion: '2025-01' });
+    expect(hook.headers['x-shopify-hmac-sha256']).toBe(createHmac('sha256', TEST_APP.apiSecret).update(hook.rawBody).digest('base64'));
+    expect(hook.headers['x-shopify-webhook-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(hook.headers['x-shopify-event-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Date.parse(String(hook.headers['x-shopify-triggered-at']))).toBeGreaterThanOrEqual(triggeredAfter - 1000);
+    const body = JSON.parse(hook.rawBody);
+    expect(body.admin_graphql_api_id).toBe(v.product.id);
+    expect(body.title).toBe('Ember Camp Stove');
+    expect(body.variants[0]).toMatchObject({ admin_graphql_api_id: v.id, price: '84.50', sku: 'CAL-EMBE-CAMP' });
+    expect(body.updated_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
+
+    // A tampered body no longer validates.
+    const tampered = await t.shopify.webhooks.validate({ rawBody: hook.rawBody.replace('84.50', '1.00'), rawRequest: hook.req });
+    expect(tampered.valid).toBe(false);
+  });
+
+  it('is delivered when the merchant edits a price in Admin', async () => {
+    const r = await control<{ variants: Array<{ price: string }> }>(t.sandbox, 'POST', `shopify/shops/${SHOP}/prices`, { sku: 'CAL-VIST-BINO', price: '189.00' });
+    expect(r.body.variants[0]!.price).toBe('189.00');
+    const hook = await t.app.waitFor((h) => h.headers['x-shopify-topic'] === 'products/update' && h.rawBody.includes('CAL-VIST-BINO'));
+    expect((await validate(t, hook)).valid).toBe(true);
+    expect(JSON.parse(hook.rawBody).variants[0].price).toBe('189.00');
+  });
+});
+
+describe('retries', () => {
+  it('retries a failed delivery with backoff, keeping the webhook id, and records each attempt', async () => {
+    let failures = 0;
+    t.app.respond = (r) => (r.rawBody.includes('CAL-COMP-NAVI') && failures++ < 2 ? 500 : 200);
+    try {
+      await control(t.sandbox, 'POST', `shopify/shops/${SHOP}/prices`, { sku: 'CAL-COMP-NAVI', price: '33.00' });
+      const attempts = () => t.app.received.filter((r) => r.rawBody.includes('CAL-COMP-NAVI'));
+      for (let i = 0; i < 100 && attempts().length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+      const got = attempts();
+      expect(got).toHaveLength(3);
+      expect(new Set(got.map((r) => r.headers['x-shopify-webhook-id'])).size).toBe(1);
+      expect(new Set(got.map((r) => r.rawBody)).size).toBe(1);
+      const deliveries = await control<{ deliveries: Array<{ state: string; attempts: Array<{ status: number }> ; body: string }> }>(t.sandbox, 'GET', `shopify/webhooks/deliveries?topic=products/update`);
+      const d = deliveries.body.deliveries.find((x) => x.body.includes('CAL-COMP-NAVI'))!;
+      expect(d.state).toBe('delivered');
+      expect(d.attempts.map((a) => a.status)).toEqual([500, 500, 200]);
+      const log = await control<{ entries: Array<{ kind: string; detail: { state: string } }> }>(t.sandbox, 'GET', 'log?kind=webhook');
+      expect(log.body.entries.filter((e) => e.detail.state === 'retrying').length).toBeGreaterThanOrEqual(2);
+    } finally {
+      t.app.respond = () => 200;
+    }
+  });
+});
+
+describe('app lifecycle and compliance', () => {
+  it('app/scopes_update carries the previous and current scopes', async () => {
+    await control(t.sandbox, 'POST', `shopify/shops/${SHOP}/scopes`, { scopes: ['read_products', 'write_products', 'read_inventory'] });
+    const hook = await t.app.waitFor((r) => r.headers['x-shopify-topic'] === 'app/scopes_update');
+    expect((await validate(t, hook)).valid).toBe(true);
+    expect(JSON.parse(hook.rawBody)).toMatchObject({ previous: ['read_products', 'write_products'], current: ['read_products', 'write_products', 'read_inventory'] });
+  });
+
+  it('delivers each compliance topic', async () => {
+    for (const topic of ['customers/data_request', 'customers/redact', 'shop/redact']) {
+      await control(t.sandbox, 'POST', `shopify/shops/${SHOP}/compliance`, { topic });
+      const hook = await t.app.waitFor((r) => r.headers['x-shopify-topic'] === topic);
+      expect(hook.path).toBe('/webhooks/compliance');
+      expect((await validate(t, hook)).valid).toBe(true);
+      expect(JSON.parse(hook.rawBody)).toMatchObject({ shop_domain: SHOP });
+    }
+  });
+
+  it('app/uninstalled revokes the tokens and is delivered with the shop', async () => {
+    await control(t.sandbox, 'POST', `shopify/shops/${SHOP}/uninstall`, {});
+    const hook = await t.app.waitFor((r) => r.headers['x-shopify-topic'] === 'app/uninstalled');
+    expect((await validate(t, hook)).valid).toBe(true);
+    expect(JSON.parse(hook.rawBody)).toMatchObject({ myshopify_domain: SHOP, domain: SHOP });
+    expect((await rawGraphql(token, { query: '{ shop { name } }' })).status).toBe(401);
+  });
+});
+
+describe('scaled clocks', () => {
+  it('sends shop/redact 48 hours after an uninstall, and gives up after 8 retries', async () => {
+    const fast = await startTestContext({ timeScale: 400_000 });
+    try {
+      fast.app.respond = (r) => (r.headers['x-shopify-topic'] === 'app/uninstalled' ? 503 : 200);
+      await control(fast.sandbox, 'POST', `shopify/shops/${SHOP}/uninstall`, {});
+      const redact = await fast.app.waitFor((r) => r.headers['x-shopify-topic'] === 'shop/redact', 5_000);
+      expect(JSON.parse(redact.rawBody)).toEqual({ shop_id: expect.any(Number), shop_domain: SHOP });
+      for (let i = 0; i < 100; i++) {
+        const d = await control<{ deliveries: Array<{ topic: string; state: string; attempts: unknown[] }> }>(fast.sandbox, 'GET', 'shopify/webhooks/deliveries?topic=app/uninstalled');
+        if (d.body.deliveries[0]?.state === 'failed') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const d = await control<{ deliveries: Array<{ state: string; attempts: unknown[] }> }>(fast.sandbox, 'GET', 'shopify/webhooks/deliveries?topic=app/uninstalled');
+      expect(d.body.deliveries[0]).toMatchObject({ state: 'failed' });
+      expect(d.body.deliveries[0]!.attempts).toHaveLength(9);
+      expect(fast.app.received.filter((r) => r.headers['x-shopify-topic'] === 'app/uninstalled')).toHaveLength(9);
+    } finally {
+      await fast.close();
+    }
+  });
+});
