@@ -171,4 +171,40 @@ describeOnEachDatabase('ciphertext columns on disk', (provider) => {
     const again = await rotateEncryptedColumns(t.db, { keyring: v2 });
     expect(Object.values(again.reencrypted).reduce((a, b) => a + b, 0)).toBe(0);
   });
+
+  it('rotation never overwrites a value written concurrently (compare-and-set)', async () => {
+    const row = await t.db.amazonIntegration.create({
+      data: {
+        projectId,
+        sellingPartnerId: 'RACER',
+        region: 'fe',
+        marketplaceIds: ['A1VC38T7YXB528'],
+        authMode: 'self_authorization',
+        refreshTokenCiphertext: encryptSecret('Atzr|before', v1),
+      },
+    });
+    const concurrent = encryptSecret('Atzr|written-meanwhile', v2);
+    let interfered = false;
+    // The app re-authorizes the seller between rotation's read and its write.
+    const racingDb = new Proxy(t.db, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (prop !== 'amazonIntegration') return value;
+        return {
+          findMany: (args: never) => target.amazonIntegration.findMany(args),
+          updateMany: async (args: never) => {
+            if (!interfered) {
+              interfered = true;
+              await target.amazonIntegration.update({ where: { id: row.id }, data: { refreshTokenCiphertext: concurrent } });
+            }
+            return target.amazonIntegration.updateMany(args);
+          },
+        };
+      },
+    });
+    const report = await rotateEncryptedColumns(racingDb, { keyring: v2 });
+    expect(report.raced).toBe(1);
+    const [stored] = await rawRows(t, `SELECT "refreshTokenCiphertext" FROM "AmazonIntegration" WHERE "sellingPartnerId" = 'RACER'`);
+    expect(stored?.refreshTokenCiphertext).toBe(concurrent);
+  });
 });

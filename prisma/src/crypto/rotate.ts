@@ -3,9 +3,10 @@
 //   2. run rotateEncryptedColumns(db) (`npm run db:rotate-keys -w @calibr/db`): it rewrites every v1 value as v2,
 //      in small batches, each row updated only if it still holds the value that was read (a concurrent
 //      writer's newer value is never overwritten);
-//   3. when it reports nothing left, drop v1 from ENCRYPTION_KEYS.
+//   3. when countStaleCiphertexts(db) is 0, drop v1 from ENCRYPTION_KEYS.
 import type { Db } from '../client';
 import { encryptedColumns } from './columns';
+import type { EncryptedColumns } from './columns';
 import { loadKeyring } from './keyring';
 import type { Keyring } from './keyring';
 import { decryptSecret, encryptSecret, isCiphertext, needsReencryption } from './secrets';
@@ -32,29 +33,43 @@ interface Delegate {
   updateMany(args: { where: Record<string, unknown>; data: Record<string, string> }): Promise<{ count: number }>;
 }
 
+function delegateOf(db: Db, spec: EncryptedColumns): Delegate {
+  const delegate = (db as unknown as Record<string, Delegate | undefined>)[spec.model];
+  if (!delegate) throw new Error(`the client has no model ${spec.model}`);
+  return delegate;
+}
+
+/** Pages through a table's ciphertext columns by id, `batchSize` rows at a time. */
+async function* batches(db: Db, spec: EncryptedColumns, batchSize: number): AsyncGenerator<Array<Record<string, unknown>>> {
+  const delegate = delegateOf(db, spec);
+  const select: Record<string, true> = { id: true };
+  for (const column of spec.columns) select[column] = true;
+  let cursor: string | undefined;
+  for (;;) {
+    const rows = await delegate.findMany({
+      select,
+      orderBy: { id: 'asc' },
+      take: batchSize,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    });
+    if (rows.length > 0) yield rows;
+    if (rows.length < batchSize) return;
+    cursor = rows[rows.length - 1]?.id as string;
+  }
+}
+
 export async function rotateEncryptedColumns(
   db: Db,
   { keyring = loadKeyring(), batchSize = 200 }: { keyring?: Keyring; batchSize?: number } = {},
 ): Promise<RotationReport> {
   const report: RotationReport = { scanned: {}, reencrypted: {}, raced: 0, notEncrypted: 0 };
   for (const spec of encryptedColumns) {
-    const delegate = (db as unknown as Record<string, Delegate>)[spec.model];
-    if (!delegate) throw new Error(`rotateEncryptedColumns: the client has no model ${spec.model}`);
-    const select: Record<string, true> = { id: true };
-    for (const column of spec.columns) select[column] = true;
+    const delegate = delegateOf(db, spec);
     let scanned = 0;
     let reencrypted = 0;
-    let cursor: string | undefined;
-    for (;;) {
-      const rows = await delegate.findMany({
-        select,
-        orderBy: { id: 'asc' },
-        take: batchSize,
-        ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-      });
-      if (rows.length === 0) break;
+    for await (const rows of batches(db, spec, batchSize)) {
+      scanned += rows.length;
       for (const row of rows) {
-        const id = row.id as string;
         for (const column of spec.columns) {
           const value = row[column];
           if (typeof value !== 'string' || value === '') continue;
@@ -65,14 +80,11 @@ export async function rotateEncryptedColumns(
           if (!needsReencryption(value, keyring)) continue;
           const fresh = encryptSecret(decryptSecret(value, keyring), keyring);
           // Compare-and-set: only if the row still holds what we read.
-          const { count } = await delegate.updateMany({ where: { id, [column]: value }, data: { [column]: fresh } });
+          const { count } = await delegate.updateMany({ where: { id: row.id, [column]: value }, data: { [column]: fresh } });
           if (count === 1) reencrypted += 1;
           else report.raced += 1;
         }
       }
-      scanned += rows.length;
-      cursor = rows[rows.length - 1]?.id as string;
-      if (rows.length < batchSize) break;
     }
     report.scanned[spec.table] = scanned;
     report.reencrypted[spec.table] = reencrypted;
@@ -80,24 +92,17 @@ export async function rotateEncryptedColumns(
   return report;
 }
 
-/** How many values still need the current key (0 means old keys can be dropped). */
+/** How many stored values are on another key than the current one (0: old keys may be dropped). */
 export async function countStaleCiphertexts(db: Db, keyring: Keyring = loadKeyring()): Promise<number> {
   let stale = 0;
   for (const spec of encryptedColumns) {
-    const delegate = (db as unknown as Record<string, Delegate>)[spec.model] as Delegate;
-    const select: Record<string, true> = { id: true };
-    for (const column of spec.columns) select[column] = true;
-    let cursor: string | undefined;
-    for (;;) {
-      const rows = await delegate.findMany({ select, orderBy: { id: 'asc' }, take: 500, ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}) });
+    for await (const rows of batches(db, spec, 500)) {
       for (const row of rows) {
         for (const column of spec.columns) {
           const value = row[column];
           if (typeof value === 'string' && isCiphertext(value) && needsReencryption(value, keyring)) stale += 1;
         }
       }
-      if (rows.length < 500) break;
-      cursor = rows[rows.length - 1]?.id as string;
     }
   }
   return stale;
