@@ -1,11 +1,10 @@
-// Test harness for the Amazon half: a real HTTP server on an ephemeral port that plays Amazon's hosts,
+// Test harness for the Amazon half: the sandbox process (startSandbox) on an ephemeral port, playing Amazon's hosts,
 // the routing agent, and amazon-sp-api clients that reach it unmodified (through https_proxy_agent).
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { SellingPartner } from 'amazon-sp-api';
-import type { SandboxContext, SandboxLogEntry } from '../../src/platform';
-import { createAmazonPlatform, type AmazonPlatform, type CreateAmazonPlatformOptions } from '../../src/amazon';
+import { startSandbox, type RunningSandbox } from '../../src';
+import type { AmazonPlatform, CreateAmazonPlatformOptions } from '../../src/amazon';
 import { createAmazonSandboxAgent, type AmazonSandboxAgent } from '../../src/routing/amazon-agent';
 
 export interface Identities {
@@ -27,7 +26,8 @@ export interface AmazonTestSandbox {
   url: string;
   platform: AmazonPlatform;
   agent: AmazonSandboxAgent;
-  log: SandboxLogEntry[];
+  log: RunningSandbox['log'];
+  sandbox: RunningSandbox;
   identities(): Identities;
   /** A client for a seeded seller (default: the NA demo seller). */
   client(options?: { sellerId?: string; refreshToken?: string; useSandbox?: boolean; sp?: Record<string, unknown>; clientId?: string; clientSecret?: string }): SpClient;
@@ -41,40 +41,12 @@ export interface AmazonTestSandbox {
 }
 
 export async function startAmazonSandbox(options: CreateAmazonPlatformOptions & { timeScale?: number; seed?: boolean } = {}): Promise<AmazonTestSandbox> {
-  const platform = createAmazonPlatform(options);
-  const log: SandboxLogEntry[] = [];
-  let baseUrl = 'http://127.0.0.1';
-  const ctx: SandboxContext = {
-    get baseUrl() {
-      return baseUrl;
-    },
-    timeScale: options.timeScale ?? 1,
-    log: (e) => void log.push(e),
-    applyFaults: async () => false,
-    markDirty: () => {},
-  };
-  const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    const run = async () => {
-      if (platform.handles(req.headers.host ?? '')) return platform.handle(req, res, ctx);
-      if (path.startsWith('/_sandbox/amazon/')) {
-        if (!(await platform.control(path.slice('/_sandbox/amazon/'.length), req, res, ctx))) {
-          res.writeHead(404).end('{"error":"no route"}');
-        }
-        return;
-      }
-      if (await platform.pages(req, res, ctx)) return;
-      res.writeHead(404).end();
-    };
-    run().catch((e: unknown) => {
-      console.error(e);
-      if (!res.headersSent) res.writeHead(500).end(String(e));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  if (options.seed !== false) platform.seedDemo(ctx);
-  platform.start(ctx);
+  const { timeScale, seed, ...amazon } = options;
+  const sandbox = await startSandbox({ timeScale: timeScale ?? 1, seed: seed === false ? 'none' : 'demo', amazon: { ...amazon }, shopifyAppToml: false });
+  const platform = sandbox.platforms.find((p) => p.name === 'amazon') as AmazonPlatform | undefined;
+  if (!platform) throw new Error('the sandbox did not mount the Amazon platform');
+  const baseUrl = sandbox.url;
+  const log = sandbox.log;
   const agent = createAmazonSandboxAgent(baseUrl);
 
   const identities = () => platform.seedIdentities() as Identities;
@@ -112,6 +84,7 @@ export async function startAmazonSandbox(options: CreateAmazonPlatformOptions & 
     fetchVia,
     agent,
     log,
+    sandbox,
     identities,
     client(o = {}) {
       const seller = identities().sellers.find((s) => s.sellerId === (o.sellerId ?? 'A2CALIBRDEMONA'));
@@ -146,9 +119,7 @@ export async function startAmazonSandbox(options: CreateAmazonPlatformOptions & 
     request,
     async close() {
       agent.destroy();
-      await platform.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await sandbox.close();
     },
   };
 }
