@@ -1,8 +1,10 @@
 // Encryption at rest: AES-256-GCM with a versioned key ring, no plaintext on disk, key rotation.
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyEntry, loadKeyring, parseKeyring } from '../src/crypto/keyring';
+import { ensureDevKeyFile, generateKeyEntry, loadKeyring, parseKeyring } from '../src/crypto/keyring';
 import { countStaleCiphertexts, rotateEncryptedColumns } from '../src/crypto/rotate';
 import { DecryptionError, decryptSecret, encryptSecret, isCiphertext, needsReencryption } from '../src/crypto/secrets';
 import { createTestDatabase } from '../src/testing';
@@ -39,6 +41,21 @@ describe('key ring (ENCRYPTION_KEYS)', () => {
       expect.unreachable();
     } catch (error) {
       expect(String(error)).not.toContain(secretish);
+    }
+  });
+
+  it('makes the development key once, readable only by its owner, and keeps it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'calibr-keys-'));
+    try {
+      const file = join(dir, 'encryption-keys');
+      expect(ensureDevKeyFile(file)).toBe(true);
+      const first = readFileSync(file, 'utf8');
+      expect(ensureDevKeyFile(file)).toBe(false);
+      expect(readFileSync(file, 'utf8')).toBe(first);
+      expect(parseKeyring(first).current.version).toBe('v1');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

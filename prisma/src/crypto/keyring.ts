@@ -3,7 +3,7 @@
 // In development, with no ENCRYPTION_KEYS, a local key is generated once into .data/encryption-keys
 // (gitignored). In production (NODE_ENV=production) ENCRYPTION_KEYS is required.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { dataDir } from '../url';
 
@@ -62,9 +62,19 @@ export function generateKeyEntry(version = 'v1'): string {
 export function ensureDevKeyFile(file = devKeyFile): boolean {
   if (existsSync(file)) return false;
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${generateKeyEntry('v1')}\n`, { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
-  return true;
+  // Written aside, then linked into place: another process never reads a half-written file, and
+  // when two create it at once the first link wins and both use its key.
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(temp, `${generateKeyEntry('v1')}\n`, { mode: 0o600 });
+  try {
+    linkSync(temp, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    rmSync(temp, { force: true });
+  }
 }
 
 let cached: { spec: string; keyring: Keyring } | undefined;
@@ -76,12 +86,7 @@ export function loadKeyring(env: NodeJS.ProcessEnv = process.env): Keyring {
     if (env.NODE_ENV === 'production') {
       throw new Error('ENCRYPTION_KEYS is required in production (e.g. "v1:<base64 of 32 random bytes>")');
     }
-    try {
-      ensureDevKeyFile();
-    } catch (error) {
-      // Another process may have created it between the check and the write: read theirs.
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
+    ensureDevKeyFile();
     spec = readFileSync(devKeyFile, 'utf8').trim();
   }
   if (cached?.spec !== spec) cached = { spec, keyring: parseKeyring(spec) };
