@@ -21,6 +21,27 @@ import type {
 } from '../types';
 import { CONNECTOR_BASE_PATH, CONNECTOR_ROUTES, routePath, type ConnectorInfo, type ConnectorRouteIO, type ConnectorRouteName } from './routes';
 import { signRequest } from './signing';
+import { connectorInfoSchema } from '../validation';
+
+const UNKNOWN_INFO: ConnectorInfo = {
+  platform: 'unknown',
+  name: 'remote connector',
+  version: '0.0.0',
+  capabilities: {
+    productRead: false,
+    productSync: false,
+    priceRead: false,
+    priceUpdate: false,
+    batchPriceUpdate: false,
+    maxBatchSize: 1,
+    priceUpdateMode: 'synchronous',
+    minMaxPrice: false,
+    compareAtPrice: false,
+    marketplaces: false,
+    webhooks: false,
+    competitivePricing: false,
+  },
+};
 
 export interface RemoteConnectorOptions {
   /** Service origin, e.g. AMAZON_SERVICE_URL (`http://127.0.0.1:4020`). */
@@ -89,12 +110,14 @@ export class RemoteConnector implements PlatformConnector {
 
   /** Build a RemoteConnector by asking the service what it serves (`GET /connector/info`). */
   static async connect(options: Omit<RemoteConnectorOptions, 'info'>): Promise<RemoteConnector> {
-    const probe = new RemoteConnector({
-      ...options,
-      info: { platform: 'unknown', name: 'unknown', version: '0.0.0', capabilities: {} as ConnectorCapabilities },
-    });
-    const info = await probe.call('info', {});
-    return new RemoteConnector({ ...options, info });
+    // A provisional client only to make the one signed `info` call; its own metadata is never read.
+    const provisional = new RemoteConnector({ ...options, info: UNKNOWN_INFO });
+    const answer = await provisional.call('info', {});
+    const parsed = connectorInfoSchema.safeParse(answer);
+    if (!parsed.success) {
+      throw new ConnectorError('internal', `${options.baseUrl} answered GET info with invalid connector metadata`);
+    }
+    return new RemoteConnector({ ...options, info: parsed.data });
   }
 
   get events(): ConnectorEventSource {
