@@ -32,7 +32,7 @@ import type { AmazonContext } from '../amazon-context';
 import { selfAuthorize } from '../authorization/self-authorization';
 import { getCatalogItem } from '../catalog/catalog-items';
 import { readOfferPrice, searchListingsPage, toSellableListing } from '../catalog/listings-items';
-import { productsFromListings, storeListings, syncListingsPage } from '../catalog/listings-sync';
+import { productsFromListings, syncListingsPage } from '../catalog/listings-sync';
 import { disconnectIntegration, findIntegration, sellerClient } from '../integrations/integration-store';
 import type { Tenant } from '../integrations/projects';
 import { batchUpdatePrices, getUpdateResult } from '../pricing/batch-update-prices';
@@ -217,7 +217,6 @@ export function createAmazonConnector(ctx: AmazonContext, tenant: Tenant, option
         const { client } = await sellerClient(ctx, projectId);
         const live = await readOfferPrice(client, externalId, marketplaceId);
         if (!live.price) throw new NotFoundError(`SKU ${externalId} has no offer in ${marketplaceId}`, { resource: 'listing', resourceId: externalId });
-        await storeListings(ctx, projectId, marketplaceId, [live.item]);
         return {
           platform: 'amazon',
           externalId,

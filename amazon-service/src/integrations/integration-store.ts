@@ -161,7 +161,22 @@ export async function sellerClient(ctx: AmazonContext, projectId: string): Promi
     });
   }
   const integration = view(row);
-  return { integration, client: clientForRow(ctx, row) };
+  return { integration, client: cachedClient(ctx, row) };
+}
+
+// Decrypting the secrets once per row version, not once per call.
+const clients = new WeakMap<AmazonContext, Map<string, { version: number; client: SpApiClient }>>();
+
+function cachedClient(ctx: AmazonContext, row: Row): SpApiClient {
+  let byId = clients.get(ctx);
+  if (!byId) clients.set(ctx, (byId = new Map()));
+  // Any write to the row (new credentials, a refreshed access token) makes a fresh client.
+  const version = row.updatedAt.getTime();
+  const cached = byId.get(row.id);
+  if (cached && cached.version === version) return cached.client;
+  const client = clientForRow(ctx, row);
+  byId.set(row.id, { version, client });
+  return client;
 }
 
 function clientForRow(ctx: AmazonContext, row: Row): SpApiClient {

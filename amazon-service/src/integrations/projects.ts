@@ -11,6 +11,8 @@ export interface Tenant {
 /** The tenant named by a shop domain (created when missing) or by an existing Project id. */
 export async function resolveTenant(ctx: AmazonContext, tenant: string): Promise<Tenant> {
   if (isShopDomain(tenant)) {
+    const known = await ctx.db.project.findUnique({ where: { shopDomain: tenant }, select: { id: true, shopDomain: true } });
+    if (known) return { projectId: known.id, shopDomain: known.shopDomain };
     const project = await ctx.db.project.upsert({
       where: { shopDomain: tenant },
       create: { shopDomain: tenant },

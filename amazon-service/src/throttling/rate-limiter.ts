@@ -6,7 +6,7 @@ import { usagePlanFor } from './usage-plans';
 
 export interface RateLimiterOptions {
   clock?: Clock;
-  /** Divides every wait, like the sandbox's time scale (1 in production). */
+  /** Multiplies the seeded usage-plan rates, to match a sandbox running its clocks faster (1 in production). */
   timeScale?: number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -52,12 +52,15 @@ export class SpApiRateLimiter {
     if (wait > 0) await this.sleep(wait);
   }
 
-  /** Applies `x-amzn-RateLimit-Limit` (requests per second) from a successful response. */
+  /**
+   * Applies `x-amzn-RateLimit-Limit` from a response: the requests per second Amazon actually grants this
+   * seller (a sandbox running its clocks faster already reports its faster rate), so it is taken as is.
+   */
   observeLimitHeader(sellerKey: string, operation: string, header: string | string[] | undefined): void {
     const value = Array.isArray(header) ? header[0] : header;
     if (!value) return;
     const rate = Number.parseFloat(value);
-    if (Number.isFinite(rate) && rate > 0) this.bucket(sellerKey, operation).setRate(rate * this.timeScale);
+    if (Number.isFinite(rate) && rate > 0) this.bucket(sellerKey, operation).setRate(rate);
   }
 
   throttled(sellerKey: string, operation: string): void {

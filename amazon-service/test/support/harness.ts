@@ -147,3 +147,26 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+export interface SandboxLogEntry {
+  id: number;
+  platform: string;
+  kind: string;
+  method?: string;
+  host?: string;
+  path?: string;
+  status?: number;
+  detail?: unknown;
+}
+
+/** The sandbox's request log (over its control API), optionally after an entry id. */
+export async function sandboxLog(sandbox: RunningSandbox, query: Record<string, string | number> = {}): Promise<{ lastId: number; entries: SandboxLogEntry[] }> {
+  const params = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]));
+  return json(await fetch(`${sandbox.url}/_sandbox/log?${params}`));
+}
+
+/** LWA token requests the sandbox saw after log entry `since`. */
+export async function lwaCalls(sandbox: RunningSandbox, since: number): Promise<SandboxLogEntry[]> {
+  const { entries } = await sandboxLog(sandbox, { since, kind: 'request', path: '/auth/o2/token' });
+  return entries.filter((e) => e.host === 'api.amazon.com');
+}
