@@ -40,9 +40,11 @@ export interface AmazonTestSandbox {
   close(): Promise<void>;
 }
 
-export async function startAmazonSandbox(options: CreateAmazonPlatformOptions & { timeScale?: number; seed?: boolean } = {}): Promise<AmazonTestSandbox> {
-  const { timeScale, seed, ...amazon } = options;
-  const sandbox = await startSandbox({ timeScale: timeScale ?? 1, seed: seed === false ? 'none' : 'demo', amazon: { ...amazon }, shopifyAppToml: false });
+export async function startAmazonSandbox(
+  options: CreateAmazonPlatformOptions & { timeScale?: number; seed?: boolean; stateFile?: string } = {},
+): Promise<AmazonTestSandbox> {
+  const { timeScale, seed, stateFile, ...amazon } = options;
+  const sandbox = await startSandbox({ timeScale: timeScale ?? 1, seed: seed === false ? 'none' : 'demo', amazon: { ...amazon }, shopifyAppToml: false, stateFile });
   const platform = sandbox.platforms.find((p) => p.name === 'amazon') as AmazonPlatform | undefined;
   if (!platform) throw new Error('the sandbox did not mount the Amazon platform');
   const baseUrl = sandbox.url;

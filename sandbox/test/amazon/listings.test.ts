@@ -115,6 +115,11 @@ describe('patchListingsItem', () => {
     expect(after.body.offers[0].price).toEqual({ currencyCode: 'USD', amount: '99.95' });
   });
 
+  test("Amazon's generic PRODUCT type is accepted for an offer-only price patch", async () => {
+    const res = await patch({ ...pricePatch({ our_price: schedule(99.95) }), productType: 'PRODUCT' });
+    expect(res.body.status).toBe('ACCEPTED');
+  });
+
   test('VALIDATION_PREVIEW validates without applying', async () => {
     const res = await patch(pricePatch({ our_price: schedule(12.34) }), { mode: 'VALIDATION_PREVIEW', includedData: ['identifiers', 'issues'] });
     expect(res.body).toMatchObject({ status: 'VALID', identifiers: [{ marketplaceId: US, asin: entries[1]!.variant.asin }] });

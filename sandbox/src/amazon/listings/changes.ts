@@ -204,6 +204,11 @@ class Draft {
   }
 }
 
+/** The listing's own product type, or Amazon's generic PRODUCT (used for offer-only changes). */
+function productTypeFits(productType: string, listing: Listing): boolean {
+  return productType === listing.productType || productType === 'PRODUCT';
+}
+
 function attributeName(path: string): string | undefined {
   const m = /^\/attributes\/([A-Za-z0-9_]+)$/.exec(path);
   return m?.[1];
@@ -247,7 +252,7 @@ export function planPatches(
 ): ListingChange {
   const existing = seller.listings[sku];
   if (!existing) return finish(world, seller, sku, undefined, [issues.skuNotFound(sku)]);
-  if (existing.productType !== productType) return finish(world, seller, sku, undefined, [issues.productTypeMismatch(productType, existing.productType)]);
+  if (!productTypeFits(productType, existing)) return finish(world, seller, sku, undefined, [issues.productTypeMismatch(productType, existing.productType)]);
   const draft = new Draft(world, structuredClone(existing), marketplaceIds, existing);
   for (const patch of patches) {
     const name = attributeName(patch.path);
@@ -274,7 +279,7 @@ export function planAttributes(
   mode: 'UPDATE' | 'PARTIAL_UPDATE',
 ): ListingChange {
   const existing = seller.listings[sku];
-  if (existing && existing.productType !== productType) {
+  if (existing && !productTypeFits(productType, existing)) {
     return finish(world, seller, sku, undefined, [issues.productTypeMismatch(productType, existing.productType)]);
   }
   let listing: Listing;
