@@ -48,7 +48,7 @@ function sidebar(shop: ShopRecord, apps: AppConfig[], current: AppConfig | null)
   const store = shop.domain.replace(/\.myshopify\.com$/, '');
   return `<nav><a href="/store/${store}">Home</a><a href="/store/${store}/products">Products</a>
 <div class="section">Apps</div>${apps
-    .map((a) => `<a href="/store/${store}/apps/${escapeHtml(a.handle)}">${escapeHtml(a.name)}</a>${a === current ? '<ul id="app-nav"></ul>' : ''}`)
+    .map((a) => `<a href="/store/${store}/apps/${escapeHtml(a.handle)}">${escapeHtml(a.name)}</a>${a.apiKey === current?.apiKey ? '<ul id="app-nav"></ul>' : ''}`)
     .join('')}</nav>`;
 }
 

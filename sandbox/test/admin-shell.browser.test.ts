@@ -1,0 +1,127 @@
+// The Admin shell in a real browser (Debian's Chromium driven by Playwright): it frames a tiny test app with
+// shop, host, embedded=1, id_token and hmac; the App Bridge stand-in hands the framed page a session token
+// (verified here with jose), sends it on the app's own fetches, and relays the nav menu, title, toasts and
+// _top redirects to the shell.
+import fs from 'node:fs';
+import { chromium, type Browser } from '@playwright/test';
+import { jwtVerify } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHOP, startTestContext, TEST_APP, type TestContext } from './helpers';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = fs.existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`SKIPPED: ${CHROMIUM} is missing (flock /tmp/calibr-apt.lock apt-get install -y chromium)`);
+
+let t: TestContext;
+let browser: Browser;
+const seenAuthorization: string[] = [];
+
+function appPage(sandboxUrl: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8">
+<script src="${sandboxUrl}/cdn/shopifycloud/app-bridge.js" data-api-key="${TEST_APP.apiKey}"></script></head>
+<body><ui-nav-menu><a href="/" rel="home">Home</a><a href="/settings">Settings</a></ui-nav-menu>
+<ui-title-bar title="Calibrate test"></ui-title-bar>
+<pre id="token"></pre><pre id="echo"></pre>
+<script>
+  shopify.idToken().then(async (token) => {
+    document.getElementById('token').textContent = token;
+    const res = await fetch('/echo-auth');
+    document.getElementById('echo').textContent = await res.text();
+    shopify.toast.show('Prices pushed');
+  });
+</script></body></html>`;
+}
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  t = await startTestContext();
+  t.app.route = (req, res) => {
+    const url = new URL(req.url ?? '/', t.app.url);
+    if (url.pathname === '/echo-auth') {
+      seenAuthorization.push(String(req.headers.authorization ?? ''));
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(String(req.headers.authorization ?? 'none'));
+      return true;
+    }
+    if (url.pathname === '/' || url.pathname === '/settings') {
+      const html = url.pathname === '/' ? appPage(t.sandbox.url) : `<!doctype html><script src="${t.sandbox.url}/cdn/shopifycloud/app-bridge.js" data-api-key="${TEST_APP.apiKey}"></script><h1 id="settings">Settings</h1>`;
+      res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+      return true;
+    }
+    return false;
+  };
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+describe.skipIf(!hasChromium)('Admin shell with the App Bridge stand-in', () => {
+  it('frames the app with Shopify parameters and gives it valid session tokens', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(t.sandbox.adminShellUrl(SHOP));
+      const src = await page.locator('#app-frame').getAttribute('src');
+      const frameUrl = new URL(src!);
+      expect(frameUrl.origin).toBe(t.app.url);
+      const params = Object.fromEntries(frameUrl.searchParams);
+      expect(params).toMatchObject({ embedded: '1', shop: SHOP, locale: 'en' });
+      expect(Buffer.from(params.host!, 'base64').toString()).toBe('admin.shopify.com/store/calibr-demo');
+      expect(await t.shopify.utils.validateHmac(params)).toBe(true);
+
+      const frame = page.frameLocator('#app-frame');
+      await expect.poll(() => frame.locator('#token').textContent(), { timeout: 15_000 }).toMatch(/^ey/);
+      const token = (await frame.locator('#token').textContent())!;
+      const { payload, protectedHeader } = await jwtVerify(token, new TextEncoder().encode(TEST_APP.apiSecret), { audience: TEST_APP.apiKey });
+      expect(protectedHeader.alg).toBe('HS256');
+      expect(payload).toMatchObject({ iss: `https://${SHOP}/admin`, dest: `https://${SHOP}` });
+      expect(payload.exp! - payload.iat!).toBe(60);
+      expect(payload.nbf).toBeDefined();
+      expect(payload.jti).toBeDefined();
+      expect(payload.sid).toBeDefined();
+      expect(payload.sub).toMatch(/^\d+$/);
+      // The id_token in the frame URL is a session token too, and shopify-api accepts both.
+      await t.shopify.session.decodeSessionToken(params.id_token!);
+      await t.shopify.session.decodeSessionToken(token);
+
+      // The app's own fetch carries a fresh session token.
+      await expect.poll(() => frame.locator('#echo').textContent()).toMatch(/^Bearer ey/);
+      const bearer = seenAuthorization.at(-1)!.slice('Bearer '.length);
+      await jwtVerify(bearer, new TextEncoder().encode(TEST_APP.apiSecret), { audience: TEST_APP.apiKey });
+
+      // Toast, title bar and nav menu show in the shell.
+      await expect.poll(() => page.locator('.toast').first().textContent()).toBe('Prices pushed');
+      await expect.poll(() => page.locator('#title').textContent()).toBe('Calibrate test');
+      await expect.poll(() => page.locator('#app-nav a').allTextContents()).toEqual(['Settings']);
+
+      // Clicking the nav item navigates the frame.
+      await page.locator('#app-nav a', { hasText: 'Settings' }).click();
+      await expect.poll(() => frame.locator('#settings').textContent(), { timeout: 15_000 }).toBe('Settings');
+      await expect.poll(() => new URL(page.url()).pathname).toBe('/store/calibr-demo/apps/calibrate/settings');
+
+      // window.open(…, '_top') from the app leaves the frame: Admin URLs map to the shell.
+      const appFrame = page.frames().find((f) => f.url().startsWith(t.app.url))!;
+      await appFrame.evaluate(() => window.open('https://admin.shopify.com/store/calibr-demo/products', '_top'));
+      await page.waitForURL(`${t.sandbox.url}/store/calibr-demo/products`);
+      expect(await page.locator('table').count()).toBe(1);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('sends the app into the Admin when it is opened outside it', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${t.app.url}/?shop=${SHOP}`);
+      await page.waitForURL((u) => u.href.startsWith(`${t.sandbox.url}/store/calibr-demo/apps/`));
+      await expect.poll(() => page.frameLocator('#app-frame').locator('#token').textContent(), { timeout: 15_000 }).toMatch(/^ey/);
+    } finally {
+      await page.close();
+    }
+  });
+});
