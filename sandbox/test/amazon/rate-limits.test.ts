@@ -51,6 +51,19 @@ describe('usage plans', () => {
     expect((await call()).status).toBe(200);
   });
 
+  test('JSON_LISTINGS_FEED allows 5 submissions per 5 minutes on top of createFeed\'s plan', async () => {
+    const feeds = sb.client({ sp: {} });
+    const doc = await feeds.callAPI({ operation: 'feeds.createFeedDocument', body: { contentType: 'application/json' }, options: { version: '2021-06-30' } });
+    await feeds.upload(doc, { content: JSON.stringify({ header: { sellerId: NA_SELLER, version: '2.0' }, messages: [{ messageId: 1, sku: 'X', operationType: 'DELETE' }] }), contentType: 'application/json' });
+    const create = (feedType: string) =>
+      raw(feeds, { operation: 'feeds.createFeed', body: { feedType, marketplaceIds: [US], inputFeedDocumentId: doc.feedDocumentId }, options: { version: '2021-06-30' } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await create('JSON_LISTINGS_FEED')).status);
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
+    // Other feed types only count against createFeed's own plan (burst 15).
+    expect((await create('POST_PRODUCT_PRICING_DATA')).status).toBe(202);
+  });
+
   test('forced throttling from the control API and from the core\'s throttle fault', async () => {
     await sb.control('POST', 'throttle', { operation: 'getFeeds', count: 1 });
     const forced = await raw(sp, { operation: 'feeds.getFeeds', query: { feedTypes: ['JSON_LISTINGS_FEED'] }, options: { version: '2021-06-30' } });

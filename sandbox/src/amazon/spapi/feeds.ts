@@ -3,7 +3,8 @@
 import { createDocument, isDocumentId, presignedUrl } from '../feeds/documents';
 import { isKnownFeedType, type FeedProcessor } from '../feeds/processor';
 import type { Feed } from '../state';
-import { SpApiError, invalidInput } from './errors';
+import { SpApiError, invalidInput, quotaExceeded } from './errors';
+import { RateLimiter } from './rate-limiter';
 import { requireMarketplaces, type SpCall, type SpHandler } from './router';
 
 function publicFeed(feed: Feed) {
@@ -52,7 +53,12 @@ function decodeNextToken(token: string): FeedsQuery & { offset: number } {
   throw invalidInput('Invalid input', 'Invalid nextToken.');
 }
 
+/** JSON_LISTINGS_FEED has its own limit on top of createFeed's usage plan: 5 submissions per 5 minutes. */
+const JSON_LISTINGS_FEED_RATE = 5 / 300;
+const JSON_LISTINGS_FEED_BURST = 5;
+
 export function feedHandlers(processor: FeedProcessor): Record<string, SpHandler> {
+  const feedTypeLimiter = new RateLimiter();
   return {
     createFeedDocument: (call) => {
       const { contentType } = call.body as { contentType: string };
@@ -68,6 +74,12 @@ export function feedHandlers(processor: FeedProcessor): Record<string, SpHandler
       const doc = call.world.state.documents[body.inputFeedDocumentId];
       if (!doc || doc.kind !== 'input' || doc.sellerId !== call.seller.sellerId || doc.region !== call.region) {
         throw invalidInput('Invalid input', `Invalid inputFeedDocumentId: ${body.inputFeedDocumentId}`);
+      }
+      if (
+        body.feedType === 'JSON_LISTINGS_FEED' &&
+        !feedTypeLimiter.take(`${call.seller.sellerId}:${call.clientId}`, JSON_LISTINGS_FEED_RATE * call.world.timeScale, JSON_LISTINGS_FEED_BURST, call.world.now())
+      ) {
+        throw quotaExceeded();
       }
       const feed = processor.create(call.seller, call.region, { ...body, marketplaceIds });
       return { status: 202, body: { feedId: feed.feedId } };
