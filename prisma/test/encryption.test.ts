@@ -137,6 +137,10 @@ describeOnEachDatabase('ciphertext columns on disk', (provider) => {
         accessTokenCiphertext: i % 2 === 0 ? encryptSecret(`Atza|access-${i}`, v1) : null,
       })),
     });
+    // Credentials the app holds for an in-process connector (PlatformIntegration.credentialsCiphertext).
+    await t.db.platformIntegration.create({
+      data: { projectId, platform: 'reference', platformName: 'Reference', credentialsCiphertext: encryptSecret(`{"apiKey":"${refresh}-platform"}`, v1) },
+    });
     // A Session written in plaintext by plain PrismaSessionStorage: rotation must leave it alone.
     await t.db.session.create({ data: { id: 'offline_crypto', shop: 'crypto.myshopify.com', state: 's', accessToken: 'shpat_plain_session' } });
   });
@@ -165,10 +169,10 @@ describeOnEachDatabase('ciphertext columns on disk', (provider) => {
   });
 
   it('rotation rewrites every old-key value with the current key, in batches, and leaves plaintext sessions alone', async () => {
-    expect(await countStaleCiphertexts(t.db, v2)).toBe(2 + 25 + 13);
+    expect(await countStaleCiphertexts(t.db, v2)).toBe(2 + 25 + 13 + 1);
     const report = await rotateEncryptedColumns(t.db, { keyring: v2, batchSize: 10 });
-    expect(report.reencrypted).toEqual({ ShopifyIntegration: 2, AmazonIntegration: 38, Session: 0 });
-    expect(report.scanned).toEqual({ ShopifyIntegration: 1, AmazonIntegration: 25, Session: 1 });
+    expect(report.reencrypted).toEqual({ ShopifyIntegration: 2, AmazonIntegration: 38, PlatformIntegration: 1, Session: 0 });
+    expect(report.scanned).toEqual({ ShopifyIntegration: 1, AmazonIntegration: 25, PlatformIntegration: 1, Session: 1 });
     expect(report.notEncrypted).toBe(0);
     expect(await countStaleCiphertexts(t.db, v2)).toBe(0);
 

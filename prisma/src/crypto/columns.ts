@@ -2,7 +2,7 @@
 // a test checks this list against schema.prisma so a new secret column cannot be forgotten here.
 export interface EncryptedColumns {
   /** the Prisma client delegate, e.g. `shopifyIntegration` */
-  model: 'shopifyIntegration' | 'amazonIntegration' | 'session';
+  model: 'shopifyIntegration' | 'amazonIntegration' | 'platformIntegration' | 'session';
   /** the table name in SQL */
   table: string;
   columns: readonly string[];
@@ -24,6 +24,12 @@ export const encryptedColumns: readonly EncryptedColumns[] = [
     model: 'amazonIntegration',
     table: 'AmazonIntegration',
     columns: ['lwaClientSecretCiphertext', 'refreshTokenCiphertext', 'accessTokenCiphertext'],
+    alwaysEncrypted: true,
+  },
+  {
+    model: 'platformIntegration',
+    table: 'PlatformIntegration',
+    columns: ['credentialsCiphertext'],
     alwaysEncrypted: true,
   },
   { model: 'session', table: 'Session', columns: ['accessToken', 'refreshToken'], alwaysEncrypted: false },

@@ -66,6 +66,7 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     syncStatus: 'error',
     syncError: 'LWA said: invalid_grant',
     metadata: { capabilities: ['products', 'pricing'], counts: { listings: 3 }, nested: [{ a: null }] },
+    credentialsCiphertext: 'enc:v1:platform-credentials',
     createdAt: T1,
   });
 

@@ -49,6 +49,7 @@ CREATE TABLE "PlatformIntegration" (
     "syncStatus" TEXT NOT NULL DEFAULT 'idle',
     "syncError" TEXT,
     "metadata" JSONB,
+    "credentialsCiphertext" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 

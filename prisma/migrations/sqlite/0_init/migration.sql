@@ -45,6 +45,7 @@ CREATE TABLE "PlatformIntegration" (
     "syncStatus" TEXT NOT NULL DEFAULT 'idle',
     "syncError" TEXT,
     "metadata" JSONB,
+    "credentialsCiphertext" TEXT,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL,
     CONSTRAINT "PlatformIntegration_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project" ("id") ON DELETE CASCADE ON UPDATE CASCADE
