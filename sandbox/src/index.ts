@@ -12,4 +12,5 @@ export {
   type DocumentCheck,
   type FoundDocument,
 } from './reference/shopify-admin-schema';
+export type { FindOptions } from './reference/shopify-admin-schema';
 export { DEMO_CATALOG, DEMO_SHOPS, MARKETPLACES, amazonCatalog, shopifyCatalog } from './seed/catalog';

@@ -106,7 +106,7 @@ describe.skipIf(!hasChromium)('Admin shell with the App Bridge stand-in', () => 
 
       // window.open(…, '_top') from the app leaves the frame: Admin URLs map to the shell.
       const appFrame = page.frames().find((f) => f.url().startsWith(t.app.url))!;
-      await appFrame.evaluate(() => window.open('https://admin.shopify.com/store/calibr-demo/products', '_top'));
+      await appFrame.evaluate(() => (globalThis as unknown as { open(url: string, target: string): unknown }).open('https://admin.shopify.com/store/calibr-demo/products', '_top'));
       await page.waitForURL(`${t.sandbox.url}/store/calibr-demo/products`);
       expect(await page.locator('table').count()).toBe(1);
     } finally {
