@@ -96,6 +96,7 @@ export class ShopifyConnector implements PlatformConnector {
       ledger: options.ledger ?? new MemoryPriceUpdateLedger(),
       events: this.events,
       ...(options.locator ? { locator: options.locator } : {}),
+      maxBatchSize: SHOPIFY_CAPABILITIES.maxBatchSize,
       bulkMutationThreshold: options.bulkMutationThreshold ?? 5_000,
       bulkPollIntervalMs: options.bulkPollIntervalMs ?? 1_000,
     });

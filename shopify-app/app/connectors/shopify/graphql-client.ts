@@ -130,7 +130,7 @@ export class ShopifyGraphqlClient {
     let reauthenticated = false;
     let priority = false;
     for (;;) {
-      const ticket = await this.scheduler.acquire(this.knownCosts.get(costKey), { priority });
+      const ticket = await this.scheduler.acquire(() => this.knownCosts.get(costKey), { priority });
       priority = false;
       let response: Awaited<ReturnType<AdminApiClient['request']>>;
       try {

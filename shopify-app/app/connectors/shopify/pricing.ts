@@ -52,6 +52,8 @@ export interface PricingContext {
   events: ConnectorEventEmitter;
   /** Optional fast path for variant → product; unknown ids are read from Shopify. */
   locator?: VariantLocator;
+  /** Most updates one batch takes (the connector's capabilities.maxBatchSize). */
+  maxBatchSize: number;
   /** Batches with more variants than this go through `bulkOperationRunMutation`. */
   bulkMutationThreshold: number;
   /** Wait between bulk-operation polls, ms. */
@@ -90,6 +92,20 @@ export class ShopifyPricingOperations implements PricingOperations {
 
   async batchUpdatePrices(updates: readonly PriceUpdate[]): Promise<BatchUpdateResult> {
     if (!Array.isArray(updates)) throw ValidationError.field('updates', 'must be an array of price updates');
+    if (updates.length === 0) throw ValidationError.field('updates', 'a batch needs at least one update');
+    if (updates.length > this.ctx.maxBatchSize) {
+      throw ValidationError.field('updates', `at most ${this.ctx.maxBatchSize} updates in one batch`);
+    }
+    const keys = new Map<string, number>();
+    updates.forEach((u, i) => {
+      const key = u && typeof u === 'object' ? u.idempotencyKey : undefined;
+      if (typeof key !== 'string') return;
+      const first = keys.get(key);
+      if (first !== undefined) {
+        throw ValidationError.field(`updates[${i}].idempotencyKey`, `repeats updates[${first}]'s key ${key}: one key per update`);
+      }
+      keys.set(key, i);
+    });
     const currency = await this.ctx.currency();
     const results: (PriceUpdateResult | undefined)[] = new Array(updates.length);
     const fingerprints = updates.map((u) => (u && typeof u === 'object' ? fingerprintUpdate(u) : ''));
@@ -102,12 +118,9 @@ export class ShopifyPricingOperations implements PricingOperations {
       else valid.push(index);
     });
 
-    // 2. Idempotency: a key seen before answers from the ledger (or conflicts); a key repeated in this
-    // batch is sent once.
+    // 2. Idempotency: a key seen before answers from the ledger (or conflicts when the content differs).
     const ledger = await this.ctx.ledger.lookup([...new Set(valid.map((i) => updates[i]!.idempotencyKey))]);
-    const firstInBatch = new Map<string, number>();
     const toSend: number[] = [];
-    const repeats: Array<[number, number]> = [];
     for (const index of valid) {
       const update = updates[index]!;
       const key = update.idempotencyKey;
@@ -122,21 +135,12 @@ export class ShopifyPricingOperations implements PricingOperations {
           continue;
         }
       }
-      const first = firstInBatch.get(key);
-      if (first !== undefined) {
-        if (fingerprints[first] !== fingerprints[index]) {
-          results[index] = failed(update, 'conflict', `idempotency key ${key} was already used for a different update`);
-        } else repeats.push([index, first]);
-        continue;
-      }
-      firstInBatch.set(key, index);
       toSend.push(index);
     }
 
     // 3. Where each variant lives (and its current price), then send.
     if (toSend.length > 0) {
       const prepared = await this.prepare(toSend.map((i) => ({ index: i, update: updates[i]! })), currency, results);
-      for (const change of prepared) this.ctx.events.priceUpdateSubmitted(change.update);
       const outcomes =
         prepared.length > this.ctx.bulkMutationThreshold
           ? await runBulkVariantPriceUpdate(this.ctx.client, prepared, { pollIntervalMs: this.ctx.bulkPollIntervalMs, currency })
@@ -152,7 +156,6 @@ export class ShopifyPricingOperations implements PricingOperations {
           .map((i) => ({ key: updates[i]!.idempotencyKey, fingerprint: fingerprints[i]!, result: results[i]! })),
       );
     }
-    for (const [index, first] of repeats) results[index] = results[first];
 
     const final = results.map((r, i) => r ?? failed(updates[i]!, 'internal', 'no result'));
     return {

@@ -33,10 +33,11 @@ export interface ThrottleStats {
   waitedMs: number;
 }
 
+/** A request's cost in points, or undefined while unknown; asked again each time the queue moves. */
+export type CostEstimate = number | undefined | (() => number | undefined);
+
 interface Waiter {
-  cost: number;
-  /** Cost unknown: sent only when nothing else is in flight, so its real cost can be learned safely. */
-  exclusive: boolean;
+  cost: () => number | undefined;
   resolve: (ticket: Ticket) => void;
   enqueuedAt: number;
 }
@@ -44,6 +45,8 @@ interface Waiter {
 export interface Ticket {
   readonly cost: number;
   readonly exclusive: boolean;
+  /** Send order: a reading from an earlier-sent request is older than one already applied. */
+  readonly seq: number;
 }
 
 export class ThrottleScheduler {
@@ -60,6 +63,9 @@ export class ThrottleScheduler {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** After a THROTTLED reply nothing is sent before this instant (ms). */
   private holdUntil = 0;
+  private sent = 0;
+  /** Send order of the request whose reading the bucket holds. */
+  private readingSeq = -1;
 
   readonly stats: ThrottleStats = { requests: 0, throttled: 0, pointsUsed: 0, waitedMs: 0 };
 
@@ -88,11 +94,12 @@ export class ThrottleScheduler {
    * Wait until a request of `cost` points can be sent without being throttled. `cost` undefined means
    * unknown: such a request goes alone. Priority requests (retries after THROTTLED) go to the front.
    */
-  acquire(cost: number | undefined, options: { priority?: boolean } = {}): Promise<Ticket> {
+  acquire(cost: CostEstimate, options: { priority?: boolean } = {}): Promise<Ticket> {
     return new Promise((resolve) => {
       const waiter: Waiter = {
-        cost: cost ?? 0,
-        exclusive: cost === undefined,
+        // Resolved when the request reaches the head of the queue: an earlier response may have taught
+        // us this kind of request's cost by then.
+        cost: typeof cost === 'function' ? cost : () => cost,
         resolve,
         enqueuedAt: this.now(),
       };
@@ -109,7 +116,7 @@ export class ThrottleScheduler {
     if (ticket.exclusive) this.exclusiveInFlight = false;
     this.stats.requests++;
     if (result.actualCost !== undefined) this.stats.pointsUsed += result.actualCost;
-    if (result.status) this.observe(result.status);
+    if (result.status) this.observe(result.status, ticket.seq);
     this.pump();
   }
 
@@ -125,7 +132,7 @@ export class ThrottleScheduler {
     this.stats.throttled++;
     let waitMs = 1000 / this.timeScale;
     if (status) {
-      this.observe(status);
+      this.observe(status, ticket.seq);
       const need = (requestedCost ?? ticket.cost) - status.currentlyAvailable;
       waitMs = need > 0 ? (need / (status.restoreRate * this.timeScale)) * 1000 : 0;
     }
@@ -134,29 +141,33 @@ export class ThrottleScheduler {
     return waitMs;
   }
 
-  /** Record a bucket reading without a request (e.g. from a response we didn't schedule). */
-  observe(status: ThrottleStatus): void {
-    const at = this.now();
-    // Requests still in flight have reserved points the reading may not include yet: keep them
-    // reserved (conservative), so we never send into a bucket we know is short.
-    this.bucket = { ...status, at };
+  /**
+   * Record a bucket reading. Responses can arrive out of order; a reading from a request sent before the
+   * one whose reading we hold is older (it doesn't include that request's cost), so it is ignored.
+   * Requests still in flight keep their points reserved (conservative: the reading may include them).
+   */
+  observe(status: ThrottleStatus, seq = this.sent): void {
+    if (seq < this.readingSeq) return;
+    this.readingSeq = seq;
+    this.bucket = { ...status, at: this.now() };
   }
 
-  private canSend(waiter: Waiter, at: number): { ok: true } | { ok: false; retryInMs?: number } {
+  private canSend(cost: number | undefined, at: number): { ok: true } | { ok: false; retryInMs?: number } {
     if (this.inFlight >= this.maxConcurrency) return { ok: false };
     if (this.exclusiveInFlight) return { ok: false };
     if (at < this.holdUntil) return { ok: false, retryInMs: this.holdUntil - at };
-    if (waiter.exclusive) return this.inFlight === 0 ? { ok: true } : { ok: false };
+    // Cost unknown: sent alone, so its real cost is learned before anything else goes out.
+    if (cost === undefined) return this.inFlight === 0 ? { ok: true } : { ok: false };
     const available = this.estimatedAvailable(at);
     if (available === undefined) {
       // Nothing learned yet: the first request goes alone and teaches us the bucket.
       return this.inFlight === 0 ? { ok: true } : { ok: false };
     }
     const free = available - this.reserved;
-    if (free >= waiter.cost) return { ok: true };
+    if (free >= cost) return { ok: true };
     const b = this.bucket!;
-    const missing = waiter.cost - free;
-    if (waiter.cost > b.maximumAvailable) {
+    const missing = cost - free;
+    if (cost > b.maximumAvailable) {
       // Can never fit: let Shopify answer (MAX_COST_EXCEEDED) rather than wait forever, once the bucket is full.
       return available >= b.maximumAvailable && this.inFlight === 0 ? { ok: true } : { ok: false, retryInMs: 50 };
     }
@@ -172,17 +183,19 @@ export class ThrottleScheduler {
     while (this.queue.length > 0) {
       const at = this.now();
       const head = this.queue[0]!;
-      const verdict = this.canSend(head, at);
+      const cost = head.cost();
+      const verdict = this.canSend(cost, at);
       if (!verdict.ok) {
         wakeInMs = verdict.retryInMs;
         break;
       }
       this.queue.shift();
+      const exclusive = cost === undefined;
       this.inFlight++;
-      this.reserved += head.cost;
-      if (head.exclusive) this.exclusiveInFlight = true;
+      this.reserved += cost ?? 0;
+      if (exclusive) this.exclusiveInFlight = true;
       this.stats.waitedMs += at - head.enqueuedAt;
-      head.resolve({ cost: head.cost, exclusive: head.exclusive });
+      head.resolve({ cost: cost ?? 0, exclusive, seq: this.sent++ });
     }
     if (wakeInMs !== undefined && this.queue.length > 0) {
       // Round up to whole ms so the restore has really covered the gap when we wake.

@@ -1,0 +1,105 @@
+// The decision, in minor units and without words: which price (if any) the governing rule and its
+// guardrails allow for one listing. explanation.ts turns the same decision into words.
+import type { Money } from '@calibr/shared-contracts';
+import { allowedRange, clampingLimit, guardrailLimits, isEmptyRange, withinLimits, type Limit, type Range } from './guardrails';
+import { formatMinor, readMinor, scaleOf } from './minor-units';
+import { roundWithinRange, type RoundResult } from './rounding';
+import { roundingPreference, ruleTarget, type MarketFacts } from './strategies';
+import type { CompiledRule, ListingContext, SkipReason } from './types';
+
+interface Priced {
+  readonly scale: number;
+  readonly currency: string;
+  readonly current: bigint;
+  readonly market: MarketFacts;
+  readonly target: bigint;
+}
+
+export type Decision =
+  | { readonly kind: 'skipped'; readonly reason: SkipReason; readonly message: string; readonly priced: Priced | null }
+  | { readonly kind: 'missing_cost'; readonly priced: Priced }
+  | { readonly kind: 'conflict'; readonly priced: Priced; readonly limits: readonly Limit[]; readonly range: Range }
+  | {
+      readonly kind: 'price';
+      readonly priced: Priced;
+      readonly limits: readonly Limit[];
+      readonly range: Range;
+      /** The guardrail that moved the rule's target, if one did. */
+      readonly clampedBy: Limit | null;
+      /** The price after guardrails, before rounding. */
+      readonly clamped: bigint;
+      readonly rounding: RoundResult | null;
+      readonly final: bigint;
+    };
+
+export function decide(rule: CompiledRule | null, listing: ListingContext): Decision {
+  const currentPrice = listing.currentPrice;
+  if (!rule) return { kind: 'skipped', reason: 'no_rule', message: 'No pricing rule applies to this product.', priced: null };
+  if (!currentPrice) return { kind: 'skipped', reason: 'no_current_price', message: 'the listing has no price yet', priced: null };
+  const currency = currentPrice.currency;
+  const scale = scaleOf(currency);
+  const current = readMinor(currentPrice, scale);
+  if (current === 0n) {
+    return { kind: 'skipped', reason: 'no_current_price', message: 'the listing is priced at zero; set a price by hand first', priced: null };
+  }
+  const mismatch = currencyMismatch(rule, listing, currency);
+  if (mismatch) {
+    return { kind: 'skipped', reason: 'currency_mismatch', message: `the listing is priced in ${currency} but ${mismatch}`, priced: null };
+  }
+
+  const c = listing.competition;
+  const market: MarketFacts = {
+    buyBox: c && c.buyBox ? readMinor(c.buyBox, scale) : null,
+    buyBoxIsOurs: c ? (c.buyBoxIsOurs ?? null) : null,
+    lowestOffer: c && c.lowestOffer ? readMinor(c.lowestOffer, scale) : null,
+  };
+  const target = ruleTarget(rule, market);
+  if (!target.ok) return { kind: 'skipped', reason: target.skip, message: target.message, priced: null };
+  const priced: Priced = { scale, currency, current, market, target: target.minor };
+
+  const b = listing.bounds;
+  const limitsResult = guardrailLimits(rule, {
+    current,
+    cost: listing.cost ? readMinor(listing.cost, scale) : null,
+    floor: b && b.floor ? readMinor(b.floor, scale) : null,
+    ceiling: b && b.ceiling ? readMinor(b.ceiling, scale) : null,
+    map: b && b.map ? readMinor(b.map, scale) : null,
+  });
+  if (!limitsResult.ok) return { kind: 'missing_cost', priced };
+  const limits = limitsResult.limits;
+  const range = allowedRange(limits);
+  if (isEmptyRange(range)) return { kind: 'conflict', priced, limits, range };
+
+  const clampedBy = clampingLimit(target.minor, range);
+  const clamped = clampedBy ? clampedBy.minor : target.minor;
+  const rounding = rule.rounding
+    ? roundWithinRange(clamped, rule.rounding, currency, roundingPreference(rule), range.lower.minor, range.upper ? range.upper.minor : null)
+    : null;
+  const final = rounding ? rounding.minor : clamped;
+
+  // The promise of this module, checked on every price rather than trusted.
+  if (!withinLimits(final, limits)) {
+    throw new Error(`policy engine produced ${formatMinor(final, scale)} outside its guardrails for ${listing.id}`);
+  }
+  return { kind: 'price', priced, limits, range, clampedBy, clamped, rounding, final };
+}
+
+/** Every amount must be in the listing's currency: never compare dollars with euros. */
+function currencyMismatch(rule: CompiledRule, listing: ListingContext, currency: string): string | null {
+  const c = listing.competition;
+  const b = listing.bounds;
+  const found = [
+    rule.currency !== null && rule.currency !== currency ? `the rule is in ${rule.currency}` : null,
+    c ? inOtherCurrency('the Buy Box', c.buyBox, currency) : null,
+    c ? inOtherCurrency('the lowest offer', c.lowestOffer, currency) : null,
+    inOtherCurrency('the cost', listing.cost, currency),
+    b ? inOtherCurrency('the product floor', b.floor, currency) : null,
+    b ? inOtherCurrency('the product ceiling', b.ceiling, currency) : null,
+    b ? inOtherCurrency('the product MAP', b.map, currency) : null,
+  ].filter((text) => text !== null);
+  return found.length > 0 ? found.join(', ') : null;
+}
+
+function inOtherCurrency(label: string, value: Money | null | undefined, currency: string): string | null {
+  return value && value.currency !== currency ? `${label} is in ${value.currency}` : null;
+}

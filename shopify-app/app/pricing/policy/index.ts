@@ -1,0 +1,6 @@
+// The pricing policy engine: rules, guardrails and explained suggestions. Pure: no I/O.
+export * from './types';
+export { compileRule, validateRule } from './compile-rule';
+export { RuleIndex } from './rule-selection';
+export { evaluateCatalog, evaluateListing, evaluateWithRule, isWithinAutoApprove } from './engine';
+export { describeTrigger } from './explanation';

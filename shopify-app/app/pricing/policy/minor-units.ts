@@ -1,0 +1,36 @@
+// The engine's hot path on integer minor units. Money stays the contract at the edges; inside, a
+// listing's amounts are read once and formatted back only for its explanation. These are fast paths
+// over shared-contracts' Money (which re-parses on every call): anything not already canonical goes
+// through toMinorUnits, so a malformed amount still fails the same way.
+import { minorUnitsOf, toMinorUnits, type Money } from '@calibr/shared-contracts';
+
+const CANONICAL = new Map<number, RegExp>();
+
+function canonicalPattern(scale: number): RegExp {
+  let pattern = CANONICAL.get(scale);
+  if (!pattern) {
+    pattern = scale === 0 ? /^(?:0|[1-9]\d{0,14})$/ : new RegExp(`^(?:0|[1-9]\\d{0,14})\\.\\d{${scale}}$`);
+    CANONICAL.set(scale, pattern);
+  }
+  return pattern;
+}
+
+/** Minor units of a Money in a currency with `scale` digits (the caller checked the currency). */
+export function readMinor(value: Money, scale: number): bigint {
+  if (canonicalPattern(scale).test(value.amount)) {
+    return BigInt(scale === 0 ? value.amount : value.amount.replace('.', ''));
+  }
+  return toMinorUnits(value);
+}
+
+/** The canonical decimal string for non-negative minor units: 1999n, 2 -> "19.99". */
+export function formatMinor(minor: bigint, scale: number): string {
+  const digits = minor.toString();
+  if (scale === 0) return digits;
+  const padded = digits.length > scale ? digits : digits.padStart(scale + 1, '0');
+  return `${padded.slice(0, -scale)}.${padded.slice(-scale)}`;
+}
+
+export function scaleOf(currency: string): number {
+  return minorUnitsOf(currency);
+}

@@ -1,0 +1,54 @@
+// What each kind of rule asks for, before any guardrail.
+import { divideRounded } from '@calibr/shared-contracts';
+import { formatMinor } from './minor-units';
+import type { CompiledRule, SkipReason } from './types';
+
+export interface MarketFacts {
+  readonly buyBox: bigint | null;
+  readonly buyBoxIsOurs: boolean | null;
+  readonly lowestOffer: bigint | null;
+}
+
+export type Target = { readonly ok: true; readonly minor: bigint } | { readonly ok: false; readonly skip: SkipReason; readonly message: string };
+
+const NO_BUY_BOX: Target = { ok: false, skip: 'no_buy_box', message: 'nobody holds the Buy Box, so there is no price to match' };
+const NO_LOWEST: Target = { ok: false, skip: 'no_lowest_offer', message: 'no competing offer to beat' };
+
+export function ruleTarget(rule: CompiledRule, market: MarketFacts): Target {
+  switch (rule.kind) {
+    case 'match_buy_box':
+      return market.buyBox === null ? NO_BUY_BOX : { ok: true, minor: market.buyBox };
+    case 'beat_lowest_amount': {
+      if (market.lowestOffer === null) return NO_LOWEST;
+      const amount = rule.amount ?? 0n;
+      return { ok: true, minor: market.lowestOffer > amount ? market.lowestOffer - amount : 0n };
+    }
+    case 'beat_lowest_percent': {
+      if (market.lowestOffer === null || !rule.percent) return NO_LOWEST;
+      const p = rule.percent;
+      // Round down: "at least p % below" must stay true after rounding to a minor unit.
+      return { ok: true, minor: divideRounded(market.lowestOffer * (p.denominator - p.numerator), p.denominator, 'floor') };
+    }
+    case 'fixed_price':
+      return { ok: true, minor: rule.amount ?? 0n };
+  }
+}
+
+/** The rule's ask in words, for the explanation. */
+export function targetReason(rule: CompiledRule, market: MarketFacts, scale: number): string {
+  switch (rule.kind) {
+    case 'match_buy_box':
+      return `match the Buy Box at ${formatMinor(market.buyBox ?? 0n, scale)}${market.buyBoxIsOurs ? ' (we hold it)' : ''}`;
+    case 'beat_lowest_amount':
+      return `beat the lowest offer ${formatMinor(market.lowestOffer ?? 0n, scale)} by ${formatMinor(rule.amount ?? 0n, scale)}`;
+    case 'beat_lowest_percent':
+      return `beat the lowest offer ${formatMinor(market.lowestOffer ?? 0n, scale)} by ${rule.percent?.text} %`;
+    case 'fixed_price':
+      return `hold the fixed price ${formatMinor(rule.amount ?? 0n, scale)}`;
+  }
+}
+
+/** Competitive rules round down first so an undercut stays an undercut; a fixed price rounds to nearest. */
+export function roundingPreference(rule: CompiledRule): 'down' | 'nearest' {
+  return rule.kind === 'fixed_price' ? 'nearest' : 'down';
+}

@@ -1,0 +1,253 @@
+// The policy engine's vocabulary: rules as the merchant writes them, the facts about one listing, and
+// what the engine decides (a suggestion with its explanation, or why there is none).
+import type { Money } from '@calibr/shared-contracts';
+
+/** match the Buy Box, beat the lowest offer by an amount or a percentage, or hold a fixed price. */
+export const RULE_KINDS = ['match_buy_box', 'beat_lowest_amount', 'beat_lowest_percent', 'fixed_price'] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+
+/** Most specific first: a product's own rule beats its collection's or tag's, which beats the shop default. */
+export const RULE_SCOPES = ['product', 'collection', 'tag', 'shop'] as const;
+export type RuleScope = (typeof RULE_SCOPES)[number];
+
+/**
+ * A rule as stored (the PricingRule row): amounts are decimal strings in `currency`, percents are
+ * decimal strings ("2.5" = 2.5 %). `compileRule` validates it and turns it into a CompiledRule.
+ */
+export interface PricingRuleInput {
+  readonly id: string;
+  readonly name: string;
+  readonly scope: RuleScope | (string & {});
+  /** Collection GID (scope `collection`) or tag (scope `tag`). */
+  readonly scopeValue?: string | null;
+  /** The product link the rule is for (scope `product`). */
+  readonly productLinkId?: string | null;
+  readonly kind: RuleKind | (string & {});
+  /** `{}` / `{ amount: "0.50" }` / `{ percent: "2" }` / `{ price: "19.99" }` */
+  readonly params: unknown;
+  /** Needed when the rule holds an amount; a rule without amounts applies to any currency. */
+  readonly currency?: string | null;
+  readonly floorAmount?: string | null;
+  readonly ceilingAmount?: string | null;
+  /** Markup over cost: "15" means the price is at least cost + 15 % of cost. */
+  readonly minMarginPercent?: string | null;
+  /** The most one change may move the price, in percent of the current price, either way. */
+  readonly maxStepPercent?: string | null;
+  /** Minimum advertised price. */
+  readonly mapAmount?: string | null;
+  /** A price ending as `roundToEnding` takes it: ".99", ".95", "9.99", "80" (JPY). */
+  readonly rounding?: string | null;
+  /** Moves of at most this percent are approved without the merchant; null: always wait. */
+  readonly autoApproveMaxPercent?: string | null;
+  readonly priority?: number | null;
+  readonly isActive?: boolean | null;
+  /** Tie-break between rules of equal scope and priority: the older rule wins. */
+  readonly createdAt?: Date | string | null;
+}
+
+/** An exact percentage: numerator / denominator of a whole (parsePercent's shape). */
+export interface Fraction {
+  readonly numerator: bigint;
+  readonly denominator: bigint;
+  /** As the merchant wrote it, for explanations. */
+  readonly text: string;
+}
+
+/** A validated rule, amounts in minor units. Built once, evaluated against many listings. */
+export interface CompiledRule {
+  readonly id: string;
+  readonly name: string;
+  readonly scope: RuleScope;
+  readonly scopeValue: string | null;
+  readonly productLinkId: string | null;
+  readonly kind: RuleKind;
+  readonly currency: string | null;
+  /** beat_lowest_amount: the amount; fixed_price: the price. */
+  readonly amount: bigint | null;
+  /** beat_lowest_percent: the percentage. */
+  readonly percent: Fraction | null;
+  readonly floor: bigint | null;
+  readonly ceiling: bigint | null;
+  readonly minMargin: Fraction | null;
+  readonly maxStep: Fraction | null;
+  readonly map: bigint | null;
+  readonly rounding: string | null;
+  readonly autoApproveMax: Fraction | null;
+  readonly priority: number;
+  readonly createdAtMs: number;
+  /** The normalized params, for the explanation. */
+  readonly params: Readonly<Record<string, string>>;
+  /** The rule as explanations show it (one shared object per rule). */
+  readonly info: RuleInfo;
+}
+
+export interface RuleInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly scope: RuleScope;
+  readonly kind: RuleKind;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** What set off the evaluation: "what moved". */
+export type TriggerKind =
+  | 'buy_box_moved'
+  | 'buy_box_lost'
+  | 'buy_box_won'
+  | 'lowest_offer_moved'
+  | 'own_price_edited'
+  | 'cost_changed'
+  | 'rule_changed'
+  | 'scheduled'
+  | 'manual';
+
+export interface Trigger {
+  readonly kind: TriggerKind;
+  /** Where it moved: `amazon`, `shopify`. */
+  readonly platform?: string;
+  /** Decimal strings in the listing's currency, when a price moved. */
+  readonly from?: string | null;
+  readonly to?: string | null;
+  /** ISO 8601: when it was noticed. */
+  readonly at?: string;
+}
+
+/** The competitive facts the rules read (from the latest CompetitorPriceObservation). */
+export interface CompetitiveSnapshot {
+  /** Landed Buy Box price; null when nobody holds the Buy Box. */
+  readonly buyBox?: Money | null;
+  readonly buyBoxIsOurs?: boolean | null;
+  /** The lowest offer from a competitor (our own offer excluded). */
+  readonly lowestOffer?: Money | null;
+  readonly offerCount?: number | null;
+  /** ISO 8601. */
+  readonly observedAt?: string | null;
+}
+
+/** Per-product guardrails (ProductCost): they replace the rule's values of the same kind. */
+export interface ProductBounds {
+  readonly floor?: Money | null;
+  readonly ceiling?: Money | null;
+  readonly map?: Money | null;
+}
+
+/** Everything the engine needs to know about one listing (or one linked product). */
+export interface ListingContext {
+  /** The id the outcome is reported under (listing id or product link id). */
+  readonly id: string;
+  readonly productLinkId?: string | null;
+  readonly sku?: string | null;
+  readonly title?: string | null;
+  readonly tags?: readonly string[] | null;
+  readonly collectionIds?: readonly string[] | null;
+  /** Our live price; the engine never suggests for a listing without one. */
+  readonly currentPrice: Money | null;
+  readonly cost?: Money | null;
+  readonly bounds?: ProductBounds | null;
+  readonly competition?: CompetitiveSnapshot | null;
+  readonly trigger?: Trigger | null;
+}
+
+export type GuardrailName = 'positive' | 'floor' | 'ceiling' | 'margin' | 'map' | 'step_down' | 'step_up';
+
+/** One guardrail's limit for this listing. */
+export interface GuardrailLimit {
+  readonly guardrail: GuardrailName;
+  /** lower: the price may not go below it; upper: not above it. */
+  readonly side: 'lower' | 'upper';
+  readonly amount: string;
+  /** Where the limit came from: "rule", "product", or how it was derived ("cost 10.00 + 15 %"). */
+  readonly source: string;
+}
+
+export interface GuardrailClamp {
+  /** The guardrail that decided the price (the tightest one on that side). */
+  readonly guardrail: GuardrailName;
+  readonly from: string;
+  readonly to: string;
+  /** Other guardrails the rule's price also broke. */
+  readonly alsoViolated: readonly GuardrailName[];
+  readonly message: string;
+}
+
+export type RoundingStep =
+  | {
+      readonly ending: string;
+      readonly from: string;
+      readonly to: string;
+      readonly direction: 'up' | 'down';
+      /** Why the preferred direction wasn't taken, when it wasn't. */
+      readonly note?: string;
+    }
+  | { readonly ending: string; readonly skipped: true; readonly reason: string };
+
+/** Why there is a suggestion and how its price came to be. JSON-safe: stored as PriceSuggestion.explanation. */
+export interface Explanation {
+  readonly summary: string;
+  readonly trigger: Trigger | null;
+  readonly rule: RuleInfo | null;
+  readonly inputs: {
+    readonly currency: string | null;
+    readonly current: string | null;
+    readonly buyBox: string | null;
+    readonly buyBoxIsOurs: boolean | null;
+    readonly lowestOffer: string | null;
+    readonly cost: string | null;
+  };
+  /** The price the rule asked for before any guardrail. */
+  readonly target: { readonly amount: string; readonly reason: string } | null;
+  /** Every guardrail in force for this listing. */
+  readonly limits: readonly GuardrailLimit[];
+  /** The guardrail that moved the rule's price, if any. */
+  readonly clamp: GuardrailClamp | null;
+  readonly rounding: RoundingStep | null;
+  /** Two guardrails that can't both hold: no price is possible. */
+  readonly conflict: { readonly lower: GuardrailLimit; readonly upper: GuardrailLimit; readonly message: string } | null;
+  readonly result: { readonly amount: string; readonly changePercent: string } | null;
+}
+
+export type SkipReason =
+  | 'no_rule'
+  | 'no_current_price'
+  | 'no_buy_box'
+  | 'no_lowest_offer'
+  | 'currency_mismatch';
+
+export type BlockReason = 'guardrail_conflict' | 'missing_cost';
+
+export type PolicyOutcome =
+  | {
+      readonly status: 'suggest';
+      readonly id: string;
+      readonly ruleId: string;
+      readonly current: Money;
+      readonly suggested: Money;
+      /** Signed, two decimals: "-2.50". */
+      readonly changePercent: string;
+      /** The move is within the rule's auto-approve threshold. */
+      readonly autoApprove: boolean;
+      readonly explanation: Explanation;
+    }
+  | {
+      /** The rule, after its guardrails, keeps today's price. */
+      readonly status: 'no_change';
+      readonly id: string;
+      readonly ruleId: string;
+      readonly current: Money;
+      readonly explanation: Explanation;
+    }
+  | {
+      readonly status: 'skipped';
+      readonly id: string;
+      readonly ruleId: string | null;
+      readonly reason: SkipReason;
+      readonly explanation: Explanation;
+    }
+  | {
+      /** Guardrails can't all hold at once: no price is suggested, the merchant has to look. */
+      readonly status: 'blocked';
+      readonly id: string;
+      readonly ruleId: string;
+      readonly reason: BlockReason;
+      readonly explanation: Explanation;
+    };

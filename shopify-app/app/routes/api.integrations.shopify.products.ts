@@ -1,0 +1,21 @@
+// GET /api/integrations/shopify/products?q=&page=&pageSize=: the shop's synced products with their
+// variants' prices (from our listings; a sync refreshes them).
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { asResponse, json, requireShopApi } from '../lib/api-auth.server';
+import { syncedProducts } from '../models/shopify-status.server';
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  try {
+    const { projectId } = await requireShopApi(request);
+    const url = new URL(request.url);
+    return json(
+      await syncedProducts(projectId, {
+        query: url.searchParams.get('q') ?? '',
+        page: Number(url.searchParams.get('page') ?? '1') || 1,
+        pageSize: Number(url.searchParams.get('pageSize') ?? '20') || 20,
+      }),
+    );
+  } catch (thrown) {
+    return asResponse(thrown, new URL(request.url).pathname);
+  }
+}

@@ -1,0 +1,49 @@
+// POST /api/integrations/shopify/sync {mode?: "full" | "incremental"}: start a product sync (202 with
+// its id; a sync already running is returned instead of starting another).
+// GET /api/integrations/shopify/sync[?id=]: that sync's (or the latest one's) progress.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
+import { ConnectorError, NotFoundError, ValidationError } from '@calibr/shared-contracts';
+import { db } from '../db.server';
+import { asResponse, json, requireShopApi } from '../lib/api-auth.server';
+import { startShopifySync } from '../services/shopify-sync.server';
+
+export async function action({ request }: ActionFunctionArgs) {
+  const path = new URL(request.url).pathname;
+  try {
+    if (request.method !== 'POST') throw new ConnectorError('validation', 'Use POST to start a sync');
+    const { projectId } = await requireShopApi(request);
+    const body = (await request.json().catch(() => ({}))) as { mode?: unknown };
+    if (body.mode !== undefined && body.mode !== 'full' && body.mode !== 'incremental') {
+      throw ValidationError.field('mode', 'must be "full" or "incremental"');
+    }
+    const handle = await startShopifySync(projectId, { ...(body.mode ? { mode: body.mode as 'full' | 'incremental' } : {}), trigger: 'manual' });
+    return json({ syncId: handle.syncLogId, alreadyRunning: handle.alreadyRunning }, { status: 202 });
+  } catch (thrown) {
+    return asResponse(thrown, path);
+  }
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  try {
+    const { projectId } = await requireShopApi(request);
+    const id = url.searchParams.get('id');
+    const log = await db.platformSyncLog.findFirst({
+      where: { projectId, platform: 'shopify', ...(id ? { id } : {}) },
+      orderBy: { startedAt: 'desc' },
+    });
+    if (!log) throw new NotFoundError('No sync found', { resource: 'sync', ...(id ? { resourceId: id } : {}) });
+    return json({
+      syncId: log.id,
+      type: log.syncType,
+      status: log.status,
+      startedAt: log.startedAt.toISOString(),
+      completedAt: log.completedAt?.toISOString() ?? null,
+      itemsSynced: log.itemsSynced,
+      itemsFailed: log.itemsFailed,
+      errors: log.errors ?? [],
+    });
+  } catch (thrown) {
+    return asResponse(thrown, url.pathname);
+  }
+}

@@ -1,0 +1,39 @@
+// The embedded app's frame: Polaris + App Bridge (Shopify's CDN, or the sandbox's stand-in), the nav menu.
+import type { HeadersFunction, LoaderFunctionArgs } from '@remix-run/node';
+import { Link, Outlet, useLoaderData, useRouteError } from '@remix-run/react';
+import { NavMenu } from '@shopify/app-bridge-react';
+import polarisStyles from '@shopify/polaris/build/esm/styles.css?url';
+import { AppProvider } from '@shopify/shopify-app-remix/react';
+import { boundary } from '@shopify/shopify-app-remix/server';
+import { appConfig } from '../config.server';
+import { appBridgeUrl } from '../sandbox-mode.server';
+import { authenticate } from '../shopify.server';
+
+export const links = () => [{ rel: 'stylesheet', href: polarisStyles }];
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  await authenticate.admin(request);
+  return { apiKey: appConfig().apiKey, appBridgeUrl };
+};
+
+export default function App() {
+  const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
+  return (
+    <AppProvider isEmbeddedApp apiKey={apiKey} __APP_BRIDGE_URL={appBridgeUrl}>
+      <NavMenu>
+        <Link to="/app" rel="home">
+          Home
+        </Link>
+        <Link to="/app/integrations/shopify">Shopify</Link>
+      </NavMenu>
+      <Outlet />
+    </AppProvider>
+  );
+}
+
+// Shopify's library throws Responses (redirects, bounce pages) that must reach the browser with their headers.
+export function ErrorBoundary() {
+  return boundary.error(useRouteError());
+}
+
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

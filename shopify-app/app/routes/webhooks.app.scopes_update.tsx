@@ -1,0 +1,5 @@
+// Webhook app/scopes_update (subscribed in shopify.app.toml): verified, recorded by id, processed after the reply.
+import type { ActionFunctionArgs } from '@remix-run/node';
+import { receiveShopifyWebhook } from '../webhooks/receive.server';
+
+export const action = ({ request }: ActionFunctionArgs) => receiveShopifyWebhook(request);

@@ -1,0 +1,31 @@
+// A ShopifyConnector for an installed shop, on its offline session (refreshed by Shopify's library when
+// the expiring token is near its end) and its synced listings.
+import { AuthenticationError } from '@calibr/shared-contracts';
+import { ShopifyConnector, schedulerForShop } from '../connectors/shopify';
+import { SHOPIFY_API_VERSION } from '../connectors/shopify/api-version';
+import { unauthenticated } from '../shopify.server';
+import { listingLocator } from './listings.server';
+
+export function shopifyConnectorFor(shop: string, projectId: string): ShopifyConnector {
+  return new ShopifyConnector({
+    shop,
+    tenantId: projectId,
+    apiVersion: SHOPIFY_API_VERSION,
+    scheduler: schedulerForShop(shop),
+    locator: listingLocator(projectId),
+    token: {
+      async getAccessToken() {
+        try {
+          const { session } = await unauthenticated.admin(shop);
+          if (!session.accessToken) throw new Error('session has no access token');
+          return session.accessToken;
+        } catch (error) {
+          throw new AuthenticationError(`No usable Shopify session for ${shop}: reinstall or reopen the app`, {
+            platform: 'shopify',
+            cause: error,
+          });
+        }
+      },
+    },
+  });
+}

@@ -1,0 +1,107 @@
+// Product sync for one shop: pages of products (cursor pagination, incremental by updated_at) stored
+// as listings, logged in PlatformSyncLog with progress, run in the background so the page answers fast.
+import type { SyncMode } from '@calibr/shared-contracts';
+import { db } from '../db.server';
+import { markUnseenListingsDeleted, upsertShopifyProducts } from './listings.server';
+import { shopifyConnectorFor } from './shopify-connector.server';
+
+export type SyncTrigger = 'manual' | 'install' | 'schedule';
+
+export interface SyncHandle {
+  syncLogId: string;
+  alreadyRunning: boolean;
+}
+
+const running = new Map<string, Promise<void>>();
+
+export async function startShopifySync(projectId: string, options: { mode?: SyncMode; trigger?: SyncTrigger } = {}): Promise<SyncHandle> {
+  const integration = await db.shopifyIntegration.findUnique({ where: { projectId } });
+  if (!integration || !integration.isActive) throw new Error('Shopify is not connected for this shop');
+  const current = await db.platformSyncLog.findFirst({
+    where: { projectId, platform: 'shopify', status: 'started' },
+    orderBy: { startedAt: 'desc' },
+  });
+  if (current && running.has(current.id)) return { syncLogId: current.id, alreadyRunning: true };
+  if (current) {
+    // Left "started" by a process that stopped mid-sync: close it honestly before starting anew.
+    await db.platformSyncLog.update({
+      where: { id: current.id },
+      data: { status: 'failed', completedAt: new Date(), errors: [{ code: 'interrupted', message: 'the app stopped during this sync' }] },
+    });
+  }
+  const mode: SyncMode = options.mode ?? (integration.productsSyncedUpTo ? 'incremental' : 'full');
+  const platformIntegration = await db.platformIntegration.upsert({
+    where: { projectId_platform: { projectId, platform: 'shopify' } },
+    create: { projectId, platform: 'shopify', platformName: 'Shopify', externalId: integration.shopDomain, status: 'connected' },
+    update: {},
+  });
+  const log = await db.platformSyncLog.create({
+    data: {
+      projectId,
+      integrationId: platformIntegration.id,
+      platform: 'shopify',
+      syncType: options.trigger === 'manual' && mode === 'full' ? 'manual' : mode,
+      status: 'started',
+    },
+  });
+  await db.platformIntegration.update({ where: { id: platformIntegration.id }, data: { syncStatus: 'in_progress', syncError: null } });
+  const run = runSync(log.id, projectId, integration.shopDomain, mode, integration.productsSyncedUpTo).finally(() => running.delete(log.id));
+  running.set(log.id, run);
+  return { syncLogId: log.id, alreadyRunning: false };
+}
+
+/** Resolves when the sync finishes (for tests and scripts). */
+export async function waitForSync(syncLogId: string): Promise<void> {
+  await running.get(syncLogId);
+}
+
+async function runSync(logId: string, projectId: string, shop: string, mode: SyncMode, since: Date | null): Promise<void> {
+  const startedAt = new Date();
+  const connector = shopifyConnectorFor(shop, projectId);
+  let cursor: string | undefined;
+  let products = 0;
+  let variants = 0;
+  let checkpoint: string | undefined;
+  try {
+    const shopInfo = await connector.loadShop();
+    await db.project.update({ where: { id: projectId }, data: { currency: shopInfo.currencyCode, name: shopInfo.name } });
+    do {
+      const page = await connector.products.sync({
+        mode,
+        limit: 50,
+        ...(cursor ? { cursor } : {}),
+        ...(mode === 'incremental' && since ? { since: since.toISOString() } : {}),
+      });
+      await upsertShopifyProducts(projectId, page.products, startedAt);
+      products += page.products.length;
+      variants += page.products.reduce((n, p) => n + p.listings.length, 0);
+      await db.platformSyncLog.update({ where: { id: logId }, data: { itemsSynced: variants } });
+      cursor = page.nextCursor ?? undefined;
+      if (!cursor) checkpoint = page.checkpoint;
+    } while (cursor);
+    const deleted = mode === 'full' ? await markUnseenListingsDeleted(projectId, startedAt) : 0;
+    const finishedAt = new Date();
+    await db.$transaction([
+      db.platformSyncLog.update({ where: { id: logId }, data: { status: 'completed', completedAt: finishedAt, itemsSynced: variants } }),
+      db.shopifyIntegration.update({
+        where: { projectId },
+        data: { ...(checkpoint ? { productsSyncedUpTo: new Date(checkpoint) } : {}) },
+      }),
+      db.platformIntegration.update({
+        where: { projectId_platform: { projectId, platform: 'shopify' } },
+        data: { lastSyncAt: finishedAt, syncStatus: 'success', syncError: null, metadata: { lastSync: { mode, products, variants, deleted } } },
+      }),
+    ]);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await db.platformSyncLog
+      .update({
+        where: { id: logId },
+        data: { status: 'failed', completedAt: new Date(), itemsSynced: variants, errors: [{ code: 'sync_failed', message }] },
+      })
+      .catch(() => undefined);
+    await db.platformIntegration
+      .update({ where: { projectId_platform: { projectId, platform: 'shopify' } }, data: { syncStatus: 'error', syncError: message } })
+      .catch(() => undefined);
+  }
+}

@@ -1,0 +1,53 @@
+// The Shopify app: `@shopify/shopify-app-remix` configured for an embedded App Store app whose
+// embedded auth is token exchange with expiring offline tokens, plus a second instance on the
+// authorization-code grant for shops installing from outside Admin (`/auth`, `/auth/callback`).
+import './sandbox-mode.server';
+import '@shopify/shopify-app-remix/adapters/node';
+import { AppDistribution, LogSeverity, shopifyApp, type Session } from '@shopify/shopify-app-remix/server';
+import { SHOPIFY_API_VERSION } from './connectors/shopify/api-version';
+import { appConfig } from './config.server';
+import { db } from './db.server';
+import { recordInstallation } from './models/installation.server';
+import { EncryptedSessionStorage } from '@calibr/db/session-storage';
+
+const config = appConfig();
+// Shopify's PrismaSessionStorage with the access and refresh tokens encrypted at rest (@calibr/db).
+const sessionStorage = new EncryptedSessionStorage(db);
+
+const base = {
+  apiKey: config.apiKey,
+  apiSecretKey: config.apiSecret,
+  apiVersion: SHOPIFY_API_VERSION,
+  scopes: config.scopes,
+  appUrl: config.appUrl,
+  authPathPrefix: '/auth',
+  sessionStorage,
+  distribution: AppDistribution.AppStore,
+  isEmbeddedApp: true,
+  hooks: {
+    afterAuth: async ({ session }: { session: Session }) => {
+      await recordInstallation(session);
+    },
+  },
+  logger: { level: process.env.LOG_LEVEL === 'debug' ? LogSeverity.Debug : LogSeverity.Warning },
+};
+
+const shopify = shopifyApp({
+  ...base,
+  future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
+});
+
+/** The authorization-code grant (install from outside Admin): HMAC, state cookie and timestamp checked. */
+export const installFlow = shopifyApp({
+  ...base,
+  future: { unstable_newEmbeddedAuthStrategy: false, expiringOfflineAccessTokens: true },
+});
+
+export default shopify;
+export const apiVersion = SHOPIFY_API_VERSION;
+export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+export const authenticate = shopify.authenticate;
+export const unauthenticated = shopify.unauthenticated;
+export const login = installFlow.login;
+export const registerWebhooks = shopify.registerWebhooks;
+export { sessionStorage };

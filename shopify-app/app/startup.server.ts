@@ -1,0 +1,12 @@
+// Once per server process: finish webhook deliveries recorded before a restart.
+import { processPendingWebhooks } from './webhooks/process.server';
+
+declare global {
+  var calibrStartup: Promise<void> | undefined;
+}
+
+globalThis.calibrStartup ??= processPendingWebhooks()
+  .then((n) => {
+    if (n > 0) console.log(`[shopify-app] processed ${n} webhook deliveries left from before the restart`);
+  })
+  .catch((error) => console.error('[shopify-app] pending webhooks:', error instanceof Error ? error.message : error));

@@ -1,0 +1,65 @@
+// Serve the Remix app over HTTP in this process: Vite's dev server with the Remix plugin (what
+// `remix vite:dev` runs). Used by `npm start` and by the tests, which need a real app on a free port.
+//
+// The app reads its configuration (SHOPIFY_APP_URL, DATABASE_URL, SANDBOX_URL, …) from process.env
+// when its server modules first load, i.e. on the first request, after we know our port.
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createServer, type ViteDevServer } from 'vite';
+
+export interface StartAppOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Set before the app's modules load; SHOPIFY_APP_URL defaults to this server's own URL. */
+  env?: Record<string, string | undefined>;
+  /** Hot module reload (off by default: tests and demos don't edit files). */
+  hmr?: boolean;
+}
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  vite: ViteDevServer;
+  close(): Promise<void>;
+}
+
+const appRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export async function startShopifyApp(options: StartAppOptions = {}): Promise<RunningApp> {
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  const host = options.host ?? '127.0.0.1';
+  // Vite reads port 0 as "use the default"; ask the OS for a free port instead.
+  const port = options.port || (await freePort(host));
+  const vite = await createServer({
+    root: appRoot,
+    configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
+    logLevel: process.env.LOG_LEVEL === 'debug' ? 'info' : 'warn',
+    clearScreen: false,
+    server: { port, host, strictPort: true, hmr: options.hmr ?? false, watch: options.hmr ? {} : null },
+  });
+  await vite.listen();
+  const address = vite.httpServer?.address() as AddressInfo;
+  const url = `http://${host}:${address.port}`;
+  if (!options.env?.SHOPIFY_APP_URL) process.env.SHOPIFY_APP_URL = url;
+  return {
+    url,
+    port: address.port,
+    vite,
+    close: () => vite.close(),
+  };
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
