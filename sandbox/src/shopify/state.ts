@@ -217,10 +217,21 @@ export function allVariants(shop: ShopRecord): VariantRecord[] {
   return shop.products.flatMap((p) => p.variants);
 }
 
+// Variant id -> its record, per shop, so a price push doesn't scan the whole catalog per variant (H5, for
+// bench:shopify-push). A miss or a variant no longer on its product falls back to the scan and rebuilds.
+const variantIndex = new WeakMap<ShopRecord, Map<number, { product: ProductRecord; variant: VariantRecord }>>();
+
 export function findVariant(shop: ShopRecord, id: number): { product: ProductRecord; variant: VariantRecord } | undefined {
+  const hit = variantIndex.get(shop)?.get(id);
+  if (hit && hit.product.variants.includes(hit.variant)) return hit;
   for (const product of shop.products) {
     const variant = product.variants.find((v) => v.id === id);
-    if (variant) return { product, variant };
+    if (variant) {
+      const index = new Map<number, { product: ProductRecord; variant: VariantRecord }>();
+      for (const p of shop.products) for (const v of p.variants) index.set(v.id, { product: p, variant: v });
+      variantIndex.set(shop, index);
+      return { product, variant };
+    }
   }
   return undefined;
 }
