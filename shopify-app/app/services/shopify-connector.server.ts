@@ -3,7 +3,7 @@
 import { AuthenticationError } from '@calibr/shared-contracts';
 import { ShopifyConnector, schedulerForShop } from '../connectors/shopify';
 import { SHOPIFY_API_VERSION } from '../connectors/shopify/api-version';
-import { unauthenticated } from '../shopify.server';
+import { sessionStorage, unauthenticated } from '../shopify.server';
 import { listingLocator } from './listings.server';
 
 export function shopifyConnectorFor(shop: string, projectId: string): ShopifyConnector {
@@ -24,6 +24,15 @@ export function shopifyConnectorFor(shop: string, projectId: string): ShopifyCon
             platform: 'shopify',
             cause: error,
           });
+        }
+      },
+      // Shopify refused the token (expired or revoked early): mark our copy expired so the next call
+      // refreshes it with the refresh token.
+      async onUnauthorized() {
+        const sessions = await sessionStorage.findSessionsByShop(shop);
+        for (const session of sessions.filter((s) => !s.isOnline)) {
+          session.expires = new Date(0);
+          await sessionStorage.storeSession(session);
         }
       },
     },

@@ -1,0 +1,127 @@
+// One world per test file, over real HTTP on loopback: the sandbox (Shopify), a fresh test database, and
+// the Remix app served by Vite in sandbox mode. The sandbox frames the app and delivers its webhooks at
+// the app's URL; the app reaches *.myshopify.com through the sandbox's routing dispatcher.
+import { createHmac, randomUUID } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '@calibr/db';
+import { startSandbox, type RunningSandbox } from '@calibr/sandbox';
+import { startShopifyApp, type RunningApp } from '../../server/start-app';
+
+export const API_KEY = '5f0c1d7e3a9b4c26a8e1f2d3c4b5a697';
+export const API_SECRET = 'shpss_h5_shopify_app_suite_secret_00000001';
+/** Shopify's library answers bots (Node's default user agent among them) with 410. */
+export const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36';
+
+export interface ShopifyWorld {
+  sandbox: RunningSandbox;
+  database: TestDatabase;
+  app: RunningApp;
+  control<T = unknown>(path: string, body?: unknown): Promise<T>;
+  /** Create a shop in the sandbox (app installed, no token yet unless asked). */
+  createShop(domain: string, options?: { products?: number; variantsPerProduct?: number; install?: boolean }): Promise<void>;
+  sessionToken(shop: string): Promise<string>;
+  /** fetch an app route with the shop's session token (Authorization: Bearer). */
+  api(shop: string, path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  /** POST a webhook to the app signed as Shopify signs it (or with a forged signature). */
+  webhook(path: string, topic: string, shop: string, payload: unknown, options?: { webhookId?: string; forge?: boolean; triggeredAt?: string }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function readJson<T>(res: Response): Promise<T> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new Error(`expected JSON from ${res.url}, got ${res.status}: ${text.slice(0, 300)}`);
+  }
+}
+
+export async function startShopifyWorld(options: { timeScale?: number } = {}): Promise<ShopifyWorld> {
+  const database = await createTestDatabase();
+  const sandbox = await startSandbox({ port: 0, seed: 'none', timeScale: options.timeScale ?? 10, appConfig: { apiKey: API_KEY, apiSecret: API_SECRET } });
+  const app = await startShopifyApp({
+    env: {
+      DATABASE_URL: database.url,
+      SANDBOX_URL: sandbox.url,
+      SHOPIFY_API_KEY: API_KEY,
+      SHOPIFY_API_SECRET: API_SECRET,
+      APP_BRIDGE_URL: undefined,
+    },
+  });
+  const control = async <T>(path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${sandbox.url}/_sandbox/${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
+    return readJson<T>(res);
+  };
+  await control('shopify/apps', {
+    apiKey: API_KEY,
+    applicationUrl: app.url,
+    redirectUrls: [`${app.url}/auth/callback`, `${app.url}/api/integrations/shopify/oauth/callback`],
+  });
+  const sessionToken = async (shop: string) =>
+    (await control<{ token: string }>(`shopify/shops/${shop}/session-token`, { apiKey: API_KEY })).token;
+
+  return {
+    sandbox,
+    database,
+    app,
+    control,
+    async createShop(domain, opts = {}) {
+      await control('shopify/shops', {
+        domain,
+        plan: 'standard',
+        install: opts.install ?? true,
+        ...(opts.products ? { generate: { count: opts.products, variantsPerProduct: opts.variantsPerProduct ?? 1, prefix: domain.split('.')[0]!.toUpperCase() } } : {}),
+      });
+    },
+    sessionToken,
+    async api(shop, path, init = {}) {
+      const { json, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      headers.set('authorization', `Bearer ${await sessionToken(shop)}`);
+      if (!headers.has('user-agent')) headers.set('user-agent', BROWSER_UA);
+      if (json !== undefined) headers.set('content-type', 'application/json');
+      return fetch(`${app.url}${path}`, {
+        ...rest,
+        ...(json !== undefined ? { method: rest.method ?? 'POST', body: JSON.stringify(json) } : {}),
+        headers,
+      });
+    },
+    async webhook(path, topic, shop, payload, opts = {}) {
+      const body = JSON.stringify(payload);
+      const hmac = createHmac('sha256', opts.forge ? `${API_SECRET}-forged` : API_SECRET).update(body).digest('base64');
+      return fetch(`${app.url}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-shopify-topic': topic,
+          'x-shopify-shop-domain': shop,
+          'x-shopify-api-version': '2026-10',
+          'x-shopify-webhook-id': opts.webhookId ?? randomUUID(),
+          'x-shopify-event-id': randomUUID(),
+          'x-shopify-triggered-at': opts.triggeredAt ?? new Date().toISOString(),
+          'x-shopify-hmac-sha256': hmac,
+        },
+        body,
+      });
+    },
+    async close() {
+      await app.close().catch(() => undefined);
+      await sandbox.close().catch(() => undefined);
+      await database.cleanup().catch(() => undefined);
+    },
+  };
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
