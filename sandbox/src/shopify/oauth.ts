@@ -218,7 +218,7 @@ export async function handleAccessToken(rt: ShopifyRuntime, req: IncomingMessage
     }
     if (session.shop !== shop.domain) return oauthError(res, 400, 'invalid_subject_token', 'The session token was issued for another shop');
     // Shopify-managed installation: loading the app in Admin installs it with the configured scopes.
-    install(rt, shop, app, activeInstallation(rt.state, shop.domain, app.apiKey)?.scopes ?? app.scopes);
+    install(rt, shop, app, app.scopes);
     const online = requested === ONLINE_TOKEN_TYPE;
     return sendJson(res, 200, issueToken(rt, shop, app, { online, expiring: expiring && !online, userId: session.userId }));
   }
