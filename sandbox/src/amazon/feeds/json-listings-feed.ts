@@ -1,7 +1,7 @@
 // Processing of a JSON_LISTINGS_FEED document: the document is checked as Amazon's feed schema says,
 // each valid message becomes a listing change (PATCH / PARTIAL_UPDATE / UPDATE / DELETE) applied in order,
 // and the processing report (listings-feed-processing-report-schema-v2) lists an issue per problem.
-import { planAttributes, planDelete, planPatches, type ListingChange, type PatchOperation } from '../listings/changes';
+import { planAttributes, planDelete, planPatches, type ListingChange, type PatchOperation, type PriceChange } from '../listings/changes';
 import { renderListingItem } from '../listings/render';
 import type { Feed, ListingIssue, Seller } from '../state';
 import type { AmazonWorld } from '../world';
@@ -84,7 +84,17 @@ function toReportIssue(m: Message, i: ListingIssue): ReportIssue {
   };
 }
 
-export function processJsonListingsFeed(world: AmazonWorld, feed: Feed, seller: Seller, content: Buffer | undefined): FeedOutcome {
+/**
+ * Processes the feed. `pause` is awaited every few hundred messages so a large feed never holds the
+ * event loop (the sandbox shares its process with tests and services); it resolves false to abandon.
+ */
+export async function processJsonListingsFeed(
+  world: AmazonWorld,
+  feed: Feed,
+  seller: Seller,
+  content: Buffer | undefined,
+  pause: () => Promise<boolean> = async () => true,
+): Promise<FeedOutcome | undefined> {
   if (!content || content.length === 0) {
     return fatal(feed, [docIssue(FEED_ISSUE_CODES.missingDocument, 'The feed document is empty or was never uploaded.')]);
   }
@@ -112,8 +122,10 @@ export function processJsonListingsFeed(world: AmazonWorld, feed: Feed, seller: 
   const issues: ReportIssue[] = [];
   const seen = new Set<number>();
   const acceptedSkus: string[] = [];
+  const priceChanges: PriceChange[] = [];
   let accepted = 0;
-  messages.forEach((raw, index) => {
+  for (const [index, raw] of messages.entries()) {
+    if (index > 0 && index % 500 === 0 && !(await pause())) return undefined;
     const problems = checks.messageProblems.get(index);
     const rawId = (raw as { messageId?: unknown })?.messageId;
     const messageId = Number.isInteger(rawId) && (rawId as number) >= 1 ? (rawId as number) : undefined;
@@ -129,22 +141,31 @@ export function processJsonListingsFeed(world: AmazonWorld, feed: Feed, seller: 
           message: `The message does not conform to the JSON_LISTINGS_FEED message schema: ${p}`,
         });
       }
-      return;
+      continue;
     }
     const m = raw as Message;
     if (seen.has(m.messageId)) {
       issues.push({ messageId: m.messageId, sku: m.sku, code: FEED_ISSUE_CODES.duplicateMessageId, severity: 'ERROR', message: `messageId ${m.messageId} is used by an earlier message of this feed.` });
-      return;
+      continue;
     }
     seen.add(m.messageId);
     const change = changeFor(world, seller, feed, m);
     issues.push(...change.issues.map((i) => toReportIssue(m, i)));
     if (change.valid) {
-      change.apply();
+      change.apply({ quiet: true });
+      priceChanges.push(...change.priceChanges);
       accepted++;
       acceptedSkus.push(m.sku);
     }
-  });
+  }
+  if (priceChanges.length) {
+    // One log entry per feed (not per message): a 25,000-message feed would flood the request log.
+    world.log({
+      platform: 'amazon',
+      kind: 'feed',
+      detail: { feedId: feed.feedId, priceChanges: priceChanges.length, sample: priceChanges.slice(0, 50).map((c) => ({ sellerId: seller.sellerId, ...c })) },
+    });
+  }
 
   const summary: Record<string, unknown> = {
     errors: issues.filter((i) => i.severity === 'ERROR').length,

@@ -50,6 +50,10 @@ export function isKnownFeedType(feedType: string): boolean {
 
 export class FeedProcessor {
   private readonly timers = new Map<string, NodeJS.Timeout[]>();
+  /** Feeds whose processing is under way (they read IN_PROGRESS until it ends). */
+  private readonly finishing = new Set<string>();
+  /** Bumped by close(): processing started before it is abandoned (the state it works on is gone). */
+  private generation = 0;
 
   constructor(private readonly world: AmazonWorld) {}
 
@@ -90,7 +94,15 @@ export class FeedProcessor {
       this.world.changed();
       this.world.log({ platform: 'amazon', kind: 'feed', detail: { feedId: feed.feedId, status: feed.processingStatus } });
     }
-    if (feed.processingStatus === 'IN_PROGRESS' && now >= feed.doneAt && feed.fault !== 'stall') this.finish(feed);
+    if (feed.processingStatus === 'IN_PROGRESS' && now >= feed.doneAt && feed.fault !== 'stall' && !this.finishing.has(feed.feedId)) {
+      this.finishing.add(feed.feedId);
+      const generation = this.generation;
+      this.finish(feed, generation)
+        .catch((e: unknown) => console.error(`[sandbox] amazon feed ${feed.feedId} processing failed`, e))
+        .finally(() => {
+          if (generation === this.generation) this.finishing.delete(feed.feedId);
+        });
+    }
     return feed;
   }
 
@@ -132,6 +144,13 @@ export class FeedProcessor {
 
   close(): void {
     for (const id of [...this.timers.keys()]) this.clear(id);
+    this.generation++;
+    this.finishing.clear();
+  }
+
+  /** Resolves once no feed is being processed (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.finishing.size) await new Promise((r) => setTimeout(r, 5));
   }
 
   private clear(feedId: string): void {
@@ -139,8 +158,9 @@ export class FeedProcessor {
     this.timers.delete(feedId);
   }
 
-  private finish(feed: Feed): void {
+  private async finish(feed: Feed, generation: number): Promise<void> {
     const world = this.world;
+    const current = () => generation === this.generation && world.state.feeds[feed.feedId] === feed;
     const seller = world.state.sellers[feed.sellerId];
     const end = () => {
       feed.processingEndTime = new Date(Math.max(world.now(), feed.doneAt)).toISOString();
@@ -158,7 +178,9 @@ export class FeedProcessor {
     let report: Buffer;
     let contentType: string;
     if (feed.feedType === 'JSON_LISTINGS_FEED') {
-      const outcome = processJsonListingsFeed(world, feed, seller, content);
+      const pause = () => new Promise<boolean>((resolve) => setImmediate(() => resolve(current())));
+      const outcome = await processJsonListingsFeed(world, feed, seller, content, pause);
+      if (!outcome || !current()) return;
       status = outcome.status;
       report = Buffer.from(JSON.stringify(outcome.report));
       contentType = 'application/json; charset=UTF-8';

@@ -27,7 +27,8 @@ export interface ListingChange {
   /** The listing after the change (undefined when deleted), for previews and reports. */
   draft?: Listing;
   priceChanges: PriceChange[];
-  apply(): void;
+  /** Writes the change into the seller's listings (when valid); `quiet` skips the per-change log entry. */
+  apply(options?: { quiet?: boolean }): void;
 }
 
 const CONDITION_TYPES = new Set([
@@ -204,6 +205,14 @@ class Draft {
   }
 }
 
+/**
+ * A draft copy: the draft replaces offers and attribute arrays, never edits them in place, so copying the
+ * two records is enough (and cheap for 25,000-message feeds).
+ */
+function cloneListing(listing: Listing): Listing {
+  return { ...listing, offers: { ...listing.offers }, attributes: { ...listing.attributes } };
+}
+
 /** The listing's own product type, or Amazon's generic PRODUCT (used for offer-only changes). */
 function productTypeFits(productType: string, listing: Listing): boolean {
   return productType === listing.productType || productType === 'PRODUCT';
@@ -224,7 +233,7 @@ function finish(world: AmazonWorld, seller: Seller, sku: string, draft: Draft | 
     valid,
     draft: remove ? undefined : draft?.listing,
     priceChanges,
-    apply() {
+    apply(options = {}) {
       if (!valid) return;
       if (remove || !draft) {
         delete seller.listings[sku];
@@ -233,7 +242,7 @@ function finish(world: AmazonWorld, seller: Seller, sku: string, draft: Draft | 
         if (Object.keys(draft.listing.offers).length === 0) delete seller.listings[sku];
         else seller.listings[sku] = draft.listing;
       }
-      for (const change of priceChanges) {
+      for (const change of options.quiet ? [] : priceChanges) {
         world.log({ platform: 'amazon', kind: 'event', detail: { priceChange: { sellerId: seller.sellerId, ...change } } });
       }
       world.changed();
@@ -253,7 +262,7 @@ export function planPatches(
   const existing = seller.listings[sku];
   if (!existing) return finish(world, seller, sku, undefined, [issues.skuNotFound(sku)]);
   if (!productTypeFits(productType, existing)) return finish(world, seller, sku, undefined, [issues.productTypeMismatch(productType, existing.productType)]);
-  const draft = new Draft(world, structuredClone(existing), marketplaceIds, existing);
+  const draft = new Draft(world, cloneListing(existing), marketplaceIds, existing);
   for (const patch of patches) {
     const name = attributeName(patch.path);
     if (!name) {
@@ -284,7 +293,7 @@ export function planAttributes(
   }
   let listing: Listing;
   if (existing) {
-    listing = structuredClone(existing);
+    listing = cloneListing(existing);
     if (mode === 'UPDATE') listing.attributes = {};
   } else {
     const suggested = (attributes.merchant_suggested_asin as { value?: unknown }[] | undefined)?.[0]?.value;
@@ -326,7 +335,7 @@ export function planAttributes(
 export function planDelete(world: AmazonWorld, seller: Seller, sku: string, marketplaceIds: string[]): ListingChange {
   const existing = seller.listings[sku];
   if (!existing) return finish(world, seller, sku, undefined, []);
-  const listing = structuredClone(existing);
+  const listing = cloneListing(existing);
   for (const id of marketplaceIds) delete listing.offers[id];
   if (Object.keys(listing.offers).length === 0) return finish(world, seller, sku, undefined, [], true);
   return finish(world, seller, sku, new Draft(world, listing, marketplaceIds, existing), []);
