@@ -13,7 +13,8 @@ const JSON_TYPE = 'application/json; charset=UTF-8';
 
 beforeAll(async () => {
   // Feeds wait 30 sandbox seconds in the queue and take 60 to process: 0.15 s and 0.3 s at time scale 200.
-  sb = await startAmazonSandbox({ timeScale: 200, reportGzipThresholdBytes: 4096 });
+  // The document limit is lowered from Amazon's 10 MiB to 1 MiB to keep the oversize upload quick.
+  sb = await startAmazonSandbox({ timeScale: 200, reportGzipThresholdBytes: 4096, maxFeedBytes: 1024 * 1024 });
   sp = sb.client();
 });
 afterAll(() => sb.close());
@@ -133,6 +134,12 @@ describe('JSON_LISTINGS_FEED', () => {
     const notJson = await settle(await submit('JSON_LISTINGS_FEED', '{"header":'));
     expect(notJson.feed.processingStatus).toBe('FATAL');
     expect(JSON.parse((await report(notJson.feed)).text).issues[0].code).toBe('100003');
+
+    // Over the size limit: refused as a whole.
+    const big = `${' '.repeat(1024 * 1024)}{}`;
+    const tooBig = await settle(await submit('JSON_LISTINGS_FEED', big));
+    expect(tooBig.feed.processingStatus).toBe('FATAL');
+    expect(JSON.parse((await report(tooBig.feed)).text).issues[0]).toMatchObject({ code: '100002', severity: 'ERROR' });
   });
 
   test('a large report is stored GZIP-compressed and amazon-sp-api unzips it', async () => {
