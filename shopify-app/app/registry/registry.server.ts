@@ -4,7 +4,14 @@
 //
 // Adding a platform: write its registration (descriptor, factory, connection method) next to
 // shopify.server.ts / amazon.server.ts and add it to `registrations()` below. Nothing else changes.
-import { AuthenticationError, ConnectorRegistry, NotFoundError, type ConnectorFactory, type PlatformConnector } from '@calibr/shared-contracts';
+import {
+  AuthenticationError,
+  ConnectorRegistry,
+  NotFoundError,
+  normalizePlatformId,
+  type ConnectorFactory,
+  type PlatformConnector,
+} from '@calibr/shared-contracts';
 import { recordNeedsReconnect, storedCredentials } from '../services/platform-integrations.server';
 import { SyncLogWriter } from '../services/platform-sync-log.server';
 import { amazonRegistration } from './amazon.server';
@@ -29,10 +36,8 @@ export class PlatformRegistry {
 
   register(registration: AppPlatformRegistration): this {
     this.connectors.register(registration.descriptor, withStoredCredentials(registration));
-    // The shared registry normalizes the id; key ours the same way.
-    const platform = this.connectors.list().find((d) => d.platform === registration.descriptor.platform.trim().toLowerCase())?.platform;
-    if (!platform) throw new Error(`registration of ${registration.descriptor.platform} was not accepted`);
-    this.registrations.set(platform, registration);
+    // Keyed as the shared registry keys it (normalized id).
+    this.registrations.set(normalizePlatformId(registration.descriptor.platform), registration);
     return this;
   }
 

@@ -4,7 +4,8 @@ import { NotFoundError } from '@calibr/shared-contracts';
 import { SHOPIFY_CAPABILITIES } from '../connectors/shopify';
 import { db } from '../db.server';
 import { shopifyConnectorFor } from '../services/shopify-connector.server';
-import { startShopifySync } from '../services/shopify-sync.server';
+import { autoLinkBySku } from '../services/product-links.server';
+import { startShopifySync, waitForSync } from '../services/shopify-sync.server';
 import type { AppPlatformRegistration } from './platform-registration';
 
 export function shopifyRegistration(): AppPlatformRegistration {
@@ -25,6 +26,15 @@ export function shopifyRegistration(): AppPlatformRegistration {
     },
     connection: { kind: 'app_install' },
     listingsStoredBy: 'app',
-    startSync: (projectId, start) => startShopifySync(projectId, { mode: start.mode, trigger: start.trigger }),
+    startSync: async (projectId, start) => {
+      const handle = await startShopifySync(projectId, { mode: start.mode, trigger: start.trigger });
+      // Shopify's sync service writes its own run to PlatformSyncLog; once it ends, link by SKU.
+      if (!handle.alreadyRunning) {
+        void waitForSync(handle.syncLogId)
+          .then(() => autoLinkBySku(projectId))
+          .catch((error: unknown) => console.error('[registry] linking after the Shopify sync failed:', error instanceof Error ? error.message : error));
+      }
+      return handle;
+    },
   };
 }

@@ -1,0 +1,165 @@
+// Catalog syncs for any registered platform. A platform with its own sync service (Shopify) runs it;
+// every other one goes through the generic runner: open a PlatformSyncLog run, page through
+// `products.sync` (the connector's events fill the log), store the listings when the connector doesn't,
+// then link the shop's listings across platforms by SKU. One run per platform and shop at a time.
+import type { Prisma } from '@calibr/db';
+import { ConflictError, ValidationError, type SyncMode } from '@calibr/shared-contracts';
+import { db } from '../db.server';
+import type { AppPlatformRegistration, SyncHandle, SyncStart } from '../registry/platform-registration';
+import { getPlatformRegistry } from '../registry/registry.server';
+import { integrationRow } from './platform-integrations.server';
+import { markUnseenPlatformListingsDeleted, storePlatformListings } from './platform-listings.server';
+import { autoLinkBySku } from './product-links.server';
+
+const PAGE_SIZE = 50;
+
+declare global {
+  var calibrPlatformSyncs: Map<string, { logId: string; done: Promise<void> }> | undefined;
+}
+// Runs in this process, kept across Vite's module reloads.
+const running = (globalThis.calibrPlatformSyncs ??= new Map());
+const keyOf = (platform: string, projectId: string) => `${platform}\u0000${projectId}`;
+
+export interface StartSyncOptions {
+  mode?: SyncMode;
+  trigger?: SyncStart['trigger'];
+}
+
+export async function startPlatformSync(projectId: string, platform: string, options: StartSyncOptions = {}): Promise<SyncHandle & { mode: SyncMode }> {
+  const registry = await getPlatformRegistry();
+  const registration = registry.registration(platform);
+  const name = registration.descriptor.displayName;
+  if (!registration.descriptor.capabilities.productSync) throw new ValidationError(`${name} does not sync products`);
+  const row = await integrationRow(projectId, platform);
+  if (row?.status !== 'connected') throw new ConflictError(`${name} is not connected for this shop: connect it first`, { platform });
+  const mode: SyncMode = options.mode ?? (row.lastSyncAt ? 'incremental' : 'full');
+  const start: SyncStart = { mode, trigger: options.trigger ?? 'manual' };
+
+  if (registration.startSync) {
+    const handle = await registration.startSync(projectId, start);
+    return { ...handle, mode };
+  }
+  const key = keyOf(platform, projectId);
+  const current = running.get(key);
+  if (current) return { syncLogId: current.logId, alreadyRunning: true, mode };
+
+  // A run left "started" by a process that stopped mid-sync is closed honestly before a new one.
+  await db.platformSyncLog.updateMany({
+    where: { projectId, platform, status: 'started' },
+    data: { status: 'failed', completedAt: new Date(), errors: [{ code: 'interrupted', message: 'the app stopped during this sync' }] },
+  });
+  const [log] = await db.$transaction([
+    db.platformSyncLog.create({
+      data: { projectId, integrationId: row.id, platform, syncType: start.trigger === 'manual' && mode === 'full' ? 'manual' : mode, status: 'started' },
+    }),
+    db.platformIntegration.update({ where: { id: row.id }, data: { syncStatus: 'in_progress', syncError: null } }),
+  ]);
+  registry.syncLog.claim(platform, projectId, log.id);
+  const done = run(registration, projectId, log.id, mode, row.metadata, row.lastSyncAt).finally(() => {
+    if (running.get(key)?.logId === log.id) running.delete(key);
+  });
+  running.set(key, { logId: log.id, done });
+  return { syncLogId: log.id, alreadyRunning: false, mode };
+}
+
+/** Resolves when this process's run of the platform for the shop (if any) has finished. */
+export async function waitForPlatformSync(projectId: string, platform: string): Promise<void> {
+  await running.get(keyOf(platform, projectId))?.done;
+}
+
+interface SyncMetadata {
+  checkpoint?: string;
+  lastSync?: { mode: SyncMode; products: number; listings: number; deleted: number };
+}
+
+function readMetadata(value: Prisma.JsonValue | null): SyncMetadata {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as SyncMetadata) : {};
+}
+
+async function run(
+  registration: AppPlatformRegistration,
+  projectId: string,
+  logId: string,
+  mode: SyncMode,
+  metadata: Prisma.JsonValue | null,
+  lastSyncAt: Date | null,
+): Promise<void> {
+  const registry = await getPlatformRegistry();
+  const { platform } = registration.descriptor;
+  const startedAt = new Date();
+  const seen = { itemsSynced: 0, itemsFailed: 0, products: 0, listings: 0 };
+  const previous = readMetadata(metadata);
+  const since = mode === 'incremental' ? (previous.checkpoint ?? lastSyncAt?.toISOString()) : undefined;
+  try {
+    const connector = await registry.connector(platform, projectId);
+    let cursor: string | undefined;
+    let checkpoint: string | undefined;
+    do {
+      const page = await connector.products.sync({ mode, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}), ...(since ? { since } : {}) });
+      if (registration.listingsStoredBy === 'app') await storePlatformListings(projectId, platform, page.products, startedAt);
+      seen.itemsSynced += page.itemsSynced;
+      seen.itemsFailed += page.itemsFailed;
+      seen.products += page.products.length;
+      seen.listings += page.products.reduce((n, p) => n + p.listings.length, 0);
+      await registry.syncLog.addErrors(platform, projectId, logId, page.errors);
+      cursor = page.nextCursor ?? undefined;
+      if (!cursor) checkpoint = page.checkpoint;
+    } while (cursor);
+    const deleted = mode === 'full' && registration.listingsStoredBy === 'app' ? await markUnseenPlatformListingsDeleted(projectId, platform, startedAt) : 0;
+    await registry.syncLog.settle(platform, projectId);
+    await registry.syncLog.ensureClosed(platform, projectId, logId, seen);
+    const next: SyncMetadata = { ...previous, ...(checkpoint ? { checkpoint } : {}), lastSync: { mode, products: seen.products, listings: seen.listings, deleted } };
+    await db.platformIntegration.update({
+      where: { projectId_platform: { projectId, platform } },
+      data: { metadata: next as Prisma.InputJsonValue },
+    });
+    await autoLinkBySku(projectId);
+  } catch (error) {
+    await registry.syncLog.settle(platform, projectId);
+    const code = (error as { code?: unknown }).code;
+    await registry.syncLog.fail(platform, projectId, logId, {
+      code: typeof code === 'string' ? code : 'sync_failed',
+      message: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+export interface SyncRunView {
+  id: string;
+  platform: string;
+  /** full | incremental | manual */
+  type: string;
+  /** started | completed | failed */
+  status: string;
+  startedAt: string;
+  completedAt: string | null;
+  durationMs: number | null;
+  itemsSynced: number;
+  itemsFailed: number;
+  errors: Array<{ externalId?: string; code: string; message: string }>;
+}
+
+export function syncRunView(row: Prisma.PlatformSyncLogGetPayload<object>): SyncRunView {
+  return {
+    id: row.id,
+    platform: row.platform,
+    type: row.syncType,
+    status: row.status,
+    startedAt: row.startedAt.toISOString(),
+    completedAt: row.completedAt?.toISOString() ?? null,
+    durationMs: row.completedAt ? row.completedAt.getTime() - row.startedAt.getTime() : null,
+    itemsSynced: row.itemsSynced,
+    itemsFailed: row.itemsFailed,
+    errors: Array.isArray(row.errors) ? (row.errors as unknown as SyncRunView['errors']) : [],
+  };
+}
+
+/** The shop's recent sync runs, newest first (one platform, or all). */
+export async function syncHistory(projectId: string, options: { platform?: string; limit?: number; id?: string } = {}): Promise<SyncRunView[]> {
+  const rows = await db.platformSyncLog.findMany({
+    where: { projectId, ...(options.platform ? { platform: options.platform } : {}), ...(options.id ? { id: options.id } : {}) },
+    orderBy: { startedAt: 'desc' },
+    take: Math.min(Math.max(options.limit ?? 20, 1), 100),
+  });
+  return rows.map(syncRunView);
+}

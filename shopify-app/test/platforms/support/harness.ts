@@ -1,0 +1,170 @@
+// One world per test file, all over real HTTP on loopback: the sandbox (Shopify + Amazon), the Amazon
+// service started in this process on port 0 (H6's startAmazonService), and the Remix app served by Vite
+// (H5's startShopifyApp) with the reference connector registered as a test platform. The app and the
+// Amazon service share one fresh test database, as they share DATABASE_URL in `npm start`.
+import { createTestDatabase, type TestDatabase } from '@calibr/db';
+import { startAmazonService, type RunningAmazonService } from '@calibr/amazon-service';
+import { startSandbox, type RunningSandbox } from '@calibr/sandbox';
+import pino from 'pino';
+import { startShopifyApp, type RunningApp } from '../../../server/start-app';
+
+export const API_KEY = 'c0ffee00c0ffee00c0ffee00c0ffee01';
+export const API_SECRET = 'shpss_platforms_suite_secret_0123456789ab';
+export const SHARED_SECRET = 'platforms-suite-shared-secret-0123456789abcdef';
+export const SHOP = 'calibr-demo.myshopify.com';
+export const OTHER_SHOP = 'calibr-demo-eu.myshopify.com';
+export const DEMO_SELLER = 'A2CALIBRDEMONA';
+export const US = 'ATVPDKIKX0DER';
+/** Shopify's library answers bots (Node's default user agent among them) with 410 and no auth. */
+export const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36';
+
+interface AmazonSeed {
+  apps: Array<{ applicationId: string; clientId: string; clientSecret: string; redirectUris: string[] }>;
+  sellers: Array<{ sellerId: string; region: string; marketplaceIds: string[]; lwa: { clientId: string; clientSecret: string; refreshToken: string } }>;
+}
+
+export interface PlatformsWorld {
+  sandbox: RunningSandbox;
+  database: TestDatabase;
+  app: RunningApp;
+  amazonSeed: AmazonSeed;
+  /** The running Amazon service (replaced by restartAmazon). */
+  readonly amazon: RunningAmazonService;
+  stopAmazon(): Promise<void>;
+  /** Start the Amazon service again on the port the app knows. */
+  restartAmazon(): Promise<void>;
+  /** A fresh App Bridge session token for a shop (signed by the sandbox with the app's secret). */
+  sessionToken(shop?: string): Promise<string>;
+  /** fetch an app route with a shop's session token. */
+  api(path: string, init?: RequestInit & { shop?: string; json?: unknown }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+async function readJson<T>(res: Response): Promise<T> {
+  const text = await res.text();
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new Error(`expected JSON from ${res.url}, got ${res.status}: ${text.slice(0, 300)}`);
+  }
+}
+
+export async function sandboxControl<T = unknown>(sandbox: RunningSandbox, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${sandbox.url}/_sandbox/${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
+  return readJson<T>(res);
+}
+
+export async function startPlatformsWorld(options: { testPlatforms?: string; healthTimeoutMs?: number } = {}): Promise<PlatformsWorld> {
+  const database = await createTestDatabase();
+  const sandbox = await startSandbox({
+    port: 0,
+    appConfig: { apiKey: API_KEY, apiSecret: API_SECRET },
+    amazon: { feedQueueSeconds: 0.3, feedProcessingSeconds: 0.5 },
+  });
+  const amazonSeed = (await sandboxControl<{ amazon: AmazonSeed }>(sandbox, 'seed')).amazon;
+  const lwaApp = amazonSeed.apps[0]!;
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+
+  let port = 0;
+  const startAmazon = async () => {
+    const service = await startAmazonService({
+      port,
+      db: database.db,
+      logger,
+      env: {} as NodeJS.ProcessEnv,
+      config: {
+        sharedSecret: SHARED_SECRET,
+        sandboxUrl: sandbox.url,
+        lwaClientId: lwaApp.clientId,
+        lwaClientSecret: lwaApp.clientSecret,
+        applicationId: lwaApp.applicationId,
+        draftApp: true,
+        logLevel: 'silent',
+      },
+      feedTiming: { firstPollMs: 150, maxPollMs: 600 },
+      workerTickMs: 100,
+    });
+    port = service.port;
+    await sandboxControl(sandbox, 'amazon/apps', {
+      applicationId: lwaApp.applicationId,
+      addRedirectUris: [`${service.url}/api/integrations/amazon/auth/callback`],
+    });
+    return service;
+  };
+  let amazon: RunningAmazonService | undefined = await startAmazon();
+
+  const app = await startShopifyApp({
+    env: {
+      DATABASE_URL: database.url,
+      SANDBOX_URL: sandbox.url,
+      SHOPIFY_API_KEY: API_KEY,
+      SHOPIFY_API_SECRET: API_SECRET,
+      AMAZON_SERVICE_URL: amazon.url,
+      SERVICE_SHARED_SECRET: SHARED_SECRET,
+      CALIBR_TEST_PLATFORMS: options.testPlatforms ?? 'reference',
+      PLATFORM_HEALTH_TIMEOUT_MS: String(options.healthTimeoutMs ?? 2000),
+    },
+  });
+  // The sandbox frames the app at its URL in the Admin shell and delivers webhooks there.
+  await sandboxControl(sandbox, 'shopify/apps', { apiKey: API_KEY, apiSecret: API_SECRET, applicationUrl: app.url });
+  // Installed on both demo shops, as opening the app in Admin would (Shopify-managed installation).
+  for (const shop of [SHOP, OTHER_SHOP]) await sandboxControl(sandbox, `shopify/shops/${shop}/install`, { apiKey: API_KEY, token: false });
+
+  const sessionToken = async (shop = SHOP) =>
+    (await sandboxControl<{ token: string }>(sandbox, `shopify/shops/${shop}/session-token`, { apiKey: API_KEY })).token;
+
+  const world: PlatformsWorld = {
+    sandbox,
+    database,
+    app,
+    amazonSeed,
+    get amazon() {
+      if (!amazon) throw new Error('the Amazon service is stopped');
+      return amazon;
+    },
+    async stopAmazon() {
+      await amazon?.close();
+      amazon = undefined;
+    },
+    async restartAmazon() {
+      if (!amazon) amazon = await startAmazon();
+    },
+    sessionToken,
+    async api(path, init = {}) {
+      const { shop, json, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      headers.set('authorization', `Bearer ${await sessionToken(shop)}`);
+      if (!headers.has('user-agent')) headers.set('user-agent', BROWSER_UA);
+      if (json !== undefined) headers.set('content-type', 'application/json');
+      return fetch(`${app.url}${path}`, {
+        ...rest,
+        ...(json !== undefined ? { method: rest.method ?? 'POST', body: JSON.stringify(json) } : {}),
+        headers,
+      });
+    },
+    async close() {
+      await app.close().catch(() => undefined);
+      await amazon?.close().catch(() => undefined);
+      await sandbox.close().catch(() => undefined);
+      await database.cleanup().catch(() => undefined);
+    },
+  };
+  return world;
+}
+
+export { readJson };
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 150): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
