@@ -166,8 +166,8 @@ describe('errors', () => {
     expect(r.status).toBe(200);
     expect(r.json.data).toBeUndefined();
     expect(r.json.errors).toEqual([
-      expect.objectContaining({ message: "Field 'nam' doesn't exist on type 'Shop'", extensions: { code: 'undefinedField', typeName: 'Shop', fieldName: 'nam' } }),
-      expect.objectContaining({ message: "Field 'products' doesn't accept argument 'foo'", extensions: expect.objectContaining({ code: 'argumentNotAccepted', argumentName: 'foo' }) }),
+      expect.objectContaining({ message: "Field 'nam' doesn't exist on type 'Shop'", path: ['query', 'shop', 'nam'], extensions: { code: 'undefinedField', typeName: 'Shop', fieldName: 'nam' } }),
+      expect.objectContaining({ message: "Field 'products' doesn't accept argument 'foo'", path: ['query', 'products', 'foo'], extensions: expect.objectContaining({ code: 'argumentNotAccepted', argumentName: 'foo' }) }),
     ]);
     const parse = await rawGraphql(token, { query: '{ shop { name }' });
     expect(parse.json.errors[0].message).toMatch(/^Parse error on .* at \[1, 16\]$/);

@@ -67,7 +67,9 @@ export function paginate<T>(
     }
   }
   const keyed = items.map((item) => ({ item, k: key(item) }));
-  keyed.sort((a, b) => compareKeys([a.k.value, a.k.id], [b.k.value, b.k.id]));
+  // Catalogs are kept in id order, so the default sort is usually already done.
+  const sorted = keyed.every((x, i) => i === 0 || compareKeys([keyed[i - 1]!.k.value, keyed[i - 1]!.k.id], [x.k.value, x.k.id]) <= 0);
+  if (!sorted) keyed.sort((a, b) => compareKeys([a.k.value, a.k.id], [b.k.value, b.k.id]));
   if (args.reverse) keyed.reverse();
   const dir = args.reverse ? -1 : 1;
   let window = keyed;

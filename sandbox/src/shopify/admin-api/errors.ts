@@ -2,7 +2,7 @@
 // differ from graphql-js's: the common ones are translated here (undefinedField, argumentNotAccepted,
 // missingRequiredArguments, selectionMismatch, parse errors, variable coercion); others keep graphql-js's
 // message. All come back with HTTP 200 and no `data`, as Shopify answers them.
-import { print, type GraphQLError, type OperationDefinitionNode } from 'graphql';
+import { print, visit, type ASTNode, type DocumentNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
 
 export interface ShopifyGraphQLError {
   message: string;
@@ -21,25 +21,54 @@ function opPath(op: OperationDefinitionNode | undefined): string {
   return op.name ? `${op.operation} ${op.name.value}` : op.operation;
 }
 
-export function translateValidationError(err: GraphQLError, op?: OperationDefinitionNode): ShopifyGraphQLError {
+/** graphql-ruby's error path for every field node: the operation (or fragment), then the field names. */
+export function fieldPaths(document: DocumentNode): Map<ASTNode, string[]> {
+  const paths = new Map<ASTNode, string[]>();
+  const stack: string[] = [];
+  visit(document, {
+    OperationDefinition: {
+      enter: (op) => void stack.push(opPath(op)),
+      leave: () => void stack.pop(),
+    },
+    FragmentDefinition: {
+      enter: (f) => void stack.push(`fragment ${f.name.value}`),
+      leave: () => void stack.pop(),
+    },
+    Field: {
+      enter: (f) => {
+        stack.push(f.name.value);
+        paths.set(f, [...stack]);
+      },
+      leave: () => void stack.pop(),
+    },
+    Argument: {
+      enter: (a) => void paths.set(a, [...stack, a.name.value]),
+    },
+  });
+  return paths;
+}
+
+export function translateValidationError(err: GraphQLError, op?: OperationDefinitionNode, paths?: Map<ASTNode, string[]>): ShopifyGraphQLError {
   const msg = err.message;
   const base = { locations: locations(err) };
+  const node = err.nodes?.[0];
+  const nodePath = (fallback: string[]) => (node && paths?.get(node)) ?? fallback;
   let m: RegExpExecArray | null;
   if ((m = /^Cannot query field "(\w+)" on type "(\w+)"/.exec(msg))) {
-    return { ...base, message: `Field '${m[1]}' doesn't exist on type '${m[2]}'`, path: [opPath(op), m[1]!], extensions: { code: 'undefinedField', typeName: m[2], fieldName: m[1] } };
+    return { ...base, message: `Field '${m[1]}' doesn't exist on type '${m[2]}'`, path: nodePath([opPath(op), m[1]!]), extensions: { code: 'undefinedField', typeName: m[2], fieldName: m[1] } };
   }
   if ((m = /^Unknown argument "(\w+)" on field "(\w+)\.(\w+)"/.exec(msg))) {
-    return { ...base, message: `Field '${m[3]}' doesn't accept argument '${m[1]}'`, path: [opPath(op), m[3]!, m[1]!], extensions: { code: 'argumentNotAccepted', name: m[3], typeName: 'Field', argumentName: m[1] } };
+    return { ...base, message: `Field '${m[3]}' doesn't accept argument '${m[1]}'`, path: nodePath([opPath(op), m[3]!, m[1]!]), extensions: { code: 'argumentNotAccepted', name: m[3], typeName: 'Field', argumentName: m[1] } };
   }
   if ((m = /^Field "(\w+)" argument "(\w+)" of type "([^"]+)" is required, but it was not provided/.exec(msg))) {
-    return { ...base, message: `Field '${m[1]}' is missing required arguments: ${m[2]}`, path: [opPath(op), m[1]!], extensions: { code: 'missingRequiredArguments', className: 'Field', name: m[1], arguments: m[2] } };
+    return { ...base, message: `Field '${m[1]}' is missing required arguments: ${m[2]}`, path: nodePath([opPath(op), m[1]!]), extensions: { code: 'missingRequiredArguments', className: 'Field', name: m[1], arguments: m[2] } };
   }
   if ((m = /^Field "(\w+)" of type "([^"]+)" must have a selection of subfields/.exec(msg))) {
     const typeName = m[2]!.replace(/[[\]!]/g, '');
-    return { ...base, message: `Field must have selections (field '${m[1]}' returns ${typeName} but has no selections. Did you mean '${m[1]} { ... }'?)`, path: [opPath(op), m[1]!], extensions: { code: 'selectionMismatch', nodeName: `field '${m[1]}'`, typeName } };
+    return { ...base, message: `Field must have selections (field '${m[1]}' returns ${typeName} but has no selections. Did you mean '${m[1]} { ... }'?)`, path: nodePath([opPath(op), m[1]!]), extensions: { code: 'selectionMismatch', nodeName: `field '${m[1]}'`, typeName } };
   }
   if ((m = /^Field "(\w+)" must not have a selection since type "([^"]+)" has no subfields/.exec(msg))) {
-    return { ...base, message: `Selections can't be made on scalars (field '${m[1]}' returns ${m[2]!.replace(/[[\]!]/g, '')} but has selections)`, path: [opPath(op), m[1]!], extensions: { code: 'selectionMismatch', nodeName: `field '${m[1]}'`, typeName: m[2]!.replace(/[[\]!]/g, '') } };
+    return { ...base, message: `Selections can't be made on scalars (field '${m[1]}' returns ${m[2]!.replace(/[[\]!]/g, '')} but has selections)`, path: nodePath([opPath(op), m[1]!]), extensions: { code: 'selectionMismatch', nodeName: `field '${m[1]}'`, typeName: m[2]!.replace(/[[\]!]/g, '') } };
   }
   if ((m = /^Unknown type "(\w+)"/.exec(msg))) {
     return { ...base, message: `No such type ${m[1]}, so it can't be a fragment condition`, path: [opPath(op)], extensions: { code: 'undefinedType', typeName: m[1] } };

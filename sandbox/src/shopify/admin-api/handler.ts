@@ -21,7 +21,7 @@ import type { ShopRecord } from '../state';
 import type { AdminContext } from './context';
 import { isForcedThrottle } from './throttle';
 import { actualQueryCost, MAX_QUERY_COST, requestedQueryCost } from './cost';
-import { translateSyntaxError, translateValidationError, translateVariableError, type ShopifyGraphQLError } from './errors';
+import { fieldPaths, translateSyntaxError, translateValidationError, translateVariableError, type ShopifyGraphQLError } from './errors';
 
 const RATE_LIMIT_DOCS = 'https://shopify.dev/api/usage/rate-limits';
 
@@ -77,7 +77,10 @@ export async function handleAdminGraphql(
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
 
   const validation = validate(rt.schema, document);
-  if (validation.length) return reply({ errors: validation.map((e) => translateValidationError(e, operation ?? operations[0])) });
+  if (validation.length) {
+    const paths = fieldPaths(document);
+    return reply({ errors: validation.map((e) => translateValidationError(e, operation ?? operations[0], paths)) });
+  }
   if (!operation) {
     return reply({ errors: [{ message: operationName ? `No operation named "${operationName}"` : 'An operation name is required' }] });
   }

@@ -3,11 +3,12 @@
 import { gid } from '../ids';
 import type { ProductRecord, ShopRecord } from '../state';
 
-/** "2024-01-08T09:30:00-05:00" in the shop's time zone. */
-export function shopTime(iso: string, timeZone: string): string {
-  const d = new Date(iso);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function formatFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
       timeZone,
       year: 'numeric',
       month: '2-digit',
@@ -17,10 +18,16 @@ export function shopTime(iso: string, timeZone: string): string {
       second: '2-digit',
       hourCycle: 'h23',
       timeZoneName: 'longOffset',
-    })
-      .formatToParts(d)
-      .map((p) => [p.type, p.value]),
-  );
+    });
+    formats.set(timeZone, f);
+  }
+  return f;
+}
+
+/** "2024-01-08T09:30:00-05:00" in the shop's time zone. */
+export function shopTime(iso: string, timeZone: string): string {
+  const d = new Date(iso);
+  const parts = Object.fromEntries(formatFor(timeZone).formatToParts(d).map((p) => [p.type, p.value]));
   const offset = String(parts.timeZoneName ?? 'GMT').replace('GMT', '') || '+00:00';
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${offset}`;
 }

@@ -77,8 +77,15 @@ function variantSortValue(x: VariantWithProduct, sortKey: string): string | numb
   }
 }
 
+// Product id -> record, per shop (variants resolve their product once per row); rebuilt on a miss.
+const productIndex = new WeakMap<ShopRecord, Map<number, ProductRecord>>();
+
 export function productById(shop: ShopRecord, id: number): ProductRecord | undefined {
-  return shop.products.find((p) => p.id === id);
+  const hit = productIndex.get(shop)?.get(id);
+  if (hit) return hit;
+  const index = new Map(shop.products.map((p) => [p.id, p]));
+  productIndex.set(shop, index);
+  return index.get(id);
 }
 
 export function queryProducts(ctx: AdminContext, args: Args) {
