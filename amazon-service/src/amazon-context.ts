@@ -2,6 +2,7 @@
 import type { Db } from '@calibr/db';
 import type { Logger } from 'pino';
 import type { AmazonServiceConfig } from './config';
+import { DEFAULT_FEED_TIMING, type FeedTiming } from './feeds/feed-timing';
 import { AccessTokenCache } from './lwa/access-token-cache';
 import { LwaClient } from './lwa/lwa-client';
 import type { Transport } from './sp-api/selling-partner';
@@ -17,6 +18,8 @@ export interface AmazonContext {
   limiter: SpApiRateLimiter;
   lwa: LwaClient;
   retry?: RetryPolicy;
+  /** When to poll submitted feeds. */
+  feedTiming: FeedTiming;
   /** Base URL a browser uses for Seller Central's consent page (the sandbox's when configured). */
   consentBaseUrl?: (sellerCentralHost: string) => string;
 }
@@ -28,6 +31,7 @@ export interface AmazonContextInput {
   transport: Transport;
   retry?: RetryPolicy;
   limiter?: RateLimiterOptions;
+  feedTiming?: FeedTiming;
   consentBaseUrl?: (sellerCentralHost: string) => string;
 }
 
@@ -40,6 +44,7 @@ export function createAmazonContext(input: AmazonContextInput): AmazonContext {
     tokens: new AccessTokenCache(),
     limiter: new SpApiRateLimiter(input.limiter),
     lwa: new LwaClient(input.transport),
+    feedTiming: input.feedTiming ?? DEFAULT_FEED_TIMING,
     ...(input.retry ? { retry: input.retry } : {}),
     ...(input.consentBaseUrl ? { consentBaseUrl: input.consentBaseUrl } : {}),
   };

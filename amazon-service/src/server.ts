@@ -7,7 +7,7 @@ import pino, { type Logger } from 'pino';
 import { createAmazonContext, type AmazonContext } from './amazon-context';
 import { createApp } from './app';
 import { loadConfig, type AmazonServiceConfig } from './config';
-import type { FeedTiming } from './feeds/feed-submission';
+import type { FeedTiming } from './feeds/feed-timing';
 import { FeedWorker } from './feeds/feed-worker';
 import type { Transport } from './sp-api/selling-partner';
 import type { RetryPolicy } from './throttling/retry-policy';
@@ -69,15 +69,18 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
     transport,
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.timeScale ? { limiter: { timeScale: options.timeScale } } : {}),
+    ...(options.feedTiming ? { feedTiming: options.feedTiming } : {}),
     ...(consentBaseUrl ? { consentBaseUrl } : {}),
   });
-  const worker = new FeedWorker(ctx, { ...(options.feedTiming ? { timing: options.feedTiming } : {}), ...(options.workerTickMs ? { tickMs: options.workerTickMs } : {}) });
+  const worker = new FeedWorker(ctx, options.workerTickMs ? { tickMs: options.workerTickMs } : {});
   const app = createApp(ctx, { onFeedsStored: () => worker.nudge() });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(options.port ?? config.port, options.host ?? '127.0.0.1', () => resolve(s));
     s.once('error', reject);
   });
-  server.keepAliveTimeout = 5_000;
+  // Longer than clients' idle sockets, so a reused keep-alive connection isn't closed under a request.
+  server.keepAliveTimeout = 30_000;
+  server.headersTimeout = 31_000;
   const port = (server.address() as AddressInfo).port;
   if (options.worker !== false) worker.start();
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;

@@ -1,5 +1,6 @@
 // Amazon listings as stored rows (platform "amazon", one per SKU and marketplace), and the few reads the
 // price path needs from them.
+import { providerOf } from '@calibr/db';
 import type { AmazonContext } from '../amazon-context';
 
 const CHUNK = 500;
@@ -39,14 +40,18 @@ export async function storedPrices(ctx: AmazonContext, projectId: string, market
   return prices;
 }
 
-/** Records prices Amazon confirmed on the stored listings that exist. */
+/**
+ * Records prices Amazon confirmed on the stored listings that exist. One statement per 500 listings
+ * (a CASE over ids): a feed's thousands of prices land in a few statements, not thousands of updates.
+ */
 export async function recordAppliedPrices(
   ctx: AmazonContext,
   projectId: string,
   applied: readonly { sku: string; marketplaceId: string; currency: string; amount: string }[],
 ): Promise<void> {
-  const byMarketplace = new Map<string, typeof applied[number][]>();
+  const byMarketplace = new Map<string, (typeof applied)[number][]>();
   for (const item of applied) byMarketplace.set(item.marketplaceId, [...(byMarketplace.get(item.marketplaceId) ?? []), item]);
+  const postgres = providerOf(ctx.db) === 'postgresql';
   for (const [marketplaceId, items] of byMarketplace) {
     for (const part of chunks(items)) {
       const existing = await ctx.db.listing.findMany({
@@ -55,11 +60,18 @@ export async function recordAppliedPrices(
       });
       if (existing.length === 0) continue;
       const ids = new Map(existing.map((row) => [row.externalId, row.id]));
-      const now = new Date();
-      await ctx.db.$transaction(
-        part
-          .filter((i) => ids.has(i.sku))
-          .map((i) => ctx.db.listing.update({ where: { id: ids.get(i.sku)! }, data: { priceAmount: i.amount, currency: i.currency, platformUpdatedAt: now } })),
+      const rows = part.filter((i) => ids.has(i.sku)).map((i) => ({ id: ids.get(i.sku)!, amount: i.amount, currency: i.currency }));
+      const params: string[] = [];
+      const p = (value: string) => {
+        params.push(value);
+        return postgres ? `$${params.length}` : '?';
+      };
+      const amountCase = rows.map((r) => `WHEN ${p(r.id)} THEN ${p(r.amount)}`).join(' ');
+      const currencyCase = rows.map((r) => `WHEN ${p(r.id)} THEN ${p(r.currency)}`).join(' ');
+      const inList = rows.map((r) => p(r.id)).join(', ');
+      await ctx.db.$executeRawUnsafe(
+        `UPDATE "Listing" SET "priceAmount" = CASE "id" ${amountCase} END, "currency" = CASE "id" ${currencyCase} END WHERE "id" IN (${inList})`,
+        ...params,
       );
     }
   }

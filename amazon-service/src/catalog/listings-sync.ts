@@ -1,6 +1,7 @@
 // Pulls the seller's listings into Listing rows, one searchListingsItems page (20 SKUs) per step, so a
 // sync is resumable with Amazon's page token as the cursor.
 import type { NormalizedProduct, SellableListing } from '@calibr/shared-contracts';
+import { isPrismaError } from '@calibr/db';
 import type { AmazonContext } from '../amazon-context';
 import { markSynced } from '../integrations/integration-store';
 import type { SpApiClient } from '../sp-api/sp-api-client';
@@ -8,34 +9,55 @@ import { productTypeOf, searchListingsPage, toSellableListing, type ListingsItem
 
 export async function storeListings(ctx: AmazonContext, projectId: string, marketplaceId: string, items: readonly ListingsItem[]): Promise<SellableListing[]> {
   const listings = items.map((item) => toSellableListing(item, marketplaceId));
+  if (items.length === 0) return listings;
   const now = new Date();
-  await ctx.db.$transaction(
-    items.map((item, i) => {
-      const listing = listings[i]!;
-      const fields = {
-        productExternalId: listing.productExternalId,
-        sku: item.sku,
-        asin: listing.asin ?? null,
-        title: listing.title,
-        status: listing.status === 'active' ? 'active' : 'inactive',
-        currency: listing.price?.currency ?? listing.minPrice?.currency ?? '',
-        priceAmount: listing.price?.amount ?? '',
-        platformUpdatedAt: listing.updatedAt ? new Date(listing.updatedAt) : null,
-        lastSyncedAt: now,
-        data: {
-          productType: productTypeOf(item, marketplaceId) ?? null,
-          minPrice: listing.minPrice ? { ...listing.minPrice } : null,
-          maxPrice: listing.maxPrice ? { ...listing.maxPrice } : null,
-          issues: (item.issues ?? []).slice(0, 10),
-        },
-      };
-      return ctx.db.listing.upsert({
-        where: { projectId_platform_marketplaceId_externalId: { projectId, platform: 'amazon', marketplaceId, externalId: item.sku } },
-        create: { projectId, platform: 'amazon', marketplaceId, externalId: item.sku, ...fields },
-        update: fields,
-      });
-    }),
-  );
+  const rows = items.map((item, i) => {
+    const listing = listings[i]!;
+    return {
+      externalId: item.sku,
+      productExternalId: listing.productExternalId,
+      sku: item.sku,
+      asin: listing.asin ?? null,
+      title: listing.title,
+      status: listing.status === 'active' ? 'active' : 'inactive',
+      currency: listing.price?.currency ?? listing.minPrice?.currency ?? '',
+      priceAmount: listing.price?.amount ?? '',
+      platformUpdatedAt: listing.updatedAt ? new Date(listing.updatedAt) : null,
+      lastSyncedAt: now,
+      data: {
+        productType: productTypeOf(item, marketplaceId) ?? null,
+        minPrice: listing.minPrice ? { ...listing.minPrice } : null,
+        maxPrice: listing.maxPrice ? { ...listing.maxPrice } : null,
+        issues: (item.issues ?? []).slice(0, 10),
+      },
+    };
+  });
+  // New listings in one insert; known ones updated in one transaction (upserts one by one are slow).
+  const existing = await ctx.db.listing.findMany({
+    where: { projectId, platform: 'amazon', marketplaceId, externalId: { in: rows.map((r) => r.externalId) } },
+    select: { id: true, externalId: true },
+  });
+  const ids = new Map(existing.map((e) => [e.externalId, e.id]));
+  const fresh = rows.filter((r) => !ids.has(r.externalId));
+  if (fresh.length) {
+    try {
+      await ctx.db.listing.createMany({ data: fresh.map((r) => ({ projectId, platform: 'amazon', marketplaceId, ...r })) });
+    } catch (error) {
+      // Another sync stored some of them meanwhile: fall back to one upsert each.
+      if (!isPrismaError(error, 'P2002')) throw error;
+      for (const { externalId, ...fields } of fresh) {
+        await ctx.db.listing.upsert({
+          where: { projectId_platform_marketplaceId_externalId: { projectId, platform: 'amazon', marketplaceId, externalId } },
+          create: { projectId, platform: 'amazon', marketplaceId, externalId, ...fields },
+          update: fields,
+        });
+      }
+    }
+  }
+  const known = rows.filter((r) => ids.has(r.externalId));
+  if (known.length) {
+    await ctx.db.$transaction(known.map(({ externalId, ...fields }) => ctx.db.listing.update({ where: { id: ids.get(externalId)! }, data: fields })));
+  }
   return listings;
 }
 

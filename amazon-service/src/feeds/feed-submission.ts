@@ -9,14 +9,7 @@ import { renderFeedDocument } from './feed-documents';
 import { FEED_CONTENT_TYPE, JSON_LISTINGS_FEED } from './json-listings-feed';
 import { storedFeedEntries } from './price-feed-store';
 
-export interface FeedTiming {
-  /** First poll after createFeed. */
-  firstPollMs: number;
-  /** Polls back off up to this interval. */
-  maxPollMs: number;
-}
-
-export const DEFAULT_FEED_TIMING: FeedTiming = { firstPollMs: 30_000, maxPollMs: 5 * 60_000 };
+export { DEFAULT_FEED_TIMING, type FeedTiming } from './feed-timing';
 
 /** When the seller may submit another feed in this region (now when under the limit). */
 export async function nextSubmissionSlot(ctx: AmazonContext, integrationId: string, now = Date.now()): Promise<number> {
@@ -60,11 +53,15 @@ export async function submitFeed(
   ctx: AmazonContext,
   client: SpApiClient,
   priceFeedId: string,
-  options: { content?: string; timing?: FeedTiming } = {},
+  options: { content?: string } = {},
 ): Promise<SubmitOutcome> {
-  const feed = await ctx.db.amazonPriceFeed.findUniqueOrThrow({ where: { id: priceFeedId } });
-  const timing = options.timing ?? DEFAULT_FEED_TIMING;
-  return serialized(feed.integrationId, async () => {
+  const first = await ctx.db.amazonPriceFeed.findUniqueOrThrow({ where: { id: priceFeedId } });
+  const timing = ctx.feedTiming;
+  return serialized(first.integrationId, async () => {
+    // Read again inside the lock: whoever held it may have just submitted this very feed.
+    const feed = await ctx.db.amazonPriceFeed.findUniqueOrThrow({ where: { id: priceFeedId } });
+    if (feed.feedId) return { status: 'submitted', feedId: feed.feedId };
+    if (feed.status !== 'PREPARING' && feed.status !== 'UPLOADED') return { status: 'failed', code: feed.status, message: `feed is ${feed.status}` };
     const slot = await nextSubmissionSlot(ctx, feed.integrationId);
     if (slot > Date.now()) {
       await ctx.db.amazonPriceFeed.update({ where: { id: feed.id }, data: { nextPollAt: new Date(slot) } });

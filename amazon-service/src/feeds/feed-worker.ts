@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { AmazonContext } from '../amazon-context';
 import { recordAppliedPrices } from '../catalog/listing-store';
 import { sellerClient } from '../integrations/integration-store';
-import { DEFAULT_FEED_TIMING, failFeed, submitFeed, type FeedTiming } from './feed-submission';
+import { failFeed, submitFeed } from './feed-submission';
+import type { FeedTiming } from './feed-timing';
 import { parseProcessingReport, readProcessingReport } from './processing-report';
 import { chunks } from '../catalog/listing-store';
 
@@ -15,7 +16,6 @@ const POLLED_STATUSES = ['IN_QUEUE', 'IN_PROGRESS'];
 const WAITING_STATUSES = ['PREPARING', 'UPLOADED'];
 
 export interface FeedWorkerOptions {
-  timing?: FeedTiming;
   /** How often the worker looks for due work. */
   tickMs?: number;
 }
@@ -32,7 +32,7 @@ export class FeedWorker {
     private readonly ctx: AmazonContext,
     options: FeedWorkerOptions = {},
   ) {
-    this.timing = options.timing ?? DEFAULT_FEED_TIMING;
+    this.timing = ctx.feedTiming;
     this.tickMs = options.tickMs ?? 5_000;
   }
 
@@ -118,7 +118,7 @@ export class FeedWorker {
       return;
     }
     if (WAITING_STATUSES.includes(feed.status)) {
-      await submitFeed(this.ctx, client, id, { timing: this.timing });
+      await submitFeed(this.ctx, client, id);
       return;
     }
     const answer = await client.call<{ processingStatus: string; resultFeedDocumentId?: string }>({
@@ -126,6 +126,7 @@ export class FeedWorker {
       path: { feedId: feed.feedId! },
     });
     const status = answer.processingStatus;
+    this.ctx.logger.debug({ priceFeedId: id, feedId: feed.feedId, status, pollCount: feed.pollCount }, 'feed polled');
     if (status === 'IN_QUEUE' || status === 'IN_PROGRESS') {
       const pollCount = feed.pollCount + 1;
       const backoff = Math.min(this.timing.maxPollMs, this.timing.firstPollMs * 1.5 ** pollCount);
@@ -154,8 +155,10 @@ export class FeedWorker {
       operation: 'feeds.getFeedDocument',
       path: { feedDocumentId: resultFeedDocumentId },
     });
+    const started = Date.now();
     const report = parseProcessingReport(await client.download(document.url, document.compressionAlgorithm));
     const outcome = readProcessingReport(report);
+    this.ctx.logger.debug({ priceFeedId: id, ms: Date.now() - started, compression: document.compressionAlgorithm ?? null }, 'processing report downloaded');
     const now = new Date();
     if (status === 'FATAL' || outcome.feedError) {
       const why = outcome.feedError ?? { code: 'FATAL', message: 'Amazon refused the whole feed' };
@@ -193,6 +196,7 @@ export class FeedWorker {
       }),
     );
     await this.ctx.db.$transaction(writes);
+    this.ctx.logger.debug({ priceFeedId: id, ms: Date.now() - started }, 'feed results stored');
     const applied = await this.ctx.db.amazonPriceUpdate.findMany({
       where: { priceFeedId: id, status: 'applied' },
       select: { sku: true, marketplaceId: true, currency: true, amount: true },

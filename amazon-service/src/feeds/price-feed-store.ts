@@ -13,6 +13,9 @@ export interface NewPriceUpdateRow {
   change: ListingPriceChange;
 }
 
+/** How long a request that stored a feed has to submit it before the worker takes over. */
+export const INLINE_LEASE_MS = 120_000;
+
 export interface StoredFeed {
   id: string;
   marketplaceId: string;
@@ -22,7 +25,7 @@ export interface StoredFeed {
 /** Writes one feed (status PREPARING) and its messages as queued price updates, in one transaction. */
 export async function storeFeed(
   ctx: AmazonContext,
-  input: { projectId: string; integrationId: string; batchId: string; document: PlannedFeedDocument; updates: Map<string, NewPriceUpdateRow> },
+  input: { projectId: string; integrationId: string; batchId: string; document: PlannedFeedDocument; updates: Map<string, NewPriceUpdateRow>; claimedBy?: string },
 ): Promise<StoredFeed> {
   const { document } = input;
   const feedId = await ctx.db.$transaction(async (tx) => {
@@ -35,6 +38,8 @@ export async function storeFeed(
         batchId: input.batchId,
         status: 'PREPARING',
         messageCount: document.entries.length,
+        // The caller submits it right away: the worker keeps off until this lease runs out.
+        ...(input.claimedBy ? { claimedBy: input.claimedBy, leaseUntil: new Date(Date.now() + INLINE_LEASE_MS) } : {}),
       },
       select: { id: true },
     });

@@ -14,7 +14,7 @@ import type { AmazonContext } from '../amazon-context';
 import { chunks, storedPrices } from '../catalog/listing-store';
 import { resolveProductTypes } from '../catalog/product-types';
 import { planPriceFeeds } from '../feeds/feed-documents';
-import { submitFeed, type FeedTiming } from '../feeds/feed-submission';
+import { submitFeed } from '../feeds/feed-submission';
 import { compareDecimals } from '../feeds/json-decimal';
 import type { ListingPriceChange } from '../feeds/json-listings-feed';
 import { newBatchId, storeFeed, type NewPriceUpdateRow } from '../feeds/price-feed-store';
@@ -33,7 +33,6 @@ export interface BatchOptions {
   /** `auto` (default): patchListingsItem for up to PATCH_PATH_MAX_ITEMS changes, a feed above. */
   channel?: 'auto' | 'feed' | 'listings_item';
   maxBatchSize?: number;
-  timing?: FeedTiming;
   /** Called when feeds were stored, so the worker polls them. */
   onFeedsStored?: () => void;
 }
@@ -141,6 +140,7 @@ async function sendViaFeeds(
   options: BatchOptions,
 ): Promise<void> {
   if (items.length === 0) return;
+  const started = Date.now();
   const changes: ListingPriceChange[] = [];
   const rowsByKey = new Map<string, NewPriceUpdateRow>();
   const indexByKey = new Map<string, (typeof items)[number]>();
@@ -155,6 +155,7 @@ async function sendViaFeeds(
       indexByKey.set(key, item);
     }
   }
+  ctx.logger.debug({ items: items.length, ms: Date.now() - started }, 'product types resolved');
   const plan = planPriceFeeds(integration.sellingPartnerId, changes);
   for (const refused of plan.refused) {
     const item = indexByKey.get(`${refused.marketplaceId}\u0000${refused.sku}`);
@@ -164,15 +165,19 @@ async function sendViaFeeds(
     rowsByKey.delete(`${refused.marketplaceId}\u0000${refused.sku}`);
   }
   const batchId = newBatchId();
+  const claimedBy = `request-${batchId}`;
   for (const document of plan.documents) {
-    const stored = await storeFeed(ctx, { projectId, integrationId: integration.id, batchId, document, updates: rowsByKey });
+    const stored = await storeFeed(ctx, { projectId, integrationId: integration.id, batchId, document, updates: rowsByKey, claimedBy });
+    ctx.logger.debug({ priceFeedId: stored.id, ms: Date.now() - started }, 'feed stored');
     let outcome;
     try {
-      outcome = await submitFeed(ctx, client, stored.id, { content: document.content, ...(options.timing ? { timing: options.timing } : {}) });
+      outcome = await submitFeed(ctx, client, stored.id, { content: document.content });
     } catch (error) {
       // Authentication lost mid-batch: the feed stays stored (PREPARING) and goes once reconnected.
       if (!(error instanceof ConnectorError)) throw error;
       outcome = { status: 'deferred' as const };
+    } finally {
+      await ctx.db.amazonPriceFeed.updateMany({ where: { id: stored.id, claimedBy }, data: { claimedBy: null, leaseUntil: null } });
     }
     const rows = await ctx.db.amazonPriceUpdate.findMany({ where: { priceFeedId: stored.id }, include: { priceFeed: { select: { feedId: true } } } });
     for (const row of rows) {
