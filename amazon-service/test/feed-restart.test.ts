@@ -1,0 +1,44 @@
+// A restart while Amazon is still processing a feed: the new process finds the feed in the database,
+// resumes polling where the old one stopped, and finishes it. Until Amazon answers, results stay
+// pending with the feed id.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { BatchUpdateResult, PriceUpdateResult } from '@calibr/shared-contracts';
+import { DEMO_SELLER, US, connectDemoSeller, control, json, signedFetch, startHarness, waitFor, type Harness } from './support/harness';
+
+let h: Harness;
+const SHOP = 'restart-shop.myshopify.com';
+
+beforeAll(async () => {
+  // Amazon takes ~6 s on this feed: long enough to stop the service in the middle.
+  h = await startHarness({ amazon: { feedQueueSeconds: 1, feedProcessingSeconds: 6 } });
+  await connectDemoSeller(h, SHOP);
+});
+afterAll(async () => h?.close());
+
+it('resumes polling an IN_PROGRESS feed after a restart and finishes it', async () => {
+  const seller = await control<{ listings: { sku: string }[] }>(h.sandbox, `sellers/${DEMO_SELLER}`);
+  const skus = seller.listings.slice(0, 8).map((l) => l.sku);
+  const updates = skus.map((sku, i) => ({ idempotencyKey: `restart-${sku}`, externalId: sku, marketplaceId: US, price: { amount: `${70 + i}.25`, currency: 'USD' } }));
+  const batch = await json<BatchUpdateResult>(await signedFetch(h.service.url, SHOP, 'POST', '/api/integrations/amazon/pricing', { updates }));
+  const feedId = batch.platformReference!.id;
+  expect(batch.summary.pending).toBe(8);
+
+  await waitFor('the first process to see IN_PROGRESS', async () => (await h.database.db.amazonPriceFeed.findFirst({ where: { feedId, status: 'IN_PROGRESS' } })) ?? undefined, 15_000);
+  const pending = await json<PriceUpdateResult>(await signedFetch(h.service.url, SHOP, 'GET', `/api/integrations/amazon/pricing/updates/restart-${skus[0]}`));
+  expect(pending).toMatchObject({ status: 'pending', platformReference: { kind: 'feed', id: feedId } });
+
+  const firstWorker = h.service.worker.id;
+  await h.restart();
+  expect(h.service.worker.id).not.toBe(firstWorker);
+
+  const done = await waitFor('the new process to finish the feed', async () => (await h.database.db.amazonPriceFeed.findFirst({ where: { feedId, status: 'DONE' } })) ?? undefined, 30_000);
+  expect(done.pollCount).toBeGreaterThan(0);
+  const results = await Promise.all(skus.map(async (sku) => json<PriceUpdateResult>(await signedFetch(h.service.url, SHOP, 'GET', `/api/integrations/amazon/pricing/updates/restart-${sku}`))));
+  expect(results.map((r) => r.status)).toEqual(Array(8).fill('applied'));
+  // One submission only: the restart resumed the poll, it did not send the feed again.
+  const feeds = await control<{ feeds: { feedId: string }[] }>(h.sandbox, 'feeds');
+  expect(feeds.feeds.filter((f) => f.feedId === feedId)).toHaveLength(1);
+  expect(await h.database.db.amazonPriceFeed.count({ where: { projectId: done.projectId } })).toBe(1);
+  const live = await control<{ listings: { sku: string; offers: { marketplaceId: string; price: string }[] }[] }>(h.sandbox, `sellers/${DEMO_SELLER}`);
+  expect(live.listings.find((l) => l.sku === skus[3])!.offers.find((o) => o.marketplaceId === US)!.price).toBe('73.25');
+}, 90_000);
