@@ -2,6 +2,7 @@
 // price change through the API or by the merchant, app/uninstalled, app/scopes_update, the compliance
 // topics, retries with backoff (scaled), and every attempt recorded.
 import { createHmac } from 'node:crypto';
+import { DeliveryMethod, Session } from '@shopify/shopify-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminClient, control, installToken, rawGraphql, SHOP, startTestContext, TEST_APP, type ReceivedRequest, type TestContext } from './helpers';
 
@@ -60,20 +61,42 @@ describe('products/update', () => {
   });
 });
 
+describe('subscriptions made through the API', () => {
+  it('shopify-api registers a handler with webhookSubscriptionCreate, and deliveries go to it', async () => {
+    t.shopify.webhooks.addHandlers({ PRODUCTS_UPDATE: { deliveryMethod: DeliveryMethod.Http, callbackUrl: '/api-hooks/products' } });
+    const session = new Session({ id: 'offline_test', shop: SHOP, state: '', isOnline: false, accessToken: token });
+    const result = await t.shopify.webhooks.register({ session });
+    expect(result.PRODUCTS_UPDATE?.[0]).toMatchObject({ success: true });
+    // Registering again finds it (webhookSubscriptions query) and leaves it alone.
+    const again = await t.shopify.webhooks.register({ session });
+    expect(again.PRODUCTS_UPDATE).toEqual([]);
+    const { data } = await adminClient(token).request('{ webhookSubscriptions(first: 10, topics: [PRODUCTS_UPDATE]) { nodes { topic endpoint { ... on WebhookHttpEndpoint { callbackUrl } } } } }');
+    expect(data.webhookSubscriptions.nodes).toEqual([{ topic: 'PRODUCTS_UPDATE', endpoint: { callbackUrl: `${t.app.url}/api-hooks/products` } }]);
+
+    await control(t.sandbox, 'POST', `shopify/shops/${SHOP}/prices`, { sku: 'CAL-GRAN-CAMP', price: '70.00' });
+    const viaApi = await t.app.waitFor((r) => r.path === '/api-hooks/products' && r.rawBody.includes('CAL-GRAN-CAMP'));
+    const viaToml = await t.app.waitFor((r) => r.path === '/webhooks/products/update' && r.rawBody.includes('CAL-GRAN-CAMP'));
+    expect((await validate(t, viaApi)).valid).toBe(true);
+    // One event, two subscriptions: the same event id, different webhook ids.
+    expect(viaApi.headers['x-shopify-event-id']).toBe(viaToml.headers['x-shopify-event-id']);
+    expect(viaApi.headers['x-shopify-webhook-id']).not.toBe(viaToml.headers['x-shopify-webhook-id']);
+  });
+});
+
 describe('retries', () => {
   it('retries a failed delivery with backoff, keeping the webhook id, and records each attempt', async () => {
     let failures = 0;
-    t.app.respond = (r) => (r.rawBody.includes('CAL-COMP-NAVI') && failures++ < 2 ? 500 : 200);
+    t.app.respond = (r) => (r.path === '/webhooks/products/update' && r.rawBody.includes('CAL-COMP-NAVI') && failures++ < 2 ? 500 : 200);
     try {
       await control(t.sandbox, 'POST', `shopify/shops/${SHOP}/prices`, { sku: 'CAL-COMP-NAVI', price: '33.00' });
-      const attempts = () => t.app.received.filter((r) => r.rawBody.includes('CAL-COMP-NAVI'));
+      const attempts = () => t.app.received.filter((r) => r.path === '/webhooks/products/update' && r.rawBody.includes('CAL-COMP-NAVI'));
       for (let i = 0; i < 100 && attempts().length < 3; i++) await new Promise((r) => setTimeout(r, 50));
       const got = attempts();
       expect(got).toHaveLength(3);
       expect(new Set(got.map((r) => r.headers['x-shopify-webhook-id'])).size).toBe(1);
       expect(new Set(got.map((r) => r.rawBody)).size).toBe(1);
-      const deliveries = await control<{ deliveries: Array<{ state: string; attempts: Array<{ status: number }> ; body: string }> }>(t.sandbox, 'GET', `shopify/webhooks/deliveries?topic=products/update`);
-      const d = deliveries.body.deliveries.find((x) => x.body.includes('CAL-COMP-NAVI'))!;
+      const deliveries = await control<{ deliveries: Array<{ state: string; url: string; attempts: Array<{ status: number }>; body: string }> }>(t.sandbox, 'GET', `shopify/webhooks/deliveries?topic=products/update`);
+      const d = deliveries.body.deliveries.find((x) => x.body.includes('CAL-COMP-NAVI') && x.url.endsWith('/webhooks/products/update'))!;
       expect(d.state).toBe('delivered');
       expect(d.attempts.map((a) => a.status)).toEqual([500, 500, 200]);
       const log = await control<{ entries: Array<{ kind: string; detail: { state: string } }> }>(t.sandbox, 'GET', 'log?kind=webhook');
