@@ -2,7 +2,7 @@
 // listing's amounts are read once and formatted back only for its explanation. These are fast paths
 // over shared-contracts' Money (which re-parses on every call): anything not already canonical goes
 // through toMinorUnits, so a malformed amount still fails the same way.
-import { minorUnitsOf, toMinorUnits, type Money } from '@calibr/shared-contracts';
+import { divideRounded, getCurrency, parseMoney, toMinorUnits, type Money } from '@calibr/shared-contracts';
 
 const CANONICAL = new Map<number, RegExp>();
 
@@ -31,6 +31,27 @@ export function formatMinor(minor: bigint, scale: number): string {
   return `${padded.slice(0, -scale)}.${padded.slice(-scale)}`;
 }
 
+/** The currency's minor-unit digits; RangeError for an unknown code (Money is always checked first). */
 export function scaleOf(currency: string): number {
-  return minorUnitsOf(currency);
+  const info = getCurrency(currency);
+  if (!info) throw new RangeError(`Unknown ISO 4217 currency: ${JSON.stringify(currency)}`);
+  return info.minorUnits;
+}
+
+/**
+ * Money from a stored decimal string (our own columns, written canonical): canonical amounts in a known
+ * currency are taken as they are, anything else goes through parseMoney and fails the way it does.
+ */
+export function storedMoney(amount: string, currency: string): Money {
+  const info = getCurrency(currency);
+  if (info && canonicalPattern(info.minorUnits).test(amount)) return { amount, currency };
+  return parseMoney(amount, currency);
+}
+
+/** Signed percent change with two decimals, half-even: shared-contracts' percentChange, on minor units. */
+export function percentChangeMinor(from: bigint, to: bigint): string {
+  const value = divideRounded((to - from) * 10_000n, from, 'half-even');
+  const negative = value < 0n;
+  const text = formatMinor(negative ? -value : value, 2);
+  return negative ? `-${text}` : text;
 }

@@ -1,0 +1,231 @@
+// The policy engine on worked examples: each rule kind, each guardrail clamping, rounding that gives
+// way to a guardrail, conflicts, and the words a merchant reads.
+import { money, ValidationError } from '@calibr/shared-contracts';
+import { describe, expect, it } from 'vitest';
+import {
+  compileRule,
+  evaluateCatalog,
+  evaluateWithRule,
+  validateRule,
+  type ListingContext,
+  type PolicyOutcome,
+  type PricingRuleInput,
+} from '../../app/pricing/policy';
+
+const usd = (amount: string) => money(amount, 'USD');
+const rule = (extra: Partial<PricingRuleInput>): PricingRuleInput => ({
+  id: 'r1',
+  name: 'Beat by 50c',
+  scope: 'shop',
+  kind: 'beat_lowest_amount',
+  params: { amount: '0.50' },
+  currency: 'USD',
+  ...extra,
+});
+const listing = (extra: Partial<ListingContext>): ListingContext => ({
+  id: 'l1',
+  currentPrice: usd('20.00'),
+  competition: { lowestOffer: usd('19.00'), buyBox: usd('19.50') },
+  ...extra,
+});
+
+function suggested(outcome: PolicyOutcome): string {
+  if (outcome.status !== 'suggest') throw new Error(`expected a suggestion, got ${outcome.status}: ${outcome.explanation.summary}`);
+  return outcome.suggested.amount;
+}
+
+describe('rule kinds', () => {
+  it('beats the lowest offer by an amount, and says what moved and which rule', () => {
+    const outcome = evaluateWithRule(
+      compileRule(rule({})),
+      listing({ trigger: { kind: 'lowest_offer_moved', platform: 'amazon', from: '21.00', to: '19.00' } }),
+    );
+    expect(suggested(outcome)).toBe('18.50');
+    expect(outcome.explanation.summary).toBe(
+      'The lowest offer moved on Amazon (21.00 → 19.00). Rule “Beat by 50c” (shop default) asks to beat the lowest offer 19.00 by 0.50: 18.50. Suggested 18.50 USD (-7.50 %).',
+    );
+    expect(outcome.explanation.clamp).toBeNull();
+  });
+
+  it('beats by a percentage, rounding down so the undercut holds', () => {
+    const outcome = evaluateWithRule(compileRule(rule({ kind: 'beat_lowest_percent', params: { percent: '3' } })), listing({ competition: { lowestOffer: usd('19.99') } }));
+    // 19.99 * 0.97 = 19.3903 -> 19.39
+    expect(suggested(outcome)).toBe('19.39');
+  });
+
+  it('matches the Buy Box, and skips (with the reason) when nobody holds it', () => {
+    const r = compileRule(rule({ kind: 'match_buy_box', params: {} }));
+    expect(suggested(evaluateWithRule(r, listing({})))).toBe('19.50');
+    const none = evaluateWithRule(r, listing({ competition: { buyBox: null, lowestOffer: usd('18.00') } }));
+    expect(none).toMatchObject({ status: 'skipped', reason: 'no_buy_box' });
+    expect(none.explanation.summary).toContain('nobody holds the Buy Box');
+  });
+
+  it('holds a fixed price whatever the market does', () => {
+    const outcome = evaluateWithRule(compileRule(rule({ kind: 'fixed_price', params: { price: '24.00' } })), listing({ competition: null }));
+    expect(suggested(outcome)).toBe('24.00');
+  });
+
+  it('reports no change when the price already is what the rule asks', () => {
+    const outcome = evaluateWithRule(compileRule(rule({ kind: 'fixed_price', params: { price: '20.00' } })), listing({}));
+    expect(outcome.status).toBe('no_change');
+  });
+});
+
+describe('guardrails', () => {
+  it('the floor clamps, and the explanation names it', () => {
+    const outcome = evaluateWithRule(compileRule(rule({ floorAmount: '19.00' })), listing({}));
+    expect(suggested(outcome)).toBe('19.00');
+    expect(outcome.explanation.clamp).toMatchObject({ guardrail: 'floor', from: '18.50', to: '19.00' });
+    expect(outcome.explanation.summary).toContain('The floor moved it to 19.00.');
+  });
+
+  it('the minimum margin over cost clamps, rounded up to a whole cent', () => {
+    // cost 16.01 + 20 % = 19.212 -> 19.22 (19.21 would be below the margin)
+    const outcome = evaluateWithRule(compileRule(rule({ minMarginPercent: '20' })), listing({ cost: usd('16.01') }));
+    expect(suggested(outcome)).toBe('19.22');
+    expect(outcome.explanation.clamp?.guardrail).toBe('margin');
+    expect(outcome.explanation.limits).toContainEqual({ guardrail: 'margin', side: 'lower', amount: '19.22', source: 'cost 16.01 + 20 %' });
+  });
+
+  it('MAP clamps like a floor; the product\'s own MAP replaces the rule\'s', () => {
+    const r = compileRule(rule({ mapAmount: '19.25' }));
+    expect(suggested(evaluateWithRule(r, listing({})))).toBe('19.25');
+    const own = evaluateWithRule(r, listing({ bounds: { map: usd('18.75') } }));
+    expect(suggested(own)).toBe('18.75');
+    expect(own.explanation.limits.find((l) => l.guardrail === 'map')?.source).toBe('product');
+  });
+
+  it('the step limit caps a move both ways', () => {
+    const down = evaluateWithRule(compileRule(rule({ maxStepPercent: '5' })), listing({ competition: { lowestOffer: usd('10.00') } }));
+    expect(suggested(down)).toBe('19.00');
+    expect(down.explanation.clamp).toMatchObject({ guardrail: 'step_down' });
+    const up = evaluateWithRule(compileRule(rule({ kind: 'fixed_price', params: { price: '30.00' }, maxStepPercent: '5' })), listing({}));
+    expect(suggested(up)).toBe('21.00');
+  });
+
+  it('names every guardrail the rule\'s price broke, and the one that decided', () => {
+    const outcome = evaluateWithRule(
+      compileRule(rule({ floorAmount: '15.00', mapAmount: '16.00', minMarginPercent: '10' })),
+      listing({ cost: usd('16.00'), competition: { lowestOffer: usd('12.00') } }),
+    );
+    expect(suggested(outcome)).toBe('17.60');
+    expect(outcome.explanation.clamp).toMatchObject({ guardrail: 'margin', alsoViolated: ['floor', 'map'] });
+  });
+
+  it('blocks, naming both sides, when the margin over a new cost is above the ceiling', () => {
+    const outcome = evaluateWithRule(compileRule(rule({ ceilingAmount: '25.00', minMarginPercent: '30' })), listing({ cost: usd('20.00') }));
+    expect(outcome).toMatchObject({ status: 'blocked', reason: 'guardrail_conflict' });
+    expect(outcome.explanation.conflict).toMatchObject({ lower: { guardrail: 'margin', amount: '26.00' }, upper: { guardrail: 'ceiling', amount: '25.00' } });
+    expect(outcome.explanation.summary).toContain("Blocked: the minimum margin price 26.00 (cost 20.00 + 30 %) is above the rule's ceiling 25.00");
+  });
+
+  it('blocks when the floor is more than one step away, instead of breaking either', () => {
+    const outcome = evaluateWithRule(compileRule(rule({ floorAmount: '25.00', maxStepPercent: '10' })), listing({}));
+    expect(outcome).toMatchObject({ status: 'blocked', reason: 'guardrail_conflict' });
+    expect(outcome.explanation.conflict?.upper.guardrail).toBe('step_up');
+  });
+
+  it('blocks when a margin is required but the product has no cost', () => {
+    const outcome = evaluateWithRule(compileRule(rule({ minMarginPercent: '15' })), listing({}));
+    expect(outcome).toMatchObject({ status: 'blocked', reason: 'missing_cost' });
+    expect(outcome.explanation.summary).toContain('import or enter its cost');
+  });
+});
+
+describe('rounding', () => {
+  it('rounds a competitive price down to the ending so it still undercuts', () => {
+    expect(suggested(evaluateWithRule(compileRule(rule({ rounding: '.99' })), listing({})))).toBe('17.99');
+  });
+
+  it('gives way to the floor: rounds up instead, and explains why', () => {
+    const outcome = evaluateWithRule(compileRule(rule({ rounding: '.99', floorAmount: '18.25' })), listing({}));
+    expect(suggested(outcome)).toBe('18.99');
+    expect(outcome.explanation.rounding).toMatchObject({ direction: 'up', note: 'down to 17.99 would leave the allowed range 18.25–no ceiling' });
+  });
+
+  it('is skipped, never breaking a guardrail, when no price with the ending fits', () => {
+    const outcome = evaluateWithRule(compileRule(rule({ rounding: '.99', floorAmount: '18.25', ceilingAmount: '18.90' })), listing({}));
+    expect(suggested(outcome)).toBe('18.50');
+    expect(outcome.explanation.rounding).toMatchObject({ skipped: true });
+    expect(outcome.explanation.summary).toContain('Not rounded to .99');
+  });
+
+  it('works in a currency without minor units (JPY ending 80)', () => {
+    const outcome = evaluateWithRule(
+      compileRule(rule({ currency: 'JPY', params: { amount: '50' }, rounding: '80' })),
+      { id: 'jp', currentPrice: money('1500', 'JPY'), competition: { lowestOffer: money('1450', 'JPY') } },
+    );
+    expect(suggested(outcome)).toBe('1380');
+  });
+
+  it('a fixed price rounds to the nearest ending', () => {
+    const outcome = evaluateWithRule(compileRule(rule({ kind: 'fixed_price', params: { price: '24.10' }, rounding: '.99' })), listing({}));
+    expect(suggested(outcome)).toBe('23.99');
+  });
+});
+
+describe('auto-approve', () => {
+  it('lets small moves through and holds big ones for the merchant', () => {
+    const r = compileRule(rule({ autoApproveMaxPercent: '5' }));
+    const small = evaluateWithRule(r, listing({ competition: { lowestOffer: usd('19.50') } })); // 19.00: -5 %
+    const big = evaluateWithRule(r, listing({ competition: { lowestOffer: usd('19.49') } })); // 18.99: -5.05 %
+    expect(small).toMatchObject({ status: 'suggest', autoApprove: true });
+    expect(big).toMatchObject({ status: 'suggest', autoApprove: false });
+    expect(evaluateWithRule(compileRule(rule({})), listing({}))).toMatchObject({ autoApprove: false });
+  });
+});
+
+describe('safety', () => {
+  it('never compares prices in different currencies', () => {
+    const outcome = evaluateWithRule(compileRule(rule({})), listing({ competition: { lowestOffer: money('17.00', 'EUR') } }));
+    expect(outcome).toMatchObject({ status: 'skipped', reason: 'currency_mismatch' });
+    expect(outcome.explanation.summary).toContain('the lowest offer is in EUR');
+  });
+
+  it('does not suggest for a listing without a price', () => {
+    expect(evaluateWithRule(compileRule(rule({})), listing({ currentPrice: null }))).toMatchObject({ status: 'skipped', reason: 'no_current_price' });
+  });
+
+  it('serializes outcomes as plain JSON with their explanation', () => {
+    const [outcome] = evaluateCatalog([compileRule(rule({}))], [listing({})]);
+    const json = JSON.parse(JSON.stringify(outcome));
+    expect(json).toMatchObject({ status: 'suggest', id: 'l1', ruleId: 'r1', suggested: { amount: '18.50', currency: 'USD' }, changePercent: '-7.50' });
+    expect(json.explanation.summary).toContain('Suggested 18.50 USD');
+    expect(json).not.toHaveProperty('listing');
+  });
+});
+
+describe('rule validation', () => {
+  it('reports every problem at once, by field', () => {
+    const errors = validateRule({
+      id: 'x', name: ' ', scope: 'tag', kind: 'beat_lowest_percent', params: { percent: '100' }, currency: 'USD',
+      floorAmount: '10.00', ceilingAmount: '5.00', mapAmount: '6.00', maxStepPercent: '0', rounding: '.999', minMarginPercent: '-1',
+    });
+    expect(errors.map((e) => [e.path, e.code])).toEqual([
+      ['name', 'required'],
+      ['scopeValue', 'required'],
+      ['params.percent', 'out_of_range'],
+      ['minMarginPercent', 'out_of_range'],
+      ['maxStepPercent', 'out_of_range'],
+      ['floorAmount', 'floor_above_ceiling'],
+      ['mapAmount', 'map_above_ceiling'],
+      ['rounding', 'invalid_rounding'],
+    ]);
+  });
+
+  it('refuses floats, a missing currency, and a fixed price outside its own bounds', () => {
+    expect(validateRule(rule({ params: { amount: 0.5 } }))).toContainEqual(expect.objectContaining({ path: 'params.amount', code: 'invalid_amount' }));
+    expect(validateRule(rule({ currency: null }))).toContainEqual(expect.objectContaining({ path: 'currency', code: 'required' }));
+    expect(validateRule(rule({ kind: 'fixed_price', params: { price: '9.00' }, floorAmount: '10.00' }))).toContainEqual(
+      expect.objectContaining({ path: 'params.price', code: 'outside_bounds' }),
+    );
+    expect(() => compileRule(rule({ kind: 'nope' }))).toThrow(ValidationError);
+  });
+
+  it('a rule without amounts needs no currency and applies to any', () => {
+    const r = compileRule({ id: 'g', name: 'Match', scope: 'shop', kind: 'match_buy_box', params: {}, maxStepPercent: '10' });
+    const outcome = evaluateWithRule(r, { id: 'eu', currentPrice: money('20.00', 'EUR'), competition: { buyBox: money('19.00', 'EUR') } });
+    expect(suggested(outcome)).toBe('19.00');
+  });
+});
