@@ -338,6 +338,17 @@ async function route(path: string, req: IncomingMessage, deps: ControlDeps): Pro
   if (path === 'feeds' && method === 'GET') {
     return { body: { feeds: Object.values(world.state.feeds).map((f) => processor.advance(f)) } };
   }
+  if (path === 'feeds/timing' && method === 'POST') {
+    // Feeds created from now on wait and process for these (sandbox) seconds.
+    const body = await json(req);
+    for (const [key, option] of [['queueSeconds', 'feedQueueSeconds'], ['processingSeconds', 'feedProcessingSeconds']] as const) {
+      if (body[key] === undefined) continue;
+      const v = Number(body[key]);
+      if (!(Number.isFinite(v) && v >= 0)) throw bad(`${key} must be a number of seconds >= 0`);
+      world.options[option] = v;
+    }
+    return { body: { queueSeconds: world.options.feedQueueSeconds, processingSeconds: world.options.feedProcessingSeconds } };
+  }
   if (path === 'feeds/fault' && method === 'POST') {
     const body = await json(req);
     const fault = body.fault === null || body.fault === 'off' ? undefined : (str(body, 'fault') as FeedFault);

@@ -62,6 +62,7 @@ export class AmazonWorld {
   readonly reference: ReferenceFiles;
   readonly operations: OperationTable;
   readonly validator: RequestValidator;
+  /** Resolved options; the feed timings can be changed at run time through the control API. */
   readonly options: ResolvedOptions;
   private context: SandboxContext = NO_CONTEXT;
   private readonly timeScaleOverride?: number;

@@ -93,7 +93,10 @@ describe('JSON_LISTINGS_FEED', () => {
         { ...pricePatch(a!, 1, 5), productType: typeA },
       ],
     };
+    // Long enough phases (0.6 s each) that polling sees every status even on a busy machine.
+    await sb.control('POST', 'feeds/timing', { queueSeconds: 120, processingSeconds: 120 });
     const feedId = await submit('JSON_LISTINGS_FEED', JSON.stringify(feed));
+    await sb.control('POST', 'feeds/timing', { queueSeconds: 30, processingSeconds: 60 });
     const { feed: done, seen } = await settle(feedId);
     expect(seen).toEqual(['IN_QUEUE', 'IN_PROGRESS', 'DONE']);
     expect(done.processingStartTime).toBeTruthy();
@@ -186,7 +189,9 @@ describe('documents, cancel, list', () => {
   });
 
   test('cancelFeed cancels a queued feed only; unknown ids are 404; getFeeds pages with nextToken', async () => {
+    await sb.control('POST', 'feeds/timing', { queueSeconds: 3600 });
     const feedId = await submit('JSON_LISTINGS_FEED', JSON.stringify({ header: { sellerId: NA_SELLER, version: '2.0' }, messages: [pricePatch('X', 1, 1)] }));
+    await sb.control('POST', 'feeds/timing', { queueSeconds: 30 });
     const cancel = await raw(sp, { operation: 'feeds.cancelFeed', path: { feedId } });
     expect(cancel.status).toBe(200);
     const { feed } = await settle(feedId);

@@ -44,6 +44,8 @@ export async function startAmazonSandbox(
   options: CreateAmazonPlatformOptions & { timeScale?: number; seed?: boolean; stateFile?: string } = {},
 ): Promise<AmazonTestSandbox> {
   const { timeScale, seed, stateFile, ...amazon } = options;
+  // Unless a test is about token expiry, access tokens last a real hour whatever the time scale.
+  amazon.accessTokenTtlSeconds ??= 3600 * (timeScale ?? 1);
   const sandbox = await startSandbox({ timeScale: timeScale ?? 1, seed: seed === false ? 'none' : 'demo', amazon: { ...amazon }, shopifyAppToml: false, stateFile });
   const platform = sandbox.platforms.find((p) => p.name === 'amazon') as AmazonPlatform | undefined;
   if (!platform) throw new Error('the sandbox did not mount the Amazon platform');

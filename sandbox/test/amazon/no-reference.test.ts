@@ -7,7 +7,7 @@ import { raw, startAmazonSandbox, NA_SELLER, US, type AmazonTestSandbox, type Sp
 let sb: AmazonTestSandbox;
 let sp: SpClient;
 beforeAll(async () => {
-  sb = await startAmazonSandbox({ referenceDir: false, timeScale: 1000, accessTokenTtlSeconds: 3_600_000 });
+  sb = await startAmazonSandbox({ referenceDir: false, timeScale: 1000 });
   sp = sb.client();
 });
 afterAll(() => sb.close());

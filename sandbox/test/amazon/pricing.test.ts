@@ -9,9 +9,8 @@ let sp: SpClient;
 const entries = amazonCatalog();
 
 beforeAll(async () => {
-  // Pricing usage plans are 0.5/s burst 1; time scale 10000 keeps the test from waiting on them (access
-  // tokens then get a longer sandbox life so they still last a real hour).
-  sb = await startAmazonSandbox({ timeScale: 10_000, accessTokenTtlSeconds: 3600 * 10_000 });
+  // Pricing usage plans are 0.5/s burst 1; time scale 10000 keeps the test from waiting on them.
+  sb = await startAmazonSandbox({ timeScale: 10_000 });
   sp = sb.client();
 });
 afterAll(() => sb.close());

@@ -44,9 +44,8 @@ describe('usage plans', () => {
 
   test('tokens come back at the plan rate', async () => {
     const call = () => raw(sp, { operation: 'listingsItems.getListingsItem', path: { sellerId: NA_SELLER, sku }, query: { marketplaceIds: [US] }, options: { version: '2021-08-01' } });
-    let status = 200;
-    for (let i = 0; i < 12 && status === 200; i++) status = (await call()).status;
-    expect(status).toBe(429);
+    const burst = await Promise.all(Array.from({ length: 30 }, call));
+    expect(burst.filter((r) => r.status === 429).length).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 250)); // 5 tokens a second
     expect((await call()).status).toBe(200);
   });
