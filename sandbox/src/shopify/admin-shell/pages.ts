@@ -72,6 +72,8 @@ async function shellPage(rt: ShopifyRuntime, res: ServerResponse, shop: ShopReco
   // Opening an app in Admin installs it (Shopify-managed installation).
   install(rt, shop, app, app.scopes);
   const user = shop.staff[0]!;
+  const now = Date.now();
+  for (const [key, session] of shellSessions) if (session.expiresAt < now) shellSessions.delete(key);
   const nonce = randomBytes(18).toString('base64url');
   const sid = randomUUID();
   shellSessions.set(nonce, { shop: shop.domain, apiKey: app.apiKey, userId: user.id, sid, expiresAt: Date.now() + SHELL_SESSION_MS });
