@@ -121,6 +121,8 @@ export class ShopifyPricingOperations implements PricingOperations {
     // 2. Idempotency: a key seen before answers from the ledger (or conflicts when the content differs).
     const ledger = await this.ctx.ledger.lookup([...new Set(valid.map((i) => updates[i]!.idempotencyKey))]);
     const toSend: number[] = [];
+    /** Answered from the ledger: already reported when they first happened. */
+    const replayed = new Set<number>();
     for (const index of valid) {
       const update = updates[index]!;
       const key = update.idempotencyKey;
@@ -132,6 +134,7 @@ export class ShopifyPricingOperations implements PricingOperations {
         }
         if (!(seen.result.status === 'failed' && seen.result.retryable)) {
           results[index] = seen.result;
+          replayed.add(index);
           continue;
         }
       }
@@ -146,10 +149,6 @@ export class ShopifyPricingOperations implements PricingOperations {
           ? await runBulkVariantPriceUpdate(this.ctx.client, prepared, { pollIntervalMs: this.ctx.bulkPollIntervalMs, currency })
           : await this.sendGrouped(prepared, currency);
       for (const [index, result] of outcomes) results[index] = result;
-      for (const index of toSend) {
-        const result = results[index];
-        if (result) this.ctx.events.priceUpdateResult(result);
-      }
       await this.ctx.ledger.record(
         toSend
           .filter((i) => results[i] && !(results[i]!.status === 'failed' && (results[i] as PriceUpdateFailed).reason === 'validation'))
@@ -158,6 +157,10 @@ export class ShopifyPricingOperations implements PricingOperations {
     }
 
     const final = results.map((r, i) => r ?? failed(updates[i]!, 'internal', 'no result'));
+    // Every outcome decided in this call is reported (submitted/applied, or failed), in input order.
+    final.forEach((result, index) => {
+      if (!replayed.has(index)) this.ctx.events.priceUpdateResult(result);
+    });
     return {
       results: final,
       summary: {

@@ -19,6 +19,8 @@ import type { ShopifyProductNode, ShopifyVariantNode } from './types';
 
 /** Shopify refuses a single query whose requested cost is over 1,000 points. */
 const MAX_QUERY_COST = 1000;
+/** How far our clock may be ahead of Shopify's; incremental syncs overlap the previous one by this much. */
+const CLOCK_SKEW_MARGIN_MS = 5 * 60_000;
 /** Variants read with each product; the rest are paged separately (rare: most products have few). */
 export const VARIANTS_PER_PRODUCT = 50;
 
@@ -65,7 +67,6 @@ interface SyncCursor {
   after: string | null;
   since?: string;
   startedAt: string;
-  checkpoint?: string;
   synced: number;
 }
 
@@ -163,13 +164,13 @@ export class ShopifyProductOperations implements ProductOperations {
       throw error;
     }
 
-    // The checkpoint is the newest `updatedAt` seen: the next incremental sync starts there (`>=`, so
-    // a product updated in the same second is read again rather than missed).
-    let checkpoint = cursor.checkpoint ?? cursor.since;
-    for (const p of products) if (p.updatedAt && (!checkpoint || p.updatedAt > checkpoint)) checkpoint = p.updatedAt;
+    // The checkpoint for the next incremental sync: when this sync started, less a margin for the clock
+    // difference between us and Shopify. Everything updated before then was read by this sync; anything
+    // updated during or after it is read next time (a few recent products may be read twice: harmless).
+    const checkpoint = new Date(Date.parse(cursor.startedAt) - CLOCK_SKEW_MARGIN_MS).toISOString();
     const synced = cursor.synced + products.length;
     const done = nextAfter === null;
-    const next: SyncCursor = { ...cursor, after: nextAfter, synced, ...(checkpoint ? { checkpoint } : {}) };
+    const next: SyncCursor = { ...cursor, after: nextAfter, synced };
     this.ctx.events.publish({
       type: 'sync.finished',
       syncId: cursor.syncId,
@@ -190,7 +191,7 @@ export class ShopifyProductOperations implements ProductOperations {
       itemsFailed: 0,
       errors: [],
       nextCursor: done ? null : encodeCursor(next),
-      ...(done ? { checkpoint: checkpoint ?? cursor.startedAt } : {}),
+      ...(done ? { checkpoint } : {}),
     };
   }
 
