@@ -95,6 +95,20 @@ describe('competitive pricing for a batch of ASINs', () => {
     expect(res.body.payload[0]).toMatchObject({ status: 'Success', SellerSKU: sku });
     expect(res.body.payload[0].Product.Offers[0].BuyingPrice.ListingPrice).toEqual({ CurrencyCode: 'USD', Amount: 42 });
     expect(res.body.payload[1].status).toBe('ClientError');
+    // getPricing's query is double-encoded by clients (as Amazon wants): SKUs with spaces and symbols work.
+    const odd = 'CAL ODD/SKU&1+%';
+    const put = await raw(sp, {
+      operation: 'listingsItems.putListingsItem',
+      path: { sellerId: NA_SELLER, sku: odd },
+      query: { marketplaceIds: [US] },
+      body: { productType: 'PRODUCT', attributes: { merchant_suggested_asin: [{ value: entries[6]!.variant.asin, marketplace_id: US }], purchasable_offer: [{ marketplace_id: US, currency: 'USD', our_price: [{ schedule: [{ value_with_tax: 12.5 }] }] }] } },
+      options: { version: '2021-08-01' },
+    });
+    expect(put.body.status).toBe('ACCEPTED');
+    const oddPrice = await raw(sp, { operation: 'productPricing.getPricing', query: { MarketplaceId: US, ItemType: 'Sku', Skus: [odd] } });
+    expect(oddPrice.body.payload[0]).toMatchObject({ status: 'Success', SellerSKU: odd });
+    expect(oddPrice.body.payload[0].Product.Offers[0].BuyingPrice.ListingPrice.Amount).toBe(12.5);
+
     const missing = await raw(sp, { operation: 'productPricing.getPricing', query: { MarketplaceId: US, Skus: [sku] } });
     expect(missing.status).toBe(400);
     expect(missing.body.errors[0].message).toBe('Required parameter ItemType not found');

@@ -91,7 +91,8 @@ export class SpApiRouter {
       throw new SpApiError(404, 'NotFound', `The sandbox does not simulate ${op.operationId} on this host; use the static sandbox host.`);
     }
 
-    const checked = world.validator.params(op, pathParams, url.searchParams, req.headers);
+    const query = DOUBLE_ENCODED_QUERY.has(op.operationId) ? decodeOnceMore(url.searchParams) : url.searchParams;
+    const checked = world.validator.params(op, pathParams, query, req.headers);
     if ('failure' in checked) throw invalidInput(checked.failure.message, checked.failure.details);
 
     let body: unknown;
@@ -126,6 +127,20 @@ export class SpApiRouter {
     }
     return false;
   }
+}
+
+/** Product Pricing v0's getPricing and getCompetitivePricing take their query double-encoded. */
+const DOUBLE_ENCODED_QUERY = new Set(['getPricing', 'getCompetitivePricing']);
+
+function decodeOnceMore(params: URLSearchParams): URLSearchParams {
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  return new URLSearchParams([...params].map(([k, v]) => [decode(k), decode(v)]));
 }
 
 export function headerValue(req: IncomingMessage, name: string): string | undefined {
