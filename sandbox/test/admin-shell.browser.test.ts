@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { chromium, type Browser } from '@playwright/test';
 import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allowSandboxFrameAncestor } from '../src/routing/index';
 import { SHOP, startTestContext, TEST_APP, type TestContext } from './helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -40,6 +41,13 @@ beforeAll(async () => {
     if (url.pathname === '/echo-auth') {
       seenAuthorization.push(String(req.headers.authorization ?? ''));
       res.writeHead(200, { 'content-type': 'text/plain' }).end(String(req.headers.authorization ?? 'none'));
+      return true;
+    }
+    if (url.pathname === '/csp') {
+      // shopify-app-remix's CSP for an embedded app names only Shopify's hosts; sandbox mode adds the shell.
+      const headers = new Headers({ 'content-type': 'text/html', 'content-security-policy': `frame-ancestors https://${SHOP} https://admin.shopify.com https://*.spin.dev;` });
+      if (url.searchParams.get('fix') === '1') allowSandboxFrameAncestor(headers, t.sandbox.url);
+      res.writeHead(200, Object.fromEntries(headers)).end('<!doctype html><h1 id="framed">framed</h1>');
       return true;
     }
     if (url.pathname === '/' || url.pathname === '/settings') {
@@ -109,6 +117,19 @@ describe.skipIf(!hasChromium)('Admin shell with the App Bridge stand-in', () => 
       await appFrame.evaluate(() => (globalThis as unknown as { open(url: string, target: string): unknown }).open('https://admin.shopify.com/store/calibr-demo/products', '_top'));
       await page.waitForURL(`${t.sandbox.url}/store/calibr-demo/products`);
       expect(await page.locator('table').count()).toBe(1);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("can frame an app whose CSP names only Shopify's hosts once allowSandboxFrameAncestor adds the shell", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${t.sandbox.adminShellUrl(SHOP)}/csp?fix=1`);
+      await expect.poll(() => page.frameLocator('#app-frame').locator('#framed').textContent(), { timeout: 15_000 }).toBe('framed');
+      await page.goto(`${t.sandbox.adminShellUrl(SHOP)}/csp`);
+      await page.waitForTimeout(1000);
+      expect(await page.frameLocator('#app-frame').locator('#framed').count()).toBe(0);
     } finally {
       await page.close();
     }

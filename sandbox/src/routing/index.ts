@@ -53,3 +53,30 @@ export function sandboxAppBridgeUrl(sandboxUrl: string | URL): string {
 export function sandboxShopBaseUrl(sandboxUrl: string | URL, shop: string): string {
   return `${new URL(sandboxUrl).origin}/_shop/${shop}`;
 }
+
+/** The sandbox's origin(s) as a browser may use them (127.0.0.1 and localhost are the same loopback). */
+function sandboxOrigins(sandboxUrl: string | URL): string[] {
+  const url = new URL(sandboxUrl);
+  const port = url.port ? `:${url.port}` : '';
+  if (url.hostname === '127.0.0.1' || url.hostname === 'localhost') return [`${url.protocol}//127.0.0.1${port}`, `${url.protocol}//localhost${port}`];
+  return [url.origin];
+}
+
+/**
+ * In sandbox mode the Admin is the sandbox's shell, which shopify-app-remix's CSP (`frame-ancestors
+ * https://{shop} https://admin.shopify.com …`) doesn't name: add the sandbox's origin so the browser lets the
+ * shell frame the app. No-op without a sandbox URL or without a frame-ancestors directive.
+ */
+export function allowSandboxFrameAncestor(headers: Headers, sandboxUrl: string | URL | undefined = process.env.SANDBOX_URL): void {
+  if (!sandboxUrl) return;
+  const csp = headers.get('Content-Security-Policy');
+  if (!csp || !/frame-ancestors/i.test(csp)) return;
+  const origins = sandboxOrigins(sandboxUrl);
+  headers.set(
+    'Content-Security-Policy',
+    csp.replace(/frame-ancestors([^;]*)/i, (_m, list: string) => {
+      const missing = origins.filter((o) => !list.split(/\s+/).includes(o));
+      return `frame-ancestors${list.trimEnd()}${missing.map((o) => ` ${o}`).join('')}`;
+    }),
+  );
+}
