@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import type { PrismaClient as SqlitePrismaClient } from '../generated/sqlite';
 import { createPostgresAdapter, createSqliteAdapter } from './adapters';
+import { generatedFingerprint, schemaFingerprint } from './schema-fingerprint';
 import { databaseProvider, resolveDatabaseUrl } from './url';
 import type { DatabaseProvider } from './url';
 
@@ -34,12 +35,28 @@ function loadClient(provider: DatabaseProvider): ClientModule {
   }
 }
 
+let staleChecked = false;
+/** Says so once when schema.prisma changed since the clients were generated (the client would not match). */
+function warnIfClientsAreStale(): void {
+  if (staleChecked) return;
+  staleChecked = true;
+  try {
+    const stamp = generatedFingerprint();
+    if (stamp !== undefined && stamp !== schemaFingerprint()) {
+      console.warn('[db] prisma/schema.prisma changed since the clients were generated: run `npm run db:generate -w @calibr/db`');
+    }
+  } catch {
+    // No schema file beside a deployed build: nothing to compare.
+  }
+}
+
 const providers = new WeakMap<object, DatabaseProvider>();
 
 /** A client on `url` (default: DATABASE_URL, else the embedded SQLite file). Call `$disconnect()` when done. */
 export function createDb(url?: string, options: CreateDbOptions = {}): Db {
   const target = resolveDatabaseUrl(url);
   const provider = databaseProvider(target);
+  warnIfClientsAreStale();
   const adapter =
     provider === 'postgresql'
       ? createPostgresAdapter(target, options.poolSize ? { max: options.poolSize } : {})

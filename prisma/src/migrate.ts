@@ -136,12 +136,13 @@ async function migratePostgres(url: string): Promise<MigrateResult> {
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
-    if (schema) {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
-      await client.query(`SET search_path TO ${quoteIdent(schema)}`);
-    }
+    // Lock first: even CREATE SCHEMA IF NOT EXISTS fails (unique violation) when two run at once.
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_ADVISORY_LOCK]);
     try {
+      if (schema) {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+        await client.query(`SET search_path TO ${quoteIdent(schema)}`);
+      }
       await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
     "checksum"              VARCHAR(64) NOT NULL,

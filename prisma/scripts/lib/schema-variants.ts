@@ -1,6 +1,5 @@
 // The one schema (schema.prisma, written for SQLite) and the PostgreSQL variant derived from it.
 // Only the datasource provider, its placeholder url and the client's output folder differ.
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { packageDir } from '../../src/url';
@@ -41,9 +40,4 @@ export function writeSchemaVariants(): Record<DatabaseProvider, string> {
   const postgresql = resolve(variantDir, 'postgresql.prisma');
   writeFileSync(postgresql, schemaVariant('postgresql'));
   return { sqlite: schemaPath, postgresql };
-}
-
-/** A fingerprint of what the generated clients depend on: the schema and the Prisma version. */
-export function schemaFingerprint(prismaVersion: string): string {
-  return createHash('sha256').update(prismaVersion).update('\0').update(readFileSync(schemaPath)).digest('hex');
 }

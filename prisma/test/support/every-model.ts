@@ -66,7 +66,7 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     syncStatus: 'error',
     syncError: 'LWA said: invalid_grant',
     metadata: { capabilities: ['products', 'pricing'], counts: { listings: 3 }, nested: [{ a: null }] },
-    credentialsCiphertext: 'enc:v1:platform-credentials',
+    credentialsCiphertext: encryptSecret('{"apiKey":"reference-key"}', keyring),
     createdAt: T1,
   });
 
@@ -337,6 +337,8 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     platform: 'amazon',
     currency: 'EUR',
     amount: '19.99',
+    previousAmount: '21.49',
+    idempotencyKey: `change-${suffix}:listing:retry-1`,
     status: 'pending',
     platformReference: `FEED-${suffix}`,
     amazonPriceFeedId: feed.id,
@@ -346,6 +348,16 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     lastAttemptAt: T2,
     appliedAt: T2,
     createdAt: T1,
+  });
+
+  await put('ListingPriceSnapshot', (data) => db.listingPriceSnapshot.create({ data }), {
+    projectId,
+    listingId: listing.id,
+    platform: 'amazon',
+    currency: 'EUR',
+    amount: '19.99',
+    source: 'outside_edit',
+    observedAt: T2,
   });
 
   await put('ProcessedWebhook', (data) => db.processedWebhook.create({ data }), {
