@@ -140,7 +140,7 @@ function decodeOnceMore(params: URLSearchParams): URLSearchParams {
       return s;
     }
   };
-  return new URLSearchParams([...params].map(([k, v]) => [decode(k), decode(v)]));
+  return new URLSearchParams([...params].map(([k, v]): [string, string] => [decode(k), decode(v)]));
 }
 
 export function headerValue(req: IncomingMessage, name: string): string | undefined {
