@@ -5,7 +5,7 @@ import { isPrismaError } from '@calibr/db';
 import type { AmazonContext } from '../amazon-context';
 import { markSynced } from '../integrations/integration-store';
 import type { SpApiClient } from '../sp-api/sp-api-client';
-import { productTypeOf, searchListingsPage, toSellableListing, type ListingsItem } from './listings-items';
+import { LISTINGS_PAGE_SIZE, productTypeOf, searchListingsPage, toSellableListing, type ListingsItem } from './listings-items';
 
 export async function storeListings(ctx: AmazonContext, projectId: string, marketplaceId: string, items: readonly ListingsItem[]): Promise<SellableListing[]> {
   const listings = items.map((item) => toSellableListing(item, marketplaceId));
@@ -79,8 +79,11 @@ export interface ListingsSyncStep {
   nextToken: string | undefined;
 }
 
-export async function syncListingsPage(ctx: AmazonContext, client: SpApiClient, input: { projectId: string; integrationId: string; marketplaceId: string; pageToken?: string; since?: string }): Promise<ListingsSyncStep> {
-  const page = await searchListingsPage(client, input.marketplaceId, input.pageToken, input.since ? { lastUpdatedAfter: input.since } : {});
+export async function syncListingsPage(ctx: AmazonContext, client: SpApiClient, input: { projectId: string; integrationId: string; marketplaceId: string; pageToken?: string; since?: string; limit?: number }): Promise<ListingsSyncStep> {
+  const page = await searchListingsPage(client, input.marketplaceId, input.pageToken, {
+    ...(input.since ? { lastUpdatedAfter: input.since } : {}),
+    ...(input.limit ? { pageSize: Math.min(Math.max(1, input.limit), LISTINGS_PAGE_SIZE) } : {}),
+  });
   const listings = await storeListings(ctx, input.projectId, input.marketplaceId, page.items);
   if (!page.nextToken) await markSynced(ctx, input.integrationId);
   return { listings, nextToken: page.nextToken };

@@ -62,6 +62,7 @@ interface SyncCursor {
   marketplaceId: string;
   pageToken: string;
   synced: number;
+  limit?: number;
 }
 
 const encodeCursor = (c: SyncCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
@@ -180,6 +181,7 @@ export function createAmazonConnector(ctx: AmazonContext, tenant: Tenant, option
       async sync(options: SyncOptions): Promise<SyncResult> {
         const previous = options.cursor ? decodeCursor(options.cursor) : undefined;
         const marketplaceId = previous?.marketplaceId ?? (await marketplaceFor(options.marketplaceId));
+        const limit = options.limit ?? previous?.limit;
         const syncId = previous?.syncId ?? randomUUID();
         const startedAt = previous?.startedAt ?? new Date().toISOString();
         if (!previous) events.publish({ type: 'sync.started', syncId, mode: options.mode });
@@ -190,6 +192,7 @@ export function createAmazonConnector(ctx: AmazonContext, tenant: Tenant, option
           marketplaceId,
           ...(previous?.pageToken ? { pageToken: previous.pageToken } : {}),
           ...(options.mode === 'incremental' && options.since ? { since: options.since } : {}),
+          ...(limit ? { limit } : {}),
         });
         const synced = (previous?.synced ?? 0) + step.listings.length;
         const done = !step.nextToken;
@@ -205,7 +208,7 @@ export function createAmazonConnector(ctx: AmazonContext, tenant: Tenant, option
           itemsSynced: step.listings.length,
           itemsFailed: 0,
           errors: [],
-          nextCursor: done ? null : encodeCursor({ syncId, startedAt, marketplaceId, pageToken: step.nextToken!, synced }),
+          nextCursor: done ? null : encodeCursor({ syncId, startedAt, marketplaceId, pageToken: step.nextToken!, synced, ...(limit ? { limit } : {}) }),
           ...(done ? { checkpoint: startedAt } : {}),
         };
       },

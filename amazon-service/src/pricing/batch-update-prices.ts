@@ -13,6 +13,7 @@ import {
 import type { AmazonContext } from '../amazon-context';
 import { chunks, storedPrices } from '../catalog/listing-store';
 import { resolveProductTypes } from '../catalog/product-types';
+import { readOfferPrice } from '../catalog/listings-items';
 import { planPriceFeeds } from '../feeds/feed-documents';
 import { submitFeed } from '../feeds/feed-submission';
 import { compareDecimals } from '../feeds/json-decimal';
@@ -109,25 +110,51 @@ export async function batchUpdatePrices(ctx: AmazonContext, projectId: string, i
     fresh.push({ index, update, marketplaceId: where.marketplaceId, hash });
   }
 
-  // Optimistic concurrency against the price we last read from Amazon.
-  const guarded = fresh.filter((f) => f.update.expectedCurrentPrice);
+  const candidates = fresh;
+  const channel = options.channel ?? 'auto';
+  const viaPatch = channel === 'listings_item' || (channel === 'auto' && candidates.length <= PATCH_PATH_MAX_ITEMS);
+  await checkExpectedPrices(ctx, client, projectId, candidates.filter((f) => f.update.expectedCurrentPrice), results, viaPatch);
+  const toSend = candidates.filter((f) => results[f.index] === undefined);
+  if (viaPatch) await sendViaPatch(ctx, client, projectId, integration, toSend, results);
+  else await sendViaFeeds(ctx, client, projectId, integration, toSend, results, options);
+  return summarize(results);
+}
+
+/**
+ * Optimistic concurrency: an update whose expectedCurrentPrice isn't the live price fails with
+ * `conflict`. The few-SKU path reads each listing live; a feed batch uses the prices stored by the last
+ * sync and reads live only the SKUs it has never seen.
+ */
+async function checkExpectedPrices(
+  ctx: AmazonContext,
+  client: SpApiClient,
+  projectId: string,
+  guarded: { index: number; update: PriceUpdate; marketplaceId: string }[],
+  results: PriceUpdateResult[],
+  live: boolean,
+): Promise<void> {
   for (const marketplaceId of new Set(guarded.map((g) => g.marketplaceId))) {
     const group = guarded.filter((g) => g.marketplaceId === marketplaceId);
-    const known = await storedPrices(ctx, projectId, marketplaceId, group.map((g) => g.update.externalId));
+    const known = live ? new Map<string, { amount: string; currency: string }>() : await storedPrices(ctx, projectId, marketplaceId, group.map((g) => g.update.externalId));
     for (const g of group) {
-      const current = known.get(g.update.externalId);
+      let current = known.get(g.update.externalId);
+      if (!current) {
+        const read = await readOfferPrice(client, g.update.externalId, marketplaceId).catch((error: unknown) => {
+          if (error instanceof ConnectorError && error.code === 'not_found') return null;
+          throw error;
+        });
+        if (!read?.price) {
+          results[g.index] = failed(g.update, marketplaceId, 'not_found', `SKU ${g.update.externalId} has no offer in ${marketplaceId}`);
+          continue;
+        }
+        current = read.price;
+      }
       const expected = g.update.expectedCurrentPrice!;
-      if (current && (current.currency !== expected.currency || compareDecimals(current.amount, expected.amount) !== 0)) {
+      if (current.currency !== expected.currency || compareDecimals(current.amount, expected.amount) !== 0) {
         results[g.index] = failed(g.update, marketplaceId, 'conflict', `the live price is ${current.amount} ${current.currency}, not the expected ${expected.amount}`);
       }
     }
   }
-  const toSend = fresh.filter((f) => results[f.index] === undefined);
-  const channel = options.channel ?? 'auto';
-  const viaPatch = channel === 'listings_item' || (channel === 'auto' && toSend.length <= PATCH_PATH_MAX_ITEMS);
-  if (viaPatch) await sendViaPatch(ctx, client, projectId, integration, toSend, results);
-  else await sendViaFeeds(ctx, client, projectId, integration, toSend, results, options);
-  return summarize(results);
 }
 
 async function sendViaFeeds(
@@ -259,7 +286,6 @@ export async function getUpdateResult(ctx: AmazonContext, projectId: string, ide
   if (!row) return null;
   if (row.status === 'pending' && row.channel === 'listings_item') {
     const { client } = await sellerClient(ctx, projectId);
-    const { readOfferPrice } = await import('../catalog/listings-items');
     const live = await readOfferPrice(client, row.sku, row.marketplaceId).catch(() => null);
     if (live?.price && live.price.currency === row.currency && compareDecimals(live.price.amount, row.amount) === 0) {
       const updated = await ctx.db.amazonPriceUpdate.update({ where: { id: row.id }, data: { status: 'applied', resolvedAt: new Date() }, include: { priceFeed: { select: { feedId: true } } } });

@@ -16,6 +16,12 @@ export function updateContentHash(update: PriceUpdate, marketplaceId: string): s
     .digest('hex');
 }
 
+/** Amazon says "no such listing" in its message (the code varies by API); anything else is a refusal. */
+export function failureReason(code: string | null, message: string | null): 'not_found' | 'rejected' {
+  if (code === 'NOT_FOUND') return 'not_found';
+  return /\b(does not exist|not found|no listing)\b/i.test(message ?? '') ? 'not_found' : 'rejected';
+}
+
 export function resultFromRow(row: Row): PriceUpdateResult {
   const price = { amount: row.amount, currency: row.currency } as Money;
   const base = { idempotencyKey: row.idempotencyKey, externalId: row.sku, marketplaceId: row.marketplaceId };
@@ -34,7 +40,7 @@ export function resultFromRow(row: Row): PriceUpdateResult {
       return {
         ...base,
         status: 'failed',
-        reason: row.errorCode === 'NOT_FOUND' ? 'not_found' : 'rejected',
+        reason: failureReason(row.errorCode, row.errorMessage),
         message: row.errorMessage ?? 'Amazon refused the price',
         retryable,
         platformError: { code: row.errorCode ?? 'Unknown', message: row.errorMessage ?? '' },

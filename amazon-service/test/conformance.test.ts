@@ -1,0 +1,56 @@
+// The shared conformance kit, run against the Amazon connector through its HTTP interface: the app's
+// RemoteConnector, signed requests, the service, and the sandbox behind it.
+import { afterAll, beforeAll } from 'vitest';
+import { RemoteConnector, type PlatformConnector } from '@calibr/shared-contracts';
+import { describeConformance } from '@calibr/shared-contracts/conformance';
+import { DEMO_SELLER, SHARED_SECRET, US, control, startHarness, waitFor, type Harness } from './support/harness';
+
+let h: Harness;
+const SHOP = 'conformance-shop.myshopify.com';
+
+beforeAll(async () => {
+  h = await startHarness({
+    sandbox: { timeScale: 10 },
+    service: {
+      timeScale: 10,
+      // Few, quick retries, so a simulated throttle surfaces in a second (production: 6 attempts).
+      retry: { throttledAttempts: 3, transientAttempts: 2, baseDelayMs: 50, maxDelayMs: 200, maxElapsedMs: 5_000 },
+    },
+  });
+}, 60_000);
+afterAll(async () => h?.close());
+
+/** Nothing left for Amazon to answer: every feed finished and no update pending. */
+async function settle(): Promise<void> {
+  await waitFor(
+    'Amazon to process pending price updates',
+    async () => {
+      const open = await h.database.db.amazonPriceUpdate.count({ where: { project: { shopDomain: SHOP }, status: { in: ['queued', 'pending'] } } });
+      return open === 0;
+    },
+    20_000,
+    100,
+  );
+}
+
+describeConformance('amazon connector through the Amazon service over HTTP', () => {
+  const seller = h.sellers.find((s) => s.sellerId === DEMO_SELLER)!;
+  return {
+    makeConnector: (): Promise<PlatformConnector> => RemoteConnector.connect({ baseUrl: h.service.url, tenantId: SHOP, secret: SHARED_SECRET }),
+    fixtures: {
+      credentials: { platform: 'amazon', sellingPartnerId: DEMO_SELLER, refreshToken: seller.lwa.refreshToken, region: 'na', marketplaceIds: [US] },
+      invalidCredentials: { platform: 'amazon', sellingPartnerId: DEMO_SELLER, refreshToken: 'Atzr|revoked-or-invented', region: 'na', marketplaceIds: [US] },
+      product: { externalId: 'B001VTSF4H' },
+      listing: { externalId: 'CAL-TRAI-RUNN-8', marketplaceId: US },
+      secondListing: { externalId: 'CAL-TRAI-RUNN-9', marketplaceId: US },
+      unknownProductId: 'B000000000',
+      unknownListingId: 'NO-SUCH-SKU-1',
+    },
+    settle,
+    // Amazon answers 429 QuotaExceeded to the next calls, more times than the connector retries.
+    simulateRateLimit: async () => {
+      await control(h.sandbox, 'throttle', { operation: '*', count: 3 });
+    },
+    timeoutMs: 60_000,
+  };
+});
