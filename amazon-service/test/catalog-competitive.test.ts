@@ -1,0 +1,77 @@
+// Catalog and competitive pricing against the sandbox: the seller's marketplaces, its listings synced
+// page by page into Listing rows, an ASIN's catalog details, and Buy Box / lowest offer / offer count
+// readings recorded as observations that follow the market as it moves.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CA, DEMO_SELLER, US, connectDemoSeller, control, json, signedFetch, startHarness, type Harness } from './support/harness';
+
+let h: Harness;
+const SHOP = 'catalog-shop.myshopify.com';
+const api = (method: string, path: string, body?: unknown) => signedFetch(h.service.url, SHOP, method, `/api/integrations/amazon${path}`, body);
+
+beforeAll(async () => {
+  h = await startHarness({ sandbox: { timeScale: 10 }, service: { timeScale: 10 } });
+  await connectDemoSeller(h, SHOP, [US, CA]);
+});
+afterAll(async () => h?.close());
+
+it('reads the seller’s marketplace participations', async () => {
+  const { marketplaces } = await json<{ marketplaces: { id: string; participating: boolean; currency: string }[] }>(await api('GET', '/catalog/marketplaces'));
+  expect(marketplaces.filter((m) => m.participating).map((m) => m.id).sort()).toEqual([CA, US].sort());
+  expect(marketplaces.find((m) => m.id === US)?.currency).toBe('USD');
+});
+
+it('syncs every listing with its offer price, page by page, into stored listings', async () => {
+  const seller = await control<{ listings: { sku: string; productType: string; offers: { marketplaceId: string; price: string }[] }[] }>(h.sandbox, `sellers/${DEMO_SELLER}`);
+  const inUs = seller.listings.filter((l) => l.offers.some((o) => o.marketplaceId === US));
+  const sync = await json<{ itemsSynced: number; pages: number; nextPageToken: string | null }>(await api('POST', '/catalog/sync', { marketplaceId: US, all: true }));
+  expect(sync.itemsSynced).toBe(inUs.length);
+  expect(sync.pages).toBe(Math.ceil(inUs.length / 20));
+  expect(sync.nextPageToken).toBeNull();
+
+  const stored: { sku: string; price: { amount: string; currency: string } | null; productType: string | null; asin: string }[] = [];
+  for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+    const page: { listings: typeof stored; nextCursor: string | null } = await json(await api('GET', `/catalog/listings?marketplaceId=${US}&limit=25${cursor ? `&cursor=${cursor}` : ''}`));
+    stored.push(...page.listings);
+    cursor = page.nextCursor;
+  }
+  expect(stored).toHaveLength(inUs.length);
+  for (const listing of inUs.slice(0, 10)) {
+    const row = stored.find((s) => s.sku === listing.sku)!;
+    expect(row.price).toEqual({ amount: listing.offers.find((o) => o.marketplaceId === US)!.price, currency: 'USD' });
+    expect(row.productType).toBe(listing.productType);
+  }
+});
+
+it('reads an ASIN’s catalog details (Catalog Items 2022-04-01)', async () => {
+  const item = await json<{ asin: string; title: string; productType: string }>(await api('GET', `/catalog/items/B001VTSF4H?marketplaceId=${US}`));
+  expect(item).toMatchObject({ asin: 'B001VTSF4H', productType: 'SHOES' });
+  expect(item.title).toMatch(/Trailhead Running Shoe/);
+  const unknown = await api('GET', '/catalog/items/B000000000');
+  expect(unknown.status).toBe(404);
+  expect(unknown.headers.get('content-type')).toContain('application/problem+json');
+});
+
+it('records Buy Box, lowest offer and offer count over time as the market moves', async () => {
+  const asin = 'B001VTSF4H';
+  const market = await control<{ offers: { sellerId: string; landedPrice: string }[]; buyBox: { sellerId: string; landedPrice: string } | null }>(h.sandbox, `offers?asin=${asin}&marketplaceId=${US}`);
+  const first = await json<{ recorded: number; observations: { asin: string; buyBox: { amount: string } | null; lowestOffer: { amount: string } | null; offerCount: number }[] }>(
+    await api('POST', '/competitive', { marketplaceId: US, asins: [asin, 'B001VJSTFI'] }),
+  );
+  expect(first.recorded).toBe(2);
+  const reading = first.observations.find((o) => o.asin === asin)!;
+  expect(reading.offerCount).toBe(market.offers.length);
+  expect(reading.buyBox?.amount).toBe(market.buyBox?.landedPrice);
+  const lowest = market.offers.map((o) => o.landedPrice).sort((a, b) => Number(a) - Number(b))[0];
+  expect(reading.lowestOffer?.amount).toBe(lowest);
+
+  // A competitor undercuts everyone: the next reading shows it.
+  await control(h.sandbox, 'competitors/add', { asin, marketplaceId: US, sellerId: 'ACOMPETITOR01', price: '1.99', sellerName: 'Undercutter' });
+  const second = await json<{ observations: { asin: string; lowestOffer: { amount: string } | null; offerCount: number }[] }>(await api('POST', '/competitive', { marketplaceId: US, asins: [asin] }));
+  expect(second.observations[0]).toMatchObject({ lowestOffer: { amount: '1.99' }, offerCount: market.offers.length + 1 });
+
+  const history = await json<{ observations: { lowestOffer: { amount: string } | null; observedAt: string }[] }>(await api('GET', `/competitive?asin=${asin}`));
+  expect(history.observations).toHaveLength(2);
+  expect(history.observations.map((o) => o.lowestOffer?.amount)).toEqual(['1.99', lowest]);
+  const row = await h.database.db.competitorPriceObservation.findFirstOrThrow({ where: { asin, lowestOfferAmount: '1.99' } });
+  expect(row.listingId).not.toBeNull(); // tied to our synced listing
+});
