@@ -373,6 +373,8 @@ CREATE TABLE "PriceChangeAttempt" (
     "platform" TEXT NOT NULL,
     "currency" TEXT NOT NULL,
     "amount" TEXT NOT NULL,
+    "previousAmount" TEXT,
+    "idempotencyKey" TEXT,
     "status" TEXT NOT NULL DEFAULT 'queued',
     "platformReference" TEXT,
     "amazonPriceFeedId" TEXT,
@@ -385,6 +387,20 @@ CREATE TABLE "PriceChangeAttempt" (
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
     CONSTRAINT "PriceChangeAttempt_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ListingPriceSnapshot" (
+    "id" TEXT NOT NULL,
+    "projectId" TEXT NOT NULL,
+    "listingId" TEXT NOT NULL,
+    "platform" TEXT NOT NULL,
+    "currency" TEXT NOT NULL,
+    "amount" TEXT NOT NULL,
+    "source" TEXT NOT NULL,
+    "observedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "ListingPriceSnapshot_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
@@ -588,7 +604,16 @@ CREATE INDEX "PriceChangeAttempt_amazonPriceFeedId_idx" ON "PriceChangeAttempt"(
 CREATE INDEX "PriceChangeAttempt_listingId_idx" ON "PriceChangeAttempt"("listingId");
 
 -- CreateIndex
+CREATE INDEX "PriceChangeAttempt_idempotencyKey_idx" ON "PriceChangeAttempt"("idempotencyKey");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "PriceChangeAttempt_priceChangeId_listingId_key" ON "PriceChangeAttempt"("priceChangeId", "listingId");
+
+-- CreateIndex
+CREATE INDEX "ListingPriceSnapshot_listingId_observedAt_idx" ON "ListingPriceSnapshot"("listingId", "observedAt");
+
+-- CreateIndex
+CREATE INDEX "ListingPriceSnapshot_projectId_observedAt_idx" ON "ListingPriceSnapshot"("projectId", "observedAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "ProcessedWebhook_webhookId_key" ON "ProcessedWebhook"("webhookId");
@@ -718,6 +743,12 @@ ALTER TABLE "PriceChangeAttempt" ADD CONSTRAINT "PriceChangeAttempt_listingId_fk
 
 -- AddForeignKey
 ALTER TABLE "PriceChangeAttempt" ADD CONSTRAINT "PriceChangeAttempt_amazonPriceFeedId_fkey" FOREIGN KEY ("amazonPriceFeedId") REFERENCES "AmazonPriceFeed"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ListingPriceSnapshot" ADD CONSTRAINT "ListingPriceSnapshot_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ListingPriceSnapshot" ADD CONSTRAINT "ListingPriceSnapshot_listingId_fkey" FOREIGN KEY ("listingId") REFERENCES "Listing"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "ProcessedWebhook" ADD CONSTRAINT "ProcessedWebhook_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
