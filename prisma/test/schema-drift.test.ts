@@ -15,6 +15,7 @@ describe('schema and migrations', () => {
       expect(committed, `prisma/migrations/${provider}/0_init/migration.sql is missing`).toBeDefined();
       expect(committed).toBe(await renderInitMigration(provider));
     },
+    120_000, // runs the Prisma CLI
   );
 
   it('the PostgreSQL variant changes only the provider, the placeholder url and the client output', () => {
