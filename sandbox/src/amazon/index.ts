@@ -168,7 +168,9 @@ export class AmazonPlatform implements SandboxPlatform {
     const c = list?.[Math.floor(Math.random() * list.length)];
     if (!c) return;
     const bp = BigInt(Math.floor(Math.random() * 601) - 300);
-    const next = (minorOf(c.price) * (10_000n + bp)) / 10_000n;
+    const current = minorOf(c.price);
+    let next = (current * (10_000n + bp)) / 10_000n;
+    if (next === current) next += bp < 0n ? -1n : 1n; // always a visible move, at least one minor unit
     if (next > 0n) c.price = priceFromMinor(next, c.price.currency);
     this.world.changed();
   }

@@ -30,10 +30,14 @@ test('GET /_sandbox/seed lists each seller with LWA credentials that work', asyn
     expect(res.status).toBe(200);
     expect(res.body.payload.map((p: { marketplace: { id: string } }) => p.marketplace.id)).toEqual(s.marketplaceIds);
   }
-  // The same identities survive a restart: they are derived, not random.
-  const again = await startAmazonSandbox();
+  // The same identities survive a restart: they are derived, not random. (This one also has "live"
+  // competitors: a price moves every 0.05 s.)
+  const again = await startAmazonSandbox({ liveCompetitorsSeconds: 0.05 });
   try {
     expect(again.identities().sellers.map((s) => s.lwa)).toEqual(sellers.map((s) => s.lwa));
+    const before = JSON.stringify(again.platform.world.state.competitors);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(JSON.stringify(again.platform.world.state.competitors)).not.toBe(before);
   } finally {
     await again.close();
   }
