@@ -178,7 +178,7 @@ async function stagedPost(rt: ShopifyRuntime, req: IncomingMessage, res: ServerR
   const body = await readBody(req);
   let form: FormData;
   try {
-    form = await new Response(body, { headers: { 'content-type': String(req.headers['content-type'] ?? '') } }).formData();
+    form = await new Response(new Uint8Array(body), { headers: { 'content-type': String(req.headers['content-type'] ?? '') } }).formData();
   } catch {
     return gcsError(res, 400, 'InvalidArgument', 'Invalid multipart/form-data body.');
   }
