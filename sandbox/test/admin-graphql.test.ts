@@ -160,6 +160,23 @@ describe('productVariantsBulkUpdate', () => {
   });
 });
 
+describe('node and nodes', () => {
+  it('looks global ids up by type, null for unknown, at most 250 at once', async () => {
+    const shoe = await product('CAL-TRAI-RUNN-8');
+    const { data } = await adminClient(token).request(
+      `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on Product { title } ... on ProductVariant { sku } } }`,
+      { variables: { ids: [shoe.id, shoe.variants.nodes[0]!.id, 'gid://shopify/Product/1'] } },
+    );
+    expect(data.nodes).toEqual([
+      { __typename: 'Product', id: shoe.id, title: 'Trailhead Running Shoe' },
+      { __typename: 'ProductVariant', id: shoe.variants.nodes[0]!.id, sku: 'CAL-TRAI-RUNN-8' },
+      null,
+    ]);
+    const tooMany = await rawGraphql(token, { query: 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }', variables: { ids: Array.from({ length: 251 }, (_, i) => `gid://shopify/Product/${i}`) } });
+    expect(tooMany.json.errors[0].extensions.code).toBe('MAX_INPUT_SIZE_EXCEEDED');
+  });
+});
+
 describe('errors', () => {
   it('a document that does not validate gets Shopify error shape, HTTP 200, no data', async () => {
     const r = await rawGraphql(token, { query: '{ shop { name nam } products(first: 1, foo: 2) { nodes { id } } }' });

@@ -1,4 +1,5 @@
 // node(id) / nodes(ids): look a GID up by its type, within the calling shop and app.
+import { GraphQLError } from 'graphql';
 import { parseGid } from '../../ids';
 import { findVariant } from '../../state';
 import type { AdminContext } from '../context';
@@ -39,6 +40,11 @@ function lookup(ctx: AdminContext, id: string): object | null {
 export const nodeResolvers: ResolverMap = {
   QueryRoot: {
     node: (_r, args: { id: string }, ctx) => lookup(ctx, args.id),
-    nodes: (_r, args: { ids: string[] }, ctx) => args.ids.map((id) => lookup(ctx, id)),
+    nodes: (_r, args: { ids: string[] }, ctx) => {
+      if (args.ids.length > 250) {
+        throw new GraphQLError(`The input array size of ${args.ids.length} is greater than the maximum allowed of 250.`, { extensions: { code: 'MAX_INPUT_SIZE_EXCEEDED' } });
+      }
+      return args.ids.map((id) => lookup(ctx, id));
+    },
   },
 };
