@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { planPriceFeeds } from '../src/feeds/feed-documents';
 import { validatePriceChange } from '../src/feeds/feed-validation';
-import { buildPatchListingsItemBody, type ListingPriceChange } from '../src/feeds/json-listings-feed';
-import { compareDecimals } from '../src/feeds/json-decimal';
+import { buildPatchListingsItemBody, buildPriceMessage, writePriceMessage, type ListingPriceChange } from '../src/feeds/json-listings-feed';
+import { compareDecimals, writeJson } from '../src/feeds/json-decimal';
 import { MISSING_REFERENCE, hasAmazonReference, listingsFeedSchemaValidator } from './support/amazon-reference';
 
 const US = 'ATVPDKIKX0DER';
@@ -95,6 +95,13 @@ describe('JSON_LISTINGS_FEED price documents', () => {
   it('a decimal only becomes a plain JSON number when no digit is lost', () => {
     expect(JSON.stringify(buildPatchListingsItemBody(change('S', '10.50')))).toContain('"value_with_tax":10.5}');
     expect(() => JSON.stringify(buildPatchListingsItemBody(change('S', '12345678901234567.89')))).toThrow(/losing digits/);
+  });
+
+  it('the fast message writer gives exactly what the generic writer gives', () => {
+    for (const c of [change('A"quoted\\sku', '1.50'), change('B', '19.99', { minimumPrice: '1.00' }), change('C', '7', { maximumPrice: '8', productType: 'LUGGAGE' })]) {
+      const message = buildPriceMessage(3, c);
+      expect(writePriceMessage(message)).toBe(writeJson(message));
+    }
   });
 
   it('compares decimals exactly', () => {

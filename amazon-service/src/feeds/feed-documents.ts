@@ -6,6 +6,7 @@ import {
   MAX_FEED_BYTES,
   MAX_MESSAGES_PER_FEED,
   buildPriceMessage,
+  writePriceMessage,
   type ListingPriceChange,
   type ListingsFeedHeader,
 } from './json-listings-feed';
@@ -78,7 +79,7 @@ export function renderFeedDocument(sellerId: string, entries: readonly FeedEntry
     const message = buildPriceMessage(entry.messageId, entry.change);
     const issues = validateFeedMessage(message, `/messages/${i}`);
     if (issues.length) throw new FeedValidationError(issues);
-    return writeJson(message);
+    return writePriceMessage(message);
   });
   const content = prefix + parts.join(',') + suffix;
   if (Buffer.byteLength(content) > MAX_FEED_BYTES) throw new FeedValidationError([{ path: '', message: `document exceeds ${MAX_FEED_BYTES} bytes` }]);
@@ -124,13 +125,13 @@ export function planPriceFeeds(sellerId: string, changes: readonly ListingPriceC
     for (const change of group) {
       let messageId = messages.length + 1;
       let message = buildPriceMessage(messageId, change);
-      let json = writeJson(message);
+      let json = writePriceMessage(message);
       let size = Buffer.byteLength(json) + 1;
       if (messages.length >= maxMessages || bytes + size > maxBytes) {
         flush();
         messageId = 1;
         message = buildPriceMessage(messageId, change);
-        json = writeJson(message);
+        json = writePriceMessage(message);
         size = Buffer.byteLength(json) + 1;
       }
       const issues = validateFeedMessage(message, `/messages/${messageId - 1}`);

@@ -1,6 +1,7 @@
 // Our own check of the JSON_LISTINGS_FEED structure we produce, run before every upload so a malformed
 // message never reaches Amazon. It mirrors the parts of Amazon's listings-feed-schema-v2 that our messages
 // use (the tests hold it against Amazon's schema files with ajv), plus the price rules Amazon applies.
+import { getCurrency } from '@calibr/shared-contracts';
 import { JsonDecimal, compareDecimals, isPlainDecimal } from './json-decimal';
 import {
   MAX_MESSAGES_PER_FEED,
@@ -22,13 +23,9 @@ export const MAX_SKU_LENGTH = 40;
 const MAX_MESSAGE_ID = 2_147_483_647;
 const PATCH_OPS = new Set(['add', 'replace', 'merge', 'delete']);
 
+/** The currency's minor units (ISO 4217, from the shared money table); undefined for an unknown code. */
 export function currencyFractionDigits(currency: string): number | undefined {
-  if (!/^[A-Z]{3}$/.test(currency)) return undefined;
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
-  } catch {
-    return undefined;
-  }
+  return typeof currency === 'string' ? getCurrency(currency)?.minorUnits : undefined;
 }
 
 function checkAmount(path: string, amount: string | undefined, digits: number, issues: FeedValidationIssue[]): void {
