@@ -1,5 +1,6 @@
 // Serves the tenant's Amazon connector over the shared remote route contract, behind the signed
 // service-to-service authentication of shared-contracts (SERVICE_SHARED_SECRET).
+import { errorSummary } from '../log-errors';
 import { createConnectorHandler, toNodeHandler } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
 import { resolveTenant } from '../integrations/projects';
@@ -10,7 +11,7 @@ export function connectorHandler(ctx: AmazonContext, secrets: readonly string[],
     secrets,
     resolveConnector: async (tenantId) => createAmazonConnector(ctx, await resolveTenant(ctx, tenantId), hooks),
     onUnexpectedError: (error, request) =>
-      ctx.logger.error({ err: error instanceof Error ? `${error.name}: ${error.message}` : String(error), path: request.path.split('?')[0], tenant: request.tenantId }, 'connector route failed'),
+      ctx.logger.error({ err: errorSummary(error), path: request.path.split('?')[0], tenant: request.tenantId }, 'connector route failed'),
   });
   // A 10,000-update batch is a few MiB of JSON.
   return toNodeHandler(handler, { maxBodyBytes: 16 * 1024 * 1024 });

@@ -1,5 +1,6 @@
 // Submits a stored feed: createFeedDocument → PUT the document (same content type) → createFeed, keeping
 // Amazon's limit of 5 JSON_LISTINGS_FEED submissions per 5 minutes for each seller and region.
+import { errorSummary } from '../log-errors';
 import { ConnectorError, RateLimitedError, ValidationError } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
 import { productTypesFor } from '../catalog/listing-store';
@@ -105,8 +106,8 @@ export async function submitFeed(
       const retryIn = error instanceof RateLimitedError ? Math.max(error.retryAfter * 1000, 5_000) : timing.firstPollMs;
       const until = Date.now() + retryIn;
       await ctx.db.amazonPriceFeed.update({ where: { id: feed.id }, data: { status: 'PREPARING', nextPollAt: new Date(until) } });
-      ctx.logger.warn({ priceFeedId: feed.id, err: (error as Error).message }, 'amazon price feed submission deferred');
-      return { status: 'deferred', until, reason: (error as Error).message };
+      ctx.logger.warn({ priceFeedId: feed.id, err: errorSummary(error) }, 'amazon price feed submission deferred');
+      return { status: 'deferred', until, reason: errorSummary(error) };
     }
   });
 }

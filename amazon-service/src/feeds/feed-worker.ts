@@ -2,6 +2,7 @@
 // for a submission slot, and polls submitted feeds (backing off) until DONE, CANCELLED or FATAL, then
 // turns the processing report into each SKU's result. Rows are leased, so two instances never work on
 // the same feed at once.
+import { errorSummary } from '../log-errors';
 import { randomUUID } from 'node:crypto';
 import type { AmazonContext } from '../amazon-context';
 import { recordAppliedPrices } from '../catalog/listing-store';
@@ -58,7 +59,7 @@ export class FeedWorker {
     this.timer = setTimeout(() => {
       this.running = this.tick()
         .then(() => undefined)
-        .catch((error: unknown) => this.ctx.logger.error({ err: (error as Error).message }, 'feed worker tick failed'))
+        .catch((error: unknown) => this.ctx.logger.error({ err: errorSummary(error) }, 'feed worker tick failed'))
         .finally(() => {
           this.running = undefined;
           if (!this.stopped) this.schedule(this.tickMs);
@@ -88,7 +89,7 @@ export class FeedWorker {
       try {
         await this.work(id);
       } catch (error) {
-        this.ctx.logger.warn({ priceFeedId: id, err: (error as Error).message }, 'feed work failed; will retry');
+        this.ctx.logger.warn({ priceFeedId: id, err: errorSummary(error) }, 'feed work failed; will retry');
         await this.ctx.db.amazonPriceFeed.update({ where: { id }, data: { nextPollAt: new Date(Date.now() + this.timing.firstPollMs) } });
       } finally {
         await this.ctx.db.amazonPriceFeed.updateMany({ where: { id, claimedBy: this.id }, data: { claimedBy: null, leaseUntil: null } });
@@ -114,7 +115,7 @@ export class FeedWorker {
     } catch (error) {
       // Disconnected or needing reconnection: keep the feed, look again later.
       await this.ctx.db.amazonPriceFeed.update({ where: { id }, data: { nextPollAt: new Date(Date.now() + this.timing.maxPollMs) } });
-      this.ctx.logger.warn({ priceFeedId: id, err: (error as Error).message }, 'feed waits: seller not usable');
+      this.ctx.logger.warn({ priceFeedId: id, err: errorSummary(error) }, 'feed waits: seller not usable');
       return;
     }
     if (WAITING_STATUSES.includes(feed.status)) {

@@ -1,4 +1,5 @@
 // Every error leaves this service as RFC 9457 problem details (the shared error family's wire form).
+import { errorSummary } from '../log-errors';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { NotFoundError, PROBLEM_CONTENT_TYPE, PlatformUnavailableError, RateLimitedError, ValidationError, isConnectorError, toProblem } from '@calibr/shared-contracts';
 import type { Logger } from 'pino';
@@ -21,7 +22,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     const parser = error as { type?: string; status?: number; message?: string };
     if (parser.type === 'entity.parse.failed') return sendProblem(res, ValidationError.field('body', 'body is not valid JSON', 'invalid_json'), req.path);
     if (parser.type === 'entity.too.large') return sendProblem(res, ValidationError.field('body', 'body is too large', 'too_large'), req.path);
-    if (!isConnectorError(error)) logger.error({ err: error instanceof Error ? `${error.name}: ${error.message}` : String(error), path: req.path }, 'unexpected error');
+    if (!isConnectorError(error)) logger.error({ err: errorSummary(error), path: req.path }, 'unexpected error');
     sendProblem(res, error, req.path);
   };
 }
