@@ -1,0 +1,76 @@
+// The service's own database code on both databases (SQLite always; PostgreSQL when TEST_DATABASE_URL is
+// set): listings written in bulk, applied prices recorded with one CASE statement, feeds stored with their
+// messages and rebuilt with the same message ids, the feed monitor's counts, and one-use consent states.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POSTGRES_SKIP_REASON, createTestDatabase, hasTestPostgres, testDatabaseProviders, type TestDatabase } from '@calibr/db';
+import pino from 'pino';
+import { createAmazonContext, type AmazonContext } from '../src/amazon-context';
+import { loadConfig } from '../src/config';
+import { recordAppliedPrices } from '../src/catalog/listing-store';
+import { storeListings } from '../src/catalog/listings-sync';
+import { planPriceFeeds } from '../src/feeds/feed-documents';
+import { feedDetails, recentFeeds } from '../src/feeds/feed-monitor';
+import { storeFeed, storedFeedEntries } from '../src/feeds/price-feed-store';
+import { consumeConsentState, issueConsentState } from '../src/authorization/consent-state';
+import { SHARED_SECRET, US } from './support/harness';
+
+describe.each(testDatabaseProviders())('stores on %s', (provider) => {
+  let t: TestDatabase;
+  let ctx: AmazonContext;
+  let projectId = '';
+  let integrationId = '';
+
+  beforeAll(async () => {
+    t = await createTestDatabase({ provider });
+    ctx = createAmazonContext({ config: loadConfig({}, { sharedSecret: SHARED_SECRET }), db: t.db, logger: pino({ level: 'silent' }), transport: {} });
+    projectId = (await t.db.project.create({ data: { shopDomain: `stores-${provider}.myshopify.com` } })).id;
+    integrationId = (await t.db.amazonIntegration.create({ data: { projectId, sellingPartnerId: 'A1STORES', region: 'na', marketplaceIds: [US], authMode: 'self_authorization', refreshTokenCiphertext: 'enc:test' } })).id;
+  }, 60_000);
+  afterAll(async () => t?.cleanup());
+
+  it('stores listings in bulk and records applied prices per listing', async () => {
+    const items = Array.from({ length: 30 }, (_, i) => ({
+      sku: `S-${i}`,
+      summaries: [{ marketplaceId: US, asin: `B00000000${i % 10}`, productType: 'SHOES', status: ['BUYABLE'], itemName: `Item ${i}` }],
+      offers: [{ marketplaceId: US, offerType: 'B2C', price: { currencyCode: 'USD', amount: '10.00' } }],
+    }));
+    await storeListings(ctx, projectId, US, items.slice(0, 20));
+    await storeListings(ctx, projectId, US, items); // 20 known (updated), 10 new
+    expect(await t.db.listing.count({ where: { projectId } })).toBe(30);
+    await recordAppliedPrices(ctx, projectId, [
+      { sku: 'S-1', marketplaceId: US, currency: 'USD', amount: '11.50' },
+      { sku: 'S-2', marketplaceId: US, currency: 'USD', amount: '12.75' },
+      { sku: 'NOT-STORED', marketplaceId: US, currency: 'USD', amount: '1.00' },
+    ]);
+    const rows = await t.db.listing.findMany({ where: { projectId, externalId: { in: ['S-1', 'S-2', 'S-3'] } }, orderBy: { externalId: 'asc' } });
+    expect(rows.map((r) => [r.externalId, r.priceAmount])).toEqual([
+      ['S-1', '11.50'],
+      ['S-2', '12.75'],
+      ['S-3', '10.00'],
+    ]);
+  });
+
+  it('stores a feed with its messages, rebuilds it with the same ids, and counts results', async () => {
+    const changes = Array.from({ length: 5 }, (_, i) => ({ sku: `S-${i}`, marketplaceId: US, currency: 'USD', price: `2${i}.00` }));
+    const plan = planPriceFeeds('A1STORES', changes);
+    const updates = new Map(changes.map((c, i) => [`${US}\u0000${c.sku}`, { idempotencyKey: `key-${provider}-${i}`, contentHash: `h${i}`, change: c }]));
+    const stored = await storeFeed(ctx, { projectId, integrationId, batchId: 'b1', document: plan.documents[0]!, updates });
+    const entries = await storedFeedEntries(ctx, stored.id);
+    expect(entries.map((e) => [e.messageId, e.change.sku, e.change.price])).toEqual(changes.map((c, i) => [i + 1, c.sku, c.price]));
+    await t.db.amazonPriceUpdate.updateMany({ where: { priceFeedId: stored.id, messageId: 2 }, data: { status: 'failed', errorCode: '90122', errorMessage: 'nope' } });
+    await t.db.amazonPriceUpdate.updateMany({ where: { priceFeedId: stored.id, messageId: { in: [1, 3] } }, data: { status: 'applied' } });
+    const [summary] = await recentFeeds(ctx, projectId);
+    expect(summary).toMatchObject({ id: stored.id, messageCount: 5, counts: { applied: 2, failed: 1, pending: 2 } });
+    const details = await feedDetails(ctx, projectId, stored.id);
+    expect(details?.failures).toEqual([{ sku: 'S-1', marketplaceId: US, code: '90122', message: 'nope' }]);
+  });
+
+  it('uses a consent state once, for its own shop only', async () => {
+    const state = await issueConsentState(ctx, { projectId, shop: `stores-${provider}.myshopify.com`, region: 'na', marketplaceIds: [US] });
+    await expect(consumeConsentState(ctx, state, 'someone-else.myshopify.com')).rejects.toThrow(/another shop/);
+    await expect(consumeConsentState(ctx, state, `stores-${provider}.myshopify.com`)).resolves.toMatchObject({ projectId, region: 'na' });
+    await expect(consumeConsentState(ctx, state, undefined)).rejects.toThrow(/already used/);
+  });
+});
+
+it.skipIf(hasTestPostgres())('stores on postgresql', () => console.warn(POSTGRES_SKIP_REASON));
