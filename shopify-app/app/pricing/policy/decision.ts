@@ -1,7 +1,7 @@
 // The decision, in minor units and without words: which price (if any) the governing rule and its
 // guardrails allow for one listing. explanation.ts turns the same decision into words.
 import type { Money } from '@calibr/shared-contracts';
-import { allowedRange, clampingLimit, guardrailLimits, isEmptyRange, withinLimits, type Limit, type Range } from './guardrails';
+import { allowedRange, clampingLimit, guardrailLimits, isEmptyRange, manualPriceViolations, withinLimits, type Limit, type Range } from './guardrails';
 import { formatMinor, readMinor, scaleOf } from './minor-units';
 import { roundWithinRange, type RoundResult } from './rounding';
 import { roundingPreference, ruleTarget, type MarketFacts } from './strategies';
@@ -102,4 +102,39 @@ function currencyMismatch(rule: CompiledRule, listing: ListingContext, currency:
 
 function inOtherCurrency(label: string, value: Money | null | undefined, currency: string): string | null {
   return value && value.currency !== currency ? `${label} is in ${value.currency}` : null;
+}
+
+export interface ManualPriceCheck {
+  readonly ok: boolean;
+  /** One message per guardrail the price breaks ("below the floor 15.00"). */
+  readonly problems: readonly string[];
+}
+
+/**
+ * A price the merchant typed (editing a suggestion before approving it) against the item's guardrails:
+ * floor, ceiling, margin over cost, MAP and "never zero" hold; the step limit does not, since the
+ * merchant chose the move. Without a rule only "never zero" applies.
+ */
+export function checkManualPrice(rule: CompiledRule | null, listing: ListingContext, price: Money): ManualPriceCheck {
+  const current = listing.currentPrice;
+  const scale = scaleOf(price.currency);
+  const minor = readMinor(price, scale);
+  if (minor <= 0n) return { ok: false, problems: ['a price must be above zero'] };
+  if (!rule || !current) return { ok: true, problems: [] };
+  if (current.currency !== price.currency) return { ok: false, problems: [`the listing is priced in ${current.currency}, not ${price.currency}`] };
+  if (currencyMismatch(rule, listing, price.currency)) return { ok: true, problems: [] };
+  const b = listing.bounds;
+  const limits = guardrailLimits(rule, {
+    current: readMinor(current, scale),
+    cost: listing.cost ? readMinor(listing.cost, scale) : null,
+    floor: b && b.floor ? readMinor(b.floor, scale) : null,
+    ceiling: b && b.ceiling ? readMinor(b.ceiling, scale) : null,
+    map: b && b.map ? readMinor(b.map, scale) : null,
+  });
+  if (!limits.ok) return { ok: false, problems: ['the rule keeps a minimum margin over cost, but this product has no cost'] };
+  const names: Record<string, string> = { floor: 'the floor', ceiling: 'the ceiling', margin: 'the minimum margin price', map: 'the MAP', positive: 'the lowest possible price' };
+  const problems = manualPriceViolations(minor, limits.limits).map(
+    (l) => `${price.amount} is ${l.side === 'lower' ? 'below' : 'above'} ${names[l.guardrail] ?? l.guardrail} ${formatMinor(l.minor, scale)}`,
+  );
+  return { ok: problems.length === 0, problems };
 }

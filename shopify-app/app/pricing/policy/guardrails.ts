@@ -115,3 +115,8 @@ export function withinLimits(minor: bigint, limits: readonly Limit[]): boolean {
   }
   return true;
 }
+
+/** The guardrails a price set by hand must keep: every limit except the step (the merchant chose the move). */
+export function manualPriceViolations(minor: bigint, limits: readonly Limit[]): Limit[] {
+  return limits.filter((l) => l.guardrail !== 'step_down' && l.guardrail !== 'step_up' && (l.side === 'lower' ? minor < l.minor : minor > l.minor));
+}

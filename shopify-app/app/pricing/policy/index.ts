@@ -4,4 +4,5 @@ export { compileRule, validateRule } from './compile-rule';
 export { RuleIndex } from './rule-selection';
 export { evaluateCatalog, evaluateListing, evaluateWithRule, isWithinAutoApprove } from './engine';
 export { describeTrigger } from './explanation';
-export { storedMoney } from './minor-units';
+export { percentChangeMinor, storedMoney } from './minor-units';
+export { checkManualPrice, type ManualPriceCheck } from './decision';

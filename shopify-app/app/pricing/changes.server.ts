@@ -1,0 +1,354 @@
+// Price changes: what an approval creates (one PriceChange, one attempt per linked listing), the
+// merchant's retry of what failed, and the rollback to the price a change replaced. The push worker
+// (push/) sends them; nothing here talks to a platform.
+import { randomUUID } from 'node:crypto';
+import type { Prisma } from '@calibr/db';
+import { ConflictError, NotFoundError, tryParseMoney, ValidationError, type FieldError } from '@calibr/shared-contracts';
+import { db } from '../db.server';
+import { audit } from './audit.server';
+import { loadPricedItems, type PricedItem } from './items.server';
+import { checkManualPrice, RuleIndex } from './policy';
+import { kickPushWorker } from './push/kick';
+import { activeRules } from './rules.server';
+
+export interface Decision {
+  /** The suggestion's id. */
+  id: string;
+  /** A price the merchant edited before approving (a decimal string in the suggestion's currency). */
+  amount?: string;
+}
+
+export interface DecideResult {
+  approved: Array<{ suggestionId: string; changeId: string }>;
+  rejected: string[];
+  /** Not decided, with the reason (already decided, bad edited price, guardrail broken…). */
+  refused: Array<{ suggestionId: string; code: string; message: string; errors?: FieldError[] }>;
+}
+
+/** The platform update's idempotency key for one listing of a change (retries add a suffix). */
+export function attemptKey(changeKey: string, listingId: string, retry = 0): string {
+  return retry > 0 ? `${changeKey}:${listingId}:retry-${retry}` : `${changeKey}:${listingId}`;
+}
+
+const CHUNK = 200;
+
+/**
+ * Approve suggestions (the merchant's, or auto-approval's with actor "system"): each becomes one
+ * PriceChange with an attempt per linked listing. A suggestion someone else decided meanwhile is refused,
+ * never approved twice (the status flip is conditional, and the change's idempotency key is unique).
+ */
+export async function createChangesForSuggestions(
+  projectId: string,
+  decisions: readonly Decision[],
+  options: { actor: string; status?: 'approved' | 'auto_approved' },
+): Promise<DecideResult> {
+  const result: DecideResult = { approved: [], rejected: [], refused: [] };
+  const status = options.status ?? 'approved';
+  const unique = [...new Map(decisions.map((d) => [d.id, d])).values()];
+  const suggestions = await db.priceSuggestion.findMany({ where: { projectId, id: { in: unique.map((d) => d.id) } } });
+  const byId = new Map(suggestions.map((s) => [s.id, s]));
+  const itemIds = [...new Set(suggestions.map((s) => s.productLinkId ?? s.listingId).filter((id): id is string => !!id))];
+  const [items, { rules }] = await Promise.all([loadPricedItems(projectId, { ids: itemIds }), activeRules(projectId)]);
+  const itemById = new Map(items.map((i) => [i.id, i]));
+  const index = new RuleIndex(rules);
+
+  type Ready = { suggestion: (typeof suggestions)[number]; item: PricedItem; amount: string; edited: boolean };
+  const ready: Ready[] = [];
+  for (const decision of unique) {
+    const suggestion = byId.get(decision.id);
+    if (!suggestion) {
+      result.refused.push({ suggestionId: decision.id, code: 'not_found', message: 'No such suggestion in this shop' });
+      continue;
+    }
+    if (suggestion.status !== 'pending') {
+      result.refused.push({ suggestionId: decision.id, code: 'already_decided', message: `This suggestion is already ${suggestion.status}` });
+      continue;
+    }
+    const item = itemById.get(suggestion.productLinkId ?? suggestion.listingId ?? '');
+    if (!item || item.listings.length === 0) {
+      result.refused.push({ suggestionId: decision.id, code: 'no_listings', message: 'The product has no listing left to price' });
+      continue;
+    }
+    let amount = suggestion.suggestedAmount;
+    const edited = decision.amount !== undefined && decision.amount !== suggestion.suggestedAmount;
+    if (decision.amount !== undefined) {
+      const parsed = tryParseMoney(decision.amount, suggestion.currency, { path: 'amount' });
+      if (!parsed.ok) {
+        result.refused.push({ suggestionId: decision.id, code: 'validation', message: parsed.errors.map((e) => e.message).join('; '), errors: [...parsed.errors] });
+        continue;
+      }
+      // An edited price still keeps the guardrails (all but the step: the merchant chose the move).
+      const check = checkManualPrice(index.select(item.context), item.context, parsed.money);
+      if (!check.ok) {
+        result.refused.push({ suggestionId: decision.id, code: 'guardrail', message: check.problems.join('; '), errors: check.problems.map((m) => ({ path: 'amount', message: m, code: 'guardrail' })) });
+        continue;
+      }
+      amount = parsed.money.amount;
+    }
+    ready.push({ suggestion, item, amount, edited });
+  }
+
+  const now = new Date();
+  for (let i = 0; i < ready.length; i += CHUNK) {
+    const chunk = ready.slice(i, i + CHUNK);
+    const approved = await db.$transaction(async (tx) => {
+      const done: Array<Ready & { changeId: string }> = [];
+      for (const entry of chunk) {
+        const { count } = await tx.priceSuggestion.updateMany({
+          where: { id: entry.suggestion.id, projectId, status: 'pending' },
+          data: { status, decidedBy: options.actor, decidedAt: now, ...(entry.edited ? { approvedAmount: entry.amount } : {}) },
+        });
+        if (count === 1) done.push({ ...entry, changeId: randomUUID() });
+      }
+      if (done.length === 0) return done;
+      await tx.priceChange.createMany({
+        data: done.map((d) => ({
+          id: d.changeId,
+          projectId,
+          idempotencyKey: `suggestion:${d.suggestion.id}`,
+          suggestionId: d.suggestion.id,
+          productLinkId: d.item.productLinkId,
+          listingId: d.item.reference.id,
+          currency: d.suggestion.currency,
+          fromAmount: d.item.reference.priceAmount || d.suggestion.currentAmount,
+          toAmount: d.amount,
+          source: 'suggestion',
+          status: 'approved',
+          approvedBy: options.actor,
+          approvedAt: now,
+        })),
+      });
+      await tx.priceChangeAttempt.createMany({ data: done.flatMap((d) => attemptsFor(projectId, d.changeId, `suggestion:${d.suggestion.id}`, d.item, d.amount)) });
+      await tx.auditLog.createMany({
+        data: done.map((d) => ({
+          projectId,
+          actor: options.actor,
+          actorType: options.actor === 'system' ? 'system' : 'user',
+          action: status === 'auto_approved' ? 'price_suggestion.auto_approved' : 'price_suggestion.approved',
+          entityType: 'PriceSuggestion',
+          entityId: d.suggestion.id,
+          data: {
+            changeId: d.changeId,
+            title: d.item.title,
+            sku: d.item.sku,
+            currency: d.suggestion.currency,
+            from: d.item.reference.priceAmount || d.suggestion.currentAmount,
+            to: d.amount,
+            suggested: d.suggestion.suggestedAmount,
+            edited: d.edited,
+            platforms: [...new Set(d.item.listings.map((l) => l.platform))],
+          },
+        })),
+      });
+      return done;
+    });
+    for (const entry of chunk) {
+      const hit = approved.find((a) => a.suggestion.id === entry.suggestion.id);
+      if (hit) result.approved.push({ suggestionId: hit.suggestion.id, changeId: hit.changeId });
+      else result.refused.push({ suggestionId: entry.suggestion.id, code: 'already_decided', message: 'Someone decided this suggestion at the same time' });
+    }
+  }
+  if (result.approved.length > 0) kickPushWorker();
+  return result;
+}
+
+function attemptsFor(projectId: string, changeId: string, changeKey: string, item: PricedItem, amount: string): Prisma.PriceChangeAttemptCreateManyInput[] {
+  return item.listings.map((listing) => ({
+    id: randomUUID(),
+    projectId,
+    priceChangeId: changeId,
+    listingId: listing.id,
+    platform: listing.platform,
+    currency: listing.currency,
+    amount,
+    previousAmount: listing.priceAmount || null,
+    idempotencyKey: attemptKey(changeKey, listing.id),
+    status: 'queued',
+  }));
+}
+
+export async function rejectSuggestions(projectId: string, ids: readonly string[], actor: string): Promise<DecideResult> {
+  const result: DecideResult = { approved: [], rejected: [], refused: [] };
+  const now = new Date();
+  for (const id of new Set(ids)) {
+    const { count } = await db.priceSuggestion.updateMany({ where: { id, projectId, status: 'pending' }, data: { status: 'rejected', decidedBy: actor, decidedAt: now } });
+    if (count === 1) {
+      result.rejected.push(id);
+      await audit(projectId, actor, 'price_suggestion.rejected', { entityType: 'PriceSuggestion', entityId: id });
+    } else {
+      const exists = await db.priceSuggestion.findFirst({ where: { id, projectId }, select: { status: true } });
+      result.refused.push(
+        exists
+          ? { suggestionId: id, code: 'already_decided', message: `This suggestion is already ${exists.status}` }
+          : { suggestionId: id, code: 'not_found', message: 'No such suggestion in this shop' },
+      );
+    }
+  }
+  return result;
+}
+
+// ─── Retry and rollback ───────────────────────────────────────────────────────────────────────────
+
+/** Send a change's failed attempts again, each under a fresh key (the platform remembers the old failure). */
+export async function retryChange(projectId: string, changeId: string, actor: string): Promise<{ retried: number }> {
+  const change = await db.priceChange.findFirst({ where: { id: changeId, projectId }, include: { attempts: true } });
+  if (!change) throw new NotFoundError('No such price change', { resource: 'price_change', resourceId: changeId });
+  if (!['failed', 'partially_applied'].includes(change.status)) {
+    throw new ConflictError(`Only a failed or partially applied change can be retried; this one is ${change.status}`);
+  }
+  const failed = change.attempts.filter((a) => a.status === 'failed');
+  await db.$transaction(async (tx) => {
+    for (const attempt of failed) {
+      const retry = retryNumber(attempt.idempotencyKey) + 1;
+      await tx.priceChangeAttempt.update({
+        where: { id: attempt.id },
+        data: { status: 'queued', attemptCount: 0, idempotencyKey: attemptKey(change.idempotencyKey, attempt.listingId, retry), platformReference: null },
+      });
+    }
+    // Back in the queue; the conditional claim lets exactly one worker take it.
+    const { count } = await tx.priceChange.updateMany({ where: { id: changeId, status: change.status }, data: { status: 'approved', claimedBy: null, leaseUntil: null, completedAt: null } });
+    if (count !== 1) throw new ConflictError('The change was updated at the same time; reload and try again');
+  });
+  await audit(projectId, actor, 'price_change.retried', { entityType: 'PriceChange', entityId: changeId, data: { attempts: failed.map((a) => a.platform) } });
+  kickPushWorker();
+  return { retried: failed.length };
+}
+
+function retryNumber(key: string | null): number {
+  const match = key ? /:retry-(\d+)$/.exec(key) : null;
+  return match ? Number(match[1]) : 0;
+}
+
+/**
+ * Put back the prices a change replaced, on every platform where it was applied: a new change
+ * (source "rollback") that goes through the same push. One rollback per change.
+ */
+export async function rollbackChange(projectId: string, changeId: string, actor: string): Promise<{ changeId: string; created: boolean }> {
+  const change = await db.priceChange.findFirst({ where: { id: changeId, projectId }, include: { attempts: true } });
+  if (!change) throw new NotFoundError('No such price change', { resource: 'price_change', resourceId: changeId });
+  if (!['applied', 'partially_applied'].includes(change.status)) {
+    throw new ConflictError(`Only an applied change can be rolled back; this one is ${change.status}`);
+  }
+  const key = `rollback:${change.id}`;
+  const existing = await db.priceChange.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
+  if (existing) return { changeId: existing.id, created: false };
+  const applied = change.attempts.filter((a) => a.status === 'applied' && a.previousAmount);
+  if (applied.length === 0) throw ValidationError.field('changeId', 'nothing to roll back: no platform applied this change with a known previous price');
+  const id = randomUUID();
+  await db.$transaction([
+    db.priceChange.create({
+      data: {
+        id,
+        projectId,
+        idempotencyKey: key,
+        productLinkId: change.productLinkId,
+        listingId: change.listingId,
+        currency: change.currency,
+        fromAmount: change.toAmount,
+        toAmount: applied.find((a) => a.listingId === change.listingId)?.previousAmount ?? applied[0]!.previousAmount!,
+        source: 'rollback',
+        status: 'approved',
+        approvedBy: actor,
+        rollbackOfId: change.id,
+      },
+    }),
+    db.priceChangeAttempt.createMany({
+      data: applied.map((a) => ({
+        id: randomUUID(),
+        projectId,
+        priceChangeId: id,
+        listingId: a.listingId,
+        platform: a.platform,
+        currency: a.currency,
+        // Each platform gets back its own previous price (they may have differed).
+        amount: a.previousAmount!,
+        previousAmount: a.amount,
+        idempotencyKey: attemptKey(key, a.listingId),
+        status: 'queued',
+      })),
+    }),
+  ]);
+  await audit(projectId, actor, 'price_change.rollback_requested', { entityType: 'PriceChange', entityId: change.id, data: { rollbackChangeId: id } });
+  kickPushWorker();
+  return { changeId: id, created: true };
+}
+
+// ─── Reading ──────────────────────────────────────────────────────────────────────────────────────
+
+export interface ChangeView {
+  id: string;
+  title: string;
+  sku: string | null;
+  source: string;
+  status: string;
+  currency: string;
+  from: string;
+  to: string;
+  approvedBy: string | null;
+  approvedAt: string;
+  completedAt: string | null;
+  rollbackOfId: string | null;
+  rolledBackBy: string | null;
+  attempts: Array<{
+    id: string;
+    platform: string;
+    listingId: string;
+    externalId: string;
+    amount: string;
+    previousAmount: string | null;
+    status: string;
+    platformReference: string | null;
+    platformCode: string | null;
+    platformMessage: string | null;
+    attemptCount: number;
+    appliedAt: string | null;
+  }>;
+}
+
+export async function listChanges(projectId: string, options: { status?: string; productLinkId?: string; limit?: number; ids?: string[] } = {}): Promise<ChangeView[]> {
+  const rows = await db.priceChange.findMany({
+    where: {
+      projectId,
+      ...(options.status && options.status !== 'all' ? { status: options.status } : {}),
+      ...(options.productLinkId ? { productLinkId: options.productLinkId } : {}),
+      ...(options.ids ? { id: { in: options.ids } } : {}),
+    },
+    include: {
+      attempts: { include: { listing: { select: { externalId: true } } }, orderBy: { platform: 'asc' } },
+      productLink: { select: { title: true, sku: true } },
+      listing: { select: { title: true, sku: true } },
+      rollbacks: { select: { id: true }, take: 1 },
+    },
+    orderBy: { createdAt: 'desc' },
+    take: Math.min(options.limit ?? 100, 10_000),
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.productLink?.title ?? r.listing?.title ?? '(deleted product)',
+    sku: r.productLink?.sku ?? r.listing?.sku ?? null,
+    source: r.source,
+    status: r.status,
+    currency: r.currency,
+    from: r.fromAmount,
+    to: r.toAmount,
+    approvedBy: r.approvedBy,
+    approvedAt: r.approvedAt.toISOString(),
+    completedAt: r.completedAt?.toISOString() ?? null,
+    rollbackOfId: r.rollbackOfId,
+    rolledBackBy: r.rollbacks[0]?.id ?? null,
+    attempts: r.attempts.map((a) => ({
+      id: a.id,
+      platform: a.platform,
+      listingId: a.listingId,
+      externalId: a.listing.externalId,
+      amount: a.amount,
+      previousAmount: a.previousAmount,
+      status: a.status,
+      platformReference: a.platformReference,
+      platformCode: a.platformCode,
+      platformMessage: a.platformMessage,
+      attemptCount: a.attemptCount,
+      appliedAt: a.appliedAt?.toISOString() ?? null,
+    })),
+  }));
+}

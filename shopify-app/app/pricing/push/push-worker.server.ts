@@ -1,0 +1,392 @@
+// The push: approved price changes go to every linked platform through the registry (Shopify in process,
+// Amazon through its service), durably.
+//
+// - A change is claimed with a lease (claim.server.ts); the lease is renewed while we work on it.
+// - Before an attempt is sent its attemptCount is raised and committed: an attempt that is still
+//   `queued` with attemptCount > 0 was in flight when a process died ("in doubt").
+// - Every platform update carries the attempt's idempotency key (the change's key for that listing), so
+//   sending an in-doubt attempt again is answered from the platform's own record (Amazon's service keeps
+//   every key) instead of applied twice. Shopify updates also carry `expectedCurrentPrice` (the price the
+//   change replaced): if the first send did land, Shopify's live price no longer matches and the resend is
+//   refused as a conflict; we then read the live price and, finding ours, record it applied.
+// - Shopify answers at once (applied); Amazon's feed answers later (pending, with the feed id): pending
+//   attempts are asked again (getUpdateResult) until the feed is DONE and the SKU applied or failed.
+// - Failures keep the platform's own code and message. Outages and rate limits are retried with backoff;
+//   the merchant can retry the rest, or roll a change back (changes.server.ts).
+import os from 'node:os';
+import {
+  AuthenticationError,
+  isConnectorError,
+  NotFoundError,
+  type PlatformConnector,
+  type PriceUpdate,
+  type PriceUpdateResult,
+} from '@calibr/shared-contracts';
+import type { Prisma } from '@calibr/db';
+import { db } from '../../db.server';
+import { getPlatformRegistry } from '../../registry/registry.server';
+import { attemptKey } from '../changes.server';
+import { claimChanges, renewLease } from './claim.server';
+import { onPushKick } from './kick';
+
+export interface PushWorkerOptions {
+  instanceId?: string;
+  /** How long a claim holds before another instance may take the change over. */
+  leaseMs?: number;
+  /** Idle wait between polls when nothing is claimable. */
+  pollMs?: number;
+  /** Changes claimed per round. */
+  batchSize?: number;
+  /** Updates per platform call (Amazon's service takes them all into one feed; Shopify's go per product anyway). */
+  chunkSize?: { [platform: string]: number };
+  /** How soon a change with Amazon-pending attempts is asked again. */
+  pendingPollMs?: number;
+  /** Sends of one attempt before a transient failure becomes final. */
+  maxSends?: number;
+  /** Resolves the connector of a platform for a shop (default: the app's registry). */
+  connectorFor?: (platform: string, projectId: string) => Promise<PlatformConnector>;
+  log?: (message: string) => void;
+}
+
+type AttemptRow = Prisma.PriceChangeAttemptGetPayload<{ include: { listing: { select: { externalId: true; sku: true; marketplaceId: true } } } }>;
+type ChangeRow = Prisma.PriceChangeGetPayload<{ include: { attempts: { include: { listing: { select: { externalId: true; sku: true; marketplaceId: true } } } } } }>;
+
+interface Outcome {
+  status: 'applied' | 'pending' | 'failed' | 'retry';
+  reference?: string | null;
+  code?: string | null;
+  message?: string | null;
+  appliedAt?: Date;
+}
+
+const TRANSIENT = new Set(['rate_limited', 'platform_unavailable', 'internal']);
+
+export class PushWorker {
+  readonly instanceId: string;
+  private readonly options: Required<Omit<PushWorkerOptions, 'connectorFor' | 'log' | 'chunkSize' | 'instanceId'>> & Pick<PushWorkerOptions, 'connectorFor' | 'log'> & { chunkSize: Record<string, number> };
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = true;
+  private kicked = false;
+
+  constructor(options: PushWorkerOptions = {}) {
+    this.instanceId = options.instanceId ?? `${os.hostname()}:${process.pid}`;
+    this.options = {
+      leaseMs: options.leaseMs ?? 60_000,
+      pollMs: options.pollMs ?? 2_000,
+      batchSize: options.batchSize ?? 500,
+      chunkSize: { shopify: 250, amazon: 10_000, ...(options.chunkSize ?? {}) },
+      pendingPollMs: options.pendingPollMs ?? 5_000,
+      maxSends: options.maxSends ?? 5,
+      connectorFor: options.connectorFor,
+      log: options.log,
+    };
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    onPushKick(() => this.kick());
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    onPushKick(undefined);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Something was approved: run now rather than at the next poll. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.kicked = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.runOnce()
+        .then((claimed) => {
+          this.running = null;
+          const again = claimed > 0 || this.kicked;
+          this.kicked = false;
+          this.schedule(again ? 0 : this.options.pollMs);
+        })
+        .catch((error: unknown) => {
+          this.running = null;
+          this.options.log?.(`[pricing push] round failed: ${error instanceof Error ? error.message : String(error)}`);
+          this.schedule(this.options.pollMs);
+        });
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  /** One round: claim what is due, work on it, release it. Returns how many changes were claimed. */
+  async runOnce(): Promise<number> {
+    const claim = await claimChanges({ instanceId: this.instanceId, limit: this.options.batchSize, leaseMs: this.options.leaseMs });
+    if (!claim) return 0;
+    let lost = false;
+    const heartbeat = setInterval(() => {
+      void renewLease(claim.token, this.options.leaseMs)
+        .then((held) => {
+          if (held === 0) lost = true;
+        })
+        .catch(() => undefined);
+    }, Math.max(250, Math.floor(this.options.leaseMs / 3)));
+    heartbeat.unref?.();
+    try {
+      const changes: ChangeRow[] = await db.priceChange.findMany({
+        where: { id: { in: claim.changeIds }, claimedBy: claim.token },
+        include: { attempts: { include: { listing: { select: { externalId: true, sku: true, marketplaceId: true } } } } },
+      });
+      await this.work(changes, claim.token, () => lost);
+    } finally {
+      clearInterval(heartbeat);
+    }
+    return claim.changeIds.length;
+  }
+
+  private async work(changes: ChangeRow[], token: string, isLost: () => boolean): Promise<void> {
+    const changeById = new Map(changes.map((c) => [c.id, c]));
+    // Group the attempts that need a platform call by shop and platform.
+    const groups = new Map<string, { projectId: string; platform: string; send: AttemptRow[]; poll: AttemptRow[] }>();
+    for (const change of changes) {
+      for (const attempt of change.attempts) {
+        if (attempt.status !== 'queued' && attempt.status !== 'pending') continue;
+        const key = `${change.projectId}\u0000${attempt.platform}`;
+        let group = groups.get(key);
+        if (!group) groups.set(key, (group = { projectId: change.projectId, platform: attempt.platform, send: [], poll: [] }));
+        (attempt.status === 'pending' ? group.poll : group.send).push(attempt);
+      }
+    }
+    const backoff = new Map<string, number>();
+    for (const group of groups.values()) {
+      if (isLost()) break;
+      let connector: PlatformConnector;
+      try {
+        connector = await this.connector(group.platform, group.projectId);
+      } catch (error) {
+        await this.recordGroupError(group.send, error, backoff);
+        continue;
+      }
+      if (group.poll.length > 0) await this.poll(connector, group.poll, changeById);
+      const chunk = this.options.chunkSize[group.platform] ?? 500;
+      for (let i = 0; i < group.send.length && !isLost(); i += chunk) {
+        await this.send(connector, group.send.slice(i, i + chunk), changeById, backoff);
+      }
+    }
+    if (!isLost()) await this.finish(changes.map((c) => c.id), token, backoff);
+  }
+
+  private connector(platform: string, projectId: string): Promise<PlatformConnector> {
+    if (this.options.connectorFor) return this.options.connectorFor(platform, projectId);
+    return getPlatformRegistry().then((registry) => registry.connector(platform, projectId));
+  }
+
+  /** Send attempts (first time, or again after a crash: the same keys make that safe). */
+  private async send(connector: PlatformConnector, attempts: AttemptRow[], changes: Map<string, ChangeRow>, backoff: Map<string, number>): Promise<void> {
+    const guardsLivePrice = connector.capabilities.priceUpdateMode === 'synchronous';
+    const updates: PriceUpdate[] = attempts.map((a) => {
+      const change = changes.get(a.priceChangeId)!;
+      return {
+        idempotencyKey: a.idempotencyKey ?? attemptKey(change.idempotencyKey, a.listingId),
+        externalId: a.listing.externalId,
+        ...(a.listing.sku ? { sku: a.listing.sku } : {}),
+        ...(a.listing.marketplaceId ? { marketplaceId: a.listing.marketplaceId } : {}),
+        price: { amount: a.amount, currency: a.currency },
+        ...(guardsLivePrice && a.previousAmount ? { expectedCurrentPrice: { amount: a.previousAmount, currency: a.currency } } : {}),
+        reason: `Calibrate price change ${change.id}`,
+      };
+    });
+    // Durable intent first: from here on a crash leaves these attempts "in doubt", never forgotten.
+    await db.priceChangeAttempt.updateMany({ where: { id: { in: attempts.map((a) => a.id) } }, data: { attemptCount: { increment: 1 }, lastAttemptAt: new Date() } });
+    let results: readonly PriceUpdateResult[];
+    try {
+      results = (await connector.pricing.batchUpdatePrices(updates)).results;
+    } catch (error) {
+      await this.recordGroupError(attempts, error, backoff);
+      return;
+    }
+    const outcomes: Array<[AttemptRow, Outcome]> = [];
+    for (let i = 0; i < attempts.length; i++) {
+      const attempt = attempts[i]!;
+      const result = results[i];
+      let outcome = result ? outcomeOf(result) : { status: 'failed' as const, code: 'internal', message: 'the platform gave no result for this update' };
+      if (result?.status === 'failed' && result.reason === 'conflict' && guardsLivePrice && !/idempotency key/i.test(result.message)) {
+        outcome = await this.verifyLive(connector, attempt, outcome);
+      }
+      if (outcome.status === 'retry') {
+        if (attempt.attemptCount + 1 >= this.options.maxSends) outcome = { ...outcome, status: 'failed' };
+        else backoff.set(attempt.priceChangeId, Math.max(backoff.get(attempt.priceChangeId) ?? 0, retryDelayMs(result)));
+      }
+      outcomes.push([attempt, outcome]);
+    }
+    await this.record(outcomes);
+  }
+
+  /** The live price is not the one the change replaced: either our earlier send landed, or someone else moved it. */
+  private async verifyLive(connector: PlatformConnector, attempt: AttemptRow, refused: Outcome): Promise<Outcome> {
+    try {
+      const live = await connector.pricing.getPrice(attempt.listing.externalId, attempt.listing.marketplaceId ? { marketplaceId: attempt.listing.marketplaceId } : {});
+      if (live.price.currency === attempt.currency && live.price.amount === attempt.amount) {
+        return { status: 'applied', reference: 'verified:live-price', appliedAt: new Date(), message: null, code: null };
+      }
+      return { ...refused, message: `${refused.message ?? 'conflict'} (live price ${live.price.amount} ${live.price.currency}; the change expected ${attempt.previousAmount})` };
+    } catch {
+      return refused;
+    }
+  }
+
+  /** Ask again about attempts the platform accepted but hadn't finished (Amazon feeds). */
+  private async poll(connector: PlatformConnector, attempts: AttemptRow[], changes: Map<string, ChangeRow>): Promise<void> {
+    const getResult = connector.pricing.getUpdateResult?.bind(connector.pricing);
+    if (!getResult) return;
+    const outcomes: Array<[AttemptRow, Outcome]> = [];
+    await forEachLimited(attempts, 8, async (attempt) => {
+      const change = changes.get(attempt.priceChangeId)!;
+      try {
+        const result = await getResult(attempt.idempotencyKey ?? attemptKey(change.idempotencyKey, attempt.listingId));
+        if (result.status !== 'pending') outcomes.push([attempt, outcomeOf(result)]);
+      } catch (error) {
+        if (error instanceof NotFoundError) outcomes.push([attempt, { status: 'failed', code: 'not_found', message: 'the platform has no record of this update' }]);
+      }
+    });
+    await this.record(outcomes);
+  }
+
+  private async recordGroupError(attempts: AttemptRow[], error: unknown, backoff: Map<string, number>): Promise<void> {
+    const code = isConnectorError(error) ? error.code : 'internal';
+    const message = error instanceof Error ? error.message : String(error);
+    const transient = !isConnectorError(error) || TRANSIENT.has(code);
+    this.options.log?.(`[pricing push] ${attempts.length} update(s) not sent: ${message}`);
+    const outcomes: Array<[AttemptRow, Outcome]> = attempts.map((a) => {
+      const final = !transient || a.attemptCount + 1 >= this.options.maxSends || error instanceof AuthenticationError;
+      if (!final) backoff.set(a.priceChangeId, Math.max(backoff.get(a.priceChangeId) ?? 0, retryDelayMs(error)));
+      return [a, { status: final ? 'failed' : 'retry', code: isConnectorError(error) && error.platformError ? error.platformError.code : code, message }];
+    });
+    await this.record(outcomes);
+  }
+
+  private async record(outcomes: Array<[AttemptRow, Outcome]>): Promise<void> {
+    const now = new Date();
+    for (let i = 0; i < outcomes.length; i += 200) {
+      const part = outcomes.slice(i, i + 200);
+      const feedIds = part.map(([, o]) => o.reference).filter((r): r is string => !!r && r.startsWith('feed:')).map((r) => r.slice(5));
+      const feeds = feedIds.length > 0 ? await db.amazonPriceFeed.findMany({ where: { feedId: { in: [...new Set(feedIds)] } }, select: { id: true, feedId: true } }) : [];
+      const feedRow = new Map(feeds.map((f) => [f.feedId, f.id]));
+      const writes: Prisma.PrismaPromise<unknown>[] = [];
+      for (const [attempt, outcome] of part) {
+        if (outcome.status === 'retry') {
+          writes.push(db.priceChangeAttempt.update({ where: { id: attempt.id }, data: { platformCode: outcome.code ?? null, platformMessage: outcome.message ?? null } }));
+          continue;
+        }
+        const feed = outcome.reference?.startsWith('feed:') ? feedRow.get(outcome.reference.slice(5)) : undefined;
+        writes.push(
+          db.priceChangeAttempt.update({
+            where: { id: attempt.id },
+            data: {
+              status: outcome.status,
+              platformReference: outcome.reference ?? attempt.platformReference,
+              ...(feed ? { amazonPriceFeedId: feed } : {}),
+              platformCode: outcome.status === 'failed' ? (outcome.code ?? null) : null,
+              platformMessage: outcome.status === 'failed' ? (outcome.message ?? null) : null,
+              ...(outcome.status === 'applied' ? { appliedAt: outcome.appliedAt ?? now } : {}),
+            },
+          }),
+        );
+        if (outcome.status === 'applied') {
+          // The platform has our price now: keep the listing and its price history in step.
+          writes.push(db.listing.update({ where: { id: attempt.listingId }, data: { priceAmount: attempt.amount, currency: attempt.currency } }));
+          writes.push(
+            db.listingPriceSnapshot.create({
+              data: { projectId: attempt.projectId, listingId: attempt.listingId, platform: attempt.platform, currency: attempt.currency, amount: attempt.amount, source: 'push', observedAt: outcome.appliedAt ?? now },
+            }),
+          );
+        }
+      }
+      if (writes.length > 0) await db.$transaction(writes);
+    }
+  }
+
+  /** Settle each change from its attempts and give up the claim (or hold it as a timer for what is pending). */
+  private async finish(changeIds: string[], token: string, backoff: Map<string, number>): Promise<void> {
+    const changes = await db.priceChange.findMany({ where: { id: { in: changeIds }, claimedBy: token }, include: { attempts: { select: { status: true, platform: true, platformMessage: true } } } });
+    const now = Date.now();
+    for (const change of changes) {
+      const statuses = change.attempts.map((a) => a.status);
+      const open = statuses.some((s) => s === 'queued' || s === 'pending');
+      if (open) {
+        const wait = statuses.some((s) => s === 'queued') ? (backoff.get(change.id) ?? 0) : this.options.pendingPollMs;
+        await db.priceChange.updateMany({ where: { id: change.id, claimedBy: token }, data: { status: 'pushing', claimedBy: null, leaseUntil: new Date(now + wait) } });
+        continue;
+      }
+      const applied = statuses.filter((s) => s === 'applied').length;
+      const status = applied === statuses.length && applied > 0 ? 'applied' : applied > 0 ? 'partially_applied' : 'failed';
+      const { count } = await db.priceChange.updateMany({
+        where: { id: change.id, claimedBy: token },
+        data: { status, claimedBy: null, leaseUntil: null, completedAt: new Date() },
+      });
+      if (count !== 1) continue;
+      if (status === 'applied' && change.rollbackOfId) {
+        await db.priceChange.updateMany({ where: { id: change.rollbackOfId }, data: { status: 'rolled_back' } });
+      }
+      await db.auditLog.create({
+        data: {
+          projectId: change.projectId,
+          actor: 'system',
+          actorType: 'system',
+          action: `price_change.${status}`,
+          entityType: 'PriceChange',
+          entityId: change.id,
+          data: {
+            from: change.fromAmount,
+            to: change.toAmount,
+            currency: change.currency,
+            source: change.source,
+            platforms: Object.fromEntries(change.attempts.map((a) => [a.platform, a.status === 'failed' ? `failed: ${a.platformMessage ?? ''}` : a.status])),
+          },
+        },
+      });
+    }
+  }
+}
+
+function outcomeOf(result: PriceUpdateResult): Outcome {
+  switch (result.status) {
+    case 'applied':
+      return { status: 'applied', reference: result.platformReference ? `${result.platformReference.kind}:${result.platformReference.id}` : null, appliedAt: new Date(result.appliedAt) };
+    case 'pending':
+      return { status: 'pending', reference: `${result.platformReference.kind}:${result.platformReference.id}` };
+    case 'failed':
+      return {
+        status: result.retryable ? 'retry' : 'failed',
+        code: result.platformError?.code ?? result.reason,
+        message: result.platformError ? `${result.platformError.message}` : result.message,
+      };
+  }
+}
+
+function retryDelayMs(source: unknown): number {
+  const seconds = source && typeof source === 'object' && 'retryAfter' in source && typeof source.retryAfter === 'number' ? source.retryAfter : 5;
+  return Math.min(300_000, Math.max(1_000, seconds * 1000));
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await fn(item);
+    }
+  });
+  await Promise.all(workers);
+}
+

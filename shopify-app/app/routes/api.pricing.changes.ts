@@ -1,0 +1,19 @@
+// GET /api/pricing/changes?status=&productLinkId=&limit=: price changes with each platform's outcome
+// (applied, pending with the feed id, failed with the platform's own code and message).
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { json, pricingApi, searchParams } from '../pricing/api.server';
+import { listChanges } from '../pricing/changes.server';
+
+export function loader({ request }: LoaderFunctionArgs) {
+  return pricingApi(request, async ({ projectId }) => {
+    const q = searchParams(request);
+    return json({
+      changes: await listChanges(projectId, {
+        ...(q.get('status') ? { status: q.get('status')! } : {}),
+        ...(q.get('productLinkId') ? { productLinkId: q.get('productLinkId')! } : {}),
+        ...(q.get('ids') ? { ids: q.get('ids')!.split(',') } : {}),
+        limit: Number(q.get('limit') ?? 100) || 100,
+      }),
+    });
+  });
+}

@@ -1,0 +1,54 @@
+// GET /api/pricing/suggestions?status=&q=&sort=&direction=&page=&pageSize=: the shop's suggestions,
+//   filtered, searched and sorted, with counts per status.
+// POST /api/pricing/suggestions {action: "approve", items: [{id, amount?}]} | {action: "reject", ids: [...]}:
+//   decide in bulk; `amount` edits the price before approving (it must keep the guardrails). Each id gets
+//   its own outcome: approved (with the price change created), rejected, or refused with the reason.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
+import { ValidationError } from '@calibr/shared-contracts';
+import { json, jsonBody, methodNotAllowed, pricingApi, searchParams } from '../pricing/api.server';
+import { createChangesForSuggestions, rejectSuggestions, type Decision } from '../pricing/changes.server';
+import { listSuggestions, SUGGESTION_SORTS, type SuggestionSort } from '../pricing/suggestions.server';
+
+export function loader({ request }: LoaderFunctionArgs) {
+  return pricingApi(request, async ({ projectId }) => {
+    const q = searchParams(request);
+    const sort = q.get('sort');
+    return json(
+      await listSuggestions(projectId, {
+        status: q.get('status') ?? 'pending',
+        ...(q.get('q') ? { search: q.get('q')! } : {}),
+        ...(sort && (SUGGESTION_SORTS as readonly string[]).includes(sort) ? { sort: sort as SuggestionSort } : {}),
+        direction: q.get('direction') === 'asc' ? 'asc' : 'desc',
+        page: Number(q.get('page') ?? 1),
+        pageSize: Number(q.get('pageSize') ?? 50),
+      }),
+    );
+  });
+}
+
+export function action({ request }: ActionFunctionArgs) {
+  return pricingApi(request, async ({ projectId, actor }) => {
+    if (request.method !== 'POST') return methodNotAllowed(request, 'GET, POST');
+    const body = await jsonBody(request);
+    if (body.action === 'approve') {
+      const items = Array.isArray(body.items) ? body.items : Array.isArray(body.ids) ? body.ids.map((id: unknown) => ({ id })) : null;
+      if (!items || items.length === 0) throw ValidationError.field('items', 'items must list the suggestions to approve: [{id, amount?}]', 'required');
+      if (items.length > 10_000) throw ValidationError.field('items', 'at most 10,000 suggestions at once', 'too_many');
+      const decisions: Decision[] = items.map((item: unknown, i: number) => {
+        const entry = item as { id?: unknown; amount?: unknown };
+        if (typeof entry?.id !== 'string') throw ValidationError.field(`items[${i}].id`, 'id must be a string', 'invalid_type');
+        if (entry.amount !== undefined && typeof entry.amount !== 'string') {
+          throw ValidationError.field(`items[${i}].amount`, 'amount must be a decimal string such as "19.99", not a number', 'invalid_type');
+        }
+        return entry.amount === undefined ? { id: entry.id } : { id: entry.id, amount: entry.amount as string };
+      });
+      return json(await createChangesForSuggestions(projectId, decisions, { actor }));
+    }
+    if (body.action === 'reject') {
+      const ids = Array.isArray(body.ids) ? body.ids.filter((id): id is string => typeof id === 'string') : [];
+      if (ids.length === 0) throw ValidationError.field('ids', 'ids must list the suggestions to reject', 'required');
+      return json(await rejectSuggestions(projectId, ids, actor));
+    }
+    throw ValidationError.field('action', 'action must be "approve" or "reject"', 'invalid_enum');
+  });
+}
