@@ -133,6 +133,12 @@ describe.skipIf(!hasAmazonReference)('what the service uploaded', () => {
       expect(ok).toBe(true);
       expect(document.messages).toHaveLength(feed.messageCount);
     }
+    // The 3,000-SKU feed's processing report came back GZIP-compressed (the sandbox compresses above
+    // 200 bytes here) and was read: its two failures are stored.
+    const big = feeds.find((f) => f.messageCount === 3000)!;
+    const report = await sp.callAPI({ operation: 'feeds.getFeedDocument', path: { feedDocumentId: big.resultFeedDocumentId } });
+    expect(report.compressionAlgorithm).toBe('GZIP');
+    expect((big.resultSummary as { messagesInvalid: number }).messagesInvalid).toBe(2);
   }, 60_000);
 });
 it.skipIf(hasAmazonReference)('uploaded documents vs Amazon schema', () => console.warn(MISSING_REFERENCE));
