@@ -6,6 +6,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const SETTINGS_LINK_PATH = '/settings/amazon/open';
 /** How long a freshly signed link may be opened. */
 export const SETTINGS_LINK_TTL_SECONDS = 300;
+/** Links valid for longer than this are refused, whoever signed them: a leaked link must die quickly. */
+export const SETTINGS_LINK_MAX_TTL_SECONDS = 900;
 
 function linkMac(secret: string, shop: string, exp: number): string {
   return createHmac('sha256', secret).update(`calibr-amazon-settings-link\n${shop}\n${exp}`).digest('hex');
@@ -21,7 +23,7 @@ export function signSettingsLink(options: { serviceUrl: string; shop: string; se
   return url.toString();
 }
 
-export type SettingsLinkCheck = { ok: true; shop: string } | { ok: false; reason: 'unsigned' | 'bad_signature' | 'expired' };
+export type SettingsLinkCheck = { ok: true; shop: string } | { ok: false; reason: 'unsigned' | 'bad_signature' | 'expired' | 'too_long' };
 
 export function verifySettingsLink(query: Record<string, unknown>, secret: string, now = Date.now()): SettingsLinkCheck {
   const { shop, exp, sig } = query;
@@ -32,5 +34,6 @@ export function verifySettingsLink(query: Record<string, unknown>, secret: strin
   const given = Buffer.from(/^[0-9a-f]{64}$/.test(sig) ? sig : '', 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
   if (Number(exp) * 1000 <= now) return { ok: false, reason: 'expired' };
+  if (Number(exp) * 1000 - now > SETTINGS_LINK_MAX_TTL_SECONDS * 1000) return { ok: false, reason: 'too_long' };
   return { ok: true, shop };
 }
