@@ -1,8 +1,9 @@
 import { vitePlugin as remix } from '@remix-run/dev';
 import { defineConfig } from 'vite';
 
-// The Remix app served by Vite. `remix vite:build` builds it; `remix vite:dev` (or server/start-app.ts) serves it.
-export default defineConfig({
+// The Remix app served by Vite. `remix vite:build` builds it; `remix vite:dev` (or server/start-app.ts)
+// serves it in development.
+export default defineConfig(({ command }) => ({
   root: import.meta.dirname,
   server: {
     host: '127.0.0.1',
@@ -25,9 +26,28 @@ export default defineConfig({
     }),
   ],
   build: { assetsInlineLimit: 0 },
-  optimizeDeps: { include: ['@shopify/app-bridge-react', '@shopify/polaris'] },
-  ssr: {
-    // Workspace packages ship TypeScript source: let Vite transform them.
-    noExternal: [/^@calibr\//],
+  // Every browser dependency pre-bundled up front, and no discovery: Vite's crawler also follows loaders'
+  // server-only imports, finds them late, re-optimizes and reloads the page mid-hydration.
+  optimizeDeps: {
+    noDiscovery: true,
+    include: [
+      'react',
+      'react-dom',
+      'react-dom/client',
+      'react/jsx-runtime',
+      'react/jsx-dev-runtime',
+      '@remix-run/react',
+      '@shopify/polaris',
+      '@shopify/app-bridge-react',
+      '@shopify/shopify-app-remix/react',
+      // app.tsx's ErrorBoundary uses the library's boundary helper in the browser too.
+      '@shopify/shopify-app-remix/server',
+    ],
   },
-});
+  ssr:
+    command === 'build'
+      ? // The built server loads the workspaces' TypeScript through tsx at run time (server/serve-build.ts).
+        { external: ['@calibr/db', '@calibr/shared-contracts', '@calibr/sandbox'] }
+      : // In development Vite transforms the workspaces' TypeScript itself.
+        { noExternal: [/^@calibr\//] },
+}));

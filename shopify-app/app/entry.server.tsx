@@ -4,6 +4,7 @@ import { createReadableStreamFromReadable, type EntryContext } from '@remix-run/
 import { RemixServer } from '@remix-run/react';
 import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
+import { allowSandboxFrameAncestor } from '@calibr/sandbox/routing';
 import { addDocumentResponseHeaders } from './shopify.server';
 import './startup.server';
 
@@ -16,6 +17,8 @@ export default async function handleRequest(
   remixContext: EntryContext,
 ) {
   addDocumentResponseHeaders(request, responseHeaders);
+  // Sandbox mode only: the sandbox's Admin shell may frame the app too (no-op without SANDBOX_URL).
+  allowSandboxFrameAncestor(responseHeaders);
   const callbackName = isbot(request.headers.get('user-agent') ?? '') ? 'onAllReady' : 'onShellReady';
   return new Promise<Response>((resolve, reject) => {
     const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} />, {

@@ -1,0 +1,94 @@
+// The app in a real browser (Debian's Chromium driven by Playwright) inside the sandbox's Admin shell:
+// the shell frames the app, App Bridge's stand-in hands it session tokens, the merchant opens the Shopify
+// page from the nav menu, runs a sync, and sees the synced products with their prices. A screenshot is
+// kept under shopify-app/artifacts/ (gitignored).
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from '@playwright/test';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BROWSER_UA, startShopifyWorld, type ShopifyWorld } from './support/shopify-world';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = fs.existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`SKIPPED: ${CHROMIUM} is missing (flock /tmp/calibr-apt.lock apt-get install -y chromium)`);
+
+const SHOP = 'browser-shop.myshopify.com';
+const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url));
+
+let world: ShopifyWorld;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  world = await startShopifyWorld();
+  await world.createShop(SHOP, { products: 30, variantsPerProduct: 2 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await world?.close();
+});
+
+describe.skipIf(!hasChromium)('the console in the Admin shell', () => {
+  it('opens the app, syncs products from the Shopify page and lists them with their prices', async () => {
+    // Shopify's library answers bots with 410, and headless Chromium says it is one: use a desktop agent.
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, userAgent: BROWSER_UA });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    try {
+      // The first load compiles the app's client modules in Vite: wait for the frame's content, not page load.
+      await page.goto(world.sandbox.adminShellUrl(SHOP), { waitUntil: 'domcontentloaded' });
+      const frame = page.frameLocator('#app-frame');
+      // The app's home, rendered after token exchange.
+      await expect.poll(() => frame.getByText(SHOP).first().textContent(), { timeout: 120_000 }).toContain(SHOP);
+      await frame.locator('html[data-hydrated="true"]').waitFor({ state: 'attached', timeout: 120_000 });
+      // The nav menu the app declares shows in Admin; it opens the Shopify page.
+      await expect.poll(() => page.locator('#app-nav a').allTextContents(), { timeout: 15_000 }).toContain('Shopify');
+      // The shell redraws its nav as the app reports it (and shows a loading bar): click until the frame moves.
+      await expect
+        .poll(
+          async () => {
+            await page.locator('#app-nav a', { hasText: 'Shopify' }).click({ timeout: 2_000 }).catch(() => undefined);
+            return frame.getByText('No products synced yet').first().isVisible();
+          },
+          { timeout: 60_000, intervals: [1_000] },
+        )
+        .toBe(true);
+
+      await frame.getByRole('button', { name: 'Sync products' }).click();
+      await expect.poll(() => frame.locator('#sync-result').textContent(), { timeout: 60_000 }).toContain('60 variants synced');
+      // The products table: titles and variant prices as Shopify holds them.
+      const products = (await world.control<{ products: Array<{ title: string; variants: Array<{ price: string; sku: string }> }> }>(
+        `shopify/shops/${SHOP}/products`,
+      )).products;
+      const first = [...products].sort((a, b) => a.title.localeCompare(b.title))[0]!;
+      await expect.poll(() => frame.getByText(first.title, { exact: true }).first().isVisible(), { timeout: 15_000 }).toBe(true);
+      await expect.poll(() => frame.getByText(`${first.variants[0]!.price} USD`).first().isVisible()).toBe(true);
+
+      // Search by SKU narrows the list to that product.
+      const target = products[17]!;
+      await frame.getByPlaceholder('Search by title or SKU').fill(target.variants[1]!.sku);
+      await expect.poll(() => frame.getByText(/Page 1 of 1 · 1 products/).first().isVisible(), { timeout: 15_000 }).toBe(true);
+      await expect.poll(() => frame.getByText(target.title, { exact: true }).first().isVisible()).toBe(true);
+
+      fs.mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: `${artifacts}shopify-console.png`, fullPage: true });
+      expect(fs.statSync(`${artifacts}shopify-console.png`).size).toBeGreaterThan(10_000);
+      expect(problems).toEqual([]);
+    } catch (error) {
+      // Keep what the browser showed, to see why.
+      fs.mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: `${artifacts}shopify-console-failure.png`, fullPage: true }).catch(() => undefined);
+      const text = await page.frames()[1]?.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+      console.error('frame at failure:', page.frames().map((f) => f.url()), (text ?? '').slice(0, 1500), problems);
+      throw error;
+    } finally {
+      await page.close();
+    }
+  }, 240_000);
+});
