@@ -55,7 +55,8 @@ export async function upsertShopifyProducts(
       result.priceChanges.push({ listingId: row.id, externalId: row.externalId, from: row.priceAmount, to: fields.priceAmount, currency: fields.currency });
     }
     result.updated++;
-    writes.push(db.listing.update({ where: { id: row.id }, data: fields }));
+    // Conditional on the stored updated_at, so a concurrent older delivery that read the same row can't win.
+    writes.push(db.listing.updateMany({ where: { id: row.id, ...(updatedAt ? { OR: [{ platformUpdatedAt: null }, { platformUpdatedAt: { lte: updatedAt } }] } : {}) }, data: fields }));
   }
   if (writes.length > 0) await db.$transaction(writes);
   return result;
