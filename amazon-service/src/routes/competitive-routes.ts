@@ -11,8 +11,9 @@ import { tenantOf } from './request-auth';
 const readSchema = z.object({
   marketplaceId: z.string().regex(/^[A-Z0-9]{8,20}$/).optional(),
   /** ASINs to read; default: the ASINs of the seller's stored listings (up to `limit`). */
-  asins: z.array(z.string().regex(/^[A-Z0-9]{10}$/, 'invalid ASIN')).max(200).optional(),
-  limit: z.number().int().min(1).max(200).default(20),
+  // getItemOffersBatch allows one call per 10 s per seller: 60 ASINs (3 calls) keep a request under ~25 s.
+  asins: z.array(z.string().regex(/^[A-Z0-9]{10}$/, 'invalid ASIN')).max(60).optional(),
+  limit: z.number().int().min(1).max(60).default(20),
 });
 const historyQuery = z.object({
   asin: z.string().regex(/^[A-Z0-9]{10}$/).optional(),

@@ -79,6 +79,7 @@ export function settingsRoutes(ctx: AmazonContext, secret: string): Router {
         feeds,
         failures: failures.filter((f) => f !== null),
         consentAvailable: Boolean(ctx.config.applicationId && ctx.config.lwaClientId && ctx.config.lwaClientSecret),
+        defaultRegion: ctx.config.defaultRegion,
         ...(notice ? { notice } : {}),
         ...(error ? { error } : {}),
       }),

@@ -38,6 +38,8 @@ export interface SettingsViewModel {
   error?: string;
   /** Whether the website workflow is configured (app id + LWA client). */
   consentAvailable: boolean;
+  /** Region preselected before a seller is connected. */
+  defaultRegion: Region;
 }
 
 const REGION_LABELS: Record<Region, string> = { na: 'North America', eu: 'Europe', fe: 'Far East' };
@@ -83,7 +85,7 @@ function connectionCard(vm: SettingsViewModel): ReactNode {
   const rows: ReactNode[] = [h(InlineStack, { gap: '200', blockAlign: 'center' }, t({ as: 'h2', variant: 'headingMd' }, 'Connection'), statusBadge(c.status))];
   if (c.sellingPartnerId) {
     rows.push(
-      t({ as: 'p', id: 'seller-id' }, `Seller ${c.sellingPartnerId} · ${REGION_LABELS[c.region ?? 'na']} · ${c.authMode === 'self_authorization' ? 'self-authorized' : 'authorized through Seller Central'}`),
+      t({ as: 'p', id: 'seller-id' }, `Seller ${c.sellingPartnerId} · ${REGION_LABELS[c.region ?? vm.defaultRegion]} · ${c.authMode === 'self_authorization' ? 'self-authorized' : 'authorized through Seller Central'}`),
       t({ as: 'p', tone: 'subdued' }, `Marketplaces: ${(c.marketplaceIds ?? []).map((id) => MARKETPLACES.find((m) => m.id === id)?.name ?? id).join(', ') || 'none'}`),
     );
     if (c.statusReason) rows.push(t({ as: 'p', tone: 'critical' }, c.statusReason));
@@ -100,7 +102,7 @@ function connectionCard(vm: SettingsViewModel): ReactNode {
 }
 
 function connectCard(vm: SettingsViewModel): ReactNode {
-  const region = vm.connection.region ?? 'na';
+  const region = vm.connection.region ?? vm.defaultRegion;
   const title = vm.connection.sellingPartnerId ? 'Reconnect with Amazon' : 'Connect with Amazon';
   return h(
     Card,
@@ -133,7 +135,7 @@ function credentialsCard(vm: SettingsViewModel): ReactNode {
           BlockStack,
           { gap: '300' },
           field('sellingPartnerId', 'Selling partner id (merchant token)', 'text'),
-          regionSelect('region', vm.connection.region ?? 'na', 'self-region'),
+          regionSelect('region', vm.connection.region ?? vm.defaultRegion, 'self-region'),
           h(TextField, { id: 'self-marketplaceIds', name: 'marketplaceIds', label: 'Marketplace ids', autoComplete: 'off', value: '', onChange: noop, helpText: 'Comma-separated, e.g. ATVPDKIKX0DER. Empty: every marketplace you sell in within the region.' }),
           field('lwaClientId', 'LWA client id', 'text'),
           field('lwaClientSecret', 'LWA client secret', 'password'),
