@@ -8,7 +8,7 @@ let h: Harness;
 const SHOP = 'auth-shop.myshopify.com';
 
 beforeAll(async () => {
-  h = await startHarness({ amazon: { authorizationCodeTtlSeconds: 3 } });
+  h = await startHarness({ amazon: { authorizationCodeTtlSeconds: 5 } });
 });
 afterAll(async () => h?.close());
 
@@ -88,7 +88,7 @@ describe('website authorization workflow', () => {
   it('refuses a consent code that expired before the callback', async () => {
     const consentUrl = await startConsent('slow-shop.myshopify.com');
     const callback = await consent(consentUrl);
-    await new Promise((r) => setTimeout(r, 3500)); // the sandbox's code lives 3 s here (Amazon: 5 minutes)
+    await new Promise((r) => setTimeout(r, 5500)); // the sandbox's code lives 5 s here (Amazon: 5 minutes)
     const late = await fetch(callback, { redirect: 'manual' });
     expect(late.status).toBe(400);
     const problem = await json<{ errors: { path: string; message: string }[]; platformError?: { code: string } }>(late);

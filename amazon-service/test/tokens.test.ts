@@ -5,11 +5,11 @@ import { DEMO_SELLER, US, connectDemoSeller, control, json, lwaCalls, sandboxLog
 
 let h: Harness;
 const SHOP = 'tokens-shop.myshopify.com';
-// Sandbox clocks run 10x: a token of 60 sandbox seconds lives 6 s; the service's limiter keeps pace.
+// Sandbox clocks run 10x: a token of 100 sandbox seconds lives 10 s; the service's limiter keeps pace.
 const TIME_SCALE = 10;
 
 beforeAll(async () => {
-  h = await startHarness({ sandbox: { timeScale: TIME_SCALE }, amazon: { accessTokenTtlSeconds: 60 }, service: { timeScale: TIME_SCALE } });
+  h = await startHarness({ sandbox: { timeScale: TIME_SCALE }, amazon: { accessTokenTtlSeconds: 100 }, service: { timeScale: TIME_SCALE } });
   await connectDemoSeller(h, SHOP);
 });
 afterAll(async () => h?.close());
@@ -32,7 +32,7 @@ describe('LWA access tokens', () => {
     expect((await priceOf(skus[1]!)).status).toBe(200);
     expect(await lwaCalls(h.sandbox, before)).toHaveLength(0);
 
-    await new Promise((r) => setTimeout(r, 6_200)); // the token has expired
+    await new Promise((r) => setTimeout(r, 10_200)); // the token has expired
     const mark = (await sandboxLog(h.sandbox, { limit: 1 })).lastId;
     const answers = await Promise.all(skus.map((sku) => priceOf(sku)));
     const statuses = answers.map((a) => a.status);
