@@ -59,6 +59,8 @@ export interface AppPlatformRegistration {
   readonly listingsStoredBy: 'app' | 'connector';
   /** A platform with its own sync service (Shopify's, which also writes the sync log) starts syncs here. */
   readonly startSync?: (projectId: string, start: SyncStart) => Promise<SyncHandle>;
+  /** The app's own page with this platform's details, when it has one (Shopify's console page). */
+  readonly consolePath?: string;
   /** A settings page outside the app, opened through a link signed for one shop. */
   readonly settingsLink?: (shop: string) => SettingsLink;
   /** Registered only for tests and demos (the conformance kit's reference connector). */

@@ -26,6 +26,7 @@ export function shopifyRegistration(): AppPlatformRegistration {
     },
     connection: { kind: 'app_install' },
     listingsStoredBy: 'app',
+    consolePath: '/app/integrations/shopify',
     startSync: async (projectId, start) => {
       const handle = await startShopifySync(projectId, { mode: start.mode, trigger: start.trigger });
       // Shopify's sync service writes its own run to PlatformSyncLog; once it ends, link by SKU.

@@ -33,6 +33,8 @@ export interface PlatformView {
   remote: boolean;
   testPlatform: boolean;
   capabilities: ConnectorCapabilities;
+  /** The app's own page about this platform, if any. */
+  consolePath: string | null;
   connection: {
     status: ConnectionStatus;
     accountId: string | null;
@@ -154,6 +156,7 @@ function viewOf(registration: AppPlatformRegistration, row: IntegrationRow | nul
     remote: remote === true,
     testPlatform: registration.testPlatform === true,
     capabilities,
+    consolePath: registration.consolePath ?? null,
     connection: {
       status,
       accountId: row?.externalId ?? null,
