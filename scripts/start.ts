@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { startAmazonService } from '@calibr/amazon-service';
 import { startSandbox } from '@calibr/sandbox';
+import { startShopifyApp, warmUp } from '../shopify-app/server/start-app';
 
 // The sandbox (Shopify + Amazon on loopback) with the demo seed; its state survives a restart.
 const sandbox = await startSandbox({
@@ -17,7 +18,6 @@ const sandbox = await startSandbox({
 });
 process.env.SANDBOX_URL ??= sandbox.url;
 console.log(`Sandbox: ${sandbox.url} (identities: ${sandbox.url}/_sandbox/seed)`);
-console.log(`Shopify Admin: ${sandbox.adminShellUrl()}`);
 
 // The Amazon service (LWA, SP-API, price feeds, its settings page), talking to the sandbox's Amazon with
 // the demo SP-API app unless AMAZON_LWA_CLIENT_ID/SECRET and AMAZON_SP_APP_ID say otherwise.
@@ -34,7 +34,29 @@ const amazon = await startAmazonService({
 });
 console.log(`Amazon service: ${process.env.AMAZON_SERVICE_URL} (health: ${process.env.AMAZON_SERVICE_URL}/health; its settings page opens from the Shopify app)`);
 
+// The Shopify app (Remix, served by Vite) as the sandbox's Shopify knows it: the app the sandbox hosts
+// (shopify.app.toml's client_id and the sandbox's secret for it, unless SHOPIFY_API_KEY/SECRET say
+// otherwise), framed by the Admin shell and receiving its webhooks at this URL.
+const shopifyApp = (
+  (await (await fetch(`${sandbox.url}/_sandbox/seed`)).json()) as { shopify?: { apps?: { apiKey: string; apiSecret: string }[] } }
+).shopify?.apps?.[0];
+process.env.SHOPIFY_API_KEY ||= shopifyApp?.apiKey;
+process.env.SHOPIFY_API_SECRET ||= shopifyApp?.apiSecret;
+const app = await startShopifyApp({ port: Number(process.env.SHOPIFY_APP_PORT ?? 3000) });
+await fetch(`${sandbox.url}/_sandbox/shopify/apps`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({
+    applicationUrl: app.url,
+    redirectUrls: [`${app.url}/auth/callback`, `${app.url}/api/integrations/shopify/oauth/callback`],
+  }),
+});
+console.log(`Shopify app: ${app.url} (compiling its pages…)`);
+await warmUp(app).catch(() => undefined);
+console.log(`\nOpen Shopify Admin (sandbox) with Calibrate inside: ${sandbox.adminShellUrl()}`);
+
 const stop = async () => {
+  await app.close();
   await amazon.close();
   await sandbox.close();
   process.exit(0);

@@ -5,6 +5,7 @@
 // when its server modules first load, i.e. on the first request, after we know our port.
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { sandboxAppBridgeUrl } from '@calibr/sandbox/routing';
 import { createServer, type ViteDevServer } from 'vite';
 
 export interface StartAppOptions {
@@ -31,6 +32,9 @@ export async function startShopifyApp(options: StartAppOptions = {}): Promise<Ru
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
+  // Sandbox mode: App Bridge from the sandbox's stand-in. Set before Shopify's library loads: it reads
+  // APP_BRIDGE_URL once, for the pages it renders itself (the session-token bounce page).
+  if (process.env.SANDBOX_URL) process.env.APP_BRIDGE_URL ||= sandboxAppBridgeUrl(process.env.SANDBOX_URL);
   const host = options.host ?? '127.0.0.1';
   // Vite reads port 0 as "use the default"; ask the OS for a free port instead.
   const port = options.port || (await freePort(host));
@@ -44,13 +48,25 @@ export async function startShopifyApp(options: StartAppOptions = {}): Promise<Ru
   await vite.listen();
   const address = vite.httpServer?.address() as AddressInfo;
   const url = `http://${host}:${address.port}`;
-  if (!options.env?.SHOPIFY_APP_URL) process.env.SHOPIFY_APP_URL = url;
+  // The app's public URL: as configured (a tunnel, behind Shopify CLI), else where it listens.
+  process.env.SHOPIFY_APP_URL ||= url;
   return {
     url,
     port: address.port,
     vite,
     close: () => vite.close(),
   };
+}
+
+/**
+ * Have Vite compile the app's server modules and the browser modules of a page now, so the first
+ * merchant (or test) to open it doesn't wait for it (and its one-minute session token doesn't expire).
+ */
+export async function warmUp(app: RunningApp, path = '/auth/login'): Promise<void> {
+  const headers = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36' };
+  const html = await (await fetch(`${app.url}${path}`, { headers })).text();
+  const modules = new Set([...html.matchAll(/["'](\/(?:@fs|@id|@vite|node_modules|app)\/[^"'\s]+)["']/g)].map((m) => m[1]!));
+  await Promise.all([...modules].map((m) => fetch(`${app.url}${m}`, { headers }).then((r) => r.arrayBuffer()).catch(() => undefined)));
 }
 
 function freePort(host: string): Promise<number> {
