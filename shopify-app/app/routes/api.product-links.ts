@@ -1,5 +1,6 @@
 // GET /api/product-links[?q=&page=]: the shop's products linked across platforms, each listing with its
-// platform's current price, side by side. Auto-linking by SKU runs first, so new listings show at once.
+// platform's current price, side by side. Auto-linking by SKU runs first on the unfiltered first page
+// (syncs link too), so new listings show at once without relinking on every search keystroke.
 // GET /api/product-links?unlinked=1[&platform=&q=]: listings in no link, to link by hand.
 // POST /api/product-links {listingIds: [...], sku?, title?}: link listings by hand (SKUs may differ). 201.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
@@ -14,8 +15,8 @@ export function loader({ request }: LoaderFunctionArgs) {
       const platform = url.searchParams.get('platform') ?? undefined;
       return json({ listings: await unlinkedListings(projectId, { ...(platform ? { platform } : {}), ...(query ? { query } : {}) }) });
     }
-    await autoLinkBySku(projectId);
     const page = Number(url.searchParams.get('page') ?? 1) || 1;
+    if (page === 1 && !query) await autoLinkBySku(projectId);
     return json(await listProductLinks(projectId, { page, ...(query ? { query } : {}) }));
   });
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type FrameLocator, type Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { warmUp } from '../../server/start-app';
 import { BROWSER_UA, SHOP, startPlatformsWorld, type PlatformsWorld } from './support/harness';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -26,6 +27,7 @@ beforeAll(async () => {
   if (!hasChromium) return;
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   w = await startPlatformsWorld();
+  await warmUp(w.app).catch(() => undefined);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -85,6 +87,8 @@ describe.skipIf(!hasChromium)('the integrations dashboard in the Admin shell', (
       await expect.poll(() => app.locator('[data-platform]').evaluateAll((els) => els.map((e) => e.getAttribute('data-platform'))), { timeout: 60_000 }).toEqual(['shopify', 'amazon', 'reference']);
       await expect.poll(() => card(app, 'reference').innerText(), { timeout: 20_000 }).toMatch(/Test platform[\s\S]*Not connected/);
       await expect.poll(() => card(app, 'shopify').locator('[data-health]').getAttribute('data-health'), { timeout: 30_000 }).toBe('healthy');
+      // Admin's nav menu shows the dashboard.
+      await expect.poll(() => page.locator('#app-nav a').allTextContents(), { timeout: 30_000 }).toContain('Integrations');
       expect(await card(app, 'amazon').innerText()).toContain('Not connected');
 
       // Amazon: the settings link opens the Amazon service's page in a new window, signed for this shop.
