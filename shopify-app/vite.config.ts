@@ -3,7 +3,7 @@ import { defineConfig } from 'vite';
 
 // The Remix app served by Vite. `remix vite:build` builds it; `remix vite:dev` (or server/start-app.ts)
 // serves it in development.
-export default defineConfig(({ command }) => ({
+export default defineConfig(({ command, isSsrBuild }) => ({
   root: import.meta.dirname,
   server: {
     host: '127.0.0.1',
@@ -25,7 +25,12 @@ export default defineConfig(({ command }) => ({
       },
     }),
   ],
-  build: { assetsInlineLimit: 0 },
+  build: {
+    assetsInlineLimit: 0,
+    // The built server imports the workspaces (TypeScript) at run time through tsx: @calibr/db finds its
+    // generated Prisma clients next to its own source, so it must not be bundled.
+    rollupOptions: isSsrBuild ? { external: [/^@calibr\//] } : {},
+  },
   // Every browser dependency pre-bundled up front, and no discovery: Vite's crawler also follows loaders'
   // server-only imports, finds them late, re-optimizes and reloads the page mid-hydration.
   optimizeDeps: {
@@ -44,10 +49,6 @@ export default defineConfig(({ command }) => ({
       '@shopify/shopify-app-remix/server',
     ],
   },
-  ssr:
-    command === 'build'
-      ? // The built server loads the workspaces' TypeScript through tsx at run time (server/serve-build.ts).
-        { external: ['@calibr/db', '@calibr/shared-contracts', '@calibr/sandbox'] }
-      : // In development Vite transforms the workspaces' TypeScript itself.
-        { noExternal: [/^@calibr\//] },
+  // In development Vite transforms the workspaces' TypeScript itself.
+  ssr: command === 'build' ? {} : { noExternal: [/^@calibr\//] },
 }));

@@ -1,0 +1,57 @@
+// The app builds with `remix vite:build`, and the built server (Remix's remix-serve, with tsx loading the
+// workspaces' TypeScript) serves its pages, assets and API routes.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BROWSER_UA } from './support/shopify-world';
+
+const appRoot = fileURLToPath(new URL('..', import.meta.url));
+let server: ReturnType<typeof spawn> | undefined;
+
+afterAll(() => {
+  server?.kill('SIGTERM');
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+describe('production build', () => {
+  it('builds, and the built server serves the app', async () => {
+    const build = spawnSync('npx', ['remix', 'vite:build'], { cwd: appRoot, encoding: 'utf8', timeout: 300_000 });
+    expect(build.status, `${build.stdout}\n${build.stderr}`).toBe(0);
+    expect(existsSync(`${appRoot}build/server/index.js`)).toBe(true);
+    expect(existsSync(`${appRoot}build/client/assets`)).toBe(true);
+
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    // What `npm start -w @calibr/shopify-app` runs, started directly so the test can stop it by its pid.
+    const remixServe = `${appRoot}../node_modules/@remix-run/serve/dist/cli.js`;
+    server = spawn(process.execPath, ['--import', 'tsx', remixServe, './build/server/index.js'], {
+      cwd: appRoot,
+      env: { ...process.env, PORT: String(port), SHOPIFY_API_KEY: 'build-test-key', SHOPIFY_API_SECRET: 'build-test-secret', SHOPIFY_APP_URL: url, SANDBOX_URL: '' },
+      stdio: 'ignore',
+    });
+    let login: Response | undefined;
+    for (let i = 0; i < 120 && !login; i++) {
+      login = await fetch(`${url}/auth/login`, { headers: { 'user-agent': BROWSER_UA } }).catch(() => undefined);
+      if (!login) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(login?.status).toBe(200);
+    const html = await login!.text();
+    const css = /href="(\/assets\/[^"]+\.css)"/.exec(html)?.[1];
+    expect(css).toBeTruthy();
+    expect((await fetch(`${url}${css}`)).status).toBe(200);
+    const api = await fetch(`${url}/api/integrations/shopify/status`, { headers: { 'user-agent': BROWSER_UA } });
+    expect(api.status).toBe(401);
+  }, 360_000);
+});
