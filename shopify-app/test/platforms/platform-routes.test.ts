@@ -3,7 +3,9 @@
 // signed HTTP) and the conformance kit's reference connector (a test platform) are listed, connected,
 // synced and logged through /api/platforms; an Amazon service that is down or hangs marks only Amazon;
 // another shop's session token sees nothing of the first shop's; an unknown platform is a 404 problem.
+// On PostgreSQL when TEST_DATABASE_URL is set (as in CI), else on SQLite (the browser test always is).
 import { createServer, type Server, type Socket } from 'node:net';
+import { hasTestPostgres } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SELLER, OTHER_SHOP, SHOP, US, readJson, startPlatformsWorld, waitFor, type PlatformsWorld } from './support/harness';
 
@@ -41,7 +43,8 @@ const HEALTH_TIMEOUT_MS = 1500;
 let w: PlatformsWorld;
 
 beforeAll(async () => {
-  w = await startPlatformsWorld({ healthTimeoutMs: HEALTH_TIMEOUT_MS });
+  w = await startPlatformsWorld({ healthTimeoutMs: HEALTH_TIMEOUT_MS, provider: hasTestPostgres() ? 'postgresql' : 'sqlite' });
+  console.log(`platform routes on ${w.database.provider}`);
 });
 afterAll(async () => w?.close());
 

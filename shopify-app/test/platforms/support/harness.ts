@@ -59,8 +59,10 @@ export async function sandboxControl<T = unknown>(sandbox: RunningSandbox, path:
   return readJson<T>(res);
 }
 
-export async function startPlatformsWorld(options: { testPlatforms?: string; healthTimeoutMs?: number } = {}): Promise<PlatformsWorld> {
-  const database = await createTestDatabase();
+export async function startPlatformsWorld(
+  options: { testPlatforms?: string; healthTimeoutMs?: number; provider?: 'sqlite' | 'postgresql' } = {},
+): Promise<PlatformsWorld> {
+  const database = await createTestDatabase({ provider: options.provider ?? 'sqlite' });
   const sandbox = await startSandbox({
     port: 0,
     appConfig: { apiKey: API_KEY, apiSecret: API_SECRET },
