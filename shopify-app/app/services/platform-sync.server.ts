@@ -13,8 +13,14 @@ import { autoLinkBySku } from './product-links.server';
 
 const PAGE_SIZE = 50;
 
+interface RunningSync {
+  /** The run's log id, once its row exists. */
+  logId: Promise<string>;
+  done: Promise<void>;
+}
+
 declare global {
-  var calibrPlatformSyncs: Map<string, { logId: string; done: Promise<void> }> | undefined;
+  var calibrPlatformSyncs: Map<string, RunningSync> | undefined;
 }
 // Runs in this process, kept across Vite's module reloads.
 const running = (globalThis.calibrPlatformSyncs ??= new Map());
@@ -41,25 +47,46 @@ export async function startPlatformSync(projectId: string, platform: string, opt
   }
   const key = keyOf(platform, projectId);
   const current = running.get(key);
-  if (current) return { syncLogId: current.logId, alreadyRunning: true, mode };
+  if (current) return { syncLogId: await current.logId, alreadyRunning: true, mode };
 
-  // A run left "started" by a process that stopped mid-sync is closed honestly before a new one.
-  await db.platformSyncLog.updateMany({
-    where: { projectId, platform, status: 'started' },
-    data: { status: 'failed', completedAt: new Date(), errors: [{ code: 'interrupted', message: 'the app stopped during this sync' }] },
+  // Take the slot before the first await, so two requests at once start one run.
+  let opened!: (logId: string) => void;
+  let refused!: (error: unknown) => void;
+  const logId = new Promise<string>((resolve, reject) => {
+    opened = resolve;
+    refused = reject;
   });
-  const [log] = await db.$transaction([
-    db.platformSyncLog.create({
-      data: { projectId, integrationId: row.id, platform, syncType: start.trigger === 'manual' && mode === 'full' ? 'manual' : mode, status: 'started' },
-    }),
-    db.platformIntegration.update({ where: { id: row.id }, data: { syncStatus: 'in_progress', syncError: null } }),
-  ]);
-  registry.syncLog.claim(platform, projectId, log.id);
-  const done = run(registration, projectId, log.id, mode, row.metadata, row.lastSyncAt).finally(() => {
-    if (running.get(key)?.logId === log.id) running.delete(key);
+  logId.catch(() => undefined);
+  const slot: RunningSync = {
+    logId,
+    done: logId.then(
+      (id) => run(registration, projectId, id, mode, row.metadata, row.lastSyncAt),
+      () => undefined,
+    ),
+  };
+  running.set(key, slot);
+  void slot.done.finally(() => {
+    if (running.get(key) === slot) running.delete(key);
   });
-  running.set(key, { logId: log.id, done });
-  return { syncLogId: log.id, alreadyRunning: false, mode };
+  try {
+    // A run left "started" by a process that stopped mid-sync is closed honestly before a new one.
+    await db.platformSyncLog.updateMany({
+      where: { projectId, platform, status: 'started' },
+      data: { status: 'failed', completedAt: new Date(), errors: [{ code: 'interrupted', message: 'the app stopped during this sync' }] },
+    });
+    const [log] = await db.$transaction([
+      db.platformSyncLog.create({
+        data: { projectId, integrationId: row.id, platform, syncType: start.trigger === 'manual' && mode === 'full' ? 'manual' : mode, status: 'started' },
+      }),
+      db.platformIntegration.update({ where: { id: row.id }, data: { syncStatus: 'in_progress', syncError: null } }),
+    ]);
+    registry.syncLog.claim(platform, projectId, log.id);
+    opened(log.id);
+    return { syncLogId: log.id, alreadyRunning: false, mode };
+  } catch (error) {
+    refused(error);
+    throw error;
+  }
 }
 
 /** Resolves when this process's run of the platform for the shop (if any) has finished. */
