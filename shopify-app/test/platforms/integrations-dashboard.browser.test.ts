@@ -141,6 +141,10 @@ describe.skipIf(!hasChromium)('the integrations dashboard in the Admin shell', (
       expect(history).toMatch(/Shopify[\s\S]*manual/);
       expect(history).toMatch(/Amazon[\s\S]*manual/);
 
+      // A tall window, so the screenshot holds the whole dashboard (the Admin frame fills the window).
+      await app.getByLabel('Search linked products').fill('');
+      await page.setViewportSize({ width: 1440, height: 2600 });
+      await expect.poll(() => linked.locator('tbody tr').count(), { timeout: 30_000 }).toBeGreaterThan(5);
       const file = await shot(page, 'integrations-dashboard.png');
       expect(fs.statSync(file).size).toBeGreaterThan(10_000);
       expect(failures).toEqual([]);
