@@ -39,7 +39,8 @@ interface LinkView {
   listings: Array<{ id: string; platform: string; sku: string | null; price: { amount: string; currency: string } | null }>;
 }
 
-const HEALTH_TIMEOUT_MS = 1500;
+// Short enough to keep the hung-service test quick, long enough for a busy machine's healthy answers.
+const HEALTH_TIMEOUT_MS = 4000;
 let w: PlatformsWorld;
 
 beforeAll(async () => {

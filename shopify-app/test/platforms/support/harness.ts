@@ -109,7 +109,7 @@ export async function startPlatformsWorld(
       AMAZON_SERVICE_URL: amazon.url,
       SERVICE_SHARED_SECRET: SHARED_SECRET,
       CALIBR_TEST_PLATFORMS: options.testPlatforms ?? 'reference',
-      PLATFORM_HEALTH_TIMEOUT_MS: String(options.healthTimeoutMs ?? 2000),
+      PLATFORM_HEALTH_TIMEOUT_MS: String(options.healthTimeoutMs ?? 5000),
     },
   });
   // The sandbox frames the app at its URL in the Admin shell and delivers webhooks there.
