@@ -26,8 +26,8 @@ beforeAll(async () => {
 });
 afterAll(() => world?.close());
 
-async function runSync(mode: 'full' | 'incremental') {
-  const start = await world.api(SHOP, '/api/integrations/shopify/sync', { json: { mode } });
+async function runSync(mode: 'full' | 'incremental', strategy?: 'paginated' | 'bulk') {
+  const start = await world.api(SHOP, '/api/integrations/shopify/sync', { json: { mode, ...(strategy ? { strategy } : {}) } });
   expect(start.status).toBe(202);
   const { syncId } = await readJson<{ syncId: string }>(start);
   return waitFor(
@@ -53,6 +53,13 @@ describe('catalog sync', () => {
     const sample = products[123]!.variants[4]!;
     const listing = await world.database.db.listing.findFirstOrThrow({ where: { projectId, externalId: gid('ProductVariant', sample.id) } });
     expect(listing).toMatchObject({ priceAmount: sample.price, currency: 'USD', sku: sample.sku, productExternalId: gid('Product', products[123]!.id) });
+  });
+
+  it('reads a large catalog in one bulk query (bulkOperationRunQuery) when asked', async () => {
+    const done = await runSync('full', 'bulk');
+    expect(done.itemsSynced).toBe(2000);
+    const integration = await world.database.db.platformIntegration.findFirstOrThrow({ where: { platform: 'shopify', externalId: SHOP } });
+    expect(integration.metadata).toMatchObject({ lastSync: { strategy: 'bulk', products: 400, variants: 2000, deleted: 0 } });
   });
 
   it('serves the synced products with their variant prices, paginated and searchable', async () => {

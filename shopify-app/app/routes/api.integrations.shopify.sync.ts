@@ -1,22 +1,30 @@
-// POST /api/integrations/shopify/sync {mode?: "full" | "incremental"}: start a product sync (202 with
+// POST /api/integrations/shopify/sync {mode?: "full" | "incremental", strategy?: "auto" | "paginated" | "bulk"}:
+// start a product sync (202 with
 // its id; a sync already running is returned instead of starting another).
 // GET /api/integrations/shopify/sync[?id=]: that sync's (or the latest one's) progress.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { ConnectorError, NotFoundError, ValidationError } from '@calibr/shared-contracts';
 import { db } from '../db.server';
 import { asResponse, json, requireShopApi } from '../lib/api-auth.server';
-import { startShopifySync } from '../services/shopify-sync.server';
+import { startShopifySync, type SyncStrategy } from '../services/shopify-sync.server';
 
 export async function action({ request }: ActionFunctionArgs) {
   const path = new URL(request.url).pathname;
   try {
     if (request.method !== 'POST') throw new ConnectorError('validation', 'Use POST to start a sync');
     const { projectId } = await requireShopApi(request);
-    const body = (await request.json().catch(() => ({}))) as { mode?: unknown };
+    const body = (await request.json().catch(() => ({}))) as { mode?: unknown; strategy?: unknown };
     if (body.mode !== undefined && body.mode !== 'full' && body.mode !== 'incremental') {
       throw ValidationError.field('mode', 'must be "full" or "incremental"');
     }
-    const handle = await startShopifySync(projectId, { ...(body.mode ? { mode: body.mode as 'full' | 'incremental' } : {}), trigger: 'manual' });
+    if (body.strategy !== undefined && !['auto', 'paginated', 'bulk'].includes(String(body.strategy))) {
+      throw ValidationError.field('strategy', 'must be "auto", "paginated" or "bulk"');
+    }
+    const handle = await startShopifySync(projectId, {
+      ...(body.mode ? { mode: body.mode as 'full' | 'incremental' } : {}),
+      ...(body.strategy ? { strategy: body.strategy as SyncStrategy } : {}),
+      trigger: 'manual',
+    });
     return json({ syncId: handle.syncLogId, alreadyRunning: handle.alreadyRunning }, { status: 202 });
   } catch (thrown) {
     return asResponse(thrown, path);

@@ -21,9 +21,12 @@ export async function upsertShopifyProducts(
   const result: ListingWriteResult = { created: 0, updated: 0, stale: 0, priceChanges: [] };
   const listings = products.flatMap((p) => p.listings.map((l) => ({ product: p, listing: l })));
   if (listings.length === 0) return result;
-  const existing = await db.listing.findMany({
-    where: { projectId, platform: 'shopify', marketplaceId: '', externalId: { in: listings.map((l) => l.listing.externalId) } },
-  });
+  // Read in chunks: databases cap the parameters of one query (SQLite's limit is the lowest).
+  const ids = listings.map((l) => l.listing.externalId);
+  const existing = [];
+  for (let i = 0; i < ids.length; i += 400) {
+    existing.push(...(await db.listing.findMany({ where: { projectId, platform: 'shopify', marketplaceId: '', externalId: { in: ids.slice(i, i + 400) } } })));
+  }
   const byId = new Map(existing.map((row) => [row.externalId, row]));
   const writes = [];
   for (const { product, listing } of listings) {
@@ -75,10 +78,15 @@ export async function markUnseenListingsDeleted(projectId: string, syncStartedAt
 export function listingLocator(projectId: string): VariantLocator {
   return {
     async locate(variantIds) {
-      const rows = await db.listing.findMany({
-        where: { projectId, platform: 'shopify', marketplaceId: '', externalId: { in: [...variantIds] }, status: { not: 'deleted' } },
-        select: { externalId: true, productExternalId: true, priceAmount: true, currency: true },
-      });
+      const rows = [];
+      for (let i = 0; i < variantIds.length; i += 400) {
+        rows.push(
+          ...(await db.listing.findMany({
+            where: { projectId, platform: 'shopify', marketplaceId: '', externalId: { in: variantIds.slice(i, i + 400) }, status: { not: 'deleted' } },
+            select: { externalId: true, productExternalId: true, priceAmount: true, currency: true },
+          })),
+        );
+      }
       const found = new Map<string, VariantLocation>();
       for (const row of rows) {
         if (!row.productExternalId) continue;

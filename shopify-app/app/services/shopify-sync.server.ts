@@ -6,6 +6,10 @@ import { markUnseenListingsDeleted, upsertShopifyProducts } from './listings.ser
 import { shopifyConnectorFor } from './shopify-connector.server';
 
 export type SyncTrigger = 'manual' | 'install' | 'schedule';
+/** How a full sync reads the catalog: pages of products, or one bulk query (large catalogs). */
+export type SyncStrategy = 'auto' | 'paginated' | 'bulk';
+/** From this many listings on, `auto` reads a full sync through a bulk query. */
+export const BULK_SYNC_MIN_LISTINGS = 5_000;
 
 export interface SyncHandle {
   syncLogId: string;
@@ -14,7 +18,10 @@ export interface SyncHandle {
 
 const running = new Map<string, Promise<void>>();
 
-export async function startShopifySync(projectId: string, options: { mode?: SyncMode; trigger?: SyncTrigger } = {}): Promise<SyncHandle> {
+export async function startShopifySync(
+  projectId: string,
+  options: { mode?: SyncMode; trigger?: SyncTrigger; strategy?: SyncStrategy } = {},
+): Promise<SyncHandle> {
   const integration = await db.shopifyIntegration.findUnique({ where: { projectId } });
   if (!integration || !integration.isActive) throw new Error('Shopify is not connected for this shop');
   const current = await db.platformSyncLog.findFirst({
@@ -45,7 +52,12 @@ export async function startShopifySync(projectId: string, options: { mode?: Sync
     },
   });
   await db.platformIntegration.update({ where: { id: platformIntegration.id }, data: { syncStatus: 'in_progress', syncError: null } });
-  const run = runSync(log.id, projectId, integration.shopDomain, mode, integration.productsSyncedUpTo).finally(() => running.delete(log.id));
+  let bulk = false;
+  if (mode === 'full') {
+    const strategy = options.strategy ?? 'auto';
+    bulk = strategy === 'bulk' || (strategy === 'auto' && (await db.listing.count({ where: { projectId, platform: 'shopify' } })) >= BULK_SYNC_MIN_LISTINGS);
+  }
+  const run = runSync(log.id, projectId, integration.shopDomain, mode, integration.productsSyncedUpTo, bulk).finally(() => running.delete(log.id));
   running.set(log.id, run);
   return { syncLogId: log.id, alreadyRunning: false };
 }
@@ -55,7 +67,7 @@ export async function waitForSync(syncLogId: string): Promise<void> {
   await running.get(syncLogId);
 }
 
-async function runSync(logId: string, projectId: string, shop: string, mode: SyncMode, since: Date | null): Promise<void> {
+async function runSync(logId: string, projectId: string, shop: string, mode: SyncMode, since: Date | null, bulk: boolean): Promise<void> {
   const startedAt = new Date();
   const connector = shopifyConnectorFor(shop, projectId);
   let cursor: string | undefined;
@@ -65,7 +77,19 @@ async function runSync(logId: string, projectId: string, shop: string, mode: Syn
   try {
     const shopInfo = await connector.loadShop();
     await db.project.update({ where: { id: projectId }, data: { currency: shopInfo.currencyCode, name: shopInfo.name } });
-    do {
+    if (bulk) {
+      // One bulk query for the whole catalog, stored in slices so progress shows as it goes.
+      const all = await connector.exportCatalog();
+      for (let i = 0; i < all.length; i += 100) {
+        const slice = all.slice(i, i + 100);
+        await upsertShopifyProducts(projectId, slice, startedAt);
+        products += slice.length;
+        variants += slice.reduce((n, p) => n + p.listings.length, 0);
+        await db.platformSyncLog.update({ where: { id: logId }, data: { itemsSynced: variants } });
+      }
+      checkpoint = new Date(startedAt.getTime() - 5 * 60_000).toISOString();
+    }
+    while (!bulk) {
       const page = await connector.products.sync({
         mode,
         limit: 50,
@@ -77,8 +101,11 @@ async function runSync(logId: string, projectId: string, shop: string, mode: Syn
       variants += page.products.reduce((n, p) => n + p.listings.length, 0);
       await db.platformSyncLog.update({ where: { id: logId }, data: { itemsSynced: variants } });
       cursor = page.nextCursor ?? undefined;
-      if (!cursor) checkpoint = page.checkpoint;
-    } while (cursor);
+      if (!cursor) {
+        checkpoint = page.checkpoint;
+        break;
+      }
+    }
     const deleted = mode === 'full' ? await markUnseenListingsDeleted(projectId, startedAt) : 0;
     const finishedAt = new Date();
     await db.$transaction([
@@ -89,11 +116,12 @@ async function runSync(logId: string, projectId: string, shop: string, mode: Syn
       }),
       db.platformIntegration.update({
         where: { projectId_platform: { projectId, platform: 'shopify' } },
-        data: { lastSyncAt: finishedAt, syncStatus: 'success', syncError: null, metadata: { lastSync: { mode, products, variants, deleted } } },
+        data: { lastSyncAt: finishedAt, syncStatus: 'success', syncError: null, metadata: { lastSync: { mode, strategy: bulk ? 'bulk' : 'paginated', products, variants, deleted } } },
       }),
     ]);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // Keep the message short: a database error can carry pages of context.
+    const message = (error instanceof Error ? error.message : String(error)).trim().split('\n').filter(Boolean).slice(-1)[0]?.slice(0, 500) ?? 'sync failed';
     await db.platformSyncLog
       .update({
         where: { id: logId },

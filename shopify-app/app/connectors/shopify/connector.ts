@@ -5,11 +5,13 @@ import {
   ValidationError,
   type AuthOperations,
   type AuthStatus,
+  type NormalizedProduct,
   type ConnectorCapabilities,
   type PlatformConnector,
   type PlatformCredentials,
   type PlatformHealth,
 } from '@calibr/shared-contracts';
+import { exportCatalog } from './bulk-catalog';
 import { SHOP_QUERY } from './documents';
 import { ShopifyGraphqlClient, type AccessTokenProvider, type RetryPolicy } from './graphql-client';
 import { MemoryPriceUpdateLedger, type PriceUpdateLedger } from './ledger';
@@ -68,6 +70,7 @@ export class ShopifyConnector implements PlatformConnector {
   private token: AccessTokenProvider | undefined;
   private scope: string | undefined;
   private shopInfo: Promise<ShopInfo> | undefined;
+  private readonly bulkPollIntervalMs: number;
   readonly client: ShopifyGraphqlClient;
 
   constructor(options: ShopifyConnectorOptions) {
@@ -75,6 +78,7 @@ export class ShopifyConnector implements PlatformConnector {
     this.shop = options.shop;
     this.token = options.token;
     this.scope = options.scope;
+    this.bulkPollIntervalMs = options.bulkPollIntervalMs ?? 1_000;
     this.events = new ConnectorEventEmitter({ platform: 'shopify', ...(options.tenantId ? { tenantId: options.tenantId } : {}) });
     this.client = new ShopifyGraphqlClient({
       shop: options.shop,
@@ -98,7 +102,7 @@ export class ShopifyConnector implements PlatformConnector {
       ...(options.locator ? { locator: options.locator } : {}),
       maxBatchSize: SHOPIFY_CAPABILITIES.maxBatchSize,
       bulkMutationThreshold: options.bulkMutationThreshold ?? 5_000,
-      bulkPollIntervalMs: options.bulkPollIntervalMs ?? 1_000,
+      bulkPollIntervalMs: this.bulkPollIntervalMs,
     });
     this.auth = {
       status: async (): Promise<AuthStatus> => ({
@@ -128,6 +132,17 @@ export class ShopifyConnector implements PlatformConnector {
       });
     }
     return this.shopInfo;
+  }
+
+  /** Every product (or those matching Shopify's search syntax) through one bulk query. */
+  async exportCatalog(search?: string): Promise<NormalizedProduct[]> {
+    const shop = await this.loadShop();
+    return exportCatalog(this.client, {
+      currency: shop.currencyCode,
+      shop: this.shop,
+      pollIntervalMs: this.bulkPollIntervalMs,
+      ...(search ? { search } : {}),
+    });
   }
 
   async isAuthenticated(): Promise<boolean> {
