@@ -56,7 +56,7 @@ describe.skipIf(!hasChromium)('the console in the Admin shell', () => {
             await page.locator('#app-nav a', { hasText: 'Shopify' }).click({ timeout: 2_000 }).catch(() => undefined);
             return frame.getByText('No products synced yet').first().isVisible();
           },
-          { timeout: 60_000, intervals: [1_000] },
+          { timeout: 60_000, interval: 1_000 },
         )
         .toBe(true);
 
