@@ -113,6 +113,14 @@ describe.skipIf(!hasChromium)('the integrations dashboard in the Admin shell', (
       await expect.poll(() => card(app, 'amazon').innerText(), { timeout: 30_000 }).toMatch(/Connected[\s\S]*Account A2CALIBRDEMONA/);
       await expect.poll(() => card(app, 'amazon').locator('[data-health]').getAttribute('data-health'), { timeout: 30_000 }).toBe('healthy');
 
+      // Its settings: what the remote connector can do, and the link to its own settings page.
+      await card(app, 'amazon').getByRole('button', { name: 'Settings', exact: true }).click();
+      const dialog = app.getByRole('dialog');
+      await expect.poll(() => dialog.innerText(), { timeout: 20_000 }).toMatch(/Connected as A2CALIBRDEMONA[\s\S]*Competitive pricing/);
+      await expect.poll(() => dialog.getByRole('link', { name: /Amazon settings/ }).getAttribute('href')).toContain('/settings/amazon/open?');
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await expect.poll(() => dialog.count(), { timeout: 10_000 }).toBe(0);
+
       // Sync both.
       await card(app, 'shopify').getByRole('button', { name: 'Sync now' }).click();
       await card(app, 'amazon').getByRole('button', { name: 'Sync now' }).click();
@@ -162,12 +170,16 @@ describe.skipIf(!hasChromium)('the integrations dashboard in the Admin shell', (
       const app = await openDashboard(page, failures);
       const reference = card(app, 'reference');
       await reference.getByRole('button', { name: /Connect Reference/ }).click({ timeout: 60_000 });
-      await reference.getByLabel('Account ID').fill('ref-account');
-      await reference.getByLabel('API key').fill('wrong-key');
-      await reference.getByRole('button', { name: 'Connect', exact: true }).click();
-      await expect.poll(() => reference.innerText(), { timeout: 20_000 }).toMatch(/refused these credentials/);
-      await reference.getByLabel('API key').fill('reference-api-key');
-      await reference.getByRole('button', { name: 'Connect', exact: true }).click();
+      // Its settings: the form its registration declares, and what it can do.
+      const dialog = app.getByRole('dialog');
+      await expect.poll(() => dialog.innerText(), { timeout: 20_000 }).toMatch(/Reference \(test platform\) settings[\s\S]*Catalog sync/);
+      await dialog.getByLabel('Account ID').fill('ref-account');
+      await dialog.getByLabel('API key').fill('wrong-key');
+      await dialog.getByRole('button', { name: 'Connect', exact: true }).click();
+      await expect.poll(() => dialog.innerText(), { timeout: 20_000 }).toMatch(/refused these credentials/);
+      await dialog.getByLabel('API key').fill('reference-api-key');
+      await dialog.getByRole('button', { name: 'Connect', exact: true }).click();
+      await expect.poll(() => dialog.count(), { timeout: 20_000 }).toBe(0);
       await expect.poll(() => reference.innerText(), { timeout: 20_000 }).toMatch(/Connected[\s\S]*Account ref-account/);
       await reference.getByRole('button', { name: 'Sync now' }).click();
       await expect.poll(() => reference.innerText(), { timeout: 30_000 }).toMatch(/Synced[\s\S]*3 items synced/);

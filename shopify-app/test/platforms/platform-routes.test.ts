@@ -7,7 +7,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { hasTestPostgres } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SELLER, OTHER_SHOP, SHOP, US, readJson, startPlatformsWorld, waitFor, type PlatformsWorld } from './support/harness';
+import { DEMO_SELLER, OTHER_SHOP, SHOP, US, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from './support/harness';
 
 interface PlatformView {
   platform: string;
@@ -220,6 +220,23 @@ describe('connect, sync and log each platform', () => {
     // A SKU sold only on Shopify is linked to nothing.
     const shopifyOnly = await w.database.db.listing.findFirstOrThrow({ where: { platform: 'shopify', sku: 'CAL-SUMM-INSU-SAND', project: { shopDomain: SHOP } } });
     expect(shopifyOnly.productLinkId).toBeNull();
+  });
+
+  it('links SKUs that differ only in case, width or spacing', async () => {
+    // The merchant adds, in Shopify Admin, the beanie colour until now sold on Amazon only, typing its SKU loosely.
+    await sandboxControl(w.sandbox, `shopify/shops/${SHOP}/products`, {
+      products: [{ title: 'Pinecrest Wool Beanie Ochre', variants: [{ sku: ' cal-pine-wool-ｏｃｈｒｅ ', price: '29.00' }] }],
+    });
+    const run = await syncAndWait('shopify');
+    expect(run.status).toBe('completed');
+    const page = await readJson<{ links: LinkView[] }>(await w.api('/api/product-links?page=1'));
+    const all = [...page.links];
+    for (let n = 2; all.every((l) => l.sku !== 'CAL-PINE-WOOL-OCHRE') && n <= 5; n++) {
+      all.push(...(await readJson<{ links: LinkView[] }>(await w.api(`/api/product-links?page=${n}`))).links);
+    }
+    const ochre = all.find((l) => l.sku === 'CAL-PINE-WOOL-OCHRE');
+    expect(ochre?.platforms).toEqual(['amazon', 'shopify']);
+    expect(ochre?.listings.map((l) => l.sku).sort()).toEqual([' cal-pine-wool-ｏｃｈｒｅ ', 'CAL-PINE-WOOL-OCHRE']);
   });
 
   it('links listings with different SKUs by hand, and unlinks them for good', async () => {

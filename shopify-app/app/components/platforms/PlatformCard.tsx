@@ -3,11 +3,11 @@
 // so a newly registered platform gets a working card without a line of code here.
 import { useState } from 'react';
 import { useNavigate } from '@remix-run/react';
-import { Badge, Banner, BlockStack, Box, Button, Card, Divider, InlineStack, Text } from '@shopify/polaris';
+import { Badge, Banner, BlockStack, Button, Card, Divider, InlineStack, Text } from '@shopify/polaris';
 import type { PlatformView } from '../../services/platform-status.server';
 import { apiFetch, errorMessage } from './api-client';
 import { ConnectionStatus } from './ConnectionStatus';
-import { CredentialsForm, PlatformSettings, SettingsLinkButton, useSettingsLink } from './PlatformSettings';
+import { ConnectionMethodNote, PlatformSettings, SettingsLinkButton, useSettingsLink } from './PlatformSettings';
 import { SyncStatus } from './SyncStatus';
 
 export interface PlatformCardProps {
@@ -23,7 +23,7 @@ export function PlatformCard({ view, checking, onChanged }: PlatformCardProps) {
   const link = useSettingsLink(view);
   const [busy, setBusy] = useState<'sync' | 'disconnect' | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [connecting, setConnecting] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const [confirmDisconnect, setConfirmDisconnect] = useState(false);
   const connected = view.connection.status === 'connected';
   const syncing = view.sync.status === 'in_progress' || view.sync.lastRun?.status === 'started';
@@ -44,11 +44,6 @@ export function PlatformCard({ view, checking, onChanged }: PlatformCardProps) {
 
   const sync = () => run('sync', () => apiFetch(`/api/platforms/${view.platform}/sync`, { body: { mode: 'full' } }));
   const disconnect = () => run('disconnect', () => apiFetch(`/api/platforms/${view.platform}/disconnect`, { body: {} }));
-  const connect = async (fields: Record<string, string>) => {
-    await apiFetch(`/api/platforms/${view.platform}/connect`, { body: { fields } });
-    setConnecting(false);
-    onChanged();
-  };
 
   return (
     <div data-platform={view.platform} style={{ height: '100%' }}>
@@ -99,48 +94,45 @@ export function PlatformCard({ view, checking, onChanged }: PlatformCardProps) {
             </Text>
           </InlineStack>
           <SyncStatus view={view} />
-          <PlatformSettings view={view} link={link} />
+          <ConnectionMethodNote view={view} link={link} />
 
-          {connecting ? (
-            <Box paddingBlockStart="100">
-              <CredentialsForm view={view} onSubmit={connect} onCancel={() => setConnecting(false)} />
-            </Box>
-          ) : (
-            <InlineStack gap="200" wrap>
-              {connected && view.capabilities.productSync ? (
-                <Button variant="primary" onClick={() => void sync()} loading={busy === 'sync' || syncing} disabled={syncing}>
-                  {syncing ? 'Syncing' : 'Sync now'}
-                </Button>
-              ) : null}
-              {view.connection.hasSettingsPage ? <SettingsLinkButton view={view} link={link} primary={!connected} /> : null}
-              {view.connection.canConnect && view.connection.method === 'credentials' ? (
-                <Button variant="primary" onClick={() => setConnecting(true)}>
-                  {`Connect ${view.displayName}`}
-                </Button>
-              ) : null}
-              {view.consolePath ? <Button onClick={() => navigate(view.consolePath as string)}>Details</Button> : null}
-              {view.connection.canDisconnect && !confirmDisconnect ? (
-                <Button variant="plain" tone="critical" onClick={() => setConfirmDisconnect(true)}>
+          <InlineStack gap="200" wrap>
+            {connected && view.capabilities.productSync ? (
+              <Button variant="primary" onClick={() => void sync()} loading={busy === 'sync' || syncing} disabled={syncing}>
+                {syncing ? 'Syncing' : 'Sync now'}
+              </Button>
+            ) : null}
+            {/* Connected, its settings page is one click further, in Settings. */}
+            {view.connection.hasSettingsPage && !connected ? <SettingsLinkButton view={view} link={link} primary /> : null}
+            {view.connection.canConnect && view.connection.method === 'credentials' ? (
+              <Button variant="primary" onClick={() => setSettingsOpen(true)}>
+                {`Connect ${view.displayName}`}
+              </Button>
+            ) : null}
+            <Button onClick={() => setSettingsOpen(true)}>Settings</Button>
+            {view.consolePath ? <Button onClick={() => navigate(view.consolePath as string)}>Details</Button> : null}
+            {view.connection.canDisconnect && !confirmDisconnect ? (
+              <Button variant="plain" tone="critical" onClick={() => setConfirmDisconnect(true)}>
+                Disconnect
+              </Button>
+            ) : null}
+            {confirmDisconnect ? (
+              <InlineStack gap="200" blockAlign="center">
+                <Text as="span" variant="bodySm">
+                  Disconnect {view.displayName}?
+                </Text>
+                <Button tone="critical" onClick={() => void disconnect()} loading={busy === 'disconnect'}>
                   Disconnect
                 </Button>
-              ) : null}
-              {confirmDisconnect ? (
-                <InlineStack gap="200" blockAlign="center">
-                  <Text as="span" variant="bodySm">
-                    Disconnect {view.displayName}?
-                  </Text>
-                  <Button tone="critical" onClick={() => void disconnect()} loading={busy === 'disconnect'}>
-                    Disconnect
-                  </Button>
-                  <Button variant="plain" onClick={() => setConfirmDisconnect(false)}>
-                    Keep
-                  </Button>
-                </InlineStack>
-              ) : null}
-            </InlineStack>
-          )}
+                <Button variant="plain" onClick={() => setConfirmDisconnect(false)}>
+                  Keep
+                </Button>
+              </InlineStack>
+            ) : null}
+          </InlineStack>
         </BlockStack>
       </Card>
+      <PlatformSettings view={view} link={link} open={settingsOpen} onClose={() => setSettingsOpen(false)} onConnected={onChanged} />
     </div>
   );
 }

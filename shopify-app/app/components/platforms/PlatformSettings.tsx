@@ -1,11 +1,11 @@
-// How a platform is connected and configured, rendered from its registration alone: the credentials form
-// for platforms whose credentials the app holds, the signed link to a platform's own settings page
-// (Amazon's, on the Amazon service), or a pointer to the app's own page about it (Shopify).
+// A platform's settings, rendered from its registration alone: its capabilities, its connection, the
+// credentials form for platforms whose credentials the app holds, and the signed link to a platform's
+// own settings page (Amazon's, on the Amazon service).
 import { useEffect, useState } from 'react';
-import { Banner, BlockStack, Button, FormLayout, InlineStack, Text, TextField } from '@shopify/polaris';
+import { Badge, Banner, BlockStack, Button, FormLayout, InlineStack, Modal, Text, TextField } from '@shopify/polaris';
 import type { SettingsLink } from '../../registry/platform-registration';
 import type { PlatformView } from '../../services/platform-status.server';
-import { apiFetch, errorMessage } from './api-client';
+import { apiFetch, errorMessage, formatWhen } from './api-client';
 
 /** Refresh the signed link well before the service would refuse it. */
 const LINK_REFRESH_MS = 120_000;
@@ -105,25 +105,104 @@ export function CredentialsForm({
   );
 }
 
-/** The settings line of a card: what this platform offers to configure, and where. */
-export function PlatformSettings({ view, link }: { view: PlatformView; link: SettingsLink | null }) {
-  if (view.connection.method === 'settings_page') {
-    return (
-      <Text as="p" variant="bodySm" tone="subdued">
-        Connect, choose marketplaces and watch price feeds on the {view.displayName} settings page{link ? '' : ' (preparing the link…)'}.
-      </Text>
-    );
-  }
-  if (view.connection.method === 'app_install') {
-    return (
-      <Text as="p" variant="bodySm" tone="subdued">
-        Connected by installing Calibrate in your {view.displayName} admin.
-      </Text>
-    );
-  }
+const CAPABILITY_LABELS: Array<[keyof PlatformView['capabilities'], string]> = [
+  ['productSync', 'Catalog sync'],
+  ['priceRead', 'Reads live prices'],
+  ['priceUpdate', 'Updates prices'],
+  ['minMaxPrice', 'Minimum / maximum price'],
+  ['compareAtPrice', 'Compare-at price'],
+  ['marketplaces', 'Several marketplaces'],
+  ['webhooks', 'Pushes changes (webhooks)'],
+  ['competitivePricing', 'Competitive pricing'],
+];
+
+const MODE_LABELS: Record<PlatformView['capabilities']['priceUpdateMode'], string> = {
+  synchronous: 'applied at once',
+  asynchronous: 'processed by the platform later (feeds)',
+  mixed: 'applied at once or through feeds',
+};
+
+/** How the platform is connected, in a sentence (on the card and in its settings). */
+export function ConnectionMethodNote({ view, link }: { view: PlatformView; link: SettingsLink | null }) {
+  const text =
+    view.connection.method === 'settings_page'
+      ? `Connect, choose marketplaces and watch price feeds on the ${view.displayName} settings page${link ? '' : ' (preparing the link…)'}.`
+      : view.connection.method === 'app_install'
+        ? `Connected by installing Calibrate in your ${view.displayName} admin.`
+        : `Connected with ${view.connection.fields.map((f) => f.label.toLowerCase()).join(' and ')}, stored encrypted.`;
   return (
     <Text as="p" variant="bodySm" tone="subdued">
-      Connected with {view.connection.fields.map((f) => f.label.toLowerCase()).join(' and ')}, stored encrypted.
+      {text}
     </Text>
+  );
+}
+
+/**
+ * A platform's settings: what it can do, how it is connected, and where to change that (its credentials
+ * form, its own settings page, or the app's page about it). Built from the platform's view alone.
+ */
+export function PlatformSettings({
+  view,
+  link,
+  open,
+  onClose,
+  onConnected,
+}: {
+  view: PlatformView;
+  link: SettingsLink | null;
+  open: boolean;
+  onClose: () => void;
+  onConnected: () => void;
+}) {
+  const connect = async (fields: Record<string, string>) => {
+    await apiFetch(`/api/platforms/${view.platform}/connect`, { body: { fields } });
+    onConnected();
+    onClose();
+  };
+  const connected = view.connection.status === 'connected';
+  return (
+    <Modal open={open} onClose={onClose} title={`${view.displayName} settings`}>
+      <Modal.Section>
+        <BlockStack gap="300">
+          <BlockStack gap="100">
+            <Text as="h3" variant="headingSm">
+              Connection
+            </Text>
+            <Text as="p">
+              {connected
+                ? `Connected${view.connection.accountId ? ` as ${view.connection.accountId}` : ''}${view.connection.connectedAt ? ` since ${formatWhen(view.connection.connectedAt)}` : ''}.`
+                : 'Not connected.'}
+            </Text>
+            <ConnectionMethodNote view={view} link={link} />
+          </BlockStack>
+          <BlockStack gap="100">
+            <Text as="h3" variant="headingSm">
+              What Calibrate can do here
+            </Text>
+            <InlineStack gap="100" wrap>
+              {CAPABILITY_LABELS.filter(([key]) => view.capabilities[key] === true).map(([key, label]) => (
+                <Badge key={key}>{label}</Badge>
+              ))}
+            </InlineStack>
+            <Text as="p" variant="bodySm" tone="subdued">
+              Price changes are {MODE_LABELS[view.capabilities.priceUpdateMode]}, up to {view.capabilities.maxBatchSize.toLocaleString()} in one batch.
+            </Text>
+          </BlockStack>
+          {view.connection.method === 'credentials' ? (
+            <BlockStack gap="100">
+              <Text as="h3" variant="headingSm">
+                {connected ? 'Replace the credentials' : 'Connect'}
+              </Text>
+              <CredentialsForm view={view} onSubmit={connect} onCancel={onClose} />
+            </BlockStack>
+          ) : null}
+          {view.connection.hasSettingsPage ? (
+            <InlineStack>
+              <SettingsLinkButton view={view} link={link} primary />
+            </InlineStack>
+          ) : null}
+        </BlockStack>
+      </Modal.Section>
+    </Modal>
   );
 }
