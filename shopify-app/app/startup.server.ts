@@ -1,5 +1,7 @@
 // Once per server process: finish webhook deliveries recorded before a restart.
 import { processPendingWebhooks } from './webhooks/process.server';
+// The pricing loop's push worker and competitive monitor (PRICING_WORKER=off leaves them out).
+import './pricing/startup.server';
 
 declare global {
   var calibrStartup: Promise<void> | undefined;

@@ -6,6 +6,7 @@ import type { Prisma } from '@calibr/db';
 import { ConflictError, NotFoundError, tryParseMoney, ValidationError, type FieldError } from '@calibr/shared-contracts';
 import { db } from '../db.server';
 import { audit } from './audit.server';
+import { findInSlices } from './chunks';
 import { loadPricedItems, type PricedItem } from './items.server';
 import { checkManualPrice, RuleIndex } from './policy';
 import { kickPushWorker } from './push/kick';
@@ -45,7 +46,7 @@ export async function createChangesForSuggestions(
   const result: DecideResult = { approved: [], rejected: [], refused: [] };
   const status = options.status ?? 'approved';
   const unique = [...new Map(decisions.map((d) => [d.id, d])).values()];
-  const suggestions = await db.priceSuggestion.findMany({ where: { projectId, id: { in: unique.map((d) => d.id) } } });
+  const suggestions = await findInSlices(unique.map((d) => d.id), (ids) => db.priceSuggestion.findMany({ where: { projectId, id: { in: ids } } }));
   const byId = new Map(suggestions.map((s) => [s.id, s]));
   const itemIds = [...new Set(suggestions.map((s) => s.productLinkId ?? s.listingId).filter((id): id is string => !!id))];
   const [items, { rules }] = await Promise.all([loadPricedItems(projectId, { ids: itemIds }), activeRules(projectId)]);
@@ -141,7 +142,7 @@ export async function createChangesForSuggestions(
         })),
       });
       return done;
-    });
+    }, { timeout: 120_000, maxWait: 60_000 });
     for (const entry of chunk) {
       const hit = approved.find((a) => a.suggestion.id === entry.suggestion.id);
       if (hit) result.approved.push({ suggestionId: hit.suggestion.id, changeId: hit.changeId });
@@ -208,7 +209,7 @@ export async function retryChange(projectId: string, changeId: string, actor: st
     // Back in the queue; the conditional claim lets exactly one worker take it.
     const { count } = await tx.priceChange.updateMany({ where: { id: changeId, status: change.status }, data: { status: 'approved', claimedBy: null, leaseUntil: null, completedAt: null } });
     if (count !== 1) throw new ConflictError('The change was updated at the same time; reload and try again');
-  });
+  }, { timeout: 60_000, maxWait: 30_000 });
   await audit(projectId, actor, 'price_change.retried', { entityType: 'PriceChange', entityId: changeId, data: { attempts: failed.map((a) => a.platform) } });
   kickPushWorker();
   return { retried: failed.length };
@@ -277,6 +278,7 @@ export async function rollbackChange(projectId: string, changeId: string, actor:
 
 export interface ChangeView {
   id: string;
+  productLinkId: string | null;
   title: string;
   sku: string | null;
   source: string;
@@ -311,7 +313,7 @@ export async function listChanges(projectId: string, options: { status?: string;
       projectId,
       ...(options.status && options.status !== 'all' ? { status: options.status } : {}),
       ...(options.productLinkId ? { productLinkId: options.productLinkId } : {}),
-      ...(options.ids ? { id: { in: options.ids } } : {}),
+      ...(options.ids ? { id: { in: options.ids.slice(0, 500) } } : {}),
     },
     include: {
       attempts: { include: { listing: { select: { externalId: true } } }, orderBy: { platform: 'asc' } },
@@ -324,6 +326,7 @@ export async function listChanges(projectId: string, options: { status?: string;
   });
   return rows.map((r) => ({
     id: r.id,
+    productLinkId: r.productLinkId,
     title: r.productLink?.title ?? r.listing?.title ?? '(deleted product)',
     sku: r.productLink?.sku ?? r.listing?.sku ?? null,
     source: r.source,

@@ -4,6 +4,7 @@
 // competitive observation, the cost and per-product bounds (ProductCost, by SKU), tags and collections.
 import { normalizeSku, type Money } from '@calibr/shared-contracts';
 import { db } from '../db.server';
+import { findInSlices } from './chunks';
 import { storedMoney, type CompetitiveSnapshot, type ListingContext, type Trigger } from './policy';
 
 export interface ItemListing {
@@ -60,20 +61,20 @@ type ListingRow = ItemListing & { tags: unknown; collectionIds: unknown; product
 /** Every priced item of a shop (or the ones asked for). Deleted listings are left out. */
 export async function loadPricedItems(projectId: string, options: LoadItemsOptions = {}): Promise<PricedItem[]> {
   const ids = options.ids ? [...new Set(options.ids)] : null;
-  const listings: ListingRow[] = await db.listing.findMany({
-    where: {
-      projectId,
-      status: { not: 'deleted' },
-      ...(ids ? { OR: [{ productLinkId: { in: ids } }, { id: { in: ids } }] } : {}),
-    },
-    select: listingSelect,
-    orderBy: [{ title: 'asc' }, { id: 'asc' }],
-  });
+  const wanted = ids ? new Set(ids) : null;
+  const query = (slice: string[] | null) =>
+    db.listing.findMany({
+      where: { projectId, status: { not: 'deleted' }, ...(slice ? { OR: [{ productLinkId: { in: slice } }, { id: { in: slice } }] } : {}) },
+      select: listingSelect,
+      orderBy: [{ title: 'asc' }, { id: 'asc' }],
+    });
+  // Each slice names its ids twice (link or listing id), so slices stay within the parameter limit.
+  const listings: ListingRow[] = ids ? await findInSlices(ids, (slice) => query(slice), 400) : await query(null);
   if (listings.length === 0) return [];
 
   const linkIds = [...new Set(listings.map((l) => l.productLinkId).filter((id): id is string => id !== null))];
   const [links, costs, observations] = await Promise.all([
-    linkIds.length > 0 ? db.productLink.findMany({ where: { projectId, id: { in: linkIds } }, select: { id: true, sku: true, title: true } }) : [],
+    findInSlices(linkIds, (slice) => db.productLink.findMany({ where: { projectId, id: { in: slice } }, select: { id: true, sku: true, title: true } })),
     db.productCost.findMany({ where: { projectId }, select: { sku: true, currency: true, costAmount: true, floorAmount: true, ceilingAmount: true, mapAmount: true } }),
     latestObservations(projectId, listings.filter((l) => l.platform === 'amazon').map((l) => l.id)),
   ]);
@@ -90,7 +91,7 @@ export async function loadPricedItems(projectId: string, options: LoadItemsOptio
 
   const items: PricedItem[] = [];
   for (const [id, group] of groups) {
-    if (ids && !ids.includes(id)) continue;
+    if (wanted && !wanted.has(id)) continue;
     const link = group[0]?.productLinkId ? linkById.get(group[0].productLinkId) : undefined;
     const reference = pickReference(group, observations);
     const sku = link?.sku ?? reference.sku;

@@ -6,6 +6,7 @@ import type { Prisma } from '@calibr/db';
 import { compareMoney, toMinorUnits, ValidationError, type Money } from '@calibr/shared-contracts';
 import { db } from '../db.server';
 import { createChangesForSuggestions } from './changes.server';
+import { findInSlices } from './chunks';
 import { loadPricedItems, type PricedItem } from './items.server';
 import { compileRule, evaluateWithRule, percentChangeMinor, RuleIndex, type CompiledRule, type PolicyOutcome, type Trigger } from './policy';
 import { activeRules, draftToInput, type RuleDraft } from './rules.server';
@@ -31,6 +32,8 @@ export interface GenerateResult {
   noChange: number;
   skipped: number;
   blocked: number;
+  /** Left alone: an approved price is still being pushed. */
+  inFlight: number;
   /** PriceChanges created by auto-approval. */
   changeIds: string[];
   suggestionIds: string[];
@@ -38,25 +41,36 @@ export interface GenerateResult {
 
 /** Evaluate items and store their suggestions. */
 export async function generateSuggestions(projectId: string, options: GenerateOptions = {}): Promise<GenerateResult> {
-  const result: GenerateResult = { evaluated: 0, created: 0, kept: 0, superseded: 0, autoApproved: 0, noChange: 0, skipped: 0, blocked: 0, changeIds: [], suggestionIds: [] };
+  const result: GenerateResult = { evaluated: 0, created: 0, kept: 0, superseded: 0, autoApproved: 0, noChange: 0, skipped: 0, blocked: 0, inFlight: 0, changeIds: [], suggestionIds: [] };
   const [{ rules }, items] = await Promise.all([activeRules(projectId), loadPricedItems(projectId, { ...(options.ids ? { ids: options.ids } : {}), triggerFor: (id) => options.triggers?.get(id) ?? options.fallbackTrigger ?? null })]);
   const index = new RuleIndex(rules);
   const ruleById = new Map(rules.map((r) => [r.id, r]));
 
-  const pending = await db.priceSuggestion.findMany({
-    where: { projectId, status: 'pending', ...(options.ids ? { OR: [{ productLinkId: { in: [...options.ids] } }, { listingId: { in: [...options.ids] } }] } : {}) },
-    select: { id: true, productLinkId: true, listingId: true, suggestedAmount: true, currentAmount: true, currency: true, ruleId: true },
-  });
+  const pendingQuery = (slice: string[] | null) =>
+    db.priceSuggestion.findMany({
+      where: { projectId, status: 'pending', ...(slice ? { OR: [{ productLinkId: { in: slice } }, { listingId: { in: slice } }] } : {}) },
+      select: { id: true, productLinkId: true, listingId: true, suggestedAmount: true, currentAmount: true, currency: true, ruleId: true },
+    });
+  const pending = options.ids ? await findInSlices([...options.ids], (slice) => pendingQuery(slice), 400) : await pendingQuery(null);
   const pendingByItem = new Map<string, typeof pending>();
   for (const s of pending) {
     const key = s.productLinkId ?? s.listingId ?? '';
     pendingByItem.set(key, [...(pendingByItem.get(key) ?? []), s]);
   }
 
+  // A product whose last approved price is still on its way keeps it: a new suggestion would be based on
+  // the price that change is replacing.
+  const open = await db.priceChange.findMany({ where: { projectId, status: { in: ['approved', 'pushing'] } }, select: { productLinkId: true, listingId: true } });
+  const inFlight = new Set(open.flatMap((c) => [c.productLinkId, c.listingId]).filter((id): id is string => id !== null));
+
   const toCreate: Prisma.PriceSuggestionCreateManyInput[] = [];
   const toSupersede: string[] = [];
   const autoApprove: Array<{ suggestionId: string; amount: string }> = [];
   for (const item of items) {
+    if (inFlight.has(item.id) || inFlight.has(item.reference.id)) {
+      result.inFlight++;
+      continue;
+    }
     const outcome = evaluateWithRule(index.select(item.context), item.context);
     result.evaluated++;
     if (options.onProgress && result.evaluated % 200 === 0) await options.onProgress(result.evaluated, items.length);

@@ -6,7 +6,7 @@
 // Then: an edited price that breaks a guardrail is refused, a price edited in Shopify Admin is noticed,
 // and the change is rolled back to the price it replaced on each platform.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SELLER, SHOP, US, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
+import { DEMO_SELLER, OTHER_SHOP, SHOP, US, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
 
 interface Suggestion {
   id: string;
@@ -208,5 +208,61 @@ describe('the pricing loop', () => {
     expect(done.status).toBe('partially_applied');
     const prices = await sandboxPrices(product.shopify.externalId, product.amazon.externalId);
     expect(prices).toEqual({ shopify: editedPrice, amazon: product.amazon.priceAmount });
+  });
+
+  it('refuses a rule whose guardrails contradict each other, naming every bad field', async () => {
+    const res = await w.api('/api/pricing/rules', { json: { name: 'Broken', scope: 'tag', kind: 'beat_lowest_percent', params: { percent: 3 }, currency: 'USD', floorAmount: '30.00', ceilingAmount: '20.00' } });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const problem = await readJson<{ errors: Array<{ path: string; code: string }> }>(res);
+    expect(problem.errors.map((e) => [e.path, e.code])).toEqual(expect.arrayContaining([['scopeValue', 'required'], ['params.percent', 'invalid_type'], ['floorAmount', 'floor_above_ceiling']]));
+  });
+
+  it('a dry run shows what a rule would do across the catalog, and creates nothing', async () => {
+    const db = w.database.db;
+    const before = await Promise.all([db.priceSuggestion.count(), db.priceChange.count(), db.pricingRule.count()]);
+    const res = await w.api('/api/pricing/dry-run', { json: { rule: { name: 'Everything at 9.99', scope: 'shop', kind: 'fixed_price', params: { price: '9.99' }, currency: 'USD', priority: 100 }, onlyDraft: true, pageSize: 5 } });
+    expect(res.status).toBe(200);
+    const result = await readJson<{ counts: { evaluated: number; suggest: number }; governedByDraft: number; rows: Array<{ status: string; suggested: { amount: string } | null; summary: string }>; total: number }>(res);
+    expect(result.governedByDraft).toBeGreaterThan(10);
+    expect(result.counts.evaluated).toBe(result.governedByDraft);
+    expect(result.rows).toHaveLength(5);
+    expect(result.rows.filter((r) => r.status === 'suggest').every((r) => r.suggested?.amount === '9.99' && r.summary.includes('hold the fixed price 9.99'))).toBe(true);
+    expect(await Promise.all([db.priceSuggestion.count(), db.priceChange.count(), db.pricingRule.count()])).toEqual(before);
+  });
+
+  it('another shop sees none of this shop’s suggestions or changes, and can’t act on them', async () => {
+    const list = await readJson<{ rows: unknown[]; total: number }>(await w.api('/api/pricing/suggestions?status=all', { shop: OTHER_SHOP }));
+    expect(list.total).toBe(0);
+    const changes = await readJson<{ changes: unknown[] }>(await w.api('/api/pricing/changes', { shop: OTHER_SHOP }));
+    expect(changes.changes).toEqual([]);
+    const approve = await readJson<{ approved: unknown[]; refused: Array<{ code: string }> }>(await w.api('/api/pricing/suggestions', { shop: OTHER_SHOP, json: { action: 'approve', items: [{ id: suggestion.id }] } }));
+    expect(approve).toMatchObject({ approved: [], refused: [{ code: 'not_found' }] });
+    expect((await w.api(`/api/pricing/changes/${changeId}/rollback`, { shop: OTHER_SHOP, json: {} })).status).toBe(404);
+    expect((await w.api(`/api/pricing/products/${product.link.id}/history`, { shop: OTHER_SHOP })).status).toBe(404);
+    expect((await fetch(`${w.app.url}/api/pricing/suggestions`)).status).toBe(401);
+  });
+
+  it('retries a failed attempt under a fresh key, and exports the history as CSV', async () => {
+    const rollbacks = await readJson<{ changes: Change[] }>(await w.api('/api/pricing/changes?status=partially_applied'));
+    const rollback = rollbacks.changes.find((c) => c.source === 'rollback')!;
+    const retry = await w.api(`/api/pricing/changes/${rollback.id}/retry`, { json: {} });
+    expect(retry.status).toBe(200);
+    expect(await readJson(retry)).toEqual({ retried: 1 });
+    const attempt = await w.database.db.priceChangeAttempt.findFirstOrThrow({ where: { priceChangeId: rollback.id, platform: 'shopify' } });
+    expect(attempt.idempotencyKey).toMatch(/:retry-1$/);
+    // The merchant's edit still stands in Shopify, so the retry is refused the same way, with the reason.
+    const settled = await waitFor('the retry settled', async () => {
+      const c = await changeById(rollback.id);
+      return c.status === 'partially_applied' ? c : undefined;
+    }, 60_000);
+    expect(settled.attempts.find((a) => a.platform === 'shopify')).toMatchObject({ status: 'failed', platformMessage: expect.stringContaining('live price') });
+
+    const csv = await w.api('/api/pricing/export/history');
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const text = await csv.text();
+    expect(text.split('\n')[0]).toContain('change_id,approved_at,approved_by');
+    expect(text).toContain(rollback.id);
   });
 });

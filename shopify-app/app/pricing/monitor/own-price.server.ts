@@ -4,7 +4,11 @@
 // Central): it is recorded, written to the audit log (Shopify's handler already does that for Shopify),
 // and the product is evaluated again.
 import { db } from '../../db.server';
+import { findInSlices } from '../chunks';
 import type { Trigger } from '../policy';
+
+/** How long after a push its price still counts as ours (as the products/update handler counts it). */
+const OWN_CHANGE_WINDOW_MS = 24 * 60 * 60_000;
 
 export interface OwnPriceEdit {
   listingId: string;
@@ -12,11 +16,14 @@ export interface OwnPriceEdit {
   trigger: Trigger;
 }
 
-export async function noticeOwnPriceEdits(projectId: string, options: { listingIds?: readonly string[] } = {}): Promise<OwnPriceEdit[]> {
-  const listings = await db.listing.findMany({
-    where: { projectId, status: { not: 'deleted' }, priceAmount: { not: '' }, ...(options.listingIds ? { id: { in: [...options.listingIds] } } : {}) },
-    select: { id: true, platform: true, currency: true, priceAmount: true, productLinkId: true, externalId: true },
-  });
+/** `since`: only listings written since then (the previous pass); without it, every listing (the baseline). */
+export async function noticeOwnPriceEdits(projectId: string, options: { listingIds?: readonly string[]; since?: Date | null } = {}): Promise<OwnPriceEdit[]> {
+  const query = (ids: string[] | null) =>
+    db.listing.findMany({
+      where: { projectId, status: { not: 'deleted' }, priceAmount: { not: '' }, ...(ids ? { id: { in: ids } } : {}), ...(options.since ? { updatedAt: { gte: options.since } } : {}) },
+      select: { id: true, platform: true, currency: true, priceAmount: true, productLinkId: true, externalId: true },
+    });
+  const listings = options.listingIds ? await findInSlices([...options.listingIds], query) : await query(null);
   const edits: OwnPriceEdit[] = [];
   for (let i = 0; i < listings.length; i += 500) {
     const part = listings.slice(i, i + 500);
@@ -28,15 +35,28 @@ export async function noticeOwnPriceEdits(projectId: string, options: { listingI
     });
     const last = new Map(snapshots.map((s) => [s.listingId, s]));
     const now = new Date();
-    for (const listing of part) {
+    const moved = part.filter((l) => {
+      const seen = last.get(l.id);
+      return !(seen && seen.amount === l.priceAmount && seen.currency === l.currency);
+    });
+    // Our own price on its way (the webhook can tell the listing before the push records its answer).
+    const ours = new Set(
+      (
+        await db.priceChangeAttempt.findMany({
+          where: { listingId: { in: moved.map((l) => l.id) }, status: { in: ['pending', 'applied'] }, updatedAt: { gte: new Date(now.getTime() - OWN_CHANGE_WINDOW_MS) } },
+          select: { listingId: true, amount: true, currency: true },
+        })
+      ).map((a) => `${a.listingId} ${a.amount} ${a.currency}`),
+    );
+    for (const listing of moved) {
       const seen = last.get(listing.id);
-      if (seen && seen.amount === listing.priceAmount && seen.currency === listing.currency) continue;
-      // First sight is the baseline, not an edit.
-      const edited = seen !== undefined;
+      const pushed = ours.has(`${listing.id} ${listing.priceAmount} ${listing.currency}`);
+      // First sight is the baseline, not an edit; nor is a price we pushed.
+      const edited = seen !== undefined && !pushed;
       await db.listingPriceSnapshot.create({
-        data: { projectId, listingId: listing.id, platform: listing.platform, currency: listing.currency, amount: listing.priceAmount, source: edited ? 'outside_edit' : 'monitor', observedAt: now },
+        data: { projectId, listingId: listing.id, platform: listing.platform, currency: listing.currency, amount: listing.priceAmount, source: pushed ? 'push' : edited ? 'outside_edit' : 'monitor', observedAt: now },
       });
-      if (!edited) continue;
+      if (!edited || !seen) continue;
       const trigger: Trigger = { kind: 'own_price_edited', platform: listing.platform, from: seen.amount, to: listing.priceAmount, at: now.toISOString() };
       edits.push({ listingId: listing.id, itemId: listing.productLinkId ?? listing.id, trigger });
       if (listing.platform !== 'shopify') {

@@ -6,7 +6,9 @@
 // it won. A crashed instance's lease runs out and the change is claimed again (and resumed: see
 // push-worker.server.ts).
 import { randomUUID } from 'node:crypto';
-import { db } from '../../db.server';
+import type { Db } from '@calibr/db';
+import { db as appDb } from '../../db.server';
+import { slices } from '../chunks';
 
 export const CLAIMABLE_STATUSES = ['approved', 'pushing'];
 
@@ -16,6 +18,8 @@ export interface ClaimOptions {
   limit: number;
   leaseMs: number;
   now?: Date;
+  /** The database client (default: the app's). */
+  db?: Db;
 }
 
 export interface Claim {
@@ -25,6 +29,7 @@ export interface Claim {
 }
 
 export async function claimChanges(options: ClaimOptions): Promise<Claim | null> {
+  const db = options.db ?? appDb;
   const now = options.now ?? new Date();
   const free = { status: { in: CLAIMABLE_STATUSES }, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] };
   const candidates = await db.priceChange.findMany({
@@ -36,17 +41,18 @@ export async function claimChanges(options: ClaimOptions): Promise<Claim | null>
   if (candidates.length === 0) return null;
   const token = `${options.instanceId}:${randomUUID()}`;
   const leaseUntil = new Date(now.getTime() + options.leaseMs);
-  const { count } = await db.priceChange.updateMany({
-    where: { id: { in: candidates.map((c) => c.id) }, ...free },
-    data: { claimedBy: token, leaseUntil, status: 'pushing' },
-  });
+  let count = 0;
+  for (const slice of slices(candidates.map((c) => c.id))) {
+    const claimed = await db.priceChange.updateMany({ where: { id: { in: slice }, ...free }, data: { claimedBy: token, leaseUntil, status: 'pushing' } });
+    count += claimed.count;
+  }
   if (count === 0) return null;
   const won = await db.priceChange.findMany({ where: { claimedBy: token }, select: { id: true } });
   return { token, leaseUntil, changeIds: won.map((w) => w.id) };
 }
 
 /** Extend the lease of everything still held under `token`; returns how many rows are still ours. */
-export async function renewLease(token: string, leaseMs: number): Promise<number> {
+export async function renewLease(token: string, leaseMs: number, db: Db = appDb): Promise<number> {
   const { count } = await db.priceChange.updateMany({ where: { claimedBy: token }, data: { leaseUntil: new Date(Date.now() + leaseMs) } });
   return count;
 }

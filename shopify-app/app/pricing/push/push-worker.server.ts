@@ -2,22 +2,22 @@
 // Amazon through its service), durably.
 //
 // - A change is claimed with a lease (claim.server.ts); the lease is renewed while we work on it.
-// - Before an attempt is sent its attemptCount is raised and committed: an attempt that is still
-//   `queued` with attemptCount > 0 was in flight when a process died ("in doubt").
+// - Before an attempt is sent it is marked `pending` (attemptCount raised) and committed: an attempt
+//   that is `pending` without an answer was in flight when a process died ("in doubt").
 // - Every platform update carries the attempt's idempotency key (the change's key for that listing), so
 //   sending an in-doubt attempt again is answered from the platform's own record (Amazon's service keeps
 //   every key) instead of applied twice. Shopify updates also carry `expectedCurrentPrice` (the price the
 //   change replaced): if the first send did land, Shopify's live price no longer matches and the resend is
 //   refused as a conflict; we then read the live price and, finding ours, record it applied.
 // - Shopify answers at once (applied); Amazon's feed answers later (pending, with the feed id): pending
-//   attempts are asked again (getUpdateResult) until the feed is DONE and the SKU applied or failed.
+//   attempts are asked again (the same updates under the same keys, answered from the platform's record)
+//   until the feed is DONE and the SKU applied or failed.
 // - Failures keep the platform's own code and message. Outages and rate limits are retried with backoff;
 //   the merchant can retry the rest, or roll a change back (changes.server.ts).
 import os from 'node:os';
 import {
   AuthenticationError,
   isConnectorError,
-  NotFoundError,
   type PlatformConnector,
   type PriceUpdate,
   type PriceUpdateResult,
@@ -26,6 +26,7 @@ import type { Prisma } from '@calibr/db';
 import { db } from '../../db.server';
 import { getPlatformRegistry } from '../../registry/registry.server';
 import { attemptKey } from '../changes.server';
+import { findInSlices, slices } from '../chunks';
 import { claimChanges, renewLease } from './claim.server';
 import { onPushKick } from './kick';
 
@@ -74,7 +75,7 @@ export class PushWorker {
     this.options = {
       leaseMs: options.leaseMs ?? 60_000,
       pollMs: options.pollMs ?? 2_000,
-      batchSize: options.batchSize ?? 500,
+      batchSize: options.batchSize ?? 2_000,
       chunkSize: { shopify: 250, amazon: 10_000, ...(options.chunkSize ?? {}) },
       pendingPollMs: options.pendingPollMs ?? 5_000,
       maxSends: options.maxSends ?? 5,
@@ -143,10 +144,12 @@ export class PushWorker {
     }, Math.max(250, Math.floor(this.options.leaseMs / 3)));
     heartbeat.unref?.();
     try {
-      const changes: ChangeRow[] = await db.priceChange.findMany({
-        where: { id: { in: claim.changeIds }, claimedBy: claim.token },
-        include: { attempts: { include: { listing: { select: { externalId: true, sku: true, marketplaceId: true } } } } },
-      });
+      const changes: ChangeRow[] = await findInSlices(claim.changeIds, (ids) =>
+        db.priceChange.findMany({
+          where: { id: { in: ids }, claimedBy: claim.token },
+          include: { attempts: { include: { listing: { select: { externalId: true, sku: true, marketplaceId: true } } } } },
+        }),
+      );
       await this.work(changes, claim.token, () => lost);
     } finally {
       clearInterval(heartbeat);
@@ -157,18 +160,20 @@ export class PushWorker {
   private async work(changes: ChangeRow[], token: string, isLost: () => boolean): Promise<void> {
     const changeById = new Map(changes.map((c) => [c.id, c]));
     // Group the attempts that need a platform call by shop and platform.
-    const groups = new Map<string, { projectId: string; platform: string; send: AttemptRow[]; poll: AttemptRow[] }>();
+    const groups = new Map<string, { projectId: string; platform: string; send: AttemptRow[]; pending: AttemptRow[] }>();
     for (const change of changes) {
       for (const attempt of change.attempts) {
         if (attempt.status !== 'queued' && attempt.status !== 'pending') continue;
         const key = `${change.projectId}\u0000${attempt.platform}`;
         let group = groups.get(key);
-        if (!group) groups.set(key, (group = { projectId: change.projectId, platform: attempt.platform, send: [], poll: [] }));
-        (attempt.status === 'pending' ? group.poll : group.send).push(attempt);
+        if (!group) groups.set(key, (group = { projectId: change.projectId, platform: attempt.platform, send: [], pending: [] }));
+        (attempt.status === 'pending' ? group.pending : group.send).push(attempt);
       }
     }
     const backoff = new Map<string, number>();
-    for (const group of groups.values()) {
+    // Platforms that answer later (Amazon's feeds) first: their processing runs while the others are sent.
+    const ordered = [...groups.values()].sort((a, b) => Number(a.platform === 'shopify') - Number(b.platform === 'shopify'));
+    for (const group of ordered) {
       if (isLost()) break;
       let connector: PlatformConnector;
       try {
@@ -177,7 +182,11 @@ export class PushWorker {
         await this.recordGroupError(group.send, error, backoff);
         continue;
       }
-      if (group.poll.length > 0) await this.poll(connector, group.poll, changeById);
+      // `pending`: sent, and either accepted for later (a feed) or in doubt (the process died before the
+      // answer was recorded). A platform that answers at once has nothing to wait for: it is sent again
+      // (same key, same expected price); one that answers later is asked again.
+      if (connector.capabilities.priceUpdateMode === 'synchronous') group.send.push(...group.pending);
+      else if (group.pending.length > 0) await this.poll(connector, group.pending, changeById);
       const chunk = this.options.chunkSize[group.platform] ?? 500;
       for (let i = 0; i < group.send.length && !isLost(); i += chunk) {
         await this.send(connector, group.send.slice(i, i + chunk), changeById, backoff);
@@ -194,20 +203,13 @@ export class PushWorker {
   /** Send attempts (first time, or again after a crash: the same keys make that safe). */
   private async send(connector: PlatformConnector, attempts: AttemptRow[], changes: Map<string, ChangeRow>, backoff: Map<string, number>): Promise<void> {
     const guardsLivePrice = connector.capabilities.priceUpdateMode === 'synchronous';
-    const updates: PriceUpdate[] = attempts.map((a) => {
-      const change = changes.get(a.priceChangeId)!;
-      return {
-        idempotencyKey: a.idempotencyKey ?? attemptKey(change.idempotencyKey, a.listingId),
-        externalId: a.listing.externalId,
-        ...(a.listing.sku ? { sku: a.listing.sku } : {}),
-        ...(a.listing.marketplaceId ? { marketplaceId: a.listing.marketplaceId } : {}),
-        price: { amount: a.amount, currency: a.currency },
-        ...(guardsLivePrice && a.previousAmount ? { expectedCurrentPrice: { amount: a.previousAmount, currency: a.currency } } : {}),
-        reason: `Calibrate price change ${change.id}`,
-      };
-    });
-    // Durable intent first: from here on a crash leaves these attempts "in doubt", never forgotten.
-    await db.priceChangeAttempt.updateMany({ where: { id: { in: attempts.map((a) => a.id) } }, data: { attemptCount: { increment: 1 }, lastAttemptAt: new Date() } });
+    const updates = attempts.map((a) => this.updateFor(connector, a, changes));
+    // Durable intent first: from here on a crash leaves these attempts `pending` (in doubt), never
+    // forgotten. Pending also tells the products/update webhook that the price it carries is ours.
+    const sentAt = new Date();
+    for (const ids of slices(attempts.map((a) => a.id))) {
+      await db.priceChangeAttempt.updateMany({ where: { id: { in: ids } }, data: { status: 'pending', attemptCount: { increment: 1 }, lastAttemptAt: sentAt } });
+    }
     let results: readonly PriceUpdateResult[];
     try {
       results = (await connector.pricing.batchUpdatePrices(updates)).results;
@@ -245,21 +247,45 @@ export class PushWorker {
     }
   }
 
-  /** Ask again about attempts the platform accepted but hadn't finished (Amazon feeds). */
+  /**
+   * Ask again about attempts the platform accepted but hadn't finished (Amazon feeds). The same updates
+   * are sent again under their keys: the platform answers each from its own record (still pending, or now
+   * applied or failed with the feed's message) without sending anything twice. One call per chunk instead
+   * of one getUpdateResult per key.
+   */
   private async poll(connector: PlatformConnector, attempts: AttemptRow[], changes: Map<string, ChangeRow>): Promise<void> {
-    const getResult = connector.pricing.getUpdateResult?.bind(connector.pricing);
-    if (!getResult) return;
-    const outcomes: Array<[AttemptRow, Outcome]> = [];
-    await forEachLimited(attempts, 8, async (attempt) => {
-      const change = changes.get(attempt.priceChangeId)!;
+    const chunk = this.options.chunkSize[connector.platform] ?? 500;
+    for (let i = 0; i < attempts.length; i += chunk) {
+      const part = attempts.slice(i, i + chunk);
+      let results: readonly PriceUpdateResult[];
       try {
-        const result = await getResult(attempt.idempotencyKey ?? attemptKey(change.idempotencyKey, attempt.listingId));
-        if (result.status !== 'pending') outcomes.push([attempt, outcomeOf(result)]);
+        results = (await connector.pricing.batchUpdatePrices(part.map((a) => this.updateFor(connector, a, changes)))).results;
       } catch (error) {
-        if (error instanceof NotFoundError) outcomes.push([attempt, { status: 'failed', code: 'not_found', message: 'the platform has no record of this update' }]);
+        this.options.log?.(`[pricing push] asking ${connector.platform} about ${part.length} pending update(s) failed: ${error instanceof Error ? error.message : String(error)}`);
+        return;
       }
-    });
-    await this.record(outcomes);
+      const outcomes: Array<[AttemptRow, Outcome]> = [];
+      part.forEach((attempt, index) => {
+        const result = results[index];
+        if (result && result.status !== 'pending') outcomes.push([attempt, outcomeOf(result)]);
+      });
+      await this.record(outcomes.filter(([, o]) => o.status !== 'retry'));
+    }
+  }
+
+  /** The platform update for an attempt: the same content every time it is sent (same key, same fingerprint). */
+  private updateFor(connector: PlatformConnector, a: AttemptRow, changes: Map<string, ChangeRow>): PriceUpdate {
+    const change = changes.get(a.priceChangeId)!;
+    const guardsLivePrice = connector.capabilities.priceUpdateMode === 'synchronous';
+    return {
+      idempotencyKey: a.idempotencyKey ?? attemptKey(change.idempotencyKey, a.listingId),
+      externalId: a.listing.externalId,
+      ...(a.listing.sku ? { sku: a.listing.sku } : {}),
+      ...(a.listing.marketplaceId ? { marketplaceId: a.listing.marketplaceId } : {}),
+      price: { amount: a.amount, currency: a.currency },
+      ...(guardsLivePrice && a.previousAmount ? { expectedCurrentPrice: { amount: a.previousAmount, currency: a.currency } } : {}),
+      reason: `Calibrate price change ${change.id}`,
+    };
   }
 
   private async recordGroupError(attempts: AttemptRow[], error: unknown, backoff: Map<string, number>): Promise<void> {
@@ -285,7 +311,8 @@ export class PushWorker {
       const writes: Prisma.PrismaPromise<unknown>[] = [];
       for (const [attempt, outcome] of part) {
         if (outcome.status === 'retry') {
-          writes.push(db.priceChangeAttempt.update({ where: { id: attempt.id }, data: { platformCode: outcome.code ?? null, platformMessage: outcome.message ?? null } }));
+          // Not sent after all (outage, rate limit): back in the queue, to be sent again after the backoff.
+          writes.push(db.priceChangeAttempt.update({ where: { id: attempt.id }, data: { status: 'queued', platformCode: outcome.code ?? null, platformMessage: outcome.message ?? null } }));
           continue;
         }
         const feed = outcome.reference?.startsWith('feed:') ? feedRow.get(outcome.reference.slice(5)) : undefined;
@@ -318,7 +345,9 @@ export class PushWorker {
 
   /** Settle each change from its attempts and give up the claim (or hold it as a timer for what is pending). */
   private async finish(changeIds: string[], token: string, backoff: Map<string, number>): Promise<void> {
-    const changes = await db.priceChange.findMany({ where: { id: { in: changeIds }, claimedBy: token }, include: { attempts: { select: { status: true, platform: true, platformMessage: true } } } });
+    const changes = await findInSlices(changeIds, (ids) =>
+      db.priceChange.findMany({ where: { id: { in: ids }, claimedBy: token }, include: { attempts: { select: { status: true, platform: true, platformMessage: true } } } }),
+    );
     const now = Date.now();
     for (const change of changes) {
       const statuses = change.attempts.map((a) => a.status);
@@ -351,6 +380,7 @@ export class PushWorker {
             to: change.toAmount,
             currency: change.currency,
             source: change.source,
+            pushedBy: this.instanceId,
             platforms: Object.fromEntries(change.attempts.map((a) => [a.platform, a.status === 'failed' ? `failed: ${a.platformMessage ?? ''}` : a.status])),
           },
         },
@@ -377,16 +407,5 @@ function outcomeOf(result: PriceUpdateResult): Outcome {
 function retryDelayMs(source: unknown): number {
   const seconds = source && typeof source === 'object' && 'retryAfter' in source && typeof source.retryAfter === 'number' ? source.retryAfter : 5;
   return Math.min(300_000, Math.max(1_000, seconds * 1000));
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item);
-    }
-  });
-  await Promise.all(workers);
 }
 
