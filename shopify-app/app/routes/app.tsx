@@ -24,6 +24,7 @@ export default function App() {
         <Link to="/app" rel="home">
           Home
         </Link>
+        <Link to="/app/pricing">Pricing</Link>
         <Link to="/app/integrations">Integrations</Link>
         <Link to="/app/integrations/shopify">Shopify</Link>
       </NavMenu>

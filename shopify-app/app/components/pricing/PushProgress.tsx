@@ -1,0 +1,71 @@
+// Long work in the console: the push in flight (changes settling, each platform's attempts by status)
+// and recent imports, polled while anything is open.
+import { useCallback, useEffect, useState } from 'react';
+import { Banner, BlockStack, InlineStack, ProgressBar, Text } from '@shopify/polaris';
+import { apiFetch } from './format';
+
+export interface ProgressView {
+  changes: Record<string, number>;
+  attempts: Record<string, Record<string, number>>;
+  open: number;
+  jobs: Array<{ id: string; kind: string; status: string; progressDone: number; progressTotal: number | null; error: string | null }>;
+}
+
+export function usePushProgress(initial: ProgressView | null, everyMs = 1500) {
+  const [progress, setProgress] = useState<ProgressView | null>(initial);
+  const [watch, setWatch] = useState(0);
+  const refresh = useCallback(async () => {
+    try {
+      setProgress(await apiFetch<ProgressView>('/api/pricing/progress'));
+    } catch {
+      // keep the last view; the next poll tries again
+    }
+  }, []);
+  const busy = Boolean(progress && (progress.open > 0 || progress.jobs.some((j) => j.status === 'running')));
+  useEffect(() => {
+    if (!busy && watch === 0) return;
+    const timer = setInterval(() => void refresh(), everyMs);
+    return () => clearInterval(timer);
+  }, [busy, watch, refresh, everyMs]);
+  useEffect(() => {
+    if (watch === 0) return;
+    const stop = setTimeout(() => setWatch(0), 10_000);
+    return () => clearTimeout(stop);
+  }, [watch]);
+  return { progress, refresh, watch: () => setWatch((w) => w + 1) };
+}
+
+export function PushProgress({ progress }: { progress: ProgressView | null }) {
+  if (!progress) return null;
+  const running = progress.jobs.filter((j) => j.status === 'running');
+  if (progress.open === 0 && running.length === 0) return null;
+  const platforms = Object.entries(progress.attempts);
+  const total = platforms.reduce((n, [, s]) => n + Object.values(s).reduce((a, b) => a + b, 0), 0);
+  const settled = platforms.reduce((n, [, s]) => n + (s.applied ?? 0) + (s.failed ?? 0), 0);
+  return (
+    <Banner tone="info" title={progress.open > 0 ? `Pushing ${progress.open.toLocaleString()} price change${progress.open === 1 ? '' : 's'}` : 'Working'}>
+      <BlockStack gap="200">
+        {progress.open > 0 && (
+          <div data-section="push-progress">
+            <ProgressBar progress={total === 0 ? 0 : Math.round((settled / total) * 100)} size="small" />
+            <InlineStack gap="400">
+              {platforms.map(([platform, statuses]) => (
+                <Text as="span" key={platform} variant="bodySm">
+                  {platform}: {Object.entries(statuses).map(([s, n]) => `${n.toLocaleString()} ${s}`).join(', ')}
+                </Text>
+              ))}
+            </InlineStack>
+          </div>
+        )}
+        {running.map((job) => (
+          <div key={job.id}>
+            <Text as="p" variant="bodySm">
+              {job.kind === 'costs.import' ? 'Importing costs' : job.kind}: {job.progressDone.toLocaleString()} of {(job.progressTotal ?? 0).toLocaleString()}
+            </Text>
+            <ProgressBar progress={job.progressTotal ? Math.round((job.progressDone / job.progressTotal) * 100) : 0} size="small" />
+          </div>
+        ))}
+      </BlockStack>
+    </Banner>
+  );
+}

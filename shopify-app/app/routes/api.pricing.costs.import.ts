@@ -1,0 +1,19 @@
+// POST /api/pricing/costs/import {csv, apply?: false, skipInvalid?: false, currency?}: costs, floors,
+// ceilings and MAP by SKU from CSV. Without `apply`: the preview (each row's action or its errors by
+// column). With `apply`: writes the valid rows (refused with every bad row named unless skipInvalid),
+// with progress in a background job.
+import type { ActionFunctionArgs } from '@remix-run/node';
+import { ValidationError } from '@calibr/shared-contracts';
+import { json, jsonBody, methodNotAllowed, pricingApi } from '../pricing/api.server';
+import { applyCostImport, previewCostImport } from '../pricing/cost-import.server';
+
+export function action({ request }: ActionFunctionArgs) {
+  return pricingApi(request, async ({ projectId, actor }) => {
+    if (request.method !== 'POST') return methodNotAllowed(request, 'POST');
+    const body = await jsonBody(request);
+    if (typeof body.csv !== 'string' || body.csv.trim() === '') throw ValidationError.field('csv', 'csv must be the file’s text', 'required');
+    const currency = typeof body.currency === 'string' && body.currency ? { defaultCurrency: body.currency } : {};
+    if (body.apply === true) return json(await applyCostImport(projectId, body.csv, actor, { skipInvalid: body.skipInvalid === true, ...currency }));
+    return json(await previewCostImport(projectId, body.csv, currency));
+  });
+}

@@ -1,0 +1,364 @@
+// /app/pricing: the suggestions waiting for the merchant, in a Polaris IndexTable: filter by status,
+// search, sort, approve or reject in bulk, edit a price before approving, each row's explanation (what
+// moved, which rule, which guardrail). A dry run shows what the rules would do across the catalog.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  EmptyState,
+  IndexFilters,
+  IndexTable,
+  InlineStack,
+  Layout,
+  Modal,
+  Page,
+  Text,
+  TextField,
+  useIndexResourceState,
+  useSetIndexFiltersMode,
+  type IndexFiltersProps,
+} from '@shopify/polaris';
+import { apiFetch, downloadCsv, errorMessage, formatPercent, formatPrice, statusLabel, STATUS_TONES } from '../components/pricing/format';
+import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
+import { consoleProject } from '../pricing/console.server';
+import { pushProgress } from '../pricing/progress.server';
+import { listSuggestions, type SuggestionView } from '../pricing/suggestions.server';
+
+const PAGE_SIZE = 25;
+const STATUS_TABS = ['pending', 'approved', 'auto_approved', 'rejected', 'superseded', 'all'] as const;
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { projectId } = await consoleProject(request);
+  const [list, progress] = await Promise.all([listSuggestions(projectId, { status: 'pending', pageSize: PAGE_SIZE }), pushProgress(projectId)]);
+  return { list, progress };
+};
+
+type ListResult = Awaited<ReturnType<typeof listSuggestions>>;
+interface DecideResult {
+  approved: Array<{ suggestionId: string; changeId: string }>;
+  rejected: string[];
+  refused: Array<{ suggestionId: string; code: string; message: string }>;
+}
+interface DryRunResult {
+  counts: { evaluated: number; suggest: number; no_change: number; skipped: number; blocked: number; autoApprove: number };
+  rows: Array<{ itemId: string; title: string; sku: string | null; status: string; reason: string | null; ruleName: string | null; current: { amount: string; currency: string } | null; suggested: { amount: string; currency: string } | null; changePercent: string | null; summary: string }>;
+  total: number;
+}
+
+const SORTS: IndexFiltersProps['sortOptions'] = [
+  { label: 'Created', value: 'created desc', directionLabel: 'Newest first' },
+  { label: 'Created', value: 'created asc', directionLabel: 'Oldest first' },
+  { label: 'Change', value: 'change asc', directionLabel: 'Biggest cut first' },
+  { label: 'Change', value: 'change desc', directionLabel: 'Biggest rise first' },
+  { label: 'Product', value: 'title asc', directionLabel: 'A–Z' },
+  { label: 'Product', value: 'title desc', directionLabel: 'Z–A' },
+  { label: 'Suggested price', value: 'suggested asc', directionLabel: 'Lowest first' },
+  { label: 'Suggested price', value: 'suggested desc', directionLabel: 'Highest first' },
+];
+
+export default function SuggestionsPage() {
+  const initial = useLoaderData<typeof loader>();
+  const [list, setList] = useState<ListResult>(initial.list as ListResult);
+  const [tab, setTab] = useState(0);
+  const [query, setQuery] = useState('');
+  const [sort, setSort] = useState<string[]>(['created desc']);
+  const [page, setPage] = useState(1);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ tone: 'success' | 'warning'; title: string; lines: string[] } | null>(null);
+  const [edits, setEdits] = useState<Record<string, string>>({});
+  const [editing, setEditing] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [dryRun, setDryRun] = useState<DryRunResult | null>(null);
+  const [expanded, setExpanded] = useState<string | null>(null);
+  const { mode, setMode } = useSetIndexFiltersMode();
+  const { progress, refresh: refreshProgress, watch } = usePushProgress(initial.progress);
+  const status = STATUS_TABS[tab]!;
+
+  const load = useCallback(async () => {
+    setLoading(true);
+    const [field, direction] = (sort[0] ?? 'created desc').split(' ');
+    const params = new URLSearchParams({ status, sort: field!, direction: direction!, page: String(page), pageSize: String(PAGE_SIZE), ...(query ? { q: query } : {}) });
+    try {
+      setList(await apiFetch<ListResult>(`/api/pricing/suggestions?${params}`));
+      setError(null);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setLoading(false);
+    }
+  }, [status, sort, page, query]);
+
+  // Search as the merchant types, a moment after they stop.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const timer = setTimeout(() => void load(), 250);
+    return () => clearTimeout(timer);
+  }, [load]);
+
+  const rows = list.rows;
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(rows as unknown as Array<{ [key: string]: unknown; id: string }>);
+
+  const decide = async (action: 'approve' | 'reject', ids: string[]) => {
+    setBusy(action);
+    setNotice(null);
+    try {
+      const body =
+        action === 'approve'
+          ? { action, items: ids.map((id) => (edits[id] !== undefined ? { id, amount: edits[id] } : { id })) }
+          : { action, ids };
+      const result = await apiFetch<DecideResult>('/api/pricing/suggestions', { body });
+      const done = action === 'approve' ? result.approved.length : result.rejected.length;
+      setNotice({
+        tone: result.refused.length > 0 ? 'warning' : 'success',
+        title: `${done} suggestion${done === 1 ? '' : 's'} ${action === 'approve' ? 'approved: pushing to every linked platform' : 'rejected'}${result.refused.length > 0 ? `; ${result.refused.length} not` : ''}`,
+        lines: result.refused.map((r) => `${rows.find((s) => s.id === r.suggestionId)?.title ?? r.suggestionId}: ${r.message}`),
+      });
+      setEdits((current) => Object.fromEntries(Object.entries(current).filter(([id]) => !ids.includes(id) || result.refused.some((r) => r.suggestionId === id))));
+      clearSelection();
+      await load();
+      watch();
+      void refreshProgress();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const generate = async () => {
+    setBusy('generate');
+    try {
+      const result = await apiFetch<{ created: number; kept: number; autoApproved: number; blocked: number; evaluated: number }>('/api/pricing/suggestions/generate', { body: {} });
+      setNotice({ tone: 'success', title: `Evaluated ${result.evaluated} products: ${result.created} new suggestion${result.created === 1 ? '' : 's'}`, lines: [`${result.autoApproved} approved automatically, ${result.kept} unchanged, ${result.blocked} blocked by their guardrails`] });
+      await load();
+      watch();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const runDryRun = async () => {
+    setBusy('dry-run');
+    try {
+      setDryRun(await apiFetch<DryRunResult>('/api/pricing/dry-run', { body: { pageSize: 100 } }));
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const tabs = useMemo(() => STATUS_TABS.map((s, i) => ({ id: s, content: s === 'all' ? 'All' : statusLabel(s), badge: s === 'all' ? undefined : String(list.counts[s] ?? 0), index: i, onAction: () => undefined, isLocked: true })), [list.counts]);
+  const pages = Math.max(1, Math.ceil(list.total / PAGE_SIZE));
+
+  const rowMarkup = rows.map((s: SuggestionView, index) => {
+    const edited = edits[s.id];
+    return (
+      <IndexTable.Row id={s.id} key={s.id} position={index} selected={selectedResources.includes(s.id)} disabled={s.status !== 'pending'}>
+        <IndexTable.Cell>
+          <BlockStack gap="100">
+            <Link to={`/app/pricing/products/${s.itemId}`} onClick={(e) => e.stopPropagation()} data-testid="product-link">
+              <Text as="span" fontWeight="semibold">
+                {s.title}
+              </Text>
+            </Link>
+            <Text as="span" variant="bodySm" tone="subdued">
+              {s.sku ?? '—'} · {s.platforms.join(' + ') || 'no listing'}
+            </Text>
+          </BlockStack>
+        </IndexTable.Cell>
+        <IndexTable.Cell>{s.ruleName ?? '—'}</IndexTable.Cell>
+        <IndexTable.Cell>
+          <Text as="span" numeric>
+            {formatPrice(s.current)}
+          </Text>
+        </IndexTable.Cell>
+        <IndexTable.Cell>
+          {editing === s.id ? (
+            <div onClick={(e) => e.stopPropagation()} style={{ maxWidth: 140 }}>
+              <TextField
+                label="New price"
+                labelHidden
+                autoComplete="off"
+                inputMode="decimal"
+                value={edited ?? s.suggested.amount}
+                onChange={(value) => setEdits((current) => ({ ...current, [s.id]: value }))}
+                onBlur={() => setEditing(null)}
+                suffix={s.suggested.currency}
+                autoFocus
+              />
+            </div>
+          ) : (
+            <InlineStack gap="100" blockAlign="center">
+              <Text as="span" numeric fontWeight={edited ? 'bold' : 'regular'}>
+                {formatPrice(s.approved ?? { amount: edited ?? s.suggested.amount, currency: s.suggested.currency })}
+              </Text>
+              {edited && <Badge tone="attention">edited</Badge>}
+              {s.status === 'pending' && (
+                <div onClick={(e) => e.stopPropagation()}>
+                  <Button variant="plain" onClick={() => setEditing(s.id)} accessibilityLabel={`Edit the price of ${s.title}`}>
+                    Edit
+                  </Button>
+                </div>
+              )}
+            </InlineStack>
+          )}
+        </IndexTable.Cell>
+        <IndexTable.Cell>
+          <Text as="span" numeric tone={s.changePercent.startsWith('-') ? 'critical' : 'success'}>
+            {formatPercent(s.changePercent)}
+          </Text>
+        </IndexTable.Cell>
+        <IndexTable.Cell>
+          <div onClick={(e) => e.stopPropagation()} style={{ maxWidth: 420, whiteSpace: 'normal' }}>
+            <Text as="p" variant="bodySm">
+              {expanded === s.id || s.summary.length <= 140 ? s.summary : `${s.summary.slice(0, 140)}…`}
+            </Text>
+            {s.summary.length > 140 && (
+              <Button variant="plain" onClick={() => setExpanded(expanded === s.id ? null : s.id)}>
+                {expanded === s.id ? 'Less' : 'Why?'}
+              </Button>
+            )}
+          </div>
+        </IndexTable.Cell>
+        <IndexTable.Cell>
+          <Badge tone={STATUS_TONES[s.change?.status ?? s.status]}>{statusLabel(s.change?.status ?? s.status)}</Badge>
+        </IndexTable.Cell>
+      </IndexTable.Row>
+    );
+  });
+
+  return (
+    <Page
+      title="Pricing suggestions"
+      subtitle="What the rules suggest after the market moved. Approved prices go to every linked platform."
+      primaryAction={{ content: 'Dry run', onAction: () => void runDryRun(), loading: busy === 'dry-run' }}
+      secondaryActions={[
+        { content: 'Evaluate now', onAction: () => void generate(), loading: busy === 'generate' },
+        { content: 'Export CSV', onAction: () => void downloadCsv(`/api/pricing/export/suggestions?status=${status}`, 'suggestions.csv').catch((e) => setError(errorMessage(e))) },
+      ]}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <PushProgress progress={progress} />
+            {error && (
+              <Banner tone="critical" title="Something went wrong" onDismiss={() => setError(null)}>
+                <p>{error}</p>
+              </Banner>
+            )}
+            {notice && (
+              <Banner tone={notice.tone} title={notice.title} onDismiss={() => setNotice(null)}>
+                {notice.lines.length > 0 && (
+                  <ul>
+                    {notice.lines.slice(0, 10).map((line) => (
+                      <li key={line}>{line}</li>
+                    ))}
+                  </ul>
+                )}
+              </Banner>
+            )}
+            <Card padding="0">
+              <IndexFilters
+                sortOptions={SORTS}
+                sortSelected={sort}
+                onSort={(value) => {
+                  setSort(value);
+                  setPage(1);
+                }}
+                queryValue={query}
+                queryPlaceholder="Search by product, SKU or rule"
+                onQueryChange={(value) => {
+                  setQuery(value);
+                  setPage(1);
+                }}
+                onQueryClear={() => setQuery('')}
+                tabs={tabs}
+                selected={tab}
+                onSelect={(index) => {
+                  setTab(index);
+                  setPage(1);
+                  clearSelection();
+                }}
+                filters={[]}
+                appliedFilters={[]}
+                onClearAll={() => setQuery('')}
+                mode={mode}
+                setMode={setMode}
+                canCreateNewView={false}
+                loading={loading}
+              />
+              <IndexTable
+                resourceName={{ singular: 'suggestion', plural: 'suggestions' }}
+                itemCount={rows.length}
+                selectedItemsCount={allResourcesSelected ? 'All' : selectedResources.length}
+                onSelectionChange={handleSelectionChange}
+                promotedBulkActions={[{ content: 'Approve', onAction: () => void decide('approve', selectedResources) }]}
+                bulkActions={[{ content: 'Reject', onAction: () => void decide('reject', selectedResources) }]}
+                loading={loading || busy === 'approve' || busy === 'reject'}
+                emptyState={
+                  <EmptyState heading={status === 'pending' ? 'Nothing waits for you' : 'No suggestions here'} image="">
+                    <p>When a competitor moves on Amazon, or a price changes outside Calibrate, the rules suggest a price here.</p>
+                  </EmptyState>
+                }
+                headings={[{ title: 'Product' }, { title: 'Rule' }, { title: 'Current', alignment: 'end' }, { title: 'Suggested' }, { title: 'Change', alignment: 'end' }, { title: 'Why' }, { title: 'Status' }]}
+                pagination={{
+                  hasPrevious: page > 1,
+                  hasNext: page < pages,
+                  onPrevious: () => setPage((p) => Math.max(1, p - 1)),
+                  onNext: () => setPage((p) => p + 1),
+                  label: `Page ${page} of ${pages} · ${list.total.toLocaleString()} suggestion${list.total === 1 ? '' : 's'}`,
+                }}
+              >
+                {rowMarkup}
+              </IndexTable>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+      <Modal open={dryRun !== null} onClose={() => setDryRun(null)} title="Dry run: what the rules would do now" size="large" secondaryActions={[{ content: 'Close', onAction: () => setDryRun(null) }]}>
+        {dryRun && (
+          <Modal.Section>
+            <BlockStack gap="300">
+              <Text as="p">
+                {dryRun.counts.evaluated.toLocaleString()} products evaluated, nothing created: {dryRun.counts.suggest} would get a new price ({dryRun.counts.autoApprove} approved automatically), {dryRun.counts.no_change} keep theirs, {dryRun.counts.blocked} blocked by
+                conflicting guardrails, {dryRun.counts.skipped} skipped.
+              </Text>
+              <Box>
+                {dryRun.rows.map((row) => (
+                  <Box key={row.itemId} paddingBlockEnd="200">
+                    <InlineStack gap="200" blockAlign="center">
+                      <Badge tone={row.status === 'suggest' ? 'attention' : row.status === 'blocked' ? 'critical' : undefined}>{statusLabel(row.status)}</Badge>
+                      <Text as="span" fontWeight="semibold">
+                        {row.title}
+                      </Text>
+                      <Text as="span" tone="subdued">
+                        {formatPrice(row.current)} → {row.suggested ? formatPrice(row.suggested) : '—'} {row.changePercent ? `(${formatPercent(row.changePercent)})` : ''}
+                      </Text>
+                    </InlineStack>
+                    <Text as="p" variant="bodySm" tone="subdued">
+                      {row.summary}
+                    </Text>
+                  </Box>
+                ))}
+              </Box>
+            </BlockStack>
+          </Modal.Section>
+        )}
+      </Modal>
+    </Page>
+  );
+}

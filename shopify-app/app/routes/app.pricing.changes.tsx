@@ -1,0 +1,170 @@
+// /app/pricing/changes: every price change and what each platform did with it (Shopify applied at once;
+// Amazon pending with its feed until the feed is DONE; failures with the platform's own message), with
+// retry for what failed and rollback to the price a change replaced.
+import { useCallback, useEffect, useState } from 'react';
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
+import { Badge, Banner, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, Page, Select, Text } from '@shopify/polaris';
+import { apiFetch, downloadCsv, errorMessage, formatPrice, formatWhen, statusLabel, STATUS_TONES } from '../components/pricing/format';
+import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
+import { listChanges, type ChangeView } from '../pricing/changes.server';
+import { consoleProject } from '../pricing/console.server';
+import { pushProgress } from '../pricing/progress.server';
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { projectId } = await consoleProject(request);
+  const [changes, progress] = await Promise.all([listChanges(projectId, { limit: 100 }), pushProgress(projectId)]);
+  return { changes, progress };
+};
+
+const FILTERS = ['all', 'pushing', 'applied', 'partially_applied', 'failed', 'rolled_back'];
+
+export default function ChangesPage() {
+  const initial = useLoaderData<typeof loader>();
+  const [changes, setChanges] = useState<ChangeView[]>(initial.changes as ChangeView[]);
+  const [filter, setFilter] = useState('all');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const { progress, watch } = usePushProgress(initial.progress);
+
+  const load = useCallback(async () => {
+    try {
+      const { changes: rows } = await apiFetch<{ changes: ChangeView[] }>(`/api/pricing/changes?limit=100${filter === 'all' ? '' : `&status=${filter}`}`);
+      setChanges(rows);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }, [filter]);
+  useEffect(() => void load(), [load]);
+  // While anything is being pushed, keep the outcomes current.
+  useEffect(() => {
+    if (!progress || progress.open === 0) return;
+    const timer = setInterval(() => void load(), 2000);
+    return () => clearInterval(timer);
+  }, [progress, load]);
+
+  const act = async (changeId: string, what: 'retry' | 'rollback') => {
+    setBusy(`${what}:${changeId}`);
+    try {
+      await apiFetch(`/api/pricing/changes/${changeId}/${what}`, { body: {} });
+      watch();
+      await load();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <Page
+      title="Price changes"
+      subtitle="What each platform did with each approved price."
+      secondaryActions={[{ content: 'Export CSV', onAction: () => void downloadCsv('/api/pricing/export/history', 'price-history.csv').catch((e) => setError(errorMessage(e))) }]}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <PushProgress progress={progress} />
+            {error && (
+              <Banner tone="critical" title="Something went wrong" onDismiss={() => setError(null)}>
+                <p>{error}</p>
+              </Banner>
+            )}
+            <Card padding="0">
+              <div style={{ padding: 'var(--p-space-300)', maxWidth: 260 }}>
+                <Select label="Status" labelInline options={FILTERS.map((f) => ({ label: f === 'all' ? 'All' : statusLabel(f), value: f }))} value={filter} onChange={setFilter} />
+              </div>
+              <IndexTable
+                resourceName={{ singular: 'price change', plural: 'price changes' }}
+                itemCount={changes.length}
+                selectable={false}
+                emptyState={
+                  <EmptyState heading="No price changes yet" image="">
+                    <p>Approve a suggestion and it is pushed to Shopify and Amazon; each platform’s outcome shows here.</p>
+                  </EmptyState>
+                }
+                headings={[{ title: 'Product' }, { title: 'Price' }, { title: 'Status' }, { title: 'Platforms' }, { title: 'Approved' }, { title: '' }]}
+              >
+                {changes.map((c, index) => (
+                  <IndexTable.Row id={c.id} key={c.id} position={index}>
+                    <IndexTable.Cell>
+                      <BlockStack gap="100">
+                        <Text as="span" fontWeight="semibold">
+                          {c.title}
+                        </Text>
+                        <Text as="span" variant="bodySm" tone="subdued">
+                          {c.sku ?? '—'} {c.source === 'rollback' ? '· rollback' : ''}
+                        </Text>
+                      </BlockStack>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <Text as="span" numeric>
+                        {formatPrice({ amount: c.from, currency: c.currency })} → {formatPrice({ amount: c.to, currency: c.currency })}
+                      </Text>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <Badge tone={STATUS_TONES[c.status]}>{statusLabel(c.status)}</Badge>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <BlockStack gap="100">
+                        {c.attempts.map((a) => (
+                          <div key={a.id} data-platform={a.platform} data-status={a.status}>
+                            <InlineStack gap="100" blockAlign="center" wrap={false}>
+                              <Text as="span" variant="bodySm" fontWeight="medium">
+                                {a.platform === 'amazon' ? 'Amazon' : a.platform === 'shopify' ? 'Shopify' : a.platform}
+                              </Text>
+                              <Badge tone={STATUS_TONES[a.status]}>{statusLabel(a.status)}</Badge>
+                              <Text as="span" variant="bodySm" tone="subdued">
+                                {formatPrice({ amount: a.amount, currency: c.currency })}
+                                {a.status === 'pending' && a.platformReference ? ` · ${a.platformReference}` : ''}
+                              </Text>
+                            </InlineStack>
+                            {a.status === 'failed' && a.platformMessage && (
+                              <Text as="p" variant="bodySm" tone="critical">
+                                {a.platformCode ? `${a.platformCode}: ` : ''}
+                                {a.platformMessage}
+                              </Text>
+                            )}
+                          </div>
+                        ))}
+                      </BlockStack>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <Text as="span" variant="bodySm">
+                        {formatWhen(c.approvedAt)}
+                        <br />
+                        {c.approvedBy ?? ''}
+                      </Text>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <InlineStack gap="200" wrap={false}>
+                        {(c.status === 'failed' || c.status === 'partially_applied') && (
+                          <Button size="slim" onClick={() => void act(c.id, 'retry')} loading={busy === `retry:${c.id}`}>
+                            Retry
+                          </Button>
+                        )}
+                        {(c.status === 'applied' || c.status === 'partially_applied') && !c.rolledBackBy && c.source !== 'rollback' && (
+                          <Button size="slim" onClick={() => void act(c.id, 'rollback')} loading={busy === `rollback:${c.id}`}>
+                            Roll back
+                          </Button>
+                        )}
+                        {c.attempts[0] && (
+                          <Link to={`/app/pricing/products/${encodeURIComponent(productOf(c))}`}>Chart</Link>
+                        )}
+                      </InlineStack>
+                    </IndexTable.Cell>
+                  </IndexTable.Row>
+                ))}
+              </IndexTable>
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+function productOf(change: ChangeView): string {
+  return change.productLinkId ?? change.attempts[0]!.listingId;
+}

@@ -1,0 +1,88 @@
+// /app/pricing/history: the audit log of the pricing loop (who approved, rejected, retried or rolled back
+// what, and when; what each push ended as; prices edited outside Calibrate), with CSV exports.
+import { useState } from 'react';
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { useLoaderData } from '@remix-run/react';
+import { Banner, BlockStack, Card, DataTable, Layout, Page, Text } from '@shopify/polaris';
+import { downloadCsv, errorMessage, formatWhen } from '../components/pricing/format';
+import { listAudit } from '../pricing/audit.server';
+import { consoleProject } from '../pricing/console.server';
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { projectId } = await consoleProject(request);
+  return { entries: await listAudit(projectId, { limit: 200 }) };
+};
+
+const ACTIONS: Record<string, string> = {
+  'price_suggestion.approved': 'Approved a suggestion',
+  'price_suggestion.auto_approved': 'Approved automatically',
+  'price_suggestion.rejected': 'Rejected a suggestion',
+  'price_change.applied': 'Price applied on every platform',
+  'price_change.partially_applied': 'Price applied on some platforms',
+  'price_change.failed': 'Price change failed',
+  'price_change.retried': 'Retried a price change',
+  'price_change.rollback_requested': 'Rolled back a price change',
+  'pricing_rule.created': 'Created a rule',
+  'pricing_rule.updated': 'Changed a rule',
+  'pricing_rule.deleted': 'Deleted a rule',
+  'product_cost.imported': 'Imported costs',
+  'listing.price_changed_outside_calibrate': 'Price edited outside Calibrate',
+};
+
+function details(data: unknown): string {
+  if (!data || typeof data !== 'object') return '';
+  const d = data as Record<string, unknown>;
+  const parts: string[] = [];
+  if (d.title) parts.push(String(d.title));
+  if (d.from !== undefined && d.to !== undefined) parts.push(`${d.from} → ${d.to}${d.currency ? ` ${d.currency}` : ''}`);
+  if (d.edited) parts.push('(price edited)');
+  if (d.platforms && typeof d.platforms === 'object' && !Array.isArray(d.platforms)) {
+    parts.push(Object.entries(d.platforms as Record<string, string>).map(([p, s]) => `${p}: ${s}`).join(', '));
+  }
+  if (typeof d.written === 'number') parts.push(`${d.written} written, ${d.skipped ?? 0} skipped`);
+  return parts.join(' · ');
+}
+
+export default function AuditPage() {
+  const { entries } = useLoaderData<typeof loader>();
+  const [error, setError] = useState<string | null>(null);
+  const download = (kind: string) => () => void downloadCsv(`/api/pricing/export/${kind}`, `${kind}.csv`).catch((e) => setError(errorMessage(e)));
+  return (
+    <Page
+      title="Audit log"
+      subtitle="Who did what to prices, and when."
+      secondaryActions={[
+        { content: 'Export audit CSV', onAction: download('audit') },
+        { content: 'Export price history CSV', onAction: download('history') },
+        { content: 'Export suggestions CSV', onAction: download('suggestions') },
+      ]}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            {error && (
+              <Banner tone="critical" onDismiss={() => setError(null)}>
+                <p>{error}</p>
+              </Banner>
+            )}
+            <Card padding="0">
+              {entries.length === 0 ? (
+                <div style={{ padding: 'var(--p-space-400)' }}>
+                  <Text as="p" tone="subdued">
+                    Nothing yet.
+                  </Text>
+                </div>
+              ) : (
+                <DataTable
+                  columnContentTypes={['text', 'text', 'text', 'text']}
+                  headings={['When', 'Who', 'What', 'Details']}
+                  rows={entries.map((e) => [formatWhen(e.createdAt), e.actor, ACTIONS[e.action] ?? e.action, details(e.data)])}
+                />
+              )}
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}

@@ -1,0 +1,58 @@
+// /app/pricing/products/:itemId: one product's prices over time (our price on each platform against the
+// Buy Box and the lowest offer) and its price changes.
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { useLoaderData } from '@remix-run/react';
+import polarisVizStyles from '@shopify/polaris-viz/build/esm/styles.css?url';
+import { Badge, BlockStack, Card, DataTable, Layout, Page, Text } from '@shopify/polaris';
+import { formatPrice, formatWhen, statusLabel, STATUS_TONES } from '../components/pricing/format';
+import { PriceChart } from '../components/pricing/PriceChart';
+import { consoleProject } from '../pricing/console.server';
+import { priceHistory } from '../pricing/history.server';
+
+export const links = () => [{ rel: 'stylesheet', href: polarisVizStyles }];
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { projectId } = await consoleProject(request);
+  return { history: await priceHistory(projectId, params.itemId ?? '') };
+};
+
+export default function ProductPricePage() {
+  const { history } = useLoaderData<typeof loader>();
+  const currency = history.currency;
+  return (
+    <Page title={history.title} subtitle={history.sku ?? undefined} backAction={{ content: 'Suggestions', url: '/app/pricing' }}>
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  Our price, the Buy Box and the lowest offer
+                </Text>
+                <PriceChart series={history.series} currency={currency} />
+              </BlockStack>
+            </Card>
+            <Card padding="0">
+              <div style={{ padding: 'var(--p-space-400)' }}>
+                <Text as="h2" variant="headingMd">
+                  Price changes
+                </Text>
+              </div>
+              <DataTable
+                columnContentTypes={['text', 'text', 'text', 'text', 'text']}
+                headings={['Approved', 'From', 'To', 'Status', 'By']}
+                rows={[...history.changes].reverse().map((c) => [
+                  formatWhen(c.at),
+                  formatPrice({ amount: c.from, currency: currency ?? 'USD' }),
+                  formatPrice({ amount: c.to, currency: currency ?? 'USD' }),
+                  <Badge key={c.id} tone={STATUS_TONES[c.status]}>{statusLabel(c.status)}</Badge>,
+                  c.approvedBy ?? (c.source === 'rollback' ? 'rollback' : '—'),
+                ])}
+              />
+            </Card>
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
