@@ -374,6 +374,9 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     attempts: 1,
     lastError: 'none',
     payload: { id: 1, variants: [{ id: 2, price: '19.99' }], title: 'Tasse' },
+    claimedBy: 'instance-1',
+    leaseUntil: T2,
+    nextAttemptAt: T2,
   });
 
   await put('AuditLog', (data) => db.auditLog.create({ data }), {

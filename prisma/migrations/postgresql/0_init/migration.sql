@@ -419,6 +419,9 @@ CREATE TABLE "ProcessedWebhook" (
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "lastError" TEXT,
     "payload" JSONB,
+    "claimedBy" TEXT,
+    "leaseUntil" TIMESTAMP(3),
+    "nextAttemptAt" TIMESTAMP(3),
 
     CONSTRAINT "ProcessedWebhook_pkey" PRIMARY KEY ("id")
 );
@@ -626,6 +629,9 @@ CREATE INDEX "ProcessedWebhook_shop_idx" ON "ProcessedWebhook"("shop");
 
 -- CreateIndex
 CREATE INDEX "ProcessedWebhook_status_receivedAt_idx" ON "ProcessedWebhook"("status", "receivedAt");
+
+-- CreateIndex
+CREATE INDEX "ProcessedWebhook_status_nextAttemptAt_idx" ON "ProcessedWebhook"("status", "nextAttemptAt");
 
 -- CreateIndex
 CREATE INDEX "AuditLog_projectId_createdAt_idx" ON "AuditLog"("projectId", "createdAt");
