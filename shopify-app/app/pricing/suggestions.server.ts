@@ -3,7 +3,8 @@
 // that shows what the rules would do without creating anything.
 import { randomUUID } from 'node:crypto';
 import type { Prisma } from '@calibr/db';
-import { compareMoney, toMinorUnits, ValidationError, type Money } from '@calibr/shared-contracts';
+import { providerOf } from '@calibr/db';
+import { toMinorUnits, ValidationError, type FieldError, type Money } from '@calibr/shared-contracts';
 import { db } from '../db.server';
 import { createChangesForSuggestions } from './changes.server';
 import { findInSlices } from './chunks';
@@ -221,9 +222,16 @@ export async function dryRun(projectId: string, options: DryRunOptions = {}): Pr
 }
 
 // ─── The console's list ───────────────────────────────────────────────────────────────────────────
+//
+// Filtering, search and paging happen in the database, so a shop with tens of thousands of
+// suggestions only ever reads one page of full rows. "Newest/oldest first" is an ORDER BY with
+// OFFSET/LIMIT. The other sorts compare prices, which are stored as decimal strings (never floats, so
+// SQL can't order them numerically): for those the matching rows are read in a narrow projection (id,
+// amounts, title), ordered exactly in minor units, and only the page's full rows are loaded.
 
 export const SUGGESTION_SORTS = ['created', 'title', 'change', 'current', 'suggested'] as const;
 export type SuggestionSort = (typeof SUGGESTION_SORTS)[number];
+export const SUGGESTION_STATUSES = ['pending', 'approved', 'auto_approved', 'rejected', 'superseded'] as const;
 
 export interface SuggestionView {
   id: string;
@@ -250,96 +258,196 @@ export interface SuggestionView {
 }
 
 export interface ListSuggestionsOptions {
+  /** One of SUGGESTION_STATUSES, or "all". */
   status?: string;
+  /** Product title, SKU (of the product or its listing) or rule name; case-insensitive. */
   search?: string;
+  /** Only products listed on this platform. */
+  platform?: string;
+  /** Only suggestions of this rule; "none" for those without a stored rule. */
+  ruleId?: string;
   sort?: SuggestionSort;
   direction?: 'asc' | 'desc';
   page?: number;
   pageSize?: number;
 }
 
-export async function listSuggestions(projectId: string, options: ListSuggestionsOptions = {}): Promise<{ rows: SuggestionView[]; total: number; page: number; pageSize: number; counts: Record<string, number> }> {
-  const status = options.status && options.status !== 'all' ? options.status : undefined;
-  const [rows, grouped] = await Promise.all([
-    db.priceSuggestion.findMany({
-      where: { projectId, ...(status ? { status } : {}) },
-      include: {
-        productLink: { select: { sku: true, title: true, listings: { select: { platform: true } } } },
-        listing: { select: { title: true, sku: true, platform: true } },
-        rule: { select: { name: true } },
-        priceChanges: { select: { id: true, status: true }, orderBy: { createdAt: 'desc' }, take: 1 },
-      },
-      orderBy: { createdAt: 'desc' },
-      take: 20_000,
-    }),
-    db.priceSuggestion.groupBy({ by: ['status'], where: { projectId }, _count: { _all: true } }),
-  ]);
-  let views = rows.map((r): SuggestionView => {
-    const explanation = r.explanation as { summary?: string } | null;
-    const current = { amount: r.currentAmount, currency: r.currency };
-    const suggested = { amount: r.suggestedAmount, currency: r.currency };
-    return {
-      id: r.id,
-      itemId: r.productLinkId ?? r.listingId ?? r.id,
-      productLinkId: r.productLinkId,
-      listingId: r.listingId,
-      title: r.productLink?.title ?? r.listing?.title ?? '(deleted product)',
-      sku: r.productLink?.sku ?? r.listing?.sku ?? null,
-      platforms: r.productLink ? [...new Set(r.productLink.listings.map((l) => l.platform))].sort() : r.listing ? [r.listing.platform] : [],
-      ruleId: r.ruleId,
-      ruleName: r.rule?.name ?? null,
-      status: r.status,
-      current,
-      suggested,
-      approved: r.approvedAmount ? { amount: r.approvedAmount, currency: r.currency } : null,
-      changePercent: changePercent(current, r.approvedAmount ? { amount: r.approvedAmount, currency: r.currency } : suggested),
-      summary: explanation?.summary ?? '',
-      explanation: r.explanation,
-      decidedBy: r.decidedBy,
-      decidedAt: r.decidedAt?.toISOString() ?? null,
-      createdAt: r.createdAt.toISOString(),
-      change: r.priceChanges[0] ?? null,
-    };
-  });
-  const search = options.search?.trim().toLowerCase();
-  if (search) {
-    views = views.filter((v) => v.title.toLowerCase().includes(search) || (v.sku ?? '').toLowerCase().includes(search) || (v.ruleName ?? '').toLowerCase().includes(search));
-  }
-  const direction = options.direction === 'asc' ? 1 : -1;
-  const sort = options.sort ?? 'created';
-  views.sort((a, b) => direction * compareBy(sort, a, b) || a.id.localeCompare(b.id));
-  const pageSize = clampInt(options.pageSize, 1, 250, 50);
-  const page = clampInt(options.page, 1, Number.MAX_SAFE_INTEGER, 1);
-  const counts: Record<string, number> = {};
-  for (const g of grouped) counts[g.status] = g._count._all;
-  return { rows: views.slice((page - 1) * pageSize, page * pageSize), total: views.length, page, pageSize, counts };
+export interface SuggestionList {
+  rows: SuggestionView[];
+  total: number;
+  page: number;
+  pageSize: number;
+  /** Per status, with the other filters (platform, rule, search) applied: the tabs' badges. */
+  counts: Record<string, number>;
 }
 
-function compareBy(sort: SuggestionSort, a: SuggestionView, b: SuggestionView): number {
+/** The WHERE of the console's list, every filter in SQL. */
+export function suggestionWhere(projectId: string, options: ListSuggestionsOptions, withStatus = true): Prisma.PriceSuggestionWhereInput {
+  const and: Prisma.PriceSuggestionWhereInput[] = [];
+  const status = options.status && options.status !== 'all' ? options.status : undefined;
+  if (withStatus && status) and.push({ status });
+  if (options.platform) {
+    // A linked product counts when any of its listings is on the platform; a lone listing by its own.
+    and.push({ OR: [{ productLink: { listings: { some: { platform: options.platform } } } }, { productLinkId: null, listing: { platform: options.platform } }] });
+  }
+  if (options.ruleId) and.push({ ruleId: options.ruleId === 'none' ? null : options.ruleId });
+  const search = options.search?.trim();
+  if (search) {
+    // SQLite's LIKE ignores ASCII case already; PostgreSQL needs ILIKE (`mode: insensitive`).
+    const contains = (providerOf(db) === 'postgresql' ? { contains: search, mode: 'insensitive' } : { contains: search }) as Prisma.StringFilter;
+    and.push({
+      OR: [
+        { productLink: { title: contains } },
+        { productLink: { sku: contains } },
+        { listing: { title: contains } },
+        { listing: { sku: contains } },
+        { rule: { name: contains } },
+      ],
+    });
+  }
+  return { projectId, ...(and.length > 0 ? { AND: and } : {}) };
+}
+
+const VIEW_INCLUDE = {
+  productLink: { select: { sku: true, title: true, listings: { select: { platform: true } } } },
+  listing: { select: { title: true, sku: true, platform: true } },
+  rule: { select: { name: true } },
+  priceChanges: { select: { id: true, status: true }, orderBy: { createdAt: 'desc' }, take: 1 },
+} satisfies Prisma.PriceSuggestionInclude;
+
+export async function listSuggestions(projectId: string, options: ListSuggestionsOptions = {}): Promise<SuggestionList> {
+  const pageSize = clampInt(options.pageSize, 1, 250, 50);
+  const page = clampInt(options.page, 1, 1_000_000, 1);
+  const direction = options.direction === 'asc' ? 'asc' : 'desc';
+  const sort = options.sort ?? 'created';
+  const where = suggestionWhere(projectId, options);
+
+  const grouped = db.priceSuggestion.groupBy({ by: ['status'], where: suggestionWhere(projectId, options, false), _count: { _all: true } });
+  let rows: Array<Prisma.PriceSuggestionGetPayload<{ include: typeof VIEW_INCLUDE }>>;
+  let total: number;
+  if (sort === 'created') {
+    [rows, total] = await Promise.all([
+      db.priceSuggestion.findMany({ where, include: VIEW_INCLUDE, orderBy: [{ createdAt: direction }, { id: direction }], skip: (page - 1) * pageSize, take: pageSize }),
+      db.priceSuggestion.count({ where }),
+    ]);
+  } else {
+    const keys = await db.priceSuggestion.findMany({
+      where,
+      select: { id: true, currency: true, currentAmount: true, suggestedAmount: true, approvedAmount: true, productLink: { select: { title: true } }, listing: { select: { title: true } } },
+    });
+    total = keys.length;
+    const sign = direction === 'asc' ? 1 : -1;
+    const sortKey = keyOf(sort);
+    const keyed = keys.map((k) => ({ id: k.id, key: sortKey(k) }));
+    keyed.sort((a, b) => sign * compareKeys(a.key, b.key) || a.id.localeCompare(b.id));
+    const ids = keyed.slice((page - 1) * pageSize, page * pageSize).map((k) => k.id);
+    const found = await db.priceSuggestion.findMany({ where: { projectId, id: { in: ids } }, include: VIEW_INCLUDE });
+    const byId = new Map(found.map((r) => [r.id, r]));
+    rows = ids.map((id) => byId.get(id)).filter((r): r is NonNullable<typeof r> => r !== undefined);
+  }
+  const counts: Record<string, number> = {};
+  for (const g of await grouped) counts[g.status] = g._count._all;
+  return { rows: rows.map(suggestionView), total, page, pageSize, counts };
+}
+
+/** The list's query string, checked: an unknown status, sort or direction is a 400 naming the field. */
+export function listOptionsFrom(q: URLSearchParams): ListSuggestionsOptions {
+  const errors: FieldError[] = [];
+  const oneOf = (field: string, allowed: readonly string[]): string | undefined => {
+    const value = q.get(field);
+    if (value === null || value === '') return undefined;
+    if (!allowed.includes(value)) errors.push({ path: field, message: `${field} must be one of ${allowed.join(', ')}`, code: 'invalid_enum' });
+    return value;
+  };
+  const count = (field: string, max: number): number | undefined => {
+    const value = q.get(field);
+    if (value === null || value === '') return undefined;
+    if (!/^[0-9]{1,7}$/.test(value) || Number(value) < 1 || Number(value) > max) errors.push({ path: field, message: `${field} must be a whole number from 1 to ${max}`, code: 'invalid_number' });
+    return Number(value);
+  };
+  const text = (field: string): string | undefined => {
+    const value = q.get(field)?.trim();
+    if (!value) return undefined;
+    if (value.length > 200) errors.push({ path: field, message: `${field} is at most 200 characters`, code: 'too_long' });
+    return value;
+  };
+  const options: ListSuggestionsOptions = {
+    status: oneOf('status', [...SUGGESTION_STATUSES, 'all']) ?? 'pending',
+    sort: oneOf('sort', SUGGESTION_SORTS) as SuggestionSort | undefined,
+    direction: (oneOf('direction', ['asc', 'desc']) as 'asc' | 'desc' | undefined) ?? 'desc',
+    search: text('q'),
+    platform: text('platform'),
+    ruleId: text('rule'),
+    page: count('page', 1_000_000),
+    pageSize: count('pageSize', 250),
+  };
+  if (errors.length > 0) throw new ValidationError(errors);
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ListSuggestionsOptions;
+}
+
+function suggestionView(r: Prisma.PriceSuggestionGetPayload<{ include: typeof VIEW_INCLUDE }>): SuggestionView {
+  const explanation = r.explanation as { summary?: string } | null;
+  const current = { amount: r.currentAmount, currency: r.currency };
+  const suggested = { amount: r.suggestedAmount, currency: r.currency };
+  const approved = r.approvedAmount ? { amount: r.approvedAmount, currency: r.currency } : null;
+  return {
+    id: r.id,
+    itemId: r.productLinkId ?? r.listingId ?? r.id,
+    productLinkId: r.productLinkId,
+    listingId: r.listingId,
+    title: r.productLink?.title ?? r.listing?.title ?? '(deleted product)',
+    sku: r.productLink?.sku ?? r.listing?.sku ?? null,
+    platforms: r.productLink ? [...new Set(r.productLink.listings.map((l) => l.platform))].sort() : r.listing ? [r.listing.platform] : [],
+    ruleId: r.ruleId,
+    ruleName: r.rule?.name ?? null,
+    status: r.status,
+    current,
+    suggested,
+    approved,
+    changePercent: changePercent(current, approved ?? suggested),
+    summary: explanation?.summary ?? '',
+    explanation: r.explanation,
+    decidedBy: r.decidedBy,
+    decidedAt: r.decidedAt?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+    change: r.priceChanges[0] ?? null,
+  };
+}
+
+/** `change` compares (to − from) / from exactly, as the fraction `num / den` (den > 0), not a rounded percent. */
+type SortKey = { text: string } | { currency: string; minor: bigint } | { num: bigint; den: bigint };
+type KeyRow = { currency: string; currentAmount: string; suggestedAmount: string; approvedAmount: string | null; productLink: { title: string | null } | null; listing: { title: string } | null };
+
+function keyOf(sort: Exclude<SuggestionSort, 'created'>): (row: KeyRow) => SortKey {
   switch (sort) {
     case 'title':
-      return a.title.localeCompare(b.title);
-    case 'change':
-      return comparePercent(a.changePercent, b.changePercent);
+      return (r) => ({ text: (r.productLink?.title ?? r.listing?.title ?? '').toLocaleLowerCase() });
     case 'current':
-      return compareAmounts(a.current, b.current);
+      return (r) => ({ currency: r.currency, minor: toMinorUnits({ amount: r.currentAmount, currency: r.currency }) });
     case 'suggested':
-      return compareAmounts(a.approved ?? a.suggested, b.approved ?? b.suggested);
-    case 'created':
-      return a.createdAt.localeCompare(b.createdAt);
+      return (r) => ({ currency: r.currency, minor: toMinorUnits({ amount: r.approvedAmount ?? r.suggestedAmount, currency: r.currency }) });
+    case 'change':
+      return (r) => {
+        const from = toMinorUnits({ amount: r.currentAmount, currency: r.currency });
+        const to = toMinorUnits({ amount: r.approvedAmount ?? r.suggestedAmount, currency: r.currency });
+        return from > 0n ? { num: to - from, den: from } : { num: 0n, den: 1n };
+      };
   }
 }
 
 /** Amounts in different currencies sort by currency first: they can't be compared. */
-function compareAmounts(a: Money, b: Money): number {
-  if (a.currency !== b.currency) return a.currency.localeCompare(b.currency);
-  return compareMoney(a, b);
-}
-
-function comparePercent(a: string, b: string): number {
-  const x = BigInt(a.replace('.', ''));
-  const y = BigInt(b.replace('.', ''));
-  return x < y ? -1 : x > y ? 1 : 0;
+function compareKeys(a: SortKey, b: SortKey): number {
+  if ('text' in a && 'text' in b) return a.text < b.text ? -1 : a.text > b.text ? 1 : 0;
+  if ('minor' in a && 'minor' in b) {
+    if (a.currency !== b.currency) return a.currency < b.currency ? -1 : 1;
+    return a.minor < b.minor ? -1 : a.minor > b.minor ? 1 : 0;
+  }
+  if ('num' in a && 'num' in b) {
+    const x = a.num * b.den;
+    const y = b.num * a.den;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  return 0;
 }
 
 function changePercent(from: Money, to: Money): string {

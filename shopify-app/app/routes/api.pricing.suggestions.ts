@@ -1,5 +1,5 @@
-// GET /api/pricing/suggestions?status=&q=&sort=&direction=&page=&pageSize=: the shop's suggestions,
-//   filtered, searched and sorted, with counts per status.
+// GET /api/pricing/suggestions?status=&q=&platform=&rule=&sort=&direction=&page=&pageSize=: the shop's
+//   suggestions, filtered, searched, sorted and paged in the database, with counts per status.
 // POST /api/pricing/suggestions {action: "approve", items: [{id, amount?}]} | {action: "reject", ids: [...]}:
 //   decide in bulk; `amount` edits the price before approving (it must keep the guardrails). Each id gets
 //   its own outcome: approved (with the price change created), rejected, or refused with the reason.
@@ -7,23 +7,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { ValidationError } from '@calibr/shared-contracts';
 import { json, jsonBody, methodNotAllowed, pricingApi, searchParams } from '../pricing/api.server';
 import { createChangesForSuggestions, rejectSuggestions, type Decision } from '../pricing/changes.server';
-import { listSuggestions, SUGGESTION_SORTS, type SuggestionSort } from '../pricing/suggestions.server';
+import { listOptionsFrom, listSuggestions } from '../pricing/suggestions.server';
 
 export function loader({ request }: LoaderFunctionArgs) {
-  return pricingApi(request, async ({ projectId }) => {
-    const q = searchParams(request);
-    const sort = q.get('sort');
-    return json(
-      await listSuggestions(projectId, {
-        status: q.get('status') ?? 'pending',
-        ...(q.get('q') ? { search: q.get('q')! } : {}),
-        ...(sort && (SUGGESTION_SORTS as readonly string[]).includes(sort) ? { sort: sort as SuggestionSort } : {}),
-        direction: q.get('direction') === 'asc' ? 'asc' : 'desc',
-        page: Number(q.get('page') ?? 1),
-        pageSize: Number(q.get('pageSize') ?? 50),
-      }),
-    );
-  });
+  return pricingApi(request, async ({ projectId }) => json(await listSuggestions(projectId, listOptionsFrom(searchParams(request)))));
 }
 
 export function action({ request }: ActionFunctionArgs) {
