@@ -1,14 +1,30 @@
-// Once per server process: finish webhook deliveries recorded before a restart.
-import { processPendingWebhooks } from './webhooks/process.server';
+// Once per server process: finish webhook deliveries recorded before a restart, start the pricing loop,
+// and register how the process hands its background work back when it shuts down (server/production.ts).
+import { logger, errorMessage } from './lib/logger.server';
+import { processPendingWebhooks, webhooksIdle } from './webhooks/process.server';
 // The pricing loop's push worker and competitive monitor (PRICING_WORKER=off leaves them out).
-import './pricing/startup.server';
+import { stopPricing } from './pricing/startup.server';
 
 declare global {
   var calibrStartup: Promise<void> | undefined;
+  /**
+   * Stops the background work of this process: no new price-change claims or monitor turns, the current
+   * ones finished (or their claims released when `deadline` passes, for another instance to take over),
+   * and the webhook deliveries already received processed. Called by the production server on SIGTERM.
+   */
+  var calibrStopBackground: ((deadline: number) => Promise<{ handedBack: number }>) | undefined;
 }
 
 globalThis.calibrStartup ??= processPendingWebhooks()
   .then((n) => {
-    if (n > 0) console.log(`[shopify-app] processed ${n} webhook deliveries left from before the restart`);
+    if (n > 0) logger.info({ deliveries: n }, 'processed webhook deliveries left from before the restart');
   })
-  .catch((error) => console.error('[shopify-app] pending webhooks:', error instanceof Error ? error.message : error));
+  .catch((error) => logger.error({ err: errorMessage(error) }, 'pending webhooks'));
+
+globalThis.calibrStopBackground = async (deadline) => {
+  const pricing = await stopPricing(deadline);
+  // Deliveries already answered with 200 are ours to finish; the startup pass of the next process
+  // picks up any this one could not (they stay `received`/`processing` in the database).
+  await Promise.race([webhooksIdle(), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
+  return { handedBack: pricing.handedBack };
+};

@@ -1,0 +1,219 @@
+// The app in production: Express serving the Remix build (`npm run build`), with JSON request logs,
+// health endpoints and a graceful shutdown. Several processes may run it against one PostgreSQL behind a
+// load balancer: migrations run under PostgreSQL's advisory lock, and the background work (price push,
+// competitive monitor) is shared through leases in the database.
+//
+//   startProductionApp({ port: 0, env: { DATABASE_URL, SHOPIFY_API_KEY, … } })  (tests, benches)
+//   npm run start:prod                                                           (server/production-main.ts)
+//
+// One per process: the build's modules keep the database client and the workers in globals.
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { committedMigrations, migrateDatabase, providerOf, redactUrl, resolveDatabaseUrl, type Db } from '@calibr/db';
+import { createRequestHandler } from '@remix-run/express';
+import { installGlobals, type ServerBuild } from '@remix-run/node';
+import express from 'express';
+import { pinoHttp } from 'pino-http';
+import { createLogger, errorMessage, redactQuery } from '../app/lib/logger.server';
+
+export interface ProductionAppOptions {
+  /** 0 picks a free port. Default: PORT, else 3000. */
+  port?: number;
+  /** Default: HOST, else 0.0.0.0 (behind a load balancer). */
+  host?: string;
+  /** Set into process.env before the build loads (the app reads its configuration then). */
+  env?: Record<string, string | undefined>;
+  /** Where `remix vite:build` wrote (default shopify-app/build). */
+  buildDir?: string;
+  /** Apply pending migrations before serving (default: unless MIGRATE_ON_START=off). */
+  migrate?: boolean;
+  /** How long a shutdown may take before what is still running is handed back (default SHUTDOWN_TIMEOUT_MS, else 25 s). */
+  shutdownTimeoutMs?: number;
+}
+
+export interface RunningProductionApp {
+  url: string;
+  port: number;
+  server: Server;
+  /**
+   * Graceful shutdown: readiness turns 503, no new connections, in-flight requests finish, background
+   * work finishes its current item or hands its claims back, the database closes. Resolves with what
+   * happened; never rejects. Calling it twice returns the same promise.
+   */
+  shutdown(reason?: string): Promise<ShutdownResult>;
+}
+
+export interface ShutdownResult {
+  /** true when everything finished inside the deadline. */
+  clean: boolean;
+  /** Price changes released for another instance (the deadline passed mid-round). */
+  handedBack: number;
+  /** Requests still open at the deadline (their connections were closed). */
+  abandonedRequests: number;
+  ms: number;
+}
+
+const appRoot = fileURLToPath(new URL('..', import.meta.url));
+
+function applyEnv(env: Record<string, string | undefined>): void {
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+}
+
+/** Ready: the database answers and every committed migration is applied. */
+async function readiness(db: Db): Promise<{ ok: boolean; detail: Record<string, unknown> }> {
+  try {
+    await db.$queryRawUnsafe('SELECT 1');
+  } catch (error) {
+    return { ok: false, detail: { database: 'unreachable', error: errorMessage(error, 120) } };
+  }
+  try {
+    const rows = await db.$queryRawUnsafe<Array<{ migration_name: string }>>(
+      'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    const applied = new Set(rows.map((r) => r.migration_name));
+    const missing = committedMigrations(providerOf(db))
+      .map((m) => m.name)
+      .filter((name) => !applied.has(name));
+    return missing.length === 0 ? { ok: true, detail: { database: 'ok', migrations: 'applied' } } : { ok: false, detail: { database: 'ok', migrations: 'pending', missing } };
+  } catch (error) {
+    return { ok: false, detail: { database: 'ok', migrations: 'unknown', error: errorMessage(error, 120) } };
+  }
+}
+
+export async function startProductionApp(options: ProductionAppOptions = {}): Promise<RunningProductionApp> {
+  applyEnv(options.env ?? {});
+  process.env.NODE_ENV ||= 'production';
+  const logger = createLogger({ name: 'shopify-app' });
+  globalThis.calibrLogger = logger; // the build's modules log through the same logger
+  const buildDir = options.buildDir ?? `${appRoot}build`;
+  const serverBuild = `${buildDir}/server/index.js`;
+  if (!existsSync(serverBuild)) throw new Error(`No build at ${serverBuild}: run \`npm run build\` first.`);
+
+  // Migrations on deploy. Two instances starting together are safe: on PostgreSQL migrateDatabase holds
+  // Prisma's migrate advisory lock (the second waits, then finds nothing pending); on SQLite it takes the
+  // write lock first.
+  const databaseUrl = resolveDatabaseUrl();
+  if (options.migrate ?? process.env.MIGRATE_ON_START !== 'off') {
+    const result = await migrateDatabase(databaseUrl);
+    logger.info({ provider: result.provider, database: redactUrl(databaseUrl), applied: result.applied, alreadyApplied: result.alreadyApplied.length }, 'migrations');
+  }
+
+  // Sandbox mode only: App Bridge from the sandbox's stand-in (as server/start-app.ts does).
+  if (process.env.SANDBOX_URL && !process.env.APP_BRIDGE_URL) {
+    const { sandboxAppBridgeUrl } = await import('@calibr/sandbox/routing');
+    process.env.APP_BRIDGE_URL = sandboxAppBridgeUrl(process.env.SANDBOX_URL);
+  }
+
+  const host = options.host ?? process.env.HOST ?? '0.0.0.0';
+  const port = options.port ?? Number(process.env.PORT ?? 3000);
+  // Bind first, so SHOPIFY_APP_URL can default to this server's own URL (tests; never in a real deploy).
+  const app = express();
+  app.disable('x-powered-by');
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, host, () => resolve(s));
+    s.once('error', reject);
+  });
+  // Longer than a load balancer's idle timeout (AWS ALB: 60 s), so the balancer closes idle sockets first.
+  server.keepAliveTimeout = Number(process.env.KEEP_ALIVE_TIMEOUT_MS ?? 65_000);
+  server.headersTimeout = server.keepAliveTimeout + 1_000;
+  const boundPort = (server.address() as AddressInfo).port;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`;
+  process.env.SHOPIFY_APP_URL ||= url;
+
+  // The build: the app's routes, and with them its database client and background workers.
+  const build = (await import(pathToFileURL(serverBuild).href)) as ServerBuild;
+  installGlobals({ nativeFetch: build.future.v3_singleFetch });
+  const db = globalThis.calibrDb;
+  if (!db) throw new Error('the build did not create its database client (app/db.server.ts)');
+
+  let draining = false;
+  const open = new Set<express.Response>();
+
+  app.use((req, res, next) => {
+    open.add(res);
+    res.once('close', () => open.delete(res));
+    // While draining, every answer closes its connection, so keep-alive clients reconnect elsewhere.
+    if (draining) res.setHeader('connection', 'close');
+    next();
+  });
+  // Liveness: the process is up and its event loop turns. Readiness: it can serve (database, schema).
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', pid: process.pid, uptimeSeconds: Math.round(process.uptime()) });
+  });
+  app.get('/readyz', (_req, res) => {
+    if (draining) {
+      res.status(503).json({ status: 'draining' });
+      return;
+    }
+    void readiness(db).then(({ ok, detail }) => res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', ...detail }));
+  });
+  app.use(
+    pinoHttp({
+      logger,
+      // Health probes every few seconds are noise at info.
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      serializers: {
+        req: (req: { url?: string; query?: unknown; headers?: Record<string, unknown> }) => {
+          req.url = redactQuery(req.url);
+          delete req.query;
+          return req;
+        },
+        // Redirects (OAuth, the embedded bounce) may carry state or tokens in their Location.
+        res: (res: { headers?: Record<string, unknown> }) => {
+          const location = res.headers?.location;
+          if (typeof location === 'string') res.headers!.location = redactQuery(location);
+          return res;
+        },
+      },
+    }),
+  );
+  // Fingerprinted assets forever; the rest of build/client for an hour (what remix-serve does).
+  app.use(build.publicPath, express.static(build.assetsBuildDirectory.startsWith('/') ? build.assetsBuildDirectory : `${buildDir}/client/assets`, { immutable: true, maxAge: '1y' }));
+  app.use(express.static(`${buildDir}/client`, { maxAge: '1h' }));
+  app.all('*', createRequestHandler({ build, mode: process.env.NODE_ENV }));
+
+  logger.info({ url, port: boundPort, database: redactUrl(databaseUrl) }, 'shopify app listening');
+
+  const timeoutMs = options.shutdownTimeoutMs ?? Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 25_000);
+  let shuttingDown: Promise<ShutdownResult> | undefined;
+  const shutdown = (reason = 'shutdown'): Promise<ShutdownResult> => {
+    shuttingDown ??= (async () => {
+      const started = Date.now();
+      const deadline = started + timeoutMs;
+      draining = true;
+      logger.info({ reason, openRequests: open.size, timeoutMs }, 'shutting down: no new connections, finishing in-flight work');
+      // Stop accepting; idle keep-alive sockets close now, busy ones after their response.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Background work gets most of the deadline; the rest is for handing back and closing the database.
+      const background = globalThis.calibrStopBackground?.(started + Math.floor(timeoutMs * 0.8)) ?? Promise.resolve({ handedBack: 0 });
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), Math.max(0, deadline - Date.now()));
+      });
+      const [requests, work] = await Promise.all([
+        Promise.race([closed.then(() => 'done' as const), late]),
+        background.catch((error: unknown) => {
+          logger.error({ err: errorMessage(error) }, 'stopping background work failed');
+          return { handedBack: -1 };
+        }),
+      ]);
+      clearTimeout(timer);
+      const abandonedRequests = requests === 'late' ? open.size : 0;
+      if (requests === 'late') server.closeAllConnections();
+      await db.$disconnect().catch(() => undefined);
+      const result: ShutdownResult = { clean: requests === 'done' && work.handedBack === 0, handedBack: Math.max(0, work.handedBack), abandonedRequests, ms: Date.now() - started };
+      logger.info(result, 'shutdown complete');
+      return result;
+    })();
+    return shuttingDown;
+  };
+
+  return { url, port: boundPort, server, shutdown };
+}
