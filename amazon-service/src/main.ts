@@ -1,14 +1,19 @@
-// `npm start -w @calibr/amazon-service`: the Amazon service on AMAZON_SERVICE_PORT (default 4020).
+// `npm start -w @calibr/amazon-service` (`start:prod` with NODE_ENV=production): the Amazon service on
+// AMAZON_SERVICE_PORT (default 4020), HOST (default 127.0.0.1). Logs are pino JSON lines on stdout.
+// SIGTERM / SIGINT: graceful shutdown (see RunningAmazonService.shutdown), exit 0 when nothing was cut.
 import { startAmazonService } from './server';
 
-const service = await startAmazonService();
-console.log(`Amazon service on ${service.url} (settings page: ${service.url}/settings/amazon, health: ${service.url}/health)`);
+const service = await startAmazonService(process.env.HOST ? { host: process.env.HOST } : {});
+service.ctx.logger.info(
+  { url: service.url, settingsPage: `${service.url}/settings/amazon`, health: [`${service.url}/healthz`, `${service.url}/readyz`] },
+  'amazon service ready',
+);
 
-const shutdown = () => {
-  service.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-};
-process.once('SIGINT', shutdown);
-process.once('SIGTERM', shutdown);
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    service.shutdown().then(
+      (clean) => process.exit(clean ? 0 : 1),
+      () => process.exit(1),
+    );
+  });
+}

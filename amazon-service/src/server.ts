@@ -3,12 +3,17 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createDb, type Db } from '@calibr/db';
-import pino, { type Logger } from 'pino';
+import express from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
 import { createAmazonContext, type AmazonContext } from './amazon-context';
 import { createApp } from './app';
 import { loadConfig, type AmazonServiceConfig } from './config';
 import type { FeedTiming } from './feeds/feed-timing';
 import { FeedWorker } from './feeds/feed-worker';
+import { healthEndpoints, type Drain } from './health';
+import { errorSummary } from './log-errors';
+import { createLogger, redactQuery } from './logger';
 import type { Transport } from './sp-api/selling-partner';
 import type { RetryPolicy } from './throttling/retry-policy';
 
@@ -35,15 +40,17 @@ export interface RunningAmazonService {
   ctx: AmazonContext;
   worker: FeedWorker;
   server: Server;
+  /** Stops at once (tests): the worker's current tick finishes, open connections are cut. */
   close(): Promise<void>;
+  /**
+   * Graceful (SIGTERM): /readyz turns 503, no new connections, in-flight requests and the feed worker's
+   * current tick finish (a feed not finished stays in the database for the next process to poll), then
+   * the database closes. Past `timeoutMs` open connections are cut. Resolves true when nothing was cut.
+   */
+  shutdown(timeoutMs?: number): Promise<boolean>;
 }
 
-/** Every secret the logger might meet is masked, wherever it sits in a logged object. */
-const REDACT = ['*.refreshToken', '*.refresh_token', '*.clientSecret', '*.client_secret', '*.accessToken', '*.access_token', '*.lwaClientSecret', 'req.headers.cookie', 'req.headers["x-amz-access-token"]', 'req.headers["x-calibr-signature"]'];
-
-export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'amazon-service' }, redact: { paths: REDACT, censor: '[secret]' } });
-}
+export { createLogger };
 
 async function transportFor(config: AmazonServiceConfig): Promise<{ transport: Transport; consentBaseUrl?: (host: string) => string }> {
   if (!config.sandboxUrl) return { transport: {} };
@@ -73,7 +80,34 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
     ...(consentBaseUrl ? { consentBaseUrl } : {}),
   });
   const worker = new FeedWorker(ctx, options.workerTickMs ? { tickMs: options.workerTickMs } : {});
-  const app = createApp(ctx, { onFeedsStored: () => worker.nudge() });
+  // The process's own concerns around the application: health for the balancer, request logs.
+  const drain: Drain = { draining: false };
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    if (drain.draining) res.setHeader('connection', 'close'); // keep-alive clients reconnect elsewhere
+    next();
+  });
+  app.use(healthEndpoints(db, drain));
+  app.use(
+    pinoHttp({
+      logger,
+      autoLogging: { ignore: (req) => req.url === '/health' },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      serializers: {
+        req: (req: { url?: string; query?: unknown }) => {
+          req.url = redactQuery(req.url);
+          delete req.query;
+          return req;
+        },
+        res: (res: { headers?: Record<string, unknown> }) => {
+          if (typeof res.headers?.location === 'string') res.headers.location = redactQuery(res.headers.location);
+          return res;
+        },
+      },
+    }),
+  );
+  app.use(createApp(ctx, { onFeedsStored: () => worker.nudge() }));
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(options.port ?? config.port, options.host ?? '127.0.0.1', () => resolve(s));
     s.once('error', reject);
@@ -87,6 +121,7 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
   // Listening on a free port with no public URL configured: Amazon's redirect comes back here.
   if (!options.config?.publicUrl && !(options.env ?? process.env).AMAZON_SERVICE_URL) config.publicUrl = url;
   logger.info({ url, sandbox: Boolean(config.sandboxUrl) }, 'amazon service listening');
+  let shuttingDown: Promise<boolean> | undefined;
   return {
     url,
     port,
@@ -94,6 +129,7 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
     worker,
     server,
     close: async () => {
+      drain.draining = true;
       await worker.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -102,5 +138,28 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
       transport.httpsAgent?.destroy();
       if (ownDb) await db.$disconnect();
     },
+    shutdown: (timeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 25_000)) =>
+      (shuttingDown ??= (async () => {
+        const started = Date.now();
+        drain.draining = true;
+        logger.info({ timeoutMs }, 'shutting down: no new connections, finishing in-flight work');
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), timeoutMs);
+        });
+        const [requests] = await Promise.all([
+          Promise.race([closed.then(() => true), late]),
+          // A feed the worker did not get to is still in the database: the next process polls it.
+          Promise.race([worker.stop().then(() => true), late]).catch((error: unknown) => logger.error({ err: errorSummary(error) }, 'feed worker stop failed')),
+        ]);
+        clearTimeout(timer);
+        if (!requests) server.closeAllConnections();
+        transport.httpsAgent?.destroy();
+        if (ownDb) await db.$disconnect().catch(() => undefined);
+        logger.info({ clean: requests, ms: Date.now() - started }, 'shutdown complete');
+        return requests;
+      })()),
   };
 }
