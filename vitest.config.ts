@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     projects: ['shared-contracts', 'prisma', 'sandbox', 'amazon-service', 'shopify-app'],
     reporters: ['default', './scripts/vitest-summary-reporter.ts'],
+    // The secret audit: every log line and HTTP response of the run is checked for secrets (scripts/secret-audit).
+    globalSetup: ['./scripts/secret-audit/global-setup.ts'],
     passWithNoTests: true,
   },
 });

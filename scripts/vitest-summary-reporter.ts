@@ -2,9 +2,10 @@
 // whatever runner it expects.
 import { writeSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
+import { finishSecretAudit } from './secret-audit/run-audit';
 
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+  async onTestRunEnd(testModules: ReadonlyArray<TestModule>): Promise<void> {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
@@ -15,6 +16,11 @@ export default class SummaryReporter implements Reporter {
         else if (state === 'failed') failed++;
         else skipped++;
       }
+    }
+    // The secret audit of the whole run (scripts/secret-audit) counts as one more test: a leak fails the run.
+    if (!(await finishSecretAudit((text) => process.stdout.write(text)))) {
+      failed++;
+      process.exitCode = 1;
     }
     // Written at exit so that it is the last line, after vitest's own summary.
     const line = `tests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`;

@@ -12,6 +12,7 @@ import type { FeedProcessor } from './feeds/processor';
 import type { CompetitorOffer, FeedFault, Listing, Seller, SpApp } from './state';
 import { offerKey } from './state';
 import type { AmazonWorld } from './world';
+import { recordIssuedSecret } from '../core/secret-audit';
 
 class ControlError extends Error {
   constructor(
@@ -178,6 +179,7 @@ async function route(path: string, req: IncomingMessage, deps: ControlDeps): Pro
         if (!app.redirectUris.includes(u)) app.redirectUris.push(u);
       }
     }
+    recordIssuedSecret('LWA client secret', app.clientSecret);
     world.state.apps[app.applicationId] = app;
     world.changed();
     return { status: existing ? 200 : 201, body: appView(app) };

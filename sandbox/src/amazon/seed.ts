@@ -10,6 +10,7 @@ import type { CatalogItem, CompetitorOffer, Listing, Seller, SpApp } from './sta
 import { offerKey } from './state';
 import { createRefreshToken, deterministicRefreshToken } from './lwa/tokens';
 import type { AmazonWorld } from './world';
+import { recordIssuedSecret } from '../core/secret-audit';
 
 function hex(seed: string, length: number): string {
   return createHash('sha256').update(seed).digest('hex').slice(0, length);
@@ -182,6 +183,7 @@ export interface DemoSeedOptions {
 /** Loads the demo app, sellers (each with a refresh token authorized for the app), catalog and competitors. */
 export function seedDemo(world: AmazonWorld, options: DemoSeedOptions = {}): void {
   const app = demoApp(options.app);
+  recordIssuedSecret('LWA client secret', app.clientSecret);
   world.state.apps[app.applicationId] = app;
   const entries = amazonCatalog();
   const allMarketplaces = DEMO_SELLERS.flatMap((s) => s.marketplaceIds);

@@ -11,6 +11,7 @@ import { handleControl } from './control';
 import { applyFaultList, FaultTable } from './faults';
 import { escapeHtml, hostOf, HttpError, sendHtml, sendJson } from './http';
 import { redactPath, RequestLog } from './log';
+import { markPlatformServer } from './secret-audit';
 import { loadState, StateWriter } from './persistence';
 
 export interface StartSandboxOptions {
@@ -198,6 +199,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       sendJson(res, 500, { error: 'sandbox internal error', message: err instanceof Error ? err.message : String(err) });
     });
   });
+  markPlatformServer(server);
   server.keepAliveTimeout = 5_000;
 
   await new Promise<void>((resolve, reject) => {

@@ -9,6 +9,7 @@ import type { AppConfig } from './app-config';
 import type { ShopifyRuntime } from './runtime';
 import { verifySessionToken } from './session-token';
 import type { InstallationRecord, ShopRecord, TokenRecord } from './state';
+import { recordIssuedSecret } from '../core/secret-audit';
 import { activeInstallation, nextId, randomToken, sha256 } from './state';
 import { scopesUpdated } from './webhooks/lifecycle';
 
@@ -85,6 +86,8 @@ export function issueToken(
   const scope = inst.scopes.join(',');
   const now = Date.now();
   const token = randomToken(opts.online ? 'shpua_' : 'shpat_');
+  recordIssuedSecret(opts.online ? 'Shopify online access token' : 'Shopify offline access token', token);
+  recordIssuedSecret('Shopify API secret', app.apiSecret);
   const record: TokenRecord = {
     hash: sha256(token),
     shop: shop.domain,
@@ -119,6 +122,7 @@ export function issueToken(
   }
   if (!opts.expiring) return { access_token: token, scope };
   const refresh = randomToken('shprt_');
+  recordIssuedSecret('Shopify refresh token', refresh);
   rt.state.refreshTokens.push({ hash: sha256(refresh), shop: shop.domain, apiKey: app.apiKey, scopes: inst.scopes, expiresAt: now + REFRESH_TOKEN_SECONDS * 1000, used: false });
   return { access_token: token, scope, expires_in: EXPIRING_ACCESS_TOKEN_SECONDS, refresh_token: refresh, refresh_token_expires_in: REFRESH_TOKEN_SECONDS };
 }
@@ -146,6 +150,7 @@ export function handleAuthorize(rt: ShopifyRuntime, req: IncomingMessage, res: S
   const online = q.getAll('grant_options[]').includes('per-user');
   install(rt, shop, app, scopes.length ? scopes : app.scopes);
   const code = randomBytes(16).toString('hex');
+  recordIssuedSecret('Shopify authorization code', code);
   rt.state.authCodes.push({
     hash: sha256(code),
     shop: shop.domain,

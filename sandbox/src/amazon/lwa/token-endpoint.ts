@@ -5,6 +5,7 @@ import { BodyTooLargeError, parseFields, readBody, requestUrl, sendJson } from '
 import type { AmazonWorld } from '../world';
 import type { SpApp } from '../state';
 import { createRefreshToken, expiresInSeconds, issueAccessToken } from './tokens';
+import { recordIssuedSecret } from '../../core/secret-audit';
 
 const GRANTLESS_SCOPES = new Set(['sellingpartnerapi::notifications', 'sellingpartnerapi::client_credential:rotation']);
 
@@ -47,6 +48,7 @@ function clientCredentials(req: IncomingMessage, fields: Record<string, string>)
 
 function authenticate(world: AmazonWorld, id?: string, secret?: string): SpApp | undefined {
   if (!id || !secret) return undefined;
+  for (const app of Object.values(world.state.apps)) recordIssuedSecret('LWA client secret', app.clientSecret);
   return Object.values(world.state.apps).find((app) => app.clientId === id && app.clientSecret === secret);
 }
 

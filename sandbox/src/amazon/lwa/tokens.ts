@@ -1,6 +1,7 @@
 // Login with Amazon's tokens: refresh tokens (one per seller authorization of an app), short-lived
 // access tokens (`Atza|…`) and website-authorization codes (`spapi_oauth_code`).
 import { createHash, randomBytes } from 'node:crypto';
+import { recordIssuedSecret } from '../../core/secret-audit';
 import type { AmazonWorld } from '../world';
 import type { AccessTokenRecord, AuthorizationCode, RefreshTokenRecord } from '../state';
 
@@ -21,6 +22,7 @@ export function createRefreshToken(world: AmazonWorld, sellerId: string, clientI
     createdAt: new Date(world.now()).toISOString(),
     revoked: false,
   };
+  recordIssuedSecret('LWA refresh token', record.token);
   world.state.refreshTokens[record.token] = record;
   world.changed();
   return record;
@@ -36,6 +38,7 @@ export function issueAccessToken(
     ...grant,
     expiresAt: world.now() + world.ms(world.options.accessTokenTtlSeconds),
   };
+  recordIssuedSecret('LWA access token', record.token);
   world.state.accessTokens[record.token] = record;
   world.changed();
   return record;
@@ -91,6 +94,7 @@ export function createAuthorizationCode(
     expiresAt: world.now() + world.ms(world.options.authorizationCodeTtlSeconds),
     used: false,
   };
+  recordIssuedSecret('SP-API authorization code', code);
   world.state.authorizationCodes[code] = record;
   world.changed();
   return record;
