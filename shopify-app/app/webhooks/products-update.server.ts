@@ -1,9 +1,12 @@
-// products/update: refresh the product's listings from the payload, unless we already hold a newer
-// state (deliveries can arrive out of order), and record prices changed outside Calibrate.
+// products/update, a batch at a time: refresh the products' listings from the payloads, unless we already
+// hold a newer state (deliveries arrive out of order), and record prices changed outside Calibrate.
+// Planning reads what it needs in a few queries for the whole batch; the writes (one multi-row upsert,
+// the audit entries) go into the processor's transaction together with marking the deliveries processed.
+import type { Db } from '@calibr/db';
 import { normalizeSku, parseMoney, type NormalizedProduct } from '@calibr/shared-contracts';
 import { productStatus } from '../connectors/shopify/normalize';
-import { db } from '../db.server';
-import { upsertShopifyProducts } from '../services/listings.server';
+import { planShopifyListingWrites, readShopifyListings, writeShopifyListings, type ListingRow } from '../services/listings.server';
+import { PermanentWebhookError, errorMessage } from './failures';
 
 /** The REST-shaped product a products/update delivery carries (the fields we read). */
 export interface ProductWebhookPayload {
@@ -26,42 +29,130 @@ export interface ProductWebhookPayload {
   }>;
 }
 
+export interface ProductDelivery {
+  id: string;
+  shop: string;
+  payload: unknown;
+}
+
 /** How long after Calibrate pushed a price its echo (this webhook) still counts as ours. */
 const OWN_CHANGE_WINDOW_MS = 24 * 60 * 60_000;
 
-export async function applyProductUpdate(shop: string, payload: ProductWebhookPayload | null): Promise<void> {
-  if (!payload || typeof payload.id !== 'number' || !payload.updated_at) throw new Error('products/update payload has no product');
-  const project = await db.project.findUnique({ where: { shopDomain: shop } });
-  if (!project) return; // not installed (or erased): nothing to refresh
-  const currency = project.currency ?? (await shopCurrency(project.id));
-  const product = fromPayload(payload, currency, shop);
-  const result = await upsertShopifyProducts(project.id, [product]);
-  for (const change of result.priceChanges) {
-    const ours = await db.priceChangeAttempt.findFirst({
-      where: {
-        listingId: change.listingId,
-        amount: change.to,
-        status: { in: ['applied', 'pending'] },
-        updatedAt: { gte: new Date(Date.now() - OWN_CHANGE_WINDOW_MS) },
-      },
-    });
-    if (ours) continue;
-    await db.auditLog.create({
-      data: {
-        projectId: project.id,
-        actor: 'shopify',
-        actorType: 'webhook',
-        action: 'listing.price_changed_outside_calibrate',
-        entityType: 'Listing',
-        entityId: change.listingId,
-        data: { externalId: change.externalId, from: change.from, to: change.to, currency: change.currency, productUpdatedAt: payload.updated_at },
-      },
-    });
-  }
+export interface ProductUpdatePlan {
+  /** deliveries the plan applies (shops not installed included: nothing to do for them) */
+  applied: string[];
+  /** deliveries that can never be applied, with the reason (bad payload, impossible price) */
+  rejected: Array<{ id: string; reason: string }>;
+  /** writes the processor runs in its transaction */
+  write(tx: Db): Promise<void>;
 }
 
-async function shopCurrency(projectId: string): Promise<string> {
-  const any = await db.listing.findFirst({ where: { projectId, platform: 'shopify' }, select: { currency: true } });
+/** Read what the batch needs and decide every write, in delivery order by the product's updated_at. */
+export async function planProductUpdates(client: Db, deliveries: readonly ProductDelivery[]): Promise<ProductUpdatePlan> {
+  const applied: string[] = [];
+  const rejected: ProductUpdatePlan['rejected'] = [];
+  const shops = [...new Set(deliveries.map((d) => d.shop))];
+  const projects = await client.project.findMany({ where: { shopDomain: { in: shops } }, select: { id: true, shopDomain: true, currency: true } });
+  const projectByShop = new Map(projects.map((p) => [p.shopDomain, p]));
+
+  const perProject = new Map<string, Array<{ delivery: ProductDelivery; product: NormalizedProduct; updatedAt: string }>>();
+  for (const delivery of deliveries) {
+    const project = projectByShop.get(delivery.shop);
+    if (!project) {
+      applied.push(delivery.id); // not installed (or erased): nothing to refresh
+      continue;
+    }
+    const currency = project.currency ?? (await shopCurrency(client, project.id));
+    try {
+      const payload = checkedPayload(delivery.payload);
+      const product = fromPayload(payload, currency, delivery.shop);
+      const list = perProject.get(project.id) ?? [];
+      list.push({ delivery, product, updatedAt: product.updatedAt! });
+      perProject.set(project.id, list);
+    } catch (error) {
+      rejected.push({ id: delivery.id, reason: errorMessage(error) });
+    }
+  }
+
+  const writes: Array<{ projectId: string; rows: ListingRow[] }> = [];
+  const audit: Array<{ projectId: string; listingId: string; data: Record<string, unknown> }> = [];
+  for (const [projectId, items] of perProject) {
+    items.sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt));
+    const state = await readShopifyListings(client, projectId, items.flatMap((i) => i.product.listings.map((l) => l.externalId)));
+    const seenAt = new Date();
+    const changes: Array<{ listingId: string; externalId: string; from: string; to: string; currency: string; productUpdatedAt: string }> = [];
+    const rows: ListingRow[] = [];
+    for (const item of items) {
+      // One product at a time, so each delivery's price change is seen against the state before it.
+      const { rows: productRows, result } = planShopifyListingWrites(state, [item.product], seenAt);
+      rows.push(...productRows);
+      for (const change of result.priceChanges) changes.push({ ...change, productUpdatedAt: item.updatedAt });
+      applied.push(item.delivery.id);
+    }
+    const finalRows = [...new Map(rows.map((r) => [r.externalId, r])).values()];
+    writes.push({ projectId, rows: finalRows });
+
+    // A price we pushed ourselves comes back as a products/update: not an outside change.
+    const ours = changes.length
+      ? await client.priceChangeAttempt.findMany({
+          where: {
+            listingId: { in: [...new Set(changes.map((c) => c.listingId))] },
+            status: { in: ['applied', 'pending'] },
+            updatedAt: { gte: new Date(Date.now() - OWN_CHANGE_WINDOW_MS) },
+          },
+          select: { listingId: true, amount: true },
+        })
+      : [];
+    const ourPrices = new Set(ours.map((o) => `${o.listingId}\u0000${o.amount}`));
+    for (const change of changes) {
+      if (ourPrices.has(`${change.listingId}\u0000${change.to}`)) continue;
+      audit.push({
+        projectId,
+        listingId: change.listingId,
+        data: { externalId: change.externalId, from: change.from, to: change.to, currency: change.currency, productUpdatedAt: change.productUpdatedAt },
+      });
+    }
+  }
+
+  return {
+    applied,
+    rejected,
+    async write(tx) {
+      for (const w of writes) await writeShopifyListings(tx, w.projectId, w.rows);
+      if (audit.length > 0) {
+        await tx.auditLog.createMany({
+          data: audit.map((a) => ({
+            projectId: a.projectId,
+            actor: 'shopify',
+            actorType: 'webhook',
+            action: 'listing.price_changed_outside_calibrate',
+            entityType: 'Listing',
+            entityId: a.listingId,
+            data: a.data as object,
+          })),
+        });
+      }
+    },
+  };
+}
+
+function checkedPayload(payload: unknown): ProductWebhookPayload {
+  const p = payload as Partial<ProductWebhookPayload> | null;
+  if (!p || typeof p !== 'object') throw new PermanentWebhookError('products/update payload is not an object');
+  if (typeof p.id !== 'number') throw new PermanentWebhookError('products/update payload has no numeric product `id`');
+  if (typeof p.updated_at !== 'string' || Number.isNaN(Date.parse(p.updated_at))) {
+    throw new PermanentWebhookError('products/update payload has no valid `updated_at`');
+  }
+  if (typeof p.title !== 'string') throw new PermanentWebhookError('products/update payload has no `title`');
+  if (p.variants !== undefined && !Array.isArray(p.variants)) throw new PermanentWebhookError('products/update `variants` is not a list');
+  for (const v of p.variants ?? []) {
+    if (!v || typeof v !== 'object' || typeof v.id !== 'number') throw new PermanentWebhookError('a products/update variant has no numeric `id`');
+  }
+  return p as ProductWebhookPayload;
+}
+
+async function shopCurrency(client: Db, projectId: string): Promise<string> {
+  const any = await client.listing.findFirst({ where: { projectId, platform: 'shopify' }, select: { currency: true } });
   return any?.currency ?? 'USD';
 }
 

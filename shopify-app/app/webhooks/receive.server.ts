@@ -1,57 +1,133 @@
-// Receiving a webhook: verify its HMAC (Shopify's `authenticate.webhook`: 401 when it doesn't verify),
-// record the delivery by its X-Shopify-Webhook-Id (a duplicate is acknowledged and ignored), answer at
-// once, and process after the response (Shopify wants an answer within 5 s).
-import { isPrismaError } from '@calibr/db';
+// Receiving a webhook, for every webhook route: check the request's shape (POST, JSON, under the size
+// limit), verify its HMAC with Shopify's library, record the delivery by its X-Shopify-Webhook-Id in one
+// INSERT … ON CONFLICT DO NOTHING (a duplicate is acknowledged and ignored), answer 200 at once, and
+// leave the work to the processor (./processor.server.ts), which runs after the reply.
+//
+// We call `api.webhooks.validate` rather than `authenticate.webhook`: the latter also loads and may
+// refresh the shop's offline session for an Admin client on every delivery, which a webhook we only
+// record doesn't need, and it answers malformed JSON with a 500.
+import { randomUUID } from 'node:crypto';
+import '../shopify.server'; // Shopify's runtime adapter, set up before shopifyApi below is made
+import { shopifyApi, LogSeverity, WebhookValidationErrorReason, type Shopify } from '@shopify/shopify-api';
+import { AuthenticationError, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_PREFIX, ValidationError, type ConnectorError } from '@calibr/shared-contracts';
+import { SHOPIFY_API_VERSION } from '../connectors/shopify/api-version';
+import { appConfig } from '../config.server';
 import { db } from '../db.server';
-import { authenticate } from '../shopify.server';
-import { processWebhookSoon } from './process.server';
+import { webhookProcessor } from './processor.server';
+import { sqlParams } from './portable-sql.server';
+import { readBodyWithLimit, webhookBodyLimit } from './request-body.server';
 import { CUSTOMER_DATA_TOPICS, topicName } from './topics';
+
+let validator: Shopify | undefined;
+function webhookValidator(): Shopify {
+  if (validator) return validator;
+  const config = appConfig();
+  validator = shopifyApi({
+    apiKey: config.apiKey,
+    apiSecretKey: config.apiSecret,
+    apiVersion: SHOPIFY_API_VERSION,
+    hostName: new URL(config.appUrl || 'http://localhost').host,
+    isEmbeddedApp: true,
+    logger: { level: LogSeverity.Error },
+  });
+  return validator;
+}
 
 export async function receiveShopifyWebhook(request: Request): Promise<Response> {
   const path = new URL(request.url).pathname;
-  const context = await authenticate.webhook(request);
-  const topic = topicName(context.topic);
-  const shop = context.shop;
-  const project = await db.project.findUnique({ where: { shopDomain: shop }, select: { id: true } });
-  const triggeredAt = 'triggeredAt' in context && context.triggeredAt ? new Date(context.triggeredAt) : null;
-
-  let deliveryId: string;
-  try {
-    const row = await db.processedWebhook.create({
-      data: {
-        webhookId: context.webhookId,
-        platform: 'shopify',
-        topic,
-        shop,
-        projectId: project?.id ?? null,
-        apiVersion: context.apiVersion,
-        triggeredAt: triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : null,
-        status: 'received',
-        // Customer topics carry customer details; we need none of them, so we don't keep them.
-        payload: CUSTOMER_DATA_TOPICS.has(topic) ? undefined : (context.payload as object),
-      },
-    });
-    deliveryId = row.id;
-  } catch (error) {
-    if (isPrismaError(error, 'P2002')) {
-      await countDelivery(project?.id, topic, path, context.webhookId, 'duplicate');
-      return new Response(null, { status: 200, headers: { 'X-Calibr-Webhook': 'duplicate' } });
-    }
-    throw error;
+  if (request.method !== 'POST') {
+    return problemOf(405, 'method-not-allowed', 'Method Not Allowed', 'Webhooks are delivered with POST', path, { Allow: 'POST' });
   }
-  await countDelivery(project?.id, topic, path, context.webhookId, 'received');
-  processWebhookSoon(deliveryId);
+  const contentType = request.headers.get('content-type') ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+    return problemOf(415, 'unsupported-media-type', 'Unsupported Media Type', `A webhook body is application/json, not ${contentType || 'untyped'}`, path, { Accept: 'application/json' });
+  }
+  const limit = webhookBodyLimit();
+  const body = await readBodyWithLimit(request, limit);
+  if (!body.ok) return problemOf(413, 'payload-too-large', 'Content Too Large', `A webhook body may hold at most ${limit} bytes`, path);
+
+  const check = await webhookValidator().webhooks.validate({ rawBody: body.text, rawRequest: request });
+  if (!check.valid) {
+    if (check.reason === WebhookValidationErrorReason.InvalidHmac) {
+      return problem(new AuthenticationError('The webhook HMAC does not match its body'), path);
+    }
+    const missing = 'missingHeaders' in check ? ` (missing: ${(check.missingHeaders as string[]).join(', ')})` : '';
+    return problem(new ValidationError(`The webhook can't be verified: ${check.reason}${missing}`), path);
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body.text);
+  } catch {
+    return problem(ValidationError.field('body', 'The webhook body is not valid JSON', 'malformed_json'), path);
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    return problem(ValidationError.field('body', 'A webhook body is a JSON object', 'not_an_object'), path);
+  }
+
+  const topic = topicName(check.topic);
+  const triggeredAt = check.triggeredAt ? new Date(check.triggeredAt) : null;
+  const recorded = await recordDelivery({
+    webhookId: check.webhookId,
+    topic,
+    shop: check.domain,
+    apiVersion: check.apiVersion,
+    triggeredAt: triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : null,
+    // Customer topics carry customer details; we need none of them, so we don't keep them.
+    payload: CUSTOMER_DATA_TOPICS.has(topic) ? null : body.text,
+  });
+  const processor = webhookProcessor();
+  if (!recorded) {
+    processor.counters.count(await projectIdOf(check.domain), topic, path, check.webhookId, 'duplicate');
+    return new Response(null, { status: 200, headers: { 'X-Calibr-Webhook': 'duplicate' } });
+  }
+  if (recorded.projectId) projectIds.set(check.domain, { id: recorded.projectId, at: Date.now() });
+  processor.counters.count(recorded.projectId, topic, path, check.webhookId, 'received');
+  processor.wake();
   return new Response(null, { status: 200 });
 }
 
-/** Delivery health per subscription (topic + endpoint path) for the console. */
-async function countDelivery(projectId: string | undefined, topic: string, uri: string, webhookId: string, kind: 'received' | 'duplicate') {
-  if (!projectId) return;
-  await db.shopifyWebhookSubscription.updateMany({
-    where: { projectId, topic, uri },
-    data:
-      kind === 'received'
-        ? { deliveriesReceived: { increment: 1 }, lastDeliveryAt: new Date(), lastWebhookId: webhookId }
-        : { duplicatesIgnored: { increment: 1 } },
-  });
+interface DeliveryRecord {
+  webhookId: string;
+  topic: string;
+  shop: string;
+  apiVersion: string;
+  triggeredAt: Date | null;
+  /** the body as received (JSON text), or null */
+  payload: string | null;
+}
+
+/**
+ * One round trip: the row (its Project looked up in the same statement), or nothing when this webhook id
+ * was recorded before. Returns the new row's project, or undefined for a duplicate.
+ */
+async function recordDelivery(d: DeliveryRecord): Promise<{ projectId: string | null } | undefined> {
+  const q = sqlParams(db);
+  const sql =
+    `INSERT INTO "ProcessedWebhook" ("id", "webhookId", "platform", "topic", "shop", "projectId", "apiVersion", "triggeredAt", "receivedAt", "status", "attempts", "payload") ` +
+    `VALUES (${q.p(randomUUID())}, ${q.p(d.webhookId)}, 'shopify', ${q.p(d.topic)}, ${q.p(d.shop)}, ` +
+    `(SELECT "id" FROM "Project" WHERE "shopDomain" = ${q.p(d.shop)}), ${q.p(d.apiVersion)}, ${q.p(d.triggeredAt)}, ${q.p(new Date())}, 'received', 0, ${q.p(d.payload)}) ` +
+    `ON CONFLICT ("webhookId") DO NOTHING RETURNING "projectId"`;
+  const rows = await db.$queryRawUnsafe<Array<{ projectId: string | null }>>(sql, ...q.values);
+  return rows[0];
+}
+
+// The shop's project id for counting duplicates, remembered from its last recorded delivery (a duplicate
+// then costs no query beyond its INSERT). Only for the health counters: a short memory is enough.
+const projectIds = new Map<string, { id: string; at: number }>();
+const PROJECT_ID_MEMORY_MS = 30_000;
+
+async function projectIdOf(shop: string): Promise<string | null> {
+  const known = projectIds.get(shop);
+  if (known && Date.now() - known.at < PROJECT_ID_MEMORY_MS) return known.id;
+  const project = await db.project.findUnique({ where: { shopDomain: shop }, select: { id: true } });
+  return project?.id ?? null;
+}
+
+function problem(error: ConnectorError, instance: string): Response {
+  return new Response(JSON.stringify(error.toProblem(instance)), { status: error.status, headers: { 'Content-Type': PROBLEM_CONTENT_TYPE } });
+}
+
+function problemOf(status: number, code: string, title: string, detail: string, instance: string, headers: Record<string, string> = {}): Response {
+  const body = { type: `${PROBLEM_TYPE_PREFIX}${code}`, title, status, code: code.replace(/-/g, '_'), detail, instance };
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, ...headers } });
 }
