@@ -39,8 +39,29 @@ export function searchParams(request: Request): URLSearchParams {
   return new URL(request.url).searchParams;
 }
 
-export function csv(filename: string, body: string): Response {
-  return new Response(body, {
+/**
+ * A CSV download streamed as it is written (the exports read the database a batch at a time). An error
+ * after the first bytes can't become a problem response any more: the stream is cut, so the download
+ * fails visibly rather than ending short.
+ */
+export function csv(filename: string, body: AsyncIterable<unknown> & { destroy?: (error?: Error) => void }): Response {
+  const encoder = new TextEncoder();
+  const iterator = body[Symbol.asyncIterator]();
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await iterator.next();
+        if (done) controller.close();
+        else controller.enqueue(typeof value === 'string' ? encoder.encode(value) : new Uint8Array(value as ArrayBuffer));
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    cancel() {
+      body.destroy?.();
+    },
+  });
+  return new Response(stream, {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="${filename}"`,

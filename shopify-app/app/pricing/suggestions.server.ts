@@ -460,3 +460,12 @@ function clampInt(value: unknown, min: number, max: number, fallback: number): n
   if (!Number.isInteger(n)) return fallback;
   return Math.min(max, Math.max(min, n));
 }
+
+/** What the console's filters offer: the shop's rules and the platforms it has listings on. */
+export async function suggestionFacets(projectId: string): Promise<{ rules: Array<{ id: string; name: string }>; platforms: string[] }> {
+  const [rules, platforms] = await Promise.all([
+    db.pricingRule.findMany({ where: { projectId }, select: { id: true, name: true }, orderBy: { name: 'asc' } }),
+    db.listing.findMany({ where: { projectId }, select: { platform: true }, distinct: ['platform'], orderBy: { platform: 'asc' } }),
+  ]);
+  return { rules, platforms: platforms.map((p) => p.platform) };
+}

@@ -1,6 +1,9 @@
-// /app/pricing: the suggestions waiting for the merchant, in a Polaris IndexTable: filter by status,
-// search, sort, approve or reject in bulk, edit a price before approving, each row's explanation (what
-// moved, which rule, which guardrail). A dry run shows what the rules would do across the catalog.
+// /app/pricing: the suggestions waiting for the merchant, in a Polaris IndexTable: status tabs, filters by
+// platform and rule, search by product, SKU or rule, sort; all of it done by the server a page at a time
+// (GET /api/pricing/suggestions). Approve or reject in bulk, edit a price before approving (checked here
+// as a decimal in the currency's minor units, then as Money and against the guardrails by the server; a
+// bad price shows its error under the field), each row's explanation (what moved, which rule, which
+// guardrail). A dry run shows what the rules would do across the catalog, creating nothing.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
@@ -11,6 +14,7 @@ import {
   Box,
   Button,
   Card,
+  ChoiceList,
   EmptyState,
   IndexFilters,
   IndexTable,
@@ -28,16 +32,37 @@ import { apiFetch, downloadCsv, errorMessage, formatPercent, formatPrice, status
 import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
 import { consoleProject } from '../pricing/console.server';
 import { pushProgress } from '../pricing/progress.server';
-import { listSuggestions, type SuggestionView } from '../pricing/suggestions.server';
+import { listSuggestions, suggestionFacets, type SuggestionView } from '../pricing/suggestions.server';
 
 const PAGE_SIZE = 25;
 const STATUS_TABS = ['pending', 'approved', 'auto_approved', 'rejected', 'superseded', 'all'] as const;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { projectId } = await consoleProject(request);
-  const [list, progress] = await Promise.all([listSuggestions(projectId, { status: 'pending', pageSize: PAGE_SIZE }), pushProgress(projectId)]);
-  return { list, progress };
+  const [list, progress, facets] = await Promise.all([listSuggestions(projectId, { status: 'pending', pageSize: PAGE_SIZE }), pushProgress(projectId), suggestionFacets(projectId)]);
+  return { list, progress, facets };
 };
+
+/**
+ * A price as the merchant typed it: a plain decimal with at most the currency's minor-unit digits
+ * (Intl knows them: 2 for USD, 0 for JPY, 3 for KWD). The server checks it again as Money and against
+ * the guardrails; this only catches typing mistakes before anything is sent.
+ */
+export function editedPriceError(value: string, currency: string): string | null {
+  const text = value.trim();
+  if (text === '') return 'Enter a price';
+  let digits = 2;
+  try {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return `Unknown currency ${currency}`;
+  }
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(text)) return `Enter a plain decimal such as ${digits === 0 ? '1500' : `19.${'9'.repeat(digits)}`} (no sign, letters, spaces or thousands separators)`;
+  const fraction = text.split('.')[1] ?? '';
+  if (fraction.length > digits) return digits === 0 ? `${currency} has no minor unit: whole amounts only` : `${currency} has ${digits} decimals at most`;
+  if (/^0*(\.0*)?$/.test(text)) return 'The price must be above zero';
+  return null;
+}
 
 type ListResult = Awaited<ReturnType<typeof listSuggestions>>;
 interface DecideResult {
@@ -77,6 +102,10 @@ export default function SuggestionsPage() {
   const [busy, setBusy] = useState<string | null>(null);
   const [dryRun, setDryRun] = useState<DryRunResult | null>(null);
   const [expanded, setExpanded] = useState<string | null>(null);
+  const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
+  const [platform, setPlatform] = useState<string[]>([]);
+  const [rule, setRule] = useState<string[]>([]);
+  const facets = initial.facets;
   const { mode, setMode } = useSetIndexFiltersMode();
   const { progress, refresh: refreshProgress, watch } = usePushProgress(initial.progress);
   const status = STATUS_TABS[tab]!;
@@ -84,7 +113,16 @@ export default function SuggestionsPage() {
   const load = useCallback(async () => {
     setLoading(true);
     const [field, direction] = (sort[0] ?? 'created desc').split(' ');
-    const params = new URLSearchParams({ status, sort: field!, direction: direction!, page: String(page), pageSize: String(PAGE_SIZE), ...(query ? { q: query } : {}) });
+    const params = new URLSearchParams({
+      status,
+      sort: field!,
+      direction: direction!,
+      page: String(page),
+      pageSize: String(PAGE_SIZE),
+      ...(query.trim() ? { q: query.trim() } : {}),
+      ...(platform[0] ? { platform: platform[0] } : {}),
+      ...(rule[0] ? { rule: rule[0] } : {}),
+    });
     try {
       setList(await apiFetch<ListResult>(`/api/pricing/suggestions?${params}`));
       setError(null);
@@ -93,7 +131,7 @@ export default function SuggestionsPage() {
     } finally {
       setLoading(false);
     }
-  }, [status, sort, page, query]);
+  }, [status, sort, page, query, platform, rule]);
 
   // Search as the merchant types, a moment after they stop.
   const first = useRef(true);
@@ -110,8 +148,24 @@ export default function SuggestionsPage() {
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(rows as unknown as Array<{ [key: string]: unknown; id: string }>);
 
   const decide = async (action: 'approve' | 'reject', ids: string[]) => {
-    setBusy(action);
     setNotice(null);
+    if (action === 'approve') {
+      // An edited price with a typing mistake is never sent: its error shows under the field.
+      const bad = Object.fromEntries(
+        ids.flatMap((id) => {
+          const row = rows.find((r) => r.id === id);
+          const problem = edits[id] !== undefined && row ? editedPriceError(edits[id]!, row.suggested.currency) : null;
+          return problem ? [[id, problem]] : [];
+        }),
+      );
+      if (Object.keys(bad).length > 0) {
+        setRowErrors((current) => ({ ...current, ...bad }));
+        setEditing(Object.keys(bad)[0]!);
+        setNotice({ tone: 'warning', title: 'Nothing was approved: fix the edited price first', lines: [] });
+        return;
+      }
+    }
+    setBusy(action);
     try {
       const body =
         action === 'approve'
@@ -125,6 +179,10 @@ export default function SuggestionsPage() {
         lines: result.refused.map((r) => `${rows.find((s) => s.id === r.suggestionId)?.title ?? r.suggestionId}: ${r.message}`),
       });
       setEdits((current) => Object.fromEntries(Object.entries(current).filter(([id]) => !ids.includes(id) || result.refused.some((r) => r.suggestionId === id))));
+      // The server's word on an edited price (not Money in this currency, or outside a guardrail) goes under its field.
+      const refusedEdits = result.refused.filter((r) => edits[r.suggestionId] !== undefined && (r.code === 'validation' || r.code === 'guardrail'));
+      setRowErrors((current) => ({ ...Object.fromEntries(Object.entries(current).filter(([id]) => !ids.includes(id))), ...Object.fromEntries(refusedEdits.map((r) => [r.suggestionId, r.message])) }));
+      if (refusedEdits[0]) setEditing(refusedEdits[0].suggestionId);
       clearSelection();
       await load();
       watch();
@@ -187,18 +245,26 @@ export default function SuggestionsPage() {
           </Text>
         </IndexTable.Cell>
         <IndexTable.Cell>
-          {editing === s.id ? (
-            <div onClick={(e) => e.stopPropagation()} style={{ maxWidth: 140 }}>
+          {editing === s.id || rowErrors[s.id] ? (
+            <div onClick={(e) => e.stopPropagation()} style={{ maxWidth: 220, whiteSpace: 'normal' }} data-section="price-edit">
               <TextField
-                label="New price"
+                label={`New price for ${s.title}`}
                 labelHidden
                 autoComplete="off"
                 inputMode="decimal"
                 value={edited ?? s.suggested.amount}
-                onChange={(value) => setEdits((current) => ({ ...current, [s.id]: value }))}
+                onChange={(value) => {
+                  setEdits((current) => ({ ...current, [s.id]: value }));
+                  setRowErrors((current) => {
+                    const problem = editedPriceError(value, s.suggested.currency);
+                    const { [s.id]: _dropped, ...rest } = current;
+                    return problem ? { ...rest, [s.id]: problem } : rest;
+                  });
+                }}
                 onBlur={() => setEditing(null)}
                 suffix={s.suggested.currency}
-                autoFocus
+                error={rowErrors[s.id]}
+                autoFocus={editing === s.id}
               />
             </div>
           ) : (
@@ -248,7 +314,7 @@ export default function SuggestionsPage() {
       primaryAction={{ content: 'Dry run', onAction: () => void runDryRun(), loading: busy === 'dry-run' }}
       secondaryActions={[
         { content: 'Evaluate now', onAction: () => void generate(), loading: busy === 'generate' },
-        { content: 'Export CSV', onAction: () => void downloadCsv(`/api/pricing/export/suggestions?status=${status}`, 'suggestions.csv').catch((e) => setError(errorMessage(e))) },
+        { content: 'Export CSV', onAction: () => void downloadCsv(`/api/pricing/export/suggestions?${new URLSearchParams({ status, ...(query.trim() ? { q: query.trim() } : {}), ...(platform[0] ? { platform: platform[0] } : {}), ...(rule[0] ? { rule: rule[0] } : {}) })}`, 'suggestions.csv').catch((e) => setError(errorMessage(e))) },
       ]}
     >
       <Layout>
@@ -293,9 +359,51 @@ export default function SuggestionsPage() {
                   setPage(1);
                   clearSelection();
                 }}
-                filters={[]}
-                appliedFilters={[]}
-                onClearAll={() => setQuery('')}
+                filters={[
+                  {
+                    key: 'platform',
+                    label: 'Platform',
+                    filter: (
+                      <ChoiceList
+                        title="Platform"
+                        titleHidden
+                        choices={facets.platforms.map((p) => ({ label: platformName(p), value: p }))}
+                        selected={platform}
+                        onChange={(value) => {
+                          setPlatform(value);
+                          setPage(1);
+                        }}
+                      />
+                    ),
+                    shortcut: true,
+                  },
+                  {
+                    key: 'rule',
+                    label: 'Rule',
+                    filter: (
+                      <ChoiceList
+                        title="Rule"
+                        titleHidden
+                        choices={[...facets.rules.map((r) => ({ label: r.name, value: r.id })), { label: 'No rule (deleted)', value: 'none' }]}
+                        selected={rule}
+                        onChange={(value) => {
+                          setRule(value);
+                          setPage(1);
+                        }}
+                      />
+                    ),
+                    shortcut: true,
+                  },
+                ]}
+                appliedFilters={[
+                  ...(platform[0] ? [{ key: 'platform', label: `Platform: ${platformName(platform[0])}`, onRemove: () => setPlatform([]) }] : []),
+                  ...(rule[0] ? [{ key: 'rule', label: `Rule: ${rule[0] === 'none' ? 'none' : (facets.rules.find((r) => r.id === rule[0])?.name ?? rule[0])}`, onRemove: () => setRule([]) }] : []),
+                ]}
+                onClearAll={() => {
+                  setQuery('');
+                  setPlatform([]);
+                  setRule([]);
+                }}
                 mode={mode}
                 setMode={setMode}
                 canCreateNewView={false}
@@ -361,4 +469,8 @@ export default function SuggestionsPage() {
       </Modal>
     </Page>
   );
+}
+
+function platformName(platform: string): string {
+  return platform === 'amazon' ? 'Amazon' : platform === 'shopify' ? 'Shopify' : platform;
 }

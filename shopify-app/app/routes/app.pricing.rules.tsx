@@ -1,10 +1,11 @@
 // /app/pricing/rules: the pricing rules (per product, collection, tag, or the shop default) with their
-// guardrails; a new rule can be tried across the catalog (dry run) before it is saved.
+// guardrails and auto-approve threshold, each editable; a rule (new, edited or stored) can be tried
+// across the catalog (dry run: what it would suggest for each product, nothing created) before saving.
 import { useState } from 'react';
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { Badge, Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from '@shopify/polaris';
-import { apiFetch, ApiProblem, errorMessage } from '../components/pricing/format';
+import { apiFetch, ApiProblem, errorMessage, formatPercent, formatPrice, statusLabel } from '../components/pricing/format';
 import { consoleProject } from '../pricing/console.server';
 import { listRules, type RuleView } from '../pricing/rules.server';
 
@@ -27,6 +28,8 @@ const SCOPES = [
 ];
 
 interface Draft {
+  /** Set while an existing rule is being edited. */
+  id?: string;
   name: string;
   scope: string;
   scopeValue: string;
@@ -45,6 +48,35 @@ interface Draft {
 }
 
 const EMPTY: Draft = { name: '', scope: 'shop', scopeValue: '', productLinkId: '', kind: 'beat_lowest_amount', param: '', currency: 'USD', floorAmount: '', ceilingAmount: '', minMarginPercent: '', maxStepPercent: '', mapAmount: '', rounding: '', autoApproveMaxPercent: '', priority: '0' };
+
+function fromRule(rule: RuleView): Draft {
+  const p = rule.params;
+  return {
+    id: rule.id,
+    name: rule.name,
+    scope: rule.scope,
+    scopeValue: rule.scopeValue ?? '',
+    productLinkId: rule.productLinkId ?? '',
+    kind: rule.kind,
+    param: p.amount ?? p.percent ?? p.price ?? '',
+    currency: rule.currency ?? '',
+    floorAmount: rule.floorAmount ?? '',
+    ceilingAmount: rule.ceilingAmount ?? '',
+    minMarginPercent: rule.minMarginPercent ?? '',
+    maxStepPercent: rule.maxStepPercent ?? '',
+    mapAmount: rule.mapAmount ?? '',
+    rounding: rule.rounding ?? '',
+    autoApproveMaxPercent: rule.autoApproveMaxPercent ?? '',
+    priority: String(rule.priority),
+  };
+}
+
+interface DryRunView {
+  counts: { evaluated: number; suggest: number; no_change: number; skipped: number; blocked: number; autoApprove: number };
+  governedByDraft: number | null;
+  total: number;
+  rows: Array<{ itemId: string; title: string; sku: string | null; status: string; current: { amount: string; currency: string } | null; suggested: { amount: string; currency: string } | null; changePercent: string | null; autoApprove: boolean; summary: string }>;
+}
 
 function toBody(d: Draft) {
   const params = d.kind === 'beat_lowest_amount' ? { amount: d.param } : d.kind === 'beat_lowest_percent' ? { percent: d.param } : d.kind === 'fixed_price' ? { price: d.param } : {};
@@ -92,7 +124,6 @@ function guardrails(rule: RuleView): string {
     rule.maxStepPercent && `step ≤ ${rule.maxStepPercent} %`,
     rule.mapAmount && `MAP ${rule.mapAmount}`,
     rule.rounding && `ends in ${rule.rounding}`,
-    rule.autoApproveMaxPercent && `auto-approve ≤ ${rule.autoApproveMaxPercent} %`,
   ]
     .filter(Boolean)
     .join(' · ');
@@ -104,7 +135,7 @@ export default function RulesPage() {
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
-  const [trial, setTrial] = useState<string | null>(null);
+  const [trial, setTrial] = useState<{ name: string; result: DryRunView } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const set = (key: keyof Draft) => (value: string) => setDraft((d) => ({ ...d, [key]: value }));
 
@@ -121,7 +152,8 @@ export default function RulesPage() {
     setFieldErrors({});
     setError(null);
     try {
-      await apiFetch('/api/pricing/rules', { body: toBody(draft) });
+      if (draft.id) await apiFetch(`/api/pricing/rules/${draft.id}`, { method: 'PATCH', body: toBody(draft) });
+      else await apiFetch('/api/pricing/rules', { body: toBody(draft) });
       setRules((await apiFetch<{ rules: RuleView[] }>('/api/pricing/rules')).rules);
       setDraft(EMPTY);
       setTrial(null);
@@ -132,18 +164,28 @@ export default function RulesPage() {
     }
   };
 
-  const tryIt = async () => {
-    setBusy('try');
+  // A dry run of the form's rule (new or edited; an edited one stands in for the stored one), or of a
+  // stored rule as it is: only the products it would govern, nothing created.
+  const tryIt = async (rule?: RuleView) => {
+    setBusy(rule ? `try:${rule.id}` : 'try');
     setFieldErrors({});
     setError(null);
     try {
-      const r = await apiFetch<{ counts: Record<string, number>; governedByDraft: number }>('/api/pricing/dry-run', { body: { rule: toBody(draft), onlyDraft: true, pageSize: 1 } });
-      setTrial(`This rule would govern ${r.governedByDraft} product(s): ${r.counts.suggest} would get a new price (${r.counts.autoApprove} automatically), ${r.counts.no_change} keep theirs, ${r.counts.blocked} blocked by guardrails, ${r.counts.skipped} skipped. Nothing was created.`);
+      const body = rule ? { ...toBody(fromRule(rule)), id: rule.id, isActive: true } : { ...toBody(draft), ...(draft.id ? { id: draft.id } : {}) };
+      const result = await apiFetch<DryRunView>('/api/pricing/dry-run', { body: { rule: body, onlyDraft: true, pageSize: 50 } });
+      setTrial({ name: (rule ?? draft).name || 'This rule', result });
     } catch (e) {
-      handleProblem(e);
+      if (rule) setError(errorMessage(e));
+      else handleProblem(e);
     } finally {
       setBusy(null);
     }
+  };
+
+  const edit = (rule: RuleView) => {
+    setDraft(fromRule(rule));
+    setFieldErrors({});
+    setTrial(null);
   };
 
   const toggle = async (rule: RuleView) => {
@@ -178,15 +220,24 @@ export default function RulesPage() {
             )}
             <Card padding="0">
               <DataTable
-                columnContentTypes={['text', 'text', 'text', 'text', 'text', 'text']}
-                headings={['Rule', 'Applies to', 'Does', 'Guardrails', 'Status', '']}
+                columnContentTypes={['text', 'text', 'text', 'text', 'text', 'text', 'text']}
+                headings={['Rule', 'Applies to', 'Does', 'Guardrails', 'Auto-approve', 'Status', '']}
                 rows={rules.map((rule) => [
                   rule.name,
                   rule.scope === 'shop' ? 'Shop default' : `${rule.scope}${rule.scopeValue ? `: ${rule.scopeValue}` : ''}`,
                   describe(rule),
                   guardrails(rule) || '—',
+                  <span key={`${rule.id}-auto`} data-auto-approve={rule.autoApproveMaxPercent ?? ''}>
+                    {rule.autoApproveMaxPercent ? `Moves up to ${rule.autoApproveMaxPercent} %` : 'Always waits'}
+                  </span>,
                   <Badge key={rule.id} tone={rule.isActive ? 'success' : undefined}>{rule.isActive ? 'Active' : 'Paused'}</Badge>,
-                  <InlineStack key={`${rule.id}-actions`} gap="200">
+                  <InlineStack key={`${rule.id}-actions`} gap="200" wrap={false}>
+                    <Button size="slim" onClick={() => edit(rule)} accessibilityLabel={`Edit ${rule.name}`}>
+                      Edit
+                    </Button>
+                    <Button size="slim" onClick={() => void tryIt(rule)} loading={busy === `try:${rule.id}`} accessibilityLabel={`Dry run ${rule.name}`}>
+                      Dry run
+                    </Button>
                     <Button size="slim" onClick={() => void toggle(rule)}>
                       {rule.isActive ? 'Pause' : 'Activate'}
                     </Button>
@@ -200,7 +251,7 @@ export default function RulesPage() {
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
-                  New rule
+                  {draft.id ? `Edit “${rules.find((r) => r.id === draft.id)?.name ?? draft.name}”` : 'New rule'}
                 </Text>
                 <FormLayout>
                   <FormLayout.Group>
@@ -225,24 +276,58 @@ export default function RulesPage() {
                     <TextField label="Min margin over cost %" value={draft.minMarginPercent} onChange={set('minMarginPercent')} autoComplete="off" error={fieldErrors.minMarginPercent} />
                     <TextField label="Max step %" value={draft.maxStepPercent} onChange={set('maxStepPercent')} autoComplete="off" error={fieldErrors.maxStepPercent} />
                     <TextField label="Price ending" value={draft.rounding} onChange={set('rounding')} autoComplete="off" placeholder=".99" error={fieldErrors.rounding} />
-                    <TextField label="Auto-approve up to %" value={draft.autoApproveMaxPercent} onChange={set('autoApproveMaxPercent')} autoComplete="off" error={fieldErrors.autoApproveMaxPercent} />
+                    <TextField
+                      label="Auto-approve up to %"
+                      value={draft.autoApproveMaxPercent}
+                      onChange={set('autoApproveMaxPercent')}
+                      autoComplete="off"
+                      helpText="Moves this small go through without waiting; empty: every suggestion waits"
+                      error={fieldErrors.autoApproveMaxPercent}
+                    />
                   </FormLayout.Group>
                 </FormLayout>
-                {trial && (
-                  <Banner tone="info" title="Dry run">
-                    <p>{trial}</p>
-                  </Banner>
-                )}
                 <InlineStack gap="200">
                   <Button onClick={() => void tryIt()} loading={busy === 'try'}>
                     Try it (dry run)
                   </Button>
                   <Button variant="primary" onClick={() => void save()} loading={busy === 'save'}>
-                    Save rule
+                    {draft.id ? 'Save changes' : 'Save rule'}
                   </Button>
+                  {draft.id && (
+                    <Button variant="plain" onClick={() => setDraft(EMPTY)}>
+                      Cancel
+                    </Button>
+                  )}
                 </InlineStack>
               </BlockStack>
             </Card>
+            {trial && (
+              <Card padding="0">
+                <div style={{ padding: 'var(--p-space-400)' }} data-section="rule-dry-run">
+                  <BlockStack gap="200">
+                    <Text as="h2" variant="headingMd">
+                      Dry run: {trial.name}
+                    </Text>
+                    <Text as="p">
+                      Would govern {trial.result.governedByDraft ?? trial.result.counts.evaluated} product(s): {trial.result.counts.suggest} would get a new price ({trial.result.counts.autoApprove} automatically), {trial.result.counts.no_change} keep theirs,{' '}
+                      {trial.result.counts.blocked} blocked by guardrails, {trial.result.counts.skipped} skipped. Nothing was created.
+                    </Text>
+                  </BlockStack>
+                </div>
+                {trial.result.rows.length > 0 && (
+                  <DataTable
+                    columnContentTypes={['text', 'text', 'text', 'text']}
+                    headings={['Product', 'Outcome', 'Price', 'Why']}
+                    rows={trial.result.rows.map((r) => [
+                      `${r.title}${r.sku ? ` (${r.sku})` : ''}`,
+                      `${statusLabel(r.status)}${r.autoApprove ? ' · automatic' : ''}`,
+                      r.suggested ? `${formatPrice(r.current)} → ${formatPrice(r.suggested)} (${formatPercent(r.changePercent)})` : formatPrice(r.current),
+                      r.summary,
+                    ])}
+                  />
+                )}
+              </Card>
+            )}
           </BlockStack>
         </Layout.Section>
       </Layout>

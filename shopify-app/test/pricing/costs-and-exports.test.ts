@@ -13,6 +13,8 @@ let exports: typeof CsvExport;
 
 beforeAll(async () => {
   database = await createTestDatabase();
+  // Small export batches, so the exports below read the database in several keyset pages.
+  process.env.PRICING_EXPORT_BATCH = '7';
   // The app's modules open their client on DATABASE_URL when first imported.
   process.env.DATABASE_URL = database.url;
   costs = await import('../../app/pricing/cost-import.server');
@@ -85,7 +87,7 @@ describe('CSV import of costs, floors, ceilings and MAP', () => {
   });
 
   it('exports costs in the import’s own format: exported and imported back, nothing changes', async () => {
-    const csv = await exports.costsCsv(projectId);
+    const csv = await exports.readCsv(exports.costsCsv(projectId));
     expect(csv.split('\n')[0]).toBe('sku,currency,cost,floor,ceiling,map');
     const preview = await costs.previewCostImport(projectId, csv);
     expect(preview.counts).toMatchObject({ total: 2, unchanged: 2, error: 0 });
@@ -98,7 +100,7 @@ describe('CSV exports', () => {
     await database.db.priceSuggestion.create({
       data: { projectId, productLinkId: link.id, currency: 'USD', currentAmount: '20.00', suggestedAmount: '18.50', explanation: { summary: 'Rule “Beat by 50c” asks to beat the lowest offer 19.00 by 0.50: 18.50.' } },
     });
-    const rows = parse(await exports.suggestionsCsv(projectId), { columns: true }) as Array<Record<string, string>>;
+    const rows = parse(await exports.readCsv(exports.suggestionsCsv(projectId)), { columns: true }) as Array<Record<string, string>>;
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: 'pending', sku: 'CAL-A', currency: 'USD', current_price: '20.00', suggested_price: '18.50', explanation: expect.stringContaining('beat the lowest offer') });
     expect(rows[0]?.title?.startsWith("'=")).toBe(true);
@@ -112,8 +114,36 @@ describe('CSV exports', () => {
     await database.db.priceChangeAttempt.create({
       data: { projectId, priceChangeId: change.id, listingId: listing.id, platform: 'shopify', currency: 'USD', amount: '18.50', previousAmount: '20.00', status: 'failed', platformCode: 'GREATER_THAN_OR_EQUAL_TO', platformMessage: 'Price must be greater than or equal to 0' },
     });
-    const rows = parse(await exports.historyCsv(projectId), { columns: true }) as Array<Record<string, string>>;
+    const rows = parse(await exports.readCsv(exports.historyCsv(projectId)), { columns: true }) as Array<Record<string, string>>;
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ change_id: change.id, approved_by: 'user:1', change_status: 'partially_applied', from_price: '20.00', to_price: '18.50', platform: 'shopify', platform_status: 'failed', platform_code: 'GREATER_THAN_OR_EQUAL_TO', platform_message: 'Price must be greater than or equal to 0' });
+  });
+});
+
+describe('CSV exports of large data', () => {
+  it('reads in keyset batches (7 rows here): every row once, in order, even when many share a timestamp', async () => {
+    const link = await database.db.productLink.findFirstOrThrow({ where: { projectId, sku: 'CAL-A' } });
+    const at = new Date(Date.UTC(2025, 3, 1));
+    // 60 suggestions, 20 per timestamp: the keyset must use the id to break ties or rows go missing.
+    await database.db.priceSuggestion.createMany({
+      data: Array.from({ length: 60 }, (_, i) => ({ projectId, productLinkId: link.id, currency: 'USD', currentAmount: '20.00', suggestedAmount: `19.${String(i).padStart(2, '0')}`, status: 'superseded', explanation: { summary: `row ${i}` }, createdAt: new Date(at.getTime() + Math.floor(i / 20) * 1000) })),
+    });
+    const text = await exports.readCsv(exports.suggestionsCsv(projectId, { status: 'superseded' }));
+    const rows = parse(text, { columns: true }) as Array<Record<string, string>>;
+    expect(rows).toHaveLength(60);
+    expect(new Set(rows.map((r) => r.suggestion_id)).size).toBe(60);
+    expect(rows.map((r) => r.created_at)).toEqual([...rows.map((r) => r.created_at)].sort());
+    expect(new Set(rows.map((r) => r.suggested_price))).toEqual(new Set(Array.from({ length: 60 }, (_, i) => `19.${String(i).padStart(2, '0')}`)));
+
+    // The console's filters apply to the export too: a search nothing matches gives the header only.
+    expect((await exports.readCsv(exports.suggestionsCsv(projectId, { status: 'all', search: 'no such product' }))).trim()).toBe(exports.SUGGESTION_COLUMNS.join(','));
+  });
+
+  it('exports the audit log across batches', async () => {
+    await database.db.auditLog.createMany({ data: Array.from({ length: 30 }, (_, i) => ({ projectId, actor: `user:${i}`, actorType: 'user', action: 'price_suggestion.rejected', entityType: 'PriceSuggestion', entityId: `s${i}`, createdAt: new Date(Date.UTC(2025, 4, 1)) })) });
+    const rows = parse(await exports.readCsv(exports.auditCsv(projectId)), { columns: true }) as Array<Record<string, string>>;
+    const rejected = rows.filter((r) => r.action === 'price_suggestion.rejected');
+    expect(new Set(rejected.map((r) => r.actor))).toEqual(new Set(Array.from({ length: 30 }, (_, i) => `user:${i}`)));
+    expect(rejected).toHaveLength(30);
   });
 });
