@@ -208,6 +208,21 @@ export default function SuggestionsPage() {
     }
   };
 
+  // A full sync of every connected platform (the listings and prices the rules work on); its progress
+  // shows in the banner above the table.
+  const syncAll = async () => {
+    setBusy('sync');
+    try {
+      for (const platform of facets.platforms) await apiFetch(`/api/platforms/${platform}/sync`, { body: { mode: 'full' } });
+      watch();
+      void refreshProgress();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
   const runDryRun = async () => {
     setBusy('dry-run');
     try {
@@ -314,6 +329,7 @@ export default function SuggestionsPage() {
       primaryAction={{ content: 'Dry run', onAction: () => void runDryRun(), loading: busy === 'dry-run' }}
       secondaryActions={[
         { content: 'Evaluate now', onAction: () => void generate(), loading: busy === 'generate' },
+        { content: 'Full sync', onAction: () => void syncAll(), loading: busy === 'sync', disabled: facets.platforms.length === 0 },
         { content: 'Export CSV', onAction: () => void downloadCsv(`/api/pricing/export/suggestions?${new URLSearchParams({ status, ...(query.trim() ? { q: query.trim() } : {}), ...(platform[0] ? { platform: platform[0] } : {}), ...(rule[0] ? { rule: rule[0] } : {}) })}`, 'suggestions.csv').catch((e) => setError(errorMessage(e))) },
       ]}
     >

@@ -1,5 +1,6 @@
-// Long work in the console: the push in flight (changes settling, each platform's attempts by status)
-// and recent imports, polled while anything is open.
+// Long work in the console: the push in flight (changes settling, each platform's attempts by status),
+// platform syncs running and imports, each with a Polaris ProgressBar, polled from
+// GET /api/pricing/progress while anything is open.
 import { useCallback, useEffect, useState } from 'react';
 import { Banner, BlockStack, InlineStack, ProgressBar, Text } from '@shopify/polaris';
 import { apiFetch } from './format';
@@ -9,7 +10,10 @@ export interface ProgressView {
   attempts: Record<string, Record<string, number>>;
   open: number;
   jobs: Array<{ id: string; kind: string; status: string; progressDone: number; progressTotal: number | null; error: string | null }>;
+  syncs?: Array<{ id: string; platform: string; syncType: string; itemsSynced: number; itemsTotal: number | null }>;
 }
+
+const PLATFORM_NAMES: Record<string, string> = { shopify: 'Shopify', amazon: 'Amazon' };
 
 export function usePushProgress(initial: ProgressView | null, everyMs = 1500) {
   const [progress, setProgress] = useState<ProgressView | null>(initial);
@@ -21,7 +25,7 @@ export function usePushProgress(initial: ProgressView | null, everyMs = 1500) {
       // keep the last view; the next poll tries again
     }
   }, []);
-  const busy = Boolean(progress && (progress.open > 0 || progress.jobs.some((j) => j.status === 'running')));
+  const busy = Boolean(progress && (progress.open > 0 || progress.jobs.some((j) => j.status === 'running') || (progress.syncs?.length ?? 0) > 0));
   useEffect(() => {
     if (!busy && watch === 0) return;
     const timer = setInterval(() => void refresh(), everyMs);
@@ -38,12 +42,13 @@ export function usePushProgress(initial: ProgressView | null, everyMs = 1500) {
 export function PushProgress({ progress }: { progress: ProgressView | null }) {
   if (!progress) return null;
   const running = progress.jobs.filter((j) => j.status === 'running');
-  if (progress.open === 0 && running.length === 0) return null;
+  const syncs = progress.syncs ?? [];
+  if (progress.open === 0 && running.length === 0 && syncs.length === 0) return null;
   const platforms = Object.entries(progress.attempts);
   const total = platforms.reduce((n, [, s]) => n + Object.values(s).reduce((a, b) => a + b, 0), 0);
   const settled = platforms.reduce((n, [, s]) => n + (s.applied ?? 0) + (s.failed ?? 0), 0);
   return (
-    <Banner tone="info" title={progress.open > 0 ? `Pushing ${progress.open.toLocaleString()} price change${progress.open === 1 ? '' : 's'}` : 'Working'}>
+    <Banner tone="info" title={progress.open > 0 ? `Pushing ${progress.open.toLocaleString()} price change${progress.open === 1 ? '' : 's'}` : syncs.length > 0 ? 'Syncing catalogs' : 'Working'}>
       <BlockStack gap="200">
         {progress.open > 0 && (
           <div data-section="push-progress">
@@ -57,8 +62,18 @@ export function PushProgress({ progress }: { progress: ProgressView | null }) {
             </InlineStack>
           </div>
         )}
+        {syncs.map((sync) => (
+          <div key={sync.id} data-section="sync-progress" data-platform={sync.platform}>
+            <Text as="p" variant="bodySm">
+              {sync.syncType === 'full' ? 'Full sync' : 'Sync'} of {PLATFORM_NAMES[sync.platform] ?? sync.platform}: {sync.itemsSynced.toLocaleString()}
+              {sync.itemsTotal ? ` of ${sync.itemsTotal.toLocaleString()}` : ''} items
+            </Text>
+            {/* Without a known total the bar moves by pages read (Shopify's catalog size isn't known up front). */}
+            <ProgressBar progress={sync.itemsTotal ? Math.min(100, Math.round((sync.itemsSynced / sync.itemsTotal) * 100)) : Math.min(95, Math.round(100 * (1 - 1 / (1 + sync.itemsSynced / 1000))))} size="small" />
+          </div>
+        ))}
         {running.map((job) => (
-          <div key={job.id}>
+          <div key={job.id} data-section="job-progress">
             <Text as="p" variant="bodySm">
               {job.kind === 'costs.import' ? 'Importing costs' : job.kind}: {job.progressDone.toLocaleString()} of {(job.progressTotal ?? 0).toLocaleString()}
             </Text>
