@@ -2,14 +2,13 @@
 // no database, no clock, no I/O, so the same facts always give the same suggestion and a whole catalog
 // can be evaluated in memory (dry runs, the bench).
 //
-// Each outcome carries its explanation. It is put into words when first read (and then kept): a dry
-// run over 100,000 listings decides every price but only words the ones somebody looks at or stores.
-// The words come from the same pure decision, so reading them later gives exactly what reading them
-// at once would have.
-import { fromMinorUnits } from '@calibr/shared-contracts';
-import { decide } from './decision';
+// Each outcome carries its explanation, worded from the decision the outcome was made of (the rule is
+// not run twice). The words are put together when `explanation` is first read and then kept: storing a
+// suggestion reads them at once (suggestions.server.ts, and the bench times that), while a dry run
+// over a large catalog only words the page somebody looks at.
+import { decide, type Decision } from './decision';
 import { explain } from './explanation';
-import { percentChangeMinor } from './minor-units';
+import { formatMinor, percentChangeMinor } from './minor-units';
 import { RuleIndex } from './rule-selection';
 import type { CompiledRule, Explanation, ListingContext, PolicyOutcome } from './types';
 
@@ -30,21 +29,21 @@ export function evaluateWithRule(rule: CompiledRule | null, listing: ListingCont
   const decision = decide(rule, listing);
   switch (decision.kind) {
     case 'skipped':
-      return outcome('skipped', listing, rule, { reason: decision.reason });
+      return new Outcome('skipped', listing, rule, decision, { reason: decision.reason }) as unknown as PolicyOutcome;
     case 'missing_cost':
-      return outcome('blocked', listing, rule, { reason: 'missing_cost' });
+      return new Outcome('blocked', listing, rule, decision, { reason: 'missing_cost' }) as unknown as PolicyOutcome;
     case 'conflict':
-      return outcome('blocked', listing, rule, { reason: 'guardrail_conflict' });
+      return new Outcome('blocked', listing, rule, decision, { reason: 'guardrail_conflict' }) as unknown as PolicyOutcome;
     case 'price': {
       const r = rule as CompiledRule;
       const { current, currency } = decision.priced;
-      if (decision.final === current) return outcome('no_change', listing, rule, { current: listing.currentPrice });
-      return outcome('suggest', listing, rule, {
+      if (decision.final === current) return new Outcome('no_change', listing, rule, decision, { current: listing.currentPrice }) as unknown as PolicyOutcome;
+      return new Outcome('suggest', listing, rule, decision, {
         current: listing.currentPrice,
-        suggested: fromMinorUnits(decision.final, currency),
+        suggested: { amount: formatMinor(decision.final, decision.priced.scale), currency },
         changePercent: percentChangeMinor(current, decision.final),
         autoApprove: isWithinAutoApprove(r, current, decision.final),
-      });
+      }) as unknown as PolicyOutcome;
     }
   }
 }
@@ -57,38 +56,41 @@ export function isWithinAutoApprove(rule: CompiledRule, currentMinor: bigint, su
   return move * rule.autoApproveMax.denominator <= rule.autoApproveMax.numerator * currentMinor;
 }
 
-/** The fields of each status are set by the switch above; the class adds the lazily worded explanation. */
-function outcome(status: PolicyOutcome['status'], listing: ListingContext, rule: CompiledRule | null, fields: Record<string, unknown>): PolicyOutcome {
-  return new Outcome(status, listing, rule, fields) as unknown as PolicyOutcome;
-}
-
 /**
- * One outcome. Its `explanation` is worded from the same facts on first read and then kept; `toJSON`
- * gives the plain outcome with its explanation (and without the rule and listing it was decided from).
+ * One outcome: the fields of its status (set by the switch above) and the explanation, worded from the
+ * kept decision on first read. After that the decision, listing and rule are let go; `toJSON` gives the
+ * plain outcome with its explanation.
  */
 class Outcome {
   readonly id: string;
   readonly ruleId: string | null;
   private words: Explanation | null = null;
+  private from: { listing: ListingContext; rule: CompiledRule | null; decision: Decision } | null;
 
   constructor(
     readonly status: PolicyOutcome['status'],
-    private readonly listing: ListingContext,
-    private readonly rule: CompiledRule | null,
+    listing: ListingContext,
+    rule: CompiledRule | null,
+    decision: Decision,
     fields: Record<string, unknown>,
   ) {
     this.id = listing.id;
     this.ruleId = rule ? rule.id : null;
+    this.from = { listing, rule, decision };
     Object.assign(this, fields);
   }
 
   get explanation(): Explanation {
-    if (!this.words) this.words = explain(this.rule, this.listing, decide(this.rule, this.listing));
+    if (this.words === null) {
+      const { listing, rule, decision } = this.from as NonNullable<Outcome['from']>;
+      this.words = explain(rule, listing, decision);
+      this.from = null;
+    }
     return this.words;
   }
 
   toJSON(): Record<string, unknown> {
-    const { listing: _listing, rule: _rule, words: _words, ...plain } = this as unknown as Record<string, unknown>;
+    const { words: _words, from: _from, ...plain } = this as unknown as Record<string, unknown>;
     return { ...plain, explanation: this.explanation };
   }
 }

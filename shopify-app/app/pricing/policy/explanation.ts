@@ -1,10 +1,16 @@
 // A decision in words: what moved, which rule asked for what, which guardrail clamped it, how it was
 // rounded, and the one-line summary a merchant reads beside each suggestion. JSON-safe (no bigint), as
 // it is stored in PriceSuggestion.explanation.
+//
+// Every stored suggestion carries one, so this runs once per listing on the catalog-wide path. What
+// depends only on the rule (its name and scope, its own floor/ceiling/MAP, the words of its ask) is
+// worded once per rule and shared by every explanation it governs; per listing only the amounts are
+// formatted, each once, and the summary is one concatenation.
 import type { Decision } from './decision';
-import { alsoViolated, type Limit } from './guardrails';
-import { formatMinor, percentChangeMinor } from './minor-units';
-import { targetReason } from './strategies';
+import { alsoViolated, POSITIVE_LIMIT, type Limit } from './guardrails';
+import type { Money } from '@calibr/shared-contracts';
+import { formatMinor, isCanonical, percentChangeMinor, scaleOf } from './minor-units';
+import type { MarketFacts } from './strategies';
 import type {
   CompiledRule,
   Explanation,
@@ -16,90 +22,259 @@ import type {
   Trigger,
 } from './types';
 
+const NO_LIMITS: readonly GuardrailLimit[] = Object.freeze([]);
+const NO_RULE = 'No pricing rule applies to this product.';
+
 export function explain(rule: CompiledRule | null, listing: ListingContext, decision: Decision): Explanation {
   const c = listing.competition;
-  const base = {
-    trigger: listing.trigger ?? null,
-    rule: rule ? rule.info : null,
-    inputs: {
-      currency: listing.currentPrice ? listing.currentPrice.currency : null,
-      current: listing.currentPrice ? listing.currentPrice.amount : null,
-      buyBox: c && c.buyBox ? c.buyBox.amount : null,
-      buyBoxIsOurs: c ? (c.buyBoxIsOurs ?? null) : null,
-      lowestOffer: c && c.lowestOffer ? c.lowestOffer.amount : null,
-      cost: listing.cost ? listing.cost.amount : null,
-    },
+  const price = listing.currentPrice;
+  const trigger = listing.trigger ?? null;
+  const inputs = {
+    currency: price ? price.currency : null,
+    current: price ? price.amount : null,
+    buyBox: c && c.buyBox ? c.buyBox.amount : null,
+    buyBoxIsOurs: c ? (c.buyBoxIsOurs ?? null) : null,
+    lowestOffer: c && c.lowestOffer ? c.lowestOffer.amount : null,
+    cost: listing.cost ? listing.cost.amount : null,
   };
-  const lines: string[] = [];
-  const trigger = describeTrigger(base.trigger);
-  if (trigger) lines.push(trigger);
+  // The summary is joined once from its pieces: one flat string, no chain of partial sentences kept.
+  const summary: string[] = [];
+  const moved = describeTrigger(trigger);
+  if (moved !== null) summary.push(moved, ' ');
 
   if (decision.kind === 'skipped' || !rule) {
-    const message = decision.kind === 'skipped' ? decision.message : 'No pricing rule applies to this product.';
-    lines.push(rule ? `${describeRule(rule)}: ${message}.` : message);
-    return { ...base, summary: lines.join(' '), target: null, limits: [], clamp: null, rounding: null, conflict: null, result: null };
+    if (!rule) summary.push(NO_RULE);
+    else summary.push(wordsFor(rule).said, ': ', decision.kind === 'skipped' ? decision.message : NO_RULE, '.');
+    return { trigger, rule: rule ? rule.info : null, inputs, summary: summary.join(''), target: null, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null };
   }
 
-  const { scale, market, target: targetMinor, current } = decision.priced;
-  const fmt = (minor: bigint) => formatMinor(minor, scale);
-  const target = { amount: fmt(targetMinor), reason: targetReason(rule, market, scale) };
-  lines.push(`${describeRule(rule)} asks to ${target.reason}: ${target.amount}.`);
+  const words = wordsFor(rule);
+  const { scale, market, target: targetMinor, current, currency } = decision.priced;
+  const targetText = rule.kind === 'fixed_price' ? words.amount : rule.kind === 'match_buy_box' ? amountText(c?.buyBox, targetMinor, scale) : formatMinor(targetMinor, scale);
+  const target = { amount: targetText, reason: askReason(rule, words, market, c?.lowestOffer, targetText, scale) };
+  summary.push(words.asks, target.reason, ': ', targetText, '.');
 
   if (decision.kind === 'missing_cost') {
-    lines.push(`Blocked: the rule keeps a minimum margin of ${rule.minMargin?.text} % over cost, but this product has no cost; import or enter its cost.`);
-    return { ...base, summary: lines.join(' '), target, limits: [], clamp: null, rounding: null, conflict: null, result: null };
+    summary.push(' ', words.missingCost);
+    return { trigger, rule: rule.info, inputs, summary: summary.join(''), target, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null };
   }
 
-  const limits = decision.limits.map((l) => showLimit(rule, l, scale));
+  const shown = showLimits(rule, listing, decision.limits, scale);
+
   if (decision.kind === 'conflict') {
+    const lower = decision.range.lower;
     const upper = decision.range.upper as Limit;
-    const conflict = {
-      lower: showLimit(rule, decision.range.lower, scale),
-      upper: showLimit(rule, upper, scale),
-      message: `${describeLimit(rule, decision.range.lower, scale)} is above ${describeLimit(rule, upper, scale)}, so no price respects both`,
-    };
-    lines.push(`Blocked: ${conflict.message}.`);
-    return { ...base, summary: lines.join(' '), target, limits, clamp: null, rounding: null, conflict, result: null };
+    const lowerShown = shownOf(shown, decision.limits, lower);
+    const upperShown = shownOf(shown, decision.limits, upper);
+    const message = [describeLimit(lowerShown, lower), ' is above ', describeLimit(upperShown, upper), ', so no price respects both'].join('');
+    const conflict = { lower: lowerShown, upper: upperShown, message };
+    summary.push(' Blocked: ', message, '.');
+    return { trigger, rule: rule.info, inputs, summary: summary.join(''), target, limits: shown, clamp: null, rounding: null, conflict, result: null };
   }
 
+  let clampedText = targetText;
   let clamp: GuardrailClamp | null = null;
-  if (decision.clampedBy) {
-    const to = fmt(decision.clamped);
+  const by = decision.clampedBy;
+  if (by) {
+    const limitShown = shownOf(shown, decision.limits, by);
+    clampedText = limitShown.amount;
     clamp = {
-      guardrail: decision.clampedBy.guardrail,
-      from: target.amount,
-      to,
-      alsoViolated: alsoViolated(targetMinor, decision.clampedBy, decision.limits),
-      message: `${describeLimit(rule, decision.clampedBy, scale)} moved ${target.amount} to ${to}`,
+      guardrail: by.guardrail,
+      from: targetText,
+      to: clampedText,
+      alsoViolated: alsoViolated(targetMinor, by, decision.limits),
+      message: [describeLimit(limitShown, by), ' moved ', targetText, ' to ', clampedText].join(''),
     };
-    lines.push(`${capitalize(LABELS[clamp.guardrail])} moved it to ${to}.`);
+    summary.push(' ', MOVED_IT[by.guardrail], clampedText, '.');
   }
 
+  let finalText = clampedText;
   let rounding: RoundingStep | null = null;
   const ending = rule.rounding;
-  if (decision.rounding && ending) {
-    const r = decision.rounding;
-    const range = `${fmt(decision.range.lower.minor)}–${decision.range.upper ? fmt(decision.range.upper.minor) : 'no ceiling'}`;
+  const r = decision.rounding;
+  if (r && ending) {
     if (r.kind === 'skipped') {
-      const reason = `no price ending in ${ending} lies within ${range}; kept ${fmt(decision.clamped)}`;
+      const reason = ['no price ending in ', ending, ' lies within ', allowedRange(shown, decision), '; kept ', clampedText].join('');
       rounding = { ending, skipped: true, reason };
-      lines.push(`Not rounded to ${ending}: ${reason}.`);
+      summary.push(' Not rounded to ', ending, ': ', reason, '.');
+    } else if (r.minor === decision.clamped) {
+      rounding = { ending, from: clampedText, to: clampedText, direction: r.direction };
     } else {
-      const note = r.passedOver ? `${r.passedOver.direction} to ${fmt(r.passedOver.minor)} would leave the allowed range ${range}` : undefined;
-      rounding = { ending, from: fmt(decision.clamped), to: fmt(r.minor), direction: r.direction, ...(note ? { note } : {}) };
-      if (r.minor !== decision.clamped) lines.push(`Rounded ${r.direction} to ${rounding.to}${note ? ` (${note})` : ''}.`);
+      finalText = formatMinor(r.minor, scale);
+      if (r.passedOver) {
+        const note = [r.passedOver.direction, ' to ', formatMinor(r.passedOver.minor, scale), ' would leave the allowed range ', allowedRange(shown, decision)].join('');
+        rounding = { ending, from: clampedText, to: finalText, direction: r.direction, note };
+        summary.push(' Rounded ', r.direction, ' to ', finalText, ' (', note, ').');
+      } else {
+        rounding = { ending, from: clampedText, to: finalText, direction: r.direction };
+        summary.push(' Rounded ', r.direction, ' to ', finalText, '.');
+      }
     }
   }
 
   if (decision.final === current) {
-    lines.push(`Keep ${fmt(current)}: the price already is what the rule asks for.`);
-    return { ...base, summary: lines.join(' '), target, limits, clamp, rounding, conflict: null, result: null };
+    summary.push(' Keep ', finalText, ': the price already is what the rule asks for.');
+    return { trigger, rule: rule.info, inputs, summary: summary.join(''), target, limits: shown, clamp, rounding, conflict: null, result: null };
   }
-  const result = { amount: fmt(decision.final), changePercent: percentChangeMinor(current, decision.final) };
-  const sign = result.changePercent.startsWith('-') ? '' : '+';
-  lines.push(`Suggested ${result.amount} ${decision.priced.currency} (${sign}${result.changePercent} %).`);
-  return { ...base, summary: lines.join(' '), target, limits, clamp, rounding, conflict: null, result };
+  const changePercent = percentChangeMinor(current, decision.final);
+  const result = { amount: finalText, changePercent };
+  summary.push(' Suggested ', finalText, ' ', currency, changePercent.charCodeAt(0) === 45 /* - */ ? ' (' : ' (+', changePercent, ' %).');
+  return { trigger, rule: rule.info, inputs, summary: summary.join(''), target, limits: shown, clamp, rounding, conflict: null, result };
 }
+
+/** A stored amount's own text when it is canonical (it then reads back to `minor`), else `minor` formatted. */
+function amountText(value: Money | null | undefined, minor: bigint, scale: number): string {
+  return value && isCanonical(value.amount, scale) ? value.amount : formatMinor(minor, scale);
+}
+
+/** The allowed range in words ("18.25–no ceiling"), for a rounding that could not stay on its ending. */
+function allowedRange(shown: readonly GuardrailLimit[], decision: Extract<Decision, { kind: 'price' }>): string {
+  const upper = decision.range.upper;
+  return `${shownOf(shown, decision.limits, decision.range.lower).amount}–${upper ? shownOf(shown, decision.limits, upper).amount : 'no ceiling'}`;
+}
+
+/** The shown form of one of the decision's limits (shown[i] is limits[i]). */
+function shownOf(shown: readonly GuardrailLimit[], limits: readonly Limit[], limit: Limit): GuardrailLimit {
+  return shown[limits.indexOf(limit)] as GuardrailLimit;
+}
+
+// ——— Words that depend only on the rule: built once per rule, shared by its explanations ———
+
+interface RuleWords {
+  /** Rule “Match” (shop default) */
+  readonly said: string;
+  /** Rule “Match” (shop default) asks to */
+  readonly asks: string;
+  /** The fixed price or the beat amount in the rule's currency ("" when the rule has none). */
+  readonly amount: string;
+  readonly missingCost: string;
+  /** " + 15 %": the end of the margin limit's source. */
+  readonly marginTail: string;
+  /** "10 % of ": the start of the step limits' source. */
+  readonly stepHead: string;
+}
+
+const RULE_WORDS = new WeakMap<CompiledRule, RuleWords>();
+
+function wordsFor(rule: CompiledRule): RuleWords {
+  let words = RULE_WORDS.get(rule);
+  if (!words) {
+    const said = describeRule(rule);
+    // An amount needs a currency (compileRule insists), so the rule's currency gives its scale.
+    const amount = rule.amount !== null && rule.currency ? formatMinor(rule.amount, scaleOf(rule.currency)) : '';
+    words = {
+      said,
+      asks: `${said} asks to `,
+      amount,
+      missingCost: `Blocked: the rule keeps a minimum margin of ${rule.minMargin?.text} % over cost, but this product has no cost; import or enter its cost.`,
+      marginTail: ` + ${rule.minMargin?.text} %`,
+      stepHead: `${rule.maxStep?.text} % of `,
+    };
+    RULE_WORDS.set(rule, words);
+  }
+  return words;
+}
+
+/** The rule's ask in words; the target's own text is reused where the target is the quoted amount. */
+function askReason(rule: CompiledRule, words: RuleWords, market: MarketFacts, lowestOffer: Money | null | undefined, targetText: string, scale: number): string {
+  switch (rule.kind) {
+    case 'match_buy_box':
+      return market.buyBoxIsOurs ? `match the Buy Box at ${targetText} (we hold it)` : `match the Buy Box at ${targetText}`;
+    case 'beat_lowest_amount':
+      return `beat the lowest offer ${amountText(lowestOffer, market.lowestOffer ?? 0n, scale)} by ${words.amount}`;
+    case 'beat_lowest_percent':
+      return `beat the lowest offer ${amountText(lowestOffer, market.lowestOffer ?? 0n, scale)} by ${rule.percent?.text} %`;
+    case 'fixed_price':
+      return `hold the fixed price ${words.amount}`;
+  }
+}
+
+// ——— Limits ———
+
+const SHARED_SHOWN = new WeakMap<Limit, GuardrailLimit>();
+const POSITIVE_SHOWN = new Map<number, GuardrailLimit>();
+
+/**
+ * Every limit in force, as shown. A rule's own floor/MAP/ceiling and "never zero" are the same for every
+ * listing (guardrails.ts shares them) and so is their wording; the margin and step limits name this
+ * listing's cost and price (the step's two limits share one source text).
+ */
+function showLimits(rule: CompiledRule, listing: ListingContext, limits: readonly Limit[], scale: number): GuardrailLimit[] {
+  const shown = new Array<GuardrailLimit>(limits.length);
+  const b = listing.bounds;
+  let stepSource: string | null = null;
+  for (let i = 0; i < limits.length; i++) {
+    const limit = limits[i] as Limit;
+    switch (limit.guardrail) {
+      case 'positive': {
+        // One minor unit in every currency: the shown form depends only on the currency's scale.
+        let own = POSITIVE_SHOWN.get(scale);
+        if (!own) {
+          own = Object.freeze({ guardrail: 'positive', side: 'lower', amount: formatMinor(POSITIVE_LIMIT.minor, scale), source: 'a price is never zero' } as const);
+          POSITIVE_SHOWN.set(scale, own);
+        }
+        shown[i] = own;
+        break;
+      }
+      case 'margin':
+        shown[i] = { guardrail: 'margin', side: limit.side, amount: formatMinor(limit.minor, scale), source: `cost ${amountText(listing.cost, limit.basis ?? 0n, scale)}${wordsFor(rule).marginTail}` };
+        break;
+      case 'step_down':
+      case 'step_up':
+        stepSource ??= wordsFor(rule).stepHead + amountText(listing.currentPrice, limit.basis ?? 0n, scale);
+        shown[i] = { guardrail: limit.guardrail, side: limit.side, amount: formatMinor(limit.minor, scale), source: stepSource };
+        break;
+      default: {
+        if (limit.fromProduct) {
+          const own = limit.guardrail === 'floor' ? b?.floor : limit.guardrail === 'ceiling' ? b?.ceiling : b?.map;
+          shown[i] = { guardrail: limit.guardrail, side: limit.side, amount: amountText(own, limit.minor, scale), source: 'product' };
+          break;
+        }
+        let own = SHARED_SHOWN.get(limit);
+        if (!own) {
+          own = Object.freeze({ guardrail: limit.guardrail, side: limit.side, amount: formatMinor(limit.minor, scale), source: 'rule' });
+          SHARED_SHOWN.set(limit, own);
+        }
+        shown[i] = own;
+      }
+    }
+  }
+  return shown;
+}
+
+/** A limit named in a sentence: "the rule's floor 19.00", "the minimum margin price 26.00 (cost 20.00 + 30 %)". */
+function describeLimit(shown: GuardrailLimit, limit: Limit): string {
+  const owner = limit.fromProduct ? "product's" : "rule's";
+  switch (limit.guardrail) {
+    case 'floor':
+      return `the ${owner} floor ${shown.amount}`;
+    case 'ceiling':
+      return `the ${owner} ceiling ${shown.amount}`;
+    case 'map':
+      return `the ${owner} MAP ${shown.amount}`;
+    case 'margin':
+      return `the minimum margin price ${shown.amount} (${shown.source})`;
+    case 'positive':
+      return `the lowest possible price ${shown.amount}`;
+    case 'step_down':
+      return `the step limit's lowest price ${shown.amount} (${shown.source})`;
+    case 'step_up':
+      return `the step limit's highest price ${shown.amount} (${shown.source})`;
+  }
+}
+
+/** "The floor moved it to ": the clamp's sentence, up to the price. */
+const MOVED_IT: Record<GuardrailName, string> = {
+  positive: 'The zero-price guard moved it to ',
+  floor: 'The floor moved it to ',
+  ceiling: 'The ceiling moved it to ',
+  margin: 'The minimum margin moved it to ',
+  map: 'The MAP moved it to ',
+  step_down: 'The step limit moved it to ',
+  step_up: 'The step limit moved it to ',
+};
+
+// ——— Triggers and rules ———
 
 const TRIGGER_TEXT: Record<Trigger['kind'], string> = {
   buy_box_moved: 'The Buy Box moved',
@@ -113,8 +288,23 @@ const TRIGGER_TEXT: Record<Trigger['kind'], string> = {
   manual: 'Requested by the merchant',
 };
 
+/** Sentences for triggers without amounts ("The lowest offer moved on Amazon."), by kind and platform. */
+const TRIGGER_WORDS = new Map<string, string>();
+
 export function describeTrigger(trigger: Trigger | null | undefined): string | null {
   if (!trigger) return null;
+  if (trigger.from != null || trigger.to != null) return wordTrigger(trigger);
+  const key = trigger.platform ? `${trigger.kind} ${trigger.platform}` : trigger.kind;
+  let words = TRIGGER_WORDS.get(key);
+  if (words === undefined) {
+    words = wordTrigger(trigger);
+    // Kinds are a closed list and platforms a handful; the bound only guards against odd input.
+    if (TRIGGER_WORDS.size < 256) TRIGGER_WORDS.set(key, words);
+  }
+  return words;
+}
+
+function wordTrigger(trigger: Trigger): string {
   const base = TRIGGER_TEXT[trigger.kind] ?? trigger.kind;
   const where = trigger.platform ? ` on ${platformName(trigger.platform)}` : '';
   const move = trigger.from != null || trigger.to != null ? ` (${trigger.from ?? 'none'} → ${trigger.to ?? 'none'})` : '';
@@ -124,59 +314,6 @@ export function describeTrigger(trigger: Trigger | null | undefined): string | n
 export function describeRule(rule: CompiledRule): string {
   const scope = rule.scope === 'shop' ? 'shop default' : rule.scope === 'product' ? 'this product' : `${rule.scope} ${rule.scopeValue ?? ''}`.trim();
   return `Rule “${rule.name}” (${scope})`;
-}
-
-const LABELS: Record<GuardrailName, string> = {
-  positive: 'the zero-price guard',
-  floor: 'the floor',
-  ceiling: 'the ceiling',
-  margin: 'the minimum margin',
-  map: 'the MAP',
-  step_down: 'the step limit',
-  step_up: 'the step limit',
-};
-
-function limitSource(rule: CompiledRule, limit: Limit, scale: number): string {
-  switch (limit.guardrail) {
-    case 'margin':
-      return `cost ${formatMinor(limit.basis ?? 0n, scale)} + ${rule.minMargin?.text} %`;
-    case 'step_down':
-    case 'step_up':
-      return `${rule.maxStep?.text} % of ${formatMinor(limit.basis ?? 0n, scale)}`;
-    case 'positive':
-      return 'a price is never zero';
-    default:
-      return limit.fromProduct ? 'product' : 'rule';
-  }
-}
-
-function showLimit(rule: CompiledRule, limit: Limit, scale: number): GuardrailLimit {
-  return { guardrail: limit.guardrail, side: limit.side, amount: formatMinor(limit.minor, scale), source: limitSource(rule, limit, scale) };
-}
-
-function describeLimit(rule: CompiledRule, limit: Limit, scale: number): string {
-  const amount = formatMinor(limit.minor, scale);
-  const owner = limit.fromProduct ? "product's" : "rule's";
-  switch (limit.guardrail) {
-    case 'floor':
-      return `the ${owner} floor ${amount}`;
-    case 'ceiling':
-      return `the ${owner} ceiling ${amount}`;
-    case 'map':
-      return `the ${owner} MAP ${amount}`;
-    case 'margin':
-      return `the minimum margin price ${amount} (${limitSource(rule, limit, scale)})`;
-    case 'positive':
-      return `the lowest possible price ${amount}`;
-    case 'step_down':
-      return `the step limit's lowest price ${amount} (${limitSource(rule, limit, scale)})`;
-    case 'step_up':
-      return `the step limit's highest price ${amount} (${limitSource(rule, limit, scale)})`;
-  }
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function platformName(platform: string): string {

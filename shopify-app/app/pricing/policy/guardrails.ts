@@ -35,24 +35,54 @@ export interface GuardrailFacts {
 
 export type LimitsResult = { readonly ok: true; readonly limits: readonly Limit[] } | { readonly ok: false; readonly missingCost: true };
 
+/** "Never zero": one minor unit, in any currency. One shared limit. */
+export const POSITIVE_LIMIT: Limit = Object.freeze({ guardrail: 'positive', side: 'lower', minor: 1n, fromProduct: false, basis: null });
+
+/** A rule's own floor, MAP and ceiling are the same for every listing: built once per rule and shared. */
+interface RuleLimits {
+  readonly floor: Limit | null;
+  readonly map: Limit | null;
+  readonly ceiling: Limit | null;
+}
+
+const RULE_LIMITS = new WeakMap<CompiledRule, RuleLimits>();
+
+function ruleLimits(rule: CompiledRule): RuleLimits {
+  let own = RULE_LIMITS.get(rule);
+  if (!own) {
+    own = {
+      floor: rule.floor === null ? null : fixedLimit('floor', 'lower', rule.floor, false),
+      map: rule.map === null ? null : fixedLimit('map', 'lower', rule.map, false),
+      ceiling: rule.ceiling === null ? null : fixedLimit('ceiling', 'upper', rule.ceiling, false),
+    };
+    RULE_LIMITS.set(rule, own);
+  }
+  return own;
+}
+
+function fixedLimit(guardrail: 'floor' | 'map' | 'ceiling', side: 'lower' | 'upper', minor: bigint, fromProduct: boolean): Limit {
+  return Object.freeze({ guardrail, side, minor, fromProduct, basis: null });
+}
+
 /** Every limit in force, lower ones first. Product bounds (facts.floor…) replace the rule's. */
 export function guardrailLimits(rule: CompiledRule, facts: GuardrailFacts): LimitsResult {
+  const own = ruleLimits(rule);
   const limits: Limit[] = [];
-  const floor = facts.floor ?? rule.floor;
-  if (floor !== null) limits.push({ guardrail: 'floor', side: 'lower', minor: floor, fromProduct: facts.floor !== null, basis: null });
+  if (facts.floor !== null) limits.push(fixedLimit('floor', 'lower', facts.floor, true));
+  else if (own.floor) limits.push(own.floor);
 
   if (rule.minMargin) {
-    if (facts.cost === null) return { ok: false, missingCost: true };
+    if (facts.cost === null) return MISSING_COST;
     const { numerator, denominator } = rule.minMargin;
     // Round up: a price a fraction of a cent below the margin would break it.
     const minor = divideRounded(facts.cost * (denominator + numerator), denominator, 'ceiling');
     limits.push({ guardrail: 'margin', side: 'lower', minor, fromProduct: false, basis: facts.cost });
   }
 
-  const map = facts.map ?? rule.map;
-  if (map !== null) limits.push({ guardrail: 'map', side: 'lower', minor: map, fromProduct: facts.map !== null, basis: null });
+  if (facts.map !== null) limits.push(fixedLimit('map', 'lower', facts.map, true));
+  else if (own.map) limits.push(own.map);
 
-  limits.push({ guardrail: 'positive', side: 'lower', minor: 1n, fromProduct: false, basis: null });
+  limits.push(POSITIVE_LIMIT);
 
   if (rule.maxStep) {
     // Round the allowed move down: never more than the step.
@@ -62,11 +92,13 @@ export function guardrailLimits(rule: CompiledRule, facts: GuardrailFacts): Limi
     limits.push({ guardrail: 'step_up', side: 'upper', minor: facts.current + move, fromProduct: false, basis: facts.current });
   }
 
-  const ceiling = facts.ceiling ?? rule.ceiling;
-  if (ceiling !== null) limits.push({ guardrail: 'ceiling', side: 'upper', minor: ceiling, fromProduct: facts.ceiling !== null, basis: null });
+  if (facts.ceiling !== null) limits.push(fixedLimit('ceiling', 'upper', facts.ceiling, true));
+  else if (own.ceiling) limits.push(own.ceiling);
 
   return { ok: true, limits };
 }
+
+const MISSING_COST: LimitsResult = Object.freeze({ ok: false, missingCost: true });
 
 export interface Range {
   /** The binding lower limit (the highest). Always present: "never zero" is one. */
@@ -101,11 +133,15 @@ export function clampingLimit(target: bigint, range: Range): Limit | null {
   return null;
 }
 
-/** The other guardrails the target also broke on the same side as `by`. */
-export function alsoViolated(target: bigint, by: Limit, limits: readonly Limit[]): GuardrailName[] {
-  return limits
-    .filter((l) => l !== by && l.side === by.side && (l.side === 'lower' ? target < l.minor : target > l.minor))
-    .map((l) => l.guardrail);
+const NONE: readonly GuardrailName[] = Object.freeze([]);
+
+/** The other guardrails the target also broke on the same side as `by` (one shared empty list when none). */
+export function alsoViolated(target: bigint, by: Limit, limits: readonly Limit[]): readonly GuardrailName[] {
+  let names: GuardrailName[] | null = null;
+  for (const l of limits) {
+    if (l !== by && l.side === by.side && (l.side === 'lower' ? target < l.minor : target > l.minor)) (names ??= []).push(l.guardrail);
+  }
+  return names ?? NONE;
 }
 
 /** True when `minor` respects every limit (the engine asserts this before it suggests anything). */

@@ -15,6 +15,11 @@ function canonicalPattern(scale: number): RegExp {
   return pattern;
 }
 
+/** True when `amount` is written the canonical way for `scale` ("19.90", not "19.9" or "019.90"). */
+export function isCanonical(amount: string, scale: number): boolean {
+  return canonicalPattern(scale).test(amount);
+}
+
 /** Minor units of a Money in a currency with `scale` digits (the caller checked the currency). */
 export function readMinor(value: Money, scale: number): bigint {
   if (canonicalPattern(scale).test(value.amount)) {

@@ -1,6 +1,5 @@
 // What each kind of rule asks for, before any guardrail.
 import { divideRounded } from '@calibr/shared-contracts';
-import { formatMinor } from './minor-units';
 import type { CompiledRule, SkipReason } from './types';
 
 export interface MarketFacts {
@@ -31,20 +30,6 @@ export function ruleTarget(rule: CompiledRule, market: MarketFacts): Target {
     }
     case 'fixed_price':
       return { ok: true, minor: rule.amount ?? 0n };
-  }
-}
-
-/** The rule's ask in words, for the explanation. */
-export function targetReason(rule: CompiledRule, market: MarketFacts, scale: number): string {
-  switch (rule.kind) {
-    case 'match_buy_box':
-      return `match the Buy Box at ${formatMinor(market.buyBox ?? 0n, scale)}${market.buyBoxIsOurs ? ' (we hold it)' : ''}`;
-    case 'beat_lowest_amount':
-      return `beat the lowest offer ${formatMinor(market.lowestOffer ?? 0n, scale)} by ${formatMinor(rule.amount ?? 0n, scale)}`;
-    case 'beat_lowest_percent':
-      return `beat the lowest offer ${formatMinor(market.lowestOffer ?? 0n, scale)} by ${rule.percent?.text} %`;
-    case 'fixed_price':
-      return `hold the fixed price ${formatMinor(rule.amount ?? 0n, scale)}`;
   }
 }
 
