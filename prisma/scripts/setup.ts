@@ -12,8 +12,10 @@ console.log(`[db] Prisma clients (sqlite, postgresql): ${clients.generated ? `ge
 
 if (process.env.ENCRYPTION_KEYS?.trim()) {
   console.log('[db] encryption keys: from ENCRYPTION_KEYS');
+} else if (process.env.ENCRYPTION_KEYS_FILE?.trim()) {
+  console.log(`[db] encryption keys: from ENCRYPTION_KEYS_FILE (${process.env.ENCRYPTION_KEYS_FILE})`);
 } else if (process.env.NODE_ENV === 'production') {
-  console.log('[db] encryption keys: NODE_ENV=production, set ENCRYPTION_KEYS before starting (no local key is made)');
+  console.log('[db] encryption keys: NODE_ENV=production, set ENCRYPTION_KEYS or ENCRYPTION_KEYS_FILE before starting (no local key is made)');
 } else {
   const created = ensureDevKeyFile();
   console.log(`[db] encryption keys: development key ${created ? 'created in' : 'kept in'} ${devKeyFile}`);

@@ -1,5 +1,5 @@
 export { DecryptionError, decryptOptional, decryptSecret, encryptOptional, encryptSecret, isCiphertext, needsReencryption } from './secrets';
-export { devKeyFile, ensureDevKeyFile, generateKeyEntry, KEY_BYTES, loadKeyring, parseKeyring } from './keyring';
+export { devKeyFile, ensureDevKeyFile, generateKeyEntry, KEY_BYTES, loadKeyring, parseKeyring, writeKeyringFile } from './keyring';
 export type { EncryptionKey, Keyring } from './keyring';
 export { countStaleCiphertexts, rotateEncryptedColumns } from './rotate';
 export type { RotationReport } from './rotate';

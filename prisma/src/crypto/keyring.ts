@@ -1,9 +1,11 @@
 // The versioned key ring for encryption at rest, from ENCRYPTION_KEYS:
 //   ENCRYPTION_KEYS="v2:<base64 of 32 random bytes>,v1:<…>"   (first = current, the rest still decrypt)
-// In development, with no ENCRYPTION_KEYS, a local key is generated once into .data/encryption-keys
-// (gitignored). In production (NODE_ENV=production) ENCRYPTION_KEYS is required.
+// or from a file, ENCRYPTION_KEYS_FILE (the same entries, separated by commas or lines; e.g. a mounted
+// secret). A file is re-read whenever it changes, so keys rotate without restarting any process.
+// In development, with neither, a local key is generated once into .data/encryption-keys (gitignored,
+// and also re-read when it changes). In production (NODE_ENV=production) one of the two is required.
 import { randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { dataDir } from '../url';
 
@@ -27,7 +29,7 @@ export const devKeyFile = resolve(dataDir, 'encryption-keys');
 /** Parses "v2:<base64>,v1:<base64>". Errors name the entry, never print key material. */
 export function parseKeyring(spec: string): Keyring {
   const entries = spec
-    .split(',')
+    .split(/[,\n]/)
     .map((part) => part.trim())
     .filter((part) => part !== '');
   if (entries.length === 0) throw new Error('ENCRYPTION_KEYS is empty: expected "v1:<base64 of 32 bytes>[,v0:<…>]"');
@@ -78,17 +80,55 @@ export function ensureDevKeyFile(file = devKeyFile): boolean {
 }
 
 let cached: { spec: string; keyring: Keyring } | undefined;
+let fileCache: { file: string; stamp: string; keyring: Keyring } | undefined;
 
-/** The process's key ring: ENCRYPTION_KEYS, or (outside production) the local development key. */
-export function loadKeyring(env: NodeJS.ProcessEnv = process.env): Keyring {
-  let spec = env.ENCRYPTION_KEYS?.trim();
-  if (!spec) {
-    if (env.NODE_ENV === 'production') {
-      throw new Error('ENCRYPTION_KEYS is required in production (e.g. "v1:<base64 of 32 random bytes>")');
-    }
-    ensureDevKeyFile();
-    spec = readFileSync(devKeyFile, 'utf8').trim();
-  }
+function keyringFromSpec(spec: string): Keyring {
   if (cached?.spec !== spec) cached = { spec, keyring: parseKeyring(spec) };
   return cached.keyring;
+}
+
+/**
+ * A key file, re-read when it changes (its inode, size or mtime: replace it atomically, by rename, as
+ * Kubernetes does with mounted secrets). One stat per call: cheaper than the AES work it precedes.
+ */
+function keyringFromFile(file: string): Keyring {
+  const stat = statSync(file);
+  const stamp = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+  if (fileCache?.file === file && fileCache.stamp === stamp) return fileCache.keyring;
+  const spec = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('#'))
+    .join('\n')
+    .trim();
+  const keyring = parseKeyring(spec);
+  fileCache = { file, stamp, keyring };
+  return keyring;
+}
+
+/**
+ * The process's key ring: ENCRYPTION_KEYS, else the file ENCRYPTION_KEYS_FILE names, else (outside
+ * production) the local development key file.
+ */
+export function loadKeyring(env: NodeJS.ProcessEnv = process.env): Keyring {
+  const spec = env.ENCRYPTION_KEYS?.trim();
+  if (spec) return keyringFromSpec(spec);
+  const file = env.ENCRYPTION_KEYS_FILE?.trim();
+  if (file) return keyringFromFile(resolve(file));
+  if (env.NODE_ENV === 'production') {
+    throw new Error('ENCRYPTION_KEYS is required in production (e.g. "v1:<base64 of 32 random bytes>"), or ENCRYPTION_KEYS_FILE naming a file that holds it');
+  }
+  ensureDevKeyFile();
+  return keyringFromFile(devKeyFile);
+}
+
+/**
+ * Writes a key ring file atomically (aside, then renamed into place), so a process re-reading it never
+ * sees half a file. For rotation scripts and tests; a secret manager's mount does the same.
+ */
+export function writeKeyringFile(file: string, entries: readonly string[]): void {
+  parseKeyring(entries.join(','));
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(temp, `${entries.join('\n')}\n`, { mode: 0o600 });
+  renameSync(temp, file);
 }

@@ -1,5 +1,7 @@
 // Key rotation without downtime:
-//   1. deploy with the new key first: ENCRYPTION_KEYS="v2:<new>,v1:<old>" (new writes use v2, v1 still decrypts);
+//   1. make the new key current: "v2:<new>,v1:<old>" (new writes use v2, v1 still decrypts), in the file
+//      ENCRYPTION_KEYS_FILE names (every process re-reads it: no restart), or in ENCRYPTION_KEYS through two
+//      rolling restarts ("v1,v2" everywhere first, then "v2,v1"), so no instance meets a key it lacks;
 //   2. run rotateEncryptedColumns(db) (`npm run db:rotate-keys -w @calibr/db`): it rewrites every v1 value as v2,
 //      in small batches, each row updated only if it still holds the value that was read (a concurrent
 //      writer's newer value is never overwritten);
