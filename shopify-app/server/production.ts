@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { committedMigrations, migrateDatabase, providerOf, redactUrl, resolveDatabaseUrl, type Db } from '@calibr/db';
 import { createRequestHandler } from '@remix-run/express';
-import { installGlobals, type ServerBuild } from '@remix-run/node';
+import type { ServerBuild } from '@remix-run/node';
 import express from 'express';
 import { pinoHttp } from 'pino-http';
 import { createLogger, errorMessage, redactQuery } from '../app/lib/logger.server';
@@ -127,7 +127,8 @@ export async function startProductionApp(options: ProductionAppOptions = {}): Pr
 
   // The build: the app's routes, and with them its database client and background workers.
   const build = (await import(pathToFileURL(serverBuild).href)) as ServerBuild;
-  installGlobals({ nativeFetch: build.future.v3_singleFetch });
+  // No installGlobals(): Node 20's own fetch/Request/Response serve, as under Vite in development. (Remix's
+  // polyfill fetch would bypass undici's dispatcher, which sandbox mode routes *.myshopify.com through.)
   const db = globalThis.calibrDb;
   if (!db) throw new Error('the build did not create its database client (app/db.server.ts)');
 

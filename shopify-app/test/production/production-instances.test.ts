@@ -1,0 +1,272 @@
+// The production path end to end: the app built (`remix vite:build`) and started as production starts it
+// (server/production-main.ts) on a database it migrates itself, behind a round-robin load balancer. With
+// TEST_DATABASE_URL: TWO instances on one fresh PostgreSQL schema, started together (the migrations race
+// on the advisory lock). Without it: one instance on SQLite, and a second started after the first stops.
+//
+// Through the balancer: the shop's first API call installs it (token exchange), a catalog sync, a batch of
+// price changes approved; Shopify's products/update webhooks come back through the balancer. One instance
+// gets SIGTERM in the middle of the push: it exits 0, and the push ends with every product's price
+// changed exactly once in the sandbox. Health endpoints answer per process; every log line is JSON with
+// level/time/msg and carries no secret.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { committedMigrations, createDb, hasTestPostgres, type Db } from '@calibr/db';
+import { startSandbox, type RunningSandbox } from '@calibr/sandbox';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { startLoadBalancer, type LoadBalancer } from './support/load-balancer';
+import { buildApp, startProductionProcess, type ProductionProcess } from './support/production-process';
+
+const API_KEY = 'c0ffee00c0ffee00c0ffee00c0ffee09';
+const API_SECRET = 'shpss_production_path_suite_secret_0123456789';
+const SHARED_SECRET = `production-suite-${randomBytes(24).toString('hex')}`;
+const ENCRYPTION_KEY = randomBytes(32).toString('base64');
+const SHOP = 'calibr-prod.myshopify.com';
+const PRODUCTS = 40;
+const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36';
+const postgres = hasTestPostgres();
+
+let sandbox: RunningSandbox;
+let lb: LoadBalancer;
+let db: Db;
+let databaseUrl: string;
+let dropDatabase: () => Promise<void>;
+const instances: ProductionProcess[] = [];
+const issuedTokens: string[] = [];
+/** products/update events the sandbox raised for price changes that were not the merchant's, per product. */
+const priceEvents = new Map<string, number>();
+
+async function control<T>(path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${sandbox.url}/_sandbox/${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** An app API call through the balancer, with a fresh session token for the shop. */
+async function api(path: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
+  const { token } = await control<{ token: string }>(`shopify/shops/${SHOP}/session-token`, { apiKey: API_KEY, lifetimeSeconds: 600 });
+  issuedTokens.push(token);
+  const { json, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  headers.set('authorization', `Bearer ${token}`);
+  headers.set('user-agent', BROWSER_UA);
+  if (json !== undefined) headers.set('content-type', 'application/json');
+  return fetch(`${lb.url}${path}`, { ...rest, ...(json !== undefined ? { method: 'POST', body: JSON.stringify(json) } : {}), headers });
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+function instanceEnv(): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    SANDBOX_URL: sandbox.url,
+    SHOPIFY_API_KEY: API_KEY,
+    SHOPIFY_API_SECRET: API_SECRET,
+    // The public URL is the balancer's: Shopify (the sandbox) redirects and delivers webhooks there.
+    SHOPIFY_APP_URL: lb.url,
+    SERVICE_SHARED_SECRET: SHARED_SECRET,
+    ENCRYPTION_KEYS: `v1:${ENCRYPTION_KEY}`,
+    AMAZON_SERVICE_URL: 'http://127.0.0.1:9', // no Amazon in this shop; nothing may call it
+    CALIBR_TEST_PLATFORMS: '',
+    PRICING_MONITOR: 'off',
+    // Small rounds and short leases, so both instances share the queue and a stopped one's work moves fast.
+    PRICING_PUSH_BATCH: '4',
+    PRICING_PUSH_POLL_MS: '100',
+    PRICING_PUSH_LEASE_MS: '3000',
+    SHUTDOWN_TIMEOUT_MS: '15000',
+    LOG_LEVEL: 'info',
+  };
+}
+
+async function startInstance(): Promise<ProductionProcess> {
+  const instance = await startProductionProcess(instanceEnv());
+  instances.push(instance);
+  lb.add(instance.url);
+  return instance;
+}
+
+beforeAll(async () => {
+  buildApp();
+  sandbox = await startSandbox({ port: 0, seed: 'none', timeScale: 10, appConfig: { apiKey: API_KEY, apiSecret: API_SECRET } });
+  const add = sandbox.log.add.bind(sandbox.log);
+  sandbox.log.add = (entry) => {
+    const detail = entry.detail as { event?: string; productId?: string | number; source?: string } | undefined;
+    if (entry.platform === 'shopify' && entry.kind === 'event' && detail?.event === 'products/update' && detail.source !== 'merchant') {
+      priceEvents.set(String(detail.productId), (priceEvents.get(String(detail.productId)) ?? 0) + 1);
+    }
+    return add(entry);
+  };
+  lb = await startLoadBalancer();
+  await control('shopify/apps', { apiKey: API_KEY, applicationUrl: lb.url, redirectUrls: [`${lb.url}/auth/callback`] });
+  await control('shopify/shops', { domain: SHOP, plan: 'standard', currencyCode: 'USD', install: true, generate: { count: PRODUCTS, variantsPerProduct: 1, prefix: 'PROD' } });
+
+  // A database nobody has migrated yet: the instances do it on start.
+  if (postgres) {
+    const url = new URL(process.env.TEST_DATABASE_URL!.trim());
+    const schema = `prod_${randomBytes(6).toString('hex')}`;
+    url.searchParams.set('schema', schema);
+    databaseUrl = url.toString();
+    dropDatabase = async () => {
+      const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL!.trim() });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => client.end());
+    };
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'calibr-prod-'));
+    databaseUrl = `file:${join(dir, 'app.db')}`;
+    dropDatabase = async () => rmSync(dir, { recursive: true, force: true });
+  }
+}, 400_000);
+
+afterAll(async () => {
+  for (const instance of instances) await instance.stop('SIGKILL').catch(() => undefined);
+  await db?.$disconnect().catch(() => undefined);
+  await lb?.close().catch(() => undefined);
+  await sandbox?.close().catch(() => undefined);
+  await dropDatabase?.().catch(() => undefined);
+});
+
+describe(postgres ? 'production: two instances on one PostgreSQL behind a load balancer' : 'production: one instance on SQLite behind a load balancer (set TEST_DATABASE_URL for two on PostgreSQL)', () => {
+  it('migrates on start, serves through the balancer, survives SIGTERM mid-push with every price changed once, logs JSON without secrets', async () => {
+    onTestFailed(() => {
+      for (const instance of instances) console.error(`instance ${instance.pid}:\n${instance.lines().slice(-15).join('\n')}\n${instance.stderr().slice(-3000)}`);
+    });
+    // Start together: on PostgreSQL both run the migrations at once, serialized by the advisory lock.
+    const first = postgres ? await Promise.all([startInstance(), startInstance()]) : [await startInstance()];
+    db = createDb(databaseUrl);
+    const migrations = await db.$queryRawUnsafe<Array<{ migration_name: string; finished_at: unknown }>>('SELECT migration_name, finished_at FROM "_prisma_migrations"');
+    expect(migrations.map((m) => m.migration_name).sort()).toEqual(committedMigrations(postgres ? 'postgresql' : 'sqlite').map((m) => m.name));
+    expect(migrations.every((m) => m.finished_at !== null)).toBe(true);
+
+    // Health per process: liveness, readiness (database + migrations), no x-powered-by.
+    for (const instance of first) {
+      const live = await fetch(`${instance.url}/healthz`);
+      expect(live.status).toBe(200);
+      expect(live.headers.get('x-powered-by')).toBeNull();
+      expect(((await live.json()) as { pid: number }).pid).toBe(instance.pid);
+      const ready = await fetch(`${instance.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: 'ready', database: 'ok', migrations: 'applied' });
+    }
+
+    // Install: the shop's first API call exchanges its session token for an offline token.
+    const hello = await api('/api/pricing/progress');
+    expect(hello.status, await hello.clone().text()).toBe(200);
+    const project = await waitFor('the shop installed', () => db.project.findUnique({ where: { shopDomain: SHOP } }));
+
+    // Sync the catalog through the balancer.
+    const sync = await api('/api/platforms/shopify/sync', { json: { mode: 'full' } });
+    expect(sync.status, await sync.clone().text()).toBe(202);
+    const { syncId } = (await sync.json()) as { syncId: string };
+    const run = await waitFor('the sync to finish', async () => {
+      const res = await api(`/api/platforms/shopify/sync?id=${syncId}`);
+      const view = (await res.json()) as { status: string; itemsSynced: number };
+      return view.status !== 'started' ? view : undefined;
+    });
+    expect(run, JSON.stringify(run)).toMatchObject({ status: 'completed', itemsSynced: PRODUCTS });
+    const listings = await db.listing.findMany({ where: { projectId: project.id, platform: 'shopify' } });
+    expect(listings).toHaveLength(PRODUCTS);
+
+    // A suggestion of +1.00 per product (what the policy would write; the policy has its own tests).
+    const targets = new Map<string, string>();
+    for (const listing of listings) {
+      const linkId = randomUUID();
+      const target = plusOne(listing.priceAmount!);
+      targets.set(listing.productExternalId!.split('/').pop()!, target);
+      await db.productLink.create({ data: { id: linkId, projectId: project.id, sku: listing.sku!.toUpperCase(), title: listing.title ?? listing.sku!, source: 'auto' } });
+      await db.listing.update({ where: { id: listing.id }, data: { productLinkId: linkId, linkSource: 'auto' } });
+      await db.priceSuggestion.create({ data: { id: randomUUID(), projectId: project.id, productLinkId: linkId, listingId: listing.id, currency: 'USD', currentAmount: listing.priceAmount!, suggestedAmount: target, explanation: { summary: 'production test: +1.00' } } });
+    }
+    const suggestions = await db.priceSuggestion.findMany({ where: { projectId: project.id, status: 'pending' }, select: { id: true } });
+    const approved = await api('/api/pricing/suggestions', { json: { action: 'approve', ids: suggestions.map((s) => s.id) } });
+    expect(approved.status, await approved.clone().text()).toBe(200);
+    expect(((await approved.json()) as { approved: unknown[] }).approved).toHaveLength(PRODUCTS);
+
+    // Mid-push: the first instance holds a claim and some changes are done, some not. SIGTERM it.
+    const victim = first[0]!;
+    const victimClaims = `${hostname()}:${victim.pid}:`;
+    await waitFor('the first instance to be mid-push', async () => {
+      const [held, done] = await Promise.all([
+        db.priceChange.count({ where: { projectId: project.id, claimedBy: { startsWith: victimClaims } } }),
+        db.priceChange.count({ where: { projectId: project.id, status: 'applied' } }),
+      ]);
+      return held > 0 && done > 0 && done < PRODUCTS;
+    });
+    const appliedAtSignal = await db.priceChange.count({ where: { projectId: project.id, status: 'applied' } });
+    const exitCode = await victim.stop('SIGTERM');
+    expect(exitCode, victim.lines().slice(-10).join('\n')).toBe(0);
+    const shutdown = victim.lines().map((l) => JSON.parse(l) as { msg: string; clean?: boolean; handedBack?: number }).find((l) => l.msg === 'shutdown complete');
+    expect(shutdown).toBeDefined();
+    // Nothing of its own left behind: claims settled or released.
+    expect(await db.priceChange.count({ where: { claimedBy: { startsWith: victimClaims } } })).toBe(0);
+
+    // On SQLite there was one instance: a new one takes over (a rolling restart).
+    if (!postgres) await startInstance();
+    await waitFor('every change applied', async () => (await db.priceChange.count({ where: { projectId: project.id, status: 'applied' } })) === PRODUCTS, 300_000);
+    console.info(`production: SIGTERM at ${appliedAtSignal}/${PRODUCTS} applied; shutdown ${JSON.stringify(shutdown)}`);
+
+    // Exactly once, as Shopify (the sandbox) saw it: every product at its target, changed by us once.
+    const { products } = await control<{ products: Array<{ id: number | string; variants: Array<{ price: string }> }> }>(`shopify/shops/${SHOP}/products`);
+    expect(products).toHaveLength(PRODUCTS);
+    for (const product of products) {
+      expect(product.variants[0]!.price, `product ${product.id}`).toBe(targets.get(String(product.id)));
+      expect(priceEvents.get(String(product.id)), `price changes of product ${product.id}`).toBe(1);
+    }
+    const audits = await db.auditLog.findMany({ where: { projectId: project.id, action: 'price_change.applied' } });
+    expect(audits).toHaveLength(PRODUCTS);
+    // The stopped instance finished the round it was in (or handed its claims back at the deadline).
+    const byVictim = audits.filter((a) => String((a.data as { pushedBy?: string }).pushedBy).startsWith(victimClaims.slice(0, -1))).length;
+    if (shutdown!.handedBack === 0) expect(byVictim).toBeGreaterThan(0);
+    expect(byVictim).toBeLessThan(PRODUCTS);
+
+    // The products/update webhooks came back through the balancer and were each processed once.
+    await waitFor('the webhooks processed', async () => {
+      const rows = await db.processedWebhook.findMany({ where: { shop: SHOP, topic: { contains: 'products' } }, select: { status: true } });
+      return rows.length >= PRODUCTS && rows.every((r) => r.status === 'processed');
+    });
+    const deliveries = await db.processedWebhook.findMany({ where: { shop: SHOP }, select: { id: true } });
+    expect(new Set(deliveries.map((d) => d.id)).size).toBe(deliveries.length);
+    // Both instances answered requests through the balancer (on PostgreSQL, where two ran together).
+    const answered = [...lb.served.entries()].filter(([, n]) => n > 0);
+    expect(answered.length).toBeGreaterThanOrEqual(postgres ? 2 : 1);
+
+    // Logs: every stdout line is a JSON object with level, time and msg; no secret appears anywhere.
+    const secrets = [API_SECRET, SHARED_SECRET, ENCRYPTION_KEY, ...issuedTokens];
+    const requestLines: unknown[] = [];
+    for (const instance of instances) {
+      const lines = instance.lines();
+      expect(lines.length).toBeGreaterThan(3);
+      for (const line of lines) {
+        const entry = JSON.parse(line) as { level?: unknown; time?: unknown; msg?: unknown; req?: unknown };
+        expect(typeof entry.level, line).toBe('string');
+        expect(typeof entry.time, line).toBe('string');
+        expect(typeof entry.msg, line).toBe('string');
+        if (entry.req) requestLines.push(entry);
+        for (const secret of secrets) expect(line.includes(secret), `a secret in: ${line.slice(0, 200)}`).toBe(false);
+        expect(/shp(at|ua)_[0-9a-f]{8}/.test(line), `an access token in: ${line.slice(0, 200)}`).toBe(false);
+      }
+      expect(instance.stderr()).not.toMatch(/shpss_|shp(at|ua)_[0-9a-f]{8}/);
+    }
+    // Request logs keep the headers that carried credentials, masked.
+    expect(requestLines.some((e) => JSON.stringify(e).includes('"authorization":"[redacted]"'))).toBe(true);
+  }, 900_000);
+});
+
+function plusOne(amount: string): string {
+  const minor = (BigInt(amount.replace('.', '')) + 100n).toString().padStart(3, '0');
+  return `${minor.slice(0, -2)}.${minor.slice(-2)}`;
+}

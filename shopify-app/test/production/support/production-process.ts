@@ -1,0 +1,76 @@
+// The built app as production runs it (`npm run start:prod`: server/production-main.ts), as a child
+// process whose JSON log lines the test keeps, and which it stops with a real signal.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const appRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const main = fileURLToPath(new URL('../../../server/production-main.ts', import.meta.url));
+
+/** `remix vite:build` (what `npm run build` runs for the app), once per test file. */
+export function buildApp(): void {
+  const build = spawnSync('npx', ['remix', 'vite:build'], { cwd: appRoot, encoding: 'utf8', timeout: 300_000 });
+  if (build.status !== 0) throw new Error(`remix vite:build failed:\n${build.stdout}\n${build.stderr}`);
+  if (!existsSync(`${appRoot}build/server/index.js`)) throw new Error('the build wrote no build/server/index.js');
+}
+
+export interface ProductionProcess {
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  /** Every stdout line so far (pino's JSON lines, and the ready line). */
+  lines(): string[];
+  stderr(): string;
+  /** Send a signal and wait for the exit: its code (null if killed by a signal). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  exited: Promise<number | null>;
+}
+
+export async function startProductionProcess(env: Record<string, string>, timeoutMs = 120_000): Promise<ProductionProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', main], {
+    cwd: appRoot,
+    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let partial = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const parts = (partial + chunk.toString()).split('\n');
+    partial = parts.pop()!;
+    lines.push(...parts.filter(Boolean));
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-50_000);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const ready = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line in ${timeoutMs} ms:\n${lines.slice(-20).join('\n')}\n${stderr}`)), timeoutMs);
+    const poll = setInterval(() => {
+      for (const line of lines) {
+        if (!line.includes('"msg":"ready"')) continue;
+        const parsed = JSON.parse(line) as { url: string; pid: number };
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolve(parsed);
+        return;
+      }
+    }, 50);
+    void exited.then((code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      reject(new Error(`the app exited (${code}) before it was ready:\n${lines.slice(-20).join('\n')}\n${stderr}`));
+    });
+  });
+  return {
+    ...ready,
+    child,
+    lines: () => [...lines, ...(partial ? [partial] : [])],
+    stderr: () => stderr,
+    exited,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
