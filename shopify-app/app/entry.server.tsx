@@ -17,6 +17,9 @@ export default async function handleRequest(
   remixContext: EntryContext,
 ) {
   addDocumentResponseHeaders(request, responseHeaders);
+  // Shopify's helper sets frame-ancestors only when the URL names a valid shop; a document without one
+  // (the landing page, a request with a mangled ?shop=) may still be framed by Shopify Admin, by no one else.
+  if (!responseHeaders.has('Content-Security-Policy')) responseHeaders.set('Content-Security-Policy', 'frame-ancestors https://admin.shopify.com;');
   // Sandbox mode only: the sandbox's Admin shell may frame the app too (no-op without SANDBOX_URL).
   allowSandboxFrameAncestor(responseHeaders);
   const callbackName = isbot(request.headers.get('user-agent') ?? '') ? 'onAllReady' : 'onShellReady';

@@ -1,7 +1,7 @@
 // API routes are called by the embedded app with its session token (`Authorization: Bearer <id_token>`,
 // an HS256 JWT App Bridge issues). Shopify's `authenticate.admin` verifies it and loads the shop's
 // offline session; everything the route reads is then scoped to that shop's Project.
-import { AuthenticationError, ConnectorError, isConnectorError } from '@calibr/shared-contracts';
+import { AuthenticationError, ConnectorError, PlatformUnavailableError, isConnectorError } from '@calibr/shared-contracts';
 import { db } from '../db.server';
 import { recordInstallation } from '../models/installation.server';
 import { authenticate } from '../shopify.server';
@@ -21,6 +21,9 @@ export function problem(error: ConnectorError, instance?: string, headers?: Head
 
 export async function requireShopApi(request: Request): Promise<ApiContext> {
   const path = new URL(request.url).pathname;
+  // A CORS preflight: Shopify's library would answer it with `Access-Control-Allow-Origin: *`. Only the
+  // embedded app, from its own origin, calls these routes, so the preflight gets no CORS grant at all.
+  if (request.method === 'OPTIONS') throw new Response(null, { status: 204, headers: { Allow: 'GET, POST, PATCH, DELETE' } });
   const header = request.headers.get('authorization') ?? '';
   if (!/^Bearer\s+\S+/i.test(header)) {
     throw problem(new AuthenticationError('A session token is required (Authorization: Bearer <id_token>)'), path, {
@@ -39,6 +42,11 @@ export async function requireShopApi(request: Request): Promise<ApiContext> {
           'WWW-Authenticate': 'Bearer error="invalid_token"',
           ...(retry ? { 'X-Shopify-Retry-Invalid-Session-Request': retry } : {}),
         });
+      }
+      // Shopify's library answers an empty 500 when the token exchange itself fails (Shopify refused or
+      // unreachable): say so as a problem, without the session, rather than an internal error of ours.
+      if (thrown.status >= 500) {
+        throw problem(new PlatformUnavailableError('Shopify did not confirm this session; try again shortly', { platform: 'shopify', retryAfter: 5 }), path, { 'Retry-After': '5' });
       }
       throw thrown;
     }

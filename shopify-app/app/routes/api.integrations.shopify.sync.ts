@@ -6,6 +6,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { ConnectorError, NotFoundError, ValidationError } from '@calibr/shared-contracts';
 import { db } from '../db.server';
 import { asResponse, json, requireShopApi } from '../lib/api-auth.server';
+import { readJsonBody } from '../lib/request-body.server';
 import { startShopifySync, type SyncStrategy } from '../services/shopify-sync.server';
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -13,7 +14,7 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     if (request.method !== 'POST') throw new ConnectorError('validation', 'Use POST to start a sync');
     const { projectId } = await requireShopApi(request);
-    const body = (await request.json().catch(() => ({}))) as { mode?: unknown; strategy?: unknown };
+    const body = await readJsonBody(request);
     if (body.mode !== undefined && body.mode !== 'full' && body.mode !== 'incremental') {
       throw ValidationError.field('mode', 'must be "full" or "incremental"');
     }

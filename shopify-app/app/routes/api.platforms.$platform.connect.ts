@@ -5,13 +5,14 @@
 // 200 {outcome: "connected", platform: <view>} or {outcome: "settings_page", settingsLink: {url, expiresAt}}.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { connectPlatform } from '../services/platform-connections.server';
-import { json, jsonBody, methodNotAllowed, platformApi } from '../services/platform-api.server';
+import { json, methodNotAllowed, platformApi } from '../services/platform-api.server';
+import { readJsonBody } from '../lib/request-body.server';
 import { platformView } from '../services/platform-status.server';
 
 export function action({ request, params }: ActionFunctionArgs) {
   return platformApi(request, params.platform, async ({ projectId, shop, platform, registration }) => {
     if (request.method !== 'POST') return methodNotAllowed(request, 'POST');
-    const outcome = await connectPlatform(projectId, shop, platform, await jsonBody(request));
+    const outcome = await connectPlatform(projectId, shop, platform, await readJsonBody(request));
     if (outcome.outcome === 'settings_page') return json(outcome);
     return json({ ...outcome, platform: await platformView(projectId, registration, { live: false }) });
   });

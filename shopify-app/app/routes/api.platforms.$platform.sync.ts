@@ -4,13 +4,14 @@
 // (each run's type, start, end, items synced and failed, errors).
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { NotFoundError, ValidationError } from '@calibr/shared-contracts';
-import { json, jsonBody, methodNotAllowed, platformApi } from '../services/platform-api.server';
+import { json, methodNotAllowed, platformApi } from '../services/platform-api.server';
+import { readJsonBody } from '../lib/request-body.server';
 import { startPlatformSync, syncHistory } from '../services/platform-sync.server';
 
 export function action({ request, params }: ActionFunctionArgs) {
   return platformApi(request, params.platform, async ({ projectId, platform }) => {
     if (request.method !== 'POST') return methodNotAllowed(request, 'GET, POST');
-    const body = await jsonBody(request);
+    const body = await readJsonBody(request);
     if (body.mode !== undefined && body.mode !== 'full' && body.mode !== 'incremental') {
       throw ValidationError.field('mode', 'must be "full" or "incremental"', 'invalid_enum');
     }

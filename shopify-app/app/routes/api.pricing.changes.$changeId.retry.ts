@@ -2,10 +2,11 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { json, methodNotAllowed, pricingApi } from '../pricing/api.server';
 import { retryChange } from '../pricing/changes.server';
+import { pathId } from '../lib/route-params.server';
 
 export function action({ request, params }: ActionFunctionArgs) {
   return pricingApi(request, async ({ projectId, actor }) => {
     if (request.method !== 'POST') return methodNotAllowed(request, 'POST');
-    return json(await retryChange(projectId, params.changeId ?? '', actor));
+    return json(await retryChange(projectId, pathId(params.changeId, 'price_change'), actor));
   });
 }

@@ -4,13 +4,17 @@
 // with progress in a background job.
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { ValidationError } from '@calibr/shared-contracts';
-import { json, jsonBody, methodNotAllowed, pricingApi } from '../pricing/api.server';
+import { json, methodNotAllowed, pricingApi } from '../pricing/api.server';
+import { readJsonBody } from '../lib/request-body.server';
 import { applyCostImport, previewCostImport } from '../pricing/cost-import.server';
+
+// The CSV travels inside the JSON body: its own 10 MB cap plus room for JSON's escaping.
+const COST_IMPORT_LIMIT_BYTES = 12 * 1024 * 1024;
 
 export function action({ request }: ActionFunctionArgs) {
   return pricingApi(request, async ({ projectId, actor }) => {
     if (request.method !== 'POST') return methodNotAllowed(request, 'POST');
-    const body = await jsonBody(request);
+    const body = await readJsonBody(request, { limitBytes: COST_IMPORT_LIMIT_BYTES });
     if (typeof body.csv !== 'string' || body.csv.trim() === '') throw ValidationError.field('csv', 'csv must be the file’s text', 'required');
     const currency = typeof body.currency === 'string' && body.currency ? { defaultCurrency: body.currency } : {};
     if (body.apply === true) return json(await applyCostImport(projectId, body.csv, actor, { skipInvalid: body.skipInvalid === true, ...currency }));

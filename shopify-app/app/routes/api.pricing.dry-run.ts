@@ -2,7 +2,8 @@
 // what the rules (with the draft) would do across the catalog. Nothing is created.
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { ValidationError } from '@calibr/shared-contracts';
-import { json, jsonBody, methodNotAllowed, pricingApi } from '../pricing/api.server';
+import { json, methodNotAllowed, pricingApi } from '../pricing/api.server';
+import { readJsonBody } from '../lib/request-body.server';
 import { dryRun, type DryRunOptions } from '../pricing/suggestions.server';
 
 const STATUSES = ['suggest', 'no_change', 'skipped', 'blocked'];
@@ -10,7 +11,7 @@ const STATUSES = ['suggest', 'no_change', 'skipped', 'blocked'];
 export function action({ request }: ActionFunctionArgs) {
   return pricingApi(request, async ({ projectId }) => {
     if (request.method !== 'POST') return methodNotAllowed(request, 'POST');
-    const body = await jsonBody(request);
+    const body = await readJsonBody(request);
     if (body.rule !== undefined && (typeof body.rule !== 'object' || body.rule === null || Array.isArray(body.rule))) {
       throw ValidationError.field('rule', 'rule must be an object', 'invalid_type');
     }

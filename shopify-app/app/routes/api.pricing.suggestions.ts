@@ -5,7 +5,8 @@
 //   its own outcome: approved (with the price change created), rejected, or refused with the reason.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { ValidationError } from '@calibr/shared-contracts';
-import { json, jsonBody, methodNotAllowed, pricingApi, searchParams } from '../pricing/api.server';
+import { json, methodNotAllowed, pricingApi, searchParams } from '../pricing/api.server';
+import { readJsonBody } from '../lib/request-body.server';
 import { createChangesForSuggestions, rejectSuggestions, type Decision } from '../pricing/changes.server';
 import { listOptionsFrom, listSuggestions } from '../pricing/suggestions.server';
 
@@ -16,7 +17,7 @@ export function loader({ request }: LoaderFunctionArgs) {
 export function action({ request }: ActionFunctionArgs) {
   return pricingApi(request, async ({ projectId, actor }) => {
     if (request.method !== 'POST') return methodNotAllowed(request, 'GET, POST');
-    const body = await jsonBody(request);
+    const body = await readJsonBody(request, { limitBytes: 2 * 1024 * 1024 });
     if (body.action === 'approve') {
       const items = Array.isArray(body.items) ? body.items : Array.isArray(body.ids) ? body.ids.map((id: unknown) => ({ id })) : null;
       if (!items || items.length === 0) throw ValidationError.field('items', 'items must list the suggestions to approve: [{id, amount?}]', 'required');

@@ -25,6 +25,7 @@ import { recordInstallation } from '../models/installation.server';
 import { shopifyStatus, syncedProducts } from '../models/shopify-status.server';
 import { startShopifySync } from '../services/shopify-sync.server';
 import { authenticate } from '../shopify.server';
+import { readFormBody } from '../lib/request-body.server';
 
 async function projectIdFor(request: Request) {
   const { session } = await authenticate.admin(request);
@@ -44,7 +45,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const projectId = await projectIdFor(request);
-  const form = await request.formData();
+  const form = await readFormBody(request);
   const mode = form.get('mode') === 'incremental' ? 'incremental' : 'full';
   try {
     const handle = await startShopifySync(projectId, { mode, trigger: 'manual' });

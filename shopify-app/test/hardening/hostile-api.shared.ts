@@ -1,0 +1,529 @@
+// Hostile input against every API route of the app, over real HTTP (the app in Vite, the sandbox playing
+// Shopify and Amazon, the Amazon service running): forged, expired and misaddressed session tokens,
+// cookie-only requests, malformed JSON, wrong content types, bodies over the limit, impossible prices,
+// unknown currencies, hostile SKUs and ids, another shop's ids. Each gets a 4xx RFC 9457 problem and the
+// database is compared row by row before and after. fast-check runs with a fixed seed and bounded runs.
+import { randomBytes, randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_KEY, API_SECRET, BROWSER_UA, OTHER_SHOP, SHOP, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
+import { apiBodyTargets, apiTargets, SWEPT_ROUTES, type SweptRoute } from './support/hostile-routes';
+
+const SEED = 9_009;
+const PROBLEM = 'application/problem+json';
+
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: Array<{ path: string; message: string; code?: string }>;
+}
+
+export interface HostileApiOptions {
+  provider: 'sqlite' | 'postgresql';
+  /** fast-check runs per property (the PostgreSQL variant runs fewer). */
+  runs: number;
+}
+
+export function hostileApiSuite({ provider, runs }: HostileApiOptions): void {
+  let w: PlatformsWorld;
+  const tokens = new Map<string, { token: string; at: number }>();
+  const seeded = { linkId: '', ruleId: '', suggestionId: '', listingIds: [] as string[], sku: '' };
+
+  async function tokenFor(shop: string): Promise<string> {
+    const cached = tokens.get(shop);
+    // Session tokens live a minute; reuse one for 20 s.
+    if (cached && Date.now() - cached.at < 20_000) return cached.token;
+    const token = await w.sessionToken(shop);
+    tokens.set(shop, { token, at: Date.now() });
+    return token;
+  }
+
+  async function call(path: string, init: { method?: string; shop?: string | null; headers?: Record<string, string>; body?: BodyInit; json?: unknown } = {}): Promise<Response> {
+    const headers = new Headers({ 'user-agent': BROWSER_UA, ...init.headers });
+    if (init.shop !== null && !headers.has('authorization')) headers.set('authorization', `Bearer ${await tokenFor(init.shop ?? SHOP)}`);
+    let body = init.body;
+    if (init.json !== undefined) {
+      body = JSON.stringify(init.json);
+      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+    }
+    return fetch(`${w.app.url}${path}`, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, ...(body !== undefined ? { body, duplex: 'half' } : {}) } as RequestInit);
+  }
+
+  async function expectProblem(res: Response, status: number | number[], what: string): Promise<Problem> {
+    const text = await res.text();
+    const statuses = Array.isArray(status) ? status : [status];
+    expect(statuses, `${what}: ${res.status} ${text.slice(0, 300)}`).toContain(res.status);
+    expect(res.headers.get('content-type') ?? '', what).toContain(PROBLEM);
+    const problem = JSON.parse(text) as Problem;
+    expect(problem.status, what).toBe(res.status);
+    expect(typeof problem.type, what).toBe('string');
+    expect(problem.title, what).toEqual(expect.any(String));
+    expect(problem.detail, what).toEqual(expect.any(String));
+    return problem;
+  }
+
+  /** Every row a request could touch, in a stable order. */
+  async function snapshot() {
+    const db = w.database.db;
+    const byId = { orderBy: { id: 'asc' as const } };
+    return JSON.stringify({
+      projects: await db.project.findMany(byId),
+      integrations: await db.platformIntegration.findMany(byId),
+      syncs: await db.platformSyncLog.findMany(byId),
+      amazon: await db.amazonIntegration.findMany(byId),
+      listings: await db.listing.findMany(byId),
+      links: await db.productLink.findMany(byId),
+      rules: await db.pricingRule.findMany(byId),
+      costs: await db.productCost.findMany(byId),
+      suggestions: await db.priceSuggestion.findMany(byId),
+      changes: await db.priceChange.findMany(byId),
+      attempts: await db.priceChangeAttempt.findMany(byId),
+      audit: await db.auditLog.findMany(byId),
+      jobs: await db.backgroundJob.findMany(byId),
+    });
+  }
+
+  const unchanged = async (before: string) => expect(await snapshot()).toEqual(before);
+
+  beforeAll(async () => {
+    w = await startPlatformsWorld({ provider });
+    // Both shops open the app once (token exchange, Project row), as in Admin.
+    for (const shop of [SHOP, OTHER_SHOP]) expect((await call('/api/platforms?live=0', { shop })).status).toBe(200);
+    const db = w.database.db;
+    const project = await db.project.findUniqueOrThrow({ where: { shopDomain: SHOP } });
+    seeded.sku = 'HX-HOSTILE-1';
+    const shopify = await db.listing.create({ data: { projectId: project.id, platform: 'shopify', externalId: 'gid://shopify/ProductVariant/990001', productExternalId: 'gid://shopify/Product/99001', sku: seeded.sku, title: 'Hostile test product', currency: 'USD', priceAmount: '20.00' } });
+    const amazon = await db.listing.create({ data: { projectId: project.id, platform: 'amazon', externalId: 'HX-HOSTILE-1-AMZ', marketplaceId: 'ATVPDKIKX0DER', sku: 'HX-HOSTILE-1-AMZ', asin: 'B0HOSTILE1', title: 'Hostile test product', currency: 'USD', priceAmount: '21.00' } });
+    seeded.listingIds = [shopify.id, amazon.id];
+    const link = await call('/api/product-links', { json: { listingIds: seeded.listingIds, sku: seeded.sku } });
+    expect(link.status, await link.clone().text()).toBe(201);
+    seeded.linkId = ((await link.json()) as { id: string }).id;
+    const rule = await call('/api/pricing/rules', { json: { name: 'Hostile fixed', scope: 'shop', kind: 'fixed_price', params: { price: '24.99' }, currency: 'USD' } });
+    expect(rule.status, await rule.clone().text()).toBe(201);
+    seeded.ruleId = ((await rule.json()) as { id: string }).id;
+    const suggestion = await db.priceSuggestion.create({
+      data: { projectId: project.id, productLinkId: seeded.linkId, listingId: shopify.id, ruleId: seeded.ruleId, currency: 'USD', currentAmount: '20.00', suggestedAmount: '24.99', explanation: { note: 'seeded by the hostile-input test' } },
+    });
+    seeded.suggestionId = suggestion.id;
+  }, 240_000);
+  afterAll(() => w?.close());
+
+  /** Session tokens that must never authenticate: forged, expired (a replay), not yet valid, for another app. */
+  const badCredential = fc.oneof(
+    fc.constant({ kind: 'none' as const }),
+    fc.record({ kind: fc.constant('cookie-only' as const), value: fc.stringMatching(/^[A-Za-z0-9_-]{8,64}$/) }),
+    fc.record({ kind: fc.constant('garbage' as const), value: fc.stringMatching(/^[A-Za-z0-9._~+/=-]{1,400}$/) }),
+    fc.record({ kind: fc.constant('basic' as const), value: fc.stringMatching(/^[A-Za-z0-9+/]{4,64}$/) }),
+    fc.record({ kind: fc.constant('wrong-secret' as const), secret: fc.stringMatching(/^[a-z0-9]{16,48}$/) }),
+    fc.record({ kind: fc.constant('expired' as const), ageSeconds: fc.integer({ min: 70, max: 30 * 86_400 }) }),
+    fc.record({ kind: fc.constant('not-yet-valid' as const), aheadSeconds: fc.integer({ min: 120, max: 86_400 }) }),
+    fc.record({ kind: fc.constant('other-app' as const), audience: fc.stringMatching(/^[a-f0-9]{32}$/) }),
+    fc.constant({ kind: 'alg-none' as const }),
+  );
+  type BadCredential = typeof badCredential extends fc.Arbitrary<infer T> ? T : never;
+
+  async function sessionToken(claims: { shop?: string; aud?: string; iat?: number; nbf?: number; exp?: number }, secret = API_SECRET): Promise<string> {
+    const shop = claims.shop ?? SHOP;
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ dest: `https://${shop}`, sid: randomUUID() })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(`https://${shop}/admin`)
+      .setAudience(claims.aud ?? API_KEY)
+      .setSubject('1')
+      .setJti(randomUUID())
+      .setIssuedAt(claims.iat ?? now)
+      .setNotBefore(claims.nbf ?? now)
+      .setExpirationTime(claims.exp ?? now + 60)
+      .sign(new TextEncoder().encode(secret));
+  }
+
+  async function headersFor(credential: BadCredential): Promise<Record<string, string>> {
+    const now = Math.floor(Date.now() / 1000);
+    switch (credential.kind) {
+      case 'none':
+        return {};
+      case 'cookie-only':
+        // What a cross-site form would carry: cookies, never the App Bridge bearer token.
+        return { cookie: `shopify_app_session=${credential.value}; shopify_app_session.sig=${credential.value}` };
+      case 'garbage':
+        return { authorization: `Bearer ${credential.value}` };
+      case 'basic':
+        return { authorization: `Basic ${credential.value}` };
+      case 'wrong-secret':
+        return { authorization: `Bearer ${await sessionToken({}, `shpss_${credential.secret}`)}` };
+      case 'expired':
+        return { authorization: `Bearer ${await sessionToken({ iat: now - credential.ageSeconds - 60, nbf: now - credential.ageSeconds - 60, exp: now - credential.ageSeconds })}` };
+      case 'not-yet-valid':
+        return { authorization: `Bearer ${await sessionToken({ iat: now + credential.aheadSeconds, nbf: now + credential.aheadSeconds, exp: now + credential.aheadSeconds + 60 })}` };
+      case 'other-app':
+        return { authorization: `Bearer ${await sessionToken({ aud: credential.audience })}` };
+      case 'alg-none': {
+        const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        return { authorization: `Bearer ${part({ alg: 'none', typ: 'JWT' })}.${part({ iss: `https://${SHOP}/admin`, dest: `https://${SHOP}`, aud: API_KEY, sub: '1', exp: now + 60, nbf: now, iat: now, jti: randomUUID(), sid: 'x' })}.` };
+      }
+    }
+  }
+
+  describe(`API routes under hostile input (${provider})`, () => {
+    it('a request without a valid session token (none, cookie-only, forged, expired, not yet valid, another app’s, alg none) is a 401 problem on every API route', async () => {
+      const before = await snapshot();
+      const targets = apiTargets();
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...targets), badCredential, async ({ route, method }, credential) => {
+          const res = await call(route.path, {
+            method,
+            shop: null,
+            headers: { ...(await headersFor(credential)), ...(route.bodies.includes(method) ? { 'content-type': 'application/json' } : {}) },
+            ...(route.bodies.includes(method) ? { body: '{}' } : {}),
+          });
+          await expectProblem(res, 401, `${method} ${route.path} with ${credential.kind}`);
+        }),
+        { seed: SEED, numRuns: runs },
+      );
+      // And every (route, method) at least once, with a cookie only (the CSRF case: cookies ride along, bearer tokens don't).
+      for (const { route, method } of targets) {
+        const res = await call(route.path, { method, shop: null, headers: { cookie: 'shopify_app_session=forged' } });
+        await expectProblem(res, 401, `${method} ${route.path} cookie-only`);
+      }
+      await unchanged(before);
+    });
+
+    it('a valid session token for a shop that never installed the app gets no data', async () => {
+      const before = await snapshot();
+      const token = await sessionToken({ shop: 'never-installed-hostile.myshopify.com' });
+      for (const path of ['/api/platforms?live=0', '/api/pricing/rules', `/api/product-links/${seeded.linkId}`]) {
+        const res = await call(path, { shop: null, headers: { authorization: `Bearer ${token}` } });
+        const text = await res.text();
+        // Shopify refuses the token exchange: 401, or 503 when the library can't tell why (never its bare 500).
+        await expectProblem(new Response(text, { status: res.status, headers: res.headers }), [401, 503], path);
+        // (The problem's `instance` is the path asked for; nothing beyond it may come back.)
+        for (const secret of [seeded.sku, seeded.ruleId, ...seeded.listingIds]) expect(text).not.toContain(secret);
+      }
+      await unchanged(before);
+    });
+
+    it('malformed JSON, non-object JSON, invalid UTF-8 and NUL characters get a 400 problem naming the body on every route that reads one', async () => {
+      const before = await snapshot();
+      const malformed = fc.oneof(
+        fc.string({ maxLength: 80 }).filter((s) => s.trim() !== '' && !parses(s)),
+        fc.constantFrom('{', '{"a":', '{"a":1,}', "{'a':1}", '{"a":NaN}', '{"price":1e}', '[1,2', 'undefined', '{"a":"\\x"}', '\u0000', '{"a":1}{"b":2}'),
+      );
+      const nonObject = fc.constantFrom('[]', '[{"id":"x"}]', '42', '"text"', 'null', 'true', '-0', '1e3');
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...apiBodyTargets()),
+          fc.oneof(
+            malformed.map((body) => ({ body: body as BodyInit, code: 'invalid_json' })),
+            nonObject.map((body) => ({ body: body as BodyInit, code: 'invalid_type' })),
+            fc.constant({ body: new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]) as BodyInit, code: 'invalid_encoding' }),
+            fc.constantFrom('{"sku":"A\\u0000B"}', '{"name":"x\\u0000","listingIds":["\\u0000"]}', '{"a\\u0000":1}').map((body) => ({ body: body as BodyInit, code: 'invalid_characters' })),
+          ),
+          async ({ route, method }, { body, code }) => {
+            const res = await call(route.path, { method, headers: { 'content-type': 'application/json' }, body });
+            const problem = await expectProblem(res, 400, `${method} ${route.path} ${String(body).slice(0, 40)}`);
+            expect(problem.errors?.[0]?.code, `${method} ${route.path}`).toBe(code);
+          },
+        ),
+        { seed: SEED, numRuns: runs },
+      );
+      const deep = `${'{"a":'.repeat(200)}1${'}'.repeat(200)}`;
+      const problem = await expectProblem(await call('/api/pricing/rules', { method: 'POST', headers: { 'content-type': 'application/json' }, body: deep }), 400, 'deep nesting');
+      expect(problem.errors?.[0]?.code).toBe('too_deep');
+      await unchanged(before);
+    });
+
+    it('a body sent as anything but JSON is a 415 problem on every route that reads one', async () => {
+      const before = await snapshot();
+      const types = fc.constantFrom(
+        'text/plain',
+        'text/plain;charset=UTF-8',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=hostile',
+        'application/xml',
+        'text/json',
+        'application/json; charset=iso-8859-1',
+        'application/jsonp',
+        'image/png',
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...apiBodyTargets()), types, async ({ route, method }, type) => {
+          const res = await call(route.path, { method, headers: { 'content-type': type }, body: '{"mode":"full","name":"x"}' });
+          const problem = await expectProblem(res, 415, `${method} ${route.path} as ${type}`);
+          expect(res.headers.get('accept')).toBe('application/json');
+          expect(problem.errors?.[0]?.path).toBe('Content-Type');
+        }),
+        { seed: SEED, numRuns: Math.min(runs, 60) },
+      );
+      // A body with no Content-Type at all is refused the same way (undici would label a string text/plain).
+      const res = await call('/api/pricing/rules', { method: 'POST', body: new Blob(['{"name":"x"}']) });
+      await expectProblem(res, 415, 'no content type');
+      await unchanged(before);
+    });
+
+    it('a body over the limit is a 413 problem on every route that reads one, declared or streamed', async () => {
+      const before = await snapshot();
+      for (const { route, method } of apiBodyTargets()) {
+        const limit = route.path === '/api/pricing/costs/import' ? 12 * 1024 * 1024 : route.path === '/api/pricing/suggestions' ? 2 * 1024 * 1024 : 1024 * 1024;
+        const body = `{"pad":"${'a'.repeat(limit)}"}`;
+        const problem = await expectProblem(await call(route.path, { method, json: undefined, headers: { 'content-type': 'application/json' }, body }), 413, `${method} ${route.path}`);
+        expect(problem.errors?.[0]?.code).toBe('too_large');
+      }
+      // Chunked, no Content-Length: the cap holds while streaming.
+      const chunk = new TextEncoder().encode('a'.repeat(64 * 1024));
+      let sent = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent === 0) controller.enqueue(new TextEncoder().encode('{"pad":"'));
+          if (sent > 4 * 1024 * 1024) return controller.close();
+          sent += chunk.byteLength;
+          controller.enqueue(chunk);
+        },
+      });
+      const res = await call('/api/pricing/rules', { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream });
+      await expectProblem(res, 413, 'streamed body');
+      await unchanged(before);
+    });
+
+    it('another shop’s ids answer 404 with nothing of the first shop, and change nothing', async () => {
+      const before = await snapshot();
+      const other = { shop: OTHER_SHOP };
+      const cases: Array<[string, string, unknown?]> = [
+        ['GET', `/api/product-links/${seeded.linkId}`],
+        ['PATCH', `/api/product-links/${seeded.linkId}`, { remove: [seeded.listingIds[0]] }],
+        ['DELETE', `/api/product-links/${seeded.linkId}`],
+        ['PATCH', `/api/pricing/rules/${seeded.ruleId}`, { name: 'taken over' }],
+        ['DELETE', `/api/pricing/rules/${seeded.ruleId}`],
+        ['GET', `/api/pricing/products/${seeded.linkId}/history`],
+        ['GET', `/api/pricing/products/${seeded.listingIds[0]}/history`],
+      ];
+      for (const [method, path, json] of cases) {
+        const res = await call(path, { ...other, method, ...(json === undefined ? {} : { json }) });
+        await expectProblem(res, 404, `${method} ${path} as ${OTHER_SHOP}`);
+      }
+      // Lists and bulk actions of the other shop never show or touch the first shop's rows.
+      const lists = ['/api/product-links', '/api/product-links?unlinked=1', '/api/pricing/rules', '/api/pricing/suggestions?status=all', `/api/pricing/changes?productLinkId=${seeded.linkId}`, '/api/pricing/audit', '/api/pricing/export/suggestions?status=all'];
+      for (const path of lists) {
+        const res = await call(path, other);
+        const text = await res.text();
+        expect(res.status, `${path}: ${text.slice(0, 200)}`).toBe(200);
+        for (const secret of [seeded.linkId, seeded.ruleId, seeded.suggestionId, seeded.sku, ...seeded.listingIds]) expect(text, path).not.toContain(secret);
+      }
+      const approve = await call('/api/pricing/suggestions', { ...other, json: { action: 'approve', items: [{ id: seeded.suggestionId }] } });
+      expect(approve.status).toBeLessThan(500);
+      expect(await approve.text()).not.toContain('"approved":[{');
+      const reject = await call('/api/pricing/suggestions', { ...other, json: { action: 'reject', ids: [seeded.suggestionId] } });
+      expect(reject.status).toBeLessThan(500);
+      const link = await call('/api/product-links', { ...other, json: { listingIds: seeded.listingIds, sku: 'STOLEN' } });
+      expect(link.status).toBeGreaterThanOrEqual(400);
+      expect(link.status).toBeLessThan(500);
+      await unchanged(before);
+    });
+
+    it('ids and platforms in the path with unicode, path characters, NUL or RTL marks are a 4xx problem, never a 500', async () => {
+      const before = await snapshot();
+      const hostileId = fc.oneof(
+        fc.constantFrom('../', '..%2F..%2Fetc%2Fpasswd', '%2F', '%00', '\u0000', '\u202Eevil', 'ﬁ', '😀', ' ', '..', '%', 'a/b', 'a\\b', "' OR 1=1 --", 'x'.repeat(3000)),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
+      );
+      const templates = ['/api/product-links/{}', '/api/pricing/rules/{}', '/api/pricing/products/{}/history', '/api/pricing/changes/{}/retry', '/api/pricing/changes/{}/rollback', '/api/platforms/{}', '/api/platforms/{}/status', '/api/pricing/export/{}'];
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...templates), hostileId, async (template, id) => {
+          const path = template.replace('{}', encodeURIComponent(id));
+          const method = /retry|rollback/.test(template) ? 'POST' : template.includes('rules') ? 'DELETE' : 'GET';
+          const res = await call(path, { method });
+          // Paths the router itself doesn't match (".." collapsed by URL parsing) may 404 from Remix as HTML.
+          const text = await res.text();
+          expect(res.status, `${method} ${path}: ${text.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+          expect(res.status, `${method} ${path}: ${text.slice(0, 200)}`).toBeLessThan(500);
+          if (path.startsWith('/api/') && res.headers.get('content-type')?.includes('json')) expect(res.headers.get('content-type')).toContain(PROBLEM);
+        }),
+        { seed: SEED, numRuns: runs },
+      );
+      await unchanged(before);
+    });
+
+    it('impossible prices and unknown currencies in rules, dry runs and approvals are refused with the field named; nothing is written', async () => {
+      const before = await snapshot();
+      // (null and "" mean "no such guardrail" and are allowed.)
+      const badAmount = fc.constantFrom<unknown>('1e3', '-0', 'NaN', 'Infinity', '-1.00', '19.999', ' 1.00', '1,00', '0x10', '١٢٫٠٠', '1.00\u202E', 19.99, 0, -0, 1e21, true, {}, [], ['1.00']);
+      const badCurrency = fc.constantFrom<unknown>('usd', 'ZZZ', 'US', 'USDD', 'XXX', '€', 840, null, {}, '\u202EUSD');
+      const field = fc.constantFrom('floorAmount', 'ceilingAmount', 'mapAmount');
+      await fc.assert(
+        fc.asyncProperty(field, badAmount, async (name, amount) => {
+          const draft = { name: 'Hostile', scope: 'shop', kind: 'fixed_price', params: { price: '24.99' }, currency: 'USD', [name]: amount };
+          const problem = await expectProblem(await call('/api/pricing/rules', { json: draft }), 400, `${name}=${JSON.stringify(amount)}`);
+          expect(problem.errors?.map((e) => e.path).join(' '), JSON.stringify(problem)).toContain(name);
+          await expectProblem(await call('/api/pricing/dry-run', { json: { rule: draft } }), 400, `dry run ${name}=${JSON.stringify(amount)}`);
+        }),
+        { seed: SEED, numRuns: Math.min(runs, 60) },
+      );
+      await fc.assert(
+        fc.asyncProperty(badCurrency, async (currency) => {
+          const problem = await expectProblem(await call('/api/pricing/rules', { json: { name: 'Hostile', scope: 'shop', kind: 'fixed_price', params: { price: '24.99' }, currency, floorAmount: '10.00' } }), 400, `currency=${JSON.stringify(currency)}`);
+          expect(problem.errors?.map((e) => e.path).join(' '), JSON.stringify(problem)).toContain('currency');
+        }),
+        { seed: SEED, numRuns: 20 },
+      );
+      // Amounts in a currency's own minor units: 1.5 JPY and 19.999 USD don't exist.
+      for (const [currency, amount] of [['JPY', '1.5'], ['USD', '19.999'], ['KWD', '1.2345']]) {
+        const problem = await expectProblem(await call('/api/pricing/rules', { json: { name: 'Minor units', scope: 'shop', kind: 'fixed_price', params: { price: amount }, currency, floorAmount: amount } }), 400, `${amount} ${currency}`);
+        expect(problem.errors?.length).toBeGreaterThan(0);
+      }
+      // Approving with an edited price: a number is a 400 problem; a string that isn't a USD amount is refused for that id.
+      for (const amount of [1000, 19.99, -0, null, true]) {
+        const problem = await expectProblem(await call('/api/pricing/suggestions', { json: { action: 'approve', items: [{ id: seeded.suggestionId, amount }] } }), 400, `approve amount ${String(amount)}`);
+        expect(problem.errors?.[0]?.path).toBe('items[0].amount');
+      }
+      for (const amount of ['1e3', '-0', 'NaN', '19.999', '-5.00', '']) {
+        const res = await call('/api/pricing/suggestions', { json: { action: 'approve', items: [{ id: seeded.suggestionId, amount }] } });
+        const text = await res.text();
+        expect(res.status, text).toBeLessThan(500);
+        if (res.status < 400) expect(JSON.parse(text).refused?.[0]?.suggestionId, text).toBe(seeded.suggestionId);
+      }
+      await unchanged(before);
+    });
+
+    it('a cost import with impossible prices previews each bad row and, applied without skipInvalid, writes nothing', async () => {
+      const before = await snapshot();
+      const csv = `sku,cost,currency\n${seeded.sku},1e3,USD\n${seeded.sku},19.999,USD\n${seeded.sku},NaN,USD\n${seeded.sku},1.5,JPY\n${seeded.sku},5.00,ZZZ\n${seeded.sku},-0,USD\n`;
+      const preview = await call('/api/pricing/costs/import', { json: { csv } });
+      expect(preview.status, await preview.clone().text()).toBe(200);
+      const apply = await call('/api/pricing/costs/import', { json: { csv, apply: true } });
+      const text = await apply.text();
+      expect(apply.status, text).toBeGreaterThanOrEqual(400);
+      expect(apply.status, text).toBeLessThan(500);
+      expect(apply.headers.get('content-type')).toContain(PROBLEM);
+      await unchanged(before);
+    });
+
+    it('SKUs with unicode, path characters and RTL marks round-trip through a manual link or are refused; oversize ones and oversize arrays are a 400 problem', async () => {
+      const hostileSku = fc.oneof(
+        fc.constantFrom('../../etc/passwd', 'a%2Fb', 'SKU/1', 'SKU\\1', '\u202ESKU-RTL', 'ＳＫＵ－１', 'ßku-ü', '😀-SKU', 'SKU\u200B1', '<script>x</script>'),
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter((s) => !s.includes('\u0000') && s.trim() !== ''),
+      );
+      await fc.assert(
+        fc.asyncProperty(hostileSku, async (sku) => {
+          const res = await call('/api/product-links', { json: { listingIds: seeded.listingIds, sku, title: sku } });
+          const text = await res.text();
+          expect(res.status, `${JSON.stringify(sku)}: ${text.slice(0, 200)}`).toBeLessThan(500);
+          if (res.status === 201) {
+            const view = JSON.parse(text) as { id: string; sku: string };
+            const again = await call(`/api/product-links/${encodeURIComponent(view.id)}`);
+            expect(again.status).toBe(200);
+            expect(((await again.json()) as { sku: string }).sku).toBe(view.sku);
+          } else {
+            await expectProblem(new Response(text, { status: res.status, headers: res.headers }), [400, 409], JSON.stringify(sku));
+          }
+        }),
+        { seed: SEED, numRuns: Math.min(runs, 40) },
+      );
+      // Put the seeded link back as it was for whatever runs next.
+      expect((await call('/api/product-links', { json: { listingIds: seeded.listingIds, sku: seeded.sku } })).status).toBe(201);
+      const before = await snapshot();
+      for (const json of [
+        { listingIds: seeded.listingIds, sku: 'S'.repeat(256) },
+        { listingIds: seeded.listingIds, title: 'T'.repeat(513) },
+        { listingIds: Array.from({ length: 5_000 }, (_, i) => `id-${i}`) },
+        { listingIds: [seeded.listingIds[0], 42] },
+        { listingIds: seeded.listingIds, sku: 42 },
+      ]) {
+        await expectProblem(await call('/api/product-links', { json }), 400, JSON.stringify(json).slice(0, 80));
+      }
+      await expectProblem(await call(`/api/product-links/${seeded.linkId}`, { method: 'PATCH', json: { add: Array.from({ length: 5_000 }, () => randomBytes(8).toString('hex')) } }), 400, 'oversize add');
+      await expectProblem(await call('/api/pricing/suggestions', { json: { action: 'approve', items: Array.from({ length: 10_001 }, (_, i) => ({ id: `s${i}` })) } }), 400, 'approve 10,001');
+      await unchanged(before);
+    });
+  });
+
+  describe(`documents and headers (${provider})`, () => {
+    it('embedded documents carry frame-ancestors for the shop, Shopify Admin and (sandbox mode) the sandbox Admin; nothing permissive', async () => {
+      const token = await tokenFor(SHOP);
+      const host = Buffer.from(`admin.shopify.com/store/${SHOP.replace('.myshopify.com', '')}`).toString('base64url');
+      const res = await fetch(`${w.app.url}/app?embedded=1&shop=${SHOP}&host=${host}&id_token=${token}`, { headers: { 'user-agent': BROWSER_UA } });
+      await res.text();
+      expect(res.status).toBe(200);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      const ancestors = /frame-ancestors([^;]*)/.exec(csp)?.[1]?.trim().split(/\s+/) ?? [];
+      expect(ancestors).toContain(`https://${SHOP}`);
+      expect(ancestors).toContain('https://admin.shopify.com');
+      expect(ancestors).toContain(new URL(w.sandbox.url).origin);
+      expect(ancestors).not.toContain('*');
+      expect(res.headers.get('x-powered-by')).toBeNull();
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      // A document for no shop may be framed by Shopify Admin only (and the sandbox's in sandbox mode).
+      const landing = await fetch(`${w.app.url}/`, { headers: { 'user-agent': BROWSER_UA } });
+      await landing.text();
+      const landingAncestors = /frame-ancestors([^;]*)/.exec(landing.headers.get('content-security-policy') ?? '')?.[1]?.trim().split(/\s+/) ?? [];
+      expect(landingAncestors).toContain('https://admin.shopify.com');
+      expect(landingAncestors.every((o) => o === 'https://admin.shopify.com' || new URL(o).hostname === '127.0.0.1' || new URL(o).hostname === 'localhost')).toBe(true);
+    });
+
+    it('documents refuse forged or expired id_tokens (no 200, never a 500); a cookie-only form post to an app action is refused', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const forged = [await sessionToken({}, 'shpss_not_our_secret_000000000000'), await sessionToken({ exp: now - 3600, nbf: now - 3700, iat: now - 3700 }), 'not.a.jwt'];
+      for (const route of SWEPT_ROUTES.filter((r) => r.kind === 'document')) {
+        for (const idToken of forged) {
+          const res = await fetch(`${w.app.url}${route.path}?embedded=1&shop=${SHOP}&id_token=${encodeURIComponent(idToken)}`, { headers: { 'user-agent': BROWSER_UA }, redirect: 'manual' });
+          const text = await res.text();
+          expect(res.status, `${route.path}: ${text.slice(0, 200)}`).not.toBe(200);
+          expect(res.status, `${route.path}`).toBeLessThan(500);
+          expect(text).not.toContain(seeded.sku);
+        }
+      }
+      const before = await snapshot();
+      const form = { 'user-agent': BROWSER_UA, 'content-type': 'application/x-www-form-urlencoded', cookie: 'shopify_app_session=forged' };
+      const post = await fetch(`${w.app.url}/app/integrations/shopify`, { method: 'POST', headers: form, body: 'mode=full', redirect: 'manual' });
+      await post.text();
+      // No session token: bounced to the session-token page or refused, never run.
+      expect(post.status).toBeGreaterThanOrEqual(300);
+      expect(post.status).toBeLessThan(500);
+      // From another origin Remix's own CSRF guard aborts before the action (it answers 500: reported in NOTES.md).
+      const crossSite = await fetch(`${w.app.url}/app/integrations/shopify`, { method: 'POST', headers: { ...form, origin: 'https://evil.example' }, body: 'mode=full', redirect: 'manual' });
+      await crossSite.text();
+      expect(crossSite.status).toBeGreaterThanOrEqual(300);
+      expect(await w.database.db.platformSyncLog.count()).toBe(JSON.parse(before).syncs.length);
+      await unchanged(before);
+    });
+
+    it('the app’s form action reads only a capped url-encoded form: other types (415) and oversize forms (413) are problems, not 500s', async () => {
+      const before = await snapshot();
+      const token = await tokenFor(SHOP);
+      // As the page's fetcher sends it (`?_data=`: the action's own response, not the error page).
+      const action = `${w.app.url}/app/integrations/shopify?_data=${encodeURIComponent('routes/app.integrations.shopify')}`;
+      const json = await fetch(action, { method: 'POST', headers: { 'user-agent': BROWSER_UA, authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, body: 'mode=full' });
+      await expectProblem(json, 415, 'text/plain form');
+      const huge = await fetch(action, { method: 'POST', headers: { 'user-agent': BROWSER_UA, authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' }, body: `mode=${'f'.repeat(70 * 1024)}` });
+      await expectProblem(huge, 413, 'oversize form');
+      await unchanged(before);
+    });
+
+    it('API responses carry no permissive CORS and no X-Powered-By, whatever Origin asks', async () => {
+      for (const route of SWEPT_ROUTES.filter((r) => r.kind === 'api').slice(0, 12)) {
+        for (const origin of ['https://evil.example', 'null', `https://${SHOP}`]) {
+          const res = await call(route.path, { headers: { origin } });
+          await res.arrayBuffer();
+          expect(res.headers.get('x-powered-by'), route.path).toBeNull();
+          // The API is called by the embedded app from its own origin only: no cross-origin reads at all.
+          expect(res.headers.get('access-control-allow-origin'), `${route.path} ${origin}`).toBeNull();
+        }
+      }
+      const preflight = await fetch(`${w.app.url}/api/pricing/rules`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+      await preflight.arrayBuffer();
+      expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    });
+  });
+}
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type { SweptRoute };
