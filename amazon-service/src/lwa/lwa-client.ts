@@ -61,7 +61,12 @@ export class LwaClient {
       });
     }
     if (res.statusCode >= 500 || res.statusCode === 429) {
-      throw new PlatformUnavailableError(`Login with Amazon answered HTTP ${res.statusCode}`, { platform: 'amazon' });
+      // An LWA outage: keep its own words (server_error / temporarily_unavailable) for the merchant.
+      const said = answer.error ? `: ${answer.error}${answer.error_description ? ` (${answer.error_description})` : ''}` : '';
+      throw new PlatformUnavailableError(`Login with Amazon answered HTTP ${res.statusCode}${said}`, {
+        platform: 'amazon',
+        ...(answer.error ? { platformError: { code: answer.error, message: answer.error_description ?? answer.error } } : {}),
+      });
     }
     throw new AuthenticationError(`Login with Amazon refused the token request: ${answer.error ?? res.statusCode}`, {
       platform: 'amazon',

@@ -299,12 +299,29 @@ export interface ChangeView {
     amount: string;
     previousAmount: string | null;
     status: string;
+    /**
+     * What the merchant should read: `applied`, `failed` (for good, with the platform's message),
+     * `pending` (sent; the platform is still working on it, e.g. an Amazon feed), `retrying` (the last
+     * send hit an outage or a rate limit: it goes again by itself at `nextAttemptAt`), `queued` (not sent yet).
+     */
+    outcome: AttemptOutcome;
+    /** When a `retrying` attempt goes again (null otherwise). */
+    nextAttemptAt: string | null;
     platformReference: string | null;
     platformCode: string | null;
     platformMessage: string | null;
     attemptCount: number;
     appliedAt: string | null;
   }>;
+}
+
+export type AttemptOutcome = 'queued' | 'pending' | 'retrying' | 'applied' | 'failed';
+
+/** An attempt's outcome for the console (see ChangeView). */
+export function attemptOutcome(attempt: { status: string; attemptCount: number; platformMessage: string | null }): AttemptOutcome {
+  if (attempt.status === 'applied' || attempt.status === 'failed' || attempt.status === 'pending') return attempt.status;
+  // Queued again after a send that hit an outage or a rate limit (the worker kept the platform's message).
+  return attempt.attemptCount > 0 && attempt.platformMessage ? 'retrying' : 'queued';
 }
 
 export async function listChanges(projectId: string, options: { status?: string; productLinkId?: string; limit?: number; ids?: string[] } = {}): Promise<ChangeView[]> {
@@ -324,6 +341,7 @@ export async function listChanges(projectId: string, options: { status?: string;
     orderBy: { createdAt: 'desc' },
     take: Math.min(options.limit ?? 100, 10_000),
   });
+  const now = new Date();
   return rows.map((r) => ({
     id: r.id,
     productLinkId: r.productLinkId,
@@ -341,6 +359,9 @@ export async function listChanges(projectId: string, options: { status?: string;
     rolledBackBy: r.rollbacks[0]?.id ?? null,
     attempts: r.attempts.map((a) => ({
       id: a.id,
+      outcome: attemptOutcome(a),
+      // Waiting out its backoff (the change's lease is the timer), or being sent right now (claimed).
+      nextAttemptAt: attemptOutcome(a) === 'retrying' ? (r.claimedBy ? now : (r.leaseUntil ?? new Date())).toISOString() : null,
       platform: a.platform,
       listingId: a.listingId,
       externalId: a.listing.externalId,

@@ -12,8 +12,11 @@
 // - Shopify answers at once (applied); Amazon's feed answers later (pending, with the feed id): pending
 //   attempts are asked again (the same updates under the same keys, answered from the platform's record)
 //   until the feed is DONE and the SKU applied or failed.
-// - Failures keep the platform's own code and message. Outages and rate limits are retried with backoff;
-//   the merchant can retry the rest, or roll a change back (changes.server.ts).
+// - Failures keep the platform's own code and message. Outages and rate limits (and a platform that can't
+//   be reached at all) are retried by themselves with exponential backoff for as long as
+//   `retryForMs` (a day) from approval, so a change outlives an outage instead of failing after a few
+//   quick tries; meanwhile the console shows it retrying with the platform's message and the next try.
+//   The merchant can retry what failed for good, or roll a change back (changes.server.ts).
 import os from 'node:os';
 import {
   AuthenticationError,
@@ -42,8 +45,13 @@ export interface PushWorkerOptions {
   chunkSize?: { [platform: string]: number };
   /** How soon a change with Amazon-pending attempts is asked again. */
   pendingPollMs?: number;
-  /** Sends of one attempt before a transient failure becomes final. */
+  /** Sends of one attempt before a transient failure becomes final (default: no limit; see retryForMs). */
   maxSends?: number;
+  /** How long after approval transient failures are still retried (default 24 h). */
+  retryForMs?: number;
+  /** Backoff after the first transient failure, doubling per send up to retryMaxMs. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
   /** Resolves the connector of a platform for a shop (default: the app's registry). */
   connectorFor?: (platform: string, projectId: string) => Promise<PlatformConnector>;
   log?: (message: string) => void;
@@ -78,7 +86,10 @@ export class PushWorker {
       batchSize: options.batchSize ?? 2_000,
       chunkSize: { shopify: 250, amazon: 10_000, ...(options.chunkSize ?? {}) },
       pendingPollMs: options.pendingPollMs ?? 5_000,
-      maxSends: options.maxSends ?? 5,
+      maxSends: options.maxSends ?? Number.POSITIVE_INFINITY,
+      retryForMs: options.retryForMs ?? envMs('PRICING_RETRY_FOR_MS', 24 * 3_600_000),
+      retryBaseMs: options.retryBaseMs ?? envMs('PRICING_RETRY_BASE_MS', 2_000),
+      retryMaxMs: options.retryMaxMs ?? envMs('PRICING_RETRY_MAX_MS', 300_000),
       connectorFor: options.connectorFor,
       log: options.log,
     };
@@ -179,7 +190,7 @@ export class PushWorker {
       try {
         connector = await this.connector(group.platform, group.projectId);
       } catch (error) {
-        await this.recordGroupError(group.send, error, backoff);
+        await this.recordGroupError(group.send, error, backoff, changeById);
         continue;
       }
       // `pending`: sent, and either accepted for later (a feed) or in doubt (the process died before the
@@ -214,7 +225,7 @@ export class PushWorker {
     try {
       results = (await connector.pricing.batchUpdatePrices(updates)).results;
     } catch (error) {
-      await this.recordGroupError(attempts, error, backoff);
+      await this.recordGroupError(attempts, error, backoff, changes);
       return;
     }
     const outcomes: Array<[AttemptRow, Outcome]> = [];
@@ -226,8 +237,8 @@ export class PushWorker {
         outcome = await this.verifyLive(connector, attempt, outcome);
       }
       if (outcome.status === 'retry') {
-        if (attempt.attemptCount + 1 >= this.options.maxSends) outcome = { ...outcome, status: 'failed' };
-        else backoff.set(attempt.priceChangeId, Math.max(backoff.get(attempt.priceChangeId) ?? 0, retryDelayMs(result)));
+        if (this.givesUp(attempt, changes.get(attempt.priceChangeId))) outcome = { ...outcome, status: 'failed' };
+        else backoff.set(attempt.priceChangeId, Math.max(backoff.get(attempt.priceChangeId) ?? 0, this.retryDelayMs(attempt, result)));
       }
       outcomes.push([attempt, outcome]);
     }
@@ -273,6 +284,21 @@ export class PushWorker {
     }
   }
 
+  /** A transient failure becomes final after maxSends sends or once the change is older than retryForMs. */
+  private givesUp(attempt: AttemptRow, change: ChangeRow | undefined): boolean {
+    if (attempt.attemptCount + 1 >= this.options.maxSends) return true;
+    const since = change?.approvedAt ?? attempt.createdAt;
+    return Date.now() - since.getTime() >= this.options.retryForMs;
+  }
+
+  /** Exponential backoff (±20 % jitter) per send of this attempt, never sooner than the platform's Retry-After. */
+  private retryDelayMs(attempt: AttemptRow, source: unknown): number {
+    const hint = source && typeof source === 'object' && 'retryAfter' in source && typeof source.retryAfter === 'number' ? source.retryAfter * 1000 : 0;
+    const exponential = this.options.retryBaseMs * 2 ** Math.min(20, attempt.attemptCount);
+    const delay = Math.min(this.options.retryMaxMs, Math.max(hint, exponential));
+    return Math.round(delay * (0.8 + Math.random() * 0.4));
+  }
+
   /** The platform update for an attempt: the same content every time it is sent (same key, same fingerprint). */
   private updateFor(connector: PlatformConnector, a: AttemptRow, changes: Map<string, ChangeRow>): PriceUpdate {
     const change = changes.get(a.priceChangeId)!;
@@ -288,14 +314,14 @@ export class PushWorker {
     };
   }
 
-  private async recordGroupError(attempts: AttemptRow[], error: unknown, backoff: Map<string, number>): Promise<void> {
+  private async recordGroupError(attempts: AttemptRow[], error: unknown, backoff: Map<string, number>, changes?: Map<string, ChangeRow>): Promise<void> {
     const code = isConnectorError(error) ? error.code : 'internal';
     const message = error instanceof Error ? error.message : String(error);
     const transient = !isConnectorError(error) || TRANSIENT.has(code);
     this.options.log?.(`[pricing push] ${attempts.length} update(s) not sent: ${message}`);
     const outcomes: Array<[AttemptRow, Outcome]> = attempts.map((a) => {
-      const final = !transient || a.attemptCount + 1 >= this.options.maxSends || error instanceof AuthenticationError;
-      if (!final) backoff.set(a.priceChangeId, Math.max(backoff.get(a.priceChangeId) ?? 0, retryDelayMs(error)));
+      const final = !transient || error instanceof AuthenticationError || this.givesUp(a, changes?.get(a.priceChangeId));
+      if (!final) backoff.set(a.priceChangeId, Math.max(backoff.get(a.priceChangeId) ?? 0, this.retryDelayMs(a, error)));
       return [a, { status: final ? 'failed' : 'retry', code: isConnectorError(error) && error.platformError ? error.platformError.code : code, message }];
     });
     await this.record(outcomes);
@@ -404,8 +430,8 @@ function outcomeOf(result: PriceUpdateResult): Outcome {
   }
 }
 
-function retryDelayMs(source: unknown): number {
-  const seconds = source && typeof source === 'object' && 'retryAfter' in source && typeof source.retryAfter === 'number' ? source.retryAfter : 5;
-  return Math.min(300_000, Math.max(1_000, seconds * 1000));
+function envMs(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
