@@ -1,7 +1,7 @@
 // Once per server process: finish webhook deliveries recorded before a restart, start the pricing loop,
 // and register how the process hands its background work back when it shuts down (server/production.ts).
 import { logger, errorMessage } from './lib/logger.server';
-import { processPendingWebhooks, webhooksIdle } from './webhooks/process.server';
+import { processPendingWebhooks, stopWebhookProcessing } from './webhooks/process.server';
 // The pricing loop's push worker and competitive monitor (PRICING_WORKER=off leaves them out).
 import { stopPricing } from './pricing/startup.server';
 
@@ -22,9 +22,11 @@ globalThis.calibrStartup ??= processPendingWebhooks()
   .catch((error) => logger.error({ err: errorMessage(error) }, 'pending webhooks'));
 
 globalThis.calibrStopBackground = async (deadline) => {
-  const pricing = await stopPricing(deadline);
-  // Deliveries already answered with 200 are ours to finish; the startup pass of the next process
-  // picks up any this one could not (they stay `received`/`processing` in the database).
-  await Promise.race([webhooksIdle(), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
+  // The webhook processor finishes the batch in hand; deliveries not yet claimed stay recorded for another
+  // instance (or the next start), and a batch cut off by the deadline is claimed again when its lease ends.
+  const [pricing] = await Promise.all([
+    stopPricing(deadline),
+    Promise.race([stopWebhookProcessing(), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]),
+  ]);
   return { handedBack: pricing.handedBack };
 };
