@@ -9,13 +9,15 @@ import { catalogRoutes } from './routes/catalog-routes';
 import { competitiveRoutes } from './routes/competitive-routes';
 import { healthRoute } from './routes/health-route';
 import { pricingRoutes } from './routes/pricing-routes';
-import { notFound, problemHandler } from './routes/problem-details';
+import { notFound, problemHandler, requireJsonBody } from './routes/problem-details';
 import { requireTenant, type AuthedRequest } from './routes/request-auth';
 import { SETTINGS_PAGE_PATH } from './settings-page/paths';
 import { settingsRoutes } from './settings-page/settings-routes';
 import { CALLBACK_PATH } from './authorization/website-authorization';
 
 export const API_BASE = '/api/integrations/amazon';
+/** Bytes a JSON body under /api may have. */
+export const API_BODY_LIMIT = 40 * 1024 * 1024;
 
 export interface AppHooks {
   /** New feeds were stored: wake the feed worker. */
@@ -36,9 +38,12 @@ export function createApp(ctx: AmazonContext, hooks: AppHooks = {}): express.Exp
   app.use(CALLBACK_PATH, authCallbackRoute(ctx));
 
   const api = express.Router();
+  api.use(requireJsonBody);
   api.use(
     express.json({
-      limit: '40mb',
+      // A 100,000-update price batch is ~25 MB of JSON; past the limit nothing is kept and the answer is a 413 problem.
+      limit: API_BODY_LIMIT,
+      type: ['application/json', '+json'],
       verify: (req, _res, buf) => {
         (req as unknown as AuthedRequest).rawBody = buf;
       },

@@ -20,7 +20,8 @@ const syncSchema = z.object({
 const listQuery = z.object({
   marketplaceId: z.string().regex(/^[A-Z0-9]{8,20}$/).optional(),
   limit: z.coerce.number().int().min(1).max(250).default(50),
-  cursor: z.string().max(64).optional(),
+  /** The last listing id of the previous page (ours: a cuid). */
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'invalid cursor').optional(),
 });
 
 export function catalogRoutes(ctx: AmazonContext): Router {

@@ -13,6 +13,10 @@ const batchSchema = z.object({
   channel: z.enum(['auto', 'feed', 'listings_item']).default('auto'),
 });
 
+/** Idempotency keys are visible ASCII (the shared contract's rule); feed ids are ours (cuid) or Amazon's (digits). */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const FEED_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 export function pricingRoutes(ctx: AmazonContext, hooks: { onFeedsStored?: () => void } = {}): Router {
   const router = Router();
   router.post('/', async (req, res) => {
@@ -21,8 +25,10 @@ export function pricingRoutes(ctx: AmazonContext, hooks: { onFeedsStored?: () =>
     res.status(202).json(result);
   });
   router.get('/updates/:idempotencyKey', async (req, res) => {
-    const result = await getUpdateResult(ctx, tenantOf(req).projectId, String(req.params.idempotencyKey));
-    if (!result) throw new NotFoundError('no such price update', { resource: 'price_update', resourceId: String(req.params.idempotencyKey) });
+    const key = String(req.params.idempotencyKey);
+    // A key that could never have been accepted (not visible ASCII) names nothing: no database query.
+    const result = IDEMPOTENCY_KEY.test(key) ? await getUpdateResult(ctx, tenantOf(req).projectId, key) : null;
+    if (!result) throw new NotFoundError('no such price update', { resource: 'price_update', resourceId: key.slice(0, 255) });
     res.json(result);
   });
   router.get('/feeds', async (req, res) => {
@@ -30,8 +36,9 @@ export function pricingRoutes(ctx: AmazonContext, hooks: { onFeedsStored?: () =>
     res.json({ feeds: await recentFeeds(ctx, tenantOf(req).projectId, limit) });
   });
   router.get('/feeds/:id', async (req, res) => {
-    const details = await feedDetails(ctx, tenantOf(req).projectId, String(req.params.id));
-    if (!details) throw new NotFoundError('no such feed', { resource: 'feed', resourceId: String(req.params.id) });
+    const id = String(req.params.id);
+    const details = FEED_ID.test(id) ? await feedDetails(ctx, tenantOf(req).projectId, id) : null;
+    if (!details) throw new NotFoundError('no such feed', { resource: 'feed', resourceId: id.slice(0, 64) });
     res.json(details);
   });
   return router;

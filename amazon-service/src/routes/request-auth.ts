@@ -5,6 +5,7 @@ import type { Request, RequestHandler } from 'express';
 import { AuthenticationError, AuthorizationError, verifyRequest } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
 import { resolveTenant, type Tenant } from '../integrations/projects';
+import { sameOrigin } from '../settings-page/page-guards';
 import { checkCsrf, readSession } from '../settings-page/settings-session';
 
 export interface AuthedRequest extends Request {
@@ -28,6 +29,7 @@ export function requireTenant(ctx: AmazonContext, secrets: readonly string[]): R
     if (!session) throw new AuthenticationError('sign the request (service) or open the settings page through its signed link');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const token = req.get(CSRF_HEADER) ?? (req.body as { _csrf?: unknown } | undefined)?._csrf;
+      if (!sameOrigin(req, ctx.config.publicUrl)) throw new AuthorizationError('cross-origin requests may not change anything');
       if (!checkCsrf(secrets[0]!, session, token)) throw new AuthorizationError('missing or wrong CSRF token');
     }
     r.tenant = await resolveTenant(ctx, session.shop);

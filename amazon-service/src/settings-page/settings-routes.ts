@@ -16,6 +16,7 @@ import { REGIONS, findMarketplace } from '../sp-api/regions';
 import { SETTINGS_PAGE_PATH } from './paths';
 import { verifySettingsLink } from './settings-link';
 import { checkCsrf, csrfToken, readSession, startSession, type SettingsSession } from './settings-session';
+import { frameAncestors, sameOrigin } from './page-guards';
 import { renderMessagePage, renderSettingsPage } from './settings-view';
 
 const require = createRequire(import.meta.url);
@@ -34,13 +35,20 @@ const credentialsForm = z.object({
   refreshToken: z.string().trim().min(1, 'required'),
 });
 
-function sendPage(res: Response, status: number, html: string): void {
-  res.status(status).set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Content-Type-Options': 'nosniff' }).type('html').send(html);
-}
-
 export function settingsRoutes(ctx: AmazonContext, secret: string): Router {
   const router = Router();
   const secure = ctx.config.publicUrl.startsWith('https:');
+
+  // Every page says who may frame it: the shop's Admin and Shopify Admin when it is the shop's page, no one
+  // otherwise. `same-origin` keeps the page's address from other sites (Amazon's consent page) while its own
+  // form posts still carry its Origin (with `no-referrer` browsers send `Origin: null`, refused as cross-site).
+  function sendPage(res: Response, status: number, html: string, shop?: string): void {
+    res
+      .status(status)
+      .set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin', 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': frameAncestors(shop, ctx.config.sandboxUrl) })
+      .type('html')
+      .send(html);
+  }
 
   router.get('/polaris.css', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=86400').type('css').sendFile(POLARIS_CSS);
@@ -83,6 +91,7 @@ export function settingsRoutes(ctx: AmazonContext, secret: string): Router {
         ...(notice ? { notice } : {}),
         ...(error ? { error } : {}),
       }),
+      s.shop,
     );
   }
 
@@ -97,8 +106,8 @@ export function settingsRoutes(ctx: AmazonContext, secret: string): Router {
     async (req: Request, res: Response) => {
       const s = session(req, res);
       if (!s) return;
-      if (!checkCsrf(secret, s, (req.body as { _csrf?: unknown } | undefined)?._csrf)) {
-        return sendPage(res, 403, renderMessagePage('Form refused', 'This form has expired or did not come from this page. Reload the page and try again.'));
+      if (!sameOrigin(req, ctx.config.publicUrl) || !checkCsrf(secret, s, (req.body as { _csrf?: unknown } | undefined)?._csrf)) {
+        return sendPage(res, 403, renderMessagePage('Form refused', 'This form has expired or did not come from this page. Reload the page and try again.'), s.shop);
       }
       const tenant = await resolveTenant(ctx, s.shop);
       try {

@@ -40,6 +40,8 @@ export interface HarnessOptions {
   sandbox?: StartSandboxOptions;
   amazon?: Record<string, unknown>;
   service?: Partial<StartOptions>;
+  /** The test database (SQLite unless asked; PostgreSQL needs TEST_DATABASE_URL). */
+  provider?: 'sqlite' | 'postgresql';
 }
 
 export async function json<T = unknown>(res: Response): Promise<T> {
@@ -65,7 +67,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const sandbox = await startSandbox({ port: 0, timeScale: 1, ...options.sandbox, amazon: { feedQueueSeconds: 0.3, feedProcessingSeconds: 0.5, ...options.amazon } });
   const seed = await json<{ amazon: { apps: SeedApp[]; sellers: SeedSeller[] } }>(await fetch(`${sandbox.url}/_sandbox/seed`));
   const app = seed.amazon.apps[0]!;
-  const database = await createTestDatabase();
+  const database = await createTestDatabase({ provider: options.provider ?? 'sqlite' });
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   const start = async (overrides: Partial<StartOptions> = {}) => {
     const service = await startAmazonService({
