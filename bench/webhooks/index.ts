@@ -7,10 +7,19 @@
 // per_second is end to end: deliveries sent ÷ (sending time + the time until the last one is processed),
 // so a backlog the app can't keep up with lowers it. The reply rate is printed beside it.
 //
+// The app runs as in production: the Remix build served by shopify-app/server/production.ts, in its own
+// process, logging at LOG_LEVEL info (pino JSON, a line per request) like a default deploy. The build is
+// made first when missing or older than the app's sources (`npm run build -w @calibr/shopify-app`).
+//
 // Env: BENCH_DELIVERIES (5000), BENCH_PRODUCTS (250), BENCH_CONCURRENCY (16 deliveries in flight),
 //      BENCH_DATABASES (sqlite,postgresql), BENCH_CPU_PROF (a folder: the app process writes a CPU profile there),
+//      BENCH_LOG_LEVEL (the app's LOG_LEVEL, default info), BENCH_SKIP_BUILD=1 (use the build as it is),
 //      TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test; a fresh schema, dropped after).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '@calibr/db/testing';
@@ -32,12 +41,41 @@ const API_SECRET = 'shpss_bench_webhooks_secret_0000000000001';
 const SHOP = 'bench-webhooks.myshopify.com';
 process.env.TEST_DATABASE_URL ||= 'postgresql://postgres@127.0.0.1:5432/test';
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+// The app runs with NODE_ENV=production, which requires explicit encryption keys.
+const ENCRYPTION_KEYS = `v1:${randomBytes(32).toString('base64')}`;
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** `npm run build -w @calibr/shopify-app` unless the build is newer than every source file of the app. */
+function ensureBuild(): void {
+  const built = join(repoRoot, 'shopify-app/build/server/index.js');
+  if (process.env.BENCH_SKIP_BUILD === '1' && existsSync(built)) return;
+  if (existsSync(built) && statSync(built).mtimeMs > newestMtime(join(repoRoot, 'shopify-app/app'))) return;
+  console.log('building the app (npm run build -w @calibr/shopify-app) …');
+  const result = spawnSync('npm', ['run', 'build', '-w', '@calibr/shopify-app'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0) throw new Error('the app build failed');
+}
 
 async function startAppProcess(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/webhooks/app-process.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: databaseUrl, SHOPIFY_API_KEY: API_KEY, SHOPIFY_API_SECRET: API_SECRET, SANDBOX_URL: '', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      SHOPIFY_API_KEY: API_KEY,
+      SHOPIFY_API_SECRET: API_SECRET,
+      ENCRYPTION_KEYS,
+      SANDBOX_URL: '',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
@@ -56,7 +94,20 @@ async function startAppProcess(databaseUrl: string): Promise<{ url: string; chil
       }
     });
   });
+  // From here on the app's request logs are only drained (reading them would take CPU from the app).
+  lines.close();
+  child.stdout!.resume();
   return { url, child };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 async function run(provider: 'sqlite' | 'postgresql') {
@@ -73,10 +124,13 @@ async function run(provider: 'sqlite' | 'postgresql') {
     const warm = await sendDeliveries(app.url, SHOP, plan.catalog, concurrency);
     if (!(await drainDeliveries(database.db, SHOP, DRAIN_TIMEOUT_MS))) throw new Error('the catalog deliveries did not drain');
 
+    const cpu0 = cpuSeconds(child.pid);
     const t0 = performance.now();
     const load = await sendDeliveries(app.url, SHOP, plan.deliveries, concurrency);
     const drained = await drainDeliveries(database.db, SHOP, DRAIN_TIMEOUT_MS);
     const totalSeconds = (performance.now() - t0) / 1000;
+    // The app's own CPU per delivery: what the machine's load (other processes) doesn't change much.
+    const appCpuMs = ((cpuSeconds(child.pid) - cpu0) * 1000) / plan.deliveries.length;
     const verdict = await verifyLoad(database.db, plan, [warm, load]);
     const sorted = [...load.latenciesMs].sort((a, b) => a - b);
     const figures = {
@@ -92,7 +146,8 @@ async function run(provider: 'sqlite' | 'postgresql') {
       `${provider}: ${plan.deliveries.length} deliveries (${dupSent} duplicates, ${products} products × ${plan.newestVersion[0]} versions, ` +
         `${plan.variantsPerProduct} variants each), ${concurrency} in flight; replies in ${load.seconds.toFixed(2)} s ` +
         `(${Math.round(plan.deliveries.length / load.seconds)}/s), all processed after ${totalSeconds.toFixed(2)} s${drained ? '' : ' (DRAIN TIMED OUT)'}; ` +
-        `${load.duplicatesAnswered} answered as duplicates; non-200: ${JSON.stringify(load.failures)}; max ${sorted.at(-1)?.toFixed(1)} ms`,
+        `${load.duplicatesAnswered} answered as duplicates; non-200: ${JSON.stringify(load.failures)}; max ${sorted.at(-1)?.toFixed(1)} ms; ` +
+        `app CPU ${appCpuMs.toFixed(2)} ms per delivery; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs`,
     );
     console.log(`${provider}: verdict ${JSON.stringify(verdict.detail)}`);
     return figures;
@@ -107,6 +162,7 @@ async function run(provider: 'sqlite' | 'postgresql') {
   }
 }
 
+ensureBuild();
 const results = [];
 const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgresql').split(',').filter((d): d is 'sqlite' | 'postgresql' => d === 'sqlite' || d === 'postgresql');
 for (const provider of databases) results.push(await run(provider));

@@ -44,11 +44,13 @@ export async function readShopifyListings(client: Db, projectId: string, externa
   const found = new Map<string, ListingState>();
   const ids = [...new Set(externalIds)];
   for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
-    const rows = await client.listing.findMany({
-      where: { projectId, platform: 'shopify', marketplaceId: '', externalId: { in: ids.slice(i, i + ROWS_PER_STATEMENT) } },
-      select: { id: true, externalId: true, priceAmount: true, currency: true, platformUpdatedAt: true },
-    });
-    for (const row of rows) found.set(row.externalId, row);
+    const q = sqlParams(client);
+    const rows = await client.$queryRawUnsafe<Array<Omit<ListingState, 'platformUpdatedAt'> & { platformUpdatedAt: Date | string | null }>>(
+      `SELECT "id", "externalId", "priceAmount", "currency", "platformUpdatedAt" FROM "Listing" WHERE "projectId" = ${q.p(projectId)} ` +
+        `AND "platform" = 'shopify' AND "marketplaceId" = '' AND "externalId" IN (${q.list(ids.slice(i, i + ROWS_PER_STATEMENT))})`,
+      ...q.values,
+    );
+    for (const row of rows) found.set(row.externalId, { ...row, platformUpdatedAt: row.platformUpdatedAt === null ? null : new Date(row.platformUpdatedAt) });
   }
   return found;
 }

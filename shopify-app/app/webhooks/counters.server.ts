@@ -3,6 +3,7 @@
 // row every request waits on), so counts are summed in memory and written a few times a second.
 // Health figures, not data: a crash loses at most the last interval's counts, never a delivery.
 import type { Db } from '@calibr/db';
+import { logger } from '../lib/logger.server';
 import { sqlParams } from './portable-sql.server';
 
 interface Pending {
@@ -69,7 +70,7 @@ export class DeliveryCounters {
           now.duplicates += entry.duplicates;
         } else this.pending.set(key, entry);
         this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS * 4);
-        console.warn('[webhooks] delivery counters not written yet:', error instanceof Error ? error.message : error);
+        logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'webhook delivery counters not written yet');
         return;
       }
     }

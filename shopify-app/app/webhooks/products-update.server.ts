@@ -2,11 +2,13 @@
 // hold a newer state (deliveries arrive out of order), and record prices changed outside Calibrate.
 // Planning reads what it needs in a few queries for the whole batch; the writes (one multi-row upsert,
 // the audit entries) go into the processor's transaction together with marking the deliveries processed.
+import { randomUUID } from 'node:crypto';
 import type { Db } from '@calibr/db';
 import { normalizeSku, parseMoney, type NormalizedProduct } from '@calibr/shared-contracts';
 import { productStatus } from '../connectors/shopify/normalize';
 import { planShopifyListingWrites, readShopifyListings, writeShopifyListings, type ListingRow } from '../services/listings.server';
 import { PermanentWebhookError, errorMessage } from './failures';
+import { ROWS_PER_STATEMENT, sqlParams } from './portable-sql.server';
 
 /** The REST-shaped product a products/update delivery carries (the fields we read). */
 export interface ProductWebhookPayload {
@@ -93,16 +95,7 @@ export async function planProductUpdates(client: Db, deliveries: readonly Produc
     writes.push({ projectId, rows: finalRows });
 
     // A price we pushed ourselves comes back as a products/update: not an outside change.
-    const ours = changes.length
-      ? await client.priceChangeAttempt.findMany({
-          where: {
-            listingId: { in: [...new Set(changes.map((c) => c.listingId))] },
-            status: { in: ['applied', 'pending'] },
-            updatedAt: { gte: new Date(Date.now() - OWN_CHANGE_WINDOW_MS) },
-          },
-          select: { listingId: true, amount: true },
-        })
-      : [];
+    const ours = await ownRecentPrices(client, [...new Set(changes.map((c) => c.listingId))]);
     const ourPrices = new Set(ours.map((o) => `${o.listingId}\u0000${o.amount}`));
     for (const change of changes) {
       if (ourPrices.has(`${change.listingId}\u0000${change.to}`)) continue;
@@ -119,21 +112,40 @@ export async function planProductUpdates(client: Db, deliveries: readonly Produc
     rejected,
     async write(tx) {
       for (const w of writes) await writeShopifyListings(tx, w.projectId, w.rows);
-      if (audit.length > 0) {
-        await tx.auditLog.createMany({
-          data: audit.map((a) => ({
-            projectId: a.projectId,
-            actor: 'shopify',
-            actorType: 'webhook',
-            action: 'listing.price_changed_outside_calibrate',
-            entityType: 'Listing',
-            entityId: a.listingId,
-            data: a.data as object,
-          })),
-        });
-      }
+      await recordOutsideChanges(tx, audit);
     },
   };
+}
+
+/** Prices Calibrate itself sent to these listings lately (applied or awaiting the platform). */
+async function ownRecentPrices(client: Db, listingIds: readonly string[]): Promise<Array<{ listingId: string; amount: string }>> {
+  const found: Array<{ listingId: string; amount: string }> = [];
+  for (let i = 0; i < listingIds.length; i += ROWS_PER_STATEMENT) {
+    const q = sqlParams(client);
+    found.push(
+      ...(await client.$queryRawUnsafe<Array<{ listingId: string; amount: string }>>(
+        `SELECT "listingId", "amount" FROM "PriceChangeAttempt" WHERE "listingId" IN (${q.list(listingIds.slice(i, i + ROWS_PER_STATEMENT))}) ` +
+          `AND "status" IN ('applied', 'pending') AND "updatedAt" >= ${q.p(new Date(Date.now() - OWN_CHANGE_WINDOW_MS))}`,
+        ...q.values,
+      )),
+    );
+  }
+  return found;
+}
+
+/** One audit entry per price changed outside Calibrate, written as one multi-row INSERT per chunk. */
+async function recordOutsideChanges(client: Db, entries: ReadonlyArray<{ projectId: string; listingId: string; data: Record<string, unknown> }>): Promise<void> {
+  const now = new Date();
+  for (let i = 0; i < entries.length; i += ROWS_PER_STATEMENT) {
+    const q = sqlParams(client);
+    const values = entries
+      .slice(i, i + ROWS_PER_STATEMENT)
+      .map((a) => `(${q.list([randomUUID(), a.projectId, 'shopify', 'webhook', 'listing.price_changed_outside_calibrate', 'Listing', a.listingId, JSON.stringify(a.data), now])})`);
+    await client.$executeRawUnsafe(
+      `INSERT INTO "AuditLog" ("id", "projectId", "actor", "actorType", "action", "entityType", "entityId", "data", "createdAt") VALUES ${values.join(', ')}`,
+      ...q.values,
+    );
+  }
 }
 
 function checkedPayload(payload: unknown): ProductWebhookPayload {

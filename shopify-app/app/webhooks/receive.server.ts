@@ -46,7 +46,7 @@ export async function receiveShopifyWebhook(request: Request): Promise<Response>
   const body = await readBodyWithLimit(request, limit);
   if (!body.ok) return problemOf(413, 'payload-too-large', 'Content Too Large', `A webhook body may hold at most ${limit} bytes`, path);
 
-  const check = await webhookValidator().webhooks.validate({ rawBody: body.text, rawRequest: request });
+  const check = await webhookValidator().webhooks.validate({ rawBody: body.text, rawRequest: shopifyHeadersOnly(request) });
   if (!check.valid) {
     if (check.reason === WebhookValidationErrorReason.InvalidHmac) {
       return problem(new AuthenticationError('The webhook HMAC does not match its body'), path);
@@ -84,6 +84,18 @@ export async function receiveShopifyWebhook(request: Request): Promise<Response>
   processor.counters.count(recorded.projectId, topic, path, check.webhookId, 'received');
   processor.wake();
   return new Response(null, { status: 200 });
+}
+
+/**
+ * What the library reads of the request (method, URL, headers). It canonicalizes every header it is
+ * given (a regex per header, ~0.4 ms per delivery here) and needs only Shopify's own `X-Shopify-*`.
+ */
+function shopifyHeadersOnly(request: Request): { method: string; url: string; headers: Map<string, string> } {
+  const headers = new Map<string, string>();
+  request.headers.forEach((value, name) => {
+    if (name.startsWith('x-shopify-')) headers.set(name, value);
+  });
+  return { method: 'POST', url: request.url, headers };
 }
 
 interface DeliveryRecord {
