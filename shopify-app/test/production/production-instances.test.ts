@@ -37,6 +37,9 @@ const instances: ProductionProcess[] = [];
 const issuedTokens: string[] = [];
 /** products/update events the sandbox raised for price changes that were not the merchant's, per product. */
 const priceEvents = new Map<string, number>();
+/** Set by the first test, used by the second: the shop's project and its products' current targets. */
+let projectId = '';
+const targets = new Map<string, string>();
 
 async function control<T>(path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${sandbox.url}/_sandbox/${path}`, {
@@ -92,8 +95,8 @@ function instanceEnv(): Record<string, string> {
   };
 }
 
-async function startInstance(): Promise<ProductionProcess> {
-  const instance = await startProductionProcess(instanceEnv());
+async function startInstance(extraEnv: Record<string, string> = {}): Promise<ProductionProcess> {
+  const instance = await startProductionProcess({ ...instanceEnv(), ...extraEnv });
   instances.push(instance);
   lb.add(instance.url);
   return instance;
@@ -170,6 +173,7 @@ describe(postgres ? 'production: two instances on one PostgreSQL behind a load b
     const hello = await api('/api/pricing/progress');
     expect(hello.status, await hello.clone().text()).toBe(200);
     const project = await waitFor('the shop installed', () => db.project.findUnique({ where: { shopDomain: SHOP } }));
+    projectId = project.id;
 
     // Sync the catalog through the balancer.
     const sync = await api('/api/platforms/shopify/sync', { json: { mode: 'full' } });
@@ -185,7 +189,6 @@ describe(postgres ? 'production: two instances on one PostgreSQL behind a load b
     expect(listings).toHaveLength(PRODUCTS);
 
     // A suggestion of +1.00 per product (what the policy would write; the policy has its own tests).
-    const targets = new Map<string, string>();
     for (const listing of listings) {
       const linkId = randomUUID();
       const target = plusOne(listing.priceAmount!);
@@ -270,6 +273,52 @@ describe(postgres ? 'production: two instances on one PostgreSQL behind a load b
     // Request logs keep the headers that carried credentials, masked.
     expect(requestLines.some((e) => JSON.stringify(e).includes('"authorization":"[redacted]"'))).toBe(true);
   }, 900_000);
+
+  it('hands its claims back when a round outlasts the shutdown deadline, and the rest of the fleet applies each change once', async () => {
+    expect(projectId, 'needs the first test').not.toBe('');
+    const survivors = instances.filter((i) => i.child.exitCode === null && i.child.signalCode === null);
+    expect(survivors.length).toBeGreaterThan(0);
+    // Shopify answers slowly now: a round of 4 products takes ~6 s, far past a 1 s shutdown deadline.
+    await control('faults', { platform: 'shopify', kind: 'latency', latencyMs: 1500, method: 'POST', path: '*graphql*' });
+    const slow = await startInstance({ SHUTDOWN_TIMEOUT_MS: '1000' });
+
+    const eventsBefore = new Map(priceEvents);
+    const links = await db.productLink.findMany({ where: { projectId }, include: { listings: true } });
+    for (const link of links) {
+      const listing = link.listings[0]!;
+      const productId = listing.productExternalId!.split('/').pop()!;
+      const current = targets.get(productId)!;
+      targets.set(productId, plusOne(current));
+      await db.priceSuggestion.create({ data: { id: randomUUID(), projectId, productLinkId: link.id, listingId: listing.id, currency: 'USD', currentAmount: current, suggestedAmount: plusOne(current), explanation: { summary: 'production test: +1.00 again' } } });
+    }
+    const pending = await db.priceSuggestion.findMany({ where: { projectId, status: 'pending' }, select: { id: true } });
+    expect(pending).toHaveLength(PRODUCTS);
+    const approved = await api('/api/pricing/suggestions', { json: { action: 'approve', ids: pending.map((s) => s.id) } });
+    expect(approved.status, await approved.clone().text()).toBe(200);
+
+    const slowClaims = `${hostname()}:${slow.pid}:`;
+    await waitFor('the slow instance to hold a claim', async () => (await db.priceChange.count({ where: { projectId, claimedBy: { startsWith: slowClaims } } })) > 0);
+    expect(await slow.stop('SIGTERM'), slow.lines().slice(-10).join('\n')).toBe(0);
+    const shutdown = slow.lines().map((l) => JSON.parse(l) as { msg: string; handedBack?: number; clean?: boolean }).find((l) => l.msg === 'shutdown complete');
+    expect(shutdown?.handedBack, JSON.stringify(shutdown)).toBeGreaterThan(0);
+    expect(shutdown?.clean).toBe(false);
+    // Released, not left to expire: nothing carries its claim, and the released changes are free now.
+    expect(await db.priceChange.count({ where: { claimedBy: { startsWith: slowClaims } } })).toBe(0);
+
+    await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'DELETE' });
+    await waitFor('every change applied', async () => (await db.priceChange.count({ where: { projectId, status: 'applied' } })) === PRODUCTS * 2, 300_000);
+    console.info(`production: deadline shutdown ${JSON.stringify(shutdown)}`);
+
+    const { products } = await control<{ products: Array<{ id: number | string; variants: Array<{ price: string }> }> }>(`shopify/shops/${SHOP}/products`);
+    for (const product of products) {
+      const id = String(product.id);
+      expect(product.variants[0]!.price, `product ${id}`).toBe(targets.get(id));
+      // Changed once more, even where the stopped instance's request was in flight when it let go.
+      expect((priceEvents.get(id) ?? 0) - (eventsBefore.get(id) ?? 0), `price changes of product ${id}`).toBe(1);
+    }
+    const changes = await db.priceChange.findMany({ where: { projectId }, select: { status: true, claimedBy: true } });
+    expect(changes.every((c) => c.status === 'applied' && c.claimedBy === null)).toBe(true);
+  }, 600_000);
 });
 
 function plusOne(amount: string): string {
