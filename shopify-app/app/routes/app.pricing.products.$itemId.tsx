@@ -8,12 +8,20 @@ import { formatPrice, formatWhen, statusLabel, STATUS_TONES } from '../component
 import { PriceChart } from '../components/pricing/PriceChart';
 import { consoleProject } from '../pricing/console.server';
 import { priceHistory } from '../pricing/history.server';
+import { pathId } from '../lib/route-params.server';
+import { NotFoundError } from '@calibr/shared-contracts';
 
 export const links = () => [{ rel: 'stylesheet', href: polarisVizStyles }];
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { projectId } = await consoleProject(request);
-  return { history: await priceHistory(projectId, params.itemId ?? '') };
+  try {
+    return { history: await priceHistory(projectId, pathId(params.itemId, 'product')) };
+  } catch (error) {
+    // No such product in this shop (or an id that can't be one): the page's 404, not a server error.
+    if (error instanceof NotFoundError) throw new Response(error.message, { status: 404 });
+    throw error;
+  }
 };
 
 export default function ProductPricePage() {

@@ -488,6 +488,17 @@ export function hostileApiSuite({ provider, runs }: HostileApiOptions): void {
       await unchanged(before);
     });
 
+    it('a document for another shop’s product, no product or a hostile id is a 404 page, never a 500', async () => {
+      const token = await tokenFor(OTHER_SHOP);
+      const host = Buffer.from(`admin.shopify.com/store/${OTHER_SHOP.replace('.myshopify.com', '')}`).toString('base64url');
+      for (const id of [seeded.linkId, seeded.listingIds[0]!, 'cm0nothing00000000000000', '\u0000', '..%2F', '\u202Eevil', 'x'.repeat(500)]) {
+        const res = await fetch(`${w.app.url}/app/pricing/products/${encodeURIComponent(id)}?embedded=1&shop=${OTHER_SHOP}&host=${host}&id_token=${token}`, { headers: { 'user-agent': BROWSER_UA }, redirect: 'manual' });
+        const text = await res.text();
+        expect(res.status, `${JSON.stringify(id)}: ${text.slice(0, 200)}`).toBe(404);
+        expect(text).not.toContain(seeded.sku);
+      }
+    });
+
     it('the app’s form action reads only a capped url-encoded form: other types (415) and oversize forms (413) are problems, not 500s', async () => {
       const before = await snapshot();
       const token = await tokenFor(SHOP);
