@@ -9,6 +9,22 @@ import { appConfig } from './config.server';
 import { db } from './db.server';
 import { recordInstallation } from './models/installation.server';
 import { EncryptedSessionStorage } from '@calibr/db/session-storage';
+import { logger } from './lib/logger.server';
+
+/** Session tokens (JWTs) and Shopify access/refresh tokens and secrets, wherever they sit in a message. */
+const TOKEN_IN_TEXT = /eyJ[\w-]+\.[\w-]+\.[\w-]*|shp(?:at|ua|rt|ss|ca|pa)_\w+/g;
+
+/**
+ * Shopify's library logs through this, as pino lines: at debug level it prints whole session tokens
+ * ("Attempting to authenticate session token | {sessionToken: …}"), so tokens are masked first.
+ */
+function logShopifyLibrary(severity: LogSeverity, message: string): void {
+  const msg = message.replace(TOKEN_IN_TEXT, '[redacted]');
+  if (severity === LogSeverity.Error) logger.error({ source: 'shopify-library' }, msg);
+  else if (severity === LogSeverity.Warning) logger.warn({ source: 'shopify-library' }, msg);
+  else if (severity === LogSeverity.Info) logger.info({ source: 'shopify-library' }, msg);
+  else logger.debug({ source: 'shopify-library' }, msg);
+}
 
 const config = appConfig();
 // Shopify's PrismaSessionStorage with the access and refresh tokens encrypted at rest (@calibr/db).
@@ -29,7 +45,7 @@ const base = {
       await recordInstallation(session);
     },
   },
-  logger: { level: process.env.LOG_LEVEL === 'debug' ? LogSeverity.Debug : LogSeverity.Warning },
+  logger: { level: process.env.LOG_LEVEL === 'debug' ? LogSeverity.Debug : LogSeverity.Warning, log: logShopifyLibrary },
 };
 
 const shopify = shopifyApp({

@@ -2,6 +2,7 @@
 // (iss https://{shop}/admin, dest https://{shop}, aud = api key, sub = staff user id, 1-minute life).
 import { randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { recordIssuedSecret } from '../core/secret-audit';
 
 export const SESSION_TOKEN_LIFETIME_S = 60;
 
@@ -17,7 +18,7 @@ export interface SessionTokenInput {
 
 export async function signSessionToken(input: SessionTokenInput): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ dest: `https://${input.shop}`, sid: input.sid ?? randomUUID() })
+  const token = await new SignJWT({ dest: `https://${input.shop}`, sid: input.sid ?? randomUUID() })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(`https://${input.shop}/admin`)
     .setAudience(input.apiKey)
@@ -27,6 +28,9 @@ export async function signSessionToken(input: SessionTokenInput): Promise<string
     .setExpirationTime(now + (input.lifetimeSeconds ?? SESSION_TOKEN_LIFETIME_S))
     .setJti(randomUUID())
     .sign(new TextEncoder().encode(input.apiSecret));
+  // A bearer credential for its minute of life: it must not reach a log line either.
+  recordIssuedSecret('Shopify session token', token);
+  return token;
 }
 
 export interface VerifiedSessionToken extends JWTPayload {
