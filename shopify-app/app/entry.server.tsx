@@ -7,6 +7,7 @@ import { renderToPipeableStream } from 'react-dom/server';
 import { allowSandboxFrameAncestor } from '@calibr/sandbox/routing';
 import { addDocumentResponseHeaders } from './shopify.server';
 import './startup.server';
+import { errorMessage, logger } from './lib/logger.server';
 
 export const streamTimeout = 5000;
 
@@ -36,7 +37,7 @@ export default async function handleRequest(
       },
       onError(error: unknown) {
         responseStatusCode = 500;
-        console.error(error);
+        logger.error({ err: errorMessage(error) }, 'rendering failed');
       },
     });
     setTimeout(abort, streamTimeout + 1000);

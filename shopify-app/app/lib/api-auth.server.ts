@@ -5,6 +5,7 @@ import { AuthenticationError, ConnectorError, PlatformUnavailableError, isConnec
 import { db } from '../db.server';
 import { recordInstallation } from '../models/installation.server';
 import { authenticate } from '../shopify.server';
+import { errorMessage, logger } from './logger.server';
 
 export interface ApiContext {
   shop: string;
@@ -68,6 +69,6 @@ export function json(data: unknown, init: ResponseInit = {}): Response {
 export function asResponse(thrown: unknown, path: string): Response {
   if (thrown instanceof Response) return thrown;
   if (isConnectorError(thrown)) return problem(thrown, path);
-  console.error(`[shopify-app] ${path}:`, thrown instanceof Error ? thrown.message : thrown);
+  logger.error({ path, err: errorMessage(thrown) }, 'API request failed');
   return problem(new ConnectorError('internal', 'Something went wrong on our side'), path);
 }

@@ -18,6 +18,7 @@ import { amazonRegistration } from './amazon.server';
 import type { AppPlatformRegistration } from './platform-registration';
 import { shopifyRegistration } from './shopify.server';
 import { testPlatformRegistrations } from './test-platforms.server';
+import { errorMessage, logger } from '../lib/logger.server';
 
 export class PlatformRegistry {
   readonly connectors: ConnectorRegistry;
@@ -28,7 +29,7 @@ export class PlatformRegistry {
   constructor() {
     this.connectors = new ConnectorRegistry({
       onListenerError: (error, event) =>
-        console.error('[registry] event listener failed', (event as { type?: string }).type, error instanceof Error ? error.message : error),
+        logger.error({ event: (event as { type?: string }).type, err: errorMessage(error) }, 'registry event listener failed'),
     });
     this.syncLog = new SyncLogWriter();
     this.connectors.events.onAny((event) => this.syncLog.handle(event));

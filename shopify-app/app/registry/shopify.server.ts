@@ -7,6 +7,7 @@ import { shopifyConnectorFor } from '../services/shopify-connector.server';
 import { autoLinkBySku } from '../services/product-links.server';
 import { startShopifySync, waitForSync } from '../services/shopify-sync.server';
 import type { AppPlatformRegistration } from './platform-registration';
+import { errorMessage, logger } from '../lib/logger.server';
 
 export function shopifyRegistration(): AppPlatformRegistration {
   return {
@@ -33,7 +34,7 @@ export function shopifyRegistration(): AppPlatformRegistration {
       if (!handle.alreadyRunning) {
         void waitForSync(handle.syncLogId)
           .then(() => autoLinkBySku(projectId))
-          .catch((error: unknown) => console.error('[registry] linking after the Shopify sync failed:', error instanceof Error ? error.message : error));
+          .catch((error: unknown) => logger.error({ err: errorMessage(error) }, 'linking after the Shopify sync failed'));
       }
       return handle;
     },

@@ -4,6 +4,7 @@
 //
 //   CALIBR_TEST_PLATFORMS=reference   (comma-separated; ignored when NODE_ENV=production)
 import type { AppPlatformRegistration } from './platform-registration';
+import { logger } from '../lib/logger.server';
 
 const KNOWN = ['reference'] as const;
 
@@ -14,7 +15,7 @@ export function testPlatformIds(env: NodeJS.ProcessEnv = process.env): string[] 
     .filter(Boolean);
   if (wanted.length === 0) return [];
   if (env.NODE_ENV === 'production') {
-    console.warn('[registry] CALIBR_TEST_PLATFORMS is ignored in production');
+    logger.warn('CALIBR_TEST_PLATFORMS is ignored in production');
     return [];
   }
   for (const id of wanted) {

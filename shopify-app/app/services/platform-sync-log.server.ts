@@ -6,6 +6,7 @@ import type { Prisma } from '@calibr/db';
 import type { ConnectorEvent, SyncFinishedEvent, SyncItemError, SyncStartedEvent } from '@calibr/shared-contracts';
 import { db } from '../db.server';
 import { ensureIntegrationRow } from './platform-integrations.server';
+import { errorMessage, logger } from '../lib/logger.server';
 
 /** The most errors one run keeps (the counts stay exact beyond it). */
 export const MAX_LOGGED_ERRORS = 100;
@@ -97,7 +98,7 @@ export class SyncLogWriter {
   private enqueue(key: string, work: () => Promise<void>): Promise<void> {
     const previous = this.queues.get(key) ?? Promise.resolve();
     const next = previous.then(work).catch((error: unknown) => {
-      console.error('[platform-sync-log] could not write the sync log:', error instanceof Error ? error.message : error);
+      logger.error({ err: errorMessage(error) }, 'could not write the platform sync log');
     });
     this.queues.set(key, next);
     void next.then(() => {

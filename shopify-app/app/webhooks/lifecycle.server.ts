@@ -1,5 +1,6 @@
 // The app's lifecycle webhooks: uninstall, scope changes, and the shop/redact erasure.
 import { db } from '../db.server';
+import { logger } from '../lib/logger.server';
 
 /** app/uninstalled: the integration is deactivated and the shop's sessions (tokens) removed. */
 export async function recordUninstall(shop: string): Promise<void> {
@@ -39,7 +40,7 @@ export async function eraseShop(shop: string): Promise<void> {
   const integration = await db.shopifyIntegration.findUnique({ where: { shopDomain: shop } });
   if (integration?.isActive) {
     // Shopify sends shop/redact only to a shop that stayed uninstalled; a reinstalled shop keeps its data.
-    console.warn(`shop/redact for ${shop} ignored: the app is installed there again`);
+    logger.warn({ shop }, 'shop/redact ignored: the app is installed there again');
     return;
   }
   await db.$transaction([
