@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { stripVTControlCharacters } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startSandbox } from '@calibr/sandbox';
@@ -14,6 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { checkAuditDir, formatAuditResult, readRecordedSecrets } from '../../../scripts/secret-audit/check';
 
 const captureModule = fileURLToPath(new URL('../../../scripts/secret-audit/capture.mjs', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const scratchDirs: string[] = [];
 
 function scratch(): string {
@@ -171,5 +173,31 @@ describe('the sandbox', () => {
       if (previous === undefined) delete process.env.CALIBR_SECRET_AUDIT_DIR;
       else process.env.CALIBR_SECRET_AUDIT_DIR = previous;
     }
+  });
+});
+
+describe('the run', () => {
+  it('a leak fails `vitest run` itself: exit code 1, one more failure in the closing line, file and line named', async () => {
+    const dir = scratch();
+    const leaked = 'Atzr|IwEBIleakedintoalogline0123456789abcdef';
+    plantSecrets(dir, [{ kind: 'LWA refresh token', value: leaked }]);
+    writeFileSync(join(dir, 'out', '4242.stderr.log'), `first line\n{"level":50,"msg":"token refresh failed","refreshToken":"${leaked}"}\n`);
+    // A small, fast test file, run by the root config (global setup + summary reporter) in this audit directory.
+    const child = spawn(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', 'amazon-service/test/settings-link.test.ts'], {
+      cwd: repoRoot,
+      env: { ...process.env, CALIBR_SECRET_AUDIT_DIR: dir, CALIBR_SECRET_AUDIT: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    output = stripVTControlCharacters(output); // vitest's colours
+    expect(output).toMatch(/Tests\s+2 passed/);
+    expect(output).toContain('secret audit: FAILED');
+    expect(output).toContain('out/4242.stderr.log:2 (LWA refresh token, plain');
+    expect(output).toMatch(/tests: 2 passed, 1 failed, 0 skipped\n?$/);
+    expect(output).not.toContain(leaked);
+    expect(code).toBe(1);
   });
 });
