@@ -88,6 +88,18 @@ export function decide(rule: CompiledRule | null, listing: ListingContext): Deci
 function currencyMismatch(rule: CompiledRule, listing: ListingContext, currency: string): string | null {
   const c = listing.competition;
   const b = listing.bounds;
+  // The usual case, checked without building anything: every amount is in the listing's currency.
+  if (
+    (rule.currency === null || rule.currency === currency) &&
+    sameCurrency(c?.buyBox, currency) &&
+    sameCurrency(c?.lowestOffer, currency) &&
+    sameCurrency(listing.cost, currency) &&
+    sameCurrency(b?.floor, currency) &&
+    sameCurrency(b?.ceiling, currency) &&
+    sameCurrency(b?.map, currency)
+  ) {
+    return null;
+  }
   const found = [
     rule.currency !== null && rule.currency !== currency ? `the rule is in ${rule.currency}` : null,
     c ? inOtherCurrency('the Buy Box', c.buyBox, currency) : null,
@@ -97,7 +109,11 @@ function currencyMismatch(rule: CompiledRule, listing: ListingContext, currency:
     b ? inOtherCurrency('the product ceiling', b.ceiling, currency) : null,
     b ? inOtherCurrency('the product MAP', b.map, currency) : null,
   ].filter((text) => text !== null);
-  return found.length > 0 ? found.join(', ') : null;
+  return found.join(', ');
+}
+
+function sameCurrency(value: Money | null | undefined, currency: string): boolean {
+  return !value || value.currency === currency;
 }
 
 function inOtherCurrency(label: string, value: Money | null | undefined, currency: string): string | null {

@@ -7,7 +7,7 @@
 // suggestion reads them at once (suggestions.server.ts, and the bench times that), while a dry run
 // over a large catalog only words the page somebody looks at.
 import { decide, type Decision } from './decision';
-import { explain } from './explanation';
+import { explain, type WordedFields } from './explanation';
 import { formatMinor, percentChangeMinor } from './minor-units';
 import { RuleIndex } from './rule-selection';
 import type { CompiledRule, Explanation, ListingContext, PolicyOutcome } from './types';
@@ -27,25 +27,8 @@ export function evaluateCatalog(rules: Iterable<CompiledRule>, listings: Iterabl
 
 export function evaluateWithRule(rule: CompiledRule | null, listing: ListingContext): PolicyOutcome {
   const decision = decide(rule, listing);
-  switch (decision.kind) {
-    case 'skipped':
-      return new Outcome('skipped', listing, rule, decision, { reason: decision.reason }) as unknown as PolicyOutcome;
-    case 'missing_cost':
-      return new Outcome('blocked', listing, rule, decision, { reason: 'missing_cost' }) as unknown as PolicyOutcome;
-    case 'conflict':
-      return new Outcome('blocked', listing, rule, decision, { reason: 'guardrail_conflict' }) as unknown as PolicyOutcome;
-    case 'price': {
-      const r = rule as CompiledRule;
-      const { current, currency } = decision.priced;
-      if (decision.final === current) return new Outcome('no_change', listing, rule, decision, { current: listing.currentPrice }) as unknown as PolicyOutcome;
-      return new Outcome('suggest', listing, rule, decision, {
-        current: listing.currentPrice,
-        suggested: { amount: formatMinor(decision.final, decision.priced.scale), currency },
-        changePercent: percentChangeMinor(current, decision.final),
-        autoApprove: isWithinAutoApprove(r, current, decision.final),
-      }) as unknown as PolicyOutcome;
-    }
-  }
+  const outcome = new Outcome(listing, rule, decision);
+  return outcome as unknown as PolicyOutcome;
 }
 
 /** The move is at most the rule's auto-approve percent of the current price (exact, no rounding). */
@@ -57,40 +40,66 @@ export function isWithinAutoApprove(rule: CompiledRule, currentMinor: bigint, su
 }
 
 /**
- * One outcome: the fields of its status (set by the switch above) and the explanation, worded from the
- * kept decision on first read. After that the decision, listing and rule are let go; `toJSON` gives the
- * plain outcome with its explanation.
+ * One outcome: the fields of its status and the explanation, worded from the kept decision on first
+ * read. After that the decision, listing and rule are let go; `toJSON` gives the plain outcome with its
+ * explanation.
  */
 class Outcome {
+  readonly status: PolicyOutcome['status'];
   readonly id: string;
   readonly ruleId: string | null;
   private words: Explanation | null = null;
-  private from: { listing: ListingContext; rule: CompiledRule | null; decision: Decision } | null;
+  private listing: ListingContext | null;
+  private rule: CompiledRule | null;
+  private decision: Decision | null;
 
-  constructor(
-    readonly status: PolicyOutcome['status'],
-    listing: ListingContext,
-    rule: CompiledRule | null,
-    decision: Decision,
-    fields: Record<string, unknown>,
-  ) {
+  constructor(listing: ListingContext, rule: CompiledRule | null, decision: Decision) {
     this.id = listing.id;
     this.ruleId = rule ? rule.id : null;
-    this.from = { listing, rule, decision };
-    Object.assign(this, fields);
+    this.listing = listing;
+    this.rule = rule;
+    this.decision = decision;
+    const self = this as unknown as Record<string, unknown>;
+    switch (decision.kind) {
+      case 'skipped':
+        this.status = 'skipped';
+        self.reason = decision.reason;
+        break;
+      case 'missing_cost':
+        this.status = 'blocked';
+        self.reason = 'missing_cost';
+        break;
+      case 'conflict':
+        this.status = 'blocked';
+        self.reason = 'guardrail_conflict';
+        break;
+      case 'price': {
+        const { current, currency, scale } = decision.priced;
+        self.current = listing.currentPrice;
+        if (decision.final === current) {
+          this.status = 'no_change';
+          break;
+        }
+        this.status = 'suggest';
+        self.suggested = { amount: formatMinor(decision.final, scale), currency };
+        self.changePercent = percentChangeMinor(current, decision.final);
+        self.autoApprove = isWithinAutoApprove(rule as CompiledRule, current, decision.final);
+      }
+    }
   }
 
   get explanation(): Explanation {
     if (this.words === null) {
-      const { listing, rule, decision } = this.from as NonNullable<Outcome['from']>;
-      this.words = explain(rule, listing, decision);
-      this.from = null;
+      this.words = explain(this.rule, this.listing as ListingContext, this.decision as Decision, this as unknown as WordedFields);
+      this.listing = null;
+      this.rule = null;
+      this.decision = null;
     }
     return this.words;
   }
 
   toJSON(): Record<string, unknown> {
-    const { words: _words, from: _from, ...plain } = this as unknown as Record<string, unknown>;
+    const { words: _words, listing: _listing, rule: _rule, decision: _decision, ...plain } = this as unknown as Record<string, unknown>;
     return { ...plain, explanation: this.explanation };
   }
 }

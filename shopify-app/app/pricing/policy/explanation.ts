@@ -25,7 +25,13 @@ import type {
 const NO_LIMITS: readonly GuardrailLimit[] = Object.freeze([]);
 const NO_RULE = 'No pricing rule applies to this product.';
 
-export function explain(rule: CompiledRule | null, listing: ListingContext, decision: Decision): Explanation {
+/** Texts the outcome already holds (a suggestion's price and change), reused rather than formatted again. */
+export interface WordedFields {
+  readonly suggested?: { readonly amount: string };
+  readonly changePercent?: string;
+}
+
+export function explain(rule: CompiledRule | null, listing: ListingContext, decision: Decision, known: WordedFields = {}): Explanation {
   const c = listing.competition;
   const price = listing.currentPrice;
   const trigger = listing.trigger ?? null;
@@ -37,29 +43,32 @@ export function explain(rule: CompiledRule | null, listing: ListingContext, deci
     lowestOffer: c && c.lowestOffer ? c.lowestOffer.amount : null,
     cost: listing.cost ? listing.cost.amount : null,
   };
-  // The summary is joined once from its pieces: one flat string, no chain of partial sentences kept.
-  const summary: string[] = [];
+  // The summary is the trigger's sentence and the rule's opening words (both shared: the rule's name sits
+  // in typographic quotes, which makes it a two-byte string) followed by this listing's own sentences,
+  // joined once into one flat string.
   const moved = describeTrigger(trigger);
-  if (moved !== null) summary.push(moved, ' ');
+  const opening = moved === null ? '' : `${moved} `;
+  const summary: string[] = [];
 
   if (decision.kind === 'skipped' || !rule) {
-    if (!rule) summary.push(NO_RULE);
-    else summary.push(wordsFor(rule).said, ': ', decision.kind === 'skipped' ? decision.message : NO_RULE, '.');
-    return { trigger, rule: rule ? rule.info : null, inputs, summary: summary.join(''), target: null, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null };
+    if (!rule) return { trigger, rule: null, inputs, summary: opening + NO_RULE, target: null, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null };
+    const said = `${opening}${wordsFor(rule).said}: `;
+    return { trigger, rule: rule.info, inputs, summary: `${said}${decision.kind === 'skipped' ? decision.message : NO_RULE}.`, target: null, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null };
   }
 
   const words = wordsFor(rule);
   const { scale, market, target: targetMinor, current, currency } = decision.priced;
   const targetText = rule.kind === 'fixed_price' ? words.amount : rule.kind === 'match_buy_box' ? amountText(c?.buyBox, targetMinor, scale) : formatMinor(targetMinor, scale);
   const target = { amount: targetText, reason: askReason(rule, words, market, c?.lowestOffer, targetText, scale) };
-  summary.push(words.asks, target.reason, ': ', targetText, '.');
+  const asks = opening + words.asks;
+  summary.push(target.reason, ': ', targetText, '.');
 
   if (decision.kind === 'missing_cost') {
     summary.push(' ', words.missingCost);
-    return { trigger, rule: rule.info, inputs, summary: summary.join(''), target, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null };
+    return { trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null };
   }
 
-  const shown = showLimits(rule, listing, decision.limits, scale);
+  const shown = showLimits(words, listing, decision.limits, scale);
 
   if (decision.kind === 'conflict') {
     const lower = decision.range.lower;
@@ -69,7 +78,7 @@ export function explain(rule: CompiledRule | null, listing: ListingContext, deci
     const message = [describeLimit(lowerShown, lower), ' is above ', describeLimit(upperShown, upper), ', so no price respects both'].join('');
     const conflict = { lower: lowerShown, upper: upperShown, message };
     summary.push(' Blocked: ', message, '.');
-    return { trigger, rule: rule.info, inputs, summary: summary.join(''), target, limits: shown, clamp: null, rounding: null, conflict, result: null };
+    return { trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: shown, clamp: null, rounding: null, conflict, result: null };
   }
 
   let clampedText = targetText;
@@ -100,7 +109,7 @@ export function explain(rule: CompiledRule | null, listing: ListingContext, deci
     } else if (r.minor === decision.clamped) {
       rounding = { ending, from: clampedText, to: clampedText, direction: r.direction };
     } else {
-      finalText = formatMinor(r.minor, scale);
+      finalText = known.suggested ? known.suggested.amount : formatMinor(r.minor, scale);
       if (r.passedOver) {
         const note = [r.passedOver.direction, ' to ', formatMinor(r.passedOver.minor, scale), ' would leave the allowed range ', allowedRange(shown, decision)].join('');
         rounding = { ending, from: clampedText, to: finalText, direction: r.direction, note };
@@ -114,12 +123,12 @@ export function explain(rule: CompiledRule | null, listing: ListingContext, deci
 
   if (decision.final === current) {
     summary.push(' Keep ', finalText, ': the price already is what the rule asks for.');
-    return { trigger, rule: rule.info, inputs, summary: summary.join(''), target, limits: shown, clamp, rounding, conflict: null, result: null };
+    return { trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: shown, clamp, rounding, conflict: null, result: null };
   }
-  const changePercent = percentChangeMinor(current, decision.final);
+  const changePercent = known.changePercent ?? percentChangeMinor(current, decision.final);
   const result = { amount: finalText, changePercent };
   summary.push(' Suggested ', finalText, ' ', currency, changePercent.charCodeAt(0) === 45 /* - */ ? ' (' : ' (+', changePercent, ' %).');
-  return { trigger, rule: rule.info, inputs, summary: summary.join(''), target, limits: shown, clamp, rounding, conflict: null, result };
+  return { trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: shown, clamp, rounding, conflict: null, result };
 }
 
 /** A stored amount's own text when it is canonical (it then reads back to `minor`), else `minor` formatted. */
@@ -199,7 +208,7 @@ const POSITIVE_SHOWN = new Map<number, GuardrailLimit>();
  * listing (guardrails.ts shares them) and so is their wording; the margin and step limits name this
  * listing's cost and price (the step's two limits share one source text).
  */
-function showLimits(rule: CompiledRule, listing: ListingContext, limits: readonly Limit[], scale: number): GuardrailLimit[] {
+function showLimits(words: RuleWords, listing: ListingContext, limits: readonly Limit[], scale: number): GuardrailLimit[] {
   const shown = new Array<GuardrailLimit>(limits.length);
   const b = listing.bounds;
   let stepSource: string | null = null;
@@ -217,11 +226,11 @@ function showLimits(rule: CompiledRule, listing: ListingContext, limits: readonl
         break;
       }
       case 'margin':
-        shown[i] = { guardrail: 'margin', side: limit.side, amount: formatMinor(limit.minor, scale), source: `cost ${amountText(listing.cost, limit.basis ?? 0n, scale)}${wordsFor(rule).marginTail}` };
+        shown[i] = { guardrail: 'margin', side: limit.side, amount: formatMinor(limit.minor, scale), source: ['cost ', amountText(listing.cost, limit.basis ?? 0n, scale), words.marginTail].join('') };
         break;
       case 'step_down':
       case 'step_up':
-        stepSource ??= wordsFor(rule).stepHead + amountText(listing.currentPrice, limit.basis ?? 0n, scale);
+        stepSource ??= words.stepHead + amountText(listing.currentPrice, limit.basis ?? 0n, scale);
         shown[i] = { guardrail: limit.guardrail, side: limit.side, amount: formatMinor(limit.minor, scale), source: stepSource };
         break;
       default: {
