@@ -45,7 +45,12 @@ export function retryDelayMs(attempts: number, random = Math.random): number {
   return Math.round(base * (0.5 + random()));
 }
 
+/** A short reason for logs and `lastError`: Prisma's messages quote source code first and end with the cause. */
 export function errorMessage(error: unknown): string {
-  const message = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
-  return message.slice(0, 1000);
+  if (!(error instanceof Error)) return String(error).slice(0, 1000);
+  const lines = error.message.split('\n').map((l) => l.trim()).filter(Boolean);
+  const cause = lines.length > 1 ? lines[lines.length - 1]! : (lines[0] ?? '');
+  const raw = (error as Error & { code?: unknown }).code;
+  const code = typeof raw === 'string' ? ` ${raw}` : '';
+  return `${error.name === 'Error' ? '' : `${error.name}${code}: `}${cause}`.slice(0, 1000);
 }

@@ -1,8 +1,12 @@
-// A webhook body read as a stream with a cap: a sender can't make us buffer more than the limit.
-// A declared Content-Length over the limit is refused before reading anything.
+// A webhook body read as a stream with a cap: we never hold more than the limit in memory.
+// Past the limit the rest is read and dropped (up to a few times the limit), so the connection stays
+// usable and the sender reads our 413 rather than a reset; a sender that goes on beyond that, or
+// declares such a size up front, gets the stream cancelled (the connection is reset).
 
 /** Large enough for a product with Shopify's 2,048 variants; WEBHOOK_BODY_LIMIT_BYTES overrides it. */
 export const DEFAULT_WEBHOOK_BODY_LIMIT = 4 * 1024 * 1024;
+/** How much past the limit is read and dropped before giving up on the connection. */
+const DISCARD_FACTOR = 4;
 
 export function webhookBodyLimit(): number {
   const configured = Number(process.env.WEBHOOK_BODY_LIMIT_BYTES);
@@ -13,7 +17,8 @@ export type BodyRead = { ok: true; text: string } | { ok: false; reason: 'too_la
 
 export async function readBodyWithLimit(request: Request, limit: number): Promise<BodyRead> {
   const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
+  const discardUpTo = limit * DISCARD_FACTOR;
+  if (Number.isFinite(declared) && declared > discardUpTo) {
     await request.body?.cancel().catch(() => undefined);
     return { ok: false, reason: 'too_large' };
   }
@@ -25,11 +30,13 @@ export async function readBodyWithLimit(request: Request, limit: number): Promis
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > limit) {
+    if (size > discardUpTo) {
       await reader.cancel().catch(() => undefined);
       return { ok: false, reason: 'too_large' };
     }
-    chunks.push(value);
+    if (size > limit) chunks.length = 0; // too large: keep reading, keep nothing
+    else chunks.push(value);
   }
+  if (size > limit) return { ok: false, reason: 'too_large' };
   return { ok: true, text: Buffer.concat(chunks, size).toString('utf8') };
 }

@@ -1,6 +1,7 @@
-// Hostile input against the products/update webhook (fast-check, bounded runs): bodies signed over a
-// different body, unsigned or forged, malformed JSON, wrong content types, a huge body, and validly signed
-// deliveries carrying impossible prices. Nothing may change the shop's listings; answers are clear.
+// Hostile input against the webhook routes (fast-check, bounded runs): bodies signed over a different
+// body, unsigned or forged, malformed JSON, wrong content types, bodies over the size limit (declared or
+// streamed), and validly signed deliveries carrying impossible prices. Nothing may change the shop's
+// listings or record a delivery; answers are RFC 9457 problems (401, 400, 415, 413).
 import { createHmac, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,20 +11,60 @@ import { drainDeliveries, planWebhookLoad, priceOf, productGid, sendDeliveries }
 const SHOP = 'h9-hostile.myshopify.com';
 let world: LoadWorld;
 
-function post(body: string, options: { hmac?: string; contentType?: string; webhookId?: string } = {}) {
-  const hmac = options.hmac ?? createHmac('sha256', LOAD_API_SECRET).update(body).digest('base64');
-  return fetch(`${world.app.url}/webhooks/products/update`, {
-    method: 'POST',
-    headers: {
-      'content-type': options.contentType ?? 'application/json',
-      'x-shopify-topic': 'products/update',
+/** Every webhook route the app serves (shopify.app.toml's per-topic paths and the one generic receiver), with a topic it takes. */
+const ROUTES = [
+  ['/webhooks/products/update', 'products/update'],
+  ['/webhooks/app/uninstalled', 'app/uninstalled'],
+  ['/webhooks/app/scopes_update', 'app/scopes_update'],
+  ['/webhooks/customers/data_request', 'customers/data_request'],
+  ['/webhooks/customers/redact', 'customers/redact'],
+  ['/webhooks/shop/redact', 'shop/redact'],
+  ['/api/integrations/shopify/webhooks', 'products/update'],
+] as const;
+/** The app's default body limit (app/webhooks/request-body.server.ts). */
+const BODY_LIMIT = 4 * 1024 * 1024;
+
+function post(
+  body: string | ReadableStream<Uint8Array>,
+  options: { hmac?: string; contentType?: string | null; webhookId?: string; path?: string; topic?: string; signedBody?: string } = {},
+) {
+  const hmac = options.hmac ?? createHmac('sha256', LOAD_API_SECRET).update(options.signedBody ?? (body as string)).digest('base64');
+  const headers: Record<string, string> = {
+    'x-shopify-topic': options.topic ?? 'products/update',
       'x-shopify-shop-domain': SHOP,
       'x-shopify-api-version': '2025-10',
       'x-shopify-webhook-id': options.webhookId ?? randomUUID(),
       'x-shopify-triggered-at': new Date().toISOString(),
-      'x-shopify-hmac-sha256': hmac,
-    },
+    'x-shopify-hmac-sha256': hmac,
+  };
+  if (options.contentType !== null) headers['content-type'] = options.contentType ?? 'application/json';
+  return fetch(`${world.app.url}${options.path ?? '/webhooks/products/update'}`, {
+    method: 'POST',
+    headers,
     body,
+    ...(typeof body === 'string' ? {} : { duplex: 'half' }),
+  } as RequestInit);
+}
+
+async function expectProblem(res: Response, status: number) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  const problem = (await res.json()) as { status: number; title: string; type: string };
+  expect(problem.status).toBe(status);
+  expect(problem.title.length).toBeGreaterThan(0);
+}
+
+/** A body of `size` bytes sent as a stream (chunked, no Content-Length). */
+function streamOf(size: number): ReadableStream<Uint8Array> {
+  const chunk = new Uint8Array(64 * 1024).fill(0x20);
+  let sent = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent >= size) return controller.close();
+      const n = Math.min(chunk.length, size - sent);
+      controller.enqueue(chunk.subarray(0, n));
+      sent += n;
+    },
   });
 }
 
@@ -69,34 +110,65 @@ describe('products/update webhook: hostile input', () => {
           ? createHmac('sha256', `${LOAD_API_SECRET}${extra}`).update(sentBody).digest('base64')
           : createHmac('sha256', LOAD_API_SECRET).update(`${sentBody}${extra}${signed}`).digest('base64');
         const res = await post(sentBody, { hmac });
-        // Shopify's library answers 401 for a bad HMAC, 400 when it can't read the signature at all.
-        expect([400, 401]).toContain(res.status);
+        await expectProblem(res, 401);
       }),
       { numRuns: 15 },
     );
-    expect([400, 401]).toContain((await post(productBody('1.00'), { hmac: '' })).status);
+    // No signature at all: the delivery can't be verified (400, the headers are incomplete).
+    await expectProblem(await post(productBody('1.00'), { hmac: '' }), 400);
     expect(await world.database.db.processedWebhook.count()).toBe(deliveries);
     expect(await snapshot()).toEqual(before);
   });
 
-  it('malformed JSON, validly signed, is refused and changes nothing', async () => {
+  it('malformed JSON, validly signed, gets a 400 problem and records nothing', async () => {
     const before = await snapshot();
-    const statuses: number[] = [];
+    const deliveries = await world.database.db.processedWebhook.count();
     await fc.assert(
-      fc.asyncProperty(fc.string({ maxLength: 100 }).filter((s) => { try { JSON.parse(s); return false; } catch { return true; } }), async (text) => {
-        statuses.push((await post(text)).status);
-      }),
-      { numRuns: 10 },
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 100 }).filter((s) => {
+            try {
+              JSON.parse(s);
+              return false;
+            } catch {
+              return true;
+            }
+          }),
+          // JSON, but not an object: no webhook payload looks like this.
+          fc.constantFrom('[]', '1', '"text"', 'null', 'true'),
+        ),
+        async (text) => {
+          await expectProblem(await post(text), 400);
+        },
+      ),
+      { numRuns: 15 },
     );
-    await drainDeliveries(world.database.db, SHOP, 30_000);
-    expect((await snapshot()).listings).toEqual(before.listings);
-    // Known gap (see the H9 report): the route answers 500, not a 4xx, because authenticate.webhook's JSON.parse throws.
-    expect(statuses.every((s) => s >= 400), JSON.stringify(statuses)).toBe(true);
+    expect(await world.database.db.processedWebhook.count()).toBe(deliveries);
+    expect(await snapshot()).toEqual(before);
   });
 
-  // Known gaps found by H9, to become real tests when the receive path is fixed:
-  it.todo('a validly signed body with a content type other than application/json gets 415 and changes nothing (today: accepted and applied)');
-  it.todo('a body over the size limit gets 413 and changes nothing (today: a 12 MB body is accepted, stored and applied: no limit)');
+  it('every webhook route: wrong content type 415, body over the limit 413 (declared or streamed), malformed JSON 400, HMAC over another body 401; nothing recorded', async () => {
+    const before = await snapshot();
+    const deliveries = await world.database.db.processedWebhook.count();
+    const valid = productBody('1.00');
+    for (const [path, topic] of ROUTES) {
+      for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'application/jsonx', null]) {
+        await expectProblem(await post(valid, { path, topic, contentType }), 415);
+      }
+      const huge = `{"padding":"${'x'.repeat(BODY_LIMIT)}"}`;
+      await expectProblem(await post(huge, { path, topic }), 413);
+      await expectProblem(await post(streamOf(BODY_LIMIT + 1), { path, topic, signedBody: '' }), 413);
+      await expectProblem(await post('{"id": 1,', { path, topic }), 400);
+      await expectProblem(await post(valid, { path, topic, signedBody: `${valid} ` }), 401);
+    }
+    expect(await world.database.db.processedWebhook.count()).toBe(deliveries);
+    expect(await snapshot()).toEqual(before);
+    // Just under the limit, a validly signed delivery is accepted.
+    const padded = JSON.stringify({ ...JSON.parse(valid), body_html: 'x'.repeat(BODY_LIMIT - valid.length - 20) });
+    expect(Buffer.byteLength(padded)).toBeLessThanOrEqual(BODY_LIMIT);
+    expect((await post(padded)).status).toBe(200);
+    expect(await drainDeliveries(world.database.db, SHOP, 60_000)).toBe(true);
+  });
 
   it('impossible prices in a validly signed delivery never reach the listings', async () => {
     const before = await snapshot();
@@ -116,8 +188,9 @@ describe('products/update webhook: hostile input', () => {
     );
     expect(await drainDeliveries(world.database.db, SHOP, 60_000)).toBe(true);
     expect((await snapshot()).listings).toEqual(before.listings);
-    const failed = await world.database.db.processedWebhook.findMany({ where: { status: 'failed' }, select: { lastError: true } });
+    // Bad payloads are permanent failures: marked failed with the reason after one attempt, never retried.
+    const failed = await world.database.db.processedWebhook.findMany({ where: { status: 'failed' }, select: { lastError: true, attempts: true } });
     expect(failed.length).toBeGreaterThan(0);
-    expect(failed.every((f) => (f.lastError ?? '').length > 0)).toBe(true);
+    expect(failed.every((f) => (f.lastError ?? '').length > 0 && f.attempts === 1)).toBe(true);
   });
 });

@@ -1,0 +1,124 @@
+// Webhook processing on each database (SQLite always, PostgreSQL when TEST_DATABASE_URL is set):
+// - two first deliveries of a brand-new product written at once both succeed (the listing is created by
+//   one and updated by the other; no unique-constraint failure), and the newest state wins;
+// - two processors (two app instances) draining one database at once process every delivery exactly once;
+// - a delivery left `processing` under an expired lease (its instance died) is claimed and processed by
+//   another instance; one under a live lease is left to its holder.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, testDatabaseProviders, type TestDatabase } from '@calibr/db/testing';
+import type { NormalizedProduct } from '@calibr/shared-contracts';
+import { planWebhookLoad, priceOf, productGid, seedLoadShop, verifyLoad, type LoadPlan } from './support/webhook-load';
+
+import type * as ListingsModule from '../../app/services/listings.server';
+import type * as ProcessorModule from '../../app/webhooks/processor.server';
+
+let listings: typeof ListingsModule;
+let processor: typeof ProcessorModule;
+let appDb: TestDatabase;
+
+beforeAll(async () => {
+  // The app's modules open their default client at import: point it at a throwaway database.
+  appDb = await createTestDatabase({ provider: 'sqlite' });
+  process.env.DATABASE_URL = appDb.url;
+  listings = await import('../../app/services/listings.server');
+  processor = await import('../../app/webhooks/processor.server');
+});
+afterAll(() => appDb?.cleanup());
+
+function product(version: number): NormalizedProduct {
+  const updatedAt = new Date(Date.parse('2030-01-01T00:00:00Z') + version * 1000).toISOString();
+  return {
+    platform: 'shopify',
+    externalId: productGid(7),
+    title: 'Race product',
+    status: 'active',
+    updatedAt,
+    listings: [0, 1].map((v) => ({
+      platform: 'shopify' as const,
+      externalId: `gid://shopify/ProductVariant/race-${v}`,
+      productExternalId: productGid(7),
+      sku: `RACE-${v}`,
+      normalizedSku: `RACE-${v}`,
+      title: `Race product – Size ${v}`,
+      status: 'active' as const,
+      price: { amount: priceOf(7, version), currency: 'USD' },
+      compareAtPrice: null,
+    })),
+  };
+}
+
+/** Record `plan`'s deliveries as the receive path does (status received), without sending them. */
+async function record(database: TestDatabase, plan: LoadPlan, deliveries = plan.deliveries) {
+  let at = Date.now();
+  for (const d of deliveries) {
+    await database.db.processedWebhook.create({
+      data: { webhookId: d.webhookId, topic: 'products/update', shop: plan.shop, payload: JSON.parse(d.body) as object, receivedAt: new Date(at++) },
+    });
+  }
+}
+
+const acknowledgedAll = (plan: LoadPlan) => [
+  { seconds: 0, latenciesMs: [], failures: {}, duplicatesAnswered: 0, acknowledged: new Set([...plan.catalog, ...plan.deliveries].map((d) => d.webhookId)) },
+];
+
+describe.each(testDatabaseProviders())('webhook processing (%s)', (provider) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase({ provider });
+  });
+  afterAll(() => database?.cleanup());
+
+  it('concurrent first deliveries of a new product all succeed; the newest state wins', async () => {
+    const projectId = await seedLoadShop(database.db, `race-${provider}.myshopify.com`);
+    const versions = [3, 1, 8, 2, 5, 4, 7, 6];
+    const results = await Promise.allSettled(versions.map((v) => listings.upsertShopifyProducts(projectId, [product(v)], new Date(), database.db)));
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    const rows = await database.db.listing.findMany({ where: { projectId, productExternalId: productGid(7) }, orderBy: { externalId: 'asc' } });
+    expect(rows.map((r) => [r.externalId, r.priceAmount])).toEqual([
+      ['gid://shopify/ProductVariant/race-0', priceOf(7, 8)],
+      ['gid://shopify/ProductVariant/race-1', priceOf(7, 8)],
+    ]);
+  });
+
+  it('two processors draining one database at once process every delivery exactly once', async () => {
+    const shop = `two-${provider}.myshopify.com`;
+    await seedLoadShop(database.db, shop);
+    const plan = planWebhookLoad({ shop, secret: 'unused', deliveries: 300, products: 30, duplicateRate: 0, seed: 5 });
+    await record(database, plan, plan.catalog);
+    await record(database, plan);
+    const client = () => database.db;
+    const a = new processor.WebhookProcessor({ client, instanceId: 'instance-a', batchSize: 20, coalesceMs: 0 });
+    const b = new processor.WebhookProcessor({ client, instanceId: 'instance-b', batchSize: 20, coalesceMs: 0 });
+    await Promise.all([a.drain(), b.drain(), a.drain(), b.drain()]);
+    await Promise.all([a.stop(), b.stop()]);
+    expect(a.totals.processed + b.totals.processed).toBe(plan.catalog.length + plan.deliveries.length);
+    expect(a.totals.failed + b.totals.failed + a.totals.retried + b.totals.retried).toBe(0);
+    const verdict = await verifyLoad(database.db, plan, acknowledgedAll(plan));
+    expect(verdict.detail.errors).toEqual([]);
+    expect({ lost: verdict.lost, doubled: verdict.doubled }).toEqual({ lost: 0, doubled: 0 });
+  });
+
+  it('a delivery under an expired lease is claimed by another instance; one under a live lease is not', async () => {
+    const shop = `lease-${provider}.myshopify.com`;
+    await seedLoadShop(database.db, shop);
+    const plan = planWebhookLoad({ shop, secret: 'unused', deliveries: 2, products: 1, duplicateRate: 0, seed: 6 });
+    const [expired, live] = plan.catalog.concat(plan.deliveries).slice(0, 2);
+    const now = Date.now();
+    for (const [d, leaseUntil] of [
+      [expired!, new Date(now - 1000)],
+      [live!, new Date(now + 60_000)],
+    ] as const) {
+      await database.db.processedWebhook.create({
+        data: { webhookId: d.webhookId, topic: 'products/update', shop, payload: JSON.parse(d.body) as object, status: 'processing', attempts: 1, claimedBy: `dead-${randomUUID()}`, leaseUntil },
+      });
+    }
+    const p = new processor.WebhookProcessor({ client: () => database.db, instanceId: 'survivor', coalesceMs: 0 });
+    await p.drain();
+    await p.stop();
+    const rows = await database.db.processedWebhook.findMany({ where: { shop }, select: { webhookId: true, status: true, attempts: true } });
+    const byId = new Map(rows.map((r) => [r.webhookId, r]));
+    expect(byId.get(expired!.webhookId)).toMatchObject({ status: 'processed', attempts: 2 });
+    expect(byId.get(live!.webhookId)).toMatchObject({ status: 'processing', attempts: 1 });
+  });
+});
