@@ -80,28 +80,33 @@ export function ensureDevKeyFile(file = devKeyFile): boolean {
 }
 
 let cached: { spec: string; keyring: Keyring } | undefined;
-let fileCache: { file: string; stamp: string; keyring: Keyring } | undefined;
+let fileCache: { file: string; stamp: string; spec: string; readAt: number; keyring: Keyring } | undefined;
 
 function keyringFromSpec(spec: string): Keyring {
   if (cached?.spec !== spec) cached = { spec, keyring: parseKeyring(spec) };
   return cached.keyring;
 }
 
+/** How long a file whose inode, size and mtime look unchanged is trusted before its content is compared. */
+const FILE_RECHECK_MS = 1000;
+
 /**
- * A key file, re-read when it changes (its inode, size or mtime: replace it atomically, by rename, as
- * Kubernetes does with mounted secrets). One stat per call: cheaper than the AES work it precedes.
+ * A key file, re-read when it changes: its inode, size or mtime (replace it atomically, by rename, as
+ * Kubernetes does with mounted secrets), and at least once a second its content, for a rewrite that a
+ * coarse mtime and a reused inode would hide. One stat per call: cheaper than the AES work it precedes.
  */
 function keyringFromFile(file: string): Keyring {
   const stat = statSync(file);
-  const stamp = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
-  if (fileCache?.file === file && fileCache.stamp === stamp) return fileCache.keyring;
+  const stamp = `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`;
+  const now = Date.now();
+  if (fileCache?.file === file && fileCache.stamp === stamp && now - fileCache.readAt < FILE_RECHECK_MS) return fileCache.keyring;
   const spec = readFileSync(file, 'utf8')
     .split('\n')
     .filter((line) => !line.trim().startsWith('#'))
     .join('\n')
     .trim();
-  const keyring = parseKeyring(spec);
-  fileCache = { file, stamp, keyring };
+  const keyring = fileCache?.file === file && fileCache.spec === spec ? fileCache.keyring : parseKeyring(spec);
+  fileCache = { file, stamp, spec, readAt: now, keyring };
   return keyring;
 }
 
