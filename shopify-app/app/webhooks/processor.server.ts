@@ -57,6 +57,9 @@ export class WebhookProcessor {
   private wakeScheduled = false;
   private poller: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** when claiming started failing (0: it works), and no poll before pausedUntil */
+  private failingSince = 0;
+  private pausedUntil = 0;
   /** deliveries this processor finished, by outcome (for tests and logs) */
   readonly totals = { processed: 0, failed: 0, retried: 0 };
 
@@ -73,7 +76,9 @@ export class WebhookProcessor {
   /** Start polling for due retries and deliveries left by a restart or another instance. */
   start(): this {
     if (!this.poller && !this.stopped) {
-      this.poller = setInterval(() => void this.drain(), this.pollMs);
+      this.poller = setInterval(() => {
+        if (Date.now() >= this.pausedUntil) void this.drain();
+      }, this.pollMs);
       this.poller.unref();
     }
     return this;
@@ -115,7 +120,17 @@ export class WebhookProcessor {
         }
       } while (this.again);
     })()
-      .catch((error) => logger.error({ err: errorMessage(error) }, 'webhook processing paused until the next poll'))
+      .then(() => {
+        this.failingSince = 0;
+        this.pausedUntil = 0;
+      })
+      .catch((error) => {
+        // The database is away (or gone): poll less often while it stays so, and say so once per streak.
+        const streak = this.failingSince === 0;
+        if (streak) this.failingSince = Date.now();
+        this.pausedUntil = Date.now() + Math.min(30_000, Math.max(this.pollMs, Date.now() - this.failingSince));
+        if (streak) logger.error({ err: errorMessage(error) }, 'webhook processing paused; retrying with backoff');
+      })
       .finally(() => (this.running = undefined));
     return this.running;
   }
