@@ -297,18 +297,24 @@ const TRIGGER_TEXT: Record<Trigger['kind'], string> = {
   manual: 'Requested by the merchant',
 };
 
-/** Sentences for triggers without amounts ("The lowest offer moved on Amazon."), by kind and platform. */
-const TRIGGER_WORDS = new Map<string, string>();
+/** Sentences for triggers without amounts ("The lowest offer moved on Amazon."), by kind, then platform. */
+const TRIGGER_WORDS = new Map<string, Map<string, string>>();
 
 export function describeTrigger(trigger: Trigger | null | undefined): string | null {
   if (!trigger) return null;
   if (trigger.from != null || trigger.to != null) return wordTrigger(trigger);
-  const key = trigger.platform ? `${trigger.kind} ${trigger.platform}` : trigger.kind;
-  let words = TRIGGER_WORDS.get(key);
+  let byPlatform = TRIGGER_WORDS.get(trigger.kind);
+  if (!byPlatform) {
+    // Kinds are a closed list; the bound only guards against odd input.
+    if (TRIGGER_WORDS.size >= 64) return wordTrigger(trigger);
+    byPlatform = new Map();
+    TRIGGER_WORDS.set(trigger.kind, byPlatform);
+  }
+  const platform = trigger.platform ?? '';
+  let words = byPlatform.get(platform);
   if (words === undefined) {
     words = wordTrigger(trigger);
-    // Kinds are a closed list and platforms a handful; the bound only guards against odd input.
-    if (TRIGGER_WORDS.size < 256) TRIGGER_WORDS.set(key, words);
+    if (byPlatform.size < 64) byPlatform.set(platform, words);
   }
   return words;
 }

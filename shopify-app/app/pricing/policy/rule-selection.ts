@@ -44,7 +44,12 @@ export class RuleIndex {
     }
     if (this.byTag.size > 0 && listing.tags) {
       for (const tag of listing.tags) {
-        const rule = this.byTag.get(tagKey(tag));
+        // Keys are normalized, so a tag found as written is already normalized; only a miss is retried.
+        let rule = this.byTag.get(tag);
+        if (!rule) {
+          const key = tagKey(tag);
+          if (key !== tag) rule = this.byTag.get(key);
+        }
         if (rule && (!best || beats(rule, best))) best = rule;
       }
     }
