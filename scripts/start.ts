@@ -32,7 +32,7 @@ const amazon = await startAmazonService({
     draftApp: process.env.AMAZON_SP_APP_DRAFT ? process.env.AMAZON_SP_APP_DRAFT === 'true' : (amazonSeed?.draft ?? false),
   },
 });
-console.log(`Amazon service: ${process.env.AMAZON_SERVICE_URL} (health: ${process.env.AMAZON_SERVICE_URL}/health; its settings page opens from the Shopify app)`);
+console.log(`Amazon service: ${process.env.AMAZON_SERVICE_URL} (health: ${process.env.AMAZON_SERVICE_URL}/healthz, /readyz; its settings page opens from the Shopify app)`);
 
 // The Shopify app (Remix, served by Vite) as the sandbox's Shopify knows it: the app the sandbox hosts
 // (shopify.app.toml's client_id and the sandbox's secret for it, unless SHOPIFY_API_KEY/SECRET say
