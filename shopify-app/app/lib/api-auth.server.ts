@@ -5,6 +5,7 @@ import { AuthenticationError, ConnectorError, PlatformUnavailableError, isConnec
 import { db } from '../db.server';
 import { recordInstallation } from '../models/installation.server';
 import { authenticate } from '../shopify.server';
+import { checkQuery } from './route-params.server';
 import { errorMessage, logger } from './logger.server';
 
 export interface ApiContext {
@@ -53,6 +54,7 @@ export async function requireShopApi(request: Request): Promise<ApiContext> {
     }
     throw thrown;
   }
+  checkQuery(new URL(request.url));
   const existing = await db.project.findUnique({ where: { shopDomain: session.shop }, select: { id: true } });
   const projectId = existing?.id ?? (await recordInstallation(session)).projectId;
   return { shop: session.shop, projectId, sessionToken: header.replace(/^Bearer\s+/i, '') };

@@ -8,11 +8,14 @@ import { boundary } from '@shopify/shopify-app-remix/server';
 import { appConfig } from '../config.server';
 import { appBridgeUrl } from '../sandbox-mode.server';
 import { authenticate } from '../shopify.server';
+import { checkPageQuery } from '../lib/route-params.server';
 
 export const links = () => [{ rel: 'stylesheet', href: polarisStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
+  // Every page's query string, once for all of them (NUL, oversize values): a 400, whichever page it is.
+  checkPageQuery(request);
   return { apiKey: appConfig().apiKey, appBridgeUrl };
 };
 

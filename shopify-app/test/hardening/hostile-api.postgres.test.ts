@@ -6,5 +6,5 @@ import { hostileApiSuite } from './hostile-api.shared';
 
 if (!hasTestPostgres()) console.warn(`hostile input on PostgreSQL: ${POSTGRES_SKIP_REASON}`);
 describe.skipIf(!hasTestPostgres())('on PostgreSQL', () => {
-  hostileApiSuite({ provider: 'postgresql', runs: 30 });
+  hostileApiSuite({ provider: 'postgresql', runs: 20 });
 });
