@@ -43,6 +43,12 @@ interface Needle {
 
 const MIN_NEEDLE = 12;
 const ANCHOR = 12;
+/** Fewer different characters than this is a filler ("xxxx…", a test's dummy key), not a secret. */
+const MIN_DISTINCT_CHARS = 6;
+
+function looksSecret(value: string): boolean {
+  return value.length >= MIN_NEEDLE && new Set(value).size >= MIN_DISTINCT_CHARS;
+}
 
 /** Every recorded secret of an audit directory. */
 export function readRecordedSecrets(dir: string): RecordedSecret[] {
@@ -54,7 +60,7 @@ export function readRecordedSecrets(dir: string): RecordedSecret[] {
       if (!line.trim()) continue;
       try {
         const secret = JSON.parse(line) as RecordedSecret;
-        if (typeof secret.value === 'string' && secret.value.length >= MIN_NEEDLE && !byValue.has(secret.value)) byValue.set(secret.value, secret);
+        if (typeof secret.value === 'string' && looksSecret(secret.value) && !byValue.has(secret.value)) byValue.set(secret.value, secret);
       } catch {
         // a torn line from a killed process: the rest still counts
       }
@@ -182,8 +188,12 @@ export async function checkAuditDir(dir: string, { maxFindings = 50 }: { maxFind
         lineNumber += 1;
         if (line.length < MIN_NEEDLE) continue;
         const hits = index.find(line);
+        const reported = new Set<string>();
         for (const [position, needle] of hits) {
           if (findings.length >= maxFindings) break;
+          // One finding per secret kind and form on a line, however often it repeats there.
+          if (reported.has(`${needle.kind}\n${needle.form}`)) continue;
+          reported.add(`${needle.kind}\n${needle.form}`);
           findings.push({
             file: `out/${name}`,
             line: lineNumber,

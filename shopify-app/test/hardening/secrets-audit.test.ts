@@ -44,8 +44,12 @@ describe('the checker', () => {
       { kind: 'Shopify offline access token', value: token },
       { kind: 'LWA refresh token', value: refreshToken },
       { kind: 'too short to be a secret', value: 'abc' },
+      { kind: 'a filler, not a secret', value: 'x'.repeat(40) },
     ]);
-    writeFileSync(join(dir, 'out', '101.stdout.log'), ['{"level":30,"msg":"clean line"}', 'started', `{"level":50,"headers":{"x-shopify-access-token":"${token}"}}`].join('\n'));
+    writeFileSync(
+      join(dir, 'out', '101.stdout.log'),
+      [`{"level":30,"msg":"clean line","sku":"${'x'.repeat(120)}"}`, 'started', `{"level":50,"headers":{"x-shopify-access-token":"${token}"},"again":"${token}"}`].join('\n'),
+    );
     const basic = Buffer.from(`amzn1.application-oa2-client.abc:${refreshToken}`).toString('base64');
     writeFileSync(
       join(dir, 'out', '202.http.log'),
@@ -69,7 +73,7 @@ describe('the checker', () => {
       // base64url and base64 spell this one alike: whichever is listed first names it
       'out/202.http.log:6 Shopify offline access token base64',
     ]);
-    expect(result.secrets).toBe(2); // the 3-character value is not searched for
+    expect(result.secrets).toBe(2); // neither the 3-character value nor the filler is searched for
     expect(result.files).toBe(3);
 
     const report = formatAuditResult(dir, result);
