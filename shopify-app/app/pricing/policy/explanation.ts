@@ -157,6 +157,9 @@ interface RuleWords {
   /** The fixed price or the beat amount in the rule's currency ("" when the rule has none). */
   readonly amount: string;
   readonly missingCost: string;
+  /** The rule's ask around the market price: "beat the lowest offer " … " by 0.50". */
+  readonly askHead: string;
+  readonly askTail: string;
   /** " + 15 %": the end of the margin limit's source. */
   readonly marginTail: string;
   /** "10 % of ": the start of the step limits' source. */
@@ -176,6 +179,7 @@ function wordsFor(rule: CompiledRule): RuleWords {
       asks: `${said} asks to `,
       amount,
       missingCost: `Blocked: the rule keeps a minimum margin of ${rule.minMargin?.text} % over cost, but this product has no cost; import or enter its cost.`,
+      ...askWords(rule, amount),
       marginTail: ` + ${rule.minMargin?.text} %`,
       stepHead: `${rule.maxStep?.text} % of `,
     };
@@ -184,17 +188,29 @@ function wordsFor(rule: CompiledRule): RuleWords {
   return words;
 }
 
-/** The rule's ask in words; the target's own text is reused where the target is the quoted amount. */
+function askWords(rule: CompiledRule, amount: string): { askHead: string; askTail: string } {
+  switch (rule.kind) {
+    case 'match_buy_box':
+      return { askHead: 'match the Buy Box at ', askTail: '' };
+    case 'beat_lowest_amount':
+      return { askHead: 'beat the lowest offer ', askTail: ` by ${amount}` };
+    case 'beat_lowest_percent':
+      return { askHead: 'beat the lowest offer ', askTail: ` by ${rule.percent?.text} %` };
+    case 'fixed_price':
+      return { askHead: `hold the fixed price ${amount}`, askTail: '' };
+  }
+}
+
+/** The rule's ask in words, as one flat string; the target's own text is reused where it is the quoted amount. */
 function askReason(rule: CompiledRule, words: RuleWords, market: MarketFacts, lowestOffer: Money | null | undefined, targetText: string, scale: number): string {
   switch (rule.kind) {
     case 'match_buy_box':
-      return market.buyBoxIsOurs ? `match the Buy Box at ${targetText} (we hold it)` : `match the Buy Box at ${targetText}`;
+      return [words.askHead, targetText, market.buyBoxIsOurs ? ' (we hold it)' : ''].join('');
     case 'beat_lowest_amount':
-      return `beat the lowest offer ${amountText(lowestOffer, market.lowestOffer ?? 0n, scale)} by ${words.amount}`;
     case 'beat_lowest_percent':
-      return `beat the lowest offer ${amountText(lowestOffer, market.lowestOffer ?? 0n, scale)} by ${rule.percent?.text} %`;
+      return [words.askHead, amountText(lowestOffer, market.lowestOffer ?? 0n, scale), words.askTail].join('');
     case 'fixed_price':
-      return `hold the fixed price ${words.amount}`;
+      return words.askHead;
   }
 }
 
