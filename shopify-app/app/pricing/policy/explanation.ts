@@ -5,10 +5,10 @@
 // Every stored suggestion carries one, so this runs once per listing on the catalog-wide path. What
 // depends only on the rule (its name and scope, its own floor/ceiling/MAP, the words of its ask) is
 // worded once per rule and shared by every explanation it governs; per listing only the amounts are
-// formatted, each once, and the summary is one concatenation.
+// formatted, each once (stored amounts are reused as written), and the summary is joined once.
+import type { Money } from '@calibr/shared-contracts';
 import type { Decision } from './decision';
 import { alsoViolated, POSITIVE_LIMIT, type Limit } from './guardrails';
-import type { Money } from '@calibr/shared-contracts';
 import { formatMinor, isCanonical, percentChangeMinor, scaleOf } from './minor-units';
 import type { MarketFacts } from './strategies';
 import type {
