@@ -533,6 +533,38 @@ export function hostileApiSuite({ provider, runs }: HostileApiOptions): void {
       }
     });
 
+    it('install, login, OAuth callback and session-token routes with hostile shops and parameters never answer 500 nor redirect off Shopify', async () => {
+      const before = await snapshot();
+      const shopValue = fc.oneof(
+        fc.constantFrom('../', 'evil.com', 'https://evil.com', 'evil.myshopify.com.evil.com', `${SHOP}/../evil`, `${SHOP}%00`, '\u0000', '\u202Eevil.myshopify.com', 'x'.repeat(3000), 'javascript:alert(1)', '//evil.com', ''),
+        fc.string({ unit: 'binary', maxLength: 40 }),
+      );
+      const targets = ['/api/integrations/shopify/install?shop={}', '/auth/login?shop={}', '/auth?shop={}', '/auth/callback?shop={}&code=x&state=y&hmac=z&timestamp=1', '/api/integrations/shopify/oauth/callback?shop={}&code=x&hmac=z', '/auth/session-token?shop={}&shopify-reload=%2Fapp', '/auth/exit-iframe?shop={}&exitIframe={}', '/?shop={}'];
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...targets), shopValue, fc.boolean(), async (template, value, post) => {
+          const path = template.replaceAll('{}', encodeURIComponent(value));
+          const isLogin = path.startsWith('/auth/login');
+          const res = await fetch(`${w.app.url}${path}`, {
+            method: post && isLogin ? 'POST' : 'GET',
+            headers: { 'user-agent': BROWSER_UA, ...(post && isLogin ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+            ...(post && isLogin ? { body: new URLSearchParams({ shop: value }).toString() } : {}),
+            redirect: 'manual',
+          });
+          const text = await res.text();
+          expect(res.status, `${path.slice(0, 120)}: ${text.slice(0, 200)}`).toBeLessThan(500);
+          const location = res.headers.get('location');
+          if (location) {
+            const to = new URL(location, w.app.url);
+            // Only back into the app, to a shop's own Admin, or (sandbox mode) the sandbox that plays it.
+            const allowed = to.origin === new URL(w.app.url).origin || to.origin === new URL(w.sandbox.url).origin || /^https:\/\/[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(to.origin) || to.origin === 'https://admin.shopify.com';
+            expect(allowed, `${path.slice(0, 120)} → ${location.slice(0, 200)}`).toBe(true);
+          }
+        }),
+        { seed: SEED, numRuns: runs },
+      );
+      await unchanged(before);
+    });
+
     it('document loaders with hostile query strings (NUL, negative or huge paging, unknown filters) never answer 500', async () => {
       const token = await tokenFor(SHOP);
       const host = Buffer.from(`admin.shopify.com/store/${SHOP.replace('.myshopify.com', '')}`).toString('base64url');
