@@ -215,6 +215,13 @@ export async function retryChange(projectId: string, changeId: string, actor: st
   return { retried: failed.length };
 }
 
+/** The key for sending an attempt again after the platform answered its current key with a retryable failure. */
+export function nextAttemptKey(key: string | null): string | undefined {
+  if (!key) return undefined;
+  const match = /^(.*):retry-(\d+)$/.exec(key);
+  return match ? `${match[1]}:retry-${Number(match[2]) + 1}` : `${key}:retry-1`;
+}
+
 function retryNumber(key: string | null): number {
   const match = key ? /:retry-(\d+)$/.exec(key) : null;
   return match ? Number(match[1]) : 0;

@@ -28,7 +28,7 @@ import {
 import type { Prisma } from '@calibr/db';
 import { db } from '../../db.server';
 import { getPlatformRegistry } from '../../registry/registry.server';
-import { attemptKey } from '../changes.server';
+import { attemptKey, nextAttemptKey } from '../changes.server';
 import { findInSlices, slices } from '../chunks';
 import { claimChanges, renewLease } from './claim.server';
 import { onPushKick } from './kick';
@@ -62,6 +62,12 @@ type ChangeRow = Prisma.PriceChangeGetPayload<{ include: { attempts: { include: 
 
 interface Outcome {
   status: 'applied' | 'pending' | 'failed' | 'retry';
+  /**
+   * The platform answered this key with a failure it calls retryable: it keeps that answer for the key,
+   * so the next send goes under a fresh key (safe: the platform said nothing was applied, and Shopify's
+   * sends still carry the expected current price).
+   */
+  rekey?: boolean;
   reference?: string | null;
   code?: string | null;
   message?: string | null;
@@ -338,7 +344,13 @@ export class PushWorker {
       for (const [attempt, outcome] of part) {
         if (outcome.status === 'retry') {
           // Not sent after all (outage, rate limit): back in the queue, to be sent again after the backoff.
-          writes.push(db.priceChangeAttempt.update({ where: { id: attempt.id }, data: { status: 'queued', platformCode: outcome.code ?? null, platformMessage: outcome.message ?? null } }));
+          const key = outcome.rekey ? nextAttemptKey(attempt.idempotencyKey) : undefined;
+          writes.push(
+            db.priceChangeAttempt.update({
+              where: { id: attempt.id },
+              data: { status: 'queued', platformCode: outcome.code ?? null, platformMessage: outcome.message ?? null, ...(key ? { idempotencyKey: key } : {}) },
+            }),
+          );
           continue;
         }
         const feed = outcome.reference?.startsWith('feed:') ? feedRow.get(outcome.reference.slice(5)) : undefined;
@@ -424,6 +436,7 @@ function outcomeOf(result: PriceUpdateResult): Outcome {
     case 'failed':
       return {
         status: result.retryable ? 'retry' : 'failed',
+        rekey: result.retryable,
         code: result.platformError?.code ?? result.reason,
         message: result.platformError ? `${result.platformError.message}` : result.message,
       };

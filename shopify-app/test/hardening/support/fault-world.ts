@@ -65,6 +65,8 @@ export interface FaultWorld {
   feedSkus(feedId: string): string[];
   expectExactlyOnce(items: FaultItem[], changeIds: string[]): Promise<void>;
   restartApp(extraEnv?: Record<string, string>): Promise<AppProcess>;
+  /** The app's recent log lines (stdout and stderr), for failure messages. */
+  appLog(): string;
   close(): Promise<void>;
 }
 
@@ -139,7 +141,13 @@ export async function startFaultWorld(options: {
   // Transient failures retried quickly (the production backoff starts at seconds and grows to minutes).
   const extra = typeof options.appEnv === 'function' ? await options.appEnv(w) : options.appEnv;
   const appEnv = { PRICING_RETRY_BASE_MS: '200', PRICING_RETRY_MAX_MS: '1500', ...extra };
+  let appStdout = '';
+  const keepStdout = (process: AppProcess) =>
+    process.child.stdout?.on('data', (chunk: Buffer) => {
+      appStdout = (appStdout + chunk.toString()).slice(-20_000);
+    });
   let app = await w.startApp(appEnv);
+  keepStdout(app);
   const world: FaultWorld = {
     w,
     get app() {
@@ -210,8 +218,10 @@ export async function startFaultWorld(options: {
     async restartApp(extraEnv) {
       await app.kill('SIGTERM');
       app = await w.startApp({ ...appEnv, ...extraEnv });
+      keepStdout(app);
       return app;
     },
+    appLog: () => `${appStdout.slice(-6000)}\n${app.output().slice(-6000)}`,
     async close() {
       await app?.kill().catch(() => undefined);
       await options.onClose?.().catch(() => undefined);
