@@ -84,7 +84,10 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
   const drain: Drain = { draining: false };
   const app = express();
   app.disable('x-powered-by');
+  const open = new Set<express.Response>();
   app.use((_req, res, next) => {
+    open.add(res);
+    res.once('close', () => open.delete(res));
     if (drain.draining) res.setHeader('connection', 'close'); // keep-alive clients reconnect elsewhere
     next();
   });
@@ -142,7 +145,9 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
       (shuttingDown ??= (async () => {
         const started = Date.now();
         drain.draining = true;
-        logger.info({ timeoutMs }, 'shutting down: no new connections, finishing in-flight work');
+        // Answers still to come close their connection, so keep-alive clients reconnect elsewhere.
+        for (const res of open) if (!res.headersSent) res.setHeader('connection', 'close');
+        logger.info({ timeoutMs, openRequests: open.size }, 'shutting down: no new connections, finishing in-flight work');
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         let timer: NodeJS.Timeout | undefined;

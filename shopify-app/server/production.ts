@@ -25,7 +25,7 @@ export interface ProductionAppOptions {
   host?: string;
   /** Set into process.env before the build loads (the app reads its configuration then). */
   env?: Record<string, string | undefined>;
-  /** Where `remix vite:build` wrote (default shopify-app/build). */
+  /** Where `remix vite:build` wrote (default APP_BUILD_DIR, else shopify-app/build). */
   buildDir?: string;
   /** Apply pending migrations before serving (default: unless MIGRATE_ON_START=off). */
   migrate?: boolean;
@@ -90,7 +90,7 @@ export async function startProductionApp(options: ProductionAppOptions = {}): Pr
   process.env.NODE_ENV ||= 'production';
   const logger = createLogger({ name: 'shopify-app' });
   globalThis.calibrLogger = logger; // the build's modules log through the same logger
-  const buildDir = options.buildDir ?? `${appRoot}build`;
+  const buildDir = options.buildDir ?? process.env.APP_BUILD_DIR ?? `${appRoot}build`;
   const serverBuild = `${buildDir}/server/index.js`;
   if (!existsSync(serverBuild)) throw new Error(`No build at ${serverBuild}: run \`npm run build\` first.`);
 
@@ -188,6 +188,8 @@ export async function startProductionApp(options: ProductionAppOptions = {}): Pr
       const started = Date.now();
       const deadline = started + timeoutMs;
       draining = true;
+      // Answers still to come close their connection, so keep-alive clients reconnect elsewhere.
+      for (const res of open) if (!res.headersSent) res.setHeader('connection', 'close');
       logger.info({ reason, openRequests: open.size, timeoutMs }, 'shutting down: no new connections, finishing in-flight work');
       // Stop accepting; idle keep-alive sockets close now, busy ones after their response.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

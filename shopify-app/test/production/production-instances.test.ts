@@ -33,6 +33,7 @@ let lb: LoadBalancer;
 let db: Db;
 let databaseUrl: string;
 let dropDatabase: () => Promise<void>;
+let build: { dir: string; remove(): void } | undefined;
 const instances: ProductionProcess[] = [];
 const issuedTokens: string[] = [];
 /** products/update events the sandbox raised for price changes that were not the merchant's, per product. */
@@ -92,6 +93,7 @@ function instanceEnv(): Record<string, string> {
     PRICING_PUSH_LEASE_MS: '3000',
     SHUTDOWN_TIMEOUT_MS: '15000',
     LOG_LEVEL: 'info',
+    APP_BUILD_DIR: build!.dir,
   };
 }
 
@@ -103,7 +105,7 @@ async function startInstance(extraEnv: Record<string, string> = {}): Promise<Pro
 }
 
 beforeAll(async () => {
-  buildApp();
+  build = buildApp();
   sandbox = await startSandbox({ port: 0, seed: 'none', timeScale: 10, appConfig: { apiKey: API_KEY, apiSecret: API_SECRET } });
   const add = sandbox.log.add.bind(sandbox.log);
   sandbox.log.add = (entry) => {
@@ -141,6 +143,7 @@ afterAll(async () => {
   await lb?.close().catch(() => undefined);
   await sandbox?.close().catch(() => undefined);
   await dropDatabase?.().catch(() => undefined);
+  build?.remove();
 });
 
 describe(postgres ? 'production: two instances on one PostgreSQL behind a load balancer' : 'production: one instance on SQLite behind a load balancer (set TEST_DATABASE_URL for two on PostgreSQL)', () => {
@@ -213,7 +216,25 @@ describe(postgres ? 'production: two instances on one PostgreSQL behind a load b
       return held > 0 && done > 0 && done < PRODUCTS;
     });
     const appliedAtSignal = await db.priceChange.count({ where: { projectId: project.id, status: 'applied' } });
-    const exitCode = await victim.stop('SIGTERM');
+    // A request still arriving when the signal comes (a webhook whose body is half sent) is answered.
+    const slowBody = new TransformStream<Uint8Array, Uint8Array>();
+    const slowWriter = slowBody.writable.getWriter();
+    const slowRequest = fetch(`${victim.url}/webhooks/products/update`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-shopify-topic': 'products/update', 'x-shopify-shop-domain': SHOP, 'x-shopify-hmac-sha256': 'bm90LXRoZS1obWFj', 'x-shopify-webhook-id': randomUUID() },
+      body: slowBody.readable,
+      duplex: 'half',
+    } as RequestInit & { duplex: 'half' });
+    await slowWriter.write(new TextEncoder().encode('{"id":'));
+    await new Promise((r) => setTimeout(r, 200));
+    const exited = victim.stop('SIGTERM');
+    await waitFor('the instance to start draining', async () => victim.lines().some((l) => l.includes('"msg":"shutting down')), 10_000);
+    await slowWriter.write(new TextEncoder().encode('1}'));
+    await slowWriter.close();
+    const slowAnswer = await slowRequest;
+    expect(slowAnswer.status).toBe(401); // a forged HMAC, refused: but answered, not cut off
+    expect(slowAnswer.headers.get('connection')).toBe('close');
+    const exitCode = await exited;
     expect(exitCode, victim.lines().slice(-10).join('\n')).toBe(0);
     const shutdown = victim.lines().map((l) => JSON.parse(l) as { msg: string; clean?: boolean; handedBack?: number }).find((l) => l.msg === 'shutdown complete');
     expect(shutdown).toBeDefined();

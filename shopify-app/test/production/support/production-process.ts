@@ -1,17 +1,24 @@
 // The built app as production runs it (`npm run start:prod`: server/production-main.ts), as a child
 // process whose JSON log lines the test keeps, and which it stops with a real signal.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const appRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const main = fileURLToPath(new URL('../../../server/production-main.ts', import.meta.url));
 
-/** `remix vite:build` (what `npm run build` runs for the app), once per test file. */
-export function buildApp(): void {
+/**
+ * `remix vite:build` (what `npm run build` runs for the app), once per test file, copied aside (APP_BUILD_DIR)
+ * so another build of the checkout (build.test.ts, a developer) can't swap it under the running instances.
+ * The copy stays under shopify-app/node_modules so the build's own imports still resolve. Returns its path.
+ */
+export function buildApp(): { dir: string; remove(): void } {
   const build = spawnSync('npx', ['remix', 'vite:build'], { cwd: appRoot, encoding: 'utf8', timeout: 300_000 });
   if (build.status !== 0) throw new Error(`remix vite:build failed:\n${build.stdout}\n${build.stderr}`);
   if (!existsSync(`${appRoot}build/server/index.js`)) throw new Error('the build wrote no build/server/index.js');
+  const dir = `${appRoot}node_modules/.cache/calibr-production-test/${process.pid}`;
+  cpSync(`${appRoot}build`, dir, { recursive: true });
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export interface ProductionProcess {
