@@ -47,7 +47,15 @@ export async function startPlatformSync(projectId: string, platform: string, opt
   }
   const key = keyOf(platform, projectId);
   const current = running.get(key);
-  if (current) return { syncLogId: await current.logId, alreadyRunning: true, mode };
+  if (current) {
+    const logId = await current.logId;
+    const log = await db.platformSyncLog.findUnique({ where: { id: logId }, select: { status: true } });
+    if (log?.status === 'started') return { syncLogId: logId, alreadyRunning: true, mode };
+    // The run already reads as finished (its connector closed it) and is only tidying up: let it end,
+    // then start the run asked for rather than answer with the finished one.
+    await current.done;
+    return startPlatformSync(projectId, platform, options);
+  }
 
   // Take the slot before the first await, so two requests at once start one run.
   let opened!: (logId: string) => void;
@@ -133,14 +141,16 @@ async function run(
       if (!cursor) checkpoint = page.checkpoint;
     } while (cursor);
     const deleted = mode === 'full' && registration.listingsStoredBy === 'app' ? await markUnseenPlatformListingsDeleted(projectId, platform, startedAt) : 0;
-    await registry.syncLog.settle(platform, projectId);
-    await registry.syncLog.ensureClosed(platform, projectId, logId, seen);
     const next: SyncMetadata = { ...previous, ...(checkpoint ? { checkpoint } : {}), lastSync: { mode, products: seen.products, listings: seen.listings, deleted } };
     await db.platformIntegration.update({
       where: { projectId_platform: { projectId, platform } },
       data: { metadata: next as Prisma.InputJsonValue },
     });
     await autoLinkBySku(projectId);
+    // Closed last: once the run reads as completed, this process no longer counts it as running, so a
+    // sync asked for right after starts a new run instead of answering with this finished one.
+    await registry.syncLog.settle(platform, projectId);
+    await registry.syncLog.ensureClosed(platform, projectId, logId, seen);
   } catch (error) {
     await registry.syncLog.settle(platform, projectId);
     const code = (error as { code?: unknown }).code;
