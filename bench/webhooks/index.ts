@@ -9,7 +9,7 @@
 //
 // The app runs as in production: the Remix build served by shopify-app/server/production.ts, in its own
 // process, logging at LOG_LEVEL info (pino JSON, a line per request) like a default deploy. The build is
-// made first when missing or older than the app's sources (`npm run build -w @calibr/shopify-app`).
+// made first when our copy of it is missing or older than the app's sources (`npm run build -w @calibr/shopify-app`).
 //
 // Env: BENCH_DELIVERIES (5000), BENCH_PRODUCTS (250), BENCH_CONCURRENCY (16 deliveries in flight),
 //      BENCH_DATABASES (sqlite,postgresql), BENCH_CPU_PROF (a folder: the app process writes a CPU profile there),
@@ -17,7 +17,7 @@
 //      TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test; a fresh schema, dropped after).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -53,14 +53,30 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** `npm run build -w @calibr/shopify-app` unless the build is newer than every source file of the app. */
+// The bench serves its own copy of the build: other work (tests, a second bench) may rebuild or clean
+// shopify-app/build while we run. The copy stays under shopify-app/ (in a gitignored .cache folder) so the
+// built server resolves its packages exactly as the original does.
+const benchBuild = join(repoRoot, 'shopify-app/.cache/bench-webhooks/build');
+
+/** `npm run build -w @calibr/shopify-app` and copy it, unless our copy is newer than every source file of the app. */
 function ensureBuild(): void {
-  const built = join(repoRoot, 'shopify-app/build/server/index.js');
-  if (process.env.BENCH_SKIP_BUILD === '1' && existsSync(built)) return;
-  if (existsSync(built) && statSync(built).mtimeMs > newestMtime(join(repoRoot, 'shopify-app/app'))) return;
-  console.log('building the app (npm run build -w @calibr/shopify-app) …');
-  const result = spawnSync('npm', ['run', 'build', '-w', '@calibr/shopify-app'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (result.status !== 0) throw new Error('the app build failed');
+  const copy = join(benchBuild, 'server/index.js');
+  if (process.env.BENCH_SKIP_BUILD === '1' && existsSync(copy)) return;
+  if (existsSync(copy) && statSync(copy).mtimeMs > newestMtime(join(repoRoot, 'shopify-app/app'))) return;
+  for (let attempt = 1; ; attempt++) {
+    console.log('building the app (npm run build -w @calibr/shopify-app) …');
+    const result = spawnSync('npm', ['run', 'build', '-w', '@calibr/shopify-app'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+    try {
+      if (result.status !== 0) throw new Error('the app build failed');
+      rmSync(benchBuild, { recursive: true, force: true });
+      cpSync(join(repoRoot, 'shopify-app/build'), benchBuild, { recursive: true });
+      if (!existsSync(copy)) throw new Error('the build vanished while being copied');
+      return;
+    } catch (error) {
+      if (attempt >= 2) throw error;
+      console.log(`${error instanceof Error ? error.message : error}: building again`);
+    }
+  }
 }
 
 async function startAppProcess(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
@@ -73,6 +89,7 @@ async function startAppProcess(databaseUrl: string): Promise<{ url: string; chil
       SHOPIFY_API_KEY: API_KEY,
       SHOPIFY_API_SECRET: API_SECRET,
       ENCRYPTION_KEYS,
+      BENCH_BUILD_DIR: benchBuild,
       SANDBOX_URL: '',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     },

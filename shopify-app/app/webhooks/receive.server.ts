@@ -14,7 +14,7 @@ import { SHOPIFY_API_VERSION } from '../connectors/shopify/api-version';
 import { appConfig } from '../config.server';
 import { db } from '../db.server';
 import { webhookProcessor } from './processor.server';
-import { sqlParams } from './portable-sql.server';
+import { outsideTransactions, sqlParams } from './portable-sql.server';
 import { readBodyWithLimit, webhookBodyLimit } from './request-body.server';
 import { CUSTOMER_DATA_TOPICS, topicName } from './topics';
 
@@ -119,7 +119,7 @@ async function recordDelivery(d: DeliveryRecord): Promise<{ projectId: string | 
     `VALUES (${q.p(randomUUID())}, ${q.p(d.webhookId)}, 'shopify', ${q.p(d.topic)}, ${q.p(d.shop)}, ` +
     `(SELECT "id" FROM "Project" WHERE "shopDomain" = ${q.p(d.shop)}), ${q.p(d.apiVersion)}, ${q.p(d.triggeredAt)}, ${q.p(new Date())}, 'received', 0, ${q.p(d.payload)}) ` +
     `ON CONFLICT ("webhookId") DO NOTHING RETURNING "projectId"`;
-  const rows = await db.$queryRawUnsafe<Array<{ projectId: string | null }>>(sql, ...q.values);
+  const rows = await outsideTransactions(db, () => db.$queryRawUnsafe<Array<{ projectId: string | null }>>(sql, ...q.values));
   return rows[0];
 }
 

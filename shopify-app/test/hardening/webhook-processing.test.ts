@@ -2,6 +2,8 @@
 // - two first deliveries of a brand-new product written at once both succeed (the listing is created by
 //   one and updated by the other; no unique-constraint failure), and the newest state wins;
 // - two processors (two app instances) draining one database at once process every delivery exactly once;
+// - a delivery recorded while a processing transaction is open survives that transaction's rollback (on
+//   SQLite, Prisma's adapter shares one connection, so an unguarded write would join the transaction);
 // - a delivery left `processing` under an expired lease (its instance died) is claimed and processed by
 //   another instance; one under a live lease is left to its holder.
 import { randomUUID } from 'node:crypto';
@@ -12,9 +14,11 @@ import { planWebhookLoad, priceOf, productGid, seedLoadShop, verifyLoad, type Lo
 
 import type * as ListingsModule from '../../app/services/listings.server';
 import type * as ProcessorModule from '../../app/webhooks/processor.server';
+import type * as PortableSqlModule from '../../app/webhooks/portable-sql.server';
 
 let listings: typeof ListingsModule;
 let processor: typeof ProcessorModule;
+let portableSql: typeof PortableSqlModule;
 let appDb: TestDatabase;
 
 beforeAll(async () => {
@@ -23,6 +27,7 @@ beforeAll(async () => {
   process.env.DATABASE_URL = appDb.url;
   listings = await import('../../app/services/listings.server');
   processor = await import('../../app/webhooks/processor.server');
+  portableSql = await import('../../app/webhooks/portable-sql.server');
 });
 afterAll(() => appDb?.cleanup());
 
@@ -97,6 +102,28 @@ describe.each(testDatabaseProviders())('webhook processing (%s)', (provider) => 
     const verdict = await verifyLoad(database.db, plan, acknowledgedAll(plan));
     expect(verdict.detail.errors).toEqual([]);
     expect({ lost: verdict.lost, doubled: verdict.doubled }).toEqual({ lost: 0, doubled: 0 });
+  });
+
+  it('a write recorded while a transaction is open survives the transaction rolling back', async () => {
+    const { outsideTransactions, transaction } = portableSql;
+    const db = database.db;
+    let inside!: () => void;
+    const opened = new Promise<void>((r) => (inside = r));
+    const rolledBack = transaction(db, async (tx) => {
+      await tx.processedWebhook.create({ data: { webhookId: `tx-${provider}`, topic: 'products/update', shop: 'gate.myshopify.com' } });
+      inside();
+      await new Promise((r) => setTimeout(r, 300));
+      throw new Error('the batch failed');
+    });
+    // Wait until the transaction is open, then record a delivery as the receive path does.
+    await Promise.race([opened, new Promise((r) => setTimeout(r, 5000))]);
+    const recorded = outsideTransactions(db, () =>
+      db.processedWebhook.create({ data: { webhookId: `ack-${provider}`, topic: 'products/update', shop: 'gate.myshopify.com' } }),
+    );
+    await expect(rolledBack).rejects.toThrow('the batch failed');
+    await recorded;
+    const rows = await db.processedWebhook.findMany({ where: { shop: 'gate.myshopify.com' }, select: { webhookId: true } });
+    expect(rows.map((r) => r.webhookId)).toEqual([`ack-${provider}`]);
   });
 
   it('a delivery under an expired lease is claimed by another instance; one under a live lease is not', async () => {
