@@ -302,6 +302,23 @@ export function hostileServiceSuite({ provider, runs }: { provider: 'sqlite' | '
       await unchanged(before);
     });
 
+    it('Amazon’s redirect back (the callback) with forged, replayed or hostile parameters is a 4xx problem and connects nothing', async () => {
+      const before = await snapshot();
+      const value = fc.oneof(fc.constantFrom('', '\u0000', '../', 'x'.repeat(5000), '\u202E', 'A2CALIBRDEMONA', 'eyJhbGciOiJIUzI1NiJ9.e30.forged'), fc.string({ unit: 'binary', maxLength: 40 }));
+      await fc.assert(
+        fc.asyncProperty(value, value, value, async (state, code, seller) => {
+          const query = new URLSearchParams({ state, spapi_oauth_code: code, selling_partner_id: seller });
+          const res = await fetch(`${h.service.url}${API}/auth/callback?${query}`, { redirect: 'manual' });
+          const text = await res.text();
+          expect(res.status, `${query.toString().slice(0, 120)}: ${text.slice(0, 200)}`).toBeGreaterThanOrEqual(400);
+          expect(res.status, text.slice(0, 200)).toBeLessThan(500);
+          expect(res.headers.get('content-type')).toContain(PROBLEM);
+        }),
+        { seed: SEED, numRuns: Math.min(runs, 40) },
+      );
+      await unchanged(before);
+    });
+
     it('another shop’s update keys and feed ids are 404s, and its lists show nothing of the first shop', async () => {
       const before = await snapshot();
       for (const path of [`${API}/pricing/updates/${seeded.updateKey}`, `${API}/pricing/updates/${seeded.feedKey}`, `${API}/pricing/feeds/${seeded.feedId}`]) {
@@ -361,6 +378,29 @@ export function hostileServiceSuite({ provider, runs }: { provider: 'sqlite' | '
       const ok = await form(a.cookie, `_csrf=${a.csrf}&region=na&marketplaceIds=${US}`, { origin: new URL(h.service.url).origin });
       expect(ok.status, await ok.clone().text()).toBe(303);
       expect(ok.headers.get('location')).toContain('notice=marketplaces');
+    });
+
+    it('forms with hostile fields (right session and token) re-render with the reason or refuse; never a 500, nothing changed; an oversize form is a 413', async () => {
+      const b = await openSession(SHOP_B);
+      const before = await snapshot();
+      const field = fc.oneof(fc.constantFrom('', '\u0000', '../', 'x'.repeat(3000), '\u202E', 'na', 'eu', 'ZZ', US, `${US},${US}`, 'A2HOSTILE00'), fc.string({ unit: 'binary', maxLength: 30 }));
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom('connect', 'credentials', 'marketplaces'), field, field, field, async (form, region, marketplaceIds, other) => {
+          const body = new URLSearchParams({ _csrf: b.csrf, region, marketplaceIds, sellingPartnerId: other, lwaClientId: other, lwaClientSecret: other, refreshToken: other });
+          const res = await fetch(`${h.service.url}/settings/amazon/${form}`, { method: 'POST', headers: { cookie: b.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body, redirect: 'manual' });
+          const text = await res.text();
+          expect(res.status, `${form} ${body.toString().slice(0, 120)}: ${text.slice(0, 200)}`).toBeLessThan(500);
+          // A valid region starts Seller Central consent (a redirect to it); nothing else may succeed.
+          if (res.status === 303) expect(form, res.headers.get('location') ?? '').toBe('connect');
+        }),
+        { seed: SEED, numRuns: Math.min(runs, 40) },
+      );
+      const huge = await fetch(`${h.service.url}/settings/amazon/credentials`, { method: 'POST', headers: { cookie: b.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${b.csrf}&refreshToken=${'x'.repeat(70 * 1024)}` });
+      await expectProblem(huge, 413, 'oversize form');
+      // Consent redirects leave a pending authorization state behind (one-use, expiring): everything else is as it was.
+      const after = JSON.parse(await snapshot()) as Record<string, unknown>;
+      const was = JSON.parse(before) as Record<string, unknown>;
+      expect({ ...after, states: 0 }).toEqual({ ...was, states: 0 });
     });
 
     it('pages may be framed only by the shop’s Admin and Shopify Admin (and the sandbox’s Admin); refusals by no one; nothing permissive anywhere', async () => {
