@@ -2,6 +2,13 @@
 // for a submission slot, and polls submitted feeds (backing off) until DONE, CANCELLED or FATAL, then
 // turns the processing report into each SKU's result. Rows are leased, so two instances never work on
 // the same feed at once.
+//
+// Two ends Amazon documents no answer for are settled here rather than left to the merchant:
+// - FATAL without a processing report (Amazon gave no reason; its docs say some, none or all of the
+//   messages may have been processed): the same messages go again in a new feed (same price updates, so
+//   the same prices at worst twice), up to MAX_UNEXPLAINED_FATAL feeds per batch; then they fail.
+// - DONE without a processing report: each SKU's live price is read (getListingsItem) and the update is
+//   applied when Amazon shows our price, failed with what Amazon shows otherwise.
 import { errorSummary } from '../log-errors';
 import { randomUUID } from 'node:crypto';
 import type { AmazonContext } from '../amazon-context';
@@ -11,10 +18,14 @@ import { failFeed, submitFeed } from './feed-submission';
 import type { FeedTiming } from './feed-timing';
 import { parseProcessingReport, readProcessingReport } from './processing-report';
 import { chunks } from '../catalog/listing-store';
+import { readOfferPrice } from '../catalog/listings-items';
+import { compareDecimals } from './json-decimal';
 
 const LEASE_MS = 120_000;
 const POLLED_STATUSES = ['IN_QUEUE', 'IN_PROGRESS'];
 const WAITING_STATUSES = ['PREPARING', 'UPLOADED'];
+/** Feeds of one batch that may end FATAL without a report before its messages fail for good. */
+export const MAX_UNEXPLAINED_FATAL = 3;
 
 export interface FeedWorkerOptions {
   /** How often the worker looks for due work. */
@@ -149,7 +160,8 @@ export class FeedWorker {
       return;
     }
     if (!resultFeedDocumentId) {
-      await failFeed(this.ctx, id, 'FATAL', 'FATAL', 'Amazon could not process the feed and gave no processing report');
+      if (status === 'DONE') await this.settleWithoutReport(id, projectId, client);
+      else await this.resubmitUnexplainedFatal(id);
       return;
     }
     const document = await client.call<{ url: string; compressionAlgorithm?: string }>({
@@ -204,5 +216,74 @@ export class FeedWorker {
     });
     await recordAppliedPrices(this.ctx, projectId, applied);
     this.ctx.logger.info({ priceFeedId: id, applied: applied.length, failed: failedIds.length }, 'amazon price feed done');
+  }
+
+  /** FATAL and no report: send the same messages again in a new feed, a few times, then fail them. */
+  private async resubmitUnexplainedFatal(id: string): Promise<void> {
+    const feed = await this.ctx.db.amazonPriceFeed.findUniqueOrThrow({ where: { id } });
+    const earlier = feed.batchId
+      ? await this.ctx.db.amazonPriceFeed.count({ where: { batchId: feed.batchId, status: 'FATAL', resultFeedDocumentId: null, id: { not: id } } })
+      : MAX_UNEXPLAINED_FATAL;
+    if (earlier + 1 >= MAX_UNEXPLAINED_FATAL) {
+      await failFeed(this.ctx, id, 'FATAL', 'FATAL', `Amazon ended the feed FATAL without a processing report ${earlier + 1} times; submit the prices again later`);
+      return;
+    }
+    const now = new Date();
+    const again = await this.ctx.db.$transaction(async (tx) => {
+      const next = await tx.amazonPriceFeed.create({
+        data: {
+          projectId: feed.projectId,
+          integrationId: feed.integrationId,
+          feedType: feed.feedType,
+          marketplaceIds: feed.marketplaceIds as string[],
+          batchId: feed.batchId,
+          status: 'PREPARING',
+          messageCount: feed.messageCount,
+        },
+        select: { id: true },
+      });
+      const moved = await tx.amazonPriceUpdate.updateMany({
+        where: { priceFeedId: id, status: { in: ['queued', 'pending'] } },
+        data: { priceFeedId: next.id, status: 'queued', submittedAt: null },
+      });
+      await tx.amazonPriceFeed.update({
+        where: { id },
+        data: { status: 'FATAL', completedAt: now, nextPollAt: null, resultSummary: { resubmittedAs: next.id, messages: moved.count } },
+      });
+      return next.id;
+    });
+    this.ctx.logger.warn({ priceFeedId: id, resubmittedAs: again, attempt: earlier + 1 }, 'amazon price feed ended FATAL without a report; its messages go again');
+  }
+
+  /** DONE and no report: read each SKU's live price and settle its update by what Amazon shows. */
+  private async settleWithoutReport(id: string, projectId: string, client: Awaited<ReturnType<typeof sellerClient>>['client']): Promise<void> {
+    const rows = await this.ctx.db.amazonPriceUpdate.findMany({ where: { priceFeedId: id, status: { in: ['queued', 'pending'] } } });
+    const now = new Date();
+    const applied: typeof rows = [];
+    for (const row of rows) {
+      // A failed read throws: the feed is polled again later and the SKUs read again.
+      const live = await readOfferPrice(client, row.sku, row.marketplaceId);
+      const ours = live.price && live.price.currency === row.currency && compareDecimals(live.price.amount, row.amount) === 0;
+      if (ours) {
+        applied.push(row);
+        await this.ctx.db.amazonPriceUpdate.update({ where: { id: row.id }, data: { status: 'applied', resolvedAt: now } });
+      } else {
+        await this.ctx.db.amazonPriceUpdate.update({
+          where: { id: row.id },
+          data: {
+            status: 'failed',
+            errorCode: 'NO_PROCESSING_REPORT',
+            errorMessage: `Amazon finished the feed without a processing report and the listing shows ${live.price ? `${live.price.amount} ${live.price.currency}` : 'no price'}, not ${row.amount} ${row.currency}`,
+            resolvedAt: now,
+          },
+        });
+      }
+    }
+    await this.ctx.db.amazonPriceFeed.update({
+      where: { id },
+      data: { status: 'DONE', completedAt: now, nextPollAt: null, resultSummary: { verifiedWithoutReport: rows.length, applied: applied.length } },
+    });
+    await recordAppliedPrices(this.ctx, projectId, applied.map((r) => ({ sku: r.sku, marketplaceId: r.marketplaceId, currency: r.currency, amount: r.amount })));
+    this.ctx.logger.warn({ priceFeedId: id, verified: rows.length, applied: applied.length }, 'amazon price feed done without a processing report: settled by live prices');
   }
 }
