@@ -422,6 +422,17 @@ export default function SuggestionsPage() {
                 }}
                 mode={mode}
                 setMode={setMode}
+                // Leaving the search and filters shows the status tabs again, unfiltered.
+                cancelAction={{
+                  onAction: () => {
+                    setQuery('');
+                    setPlatform([]);
+                    setRule([]);
+                    setPage(1);
+                  },
+                  disabled: false,
+                  loading: false,
+                }}
                 canCreateNewView={false}
                 loading={loading}
               />
@@ -430,8 +441,10 @@ export default function SuggestionsPage() {
                 itemCount={rows.length}
                 selectedItemsCount={allResourcesSelected ? 'All' : selectedResources.length}
                 onSelectionChange={handleSelectionChange}
-                promotedBulkActions={[{ content: 'Approve', onAction: () => void decide('approve', selectedResources) }]}
-                bulkActions={[{ content: 'Reject', onAction: () => void decide('reject', selectedResources) }]}
+                promotedBulkActions={[
+                  { content: 'Approve', onAction: () => void decide('approve', selectedResources) },
+                  { content: 'Reject', onAction: () => void decide('reject', selectedResources) },
+                ]}
                 loading={loading || busy === 'approve' || busy === 'reject'}
                 emptyState={
                   <EmptyState heading={status === 'pending' ? 'Nothing waits for you' : 'No suggestions here'} image="">
