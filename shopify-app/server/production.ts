@@ -10,6 +10,8 @@
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { committedMigrations, migrateDatabase, providerOf, redactUrl, resolveDatabaseUrl, type Db } from '@calibr/db';
 import { createRequestHandler } from '@remix-run/express';
@@ -83,6 +85,59 @@ async function readiness(db: Db): Promise<{ ok: boolean; detail: Record<string, 
   } catch (error) {
     return { ok: false, detail: { database: 'ok', migrations: 'unknown', error: errorMessage(error, 120) } };
   }
+}
+
+type Action = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => unknown;
+
+/** The webhook routes' actions by URL path (`/webhooks/products/update`, …), from the build's route table. */
+function webhookActions(build: ServerBuild): Map<string, Action> {
+  const actions = new Map<string, Action>();
+  for (const route of Object.values(build.routes)) {
+    if (!route || !route.path || !/^(webhooks\/|api\/integrations\/shopify\/webhooks$)/.test(route.path)) continue;
+    const action = (route.module as { action?: Action }).action;
+    if (action && route.parentId === 'root') actions.set(`/${route.path}`, action);
+  }
+  return actions;
+}
+
+/**
+ * Shopify's deliveries go straight to their route's action: the same module Remix would run, without its
+ * per-request route matching, which costs about as much again as the webhook's own work on this, the
+ * busiest path of the app (measured by bench:webhooks). Anything else still goes through Remix.
+ */
+function webhookHandler(actions: Map<string, Action>): express.RequestHandler {
+  return (req, res, next) => {
+    const action = actions.get(req.path);
+    if (!action) return next();
+    const aborted = new AbortController();
+    res.once('close', () => aborted.abort());
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (typeof value === 'string') headers.set(name, value);
+      else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    }
+    const request = new Request(`${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`, {
+      method: 'POST',
+      headers,
+      body: Readable.toWeb(req) as ReadableStream<Uint8Array>,
+      signal: aborted.signal,
+      duplex: 'half',
+    } as RequestInit & { duplex: 'half' });
+    Promise.resolve()
+      .then(() => action({ request, params: {}, context: {} }))
+      .catch((thrown: unknown) => {
+        if (thrown instanceof Response) return thrown;
+        throw thrown;
+      })
+      .then((response) => {
+        if (!(response instanceof Response)) throw new Error(`webhook route ${req.path} did not answer with a Response`);
+        res.status(response.status);
+        response.headers.forEach((value, name) => res.append(name, value));
+        if (!response.body) return void res.end();
+        Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>).pipe(res);
+      })
+      .catch(next);
+  };
 }
 
 export async function startProductionApp(options: ProductionAppOptions = {}): Promise<RunningProductionApp> {
@@ -177,9 +232,11 @@ export async function startProductionApp(options: ProductionAppOptions = {}): Pr
   // Fingerprinted assets forever; the rest of build/client for an hour (what remix-serve does).
   app.use(build.publicPath, express.static(build.assetsBuildDirectory.startsWith('/') ? build.assetsBuildDirectory : `${buildDir}/client/assets`, { immutable: true, maxAge: '1y' }));
   app.use(express.static(`${buildDir}/client`, { maxAge: '1h' }));
+  const webhooks = webhookActions(build);
+  if (webhooks.size > 0) app.post([...webhooks.keys()], webhookHandler(webhooks));
   app.all('*', createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
-  logger.info({ url, port: boundPort, database: redactUrl(databaseUrl) }, 'shopify app listening');
+  logger.info({ url, port: boundPort, database: redactUrl(databaseUrl), webhookRoutes: [...webhooks.keys()] }, 'shopify app listening');
 
   const timeoutMs = options.shutdownTimeoutMs ?? Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 25_000);
   let shuttingDown: Promise<ShutdownResult> | undefined;

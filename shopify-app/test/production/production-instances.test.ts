@@ -163,6 +163,9 @@ describe(postgres ? 'production: two instances on one PostgreSQL behind a load b
 
     // Health per process: liveness, readiness (database + migrations), no x-powered-by.
     for (const instance of first) {
+      // Shopify's webhook routes are served straight from their actions (server/production.ts).
+      const listening = instance.lines().map((l) => JSON.parse(l) as { msg: string; webhookRoutes?: string[] }).find((l) => l.msg === 'shopify app listening');
+      expect(listening?.webhookRoutes).toEqual(expect.arrayContaining(['/webhooks/products/update', '/webhooks/app/uninstalled', '/api/integrations/shopify/webhooks']));
       const live = await fetch(`${instance.url}/healthz`);
       expect(live.status).toBe(200);
       expect(live.headers.get('x-powered-by')).toBeNull();
