@@ -175,6 +175,11 @@ describe(postgres ? 'production: two instances on one PostgreSQL behind a load b
       expect(await ready.json()).toMatchObject({ status: 'ready', database: 'ok', migrations: 'applied' });
     }
 
+    // A form post to an app page from another origin: refused as 403 (Remix alone would answer 500).
+    const forged = await fetch(`${first[0]!.url}/app/pricing`, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded', 'user-agent': BROWSER_UA }, body: 'intent=approve' });
+    expect(forged.status).toBe(403);
+    expect(await forged.json()).toMatchObject({ status: 403, code: 'authorization' });
+
     // Install: the shop's first API call exchanges its session token for an offline token.
     const hello = await api('/api/pricing/progress');
     expect(hello.status, await hello.clone().text()).toBe(200);
