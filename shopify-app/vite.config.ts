@@ -5,6 +5,10 @@ import { defineConfig } from 'vite';
 // serves it in development.
 export default defineConfig(({ command, isSsrBuild }) => ({
   root: import.meta.dirname,
+  // Several dev servers on one checkout (parallel test files) each rewrite the optimized dependencies in
+  // the shared cache; a page hydrating while another server rewrites them can load two copies of React
+  // Router. VITE_CACHE_DIR gives a server its own (relative to this folder).
+  ...(process.env.VITE_CACHE_DIR ? { cacheDir: process.env.VITE_CACHE_DIR } : {}),
   server: {
     host: '127.0.0.1',
     port: Number(process.env.PORT || 3000),

@@ -1,12 +1,18 @@
 // The pricing console in a real browser (Debian's Chromium driven by Playwright) inside the sandbox's
-// Shopify Admin shell. A competitor undercuts on Amazon and the monitor turns it into a suggestion; the
-// merchant finds it in the IndexTable (searching by SKU), approves it with the bulk action, watches it
-// applied on Shopify and Amazon on the price changes page, and opens the product's price chart.
-// Screenshots are kept in shopify-app/artifacts/pricing/ (gitignored).
+// Shopify Admin shell. A competitor undercuts three products on Amazon and the monitor turns that into
+// three suggestions. The merchant: finds one by SKU with the IndexTable's search and edits its price
+// (a typing mistake and a price under the rule's floor each show their error under the field; nothing
+// is sent), approves it together with a second one through the bulk action, rejects the third through
+// the bulk action, watches both approved prices applied on Shopify and Amazon on the price changes page
+// (and in the sandbox: the edited price on the edited product), opens a product's price chart, tries
+// the rule on the rules page (dry run, nothing created), and previews a costs CSV with a bad row (the
+// row, column and message shown, nothing written). Screenshots go to shopify-app/artifacts/pricing/
+// (gitignored).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type FrameLocator, type Page } from '@playwright/test';
+import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from '@playwright/test';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warmUp } from '../../server/start-app';
 import { BROWSER_UA, DEMO_SELLER, SHOP, US, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
@@ -19,11 +25,22 @@ const ARTIFACTS = fileURLToPath(new URL('../../artifacts/pricing/', import.meta.
 
 let w: PlatformsWorld;
 let browser: Browser;
-let product: { linkId: string; sku: string; asin: string; shopifyVariant: string; suggested: string };
+interface Product {
+  linkId: string;
+  sku: string;
+  asin: string;
+  shopifyVariant: string;
+  suggestionId: string;
+  suggested: string;
+}
+/** edited: its price is edited then approved; other: approved as suggested; rejected: rejected. */
+let products: { edited: Product; other: Product; rejected: Product };
 
 beforeAll(async () => {
   if (!hasChromium) return;
   fs.mkdirSync(ARTIFACTS, { recursive: true });
+  // This suite's own optimized-dependency cache: other test files' dev servers rewrite the shared one.
+  process.env.VITE_CACHE_DIR = 'node_modules/.vite-pricing-console';
   process.env.PRICING_MONITOR = 'off';
   process.env.PRICING_PUSH_POLL_MS = '200';
   process.env.PRICING_PENDING_POLL_MS = '300';
@@ -42,25 +59,35 @@ beforeAll(async () => {
   }
   await w.api('/api/product-links?page=1');
 
-  // A rule, the market read once, then a competitor undercuts and the monitor notices.
-  expect((await w.api('/api/pricing/rules', { json: { name: 'Match the Buy Box', scope: 'shop', kind: 'match_buy_box', params: {}, maxStepPercent: '50' } })).status).toBe(201);
-  const link = await w.database.db.productLink.findFirstOrThrow({
+  // A rule (with a floor, so an edited price can break a guardrail), the market read once, then a
+  // competitor undercuts three products and the monitor notices.
+  expect((await w.api('/api/pricing/rules', { json: { name: 'Match the Buy Box', scope: 'shop', kind: 'match_buy_box', params: {}, currency: 'USD', floorAmount: '1.00', maxStepPercent: '50' } })).status).toBe(201);
+  const links = await w.database.db.productLink.findMany({
     where: { project: { shopDomain: SHOP }, listings: { some: { platform: 'amazon', asin: { not: null }, marketplaceId: US } }, AND: { listings: { some: { platform: 'shopify' } } } },
     include: { listings: true },
     orderBy: { sku: 'desc' },
+    take: 3,
   });
-  const amazon = link.listings.find((l) => l.platform === 'amazon' && l.marketplaceId === US)!;
-  const shopify = link.listings.find((l) => l.platform === 'shopify')!;
-  await w.api('/api/pricing/monitor', { json: { asins: [amazon.asin] } });
-  const minor = BigInt(amazon.priceAmount.replace('.', '')) - 300n;
-  const undercut = `${minor.toString().slice(0, -2)}.${minor.toString().slice(-2)}`;
-  // The undercutter wins the Buy Box (the sandbox gives it to the lowest landed price among good sellers).
-  await sandboxControl(w.sandbox, 'amazon/competitors', { asin: amazon.asin, marketplaceId: US, sellerId: 'A1UNDERCUTTER', sellerName: 'Undercutter', price: undercut, feedbackPercent: 99, fulfillment: 'AFN' });
-  await sandboxControl(w.sandbox, 'amazon/buybox', { asin: amazon.asin, marketplaceId: US, winner: 'A1UNDERCUTTER' });
-  const monitored = await readJson<{ suggestions: { created: number } | null }>(await w.api('/api/pricing/monitor', { json: { asins: [amazon.asin] } }));
-  expect(monitored.suggestions?.created).toBeGreaterThanOrEqual(1);
-  const suggestion = await w.database.db.priceSuggestion.findFirstOrThrow({ where: { productLinkId: link.id, status: 'pending' } });
-  product = { linkId: link.id, sku: link.sku, asin: amazon.asin!, shopifyVariant: shopify.externalId, suggested: suggestion.suggestedAmount };
+  expect(links).toHaveLength(3);
+  const amazonOf = (link: (typeof links)[number]) => link.listings.find((l) => l.platform === 'amazon' && l.marketplaceId === US)!;
+  const asins = links.map((l) => amazonOf(l).asin!);
+  await w.api('/api/pricing/monitor', { json: { asins } });
+  for (const link of links) {
+    const amazon = amazonOf(link);
+    const undercut = minus(amazon.priceAmount, 300n);
+    // The undercutter wins the Buy Box (the sandbox gives it to the lowest landed price among good sellers).
+    await sandboxControl(w.sandbox, 'amazon/competitors', { asin: amazon.asin, marketplaceId: US, sellerId: 'A1UNDERCUTTER', sellerName: 'Undercutter', price: undercut, feedbackPercent: 99, fulfillment: 'AFN' });
+    await sandboxControl(w.sandbox, 'amazon/buybox', { asin: amazon.asin, marketplaceId: US, winner: 'A1UNDERCUTTER' });
+  }
+  const monitored = await readJson<{ suggestions: { created: number } | null }>(await w.api('/api/pricing/monitor', { json: { asins } }));
+  expect(monitored.suggestions?.created).toBe(3);
+  const [edited, other, rejected] = await Promise.all(
+    links.map(async (link): Promise<Product> => {
+      const suggestion = await w.database.db.priceSuggestion.findFirstOrThrow({ where: { productLinkId: link.id, status: 'pending' } });
+      return { linkId: link.id, sku: link.sku, asin: amazonOf(link).asin!, shopifyVariant: link.listings.find((l) => l.platform === 'shopify')!.externalId, suggestionId: suggestion.id, suggested: suggestion.suggestedAmount };
+    }),
+  );
+  products = { edited: edited!, other: other!, rejected: rejected! };
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -82,7 +109,39 @@ async function shot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-/** Open a console page in the Admin shell; one reload if Vite re-optimized dependencies on first load. */
+/** A USD amount less some cents, as a decimal string (no float on the way). */
+function minus(amount: string, cents: bigint): string {
+  const [whole, fraction = ''] = amount.split('.');
+  const minor = BigInt(whole!) * 100n + BigInt(fraction.padEnd(2, '0')) - cents;
+  return `${minor / 100n}.${String(minor % 100n).padStart(2, '0')}`;
+}
+
+/** The variant price the sandbox's Shopify holds now. */
+async function shopifyPrice(variantGid: string): Promise<string | undefined> {
+  const { products: all } = await sandboxControl<{ products: Array<{ variants: Array<{ id: number | string; price: string }> }> }>(w.sandbox, `shopify/shops/${SHOP}/products`);
+  const id = variantGid.split('/').pop();
+  return all.flatMap((p) => p.variants).find((v) => String(v.id) === id)?.price;
+}
+
+/** Press a bulk action: promoted ones are buttons; Polaris moves the others under "More actions". */
+async function bulkAction(app: FrameLocator, name: string): Promise<void> {
+  // Polaris also renders hidden copies of the bulk actions to measure them: only a visible one is pressed.
+  const direct = app.getByRole('button', { name, exact: true }).filter({ visible: true });
+  if ((await direct.count()) > 0) return direct.first().click();
+  await app.getByRole('button', { name: 'More actions' }).filter({ visible: true }).first().click();
+  await app.getByRole('menuitem', { name }).or(app.locator('.Polaris-ActionList__Item').filter({ hasText: name })).filter({ visible: true }).first().click();
+}
+
+async function banners(app: FrameLocator): Promise<string[]> {
+  return app.locator('.Polaris-Banner').allInnerTexts();
+}
+
+/**
+ * Open a console page in the Admin shell. A load can fail to hydrate when Vite's optimized dependencies
+ * change under it ("useNavigate() may be used only in the context of a <Router>"; this suite has its own
+ * cache, VITE_CACHE_DIR, but the first load still races the optimizer); such a load is retried, up to
+ * three times, after a moment to let errors surface.
+ */
 async function open(page: Page, appPath: string, ready: (app: FrameLocator) => Promise<unknown>, errors: string[]): Promise<FrameLocator> {
   const app = page.frameLocator('#app-frame');
   for (let attempt = 1; ; attempt++) {
@@ -90,62 +149,176 @@ async function open(page: Page, appPath: string, ready: (app: FrameLocator) => P
     await page.goto(`${w.sandbox.adminShellUrl(SHOP)}${appPath}`, { waitUntil: 'domcontentloaded' });
     try {
       await ready(app);
+      await page.waitForTimeout(1000);
       if (errors.length === 0) return app;
     } catch (error) {
-      if (attempt >= 2) {
+      if (attempt >= 3) {
         await shot(page, `failed-${appPath.replace(/\W+/g, '-')}.png`).catch(() => undefined);
         throw new Error(`${appPath} did not load: ${error instanceof Error ? error.message : error}; page errors: ${errors.join('; ') || 'none'}`);
       }
     }
-    if (attempt >= 2) throw new Error(`${appPath} failed to load: ${errors.join('; ')}`);
+    if (attempt >= 3) throw new Error(`${appPath} failed to load: ${errors.join('; ')}`);
   }
 }
 
 describe.skipIf(!hasChromium)('the pricing console in the Admin shell', () => {
-  it('approves a suggestion, sees it applied on Shopify and Amazon, and sees the price chart', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1100 }, userAgent: BROWSER_UA });
-    const page = await context.newPage();
-    const failures: string[] = [];
-    page.on('pageerror', (e) => failures.push(e.message));
+  let context: BrowserContext;
+  let page: Page;
+  const failures: string[] = [];
 
+  beforeAll(async () => {
+    if (!hasChromium) return;
+    context = await browser.newContext({ viewport: { width: 1440, height: 1100 }, userAgent: BROWSER_UA });
+    page = await context.newPage();
+    page.on('pageerror', (e) => failures.push(e.message));
+  });
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it('edits a price (bad input shows its error under the field), approves two and rejects one with the bulk actions', async () => {
     const app = await open(page, '/app/pricing', (a) => a.getByText('Pricing suggestions').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
     await expect.poll(() => page.locator('#app-nav a').allTextContents(), { timeout: 30_000 }).toContain('Pricing');
-
-    // The status tabs count what waits; find it by SKU with the search; its row explains what moved and which rule.
-    await expect.poll(() => app.getByRole('tab').allInnerTexts(), { timeout: 30_000 }).toEqual(expect.arrayContaining([expect.stringMatching(/Pending\s*1/)]));
-    await app.getByRole('button', { name: /Search and filter/ }).click();
-    await app.getByPlaceholder('Search by product, SKU or rule').fill(product.sku);
-    const row = app.locator('tbody tr').filter({ hasText: product.sku });
-    await expect.poll(() => app.locator('tbody tr').count(), { timeout: 30_000 }).toBe(1);
-    await expect.poll(() => row.innerText(), { timeout: 30_000 }).toMatch(/Buy Box[\s\S]*Match the Buy Box/);
     await shot(page, 'suggestions.png');
+    try {
+      await expect.poll(() => app.getByRole('tab').allInnerTexts(), { timeout: 30_000 }).toEqual(expect.arrayContaining([expect.stringMatching(/Pending\s*3/)]));
+    } catch (error) {
+      await shot(page, 'failed-suggestions.png');
+      throw new Error(`${error instanceof Error ? error.message : error}; page errors: ${failures.join('; ') || 'none'}; frame: ${(await app.locator('body').innerText().catch(() => '')).slice(0, 500)}`);
+    }
 
-    // Select it and approve with the bulk action.
+    // Search by SKU (the server filters): one row, explaining what moved and which rule.
+    const { edited, other, rejected } = products;
+    await app.getByRole('button', { name: /Search and filter/ }).click();
+    const search = app.getByPlaceholder('Search by product, SKU or rule');
+    await search.fill(edited.sku.toLowerCase());
+    await expect.poll(() => app.locator('tbody tr').allInnerTexts(), { timeout: 30_000 }).toEqual([expect.stringContaining(edited.sku)]);
+    const row = app.locator('tbody tr').filter({ hasText: edited.sku });
+    await expect.poll(() => row.innerText(), { timeout: 30_000 }).toMatch(/Buy Box[\s\S]*Match the Buy Box/);
+    await shot(page, 'suggestions-search.png');
+
+    // Edit its price. A typing mistake: the error shows under the field at once.
+    await row.getByRole('button', { name: /Edit the price/ }).click();
+    const field = row.locator('[data-section="price-edit"] input');
+    await field.fill('12.345');
+    await expect.poll(() => row.locator('[data-section="price-edit"]').innerText(), { timeout: 10_000 }).toMatch(/USD has 2 decimals at most/);
+    // Approving now sends nothing.
     await row.locator('input[type="checkbox"]').first().check({ force: true });
-    await app.getByRole('button', { name: 'Approve' }).first().click();
-    await expect.poll(() => app.locator('.Polaris-Banner').allInnerTexts(), { timeout: 60_000 }).toContainEqual(expect.stringMatching(/1 suggestion approved/));
+    await bulkAction(app, 'Approve');
+    await expect.poll(() => banners(app), { timeout: 10_000 }).toContainEqual(expect.stringMatching(/Nothing was approved: fix the edited price first/));
+    expect((await w.database.db.priceSuggestion.findUniqueOrThrow({ where: { id: edited.suggestionId } })).status).toBe('pending');
 
-    // The price changes page shows each platform's outcome: applied on both.
+    // Well formed but under the rule's floor: the server refuses it, and says so under the field.
+    await field.fill('0.50');
+    await expect.poll(() => row.locator('[data-section="price-edit"] .Polaris-InlineError').count(), { timeout: 10_000 }).toBe(0);
+    await bulkAction(app, 'Approve');
+    await expect.poll(() => row.locator('[data-section="price-edit"]').innerText(), { timeout: 30_000 }).toMatch(/0\.50 is below the floor 1\.00/);
+    expect((await w.database.db.priceSuggestion.findUniqueOrThrow({ where: { id: edited.suggestionId } })).status).toBe('pending');
+    await shot(page, 'suggestions-edit-refused.png');
+
+    // A good price; then, with the search cleared, select it and a second one and approve both at once.
+    const editedPrice = minus(edited.suggested, 50n);
+    await field.fill(editedPrice);
+    await expect.poll(() => row.locator('[data-section="price-edit"] .Polaris-InlineError').count(), { timeout: 10_000 }).toBe(0);
+    await search.fill('');
+    await expect.poll(() => app.locator('tbody tr').count(), { timeout: 30_000 }).toBe(3);
+    for (const p of [edited, other]) {
+      const checkbox = app.locator('tbody tr').filter({ hasText: p.sku }).locator('input[type="checkbox"]').first();
+      if (!(await checkbox.isChecked())) await checkbox.check({ force: true });
+    }
+    await bulkAction(app, 'Approve');
+    await expect.poll(() => banners(app), { timeout: 60_000 }).toContainEqual(expect.stringMatching(/2 suggestions approved/));
+    const decided = await w.database.db.priceSuggestion.findUniqueOrThrow({ where: { id: edited.suggestionId } });
+    expect(decided).toMatchObject({ status: 'approved', approvedAmount: editedPrice });
+    expect(decided.decidedBy).toMatch(/^user:/);
+
+    // The third: rejected with the bulk action.
+    await expect.poll(() => app.locator('tbody tr').allInnerTexts(), { timeout: 30_000 }).toEqual([expect.stringContaining(rejected.sku)]);
+    await app.locator('tbody tr').first().locator('input[type="checkbox"]').first().check({ force: true });
+    await bulkAction(app, 'Reject');
+    await expect.poll(() => banners(app), { timeout: 30_000 }).toContainEqual(expect.stringMatching(/1 suggestion rejected/));
+    // Leave the search (IndexFilters hides the status tabs while filtering) and read the tabs' counts.
+    await app.getByRole('button', { name: 'Cancel', exact: true }).filter({ visible: true }).first().click();
+    await expect.poll(() => app.getByRole('tab').allInnerTexts(), { timeout: 30_000 }).toEqual(expect.arrayContaining([expect.stringMatching(/^Pending\s+0$/), expect.stringMatching(/^Rejected\s+(New\s+)?1$/), expect.stringMatching(/^Approved\s+(New\s+)?2$/)]));
+    expect((await w.database.db.priceSuggestion.findUniqueOrThrow({ where: { id: rejected.suggestionId } })).status).toBe('rejected');
+    await shot(page, 'suggestions-decided.png');
+
+    // The audit log names who approved what.
+    const audit = await readJson<{ entries: Array<{ action: string; actor: string; entityId: string; data: { edited?: boolean; to?: string } }> }>(await w.api('/api/pricing/audit?limit=50'));
+    expect(audit.entries.find((e) => e.action === 'price_suggestion.approved' && e.entityId === edited.suggestionId)).toMatchObject({ actor: expect.stringMatching(/^user:/), data: { edited: true, to: editedPrice } });
+    expect(audit.entries.some((e) => e.action === 'price_suggestion.rejected' && e.entityId === rejected.suggestionId)).toBe(true);
+    expect(failures).toEqual([]);
+  }, 300_000);
+
+  it('shows both approved prices applied on Shopify and Amazon, and the price chart', async () => {
+    const { edited, other } = products;
+    const app = page.frameLocator('#app-frame');
     await app.getByRole('tab', { name: 'Price changes' }).click();
-    const changeRow = app.locator('tbody tr').filter({ hasText: product.sku }).first();
-    await expect.poll(() => changeRow.locator('[data-platform="shopify"]').getAttribute('data-status'), { timeout: 120_000 }).toBe('applied');
-    await expect.poll(() => changeRow.locator('[data-platform="amazon"]').getAttribute('data-status'), { timeout: 120_000 }).toBe('applied');
-    expect(await changeRow.innerText()).toMatch(/Applied/);
+    for (const p of [edited, other]) {
+      const changeRow = app.locator('tbody tr').filter({ hasText: p.sku }).first();
+      await expect.poll(() => changeRow.locator('[data-platform="shopify"]').getAttribute('data-status'), { timeout: 120_000 }).toBe('applied');
+      await expect.poll(() => changeRow.locator('[data-platform="amazon"]').getAttribute('data-status'), { timeout: 120_000 }).toBe('applied');
+      expect(await changeRow.innerText()).toMatch(/Applied[\s\S]*Roll back/);
+    }
     await shot(page, 'price-changes.png');
 
-    // And in the sandbox itself, both platforms carry the new price.
-    const { products } = await sandboxControl<{ products: Array<{ variants: Array<{ id: number | string; price: string }> }> }>(w.sandbox, `shopify/shops/${SHOP}/products`);
-    const variantId = product.shopifyVariant.split('/').pop();
-    expect(products.flatMap((p) => p.variants).find((v) => String(v.id) === variantId)?.price).toBe(product.suggested);
+    // In the sandbox itself: the edited price on the edited product, the suggested one on the other.
+    const editedPrice = minus(edited.suggested, 50n);
+    expect(await shopifyPrice(edited.shopifyVariant)).toBe(editedPrice);
+    expect(await shopifyPrice(other.shopifyVariant)).toBe(other.suggested);
+
+    // The history export has a row per platform, applied.
+    const history = parse(await (await w.api('/api/pricing/export/history')).text(), { columns: true }) as Array<Record<string, string>>;
+    const editedRows = history.filter((r) => r.sku === edited.sku);
+    expect(editedRows.map((r) => [r.platform, r.platform_status, r.to_price]).sort()).toEqual([
+      ['amazon', 'applied', editedPrice],
+      ['shopify', 'applied', editedPrice],
+    ]);
 
     // The product's chart: our prices against the Buy Box and the lowest offer.
-    const chartPage = await open(page, `/app/pricing/products/${product.linkId}`, (a) => a.locator('[data-section="price-chart"] svg').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
+    const chartPage = await open(page, `/app/pricing/products/${edited.linkId}`, (a) => a.locator('[data-section="price-chart"] svg').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
     const series = await chartPage.locator('[data-section="price-chart"]').getAttribute('data-series');
     expect(series?.split(',')).toEqual(expect.arrayContaining(['our_amazon', 'our_shopify', 'buy_box', 'lowest_offer']));
     await expect.poll(() => chartPage.locator('[data-section="price-chart"]').innerText(), { timeout: 30_000 }).toMatch(/Buy Box[\s\S]*Lowest offer/);
     const file = await shot(page, 'price-chart.png');
     expect(fs.statSync(file).size).toBeGreaterThan(10_000);
     expect(failures).toEqual([]);
-    await context.close();
-  }, 900_000);
+  }, 300_000);
+
+  it('shows the rule’s auto-approve threshold, a dry run of the rule creating nothing, and edits the threshold', async () => {
+    const before = await w.database.db.priceSuggestion.count();
+    const app = await open(page, '/app/pricing/rules', (a) => a.getByText('Pricing rules').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
+    const ruleRow = app.locator('tbody tr').filter({ hasText: 'Match the Buy Box' }).first();
+    expect(await ruleRow.innerText()).toMatch(/Always waits/);
+    await ruleRow.getByRole('button', { name: 'Dry run Match the Buy Box' }).click();
+    const trial = app.locator('[data-section="rule-dry-run"]');
+    await expect.poll(() => trial.innerText().catch(() => ''), { timeout: 30_000 }).toMatch(/Would govern \d+ product\(s\)[\s\S]*Nothing was created/);
+    await shot(page, 'rules-dry-run.png');
+    expect(await w.database.db.priceSuggestion.count()).toBe(before);
+
+    // The auto-approve threshold is edited on the rule itself.
+    await ruleRow.getByRole('button', { name: 'Edit Match the Buy Box' }).click();
+    await app.getByLabel('Auto-approve up to %').fill('2');
+    await app.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => app.locator('tbody tr').filter({ hasText: 'Match the Buy Box' }).first().innerText(), { timeout: 30_000 }).toMatch(/Moves up to 2 %/);
+    expect((await w.database.db.pricingRule.findFirstOrThrow({ where: { name: 'Match the Buy Box' } })).autoApproveMaxPercent).toBe('2');
+    expect(failures).toEqual([]);
+  }, 20_000);
+
+  it('previews a costs CSV with a bad row: line, column and message shown, nothing written', async () => {
+    const app = await open(page, '/app/pricing/costs', (a) => a.getByText('Costs and bounds').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
+    const { edited, other } = products;
+    const csv = ['sku,currency,cost,floor,ceiling', `${edited.sku},USD,5.00,6.00,500.00`, `${other.sku},USD,abc,,`].join('\n');
+    await app.locator('textarea').first().fill(csv);
+    await app.getByRole('button', { name: 'Preview' }).click();
+    const preview = app.locator('[data-section="import-preview"]');
+    await expect.poll(() => preview.innerText().catch(() => ''), { timeout: 30_000 }).toMatch(/2 rows: 1 new, 0 changed, 0 unchanged, 1 with errors/);
+    const badRow = app.locator('tbody tr').filter({ hasText: other.sku });
+    await expect.poll(() => badRow.innerText(), { timeout: 10_000 }).toMatch(/^3\b[\s\S]*error[\s\S]*cost: /);
+    // Nothing is written by a preview, and the import stays disabled while a row is bad.
+    expect(await app.getByRole('button', { name: 'Import', exact: true }).isDisabled()).toBe(true);
+    expect(await w.database.db.productCost.count()).toBe(0);
+    await shot(page, 'costs-import-preview.png');
+    expect(failures).toEqual([]);
+  }, 20_000);
 });
