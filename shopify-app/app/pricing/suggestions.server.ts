@@ -469,3 +469,37 @@ export async function suggestionFacets(projectId: string): Promise<{ rules: Arra
   ]);
   return { rules, platforms: platforms.map((p) => p.platform) };
 }
+
+/** The most suggestions one "select all" decides at once. */
+export const MAX_BULK_DECISIONS = 10_000;
+
+/**
+ * The pending suggestions under the console's filters (search, platform, rule), for "select all N"
+ * across pages: the ids come from the same WHERE as the list, never from the page the browser holds.
+ */
+export async function pendingIdsMatching(projectId: string, options: Pick<ListSuggestionsOptions, 'search' | 'platform' | 'ruleId'>): Promise<string[]> {
+  const rows = await db.priceSuggestion.findMany({
+    where: suggestionWhere(projectId, { ...options, status: 'pending' }),
+    select: { id: true },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    take: MAX_BULK_DECISIONS + 1,
+  });
+  if (rows.length > MAX_BULK_DECISIONS) {
+    throw ValidationError.field('matching', `more than ${MAX_BULK_DECISIONS.toLocaleString('en')} suggestions match: narrow the filters first`, 'too_many');
+  }
+  return rows.map((r) => r.id);
+}
+
+/** `{q?, platform?, rule?}` of a bulk decision, checked like the list's query string. */
+export function matchingFrom(value: unknown): Pick<ListSuggestionsOptions, 'search' | 'platform' | 'ruleId'> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw ValidationError.field('matching', 'matching must be an object: {q?, platform?, rule?}', 'invalid_type');
+  const query = new URLSearchParams();
+  for (const [key, v] of Object.entries(value)) {
+    if (!['q', 'platform', 'rule'].includes(key)) throw ValidationError.field(`matching.${key}`, 'matching takes q, platform and rule', 'unknown_field');
+    if (v === undefined || v === null || v === '') continue;
+    if (typeof v !== 'string') throw ValidationError.field(`matching.${key}`, `matching.${key} must be a string`, 'invalid_type');
+    query.set(key, v);
+  }
+  const { search, platform, ruleId } = listOptionsFrom(query);
+  return { ...(search ? { search } : {}), ...(platform ? { platform } : {}), ...(ruleId ? { ruleId } : {}) };
+}

@@ -3,12 +3,14 @@
 // POST /api/pricing/suggestions {action: "approve", items: [{id, amount?}]} | {action: "reject", ids: [...]}:
 //   decide in bulk; `amount` edits the price before approving (it must keep the guardrails). Each id gets
 //   its own outcome: approved (with the price change created), rejected, or refused with the reason.
+//   `matching: {q?, platform?, rule?}` adds every pending suggestion under those filters ("select all N"
+//   across pages; at most 10,000), resolved by the server; `items` then carries only the edited prices.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { ValidationError } from '@calibr/shared-contracts';
 import { json, methodNotAllowed, pricingApi, searchParams } from '../pricing/api.server';
 import { readJsonBody } from '../lib/request-body.server';
 import { createChangesForSuggestions, rejectSuggestions, type Decision } from '../pricing/changes.server';
-import { listOptionsFrom, listSuggestions } from '../pricing/suggestions.server';
+import { listOptionsFrom, listSuggestions, matchingFrom, pendingIdsMatching } from '../pricing/suggestions.server';
 
 export function loader({ request }: LoaderFunctionArgs) {
   return pricingApi(request, async ({ projectId }) => json(await listSuggestions(projectId, listOptionsFrom(searchParams(request)))));
@@ -18,9 +20,11 @@ export function action({ request }: ActionFunctionArgs) {
   return pricingApi(request, async ({ projectId, actor }) => {
     if (request.method !== 'POST') return methodNotAllowed(request, 'GET, POST');
     const body = await readJsonBody(request, { limitBytes: 2 * 1024 * 1024 });
+    if (body.action !== 'approve' && body.action !== 'reject') throw ValidationError.field('action', 'action must be "approve" or "reject"', 'invalid_enum');
+    const matching = body.matching === undefined ? null : await pendingIdsMatching(projectId, matchingFrom(body.matching));
     if (body.action === 'approve') {
-      const items = Array.isArray(body.items) ? body.items : Array.isArray(body.ids) ? body.ids.map((id: unknown) => ({ id })) : null;
-      if (!items || items.length === 0) throw ValidationError.field('items', 'items must list the suggestions to approve: [{id, amount?}]', 'required');
+      const items = Array.isArray(body.items) ? body.items : Array.isArray(body.ids) ? body.ids.map((id: unknown) => ({ id })) : matching ? [] : null;
+      if (!items || (items.length === 0 && !matching)) throw ValidationError.field('items', 'items must list the suggestions to approve: [{id, amount?}]', 'required');
       if (items.length > 10_000) throw ValidationError.field('items', 'at most 10,000 suggestions at once', 'too_many');
       const decisions: Decision[] = items.map((item: unknown, i: number) => {
         const entry = item as { id?: unknown; amount?: unknown };
@@ -30,11 +34,13 @@ export function action({ request }: ActionFunctionArgs) {
         }
         return entry.amount === undefined ? { id: entry.id } : { id: entry.id, amount: entry.amount as string };
       });
+      const listed = new Set(decisions.map((d) => d.id));
+      for (const id of matching ?? []) if (!listed.has(id)) decisions.push({ id });
       return json(await createChangesForSuggestions(projectId, decisions, { actor }));
     }
     if (body.action === 'reject') {
-      const ids = Array.isArray(body.ids) ? body.ids.filter((id): id is string => typeof id === 'string') : [];
-      if (ids.length === 0) throw ValidationError.field('ids', 'ids must list the suggestions to reject', 'required');
+      const ids = [...(Array.isArray(body.ids) ? body.ids.filter((id): id is string => typeof id === 'string') : []), ...(matching ?? [])];
+      if (ids.length === 0 && !matching) throw ValidationError.field('ids', 'ids must list the suggestions to reject', 'required');
       return json(await rejectSuggestions(projectId, ids, actor));
     }
     throw ValidationError.field('action', 'action must be "approve" or "reject"', 'invalid_enum');

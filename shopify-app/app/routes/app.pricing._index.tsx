@@ -167,8 +167,13 @@ export default function SuggestionsPage() {
     }
     setBusy(action);
     try {
-      const body =
-        action === 'approve'
+      // "Select all N" across pages: the server resolves the same filters to ids (edited prices still ride along).
+      const matching = allResourcesSelected && list.total > rows.length ? { q: query.trim(), platform: platform[0] ?? '', rule: rule[0] ?? '' } : null;
+      const body = matching
+        ? action === 'approve'
+          ? { action, matching, items: Object.entries(edits).filter(([id]) => ids.includes(id)).map(([id, amount]) => ({ id, amount })) }
+          : { action, matching }
+        : action === 'approve'
           ? { action, items: ids.map((id) => (edits[id] !== undefined ? { id, amount: edits[id] } : { id })) }
           : { action, ids };
       const result = await apiFetch<DecideResult>('/api/pricing/suggestions', { body });
@@ -439,6 +444,9 @@ export default function SuggestionsPage() {
               <IndexTable
                 resourceName={{ singular: 'suggestion', plural: 'suggestions' }}
                 itemCount={rows.length}
+                // More pending suggestions than this page shows: Polaris offers "Select all", decided by filter.
+                hasMoreItems={status === 'pending' && list.total > rows.length}
+                paginatedSelectAllActionText={`Select all ${list.total.toLocaleString()} pending suggestions`}
                 selectedItemsCount={allResourcesSelected ? 'All' : selectedResources.length}
                 onSelectionChange={handleSelectionChange}
                 promotedBulkActions={[

@@ -142,6 +142,32 @@ describe.each(testDatabaseProviders())('the suggestions list on %s', (provider) 
     expect(created).toEqual([...created].sort());
   });
 
+  it('"select all" across pages resolves the filters to the pending ids on the server, checked like the query string', async () => {
+    const matching = list.matchingFrom({ q: 'ROAD', platform: 'amazon', rule: '' });
+    expect(matching).toEqual({ search: 'ROAD', platform: 'amazon' });
+    const ids = await list.pendingIdsMatching(projectId, matching);
+    const expected = seeded.filter((s) => s.status === 'pending' && s.title.startsWith('road') && s.platforms.includes('amazon')).map((s) => s.id);
+    expect(expected.length).toBeGreaterThan(25);
+    expect(new Set(ids)).toEqual(new Set(expected));
+    expect(ids).toHaveLength(expected.length);
+    // Another shop's project never contributes, whatever the filters.
+    expect(await list.pendingIdsMatching(otherProjectId, {})).toHaveLength(1);
+    for (const [value, path] of [
+      [['q'], 'matching'],
+      [{ q: 5 }, 'matching.q'],
+      [{ sku: 'x' }, 'matching.sku'],
+      [{ q: 'x'.repeat(201) }, 'q'],
+    ] as const) {
+      let thrown: unknown;
+      try {
+        list.matchingFrom(value);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, JSON.stringify(value)).toMatchObject({ code: 'validation', errors: [expect.objectContaining({ path })] });
+    }
+  });
+
   it('reads the query string strictly: a bad value is a validation error naming the field', () => {
     expect(list.listOptionsFrom(new URLSearchParams('status=pending&platform=amazon&rule=r1&q=%20shoe%20&sort=change&direction=asc&page=2&pageSize=25'))).toEqual({
       status: 'pending',
