@@ -66,4 +66,28 @@ describe.each(testDatabaseProviders())('Shopify faults mid-push (%s)', (provider
   it('sustained THROTTLED: retrying, then applied once', async () => {
     await throughFault({ kind: 'throttle' }, 2, 6, /throttl/i);
   });
+
+  it('an outage that outlasts the retry horizon: failed with Shopify’s message; the merchant’s retry then applies it once', async () => {
+    // The same app with a 2-second horizon (production: a day); the first 5 sends always happen.
+    await f.restartApp({ PRICING_RETRY_FOR_MS: '2000' });
+    const items = f.take(1);
+    const { id } = await f.fault({ platform: 'shopify', path: GRAPHQL, kind: 'status', status: 503 });
+    const changeIds = await f.approve(items);
+    const [failed] = await waitFor('the change to fail on Shopify', async () => {
+      const changes = await f.changes(changeIds);
+      return changes.every((c) => c.status === 'partially_applied') ? changes : undefined;
+    }, 120_000);
+    const shopify = attemptOf(failed, 'shopify')!;
+    expect(shopify).toMatchObject({ status: 'failed', outcome: 'failed', nextAttemptAt: null });
+    expect(shopify.attemptCount).toBeGreaterThanOrEqual(5);
+    expect(shopify.platformMessage).toMatch(/Shopify/);
+    expect(attemptOf(failed, 'amazon')?.outcome).toBe('applied');
+    expect((await f.w.shopifyPrices()).get(items[0]!.sku)).toBe(items[0]!.from);
+
+    await f.control(`faults/${id}`, undefined, 'DELETE');
+    const retry = await f.w.api(f.app, `/api/pricing/changes/${changeIds[0]}/retry`, { method: 'POST' });
+    expect(retry.status, await retry.clone().text()).toBe(200);
+    await waitFor('the retried change to be applied', async () => (await f.changes(changeIds)).every((c) => c.status === 'applied'), 120_000);
+    await f.expectExactlyOnce(items, changeIds);
+  });
 });

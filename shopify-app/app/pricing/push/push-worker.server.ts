@@ -75,6 +75,8 @@ interface Outcome {
 }
 
 const TRANSIENT = new Set(['rate_limited', 'platform_unavailable', 'internal']);
+/** Sends a transient failure always gets before the retryForMs horizon can end it. */
+const MIN_SENDS_BEFORE_GIVING_UP = 5;
 
 export class PushWorker {
   readonly instanceId: string;
@@ -290,9 +292,14 @@ export class PushWorker {
     }
   }
 
-  /** A transient failure becomes final after maxSends sends or once the change is older than retryForMs. */
+  /**
+   * A transient failure becomes final after maxSends sends, or once the change is older than retryForMs
+   * and this attempt had its first few sends (so a merchant's retry of an old change still gets them).
+   */
   private givesUp(attempt: AttemptRow, change: ChangeRow | undefined): boolean {
-    if (attempt.attemptCount + 1 >= this.options.maxSends) return true;
+    const sends = attempt.attemptCount + 1;
+    if (sends >= this.options.maxSends) return true;
+    if (sends < MIN_SENDS_BEFORE_GIVING_UP) return false;
     const since = change?.approvedAt ?? attempt.createdAt;
     return Date.now() - since.getTime() >= this.options.retryForMs;
   }
