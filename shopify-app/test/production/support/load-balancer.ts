@@ -1,7 +1,9 @@
 // A tiny round-robin load balancer (node:http), standing in for the one production runs the app behind:
 // it sends each request to the next instance that is in rotation, takes an instance out while its
-// /readyz answers anything but 200 (checked every 200 ms), and when an instance refuses the connection
-// (it stopped listening) tries the next one, as balancers do for connection failures.
+// /readyz answers anything but 200 (checked every 200 ms; a slow answer on a busy machine counts only the
+// second time in a row), and when an instance refuses the connection (it stopped listening) tries the next
+// one, as balancers do for connection failures. With every instance out it tries them all ("fail open",
+// as AWS's load balancers do).
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -20,19 +22,29 @@ export async function startLoadBalancer(): Promise<LoadBalancer> {
   let next = 0;
   const agent = new http.Agent({ keepAlive: true });
 
+  const misses = new Map<string, number>();
+  const checking = new Set<string>();
   const check = setInterval(() => {
     for (const upstream of upstreams) {
-      const req = http.get(`${upstream}/readyz`, { agent, timeout: 1000 }, (res) => {
-        ready.set(upstream, res.statusCode === 200);
+      if (checking.has(upstream)) continue;
+      checking.add(upstream);
+      const verdict = (ok: boolean, definite: boolean) => {
+        checking.delete(upstream);
+        misses.set(upstream, ok ? 0 : (misses.get(upstream) ?? 0) + 1);
+        ready.set(upstream, ok || (!definite && misses.get(upstream)! < 2));
+      };
+      const req = http.get(`${upstream}/readyz`, { agent, timeout: 3000 }, (res) => {
+        verdict(res.statusCode === 200, true);
         res.resume();
       });
-      req.on('error', () => ready.set(upstream, false));
+      req.on('error', (error: NodeJS.ErrnoException) => verdict(false, error.code === 'ECONNREFUSED'));
       req.on('timeout', () => req.destroy());
     }
   }, 200);
 
   const forward = (req: IncomingMessage, body: Buffer, res: ServerResponse, tried: number) => {
-    const inRotation = upstreams.filter((u) => ready.get(u) !== false);
+    const healthy = upstreams.filter((u) => ready.get(u) !== false);
+    const inRotation = healthy.length > 0 ? healthy : upstreams;
     if (inRotation.length === 0 || tried >= upstreams.length + 1) {
       res.writeHead(502).end('no upstream');
       return;
