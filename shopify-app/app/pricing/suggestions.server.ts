@@ -3,7 +3,7 @@
 // that shows what the rules would do without creating anything.
 import { randomUUID } from 'node:crypto';
 import type { Prisma } from '@calibr/db';
-import { providerOf } from '@calibr/db';
+import { databaseProvider, providerOf, resolveDatabaseUrl, type DatabaseProvider } from '@calibr/db';
 import { toMinorUnits, ValidationError, type FieldError, type Money } from '@calibr/shared-contracts';
 import { db } from '../db.server';
 import { createChangesForSuggestions } from './changes.server';
@@ -294,7 +294,7 @@ export function suggestionWhere(projectId: string, options: ListSuggestionsOptio
   const search = options.search?.trim();
   if (search) {
     // SQLite's LIKE ignores ASCII case already; PostgreSQL needs ILIKE (`mode: insensitive`).
-    const contains = (providerOf(db) === 'postgresql' ? { contains: search, mode: 'insensitive' } : { contains: search }) as Prisma.StringFilter;
+    const contains = (provider() === 'postgresql' ? { contains: search, mode: 'insensitive' } : { contains: search }) as Prisma.StringFilter;
     and.push({
       OR: [
         { productLink: { title: contains } },
@@ -306,6 +306,18 @@ export function suggestionWhere(projectId: string, options: ListSuggestionsOptio
     });
   }
   return { projectId, ...(and.length > 0 ? { AND: and } : {}) };
+}
+
+/**
+ * The app client's database. Under Vite the client outlives module reloads (it is kept on globalThis)
+ * while @calibr/db's record of which client is which does not; then the URL it was opened on says it.
+ */
+function provider(): DatabaseProvider {
+  try {
+    return providerOf(db);
+  } catch {
+    return databaseProvider(resolveDatabaseUrl());
+  }
 }
 
 const VIEW_INCLUDE = {

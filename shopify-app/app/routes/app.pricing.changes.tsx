@@ -109,21 +109,23 @@ export default function ChangesPage() {
                     <IndexTable.Cell>
                       <BlockStack gap="100">
                         {c.attempts.map((a) => (
-                          <div key={a.id} data-platform={a.platform} data-status={a.status}>
+                          <div key={a.id} data-platform={a.platform} data-status={a.status} data-outcome={a.outcome}>
                             <InlineStack gap="100" blockAlign="center" wrap={false}>
                               <Text as="span" variant="bodySm" fontWeight="medium">
                                 {a.platform === 'amazon' ? 'Amazon' : a.platform === 'shopify' ? 'Shopify' : a.platform}
                               </Text>
-                              <Badge tone={STATUS_TONES[a.status]}>{statusLabel(a.status)}</Badge>
+                              <Badge tone={a.outcome === 'retrying' ? 'warning' : STATUS_TONES[a.status]}>{statusLabel(a.outcome ?? a.status)}</Badge>
                               <Text as="span" variant="bodySm" tone="subdued">
                                 {formatPrice({ amount: a.amount, currency: c.currency })}
-                                {a.status === 'pending' && a.platformReference ? ` · ${a.platformReference}` : ''}
+                                {/* Amazon: pending with its feed until the feed is DONE. */}
+                                {a.status === 'pending' && a.platformReference ? ` · ${a.platform === 'amazon' ? 'feed ' : ''}${a.platformReference}` : ''}
                               </Text>
                             </InlineStack>
-                            {a.status === 'failed' && a.platformMessage && (
-                              <Text as="p" variant="bodySm" tone="critical">
+                            {(a.status === 'failed' || a.outcome === 'retrying') && a.platformMessage && (
+                              <Text as="p" variant="bodySm" tone={a.status === 'failed' ? 'critical' : 'caution'}>
                                 {a.platformCode ? `${a.platformCode}: ` : ''}
                                 {a.platformMessage}
+                                {a.outcome === 'retrying' && a.nextAttemptAt ? ` · trying again by itself at ${formatWhen(a.nextAttemptAt)}` : ''}
                               </Text>
                             )}
                           </div>
