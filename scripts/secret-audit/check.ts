@@ -12,6 +12,8 @@ export interface RecordedSecret {
   value: string;
   /** Already an encoded form (of a binary key): searched for as it is. */
   encoded?: boolean;
+  /** Searched for in log lines only (a credential our responses may hand back to its own sender). */
+  logsOnly?: boolean;
 }
 
 export interface Finding {
@@ -169,7 +171,8 @@ function processNames(dir: string): Map<string, string> {
 export async function checkAuditDir(dir: string, { maxFindings = 50 }: { maxFindings?: number } = {}): Promise<AuditResult> {
   const started = performance.now();
   const secrets = readRecordedSecrets(dir);
-  const index = new NeedleIndex(secrets.flatMap(needlesFor));
+  const logIndex = new NeedleIndex(secrets.flatMap(needlesFor));
+  const responseIndex = new NeedleIndex(secrets.filter((s) => !s.logsOnly).flatMap(needlesFor));
   const outDir = join(dir, 'out');
   const findings: Finding[] = [];
   let files = 0;
@@ -182,6 +185,7 @@ export async function checkAuditDir(dir: string, { maxFindings = 50 }: { maxFind
       files += 1;
       bytes += statSync(file).size;
       if (secrets.length === 0) continue;
+      const index = name.endsWith('.http.log') ? responseIndex : logIndex;
       let lineNumber = 0;
       const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
       for await (const line of lines) {

@@ -10,7 +10,12 @@ import { join } from 'node:path';
 /** What was recorded, per audit directory. */
 const recorded = new Map<string, Set<string>>();
 
-export function recordIssuedSecret(kind: string, value: string | undefined | null): void {
+/**
+ * `logsOnly`: a credential that legitimately comes back in our own responses to the client that sent it
+ * (a session token in the id_token query parameter of a redirect, as Shopify's app template does), so
+ * only log lines are searched for it.
+ */
+export function recordIssuedSecret(kind: string, value: string | undefined | null, options: { logsOnly?: boolean } = {}): void {
   const dir = process.env.CALIBR_SECRET_AUDIT_DIR;
   if (!dir || !value) return;
   let seen = recorded.get(dir);
@@ -22,7 +27,7 @@ export function recordIssuedSecret(kind: string, value: string | undefined | nul
       recorded.set(dir, (seen = new Set()));
     }
     seen.add(value);
-    appendFileSync(join(secretsDir, `${process.pid}-sandbox.jsonl`), `${JSON.stringify({ kind: `sandbox ${kind}`, value })}\n`);
+    appendFileSync(join(secretsDir, `${process.pid}-sandbox.jsonl`), `${JSON.stringify({ kind: `sandbox ${kind}`, value, ...(options.logsOnly ? { logsOnly: true } : {}) })}\n`);
   } catch {
     // the audit never breaks the sandbox
   }

@@ -28,8 +28,9 @@ export async function signSessionToken(input: SessionTokenInput): Promise<string
     .setExpirationTime(now + (input.lifetimeSeconds ?? SESSION_TOKEN_LIFETIME_S))
     .setJti(randomUUID())
     .sign(new TextEncoder().encode(input.apiSecret));
-  // A bearer credential for its minute of life: it must not reach a log line either.
-  recordIssuedSecret('Shopify session token', token);
+  // A bearer credential for its minute of life: it must not reach a log line. It travels in URLs by
+  // design (id_token), and the app's redirects hand it back to the frame that sent it: logs only.
+  recordIssuedSecret('Shopify session token', token, { logsOnly: true });
   return token;
 }
 

@@ -95,6 +95,15 @@ describe('the checker', () => {
     expect(clean.findings).toHaveLength(0);
     expect(formatAuditResult(dir, clean)).toMatch(/^secret audit: passed: 1 secrets searched in 1 captured files/);
   });
+
+  it('looks for a logs-only credential (a session token our redirects hand back to its sender) in log lines only', async () => {
+    const dir = scratch();
+    const sessionToken = 'eyJhbGciOiJIUzI1NiJ9.eyJkZXN0IjoiaHR0cHM6Ly9zaG9wIn0.c2lnbmF0dXJlMDEyMzQ1Njc4OQ';
+    writeFileSync(join(dir, 'secrets', 'sandbox.jsonl'), `${JSON.stringify({ kind: 'session token', value: sessionToken, logsOnly: true })}\n`);
+    writeFileSync(join(dir, 'out', '7.http.log'), `### response to GET /\nHTTP/1.1 302 Found\nlocation: /app?embedded=1&id_token=${sessionToken}\n\n`);
+    writeFileSync(join(dir, 'out', '7.stdout.log'), `{"msg":"authenticating","sessionToken":"${sessionToken}"}\n`);
+    expect((await checkAuditDir(dir)).findings.map((f) => `${f.file}:${f.line}`)).toEqual(['out/7.stdout.log:1']);
+  });
 });
 
 describe('the capture tap, preloaded into a real child process', () => {
