@@ -45,7 +45,8 @@ describe.skipIf(!enabled)('two app instances on one PostgreSQL', () => {
     }
 
     const changes = await db.priceChange.findMany({ where: { projectId: w.projectId }, select: { status: true, claimedBy: true } });
-    expect(changes.every((c) => c.status === 'applied')).toBe(true);
+    const tally = (values: string[]) => values.reduce<Record<string, number>>((out, v) => ({ ...out, [v]: (out[v] ?? 0) + 1 }), {});
+    expect(tally(changes.map((c) => c.status))).toEqual({ applied: SIZE });
     // Both instances did part of the work, and none was sent twice.
     const audits = await db.auditLog.findMany({ where: { projectId: w.projectId, action: 'price_change.applied' }, select: { data: true } });
     expect(audits).toHaveLength(SIZE);
@@ -53,10 +54,11 @@ describe.skipIf(!enabled)('two app instances on one PostgreSQL', () => {
     expect(instances.size).toBe(2);
     const attempts = await db.priceChangeAttempt.findMany({ where: { projectId: w.projectId }, select: { status: true, attemptCount: true } });
     expect(attempts).toHaveLength(SIZE * 2);
-    expect(attempts.every((x) => x.status === 'applied' && x.attemptCount === 1)).toBe(true);
+    // A lease that ran out under load lets the other instance resend (same idempotency key): count it.
+    expect(tally(attempts.map((x) => `${x.status}×${x.attemptCount}`))).toEqual({ 'applied×1': SIZE * 2 });
 
     expect(w.counts.shopifyChanges.size).toBe(SIZE);
-    expect([...w.counts.shopifyChanges.values()].every((n) => n === 1)).toBe(true);
+    expect([...w.counts.shopifyChanges.entries()].filter(([, n]) => n !== 1)).toEqual([]);
     const messages = w.feedMessagesPerSku();
     const skus = new Set([...messages.keys(), ...w.counts.amazonPatches.keys()]);
     expect(skus.size).toBe(SIZE);
