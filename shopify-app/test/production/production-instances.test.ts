@@ -105,7 +105,7 @@ async function startInstance(extraEnv: Record<string, string> = {}): Promise<Pro
 }
 
 beforeAll(async () => {
-  build = buildApp();
+  build = await buildApp();
   sandbox = await startSandbox({ port: 0, seed: 'none', timeScale: 10, appConfig: { apiKey: API_KEY, apiSecret: API_SECRET } });
   const add = sandbox.log.add.bind(sandbox.log);
   sandbox.log.add = (entry) => {

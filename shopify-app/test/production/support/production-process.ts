@@ -1,6 +1,6 @@
 // The built app as production runs it (`npm run start:prod`: server/production-main.ts), as a child
 // process whose JSON log lines the test keeps, and which it stops with a real signal.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -12,9 +12,16 @@ const main = fileURLToPath(new URL('../../../server/production-main.ts', import.
  * so another build of the checkout (build.test.ts, a developer) can't swap it under the running instances.
  * The copy stays under shopify-app/node_modules so the build's own imports still resolve. Returns its path.
  */
-export function buildApp(): { dir: string; remove(): void } {
-  const build = spawnSync('npx', ['remix', 'vite:build'], { cwd: appRoot, encoding: 'utf8', timeout: 300_000 });
-  if (build.status !== 0) throw new Error(`remix vite:build failed:\n${build.stdout}\n${build.stderr}`);
+export async function buildApp(): Promise<{ dir: string; remove(): void }> {
+  // Asynchronously: a worker blocked for the whole build can't answer vitest's own messages in time.
+  const child = spawn('npx', ['remix', 'vite:build'], { cwd: appRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+  const status = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  clearTimeout(timer);
+  if (status !== 0) throw new Error(`remix vite:build failed (${status}):\n${output.slice(-5000)}`);
   if (!existsSync(`${appRoot}build/server/index.js`)) throw new Error('the build wrote no build/server/index.js');
   const dir = `${appRoot}node_modules/.cache/calibr-production-test/${process.pid}`;
   cpSync(`${appRoot}build`, dir, { recursive: true });
