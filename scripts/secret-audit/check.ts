@@ -100,8 +100,14 @@ export function needlesFor(secret: RecordedSecret): Needle[] {
   return needles;
 }
 
+function trigram(text: string, at: number): number {
+  return text.charCodeAt(at) * 0x100000000 + text.charCodeAt(at + 1) * 0x10000 + text.charCodeAt(at + 2);
+}
+
 class NeedleIndex {
   private readonly byAnchor = new Map<string, Needle[]>();
+  /** The first three characters of every needle, as numbers: most positions are dismissed without a slice. */
+  private readonly starts = new Set<number>();
   readonly tokenPattern: RegExp;
   constructor(needles: Needle[]) {
     const chars = new Set('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789');
@@ -111,6 +117,7 @@ class NeedleIndex {
       if (list) list.push(needle);
       else this.byAnchor.set(anchor, [needle]);
       for (const ch of needle.text) chars.add(ch);
+      this.starts.add(trigram(needle.text, 0));
     }
     // A secret lies inside one run of the characters secrets are made of: only those runs are scanned.
     const escaped = [...chars].map((ch) => (/[\\\]^-]/.test(ch) ? `\\${ch}` : ch)).join('');
@@ -124,6 +131,7 @@ class NeedleIndex {
     for (const match of line.matchAll(this.tokenPattern)) {
       const token = match[0];
       for (let i = 0; i + ANCHOR <= token.length; i++) {
+        if (!this.starts.has(trigram(token, i))) continue;
         const candidates = this.byAnchor.get(token.slice(i, i + ANCHOR));
         if (!candidates) continue;
         for (const needle of candidates) if (token.startsWith(needle.text, i)) hits.push([match.index + i, needle]);
