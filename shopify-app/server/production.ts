@@ -18,6 +18,7 @@ import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import express from 'express';
 import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
 import { createLogger, errorMessage, redactQuery } from '../app/lib/logger.server';
 
 export interface ProductionAppOptions {
@@ -104,13 +105,26 @@ function webhookActions(build: ServerBuild): Map<string, Action> {
  * Shopify's deliveries go straight to their route's action: the same module Remix would run, without its
  * per-request route matching, which costs about as much again as the webhook's own work on this, the
  * busiest path of the app (measured by bench:webhooks). Anything else still goes through Remix.
+ *
+ * Mounted ahead of the request log: an accepted delivery (2xx) writes no log line (at hundreds a second
+ * the lines cost more CPU than recording the delivery; the subscription's delivery counters keep the
+ * count). Refusals (4xx) are logged at warn and failures (5xx, a thrown error) at error, as pino-http would.
  */
-function webhookHandler(actions: Map<string, Action>): express.RequestHandler {
+function webhookHandler(actions: Map<string, Action>, logger: Logger): express.RequestHandler {
   return (req, res, next) => {
     const action = actions.get(req.path);
     if (!action) return next();
+    const started = performance.now();
     const aborted = new AbortController();
-    res.once('close', () => aborted.abort());
+    let errored = false;
+    res.once('close', () => {
+      // Aborting costs a DOMException with its stack: only when the client left before the answer was sent.
+      if (!res.writableFinished) aborted.abort();
+      if (errored || (res.statusCode < 400 && res.writableFinished)) return;
+      const line = { req: { method: req.method, url: redactQuery(req.originalUrl) }, res: { statusCode: res.statusCode }, responseTime: Math.round(performance.now() - started), finished: res.writableFinished };
+      if (res.statusCode >= 500 || !res.writableFinished) logger.error(line, 'webhook request failed');
+      else logger.warn(line, 'webhook request refused');
+    });
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
       if (typeof value === 'string') headers.set(name, value);
@@ -136,7 +150,11 @@ function webhookHandler(actions: Map<string, Action>): express.RequestHandler {
         if (!response.body) return void res.end();
         Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>).pipe(res);
       })
-      .catch(next);
+      .catch((error: unknown) => {
+        errored = true;
+        logger.error({ req: { method: req.method, url: redactQuery(req.originalUrl) }, err: errorMessage(error) }, 'webhook request errored');
+        next(error);
+      });
   };
 }
 
@@ -235,6 +253,9 @@ export async function startProductionApp(options: ProductionAppOptions = {}): Pr
     }
     void readiness(db).then(({ ok, detail }) => res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', ...detail }));
   });
+  // Shopify's webhooks first: no request log line for an accepted delivery, no static-file lookup.
+  const webhooks = webhookActions(build);
+  if (webhooks.size > 0) app.post([...webhooks.keys()], webhookHandler(webhooks, logger));
   app.use(
     pinoHttp({
       logger,
@@ -260,8 +281,6 @@ export async function startProductionApp(options: ProductionAppOptions = {}): Pr
   app.use(build.publicPath, express.static(build.assetsBuildDirectory.startsWith('/') ? build.assetsBuildDirectory : `${buildDir}/client/assets`, { immutable: true, maxAge: '1y' }));
   app.use(express.static(`${buildDir}/client`, { maxAge: '1h' }));
   app.use(refuseCrossOriginPageWrites);
-  const webhooks = webhookActions(build);
-  if (webhooks.size > 0) app.post([...webhooks.keys()], webhookHandler(webhooks));
   app.all('*', createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
   logger.info({ url, port: boundPort, database: redactUrl(databaseUrl), webhookRoutes: [...webhooks.keys()] }, 'shopify app listening');

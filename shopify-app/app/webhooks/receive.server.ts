@@ -1,12 +1,11 @@
 // Receiving a webhook, for every webhook route: check the request's shape (POST, JSON, under the size
-// limit), verify its HMAC with Shopify's library, record the delivery by its X-Shopify-Webhook-Id in one
-// INSERT … ON CONFLICT DO NOTHING (a duplicate is acknowledged and ignored), answer 200 at once, and
-// leave the work to the processor (./processor.server.ts), which runs after the reply.
+// limit), verify its HMAC with Shopify's library, record the delivery by its X-Shopify-Webhook-Id with
+// INSERT … ON CONFLICT DO NOTHING (a duplicate is acknowledged and ignored), answer 200 once that row is
+// committed, and leave the work to the processor (./processor.server.ts), which runs after the reply.
 //
 // We call `api.webhooks.validate` rather than `authenticate.webhook`: the latter also loads and may
 // refresh the shop's offline session for an Admin client on every delivery, which a webhook we only
 // record doesn't need, and it answers malformed JSON with a 500.
-import { randomUUID } from 'node:crypto';
 import '../shopify.server'; // Shopify's runtime adapter, set up before shopifyApi below is made
 import { shopifyApi, LogSeverity, WebhookValidationErrorReason, type Shopify } from '@shopify/shopify-api';
 import { AuthenticationError, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_PREFIX, ValidationError, type ConnectorError } from '@calibr/shared-contracts';
@@ -14,7 +13,7 @@ import { SHOPIFY_API_VERSION } from '../connectors/shopify/api-version';
 import { appConfig } from '../config.server';
 import { db } from '../db.server';
 import { webhookProcessor } from './processor.server';
-import { outsideTransactions, sqlParams } from './portable-sql.server';
+import { DeliveryRecorder, type DeliveryRecord, type Recorded } from './delivery-recorder.server';
 import { readBodyWithLimit, webhookBodyLimit } from './request-body.server';
 import { CUSTOMER_DATA_TOPICS, topicName } from './topics';
 
@@ -98,29 +97,12 @@ function shopifyHeadersOnly(request: Request): { method: string; url: string; he
   return { method: 'POST', url: request.url, headers };
 }
 
-interface DeliveryRecord {
-  webhookId: string;
-  topic: string;
-  shop: string;
-  apiVersion: string;
-  triggeredAt: Date | null;
-  /** the body as received (JSON text), or null */
-  payload: string | null;
-}
-
-/**
- * One round trip: the row (its Project looked up in the same statement), or nothing when this webhook id
- * was recorded before. Returns the new row's project, or undefined for a duplicate.
- */
-async function recordDelivery(d: DeliveryRecord): Promise<{ projectId: string | null } | undefined> {
-  const q = sqlParams(db);
-  const sql =
-    `INSERT INTO "ProcessedWebhook" ("id", "webhookId", "platform", "topic", "shop", "projectId", "apiVersion", "triggeredAt", "receivedAt", "status", "attempts", "payload") ` +
-    `VALUES (${q.p(randomUUID())}, ${q.p(d.webhookId)}, 'shopify', ${q.p(d.topic)}, ${q.p(d.shop)}, ` +
-    `(SELECT "id" FROM "Project" WHERE "shopDomain" = ${q.p(d.shop)}), ${q.p(d.apiVersion)}, ${q.p(d.triggeredAt)}, ${q.p(new Date())}, 'received', 0, ${q.p(d.payload)}) ` +
-    `ON CONFLICT ("webhookId") DO NOTHING RETURNING "projectId"`;
-  const rows = await outsideTransactions(db, () => db.$queryRawUnsafe<Array<{ projectId: string | null }>>(sql, ...q.values));
-  return rows[0];
+// Deliveries are written in groups (./delivery-recorder.server.ts): one statement for all that arrive
+// while the previous one runs; each reply still waits for its own row to be committed.
+let recorder: DeliveryRecorder | undefined;
+function recordDelivery(d: DeliveryRecord): Promise<Recorded> {
+  recorder ??= new DeliveryRecorder(() => db);
+  return recorder.record(d);
 }
 
 // The shop's project id for counting duplicates, remembered from its last recorded delivery (a duplicate

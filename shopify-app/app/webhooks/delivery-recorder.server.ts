@@ -1,0 +1,92 @@
+// Recording deliveries by webhook id with group commit: deliveries that arrive while the previous
+// statement is still running are written together by the next one, as one multi-row
+// INSERT … ON CONFLICT ("webhookId") DO NOTHING. Each caller is answered only after the statement that
+// holds its row has returned (committed: a single statement outside any transaction), so the reply's
+// 200 still means "durably recorded". An idle app writes each delivery at once (no fixed wait); under
+// load one statement carries many rows, which is what keeps Prisma's per-query cost off every delivery.
+import { randomUUID } from 'node:crypto';
+import type { Db } from '@calibr/db';
+import { ROWS_PER_STATEMENT, outsideTransactions, sqlParams } from './portable-sql.server';
+
+export interface DeliveryRecord {
+  webhookId: string;
+  topic: string;
+  shop: string;
+  apiVersion: string;
+  triggeredAt: Date | null;
+  /** the body as received (JSON text), or null */
+  payload: string | null;
+}
+
+/** The new row's project, or undefined when this webhook id was recorded before (a duplicate). */
+export type Recorded = { projectId: string | null } | undefined;
+
+interface Waiting {
+  delivery: DeliveryRecord;
+  receivedAt: Date;
+  resolve(recorded: Recorded): void;
+  reject(error: unknown): void;
+}
+
+export class DeliveryRecorder {
+  private queue: Waiting[] = [];
+  private writing = false;
+
+  constructor(private readonly client: () => Db) {}
+
+  record(delivery: DeliveryRecord): Promise<Recorded> {
+    return new Promise<Recorded>((resolve, reject) => {
+      this.queue.push({ delivery, receivedAt: new Date(), resolve, reject });
+      // Not at once: the deliveries whose bodies were read in this turn of the event loop join too.
+      if (!this.writing) {
+        this.writing = true;
+        setImmediate(() => void this.writeQueued());
+      }
+    });
+  }
+
+  /** Write what is queued, statement after statement, until nothing is left. */
+  private async writeQueued(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, ROWS_PER_STATEMENT);
+      try {
+        const inserted = await this.insert(batch);
+        for (const w of batch) {
+          // A second delivery of one id within the batch: not in the statement, a duplicate like any other.
+          const row = inserted.get(w.delivery.webhookId);
+          if (row && row.by === w) w.resolve({ projectId: row.projectId });
+          else w.resolve(undefined);
+        }
+      } catch (error) {
+        // Nothing of this statement was written: every delivery in it is answered with the error (5xx),
+        // and Shopify delivers it again.
+        for (const w of batch) w.reject(error);
+      }
+    }
+    this.writing = false;
+  }
+
+  /** One INSERT for the batch (each id once); returns the inserted rows by webhook id. */
+  private async insert(batch: Waiting[]): Promise<Map<string, { by: Waiting; projectId: string | null }>> {
+    const first = new Map<string, Waiting>();
+    for (const w of batch) if (!first.has(w.delivery.webhookId)) first.set(w.delivery.webhookId, w);
+    const db = this.client();
+    const q = sqlParams(db);
+    // Placeholders are positional on SQLite: bind in the order they appear in the statement.
+    const rows = [...first.values()].map(({ delivery: d, receivedAt }) => {
+      const id = q.p(randomUUID());
+      const webhookId = q.p(d.webhookId);
+      const topic = q.p(d.topic);
+      const shop = q.p(d.shop);
+      const project = `(SELECT "id" FROM "Project" WHERE "shopDomain" = ${q.p(d.shop)})`;
+      return `(${id}, ${webhookId}, 'shopify', ${topic}, ${shop}, ${project}, ${q.p(d.apiVersion)}, ${q.p(d.triggeredAt)}, ${q.p(receivedAt)}, 'received', 0, ${q.p(d.payload)})`;
+    });
+    const sql =
+      `INSERT INTO "ProcessedWebhook" ("id", "webhookId", "platform", "topic", "shop", "projectId", "apiVersion", "triggeredAt", "receivedAt", "status", "attempts", "payload") ` +
+      `VALUES ${rows.join(', ')} ON CONFLICT ("webhookId") DO NOTHING RETURNING "webhookId", "projectId"`;
+    const inserted = await outsideTransactions(db, () => db.$queryRawUnsafe<Array<{ webhookId: string; projectId: string | null }>>(sql, ...q.values));
+    const byId = new Map<string, { by: Waiting; projectId: string | null }>();
+    for (const row of inserted) byId.set(row.webhookId, { by: first.get(row.webhookId)!, projectId: row.projectId });
+    return byId;
+  }
+}
