@@ -250,6 +250,17 @@ describe.skipIf(!hasChromium)('the pricing console in the Admin shell', () => {
     expect(failures).toEqual([]);
   }, 300_000);
 
+  it('decides "select all" by the filters over HTTP: only pending suggestions under them, bad filters a 400 problem', async () => {
+    // Everything was decided above: a "select all" under any filter finds nothing pending to change.
+    const none = await readJson<{ approved: unknown[]; rejected: unknown[]; refused: unknown[] }>(await w.api('/api/pricing/suggestions', { json: { action: 'approve', matching: { q: products.rejected.sku } } }));
+    expect(none).toEqual({ approved: [], rejected: [], refused: [] });
+    expect((await w.database.db.priceSuggestion.findUniqueOrThrow({ where: { id: products.rejected.suggestionId } })).status).toBe('rejected');
+    const bad = await w.api('/api/pricing/suggestions', { json: { action: 'reject', matching: { sku: 'x' } } });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(await readJson<{ errors: Array<{ path: string }> }>(bad)).toMatchObject({ errors: [{ path: 'matching.sku' }] });
+  }, 60_000);
+
   it('shows both approved prices applied on Shopify and Amazon, and the price chart', async () => {
     const { edited, other } = products;
     const app = page.frameLocator('#app-frame');
@@ -285,6 +296,20 @@ describe.skipIf(!hasChromium)('the pricing console in the Admin shell', () => {
     expect(failures).toEqual([]);
   }, 300_000);
 
+  it('shows the audit log: who approved (an edited price) and who rejected, and when', async () => {
+    const app = await open(page, '/app/pricing/history', (a) => a.locator('h1', { hasText: 'Audit log' }).first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
+    const rows = app.locator('tbody tr');
+    await expect.poll(() => rows.allInnerTexts(), { timeout: 30_000 }).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/user:\S+[\s\S]*Approved a suggestion[\s\S]*\(price edited\)/),
+        expect.stringMatching(/user:\S+[\s\S]*Rejected a suggestion/),
+        expect.stringMatching(/Price applied on every platform/),
+      ]),
+    );
+    await shot(page, 'audit-log.png');
+    expect(failures).toEqual([]);
+  }, 300_000);
+
   it('shows the rule’s auto-approve threshold, a dry run of the rule creating nothing, and edits the threshold', async () => {
     const before = await w.database.db.priceSuggestion.count();
     const app = await open(page, '/app/pricing/rules', (a) => a.getByText('Pricing rules').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
@@ -303,7 +328,7 @@ describe.skipIf(!hasChromium)('the pricing console in the Admin shell', () => {
     await expect.poll(() => app.locator('tbody tr').filter({ hasText: 'Match the Buy Box' }).first().innerText(), { timeout: 30_000 }).toMatch(/Moves up to 2 %/);
     expect((await w.database.db.pricingRule.findFirstOrThrow({ where: { name: 'Match the Buy Box' } })).autoApproveMaxPercent).toBe('2');
     expect(failures).toEqual([]);
-  }, 20_000);
+  }, 300_000);
 
   it('previews a costs CSV with a bad row: line, column and message shown, nothing written', async () => {
     const app = await open(page, '/app/pricing/costs', (a) => a.getByText('Costs and bounds').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
@@ -320,5 +345,5 @@ describe.skipIf(!hasChromium)('the pricing console in the Admin shell', () => {
     expect(await w.database.db.productCost.count()).toBe(0);
     await shot(page, 'costs-import-preview.png');
     expect(failures).toEqual([]);
-  }, 20_000);
+  }, 300_000);
 });
