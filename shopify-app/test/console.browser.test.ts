@@ -20,6 +20,9 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!hasChromium) return;
+  // This suite's own optimized-dependency cache: other test files' dev servers rewrite the shared one,
+  // and a page hydrating mid-rewrite loads two copies of React Router.
+  process.env.VITE_CACHE_DIR = 'node_modules/.vite-console';
   world = await startShopifyWorld();
   await world.createShop(SHOP, { products: 30, variantsPerProduct: 2 });
   browser = await chromium.launch({

@@ -25,6 +25,9 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!hasChromium) return;
+  // This suite's own optimized-dependency cache: other test files' dev servers rewrite the shared one,
+  // and a page hydrating mid-rewrite loads two copies of React Router.
+  process.env.VITE_CACHE_DIR = 'node_modules/.vite-integrations-dashboard';
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   w = await startPlatformsWorld();
   await warmUp(w.app).catch(() => undefined);
