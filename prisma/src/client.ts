@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { PrismaClient as SqlitePrismaClient } from '../generated/sqlite';
 import { createPostgresAdapter, createSqliteAdapter } from './adapters';
 import { generatedFingerprint, schemaFingerprint } from './schema-fingerprint';
+import { gateSqliteTransactions, inTransactionScope } from './sqlite-transaction-gate';
 import { databaseProvider, resolveDatabaseUrl } from './url';
 import type { DatabaseProvider } from './url';
 
@@ -60,11 +61,23 @@ export function createDb(url?: string, options: CreateDbOptions = {}): Db {
   const adapter =
     provider === 'postgresql'
       ? createPostgresAdapter(target, options.poolSize ? { max: options.poolSize } : {})
-      : createSqliteAdapter(target);
+      : gateSqliteTransactions(createSqliteAdapter(target));
   const { PrismaClient } = loadClient(provider);
   const db = new PrismaClient({ adapter, ...(options.log ? { log: options.log } : {}) });
+  if (provider === 'sqlite') scopeInteractiveTransactions(db);
   providers.set(db, provider);
   return db;
+}
+
+/**
+ * SQLite: each `$transaction(async (tx) => …)` runs in its own async scope, so the gated adapter
+ * (sqlite-transaction-gate.ts) knows which queries belong to the open transaction.
+ */
+function scopeInteractiveTransactions(db: Db): void {
+  const original = db.$transaction.bind(db) as (input: unknown, options?: unknown) => Promise<unknown>;
+  const scoped = (input: unknown, options?: unknown) =>
+    typeof input === 'function' ? inTransactionScope(() => original(input, options)) : original(input, options);
+  Object.defineProperty(db, '$transaction', { value: scoped, configurable: true, writable: true });
 }
 
 /** Which database a client from createDb talks to (for the rare raw SQL that differs). */
