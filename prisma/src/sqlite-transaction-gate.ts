@@ -75,13 +75,9 @@ class GatedSqliteAdapter {
   }
 
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+    // A transaction started from inside an open one's callback waits its turn too: right for work the
+    // callback sets off without awaiting it; one the callback awaits ends with Prisma's transaction timeout.
     const owner = scopes.getStore();
-    if (this.#open && currentScopeIncludes(this.#open.owner)) {
-      // It would wait for the transaction it is part of, i.e. forever (until Prisma's timeout).
-      throw new Error(
-        'A transaction was started inside an open interactive transaction on SQLite (one connection): use the transaction client `tx` instead of the global client inside the callback.',
-      );
-    }
     let end!: () => void;
     const ended = new Promise<void>((resolve) => (end = resolve));
     const previous = this.#turns;
