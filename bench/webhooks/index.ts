@@ -7,12 +7,14 @@
 // per_second is end to end: deliveries sent ÷ (sending time + the time until the last one is processed),
 // so a backlog the app can't keep up with lowers it. The reply rate is printed beside it.
 //
-// The app runs as in production: the Remix build served by shopify-app/server/production.ts, in its own
-// process, logging at LOG_LEVEL info (pino JSON, a line per request) like a default deploy. The build is
+// The app runs as in production (`npm run start:prod`): the Remix build served by shopify-app/server/production.ts,
+// started by server/production-main.ts with WEB_CONCURRENCY workers (a node:cluster on one port) in its own
+// process tree, logging at LOG_LEVEL info (pino JSON, a line per request) like a default deploy. The build is
 // made first when our copy of it is missing or older than the app's sources (`npm run build -w @calibr/shopify-app`).
 //
 // Env: BENCH_DELIVERIES (5000), BENCH_PRODUCTS (250), BENCH_CONCURRENCY (16 deliveries in flight),
 //      BENCH_DATABASES (sqlite,postgresql), BENCH_CPU_PROF (a folder: the app process writes a CPU profile there),
+//      BENCH_WEB_CONCURRENCY (the app's WEB_CONCURRENCY; default: the number of cores on PostgreSQL, 1 on SQLite),
 //      BENCH_LOG_LEVEL (the app's LOG_LEVEL, default info), BENCH_SKIP_BUILD=1 (use the build as it is),
 //      TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test; a fresh schema, dropped after).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -79,32 +81,51 @@ function ensureBuild(): void {
   }
 }
 
-async function startAppProcess(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
+/**
+ * How many worker processes the app runs (WEB_CONCURRENCY): BENCH_WEB_CONCURRENCY, else one per core on
+ * PostgreSQL and 1 on SQLite. SQLite has one writer per file: two processes take turns on its write lock
+ * through the busy timeout (polling), and each one's group commit covers only its own deliveries, so a
+ * cluster on SQLite is correct (nothing lost or doubled) but measured about half as fast as one process.
+ */
+function webConcurrencyFor(provider: 'sqlite' | 'postgresql'): number {
+  if (process.env.BENCH_WEB_CONCURRENCY) return Number(process.env.BENCH_WEB_CONCURRENCY);
+  return provider === 'sqlite' ? 1 : cpus().length;
+}
+
+/** `npm run start:prod` as production runs it: server/production-main.ts, a cluster of WEB_CONCURRENCY workers when > 1. */
+async function startAppProcess(databaseUrl: string, workers: number): Promise<{ url: string; child: ChildProcess; pids: number[] }> {
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'bench/webhooks/app-process.ts'], {
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'shopify-app/server/production-main.ts'], {
     cwd: repoRoot,
     env: {
       ...process.env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      WEB_CONCURRENCY: String(workers),
       DATABASE_URL: databaseUrl,
       SHOPIFY_API_KEY: API_KEY,
       SHOPIFY_API_SECRET: API_SECRET,
       ENCRYPTION_KEYS,
-      BENCH_BUILD_DIR: benchBuild,
+      APP_BUILD_DIR: benchBuild,
+      PRICING_WORKER: 'off',
+      PRICING_MONITOR: 'off',
       SANDBOX_URL: '',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((resolve, reject) => {
+  const ready = await new Promise<{ url: string; pids: number[] }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the app did not start within 90 s')), 90_000);
     child.once('exit', (code) => reject(new Error(`the app exited (${code}) before listening`)));
     lines.on('line', (line) => {
       try {
-        const parsed = JSON.parse(line) as { url?: string };
-        if (parsed.url) {
+        // The one ready line: the primary's once every worker listens (or the single process's).
+        const parsed = JSON.parse(line) as { msg?: string; url?: string; pid: number; workers?: number[] };
+        if (parsed.msg === 'ready' && parsed.url) {
           clearTimeout(timer);
-          resolve(parsed.url);
+          resolve({ url: parsed.url, pids: [parsed.pid, ...(parsed.workers ?? [])] });
         }
       } catch {
         process.stderr.write(`[app] ${line}\n`);
@@ -114,17 +135,21 @@ async function startAppProcess(databaseUrl: string): Promise<{ url: string; chil
   // From here on the app's request logs are only drained (reading them would take CPU from the app).
   lines.close();
   child.stdout!.resume();
-  return { url, child };
+  return { ...ready, child };
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
+/** CPU seconds (user + system) the app's processes (primary and workers) have used so far, from /proc (Linux). */
+function cpuSeconds(pids: readonly number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return Number.NaN;
+    }
   }
+  return total;
 }
 
 async function run(provider: 'sqlite' | 'postgresql') {
@@ -133,7 +158,8 @@ async function run(provider: 'sqlite' | 'postgresql') {
   try {
     database = await createTestDatabase({ provider });
     await seedLoadShop(database.db, SHOP);
-    const app = await startAppProcess(database.url);
+    const workers = webConcurrencyFor(provider);
+    const app = await startAppProcess(database.url, workers);
     child = app.child;
     const plan = planWebhookLoad({ shop: SHOP, secret: API_SECRET, deliveries, products, seed: 42 });
 
@@ -141,13 +167,13 @@ async function run(provider: 'sqlite' | 'postgresql') {
     const warm = await sendDeliveries(app.url, SHOP, plan.catalog, concurrency);
     if (!(await drainDeliveries(database.db, SHOP, DRAIN_TIMEOUT_MS))) throw new Error('the catalog deliveries did not drain');
 
-    const cpu0 = cpuSeconds(child.pid);
+    const cpu0 = cpuSeconds(app.pids);
     const t0 = performance.now();
     const load = await sendDeliveries(app.url, SHOP, plan.deliveries, concurrency);
     const drained = await drainDeliveries(database.db, SHOP, DRAIN_TIMEOUT_MS);
     const totalSeconds = (performance.now() - t0) / 1000;
     // The app's own CPU per delivery: what the machine's load (other processes) doesn't change much.
-    const appCpuMs = ((cpuSeconds(child.pid) - cpu0) * 1000) / plan.deliveries.length;
+    const appCpuMs = ((cpuSeconds(app.pids) - cpu0) * 1000) / plan.deliveries.length;
     const verdict = await verifyLoad(database.db, plan, [warm, load]);
     const sorted = [...load.latenciesMs].sort((a, b) => a - b);
     const figures = {
@@ -161,7 +187,7 @@ async function run(provider: 'sqlite' | 'postgresql') {
     const dupSent = plan.deliveries.filter((d) => d.duplicate).length;
     console.log(
       `${provider}: ${plan.deliveries.length} deliveries (${dupSent} duplicates, ${products} products × ${plan.newestVersion[0]} versions, ` +
-        `${plan.variantsPerProduct} variants each), ${concurrency} in flight; replies in ${load.seconds.toFixed(2)} s ` +
+        `${plan.variantsPerProduct} variants each), ${concurrency} in flight, WEB_CONCURRENCY=${workers}; replies in ${load.seconds.toFixed(2)} s ` +
         `(${Math.round(plan.deliveries.length / load.seconds)}/s), all processed after ${totalSeconds.toFixed(2)} s${drained ? '' : ' (DRAIN TIMED OUT)'}; ` +
         `${load.duplicatesAnswered} answered as duplicates; non-200: ${JSON.stringify(load.failures)}; max ${sorted.at(-1)?.toFixed(1)} ms; ` +
         `app CPU ${appCpuMs.toFixed(2)} ms per delivery; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} CPUs`,
