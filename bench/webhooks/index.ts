@@ -14,7 +14,7 @@
 //
 // Env: BENCH_DELIVERIES (5000), BENCH_PRODUCTS (250), BENCH_CONCURRENCY (16 deliveries in flight),
 //      BENCH_DATABASES (sqlite,postgresql), BENCH_CPU_PROF (a folder: the app process writes a CPU profile there),
-//      BENCH_WEB_CONCURRENCY (the app's WEB_CONCURRENCY; default: the number of cores on PostgreSQL, 1 on SQLite),
+//      BENCH_WEB_CONCURRENCY (the app's WEB_CONCURRENCY; default: cores − 1 on PostgreSQL, 1 on SQLite),
 //      BENCH_LOG_LEVEL (the app's LOG_LEVEL, default info), BENCH_SKIP_BUILD=1 (use the build as it is),
 //      TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test; a fresh schema, dropped after).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -82,14 +82,16 @@ function ensureBuild(): void {
 }
 
 /**
- * How many worker processes the app runs (WEB_CONCURRENCY): BENCH_WEB_CONCURRENCY, else one per core on
- * PostgreSQL and 1 on SQLite. SQLite has one writer per file: two processes take turns on its write lock
- * through the busy timeout (polling), and each one's group commit covers only its own deliveries, so a
- * cluster on SQLite is correct (nothing lost or doubled) but measured about half as fast as one process.
+ * How many worker processes the app runs (WEB_CONCURRENCY): BENCH_WEB_CONCURRENCY, else on PostgreSQL one per
+ * core but one, and 1 on SQLite. The load generator and PostgreSQL run on this machine too and need a core: on
+ * 2 cores, two workers made 253–542/s where one made 357–680/s (each worker also spends more CPU per delivery,
+ * 2.2–3.1 ms against 1.5–2.0: its group commits and processing batches are half as full, and it warms up on its
+ * own). SQLite has one writer per file: workers take turns on its write lock through the busy timeout, so a
+ * cluster on SQLite is correct (nothing lost or doubled) but was no faster (175–609/s against 368–649).
  */
 function webConcurrencyFor(provider: 'sqlite' | 'postgresql'): number {
   if (process.env.BENCH_WEB_CONCURRENCY) return Number(process.env.BENCH_WEB_CONCURRENCY);
-  return provider === 'sqlite' ? 1 : cpus().length;
+  return provider === 'sqlite' ? 1 : Math.max(1, cpus().length - 1);
 }
 
 /** `npm run start:prod` as production runs it: server/production-main.ts, a cluster of WEB_CONCURRENCY workers when > 1. */
