@@ -2,10 +2,10 @@
 // requireShopApi), the merchant who sent it named for the audit log, problems as problem+json.
 import { decodeJwt } from 'jose';
 import { asResponse, json, requireShopApi, type ApiContext } from '../lib/api-auth.server';
-import { jsonBody, methodNotAllowed } from '../services/platform-api.server';
+import { methodNotAllowed } from '../services/platform-api.server';
 import { ensurePricingStarted } from './startup.server';
 
-export { json, jsonBody, methodNotAllowed };
+export { json, methodNotAllowed };
 
 export interface PricingApiContext extends ApiContext {
   /** Who acts, for the audit log: the Shopify staff member of the session token (`user:<id>`). */

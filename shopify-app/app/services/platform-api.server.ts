@@ -1,7 +1,7 @@
 // The common frame of the /api/platforms and /api/product-links routes: the session token is verified
 // and scoped to the shop (H5's requireShopApi), the platform named in the path must be registered (404
 // problem otherwise), and whatever goes wrong becomes a problem+json response.
-import { ConnectorError, ValidationError } from '@calibr/shared-contracts';
+import { ConnectorError } from '@calibr/shared-contracts';
 import { asResponse, json, requireShopApi, type ApiContext } from '../lib/api-auth.server';
 import type { AppPlatformRegistration } from '../registry/platform-registration';
 import { getPlatformRegistry, type PlatformRegistry } from '../registry/registry.server';
@@ -41,18 +41,4 @@ export function methodNotAllowed(request: Request, allow: string): Response {
   const path = new URL(request.url).pathname;
   const body = { ...new ConnectorError('validation', `${request.method} is not allowed here; use ${allow}`).toProblem(path), status: 405, title: 'Method not allowed' };
   return new Response(JSON.stringify(body), { status: 405, headers: { 'Content-Type': 'application/problem+json', Allow: allow } });
-}
-
-/** The request's JSON body (an empty body is `{}`); a body that isn't a JSON object is a 400. */
-export async function jsonBody(request: Request): Promise<Record<string, unknown>> {
-  const text = await request.text();
-  if (text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw ValidationError.field('body', 'the body is not valid JSON', 'invalid_json');
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw ValidationError.field('body', 'the body must be a JSON object', 'invalid_type');
-  return value as Record<string, unknown>;
 }
