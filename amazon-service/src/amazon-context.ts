@@ -3,6 +3,7 @@ import type { Db } from '@calibr/db';
 import type { Logger } from 'pino';
 import type { AmazonServiceConfig } from './config';
 import { DEFAULT_FEED_TIMING, type FeedTiming } from './feeds/feed-timing';
+import { ParticipationsCache } from './catalog/participations-cache';
 import { AccessTokenCache } from './lwa/access-token-cache';
 import { LwaClient } from './lwa/lwa-client';
 import type { Transport } from './sp-api/selling-partner';
@@ -15,6 +16,8 @@ export interface AmazonContext {
   logger: Logger;
   transport: Transport;
   tokens: AccessTokenCache;
+  /** Sellers API answers, reused for a few minutes (that operation allows about one call a minute). */
+  participations: ParticipationsCache;
   limiter: SpApiRateLimiter;
   lwa: LwaClient;
   retry?: RetryPolicy;
@@ -42,6 +45,7 @@ export function createAmazonContext(input: AmazonContextInput): AmazonContext {
     logger: input.logger,
     transport: input.transport,
     tokens: new AccessTokenCache(),
+    participations: new ParticipationsCache(),
     limiter: new SpApiRateLimiter(input.limiter),
     lwa: new LwaClient(input.transport),
     feedTiming: input.feedTiming ?? DEFAULT_FEED_TIMING,

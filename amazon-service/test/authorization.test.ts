@@ -2,7 +2,7 @@
 // (consent → callback → LWA authorization_code grant) and self-authorization; a replayed, forged or
 // foreign state refused; an expired consent code refused; secrets never returned and stored encrypted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CA, DEMO_SELLER, US, control, json, signedFetch, startHarness, type Harness } from './support/harness';
+import { CA, DEMO_SELLER, US, control, json, sandboxLog, signedFetch, startHarness, type Harness } from './support/harness';
 
 let h: Harness;
 const SHOP = 'auth-shop.myshopify.com';
@@ -128,6 +128,32 @@ describe('self-authorization', () => {
     const row = await h.database.db.amazonIntegration.findFirstOrThrow({ where: { project: { shopDomain: 'self-shop.myshopify.com' } } });
     expect(row.lwaClientSecretCiphertext).toMatch(/^enc:/);
     expect(row.lwaClientSecretCiphertext).not.toContain(seller.lwa.clientSecret);
+  });
+
+  it('asks the Sellers API once for a seller re-authorized 30 times (it allows about one call a minute, burst 15)', async () => {
+    const seller = h.sellers.find((s) => s.sellerId === DEMO_SELLER)!;
+    const { lastId } = await sandboxLog(h.sandbox, { limit: 1 });
+    const authorize = (shop: string, refreshToken: string, marketplaceIds: string[]) =>
+      signedFetch(h.service.url, shop, 'POST', '/api/integrations/amazon/auth/self', {
+        sellingPartnerId: DEMO_SELLER,
+        region: 'na',
+        marketplaceIds,
+        lwaClientId: seller.lwa.clientId,
+        lwaClientSecret: seller.lwa.clientSecret,
+        refreshToken,
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) statuses.push((await authorize(`reauth-${i % 3}.myshopify.com`, seller.lwa.refreshToken, [US])).status);
+    expect(statuses).toEqual(Array<number>(30).fill(201));
+    // The remembered answer still refuses a marketplace the seller does not sell in…
+    const foreign = await authorize('reauth-0.myshopify.com', seller.lwa.refreshToken, ['A1PA6795UKMFR9']);
+    expect(foreign.status).toBe(400);
+    // …and a token LWA refuses is refused before any remembered answer is read.
+    const revoked = await authorize('reauth-0.myshopify.com', 'Atzr|revoked-or-invented', [US]);
+    expect(revoked.status).toBe(400);
+    const { entries } = await sandboxLog(h.sandbox, { since: lastId, kind: 'request' });
+    const sellersCalls = entries.filter((e) => e.path?.startsWith('/sellers/v1/marketplaceParticipations'));
+    expect(sellersCalls.map((e) => e.status)).toEqual([200]);
   });
 
   it('refuses unsigned and forged service requests', async () => {

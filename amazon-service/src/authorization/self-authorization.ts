@@ -3,7 +3,6 @@
 // before storing anything.
 import { ValidationError } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
-import { participatingMarketplaces } from '../catalog/marketplace-participations';
 import { appLwaClient, saveAuthorization, transientClient, type AmazonIntegrationView } from '../integrations/integration-store';
 import { findMarketplace, type Region } from '../sp-api/regions';
 
@@ -30,7 +29,7 @@ export async function selfAuthorize(ctx: AmazonContext, input: SelfAuthorization
   const key = `self:${input.projectId}:${input.sellingPartnerId}`;
   ctx.tokens.prime(key, token);
   const client = transientClient(ctx, { sellingPartnerId: input.sellingPartnerId, region: input.region, lwa, refreshToken: input.refreshToken }, key);
-  const participations = await participatingMarketplaces(client);
+  const participations = await ctx.participations.get(client);
   const participating = new Set(participations.filter((p) => p.participating).map((p) => p.id));
   let marketplaceIds = input.marketplaceIds;
   const refused = marketplaceIds.filter((id) => !participating.has(id) || findMarketplace(id)?.region !== input.region);

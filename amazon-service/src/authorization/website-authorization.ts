@@ -5,7 +5,6 @@ import type { AmazonContext } from '../amazon-context';
 import { appLwaClient, saveAuthorization, type AmazonIntegrationView } from '../integrations/integration-store';
 import { MARKETPLACES, findMarketplace, marketplacesIn, type Region } from '../sp-api/regions';
 import { consumeConsentState, issueConsentState } from './consent-state';
-import { participatingMarketplaces } from '../catalog/marketplace-participations';
 import { transientClient } from '../integrations/integration-store';
 
 /** Seller Central's consent host for a region (or the first chosen marketplace's own). */
@@ -71,7 +70,7 @@ export async function completeWebsiteAuthorization(
     // Nothing chosen yet: take every marketplace the seller participates in within the region.
     const client = transientClient(ctx, { sellingPartnerId, region: consent.region, lwa: app, refreshToken: exchanged.refreshToken }, `consent:${sellingPartnerId}`);
     ctx.tokens.prime(`consent:${sellingPartnerId}`, exchanged.accessToken);
-    const participations = await participatingMarketplaces(client);
+    const participations = await ctx.participations.get(client);
     marketplaceIds = participations.filter((p) => p.region === consent.region && p.participating).map((p) => p.id);
     if (marketplaceIds.length === 0) marketplaceIds = marketplacesIn(consent.region).slice(0, 1).map((m) => m.id);
   }

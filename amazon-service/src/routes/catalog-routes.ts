@@ -6,7 +6,6 @@ import { parseOrThrow } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
 import { getCatalogItem } from '../catalog/catalog-items';
 import { syncListingsPage } from '../catalog/listings-sync';
-import { participatingMarketplaces } from '../catalog/marketplace-participations';
 import { sellerClient } from '../integrations/integration-store';
 import { tenantOf } from './request-auth';
 
@@ -28,7 +27,7 @@ export function catalogRoutes(ctx: AmazonContext): Router {
   const router = Router();
   router.get('/marketplaces', async (req, res) => {
     const { client } = await sellerClient(ctx, tenantOf(req).projectId);
-    res.json({ marketplaces: await participatingMarketplaces(client) });
+    res.json({ marketplaces: await ctx.participations.get(client) });
   });
 
   router.post('/sync', async (req, res) => {
