@@ -65,15 +65,15 @@ export function isJsonContentType(header: string | null): boolean {
  */
 const DRAIN_LIMIT_BYTES = 32 * 1024 * 1024;
 
-/** Read what is left of a refused body without keeping it (up to DRAIN_LIMIT_BYTES, then cut it off). */
-async function discard(reader: ReadableStreamDefaultReader<Uint8Array>, alreadyRead: number): Promise<void> {
+/** Read what is left of a refused body without keeping it (up to `drainLimitBytes`, then cut it off). */
+async function discard(reader: ReadableStreamDefaultReader<Uint8Array>, alreadyRead: number, drainLimitBytes: number): Promise<void> {
   let size = alreadyRead;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
       size += value.byteLength;
-      if (size > DRAIN_LIMIT_BYTES) return void (await reader.cancel());
+      if (size > drainLimitBytes) return void (await reader.cancel());
     }
   } catch {
     // The client went away: nothing to drain.
@@ -82,19 +82,26 @@ async function discard(reader: ReadableStreamDefaultReader<Uint8Array>, alreadyR
 
 /** Throw away a body the route refuses before reading it (a wrong content type). */
 export async function discardBody(request: Request): Promise<void> {
-  if (request.body && !request.bodyUsed) await discard(request.body.getReader(), 0);
+  if (request.body && !request.bodyUsed) await discard(request.body.getReader(), 0, DRAIN_LIMIT_BYTES);
 }
 
-/** The body's bytes, at most `limitBytes` of them; past that, stop keeping them and throw a 413 problem. */
-export async function readBodyBytes(request: Request, limitBytes: number): Promise<Uint8Array> {
-  const path = new URL(request.url).pathname;
+/** A body read under a byte cap: its bytes, or that it was over the cap (and nothing of it kept). */
+export type CappedBody = { ok: true; bytes: Uint8Array } | { ok: false };
+
+/**
+ * The body's bytes, at most `limitBytes` of them. Past the cap nothing more is kept: the rest is drained
+ * up to `drainLimitBytes` (so the sender reads our refusal), and a body declared or sent beyond that has
+ * its stream cancelled (the connection is reset).
+ */
+export async function readCappedBody(request: Request, limitBytes: number, drainLimitBytes = DRAIN_LIMIT_BYTES): Promise<CappedBody> {
   const declared = request.headers.get('content-length');
   // An honest Content-Length over the cap is refused before a byte is kept.
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > limitBytes) {
-    await discardBody(request);
-    throw payloadTooLarge(path, limitBytes);
+    if (Number(declared) > drainLimitBytes) await request.body?.cancel().catch(() => undefined);
+    else if (request.body && !request.bodyUsed) await discard(request.body.getReader(), 0, drainLimitBytes);
+    return { ok: false };
   }
-  if (!request.body) return new Uint8Array(0);
+  if (!request.body) return { ok: true, bytes: new Uint8Array(0) };
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -104,18 +111,19 @@ export async function readBodyBytes(request: Request, limitBytes: number): Promi
     size += value.byteLength;
     if (size > limitBytes) {
       chunks.length = 0;
-      await discard(reader, size);
-      throw payloadTooLarge(path, limitBytes);
+      await discard(reader, size, drainLimitBytes);
+      return { ok: false };
     }
     chunks.push(value);
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return bytes;
+  return { ok: true, bytes: Buffer.concat(chunks, size) };
+}
+
+/** The body's bytes, at most `limitBytes` of them; past that, stop keeping them and throw a 413 problem. */
+export async function readBodyBytes(request: Request, limitBytes: number): Promise<Uint8Array> {
+  const read = await readCappedBody(request, limitBytes);
+  if (!read.ok) throw payloadTooLarge(new URL(request.url).pathname, limitBytes);
+  return read.bytes;
 }
 
 /**

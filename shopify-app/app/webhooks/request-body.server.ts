@@ -1,7 +1,8 @@
-// A webhook body read as a stream with a cap: we never hold more than the limit in memory.
-// Past the limit the rest is read and dropped (up to a few times the limit), so the connection stays
-// usable and the sender reads our 413 rather than a reset; a sender that goes on beyond that, or
+// A webhook body read with a cap (lib/request-body.server.ts): we never hold more than the limit in
+// memory. Past the limit the rest is read and dropped up to a few times the limit, so the connection
+// stays usable and Shopify reads our 413 rather than a reset; a sender that goes on beyond that, or
 // declares such a size up front, gets the stream cancelled (the connection is reset).
+import { readCappedBody } from '../lib/request-body.server';
 
 /** Large enough for a product with Shopify's 2,048 variants; WEBHOOK_BODY_LIMIT_BYTES overrides it. */
 export const DEFAULT_WEBHOOK_BODY_LIMIT = 4 * 1024 * 1024;
@@ -16,27 +17,7 @@ export function webhookBodyLimit(): number {
 export type BodyRead = { ok: true; text: string } | { ok: false; reason: 'too_large' };
 
 export async function readBodyWithLimit(request: Request, limit: number): Promise<BodyRead> {
-  const declared = Number(request.headers.get('content-length'));
-  const discardUpTo = limit * DISCARD_FACTOR;
-  if (Number.isFinite(declared) && declared > discardUpTo) {
-    await request.body?.cancel().catch(() => undefined);
-    return { ok: false, reason: 'too_large' };
-  }
-  if (!request.body) return { ok: true, text: '' };
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > discardUpTo) {
-      await reader.cancel().catch(() => undefined);
-      return { ok: false, reason: 'too_large' };
-    }
-    if (size > limit) chunks.length = 0; // too large: keep reading, keep nothing
-    else chunks.push(value);
-  }
-  if (size > limit) return { ok: false, reason: 'too_large' };
-  return { ok: true, text: Buffer.concat(chunks, size).toString('utf8') };
+  const read = await readCappedBody(request, limit, limit * DISCARD_FACTOR);
+  if (!read.ok) return { ok: false, reason: 'too_large' };
+  return { ok: true, text: Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength).toString('utf8') };
 }
