@@ -4,7 +4,7 @@
 // Health figures, not data: a crash loses at most the last interval's counts, never a delivery.
 import type { Db } from '@calibr/db';
 import { logger } from '../lib/logger.server';
-import { outsideTransactions, sqlParams } from './portable-sql.server';
+import { sqlParams } from './portable-sql.server';
 
 interface Pending {
   projectId: string;
@@ -60,7 +60,7 @@ export class DeliveryCounters {
       if (entry.lastDeliveryAt) sql += `, "lastDeliveryAt" = ${q.p(entry.lastDeliveryAt)}, "lastWebhookId" = ${q.p(entry.lastWebhookId)}`;
       sql += ` WHERE "projectId" = ${q.p(entry.projectId)} AND "topic" = ${q.p(entry.topic)} AND "uri" = ${q.p(entry.uri)}`;
       try {
-        await outsideTransactions(db, () => db.$executeRawUnsafe(sql, ...q.values));
+        await db.$executeRawUnsafe(sql, ...q.values);
       } catch (error) {
         // Put the counts back for the next flush (the database may be briefly unavailable).
         const key = `${entry.projectId}\u0000${entry.topic}\u0000${entry.uri}`;

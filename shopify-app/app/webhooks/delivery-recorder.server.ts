@@ -6,7 +6,7 @@
 // load one statement carries many rows, which is what keeps Prisma's per-query cost off every delivery.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@calibr/db';
-import { ROWS_PER_STATEMENT, outsideTransactions, sqlParams } from './portable-sql.server';
+import { ROWS_PER_STATEMENT, sqlParams } from './portable-sql.server';
 
 export interface DeliveryRecord {
   webhookId: string;
@@ -84,7 +84,7 @@ export class DeliveryRecorder {
     const sql =
       `INSERT INTO "ProcessedWebhook" ("id", "webhookId", "platform", "topic", "shop", "projectId", "apiVersion", "triggeredAt", "receivedAt", "status", "attempts", "payload") ` +
       `VALUES ${rows.join(', ')} ON CONFLICT ("webhookId") DO NOTHING RETURNING "webhookId", "projectId"`;
-    const inserted = await outsideTransactions(db, () => db.$queryRawUnsafe<Array<{ webhookId: string; projectId: string | null }>>(sql, ...q.values));
+    const inserted = await db.$queryRawUnsafe<Array<{ webhookId: string; projectId: string | null }>>(sql, ...q.values);
     const byId = new Map<string, { by: Waiting; projectId: string | null }>();
     for (const row of inserted) byId.set(row.webhookId, { by: first.get(row.webhookId)!, projectId: row.projectId });
     return byId;

@@ -8,30 +8,16 @@ import { providerOf, type Db, type DatabaseProvider } from '@calibr/db';
 // A transaction's client isn't the one createDb made, so remember which database each one talks to.
 const transactionProviders = new WeakMap<object, DatabaseProvider>();
 
-// SQLite through Prisma's better-sqlite3 adapter is ONE connection, and a query made outside a transaction
-// is not held back while an interactive transaction is open: it runs inside that transaction and shares its
-// fate (a rollback undoes it; a crash before the commit loses it). A delivery acknowledged with 200 must not
-// depend on someone else's transaction, so on SQLite our transactions and our acknowledged writes take
-// turns through this gate. (PostgreSQL gives each its own pooled connection: no gate.)
-let sqliteGate: Promise<unknown> = Promise.resolve();
-
-/** Run `fn` when no transaction of ours is open on SQLite (at once on PostgreSQL). */
-export function outsideTransactions<T>(client: Db, fn: () => Promise<T>): Promise<T> {
-  if (dialectOf(client) === 'postgresql') return fn();
-  const run = sqliteGate.then(fn, fn);
-  sqliteGate = run.catch(() => undefined);
-  return run;
-}
-
-/** `client.$transaction(fn)` whose transaction client sqlParams accepts too (and, on SQLite, behind the gate). */
+/**
+ * `client.$transaction(fn)` whose transaction client sqlParams accepts too. (On SQLite, @calibr/db holds
+ * other queries back while it is open: an acknowledged write never lands inside someone else's rollback.)
+ */
 export function transaction<T>(client: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
   const provider = dialectOf(client);
-  return outsideTransactions(client, () =>
-    client.$transaction(async (tx) => {
-      transactionProviders.set(tx, provider);
-      return fn(tx as unknown as Db);
-    }),
-  );
+  return client.$transaction(async (tx) => {
+    transactionProviders.set(tx, provider);
+    return fn(tx as unknown as Db);
+  });
 }
 
 function dialectOf(client: Db): DatabaseProvider {

@@ -18,7 +18,7 @@ import { DeliveryCounters } from './counters.server';
 import { MAX_ATTEMPTS, classifyFailure, errorMessage, retryDelayMs, type FailureKind } from './failures';
 import { processOtherTopic } from './process.server';
 import { planProductUpdates } from './products-update.server';
-import { outsideTransactions, sqlParams, transaction } from './portable-sql.server';
+import { sqlParams, transaction } from './portable-sql.server';
 import { topicName } from './topics';
 
 export interface ClaimedDelivery {
@@ -175,8 +175,7 @@ export class WebhookProcessor {
     for (const delivery of batch) {
       if (topicName(delivery.topic) === 'products/update') continue;
       try {
-        // Their handlers use transactions of their own: on SQLite, keep acknowledged writes out of them.
-        const erased = await outsideTransactions(this.client(), () => processOtherTopic(delivery));
+        const erased = await processOtherTopic(delivery);
         if (!erased) await this.finish([delivery.id]);
         this.totals.processed++;
       } catch (error) {
