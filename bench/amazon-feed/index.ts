@@ -14,13 +14,13 @@ import { LwaClient } from '../../amazon-service/src/lwa/lwa-client';
 import { SpApiClient } from '../../amazon-service/src/sp-api/sp-api-client';
 import { SpApiRateLimiter } from '../../amazon-service/src/throttling/rate-limiter';
 import { USAGE_PLANS } from '../../amazon-service/src/throttling/usage-plans';
-import { startDemoSandbox } from './sandbox-process';
+import { startSandboxProcess } from '../support/sandbox-process';
 
 const SKUS = Number(process.env.BENCH_SKUS ?? 25_000);
 const US = 'ATVPDKIKX0DER';
 const MB = 1024 * 1024;
 
-const sandbox = await startDemoSandbox();
+const sandbox = await startSandboxProcess({ seed: 'demo' });
 try {
   const seed = (await (await fetch(`${sandbox.url}/_sandbox/seed`)).json()) as {
     amazon: { sellers: { sellerId: string; region: string; lwa: { clientId: string; clientSecret: string; refreshToken: string } }[] };

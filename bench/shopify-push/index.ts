@@ -14,7 +14,7 @@ import type { PriceUpdate } from '@calibr/shared-contracts';
 import { ShopifyConnector, ThrottleScheduler } from '../../shopify-app/app/connectors/shopify';
 import { SHOPIFY_API_VERSION } from '../../shopify-app/app/connectors/shopify/api-version';
 import { naivePush } from './naive-client';
-import { startSandboxProcess } from './sandbox-process';
+import { startSandboxProcess } from '../support/sandbox-process';
 
 const timeScale = Number(process.env.BENCH_TIME_SCALE ?? 2);
 const productCount = Number(process.env.BENCH_PRODUCTS ?? 2000);
@@ -29,7 +29,7 @@ interface Bucket {
 }
 
 const started = performance.now();
-const sandbox = await startSandboxProcess(timeScale);
+const sandbox = await startSandboxProcess({ seed: 'none', timeScale });
 installSandboxRouting(sandbox.url);
 
 async function control<T>(path: string, body?: unknown): Promise<T> {

@@ -1,8 +1,14 @@
-// The sandbox (with its demo seller) in its own process, so the bench measures only the feed path's
-// time and memory, not the platform receiving the document.
-import { spawn } from 'node:child_process';
+// The sandbox in its own process (`tsx sandbox/src/main.ts`), so the bench's client and the platform it
+// measures don't share one event loop, and the bench's memory figure is its own, not the platform's.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+
+export interface SandboxProcess {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -17,19 +23,30 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startDemoSandbox(): Promise<{ url: string; stop(): Promise<void> }> {
+export interface SandboxProcessOptions {
+  /** `demo` (the shared catalog and the demo seller) or `none`. */
+  seed: 'demo' | 'none';
+  /** Shopify's leaky bucket and Amazon's usage plans run this many times faster. */
+  timeScale?: number;
+}
+
+export async function startSandboxProcess(options: SandboxProcessOptions): Promise<SandboxProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'sandbox/src/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_SEED: 'demo', SANDBOX_STATE_FILE: '' },
+    env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_SEED: options.seed, SANDBOX_TIME_SCALE: String(options.timeScale ?? 1), SANDBOX_STATE_FILE: '' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the sandbox exited (${child.exitCode}) before it was ready`);
-    const ready = await fetch(`${url}/_sandbox/health`).then((r) => r.ok, () => false);
-    if (ready) break;
+    try {
+      const health = await fetch(`${url}/_sandbox/health`);
+      if (health.ok) break;
+    } catch {
+      // not listening yet
+    }
     if (Date.now() > deadline) {
       child.kill();
       throw new Error('the sandbox did not become ready within 90 s');
@@ -38,6 +55,7 @@ export async function startDemoSandbox(): Promise<{ url: string; stop(): Promise
   }
   return {
     url,
+    port,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
