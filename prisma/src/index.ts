@@ -3,6 +3,8 @@ export { createDb, isPrismaError, providerOf } from './client';
 export type { CreateDbOptions, Db } from './client';
 export { committedMigrations, migrateDatabase } from './migrate';
 export type { MigrateResult, Migration } from './migrate';
+export { databaseReadiness } from './readiness';
+export type { DatabaseReadiness } from './readiness';
 export { dataDir, databaseProvider, defaultSqliteUrl, redactUrl, resolveDatabaseUrl, sqliteFilePath } from './url';
 export type { DatabaseProvider } from './url';
 export * from './crypto';

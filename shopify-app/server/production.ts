@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { committedMigrations, migrateDatabase, providerOf, redactUrl, resolveDatabaseUrl, type Db } from '@calibr/db';
+import { databaseReadiness, migrateDatabase, redactUrl, resolveDatabaseUrl } from '@calibr/db';
 import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import express from 'express';
@@ -64,27 +64,6 @@ function applyEnv(env: Record<string, string | undefined>): void {
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
-  }
-}
-
-/** Ready: the database answers and every committed migration is applied. */
-async function readiness(db: Db): Promise<{ ok: boolean; detail: Record<string, unknown> }> {
-  try {
-    await db.$queryRawUnsafe('SELECT 1');
-  } catch (error) {
-    return { ok: false, detail: { database: 'unreachable', error: errorMessage(error, 120) } };
-  }
-  try {
-    const rows = await db.$queryRawUnsafe<Array<{ migration_name: string }>>(
-      'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
-    );
-    const applied = new Set(rows.map((r) => r.migration_name));
-    const missing = committedMigrations(providerOf(db))
-      .map((m) => m.name)
-      .filter((name) => !applied.has(name));
-    return missing.length === 0 ? { ok: true, detail: { database: 'ok', migrations: 'applied' } } : { ok: false, detail: { database: 'ok', migrations: 'pending', missing } };
-  } catch (error) {
-    return { ok: false, detail: { database: 'ok', migrations: 'unknown', error: errorMessage(error, 120) } };
   }
 }
 
@@ -251,7 +230,7 @@ export async function startProductionApp(options: ProductionAppOptions = {}): Pr
       res.status(503).json({ status: 'draining' });
       return;
     }
-    void readiness(db).then(({ ok, detail }) => res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', ...detail }));
+    void databaseReadiness(db, (error) => errorMessage(error, 120)).then(({ ok, detail }) => res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', ...detail }));
   });
   // Shopify's webhooks first: no request log line for an accepted delivery, no static-file lookup.
   const webhooks = webhookActions(build);
