@@ -28,6 +28,7 @@ import {
   useSetIndexFiltersMode,
   type IndexFiltersProps,
 } from '@shopify/polaris';
+import { ErrorBanner } from '../components/ErrorBanner';
 import { apiFetch, downloadCsv, errorMessage, formatPercent, formatPrice, statusLabel, STATUS_TONES } from '../components/pricing/format';
 import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
 import { consoleProject } from '../pricing/console.server';
@@ -342,11 +343,7 @@ export default function SuggestionsPage() {
         <Layout.Section>
           <BlockStack gap="400">
             <PushProgress progress={progress} />
-            {error && (
-              <Banner tone="critical" title="Something went wrong" onDismiss={() => setError(null)}>
-                <p>{error}</p>
-              </Banner>
-            )}
+            <ErrorBanner error={error} onDismiss={() => setError(null)} title="Something went wrong" />
             {notice && (
               <Banner tone={notice.tone} title={notice.title} onDismiss={() => setNotice(null)}>
                 {notice.lines.length > 0 && (

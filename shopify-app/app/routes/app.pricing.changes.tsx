@@ -4,7 +4,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { Badge, Banner, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, Page, Select, Text } from '@shopify/polaris';
+import { Badge, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, Page, Select, Text } from '@shopify/polaris';
+import { ErrorBanner } from '../components/ErrorBanner';
 import { apiFetch, downloadCsv, errorMessage, formatPrice, formatWhen, statusLabel, STATUS_TONES } from '../components/pricing/format';
 import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
 import { listChanges, type ChangeView } from '../pricing/changes.server';
@@ -66,11 +67,7 @@ export default function ChangesPage() {
         <Layout.Section>
           <BlockStack gap="400">
             <PushProgress progress={progress} />
-            {error && (
-              <Banner tone="critical" title="Something went wrong" onDismiss={() => setError(null)}>
-                <p>{error}</p>
-              </Banner>
-            )}
+            <ErrorBanner error={error} onDismiss={() => setError(null)} title="Something went wrong" />
             <Card padding="0">
               <div style={{ padding: 'var(--p-space-300)', maxWidth: 260 }}>
                 <Select label="Status" labelInline options={FILTERS.map((f) => ({ label: f === 'all' ? 'All' : statusLabel(f), value: f }))} value={filter} onChange={setFilter} />

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { Badge, Banner, BlockStack, Button, Card, Checkbox, DataTable, DropZone, InlineStack, Layout, Page, Text, TextField } from '@shopify/polaris';
+import { ErrorBanner } from '../components/ErrorBanner';
 import { apiFetch, ApiProblem, downloadCsv, errorMessage } from '../components/pricing/format';
 import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
 import { consoleProject } from '../pricing/console.server';
@@ -78,11 +79,7 @@ export default function CostsPage() {
         <Layout.Section>
           <BlockStack gap="400">
             <PushProgress progress={progress} />
-            {error && (
-              <Banner tone="critical" onDismiss={() => setError(null)}>
-                <p>{error}</p>
-              </Banner>
-            )}
+            <ErrorBanner error={error} onDismiss={() => setError(null)} />
             {result && (
               <Banner tone="success" onDismiss={() => setResult(null)}>
                 <p>{result}</p>

@@ -3,7 +3,8 @@
 import { useState } from 'react';
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
-import { Banner, BlockStack, Card, DataTable, Layout, Page, Text } from '@shopify/polaris';
+import { BlockStack, Card, DataTable, Layout, Page, Text } from '@shopify/polaris';
+import { ErrorBanner } from '../components/ErrorBanner';
 import { downloadCsv, errorMessage, formatWhen } from '../components/pricing/format';
 import { listAudit } from '../pricing/audit.server';
 import { consoleProject } from '../pricing/console.server';
@@ -60,11 +61,7 @@ export default function AuditPage() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            {error && (
-              <Banner tone="critical" onDismiss={() => setError(null)}>
-                <p>{error}</p>
-              </Banner>
-            )}
+            <ErrorBanner error={error} onDismiss={() => setError(null)} />
             <Card padding="0">
               {entries.length === 0 ? (
                 <div style={{ padding: 'var(--p-space-400)' }}>

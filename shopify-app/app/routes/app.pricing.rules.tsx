@@ -4,7 +4,8 @@
 import { useState } from 'react';
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
-import { Badge, Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from '@shopify/polaris';
+import { Badge, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from '@shopify/polaris';
+import { ErrorBanner } from '../components/ErrorBanner';
 import { apiFetch, ApiProblem, errorMessage, formatPercent, formatPrice, statusLabel } from '../components/pricing/format';
 import { consoleProject } from '../pricing/console.server';
 import { listRules, type RuleView } from '../pricing/rules.server';
@@ -213,11 +214,7 @@ export default function RulesPage() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            {error && (
-              <Banner tone="critical" onDismiss={() => setError(null)}>
-                <p>{error}</p>
-              </Banner>
-            )}
+            <ErrorBanner error={error} onDismiss={() => setError(null)} />
             <Card padding="0">
               <DataTable
                 columnContentTypes={['text', 'text', 'text', 'text', 'text', 'text', 'text']}

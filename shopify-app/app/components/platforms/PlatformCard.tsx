@@ -3,8 +3,9 @@
 // so a newly registered platform gets a working card without a line of code here.
 import { useState } from 'react';
 import { useNavigate } from '@remix-run/react';
-import { Badge, Banner, BlockStack, Button, Card, Divider, InlineStack, Text } from '@shopify/polaris';
+import { Badge, BlockStack, Button, Card, Divider, InlineStack, Text } from '@shopify/polaris';
 import type { PlatformView } from '../../services/platform-status.server';
+import { ErrorBanner } from '../ErrorBanner';
 import { apiFetch, errorMessage } from './api-client';
 import { ConnectionStatus } from './ConnectionStatus';
 import { ConnectionMethodNote, PlatformSettings, SettingsLinkButton, useSettingsLink } from './PlatformSettings';
@@ -66,11 +67,7 @@ export function PlatformCard({ view, checking, onChanged }: PlatformCardProps) {
 
           <ConnectionStatus view={view} checking={checking} />
 
-          {error ? (
-            <Banner tone="critical" onDismiss={() => setError(null)}>
-              <p>{error}</p>
-            </Banner>
-          ) : null}
+          <ErrorBanner error={error} onDismiss={() => setError(null)} />
 
           <Divider />
           <InlineStack gap="400" wrap>
