@@ -29,6 +29,7 @@ import {
   type IndexFiltersProps,
 } from '@shopify/polaris';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { useBusyAction } from '../components/pricing/busy-action';
 import { apiFetch, downloadCsv, errorMessage, formatPercent, formatPrice, statusLabel, STATUS_TONES } from '../components/pricing/format';
 import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
 import { consoleProject } from '../pricing/console.server';
@@ -100,13 +101,13 @@ export default function SuggestionsPage() {
   const [notice, setNotice] = useState<{ tone: 'success' | 'warning'; title: string; lines: string[] } | null>(null);
   const [edits, setEdits] = useState<Record<string, string>>({});
   const [editing, setEditing] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
   const [dryRun, setDryRun] = useState<DryRunResult | null>(null);
   const [expanded, setExpanded] = useState<string | null>(null);
   const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
   const [platform, setPlatform] = useState<string[]>([]);
   const [rule, setRule] = useState<string[]>([]);
   const facets = initial.facets;
+  const { busy, run } = useBusyAction(setError);
   const { mode, setMode } = useSetIndexFiltersMode();
   const { progress, refresh: refreshProgress, watch } = usePushProgress(initial.progress);
   const status = STATUS_TABS[tab]!;
@@ -166,8 +167,7 @@ export default function SuggestionsPage() {
         return;
       }
     }
-    setBusy(action);
-    try {
+    await run(action, async () => {
       // "Select all N" across pages: the server resolves the same filters to ids (edited prices still ride along).
       const matching = allResourcesSelected && list.total > rows.length ? { q: query.trim(), platform: platform[0] ?? '', rule: rule[0] ?? '' } : null;
       const body = matching
@@ -193,51 +193,32 @@ export default function SuggestionsPage() {
       await load();
       watch();
       void refreshProgress();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(null);
-    }
+    });
   };
 
   const generate = async () => {
-    setBusy('generate');
-    try {
+    await run('generate', async () => {
       const result = await apiFetch<{ created: number; kept: number; autoApproved: number; blocked: number; evaluated: number }>('/api/pricing/suggestions/generate', { body: {} });
       setNotice({ tone: 'success', title: `Evaluated ${result.evaluated} products: ${result.created} new suggestion${result.created === 1 ? '' : 's'}`, lines: [`${result.autoApproved} approved automatically, ${result.kept} unchanged, ${result.blocked} blocked by their guardrails`] });
       await load();
       watch();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(null);
-    }
+    });
   };
 
   // A full sync of every connected platform (the listings and prices the rules work on); its progress
   // shows in the banner above the table.
   const syncAll = async () => {
-    setBusy('sync');
-    try {
+    await run('sync', async () => {
       for (const platform of facets.platforms) await apiFetch(`/api/platforms/${platform}/sync`, { body: { mode: 'full' } });
       watch();
       void refreshProgress();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(null);
-    }
+    });
   };
 
   const runDryRun = async () => {
-    setBusy('dry-run');
-    try {
+    await run('dry-run', async () => {
       setDryRun(await apiFetch<DryRunResult>('/api/pricing/dry-run', { body: { pageSize: 100 } }));
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(null);
-    }
+    });
   };
 
   const tabs = useMemo(() => STATUS_TABS.map((s, i) => ({ id: s, content: s === 'all' ? 'All' : statusLabel(s), badge: s === 'all' ? undefined : String(list.counts[s] ?? 0), index: i, onAction: () => undefined, isLocked: true })), [list.counts]);

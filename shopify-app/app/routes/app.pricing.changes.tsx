@@ -6,6 +6,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { Badge, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, Page, Select, Text } from '@shopify/polaris';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { useBusyAction } from '../components/pricing/busy-action';
 import { apiFetch, downloadCsv, errorMessage, formatPrice, formatWhen, statusLabel, STATUS_TONES } from '../components/pricing/format';
 import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
 import { listChanges, type ChangeView } from '../pricing/changes.server';
@@ -25,7 +26,7 @@ export default function ChangesPage() {
   const [changes, setChanges] = useState<ChangeView[]>(initial.changes as ChangeView[]);
   const [filter, setFilter] = useState('all');
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { busy, run } = useBusyAction(setError);
   const { progress, watch } = usePushProgress(initial.progress);
 
   const load = useCallback(async () => {
@@ -45,16 +46,11 @@ export default function ChangesPage() {
   }, [progress, load]);
 
   const act = async (changeId: string, what: 'retry' | 'rollback') => {
-    setBusy(`${what}:${changeId}`);
-    try {
+    await run(`${what}:${changeId}`, async () => {
       await apiFetch(`/api/pricing/changes/${changeId}/${what}`, { body: {} });
       watch();
       await load();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(null);
-    }
+    });
   };
 
   return (

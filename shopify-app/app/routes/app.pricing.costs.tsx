@@ -5,6 +5,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { Badge, Banner, BlockStack, Button, Card, Checkbox, DataTable, DropZone, InlineStack, Layout, Page, Text, TextField } from '@shopify/polaris';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { useBusyAction } from '../components/pricing/busy-action';
 import { apiFetch, ApiProblem, downloadCsv, errorMessage } from '../components/pricing/format';
 import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
 import { consoleProject } from '../pricing/console.server';
@@ -26,7 +27,7 @@ export default function CostsPage() {
   const [skipInvalid, setSkipInvalid] = useState(false);
   const [result, setResult] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { busy, run } = useBusyAction(setError);
   const { progress, watch } = usePushProgress(initial.progress, 500);
 
   const readFile = async (files: File[]) => {
@@ -39,33 +40,25 @@ export default function CostsPage() {
   };
 
   const runPreview = async () => {
-    setBusy('preview');
     setError(null);
     setResult(null);
-    try {
+    await run('preview', async () => {
       setPreview(await apiFetch<ImportPreview>('/api/pricing/costs/import', { body: { csv } }));
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(null);
-    }
+    });
   };
 
   const apply = async () => {
-    setBusy('apply');
     setError(null);
     watch();
-    try {
+    await run('apply', async () => {
       const r = await apiFetch<{ written: number; skipped: number }>('/api/pricing/costs/import', { body: { csv, apply: true, skipInvalid } });
       setResult(`Imported ${r.written} row(s)${r.skipped ? `; ${r.skipped} bad row(s) left out` : ''}.`);
       setPreview(null);
-    } catch (e) {
+    }, (e) => {
       if (e instanceof ApiProblem && Array.isArray(e.problem?.errors)) {
         setError(`Nothing was imported: ${(e.problem!.errors as Array<{ path: string; message: string }>).slice(0, 5).map((x) => `${x.path}: ${x.message}`).join('; ')}`);
       } else setError(errorMessage(e));
-    } finally {
-      setBusy(null);
-    }
+    });
   };
 
   const bad = preview?.counts.error ?? 0;

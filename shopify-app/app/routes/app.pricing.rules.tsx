@@ -6,6 +6,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { Badge, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from '@shopify/polaris';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { useBusyAction } from '../components/pricing/busy-action';
 import { apiFetch, ApiProblem, errorMessage, formatPercent, formatPrice, statusLabel } from '../components/pricing/format';
 import { consoleProject } from '../pricing/console.server';
 import { listRules, type RuleView } from '../pricing/rules.server';
@@ -137,7 +138,7 @@ export default function RulesPage() {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [trial, setTrial] = useState<{ name: string; result: DryRunView } | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { busy, run } = useBusyAction(setError);
   const set = (key: keyof Draft) => (value: string) => setDraft((d) => ({ ...d, [key]: value }));
 
   const handleProblem = (e: unknown) => {
@@ -149,38 +150,27 @@ export default function RulesPage() {
   };
 
   const save = async () => {
-    setBusy('save');
     setFieldErrors({});
     setError(null);
-    try {
+    await run('save', async () => {
       if (draft.id) await apiFetch(`/api/pricing/rules/${draft.id}`, { method: 'PATCH', body: toBody(draft) });
       else await apiFetch('/api/pricing/rules', { body: toBody(draft) });
       setRules((await apiFetch<{ rules: RuleView[] }>('/api/pricing/rules')).rules);
       setDraft(EMPTY);
       setTrial(null);
-    } catch (e) {
-      handleProblem(e);
-    } finally {
-      setBusy(null);
-    }
+    }, handleProblem);
   };
 
   // A dry run of the form's rule (new or edited; an edited one stands in for the stored one), or of a
   // stored rule as it is: only the products it would govern, nothing created.
   const tryIt = async (rule?: RuleView) => {
-    setBusy(rule ? `try:${rule.id}` : 'try');
     setFieldErrors({});
     setError(null);
-    try {
+    await run(rule ? `try:${rule.id}` : 'try', async () => {
       const body = rule ? { ...toBody(fromRule(rule)), id: rule.id, isActive: true } : { ...toBody(draft), ...(draft.id ? { id: draft.id } : {}) };
       const result = await apiFetch<DryRunView>('/api/pricing/dry-run', { body: { rule: body, onlyDraft: true, pageSize: 50 } });
       setTrial({ name: (rule ?? draft).name || 'This rule', result });
-    } catch (e) {
-      if (rule) setError(errorMessage(e));
-      else handleProblem(e);
-    } finally {
-      setBusy(null);
-    }
+    }, rule ? undefined : handleProblem);
   };
 
   const edit = (rule: RuleView) => {
