@@ -2,7 +2,7 @@
 // register apps, self-authorize, revoke tokens, fail LWA, move competitors and the Buy Box, edit a price
 // as the merchant in Seller Central, force throttling, and hold / fail feeds.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readBody, requestUrl, sendJson } from './http';
 import { marketplace } from './marketplaces';
 import { buyBoxWinner, marketOffers } from './market';
@@ -215,6 +215,44 @@ async function route(path: string, req: IncomingMessage, deps: ControlDeps): Pro
     world.changed();
     world.log({ platform: 'amazon', kind: 'event', detail: { merchantPriceEdit: { sellerId: seller.sellerId, sku, marketplaceId, from, to: formatAmount(offer.price) } } });
     return { body: listingView(seller.listings[sku]!) };
+  }
+
+  if (path === 'listings' && method === 'POST') {
+    // The merchant lists SKUs in bulk (a flat-file upload in Seller Central), with the createdDate asked for.
+    const body = await json(req);
+    const seller = sellerOf(world, str(body, 'sellerId'));
+    if (!Array.isArray(body.listings) || body.listings.length === 0) throw bad('listings must be a non-empty array');
+    const added = (body.listings as unknown[]).map((raw) => {
+      if (!raw || typeof raw !== 'object') throw bad('each listing must be an object');
+      const input = raw as Record<string, unknown>;
+      const sku = str(input, 'sku')!;
+      const marketplaceId = str(input, 'marketplaceId', false) ?? seller.marketplaceIds[0]!;
+      if (!seller.marketplaceIds.includes(marketplaceId)) throw bad(`seller ${seller.sellerId} does not sell in ${marketplaceId}`);
+      const date = (key: string) => {
+        const value = str(input, key, false);
+        if (value !== undefined && Number.isNaN(Date.parse(value))) throw bad(`${key} must be an ISO 8601 date-time`);
+        return value === undefined ? undefined : new Date(value).toISOString();
+      };
+      const createdDate = date('createdDate') ?? new Date(world.now()).toISOString();
+      const listing: Listing = {
+        sku,
+        asin: str(input, 'asin', false) ?? `B0${createHash('sha256').update(sku).digest('hex').slice(0, 8).toUpperCase()}`,
+        productType: str(input, 'productType', false) ?? 'PRODUCT',
+        conditionType: 'new_new',
+        itemName: str(input, 'itemName', false) ?? sku,
+        createdDate,
+        lastUpdatedDate: date('lastUpdatedDate') ?? createdDate,
+        fulfillmentChannelCode: 'DEFAULT',
+        quantity: 10,
+        offers: { [marketplaceId]: { marketplaceId, price: amountFor(input, 'price', marketplaceId)!, status: ['BUYABLE', 'DISCOVERABLE'] } },
+        attributes: {},
+        issues: [],
+      };
+      return listing;
+    });
+    for (const listing of added) seller.listings[listing.sku] = listing;
+    world.changed();
+    return { status: 201, body: { sellerId: seller.sellerId, added: added.length, listings: Object.keys(seller.listings).length } };
   }
 
   // LWA

@@ -43,6 +43,9 @@ function matchesIdentifier(call: SpCall, listing: Listing, type: string, identif
   return false;
 }
 
+/** Most items searchListingsItems returns and pages through for one query, however many match. */
+export const SEARCH_RESULTS_CAP = 1000;
+
 export const searchListingsItems: SpHandler = (call) => {
   ownSeller(call);
   const p = call.params;
@@ -88,7 +91,10 @@ export const searchListingsItems: SpHandler = (call) => {
   const { pageToken: _pageToken, pageSize: _pageSize, includedData: _included, issueLocale: _locale, ...filters } = p;
   const query = fingerprint([call.seller.sellerId, filters]);
   const offset = decodePageToken(p.pageToken as string | undefined, query);
-  const page = paginate(matches, offset, pageSize, query);
+  // Amazon's model: "The maximum number of items (SKUs) that can be returned and paged through is 1000."
+  // The page that reaches the cap is the last one (no nextToken); numberOfResults still counts them all.
+  if (offset > 0 && offset >= SEARCH_RESULTS_CAP) throw invalidInput('Invalid pageToken provided.');
+  const page = paginate(matches.slice(0, SEARCH_RESULTS_CAP), offset, pageSize, query);
   const body: Record<string, unknown> = {
     numberOfResults: matches.length,
     items: page.items.map((l) => renderListingItem(l, marketplaceIds, included(call), imageOf(call, l))),
