@@ -71,24 +71,9 @@ export function PlatformCard({ view, checking, onChanged }: PlatformCardProps) {
 
           <Divider />
           <InlineStack gap="400" wrap>
-            <Text as="p" variant="bodySm">
-              <Text as="span" fontWeight="semibold">
-                {view.listings.total}
-              </Text>{' '}
-              listings
-            </Text>
-            <Text as="p" variant="bodySm">
-              <Text as="span" fontWeight="semibold">
-                {view.listings.active}
-              </Text>{' '}
-              active
-            </Text>
-            <Text as="p" variant="bodySm">
-              <Text as="span" fontWeight="semibold">
-                {view.listings.linked}
-              </Text>{' '}
-              linked
-            </Text>
+            <ListingCount count={view.listings.total} label="listings" />
+            <ListingCount count={view.listings.active} label="active" />
+            <ListingCount count={view.listings.linked} label="linked" />
           </InlineStack>
           <SyncStatus view={view} />
           <ConnectionMethodNote view={view} link={link} />
@@ -131,5 +116,17 @@ export function PlatformCard({ view, checking, onChanged }: PlatformCardProps) {
       </Card>
       <PlatformSettings view={view} link={link} open={settingsOpen} onClose={() => setSettingsOpen(false)} onConnected={onChanged} />
     </div>
+  );
+}
+
+/** One of the card's listing figures: the number in bold, then what it counts. */
+function ListingCount({ count, label }: { count: number; label: string }) {
+  return (
+    <Text as="p" variant="bodySm">
+      <Text as="span" fontWeight="semibold">
+        {count}
+      </Text>{' '}
+      {label}
+    </Text>
   );
 }
