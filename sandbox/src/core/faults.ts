@@ -1,9 +1,10 @@
-// Fault injection: latency, an HTTP error status, a connection reset or forced throttling, per platform and
-// host/path pattern, each optionally limited to a number of matching requests.
+// Fault injection: latency, an HTTP error status, a connection reset, forced throttling, or an answer lost
+// after the platform acted (drop_answer), per platform and host/path pattern (and optionally a string the
+// request body must contain), each optionally limited to a number of matching requests.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from './http';
 
-export type FaultKind = 'latency' | 'status' | 'reset' | 'throttle';
+export type FaultKind = 'latency' | 'status' | 'reset' | 'throttle' | 'drop_answer';
 
 export interface FaultSpec {
   /** Platform name ("shopify", "amazon") or "*" for any. */
@@ -14,6 +15,8 @@ export interface FaultSpec {
   /** Glob on the path without query (e.g. "/admin/api/*\/graphql.json"); default any. */
   path?: string;
   method?: string;
+  /** Only requests whose body contains this text (e.g. a GraphQL mutation's name). */
+  bodyContains?: string;
   /** How many matching requests to affect; omitted = until removed. */
   count?: number;
   /** For "latency": milliseconds added before the request is handled (real time, not scaled). */
@@ -39,9 +42,9 @@ export function globToRegExp(glob: string): RegExp {
 export function validateFault(input: unknown): FaultSpec {
   if (!input || typeof input !== 'object') throw new HttpError(400, 'fault must be an object');
   const f = input as Record<string, unknown>;
-  const kinds: FaultKind[] = ['latency', 'status', 'reset', 'throttle'];
+  const kinds: FaultKind[] = ['latency', 'status', 'reset', 'throttle', 'drop_answer'];
   if (!kinds.includes(f.kind as FaultKind)) throw new HttpError(400, `fault.kind must be one of ${kinds.join(', ')}`);
-  for (const key of ['platform', 'host', 'path', 'method'] as const) {
+  for (const key of ['platform', 'host', 'path', 'method', 'bodyContains'] as const) {
     if (f[key] !== undefined && typeof f[key] !== 'string') throw new HttpError(400, `fault.${key} must be a string`);
   }
   if (f.count !== undefined && (!Number.isInteger(f.count) || (f.count as number) < 1)) {
@@ -80,15 +83,19 @@ export class FaultTable {
     this.faults = [];
   }
 
-  /** Matching faults for this request, consuming one use of each. */
-  take(platform: string, req: IncomingMessage, host: string): Fault[] {
+  /**
+   * Matching faults for this request, consuming one use of each. `body` is read only when a fault that
+   * otherwise matches asks for `bodyContains`.
+   */
+  async take(platform: string, req: IncomingMessage, host: string, body: () => Promise<string>): Promise<Fault[]> {
     const path = (req.url ?? '/').split('?')[0]!;
     const hit: Fault[] = [];
-    for (const f of this.faults) {
+    for (const f of [...this.faults]) {
       if (f.platform && f.platform !== '*' && f.platform !== platform) continue;
       if (f.method && f.method.toUpperCase() !== req.method) continue;
       if (f.host && !globToRegExp(f.host).test(host)) continue;
       if (f.path && !globToRegExp(f.path).test(path)) continue;
+      if (f.bodyContains !== undefined && !(await body()).includes(f.bodyContains)) continue;
       if (f.remaining !== null && f.remaining <= 0) continue;
       f.hits++;
       if (f.remaining !== null) f.remaining--;
@@ -105,8 +112,10 @@ export async function applyFaultList(
   req: IncomingMessage,
   res: ServerResponse,
   errorBody: (status: number) => unknown,
+  onAnswerDropped: (status: number) => void = () => undefined,
 ): Promise<'handled' | 'throttle' | 'continue'> {
   let throttle = false;
+  let drop = false;
   for (const f of faults) {
     if (f.kind === 'latency') await new Promise((r) => setTimeout(r, f.latencyMs ?? 0));
   }
@@ -127,6 +136,30 @@ export async function applyFaultList(
       return 'handled';
     }
     if (f.kind === 'throttle') throttle = true;
+    if (f.kind === 'drop_answer') drop = true;
   }
+  if (drop) dropAnswer(req, res, onAnswerDropped);
   return throttle ? 'throttle' : 'continue';
+}
+
+/**
+ * The platform handles the request in full (state changes, webhooks), then the connection is destroyed
+ * before any byte of its answer is sent: what a client sees when a connection drops after the platform acted.
+ */
+function dropAnswer(req: IncomingMessage, res: ServerResponse, onAnswerDropped: (status: number) => void): void {
+  let status = 200;
+  let dropped = false;
+  res.writeHead = ((code: number) => {
+    status = code;
+    return res;
+  }) as typeof res.writeHead;
+  res.write = (() => true) as typeof res.write;
+  res.end = (() => {
+    if (!dropped) {
+      dropped = true;
+      onAnswerDropped(res.statusCode !== 200 ? res.statusCode : status);
+      req.socket.destroy();
+    }
+    return res;
+  }) as typeof res.end;
 }

@@ -9,7 +9,7 @@ import type { SandboxContext, SandboxLogEntry, SandboxPlatform } from '../platfo
 import { createShopifyPlatform, type ShopifyPlatform, type ShopifyPlatformOptions } from '../shopify';
 import { handleControl } from './control';
 import { applyFaultList, FaultTable } from './faults';
-import { escapeHtml, hostOf, HttpError, sendHtml, sendJson } from './http';
+import { escapeHtml, hostOf, HttpError, readBody, sendHtml, sendJson } from './http';
 import { redactPath, RequestLog } from './log';
 import { markPlatformServer } from './secret-audit';
 import { loadState, StateWriter } from './persistence';
@@ -51,6 +51,25 @@ export interface RunningSandbox {
 }
 
 const FAULTS_APPLIED = Symbol('sandbox.faultsApplied');
+const BUFFERED_BODY = Symbol('sandbox.bufferedBody');
+
+/**
+ * The request body read once for a fault's `bodyContains`, then served again to the platform's handler
+ * (every handler reads bodies with `for await`).
+ */
+function bufferedBody(req: IncomingMessage): Promise<string> {
+  const holder = req as unknown as Record<symbol, Promise<string> | undefined>;
+  holder[BUFFERED_BODY] ??= readBody(req).then((buf) => {
+    Object.defineProperty(req, Symbol.asyncIterator, {
+      configurable: true,
+      value: async function* () {
+        if (buf.length) yield buf;
+      },
+    });
+    return buf.toString('utf8');
+  });
+  return holder[BUFFERED_BODY];
+}
 
 /** Load H4's Amazon platform when sandbox/src/amazon/index.ts exports createAmazonPlatform. */
 async function loadAmazonPlatform(options: Record<string, unknown>): Promise<SandboxPlatform | null> {
@@ -99,10 +118,14 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     res: ServerResponse,
   ): Promise<boolean> {
     (req as unknown as Record<symbol, boolean>)[FAULTS_APPLIED] = true;
-    const matched = faults.take(name, req, hostOf(req));
+    const started = Date.now();
+    const matched = await faults.take(name, req, hostOf(req), () => bufferedBody(req));
     if (!matched.length) return false;
     log.add({ platform: name, kind: 'event', method: req.method, host: hostOf(req), path: redactPath(req.url ?? '/'), detail: { faults: matched.map((f) => ({ id: f.id, kind: f.kind })) } });
-    const outcome = await applyFaultList(matched, req, res, (status) => platform?.errorBody?.(status) ?? { errors: http.STATUS_CODES[status] ?? 'Error' });
+    // A dropped answer never finishes the response: the request is logged here, with the status it had.
+    const onAnswerDropped = (status: number) =>
+      log.add({ platform: name, kind: 'request', method: req.method, host: hostOf(req), path: redactPath(req.url ?? '/'), status, detail: { ms: Date.now() - started, answerDropped: true } });
+    const outcome = await applyFaultList(matched, req, res, (status) => platform?.errorBody?.(status) ?? { errors: http.STATUS_CODES[status] ?? 'Error' }, onAnswerDropped);
     if (outcome === 'handled') return true;
     if (outcome === 'throttle') {
       if (platform?.throttle) return platform.throttle(req, res, ctx);
