@@ -12,6 +12,20 @@ const VARIANT_FIELDS = `#graphql
   }
 `;
 
+// A page of a product's variants: the products page, one product and the variants page all read the same.
+const VARIANT_PAGE_FIELDS = `#graphql
+  fragment CalibrVariantPage on ProductVariantConnection {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      ...CalibrVariant
+    }
+  }
+  ${VARIANT_FIELDS}
+`;
+
 const PRODUCT_FIELDS = `#graphql
   fragment CalibrProduct on Product {
     id
@@ -45,19 +59,13 @@ export const PRODUCTS_PAGE_QUERY = `#graphql
       nodes {
         ...CalibrProduct
         variants(first: $variantsFirst) {
-          pageInfo {
-            hasNextPage
-            endCursor
-          }
-          nodes {
-            ...CalibrVariant
-          }
+          ...CalibrVariantPage
         }
       }
     }
   }
   ${PRODUCT_FIELDS}
-  ${VARIANT_FIELDS}
+  ${VARIANT_PAGE_FIELDS}
 `;
 
 /** The rest of a product's variants when it has more than one page of them. */
@@ -65,17 +73,11 @@ export const PRODUCT_VARIANTS_PAGE_QUERY = `#graphql
   query CalibrProductVariantsPage($id: ID!, $first: Int!, $after: String) {
     product(id: $id) {
       variants(first: $first, after: $after) {
-        pageInfo {
-          hasNextPage
-          endCursor
-        }
-        nodes {
-          ...CalibrVariant
-        }
+        ...CalibrVariantPage
       }
     }
   }
-  ${VARIANT_FIELDS}
+  ${VARIANT_PAGE_FIELDS}
 `;
 
 export const PRODUCT_QUERY = `#graphql
@@ -83,18 +85,12 @@ export const PRODUCT_QUERY = `#graphql
     product(id: $id) {
       ...CalibrProduct
       variants(first: $variantsFirst) {
-        pageInfo {
-          hasNextPage
-          endCursor
-        }
-        nodes {
-          ...CalibrVariant
-        }
+        ...CalibrVariantPage
       }
     }
   }
   ${PRODUCT_FIELDS}
-  ${VARIANT_FIELDS}
+  ${VARIANT_PAGE_FIELDS}
 `;
 
 /** Variants by id, with their product: used to read prices and to group a price batch per product. */
