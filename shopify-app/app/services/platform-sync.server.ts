@@ -10,6 +10,7 @@ import { getPlatformRegistry } from '../registry/registry.server';
 import { integrationRow } from './platform-integrations.server';
 import { markUnseenPlatformListingsDeleted, storePlatformListings } from './platform-listings.server';
 import { autoLinkBySku } from './product-links.server';
+import { claimSyncRun, type SyncLease } from './sync-lease.server';
 
 const PAGE_SIZE = 50;
 
@@ -57,7 +58,8 @@ export async function startPlatformSync(projectId: string, platform: string, opt
     return startPlatformSync(projectId, platform, options);
   }
 
-  // Take the slot before the first await, so two requests at once start one run.
+  // Take this process's slot before the first await, so two requests here at once share one answer;
+  // the lease (sync-lease.server.ts) decides across instances.
   let opened!: (logId: string) => void;
   let refused!: (error: unknown) => void;
   const logId = new Promise<string>((resolve, reject) => {
@@ -65,10 +67,12 @@ export async function startPlatformSync(projectId: string, platform: string, opt
     refused = reject;
   });
   logId.catch(() => undefined);
+  let lease: SyncLease | undefined;
   const slot: RunningSync = {
     logId,
     done: logId.then(
-      (id) => run(registration, projectId, id, mode, row.metadata, row.lastSyncAt),
+      // Only a run this process opened is run here; another instance's live run is only answered with.
+      (id) => (lease ? run(registration, lease, projectId, id, mode, row.metadata, row.lastSyncAt).finally(() => lease!.release()) : undefined),
       () => undefined,
     ),
   };
@@ -77,20 +81,15 @@ export async function startPlatformSync(projectId: string, platform: string, opt
     if (running.get(key) === slot) running.delete(key);
   });
   try {
-    // A run left "started" by a process that stopped mid-sync is closed honestly before a new one.
-    await db.platformSyncLog.updateMany({
-      where: { projectId, platform, status: 'started' },
-      data: { status: 'failed', completedAt: new Date(), errors: [{ code: 'interrupted', message: 'the app stopped during this sync' }] },
-    });
-    const [log] = await db.$transaction([
-      db.platformSyncLog.create({
-        data: { projectId, integrationId: row.id, platform, syncType: start.trigger === 'manual' && mode === 'full' ? 'manual' : mode, status: 'started' },
-      }),
-      db.platformIntegration.update({ where: { id: row.id }, data: { syncStatus: 'in_progress', syncError: null } }),
-    ]);
-    registry.syncLog.claim(platform, projectId, log.id);
-    opened(log.id);
-    return { syncLogId: log.id, alreadyRunning: false, mode };
+    const claim = await claimSyncRun({ projectId, platform, integrationId: row.id, syncType: start.trigger === 'manual' && mode === 'full' ? 'manual' : mode });
+    if (claim.alreadyRunning) {
+      opened(claim.syncLogId);
+      return { syncLogId: claim.syncLogId, alreadyRunning: true, mode };
+    }
+    lease = claim.lease;
+    registry.syncLog.claim(platform, projectId, claim.syncLogId);
+    opened(claim.syncLogId);
+    return { syncLogId: claim.syncLogId, alreadyRunning: false, mode };
   } catch (error) {
     refused(error);
     throw error;
@@ -113,6 +112,7 @@ function readMetadata(value: Prisma.JsonValue | null): SyncMetadata {
 
 async function run(
   registration: AppPlatformRegistration,
+  lease: SyncLease,
   projectId: string,
   logId: string,
   mode: SyncMode,
@@ -130,6 +130,7 @@ async function run(
     let cursor: string | undefined;
     let checkpoint: string | undefined;
     do {
+      lease.assertHeld();
       const page = await connector.products.sync({ mode, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}), ...(since ? { since } : {}) });
       if (registration.listingsStoredBy === 'app') await storePlatformListings(projectId, platform, page.products, startedAt);
       seen.itemsSynced += page.itemsSynced;

@@ -4,6 +4,7 @@ import type { SyncMode } from '@calibr/shared-contracts';
 import { db } from '../db.server';
 import { markUnseenListingsDeleted, upsertShopifyProducts } from './listings.server';
 import { shopifyConnectorFor } from './shopify-connector.server';
+import { claimSyncRun, type SyncLease } from './sync-lease.server';
 
 export type SyncTrigger = 'manual' | 'install' | 'schedule';
 /** How a full sync reads the catalog: pages of products, or one bulk query (large catalogs). */
@@ -16,6 +17,7 @@ export interface SyncHandle {
   alreadyRunning: boolean;
 }
 
+// This process's runs, for waitForSync. Which run is live is the database's lease (sync-lease.server.ts).
 const running = new Map<string, Promise<void>>();
 
 export async function startShopifySync(
@@ -24,42 +26,36 @@ export async function startShopifySync(
 ): Promise<SyncHandle> {
   const integration = await db.shopifyIntegration.findUnique({ where: { projectId } });
   if (!integration || !integration.isActive) throw new Error('Shopify is not connected for this shop');
-  const current = await db.platformSyncLog.findFirst({
-    where: { projectId, platform: 'shopify', status: 'started' },
-    orderBy: { startedAt: 'desc' },
-  });
-  if (current && running.has(current.id)) return { syncLogId: current.id, alreadyRunning: true };
-  if (current) {
-    // Left "started" by a process that stopped mid-sync: close it honestly before starting anew.
-    await db.platformSyncLog.update({
-      where: { id: current.id },
-      data: { status: 'failed', completedAt: new Date(), errors: [{ code: 'interrupted', message: 'the app stopped during this sync' }] },
-    });
-  }
   const mode: SyncMode = options.mode ?? (integration.productsSyncedUpTo ? 'incremental' : 'full');
   const platformIntegration = await db.platformIntegration.upsert({
     where: { projectId_platform: { projectId, platform: 'shopify' } },
     create: { projectId, platform: 'shopify', platformName: 'Shopify', externalId: integration.shopDomain, status: 'connected' },
     update: {},
   });
-  const log = await db.platformSyncLog.create({
-    data: {
-      projectId,
-      integrationId: platformIntegration.id,
-      platform: 'shopify',
-      syncType: options.trigger === 'manual' && mode === 'full' ? 'manual' : mode,
-      status: 'started',
-    },
+  // A live run on any instance answers; a run whose instance died is closed as interrupted.
+  const claim = await claimSyncRun({
+    projectId,
+    platform: 'shopify',
+    integrationId: platformIntegration.id,
+    syncType: options.trigger === 'manual' && mode === 'full' ? 'manual' : mode,
   });
-  await db.platformIntegration.update({ where: { id: platformIntegration.id }, data: { syncStatus: 'in_progress', syncError: null } });
+  if (claim.alreadyRunning) return { syncLogId: claim.syncLogId, alreadyRunning: true };
+  const { lease } = claim;
   let bulk = false;
-  if (mode === 'full') {
-    const strategy = options.strategy ?? 'auto';
-    bulk = strategy === 'bulk' || (strategy === 'auto' && (await db.listing.count({ where: { projectId, platform: 'shopify' } })) >= BULK_SYNC_MIN_LISTINGS);
+  try {
+    if (mode === 'full') {
+      const strategy = options.strategy ?? 'auto';
+      bulk = strategy === 'bulk' || (strategy === 'auto' && (await db.listing.count({ where: { projectId, platform: 'shopify' } })) >= BULK_SYNC_MIN_LISTINGS);
+    }
+  } catch (error) {
+    await lease.release();
+    throw error;
   }
-  const run = runSync(log.id, projectId, integration.shopDomain, mode, integration.productsSyncedUpTo, bulk).finally(() => running.delete(log.id));
-  running.set(log.id, run);
-  return { syncLogId: log.id, alreadyRunning: false };
+  const run = runSync(lease, projectId, integration.shopDomain, mode, integration.productsSyncedUpTo, bulk)
+    .finally(() => lease.release())
+    .finally(() => running.delete(lease.syncLogId));
+  running.set(lease.syncLogId, run);
+  return { syncLogId: lease.syncLogId, alreadyRunning: false };
 }
 
 /** Resolves when the sync finishes (for tests and scripts). */
@@ -67,7 +63,8 @@ export async function waitForSync(syncLogId: string): Promise<void> {
   await running.get(syncLogId);
 }
 
-async function runSync(logId: string, projectId: string, shop: string, mode: SyncMode, since: Date | null, bulk: boolean): Promise<void> {
+async function runSync(lease: SyncLease, projectId: string, shop: string, mode: SyncMode, since: Date | null, bulk: boolean): Promise<void> {
+  const logId = lease.syncLogId;
   const startedAt = new Date();
   const connector = shopifyConnectorFor(shop, projectId);
   let cursor: string | undefined;
@@ -81,6 +78,7 @@ async function runSync(logId: string, projectId: string, shop: string, mode: Syn
       // One bulk query for the whole catalog, stored in slices so progress shows as it goes.
       const all = await connector.exportCatalog();
       for (let i = 0; i < all.length; i += 100) {
+        lease.assertHeld();
         const slice = all.slice(i, i + 100);
         await upsertShopifyProducts(projectId, slice, startedAt);
         products += slice.length;
@@ -90,6 +88,7 @@ async function runSync(logId: string, projectId: string, shop: string, mode: Syn
       checkpoint = new Date(startedAt.getTime() - 5 * 60_000).toISOString();
     }
     while (!bulk) {
+      lease.assertHeld();
       const page = await connector.products.sync({
         mode,
         limit: 50,
@@ -107,9 +106,10 @@ async function runSync(logId: string, projectId: string, shop: string, mode: Syn
       }
     }
     const deleted = mode === 'full' ? await markUnseenListingsDeleted(projectId, startedAt) : 0;
+    lease.assertHeld();
     const finishedAt = new Date();
     await db.$transaction([
-      db.platformSyncLog.update({ where: { id: logId }, data: { status: 'completed', completedAt: finishedAt, itemsSynced: variants } }),
+      db.platformSyncLog.updateMany({ where: { id: logId, status: 'started' }, data: { status: 'completed', completedAt: finishedAt, itemsSynced: variants } }),
       db.shopifyIntegration.update({
         where: { projectId },
         data: { ...(checkpoint ? { productsSyncedUpTo: new Date(checkpoint) } : {}) },
@@ -120,11 +120,13 @@ async function runSync(logId: string, projectId: string, shop: string, mode: Syn
       }),
     ]);
   } catch (error) {
+    // Taken over by another instance: the log row and the integration's status are its successor's now.
+    if (lease.lost) return;
     // Keep the message short: a database error can carry pages of context.
     const message = (error instanceof Error ? error.message : String(error)).trim().split('\n').filter(Boolean).slice(-1)[0]?.slice(0, 500) ?? 'sync failed';
     await db.platformSyncLog
-      .update({
-        where: { id: logId },
+      .updateMany({
+        where: { id: logId, status: 'started' },
         data: { status: 'failed', completedAt: new Date(), itemsSynced: variants, errors: [{ code: 'sync_failed', message }] },
       })
       .catch(() => undefined);
