@@ -13,6 +13,7 @@ export interface ListingsItem {
     productType?: string;
     status?: string[];
     itemName?: string;
+    createdDate?: string;
     lastUpdatedDate?: string;
     mainImage?: { link?: string };
   }[];
@@ -29,6 +30,8 @@ export interface ListingsPage {
 
 /** Amazon's page size limit for searchListingsItems. */
 export const LISTINGS_PAGE_SIZE = 20;
+/** Most items one searchListingsItems query returns and pages through, however many match (numberOfResults). */
+export const SEARCH_RESULTS_CAP = 1000;
 const INCLUDED = ['summaries', 'offers', 'attributes', 'issues'];
 
 export async function searchListingsPage(client: SpApiClient, marketplaceId: string, pageToken?: string, query: Record<string, unknown> = {}): Promise<ListingsPage> {

@@ -1,11 +1,12 @@
 // Pulls the seller's listings into Listing rows, one searchListingsItems page (20 SKUs) per step, so a
-// sync is resumable with Amazon's page token as the cursor.
+// sync is resumable with its position (createdDate window + Amazon's page token) as the cursor.
 import type { NormalizedProduct, SellableListing } from '@calibr/shared-contracts';
 import { isPrismaError } from '@calibr/db';
 import type { AmazonContext } from '../amazon-context';
 import { markSynced } from '../integrations/integration-store';
 import type { SpApiClient } from '../sp-api/sp-api-client';
-import { LISTINGS_PAGE_SIZE, productTypeOf, searchListingsPage, toSellableListing, type ListingsItem } from './listings-items';
+import { LISTINGS_PAGE_SIZE, productTypeOf, toSellableListing, type ListingsItem } from './listings-items';
+import { decodePosition, encodePosition, firstPosition, windowedPage } from './listings-windows';
 
 export async function storeListings(ctx: AmazonContext, projectId: string, marketplaceId: string, items: readonly ListingsItem[]): Promise<SellableListing[]> {
   const listings = items.map((item) => toSellableListing(item, marketplaceId));
@@ -76,15 +77,19 @@ export function productsFromListings(listings: readonly SellableListing[]): Norm
 
 export interface ListingsSyncStep {
   listings: SellableListing[];
+  /** Where the next step resumes (opaque: a createdDate window and Amazon's page token in it); undefined when done. */
   nextToken: string | undefined;
 }
 
+/**
+ * One step of a sync: the next page of listings stored. Every SKU, however many, once, in a stable order
+ * (createdDate windows oldest first, SKUs ascending inside one); see listings-windows.ts.
+ */
 export async function syncListingsPage(ctx: AmazonContext, client: SpApiClient, input: { projectId: string; integrationId: string; marketplaceId: string; pageToken?: string; since?: string; limit?: number }): Promise<ListingsSyncStep> {
-  const page = await searchListingsPage(client, input.marketplaceId, input.pageToken, {
-    ...(input.since ? { lastUpdatedAfter: input.since } : {}),
-    ...(input.limit ? { pageSize: Math.min(Math.max(1, input.limit), LISTINGS_PAGE_SIZE) } : {}),
-  });
+  const position = input.pageToken ? decodePosition(input.pageToken) : await firstPosition(client, input.marketplaceId, input.since);
+  const pageSize = input.limit ? Math.min(Math.max(1, input.limit), LISTINGS_PAGE_SIZE) : LISTINGS_PAGE_SIZE;
+  const page = position ? await windowedPage(client, input.marketplaceId, position, pageSize) : { items: [], next: undefined };
   const listings = await storeListings(ctx, input.projectId, input.marketplaceId, page.items);
-  if (!page.nextToken) await markSynced(ctx, input.integrationId);
-  return { listings, nextToken: page.nextToken };
+  if (!page.next) await markSynced(ctx, input.integrationId);
+  return { listings, nextToken: page.next ? encodePosition(page.next) : undefined };
 }
