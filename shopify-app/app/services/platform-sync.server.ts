@@ -1,7 +1,8 @@
 // Catalog syncs for any registered platform. A platform with its own sync service (Shopify) runs it;
 // every other one goes through the generic runner: open a PlatformSyncLog run, page through
 // `products.sync` (the connector's events fill the log), store the listings when the connector doesn't,
-// then link the shop's listings across platforms by SKU. One run per platform and shop at a time.
+// then link the shop's listings across platforms by SKU. One run per platform and shop at a time, across
+// every app instance on the database (the lease in sync-lease.server.ts).
 import type { Prisma } from '@calibr/db';
 import { ConflictError, ValidationError, type SyncMode } from '@calibr/shared-contracts';
 import { db } from '../db.server';
