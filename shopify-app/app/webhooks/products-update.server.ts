@@ -117,7 +117,7 @@ export async function planProductUpdates(client: Db, deliveries: readonly Produc
   };
 }
 
-/** Prices Calibrate itself sent to these listings lately (applied or awaiting the platform). */
+/** Prices Calibrate itself sent to these listings lately (applied, awaiting the platform, or sent and going again). */
 async function ownRecentPrices(client: Db, listingIds: readonly string[]): Promise<Array<{ listingId: string; amount: string }>> {
   const found: Array<{ listingId: string; amount: string }> = [];
   for (let i = 0; i < listingIds.length; i += ROWS_PER_STATEMENT) {
@@ -125,7 +125,8 @@ async function ownRecentPrices(client: Db, listingIds: readonly string[]): Promi
     found.push(
       ...(await client.$queryRawUnsafe<Array<{ listingId: string; amount: string }>>(
         `SELECT "listingId", "amount" FROM "PriceChangeAttempt" WHERE "listingId" IN (${q.list(listingIds.slice(i, i + ROWS_PER_STATEMENT))}) ` +
-          `AND "status" IN ('applied', 'pending') AND "updatedAt" >= ${q.p(new Date(Date.now() - OWN_CHANGE_WINDOW_MS))}`,
+          // queued after a send: its answer was lost (or it failed for now), yet Shopify may hold it already.
+          `AND ("status" IN ('applied', 'pending') OR ("status" = 'queued' AND "attemptCount" > 0)) AND "updatedAt" >= ${q.p(new Date(Date.now() - OWN_CHANGE_WINDOW_MS))}`,
         ...q.values,
       )),
     );

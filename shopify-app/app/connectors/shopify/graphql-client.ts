@@ -181,6 +181,14 @@ export class ShopifyGraphqlClient {
         if (httpStatus === 402 || httpStatus === 423) {
           throw new PlatformUnavailableError(`Shop ${this.shop} is unavailable (HTTP ${httpStatus})`, { platform: 'shopify' });
         }
+        // No answer at all to a mutation: Shopify may have applied it, so it is not sent blind again here;
+        // the caller checks what Shopify holds before it sends anything again.
+        if (httpStatus === undefined && isMutation(document)) {
+          throw new PlatformUnavailableError(
+            `Shopify's answer was lost for ${this.shop} (${errors.message ?? 'no response'}); what Shopify holds is checked before sending again`,
+            { platform: 'shopify' },
+          );
+        }
         const retryable = httpStatus === undefined || httpStatus === 429 || httpStatus >= 500;
         if (retryable && ++attempt < this.retry.maxAttempts) {
           await sleep(this.backoff(attempt, errors.response));
@@ -215,6 +223,11 @@ export class ShopifyGraphqlClient {
     const cap = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
     return cap / 2 + Math.random() * (cap / 2);
   }
+}
+
+/** A GraphQL document whose (first) operation is a mutation; comments and whitespace skipped. */
+export function isMutation(document: string): boolean {
+  return /^mutation\b/.test(document.replace(/^(?:\s|#[^\n]*\n?)*/, ''));
 }
 
 function retryAfterSeconds(response: Response | undefined): number | undefined {

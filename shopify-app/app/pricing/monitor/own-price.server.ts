@@ -43,7 +43,12 @@ export async function noticeOwnPriceEdits(projectId: string, options: { listingI
     const ours = new Set(
       (
         await db.priceChangeAttempt.findMany({
-          where: { listingId: { in: moved.map((l) => l.id) }, status: { in: ['pending', 'applied'] }, updatedAt: { gte: new Date(now.getTime() - OWN_CHANGE_WINDOW_MS) } },
+          where: {
+            listingId: { in: moved.map((l) => l.id) },
+            // A queued attempt already sent once may be on the platform although its answer was lost.
+            OR: [{ status: { in: ['pending', 'applied'] } }, { status: 'queued', attemptCount: { gt: 0 } }],
+            updatedAt: { gte: new Date(now.getTime() - OWN_CHANGE_WINDOW_MS) },
+          },
           select: { listingId: true, amount: true, currency: true },
         })
       ).map((a) => `${a.listingId} ${a.amount} ${a.currency}`),
