@@ -8,7 +8,7 @@
 import { testDatabaseProviders } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SELLER } from '../pricing/support/push-world';
-import { attemptOf, startFaultWorld, waitFor, type FaultItem, type FaultWorld } from './support/fault-world';
+import { attemptOf, startFaultWorld, waitFor, waitForApplied, waitForRetrying, type FaultItem, type FaultWorld } from './support/fault-world';
 
 describe.each(testDatabaseProviders())('Amazon API faults mid-push (%s)', (provider) => {
   let f: FaultWorld;
@@ -24,22 +24,11 @@ describe.each(testDatabaseProviders())('Amazon API faults mid-push (%s)', (provi
     for (const item of items) expect(prices.get(item.sku), item.sku).toBe(item.from);
   }
 
-  async function settles(changeIds: string[]) {
-    await waitFor('every change to be applied once the fault is gone', async () => (await f.changes(changeIds)).every((c) => c.status === 'applied'), 150_000);
-  }
-
   it('a 429 storm on SP-API for a few SKUs (patchListingsItem): retrying with QuotaExceeded, then applied once', async () => {
     const items = f.take(2);
     const { id } = await f.fault({ platform: 'amazon', host: 'sellingpartnerapi-*.amazon.com', kind: 'throttle' });
     const changeIds = await f.approve(items);
-    const during = await waitFor(
-      'the console to show Amazon retrying',
-      async () => {
-        const changes = await f.changes(changeIds);
-        return changes.every((c) => attemptOf(c, 'amazon')?.outcome === 'retrying' && attemptOf(c, 'amazon')!.attemptCount >= 1 && attemptOf(c, 'shopify')?.outcome === 'applied') ? changes : undefined;
-      },
-      150_000,
-    );
+    const during = await waitForRetrying(f, changeIds, 'amazon', 1, 150_000);
     for (const change of during) {
       expect(change.status).toBe('pushing');
       const amazon = attemptOf(change, 'amazon')!;
@@ -48,7 +37,7 @@ describe.each(testDatabaseProviders())('Amazon API faults mid-push (%s)', (provi
     }
     await expectUntouchedOnAmazon(items);
     await f.control(`faults/${id}`, undefined, 'DELETE');
-    await settles(changeIds);
+    await waitForApplied(f, changeIds, 150_000, 'once the fault is gone');
     await f.expectExactlyOnce(items, changeIds);
   });
 
@@ -71,7 +60,7 @@ describe.each(testDatabaseProviders())('Amazon API faults mid-push (%s)', (provi
     for (const change of during) expect(change.status).toBe('pushing');
     await expectUntouchedOnAmazon(items);
     await f.control(`faults/${id}`, undefined, 'DELETE');
-    await settles(changeIds);
+    await waitForApplied(f, changeIds, 150_000, 'once the fault is gone');
     await f.expectExactlyOnce(items, changeIds);
     expect(f.feeds().length, 'one feed for the batch').toBe(feedsBefore + 1);
   });
@@ -81,14 +70,7 @@ describe.each(testDatabaseProviders())('Amazon API faults mid-push (%s)', (provi
     await f.control('amazon/lwa/outage', { error: 'temporarily_unavailable' });
     await f.control('amazon/lwa/expire', { sellerId: SELLER });
     const changeIds = await f.approve(items);
-    const during = await waitFor(
-      'the console to show Amazon retrying',
-      async () => {
-        const changes = await f.changes(changeIds);
-        return changes.every((c) => attemptOf(c, 'amazon')?.outcome === 'retrying' && attemptOf(c, 'amazon')!.attemptCount >= 2 && attemptOf(c, 'shopify')?.outcome === 'applied') ? changes : undefined;
-      },
-      150_000,
-    );
+    const during = await waitForRetrying(f, changeIds, 'amazon', 2, 150_000);
     for (const change of during) {
       expect(change.status).toBe('pushing');
       expect(attemptOf(change, 'amazon')!.platformMessage).toMatch(/Login with Amazon.*temporarily_unavailable/);
@@ -99,7 +81,7 @@ describe.each(testDatabaseProviders())('Amazon API faults mid-push (%s)', (provi
     const view = (await card.json()) as { connection?: { status?: string } };
     expect(view.connection?.status).toBe('connected');
     await f.control('amazon/lwa/outage', undefined, 'DELETE');
-    await settles(changeIds);
+    await waitForApplied(f, changeIds, 150_000, 'once the fault is gone');
     await f.expectExactlyOnce(items, changeIds);
   });
 });

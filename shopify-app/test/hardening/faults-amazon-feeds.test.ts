@@ -6,7 +6,7 @@
 // and the push settles by itself. Four feeds in all: under Amazon's 5 per 5 minutes.
 import { testDatabaseProviders } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attemptOf, startFaultWorld, waitFor, type FaultItem, type FaultWorld } from './support/fault-world';
+import { attemptOf, pendingAmazonFeed, startFaultWorld, waitFor, waitForApplied, type FaultItem, type FaultWorld } from './support/fault-world';
 
 const BATCH = 6; // more than the patchListingsItem path takes: these go as one feed
 
@@ -25,18 +25,12 @@ describe.each(testDatabaseProviders())('Amazon feed faults (%s)', (provider) => 
     return f.feeds().filter((feed) => f.feedSkus(feed.feedId).some((sku) => skus.has(sku)));
   }
 
-  async function settles(changeIds: string[]) {
-    return waitFor('every change to be applied', async () => {
-      const changes = await f.changes(changeIds);
-      return changes.every((c) => c.status === 'applied') ? changes : undefined;
-    }, 150_000);
-  }
 
   it('a feed ends FATAL without a processing report: its messages go again in a new feed, applied once', async () => {
     const items = f.take(BATCH);
     await f.control('amazon/feeds/fault', { fault: 'fatal', count: 1 });
     const changeIds = await f.approve(items);
-    await settles(changeIds);
+    await waitForApplied(f, changeIds, 150_000);
     const statuses = feedsOf(items).map((feed) => feed.processingStatus).sort();
     expect(statuses, 'the FATAL feed, then the one that went through').toEqual(['DONE', 'FATAL']);
     await f.expectExactlyOnce(items, changeIds);
@@ -51,9 +45,8 @@ describe.each(testDatabaseProviders())('Amazon feed faults (%s)', (provider) => 
       'Amazon pending on a held feed',
       async () => {
         const changes = await f.changes(changeIds);
-        const ok = changes.every((c) => attemptOf(c, 'shopify')?.outcome === 'applied' && attemptOf(c, 'amazon')?.outcome === 'pending' && attemptOf(c, 'amazon')?.platformReference?.startsWith('feed:'));
-        if (!ok) return undefined;
-        const feedId = attemptOf(changes[0], 'amazon')!.platformReference!.slice('feed:'.length);
+        const feedId = pendingAmazonFeed(changes);
+        if (!feedId) return undefined;
         const row = await f.w.database.db.amazonPriceFeed.findUnique({ where: { feedId } });
         return row && row.pollCount >= 5 ? { changes, feedId } : undefined;
       },
@@ -68,7 +61,7 @@ describe.each(testDatabaseProviders())('Amazon feed faults (%s)', (provider) => 
     for (const item of items) expect(prices.get(item.sku)).toBe(item.from);
 
     await f.control('amazon/feeds/fault', { feedId: during.feedId, fault: 'off' });
-    await settles(changeIds);
+    await waitForApplied(f, changeIds, 150_000);
     await f.expectExactlyOnce(items, changeIds);
   });
 
@@ -76,7 +69,7 @@ describe.each(testDatabaseProviders())('Amazon feed faults (%s)', (provider) => 
     const items = f.take(BATCH);
     await f.control('amazon/feeds/fault', { fault: 'no-report', count: 1 });
     const changeIds = await f.approve(items);
-    const changes = await settles(changeIds);
+    const changes = await waitForApplied(f, changeIds, 150_000);
     for (const change of changes) expect(attemptOf(change, 'amazon')!.platformMessage).toBeNull();
     const feeds = feedsOf(items);
     expect(feeds).toHaveLength(1);

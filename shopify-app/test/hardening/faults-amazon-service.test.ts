@@ -8,7 +8,7 @@ import { testDatabaseProviders } from '@calibr/db';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_SECRET } from '../pricing/support/push-world';
-import { attemptOf, startFaultWorld, waitFor, type FaultWorld } from './support/fault-world';
+import { attemptOf, pendingAmazonFeed, startFaultWorld, waitFor, waitForApplied, waitForRetrying, type FaultWorld } from './support/fault-world';
 
 describe.each(testDatabaseProviders())('the Amazon service down while the app runs (%s)', (provider) => {
   let f: FaultWorld;
@@ -49,14 +49,7 @@ describe.each(testDatabaseProviders())('the Amazon service down while the app ru
     const items = f.take(2);
     await stopService();
     const changeIds = await f.approve(items);
-    const during = await waitFor(
-      'the console to show Amazon retrying',
-      async () => {
-        const changes = await f.changes(changeIds);
-        return changes.every((c) => attemptOf(c, 'amazon')?.outcome === 'retrying' && attemptOf(c, 'amazon')!.attemptCount >= 2 && attemptOf(c, 'shopify')?.outcome === 'applied') ? changes : undefined;
-      },
-      120_000,
-    );
+    const during = await waitForRetrying(f, changeIds, 'amazon', 2, 120_000);
     for (const change of during) {
       expect(change.status).toBe('pushing');
       expect(attemptOf(change, 'amazon')!.platformMessage).toBeTruthy();
@@ -66,7 +59,7 @@ describe.each(testDatabaseProviders())('the Amazon service down while the app ru
     expect(card.connection.status, 'an unreachable service is not a lost authorization').toBe('connected');
 
     await startServiceAgain();
-    await waitFor('every change to be applied once the service is back', async () => (await f.changes(changeIds)).every((c) => c.status === 'applied'), 120_000);
+    await waitForApplied(f, changeIds, 120_000, 'once the service is back');
     await f.expectExactlyOnce(items, changeIds);
     expect((await amazonCard()).health.status).not.toBe('unavailable');
   });
@@ -75,15 +68,7 @@ describe.each(testDatabaseProviders())('the Amazon service down while the app ru
     const items = f.take(6); // a feed
     await f.control('amazon/feeds/fault', { fault: 'stall', count: 1 });
     const changeIds = await f.approve(items);
-    const pending = await waitFor(
-      'Amazon pending on its feed',
-      async () => {
-        const changes = await f.changes(changeIds);
-        const ok = changes.every((c) => attemptOf(c, 'shopify')?.outcome === 'applied' && attemptOf(c, 'amazon')?.outcome === 'pending' && attemptOf(c, 'amazon')?.platformReference?.startsWith('feed:'));
-        return ok ? attemptOf(changes[0], 'amazon')!.platformReference!.slice('feed:'.length) : undefined;
-      },
-      120_000,
-    );
+    const pending = await waitFor('Amazon pending on its feed', async () => pendingAmazonFeed(await f.changes(changeIds)), 120_000);
     await stopService();
     // Amazon finishes the feed while the service is away.
     await f.control('amazon/feeds/fault', { feedId: pending, fault: 'off' });
@@ -97,7 +82,7 @@ describe.each(testDatabaseProviders())('the Amazon service down while the app ru
     expect((await amazonCard()).health.status).toBe('unavailable');
 
     await startServiceAgain();
-    await waitFor('every change to be applied once the service is back', async () => (await f.changes(changeIds)).every((c) => c.status === 'applied'), 120_000);
+    await waitForApplied(f, changeIds, 120_000, 'once the service is back');
     await f.expectExactlyOnce(items, changeIds);
   });
 });

@@ -10,7 +10,7 @@ import { testDatabaseProviders } from '@calibr/db';
 import Database from 'better-sqlite3';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFaultWorld, waitFor, type FaultWorld } from './support/fault-world';
+import { startFaultWorld, waitFor, waitForApplied, type FaultWorld } from './support/fault-world';
 
 /** The app's SQLite busy_timeout (prisma/src/adapters.ts): a writer waits this long for the lock. */
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
@@ -129,7 +129,7 @@ describe.each(testDatabaseProviders())('the database unavailable mid-push (%s)',
     phase('database back');
 
     try {
-      await waitFor('every change to be applied once the database is back', async () => (await f.changes(changeIds)).every((c) => c.status === 'applied'), 120_000);
+      await waitForApplied(f, changeIds, 120_000, 'once the database is back');
     } catch (error) {
       const rows = await db.priceChangeAttempt.findMany({ where: { priceChangeId: { in: changeIds } }, select: { platform: true, status: true, attemptCount: true, platformMessage: true } });
       throw new Error(`${(error as Error).message}\n${JSON.stringify(rows)}\n${f.appLog()}`);

@@ -6,7 +6,7 @@
 // products/update count against our PriceChange and attempt rows).
 import { testDatabaseProviders } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attemptOf, startFaultWorld, waitFor, type FaultWorld } from './support/fault-world';
+import { attemptOf, startFaultWorld, waitFor, waitForApplied, waitForRetrying, type FaultWorld } from './support/fault-world';
 
 const GRAPHQL = '/admin/api/*/graphql.json';
 
@@ -27,18 +27,7 @@ describe.each(testDatabaseProviders())('Shopify faults mid-push (%s)', (provider
     const items = f.take(n);
     const { id } = await f.fault({ platform: 'shopify', path: GRAPHQL, ...spec });
     const changeIds = await f.approve(items);
-    const during = await waitFor(
-      'the console to show Shopify retrying',
-      async () => {
-        const changes = await f.changes(changeIds);
-        const ready = changes.every((c) => {
-          const shopify = attemptOf(c, 'shopify');
-          return shopify && shopify.attemptCount >= retried && shopify.outcome === 'retrying' && attemptOf(c, 'amazon')?.outcome === 'applied';
-        });
-        return ready ? changes : undefined;
-      },
-      120_000,
-    );
+    const during = await waitForRetrying(f, changeIds, 'shopify', retried, 120_000);
     for (const change of during) {
       expect(change.status).toBe('pushing');
       const shopify = attemptOf(change, 'shopify')!;
@@ -51,7 +40,7 @@ describe.each(testDatabaseProviders())('Shopify faults mid-push (%s)', (provider
     for (const item of items) expect(prices.get(item.sku)).toBe(item.from);
 
     await f.control(`faults/${id}`, undefined, 'DELETE');
-    await waitFor('every change to be applied once the fault is gone', async () => (await f.changes(changeIds)).every((c) => c.status === 'applied'), 120_000);
+    await waitForApplied(f, changeIds, 120_000, 'once the fault is gone');
     await f.expectExactlyOnce(items, changeIds);
   }
 
@@ -87,7 +76,7 @@ describe.each(testDatabaseProviders())('Shopify faults mid-push (%s)', (provider
     await f.control(`faults/${id}`, undefined, 'DELETE');
     const retry = await f.w.api(f.app, `/api/pricing/changes/${changeIds[0]}/retry`, { method: 'POST' });
     expect(retry.status, await retry.clone().text()).toBe(200);
-    await waitFor('the retried change to be applied', async () => (await f.changes(changeIds)).every((c) => c.status === 'applied'), 120_000);
+    await waitForApplied(f, changeIds, 120_000, 'after the retry');
     await f.expectExactlyOnce(items, changeIds);
   });
 });

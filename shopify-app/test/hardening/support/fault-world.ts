@@ -235,3 +235,37 @@ export async function startFaultWorld(options: {
 export function attemptOf(change: ChangeView | undefined, platform: string) {
   return change?.attempts.find((a) => a.platform === platform);
 }
+
+/** Polls the console until every change is applied; returns the changes as it shows them then. */
+export function waitForApplied(f: FaultWorld, changeIds: string[], timeoutMs: number, after?: string): Promise<ChangeView[]> {
+  return waitFor(`every change to be applied${after ? ` ${after}` : ''}`, async () => {
+    const changes = await f.changes(changeIds);
+    return changes.every((c) => c.status === 'applied') ? changes : undefined;
+  }, timeoutMs);
+}
+
+/**
+ * Polls the console until every change's `platform` attempt is retrying after at least `minAttempts`
+ * sends while the other platform has applied it; returns the changes as it shows them then.
+ */
+export function waitForRetrying(f: FaultWorld, changeIds: string[], platform: 'amazon' | 'shopify', minAttempts: number, timeoutMs: number): Promise<ChangeView[]> {
+  const other = platform === 'amazon' ? 'shopify' : 'amazon';
+  return waitFor(
+    `the console to show ${platform === 'amazon' ? 'Amazon' : 'Shopify'} retrying`,
+    async () => {
+      const changes = await f.changes(changeIds);
+      const ready = changes.every((c) => {
+        const attempt = attemptOf(c, platform);
+        return attempt && attempt.attemptCount >= minAttempts && attempt.outcome === 'retrying' && attemptOf(c, other)?.outcome === 'applied';
+      });
+      return ready ? changes : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** The feed Amazon is working on when Shopify has applied every change and each Amazon attempt is pending with it. */
+export function pendingAmazonFeed(changes: ChangeView[]): string | undefined {
+  const ok = changes.every((c) => attemptOf(c, 'shopify')?.outcome === 'applied' && attemptOf(c, 'amazon')?.outcome === 'pending' && attemptOf(c, 'amazon')?.platformReference?.startsWith('feed:'));
+  return ok ? attemptOf(changes[0], 'amazon')!.platformReference!.slice('feed:'.length) : undefined;
+}
