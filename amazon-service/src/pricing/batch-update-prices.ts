@@ -11,7 +11,7 @@ import {
   type PriceUpdateResult,
 } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
-import { chunks, storedPrices } from '../catalog/listing-store';
+import { chunks, recordAppliedPrices, storedPrices } from '../catalog/listing-store';
 import { resolveProductTypes } from '../catalog/product-types';
 import { readOfferPrice } from '../catalog/listings-items';
 import { planPriceFeeds } from '../feeds/feed-documents';
@@ -227,6 +227,42 @@ async function sendViaPatch(
   for (const item of items) {
     const types = await resolveProductTypes(ctx, client, projectId, item.marketplaceId, [item.update.externalId]);
     const change = { ...toChange(item.update, item.marketplaceId), ...(types.get(item.update.externalId) ? { productType: types.get(item.update.externalId)! } : {}) };
+    // Check first: an earlier patch whose answer was lost may have landed (the app sends it again under a
+    // new key). A listing that already shows this price is applied without a second patch; one that can't
+    // be read is not patched blind.
+    let live: Awaited<ReturnType<typeof readOfferPrice>> | null;
+    try {
+      live = await readOfferPrice(client, change.sku, change.marketplaceId).catch((error: unknown) => {
+        if (error instanceof ConnectorError && error.code === 'not_found') return null;
+        throw error;
+      });
+    } catch (error) {
+      results[item.index] = retryableFailure(item, error);
+      continue;
+    }
+    const bare = change.minimumPrice === undefined && change.maximumPrice === undefined;
+    if (bare && live?.price && live.price.currency === change.currency && compareDecimals(live.price.amount, change.price) === 0) {
+      const now = new Date();
+      const row = await ctx.db.amazonPriceUpdate.create({
+        data: {
+          projectId,
+          integrationId: integration.id,
+          idempotencyKey: item.update.idempotencyKey,
+          contentHash: item.hash,
+          sku: change.sku,
+          marketplaceId: change.marketplaceId,
+          currency: change.currency,
+          amount: change.price,
+          channel: 'listings_item',
+          status: 'applied',
+          resolvedAt: now,
+        },
+        include: { priceFeed: { select: { feedId: true } } },
+      });
+      await recordAppliedPrices(ctx, projectId, [{ sku: change.sku, marketplaceId: change.marketplaceId, currency: change.currency, amount: change.price }]);
+      results[item.index] = resultFromRow(row);
+      continue;
+    }
     const row = await ctx.db.amazonPriceUpdate.create({
       data: {
         projectId,
@@ -247,12 +283,11 @@ async function sendViaPatch(
     try {
       outcome = await patchListingPrice(ctx, client, projectId, change);
     } catch (error) {
-      // Nothing reached Amazon: forget the row so a retry with the same key goes out again.
+      // Not applied as far as we know (or its answer was lost: the next send checks the listing first).
+      // Forget the row so a retry with the same key goes out again.
       await ctx.db.amazonPriceUpdate.delete({ where: { id: row.id } });
       if (!(error instanceof ConnectorError)) throw error;
-      const reason = error.code === 'rate_limited' ? 'rate_limited' : error.code === 'authentication' ? 'unauthorized' : 'platform_unavailable';
-      const retryAfter = (error as { retryAfter?: number }).retryAfter;
-      results[item.index] = failed(item.update, item.marketplaceId, reason, error.message, { retryable: true, ...(retryAfter !== undefined ? { retryAfter } : {}) });
+      results[item.index] = retryableFailure(item, error);
       continue;
     }
     const now = new Date();
@@ -266,6 +301,14 @@ async function sendViaPatch(
     });
     results[item.index] = resultFromRow(updated);
   }
+}
+
+/** An outage, throttle or lost answer for one update: the caller sends it again later. */
+function retryableFailure(item: { update: PriceUpdate; marketplaceId: string }, error: unknown): PriceUpdateFailed {
+  if (!(error instanceof ConnectorError)) throw error;
+  const reason = error.code === 'rate_limited' ? 'rate_limited' : error.code === 'authentication' ? 'unauthorized' : 'platform_unavailable';
+  const retryAfter = (error as { retryAfter?: number }).retryAfter;
+  return failed(item.update, item.marketplaceId, reason, error.message, { retryable: true, ...(retryAfter !== undefined ? { retryAfter } : {}) });
 }
 
 function summarize(results: PriceUpdateResult[]): BatchUpdateResult {

@@ -29,7 +29,7 @@ export async function patchListingPrice(ctx: AmazonContext, client: SpApiClient,
       path: { sellerId: client.sellingPartnerId, sku: change.sku },
       query: { marketplaceIds: [change.marketplaceId] },
       body: buildPatchListingsItemBody(change),
-    });
+    }, { idempotent: false });
   } catch (error) {
     if (error instanceof ConnectorError && (error.code === 'not_found' || error.code === 'validation')) {
       return { status: 'failed', code: error.code === 'not_found' ? 'NOT_FOUND' : (error.platformError?.code ?? 'InvalidInput'), message: error.platformError?.message ?? error.message };

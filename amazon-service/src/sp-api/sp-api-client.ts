@@ -37,7 +37,16 @@ export interface CallOptions {
   maxWaitMs?: number;
   /** Overrides the retry policy for this call. */
   retry?: Partial<RetryPolicy>;
+  /**
+   * false for a call Amazon must not receive twice (patchListingsItem, createFeed): when the connection
+   * drops after the request went out, it is not sent again here but fails with AnswerLostError, and the
+   * caller checks what Amazon holds before anything is sent again.
+   */
+  idempotent?: boolean;
 }
+
+/** The request went out and no answer came back: Amazon may or may not have acted on it. */
+export class AnswerLostError extends PlatformUnavailableError {}
 
 export interface SpApiRequest {
   /** `endpoint.operation` as amazon-sp-api names it, e.g. `listingsItems.searchListingsItems`. */
@@ -49,6 +58,8 @@ export interface SpApiRequest {
 }
 
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'API_RESPONSE_TIMEOUT', 'API_DEADLINE_TIMEOUT', 'API_IDLE_TIMEOUT', 'UND_ERR_SOCKET']);
+/** Failures before a byte of the request left: nothing reached Amazon. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 function header(res: RawResponse, name: string): string | undefined {
   const v = res.headers[name];
@@ -105,6 +116,12 @@ export class SpApiClient {
       } catch (error) {
         const code = (error as { code?: string }).code ?? '';
         transientTries++;
+        if (options.idempotent === false && NETWORK_CODES.has(code) && !NOT_SENT_CODES.has(code)) {
+          throw new AnswerLostError(`Amazon's answer to ${operationName} was lost (${code}); what Amazon holds is checked before sending again`, {
+            platform: 'amazon',
+            cause: error,
+          });
+        }
         if (!NETWORK_CODES.has(code) || transientTries >= policy.transientAttempts || Date.now() - started > policy.maxElapsedMs) {
           throw new PlatformUnavailableError(`Amazon ${operationName} did not answer (${code || (error as Error).message})`, {
             platform: 'amazon',
