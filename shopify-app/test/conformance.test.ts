@@ -5,6 +5,7 @@ import { installSandboxRouting, uninstallSandboxRouting } from '@calibr/sandbox/
 import { describeConformance } from '@calibr/shared-contracts/conformance';
 import { afterAll, beforeAll } from 'vitest';
 import { ShopifyConnector, ThrottleScheduler } from '../app/connectors/shopify';
+import { sandboxControl } from './support/app-http';
 
 const SHOP = 'conformance.myshopify.com';
 const API_KEY = '5f0c1d7e3a9b4c26a8e1f2d3c4b5a697';
@@ -16,15 +17,7 @@ let accessToken = '';
 let product: { id: number; variants: Array<{ id: number }> };
 let second: { id: number; variants: Array<{ id: number }> };
 
-async function control<T>(path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${sandbox.url}/_sandbox/${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const control = <T>(path: string, body?: unknown): Promise<T> => sandboxControl<T>(sandbox, path, body);
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, seed: 'none', timeScale: 20, appConfig: { apiKey: API_KEY, webhooks: [] } });

@@ -20,6 +20,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { checkAuditDir, formatAuditResult, readRecordedSecrets } from '../../../scripts/secret-audit/check';
 import { startAppProcess, type AppProcess } from '../pricing/support/app-process';
 import { BROWSER_UA, DEMO_SELLER, sandboxControl, US, waitFor } from '../platforms/support/harness';
+import { fetchWithSessionToken } from '../support/app-http';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const captureModule = fileURLToPath(new URL('../../../scripts/secret-audit/capture.mjs', import.meta.url));
@@ -104,13 +105,9 @@ afterAll(async () => {
 });
 
 async function api(path: string, init: RequestInit & { json?: unknown; shop?: string } = {}): Promise<Response> {
-  const { json, shop = EMBEDDED, ...rest } = init;
+  const { shop = EMBEDDED, ...rest } = init;
   const { token } = await sandboxControl<{ token: string }>(sandbox, `shopify/shops/${shop}/session-token`, { apiKey: API_KEY, lifetimeSeconds: 600 });
-  const headers = new Headers(rest.headers);
-  headers.set('authorization', `Bearer ${token}`);
-  headers.set('user-agent', BROWSER_UA);
-  if (json !== undefined) headers.set('content-type', 'application/json');
-  return fetch(`${app.url}${path}`, { ...rest, ...(json !== undefined ? { method: rest.method ?? 'POST', body: JSON.stringify(json) } : {}), headers });
+  return fetchWithSessionToken(`${app.url}${path}`, token, rest);
 }
 
 it('the app and the Amazon service log at debug level through installs, authorizations, syncs and hostile requests without one secret', async () => {

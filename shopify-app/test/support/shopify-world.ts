@@ -5,11 +5,12 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@calibr/db';
 import { startSandbox, type RunningSandbox } from '@calibr/sandbox';
 import { startShopifyApp, type RunningApp } from '../../server/start-app';
+import { BROWSER_UA, fetchWithSessionToken, readJson, sandboxControl } from './app-http';
+
+export { BROWSER_UA, readJson };
 
 export const API_KEY = '5f0c1d7e3a9b4c26a8e1f2d3c4b5a697';
 export const API_SECRET = 'shpss_h5_shopify_app_suite_secret_00000001';
-/** Shopify's library answers bots (Node's default user agent among them) with 410. */
-export const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36';
 
 export interface ShopifyWorld {
   sandbox: RunningSandbox;
@@ -26,15 +27,6 @@ export interface ShopifyWorld {
   close(): Promise<void>;
 }
 
-export async function readJson<T>(res: Response): Promise<T> {
-  const text = await res.text();
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new Error(`expected JSON from ${res.url}, got ${res.status}: ${text.slice(0, 300)}`);
-  }
-}
-
 export async function startShopifyWorld(options: { timeScale?: number } = {}): Promise<ShopifyWorld> {
   const database = await createTestDatabase();
   const sandbox = await startSandbox({ port: 0, seed: 'none', timeScale: options.timeScale ?? 10, appConfig: { apiKey: API_KEY, apiSecret: API_SECRET } });
@@ -47,15 +39,7 @@ export async function startShopifyWorld(options: { timeScale?: number } = {}): P
       APP_BRIDGE_URL: undefined,
     },
   });
-  const control = async <T>(path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${sandbox.url}/_sandbox/${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
-    return readJson<T>(res);
-  };
+  const control = <T>(path: string, body?: unknown): Promise<T> => sandboxControl<T>(sandbox, path, body);
   await control('shopify/apps', {
     apiKey: API_KEY,
     applicationUrl: app.url,
@@ -79,16 +63,7 @@ export async function startShopifyWorld(options: { timeScale?: number } = {}): P
     },
     sessionToken,
     async api(shop, path, init = {}) {
-      const { json, ...rest } = init;
-      const headers = new Headers(rest.headers);
-      headers.set('authorization', `Bearer ${await sessionToken(shop)}`);
-      if (!headers.has('user-agent')) headers.set('user-agent', BROWSER_UA);
-      if (json !== undefined) headers.set('content-type', 'application/json');
-      return fetch(`${app.url}${path}`, {
-        ...rest,
-        ...(json !== undefined ? { method: rest.method ?? 'POST', body: JSON.stringify(json) } : {}),
-        headers,
-      });
+      return fetchWithSessionToken(`${app.url}${path}`, await sessionToken(shop), init);
     },
     async webhook(path, topic, shop, payload, opts = {}) {
       const body = JSON.stringify(payload);

@@ -7,6 +7,9 @@ import { startAmazonService, type RunningAmazonService } from '@calibr/amazon-se
 import { startSandbox, type RunningSandbox } from '@calibr/sandbox';
 import pino from 'pino';
 import { startShopifyApp, type RunningApp } from '../../../server/start-app';
+import { BROWSER_UA, fetchWithSessionToken, readJson, sandboxControl } from '../../support/app-http';
+
+export { BROWSER_UA, readJson, sandboxControl };
 
 export const API_KEY = 'c0ffee00c0ffee00c0ffee00c0ffee01';
 export const API_SECRET = 'shpss_platforms_suite_secret_0123456789ab';
@@ -15,8 +18,6 @@ export const SHOP = 'calibr-demo.myshopify.com';
 export const OTHER_SHOP = 'calibr-demo-eu.myshopify.com';
 export const DEMO_SELLER = 'A2CALIBRDEMONA';
 export const US = 'ATVPDKIKX0DER';
-/** Shopify's library answers bots (Node's default user agent among them) with 410 and no auth. */
-export const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36';
 
 interface AmazonSeed {
   apps: Array<{ applicationId: string; clientId: string; clientSecret: string; redirectUris: string[] }>;
@@ -40,24 +41,6 @@ export interface PlatformsWorld {
   close(): Promise<void>;
 }
 
-async function readJson<T>(res: Response): Promise<T> {
-  const text = await res.text();
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new Error(`expected JSON from ${res.url}, got ${res.status}: ${text.slice(0, 300)}`);
-  }
-}
-
-export async function sandboxControl<T = unknown>(sandbox: RunningSandbox, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${sandbox.url}/_sandbox/${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
-  return readJson<T>(res);
-}
 
 export async function startPlatformsWorld(
   options: { testPlatforms?: string; healthTimeoutMs?: number; provider?: 'sqlite' | 'postgresql' } = {},
@@ -138,16 +121,8 @@ export async function startPlatformsWorld(
     },
     sessionToken,
     async api(path, init = {}) {
-      const { shop, json, ...rest } = init;
-      const headers = new Headers(rest.headers);
-      headers.set('authorization', `Bearer ${await sessionToken(shop)}`);
-      if (!headers.has('user-agent')) headers.set('user-agent', BROWSER_UA);
-      if (json !== undefined) headers.set('content-type', 'application/json');
-      return fetch(`${app.url}${path}`, {
-        ...rest,
-        ...(json !== undefined ? { method: rest.method ?? 'POST', body: JSON.stringify(json) } : {}),
-        headers,
-      });
+      const { shop, ...rest } = init;
+      return fetchWithSessionToken(`${app.url}${path}`, await sessionToken(shop), rest);
     },
     async close() {
       await app.close().catch(() => undefined);
@@ -159,7 +134,6 @@ export async function startPlatformsWorld(
   return world;
 }
 
-export { readJson };
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 150): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -9,6 +9,7 @@ import { startSandbox, type RunningSandbox } from '@calibr/sandbox';
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import pino from 'pino';
+import { fetchWithSessionToken, sandboxControl } from '../../support/app-http';
 import { startAppProcess, type AppProcess } from './app-process';
 
 export const API_KEY = 'c0ffee00c0ffee00c0ffee00c0ffee08';
@@ -16,7 +17,6 @@ export const API_SECRET = 'shpss_pricing_push_suite_secret_0123456789';
 export const SHARED_SECRET = 'pricing-push-suite-shared-secret-0123456789abcdef';
 export const SELLER = 'A2CALIBRDEMONA';
 export const US = 'ATVPDKIKX0DER';
-const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36';
 
 interface AmazonWorldLike {
   state: {
@@ -55,15 +55,7 @@ export async function startPushWorld(options: { size: number; provider?: 'sqlite
   const database = await createTestDatabase(options.provider ? { provider: options.provider } : {});
   // Time runs 10x in the sandbox: Shopify's bucket restores 10x faster, feeds process 10x faster.
   const sandbox = await startSandbox({ port: 0, timeScale: 10, appConfig: { apiKey: API_KEY, apiSecret: API_SECRET }, amazon: { feedQueueSeconds: 2, feedProcessingSeconds: 5 } });
-  const control = async <T>(path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${sandbox.url}/_sandbox/${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
+  const control = <T>(path: string, body?: unknown): Promise<T> => sandboxControl<T>(sandbox, path, body);
 
   // Exact counts from the sandbox's own log, as it is written (its buffer keeps only the last 10,000).
   const counts: PushCounts = { shopifyChanges: new Map(), amazonPatches: new Map() };
@@ -121,14 +113,8 @@ export async function startPushWorld(options: { size: number; provider?: 'sqlite
   // Long-lived tokens: a cold app (Vite compiling its routes on a loaded machine) may take over a minute
   // to reach the token check of its first request.
   const sessionToken = async () => (await control<{ token: string }>(`shopify/shops/${shop}/session-token`, { apiKey: API_KEY, lifetimeSeconds: 900 })).token;
-  const api = async (app: AppProcess, path: string, init: RequestInit & { json?: unknown } = {}) => {
-    const { json, ...rest } = init;
-    const headers = new Headers(rest.headers);
-    headers.set('authorization', `Bearer ${await sessionToken()}`);
-    headers.set('user-agent', BROWSER_UA);
-    if (json !== undefined) headers.set('content-type', 'application/json');
-    return fetch(`${app.url}${path}`, { ...rest, ...(json !== undefined ? { method: rest.method ?? 'POST', body: JSON.stringify(json) } : {}), headers, signal: AbortSignal.timeout(600_000) });
-  };
+  const api = async (app: AppProcess, path: string, init: RequestInit & { json?: unknown } = {}) =>
+    fetchWithSessionToken(`${app.url}${path}`, await sessionToken(), { ...init, signal: AbortSignal.timeout(600_000) });
   const baseEnv = {
     DATABASE_URL: database.url,
     SANDBOX_URL: sandbox.url,
