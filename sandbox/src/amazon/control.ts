@@ -405,6 +405,16 @@ async function route(path: string, req: IncomingMessage, deps: ControlDeps): Pro
     world.faults.nextFeedFault = fault ? { fault, remaining: count } : undefined;
     return { status: 201, body: world.faults.nextFeedFault ?? { fault: 'off' } };
   }
+  if (path === 'listings/patch-delay' && method === 'POST') {
+    // Accepted patchListingsItem changes show this many (sandbox) seconds later, or never; 0 or off: at once.
+    const body = await json(req);
+    const seconds = body.seconds;
+    if (seconds === 'never') world.faults.patchDelay = 'never';
+    else if (seconds === 0 || seconds === 'off' || seconds === null) world.faults.patchDelay = undefined;
+    else if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0) world.faults.patchDelay = seconds;
+    else throw bad('seconds must be a number of seconds >= 0, "never" or "off"');
+    return { body: { seconds: world.faults.patchDelay ?? 0 } };
+  }
   if (path === 'reseed' && method === 'POST') {
     deps.reseed();
     return { body: { ok: true } };

@@ -142,6 +142,7 @@ export class AmazonPlatform implements SandboxPlatform {
 
   restore(state: unknown): void {
     this.processor.close();
+    this.world.clearTimers();
     this.router.limiter.reset();
     this.world.state = state ? (structuredClone(state) as AmazonState) : emptyState();
     this.processor.restoreAll();
@@ -177,6 +178,7 @@ export class AmazonPlatform implements SandboxPlatform {
 
   async close(): Promise<void> {
     this.processor.close();
+    this.world.clearTimers();
     if (this.liveTimer) clearInterval(this.liveTimer);
     this.liveTimer = undefined;
   }

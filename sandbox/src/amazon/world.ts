@@ -54,6 +54,11 @@ export interface TransientFaults {
   throttles: Record<string, number>;
   /** Fault applied to the next feeds created (undefined = none). */
   nextFeedFault?: { fault: 'stall' | 'fatal' | 'no-report'; remaining: number };
+  /**
+   * Accepted patchListingsItem changes show on the listing this many sandbox seconds later instead of at
+   * once ('never': accepted, never applied), as Amazon documents that a patch may take a while to show.
+   */
+  patchDelay?: number | 'never';
 }
 
 export class AmazonWorld {
@@ -66,6 +71,7 @@ export class AmazonWorld {
   readonly options: ResolvedOptions;
   private context: SandboxContext = NO_CONTEXT;
   private readonly timeScaleOverride?: number;
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(options: AmazonPlatformOptions = {}) {
     this.reference = loadReference(options.referenceDir);
@@ -105,6 +111,21 @@ export class AmazonWorld {
   /** Real milliseconds for a duration in sandbox seconds. */
   ms(seconds: number): number {
     return (seconds * 1000) / this.timeScale;
+  }
+
+  /** Runs `fn` after `seconds` sandbox seconds (cancelled by clearTimers: reset, restore, close). */
+  later(seconds: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, this.ms(seconds));
+    t.unref();
+    this.timers.add(t);
+  }
+
+  clearTimers(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
   }
 
   log(entry: SandboxLogEntry): void {

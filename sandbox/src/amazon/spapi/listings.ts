@@ -108,9 +108,14 @@ export const searchListingsItems: SpHandler = (call) => {
   return { status: 200, body };
 };
 
-function submission(call: SpCall, change: ListingChange, marketplaceIds: string[]) {
+function submission(call: SpCall, change: ListingChange, marketplaceIds: string[], later?: () => void) {
   const preview = call.params.mode === 'VALIDATION_PREVIEW';
-  if (!preview) change.apply();
+  const delay = call.world.faults.patchDelay;
+  if (!preview && later && change.valid && delay !== undefined) {
+    // Accepted now, visible later (or never): planned again then, against the listing as it is by that time.
+    call.world.log({ platform: 'amazon', kind: 'event', detail: { patchDelayed: { sellerId: call.seller.sellerId, sku: change.sku, delaySeconds: delay } } });
+    if (delay !== 'never') call.world.later(delay, later);
+  } else if (!preview) change.apply();
   const wants = (call.params.includedData as string[] | undefined) ?? ['issues'];
   const body: Record<string, unknown> = {
     sku: change.sku,
@@ -128,8 +133,8 @@ export const patchListingsItem: SpHandler = (call) => {
   ownSeller(call);
   const marketplaceIds = requireMarketplaces(call, call.params.marketplaceIds);
   const body = call.body as { productType: string; patches: PatchOperation[] };
-  const change = planPatches(call.world, call.seller, String(call.params.sku), body.productType, body.patches, marketplaceIds);
-  return submission(call, change, marketplaceIds);
+  const plan = () => planPatches(call.world, call.seller, String(call.params.sku), body.productType, body.patches, marketplaceIds);
+  return submission(call, plan(), marketplaceIds, () => plan().apply());
 };
 
 export const putListingsItem: SpHandler = (call) => {
