@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decryptSecret, encryptedColumns, generateKeyEntry, isCiphertext, parseKeyring, writeKeyringFile, type DatabaseProvider } from '@calibr/db';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEMO_SELLER, readJson, startPlatformsWorld, US, type PlatformsWorld } from '../platforms/support/harness';
+import { demoSellerCredentials, readJson, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const STATUS_PATHS = ['/api/platforms/shopify/status', '/api/platforms/amazon/status', '/api/platforms/reference/status'];
@@ -122,20 +122,7 @@ export function keyRotationSuite(provider: DatabaseProvider): void {
     w = await startPlatformsWorld({ provider });
     // Credentials stored under v1: the Shopify session (token exchange on the first request), the Amazon
     // seller (self-authorization) and the reference test platform.
-    const seller = w.amazonSeed.sellers.find((s) => s.sellerId === DEMO_SELLER)!;
-    const amazon = await w.api('/api/platforms/amazon/connect', {
-      json: {
-        credentials: {
-          platform: 'amazon',
-          sellingPartnerId: seller.sellerId,
-          region: 'na',
-          marketplaceIds: [US],
-          lwaClientId: seller.lwa.clientId,
-          lwaClientSecret: seller.lwa.clientSecret,
-          refreshToken: seller.lwa.refreshToken,
-        },
-      },
-    });
+    const amazon = await w.api('/api/platforms/amazon/connect', { json: { credentials: demoSellerCredentials(w) } });
     expect(amazon.status, await amazon.clone().text()).toBe(200);
     const reference = await w.api('/api/platforms/reference/connect', { json: { fields: { accountId: 'ref-account', apiKey: 'reference-api-key' } } });
     expect(reference.status).toBe(200);

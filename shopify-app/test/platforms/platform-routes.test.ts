@@ -7,7 +7,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { hasTestPostgres } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SELLER, OTHER_SHOP, SHOP, US, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from './support/harness';
+import { DEMO_SELLER, OTHER_SHOP, SHOP, demoSellerCredentials, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from './support/harness';
 
 interface PlatformView {
   platform: string;
@@ -136,23 +136,14 @@ describe('connect, sync and log each platform', () => {
   });
 
   it('Amazon: connects by self-authorization through the remote connector; bad credentials are a 400', async () => {
-    const seller = w.amazonSeed.sellers.find((s) => s.sellerId === DEMO_SELLER)!;
-    const credentials = {
-      platform: 'amazon',
-      sellingPartnerId: seller.sellerId,
-      region: 'na',
-      marketplaceIds: [US],
-      lwaClientId: seller.lwa.clientId,
-      lwaClientSecret: seller.lwa.clientSecret,
-      refreshToken: seller.lwa.refreshToken,
-    };
+    const credentials = demoSellerCredentials(w);
     const bad = await w.api('/api/platforms/amazon/connect', { json: { credentials: { ...credentials, refreshToken: 'Atzr|not-a-token' } } });
     expect(bad.status).toBe(400);
     const res = await w.api('/api/platforms/amazon/connect', { json: { credentials } });
     const body = await readJson<{ outcome: string; platform: PlatformView }>(res);
     expect(res.status, JSON.stringify(body)).toBe(200);
     expect(body).toMatchObject({ outcome: 'connected', platform: { connection: { status: 'connected', accountId: DEMO_SELLER } } });
-    expect(JSON.stringify(body)).not.toContain(seller.lwa.refreshToken);
+    expect(JSON.stringify(body)).not.toContain(credentials.refreshToken);
     const status = await readJson<{ connection: { status: string }; health: { status: string } }>(await w.api('/api/platforms/amazon/status'));
     expect(status).toMatchObject({ connection: { status: 'connected' }, health: { status: 'healthy' } });
   });

@@ -6,7 +6,7 @@
 // Then: an edited price that breaks a guardrail is refused, a price edited in Shopify Admin is noticed,
 // and the change is rolled back to the price it replaced on each platform.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SELLER, OTHER_SHOP, SHOP, US, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
+import { DEMO_SELLER, OTHER_SHOP, SHOP, US, demoSellerCredentials, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
 
 interface Suggestion {
   id: string;
@@ -38,20 +38,7 @@ beforeAll(async () => {
   process.env.PRICING_PUSH_POLL_MS = '200';
   process.env.PRICING_PENDING_POLL_MS = '300';
   w = await startPlatformsWorld();
-  const seller = w.amazonSeed.sellers.find((s) => s.sellerId === DEMO_SELLER)!;
-  const connected = await w.api('/api/platforms/amazon/connect', {
-    json: {
-      credentials: {
-        platform: 'amazon',
-        sellingPartnerId: seller.sellerId,
-        region: 'na',
-        marketplaceIds: [US],
-        lwaClientId: seller.lwa.clientId,
-        lwaClientSecret: seller.lwa.clientSecret,
-        refreshToken: seller.lwa.refreshToken,
-      },
-    },
-  });
+  const connected = await w.api('/api/platforms/amazon/connect', { json: { credentials: demoSellerCredentials(w) } });
   expect(connected.status, await connected.clone().text()).toBe(200);
   for (const platform of ['shopify', 'amazon']) {
     const started = await readJson<{ syncId: string }>(await w.api(`/api/platforms/${platform}/sync`, { json: { mode: 'full' } }));

@@ -135,6 +135,23 @@ export async function startPlatformsWorld(
 }
 
 
+/**
+ * The demo seller's self-authorization as the Amazon card's connect form sends it
+ * (POST /api/platforms/amazon/connect `{ credentials }`): the suites that connect Amazon all send this.
+ */
+export function demoSellerCredentials(w: PlatformsWorld) {
+  const seller = w.amazonSeed.sellers.find((s) => s.sellerId === DEMO_SELLER)!;
+  return {
+    platform: 'amazon',
+    sellingPartnerId: seller.sellerId,
+    region: 'na',
+    marketplaceIds: [US],
+    lwaClientId: seller.lwa.clientId,
+    lwaClientSecret: seller.lwa.clientSecret,
+    refreshToken: seller.lwa.refreshToken,
+  };
+}
+
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 150): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
