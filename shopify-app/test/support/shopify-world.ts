@@ -6,8 +6,9 @@ import { createTestDatabase, type TestDatabase } from '@calibr/db';
 import { startSandbox, type RunningSandbox } from '@calibr/sandbox';
 import { startShopifyApp, type RunningApp } from '../../server/start-app';
 import { BROWSER_UA, fetchWithSessionToken, readJson, sandboxControl } from './app-http';
+import { waitFor } from './wait-for';
 
-export { BROWSER_UA, readJson };
+export { BROWSER_UA, readJson, waitFor };
 
 export const API_KEY = '5f0c1d7e3a9b4c26a8e1f2d3c4b5a697';
 export const API_SECRET = 'shpss_h5_shopify_app_suite_secret_00000001';
@@ -89,14 +90,4 @@ export async function startShopifyWorld(options: { timeScale?: number } = {}): P
       await database.cleanup().catch(() => undefined);
     },
   };
-}
-
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }

@@ -8,6 +8,7 @@ import { startSandbox, type RunningSandbox } from '@calibr/sandbox';
 import pino from 'pino';
 import { startShopifyApp, type RunningApp } from '../../../server/start-app';
 import { BROWSER_UA, fetchWithSessionToken, readJson, sandboxControl } from '../../support/app-http';
+import { waitFor as pollUntil } from '../../support/wait-for';
 
 export { BROWSER_UA, readJson, sandboxControl };
 
@@ -152,12 +153,7 @@ export function demoSellerCredentials(w: PlatformsWorld) {
   };
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 150): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+/** The shared waitFor, polling every 150 ms by default as this harness always has. */
+export function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 150): Promise<T> {
+  return pollUntil(what, probe, timeoutMs, everyMs);
 }
