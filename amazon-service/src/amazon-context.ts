@@ -3,6 +3,7 @@ import type { Db } from '@calibr/db';
 import type { Logger } from 'pino';
 import type { AmazonServiceConfig } from './config';
 import { DEFAULT_FEED_TIMING, type FeedTiming } from './feeds/feed-timing';
+import { PATCH_SETTLE_MS } from './pricing/settle-patch';
 import { ParticipationsCache } from './catalog/participations-cache';
 import { AccessTokenCache } from './lwa/access-token-cache';
 import { LwaClient } from './lwa/lwa-client';
@@ -23,6 +24,8 @@ export interface AmazonContext {
   retry?: RetryPolicy;
   /** When to poll submitted feeds. */
   feedTiming: FeedTiming;
+  /** How long an accepted patchListingsItem may take to show before it counts as not applied. */
+  patchSettleMs: number;
   /** Base URL a browser uses for Seller Central's consent page (the sandbox's when configured). */
   consentBaseUrl?: (sellerCentralHost: string) => string;
 }
@@ -35,6 +38,7 @@ export interface AmazonContextInput {
   retry?: RetryPolicy;
   limiter?: RateLimiterOptions;
   feedTiming?: FeedTiming;
+  patchSettleMs?: number;
   consentBaseUrl?: (sellerCentralHost: string) => string;
 }
 
@@ -49,6 +53,7 @@ export function createAmazonContext(input: AmazonContextInput): AmazonContext {
     limiter: new SpApiRateLimiter(input.limiter),
     lwa: new LwaClient(input.transport),
     feedTiming: input.feedTiming ?? DEFAULT_FEED_TIMING,
+    patchSettleMs: input.patchSettleMs ?? PATCH_SETTLE_MS,
     ...(input.retry ? { retry: input.retry } : {}),
     ...(input.consentBaseUrl ? { consentBaseUrl: input.consentBaseUrl } : {}),
   };

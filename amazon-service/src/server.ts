@@ -14,6 +14,7 @@ import { FeedWorker } from './feeds/feed-worker';
 import { healthEndpoints, type Drain } from './health';
 import { errorSummary } from './log-errors';
 import { createLogger, redactQuery } from './logger';
+import { PATCH_SETTLE_MS } from './pricing/settle-patch';
 import type { Transport } from './sp-api/selling-partner';
 import type { RetryPolicy } from './throttling/retry-policy';
 
@@ -30,8 +31,10 @@ export interface StartOptions {
   /** Start the feed worker (default true). */
   worker?: boolean;
   retry?: RetryPolicy;
-  /** Divides every limiter wait, to match a sandbox running its clocks faster (default 1). */
+  /** Divides every limiter wait and the patch settle bound, to match a sandbox running its clocks faster (default 1). */
   timeScale?: number;
+  /** How long an accepted patchListingsItem may take to show (default PATCH_SETTLE_MS / timeScale). */
+  patchSettleMs?: number;
 }
 
 export interface RunningAmazonService {
@@ -77,6 +80,7 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.timeScale ? { limiter: { timeScale: options.timeScale } } : {}),
     ...(options.feedTiming ? { feedTiming: options.feedTiming } : {}),
+    patchSettleMs: options.patchSettleMs ?? PATCH_SETTLE_MS / (options.timeScale && options.timeScale > 0 ? options.timeScale : 1),
     ...(consentBaseUrl ? { consentBaseUrl } : {}),
   });
   const worker = new FeedWorker(ctx, options.workerTickMs ? { tickMs: options.workerTickMs } : {});

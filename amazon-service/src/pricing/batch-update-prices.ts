@@ -24,6 +24,7 @@ import { findMarketplace } from '../sp-api/regions';
 import type { SpApiClient } from '../sp-api/sp-api-client';
 import { patchListingPrice } from './patch-listings-item';
 import { resultFromRow, updateContentHash } from './price-update-results';
+import { isUnsettledPatch, recordPatchOutcome, settlePatchUpdate } from './settle-patch';
 
 /** At most this many new changes go through patchListingsItem instead of a feed. */
 export const PATCH_PATH_MAX_ITEMS = 5;
@@ -102,9 +103,11 @@ export async function batchUpdatePrices(ctx: AmazonContext, projectId: string, i
     const before = previous.get(update.idempotencyKey);
     if (before) {
       results[index] =
-        before.contentHash === hash
-          ? resultFromRow(before)
-          : failed(update, where.marketplaceId, 'conflict', 'this idempotency key was already used for a different price change');
+        before.contentHash !== hash
+          ? failed(update, where.marketplaceId, 'conflict', 'this idempotency key was already used for a different price change')
+          : isUnsettledPatch(before)
+            ? await settlePatchUpdate(ctx, client, before)
+            : resultFromRow(before);
       continue;
     }
     fresh.push({ index, update, marketplaceId: where.marketplaceId, hash });
@@ -290,16 +293,7 @@ async function sendViaPatch(
       results[item.index] = retryableFailure(item, error);
       continue;
     }
-    const now = new Date();
-    const updated = await ctx.db.amazonPriceUpdate.update({
-      where: { id: row.id },
-      data:
-        outcome.status === 'failed'
-          ? { status: 'failed', errorCode: outcome.code, errorMessage: outcome.message, submissionId: outcome.submissionId ?? null, submittedAt: now, resolvedAt: now }
-          : { status: outcome.status, submissionId: outcome.submissionId, submittedAt: now, ...(outcome.status === 'applied' ? { resolvedAt: now } : {}) },
-      include: { priceFeed: { select: { feedId: true } } },
-    });
-    results[item.index] = resultFromRow(updated);
+    results[item.index] = resultFromRow(await recordPatchOutcome(ctx, row.id, outcome));
   }
 }
 
@@ -320,20 +314,14 @@ function summarize(results: PriceUpdateResult[]): BatchUpdateResult {
   return batch;
 }
 
-/** The latest result for one key, re-checking a pending patchListingsItem against the live listing. */
+/** The latest result for one key; a patchListingsItem still queued or pending is settled from the live listing. */
 export async function getUpdateResult(ctx: AmazonContext, projectId: string, idempotencyKey: string): Promise<PriceUpdateResult | null> {
   const row = await ctx.db.amazonPriceUpdate.findUnique({
     where: { projectId_idempotencyKey: { projectId, idempotencyKey } },
     include: { priceFeed: { select: { feedId: true } } },
   });
   if (!row) return null;
-  if (row.status === 'pending' && row.channel === 'listings_item') {
-    const { client } = await sellerClient(ctx, projectId);
-    const live = await readOfferPrice(client, row.sku, row.marketplaceId).catch(() => null);
-    if (live?.price && live.price.currency === row.currency && compareDecimals(live.price.amount, row.amount) === 0) {
-      const updated = await ctx.db.amazonPriceUpdate.update({ where: { id: row.id }, data: { status: 'applied', resolvedAt: new Date() }, include: { priceFeed: { select: { feedId: true } } } });
-      return resultFromRow(updated);
-    }
-  }
-  return resultFromRow(row);
+  if (!isUnsettledPatch(row)) return resultFromRow(row);
+  const { client } = await sellerClient(ctx, projectId);
+  return settlePatchUpdate(ctx, client, row);
 }

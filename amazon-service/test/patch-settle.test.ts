@@ -1,0 +1,157 @@
+// patchListingsItem updates that stay queued or pending are settled when their key is asked about again
+// (the app's poll resends it through POST /pricing; GET /pricing/updates/:key), from the live listing:
+// - a row left `queued` by a crash before the patch went out is sent once under the same row, after the
+//   settle bound (the patch could have gone out and not shown yet), and ends applied;
+// - a queued row whose price is already on the listing (the patch landed before the crash) is applied
+//   without a patch;
+// - an accepted patch that shows later (the sandbox's patch-delay) is applied on a later ask;
+// - an accepted patch that never shows fails with what Amazon shows once the bound has passed.
+import { testDatabaseProviders } from '@calibr/db';
+import type { BatchUpdateResult, PriceUpdate, PriceUpdateResult } from '@calibr/shared-contracts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { updateContentHash } from '../src/pricing/price-update-results';
+import { DEMO_SELLER, US, connectDemoSeller, control, json, sandboxLog, signedFetch, startHarness, waitFor, type Harness } from './support/harness';
+
+/** The settle bound for these tests (PATCH_SETTLE_MS on real Amazon is minutes). */
+const SETTLE_MS = 4_000;
+
+describe.each(testDatabaseProviders())('patchListingsItem updates settled when asked again (%s)', (provider) => {
+  let h: Harness;
+  let skus: string[];
+  const shop = `patch-settle-${provider}.myshopify.com`;
+
+  beforeAll(async () => {
+    h = await startHarness({ provider, service: { patchSettleMs: SETTLE_MS } });
+    await connectDemoSeller(h, shop);
+    const seller = await control<{ listings: { sku: string; offers: { marketplaceId: string }[] }[] }>(h.sandbox, `sellers/${DEMO_SELLER}`);
+    skus = seller.listings.filter((l) => l.offers.some((o) => o.marketplaceId === US)).map((l) => l.sku);
+  });
+  afterEach(async () => {
+    await control(h.sandbox, 'listings/patch-delay', { seconds: 'off' });
+  });
+  afterAll(async () => h?.close());
+
+  const update = (sku: string, key: string, amount: string): PriceUpdate => ({ idempotencyKey: key, externalId: sku, marketplaceId: US, price: { amount, currency: 'USD' } });
+
+  async function send(u: PriceUpdate): Promise<PriceUpdateResult> {
+    const res = await signedFetch(h.service.url, shop, 'POST', '/api/integrations/amazon/pricing', { updates: [u] });
+    expect(res.status).toBe(202);
+    return (await json<BatchUpdateResult>(res)).results[0]!;
+  }
+
+  async function ask(key: string): Promise<PriceUpdateResult> {
+    return json<PriceUpdateResult>(await signedFetch(h.service.url, shop, 'GET', `/api/integrations/amazon/pricing/updates/${encodeURIComponent(key)}`));
+  }
+
+  async function patches(sku: string): Promise<number> {
+    const { entries } = await sandboxLog(h.sandbox, { kind: 'request', path: `/listings/2021-08-01/items/${DEMO_SELLER}/${encodeURIComponent(sku)}` });
+    return entries.filter((e) => e.method === 'PATCH').length;
+  }
+
+  async function amazonPrice(sku: string): Promise<string> {
+    const seller = await control<{ listings: { sku: string; offers: { marketplaceId: string; price: string }[] }[] }>(h.sandbox, `sellers/${DEMO_SELLER}`);
+    return seller.listings.find((l) => l.sku === sku)!.offers.find((o) => o.marketplaceId === US)!.price;
+  }
+
+  /** The row sendViaPatch writes just before patchListingsItem: what a crash at that point leaves. */
+  async function rowLeftByCrash(u: PriceUpdate) {
+    const integration = await h.database.db.amazonIntegration.findFirstOrThrow({ where: { project: { shopDomain: shop } } });
+    return h.database.db.amazonPriceUpdate.create({
+      data: {
+        projectId: integration.projectId,
+        integrationId: integration.id,
+        idempotencyKey: u.idempotencyKey,
+        contentHash: updateContentHash(u, US),
+        sku: u.externalId,
+        marketplaceId: US,
+        currency: 'USD',
+        amount: u.price.amount,
+        channel: 'listings_item',
+        status: 'queued',
+      },
+    });
+  }
+
+  it('a row left queued by a crash before the send: pending within the bound, then one patch under the same row, applied', async () => {
+    const sku = skus[0]!;
+    const u = update(sku, `settle-crash-${sku}`, '61.17');
+    const row = await rowLeftByCrash(u);
+
+    // Within the bound the patch might be on its way: nothing is sent.
+    expect(await send(u)).toMatchObject({ status: 'pending', idempotencyKey: u.idempotencyKey });
+    expect(await patches(sku)).toBe(0);
+
+    // Past it, with the listing untouched since the row was written: sent once, even asked twice at once.
+    await new Promise((r) => setTimeout(r, SETTLE_MS + 200));
+    const [first, second] = await Promise.all([send(u), ask(u.idempotencyKey)]);
+    // The one that sent answers applied; the other applied too, or pending while the send was in flight.
+    expect([first.status, second.status]).toContain('applied');
+    for (const r of [first, second]) expect(['applied', 'pending']).toContain(r.status);
+    expect(await patches(sku)).toBe(1);
+    expect(await amazonPrice(sku)).toBe('61.17');
+
+    // Settled: asked again, answered from the record; one row, applied, no second patch.
+    expect(await send(u)).toMatchObject({ status: 'applied', platformReference: { kind: 'submission' } });
+    expect(await ask(u.idempotencyKey)).toMatchObject({ status: 'applied' });
+    expect(await patches(sku)).toBe(1);
+    const rows = await h.database.db.amazonPriceUpdate.findMany({ where: { sku, projectId: row.projectId } });
+    expect(rows.map((r) => [r.id, r.status])).toEqual([[row.id, 'applied']]);
+  });
+
+  it('a row left queued after the patch landed: applied from the listing, no patch', async () => {
+    const sku = skus[1]!;
+    const u = update(sku, `settle-landed-${sku}`, '44.03');
+    await rowLeftByCrash(u);
+    // The patch went out and landed; the process died before writing its answer.
+    await control(h.sandbox, 'listings/price', { sellerId: DEMO_SELLER, sku, marketplaceId: US, price: '44.03' });
+    expect(await send(u)).toMatchObject({ status: 'applied' });
+    expect(await patches(sku)).toBe(0);
+  });
+
+  it('a queued row whose listing changed since it was written is not patched again: failed with what Amazon shows after the bound', async () => {
+    const sku = skus[2]!;
+    const u = update(sku, `settle-changed-${sku}`, '52.40');
+    await rowLeftByCrash(u);
+    // Someone else's price arrived after the row was written (our patch may have landed under it).
+    await new Promise((r) => setTimeout(r, 20));
+    await control(h.sandbox, 'listings/price', { sellerId: DEMO_SELLER, sku, marketplaceId: US, price: '39.99' });
+    await new Promise((r) => setTimeout(r, SETTLE_MS + 200));
+    const result = await ask(u.idempotencyKey);
+    expect(result).toMatchObject({ status: 'failed', platformError: { code: 'PATCH_NOT_APPLIED' } });
+    expect(result.status === 'failed' && result.message).toMatch(/Amazon shows 39\.99 USD/);
+    expect(await patches(sku)).toBe(0);
+    expect(await amazonPrice(sku)).toBe('39.99');
+  });
+
+  it('an accepted patch that shows later: pending, then applied when asked again, one patch', async () => {
+    const sku = skus[3]!;
+    await control(h.sandbox, 'listings/patch-delay', { seconds: 1.5 });
+    const u = update(sku, `settle-late-${sku}`, '77.31');
+    const first = await send(u);
+    expect(first).toMatchObject({ status: 'pending', platformReference: { kind: 'submission' } });
+    expect(await send(u)).toMatchObject({ status: 'pending' });
+
+    await waitFor('the patch to show on the listing', async () => (await amazonPrice(sku)) === '77.31', 10_000);
+    expect(await send(u)).toMatchObject({ status: 'applied', price: { amount: '77.31', currency: 'USD' } });
+    expect(await patches(sku)).toBe(1);
+  });
+
+  it('an accepted patch that never shows: failed with what Amazon shows once the bound has passed, one patch', async () => {
+    const sku = skus[4]!;
+    const before = await amazonPrice(sku);
+    await control(h.sandbox, 'listings/patch-delay', { seconds: 'never' });
+    const u = update(sku, `settle-never-${sku}`, '88.88');
+    expect(await send(u)).toMatchObject({ status: 'pending' });
+    expect(await ask(u.idempotencyKey)).toMatchObject({ status: 'pending' });
+
+    const failed = await waitFor('the update to fail after the bound', async () => {
+      const r = await send(u);
+      return r.status === 'failed' ? r : undefined;
+    }, SETTLE_MS + 10_000, 500);
+    expect(failed).toMatchObject({ status: 'failed', reason: 'rejected', retryable: false, platformError: { code: 'PATCH_NOT_APPLIED' } });
+    expect(failed.status === 'failed' && failed.message).toContain(`Amazon shows ${before} USD for ${sku} in ${US}, not 88.88 USD`);
+    expect(await ask(u.idempotencyKey)).toMatchObject({ status: 'failed' });
+    expect(await patches(sku)).toBe(1);
+    expect(await amazonPrice(sku)).toBe(before);
+  });
+});
