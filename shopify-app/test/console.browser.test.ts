@@ -4,13 +4,11 @@
 // kept under shopify-app/artifacts/ (gitignored).
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROWSER_UA, startShopifyWorld, type ShopifyWorld } from './support/shopify-world';
+import { hasChromium, launchChromium } from './support/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`SKIPPED: ${CHROMIUM} is missing (flock /tmp/calibr-apt.lock apt-get install -y chromium)`);
 
 const SHOP = 'browser-shop.myshopify.com';
 const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -25,11 +23,7 @@ beforeAll(async () => {
   process.env.VITE_CACHE_DIR = 'node_modules/.vite-console';
   world = await startShopifyWorld();
   await world.createShop(SHOP, { products: 30, variantsPerProduct: 2 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

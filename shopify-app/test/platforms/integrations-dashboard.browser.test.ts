@@ -7,14 +7,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type FrameLocator, type Page } from '@playwright/test';
+import type { Browser, FrameLocator, Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warmUp } from '../../server/start-app';
 import { BROWSER_UA, SHOP, startPlatformsWorld, type PlatformsWorld } from './support/harness';
+import { hasChromium, launchChromium } from '../support/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`SKIPPED: ${CHROMIUM} is missing (flock /tmp/calibr-apt.lock apt-get install -y chromium)`);
 // Generous: this machine's cores are shared, and Vite compiles the page's modules on first request.
 const LOAD_TIMEOUT_MS = 120_000;
 const TEST_TIMEOUT_MS = 600_000;
@@ -31,11 +29,7 @@ beforeAll(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   w = await startPlatformsWorld();
   await warmUp(w.app).catch(() => undefined);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

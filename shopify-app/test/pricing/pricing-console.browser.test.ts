@@ -11,15 +11,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type FrameLocator, type Page } from '@playwright/test';
+import type { Browser, BrowserContext, FrameLocator, Page } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warmUp } from '../../server/start-app';
-import { BROWSER_UA, DEMO_SELLER, SHOP, US, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
+import { BROWSER_UA, SHOP, US, demoSellerCredentials, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
+import { hasChromium, launchChromium } from '../support/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`SKIPPED: ${CHROMIUM} is missing (flock /tmp/calibr-apt.lock apt-get install -y chromium)`);
 const LOAD_TIMEOUT_MS = 120_000;
 const ARTIFACTS = fileURLToPath(new URL('../../artifacts/pricing/', import.meta.url));
 
@@ -48,10 +46,7 @@ beforeAll(async () => {
   await warmUp(w.app).catch(() => undefined);
 
   // Amazon connected, both catalogs synced and linked (the integrations suite covers doing it by hand).
-  const seller = w.amazonSeed.sellers.find((s) => s.sellerId === DEMO_SELLER)!;
-  const connect = await w.api('/api/platforms/amazon/connect', {
-    json: { credentials: { platform: 'amazon', sellingPartnerId: seller.sellerId, region: 'na', marketplaceIds: [US], lwaClientId: seller.lwa.clientId, lwaClientSecret: seller.lwa.clientSecret, refreshToken: seller.lwa.refreshToken } },
-  });
+  const connect = await w.api('/api/platforms/amazon/connect', { json: { credentials: demoSellerCredentials(w) } });
   expect(connect.status).toBe(200);
   for (const platform of ['shopify', 'amazon']) {
     const { syncId } = await readJson<{ syncId: string }>(await w.api(`/api/platforms/${platform}/sync`, { json: { mode: 'full' } }));
@@ -89,11 +84,7 @@ beforeAll(async () => {
   );
   products = { edited: edited!, other: other!, rejected: rejected! };
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 900_000);
 
 afterAll(async () => {
