@@ -17,6 +17,8 @@ import { startSandbox, type RunningSandbox } from '@calibr/sandbox';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { startLoadBalancer, type LoadBalancer } from './support/load-balancer';
+import { BROWSER_UA, fetchWithSessionToken, sandboxControl } from '../support/app-http';
+import { waitFor as pollUntil } from '../support/wait-for';
 import { buildApp, startProductionProcess, type ProductionProcess } from './support/production-process';
 
 const API_KEY = 'c0ffee00c0ffee00c0ffee00c0ffee09';
@@ -25,7 +27,6 @@ const SHARED_SECRET = `production-suite-${randomBytes(24).toString('hex')}`;
 const ENCRYPTION_KEY = randomBytes(32).toString('base64');
 const SHOP = 'calibr-prod.myshopify.com';
 const PRODUCTS = 40;
-const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36';
 const postgres = hasTestPostgres();
 
 let sandbox: RunningSandbox;
@@ -42,37 +43,16 @@ const priceEvents = new Map<string, number>();
 let projectId = '';
 const targets = new Map<string, string>();
 
-async function control<T>(path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${sandbox.url}/_sandbox/${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const control = <T>(path: string, body?: unknown): Promise<T> => sandboxControl<T>(sandbox, path, body);
 
 /** An app API call through the balancer, with a fresh session token for the shop. */
 async function api(path: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
   const { token } = await control<{ token: string }>(`shopify/shops/${SHOP}/session-token`, { apiKey: API_KEY, lifetimeSeconds: 600 });
   issuedTokens.push(token);
-  const { json, ...rest } = init;
-  const headers = new Headers(rest.headers);
-  headers.set('authorization', `Bearer ${token}`);
-  headers.set('user-agent', BROWSER_UA);
-  if (json !== undefined) headers.set('content-type', 'application/json');
-  return fetch(`${lb.url}${path}`, { ...rest, ...(json !== undefined ? { method: 'POST', body: JSON.stringify(json) } : {}), headers });
+  return fetchWithSessionToken(`${lb.url}${path}`, token, init);
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 120_000): Promise<T> => pollUntil(what, probe, timeoutMs, 150);
 
 function instanceEnv(): Record<string, string> {
   return {
