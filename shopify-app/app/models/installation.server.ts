@@ -15,23 +15,24 @@ export async function recordInstallation(session: Session): Promise<{ projectId:
     update: { status: 'active' },
   });
   const before = await db.shopifyIntegration.findUnique({ where: { shopDomain: shop } });
+  // What a first install and a reinstall both record: the session's grant as it is now.
+  const grant = {
+    scope: session.scope ?? '',
+    apiVersion: SHOPIFY_API_VERSION,
+    accessTokenExpiresAt: session.expires ?? null,
+    refreshTokenExpiresAt: session.refreshTokenExpires ?? null,
+  };
   const integration = await db.shopifyIntegration.upsert({
     where: { shopDomain: shop },
     create: {
       projectId: project.id,
       shopDomain: shop,
-      scope: session.scope ?? '',
-      apiVersion: SHOPIFY_API_VERSION,
-      accessTokenExpiresAt: session.expires ?? null,
-      refreshTokenExpiresAt: session.refreshTokenExpires ?? null,
+      ...grant,
       installedAt: now,
       isActive: true,
     },
     update: {
-      scope: session.scope ?? '',
-      apiVersion: SHOPIFY_API_VERSION,
-      accessTokenExpiresAt: session.expires ?? null,
-      refreshTokenExpiresAt: session.refreshTokenExpires ?? null,
+      ...grant,
       isActive: true,
       uninstalledAt: null,
       ...(before && !before.isActive ? { installedAt: now } : {}),
