@@ -4,6 +4,7 @@ import { logger, errorMessage } from './lib/logger.server';
 import { processPendingWebhooks, stopWebhookProcessing } from './webhooks/process.server';
 // The pricing loop's push worker and competitive monitor (PRICING_WORKER=off leaves them out).
 import { stopPricing } from './pricing/startup.server';
+import { handBackSyncRuns } from './services/sync-lease.server';
 
 declare global {
   var calibrStartup: Promise<void> | undefined;
@@ -24,9 +25,11 @@ globalThis.calibrStartup ??= processPendingWebhooks()
 globalThis.calibrStopBackground = async (deadline) => {
   // The webhook processor finishes the batch in hand; deliveries not yet claimed stay recorded for another
   // instance (or the next start), and a batch cut off by the deadline is claimed again when its lease ends.
+  // Catalog syncs stop at their next page and give their lease back, so another instance may start one at once.
   const [pricing] = await Promise.all([
     stopPricing(deadline),
     Promise.race([stopWebhookProcessing(), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]),
+    handBackSyncRuns(deadline),
   ]);
   return { handedBack: pricing.handedBack };
 };

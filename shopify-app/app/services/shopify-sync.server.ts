@@ -124,10 +124,12 @@ async function runSync(lease: SyncLease, projectId: string, shop: string, mode: 
     if (lease.lost) return;
     // Keep the message short: a database error can carry pages of context.
     const message = (error instanceof Error ? error.message : String(error)).trim().split('\n').filter(Boolean).slice(-1)[0]?.slice(0, 500) ?? 'sync failed';
+    // A run stopped by the shutdown (SyncLease.stop) reads as interrupted, not as a failure of the sync.
+    const code = (error as { code?: unknown }).code === 'interrupted' ? 'interrupted' : 'sync_failed';
     await db.platformSyncLog
       .updateMany({
         where: { id: logId, status: 'started' },
-        data: { status: 'failed', completedAt: new Date(), itemsSynced: variants, errors: [{ code: 'sync_failed', message }] },
+        data: { status: 'failed', completedAt: new Date(), itemsSynced: variants, errors: [{ code, message }] },
       })
       .catch(() => undefined);
     await db.platformIntegration

@@ -38,10 +38,18 @@ export type SyncRunClaim =
   | { alreadyRunning: false; syncLogId: string; lease: SyncLease; interrupted: string[] };
 
 const INTERRUPTED = { code: 'interrupted', message: 'the app instance running this sync stopped (its lease ran out)' };
+/** What a run handed back by a graceful shutdown reads as. */
+export const SHUT_DOWN = { code: 'interrupted', message: 'the app instance was shut down during this sync' };
+
+// This process's live runs, for handBackSyncRuns on shutdown.
+const live = new Set<SyncLease>();
+let shuttingDown = false;
 
 /** Opens a run under the lease, or answers with the live run that holds it. */
 export async function claimSyncRun(start: SyncRunStart): Promise<SyncRunClaim> {
   const db = start.db ?? appDb;
+  // A run opened now would be cut off at once: leave it to another instance.
+  if (shuttingDown) throw new ConflictError(`this app instance is shutting down: start the ${start.platform} sync again`, { platform: start.platform });
   const leaseMs = start.leaseMs ?? syncLeaseMs();
   const token = `${start.instanceId ?? SYNC_INSTANCE_ID}:${randomUUID()}`;
   // A run that reads as finished but whose lease its instance has not released yet may be taken over.
@@ -88,7 +96,11 @@ export async function claimSyncRun(start: SyncRunStart): Promise<SyncRunClaim> {
 /** A run's hold on the sync lease: renewed in the background until released. */
 export class SyncLease {
   private lostIt = false;
+  private stopping = false;
   private readonly timer: NodeJS.Timeout;
+  private releasedIt!: () => void;
+  /** Resolves once release() has run. */
+  readonly released = new Promise<void>((resolve) => (this.releasedIt = resolve));
 
   constructor(
     private readonly db: Db,
@@ -99,6 +111,7 @@ export class SyncLease {
   ) {
     this.timer = setInterval(() => void this.renew(), Math.max(Math.floor(leaseMs / 3), 50));
     this.timer.unref();
+    live.add(this);
   }
 
   /** True once a renewal found the lease taken over (this instance stalled past its lease). */
@@ -109,6 +122,12 @@ export class SyncLease {
   /** Throws once the lease is lost, so a stalled run stops instead of racing its successor. */
   assertHeld(): void {
     if (this.lostIt) throw Object.assign(new Error('another app instance took this sync over after its lease ran out'), { code: 'lease_lost' });
+    if (this.stopping) throw Object.assign(new Error(SHUT_DOWN.message), { code: SHUT_DOWN.code });
+  }
+
+  /** Asks the run to stop at its next page (assertHeld throws), as the process shuts down. */
+  stop(): void {
+    this.stopping = true;
   }
 
   async renew(): Promise<boolean> {
@@ -130,14 +149,54 @@ export class SyncLease {
     return !this.lostIt;
   }
 
+  /** Closes the run as shut down (if still open) and frees the lease with the integration's status (if still ours). */
+  async closeAsShutDown(): Promise<void> {
+    await this.db.platformSyncLog.updateMany({ where: { id: this.syncLogId, status: 'started' }, data: { status: 'failed', completedAt: new Date(), errors: [SHUT_DOWN] } });
+    await this.db.platformIntegration.updateMany({
+      where: { id: this.integrationId, syncRunId: this.syncLogId, syncClaimedBy: this.token },
+      data: { syncRunId: null, syncClaimedBy: null, syncLeaseUntil: null, syncStatus: 'error', syncError: SHUT_DOWN.message },
+    });
+  }
+
   /** Stops renewing and frees the lease (if still ours), so the next start need not wait for it to run out. */
   async release(): Promise<void> {
     clearInterval(this.timer);
+    live.delete(this);
     await this.db.platformIntegration
       .updateMany({
         where: { id: this.integrationId, syncRunId: this.syncLogId, syncClaimedBy: this.token },
         data: { syncRunId: null, syncClaimedBy: null, syncLeaseUntil: null },
       })
       .catch((error: unknown) => logger.warn({ err: errorMessage(error), syncLogId: this.syncLogId }, 'could not release the sync lease'));
+    this.releasedIt();
   }
+}
+
+/**
+ * Graceful shutdown: this process's runs stop at their next page and close as interrupted, and their leases
+ * are freed, so another instance can start a sync at once instead of waiting for the lease to run out. A run
+ * still inside a page at `deadline` is closed and released here (its late writes can't reopen the log: they
+ * only touch a log still "started"). Returns how many runs were handed back.
+ */
+export async function handBackSyncRuns(deadline: number): Promise<number> {
+  shuttingDown = true;
+  const runs = [...live];
+  if (runs.length === 0) return 0;
+  for (const lease of runs) lease.stop();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(runs.map((lease) => lease.released)),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now())))),
+  ]);
+  clearTimeout(timer);
+  await Promise.all(
+    runs
+      .filter((lease) => live.has(lease))
+      .map(async (lease) => {
+        await lease.closeAsShutDown().catch((error: unknown) => logger.warn({ err: errorMessage(error), syncLogId: lease.syncLogId }, 'could not close the sync run on shutdown'));
+        await lease.release();
+      }),
+  );
+  logger.info({ runs: runs.length }, 'sync runs handed back on shutdown');
+  return runs.length;
 }
