@@ -21,7 +21,7 @@ import type { ListingPriceChange } from '../feeds/json-listings-feed';
 import { newBatchId, storeFeed, type NewPriceUpdateRow } from '../feeds/price-feed-store';
 import { sellerClient, type AmazonIntegrationView } from '../integrations/integration-store';
 import { findMarketplace } from '../sp-api/regions';
-import type { SpApiClient } from '../sp-api/sp-api-client';
+import { AnswerLostError, NOT_SENT_CODES, type SpApiClient } from '../sp-api/sp-api-client';
 import { patchListingPrice } from './patch-listings-item';
 import { resultFromRow, updateContentHash } from './price-update-results';
 import { isUnsettledPatch, recordPatchOutcome, settlePatchUpdate } from './settle-patch';
@@ -286,8 +286,17 @@ async function sendViaPatch(
     try {
       outcome = await patchListingPrice(ctx, client, projectId, change);
     } catch (error) {
-      // Not applied as far as we know (or its answer was lost: the next send checks the listing first).
-      // Forget the row so a retry with the same key goes out again.
+      if (sentOutcomeUnknown(error)) {
+        // The patch may have landed (answer lost, timeout, 5xx): the row stays `queued`, its submittedAt the
+        // send, so the same key asked again is settled from the listing (settle-patch.ts) and never
+        // patched blind a second time.
+        await ctx.db.amazonPriceUpdate.update({ where: { id: row.id }, data: { submittedAt: new Date() } });
+        ctx.logger.warn({ projectId, sku: change.sku, code: (error as ConnectorError).code }, 'patchListingsItem outcome unknown: settled from the listing when asked again');
+        results[item.index] = retryableFailure(item, error);
+        continue;
+      }
+      // Amazon refused it (429, 401/403) before acting, or it never left: forget the row so a retry with the
+      // same key goes out again.
       await ctx.db.amazonPriceUpdate.delete({ where: { id: row.id } });
       if (!(error instanceof ConnectorError)) throw error;
       results[item.index] = retryableFailure(item, error);
@@ -295,6 +304,18 @@ async function sendViaPatch(
     }
     results[item.index] = resultFromRow(await recordPatchOutcome(ctx, row.id, outcome));
   }
+}
+
+/**
+ * A send that may have reached Amazon and been acted on: its answer was lost, it timed out, or Amazon
+ * answered 5xx. A clear refusal (429, 401, 403; 400/404 come back as a failed outcome) or a connection that
+ * never opened is not.
+ */
+function sentOutcomeUnknown(error: unknown): boolean {
+  if (error instanceof AnswerLostError) return true;
+  if (!(error instanceof ConnectorError) || error.code !== 'platform_unavailable') return false;
+  const cause = (error as { cause?: { code?: string } }).cause;
+  return !NOT_SENT_CODES.has(cause?.code ?? '');
 }
 
 /** An outage, throttle or lost answer for one update: the caller sends it again later. */

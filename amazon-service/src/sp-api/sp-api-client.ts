@@ -40,7 +40,7 @@ export interface CallOptions {
   /**
    * false for a call Amazon must not receive twice (patchListingsItem, createFeed): when the connection
    * drops after the request went out, it is not sent again here but fails with AnswerLostError, and the
-   * caller checks what Amazon holds before anything is sent again.
+   * caller checks what Amazon holds before anything is sent again. A 5xx answer is not retried either.
    */
   idempotent?: boolean;
 }
@@ -59,7 +59,7 @@ export interface SpApiRequest {
 
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'API_RESPONSE_TIMEOUT', 'API_DEADLINE_TIMEOUT', 'API_IDLE_TIMEOUT', 'UND_ERR_SOCKET']);
 /** Failures before a byte of the request left: nothing reached Amazon. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+export const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 function header(res: RawResponse, name: string): string | undefined {
   const v = res.headers[name];
@@ -165,7 +165,8 @@ export class SpApiClient {
         }
       }
 
-      if (res.statusCode >= 500) {
+      // A 5xx may come after Amazon acted: a call it must not receive twice is not sent again blind.
+      if (res.statusCode >= 500 && options.idempotent !== false) {
         transientTries++;
         if (transientTries < policy.transientAttempts && Date.now() - started <= policy.maxElapsedMs) {
           await this.wait(backoffDelayMs(policy, transientTries - 1));
