@@ -90,12 +90,12 @@ async function startInstance(): Promise<ProductionProcess> {
 async function stopMidRun(victim: ProductionProcess, syncId: string) {
   const exitCode = await victim.stop('SIGTERM');
   expect(exitCode, `${victim.lines().slice(-10).join('\n')}\n${victim.stderr().slice(-2000)}`).toBe(0);
-  expect(victim.lines().some((l) => l.includes('"msg":"sync runs handed back on shutdown"'))).toBe(true);
   const run = await db.platformSyncLog.findUniqueOrThrow({ where: { id: syncId } });
   expect(run, JSON.stringify(run)).toMatchObject({ status: 'failed', errors: [{ code: 'interrupted', message: SHUT_DOWN_MESSAGE }] });
   expect(run.completedAt).not.toBeNull();
   expect(run.itemsSynced).toBeLessThan(PRODUCTS);
   expect(await lease()).toMatchObject({ syncRunId: null, syncClaimedBy: null, syncLeaseUntil: null, syncStatus: 'error' });
+  expect(victim.lines().some((l) => l.includes('"msg":"sync runs handed back on shutdown"'))).toBe(true);
   return run;
 }
 
