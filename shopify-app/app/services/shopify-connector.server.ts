@@ -13,6 +13,9 @@ export function shopifyConnectorFor(shop: string, projectId: string): ShopifyCon
     apiVersion: SHOPIFY_API_VERSION,
     scheduler: schedulerForShop(shop),
     locator: listingLocator(projectId),
+    // Batches above this many variants go as one bulk mutation (default 5,000; tests lower it to take that path).
+    ...numberEnv('SHOPIFY_BULK_MUTATION_THRESHOLD', 'bulkMutationThreshold'),
+    ...numberEnv('SHOPIFY_BULK_POLL_MS', 'bulkPollIntervalMs'),
     token: {
       async getAccessToken() {
         try {
@@ -37,4 +40,11 @@ export function shopifyConnectorFor(shop: string, projectId: string): ShopifyCon
       },
     },
   });
+}
+
+/** `{ [option]: n }` when the variable holds a whole number ≥ 0, else nothing (the connector's default). */
+function numberEnv<K extends string>(name: string, option: K): Partial<Record<K, number>> {
+  const raw = process.env[name];
+  const value = Number(raw);
+  return raw && Number.isInteger(value) && value >= 0 ? ({ [option]: value } as Record<K, number>) : {};
 }

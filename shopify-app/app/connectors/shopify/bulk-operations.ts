@@ -1,15 +1,17 @@
 // Bulk operations: very large price pushes as one `bulkOperationRunMutation` over a staged JSONL file
 // of `productVariantsBulkUpdate` variables, and large catalog exports as one `bulkOperationRunQuery`.
 // Shopify runs one bulk operation of each type per shop at a time, so each shop's are serialised.
-import { PlatformUnavailableError, type PriceUpdateResult } from '@calibr/shared-contracts';
+import { PlatformUnavailableError, toMinorUnits, type PriceUpdateResult } from '@calibr/shared-contracts';
+import { shopifyMoney } from './normalize';
 import {
   BULK_OPERATION_RUN_MUTATION,
   BULK_OPERATION_RUN_QUERY,
   BULK_VARIANTS_UPDATE_MUTATION,
   CURRENT_BULK_OPERATION_QUERY,
+  CURRENT_PRICE_RUN_QUERY,
   STAGED_UPLOADS_CREATE_MUTATION,
 } from './documents';
-import type { ShopifyGraphqlClient } from './graphql-client';
+import { AnswerLostError, type ShopifyGraphqlClient } from './graphql-client';
 import { failed, failureFromError, interpretPayload, MAX_VARIANTS_PER_CALL, variantInput, type PreparedChange, type VariantsBulkUpdatePayload } from './variant-price-payload';
 
 export interface BulkOperationStatus {
@@ -20,6 +22,9 @@ export interface BulkOperationStatus {
   rootObjectCount: string;
   url: string | null;
   partialDataUrl: string | null;
+  completedAt?: string | null;
+  /** The query, or for a mutation the mutation document, the operation runs. */
+  query?: string;
 }
 
 const locks = new Map<string, Promise<unknown>>();
@@ -38,8 +43,15 @@ async function exclusive<T>(key: string, task: () => Promise<T>): Promise<T> {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Upload a JSONL file to a staged target; returns the `stagedUploadPath` Shopify wants. */
-export async function stageJsonl(client: ShopifyGraphqlClient, filename: string, jsonl: string): Promise<string> {
+/**
+ * Upload a JSONL file to a staged target; returns the `stagedUploadPath` Shopify wants, and why the upload's
+ * answer was lost when it was (the file may or may not be there).
+ */
+export async function stageJsonl(
+  client: ShopifyGraphqlClient,
+  filename: string,
+  jsonl: string,
+): Promise<{ stagedUploadPath: string; uploadAnswerLost?: string }> {
   const { data } = await client.request<{
     stagedUploadsCreate: {
       stagedTargets: Array<{ url: string | null; resourceUrl: string | null; parameters: Array<{ name: string; value: string }> }> | null;
@@ -58,13 +70,19 @@ export async function stageJsonl(client: ShopifyGraphqlClient, filename: string,
   const form = new FormData();
   for (const { name, value } of target.parameters) form.append(name, value);
   form.append('file', new Blob([jsonl], { type: 'text/jsonl' }), filename);
-  const upload = await fetch(target.url, { method: 'POST', body: form });
+  const key = target.parameters.find((p) => p.name === 'key')?.value;
+  if (!key) throw new PlatformUnavailableError('staged upload target has no key parameter', { platform: 'shopify' });
+  let upload: Response;
+  try {
+    upload = await fetch(target.url, { method: 'POST', body: form });
+  } catch (error) {
+    // No answer: the file may be stored all the same. bulkOperationRunMutation says which (NO_SUCH_FILE).
+    return { stagedUploadPath: key, uploadAnswerLost: error instanceof Error ? error.message : String(error) };
+  }
   if (!upload.ok) {
     throw new PlatformUnavailableError(`staged upload failed: HTTP ${upload.status}`, { platform: 'shopify' });
   }
-  const key = target.parameters.find((p) => p.name === 'key')?.value;
-  if (!key) throw new PlatformUnavailableError('staged upload target has no key parameter', { platform: 'shopify' });
-  return key;
+  return { stagedUploadPath: key };
 }
 
 /** Poll `currentBulkOperation` until the operation `id` finishes. */
@@ -77,10 +95,15 @@ export async function waitForBulkOperation(
 ): Promise<BulkOperationStatus> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { data } = await client.request<{ currentBulkOperation: BulkOperationStatus | null }>(CURRENT_BULK_OPERATION_QUERY, {
-      variables: { type },
-    });
-    const op = data.currentBulkOperation;
+    let op: BulkOperationStatus | null;
+    try {
+      op = await currentBulkOperation(client, type);
+    } catch (error) {
+      // The operation runs on Shopify whether or not a poll is answered: keep asking until the deadline.
+      if (!isTransient(error) || Date.now() > deadline) throw error;
+      await sleep(pollIntervalMs);
+      continue;
+    }
     if (op && op.id === id && !['CREATED', 'RUNNING', 'CANCELING'].includes(op.status)) return op;
     if (op && op.id !== id) {
       throw new PlatformUnavailableError(`bulk operation ${id} was replaced by ${op.id}`, { platform: 'shopify' });
@@ -88,6 +111,28 @@ export async function waitForBulkOperation(
     if (Date.now() > deadline) throw new PlatformUnavailableError(`bulk operation ${id} did not finish in time`, { platform: 'shopify' });
     await sleep(pollIntervalMs);
   }
+}
+
+/** The shop's newest bulk operation of this type (running or finished), for this app. */
+async function currentBulkOperation(client: ShopifyGraphqlClient, type: 'MUTATION' | 'QUERY'): Promise<BulkOperationStatus | null> {
+  const { data } = await client.request<{ currentBulkOperation: BulkOperationStatus | null }>(CURRENT_BULK_OPERATION_QUERY, {
+    variables: { type },
+  });
+  return data.currentBulkOperation;
+}
+
+/** The shop's newest bulk mutation, asked apart from the status polls (so a fault aimed at those spares it). */
+async function currentPriceRun(client: ShopifyGraphqlClient): Promise<BulkOperationStatus | null> {
+  const { data } = await client.request<{ currentBulkOperation: BulkOperationStatus | null }>(CURRENT_PRICE_RUN_QUERY);
+  return data.currentBulkOperation;
+}
+
+const RUNNING = ['CREATED', 'RUNNING', 'CANCELING'];
+/** Our price mutation, known by its operation name in the document Shopify runs. */
+const isOurPriceRun = (op: BulkOperationStatus): boolean => !!op.query && /\bCalibrBulkVariantsUpdate\b/.test(op.query);
+
+function isTransient(error: unknown): boolean {
+  return error instanceof PlatformUnavailableError || (error instanceof Error && 'code' in error && error.code === 'rate_limited');
 }
 
 async function downloadJsonl(url: string): Promise<unknown[]> {
@@ -103,6 +148,16 @@ async function downloadJsonl(url: string): Promise<unknown[]> {
 /**
  * Push prepared price changes as one bulk mutation: one JSONL line per product call (≤250 variants),
  * results matched back by `__lineNumber`. Lines with no result fail (retryable).
+ *
+ * Answers can be lost after Shopify acted (the connection dropped). Shopify runs one bulk mutation per shop
+ * and app at a time, and `currentBulkOperation(type: MUTATION)` names it, so nothing is run twice:
+ * - a price run of ours still running when we start (an earlier send whose answer was lost) is waited for
+ *   and its results read; only what it did not apply goes into a new run;
+ * - a lost `bulkOperationRunMutation` answer: the current operation tells whether Shopify started ours
+ *   (then it is followed as if answered) or not (the prices go again later);
+ * - a lost `stagedUploadsCreate` answer runs nothing (the prices go again later); a lost upload answer
+ *   goes on, and Shopify's NO_SUCH_FILE says the file never arrived;
+ * - lost status polls are asked again until the operation is done.
  */
 export async function runBulkVariantPriceUpdate(
   client: ShopifyGraphqlClient,
@@ -110,37 +165,75 @@ export async function runBulkVariantPriceUpdate(
   options: { pollIntervalMs: number; currency: string },
 ): Promise<Map<number, PriceUpdateResult>> {
   const outcomes = new Map<number, PriceUpdateResult>();
-  const lines: PreparedChange[][] = [];
-  const byProduct = new Map<string, PreparedChange[]>();
-  for (const change of prepared) byProduct.set(change.productId, [...(byProduct.get(change.productId) ?? []), change]);
-  for (const group of byProduct.values()) {
-    for (let i = 0; i < group.length; i += MAX_VARIANTS_PER_CALL) lines.push(group.slice(i, i + MAX_VARIANTS_PER_CALL));
-  }
   try {
     await exclusive(`${client.shop}:MUTATION`, async () => {
+      const current = await currentPriceRun(client);
+      let remaining = prepared;
+      if (current && RUNNING.includes(current.status)) {
+        if (!isOurPriceRun(current)) {
+          throw new PlatformUnavailableError(`Shopify is running another bulk mutation (${current.id}) for this shop; the prices go after it`, {
+            platform: 'shopify',
+          });
+        }
+        const done = await waitForBulkOperation(client, current.id, 'MUTATION', options.pollIntervalMs);
+        for (const [index, result] of await appliedByVariant(done, remaining, options.currency)) outcomes.set(index, result);
+        remaining = remaining.filter((c) => !outcomes.has(c.index));
+        if (remaining.length === 0) return;
+      }
+
+      const lines = productLines(remaining);
       const jsonl = lines
         .map((line) => JSON.stringify({ productId: line[0]!.productId, variants: line.map((c) => variantInput(c.update)) }))
         .join('\n');
-      const stagedUploadPath = await stageJsonl(client, 'calibr-variant-prices.jsonl', `${jsonl}\n`);
-      const { data } = await client.request<{
-        bulkOperationRunMutation: {
-          bulkOperation: { id: string; status: string } | null;
-          userErrors: Array<{ code: string | null; message: string }>;
-        };
-      }>(BULK_OPERATION_RUN_MUTATION, {
-        variables: { mutation: BULK_VARIANTS_UPDATE_MUTATION, stagedUploadPath, clientIdentifier: 'calibr-prices' },
-      });
-      const started = data.bulkOperationRunMutation;
-      if (!started.bulkOperation) {
-        throw new PlatformUnavailableError(
-          `bulkOperationRunMutation refused: ${started.userErrors.map((e) => e.message).join('; ')}`,
-          { platform: 'shopify' },
-        );
+      let staged: Awaited<ReturnType<typeof stageJsonl>>;
+      try {
+        staged = await stageJsonl(client, 'calibr-variant-prices.jsonl', `${jsonl}\n`);
+      } catch (error) {
+        if (error instanceof AnswerLostError) {
+          throw new PlatformUnavailableError("Shopify's answer to stagedUploadsCreate was lost; no bulk operation was run, the prices go again", {
+            platform: 'shopify',
+          });
+        }
+        throw error;
       }
-      const done = await waitForBulkOperation(client, started.bulkOperation.id, 'MUTATION', options.pollIntervalMs);
+      let operationId: string;
+      try {
+        const { data } = await client.request<{
+          bulkOperationRunMutation: {
+            bulkOperation: { id: string; status: string } | null;
+            userErrors: Array<{ code: string | null; message: string }>;
+          };
+        }>(BULK_OPERATION_RUN_MUTATION, {
+          variables: { mutation: BULK_VARIANTS_UPDATE_MUTATION, stagedUploadPath: staged.stagedUploadPath, clientIdentifier: 'calibr-prices' },
+        });
+        const started = data.bulkOperationRunMutation;
+        if (!started.bulkOperation) {
+          if (staged.uploadAnswerLost && started.userErrors.some((e) => e.code === 'NO_SUCH_FILE')) {
+            throw new PlatformUnavailableError(
+              `the JSONL upload got no answer (${staged.uploadAnswerLost}) and Shopify has no file; no bulk operation was run, the prices go again`,
+              { platform: 'shopify' },
+            );
+          }
+          throw new PlatformUnavailableError(
+            `bulkOperationRunMutation refused: ${started.userErrors.map((e) => e.message).join('; ')}`,
+            { platform: 'shopify' },
+          );
+        }
+        operationId = started.bulkOperation.id;
+      } catch (error) {
+        if (!(error instanceof AnswerLostError)) throw error;
+        // Shopify may have started it: a new price run of ours as the current mutation operation is ours.
+        const now = await currentPriceRun(client);
+        if (!now || !isOurPriceRun(now) || now.id === current?.id) {
+          throw new PlatformUnavailableError("Shopify's answer to bulkOperationRunMutation was lost and no bulk operation of ours started; the prices go again", {
+            platform: 'shopify',
+          });
+        }
+        operationId = now.id;
+      }
+      const done = await waitForBulkOperation(client, operationId, 'MUTATION', options.pollIntervalMs);
       const reference = { kind: 'bulk_operation', id: done.id };
-      const rows = done.url ? await downloadJsonl(done.url) : done.partialDataUrl ? await downloadJsonl(done.partialDataUrl) : [];
-      for (const row of rows as Array<{ __lineNumber?: number; data?: { productVariantsBulkUpdate?: VariantsBulkUpdatePayload } }>) {
+      for (const row of await resultRows(done)) {
         const line = typeof row.__lineNumber === 'number' ? lines[row.__lineNumber] : undefined;
         const payload = row.data?.productVariantsBulkUpdate;
         if (!line || !payload) continue;
@@ -148,7 +241,7 @@ export async function runBulkVariantPriceUpdate(
           outcomes.set(index, result.status === 'applied' ? { ...result, platformReference: reference } : result);
         }
       }
-      for (const change of prepared) {
+      for (const change of remaining) {
         if (!outcomes.has(change.index)) {
           outcomes.set(
             change.index,
@@ -163,6 +256,53 @@ export async function runBulkVariantPriceUpdate(
     for (const change of prepared) if (!outcomes.has(change.index)) outcomes.set(change.index, failureFromError(change.update, error));
   }
   return outcomes;
+}
+
+/** One line per product call: a product's changes in runs of at most 250 variants. */
+function productLines(prepared: readonly PreparedChange[]): PreparedChange[][] {
+  const lines: PreparedChange[][] = [];
+  const byProduct = new Map<string, PreparedChange[]>();
+  for (const change of prepared) byProduct.set(change.productId, [...(byProduct.get(change.productId) ?? []), change]);
+  for (const group of byProduct.values()) {
+    for (let i = 0; i < group.length; i += MAX_VARIANTS_PER_CALL) lines.push(group.slice(i, i + MAX_VARIANTS_PER_CALL));
+  }
+  return lines;
+}
+
+type ResultRow = { __lineNumber?: number; data?: { productVariantsBulkUpdate?: VariantsBulkUpdatePayload } };
+
+async function resultRows(done: BulkOperationStatus): Promise<ResultRow[]> {
+  const url = done.url ?? done.partialDataUrl;
+  return url ? ((await downloadJsonl(url)) as ResultRow[]) : [];
+}
+
+/**
+ * Changes an earlier run (whose lines we no longer hold) applied: the variant is in its results at our
+ * price. The others were not applied by it and may be sent.
+ */
+async function appliedByVariant(done: BulkOperationStatus, changes: readonly PreparedChange[], currency: string): Promise<Map<number, PriceUpdateResult>> {
+  const prices = new Map<string, string>();
+  for (const row of await resultRows(done)) {
+    for (const variant of row.data?.productVariantsBulkUpdate?.productVariants ?? []) prices.set(variant.id, variant.price);
+  }
+  const applied = new Map<number, PriceUpdateResult>();
+  const appliedAt = new Date().toISOString();
+  for (const change of changes) {
+    const price = prices.get(change.update.externalId);
+    if (price === undefined) continue;
+    const money = shopifyMoney(price, currency);
+    if (toMinorUnits(money) !== toMinorUnits(change.update.price)) continue;
+    applied.set(change.index, {
+      status: 'applied',
+      idempotencyKey: change.update.idempotencyKey,
+      externalId: change.update.externalId,
+      price: money,
+      previousPrice: change.previousPrice,
+      appliedAt: done.completedAt ?? appliedAt,
+      platformReference: { kind: 'bulk_operation', id: done.id },
+    });
+  }
+  return applied;
 }
 
 /** Export every product (and its variants) matching `query` as JSONL rows through a bulk query. */

@@ -208,6 +208,25 @@ export const CURRENT_BULK_OPERATION_QUERY = `#graphql
       rootObjectCount
       url
       partialDataUrl
+      completedAt
+      query
+    }
+  }
+`;
+
+/** Which bulk mutation is the shop's current one, before a price run and after a lost run answer (not a status poll). */
+export const CURRENT_PRICE_RUN_QUERY = `#graphql
+  query CalibrCurrentPriceRun {
+    currentBulkOperation(type: MUTATION) {
+      id
+      status
+      errorCode
+      objectCount
+      rootObjectCount
+      url
+      partialDataUrl
+      completedAt
+      query
     }
   }
 `;
@@ -262,5 +281,6 @@ export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
   BULK_OPERATION_RUN_MUTATION,
   BULK_OPERATION_RUN_QUERY,
   CURRENT_BULK_OPERATION_QUERY,
+  CURRENT_PRICE_RUN_QUERY,
   BULK_PRODUCTS_QUERY_EXAMPLE: bulkProductsQuery('updated_at:>\'2025-01-01T00:00:00Z\''),
 };

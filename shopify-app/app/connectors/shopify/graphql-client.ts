@@ -184,7 +184,7 @@ export class ShopifyGraphqlClient {
         // No answer at all to a mutation: Shopify may have applied it, so it is not sent blind again here;
         // the caller checks what Shopify holds before it sends anything again.
         if (httpStatus === undefined && isMutation(document)) {
-          throw new PlatformUnavailableError(
+          throw new AnswerLostError(
             `Shopify's answer was lost for ${this.shop} (${errors.message ?? 'no response'}); what Shopify holds is checked before sending again`,
             { platform: 'shopify' },
           );
@@ -224,6 +224,9 @@ export class ShopifyGraphqlClient {
     return cap / 2 + Math.random() * (cap / 2);
   }
 }
+
+/** A mutation got no answer at all: Shopify may have acted on it (callers that can look check before resending). */
+export class AnswerLostError extends PlatformUnavailableError {}
 
 /** A GraphQL document whose (first) operation is a mutation; comments and whitespace skipped. */
 export function isMutation(document: string): boolean {

@@ -1,0 +1,123 @@
+// Large Shopify price pushes go as one bulk mutation (stagedUploadsCreate, the JSONL upload,
+// bulkOperationRunMutation, then currentBulkOperation polls); here every batch takes that path
+// (SHOPIFY_BULK_MUTATION_THRESHOLD=0). Each step's answer is lost after Shopify acted (the sandbox's
+// drop_answer fault). Each case ends with every change applied exactly once: one bulk operation ran over
+// the case's prices (no second run), the attempts name the operation Shopify actually ran, and Shopify
+// changed each product's price once; meanwhile the console (GET /api/pricing/changes) shows the attempt
+// retrying with what was lost (nothing ran) or pending (the operation runs and we wait for its answer).
+import { testDatabaseProviders } from '@calibr/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attemptOf, startFaultWorld, waitFor, waitForApplied, type FaultItem, type FaultWorld } from './support/fault-world';
+
+const GRAPHQL = '/admin/api/*/graphql.json';
+const STAGED_UPLOADS_HOST = 'shopify-staged-uploads.storage.googleapis.com';
+
+describe.each(testDatabaseProviders())('Shopify bulk price runs with lost answers (%s)', (provider) => {
+  let f: FaultWorld;
+  beforeAll(async () => {
+    f = await startFaultWorld({
+      size: 12,
+      provider,
+      shop: `calibr-faults-bulk-lost-${provider}.myshopify.com`,
+      appEnv: { SHOPIFY_BULK_MUTATION_THRESHOLD: '0', SHOPIFY_BULK_POLL_MS: '200', PRICING_RETRY_BASE_MS: '3000', PRICING_RETRY_MAX_MS: '3000' },
+    });
+  }, 300_000);
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  const lastLogId = async () => (await f.control<{ lastId: number }>('log?limit=1')).lastId;
+  /** Bulk mutations Shopify finished since `since` (from the sandbox's own events). */
+  async function finishedRuns(since: number): Promise<Array<{ id: number; status: string; objectCount: number }>> {
+    const log = await f.control<{ entries: Array<{ detail?: { event?: string; id?: number; status?: string; objectCount?: number } }> }>(`log?since=${since}&platform=shopify&kind=event`);
+    return log.entries.filter((e) => e.detail?.event === 'bulk_operations/finish').map((e) => ({ id: e.detail!.id!, status: e.detail!.status!, objectCount: e.detail!.objectCount ?? 0 }));
+  }
+  const hits = async (id: string) => (await f.control<{ faults: Array<{ id: string; hits: number }> }>('faults')).faults.find((x) => x.id === id)?.hits ?? 0;
+
+  /**
+   * Every change applied once, by a bulk operation Shopify ran since `since` whose results the attempt
+   * names; the runs together changed each variant once (retries that went apart may run apart).
+   */
+  async function expectRunOnce(items: FaultItem[], changeIds: string[], since: number, runCount?: number) {
+    const settled = await waitForApplied(f, changeIds, 120_000);
+    const runs = await finishedRuns(since);
+    if (runCount !== undefined) expect(runs, 'bulk mutations over these prices').toHaveLength(runCount);
+    expect(runs.every((r) => r.status === 'COMPLETED')).toBe(true);
+    expect(runs.reduce((n, r) => n + r.objectCount, 0), 'one line per product over all runs, none run again').toBe(items.length);
+    const references = new Set(runs.map((r) => `bulk_operation:gid://shopify/BulkOperation/${r.id}`));
+    for (const change of settled) {
+      expect(references, 'read from an operation Shopify ran').toContain(attemptOf(change, 'shopify')!.platformReference);
+    }
+    await f.expectExactlyOnce(items, changeIds);
+  }
+
+  it('stagedUploadsCreate answer lost: retrying meanwhile (nothing ran), then one bulk run', async () => {
+    const items = f.take(3);
+    const since = await lastLogId();
+    const { id } = await f.fault({ platform: 'shopify', path: GRAPHQL, kind: 'drop_answer', bodyContains: 'stagedUploadsCreate' });
+    const changeIds = await f.approve(items);
+    const during = await waitFor('the console to show Shopify retrying after the lost stagedUploadsCreate answer', async () => {
+      const changes = await f.changes(changeIds);
+      return changes.every((c) => attemptOf(c, 'shopify')?.outcome === 'retrying') ? changes : undefined;
+    }, 120_000, 100);
+    for (const change of during) {
+      const shopify = attemptOf(change, 'shopify')!;
+      expect(change.status).toBe('pushing');
+      expect(shopify.platformMessage).toMatch(/stagedUploadsCreate was lost; no bulk operation was run/);
+      expect(Date.parse(shopify.nextAttemptAt ?? ''), 'the console says when it goes again').not.toBeNaN();
+    }
+    expect(await finishedRuns(since)).toEqual([]);
+    const prices = await f.w.shopifyPrices();
+    for (const item of items) expect(prices.get(item.sku)).toBe(item.from);
+    await f.control(`faults/${id}`, undefined, 'DELETE');
+    await expectRunOnce(items, changeIds, since);
+  }, 300_000);
+
+  it('JSONL upload answer lost (the file arrived): the run goes on over that file, one bulk run', async () => {
+    const items = f.take(3);
+    const since = await lastLogId();
+    const { id } = await f.fault({ platform: 'shopify', host: STAGED_UPLOADS_HOST, kind: 'drop_answer' });
+    const changeIds = await f.approve(items);
+    await expectRunOnce(items, changeIds, since, 1);
+    expect(await hits(id), 'the file uploaded once').toBe(1);
+    await f.control(`faults/${id}`, undefined, 'DELETE');
+  }, 300_000);
+
+  it('bulkOperationRunMutation answer lost: the operation Shopify started is followed (pending meanwhile), never run again', async () => {
+    const items = f.take(3);
+    const since = await lastLogId();
+    const run = await f.fault({ platform: 'shopify', path: GRAPHQL, kind: 'drop_answer', bodyContains: 'bulkOperationRunMutation' });
+    // Status polls lost too for a while, so the in-between state lasts long enough to see.
+    const polls = await f.fault({ platform: 'shopify', path: GRAPHQL, kind: 'drop_answer', bodyContains: 'CalibrCurrentBulkOperation' });
+    const changeIds = await f.approve(items);
+    await waitFor('Shopify to finish the bulk operation it started', async () => (await finishedRuns(since)).length > 0, 120_000, 100);
+    const during = await f.changes(changeIds);
+    for (const change of during) {
+      expect(change.status).toBe('pushing');
+      expect(attemptOf(change, 'shopify')!.outcome, 'sent, waiting for Shopify').toBe('pending');
+    }
+    const prices = await f.w.shopifyPrices();
+    for (const item of items) expect(prices.get(item.sku), `Shopify acted on ${item.sku}`).toBe(item.to);
+    await f.control(`faults/${polls.id}`, undefined, 'DELETE');
+    await expectRunOnce(items, changeIds, since, 1);
+    expect(await hits(run.id), 'bulkOperationRunMutation sent once').toBe(1);
+    await f.control(`faults/${run.id}`, undefined, 'DELETE');
+  }, 300_000);
+
+  it('status poll answers lost: pending while the operation runs, then its results read', async () => {
+    const items = f.take(3);
+    const since = await lastLogId();
+    const { id } = await f.fault({ platform: 'shopify', path: GRAPHQL, kind: 'drop_answer', bodyContains: 'CalibrCurrentBulkOperation' });
+    const changeIds = await f.approve(items);
+    await waitFor('Shopify to finish the bulk operation', async () => (await finishedRuns(since)).length > 0, 120_000, 100);
+    await waitFor('several lost polls', async () => (await hits(id)) >= 3, 60_000, 100);
+    const during = await f.changes(changeIds);
+    for (const change of during) {
+      expect(change.status).toBe('pushing');
+      expect(attemptOf(change, 'shopify')!.outcome, 'sent, waiting for Shopify').toBe('pending');
+      expect(attemptOf(change, 'shopify')!.attemptCount).toBe(1);
+    }
+    await f.control(`faults/${id}`, undefined, 'DELETE');
+    await expectRunOnce(items, changeIds, since, 1);
+  }, 300_000);
+});
