@@ -5,6 +5,7 @@
 // the case's prices (no second run), the attempts name the operation Shopify actually ran, and Shopify
 // changed each product's price once; meanwhile the console (GET /api/pricing/changes) shows the attempt
 // retrying with what was lost (nothing ran) or pending (the operation runs and we wait for its answer).
+// Also an upload that never arrived (reset): Shopify's NO_SUCH_FILE tells, and nothing runs.
 import { testDatabaseProviders } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attemptOf, startFaultWorld, waitFor, waitForApplied, type FaultItem, type FaultWorld } from './support/fault-world';
@@ -16,7 +17,7 @@ describe.each(testDatabaseProviders())('Shopify bulk price runs with lost answer
   let f: FaultWorld;
   beforeAll(async () => {
     f = await startFaultWorld({
-      size: 12,
+      size: 15,
       provider,
       shop: `calibr-faults-bulk-lost-${provider}.myshopify.com`,
       appEnv: { SHOPIFY_BULK_MUTATION_THRESHOLD: '0', SHOPIFY_BULK_POLL_MS: '200', PRICING_RETRY_BASE_MS: '3000', PRICING_RETRY_MAX_MS: '3000' },
@@ -81,6 +82,26 @@ describe.each(testDatabaseProviders())('Shopify bulk price runs with lost answer
     await expectRunOnce(items, changeIds, since, 1);
     expect(await hits(id), 'the file uploaded once').toBe(1);
     await f.control(`faults/${id}`, undefined, 'DELETE');
+  }, 300_000);
+
+  it('JSONL upload lost before it arrived: Shopify has no file (NO_SUCH_FILE), nothing ran, retrying meanwhile', async () => {
+    const items = f.take(3);
+    const since = await lastLogId();
+    const { id } = await f.fault({ platform: 'shopify', host: STAGED_UPLOADS_HOST, kind: 'reset' });
+    const changeIds = await f.approve(items);
+    const during = await waitFor('the console to show Shopify retrying after the upload never arrived', async () => {
+      const changes = await f.changes(changeIds);
+      return changes.every((c) => attemptOf(c, 'shopify')?.outcome === 'retrying') ? changes : undefined;
+    }, 120_000, 100);
+    for (const change of during) {
+      const shopify = attemptOf(change, 'shopify')!;
+      expect(change.status).toBe('pushing');
+      expect(shopify.platformMessage).toMatch(/JSONL upload got no answer .*Shopify has no file; no bulk operation was run/);
+      expect(Date.parse(shopify.nextAttemptAt ?? ''), 'the console says when it goes again').not.toBeNaN();
+    }
+    expect(await finishedRuns(since)).toEqual([]);
+    await f.control(`faults/${id}`, undefined, 'DELETE');
+    await expectRunOnce(items, changeIds, since);
   }, 300_000);
 
   it('bulkOperationRunMutation answer lost: the operation Shopify started is followed (pending meanwhile), never run again', async () => {
