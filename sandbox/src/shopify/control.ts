@@ -273,6 +273,15 @@ export async function handleShopifyControl(rt: ShopifyRuntime, rest: string, req
       rt.markDirty();
       return ok({ expired: count });
     }
+    case 'POST bulk-pace': {
+      // Shopify's bulk operations take a while; a test that must see one still running slows this shop's.
+      const seconds = body.seconds;
+      if (seconds === 'off') rt.bulk.setPace(shop.domain, null);
+      else if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 && seconds <= 600) rt.bulk.setPace(shop.domain, Math.round(seconds * 1000));
+      else throw new HttpError(400, 'seconds must be a number of seconds (0 < seconds ≤ 600) or "off"');
+      const ms = rt.bulk.paceOf(shop.domain);
+      return ok({ shop: shop.domain, stepSeconds: ms === null ? null : ms / 1000 });
+    }
     case 'GET throttle': {
       const app = rt.apps.get(url.searchParams.get('apiKey')) ?? rt.apps.primary();
       return ok(rt.throttle.status(shop.domain, app.apiKey, shop.plan));

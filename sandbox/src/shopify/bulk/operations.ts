@@ -47,6 +47,8 @@ export class BulkOperations {
   private timers = new Map<number, NodeJS.Timeout>();
   private cursors = new Map<number, number>();
   private outputs = new Map<number, string[]>();
+  /** Per shop: a real-time wait per step instead of the default (bulk operations that take a while, as Shopify's do). */
+  private paces = new Map<string, number>();
 
   constructor(private readonly rt: () => ShopifyRuntime) {}
 
@@ -153,6 +155,16 @@ export class BulkOperations {
     return { bulkOperation: op, userErrors: [] };
   }
 
+  /** Each step of this shop's bulk operations (start, then every 50 lines) waits `ms` real time; null: the default. */
+  setPace(shop: string, ms: number | null): void {
+    if (ms === null) this.paces.delete(shop);
+    else this.paces.set(shop, ms);
+  }
+
+  paceOf(shop: string): number | null {
+    return this.paces.get(shop) ?? null;
+  }
+
   /** Resume operations that were in flight when the state was saved. */
   resume(): void {
     for (const op of this.rt().state.bulkOperations) {
@@ -161,7 +173,7 @@ export class BulkOperations {
   }
 
   private schedule(op: BulkOperationRecord): void {
-    const delay = Math.max(1, TICK_MS / this.rt().ctx.timeScale);
+    const delay = this.paces.get(op.shop) ?? Math.max(1, TICK_MS / this.rt().ctx.timeScale);
     const timer = setTimeout(() => {
       this.timers.delete(op.id);
       try {
