@@ -6,6 +6,8 @@
 // changed each product's price once; meanwhile the console (GET /api/pricing/changes) shows the attempt
 // retrying with what was lost (nothing ran) or pending (the operation runs and we wait for its answer).
 // Also an upload that never arrived (reset): Shopify's NO_SUCH_FILE tells, and nothing runs.
+// And a run answer lost with the check after it (currentBulkOperation) lost too: the next send finds the run
+// still going (the sandbox's bulk-pace slows it), waits for it and reads its results instead of running again.
 import { testDatabaseProviders } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attemptOf, startFaultWorld, waitFor, waitForApplied, type FaultItem, type FaultWorld } from './support/fault-world';
@@ -15,11 +17,12 @@ const STAGED_UPLOADS_HOST = 'shopify-staged-uploads.storage.googleapis.com';
 
 describe.each(testDatabaseProviders())('Shopify bulk price runs with lost answers (%s)', (provider) => {
   let f: FaultWorld;
+  const shop = `calibr-faults-bulk-lost-${provider}.myshopify.com`;
   beforeAll(async () => {
     f = await startFaultWorld({
-      size: 15,
+      size: 18,
       provider,
-      shop: `calibr-faults-bulk-lost-${provider}.myshopify.com`,
+      shop,
       appEnv: { SHOPIFY_BULK_MUTATION_THRESHOLD: '0', SHOPIFY_BULK_POLL_MS: '200', PRICING_RETRY_BASE_MS: '3000', PRICING_RETRY_MAX_MS: '3000' },
     });
   }, 300_000);
@@ -140,5 +143,50 @@ describe.each(testDatabaseProviders())('Shopify bulk price runs with lost answer
     }
     await f.control(`faults/${id}`, undefined, 'DELETE');
     await expectRunOnce(items, changeIds, since, 1);
+  }, 300_000);
+
+  it('run answer lost and the check after it too: retrying, then the run found still going is waited for and read (no second run)', async () => {
+    const items = f.take(3);
+    const since = await lastLogId();
+    // Shopify's operation takes a while here (each step 8 s), so the next send finds it running.
+    await f.control(`shopify/shops/${shop}/bulk-pace`, { seconds: 8 });
+    // stagedUploadsCreate held a moment: by then the check before the run was answered, and the check
+    // after the lost run answer is the one whose answers are lost.
+    const staging = await f.fault({ platform: 'shopify', path: GRAPHQL, kind: 'latency', latencyMs: 1500, bodyContains: 'stagedUploadsCreate', count: 1 });
+    const run = await f.fault({ platform: 'shopify', path: GRAPHQL, kind: 'drop_answer', bodyContains: 'bulkOperationRunMutation' });
+    const changeIds = await f.approve(items);
+    // A fault with a count leaves the list once used up.
+    await waitFor('the app to stage its upload', async () => !(await f.control<{ faults: Array<{ id: string }> }>('faults')).faults.some((x) => x.id === staging.id), 60_000, 20);
+    const check = await f.fault({ platform: 'shopify', path: GRAPHQL, kind: 'drop_answer', bodyContains: 'CalibrCurrentPriceRun' });
+    const during = await waitFor('the console to show Shopify retrying after the lost answers', async () => {
+      const changes = await f.changes(changeIds);
+      return changes.every((c) => attemptOf(c, 'shopify')?.outcome === 'retrying') ? changes : undefined;
+    }, 120_000, 100);
+    for (const change of during) {
+      expect(change.status).toBe('pushing');
+      expect(attemptOf(change, 'shopify')!.platformMessage).toMatch(/bulkOperationRunMutation was lost and its current bulk operation could not be read/);
+    }
+    expect(await finishedRuns(since), 'the run Shopify started is still going').toEqual([]);
+    await f.control(`faults/${check.id}`, undefined, 'DELETE');
+    // The next send waits for that run instead of starting one: pending meanwhile.
+    await waitFor('the console to show a Shopify attempt pending on the running operation', async () => {
+      const changes = await f.changes(changeIds);
+      return changes.some((c) => attemptOf(c, 'shopify')?.outcome === 'pending' && attemptOf(c, 'shopify')!.attemptCount >= 2) ? changes : undefined;
+    }, 60_000, 100);
+    expect(await finishedRuns(since), 'still running while we wait for it').toEqual([]);
+
+    const settled = await waitForApplied(f, changeIds, 120_000);
+    const runs = await finishedRuns(since);
+    expect(runs, 'one bulk mutation over these prices, none run again').toHaveLength(1);
+    expect(runs[0]).toMatchObject({ status: 'COMPLETED', objectCount: items.length });
+    // Sent again together: read from that run. Retries that went a moment later (backoff jitter) queue
+    // behind it, then find our price live (expectedCurrentPrice no longer holds).
+    const references = settled.map((c) => attemptOf(c, 'shopify')!.platformReference);
+    expect(references).toContain(`bulk_operation:gid://shopify/BulkOperation/${runs[0]!.id}`);
+    for (const reference of references) expect([`bulk_operation:gid://shopify/BulkOperation/${runs[0]!.id}`, 'verified:live-price']).toContain(reference);
+    await f.expectExactlyOnce(items, changeIds);
+    expect(await hits(run.id), 'bulkOperationRunMutation sent once').toBe(1);
+    await f.control(`faults/${run.id}`, undefined, 'DELETE');
+    await f.control(`shopify/shops/${shop}/bulk-pace`, { seconds: 'off' });
   }, 300_000);
 });

@@ -223,7 +223,12 @@ export async function runBulkVariantPriceUpdate(
       } catch (error) {
         if (!(error instanceof AnswerLostError)) throw error;
         // Shopify may have started it: a new price run of ours as the current mutation operation is ours.
-        const now = await currentPriceRun(client);
+        const now = await currentPriceRun(client).catch((lookup: unknown) => {
+          throw new PlatformUnavailableError(
+            `Shopify's answer to bulkOperationRunMutation was lost and its current bulk operation could not be read (${lookup instanceof Error ? lookup.message : String(lookup)}); a run of ours still going is waited for before anything is sent again`,
+            { platform: 'shopify' },
+          );
+        });
         if (!now || !isOurPriceRun(now) || now.id === current?.id) {
           throw new PlatformUnavailableError("Shopify's answer to bulkOperationRunMutation was lost and no bulk operation of ours started; the prices go again", {
             platform: 'shopify',
