@@ -219,6 +219,21 @@ async function sendViaFeeds(
   options.onFeedsStored?.();
 }
 
+/** The columns a patchListingsItem row shares whatever its status. */
+function patchRowFields(projectId: string, integrationId: string, item: { update: PriceUpdate; hash: string }, change: ListingPriceChange) {
+  return {
+    projectId,
+    integrationId,
+    idempotencyKey: item.update.idempotencyKey,
+    contentHash: item.hash,
+    sku: change.sku,
+    marketplaceId: change.marketplaceId,
+    currency: change.currency,
+    amount: change.price,
+    channel: 'listings_item' as const,
+  };
+}
+
 async function sendViaPatch(
   ctx: AmazonContext,
   client: SpApiClient,
@@ -248,15 +263,7 @@ async function sendViaPatch(
       const now = new Date();
       const row = await ctx.db.amazonPriceUpdate.create({
         data: {
-          projectId,
-          integrationId: integration.id,
-          idempotencyKey: item.update.idempotencyKey,
-          contentHash: item.hash,
-          sku: change.sku,
-          marketplaceId: change.marketplaceId,
-          currency: change.currency,
-          amount: change.price,
-          channel: 'listings_item',
+          ...patchRowFields(projectId, integration.id, item, change),
           status: 'applied',
           resolvedAt: now,
         },
@@ -268,17 +275,9 @@ async function sendViaPatch(
     }
     const row = await ctx.db.amazonPriceUpdate.create({
       data: {
-        projectId,
-        integrationId: integration.id,
-        idempotencyKey: item.update.idempotencyKey,
-        contentHash: item.hash,
-        sku: change.sku,
-        marketplaceId: change.marketplaceId,
-        currency: change.currency,
-        amount: change.price,
+        ...patchRowFields(projectId, integration.id, item, change),
         minAmount: change.minimumPrice ?? null,
         maxAmount: change.maximumPrice ?? null,
-        channel: 'listings_item',
         status: 'queued',
       },
     });
