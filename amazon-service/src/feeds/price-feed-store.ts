@@ -81,15 +81,20 @@ export async function storedFeedEntries(ctx: AmazonContext, priceFeedId: string)
   });
   return rows.map((row) => ({
     messageId: row.messageId!,
-    change: {
-      sku: row.sku,
-      marketplaceId: row.marketplaceId,
-      currency: row.currency,
-      price: row.amount,
-      ...(row.minAmount ? { minimumPrice: row.minAmount } : {}),
-      ...(row.maxAmount ? { maximumPrice: row.maxAmount } : {}),
-    },
+    change: changeFromRow(row),
   }));
+}
+
+/** The listing price change a stored price update row holds (its bounds only where it has them). */
+export function changeFromRow(row: { sku: string; marketplaceId: string; currency: string; amount: string; minAmount: string | null; maxAmount: string | null }): ListingPriceChange {
+  return {
+    sku: row.sku,
+    marketplaceId: row.marketplaceId,
+    currency: row.currency,
+    price: row.amount,
+    ...(row.minAmount ? { minimumPrice: row.minAmount } : {}),
+    ...(row.maxAmount ? { maximumPrice: row.maxAmount } : {}),
+  };
 }
 
 export function newBatchId(): string {

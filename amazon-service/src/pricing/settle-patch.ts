@@ -13,6 +13,7 @@ import { recordAppliedPrices } from '../catalog/listing-store';
 import { productTypeOf, readOfferPrice, type ListingPrices, type ListingsItem } from '../catalog/listings-items';
 import { compareDecimals } from '../feeds/json-decimal';
 import type { ListingPriceChange } from '../feeds/json-listings-feed';
+import { changeFromRow } from '../feeds/price-feed-store';
 import type { SpApiClient } from '../sp-api/sp-api-client';
 import { patchListingPrice, type PatchOutcome } from './patch-listings-item';
 import { resultFromRow } from './price-update-results';
@@ -97,15 +98,7 @@ export async function settlePatchUpdate(ctx: AmazonContext, client: SpApiClient,
     const claimed = await ctx.db.amazonPriceUpdate.updateMany({ where: { id: row.id, status: 'queued', submittedAt: row.submittedAt }, data: { submittedAt: new Date() } });
     if (claimed.count === 0) return reread(ctx, row.id);
     const productType = productTypeOf(live.item, row.marketplaceId);
-    const change: ListingPriceChange = {
-      sku: row.sku,
-      marketplaceId: row.marketplaceId,
-      currency: row.currency,
-      price: row.amount,
-      ...(row.minAmount ? { minimumPrice: row.minAmount } : {}),
-      ...(row.maxAmount ? { maximumPrice: row.maxAmount } : {}),
-      ...(productType ? { productType } : {}),
-    };
+    const change: ListingPriceChange = { ...changeFromRow(row), ...(productType ? { productType } : {}) };
     ctx.logger.info({ projectId: row.projectId, sku: row.sku, marketplaceId: row.marketplaceId }, 'queued patch never reached the listing: sending it again under its row');
     try {
       return resultFromRow(await recordPatchOutcome(ctx, row.id, await patchListingPrice(ctx, client, row.projectId, change)));
