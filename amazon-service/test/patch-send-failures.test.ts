@@ -6,9 +6,9 @@
 // - a clear refusal (400 with Amazon's error): failed with Amazon's message, nothing kept pending; a 403
 //   forgets the row, so the same key goes out again once allowed.
 import { testDatabaseProviders } from '@calibr/db';
-import type { BatchUpdateResult, PriceUpdate, PriceUpdateResult } from '@calibr/shared-contracts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SELLER, US, connectDemoSeller, control, json, sandboxLog, signedFetch, startHarness, waitFor, type Harness } from './support/harness';
+import { connectDemoSeller, control, startHarness, waitFor, type Harness } from './support/harness';
+import { patchPricing, usSkus } from './support/patch-pricing';
 
 /** The settle bound for these tests (PATCH_SETTLE_MS on real Amazon is minutes). */
 const SETTLE_MS = 3_000;
@@ -22,8 +22,7 @@ describe.each(testDatabaseProviders())('patchListingsItem send failures (%s)', (
   beforeAll(async () => {
     h = await startHarness({ provider, service: { patchSettleMs: SETTLE_MS } });
     await connectDemoSeller(h, shop);
-    const seller = await control<{ listings: { sku: string; offers: { marketplaceId: string }[] }[] }>(h.sandbox, `sellers/${DEMO_SELLER}`);
-    skus = seller.listings.filter((l) => l.offers.some((o) => o.marketplaceId === US)).map((l) => l.sku);
+    skus = await usSkus(h);
   });
   afterEach(async () => {
     await fetch(`${h.sandbox.url}/_sandbox/faults`, { method: 'DELETE' });
@@ -31,28 +30,12 @@ describe.each(testDatabaseProviders())('patchListingsItem send failures (%s)', (
   });
   afterAll(async () => h?.close());
 
-  const update = (sku: string, key: string, amount: string): PriceUpdate => ({ idempotencyKey: key, externalId: sku, marketplaceId: US, price: { amount, currency: 'USD' } });
-
-  async function send(u: PriceUpdate): Promise<PriceUpdateResult> {
-    const res = await signedFetch(h.service.url, shop, 'POST', '/api/integrations/amazon/pricing', { updates: [u] });
-    expect(res.status).toBe(202);
-    return (await json<BatchUpdateResult>(res)).results[0]!;
-  }
-
-  async function ask(key: string): Promise<PriceUpdateResult> {
-    return json<PriceUpdateResult>(await signedFetch(h.service.url, shop, 'GET', `/api/integrations/amazon/pricing/updates/${encodeURIComponent(key)}`));
-  }
+  const { update, send, ask, patchRequests, amazonPrice } = patchPricing(() => h, shop);
 
   /** PATCH requests for the SKU the sandbox saw: all of them, and those Amazon acted on (2xx, answer dropped or not). */
   async function patches(sku: string): Promise<{ sent: number; acted: number }> {
-    const { entries } = await sandboxLog(h.sandbox, { kind: 'request', path: `/listings/2021-08-01/items/${DEMO_SELLER}/${encodeURIComponent(sku)}` });
-    const all = entries.filter((e) => e.method === 'PATCH');
+    const all = await patchRequests(sku);
     return { sent: all.length, acted: all.filter((e) => e.status !== undefined && e.status >= 200 && e.status < 300).length };
-  }
-
-  async function amazonPrice(sku: string): Promise<string> {
-    const seller = await control<{ listings: { sku: string; offers: { marketplaceId: string; price: string }[] }[] }>(h.sandbox, `sellers/${DEMO_SELLER}`);
-    return seller.listings.find((l) => l.sku === sku)!.offers.find((o) => o.marketplaceId === US)!.price;
   }
 
   const rows = (key: string) => h.database.db.amazonPriceUpdate.findMany({ where: { idempotencyKey: key } });

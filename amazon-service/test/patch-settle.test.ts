@@ -7,10 +7,11 @@
 // - an accepted patch that shows later (the sandbox's patch-delay) is applied on a later ask;
 // - an accepted patch that never shows fails with what Amazon shows once the bound has passed.
 import { testDatabaseProviders } from '@calibr/db';
-import type { BatchUpdateResult, PriceUpdate, PriceUpdateResult } from '@calibr/shared-contracts';
+import type { PriceUpdate } from '@calibr/shared-contracts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { updateContentHash } from '../src/pricing/price-update-results';
-import { DEMO_SELLER, US, connectDemoSeller, control, json, sandboxLog, signedFetch, startHarness, waitFor, type Harness } from './support/harness';
+import { DEMO_SELLER, US, connectDemoSeller, control, startHarness, waitFor, type Harness } from './support/harness';
+import { patchPricing, usSkus } from './support/patch-pricing';
 
 /** The settle bound for these tests (PATCH_SETTLE_MS on real Amazon is minutes). */
 const SETTLE_MS = 4_000;
@@ -23,35 +24,16 @@ describe.each(testDatabaseProviders())('patchListingsItem updates settled when a
   beforeAll(async () => {
     h = await startHarness({ provider, service: { patchSettleMs: SETTLE_MS } });
     await connectDemoSeller(h, shop);
-    const seller = await control<{ listings: { sku: string; offers: { marketplaceId: string }[] }[] }>(h.sandbox, `sellers/${DEMO_SELLER}`);
-    skus = seller.listings.filter((l) => l.offers.some((o) => o.marketplaceId === US)).map((l) => l.sku);
+    skus = await usSkus(h);
   });
   afterEach(async () => {
     await control(h.sandbox, 'listings/patch-delay', { seconds: 'off' });
   });
   afterAll(async () => h?.close());
 
-  const update = (sku: string, key: string, amount: string): PriceUpdate => ({ idempotencyKey: key, externalId: sku, marketplaceId: US, price: { amount, currency: 'USD' } });
+  const { update, send, ask, patchRequests, amazonPrice } = patchPricing(() => h, shop);
 
-  async function send(u: PriceUpdate): Promise<PriceUpdateResult> {
-    const res = await signedFetch(h.service.url, shop, 'POST', '/api/integrations/amazon/pricing', { updates: [u] });
-    expect(res.status).toBe(202);
-    return (await json<BatchUpdateResult>(res)).results[0]!;
-  }
-
-  async function ask(key: string): Promise<PriceUpdateResult> {
-    return json<PriceUpdateResult>(await signedFetch(h.service.url, shop, 'GET', `/api/integrations/amazon/pricing/updates/${encodeURIComponent(key)}`));
-  }
-
-  async function patches(sku: string): Promise<number> {
-    const { entries } = await sandboxLog(h.sandbox, { kind: 'request', path: `/listings/2021-08-01/items/${DEMO_SELLER}/${encodeURIComponent(sku)}` });
-    return entries.filter((e) => e.method === 'PATCH').length;
-  }
-
-  async function amazonPrice(sku: string): Promise<string> {
-    const seller = await control<{ listings: { sku: string; offers: { marketplaceId: string; price: string }[] }[] }>(h.sandbox, `sellers/${DEMO_SELLER}`);
-    return seller.listings.find((l) => l.sku === sku)!.offers.find((o) => o.marketplaceId === US)!.price;
-  }
+  const patches = async (sku: string): Promise<number> => (await patchRequests(sku)).length;
 
   /** The row sendViaPatch writes just before patchListingsItem: what a crash at that point leaves. */
   async function rowLeftByCrash(u: PriceUpdate) {
