@@ -39,6 +39,23 @@ describe.each(testDatabaseProviders())('Shopify bulk price runs with lost answer
   const hits = async (id: string) => (await f.control<{ faults: Array<{ id: string; hits: number }> }>('faults')).faults.find((x) => x.id === id)?.hits ?? 0;
 
   /**
+   * Waits until the console shows every change's Shopify attempt retrying (after `after`): each change still
+   * pushing, its attempt saying `message` and, with `saysWhen`, when it goes again.
+   */
+  async function expectRetrying(changeIds: string[], after: string, message: RegExp, saysWhen: boolean) {
+    const during = await waitFor(`the console to show Shopify retrying after ${after}`, async () => {
+      const changes = await f.changes(changeIds);
+      return changes.every((c) => attemptOf(c, 'shopify')?.outcome === 'retrying') ? changes : undefined;
+    }, 120_000, 100);
+    for (const change of during) {
+      const shopify = attemptOf(change, 'shopify')!;
+      expect(change.status).toBe('pushing');
+      expect(shopify.platformMessage).toMatch(message);
+      if (saysWhen) expect(Date.parse(shopify.nextAttemptAt ?? ''), 'the console says when it goes again').not.toBeNaN();
+    }
+  }
+
+  /**
    * Every change applied once, by a bulk operation Shopify ran since `since` whose results the attempt
    * names; the runs together changed each variant once (retries that went apart may run apart).
    */
@@ -60,16 +77,7 @@ describe.each(testDatabaseProviders())('Shopify bulk price runs with lost answer
     const since = await lastLogId();
     const { id } = await f.fault({ platform: 'shopify', path: GRAPHQL, kind: 'drop_answer', bodyContains: 'stagedUploadsCreate' });
     const changeIds = await f.approve(items);
-    const during = await waitFor('the console to show Shopify retrying after the lost stagedUploadsCreate answer', async () => {
-      const changes = await f.changes(changeIds);
-      return changes.every((c) => attemptOf(c, 'shopify')?.outcome === 'retrying') ? changes : undefined;
-    }, 120_000, 100);
-    for (const change of during) {
-      const shopify = attemptOf(change, 'shopify')!;
-      expect(change.status).toBe('pushing');
-      expect(shopify.platformMessage).toMatch(/stagedUploadsCreate was lost; no bulk operation was run/);
-      expect(Date.parse(shopify.nextAttemptAt ?? ''), 'the console says when it goes again').not.toBeNaN();
-    }
+    await expectRetrying(changeIds, 'the lost stagedUploadsCreate answer', /stagedUploadsCreate was lost; no bulk operation was run/, true);
     expect(await finishedRuns(since)).toEqual([]);
     const prices = await f.w.shopifyPrices();
     for (const item of items) expect(prices.get(item.sku)).toBe(item.from);
@@ -92,16 +100,7 @@ describe.each(testDatabaseProviders())('Shopify bulk price runs with lost answer
     const since = await lastLogId();
     const { id } = await f.fault({ platform: 'shopify', host: STAGED_UPLOADS_HOST, kind: 'reset' });
     const changeIds = await f.approve(items);
-    const during = await waitFor('the console to show Shopify retrying after the upload never arrived', async () => {
-      const changes = await f.changes(changeIds);
-      return changes.every((c) => attemptOf(c, 'shopify')?.outcome === 'retrying') ? changes : undefined;
-    }, 120_000, 100);
-    for (const change of during) {
-      const shopify = attemptOf(change, 'shopify')!;
-      expect(change.status).toBe('pushing');
-      expect(shopify.platformMessage).toMatch(/JSONL upload got no answer .*Shopify has no file; no bulk operation was run/);
-      expect(Date.parse(shopify.nextAttemptAt ?? ''), 'the console says when it goes again').not.toBeNaN();
-    }
+    await expectRetrying(changeIds, 'the upload never arrived', /JSONL upload got no answer .*Shopify has no file; no bulk operation was run/, true);
     expect(await finishedRuns(since)).toEqual([]);
     await f.control(`faults/${id}`, undefined, 'DELETE');
     await expectRunOnce(items, changeIds, since);
@@ -158,14 +157,7 @@ describe.each(testDatabaseProviders())('Shopify bulk price runs with lost answer
     // A fault with a count leaves the list once used up.
     await waitFor('the app to stage its upload', async () => !(await f.control<{ faults: Array<{ id: string }> }>('faults')).faults.some((x) => x.id === staging.id), 60_000, 20);
     const check = await f.fault({ platform: 'shopify', path: GRAPHQL, kind: 'drop_answer', bodyContains: 'CalibrCurrentPriceRun' });
-    const during = await waitFor('the console to show Shopify retrying after the lost answers', async () => {
-      const changes = await f.changes(changeIds);
-      return changes.every((c) => attemptOf(c, 'shopify')?.outcome === 'retrying') ? changes : undefined;
-    }, 120_000, 100);
-    for (const change of during) {
-      expect(change.status).toBe('pushing');
-      expect(attemptOf(change, 'shopify')!.platformMessage).toMatch(/bulkOperationRunMutation was lost and its current bulk operation could not be read/);
-    }
+    await expectRetrying(changeIds, 'the lost answers', /bulkOperationRunMutation was lost and its current bulk operation could not be read/, false);
     expect(await finishedRuns(since), 'the run Shopify started is still going').toEqual([]);
     await f.control(`faults/${check.id}`, undefined, 'DELETE');
     // The next send waits for that run instead of starting one: pending meanwhile.

@@ -9,7 +9,7 @@
 import { testDatabaseProviders } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY, API_SECRET } from '../pricing/support/push-world';
-import { attemptOf, startFaultWorld, waitFor, type FaultWorld } from './support/fault-world';
+import { attemptOf, expectShownRetrying, startFaultWorld, waitFor, type FaultWorld } from './support/fault-world';
 
 const GRAPHQL = '/admin/api/*/graphql.json';
 
@@ -46,13 +46,7 @@ describe.each(testDatabaseProviders())('Shopify answers lost after it applied th
       120_000,
       100,
     );
-    for (const change of during) {
-      expect(change.status).toBe('pushing');
-      const shopify = attemptOf(change, 'shopify')!;
-      expect(shopify.status).toBe('queued');
-      expect(shopify.platformMessage).toMatch(/Shopify/);
-      expect(Date.parse(shopify.nextAttemptAt ?? ''), 'the console says when it goes again').not.toBeNaN();
-    }
+    expectShownRetrying(during, 'shopify', /Shopify/);
     const prices = await f.w.shopifyPrices();
     for (const item of items) expect(prices.get(item.sku), `Shopify acted on ${item.sku}`).toBe(item.to);
 

@@ -264,6 +264,20 @@ export function waitForRetrying(f: FaultWorld, changeIds: string[], platform: 'a
   );
 }
 
+/**
+ * What the console shows meanwhile for changes whose `platform` attempt is retrying after a lost answer:
+ * still pushing, the attempt queued, saying `message` and when it goes again.
+ */
+export function expectShownRetrying(changes: ChangeView[], platform: 'amazon' | 'shopify', message: RegExp): void {
+  for (const change of changes) {
+    expect(change.status).toBe('pushing');
+    const attempt = attemptOf(change, platform)!;
+    expect(attempt.status).toBe('queued');
+    expect(attempt.platformMessage).toMatch(message);
+    expect(Date.parse(attempt.nextAttemptAt ?? ''), 'the console says when it goes again').not.toBeNaN();
+  }
+}
+
 /** The feed Amazon is working on when Shopify has applied every change and each Amazon attempt is pending with it. */
 export function pendingAmazonFeed(changes: ChangeView[]): string | undefined {
   const ok = changes.every((c) => attemptOf(c, 'shopify')?.outcome === 'applied' && attemptOf(c, 'amazon')?.outcome === 'pending' && attemptOf(c, 'amazon')?.platformReference?.startsWith('feed:'));
