@@ -9,17 +9,15 @@
 // changed exactly once in the sandbox. Health endpoints answer per process; every log line is JSON with
 // level/time/msg and carries no secret.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { committedMigrations, createDb, hasTestPostgres, type Db } from '@calibr/db';
 import { startSandbox, type RunningSandbox } from '@calibr/sandbox';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { startLoadBalancer, type LoadBalancer } from './support/load-balancer';
 import { BROWSER_UA, fetchWithSessionToken, sandboxControl } from '../support/app-http';
 import { waitFor as pollUntil } from '../support/wait-for';
 import { buildApp, startProductionProcess, type ProductionProcess } from './support/production-process';
+import { freshDatabase } from './support/fresh-database';
 
 const API_KEY = 'c0ffee00c0ffee00c0ffee00c0ffee09';
 const API_SECRET = 'shpss_production_path_suite_secret_0123456789';
@@ -100,21 +98,7 @@ beforeAll(async () => {
   await control('shopify/shops', { domain: SHOP, plan: 'standard', currencyCode: 'USD', install: true, generate: { count: PRODUCTS, variantsPerProduct: 1, prefix: 'PROD' } });
 
   // A database nobody has migrated yet: the instances do it on start.
-  if (postgres) {
-    const url = new URL(process.env.TEST_DATABASE_URL!.trim());
-    const schema = `prod_${randomBytes(6).toString('hex')}`;
-    url.searchParams.set('schema', schema);
-    databaseUrl = url.toString();
-    dropDatabase = async () => {
-      const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL!.trim() });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => client.end());
-    };
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), 'calibr-prod-'));
-    databaseUrl = `file:${join(dir, 'app.db')}`;
-    dropDatabase = async () => rmSync(dir, { recursive: true, force: true });
-  }
+  ({ url: databaseUrl, drop: dropDatabase } = freshDatabase(postgres, 'prod'));
 }, 400_000);
 
 afterAll(async () => {

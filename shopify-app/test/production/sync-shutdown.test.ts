@@ -7,16 +7,13 @@
 // Two cases: the page in flight ends inside the shutdown's budget (the run stops itself), and a page that
 // outlasts the budget (the shutdown closes the run and frees the lease itself).
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createDb, hasTestPostgres, type Db } from '@calibr/db';
 import { startSandbox, type RunningSandbox } from '@calibr/sandbox';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { fetchWithSessionToken, readJson, sandboxControl } from '../support/app-http';
 import { waitFor } from '../support/wait-for';
 import { buildApp, startProductionProcess, type ProductionProcess } from './support/production-process';
+import { freshDatabase } from './support/fresh-database';
 
 const API_KEY = 'c0ffee00c0ffee00c0ffee00c0ffee0a';
 const API_SECRET = 'shpss_sync_shutdown_suite_secret_0123456789';
@@ -114,21 +111,7 @@ beforeAll(async () => {
   build = await buildApp();
   sandbox = await startSandbox({ port: 0, seed: 'none', appConfig: { apiKey: API_KEY, apiSecret: API_SECRET } });
   await control('shopify/shops', { domain: SHOP, plan: 'standard', currencyCode: 'USD', install: true, generate: { count: PRODUCTS, variantsPerProduct: 1, prefix: 'SHUT' } });
-  if (postgres) {
-    const url = new URL(process.env.TEST_DATABASE_URL!.trim());
-    const schema = `syncstop_${randomBytes(6).toString('hex')}`;
-    url.searchParams.set('schema', schema);
-    databaseUrl = url.toString();
-    dropDatabase = async () => {
-      const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL!.trim() });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => client.end());
-    };
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), 'calibr-sync-shutdown-'));
-    databaseUrl = `file:${join(dir, 'app.db')}`;
-    dropDatabase = async () => rmSync(dir, { recursive: true, force: true });
-  }
+  ({ url: databaseUrl, drop: dropDatabase } = freshDatabase(postgres, 'syncstop'));
   // One after the other: the first migrates the new database.
   for (let i = 0; i < 3; i++) await startInstance();
   await control('shopify/apps', { apiKey: API_KEY, applicationUrl: instances[0]!.url, redirectUrls: [`${instances[0]!.url}/auth/callback`] });
