@@ -251,7 +251,8 @@ describe(postgres ? 'production: two instances on one PostgreSQL behind a load b
     const requestLines: unknown[] = [];
     for (const instance of instances) {
       const lines = instance.lines();
-      expect(lines.length).toBeGreaterThan(3);
+      // Every instance logs at least its start (how many more depends on what the balancer gave it).
+      expect(lines.length).toBeGreaterThan(0);
       for (const line of lines) {
         const entry = JSON.parse(line) as { level?: unknown; time?: unknown; msg?: unknown; req?: unknown };
         expect(typeof entry.level, line).toBe('string');
