@@ -3,10 +3,11 @@
 //
 // The app reads its configuration (SHOPIFY_APP_URL, DATABASE_URL, SANDBOX_URL, …) from process.env
 // when its server modules first load, i.e. on the first request, after we know our port.
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { sandboxAppBridgeUrl } from '@calibr/sandbox/routing';
 import { createServer, type ViteDevServer } from 'vite';
+import { freePort } from './free-port';
 
 export interface StartAppOptions {
   /** 0 (default) picks a free port. */
@@ -67,15 +68,4 @@ export async function warmUp(app: RunningApp, path = '/auth/login'): Promise<voi
   const html = await (await fetch(`${app.url}${path}`, { headers })).text();
   const modules = new Set([...html.matchAll(/["'](\/(?:@fs|@id|@vite|node_modules|app)\/[^"'\s]+)["']/g)].map((m) => m[1]!));
   await Promise.all([...modules].map((m) => fetch(`${app.url}${m}`, { headers }).then((r) => r.arrayBuffer()).catch(() => undefined)));
-}
-
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer();
-    probe.once('error', reject);
-    probe.listen(0, host, () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -2,9 +2,9 @@
 // workspaces' TypeScript) serves its pages, assets and API routes.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../server/free-port';
 import { BROWSER_UA } from './support/shopify-world';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -13,17 +13,6 @@ let server: ReturnType<typeof spawn> | undefined;
 afterAll(() => {
   server?.kill('SIGTERM');
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describe('production build', () => {
   it('builds, and the built server serves the app', async () => {
