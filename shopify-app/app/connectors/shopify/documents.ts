@@ -198,37 +198,38 @@ export const BULK_OPERATION_RUN_QUERY = `#graphql
   }
 `;
 
+// What a status poll and the price-run check both read of a bulk operation.
+const BULK_OPERATION_FIELDS = `#graphql
+  fragment CalibrBulkOperation on BulkOperation {
+    id
+    status
+    errorCode
+    objectCount
+    rootObjectCount
+    url
+    partialDataUrl
+    completedAt
+    query
+  }
+`;
+
 export const CURRENT_BULK_OPERATION_QUERY = `#graphql
   query CalibrCurrentBulkOperation($type: BulkOperationType!) {
     currentBulkOperation(type: $type) {
-      id
-      status
-      errorCode
-      objectCount
-      rootObjectCount
-      url
-      partialDataUrl
-      completedAt
-      query
+      ...CalibrBulkOperation
     }
   }
+  ${BULK_OPERATION_FIELDS}
 `;
 
 /** Which bulk mutation is the shop's current one, before a price run and after a lost run answer (not a status poll). */
 export const CURRENT_PRICE_RUN_QUERY = `#graphql
   query CalibrCurrentPriceRun {
     currentBulkOperation(type: MUTATION) {
-      id
-      status
-      errorCode
-      objectCount
-      rootObjectCount
-      url
-      partialDataUrl
-      completedAt
-      query
+      ...CalibrBulkOperation
     }
   }
+  ${BULK_OPERATION_FIELDS}
 `;
 
 /**
