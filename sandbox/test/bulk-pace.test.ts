@@ -87,6 +87,18 @@ describe('bulk-pace', () => {
     });
   }, 30_000);
 
+  it('a sandbox reset forgets the pace, as it forgets everything else', async () => {
+    expect((await pace({ seconds: 600 })).status).toBe(200);
+    expect((await fetch(`${t.sandbox.url}/_sandbox/reset`, { method: 'POST' })).status).toBe(200);
+    client = adminClient(await installToken(t.sandbox));
+    const id = await runPriceMutation('43.00');
+    // At 600 s a step it would still be CREATED for ten minutes.
+    await until(async () => {
+      const op = await current();
+      return op?.id === id && op.status === 'COMPLETED' ? op : undefined;
+    });
+  }, 30_000);
+
   it('refuses bad values', async () => {
     for (const seconds of [0, -1, 601, 'soon', null]) {
       const res = await pace({ seconds });

@@ -147,6 +147,7 @@ export function createShopifyPlatform(options: ShopifyPlatformOptions = {}): Sho
     },
     reset() {
       platform.restore(null);
+      rt.bulk.clearPaces();
     },
     start(c) {
       attach(c);

@@ -165,6 +165,11 @@ export class BulkOperations {
     return this.paces.get(shop) ?? null;
   }
 
+  /** Every shop back to the default pace (a sandbox reset). */
+  clearPaces(): void {
+    this.paces.clear();
+  }
+
   /** Resume operations that were in flight when the state was saved. */
   resume(): void {
     for (const op of this.rt().state.bulkOperations) {
