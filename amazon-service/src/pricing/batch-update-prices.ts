@@ -11,9 +11,10 @@ import {
   type PriceUpdateResult,
 } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
-import { chunks, recordAppliedPrices, storedPrices } from '../catalog/listing-store';
+import { chunks, productTypesFor, recordAppliedPrices, storedPrices } from '../catalog/listing-store';
 import { resolveProductTypes } from '../catalog/product-types';
-import { readOfferPrice } from '../catalog/listings-items';
+import { productTypeOf, readOfferPrice, type ListingsItem } from '../catalog/listings-items';
+import { storeListings } from '../catalog/listings-sync';
 import { planPriceFeeds } from '../feeds/feed-documents';
 import { submitFeed } from '../feeds/feed-submission';
 import { compareDecimals } from '../feeds/json-decimal';
@@ -243,14 +244,13 @@ async function sendViaPatch(
   results: PriceUpdateResult[],
 ): Promise<void> {
   for (const item of items) {
-    const types = await resolveProductTypes(ctx, client, projectId, item.marketplaceId, [item.update.externalId]);
-    const change = { ...toChange(item.update, item.marketplaceId), ...(types.get(item.update.externalId) ? { productType: types.get(item.update.externalId)! } : {}) };
+    const sku = item.update.externalId;
     // Check first: an earlier patch whose answer was lost may have landed (the app sends it again under a
     // new key). A listing that already shows this price is applied without a second patch; one that can't
     // be read is not patched blind.
     let live: Awaited<ReturnType<typeof readOfferPrice>> | null;
     try {
-      live = await readOfferPrice(client, change.sku, change.marketplaceId).catch((error: unknown) => {
+      live = await readOfferPrice(client, sku, item.marketplaceId).catch((error: unknown) => {
         if (error instanceof ConnectorError && error.code === 'not_found') return null;
         throw error;
       });
@@ -258,6 +258,8 @@ async function sendViaPatch(
       results[item.index] = retryableFailure(item, error);
       continue;
     }
+    const productType = await patchProductType(ctx, projectId, item.marketplaceId, sku, live);
+    const change: ListingPriceChange = { ...toChange(item.update, item.marketplaceId), ...(productType ? { productType } : {}) };
     const bare = change.minimumPrice === undefined && change.maximumPrice === undefined;
     if (bare && live?.price && live.price.currency === change.currency && compareDecimals(live.price.amount, change.price) === 0) {
       const now = new Date();
@@ -303,6 +305,17 @@ async function sendViaPatch(
     }
     results[item.index] = resultFromRow(await recordPatchOutcome(ctx, row.id, outcome));
   }
+}
+
+/**
+ * The listing's product type for its patch: the stored one, else the live read's (the SKU is stored from it,
+ * so the read just made stands in for a searchListingsItems lookup).
+ */
+async function patchProductType(ctx: AmazonContext, projectId: string, marketplaceId: string, sku: string, live: { item: ListingsItem } | null): Promise<string | undefined> {
+  const stored = (await productTypesFor(ctx, projectId, marketplaceId, [sku])).get(sku);
+  if (stored || !live) return stored;
+  await storeListings(ctx, projectId, marketplaceId, [live.item]);
+  return productTypeOf(live.item, marketplaceId);
 }
 
 /**
