@@ -2,7 +2,7 @@
 // register apps, self-authorize, revoke tokens, fail LWA, move competitors and the Buy Box, edit a price
 // as the merchant in Seller Central, force throttling, and hold / fail feeds.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readBody, requestUrl, sendJson } from './http';
 import { marketplace } from './marketplaces';
 import { buyBoxWinner, marketOffers } from './market';
@@ -13,6 +13,7 @@ import type { CompetitorOffer, FeedFault, Listing, Seller, SpApp } from './state
 import { offerKey } from './state';
 import type { AmazonWorld } from './world';
 import { recordIssuedSecret } from '../core/secret-audit';
+import { asinForSku } from '../seed/catalog';
 
 class ControlError extends Error {
   constructor(
@@ -236,7 +237,7 @@ async function route(path: string, req: IncomingMessage, deps: ControlDeps): Pro
       const createdDate = date('createdDate') ?? new Date(world.now()).toISOString();
       const listing: Listing = {
         sku,
-        asin: str(input, 'asin', false) ?? `B0${createHash('sha256').update(sku).digest('hex').slice(0, 8).toUpperCase()}`,
+        asin: str(input, 'asin', false) ?? asinForSku(sku),
         productType: str(input, 'productType', false) ?? 'PRODUCT',
         conditionType: 'new_new',
         itemName: str(input, 'itemName', false) ?? sku,

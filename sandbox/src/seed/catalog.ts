@@ -87,7 +87,8 @@ function upc(n: number): string {
   return body + String((10 - (sum % 10)) % 10);
 }
 
-function asin(sku: string): string {
+/** The ASIN the sandbox gives a SKU that names none (stable across runs). */
+export function asinForSku(sku: string): string {
   let h = 2166136261;
   for (const ch of sku) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
   return `B0${h.toString(36).toUpperCase().padStart(8, '0').slice(-8)}`;
@@ -168,7 +169,7 @@ export const DEMO_CATALOG: CatalogProduct[] = ROWS.map(([handle, title, vendor, 
       price: pricesFromUsd(usd),
       compareAtPrice: compareAt ? pricesFromUsd(compareAt) : null,
       barcode: upc(++barcodeSeq),
-      asin: asin(sku),
+      asin: asinForSku(sku),
       inventory: 5 + ((barcodeSeq * 37) % 120),
       channels: { shopify: where !== 'a', amazon: where !== 's' },
     };
