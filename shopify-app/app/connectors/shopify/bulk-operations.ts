@@ -85,6 +85,9 @@ export async function stageJsonl(
   return { stagedUploadPath: key };
 }
 
+/** The statuses of a bulk operation that has not finished. */
+const RUNNING = ['CREATED', 'RUNNING', 'CANCELING'];
+
 /** Poll `currentBulkOperation` until the operation `id` finishes. */
 export async function waitForBulkOperation(
   client: ShopifyGraphqlClient,
@@ -104,7 +107,7 @@ export async function waitForBulkOperation(
       await sleep(pollIntervalMs);
       continue;
     }
-    if (op && op.id === id && !['CREATED', 'RUNNING', 'CANCELING'].includes(op.status)) return op;
+    if (op && op.id === id && !RUNNING.includes(op.status)) return op;
     if (op && op.id !== id) {
       throw new PlatformUnavailableError(`bulk operation ${id} was replaced by ${op.id}`, { platform: 'shopify' });
     }
@@ -127,7 +130,6 @@ async function currentPriceRun(client: ShopifyGraphqlClient): Promise<BulkOperat
   return data.currentBulkOperation;
 }
 
-const RUNNING = ['CREATED', 'RUNNING', 'CANCELING'];
 /** Our price mutation, known by its operation name in the document Shopify runs. */
 const isOurPriceRun = (op: BulkOperationStatus): boolean => !!op.query && /\bCalibrBulkVariantsUpdate\b/.test(op.query);
 
