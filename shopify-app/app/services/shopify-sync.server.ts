@@ -4,7 +4,7 @@ import type { SyncMode } from '@calibr/shared-contracts';
 import { db } from '../db.server';
 import { markUnseenListingsDeleted, upsertShopifyProducts } from './listings.server';
 import { shopifyConnectorFor } from './shopify-connector.server';
-import { claimSyncRun, type SyncLease } from './sync-lease.server';
+import { claimSyncRun, SHUT_DOWN, type SyncLease } from './sync-lease.server';
 
 export type SyncTrigger = 'manual' | 'install' | 'schedule';
 /** How a full sync reads the catalog: pages of products, or one bulk query (large catalogs). */
@@ -27,6 +27,11 @@ export async function startShopifySync(
   const integration = await db.shopifyIntegration.findUnique({ where: { projectId } });
   if (!integration || !integration.isActive) throw new Error('Shopify is not connected for this shop');
   const mode: SyncMode = options.mode ?? (integration.productsSyncedUpTo ? 'incremental' : 'full');
+  // Decided before the lease is taken, so nothing between taking and running it can throw.
+  const strategy = options.strategy ?? 'auto';
+  const bulk =
+    mode === 'full' &&
+    (strategy === 'bulk' || (strategy === 'auto' && (await db.listing.count({ where: { projectId, platform: 'shopify' } })) >= BULK_SYNC_MIN_LISTINGS));
   const platformIntegration = await db.platformIntegration.upsert({
     where: { projectId_platform: { projectId, platform: 'shopify' } },
     create: { projectId, platform: 'shopify', platformName: 'Shopify', externalId: integration.shopDomain, status: 'connected' },
@@ -41,16 +46,6 @@ export async function startShopifySync(
   });
   if (claim.alreadyRunning) return { syncLogId: claim.syncLogId, alreadyRunning: true };
   const { lease } = claim;
-  let bulk = false;
-  try {
-    if (mode === 'full') {
-      const strategy = options.strategy ?? 'auto';
-      bulk = strategy === 'bulk' || (strategy === 'auto' && (await db.listing.count({ where: { projectId, platform: 'shopify' } })) >= BULK_SYNC_MIN_LISTINGS);
-    }
-  } catch (error) {
-    await lease.release();
-    throw error;
-  }
   const run = runSync(lease, projectId, integration.shopDomain, mode, integration.productsSyncedUpTo, bulk)
     .finally(() => lease.release())
     .finally(() => running.delete(lease.syncLogId));
@@ -125,7 +120,7 @@ async function runSync(lease: SyncLease, projectId: string, shop: string, mode: 
     // Keep the message short: a database error can carry pages of context.
     const message = (error instanceof Error ? error.message : String(error)).trim().split('\n').filter(Boolean).slice(-1)[0]?.slice(0, 500) ?? 'sync failed';
     // A run stopped by the shutdown (SyncLease.stop) reads as interrupted, not as a failure of the sync.
-    const code = (error as { code?: unknown }).code === 'interrupted' ? 'interrupted' : 'sync_failed';
+    const code = (error as { code?: unknown }).code === SHUT_DOWN.code ? SHUT_DOWN.code : 'sync_failed';
     await db.platformSyncLog
       .updateMany({
         where: { id: logId, status: 'started' },
