@@ -179,23 +179,18 @@ export default function RulesPage() {
     setTrial(null);
   };
 
-  const toggle = async (rule: RuleView) => {
-    try {
+  // Busy while they run, like the other buttons: a second click does not send a second request.
+  const toggle = (rule: RuleView) =>
+    run(`toggle:${rule.id}`, async () => {
       await apiFetch(`/api/pricing/rules/${rule.id}`, { method: 'PATCH', body: { isActive: !rule.isActive } });
       setRules((await apiFetch<{ rules: RuleView[] }>('/api/pricing/rules')).rules);
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  };
+    });
 
-  const remove = async (rule: RuleView) => {
-    try {
+  const remove = (rule: RuleView) =>
+    run(`remove:${rule.id}`, async () => {
       await apiFetch(`/api/pricing/rules/${rule.id}`, { method: 'DELETE' });
       setRules((r) => r.filter((x) => x.id !== rule.id));
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  };
+    });
 
   const paramLabel = draft.kind === 'beat_lowest_amount' ? 'Amount to beat by' : draft.kind === 'beat_lowest_percent' ? 'Percent to beat by' : draft.kind === 'fixed_price' ? 'Fixed price' : null;
 
@@ -225,10 +220,10 @@ export default function RulesPage() {
                     <Button size="slim" onClick={() => void tryIt(rule)} loading={busy === `try:${rule.id}`} accessibilityLabel={`Dry run ${rule.name}`}>
                       Dry run
                     </Button>
-                    <Button size="slim" onClick={() => void toggle(rule)}>
+                    <Button size="slim" onClick={() => void toggle(rule)} loading={busy === `toggle:${rule.id}`}>
                       {rule.isActive ? 'Pause' : 'Activate'}
                     </Button>
-                    <Button size="slim" tone="critical" variant="plain" onClick={() => void remove(rule)}>
+                    <Button size="slim" tone="critical" variant="plain" onClick={() => void remove(rule)} loading={busy === `remove:${rule.id}`}>
                       Delete
                     </Button>
                   </InlineStack>,

@@ -318,6 +318,15 @@ describe.skipIf(!hasChromium)('the pricing console in the Admin shell', () => {
     await app.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => app.locator('tbody tr').filter({ hasText: 'Match the Buy Box' }).first().innerText(), { timeout: 30_000 }).toMatch(/Moves up to 2 %/);
     expect((await w.database.db.pricingRule.findFirstOrThrow({ where: { name: 'Match the Buy Box' } })).autoApproveMaxPercent).toBe('2');
+
+    // Pause, then activate again: the row shows each and the rule is stored so.
+    const row = () => app.locator('tbody tr').filter({ hasText: 'Match the Buy Box' }).first();
+    await row().getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => row().innerText(), { timeout: 30_000 }).toMatch(/Paused/);
+    expect((await w.database.db.pricingRule.findFirstOrThrow({ where: { name: 'Match the Buy Box' } })).isActive).toBe(false);
+    await row().getByRole('button', { name: 'Activate' }).click();
+    await expect.poll(() => row().innerText(), { timeout: 30_000 }).toMatch(/Active/);
+    expect((await w.database.db.pricingRule.findFirstOrThrow({ where: { name: 'Match the Buy Box' } })).isActive).toBe(true);
     expect(failures).toEqual([]);
   }, 300_000);
 
