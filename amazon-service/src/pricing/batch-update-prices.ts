@@ -13,7 +13,7 @@ import {
 import type { AmazonContext } from '../amazon-context';
 import { chunks, productTypesFor, recordAppliedPrices, storedPrices } from '../catalog/listing-store';
 import { resolveProductTypes } from '../catalog/product-types';
-import { productTypeOf, readOfferPrice, type ListingsItem } from '../catalog/listings-items';
+import { productTypeOf, readOfferPrice } from '../catalog/listings-items';
 import { storeListings } from '../catalog/listings-sync';
 import { planPriceFeeds } from '../feeds/feed-documents';
 import { submitFeed } from '../feeds/feed-submission';
@@ -117,17 +117,28 @@ export async function batchUpdatePrices(ctx: AmazonContext, projectId: string, i
   const candidates = fresh;
   const channel = options.channel ?? 'auto';
   const viaPatch = channel === 'listings_item' || (channel === 'auto' && candidates.length <= PATCH_PATH_MAX_ITEMS);
-  await checkExpectedPrices(ctx, client, projectId, candidates.filter((f) => f.update.expectedCurrentPrice), results, viaPatch);
+  const liveReads = await checkExpectedPrices(ctx, client, projectId, candidates.filter((f) => f.update.expectedCurrentPrice), results, viaPatch);
   const toSend = candidates.filter((f) => results[f.index] === undefined);
-  if (viaPatch) await sendViaPatch(ctx, client, projectId, integration, toSend, results);
+  if (viaPatch) await sendViaPatch(ctx, client, projectId, integration, toSend, results, liveReads);
   else await sendViaFeeds(ctx, client, projectId, integration, toSend, results, options);
   return summarize(results);
+}
+
+type LiveListing = Awaited<ReturnType<typeof readOfferPrice>>;
+
+/** The listing as Amazon holds it now; null when Amazon has no such SKU in the marketplace. */
+function readLive(client: SpApiClient, sku: string, marketplaceId: string): Promise<LiveListing | null> {
+  return readOfferPrice(client, sku, marketplaceId).catch((error: unknown) => {
+    if (error instanceof ConnectorError && error.code === 'not_found') return null;
+    throw error;
+  });
 }
 
 /**
  * Optimistic concurrency: an update whose expectedCurrentPrice isn't the live price fails with
  * `conflict`. The few-SKU path reads each listing live; a feed batch uses the prices stored by the last
- * sync and reads live only the SKUs it has never seen.
+ * sync and reads live only the SKUs it has never seen. Returns the live reads by update index, so the
+ * patch path doesn't read those listings again.
  */
 async function checkExpectedPrices(
   ctx: AmazonContext,
@@ -136,17 +147,16 @@ async function checkExpectedPrices(
   guarded: { index: number; update: PriceUpdate; marketplaceId: string }[],
   results: PriceUpdateResult[],
   live: boolean,
-): Promise<void> {
+): Promise<Map<number, LiveListing | null>> {
+  const reads = new Map<number, LiveListing | null>();
   for (const marketplaceId of new Set(guarded.map((g) => g.marketplaceId))) {
     const group = guarded.filter((g) => g.marketplaceId === marketplaceId);
     const known = live ? new Map<string, { amount: string; currency: string }>() : await storedPrices(ctx, projectId, marketplaceId, group.map((g) => g.update.externalId));
     for (const g of group) {
       let current = known.get(g.update.externalId);
       if (!current) {
-        const read = await readOfferPrice(client, g.update.externalId, marketplaceId).catch((error: unknown) => {
-          if (error instanceof ConnectorError && error.code === 'not_found') return null;
-          throw error;
-        });
+        const read = await readLive(client, g.update.externalId, marketplaceId);
+        reads.set(g.index, read);
         if (!read?.price) {
           results[g.index] = failed(g.update, marketplaceId, 'not_found', `SKU ${g.update.externalId} has no offer in ${marketplaceId}`);
           continue;
@@ -159,6 +169,7 @@ async function checkExpectedPrices(
       }
     }
   }
+  return reads;
 }
 
 async function sendViaFeeds(
@@ -242,18 +253,16 @@ async function sendViaPatch(
   integration: AmazonIntegrationView,
   items: { index: number; update: PriceUpdate; marketplaceId: string; hash: string }[],
   results: PriceUpdateResult[],
+  liveReads: ReadonlyMap<number, LiveListing | null>,
 ): Promise<void> {
   for (const item of items) {
     const sku = item.update.externalId;
     // Check first: an earlier patch whose answer was lost may have landed (the app sends it again under a
     // new key). A listing that already shows this price is applied without a second patch; one that can't
-    // be read is not patched blind.
-    let live: Awaited<ReturnType<typeof readOfferPrice>> | null;
+    // be read is not patched blind. The expected-price check may have read it already.
+    let live: LiveListing | null;
     try {
-      live = await readOfferPrice(client, sku, item.marketplaceId).catch((error: unknown) => {
-        if (error instanceof ConnectorError && error.code === 'not_found') return null;
-        throw error;
-      });
+      live = liveReads.get(item.index) ?? (await readLive(client, sku, item.marketplaceId));
     } catch (error) {
       results[item.index] = retryableFailure(item, error);
       continue;
@@ -311,7 +320,7 @@ async function sendViaPatch(
  * The listing's product type for its patch: the stored one, else the live read's (the SKU is stored from it,
  * so the read just made stands in for a searchListingsItems lookup).
  */
-async function patchProductType(ctx: AmazonContext, projectId: string, marketplaceId: string, sku: string, live: { item: ListingsItem } | null): Promise<string | undefined> {
+async function patchProductType(ctx: AmazonContext, projectId: string, marketplaceId: string, sku: string, live: LiveListing | null): Promise<string | undefined> {
   const stored = (await productTypesFor(ctx, projectId, marketplaceId, [sku])).get(sku);
   if (stored || !live) return stored;
   await storeListings(ctx, projectId, marketplaceId, [live.item]);
