@@ -1,8 +1,8 @@
 // The sandbox in its own process (`tsx sandbox/src/main.ts`), so the bench's client and the platform it
 // measures don't share one event loop, and the bench's memory figure is its own, not the platform's.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../shopify-app/server/free-port';
 
 export interface SandboxProcess {
   url: string;
@@ -11,17 +11,6 @@ export interface SandboxProcess {
 }
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export interface SandboxProcessOptions {
   /** `demo` (the shared catalog and the demo seller) or `none`. */
