@@ -38,11 +38,9 @@ export function action({ request }: ActionFunctionArgs) {
       for (const id of matching ?? []) if (!listed.has(id)) decisions.push({ id });
       return json(await createChangesForSuggestions(projectId, decisions, { actor }));
     }
-    if (body.action === 'reject') {
-      const ids = [...(Array.isArray(body.ids) ? body.ids.filter((id): id is string => typeof id === 'string') : []), ...(matching ?? [])];
-      if (ids.length === 0 && !matching) throw ValidationError.field('ids', 'ids must list the suggestions to reject', 'required');
-      return json(await rejectSuggestions(projectId, ids, actor));
-    }
-    throw ValidationError.field('action', 'action must be "approve" or "reject"', 'invalid_enum');
+    // action is "reject" (checked above)
+    const ids = [...(Array.isArray(body.ids) ? body.ids.filter((id): id is string => typeof id === 'string') : []), ...(matching ?? [])];
+    if (ids.length === 0 && !matching) throw ValidationError.field('ids', 'ids must list the suggestions to reject', 'required');
+    return json(await rejectSuggestions(projectId, ids, actor));
   });
 }
