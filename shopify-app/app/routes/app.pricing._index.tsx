@@ -170,13 +170,11 @@ export default function SuggestionsPage() {
     await run(action, async () => {
       // "Select all N" across pages: the server resolves the same filters to ids (edited prices still ride along).
       const matching = allResourcesSelected && list.total > rows.length ? { q: query.trim(), platform: platform[0] ?? '', rule: rule[0] ?? '' } : null;
-      const body = matching
-        ? action === 'approve'
-          ? { action, matching, items: Object.entries(edits).filter(([id]) => ids.includes(id)).map(([id, amount]) => ({ id, amount })) }
-          : { action, matching }
-        : action === 'approve'
-          ? { action, items: ids.map((id) => (edits[id] !== undefined ? { id, amount: edits[id] } : { id })) }
-          : { action, ids };
+      const sent = matching ? ids.filter((id) => edits[id] !== undefined) : ids;
+      const body =
+        action === 'approve'
+          ? { action, ...(matching ? { matching } : {}), items: sent.map((id) => (edits[id] !== undefined ? { id, amount: edits[id] } : { id })) }
+          : { action, ...(matching ? { matching } : { ids }) };
       const result = await apiFetch<DecideResult>('/api/pricing/suggestions', { body });
       const done = action === 'approve' ? result.approved.length : result.rejected.length;
       setNotice({
