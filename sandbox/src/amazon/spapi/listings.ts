@@ -93,7 +93,7 @@ export const searchListingsItems: SpHandler = (call) => {
   const offset = decodePageToken(p.pageToken as string | undefined, query);
   // Amazon's model: "The maximum number of items (SKUs) that can be returned and paged through is 1000."
   // The page that reaches the cap is the last one (no nextToken); numberOfResults still counts them all.
-  if (offset > 0 && offset >= SEARCH_RESULTS_CAP) throw invalidInput('Invalid pageToken provided.');
+  if (offset >= SEARCH_RESULTS_CAP) throw invalidInput('Invalid pageToken provided.');
   const page = paginate(matches.slice(0, SEARCH_RESULTS_CAP), offset, pageSize, query);
   const body: Record<string, unknown> = {
     numberOfResults: matches.length,
