@@ -2,6 +2,7 @@
 // item to the normalized SellableListing.
 import type { Money, SellableListing, ListingStatus } from '@calibr/shared-contracts';
 import { normalizeSku } from '@calibr/shared-contracts';
+import { compareDecimals } from '../feeds/json-decimal';
 import { moneyFromAmazon } from '../money/amazon-money';
 import type { SpApiClient } from '../sp-api/sp-api-client';
 
@@ -82,6 +83,11 @@ export function pricesOf(item: ListingsItem, marketplaceId: string): ListingPric
 export async function readOfferPrice(client: SpApiClient, sku: string, marketplaceId: string): Promise<ListingPrices & { item: ListingsItem }> {
   const item = await getListingsItem(client, sku, marketplaceId);
   return { ...pricesOf(item, marketplaceId), item };
+}
+
+/** Whether a price Amazon shows is `amount` in `currency` (decimals compared by value: 10.5 is 10.50). */
+export function showsPrice(live: Money | null | undefined, amount: string, currency: string): boolean {
+  return Boolean(live && live.currency === currency && compareDecimals(live.amount, amount) === 0);
 }
 
 function statusOf(status: string[] | undefined): ListingStatus {

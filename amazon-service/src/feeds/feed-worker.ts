@@ -18,8 +18,7 @@ import { failFeed, submitFeed } from './feed-submission';
 import type { FeedTiming } from './feed-timing';
 import { parseProcessingReport, readProcessingReport } from './processing-report';
 import { chunks } from '../catalog/listing-store';
-import { readOfferPrice } from '../catalog/listings-items';
-import { compareDecimals } from './json-decimal';
+import { readOfferPrice, showsPrice } from '../catalog/listings-items';
 
 const LEASE_MS = 120_000;
 const POLLED_STATUSES = ['IN_QUEUE', 'IN_PROGRESS'];
@@ -263,7 +262,7 @@ export class FeedWorker {
     for (const row of rows) {
       // A failed read throws: the feed is polled again later and the SKUs read again.
       const live = await readOfferPrice(client, row.sku, row.marketplaceId);
-      const ours = live.price && live.price.currency === row.currency && compareDecimals(live.price.amount, row.amount) === 0;
+      const ours = showsPrice(live.price, row.amount, row.currency);
       if (ours) {
         applied.push(row);
         await this.ctx.db.amazonPriceUpdate.update({ where: { id: row.id }, data: { status: 'applied', resolvedAt: now } });

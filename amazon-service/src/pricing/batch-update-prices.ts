@@ -13,11 +13,10 @@ import {
 import type { AmazonContext } from '../amazon-context';
 import { chunks, productTypesFor, recordAppliedPrices, storedPrices } from '../catalog/listing-store';
 import { resolveProductTypes } from '../catalog/product-types';
-import { productTypeOf, readOfferPrice } from '../catalog/listings-items';
+import { productTypeOf, readOfferPrice, showsPrice } from '../catalog/listings-items';
 import { storeListings } from '../catalog/listings-sync';
 import { planPriceFeeds } from '../feeds/feed-documents';
 import { submitFeed } from '../feeds/feed-submission';
-import { compareDecimals } from '../feeds/json-decimal';
 import type { ListingPriceChange } from '../feeds/json-listings-feed';
 import { newBatchId, storeFeed, type NewPriceUpdateRow } from '../feeds/price-feed-store';
 import { sellerClient, type AmazonIntegrationView } from '../integrations/integration-store';
@@ -164,7 +163,7 @@ async function checkExpectedPrices(
         current = read.price;
       }
       const expected = g.update.expectedCurrentPrice!;
-      if (current.currency !== expected.currency || compareDecimals(current.amount, expected.amount) !== 0) {
+      if (!showsPrice(current, expected.amount, expected.currency)) {
         results[g.index] = failed(g.update, marketplaceId, 'conflict', `the live price is ${current.amount} ${current.currency}, not the expected ${expected.amount}`);
       }
     }
@@ -270,7 +269,7 @@ async function sendViaPatch(
     const productType = await patchProductType(ctx, projectId, item.marketplaceId, sku, live);
     const change: ListingPriceChange = { ...toChange(item.update, item.marketplaceId), ...(productType ? { productType } : {}) };
     const bare = change.minimumPrice === undefined && change.maximumPrice === undefined;
-    if (bare && live?.price && live.price.currency === change.currency && compareDecimals(live.price.amount, change.price) === 0) {
+    if (bare && showsPrice(live?.price, change.price, change.currency)) {
       const now = new Date();
       const row = await ctx.db.amazonPriceUpdate.create({
         data: {

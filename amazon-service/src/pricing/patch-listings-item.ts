@@ -4,10 +4,9 @@
 import { ConnectorError } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
 import { recordAppliedPrices } from '../catalog/listing-store';
-import { compareDecimals } from '../feeds/json-decimal';
 import { buildPatchListingsItemBody, type ListingPriceChange } from '../feeds/json-listings-feed';
 import type { SpApiClient } from '../sp-api/sp-api-client';
-import { readOfferPrice } from '../catalog/listings-items';
+import { readOfferPrice, showsPrice } from '../catalog/listings-items';
 
 interface PatchAnswer {
   sku: string;
@@ -43,7 +42,7 @@ export async function patchListingPrice(ctx: AmazonContext, client: SpApiClient,
   }
   // ACCEPTED: Amazon applies it asynchronously; read it back once.
   const live = await readOfferPrice(client, change.sku, change.marketplaceId).catch(() => null);
-  if (live && live.price && live.price.currency === change.currency && compareDecimals(live.price.amount, change.price) === 0) {
+  if (showsPrice(live?.price, change.price, change.currency)) {
     await recordAppliedPrices(ctx, projectId, [{ sku: change.sku, marketplaceId: change.marketplaceId, currency: change.currency, amount: change.price }]);
     return { status: 'applied', submissionId: answer.submissionId };
   }

@@ -10,8 +10,7 @@
 import { ConnectorError, type PriceUpdateResult } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
 import { recordAppliedPrices } from '../catalog/listing-store';
-import { productTypeOf, readOfferPrice, type ListingPrices, type ListingsItem } from '../catalog/listings-items';
-import { compareDecimals } from '../feeds/json-decimal';
+import { productTypeOf, readOfferPrice, showsPrice, type ListingPrices, type ListingsItem } from '../catalog/listings-items';
 import type { ListingPriceChange } from '../feeds/json-listings-feed';
 import { changeFromRow } from '../feeds/price-feed-store';
 import type { SpApiClient } from '../sp-api/sp-api-client';
@@ -32,8 +31,7 @@ export function isUnsettledPatch(row: { channel: string; status: string }): bool
 }
 
 function same(live: { amount: string; currency: string } | null, amount: string | null, currency: string): boolean {
-  if (amount === null) return true; // a bound we didn't send: whatever the seller has is fine
-  return Boolean(live && live.currency === currency && compareDecimals(live.amount, amount) === 0);
+  return amount === null || showsPrice(live, amount, currency); // a bound we didn't send: whatever the seller has is fine
 }
 
 function showsOurs(live: ListingPrices, row: Row): boolean {
