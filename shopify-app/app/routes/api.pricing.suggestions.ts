@@ -4,13 +4,14 @@
 //   decide in bulk; `amount` edits the price before approving (it must keep the guardrails). Each id gets
 //   its own outcome: approved (with the price change created), rejected, or refused with the reason.
 //   `matching: {q?, platform?, rule?}` adds every pending suggestion under those filters ("select all N"
-//   across pages; at most 10,000), resolved by the server; `items` then carries only the edited prices.
+//   across pages), resolved by the server; `items` then carries only the edited prices. One decision
+//   decides at most 10,000 suggestions (listed and matching together).
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { ValidationError } from '@calibr/shared-contracts';
 import { json, methodNotAllowed, pricingApi, searchParams } from '../pricing/api.server';
 import { readJsonBody } from '../lib/request-body.server';
 import { createChangesForSuggestions, rejectSuggestions, type Decision } from '../pricing/changes.server';
-import { listOptionsFrom, listSuggestions, matchingFrom, pendingIdsMatching } from '../pricing/suggestions.server';
+import { MAX_BULK_DECISIONS, listOptionsFrom, listSuggestions, matchingFrom, pendingIdsMatching } from '../pricing/suggestions.server';
 
 export function loader({ request }: LoaderFunctionArgs) {
   return pricingApi(request, async ({ projectId }) => json(await listSuggestions(projectId, listOptionsFrom(searchParams(request)))));
@@ -25,7 +26,7 @@ export function action({ request }: ActionFunctionArgs) {
     if (body.action === 'approve') {
       const items = Array.isArray(body.items) ? body.items : Array.isArray(body.ids) ? body.ids.map((id: unknown) => ({ id })) : matching ? [] : null;
       if (!items || (items.length === 0 && !matching)) throw ValidationError.field('items', 'items must list the suggestions to approve: [{id, amount?}]', 'required');
-      if (items.length > 10_000) throw ValidationError.field('items', 'at most 10,000 suggestions at once', 'too_many');
+      if (items.length > MAX_BULK_DECISIONS) throw tooMany('items');
       const decisions: Decision[] = items.map((item: unknown, i: number) => {
         const entry = item as { id?: unknown; amount?: unknown };
         if (typeof entry?.id !== 'string') throw ValidationError.field(`items[${i}].id`, 'id must be a string', 'invalid_type');
@@ -36,11 +37,18 @@ export function action({ request }: ActionFunctionArgs) {
       });
       const listed = new Set(decisions.map((d) => d.id));
       for (const id of matching ?? []) if (!listed.has(id)) decisions.push({ id });
+      if (decisions.length > MAX_BULK_DECISIONS) throw tooMany('items');
       return json(await createChangesForSuggestions(projectId, decisions, { actor }));
     }
     // action is "reject" (checked above)
-    const ids = [...(Array.isArray(body.ids) ? body.ids.filter((id): id is string => typeof id === 'string') : []), ...(matching ?? [])];
+    const ids = [...new Set([...(Array.isArray(body.ids) ? body.ids.filter((id): id is string => typeof id === 'string') : []), ...(matching ?? [])])];
     if (ids.length === 0 && !matching) throw ValidationError.field('ids', 'ids must list the suggestions to reject', 'required');
+    if (ids.length > MAX_BULK_DECISIONS) throw tooMany('ids');
     return json(await rejectSuggestions(projectId, ids, actor));
   });
+}
+
+/** One decision decides at most MAX_BULK_DECISIONS suggestions, listed and "select all" together. */
+function tooMany(field: 'items' | 'ids'): ValidationError {
+  return ValidationError.field(field, `at most ${MAX_BULK_DECISIONS.toLocaleString('en')} suggestions at once`, 'too_many');
 }

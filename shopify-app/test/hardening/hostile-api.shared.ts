@@ -469,6 +469,7 @@ export function hostileApiSuite({ provider, runs }: HostileApiOptions): void {
       await expectProblem(await call(`/api/product-links/${seeded.linkId}`, { method: 'PATCH', json: { add: Array.from({ length: 5_000 }, () => randomBytes(8).toString('hex')) } }), 400, 'oversize add');
       await expectProblem(await call('/api/pricing/suggestions', { json: { action: 'approve', items: Array.from({ length: 10_001 }, (_, i) => ({ id: `s${i}` })) } }), 400, 'approve 10,001');
       await expectProblem(await call('/api/pricing/suggestions', { json: { action: 'delete', ids: [seeded.suggestionId] } }), 400, 'unknown action');
+      await expectProblem(await call('/api/pricing/suggestions', { json: { action: 'reject', ids: Array.from({ length: 10_001 }, (_, i) => `s${i}`) } }), 400, 'reject 10,001');
       await unchanged(before);
     });
   });
