@@ -99,7 +99,7 @@ export async function windowedPage(client: SpApiClient, marketplaceId: string, s
     const query = { ...windowQuery(position), sortBy: 'sku', sortOrder: 'ASC', pageSize };
     const page: ListingsPage = await searchListingsPage(client, marketplaceId, position.page, query);
     if (!position.page && page.numberOfResults > SEARCH_RESULTS_CAP) {
-      position = await split(client, marketplaceId, position, query);
+      position = await split(client, marketplaceId, position);
       continue;
     }
     let next: ListingsPosition | undefined;
@@ -117,7 +117,7 @@ export async function windowedPage(client: SpApiClient, marketplaceId: string, s
 }
 
 /** Halves the innermost window; one createdDate millisecond over the cap is walked by lastUpdatedDate instead. */
-async function split(client: SpApiClient, marketplaceId: string, position: ListingsPosition, query: Record<string, unknown>): Promise<ListingsPosition> {
+async function split(client: SpApiClient, marketplaceId: string, position: ListingsPosition): Promise<ListingsPosition> {
   const levels = [...position.levels];
   const inner = levels[levels.length - 1]!;
   if (inner.to > inner.from) {
@@ -125,8 +125,7 @@ async function split(client: SpApiClient, marketplaceId: string, position: Listi
     return { ...position, levels };
   }
   if (inner.field === 'created') {
-    const { sortBy: _s, sortOrder: _o, pageSize: _p, ...filters } = query;
-    const updated = await span(client, marketplaceId, filters, 'updated');
+    const updated = await span(client, marketplaceId, windowQuery(position), 'updated');
     if (updated) return { ...position, levels: [...levels, { field: 'updated', from: updated.from, to: updated.end, end: updated.end }] };
   }
   throw new ConnectorError('platform_unavailable', `more than ${SEARCH_RESULTS_CAP} listings share createdDate ${iso(levels[0]!.from)} and lastUpdatedDate ${iso(inner.from)}: Amazon cannot page through them`, { platform: 'amazon' });
