@@ -5,24 +5,20 @@ import { db } from '../db.server';
 import { errorMessage, logger } from '../lib/logger.server';
 import { startMonitor } from './monitor/monitor-scheduler.server';
 import { PushWorker } from './push/push-worker.server';
+import { positiveNumberEnv } from '../lib/env.server';
 
 declare global {
   var calibrPricing: { worker: PushWorker; stopMonitor: () => Promise<void> } | undefined;
-}
-
-function numberEnv(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 export function ensurePricingStarted(): void {
   if (globalThis.calibrPricing || process.env.PRICING_WORKER === 'off') return;
   const log = logger.child({ component: 'pricing' });
   const worker = new PushWorker({
-    leaseMs: numberEnv('PRICING_PUSH_LEASE_MS', 60_000),
-    pollMs: numberEnv('PRICING_PUSH_POLL_MS', 2_000),
-    pendingPollMs: numberEnv('PRICING_PENDING_POLL_MS', 5_000),
-    batchSize: numberEnv('PRICING_PUSH_BATCH', 2_000),
+    leaseMs: positiveNumberEnv('PRICING_PUSH_LEASE_MS', 60_000),
+    pollMs: positiveNumberEnv('PRICING_PUSH_POLL_MS', 2_000),
+    pendingPollMs: positiveNumberEnv('PRICING_PENDING_POLL_MS', 5_000),
+    batchSize: positiveNumberEnv('PRICING_PUSH_BATCH', 2_000),
     log: (message) => log.warn(message),
   });
   worker.start();

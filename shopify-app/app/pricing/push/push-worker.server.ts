@@ -32,6 +32,7 @@ import { attemptKey, nextAttemptKey } from '../changes.server';
 import { findInSlices, slices } from '../chunks';
 import { claimChanges, renewLease } from './claim.server';
 import { onPushKick } from './kick';
+import { positiveNumberEnv } from '../../lib/env.server';
 
 export interface PushWorkerOptions {
   instanceId?: string;
@@ -95,9 +96,9 @@ export class PushWorker {
       chunkSize: { shopify: 250, amazon: 10_000, ...(options.chunkSize ?? {}) },
       pendingPollMs: options.pendingPollMs ?? 5_000,
       maxSends: options.maxSends ?? Number.POSITIVE_INFINITY,
-      retryForMs: options.retryForMs ?? envMs('PRICING_RETRY_FOR_MS', 24 * 3_600_000),
-      retryBaseMs: options.retryBaseMs ?? envMs('PRICING_RETRY_BASE_MS', 2_000),
-      retryMaxMs: options.retryMaxMs ?? envMs('PRICING_RETRY_MAX_MS', 300_000),
+      retryForMs: options.retryForMs ?? positiveNumberEnv('PRICING_RETRY_FOR_MS', 24 * 3_600_000),
+      retryBaseMs: options.retryBaseMs ?? positiveNumberEnv('PRICING_RETRY_BASE_MS', 2_000),
+      retryMaxMs: options.retryMaxMs ?? positiveNumberEnv('PRICING_RETRY_MAX_MS', 300_000),
       connectorFor: options.connectorFor,
       log: options.log,
     };
@@ -448,10 +449,5 @@ function outcomeOf(result: PriceUpdateResult): Outcome {
         message: result.platformError ? `${result.platformError.message}` : result.message,
       };
   }
-}
-
-function envMs(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
