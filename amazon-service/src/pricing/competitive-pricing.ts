@@ -7,7 +7,7 @@
 // lowest offer" and the policy would undercut itself. The Offers list of the same answer says which offers
 // are ours (MyOffer for the caller, SellerId for every seller account the shop holds), so the lowest
 // competing offer comes from it, at no extra call.
-import { addMoney, lowestCompetingOffer, subtractMoney, type CompetitiveOffer, type Money } from '@calibr/shared-contracts';
+import { addMoney, buyBoxOffer, lowestCompetingOffer, subtractMoney, type CompetitiveOffer, type Money } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
 import { chunks } from '../catalog/listing-store';
 import { moneyFromAmazon } from '../money/amazon-money';
@@ -90,9 +90,7 @@ export function observationFrom(asin: string, marketplaceId: string, ownSellerId
       isBuyBoxWinner: o.IsBuyBoxWinner === true,
     });
   }
-  // Amazon may name two winners (Prime and not): the one at the Buy Box price is the one shown.
-  const winners = offers.filter((o) => o.isBuyBoxWinner);
-  const winner = winners.find((o) => buyBox !== null && o.landed.amount === buyBox.amount) ?? winners[0];
+  const winner = buyBoxOffer(offers, buyBox);
   const buyBoxSellerId = winner?.sellerId ?? buyBoxPrice?.sellerId ?? null;
   const lowestOffer = lowestCompetingOffer(offers)?.landed ?? null;
   return {

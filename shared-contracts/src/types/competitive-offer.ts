@@ -23,3 +23,17 @@ export function lowestCompetingOffer<T extends CompetitiveOffer>(offers: readonl
   }
   return lowest;
 }
+
+/**
+ * The offer holding the Buy Box, or null. Amazon may name two winners (one Prime, one not): the one at
+ * the Buy Box price is the one shown.
+ */
+export function buyBoxOffer<T extends CompetitiveOffer>(offers: readonly T[], buyBox: Money | null): T | null {
+  let first: T | null = null;
+  for (const offer of offers) {
+    if (!offer.isBuyBoxWinner) continue;
+    if (buyBox && offer.landed.currency === buyBox.currency && compareMoney(offer.landed, buyBox) === 0) return offer;
+    first ??= offer;
+  }
+  return first;
+}

@@ -112,6 +112,16 @@ describe('our own offers', () => {
     expect(suggested(theirs)).toBe('19.50');
     expect(theirs.explanation.summary).toContain('match the Buy Box at 19.50 (seller ARIVAL, fulfilled by Amazon, landed 19.50)');
   });
+
+  it('with two Buy Box winners (Prime and not), reads the one at the Buy Box price', () => {
+    const r = compileRule(rule({ kind: 'match_buy_box', params: {} }));
+    const offers = [offer('AOURS', '18.00', { fulfillment: 'AFN', isBuyBoxWinner: true }), offer('ARIVAL', '18.50', { isBuyBoxWinner: true })];
+    const atOurs = evaluateWithRule(r, listing({ competition: { buyBox: usd('18.00'), offers } }));
+    expect(atOurs).toMatchObject({ status: 'skipped', reason: 'buy_box_is_ours' });
+    const atTheirs = evaluateWithRule(r, listing({ competition: { buyBox: usd('18.50'), offers } }));
+    expect(suggested(atTheirs)).toBe('18.50');
+    expect(atTheirs.explanation.target?.competitor).toMatchObject({ role: 'buy_box', sellerId: 'ARIVAL' });
+  });
 });
 
 describe('guardrails', () => {

@@ -1,7 +1,7 @@
 // Who competes. A reading lists every offer on the product page, ours among them (Amazon counts the
 // seller's own offer in its lowest price and may give it the Buy Box): our own offers are never the
 // lowest offer to beat nor the Buy Box to match, or each approved cut would be undercut again by the next.
-import { lowestCompetingOffer, type CompetitiveOffer, type Money } from '@calibr/shared-contracts';
+import { buyBoxOffer, lowestCompetingOffer, type CompetitiveOffer, type Money } from '@calibr/shared-contracts';
 import type { CompetitiveSnapshot } from './types';
 
 export interface Competition {
@@ -30,14 +30,13 @@ export function competitionOf(c: CompetitiveSnapshot | null | undefined): Compet
     return { buyBox, buyBoxIsOurs: c.buyBoxIsOurs ?? null, buyBoxOffer: null, lowestOffer: c.lowestOffer ?? null, lowestOfferBy: null, onlyOurs: false };
   }
   const lowestOfferBy = lowestCompetingOffer(offers);
-  // Amazon may name two winners (Prime and not): the one at the Buy Box price is the one shown.
-  const buyBoxOffer = offers.find((o) => o.isBuyBoxWinner && buyBox !== null && o.landed.amount === buyBox.amount) ?? offers.find((o) => o.isBuyBoxWinner) ?? null;
+  const holder = buyBoxOffer(offers, buyBox);
   // Either source saying the Buy Box is ours is enough: matching ourselves is the one move never to make.
-  const buyBoxIsOurs = c.buyBoxIsOurs === true || buyBoxOffer?.isOurs === true ? true : (c.buyBoxIsOurs ?? (buyBoxOffer ? false : null));
+  const buyBoxIsOurs = c.buyBoxIsOurs === true || holder?.isOurs === true ? true : (c.buyBoxIsOurs ?? (holder ? false : null));
   return {
     buyBox,
     buyBoxIsOurs,
-    buyBoxOffer,
+    buyBoxOffer: holder,
     lowestOffer: lowestOfferBy ? lowestOfferBy.landed : null,
     lowestOfferBy,
     onlyOurs: offers.length > 0 && lowestOfferBy === null,
