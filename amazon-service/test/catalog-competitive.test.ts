@@ -1,10 +1,14 @@
 // Catalog and competitive pricing against the sandbox: the seller's marketplaces, its listings synced
-// page by page into Listing rows, an ASIN's catalog details, and Buy Box / lowest offer / offer count
-// readings recorded as observations that follow the market as it moves.
+// page by page into Listing rows, an ASIN's catalog details, and Buy Box / lowest competing offer / offer
+// count readings recorded as observations that follow the market as it moves.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CA, DEMO_SELLER, US, connectDemoSeller, control, json, signedFetch, startHarness, type Harness } from './support/harness';
 
 let h: Harness;
+interface MarketView {
+  offers: { sellerId: string; landedPrice: string; condition: 'New' | 'Used' }[];
+  buyBox: { sellerId: string; landedPrice: string } | null;
+}
 const SHOP = 'catalog-shop.myshopify.com';
 const api = (method: string, path: string, body?: unknown) => signedFetch(h.service.url, SHOP, method, `/api/integrations/amazon${path}`, body);
 
@@ -53,7 +57,7 @@ it('reads an ASIN’s catalog details (Catalog Items 2022-04-01)', async () => {
 
 it('records Buy Box, lowest offer and offer count over time as the market moves', async () => {
   const asin = 'B001VTSF4H';
-  const market = await control<{ offers: { sellerId: string; landedPrice: string }[]; buyBox: { sellerId: string; landedPrice: string } | null }>(h.sandbox, `offers?asin=${asin}&marketplaceId=${US}`);
+  const market = await control<MarketView>(h.sandbox, `offers?asin=${asin}&marketplaceId=${US}`);
   const first = await json<{ recorded: number; observations: { asin: string; buyBox: { amount: string } | null; lowestOffer: { amount: string } | null; offerCount: number }[] }>(
     await api('POST', '/competitive', { marketplaceId: US, asins: [asin, 'B001VJSTFI'] }),
   );
@@ -61,7 +65,8 @@ it('records Buy Box, lowest offer and offer count over time as the market moves'
   const reading = first.observations.find((o) => o.asin === asin)!;
   expect(reading.offerCount).toBe(market.offers.length);
   expect(reading.buyBox?.amount).toBe(market.buyBox?.landedPrice);
-  const lowest = market.offers.map((o) => o.landedPrice).sort((a, b) => Number(a) - Number(b))[0];
+  // The lowest offer is a competitor's: ours is left out even when it is the cheapest.
+  const lowest = market.offers.filter((o) => o.sellerId !== DEMO_SELLER && o.condition === 'New').map((o) => o.landedPrice).sort((a, b) => Number(a) - Number(b))[0];
   expect(reading.lowestOffer?.amount).toBe(lowest);
 
   // A competitor undercuts everyone: the next reading shows it.

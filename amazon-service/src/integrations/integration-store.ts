@@ -53,6 +53,15 @@ export async function findIntegration(ctx: AmazonContext, projectId: string): Pr
   return row ? view(row) : null;
 }
 
+/**
+ * Every seller account this tenant has authorized in a marketplace, replaced ones included: the shop
+ * owns those accounts, so their offers are its own, never competition.
+ */
+export async function sellerIdsIn(ctx: AmazonContext, projectId: string, marketplaceId: string): Promise<string[]> {
+  const rows = await ctx.db.amazonIntegration.findMany({ where: { projectId }, select: { sellingPartnerId: true, marketplaceIds: true } });
+  return rows.filter((r) => Array.isArray(r.marketplaceIds) && r.marketplaceIds.includes(marketplaceId)).map((r) => r.sellingPartnerId);
+}
+
 export interface SaveAuthorizationInput {
   projectId: string;
   sellingPartnerId: string;

@@ -4,7 +4,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { parseOrThrow } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
-import { sellerClient } from '../integrations/integration-store';
+import { sellerClient, sellerIdsIn } from '../integrations/integration-store';
 import { readCompetitivePrices, recordObservations } from '../pricing/competitive-pricing';
 import { tenantOf } from './request-auth';
 
@@ -38,7 +38,8 @@ export function competitiveRoutes(ctx: AmazonContext): Router {
       asins = rows.map((r) => r.asin!);
     }
     // Waits for the seller's getItemOffersBatch turns (0.1 per second), but not past 65 s.
-    const observations = await readCompetitivePrices(client, marketplaceId, asins, { maxWaitMs: 65_000 });
+    const ownSellerIds = await sellerIdsIn(ctx, projectId, marketplaceId);
+    const observations = await readCompetitivePrices(client, marketplaceId, asins, { maxWaitMs: 65_000, ownSellerIds });
     const recorded = await recordObservations(ctx, projectId, observations);
     res.json({ marketplaceId, recorded, observations });
   });

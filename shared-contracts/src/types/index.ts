@@ -5,3 +5,4 @@ export * from './price';
 export * from './sync';
 export * from './credentials';
 export * from './integration';
+export * from './competitive-offer';

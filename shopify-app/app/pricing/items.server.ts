@@ -2,7 +2,7 @@
 // listing on its own. Each item is read from the database into the policy engine's ListingContext:
 // our current price (the Amazon listing's when there is one: that is where the Buy Box is), the latest
 // competitive observation, the cost and per-product bounds (ProductCost, by SKU), tags and collections.
-import { normalizeSku, type Money } from '@calibr/shared-contracts';
+import { normalizeSku, type CompetitiveOffer, type Money } from '@calibr/shared-contracts';
 import { db } from '../db.server';
 import { findInSlices } from './chunks';
 import { storedMoney, type CompetitiveSnapshot, type ListingContext, type Trigger } from './policy';
@@ -141,7 +141,7 @@ export async function latestObservations(projectId: string, listingIds: readonly
       where: { projectId, listingId: { in: part } },
       orderBy: [{ listingId: 'asc' }, { observedAt: 'desc' }],
       distinct: ['listingId'],
-      select: { listingId: true, currency: true, buyBoxAmount: true, buyBoxIsOurs: true, lowestOfferAmount: true, offerCount: true, observedAt: true },
+      select: { listingId: true, currency: true, buyBoxAmount: true, buyBoxIsOurs: true, lowestOfferAmount: true, offerCount: true, details: true, observedAt: true },
     });
     for (const row of rows) {
       if (!row.listingId) continue;
@@ -150,11 +150,30 @@ export async function latestObservations(projectId: string, listingIds: readonly
         buyBoxIsOurs: row.buyBoxIsOurs,
         lowestOffer: row.lowestOfferAmount ? storedMoney(row.lowestOfferAmount, row.currency) : null,
         offerCount: row.offerCount,
+        offers: storedOffers(row.details, row.currency),
         observedAt: row.observedAt.toISOString(),
       });
     }
   }
   return out;
+}
+
+/** The offers the Amazon service recorded with a reading (details.offers), ours marked; null when it has none. */
+function storedOffers(details: unknown, currency: string): CompetitiveOffer[] | null {
+  const list = (details as { offers?: unknown } | null)?.offers;
+  if (!Array.isArray(list)) return null;
+  const offers: CompetitiveOffer[] = [];
+  for (const o of list as Array<Record<string, unknown>>) {
+    if (typeof o?.landed !== 'string' || typeof o.isOurs !== 'boolean') continue;
+    offers.push({
+      sellerId: typeof o.sellerId === 'string' ? o.sellerId : null,
+      isOurs: o.isOurs,
+      fulfillment: o.fulfillment === 'AFN' ? 'AFN' : 'MFN',
+      landed: storedMoney(o.landed, currency),
+      isBuyBoxWinner: o.isBuyBoxWinner === true,
+    });
+  }
+  return offers;
 }
 
 function strip(row: ListingRow): ItemListing {

@@ -1,6 +1,6 @@
 // The policy engine on worked examples: each rule kind, each guardrail clamping, rounding that gives
 // way to a guardrail, conflicts, and the words a merchant reads.
-import { money, ValidationError } from '@calibr/shared-contracts';
+import { money, ValidationError, type CompetitiveOffer } from '@calibr/shared-contracts';
 import { describe, expect, it } from 'vitest';
 import {
   compileRule,
@@ -69,6 +69,58 @@ describe('rule kinds', () => {
   it('reports no change when the price already is what the rule asks', () => {
     const outcome = evaluateWithRule(compileRule(rule({ kind: 'fixed_price', params: { price: '20.00' } })), listing({}));
     expect(outcome.status).toBe('no_change');
+  });
+});
+
+describe('our own offers', () => {
+  // Amazon lists our offer among the others and its lowest price counts it: here ours (18.00) is the
+  // lowest, Amazon's lowest price says 18.00, the lowest competitor is at 19.00.
+  const offer = (sellerId: string, amount: string, extra: Partial<CompetitiveOffer> = {}): CompetitiveOffer => ({
+    sellerId, isOurs: sellerId === 'AOURS', fulfillment: 'MFN', landed: usd(amount), isBuyBoxWinner: false, ...extra,
+  });
+  const market = (offers: CompetitiveOffer[]): ListingContext['competition'] => {
+    const winner = offers.find((o) => o.isBuyBoxWinner);
+    return { lowestOffer: offers[0]!.landed, buyBox: winner?.landed ?? null, buyBoxIsOurs: winner ? winner.isOurs : null, offers };
+  };
+
+  it('beats the lowest competing offer, not ours, and names the competitor', () => {
+    const competition = market([offer('AOURS', '18.00', { fulfillment: 'AFN', isBuyBoxWinner: true }), offer('ARIVAL', '19.00')]);
+    const outcome = evaluateWithRule(compileRule(rule({})), listing({ currentPrice: usd('18.00'), competition }));
+    expect(suggested(outcome)).toBe('18.50');
+    expect(outcome.explanation.summary).toBe(
+      'Rule “Beat by 50c” (shop default) asks to beat the lowest offer 19.00 by 0.50 (seller ARIVAL, fulfilled by the seller, landed 19.00): 18.50. Suggested 18.50 USD (+2.78 %).',
+    );
+    expect(outcome.explanation.target?.competitor).toEqual({ role: 'lowest_offer', sellerId: 'ARIVAL', fulfillment: 'MFN', landed: '19.00' });
+    expect(outcome.explanation.inputs).toMatchObject({ lowestOffer: '19.00', buyBoxIsOurs: true });
+  });
+
+  it('holds when only our own offers are left, and says so', () => {
+    const competition = market([offer('AOURS', '18.00', { isBuyBoxWinner: true }), offer('AOURS', '18.40')]);
+    for (const kind of ['beat_lowest_amount', 'beat_lowest_percent'] as const) {
+      const outcome = evaluateWithRule(compileRule(rule({ kind, params: kind === 'beat_lowest_amount' ? { amount: '0.50' } : { percent: '2' } })), listing({ currentPrice: usd('18.00'), competition }));
+      expect(outcome).toMatchObject({ status: 'skipped', reason: 'no_competitor' });
+      expect(outcome.explanation.summary).toContain('the only offers are our own, so there is no competing offer to beat; the price holds.');
+    }
+  });
+
+  it('never matches a Buy Box we hold, and matches a competitor’s naming it', () => {
+    const r = compileRule(rule({ kind: 'match_buy_box', params: {} }));
+    const ours = evaluateWithRule(r, listing({ competition: market([offer('AOURS', '18.00', { isBuyBoxWinner: true }), offer('ARIVAL', '17.00')]) }));
+    expect(ours).toMatchObject({ status: 'skipped', reason: 'buy_box_is_ours' });
+    expect(ours.explanation.summary).toContain('we hold the Buy Box ourselves');
+    const theirs = evaluateWithRule(r, listing({ competition: market([offer('ARIVAL', '19.50', { fulfillment: 'AFN', isBuyBoxWinner: true }), offer('AOURS', '20.00')]) }));
+    expect(suggested(theirs)).toBe('19.50');
+    expect(theirs.explanation.summary).toContain('match the Buy Box at 19.50 (seller ARIVAL, fulfilled by Amazon, landed 19.50)');
+  });
+
+  it('with two Buy Box winners (Prime and not), reads the one at the Buy Box price', () => {
+    const r = compileRule(rule({ kind: 'match_buy_box', params: {} }));
+    const offers = [offer('AOURS', '18.00', { fulfillment: 'AFN', isBuyBoxWinner: true }), offer('ARIVAL', '18.50', { isBuyBoxWinner: true })];
+    const atOurs = evaluateWithRule(r, listing({ competition: { buyBox: usd('18.00'), offers } }));
+    expect(atOurs).toMatchObject({ status: 'skipped', reason: 'buy_box_is_ours' });
+    const atTheirs = evaluateWithRule(r, listing({ competition: { buyBox: usd('18.50'), offers } }));
+    expect(suggested(atTheirs)).toBe('18.50');
+    expect(atTheirs.explanation.target?.competitor).toMatchObject({ role: 'buy_box', sellerId: 'ARIVAL' });
   });
 });
 

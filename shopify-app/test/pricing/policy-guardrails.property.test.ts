@@ -179,7 +179,7 @@ describe('policy engine guardrails (property tests)', () => {
           // Blocked outcomes name what conflicts.
           expect(outcome.explanation.summary).toMatch(/Blocked: /);
         } else if (outcome.status === 'skipped') {
-          expect(['no_buy_box', 'no_lowest_offer']).toContain(outcome.reason);
+          expect(['no_buy_box', 'no_lowest_offer', 'buy_box_is_ours']).toContain(outcome.reason);
         } else {
           expect(o.feasible).toBe(true);
           expect(o.needsCost).toBe(false);

@@ -3,8 +3,9 @@
 // sandbox's control API) → the monitor reads it through the Amazon service → a suggestion with its
 // explanation → the merchant approves it through the app's route → the Shopify variant and the Amazon
 // listing change price in the sandbox → the change shows applied on both, with its audit entries.
-// Then: an edited price that breaks a guardrail is refused, a price edited in Shopify Admin is noticed,
-// and the change is rolled back to the price it replaced on each platform.
+// After the push our offer is the lowest: the next readings must not undercut our own offer (Amazon
+// lists it among the others). Then: an edited price that breaks a guardrail is refused, a price edited in
+// Shopify Admin is noticed, and the change is rolled back to the price it replaced on each platform.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SELLER, OTHER_SHOP, SHOP, US, demoSellerCredentials, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
 
@@ -17,7 +18,12 @@ interface Suggestion {
   current: { amount: string; currency: string };
   suggested: { amount: string; currency: string };
   summary: string;
-  explanation: { trigger: { kind: string; platform: string; from: string; to: string } | null; rule: { name: string } | null; clamp: unknown };
+  explanation: {
+    trigger: { kind: string; platform: string; from: string; to: string } | null;
+    rule: { name: string } | null;
+    clamp: unknown;
+    target: { amount: string; competitor?: { role: string; sellerId: string | null; fulfillment: string; landed: string } } | null;
+  };
 }
 interface Change {
   id: string;
@@ -124,6 +130,9 @@ describe('the pricing loop', () => {
     expect(suggestion.explanation.rule?.name).toBe('Undercut by 50c');
     expect(suggestion.summary).toContain('Rule “Undercut by 50c” (shop default) asks to beat the lowest offer');
     expect(suggestion.summary).toContain(`beat the lowest offer ${undercutPrice} by 0.50`);
+    // The competitor that set it off, named: seller, fulfilment, landed price.
+    expect(suggestion.summary).toContain(`(seller ${COMPETITOR}, fulfilled by the seller, landed ${undercutPrice})`);
+    expect(suggestion.explanation.target?.competitor).toEqual({ role: 'lowest_offer', sellerId: COMPETITOR, fulfillment: 'MFN', landed: undercutPrice });
     expect(suggestion.summary).toContain(`Suggested ${suggestion.suggested.amount} USD`);
   });
 
@@ -165,6 +174,29 @@ describe('the pricing loop', () => {
     expect(approval.actor).toMatch(new RegExp(`^user:.+@${SHOP.replace(/\./g, '\\.')}$`));
     expect(approval.data).toMatchObject({ changeId, to: suggestion.suggested.amount, platforms: expect.arrayContaining(['amazon', 'shopify']) });
     expect(entries.find((e) => e.action === 'price_change.applied' && e.entityId === changeId)).toMatchObject({ actor: 'system', data: { platforms: { amazon: 'applied', shopify: 'applied' } } });
+  });
+
+  it('after the push our offer is the lowest: two more readings suggest nothing against our own offer', async () => {
+    type Reading = { recorded: number; error?: string; triggers: Array<{ itemId: string; trigger: { kind: string } }>; suggestions: { evaluated: number; created: number } | null };
+    const read = async () => readJson<Reading>(await w.api('/api/pricing/monitor', { json: { asins: [product.amazon.asin] } }));
+    // Amazon now shows our offer at the pushed price, below the competitor: it wins us the Buy Box, and
+    // Amazon's own lowest price is ours. The rule looks again and holds: the competitor hasn't moved.
+    const first = await read();
+    expect(first.error).toBeUndefined();
+    expect(first.recorded).toBe(1);
+    expect(first.triggers).toContainEqual({ itemId: product.link.id, trigger: expect.objectContaining({ kind: 'buy_box_won' }) });
+    expect(first.suggestions).toMatchObject({ evaluated: 1, created: 0 });
+    const second = await read();
+    expect(second.error).toBeUndefined();
+    expect(second.recorded).toBe(1);
+    expect(second.suggestions?.created ?? 0).toBe(0);
+
+    const observation = await w.database.db.competitorPriceObservation.findFirstOrThrow({ where: { listingId: product.amazon.id }, orderBy: [{ observedAt: 'desc' }, { id: 'desc' }] });
+    const offers = (observation.details as { offers: Array<{ sellerId: string; isOurs: boolean; landed: string }> }).offers;
+    expect(offers[0]).toMatchObject({ sellerId: DEMO_SELLER, isOurs: true, landed: suggestion.suggested.amount });
+    expect(observation).toMatchObject({ buyBoxIsOurs: true, lowestOfferAmount: offers.find((o) => !o.isOurs)!.landed });
+    const list = await readJson<{ rows: Suggestion[] }>(await w.api(`/api/pricing/suggestions?status=all&q=${encodeURIComponent(product.link.sku)}`));
+    expect(list.rows.filter((s) => s.itemId === product.link.id).map((s) => s.id)).toEqual([suggestion.id]);
   });
 
   it('a price edited in Shopify Admin is noticed, and the change rolls back to the price each platform had', async () => {

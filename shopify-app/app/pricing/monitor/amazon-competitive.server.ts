@@ -1,7 +1,7 @@
 // Competitive prices through the Amazon service (it calls Product Pricing getItemOffersBatch within the
 // seller's usage plan and records each reading as a CompetitorPriceObservation): a signed
 // service-to-service call, scoped to the shop.
-import { fromProblem, signRequest } from '@calibr/shared-contracts';
+import { fromProblem, signRequest, type CompetitiveOffer } from '@calibr/shared-contracts';
 import { amazonServiceConfig, remoteCallTimeoutMs } from '../../registry/service-config.server';
 
 /** Amazon's limit of ASINs in one getItemOffersBatch call. */
@@ -13,9 +13,13 @@ export interface CompetitiveReading {
   marketplaceId: string;
   currency: string | null;
   buyBox: { amount: string; currency: string } | null;
+  buyBoxSellerId: string | null;
   buyBoxIsOurs: boolean | null;
+  /** The lowest competing offer (ours excluded). */
   lowestOffer: { amount: string; currency: string } | null;
   offerCount: number | null;
+  /** The offers Amazon listed, ours marked `isOurs`. */
+  offers: CompetitiveOffer[];
   error?: { code: string; message: string };
 }
 

@@ -1,6 +1,7 @@
 // The decision, in minor units and without words: which price (if any) the governing rule and its
 // guardrails allow for one listing. explanation.ts turns the same decision into words.
 import type { Money } from '@calibr/shared-contracts';
+import { competitionOf } from './competition';
 import { allowedRange, clampingLimit, guardrailLimits, isEmptyRange, manualPriceViolations, withinLimits, type Limit, type Range } from './guardrails';
 import { formatMinor, readMinor, scaleOf } from './minor-units';
 import { roundWithinRange, type RoundResult } from './rounding';
@@ -47,11 +48,12 @@ export function decide(rule: CompiledRule | null, listing: ListingContext): Deci
     return { kind: 'skipped', reason: 'currency_mismatch', message: `the listing is priced in ${currency} but ${mismatch}`, priced: null };
   }
 
-  const c = listing.competition;
+  const c = competitionOf(listing.competition);
   const market: MarketFacts = {
-    buyBox: c && c.buyBox ? readMinor(c.buyBox, scale) : null,
-    buyBoxIsOurs: c ? (c.buyBoxIsOurs ?? null) : null,
-    lowestOffer: c && c.lowestOffer ? readMinor(c.lowestOffer, scale) : null,
+    buyBox: c.buyBox ? readMinor(c.buyBox, scale) : null,
+    buyBoxIsOurs: c.buyBoxIsOurs,
+    lowestOffer: c.lowestOffer ? readMinor(c.lowestOffer, scale) : null,
+    onlyOurs: c.onlyOurs,
   };
   const target = ruleTarget(rule, market);
   if (!target.ok) return { kind: 'skipped', reason: target.skip, message: target.message, priced: null };
@@ -93,6 +95,7 @@ function currencyMismatch(rule: CompiledRule, listing: ListingContext, currency:
     (rule.currency === null || rule.currency === currency) &&
     sameCurrency(c?.buyBox, currency) &&
     sameCurrency(c?.lowestOffer, currency) &&
+    (!c?.offers || c.offers.every((o) => o.landed.currency === currency)) &&
     sameCurrency(listing.cost, currency) &&
     sameCurrency(b?.floor, currency) &&
     sameCurrency(b?.ceiling, currency) &&
@@ -104,6 +107,7 @@ function currencyMismatch(rule: CompiledRule, listing: ListingContext, currency:
     rule.currency !== null && rule.currency !== currency ? `the rule is in ${rule.currency}` : null,
     c ? inOtherCurrency('the Buy Box', c.buyBox, currency) : null,
     c ? inOtherCurrency('the lowest offer', c.lowestOffer, currency) : null,
+    c?.offers ? inOtherCurrency('an offer', c.offers.find((o) => o.landed.currency !== currency)?.landed, currency) : null,
     inOtherCurrency('the cost', listing.cost, currency),
     b ? inOtherCurrency('the product floor', b.floor, currency) : null,
     b ? inOtherCurrency('the product ceiling', b.ceiling, currency) : null,

@@ -7,12 +7,14 @@
 // worded once per rule and shared by every explanation it governs; per listing only the amounts are
 // formatted, each once (stored amounts are reused as written), and the summary is joined once.
 import type { Money } from '@calibr/shared-contracts';
+import { competitionOf, describeOffer, type Competition } from './competition';
 import type { Decision } from './decision';
 import { alsoViolated, POSITIVE_LIMIT, type Limit } from './guardrails';
 import { formatMinor, isCanonical, percentChangeMinor, scaleOf } from './minor-units';
 import type { MarketFacts } from './strategies';
 import type {
   CompiledRule,
+  CompetitorShown,
   Explanation,
   GuardrailClamp,
   GuardrailLimit,
@@ -32,15 +34,15 @@ export interface WordedFields {
 }
 
 export function explain(rule: CompiledRule | null, listing: ListingContext, decision: Decision, known: WordedFields = {}): Explanation {
-  const c = listing.competition;
+  const c = competitionOf(listing.competition);
   const price = listing.currentPrice;
   const trigger = listing.trigger ?? null;
   const inputs = {
     currency: price ? price.currency : null,
     current: price ? price.amount : null,
-    buyBox: c && c.buyBox ? c.buyBox.amount : null,
-    buyBoxIsOurs: c ? (c.buyBoxIsOurs ?? null) : null,
-    lowestOffer: c && c.lowestOffer ? c.lowestOffer.amount : null,
+    buyBox: c.buyBox ? c.buyBox.amount : null,
+    buyBoxIsOurs: c.buyBoxIsOurs,
+    lowestOffer: c.lowestOffer ? c.lowestOffer.amount : null,
     cost: listing.cost ? listing.cost.amount : null,
   };
   // The summary is the trigger's sentence and the rule's opening words (both shared: the rule's name sits
@@ -58,8 +60,12 @@ export function explain(rule: CompiledRule | null, listing: ListingContext, deci
 
   const words = wordsFor(rule);
   const { scale, market, target: targetMinor, current, currency } = decision.priced;
-  const targetText = rule.kind === 'fixed_price' ? words.amount : rule.kind === 'match_buy_box' ? amountText(c?.buyBox, targetMinor, scale) : formatMinor(targetMinor, scale);
-  const target = { amount: targetText, reason: askReason(rule, words, market, c?.lowestOffer, targetText, scale) };
+  const targetText = rule.kind === 'fixed_price' ? words.amount : rule.kind === 'match_buy_box' ? amountText(c.buyBox, targetMinor, scale) : formatMinor(targetMinor, scale);
+  const competitor = competitorOf(rule, c);
+  const reason = askReason(rule, words, market, c.lowestOffer, targetText, scale);
+  const target = competitor
+    ? { amount: targetText, reason: `${reason} (${describeOffer(competitor.offer)})`, competitor: competitor.shown }
+    : { amount: targetText, reason };
   const asks = opening + words.asks;
   summary.push(target.reason, ': ', targetText, '.');
 
@@ -201,11 +207,20 @@ function askWords(rule: CompiledRule, amount: string): { askHead: string; askTai
   }
 }
 
+/** The competitor's offer the rule's target was read from, when the reading names it. */
+function competitorOf(rule: CompiledRule, c: Competition): { offer: NonNullable<Competition['lowestOfferBy']>; shown: CompetitorShown } | null {
+  const role = rule.kind === 'match_buy_box' ? 'buy_box' : rule.kind === 'fixed_price' ? null : 'lowest_offer';
+  const offer = role === 'buy_box' ? c.buyBoxOffer : role === 'lowest_offer' ? c.lowestOfferBy : null;
+  if (!role || !offer) return null;
+  return { offer, shown: { role, sellerId: offer.sellerId, fulfillment: offer.fulfillment, landed: offer.landed.amount } };
+}
+
 /** The rule's ask in words, as one flat string; the target's own text is reused where it is the quoted amount. */
 function askReason(rule: CompiledRule, words: RuleWords, market: MarketFacts, lowestOffer: Money | null | undefined, targetText: string, scale: number): string {
   switch (rule.kind) {
     case 'match_buy_box':
-      return [words.askHead, targetText, market.buyBoxIsOurs ? ' (we hold it)' : ''].join('');
+      // A Buy Box of our own is never matched (strategies.ts): the target is a competitor's.
+      return words.askHead + targetText;
     case 'beat_lowest_amount':
     case 'beat_lowest_percent':
       return [words.askHead, amountText(lowestOffer, market.lowestOffer ?? 0n, scale), words.askTail].join('');

@@ -1,6 +1,6 @@
 // The policy engine's vocabulary: rules as the merchant writes them, the facts about one listing, and
 // what the engine decides (a suggestion with its explanation, or why there is none).
-import type { Money } from '@calibr/shared-contracts';
+import type { CompetitiveOffer, Money } from '@calibr/shared-contracts';
 
 /** match the Buy Box, beat the lowest offer by an amount or a percentage, or hold a fixed price. */
 export const RULE_KINDS = ['match_buy_box', 'beat_lowest_amount', 'beat_lowest_percent', 'fixed_price'] as const;
@@ -120,6 +120,11 @@ export interface CompetitiveSnapshot {
   /** The lowest offer from a competitor (our own offer excluded). */
   readonly lowestOffer?: Money | null;
   readonly offerCount?: number | null;
+  /**
+   * The offers read (Amazon lists its 20 lowest), ours marked `isOurs`. When present, the lowest
+   * competing offer and the Buy Box holder are taken from them (competition.ts), not from `lowestOffer`.
+   */
+  readonly offers?: readonly CompetitiveOffer[] | null;
   /** ISO 8601. */
   readonly observedAt?: string | null;
 }
@@ -194,8 +199,8 @@ export interface Explanation {
     readonly lowestOffer: string | null;
     readonly cost: string | null;
   };
-  /** The price the rule asked for before any guardrail. */
-  readonly target: { readonly amount: string; readonly reason: string } | null;
+  /** The price the rule asked for before any guardrail, and the competitor's offer it was read from. */
+  readonly target: { readonly amount: string; readonly reason: string; readonly competitor?: CompetitorShown } | null;
   /** Every guardrail in force for this listing. */
   readonly limits: readonly GuardrailLimit[];
   /** The guardrail that moved the rule's price, if any. */
@@ -206,11 +211,26 @@ export interface Explanation {
   readonly result: { readonly amount: string; readonly changePercent: string } | null;
 }
 
+/** The competitor's offer a rule's target came from, as an explanation names it. */
+export interface CompetitorShown {
+  /** lowest_offer: the lowest competing offer; buy_box: the Buy Box holder. */
+  readonly role: 'lowest_offer' | 'buy_box';
+  readonly sellerId: string | null;
+  /** AFN: fulfilled by Amazon; MFN: by the seller. */
+  readonly fulfillment: 'AFN' | 'MFN';
+  /** Landed price, in the listing's currency. */
+  readonly landed: string;
+}
+
 export type SkipReason =
   | 'no_rule'
   | 'no_current_price'
   | 'no_buy_box'
   | 'no_lowest_offer'
+  /** We hold the Buy Box: there is no competitor's price to match. */
+  | 'buy_box_is_ours'
+  /** Every offer read is ours: there is no competing offer to beat. */
+  | 'no_competitor'
   | 'currency_mismatch';
 
 export type BlockReason = 'guardrail_conflict' | 'missing_cost';

@@ -1,0 +1,75 @@
+// Our own offers as stored with a reading, on each database: the Amazon service keeps the offers it read
+// (details.offers, ours marked isOurs) and suggestion generation reads them back. When we hold the Buy Box
+// and the lowest price, the rule beats the lowest *other* offer and names it; with only our own offers
+// left, nothing is suggested and the explanation says why.
+import { createTestDatabase, testDatabaseProviders, type TestDatabase } from '@calibr/db';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type * as Suggestions from '../../app/pricing/suggestions.server';
+
+describe.each(testDatabaseProviders())('our own offers, stored with a reading (%s)', (provider) => {
+  let database: TestDatabase;
+  let suggestions: typeof Suggestions;
+  let projectId: string;
+  let listingId: string;
+  let clock = Date.UTC(2025, 7, 1);
+
+  beforeAll(async () => {
+    database = await createTestDatabase({ provider });
+    // The app's Prisma client is one per process: point it at this provider's database.
+    await globalThis.calibrDb?.$disconnect().catch(() => undefined);
+    globalThis.calibrDb = undefined;
+    process.env.DATABASE_URL = database.url;
+    process.env.PRICING_WORKER = 'off';
+    vi.resetModules();
+    suggestions = await import('../../app/pricing/suggestions.server');
+    const db = database.db;
+    projectId = (await db.project.create({ data: { shopDomain: `own-offers-${provider}.myshopify.com`, currency: 'USD' } })).id;
+    listingId = (
+      await db.listing.create({ data: { projectId, platform: 'amazon', marketplaceId: 'ATVPDKIKX0DER', externalId: 'CAL-OWN', asin: 'B0000000O1', sku: 'CAL-OWN', title: 'Camp chair', currency: 'USD', priceAmount: '50.00' } })
+    ).id;
+    await db.pricingRule.create({ data: { projectId, name: 'Beat by 1', scope: 'shop', kind: 'beat_lowest_amount', params: { amount: '1.00' }, currency: 'USD', floorAmount: '10.00' } });
+  });
+  afterAll(async () => {
+    await globalThis.calibrDb?.$disconnect().catch(() => undefined);
+    globalThis.calibrDb = undefined;
+    await database?.cleanup();
+  });
+
+  /** A reading as the Amazon service records it: the lowest competing offer, and every offer with ours marked. */
+  async function reading(offers: Array<{ sellerId: string; isOurs: boolean; fulfillment: 'AFN' | 'MFN'; landed: string; isBuyBoxWinner: boolean }>) {
+    clock += 60_000;
+    const theirs = offers.filter((o) => !o.isOurs).sort((a, b) => Number(a.landed) - Number(b.landed));
+    const winner = offers.find((o) => o.isBuyBoxWinner);
+    await database.db.competitorPriceObservation.create({
+      data: {
+        projectId, listingId, marketplaceId: 'ATVPDKIKX0DER', asin: 'B0000000O1', currency: 'USD',
+        buyBoxAmount: winner?.landed ?? null, buyBoxSellerId: winner?.sellerId ?? null, buyBoxIsOurs: winner ? winner.isOurs : null,
+        lowestOfferAmount: theirs[0]?.landed ?? null, offerCount: offers.length, details: { offers }, observedAt: new Date(clock),
+      },
+    });
+  }
+
+  it('holding the Buy Box and the lowest price, beats the lowest other offer and names it', async () => {
+    await reading([
+      { sellerId: 'AOURSELLER', isOurs: true, fulfillment: 'AFN', landed: '50.00', isBuyBoxWinner: true },
+      { sellerId: 'ARIVAL', isOurs: false, fulfillment: 'MFN', landed: '52.00', isBuyBoxWinner: false },
+    ]);
+    expect(await suggestions.generateSuggestions(projectId, { fallbackTrigger: { kind: 'scheduled' } })).toMatchObject({ evaluated: 1, created: 1 });
+    const suggestion = await database.db.priceSuggestion.findFirstOrThrow({ where: { projectId, status: 'pending' } });
+    expect(suggestion).toMatchObject({ currentAmount: '50.00', suggestedAmount: '51.00' });
+    const explanation = suggestion.explanation as { summary: string; target: { competitor: unknown } };
+    expect(explanation.target.competitor).toEqual({ role: 'lowest_offer', sellerId: 'ARIVAL', fulfillment: 'MFN', landed: '52.00' });
+    expect(explanation.summary).toContain('beat the lowest offer 52.00 by 1.00 (seller ARIVAL, fulfilled by the seller, landed 52.00)');
+  });
+
+  it('with only our own offers left, suggests nothing and says why', async () => {
+    await reading([
+      { sellerId: 'AOURSELLER', isOurs: true, fulfillment: 'AFN', landed: '50.00', isBuyBoxWinner: true },
+      { sellerId: 'AOURSECOND', isOurs: true, fulfillment: 'MFN', landed: '50.50', isBuyBoxWinner: false },
+    ]);
+    expect(await suggestions.generateSuggestions(projectId)).toMatchObject({ evaluated: 1, created: 0, skipped: 1 });
+    const run = await suggestions.dryRun(projectId, { rule: { name: 'Beat by 2', scope: 'shop', kind: 'beat_lowest_amount', params: { amount: '2.00' }, currency: 'USD', priority: 5 } });
+    expect(run.rows[0]).toMatchObject({ status: 'skipped' });
+    expect((run.rows[0] as { summary: string }).summary).toContain('the only offers are our own, so there is no competing offer to beat; the price holds');
+  });
+});
