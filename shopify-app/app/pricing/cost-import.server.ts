@@ -7,8 +7,8 @@
 // An empty cell keeps what is stored; the word `clear` removes a floor, ceiling or MAP.
 //
 // The file is read with csv-parse's stream API, a slice at a time with the event loop served in between,
-// under limits that stop the parser early: columns per row, characters per row (max_record_size), rows and
-// a time budget. A file over a limit is a 400 problem naming it; answers list a bounded number of rows.
+// under limits that stop reading early: bytes per line, characters per row (max_record_size), columns, rows
+// and a time budget. A file over a limit is a 400 problem naming it; answers list a bounded number of rows.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -36,10 +36,15 @@ const ALIASES: Record<string, Column> = {
 };
 export const MAX_IMPORT_ROWS = 50_000;
 const MAX_BYTES = 10 * 1024 * 1024;
-/** Six columns (and their aliases) fit many times over: a row is not read past its 32nd cell. */
+/** Six columns (and their aliases) fit many times over. */
 export const MAX_IMPORT_COLUMNS = 32;
 /** csv-parse's max_record_size: the characters of one row's cells together. */
 export const MAX_ROW_CHARS = 2048;
+/**
+ * One line of the file in bytes, delimiters and quotes included. max_record_size counts cells' characters
+ * only, so a line of millions of empty cells (",,,,") passes it: this stops such a line before it is parsed.
+ */
+export const MAX_LINE_BYTES = 16 * 1024;
 /** A preview lists the first rows, and bad rows further on up to a bound; its counts cover every row. */
 export const PREVIEW_ROWS = 500;
 export const MAX_LISTED_ERRORS = 100;
@@ -95,29 +100,30 @@ function deadline(): { check(): void } {
 async function readRecords(csv: string, time: { check(): void }): Promise<string[][]> {
   const bytes = Buffer.from(csv);
   if (bytes.byteLength > MAX_BYTES) throw ValidationError.field('csv', `the file is larger than ${MAX_BYTES / 1024 / 1024} MB`, 'too_large');
+  const lineTooLong = (line: number) => ValidationError.field('csv', `line ${line} is longer than ${MAX_LINE_BYTES} bytes`, 'line_too_long');
   async function* slices() {
+    let line = 1;
+    let lineStart = 0;
     for (let at = 0; at < bytes.byteLength; at += SLICE_BYTES) {
       time.check();
-      yield bytes.subarray(at, at + SLICE_BYTES);
+      const slice = bytes.subarray(at, at + SLICE_BYTES);
+      for (let newline = slice.indexOf(10); newline !== -1; newline = slice.indexOf(10, newline + 1)) {
+        if (at + newline - lineStart > MAX_LINE_BYTES) throw lineTooLong(line);
+        lineStart = at + newline + 1;
+        line++;
+      }
+      if (at + slice.byteLength - lineStart > MAX_LINE_BYTES) throw lineTooLong(line);
+      yield slice;
       await nextTurn();
     }
   }
-  const parser = parse({
-    bom: true,
-    skip_empty_lines: true,
-    trim: true,
-    relax_column_count: true,
-    max_record_size: MAX_ROW_CHARS,
-    // Called as each cell ends: a row of millions of cells stops at the limit, not after it is built.
-    cast: (value, context) => {
-      if (context.index >= MAX_IMPORT_COLUMNS) throw ValidationError.field('csv', `line ${context.lines} has more than ${MAX_IMPORT_COLUMNS} columns`, 'too_many_columns');
-      return value;
-    },
-  });
+  const parser = parse({ bom: true, skip_empty_lines: true, trim: true, relax_column_count: true, max_record_size: MAX_ROW_CHARS });
   const records: string[][] = [];
   try {
     await pipeline(Readable.from(slices()), parser, async (rows: AsyncIterable<string[]>) => {
       for await (const record of rows) {
+        // (Line numbers as the preview counts them: the header is line 1, then a line per row.)
+        if (record.length > MAX_IMPORT_COLUMNS) throw ValidationError.field('csv', `line ${records.length + 1} has more than ${MAX_IMPORT_COLUMNS} columns`, 'too_many_columns');
         // The header and MAX_IMPORT_ROWS rows.
         if (records.length > MAX_IMPORT_ROWS) throw ValidationError.field('csv', `the file has more than ${MAX_IMPORT_ROWS} rows; at most ${MAX_IMPORT_ROWS} at once`, 'too_many_rows');
         records.push(record);
@@ -126,7 +132,7 @@ async function readRecords(csv: string, time: { check(): void }): Promise<string
   } catch (error) {
     if (error instanceof CsvError && error.code === 'CSV_MAX_RECORD_SIZE') {
       const line = (error as CsvError & { lines?: number }).lines;
-      throw ValidationError.field('csv', `line ${line ?? '?'} is longer than ${MAX_ROW_CHARS} characters`, 'line_too_long');
+      throw ValidationError.field('csv', `line ${line ?? '?'} has more than ${MAX_ROW_CHARS} characters in its cells`, 'row_too_long');
     }
     throw error;
   }
