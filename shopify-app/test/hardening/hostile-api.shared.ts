@@ -680,7 +680,7 @@ export function hostileApiSuite({ provider, runs }: HostileApiOptions): void {
       await unchanged(before);
     });
 
-    it('a session token whose dest is not a shop is a 401 problem, logged without the token', async () => {
+    it('a session token whose dest is not a shop is a 401 problem (API) or a 401 (the console’s data requests), logged without the token', async () => {
       const logger = (globalThis as { calibrLogger?: Record<'warn' | 'error' | 'info', (...args: unknown[]) => void> }).calibrLogger!;
       const lines: string[] = [];
       const spies = (['warn', 'error', 'info'] as const).map((level) => vi.spyOn(logger, level).mockImplementation((...args: unknown[]) => void lines.push(JSON.stringify(args))));
@@ -700,6 +700,11 @@ export function hostileApiSuite({ provider, runs }: HostileApiOptions): void {
           lines.length = 0;
           for (const path of ['/api/product-links', '/api/pricing/rules']) {
             await expectProblem(await call(path, { shop: null, headers: { authorization: `Bearer ${token}` } }), 401, `dest ${JSON.stringify(dest)} ${path}`);
+          }
+          // The console's loaders, as App Bridge's fetch calls them (the token in the header).
+          for (const [path, route] of [['/app', 'routes/app'], ['/app/pricing/costs', 'routes/app.pricing.costs']]) {
+            const res = await call(`${path}?_data=${encodeURIComponent(route!)}`, { shop: null, headers: { authorization: `Bearer ${token}` } });
+            expect(res.status, `dest ${JSON.stringify(dest)} ${path}: ${(await res.text()).slice(0, 200)}`).toBe(401);
           }
           expect(lines.some((l) => l.includes('dest is not a shop')), lines.join('\n')).toBe(true);
           for (const line of lines) expect(line).not.toContain(token.split('.')[2]);
