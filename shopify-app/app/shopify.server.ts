@@ -10,6 +10,7 @@ import { db } from './db.server';
 import { recordInstallation } from './models/installation.server';
 import { EncryptedSessionStorage } from '@calibr/db/session-storage';
 import { logger } from './lib/logger.server';
+import { refuseTokenWithoutShop } from './lib/session-token-dest.server';
 
 /** Session tokens (JWTs) and Shopify access/refresh tokens and secrets, wherever they sit in a message. */
 const TOKEN_IN_TEXT = /eyJ[\w-]+\.[\w-]+\.[\w-]*|shp(?:at|ua|rt|ss|ca|pa)_\w+/g;
@@ -62,7 +63,14 @@ export const installFlow = shopifyApp({
 export default shopify;
 export const apiVersion = SHOPIFY_API_VERSION;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
-export const authenticate = shopify.authenticate;
+/** Shopify's authentication; `admin` first refuses a session token whose `dest` is no shop (the library would answer 500). */
+export const authenticate = {
+  ...shopify.authenticate,
+  admin: (async (request: Request) => {
+    refuseTokenWithoutShop(request);
+    return shopify.authenticate.admin(request);
+  }) as typeof shopify.authenticate.admin,
+};
 export const unauthenticated = shopify.unauthenticated;
 export const login = installFlow.login;
 export const registerWebhooks = shopify.registerWebhooks;

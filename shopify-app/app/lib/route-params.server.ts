@@ -23,6 +23,21 @@ export function checkQuery(url: URL): void {
   }
 }
 
+const COUNT = /^[0-9]{1,9}$/;
+
+/**
+ * A page number, page size or limit from the query string: absent or empty is `undefined` (the caller's
+ * default); anything but a whole number from 1 to `max` is a 400 problem naming the parameter. (`Number`
+ * alone lets `1e300`, `2.5` or `-1` through to the database's skip/take, which answer 500.)
+ */
+export function queryCount(query: URLSearchParams, name: string, max: number): number | undefined {
+  const value = query.get(name);
+  if (value === null || value === '') return undefined;
+  const n = COUNT.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= max)) throw ValidationError.field(name, `${name} must be a whole number from 1 to ${max}`, 'invalid_number');
+  return n;
+}
+
 /** checkQuery for the embedded pages: the page's 400 (its error boundary), not a server error. */
 export function checkPageQuery(request: Request): void {
   try {

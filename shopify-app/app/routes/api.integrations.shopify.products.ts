@@ -2,6 +2,7 @@
 // variants' prices (from our listings; a sync refreshes them).
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { asResponse, json, requireShopApi } from '../lib/api-auth.server';
+import { queryCount } from '../lib/route-params.server';
 import { syncedProducts } from '../models/shopify-status.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -11,8 +12,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     return json(
       await syncedProducts(projectId, {
         query: url.searchParams.get('q') ?? '',
-        page: Number(url.searchParams.get('page') ?? '1') || 1,
-        pageSize: Number(url.searchParams.get('pageSize') ?? '20') || 20,
+        page: queryCount(url.searchParams, 'page', 1_000_000) ?? 1,
+        pageSize: queryCount(url.searchParams, 'pageSize', 100) ?? 20,
       }),
     );
   } catch (thrown) {

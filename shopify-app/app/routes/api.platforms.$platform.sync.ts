@@ -6,6 +6,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { NotFoundError, ValidationError } from '@calibr/shared-contracts';
 import { json, methodNotAllowed, platformApi } from '../services/platform-api.server';
 import { readJsonBody } from '../lib/request-body.server';
+import { queryCount } from '../lib/route-params.server';
 import { startPlatformSync, syncHistory } from '../services/platform-sync.server';
 
 export function action({ request, params }: ActionFunctionArgs) {
@@ -24,7 +25,7 @@ export function loader({ request, params }: LoaderFunctionArgs) {
   return platformApi(request, params.platform, async ({ projectId, platform }) => {
     const url = new URL(request.url);
     const id = url.searchParams.get('id') ?? undefined;
-    const runs = await syncHistory(projectId, { platform, ...(id ? { id } : {}), limit: Number(url.searchParams.get('limit') ?? 20) || 20 });
+    const runs = await syncHistory(projectId, { platform, ...(id ? { id } : {}), limit: queryCount(url.searchParams, 'limit', 100) ?? 20 });
     if (id && runs.length === 0) throw new NotFoundError(`No sync run ${id}`, { resource: 'sync', resourceId: id });
     return json(id ? runs[0] : { platform, runs });
   });

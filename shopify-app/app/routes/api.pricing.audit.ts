@@ -2,10 +2,11 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { json, pricingApi, searchParams } from '../pricing/api.server';
 import { listAudit } from '../pricing/audit.server';
+import { queryCount } from '../lib/route-params.server';
 
 export function loader({ request }: LoaderFunctionArgs) {
   return pricingApi(request, async ({ projectId }) => {
     const q = searchParams(request);
-    return json({ entries: await listAudit(projectId, { limit: Number(q.get('limit') ?? 100) || 100, ...(q.get('entityId') ? { entityId: q.get('entityId')! } : {}) }) });
+    return json({ entries: await listAudit(projectId, { limit: queryCount(q, 'limit', 5000) ?? 100, ...(q.get('entityId') ? { entityId: q.get('entityId')! } : {}) }) });
   });
 }

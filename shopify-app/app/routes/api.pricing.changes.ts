@@ -3,6 +3,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { json, pricingApi, searchParams } from '../pricing/api.server';
 import { listChanges } from '../pricing/changes.server';
+import { queryCount } from '../lib/route-params.server';
 
 export function loader({ request }: LoaderFunctionArgs) {
   return pricingApi(request, async ({ projectId }) => {
@@ -12,7 +13,7 @@ export function loader({ request }: LoaderFunctionArgs) {
         ...(q.get('status') ? { status: q.get('status')! } : {}),
         ...(q.get('productLinkId') ? { productLinkId: q.get('productLinkId')! } : {}),
         ...(q.get('ids') ? { ids: q.get('ids')!.split(',') } : {}),
-        limit: Number(q.get('limit') ?? 100) || 100,
+        limit: queryCount(q, 'limit', 10_000) ?? 100,
       }),
     });
   });

@@ -1,7 +1,8 @@
 // POST /api/pricing/costs/import {csv, apply?: false, skipInvalid?: false, currency?}: costs, floors,
 // ceilings and MAP by SKU from CSV. Without `apply`: the preview (each row's action or its errors by
-// column). With `apply`: writes the valid rows (refused with every bad row named unless skipInvalid),
-// with progress in a background job.
+// column; the first rows and bad rows up to a bound). With `apply`: writes the valid rows (refused, with
+// the first 100 bad rows named and the rest counted, unless skipInvalid), with progress in a background
+// job. A file over a limit (size, line, columns, rows, time) is a 400 problem naming the limit.
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { ValidationError } from '@calibr/shared-contracts';
 import { json, methodNotAllowed, pricingApi } from '../pricing/api.server';

@@ -6,10 +6,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { json, methodNotAllowed, shopApi } from '../services/platform-api.server';
 import { readJsonBody } from '../lib/request-body.server';
+import { queryCount } from '../lib/route-params.server';
 import { ValidationError } from '@calibr/shared-contracts';
 
 /** A product is one listing per platform and marketplace: a few dozen at the very most. */
 const MAX_LINKED_LISTINGS = 100;
+const MAX_PAGE = 1_000_000;
 import { autoLinkBySku, createManualLink, listProductLinks, unlinkedListings } from '../services/product-links.server';
 
 export function loader({ request }: LoaderFunctionArgs) {
@@ -20,7 +22,7 @@ export function loader({ request }: LoaderFunctionArgs) {
       const platform = url.searchParams.get('platform') ?? undefined;
       return json({ listings: await unlinkedListings(projectId, { ...(platform ? { platform } : {}), ...(query ? { query } : {}) }) });
     }
-    const page = Number(url.searchParams.get('page') ?? 1) || 1;
+    const page = queryCount(url.searchParams, 'page', MAX_PAGE) ?? 1;
     if (page === 1 && !query) await autoLinkBySku(projectId);
     return json(await listProductLinks(projectId, { page, ...(query ? { query } : {}) }));
   });

@@ -122,7 +122,7 @@ export default function CostsPage() {
                     <DataTable
                       columnContentTypes={['numeric', 'text', 'text', 'text', 'text']}
                       headings={['Line', 'SKU', 'Action', 'Values', 'Problems']}
-                      rows={preview.rows.slice(0, 500).map((r) => [
+                      rows={preview.rows.map((r) => [
                         r.line,
                         r.sku ?? '—',
                         <Badge key={r.line} tone={r.action === 'error' ? 'critical' : r.action === 'unchanged' ? undefined : 'success'}>{r.action}</Badge>,
@@ -130,6 +130,13 @@ export default function CostsPage() {
                         [...r.errors.map((e) => `${e.column}: ${e.message}`), ...r.warnings].join('; ') || '—',
                       ])}
                     />
+                  )}
+                  {preview.unlistedRows > 0 && (
+                    <div style={{ padding: 'var(--p-space-400)' }}>
+                      <Text as="p" tone="subdued">
+                        {preview.unlistedRows} more row(s) are counted above but not listed.
+                      </Text>
+                    </div>
                   )}
                 </BlockStack>
               </Card>

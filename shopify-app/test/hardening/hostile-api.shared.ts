@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_KEY, API_SECRET, BROWSER_UA, OTHER_SHOP, SHOP, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
 import { apiBodyTargets, apiTargets, SWEPT_ROUTES, type SweptRoute } from './support/hostile-routes';
 
@@ -604,6 +604,114 @@ export function hostileApiSuite({ provider, runs }: HostileApiOptions): void {
       const preflight = await fetch(`${w.app.url}/api/pricing/rules`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
       await preflight.arrayBuffer();
       expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    });
+  });
+
+  describe(`limits on CSV imports, paging and session tokens (${provider})`, () => {
+    it('a cost import whose line has 5.2 million columns is a small 400 problem: reading stops at the line limit, before the parser builds the row', async () => {
+      const before = await snapshot();
+      const wide = ','.repeat(5_200_000);
+      // As the header (the probe's case: every empty name came back as an "unknown column"), then as a row.
+      for (const [csv, line] of [[wide, 1], [`sku,cost\n${seeded.sku},1.00${wide}`, 2]] as const) {
+        for (const apply of [false, true]) {
+          const res = await call('/api/pricing/costs/import', { json: { csv, apply } });
+          const text = await res.text();
+          expect(text.length, text.slice(0, 300)).toBeLessThan(2_000);
+          const problem = await expectProblem(new Response(text, { status: res.status, headers: res.headers }), 400, `line ${line}, apply ${apply}`);
+          expect(problem.errors).toEqual([{ path: 'csv', message: `line ${line} is longer than 16384 bytes`, code: 'line_too_long' }]);
+        }
+      }
+      // Within the line limit, more than 32 cells in the header or a row.
+      const cells = Array.from({ length: 40 }, (_, i) => `c${i}`).join(',');
+      for (const [csv, line] of [[cells, 1], [`sku,cost\n${seeded.sku},1.00\n${cells}`, 3]] as const) {
+        const problem = await expectProblem(await call('/api/pricing/costs/import', { json: { csv } }), 400, `${line}: 40 cells`);
+        expect(problem.errors).toEqual([{ path: 'csv', message: `line ${line} has more than 32 columns`, code: 'too_many_columns' }]);
+      }
+      await unchanged(before);
+    });
+
+    it('a cost import over the row or line-length limit is a 400 problem naming the limit; many bad rows answer a bounded list and a count', async () => {
+      const before = await snapshot();
+      const tooMany = `sku,cost\n${Array.from({ length: 50_001 }, (_, i) => `HX-ROW-${i},1.00`).join('\n')}`;
+      const rows = await expectProblem(await call('/api/pricing/costs/import', { json: { csv: tooMany } }), 400, 'rows');
+      expect(rows.errors).toEqual([{ path: 'csv', message: 'the file has more than 50000 rows; at most 50000 at once', code: 'too_many_rows' }]);
+      // csv-parse's max_record_size: the characters in one row's cells (a quoted cell may span lines).
+      for (const csv of [`sku,cost\nA,1.00\n${'S'.repeat(3_000)},1.00`, `sku,cost\nA,1.00\n"${'S\n'.repeat(1_500)}",1.00`]) {
+        const long = await expectProblem(await call('/api/pricing/costs/import', { json: { csv } }), 400, 'long row');
+        expect(long.errors).toEqual([{ path: 'csv', message: expect.stringMatching(/^line \d+ has more than 2048 characters in its cells$/), code: 'row_too_long' }]);
+      }
+
+      // 5,000 rows, each with a bad cost: the preview lists the first 500 rows, the apply names 100 and counts the rest.
+      const bad = `sku,cost\n${Array.from({ length: 5_000 }, (_, i) => `HX-BAD-${i},1.999`).join('\n')}`;
+      const preview = await call('/api/pricing/costs/import', { json: { csv: bad } });
+      const previewText = await preview.text();
+      expect(preview.status, previewText.slice(0, 300)).toBe(200);
+      const body = JSON.parse(previewText) as { rows: unknown[]; counts: { total: number; error: number }; unlistedRows: number };
+      expect(body.counts).toMatchObject({ total: 5_000, error: 5_000 });
+      expect(body.rows).toHaveLength(500);
+      expect(body.unlistedRows).toBe(4_500);
+      const applied = await expectProblem(await call('/api/pricing/costs/import', { json: { csv: bad, apply: true } }), 400, 'apply bad rows');
+      expect(applied.errors).toHaveLength(101);
+      expect(new Set(applied.errors!.slice(0, 100).map((e) => e.path.split('.')[0])).size).toBe(100);
+      expect(applied.errors![100]).toEqual({ path: 'csv', message: '4900 more rows with errors are not listed', code: 'more_errors' });
+      await unchanged(before);
+    });
+
+    it('a page, page size or limit that is not a whole number in range (page=1e300, -1, 2.5, NaN…) is a 400 problem naming the parameter', async () => {
+      const before = await snapshot();
+      const cases: Array<[string, string]> = [
+        ['/api/product-links', 'page'],
+        ['/api/integrations/shopify/products', 'page'],
+        ['/api/integrations/shopify/products', 'pageSize'],
+        ['/api/pricing/audit', 'limit'],
+        ['/api/pricing/changes', 'limit'],
+        ['/api/platforms/shopify/sync', 'limit'],
+      ];
+      for (const [path, name] of cases) {
+        for (const value of ['1e300', '1e9', '-1', '0', '2.5', 'NaN', 'Infinity', '0x10', ' 1', '9007199254740993']) {
+          const url = `${path}?${name}=${encodeURIComponent(value)}`;
+          const problem = await expectProblem(await call(url), 400, url);
+          expect(problem.errors?.[0], url).toMatchObject({ path: name, code: 'invalid_number' });
+        }
+        // In range still answers.
+        const ok = await call(`${path}?${name}=2`);
+        expect(ok.status, `${path}?${name}=2: ${(await ok.text()).slice(0, 200)}`).toBe(200);
+      }
+      await unchanged(before);
+    });
+
+    it('a session token whose dest is not a shop is a 401 problem (API) or a 401 (the console’s data requests), logged without the token', async () => {
+      const logger = (globalThis as { calibrLogger?: Record<'warn' | 'error' | 'info', (...args: unknown[]) => void> }).calibrLogger!;
+      const lines: string[] = [];
+      const spies = (['warn', 'error', 'info'] as const).map((level) => vi.spyOn(logger, level).mockImplementation((...args: unknown[]) => void lines.push(JSON.stringify(args))));
+      try {
+        const now = Math.floor(Date.now() / 1000);
+        for (const dest of ['https://evil.example', 'https://evil.myshopify.com.evil.example', `http://${SHOP}`, `https://user@${SHOP}`, `https://${SHOP}:8443`, 'not a url', '', 42, null]) {
+          const token = await new SignJWT({ dest, sid: randomUUID() })
+            .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+            .setIssuer(`https://${SHOP}/admin`)
+            .setAudience(API_KEY)
+            .setSubject('1')
+            .setJti(randomUUID())
+            .setIssuedAt(now)
+            .setNotBefore(now)
+            .setExpirationTime(now + 60)
+            .sign(new TextEncoder().encode(API_SECRET));
+          lines.length = 0;
+          for (const path of ['/api/product-links', '/api/pricing/rules']) {
+            await expectProblem(await call(path, { shop: null, headers: { authorization: `Bearer ${token}` } }), 401, `dest ${JSON.stringify(dest)} ${path}`);
+          }
+          // The console's loaders, as App Bridge's fetch calls them (the token in the header).
+          for (const [path, route] of [['/app', 'routes/app'], ['/app/pricing/costs', 'routes/app.pricing.costs']]) {
+            const res = await call(`${path}?_data=${encodeURIComponent(route!)}`, { shop: null, headers: { authorization: `Bearer ${token}` } });
+            expect(res.status, `dest ${JSON.stringify(dest)} ${path}: ${(await res.text()).slice(0, 200)}`).toBe(401);
+          }
+          expect(lines.some((l) => l.includes('dest is not a shop')), lines.join('\n')).toBe(true);
+          for (const line of lines) expect(line).not.toContain(token.split('.')[2]);
+        }
+      } finally {
+        for (const spy of spies) spy.mockRestore();
+      }
     });
   });
 }

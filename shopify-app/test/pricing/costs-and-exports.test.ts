@@ -94,6 +94,30 @@ describe('CSV import of costs, floors, ceilings and MAP', () => {
   });
 });
 
+describe('CSV import limits', () => {
+  it('lists the first 500 rows and bad rows further on up to 100; the counts cover every row', async () => {
+    const good = Array.from({ length: 600 }, (_, i) => `LIM-GOOD-${i},1.00`);
+    const bad = Array.from({ length: 150 }, (_, i) => `LIM-BAD-${i},1.999`);
+    const preview = await costs.previewCostImport(projectId, ['sku,cost', ...good, ...bad].join('\n'));
+    expect(preview.counts).toEqual({ total: 750, create: 600, update: 0, unchanged: 0, error: 150 });
+    expect(preview.rows).toHaveLength(600);
+    expect(preview.rows.slice(500).every((r) => r.action === 'error')).toBe(true);
+    expect(preview.rows.at(-1)?.line).toBe(2 + 600 + 99);
+    expect(preview.unlistedRows).toBe(150);
+  });
+
+  it('stops reading a file that takes longer than the time budget (COST_IMPORT_TIME_BUDGET_MS)', async () => {
+    const csv = ['sku,cost', ...Array.from({ length: 40_000 }, (_, i) => `LIM-SLOW-${i},1.00`)].join('\n');
+    process.env.COST_IMPORT_TIME_BUDGET_MS = '1';
+    try {
+      await expect(costs.previewCostImport(projectId, csv)).rejects.toMatchObject({ code: 'validation', errors: [{ path: 'csv', code: 'too_slow' }] });
+    } finally {
+      delete process.env.COST_IMPORT_TIME_BUDGET_MS;
+    }
+    expect((await costs.previewCostImport(projectId, csv)).counts.total).toBe(40_000);
+  });
+});
+
 describe('CSV exports', () => {
   it('exports suggestions with their explanation, and quotes text a spreadsheet would run as a formula', async () => {
     const link = await database.db.productLink.create({ data: { projectId, sku: 'CAL-A', title: '=HYPERLINK("http://evil.example","click")' } });
