@@ -8,6 +8,7 @@ import { db } from '../db.server';
 import { audit } from './audit.server';
 import { findInSlices, slices } from './chunks';
 import { loadPricedItems, type PricedItem } from './items.server';
+import { largeChange, largeChangeBound, LargeChangeError, type LargeChange } from './large-change';
 import { checkManualPrice, RuleIndex } from './policy';
 import { kickPushWorker } from './push/kick';
 import { activeRules } from './rules.server';
@@ -37,11 +38,13 @@ const CHUNK = 200;
  * Approve suggestions (the merchant's, or auto-approval's with actor "system"): each becomes one
  * PriceChange with an attempt per linked listing. A suggestion someone else decided meanwhile is refused,
  * never approved twice (the status flip is conditional, and the change's idempotency key is unique).
+ * An edited price that moves more than its bound (large-change.ts) throws LargeChangeError before
+ * anything is written, unless `confirmLargeChange` says the merchant confirmed it.
  */
 export async function createChangesForSuggestions(
   projectId: string,
   decisions: readonly Decision[],
-  options: { actor: string; status?: 'approved' | 'auto_approved' },
+  options: { actor: string; status?: 'approved' | 'auto_approved'; confirmLargeChange?: boolean },
 ): Promise<DecideResult> {
   const result: DecideResult = { approved: [], rejected: [], refused: [] };
   const status = options.status ?? 'approved';
@@ -55,6 +58,7 @@ export async function createChangesForSuggestions(
 
   type Ready = { suggestion: (typeof suggestions)[number]; item: PricedItem; amount: string; edited: boolean };
   const ready: Ready[] = [];
+  const large: Array<LargeChange & { path: string }> = [];
   for (const decision of unique) {
     const suggestion = byId.get(decision.id);
     if (!suggestion) {
@@ -79,15 +83,21 @@ export async function createChangesForSuggestions(
         continue;
       }
       // An edited price still keeps the guardrails (all but the step: the merchant chose the move).
-      const check = checkManualPrice(index.select(item.context), item.context, parsed.money);
+      const rule = index.select(item.context);
+      const check = checkManualPrice(rule, item.context, parsed.money);
       if (!check.ok) {
         result.refused.push({ suggestionId: decision.id, code: 'guardrail', message: check.problems.join('; '), errors: check.problems.map((m) => ({ path: 'amount', message: m, code: 'guardrail' })) });
         continue;
       }
       amount = parsed.money.amount;
+      // …and a move past the step limit (or 20 %) only when the merchant confirmed it: a typo can't go live.
+      const current = item.context.currentPrice?.currency === parsed.money.currency ? item.context.currentPrice : { amount: suggestion.currentAmount, currency: suggestion.currency };
+      const far = edited && !options.confirmLargeChange ? largeChange(current, parsed.money, largeChangeBound(rule), { suggestionId: suggestion.id, title: item.title, sku: item.sku }) : null;
+      if (far) large.push({ ...far, path: `items[${decisions.lastIndexOf(decision)}].amount` });
     }
     ready.push({ suggestion, item, amount, edited });
   }
+  if (large.length > 0) throw new LargeChangeError(large);
 
   const now = new Date();
   for (let i = 0; i < ready.length; i += CHUNK) {
