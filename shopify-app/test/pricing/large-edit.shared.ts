@@ -154,7 +154,7 @@ export function largeEditSuite(provider: DatabaseProvider): void {
     await nothingApprovedOrPushed(open, small);
   });
 
-  it('a small edit needs no confirmation: up to the bound itself, it goes through and is pushed', async () => {
+  it('a small edit (−5 %, within the 10 % step limit) needs no confirmation: it goes through and is pushed', async () => {
     const { small } = products;
     const edit = scaled(small.price, 95n); // −5 %, within the 10 % step limit
     const res = await approve({ items: [{ id: small.suggestionId, amount: edit }] });
