@@ -6,8 +6,9 @@ import type { Prisma } from '@calibr/db';
 import { ConflictError, NotFoundError, tryParseMoney, ValidationError, type FieldError } from '@calibr/shared-contracts';
 import { db } from '../db.server';
 import { audit } from './audit.server';
-import { findInSlices } from './chunks';
+import { findInSlices, slices } from './chunks';
 import { loadPricedItems, type PricedItem } from './items.server';
+import { largeChange, largeChangeBound, LargeChangeError, type LargeChange } from './large-change';
 import { checkManualPrice, RuleIndex } from './policy';
 import { kickPushWorker } from './push/kick';
 import { activeRules } from './rules.server';
@@ -37,11 +38,13 @@ const CHUNK = 200;
  * Approve suggestions (the merchant's, or auto-approval's with actor "system"): each becomes one
  * PriceChange with an attempt per linked listing. A suggestion someone else decided meanwhile is refused,
  * never approved twice (the status flip is conditional, and the change's idempotency key is unique).
+ * An edited price that moves more than its bound (large-change.ts) throws LargeChangeError before
+ * anything is written, unless `confirmLargeChange` says the merchant confirmed it.
  */
 export async function createChangesForSuggestions(
   projectId: string,
   decisions: readonly Decision[],
-  options: { actor: string; status?: 'approved' | 'auto_approved' },
+  options: { actor: string; status?: 'approved' | 'auto_approved'; confirmLargeChange?: boolean },
 ): Promise<DecideResult> {
   const result: DecideResult = { approved: [], rejected: [], refused: [] };
   const status = options.status ?? 'approved';
@@ -55,6 +58,7 @@ export async function createChangesForSuggestions(
 
   type Ready = { suggestion: (typeof suggestions)[number]; item: PricedItem; amount: string; edited: boolean };
   const ready: Ready[] = [];
+  const large: Array<LargeChange & { path: string }> = [];
   for (const decision of unique) {
     const suggestion = byId.get(decision.id);
     if (!suggestion) {
@@ -79,15 +83,21 @@ export async function createChangesForSuggestions(
         continue;
       }
       // An edited price still keeps the guardrails (all but the step: the merchant chose the move).
-      const check = checkManualPrice(index.select(item.context), item.context, parsed.money);
+      const rule = index.select(item.context);
+      const check = checkManualPrice(rule, item.context, parsed.money);
       if (!check.ok) {
         result.refused.push({ suggestionId: decision.id, code: 'guardrail', message: check.problems.join('; '), errors: check.problems.map((m) => ({ path: 'amount', message: m, code: 'guardrail' })) });
         continue;
       }
       amount = parsed.money.amount;
+      // …and a move past the step limit (or 20 %) only when the merchant confirmed it: a typo can't go live.
+      const current = item.context.currentPrice?.currency === parsed.money.currency ? item.context.currentPrice : { amount: suggestion.currentAmount, currency: suggestion.currency };
+      const far = edited && !options.confirmLargeChange ? largeChange(current, parsed.money, largeChangeBound(rule), { suggestionId: suggestion.id, title: item.title, sku: item.sku }) : null;
+      if (far) large.push({ ...far, path: `items[${decisions.lastIndexOf(decision)}].amount` });
     }
     ready.push({ suggestion, item, amount, edited });
   }
+  if (large.length > 0) throw new LargeChangeError(large);
 
   const now = new Date();
   for (let i = 0; i < ready.length; i += CHUNK) {
@@ -168,21 +178,41 @@ function attemptsFor(projectId: string, changeId: string, changeKey: string, ite
   }));
 }
 
+/**
+ * Reject suggestions a slice of ids at a time, each slice in one transaction of three statements
+ * however many ids it holds: read the ids, flip the pending ones, write their audit rows. Each id still
+ * gets its own outcome: rejected, already decided (by whom meanwhile, too), or not found in this shop.
+ */
 export async function rejectSuggestions(projectId: string, ids: readonly string[], actor: string): Promise<DecideResult> {
   const result: DecideResult = { approved: [], rejected: [], refused: [] };
   const now = new Date();
-  for (const id of new Set(ids)) {
-    const { count } = await db.priceSuggestion.updateMany({ where: { id, projectId, status: 'pending' }, data: { status: 'rejected', decidedBy: actor, decidedAt: now } });
-    if (count === 1) {
-      result.rejected.push(id);
-      await audit(projectId, actor, 'price_suggestion.rejected', { entityType: 'PriceSuggestion', entityId: id });
-    } else {
-      const exists = await db.priceSuggestion.findFirst({ where: { id, projectId }, select: { status: true } });
-      result.refused.push(
-        exists
-          ? { suggestionId: id, code: 'already_decided', message: `This suggestion is already ${exists.status}` }
-          : { suggestionId: id, code: 'not_found', message: 'No such suggestion in this shop' },
-      );
+  for (const slice of slices([...new Set(ids)])) {
+    const { statusById, rejected } = await db.$transaction(
+      async (tx) => {
+        const found = await tx.priceSuggestion.findMany({ where: { projectId, id: { in: slice } }, select: { id: true, status: true } });
+        const statusById = new Map(found.map((s) => [s.id, s.status]));
+        let rejected = found.filter((s) => s.status === 'pending').map((s) => s.id);
+        if (rejected.length === 0) return { statusById, rejected };
+        const { count } = await tx.priceSuggestion.updateMany({ where: { projectId, id: { in: rejected }, status: 'pending' }, data: { status: 'rejected', decidedBy: actor, decidedAt: now } });
+        if (count < rejected.length) {
+          // Someone decided some of them between the read and the update: the rows say which flip was ours.
+          const after = await tx.priceSuggestion.findMany({ where: { projectId, id: { in: rejected } }, select: { id: true, status: true, decidedBy: true, decidedAt: true } });
+          for (const s of after) statusById.set(s.id, s.status);
+          rejected = after.filter((s) => s.status === 'rejected' && s.decidedBy === actor && s.decidedAt?.getTime() === now.getTime()).map((s) => s.id);
+        }
+        await tx.auditLog.createMany({
+          data: rejected.map((id) => ({ projectId, actor, actorType: actor === 'system' ? 'system' : 'user', action: 'price_suggestion.rejected', entityType: 'PriceSuggestion', entityId: id })),
+        });
+        return { statusById, rejected };
+      },
+      { timeout: 120_000, maxWait: 60_000 },
+    );
+    const ours = new Set(rejected);
+    for (const id of slice) {
+      const status = statusById.get(id);
+      if (ours.has(id)) result.rejected.push(id);
+      else if (status === undefined) result.refused.push({ suggestionId: id, code: 'not_found', message: 'No such suggestion in this shop' });
+      else result.refused.push({ suggestionId: id, code: 'already_decided', message: `This suggestion is already ${status}` });
     }
   }
   return result;

@@ -3,6 +3,9 @@
 // POST /api/pricing/suggestions {action: "approve", items: [{id, amount?}]} | {action: "reject", ids: [...]}:
 //   decide in bulk; `amount` edits the price before approving (it must keep the guardrails). Each id gets
 //   its own outcome: approved (with the price change created), rejected, or refused with the reason.
+//   An edited price that moves more than the rule's step limit (20 % without one) from the current price
+//   refuses the whole approval with a 400 problem naming each such item and its bound (`largeChanges`),
+//   unless the body says `confirmLargeChange: true`.
 //   `matching: {q?, platform?, rule?}` adds every pending suggestion under those filters ("select all N"
 //   across pages), resolved by the server; `items` then carries only the edited prices. One decision
 //   decides at most 10,000 suggestions (listed and matching together).
@@ -38,7 +41,10 @@ export function action({ request }: ActionFunctionArgs) {
       const listed = new Set(decisions.map((d) => d.id));
       for (const id of matching ?? []) if (!listed.has(id)) decisions.push({ id });
       if (decisions.length > MAX_BULK_DECISIONS) throw tooMany('items');
-      return json(await createChangesForSuggestions(projectId, decisions, { actor }));
+      if (body.confirmLargeChange !== undefined && typeof body.confirmLargeChange !== 'boolean') {
+        throw ValidationError.field('confirmLargeChange', 'confirmLargeChange must be true or false', 'invalid_type');
+      }
+      return json(await createChangesForSuggestions(projectId, decisions, { actor, confirmLargeChange: body.confirmLargeChange === true }));
     }
     // action is "reject" (checked above)
     const ids = [...new Set([...(Array.isArray(body.ids) ? body.ids.filter((id): id is string => typeof id === 'string') : []), ...(matching ?? [])])];

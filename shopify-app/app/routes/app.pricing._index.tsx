@@ -2,8 +2,10 @@
 // platform and rule, search by product, SKU or rule, sort; all of it done by the server a page at a time
 // (GET /api/pricing/suggestions). Approve or reject in bulk, edit a price before approving (checked here
 // as a decimal in the currency's minor units, then as Money and against the guardrails by the server; a
-// bad price shows its error under the field), each row's explanation (what moved, which rule, which
-// guardrail). A dry run shows what the rules would do across the catalog, creating nothing.
+// bad price shows its error under the field; the Change column follows the edited price as it is typed;
+// an edit the server finds too far from the current price asks for a confirmation before anything is
+// approved), each row's explanation (what moved, which rule, which guardrail). A dry run shows what the
+// rules would do across the catalog, creating nothing.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
@@ -30,7 +32,7 @@ import {
 } from '@shopify/polaris';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { useBusyAction } from '../components/pricing/busy-action';
-import { apiFetch, downloadCsv, errorMessage, formatPercent, formatPrice, statusLabel, STATUS_TONES } from '../components/pricing/format';
+import { ApiProblem, apiFetch, downloadCsv, errorMessage, formatPercent, formatPrice, statusLabel, STATUS_TONES } from '../components/pricing/format';
 import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
 import { consoleProject } from '../pricing/console.server';
 import { pushProgress } from '../pricing/progress.server';
@@ -53,17 +55,55 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export function editedPriceError(value: string, currency: string): string | null {
   const text = value.trim();
   if (text === '') return 'Enter a price';
-  let digits = 2;
-  try {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return `Unknown currency ${currency}`;
-  }
+  const digits = minorDigits(currency);
+  if (digits === null) return `Unknown currency ${currency}`;
   if (!/^[0-9]+(\.[0-9]+)?$/.test(text)) return `Enter a plain decimal such as ${digits === 0 ? '1500' : `19.${'9'.repeat(digits)}`} (no sign, letters, spaces or thousands separators)`;
   const fraction = text.split('.')[1] ?? '';
   if (fraction.length > digits) return digits === 0 ? `${currency} has no minor unit: whole amounts only` : `${currency} has ${digits} decimals at most`;
   if (/^0*(\.0*)?$/.test(text)) return 'The price must be above zero';
   return null;
+}
+
+/** The currency's minor-unit digits as Intl knows them, or null for an unknown currency. */
+function minorDigits(currency: string): number | null {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The change an edited price makes to the current price, as the Change column shows it (signed percent,
+ * two decimals, half-even like the server's), in integer minor units; null while the edit isn't a price.
+ */
+export function editedChangePercent(current: { amount: string; currency: string }, edited: string): string | null {
+  if (editedPriceError(edited, current.currency) !== null) return null;
+  const digits = minorDigits(current.currency) ?? 2;
+  const minor = (text: string) => {
+    const [whole, fraction = ''] = text.trim().split('.');
+    return BigInt(whole!) * 10n ** BigInt(digits) + BigInt(fraction.padEnd(digits, '0') || '0');
+  };
+  const from = minor(current.amount);
+  if (from === 0n) return null;
+  const numerator = (minor(edited) - from) * 10_000n;
+  let hundredths = numerator / from;
+  const twice = (numerator % from < 0n ? -(numerator % from) : numerator % from) * 2n;
+  if (twice > from || (twice === from && hundredths % 2n !== 0n)) hundredths += numerator < 0n ? -1n : 1n;
+  const size = hundredths < 0n ? -hundredths : hundredths;
+  return `${hundredths < 0n ? '-' : ''}${size / 100n}.${String(size % 100n).padStart(2, '0')}`;
+}
+
+/** An edited price the server wants confirmed (its `largeChanges` problem member). */
+interface LargeChange {
+  suggestionId: string;
+  title: string;
+  currency: string;
+  from: string;
+  to: string;
+  changePercent: string | null;
+  limitPercent: string;
+  limitSource: 'rule_step_limit' | 'default';
 }
 
 type ListResult = Awaited<ReturnType<typeof listSuggestions>>;
@@ -105,6 +145,8 @@ export default function SuggestionsPage() {
   const [expanded, setExpanded] = useState<string | null>(null);
   const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
   const [platform, setPlatform] = useState<string[]>([]);
+  /** A decision waiting for the merchant to confirm its large edited prices. */
+  const [confirming, setConfirming] = useState<{ ids: string[]; changes: LargeChange[] } | null>(null);
   const [rule, setRule] = useState<string[]>([]);
   const facets = initial.facets;
   const { busy, run } = useBusyAction(setError);
@@ -149,7 +191,7 @@ export default function SuggestionsPage() {
   const rows = list.rows;
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(rows as unknown as Array<{ [key: string]: unknown; id: string }>);
 
-  const decide = async (action: 'approve' | 'reject', ids: string[]) => {
+  const decide = async (action: 'approve' | 'reject', ids: string[], confirmLargeChange = false) => {
     setNotice(null);
     if (action === 'approve') {
       // An edited price with a typing mistake is never sent: its error shows under the field.
@@ -173,7 +215,7 @@ export default function SuggestionsPage() {
       const sent = matching ? ids.filter((id) => edits[id] !== undefined) : ids;
       const body =
         action === 'approve'
-          ? { action, ...(matching ? { matching } : {}), items: sent.map((id) => (edits[id] !== undefined ? { id, amount: edits[id] } : { id })) }
+          ? { action, ...(matching ? { matching } : {}), items: sent.map((id) => (edits[id] !== undefined ? { id, amount: edits[id] } : { id })), ...(confirmLargeChange ? { confirmLargeChange } : {}) }
           : { action, ...(matching ? { matching } : { ids }) };
       const result = await apiFetch<DecideResult>('/api/pricing/suggestions', { body });
       const done = action === 'approve' ? result.approved.length : result.rejected.length;
@@ -191,7 +233,19 @@ export default function SuggestionsPage() {
       await load();
       watch();
       void refreshProgress();
+    }, (e) => {
+      // Nothing was approved: the server wants the large edited prices confirmed first.
+      const large = e instanceof ApiProblem ? (e.problem?.largeChanges as LargeChange[] | undefined) : undefined;
+      if (large?.length) setConfirming({ ids, changes: large });
+      else setError(errorMessage(e));
     });
+  };
+
+  const cancelLargeChange = () => {
+    const first = confirming?.changes[0]?.suggestionId;
+    setConfirming(null);
+    setNotice({ tone: 'warning', title: 'Nothing was approved: check the edited price', lines: [] });
+    if (first && rows.some((r) => r.id === first)) setEditing(first);
   };
 
   const generate = async () => {
@@ -224,6 +278,8 @@ export default function SuggestionsPage() {
 
   const rowMarkup = rows.map((s: SuggestionView, index) => {
     const edited = edits[s.id];
+    // The edited price's real change, against the current price, as it is typed.
+    const change = s.status === 'pending' && edited !== undefined ? editedChangePercent(s.current, edited) : s.changePercent;
     return (
       <IndexTable.Row id={s.id} key={s.id} position={index} selected={selectedResources.includes(s.id)} disabled={s.status !== 'pending'}>
         <IndexTable.Cell>
@@ -284,8 +340,8 @@ export default function SuggestionsPage() {
           )}
         </IndexTable.Cell>
         <IndexTable.Cell>
-          <Text as="span" numeric tone={s.changePercent.startsWith('-') ? 'critical' : 'success'}>
-            {formatPercent(s.changePercent)}
+          <Text as="span" numeric tone={change?.startsWith('-') ? 'critical' : 'success'}>
+            <span data-section="change">{formatPercent(change)}</span>
           </Text>
         </IndexTable.Cell>
         <IndexTable.Cell>
@@ -450,6 +506,40 @@ export default function SuggestionsPage() {
           </BlockStack>
         </Layout.Section>
       </Layout>
+      <Modal
+        open={confirming !== null}
+        onClose={cancelLargeChange}
+        title={confirming && confirming.changes.length > 1 ? `Approve ${confirming.changes.length} large price changes?` : 'Approve a large price change?'}
+        primaryAction={{
+          content: 'Approve anyway',
+          destructive: true,
+          onAction: () => {
+            const ids = confirming?.ids ?? [];
+            setConfirming(null);
+            void decide('approve', ids, true);
+          },
+        }}
+        secondaryActions={[{ content: 'Cancel', onAction: cancelLargeChange }]}
+      >
+        {confirming && (
+          <Modal.Section>
+            <BlockStack gap="300">
+              <Text as="p">Nothing has been approved yet. {confirming.changes.length > 1 ? 'These edited prices move' : 'This edited price moves'} far from the current price; a typing mistake would go live on every linked platform.</Text>
+              <ul data-section="large-changes">
+                {confirming.changes.map((c) => (
+                  <li key={c.suggestionId}>
+                    <Text as="span" fontWeight="semibold">
+                      {c.title}
+                    </Text>
+                    : {formatPrice({ amount: c.from, currency: c.currency })} → {formatPrice({ amount: c.to, currency: c.currency })} ({formatPercent(c.changePercent)}), more than{' '}
+                    {c.limitSource === 'rule_step_limit' ? `the rule’s step limit of ${c.limitPercent} %` : `${c.limitPercent} % (the rule has no step limit)`}
+                  </li>
+                ))}
+              </ul>
+            </BlockStack>
+          </Modal.Section>
+        )}
+      </Modal>
       <Modal open={dryRun !== null} onClose={() => setDryRun(null)} title="Dry run: what the rules would do now" size="large" secondaryActions={[{ content: 'Close', onAction: () => setDryRun(null) }]}>
         {dryRun && (
           <Modal.Section>

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warmUp } from '../../server/start-app';
 import { BROWSER_UA, SHOP, US, demoSellerCredentials, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
 import { hasChromium, launchChromium } from '../support/chromium';
+import { banners, bulkAction, openInAdminShell } from './support/console-page';
 
 const LOAD_TIMEOUT_MS = 120_000;
 const ARTIFACTS = fileURLToPath(new URL('../../artifacts/pricing/', import.meta.url));
@@ -114,42 +115,9 @@ async function shopifyPrice(variantGid: string): Promise<string | undefined> {
   return all.flatMap((p) => p.variants).find((v) => String(v.id) === id)?.price;
 }
 
-/** Press a bulk action: promoted ones are buttons; Polaris moves the others under "More actions". */
-async function bulkAction(app: FrameLocator, name: string): Promise<void> {
-  // Polaris also renders hidden copies of the bulk actions to measure them: only a visible one is pressed.
-  const direct = app.getByRole('button', { name, exact: true }).filter({ visible: true });
-  if ((await direct.count()) > 0) return direct.first().click();
-  await app.getByRole('button', { name: 'More actions' }).filter({ visible: true }).first().click();
-  await app.getByRole('menuitem', { name }).or(app.locator('.Polaris-ActionList__Item').filter({ hasText: name })).filter({ visible: true }).first().click();
-}
-
-async function banners(app: FrameLocator): Promise<string[]> {
-  return app.locator('.Polaris-Banner').allInnerTexts();
-}
-
-/**
- * Open a console page in the Admin shell. A load can fail to hydrate when Vite's optimized dependencies
- * change under it ("useNavigate() may be used only in the context of a <Router>"; this suite has its own
- * cache, VITE_CACHE_DIR, but the first load still races the optimizer); such a load is retried, up to
- * three times, after a moment to let errors surface.
- */
-async function open(page: Page, appPath: string, ready: (app: FrameLocator) => Promise<unknown>, errors: string[]): Promise<FrameLocator> {
-  const app = page.frameLocator('#app-frame');
-  for (let attempt = 1; ; attempt++) {
-    errors.length = 0;
-    await page.goto(`${w.sandbox.adminShellUrl(SHOP)}${appPath}`, { waitUntil: 'domcontentloaded' });
-    try {
-      await ready(app);
-      await page.waitForTimeout(1000);
-      if (errors.length === 0) return app;
-    } catch (error) {
-      if (attempt >= 3) {
-        await shot(page, `failed-${appPath.replace(/\W+/g, '-')}.png`).catch(() => undefined);
-        throw new Error(`${appPath} did not load: ${error instanceof Error ? error.message : error}; page errors: ${errors.join('; ') || 'none'}`);
-      }
-    }
-    if (attempt >= 3) throw new Error(`${appPath} failed to load: ${errors.join('; ')}`);
-  }
+/** Open a console page in the Admin shell (see openInAdminShell); a screenshot when it never loads. */
+function open(page: Page, appPath: string, ready: (app: FrameLocator) => Promise<unknown>, errors: string[]): Promise<FrameLocator> {
+  return openInAdminShell(page, `${w.sandbox.adminShellUrl(SHOP)}${appPath}`, ready, errors, () => shot(page, `failed-${appPath.replace(/\W+/g, '-')}.png`));
 }
 
 describe.skipIf(!hasChromium)('the pricing console in the Admin shell', () => {
