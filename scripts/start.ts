@@ -2,8 +2,15 @@
 // Each part registers itself here as it lands.
 import { randomBytes } from 'node:crypto';
 import { startAmazonService } from '@calibr/amazon-service';
+import { migrateDatabase, redactUrl, resolveDatabaseUrl } from '@calibr/db';
 import { startSandbox } from '@calibr/sandbox';
 import { startShopifyApp, warmUp } from '../shopify-app/server/start-app';
+
+// The database first (DATABASE_URL: a SQLite file or PostgreSQL, else .data/calibrate.db): a new or deleted one
+// gets its tables here, before the app's session storage and the service's /readyz look for them.
+const databaseUrl = resolveDatabaseUrl();
+const migrated = await migrateDatabase(databaseUrl);
+console.log(`Database: ${redactUrl(databaseUrl)} (${migrated.provider}, ${migrated.applied.length > 0 ? `applied ${migrated.applied.join(', ')}` : 'up to date'})`);
 
 // The sandbox (Shopify + Amazon on loopback) with the demo seed; its state survives a restart.
 const sandbox = await startSandbox({
@@ -42,7 +49,11 @@ const shopifyApp = (
 ).shopify?.apps?.[0];
 process.env.SHOPIFY_API_KEY ||= shopifyApp?.apiKey;
 process.env.SHOPIFY_API_SECRET ||= shopifyApp?.apiSecret;
+const sigtermListeners = process.listeners('SIGTERM');
 const app = await startShopifyApp({ port: Number(process.env.SHOPIFY_APP_PORT ?? 3000) });
+// Vite's dev server exits on SIGTERM as soon as it alone is closed (code 143), cutting the service and the sandbox
+// short; `stop` below closes every part, then exits 0.
+for (const listener of process.listeners('SIGTERM')) if (!sigtermListeners.includes(listener)) process.off('SIGTERM', listener);
 await fetch(`${sandbox.url}/_sandbox/shopify/apps`, {
   method: 'POST',
   headers: { 'content-type': 'application/json' },
