@@ -3,7 +3,8 @@
 //   (the body names no shop: it may be another shop's product re-sent under this shop's domain);
 // - an app/uninstalled is acted on only once Shopify refuses the shop's offline token (401), as it does
 //   for a shop that uninstalled the app.
-// The connector is loaded on first use: most deliveries never need it.
+// The connector and the app's Shopify config are loaded on first use: most deliveries never need them, and
+// the processor stays loadable without the app's Shopify settings (its tests run it on a bare database).
 import { SessionNotFoundError } from '@shopify/shopify-app-remix/server';
 import { AuthenticationError, NotFoundError, type NormalizedProduct } from '@calibr/shared-contracts';
 
