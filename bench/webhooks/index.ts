@@ -29,6 +29,7 @@ import {
   drainDeliveries,
   percentile,
   planWebhookLoad,
+  seedLoadCatalog,
   seedLoadShop,
   sendDeliveries,
   verifyLoad,
@@ -165,7 +166,8 @@ async function run(provider: 'sqlite' | 'postgresql') {
     child = app.child;
     const plan = planWebhookLoad({ shop: SHOP, secret: API_SECRET, deliveries, products, seed: 42 });
 
-    // The catalog as synced (version 0 of each product), which also warms the app's modules and pools.
+    // The catalog as synced (version 0 of each product); sending it again warms the app's modules and pools.
+    await seedLoadCatalog(database.db, plan);
     const warm = await sendDeliveries(app.url, SHOP, plan.catalog, concurrency);
     if (!(await drainDeliveries(database.db, SHOP, DRAIN_TIMEOUT_MS))) throw new Error('the catalog deliveries did not drain');
 

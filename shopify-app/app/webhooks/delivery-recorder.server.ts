@@ -1,6 +1,7 @@
-// Recording deliveries by webhook id with group commit: deliveries that arrive while the previous
-// statement is still running are written together by the next one, as one multi-row
-// INSERT … ON CONFLICT ("webhookId") DO NOTHING. Each caller is answered only after the statement that
+// Recording deliveries by webhook id and event id with group commit: deliveries that arrive while the
+// previous statement is still running are written together by the next one, as one multi-row
+// INSERT … ON CONFLICT DO NOTHING (a second delivery of one X-Shopify-Webhook-Id, or of one
+// X-Shopify-Event-Id for the topic, is a duplicate: https://shopify.dev/apps/build/webhooks/ignore-duplicates). Each caller is answered only after the statement that
 // holds its row has returned (committed: a single statement outside any transaction), so the reply's
 // 200 still means "durably recorded". An idle app writes each delivery at once (no fixed wait); under
 // load one statement carries many rows, which is what keeps Prisma's per-query cost off every delivery.
@@ -10,6 +11,8 @@ import { ROWS_PER_STATEMENT, sqlParams } from './portable-sql.server';
 
 export interface DeliveryRecord {
   webhookId: string;
+  /** X-Shopify-Event-Id, when the delivery carries one */
+  eventId: string | null;
   topic: string;
   shop: string;
   apiVersion: string;
@@ -18,7 +21,7 @@ export interface DeliveryRecord {
   payload: string | null;
 }
 
-/** The new row's project, or undefined when this webhook id was recorded before (a duplicate). */
+/** The new row's project, or undefined when this webhook id or event was recorded before (a duplicate). */
 export type Recorded = { projectId: string | null } | undefined;
 
 interface Waiting {
@@ -69,21 +72,28 @@ export class DeliveryRecorder {
   /** One INSERT for the batch (each id once); returns the inserted rows by webhook id. */
   private async insert(batch: Waiting[]): Promise<Map<string, { by: Waiting; projectId: string | null }>> {
     const first = new Map<string, Waiting>();
-    for (const w of batch) if (!first.has(w.delivery.webhookId)) first.set(w.delivery.webhookId, w);
+    const events = new Set<string>();
+    for (const w of batch) {
+      const event = w.delivery.eventId === null ? null : `${w.delivery.topic}\u0000${w.delivery.eventId}`;
+      if (first.has(w.delivery.webhookId) || (event !== null && events.has(event))) continue;
+      first.set(w.delivery.webhookId, w);
+      if (event !== null) events.add(event);
+    }
     const db = this.client();
     const q = sqlParams(db);
     // Placeholders are positional on SQLite: bind in the order they appear in the statement.
     const rows = [...first.values()].map(({ delivery: d, receivedAt }) => {
       const id = q.p(randomUUID());
       const webhookId = q.p(d.webhookId);
+      const eventId = q.p(d.eventId);
       const topic = q.p(d.topic);
       const shop = q.p(d.shop);
       const project = `(SELECT "id" FROM "Project" WHERE "shopDomain" = ${q.p(d.shop)})`;
-      return `(${id}, ${webhookId}, 'shopify', ${topic}, ${shop}, ${project}, ${q.p(d.apiVersion)}, ${q.p(d.triggeredAt)}, ${q.p(receivedAt)}, 'received', 0, ${q.p(d.payload)})`;
+      return `(${id}, ${webhookId}, ${eventId}, 'shopify', ${topic}, ${shop}, ${project}, ${q.p(d.apiVersion)}, ${q.p(d.triggeredAt)}, ${q.p(receivedAt)}, 'received', 0, ${q.p(d.payload)})`;
     });
     const sql =
-      `INSERT INTO "ProcessedWebhook" ("id", "webhookId", "platform", "topic", "shop", "projectId", "apiVersion", "triggeredAt", "receivedAt", "status", "attempts", "payload") ` +
-      `VALUES ${rows.join(', ')} ON CONFLICT ("webhookId") DO NOTHING RETURNING "webhookId", "projectId"`;
+      `INSERT INTO "ProcessedWebhook" ("id", "webhookId", "eventId", "platform", "topic", "shop", "projectId", "apiVersion", "triggeredAt", "receivedAt", "status", "attempts", "payload") ` +
+      `VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING RETURNING "webhookId", "projectId"`;
     const inserted = await db.$queryRawUnsafe<Array<{ webhookId: string; projectId: string | null }>>(sql, ...q.values);
     const byId = new Map<string, { by: Waiting; projectId: string | null }>();
     for (const row of inserted) byId.set(row.webhookId, { by: first.get(row.webhookId)!, projectId: row.projectId });

@@ -1,7 +1,8 @@
 // Why processing a delivery failed decides what happens next:
 // - permanent: the delivery itself is bad (a payload we can't read, an impossible price). Retrying
 //   can't help, so it is marked failed with the reason at once;
-// - transient: the database was busy or unreachable, a connection was reset. Retried in process with
+// - transient: the database was busy or unreachable, a connection was reset, Shopify was unavailable or
+//   throttled us (a delivery that asks Shopify first: ./shopify-checks.server.ts). Retried in process with
 //   jittered exponential backoff;
 // - unknown: anything else (most likely a bug). Retried a few times, then marked failed with the reason.
 import { isConnectorError } from '@calibr/shared-contracts';
@@ -26,6 +27,7 @@ export function classifyFailure(error: unknown): FailureKind {
   for (let e: unknown = error, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
     if (e instanceof PermanentWebhookError) return 'permanent';
     if (isConnectorError(e) && e.code === 'validation') return 'permanent';
+    if (isConnectorError(e) && (e.code === 'platform_unavailable' || e.code === 'rate_limited')) return 'transient';
     const { code, originalCode, kind } = e as { code?: unknown; originalCode?: unknown; kind?: unknown };
     if (typeof code === 'string' && (TRANSIENT_PRISMA_CODES.has(code) || TRANSIENT_SQLSTATE.test(code))) return 'transient';
     if (typeof originalCode === 'string' && TRANSIENT_SQLSTATE.test(originalCode)) return 'transient';

@@ -1,12 +1,34 @@
-// The app's lifecycle webhooks: uninstall, scope changes, and the shop/redact erasure.
+// The app's lifecycle webhooks: uninstall, scope changes, and the shop/redact erasure. A delivery's shop
+// comes from an unsigned header, so the two that destroy are verified before they act, and every action
+// or refusal is logged with the shop and the delivery (X-Shopify-Webhook-Id, X-Shopify-Event-Id).
 import { db } from '../db.server';
 import { logger } from '../lib/logger.server';
+import type { ShopifyChecks } from './shopify-checks.server';
 
-/** app/uninstalled: the integration is deactivated and the shop's sessions (tokens) removed. */
-export async function recordUninstall(shop: string): Promise<void> {
+/** The delivery a lifecycle action is taken for. */
+export interface LifecycleDelivery {
+  shop: string;
+  webhookId: string;
+  eventId: string | null;
+}
+
+/**
+ * app/uninstalled: the integration is deactivated and the shop's sessions (tokens) removed, once Shopify
+ * refuses the shop's token (it revokes it on uninstall). While Shopify still accepts it the app is
+ * installed, whatever the delivery says; with no token to ask with, nothing can be confirmed.
+ */
+export async function recordUninstall(delivery: LifecycleDelivery, checks: Pick<ShopifyChecks, 'tokenStatus'>): Promise<void> {
+  const { shop, webhookId, eventId } = delivery;
   const now = new Date();
   const project = await db.project.findUnique({ where: { shopDomain: shop } });
+  const token = await checks.tokenStatus(shop, project?.id ?? null);
+  if (token !== 'refused') {
+    const why = token === 'accepted' ? 'Shopify still accepts the shop’s token' : 'we hold no token of the shop to confirm it with';
+    logger.warn({ shop, webhookId, eventId, token }, `app/uninstalled ignored: ${why}`);
+    return;
+  }
   await db.session.deleteMany({ where: { shop } });
+  logger.info({ shop, webhookId, eventId, projectId: project?.id ?? null }, 'app/uninstalled: Shopify refuses the shop’s token; integration deactivated, sessions removed');
   if (!project) return;
   await db.$transaction([
     db.shopifyIntegration.updateMany({
@@ -19,7 +41,15 @@ export async function recordUninstall(shop: string): Promise<void> {
       data: { status: 'disconnected', disconnectedAt: now },
     }),
     db.auditLog.create({
-      data: { projectId: project.id, actor: 'shopify', actorType: 'webhook', action: 'integration.uninstalled', entityType: 'Project', entityId: project.id },
+      data: {
+        projectId: project.id,
+        actor: 'shopify',
+        actorType: 'webhook',
+        action: 'integration.uninstalled',
+        entityType: 'Project',
+        entityId: project.id,
+        data: { webhookId, eventId },
+      },
     }),
   ]);
 }
@@ -33,19 +63,24 @@ export async function updateScopes(shop: string, payload: { current?: string[] }
 }
 
 /**
- * shop/redact (48 h after uninstall): erase everything we hold for the shop. Deleting the Project
- * cascades to every tenant-keyed table; sessions and delivery records are keyed by shop domain.
+ * shop/redact (48 h after uninstall): erase everything we hold for the shop, only when we recorded its
+ * uninstall (verified with Shopify, above). Deleting the Project cascades to every tenant-keyed table;
+ * sessions and delivery records are keyed by shop domain. Returns true when the shop was erased.
  */
-export async function eraseShop(shop: string): Promise<void> {
+export async function eraseShop(delivery: LifecycleDelivery): Promise<boolean> {
+  const { shop, webhookId, eventId } = delivery;
   const integration = await db.shopifyIntegration.findUnique({ where: { shopDomain: shop } });
-  if (integration?.isActive) {
+  if (!integration || integration.isActive || !integration.uninstalledAt) {
     // Shopify sends shop/redact only to a shop that stayed uninstalled; a reinstalled shop keeps its data.
-    logger.warn({ shop }, 'shop/redact ignored: the app is installed there again');
-    return;
+    const why = integration?.isActive ? 'the app is installed there' : 'the shop is not recorded as uninstalled';
+    logger.warn({ shop, webhookId, eventId }, `shop/redact ignored: ${why}`);
+    return false;
   }
   await db.$transaction([
     db.session.deleteMany({ where: { shop } }),
     db.project.deleteMany({ where: { shopDomain: shop } }),
     db.processedWebhook.deleteMany({ where: { shop } }),
   ]);
+  logger.info({ shop, webhookId, eventId, uninstalledAt: integration.uninstalledAt.toISOString() }, 'shop/redact: every row of the shop erased');
+  return true;
 }

@@ -3,20 +3,20 @@
 // uses at start and shutdown.
 import { eraseShop, recordUninstall, updateScopes } from './lifecycle.server';
 import { webhookProcessor, type ClaimedDelivery } from './processor.server';
+import type { ShopifyChecks } from './shopify-checks.server';
 import { topicName } from './topics';
 
 /** One delivery of a lifecycle or compliance topic. Returns true when its own record was erased with the shop. */
-export async function processOtherTopic(delivery: ClaimedDelivery): Promise<boolean> {
+export async function processOtherTopic(delivery: ClaimedDelivery, checks: ShopifyChecks): Promise<boolean> {
   switch (topicName(delivery.topic)) {
     case 'app/uninstalled':
-      await recordUninstall(delivery.shop);
+      await recordUninstall(delivery, checks);
       return false;
     case 'app/scopes_update':
       await updateScopes(delivery.shop, delivery.payload as never);
       return false;
     case 'shop/redact':
-      await eraseShop(delivery.shop);
-      return true;
+      return eraseShop(delivery);
     case 'customers/data_request':
     case 'customers/redact':
       // Calibrate stores no customer data: nothing to report or erase. Answering 200 is the reply.

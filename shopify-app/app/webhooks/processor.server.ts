@@ -18,11 +18,15 @@ import { DeliveryCounters } from './counters.server';
 import { MAX_ATTEMPTS, classifyFailure, errorMessage, retryDelayMs, type FailureKind } from './failures';
 import { processOtherTopic } from './process.server';
 import { planProductUpdates } from './products-update.server';
+import { shopifyChecks, type ShopifyChecks } from './shopify-checks.server';
 import { sqlParams, transaction } from './portable-sql.server';
 import { topicName } from './topics';
 
 export interface ClaimedDelivery {
   id: string;
+  /** X-Shopify-Webhook-Id and X-Shopify-Event-Id, for the log lines */
+  webhookId: string;
+  eventId: string | null;
   topic: string;
   shop: string;
   projectId: string | null;
@@ -39,6 +43,8 @@ export interface ProcessorOptions {
   pollMs?: number;
   /** how long a wake waits for more deliveries before claiming (default 50 ms) */
   coalesceMs?: number;
+  /** what is asked of Shopify before a delivery's unsigned headers are trusted (default: its Admin API) */
+  shopify?: ShopifyChecks;
 }
 
 /** Thrown inside a batch transaction when another instance took over some of its deliveries. */
@@ -52,6 +58,7 @@ export class WebhookProcessor {
   private readonly leaseMs: number;
   private readonly pollMs: number;
   private readonly coalesceMs: number;
+  private readonly shopify: ShopifyChecks;
   private running: Promise<void> | undefined;
   private again = false;
   private wakeScheduled = false;
@@ -70,6 +77,7 @@ export class WebhookProcessor {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.pollMs = options.pollMs ?? 1000;
     this.coalesceMs = options.coalesceMs ?? 50;
+    this.shopify = options.shopify ?? shopifyChecks;
     this.counters = new DeliveryCounters(this.client);
   }
 
@@ -164,7 +172,7 @@ export class WebhookProcessor {
     const sql =
       `UPDATE "ProcessedWebhook" SET ${set} WHERE "id" IN (SELECT "id" FROM "ProcessedWebhook" WHERE "platform" = 'shopify' AND ${due()} ` +
       `ORDER BY "receivedAt" LIMIT ${q.p(this.batchSize)}${q.postgres ? ' FOR UPDATE SKIP LOCKED' : ''}) AND ${due()} ` +
-      `RETURNING "id", "topic", "shop", "projectId", "payload", "attempts"`;
+      `RETURNING "id", "webhookId", "eventId", "topic", "shop", "projectId", "payload", "attempts"`;
     const rows = await client.$queryRawUnsafe<ClaimedDelivery[]>(sql, ...q.values);
     return rows.map((r) => ({ ...r, attempts: Number(r.attempts), payload: typeof r.payload === 'string' ? safeJson(r.payload) : r.payload }));
   }
@@ -175,7 +183,7 @@ export class WebhookProcessor {
     for (const delivery of batch) {
       if (topicName(delivery.topic) === 'products/update') continue;
       try {
-        const erased = await processOtherTopic(delivery);
+        const erased = await processOtherTopic(delivery, this.shopify);
         if (!erased) await this.finish([delivery.id]);
         this.totals.processed++;
       } catch (error) {
@@ -187,7 +195,7 @@ export class WebhookProcessor {
   private async processProductUpdates(batch: ClaimedDelivery[]): Promise<void> {
     const client = this.client();
     try {
-      const plan = await planProductUpdates(client, batch);
+      const plan = await planProductUpdates(client, batch, this.shopify);
       await transaction(client, async (tdb) => {
         await this.finish(plan.applied, tdb);
         if (plan.rejected.length > 0) await this.markFailed(tdb, batch, plan.rejected);

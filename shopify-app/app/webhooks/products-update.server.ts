@@ -1,14 +1,20 @@
 // products/update, a batch at a time: refresh the products' listings from the payloads, unless we already
 // hold a newer state (deliveries arrive out of order), and record prices changed outside Calibrate.
+// The body names no shop and X-Shopify-Shop-Domain is not signed: a payload is taken as the shop's only for
+// a product we hold a variant of in that shop (Shopify's ids are global). Any other product is read from
+// that shop's Admin API instead (a new product, or another shop's delivery re-sent under this shop's
+// domain, which the shop doesn't have: ignored with a log line).
 // Planning reads what it needs in a few queries for the whole batch; the writes (one multi-row upsert,
 // the audit entries) go into the processor's transaction together with marking the deliveries processed.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@calibr/db';
 import { normalizeSku, parseMoney, type NormalizedProduct } from '@calibr/shared-contracts';
 import { productStatus } from '../connectors/shopify/normalize';
-import { planShopifyListingWrites, readShopifyListings, writeShopifyListings, type ListingRow } from '../services/listings.server';
+import { planShopifyListingWrites, readShopifyListings, writeShopifyListings, type ListingRow, type ListingState } from '../services/listings.server';
+import { logger } from '../lib/logger.server';
 import { PermanentWebhookError, errorMessage } from './failures';
 import { ROWS_PER_STATEMENT, sqlParams } from './portable-sql.server';
+import type { ShopifyChecks } from './shopify-checks.server';
 
 /** The REST-shaped product a products/update delivery carries (the fields we read). */
 export interface ProductWebhookPayload {
@@ -33,6 +39,8 @@ export interface ProductWebhookPayload {
 
 export interface ProductDelivery {
   id: string;
+  /** X-Shopify-Webhook-Id, for the log lines */
+  webhookId?: string;
   shop: string;
   payload: unknown;
 }
@@ -50,7 +58,7 @@ export interface ProductUpdatePlan {
 }
 
 /** Read what the batch needs and decide every write, in delivery order by the product's updated_at. */
-export async function planProductUpdates(client: Db, deliveries: readonly ProductDelivery[]): Promise<ProductUpdatePlan> {
+export async function planProductUpdates(client: Db, deliveries: readonly ProductDelivery[], shopify: Pick<ShopifyChecks, 'readProduct'>): Promise<ProductUpdatePlan> {
   const applied: string[] = [];
   const rejected: ProductUpdatePlan['rejected'] = [];
   const shops = [...new Set(deliveries.map((d) => d.shop))];
@@ -78,9 +86,10 @@ export async function planProductUpdates(client: Db, deliveries: readonly Produc
 
   const writes: Array<{ projectId: string; rows: ListingRow[] }> = [];
   const audit: Array<{ projectId: string; listingId: string; data: Record<string, unknown> }> = [];
-  for (const [projectId, items] of perProject) {
+  for (const [projectId, received] of perProject) {
+    const state = await readShopifyListings(client, projectId, received.flatMap((i) => i.product.listings.map((l) => l.externalId)));
+    const items = await ownProductsOnly(client, shopify, projectId, received, state, applied);
     items.sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt));
-    const state = await readShopifyListings(client, projectId, items.flatMap((i) => i.product.listings.map((l) => l.externalId)));
     const seenAt = new Date();
     const changes: Array<{ listingId: string; externalId: string; from: string; to: string; currency: string; productUpdatedAt: string }> = [];
     const rows: ListingRow[] = [];
@@ -115,6 +124,45 @@ export async function planProductUpdates(client: Db, deliveries: readonly Produc
       await recordOutsideChanges(tx, audit);
     },
   };
+}
+
+type PlannedItem = { delivery: ProductDelivery; product: NormalizedProduct; updatedAt: string };
+
+/**
+ * The items whose product is this shop's: a product we hold a variant of as the payload says; any other as
+ * the shop's Admin API reads it now (one read per product). A product the shop doesn't have (or that can't
+ * be read: token refused) is left out with a log line, its delivery counted as applied. `state` gains the
+ * listings of the products read, for planning.
+ */
+async function ownProductsOnly(
+  client: Db,
+  shopify: Pick<ShopifyChecks, 'readProduct'>,
+  projectId: string,
+  items: readonly PlannedItem[],
+  state: Map<string, ListingState>,
+  applied: string[],
+): Promise<PlannedItem[]> {
+  const own: PlannedItem[] = [];
+  const read = new Map<string, NormalizedProduct | null>();
+  for (const item of items) {
+    if (item.product.listings.some((l) => state.has(l.externalId))) {
+      own.push(item);
+      continue;
+    }
+    const { shop } = item.delivery;
+    const productId = item.product.externalId;
+    if (!read.has(productId)) read.set(productId, await shopify.readProduct(shop, projectId, productId));
+    const product = read.get(productId);
+    if (!product) {
+      logger.warn({ shop, webhookId: item.delivery.webhookId, product: productId }, 'products/update ignored: not a product of this shop');
+      applied.push(item.delivery.id);
+      continue;
+    }
+    own.push({ delivery: item.delivery, product, updatedAt: product.updatedAt ?? item.updatedAt });
+  }
+  const readIds = [...read.values()].flatMap((p) => p?.listings.map((l) => l.externalId) ?? []);
+  if (readIds.length > 0) for (const [id, row] of await readShopifyListings(client, projectId, readIds)) state.set(id, row);
+  return own;
 }
 
 /** Prices Calibrate itself sent to these listings lately (applied, awaiting the platform, or sent and going again). */

@@ -1,7 +1,9 @@
 // Receiving a webhook, for every webhook route: check the request's shape (POST, JSON, under the size
-// limit), verify its HMAC with Shopify's library, record the delivery by its X-Shopify-Webhook-Id with
-// INSERT … ON CONFLICT DO NOTHING (a duplicate is acknowledged and ignored), answer 200 once that row is
-// committed, and leave the work to the processor (./processor.server.ts), which runs after the reply.
+// limit), verify its HMAC with Shopify's library, hold its unsigned headers against its route and body
+// (./delivery-checks.ts: refused with a 400 and a log line), record the delivery by its X-Shopify-Webhook-Id
+// and X-Shopify-Event-Id with INSERT … ON CONFLICT DO NOTHING (a duplicate is acknowledged and ignored),
+// answer 200 once that row is committed, and leave the work to the processor (./processor.server.ts),
+// which runs after the reply.
 //
 // We call `api.webhooks.validate` rather than `authenticate.webhook`: the latter also loads and may
 // refresh the shop's offline session for an Admin client on every delivery, which a webhook we only
@@ -12,10 +14,12 @@ import { AuthenticationError, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_PREFIX, Validat
 import { SHOPIFY_API_VERSION } from '../connectors/shopify/api-version';
 import { appConfig } from '../config.server';
 import { db } from '../db.server';
+import { logger } from '../lib/logger.server';
+import { refusalOf } from './delivery-checks';
 import { webhookProcessor } from './processor.server';
 import { DeliveryRecorder, type DeliveryRecord, type Recorded } from './delivery-recorder.server';
 import { readBodyWithLimit, webhookBodyLimit } from './request-body.server';
-import { CUSTOMER_DATA_TOPICS, topicName } from './topics';
+import { CUSTOMER_DATA_TOPICS, topicName, type WebhookRoute } from './topics';
 
 let validator: Shopify | undefined;
 function webhookValidator(): Shopify {
@@ -32,7 +36,8 @@ function webhookValidator(): Shopify {
   return validator;
 }
 
-export async function receiveShopifyWebhook(request: Request): Promise<Response> {
+/** Receive a delivery on `route`, which serves only its own topics (./topics.ts ROUTE_TOPICS). */
+export async function receiveShopifyWebhook(request: Request, route: WebhookRoute): Promise<Response> {
   const path = new URL(request.url).pathname;
   if (request.method !== 'POST') {
     return problemOf(405, 'method-not-allowed', 'Method Not Allowed', 'Webhooks are delivered with POST', path, { Allow: 'POST' });
@@ -64,9 +69,16 @@ export async function receiveShopifyWebhook(request: Request): Promise<Response>
   }
 
   const topic = topicName(check.topic);
+  const eventId = 'eventId' in check && typeof check.eventId === 'string' && check.eventId ? check.eventId : null;
+  const refusal = refusalOf(route, { topic, shop: check.domain, triggeredAt: check.triggeredAt }, payload as Record<string, unknown>);
+  if (refusal) {
+    logger.warn({ shop: check.domain, topic, route, webhookId: check.webhookId, eventId, reason: refusal.code }, `webhook refused: ${refusal.message}`);
+    return problem(ValidationError.field(refusal.field, refusal.message, refusal.code), path);
+  }
   const triggeredAt = check.triggeredAt ? new Date(check.triggeredAt) : null;
   const recorded = await recordDelivery({
     webhookId: check.webhookId,
+    eventId,
     topic,
     shop: check.domain,
     apiVersion: check.apiVersion,

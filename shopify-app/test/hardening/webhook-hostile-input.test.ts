@@ -6,7 +6,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOAD_API_SECRET, startLoadWorld, type LoadWorld } from './support/load-world';
-import { drainDeliveries, planWebhookLoad, priceOf, productGid, sendDeliveries } from './support/webhook-load';
+import { drainDeliveries, planWebhookLoad, priceOf, productGid, seedLoadCatalog, sendDeliveries } from './support/webhook-load';
 
 const SHOP = 'h9-hostile.myshopify.com';
 let world: LoadWorld;
@@ -91,6 +91,7 @@ function productBody(price: unknown, updatedAt = new Date(Date.parse('2031-01-01
 beforeAll(async () => {
   world = await startLoadWorld('sqlite', SHOP);
   const plan = planWebhookLoad({ shop: SHOP, secret: LOAD_API_SECRET, deliveries: 1, products: 1 });
+  await seedLoadCatalog(world.database.db, plan);
   const sent = await sendDeliveries(world.app.url, SHOP, plan.catalog, 1);
   expect(sent.failures).toEqual({});
   expect(await drainDeliveries(world.database.db, SHOP, 60_000)).toBe(true);

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DatabaseProvider } from '@calibr/db';
 import { LOAD_API_SECRET, startLoadWorld, type LoadWorld } from './support/load-world';
-import { drainDeliveries, planWebhookLoad, sendDeliveries, verifyLoad } from './support/webhook-load';
+import { drainDeliveries, planWebhookLoad, seedLoadCatalog, sendDeliveries, verifyLoad } from './support/webhook-load';
 
 export function webhookLoadSuite(provider: DatabaseProvider): void {
   const shop = `h9-load-${provider}.myshopify.com`;
@@ -18,6 +18,7 @@ export function webhookLoadSuite(provider: DatabaseProvider): void {
   it(`400 deliveries with duplicates and out-of-order updates: none lost, none applied twice, newest state wins (${provider})`, async () => {
     const plan = planWebhookLoad({ shop, secret: LOAD_API_SECRET, deliveries: 400, products: 40, seed: 9 });
     expect(plan.deliveries.filter((d) => d.duplicate).length).toBe(40);
+    await seedLoadCatalog(world.database.db, plan);
     const catalog = await sendDeliveries(world.app.url, shop, plan.catalog, 8);
     expect(await drainDeliveries(world.database.db, shop, 60_000)).toBe(true);
     const load = await sendDeliveries(world.app.url, shop, plan.deliveries, 8);

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testDatabaseProviders, type TestDatabase } from '@calibr/db/testing';
 import type { NormalizedProduct } from '@calibr/shared-contracts';
-import { planWebhookLoad, priceOf, productGid, seedLoadShop, verifyLoad, type LoadPlan } from './support/webhook-load';
+import { planWebhookLoad, priceOf, productGid, seedLoadCatalog, seedLoadShop, verifyLoad, type LoadPlan } from './support/webhook-load';
 
 import type * as ListingsModule from '../../app/services/listings.server';
 import type * as ProcessorModule from '../../app/webhooks/processor.server';
@@ -90,6 +90,7 @@ describe.each(testDatabaseProviders())('webhook processing (%s)', (provider) => 
     const shop = `two-${provider}.myshopify.com`;
     await seedLoadShop(database.db, shop);
     const plan = planWebhookLoad({ shop, secret: 'unused', deliveries: 300, products: 30, duplicateRate: 0, seed: 5 });
+    await seedLoadCatalog(database.db, plan);
     await record(database, plan, plan.catalog);
     await record(database, plan);
     const client = () => database.db;
@@ -129,6 +130,7 @@ describe.each(testDatabaseProviders())('webhook processing (%s)', (provider) => 
     const shop = `lease-${provider}.myshopify.com`;
     await seedLoadShop(database.db, shop);
     const plan = planWebhookLoad({ shop, secret: 'unused', deliveries: 2, products: 1, duplicateRate: 0, seed: 6 });
+    await seedLoadCatalog(database.db, plan);
     const [expired, live] = plan.catalog.concat(plan.deliveries).slice(0, 2);
     const now = Date.now();
     for (const [d, leaseUntil] of [

@@ -2,6 +2,8 @@
 // (SQLite always, PostgreSQL when TEST_DATABASE_URL is set):
 // - deliveries recorded at once, one id among them twice and one recorded before: every new id is written
 //   once and is in the database when its promise resolves, the repeats resolve as duplicates;
+// - one X-Shopify-Event-Id delivered under another webhook id (Shopify sends one per subscription; a
+//   replay may carry a fresh id) is a duplicate too, at once or later; per topic, and never for no event id;
 // - a statement that fails rejects every delivery in it (each gets a 5xx, Shopify delivers it again) and
 //   the recorder goes on writing later deliveries.
 import { randomUUID } from 'node:crypto';
@@ -16,8 +18,8 @@ beforeAll(async () => {
   recorderModule = await import('../../app/webhooks/delivery-recorder.server');
 });
 
-function delivery(shop: string, webhookId = randomUUID(), payload: string | null = '{"id":1}') {
-  return { webhookId, topic: 'products/update', shop, apiVersion: '2025-07', triggeredAt: new Date('2030-01-01T00:00:00Z'), payload };
+function delivery(shop: string, webhookId = randomUUID(), payload: string | null = '{"id":1}', eventId: string | null = randomUUID()) {
+  return { webhookId, eventId, topic: 'products/update', shop, apiVersion: '2025-07', triggeredAt: new Date('2030-01-01T00:00:00Z'), payload };
 }
 
 describe.each(testDatabaseProviders())('webhook delivery recorder (%s)', (provider) => {
@@ -50,6 +52,22 @@ describe.each(testDatabaseProviders())('webhook delivery recorder (%s)', (provid
     expect(answers.slice(30).map((a) => a.answer)).toEqual([undefined, undefined]);
     expect(answers.every((a) => a.row?.status === 'received' && a.row.shop === shop)).toBe(true);
     expect(await database.db.processedWebhook.count({ where: { shop } })).toBe(31);
+  });
+
+  it('one event id under other webhook ids is a duplicate (per topic); deliveries without one never collide', async () => {
+    const recorder = new recorderModule.DeliveryRecorder(() => database.db);
+    const event = randomUUID();
+    expect(await recorder.record(delivery(shop, randomUUID(), '{}', event))).toBeDefined();
+    // Later under a fresh webhook id, and twice more in one statement.
+    expect(await recorder.record(delivery(shop, randomUUID(), '{}', event))).toBeUndefined();
+    const other = randomUUID();
+    const together = await Promise.all([delivery(shop, randomUUID(), '{}', other), delivery(shop, randomUUID(), '{}', other)].map((d) => recorder.record(d)));
+    expect(together.filter((a) => a !== undefined)).toHaveLength(1);
+    // The same event id on another topic is another delivery; no event id at all never conflicts.
+    expect(await recorder.record({ ...delivery(shop, randomUUID(), '{}', event), topic: 'app/scopes_update' })).toBeDefined();
+    const without = await Promise.all([delivery(shop, randomUUID(), '{}', null), delivery(shop, randomUUID(), '{}', null)].map((d) => recorder.record(d)));
+    expect(without.every((a) => a !== undefined)).toBe(true);
+    expect(await database.db.processedWebhook.count({ where: { eventId: event } })).toBe(2);
   });
 
   it('a failed statement rejects every delivery in it; later deliveries are written', async () => {

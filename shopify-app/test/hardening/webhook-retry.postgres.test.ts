@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '@calibr/db';
 import { POSTGRES_SKIP_REASON, hasTestPostgres } from '@calibr/db/testing';
 import { LOAD_API_SECRET, startLoadWorld, type LoadWorld } from './support/load-world';
-import { drainDeliveries, planWebhookLoad, priceOf, productGid, sendDeliveries } from './support/webhook-load';
+import { drainDeliveries, planWebhookLoad, priceOf, productGid, seedLoadCatalog, sendDeliveries } from './support/webhook-load';
 
 const SHOP = 'h9-retry.myshopify.com';
 let world: LoadWorld;
@@ -35,6 +35,7 @@ describe.skipIf(!hasTestPostgres())('webhook processing retried in process after
 
   it('a delivery whose database connection is terminated mid-processing is retried and applied without a restart', async () => {
     const plan = planWebhookLoad({ shop: SHOP, secret: LOAD_API_SECRET, deliveries: 1, products: 1, duplicateRate: 0, seed: 3 });
+    await seedLoadCatalog(world.database.db, plan);
     expect((await sendDeliveries(world.app.url, SHOP, plan.catalog, 1)).failures).toEqual({});
     expect(await drainDeliveries(world.database.db, SHOP, 60_000)).toBe(true);
     const delivery = plan.deliveries[0]!;

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { createTestDatabase, type TestDatabase } from '@calibr/db/testing';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { drainDeliveries, planWebhookLoad, seedLoadShop, sendDeliveries, verifyLoad } from '../hardening/support/webhook-load';
+import { drainDeliveries, planWebhookLoad, seedLoadCatalog, seedLoadShop, sendDeliveries, verifyLoad } from '../hardening/support/webhook-load';
 import { buildApp, startProductionProcess, type ProductionProcess } from './support/production-process';
 
 const API_KEY = 'c1a57e00c1a57e00c1a57e00c1a57e01';
@@ -108,6 +108,7 @@ describe(`WEB_CONCURRENCY=2 (${provider})`, () => {
   it('webhook deliveries sent through the cluster are each recorded and applied once', async () => {
     onTestFailed(() => console.log(cluster!.lines().slice(-30).join('\n'), cluster!.stderr()));
     const plan = planWebhookLoad({ shop: SHOP, secret: API_SECRET, deliveries: 120, products: 12, seed: 9 });
+    await seedLoadCatalog(database!.db, plan);
     // Several connections at once: the primary spreads them over both workers.
     const catalog = await sendDeliveries(cluster!.url, SHOP, plan.catalog, 4);
     expect(await drainDeliveries(database!.db, SHOP, 60_000)).toBe(true);

@@ -2,7 +2,7 @@
 // the Remix app served by Vite in sandbox mode. The sandbox frames the app and delivers its webhooks at
 // the app's URL; the app reaches *.myshopify.com through the sandbox's routing dispatcher.
 import { createHmac, randomUUID } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '@calibr/db';
+import { createTestDatabase, type DatabaseProvider, type TestDatabase } from '@calibr/db';
 import { startSandbox, type RunningSandbox } from '@calibr/sandbox';
 import { startShopifyApp, type RunningApp } from '../../server/start-app';
 import { BROWSER_UA, fetchWithSessionToken, readJson, sandboxControl } from './app-http';
@@ -28,8 +28,8 @@ export interface ShopifyWorld {
   close(): Promise<void>;
 }
 
-export async function startShopifyWorld(options: { timeScale?: number } = {}): Promise<ShopifyWorld> {
-  const database = await createTestDatabase();
+export async function startShopifyWorld(options: { timeScale?: number; provider?: DatabaseProvider } = {}): Promise<ShopifyWorld> {
+  const database = await createTestDatabase({ provider: options.provider ?? 'sqlite' });
   const sandbox = await startSandbox({ port: 0, seed: 'none', timeScale: options.timeScale ?? 10, appConfig: { apiKey: API_KEY, apiSecret: API_SECRET } });
   const app = await startShopifyApp({
     env: {

@@ -413,6 +413,7 @@ CREATE TABLE "ProcessedWebhook" (
     "shop" TEXT NOT NULL,
     "projectId" TEXT,
     "apiVersion" TEXT,
+    "eventId" TEXT,
     "triggeredAt" DATETIME,
     "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "status" TEXT NOT NULL DEFAULT 'received',
@@ -630,6 +631,9 @@ CREATE INDEX "ProcessedWebhook_status_receivedAt_idx" ON "ProcessedWebhook"("sta
 
 -- CreateIndex
 CREATE INDEX "ProcessedWebhook_status_nextAttemptAt_idx" ON "ProcessedWebhook"("status", "nextAttemptAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ProcessedWebhook_topic_eventId_key" ON "ProcessedWebhook"("topic", "eventId");
 
 -- CreateIndex
 CREATE INDEX "AuditLog_projectId_createdAt_idx" ON "AuditLog"("projectId", "createdAt");

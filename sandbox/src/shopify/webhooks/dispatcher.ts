@@ -1,6 +1,10 @@
 // Webhook delivery as Shopify does it: each subscription of each installed app gets a POST with Shopify's
 // headers and a base64 HMAC-SHA256 of the raw body (signed with the app's secret); anything but a 2xx
 // within 5 seconds is retried, 8 times over about 4 hours (the backoff runs faster by the time scale).
+// One event has one X-Shopify-Event-Id across the subscriptions it goes to (a second one with the same id
+// is a duplicate: https://shopify.dev/apps/build/webhooks/ignore-duplicates); a retry keeps its webhook id,
+// its body and the X-Shopify-Triggered-At of when it was triggered
+// (https://shopify.dev/changelog/updates-to-webhook-retry-mechanism).
 // Every attempt is recorded in the sandbox log and in the delivery list.
 import { createHmac, randomUUID } from 'node:crypto';
 import type { AppConfig } from '../app-config';

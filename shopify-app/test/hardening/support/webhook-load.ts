@@ -21,7 +21,7 @@ export interface LoadPlan {
   variantsPerProduct: number;
   /** the newest version of each product (its state must win) */
   newestVersion: number[];
-  /** version 0 of every product: the catalog as synced, sent before the measured load */
+  /** version 0 of every product: the catalog as synced (seedLoadCatalog), sent again before the measured load */
   catalog: LoadDelivery[];
   deliveries: LoadDelivery[];
 }
@@ -143,6 +143,30 @@ export async function seedLoadShop(db: Db, shop: string): Promise<string> {
     data: { projectId: project.id, integrationId: integration.id, topic: 'products/update', uri: '/webhooks/products/update', apiVersion: '2025-10' },
   });
   return project.id;
+}
+
+/**
+ * The plan's catalog (version 0 of each product) as a sync writes it: the app takes a products/update body
+ * only for a product the shop is known to have, and these shops have no Admin API to read new ones from.
+ */
+export async function seedLoadCatalog(db: Db, plan: LoadPlan): Promise<void> {
+  const project = await db.project.findUniqueOrThrow({ where: { shopDomain: plan.shop }, select: { id: true } });
+  const rows = plan.catalog.flatMap((d) => {
+    const payload = JSON.parse(d.body) as { title: string; updated_at: string; variants: Array<{ admin_graphql_api_id: string; sku: string; price: string; title: string }> };
+    return payload.variants.map((v) => ({
+      projectId: project.id,
+      platform: 'shopify',
+      externalId: v.admin_graphql_api_id,
+      productExternalId: productGid(d.product),
+      sku: v.sku,
+      title: payload.title,
+      variantTitle: v.title,
+      currency: 'USD',
+      priceAmount: v.price,
+      platformUpdatedAt: new Date(payload.updated_at),
+    }));
+  });
+  await db.listing.createMany({ data: rows });
 }
 
 export interface SendResult {
