@@ -5,9 +5,8 @@
 import { testDatabaseProviders } from '@calibr/db';
 import { RemoteConnector, type BatchUpdateResult, type PlatformConnector, type SyncResult } from '@calibr/shared-contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SELLER, SHARED_SECRET, US, CA, connectDemoSeller, control, json, sandboxLog, signedFetch, startHarness, type Harness } from './support/harness';
+import { CA, DEMO_SELLER, MX, SHARED_SECRET, US, connectDemoSeller, control, json, sandboxLog, signedFetch, startHarness, type Harness } from './support/harness';
 
-const MX = 'A1AM78C64UM0Y8';
 const CURRENCY: Record<string, string> = { [US]: 'USD', [CA]: 'CAD', [MX]: 'MXN' };
 type DemoSeller = { listings: { sku: string; asin: string; offers: { marketplaceId: string; currency: string; price: string }[] }[] };
 
