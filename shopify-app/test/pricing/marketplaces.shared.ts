@@ -180,6 +180,10 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
     expect(await sweep([US])).toEqual(new Set([US]));
     await make('Beat by 50c (CAD)', 'CAD');
     expect(await sweep([US, CA])).toEqual(new Set([US, CA]));
+    // A rule of any currency: every marketplace is read, but still not Mexico's retired listings.
+    const any = await rules.createRule(projectId, { name: 'Beat by 1 % (any currency)', scope: 'shop', kind: 'beat_lowest_percent', params: { percent: '1' }, priority: -1 }, 'test');
+    expect(await sweep([US, CA])).toEqual(new Set([US, CA]));
+    await rules.deleteRule(projectId, any.id, 'test');
   });
 
   it('a product linked in two marketplaces is priced per marketplace, each in its own currency, and approved onto that marketplace only', async () => {
