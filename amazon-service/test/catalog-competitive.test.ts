@@ -2,7 +2,7 @@
 // page by page into Listing rows, an ASIN's catalog details, and Buy Box / lowest competing offer / offer
 // count readings recorded as observations that follow the market as it moves.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CA, DEMO_SELLER, US, connectDemoSeller, control, json, signedFetch, startHarness, type Harness } from './support/harness';
+import { CA, DEMO_SELLER, MX, US, connectDemoSeller, control, json, signedFetch, startHarness, type Harness } from './support/harness';
 
 let h: Harness;
 interface MarketView {
@@ -20,7 +20,8 @@ afterAll(async () => h?.close());
 
 it('reads the seller’s marketplace participations', async () => {
   const { marketplaces } = await json<{ marketplaces: { id: string; participating: boolean; currency: string }[] }>(await api('GET', '/catalog/marketplaces'));
-  expect(marketplaces.filter((m) => m.participating).map((m) => m.id).sort()).toEqual([CA, US].sort());
+  expect(marketplaces.filter((m) => m.participating).map((m) => m.id).sort()).toEqual([CA, MX, US].sort());
+  expect(marketplaces.find((m) => m.id === MX)?.currency).toBe('MXN');
   expect(marketplaces.find((m) => m.id === US)?.currency).toBe('USD');
 });
 

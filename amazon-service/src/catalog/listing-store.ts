@@ -1,5 +1,6 @@
 // Amazon listings as stored rows (platform "amazon", one per SKU and marketplace), and the few reads the
-// price path needs from them.
+// price path needs from them. A listing of a marketplace the seller no longer has chosen is "retired":
+// kept with its history, but neither monitored nor priced until that marketplace is chosen again.
 import { providerOf } from '@calibr/db';
 import type { AmazonContext } from '../amazon-context';
 
@@ -75,6 +76,25 @@ export async function recordAppliedPrices(
       );
     }
   }
+}
+
+/** The status of a listing whose marketplace is no longer one the seller chose. */
+export const RETIRED = 'retired';
+
+/** Retires the tenant's Amazon listings outside `marketplaceIds`; returns how many were retired. */
+export async function retireListingsOutside(ctx: AmazonContext, projectId: string, marketplaceIds: readonly string[]): Promise<number> {
+  const { count } = await ctx.db.listing.updateMany({
+    where: { projectId, platform: 'amazon', marketplaceId: { notIn: [...marketplaceIds] }, status: { notIn: [RETIRED, 'deleted'] } },
+    data: { status: RETIRED },
+  });
+  if (count > 0) ctx.logger.info({ projectId, retired: count, marketplaceIds }, 'amazon listings retired: their marketplace is no longer chosen');
+  return count;
+}
+
+/** Whether the tenant has listings in a marketplace that are not retired (else its next sync reads it whole). */
+export async function hasLiveListings(ctx: AmazonContext, projectId: string, marketplaceId: string): Promise<boolean> {
+  const row = await ctx.db.listing.findFirst({ where: { projectId, platform: 'amazon', marketplaceId, status: { notIn: [RETIRED, 'deleted'] } }, select: { id: true } });
+  return row !== null;
 }
 
 export { chunks };

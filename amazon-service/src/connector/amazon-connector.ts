@@ -32,8 +32,9 @@ import type { AmazonContext } from '../amazon-context';
 import { selfAuthorize } from '../authorization/self-authorization';
 import { getCatalogItem } from '../catalog/catalog-items';
 import { readOfferPrice, searchListingsPage, toSellableListing } from '../catalog/listings-items';
+import { hasLiveListings } from '../catalog/listing-store';
 import { productsFromListings, syncListingsPage } from '../catalog/listings-sync';
-import { disconnectIntegration, findIntegration, sellerClient } from '../integrations/integration-store';
+import { chosenMarketplace, disconnectIntegration, findIntegration, sellerClient, type AmazonIntegrationView } from '../integrations/integration-store';
 import type { Tenant } from '../integrations/projects';
 import { batchUpdatePrices, getUpdateResult } from '../pricing/batch-update-prices';
 
@@ -60,7 +61,12 @@ interface SyncCursor {
   syncId: string;
   startedAt: string;
   marketplaceId: string;
-  pageToken: string;
+  /** Absent: the marketplace's first page. */
+  pageToken?: string;
+  /** The marketplaces still to sync after this one. */
+  queue?: string[];
+  /** Where an incremental sync reads from (absent: the whole marketplace). */
+  since?: string;
   synced: number;
   limit?: number;
 }
@@ -78,13 +84,19 @@ export function createAmazonConnector(ctx: AmazonContext, tenant: Tenant, option
   const { projectId } = tenant;
   const events = new ConnectorEventEmitter({ platform: 'amazon', tenantId: tenant.shopDomain });
 
-  const marketplaceFor = async (requested?: string): Promise<string> => {
+  const connected = async (): Promise<AmazonIntegrationView> => {
     const integration = await findIntegration(ctx, projectId);
     if (!integration) throw new AuthenticationError('No Amazon seller is connected for this shop', { platform: 'amazon' });
-    const id = requested ?? integration.marketplaceIds[0];
-    if (!id) throw new ConnectorError('validation', 'the seller has no marketplace chosen');
-    return id;
+    return integration;
   };
+  const marketplaceFor = async (requested?: string): Promise<string> => chosenMarketplace(await connected(), requested);
+
+  /**
+   * Where an incremental sync of a marketplace starts: `since`, unless none of its listings is live
+   * (newly chosen, or chosen again after being retired): then the whole marketplace is read.
+   */
+  const sinceFor = async (marketplaceId: string, since: string | undefined): Promise<string | undefined> =>
+    since && (await hasLiveListings(ctx, projectId, marketplaceId)) ? since : undefined;
 
   const throwForFailure = (result: PriceUpdateResult): PriceUpdateResult => {
     if (result.status !== 'failed') return result;
@@ -179,23 +191,40 @@ export function createAmazonConnector(ctx: AmazonContext, tenant: Tenant, option
       },
 
       async sync(options: SyncOptions): Promise<SyncResult> {
+        // Every marketplace the seller chose, one after the other (or the one asked for), each into its
+        // own listings in its own currency.
         const previous = options.cursor ? decodeCursor(options.cursor) : undefined;
-        const marketplaceId = previous?.marketplaceId ?? (await marketplaceFor(options.marketplaceId));
-        const limit = options.limit ?? previous?.limit;
-        const syncId = previous?.syncId ?? randomUUID();
-        const startedAt = previous?.startedAt ?? new Date().toISOString();
+        let position = previous;
+        if (!position) {
+          const integration = await connected();
+          const [first, ...queue] = options.marketplaceId ? [chosenMarketplace(integration, options.marketplaceId)] : integration.marketplaceIds;
+          if (!first) throw new ConnectorError('validation', 'the seller has no marketplace chosen');
+          const since = options.mode === 'incremental' ? options.since : undefined;
+          position = { syncId: randomUUID(), startedAt: new Date().toISOString(), marketplaceId: first, queue, ...(since ? { since } : {}), synced: 0, ...(options.limit ? { limit: options.limit } : {}) };
+        }
+        const { syncId, startedAt, marketplaceId } = position;
+        const limit = options.limit ?? position.limit;
         if (!previous) events.publish({ type: 'sync.started', syncId, mode: options.mode });
         const { integration, client } = await sellerClient(ctx, projectId);
+        // A marketplace no longer chosen (retired meanwhile) is not read back to life.
+        chosenMarketplace(integration, marketplaceId);
+        const since = position.pageToken ? undefined : await sinceFor(marketplaceId, position.since);
         const step = await syncListingsPage(ctx, client, {
           projectId,
           integrationId: integration.id,
           marketplaceId,
-          ...(previous?.pageToken ? { pageToken: previous.pageToken } : {}),
-          ...(options.mode === 'incremental' && options.since ? { since: options.since } : {}),
+          ...(position.pageToken ? { pageToken: position.pageToken } : {}),
+          ...(since ? { since } : {}),
           ...(limit ? { limit } : {}),
         });
-        const synced = (previous?.synced ?? 0) + step.listings.length;
-        const done = !step.nextToken;
+        const synced = position.synced + step.listings.length;
+        const queue = (position.queue ?? []).filter((id) => integration.marketplaceIds.includes(id));
+        const next: SyncCursor | null = step.nextToken
+          ? { ...position, pageToken: step.nextToken, queue, synced }
+          : queue.length > 0
+            ? { syncId, startedAt, marketplaceId: queue[0]!, queue: queue.slice(1), ...(position.since ? { since: position.since } : {}), synced, ...(limit ? { limit } : {}) }
+            : null;
+        const done = next === null;
         const finishedAt = new Date().toISOString();
         events.publish({ type: 'sync.finished', syncId, mode: options.mode, status: 'completed', itemsSynced: step.listings.length, itemsFailed: 0, done });
         return {
@@ -208,7 +237,7 @@ export function createAmazonConnector(ctx: AmazonContext, tenant: Tenant, option
           itemsSynced: step.listings.length,
           itemsFailed: 0,
           errors: [],
-          nextCursor: done ? null : encodeCursor({ syncId, startedAt, marketplaceId, pageToken: step.nextToken!, synced, ...(limit ? { limit } : {}) }),
+          nextCursor: next ? encodeCursor({ ...next, ...(limit ? { limit } : {}) }) : null,
           ...(done ? { checkpoint: startedAt } : {}),
         };
       },

@@ -3,6 +3,7 @@
 import { AuthenticationError, ValidationError } from '@calibr/shared-contracts';
 import { decryptSecret, encryptSecret } from '@calibr/db';
 import type { AmazonContext } from '../amazon-context';
+import { retireListingsOutside } from '../catalog/listing-store';
 import type { AccessToken } from '../lwa/access-token-cache';
 import type { Region } from '../sp-api/regions';
 import { SpApiClient, type SellerAuthorization } from '../sp-api/sp-api-client';
@@ -105,6 +106,8 @@ export async function saveAuthorization(ctx: AmazonContext, input: SaveAuthoriza
     });
   });
   const saved = view(row);
+  // The marketplaces left out of this authorization are no longer ours to monitor or price.
+  await retireListingsOutside(ctx, saved.projectId, saved.marketplaceIds);
   ctx.tokens.invalidate(saved.id);
   if (input.accessToken) ctx.tokens.prime(saved.id, input.accessToken);
   ctx.logger.info({ projectId: saved.projectId, integrationId: saved.id, sellingPartnerId: saved.sellingPartnerId, authMode: saved.authMode }, 'amazon seller connected');
@@ -112,7 +115,21 @@ export async function saveAuthorization(ctx: AmazonContext, input: SaveAuthoriza
 }
 
 export async function updateMarketplaces(ctx: AmazonContext, integrationId: string, region: Region, marketplaceIds: string[]): Promise<void> {
-  await ctx.db.amazonIntegration.update({ where: { id: integrationId }, data: { region, marketplaceIds } });
+  const row = await ctx.db.amazonIntegration.update({ where: { id: integrationId }, data: { region, marketplaceIds } });
+  await retireListingsOutside(ctx, row.projectId, marketplaceIds);
+}
+
+/**
+ * The marketplace an operation is for: the one asked for, which must be one the seller chose (a retired
+ * marketplace is not read or priced), or the first chosen one.
+ */
+export function chosenMarketplace(integration: AmazonIntegrationView, requested?: string): string {
+  if (requested !== undefined && !integration.marketplaceIds.includes(requested)) {
+    throw new ValidationError([{ path: 'marketplaceId', message: `marketplace ${requested} is not one this seller chose`, code: 'unknown_marketplace' }]);
+  }
+  const id = requested ?? integration.marketplaceIds[0];
+  if (!id) throw new ValidationError([{ path: 'marketplaceId', message: 'the seller has no marketplace chosen', code: 'required' }]);
+  return id;
 }
 
 export async function markNeedsReconnect(ctx: AmazonContext, integrationId: string, reason: string): Promise<void> {

@@ -6,7 +6,7 @@ import { parseOrThrow } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
 import { getCatalogItem } from '../catalog/catalog-items';
 import { syncListingsPage } from '../catalog/listings-sync';
-import { sellerClient } from '../integrations/integration-store';
+import { chosenMarketplace, sellerClient } from '../integrations/integration-store';
 import { tenantOf } from './request-auth';
 
 const syncSchema = z.object({
@@ -34,7 +34,7 @@ export function catalogRoutes(ctx: AmazonContext): Router {
     const input = parseOrThrow(syncSchema, req.body ?? {});
     const { projectId } = tenantOf(req);
     const { integration, client } = await sellerClient(ctx, projectId);
-    const marketplaceId = input.marketplaceId ?? integration.marketplaceIds[0]!;
+    const marketplaceId = chosenMarketplace(integration, input.marketplaceId);
     let pageToken = input.pageToken;
     let synced = 0;
     let pages = 0;
@@ -76,7 +76,7 @@ export function catalogRoutes(ctx: AmazonContext): Router {
     const asin = parseOrThrow(z.string().regex(/^[A-Z0-9]{10}$/, 'invalid ASIN'), req.params.asin, 'asin');
     const marketplaceId = parseOrThrow(z.string().regex(/^[A-Z0-9]{8,20}$/).optional(), req.query.marketplaceId, 'marketplaceId');
     const { integration, client } = await sellerClient(ctx, tenantOf(req).projectId);
-    res.json(await getCatalogItem(client, asin, marketplaceId ?? integration.marketplaceIds[0]!));
+    res.json(await getCatalogItem(client, asin, chosenMarketplace(integration, marketplaceId)));
   });
   return router;
 }

@@ -4,7 +4,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { parseOrThrow } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
-import { sellerClient, sellerIdsIn } from '../integrations/integration-store';
+import { RETIRED } from '../catalog/listing-store';
+import { chosenMarketplace, sellerClient, sellerIdsIn } from '../integrations/integration-store';
 import { readCompetitivePrices, recordObservations } from '../pricing/competitive-pricing';
 import { tenantOf } from './request-auth';
 
@@ -26,11 +27,11 @@ export function competitiveRoutes(ctx: AmazonContext): Router {
     const input = parseOrThrow(readSchema, req.body ?? {});
     const { projectId } = tenantOf(req);
     const { integration, client } = await sellerClient(ctx, projectId);
-    const marketplaceId = input.marketplaceId ?? integration.marketplaceIds[0]!;
+    const marketplaceId = chosenMarketplace(integration, input.marketplaceId);
     let asins = input.asins;
     if (!asins) {
       const rows = await ctx.db.listing.findMany({
-        where: { projectId, platform: 'amazon', marketplaceId, asin: { not: null } },
+        where: { projectId, platform: 'amazon', marketplaceId, asin: { not: null }, status: { notIn: [RETIRED, 'deleted'] } },
         select: { asin: true },
         take: input.limit,
         orderBy: { lastSyncedAt: 'desc' },

@@ -11,6 +11,7 @@ export const SHARED_SECRET = 'test-shared-secret-0123456789abcdef-0123456789';
 export const DEMO_SELLER = 'A2CALIBRDEMONA';
 export const US = 'ATVPDKIKX0DER';
 export const CA = 'A2EUQ1WTGCTBG2';
+export const MX = 'A1AM78C64UM0Y8';
 
 export interface SeedApp {
   applicationId: string;

@@ -1,4 +1,4 @@
-// The demo seed: Calibrate's SP-API app, two sellers (NA: US + CA, EU: UK + DE) whose listings share SKUs
+// The demo seed: Calibrate's SP-API app, two sellers (NA: US + CA + MX, EU: UK + DE) whose listings share SKUs
 // with the demo Shopify store (from the shared demo catalog), the catalog items, and competitors on every
 // ASIN so the Buy Box sometimes is ours and sometimes isn't. Identities are derived deterministically so
 // `GET /_sandbox/seed` stays the same across restarts.
@@ -89,7 +89,7 @@ export const DEMO_SELLERS: SellerSeed[] = [
     sellerId: 'A2CALIBRDEMONA',
     storeName: 'Calibrate Demo Outfitters',
     region: 'na',
-    marketplaceIds: ['ATVPDKIKX0DER', 'A2EUQ1WTGCTBG2'],
+    marketplaceIds: ['ATVPDKIKX0DER', 'A2EUQ1WTGCTBG2', 'A1AM78C64UM0Y8'],
     countryCode: 'US',
     include: () => true,
   },
@@ -107,7 +107,7 @@ export const DEMO_SELLERS: SellerSeed[] = [
 function listingFor(seller: SellerSeed, product: CatalogProduct, variant: CatalogVariant, index: number, item: CatalogItem): Listing {
   const offers: Listing['offers'] = {};
   seller.marketplaceIds.forEach((id, i) => {
-    // The second marketplace carries two thirds of the SKUs, so some SKUs sell in one marketplace only.
+    // The other marketplaces carry two thirds of the SKUs, so some SKUs sell in one marketplace only.
     if (i > 0 && index % 3 === 2) return;
     const currency = marketplace(id)!.defaultCurrencyCode as CurrencyCode;
     const amount = variant.price[currency];

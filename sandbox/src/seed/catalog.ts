@@ -4,7 +4,7 @@
 //
 // Prices are decimal strings per currency (never floats). Some SKUs exist on one side only, on purpose.
 
-export type CurrencyCode = 'USD' | 'CAD' | 'GBP' | 'EUR';
+export type CurrencyCode = 'USD' | 'CAD' | 'MXN' | 'GBP' | 'EUR';
 
 export interface CatalogVariant {
   sku: string;
@@ -37,6 +37,7 @@ export interface CatalogProduct {
 export const MARKETPLACES = {
   US: { marketplaceId: 'ATVPDKIKX0DER', currency: 'USD', countryCode: 'US', region: 'na' },
   CA: { marketplaceId: 'A2EUQ1WTGCTBG2', currency: 'CAD', countryCode: 'CA', region: 'na' },
+  MX: { marketplaceId: 'A1AM78C64UM0Y8', currency: 'MXN', countryCode: 'MX', region: 'na' },
   UK: { marketplaceId: 'A1F83G8C2ARO7P', currency: 'GBP', countryCode: 'GB', region: 'eu' },
   DE: { marketplaceId: 'A1PA6795UKMFR9', currency: 'EUR', countryCode: 'DE', region: 'eu' },
 } as const;
@@ -68,7 +69,7 @@ export const DEMO_SHOPS = [
 ];
 
 // Conversion used only to derive the other currencies' list prices from USD, in basis points (integer math).
-const RATE_BP: Record<CurrencyCode, number> = { USD: 10_000, CAD: 13_600, GBP: 7_900, EUR: 9_200 };
+const RATE_BP: Record<CurrencyCode, number> = { USD: 10_000, CAD: 13_600, MXN: 171_000, GBP: 7_900, EUR: 9_200 };
 
 /** "49.99" in USD cents -> a ".99" price in each currency. */
 function pricesFromUsd(usdCents: number): Record<CurrencyCode, string> {

@@ -97,13 +97,13 @@ function productsFromBody(body: Body): CatalogProduct[] {
       variants: variants.map((v, j) => {
         const price = String(v.price ?? '10.00');
         if (!isDecimalString(price)) throw new HttpError(400, `products[${i}].variants[${j}].price must be a decimal string`);
-        const all = { USD: price, CAD: price, GBP: price, EUR: price } as Record<CurrencyCode, string>;
+        const all = { USD: price, CAD: price, MXN: price, GBP: price, EUR: price } as Record<CurrencyCode, string>;
         const cmp = v.compareAtPrice ? String(v.compareAtPrice) : null;
         return {
           sku: String(v.sku ?? `SKU-${i}-${j}`),
           optionValues: Array.isArray(v.optionValues) ? v.optionValues.map(String) : variants.length > 1 ? [`Option ${j + 1}`] : [],
           price: all,
-          compareAtPrice: cmp ? ({ USD: cmp, CAD: cmp, GBP: cmp, EUR: cmp } as Record<CurrencyCode, string>) : null,
+          compareAtPrice: cmp ? ({ USD: cmp, CAD: cmp, MXN: cmp, GBP: cmp, EUR: cmp } as Record<CurrencyCode, string>) : null,
           barcode: String(v.barcode ?? ''),
           asin: '',
           inventory: Number(v.inventory ?? 10),

@@ -40,7 +40,7 @@ export function syntheticCatalog(count: number, variantsPerProduct: number, pref
       return {
         sku: `${prefix}-${i + 1}-${j + 1}`,
         optionValues: variantsPerProduct > 1 ? [`S${j + 1}`] : [],
-        price: { USD: price, CAD: price, GBP: price, EUR: price },
+        price: { USD: price, CAD: price, MXN: price, GBP: price, EUR: price },
         compareAtPrice: null,
         barcode: String(900000000000 + i * 1000 + j),
         asin: `B0GEN${String(i * 100 + j).padStart(5, '0')}`,

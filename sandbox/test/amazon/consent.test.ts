@@ -58,7 +58,7 @@ describe('consent flow', () => {
     const seller = sb.client({ refreshToken: exchanged.refresh_token });
     const res = await raw(seller, { operation: 'sellers.getMarketplaceParticipations' });
     expect(res.status).toBe(200);
-    expect(res.body.payload.map((p: { marketplace: { id: string } }) => p.marketplace.id)).toEqual(['ATVPDKIKX0DER', 'A2EUQ1WTGCTBG2']);
+    expect(res.body.payload.map((p: { marketplace: { id: string } }) => p.marketplace.id)).toEqual(['ATVPDKIKX0DER', 'A2EUQ1WTGCTBG2', 'A1AM78C64UM0Y8']);
 
     await expect(sp.exchange(code)).rejects.toMatchObject({ code: 'invalid_grant', message: 'The request has an invalid grant parameter : code' });
   });

@@ -140,6 +140,7 @@ export async function raw(client: SpClient, params: Record<string, unknown>): Pr
 
 export const US = 'ATVPDKIKX0DER';
 export const CA = 'A2EUQ1WTGCTBG2';
+export const MX = 'A1AM78C64UM0Y8';
 export const UK = 'A1F83G8C2ARO7P';
 export const DE = 'A1PA6795UKMFR9';
 export const NA_SELLER = 'A2CALIBRDEMONA';

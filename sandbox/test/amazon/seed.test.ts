@@ -2,7 +2,7 @@
 // than one marketplace and currency, and LWA credentials listed by GET /_sandbox/seed that really work.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { amazonCatalog, shopifyCatalog } from '../../src/seed/catalog';
-import { raw, startAmazonSandbox, CA, DE, EU_SELLER, NA_SELLER, UK, US, type AmazonTestSandbox } from './harness';
+import { raw, startAmazonSandbox, CA, DE, EU_SELLER, MX, NA_SELLER, UK, US, type AmazonTestSandbox } from './harness';
 
 let sb: AmazonTestSandbox;
 beforeAll(async () => {
@@ -56,14 +56,17 @@ test("the NA seller's listings share SKUs with the demo shop; some SKUs are on o
   const catalog = new Map(amazonCatalog().map((e) => [e.variant.sku, e.variant]));
   for (const listing of seller.listings) {
     for (const offer of listing.offers) {
-      const currency = offer.marketplaceId === US ? 'USD' : 'CAD';
-      expect(offer.marketplaceId === US || offer.marketplaceId === CA).toBe(true);
+      const currency = ({ [US]: 'USD', [CA]: 'CAD', [MX]: 'MXN' } as const)[offer.marketplaceId]!;
+      expect([US, CA, MX]).toContain(offer.marketplaceId);
       expect(offer).toMatchObject({ currency, price: catalog.get(listing.sku)!.price[currency] });
     }
   }
   const inCa = seller.listings.filter((l) => l.offers.some((o) => o.marketplaceId === CA)).length;
   expect(inCa).toBeGreaterThan(0);
   expect(inCa).toBeLessThan(seller.listings.length);
+  // Mexico too (MXN): the same two thirds, so those SKUs sell in all three marketplaces.
+  const inAll = seller.listings.filter((l) => [US, CA, MX].every((id) => l.offers.some((o) => o.marketplaceId === id))).length;
+  expect(inAll).toBe(inCa);
 });
 
 test('the EU seller sells in GBP and EUR', async () => {

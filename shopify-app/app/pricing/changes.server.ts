@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError, tryParseMoney, ValidationError, type Fiel
 import { db } from '../db.server';
 import { audit } from './audit.server';
 import { findInSlices, slices } from './chunks';
-import { loadPricedItems, type PricedItem } from './items.server';
+import { itemResolver, loadPricedItems, type PricedItem } from './items.server';
 import { largeChange, largeChangeBound, LargeChangeError, type LargeChange } from './large-change';
 import { checkManualPrice, RuleIndex } from './policy';
 import { kickPushWorker } from './push/kick';
@@ -51,9 +51,9 @@ export async function createChangesForSuggestions(
   const unique = [...new Map(decisions.map((d) => [d.id, d])).values()];
   const suggestions = await findInSlices(unique.map((d) => d.id), (ids) => db.priceSuggestion.findMany({ where: { projectId, id: { in: ids } } }));
   const byId = new Map(suggestions.map((s) => [s.id, s]));
-  const itemIds = [...new Set(suggestions.map((s) => s.productLinkId ?? s.listingId).filter((id): id is string => !!id))];
+  const itemIds = [...new Set(suggestions.flatMap((s) => [s.listingId, s.productLinkId]).filter((id): id is string => !!id))];
   const [items, { rules }] = await Promise.all([loadPricedItems(projectId, { ids: itemIds }), activeRules(projectId)]);
-  const itemById = new Map(items.map((i) => [i.id, i]));
+  const itemOf = itemResolver(items);
   const index = new RuleIndex(rules);
 
   type Ready = { suggestion: (typeof suggestions)[number]; item: PricedItem; amount: string; edited: boolean };
@@ -69,9 +69,14 @@ export async function createChangesForSuggestions(
       result.refused.push({ suggestionId: decision.id, code: 'already_decided', message: `This suggestion is already ${suggestion.status}` });
       continue;
     }
-    const item = itemById.get(suggestion.productLinkId ?? suggestion.listingId ?? '');
+    const item = itemOf(suggestion);
     if (!item || item.listings.length === 0) {
       result.refused.push({ suggestionId: decision.id, code: 'no_listings', message: 'The product has no listing left to price' });
+      continue;
+    }
+    // A suggestion for a marketplace no longer priced (retired) never lands on another market's listings.
+    if (item.reference.currency !== suggestion.currency) {
+      result.refused.push({ suggestionId: decision.id, code: 'no_listings', message: `The product has no listing priced in ${suggestion.currency} left to price` });
       continue;
     }
     let amount = suggestion.suggestedAmount;

@@ -2,6 +2,12 @@
 // listing on its own. Each item is read from the database into the policy engine's ListingContext:
 // our current price (the Amazon listing's when there is one: that is where the Buy Box is), the latest
 // competitive observation, the cost and per-product bounds (ProductCost, by SKU), tags and collections.
+//
+// A product listed in several Amazon marketplaces is priced per marketplace: one item per marketplace,
+// in its currency, against that marketplace's competition. The other platforms' listings (Shopify) go
+// with the marketplace priced in their currency. Such an item's id is its reference listing's id (a
+// product in one marketplace keeps the product link's id). Retired listings (a marketplace the seller
+// no longer chose) and deleted ones are never priced.
 import { normalizeSku, type CompetitiveOffer, type Money } from '@calibr/shared-contracts';
 import { db } from '../db.server';
 import { findInSlices } from './chunks';
@@ -21,7 +27,10 @@ export interface ItemListing {
 }
 
 export interface PricedItem {
-  /** The product link's id, or the listing's id for a listing that is not linked. */
+  /**
+   * The product link's id, or the listing's id for a listing that is not linked, or the reference
+   * listing's id for one marketplace of a product priced per marketplace.
+   */
   id: string;
   productLinkId: string | null;
   title: string;
@@ -34,11 +43,16 @@ export interface PricedItem {
 }
 
 export interface LoadItemsOptions {
-  /** Only these items (product link ids or listing ids). */
+  /** Only these items (product link ids: all of its marketplaces; listing ids: the item holding it). */
   ids?: readonly string[];
-  /** "What moved" for an item, by its id. */
+  /** "What moved" for an item, by its id, its product link's id or one of its listings' ids. */
   triggerFor?: (itemId: string) => Trigger | null | undefined;
+  /** What moved for an item `triggerFor` names nothing for. */
+  fallbackTrigger?: Trigger | null;
 }
+
+/** Listings that are priced: not deleted, not retired. */
+export const PRICED_STATUS = { notIn: ['deleted', 'retired'] };
 
 const listingSelect = {
   id: true,
@@ -58,18 +72,23 @@ const listingSelect = {
 
 type ListingRow = ItemListing & { tags: unknown; collectionIds: unknown; productLinkId: string | null };
 
-/** Every priced item of a shop (or the ones asked for). Deleted listings are left out. */
+/** Every priced item of a shop (or the ones asked for). Deleted and retired listings are left out. */
 export async function loadPricedItems(projectId: string, options: LoadItemsOptions = {}): Promise<PricedItem[]> {
   const ids = options.ids ? [...new Set(options.ids)] : null;
   const wanted = ids ? new Set(ids) : null;
   const query = (slice: string[] | null) =>
     db.listing.findMany({
-      where: { projectId, status: { not: 'deleted' }, ...(slice ? { OR: [{ productLinkId: { in: slice } }, { id: { in: slice } }] } : {}) },
+      where: { projectId, status: PRICED_STATUS, ...(slice ? { OR: [{ productLinkId: { in: slice } }, { id: { in: slice } }] } : {}) },
       select: listingSelect,
       orderBy: [{ title: 'asc' }, { id: 'asc' }],
     });
+  // A listing id asked for brings its whole product (its marketplaces are told apart below).
+  const linksOfListings = ids
+    ? await findInSlices(ids, (slice) => db.listing.findMany({ where: { projectId, id: { in: slice }, productLinkId: { not: null } }, select: { productLinkId: true } }))
+    : [];
+  const loadIds = ids ? [...new Set([...ids, ...linksOfListings.map((l) => l.productLinkId!)])] : null;
   // Each slice names its ids twice (link or listing id), so slices stay within the parameter limit.
-  const listings: ListingRow[] = ids ? await findInSlices(ids, (slice) => query(slice), 400) : await query(null);
+  const listings: ListingRow[] = loadIds ? await findInSlices(loadIds, (slice) => query(slice), 400) : await query(null);
   if (listings.length === 0) return [];
 
   const linkIds = [...new Set(listings.map((l) => l.productLinkId).filter((id): id is string => id !== null))];
@@ -90,41 +109,84 @@ export async function loadPricedItems(projectId: string, options: LoadItemsOptio
   }
 
   const items: PricedItem[] = [];
-  for (const [id, group] of groups) {
-    if (wanted && !wanted.has(id)) continue;
-    const link = group[0]?.productLinkId ? linkById.get(group[0].productLinkId) : undefined;
-    const reference = pickReference(group, observations);
-    const sku = link?.sku ?? reference.sku;
-    const cost = costBySku.get(normalizeSku(sku));
-    const observation = observations.get(reference.id);
-    const inCurrency = (amount: string | null | undefined, currency: string): Money | null => (amount ? storedMoney(amount, currency) : null);
-    const shopify = group.filter((l) => l.platform === 'shopify');
-    items.push({
-      id,
-      productLinkId: link?.id ?? null,
-      title: link?.title ?? reference.title,
-      sku,
-      reference: strip(reference),
-      // One price for the whole product: every listing in the reference's currency gets it.
-      listings: group.filter((l) => l.currency === reference.currency && l.status !== 'deleted').map(strip),
-      context: {
+  for (const [groupId, group] of groups) {
+    const markets = marketsOf(group, observations);
+    for (const market of markets) {
+      const reference = pickReference(market, observations);
+      const id = markets.length > 1 ? reference.id : groupId;
+      const link = group[0]?.productLinkId ? linkById.get(group[0].productLinkId) : undefined;
+      const keys = [id, ...(link ? [link.id] : []), ...market.map((l) => l.id)];
+      if (wanted && !keys.some((key) => wanted.has(key))) continue;
+      const sku = link?.sku ?? reference.sku;
+      const cost = costBySku.get(normalizeSku(sku));
+      const observation = observations.get(reference.id);
+      const inCurrency = (amount: string | null | undefined, currency: string): Money | null => (amount ? storedMoney(amount, currency) : null);
+      const shopify = group.filter((l) => l.platform === 'shopify');
+      // Of what moved for this item, our own price edited elsewhere counts first (as the monitor says).
+      const moved = options.triggerFor ? keys.map((key) => options.triggerFor!(key)).filter((t): t is Trigger => !!t) : [];
+      const trigger = moved.find((t) => t.kind === 'own_price_edited') ?? moved[0] ?? options.fallbackTrigger ?? null;
+      items.push({
         id,
         productLinkId: link?.id ?? null,
-        sku,
         title: link?.title ?? reference.title,
-        tags: shopify.flatMap((l) => stringArray(l.tags)),
-        collectionIds: shopify.flatMap((l) => stringArray(l.collectionIds)),
-        currentPrice: reference.priceAmount ? storedMoney(reference.priceAmount, reference.currency) : null,
-        cost: cost ? inCurrency(cost.costAmount, cost.currency) : null,
-        bounds: cost
-          ? { floor: inCurrency(cost.floorAmount, cost.currency), ceiling: inCurrency(cost.ceilingAmount, cost.currency), map: inCurrency(cost.mapAmount, cost.currency) }
-          : null,
-        competition: observation ?? null,
-        trigger: options.triggerFor?.(id) ?? null,
-      },
-    });
+        sku,
+        reference: strip(reference),
+        // One price for the whole market: every listing in the reference's currency gets it.
+        listings: market.filter((l) => l.currency === reference.currency).map(strip),
+        context: {
+          id,
+          productLinkId: link?.id ?? null,
+          sku,
+          title: link?.title ?? reference.title,
+          tags: shopify.flatMap((l) => stringArray(l.tags)),
+          collectionIds: shopify.flatMap((l) => stringArray(l.collectionIds)),
+          currentPrice: reference.priceAmount ? storedMoney(reference.priceAmount, reference.currency) : null,
+          cost: cost ? inCurrency(cost.costAmount, cost.currency) : null,
+          bounds: cost
+            ? { floor: inCurrency(cost.floorAmount, cost.currency), ceiling: inCurrency(cost.ceilingAmount, cost.currency), map: inCurrency(cost.mapAmount, cost.currency) }
+            : null,
+          competition: observation ?? null,
+          trigger,
+        },
+      });
+    }
   }
   return items;
+}
+
+/**
+ * A product's listings by market: one per Amazon marketplace; every other listing joins the marketplace
+ * priced in its currency (the one with competitive data first), or, with none in its currency, forms
+ * a market of its own. A product in one marketplace (or none) is one market, as it always was.
+ */
+function marketsOf(group: ListingRow[], observations: Map<string, CompetitiveSnapshot>): ListingRow[][] {
+  const byMarketplace = new Map<string, ListingRow[]>();
+  for (const listing of group) {
+    if (listing.platform !== 'amazon') continue;
+    const market = byMarketplace.get(listing.marketplaceId);
+    if (market) market.push(listing);
+    else byMarketplace.set(listing.marketplaceId, [listing]);
+  }
+  if (byMarketplace.size <= 1) return [group];
+  const markets = [...byMarketplace.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, market]) => market);
+  const currencyOf = (market: ListingRow[]) => market.find((l) => l.currency)?.currency ?? '';
+  const own: ListingRow[] = [];
+  for (const listing of group) {
+    if (listing.platform === 'amazon') continue;
+    const same = markets.filter((m) => listing.currency && currencyOf(m) === listing.currency);
+    const home = same.find((m) => m.some((l) => observations.has(l.id))) ?? same[0];
+    if (home) home.push(listing);
+    else own.push(listing);
+  }
+  return own.length > 0 ? [...markets, own] : markets;
+}
+
+/** Finds the item a stored suggestion (or change) belongs to: by its listing, else its product or lone listing. */
+export function itemResolver(items: readonly PricedItem[]): (row: { productLinkId: string | null; listingId: string | null }) => PricedItem | undefined {
+  const byId = new Map(items.map((i) => [i.id, i]));
+  const byListing = new Map<string, PricedItem>();
+  for (const item of items) for (const listing of [item.reference, ...item.listings]) byListing.set(listing.id, item);
+  return (row) => (row.listingId ? byListing.get(row.listingId) : undefined) ?? byId.get(row.productLinkId ?? row.listingId ?? '');
 }
 
 /** The Amazon listing with competitive data, else any Amazon listing, else the first (Shopify) listing. */

@@ -8,14 +8,14 @@ import { toMinorUnits, ValidationError, type FieldError, type Money } from '@cal
 import { db } from '../db.server';
 import { createChangesForSuggestions } from './changes.server';
 import { findInSlices } from './chunks';
-import { loadPricedItems, type PricedItem } from './items.server';
+import { itemResolver, loadPricedItems, type PricedItem } from './items.server';
 import { compileRule, evaluateWithRule, percentChangeMinor, RuleIndex, type CompiledRule, type PolicyOutcome, type Trigger } from './policy';
 import { activeRules, draftToInput, type RuleDraft } from './rules.server';
 
 export interface GenerateOptions {
   /** Only these items (product link ids or listing ids); default the whole catalog. */
   ids?: readonly string[];
-  /** "What moved", per item id; items without one get `fallbackTrigger`. */
+  /** "What moved", per item id (or product link or listing id); items without one get `fallbackTrigger`. */
   triggers?: ReadonlyMap<string, Trigger>;
   fallbackTrigger?: Trigger;
   /** Reports progress (items evaluated so far, of the total). */
@@ -43,7 +43,7 @@ export interface GenerateResult {
 /** Evaluate items and store their suggestions. */
 export async function generateSuggestions(projectId: string, options: GenerateOptions = {}): Promise<GenerateResult> {
   const result: GenerateResult = { evaluated: 0, created: 0, kept: 0, superseded: 0, autoApproved: 0, noChange: 0, skipped: 0, blocked: 0, inFlight: 0, changeIds: [], suggestionIds: [] };
-  const [{ rules }, items] = await Promise.all([activeRules(projectId), loadPricedItems(projectId, { ...(options.ids ? { ids: options.ids } : {}), triggerFor: (id) => options.triggers?.get(id) ?? options.fallbackTrigger ?? null })]);
+  const [{ rules }, items] = await Promise.all([activeRules(projectId), loadPricedItems(projectId, { ...(options.ids ? { ids: options.ids } : {}), triggerFor: (id) => options.triggers?.get(id), fallbackTrigger: options.fallbackTrigger ?? null })]);
   const index = new RuleIndex(rules);
   const ruleById = new Map(rules.map((r) => [r.id, r]));
 
@@ -52,11 +52,15 @@ export async function generateSuggestions(projectId: string, options: GenerateOp
       where: { projectId, status: 'pending', ...(slice ? { OR: [{ productLinkId: { in: slice } }, { listingId: { in: slice } }] } : {}) },
       select: { id: true, productLinkId: true, listingId: true, suggestedAmount: true, currentAmount: true, currency: true, ruleId: true },
     });
-  const pending = options.ids ? await findInSlices([...options.ids], (slice) => pendingQuery(slice), 400) : await pendingQuery(null);
+  const itemKeys = options.ids ? [...new Set(items.flatMap((i) => [i.id, ...(i.productLinkId ? [i.productLinkId] : []), ...i.listings.map((l) => l.id)]))] : null;
+  const pending = itemKeys ? await findInSlices(itemKeys, (slice) => pendingQuery(slice), 400) : await pendingQuery(null);
+  // A suggestion waits for the item holding its listing (a product priced per marketplace has one per
+  // marketplace), else for the item of its product or lone listing.
+  const itemOf = itemResolver(items);
   const pendingByItem = new Map<string, typeof pending>();
   for (const s of pending) {
-    const key = s.productLinkId ?? s.listingId ?? '';
-    pendingByItem.set(key, [...(pendingByItem.get(key) ?? []), s]);
+    const key = itemOf(s)?.id;
+    if (key) pendingByItem.set(key, [...(pendingByItem.get(key) ?? []), s]);
   }
 
   // A product whose last approved price is still on its way keeps it: a new suggestion would be based on

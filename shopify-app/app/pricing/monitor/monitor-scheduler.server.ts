@@ -3,10 +3,16 @@
 // tick at the default 10 s interval) are read through the Amazon service, and what moved (Buy Box, lowest offer,
 // our own price edited outside Calibrate) makes the policy look at those products again.
 //
+// The round robin covers every marketplace whose currency a rule prices in (all of them while some
+// active rule has no currency, or none is active yet), one marketplace per batch; retired listings (a
+// marketplace the seller no longer chose) are not read. What moved in one marketplace re-prices that
+// marketplace's listing of the product, not the others.
+//
 // Several app instances may run it: each shop's monitor turn is a BackgroundJob row claimed with a lease
 // (the same conditional UPDATE as the push), so one instance at a time reads a shop's prices.
 import os from 'node:os';
 import { db } from '../../db.server';
+import { PRICED_STATUS } from '../items.server';
 import type { Trigger } from '../policy';
 import { generateSuggestions, type GenerateResult } from '../suggestions.server';
 import { OFFERS_BATCH_SIZE, refreshCompetitivePrices } from './amazon-competitive.server';
@@ -40,25 +46,34 @@ export async function monitorShop(
 ): Promise<MonitorTickResult> {
   const project = await db.project.findUnique({ where: { id: projectId }, select: { shopDomain: true } });
   if (!project) return { asins: [], recorded: 0, triggers: [], suggestions: null, cursor: null };
-  const due = options.asins ? await listingsForAsins(projectId, options.asins) : await dueListings(projectId, options.batchSize ?? OFFERS_BATCH_SIZE, options.cursor ?? null);
-  const result: MonitorTickResult = { asins: [...new Set(due.map((l) => l.asin))], recorded: 0, triggers: [], suggestions: null, cursor: due.at(-1)?.id ?? null };
-  if (result.asins.length > 0) {
-    const marketplaceId = due[0]!.marketplaceId || undefined;
+  const currencies = await monitoredCurrencies(projectId);
+  const due = options.asins ? await listingsForAsins(projectId, options.asins, currencies) : await dueListings(projectId, options.batchSize ?? OFFERS_BATCH_SIZE, options.cursor ?? null, currencies);
+  const last = due.at(-1);
+  const result: MonitorTickResult = { asins: [...new Set(due.map((l) => l.asin))], recorded: 0, triggers: [], suggestions: null, cursor: last ? cursorOf(last) : null };
+  // One getItemOffersBatch per marketplace (the round robin's batch is always one).
+  for (const marketplaceId of new Set(due.map((l) => l.marketplaceId))) {
+    const asins = [...new Set(due.filter((l) => l.marketplaceId === marketplaceId).map((l) => l.asin))];
     try {
-      const answer = await refreshCompetitivePrices(project.shopDomain, result.asins, marketplaceId);
-      result.recorded = answer.recorded;
+      const answer = await refreshCompetitivePrices(project.shopDomain, asins, marketplaceId || undefined);
+      result.recorded += answer.recorded;
     } catch (error) {
-      result.error = error instanceof Error ? error.message : String(error);
+      result.error ??= error instanceof Error ? error.message : String(error);
     }
   }
+  // Triggers by the listing that moved: the item holding it (its product in that marketplace) is priced.
   const triggers = new Map<string, Trigger>();
+  const reported = new Map<string, Trigger>();
   for (const change of await marketChanges(projectId, due.map((l) => l.id))) {
     const listing = due.find((l) => l.id === change.listingId);
-    triggers.set(listing?.productLinkId ?? change.listingId, change.trigger);
+    triggers.set(change.listingId, change.trigger);
+    reported.set(listing?.productLinkId ?? change.listingId, change.trigger);
   }
   // Our own price edited elsewhere counts first: the merchant moved, the rules look again.
-  for (const edit of await noticeOwnPriceEdits(projectId, { since: options.editsSince ?? null })) triggers.set(edit.itemId, edit.trigger);
-  result.triggers = [...triggers].map(([itemId, trigger]) => ({ itemId, trigger }));
+  for (const edit of await noticeOwnPriceEdits(projectId, { since: options.editsSince ?? null })) {
+    triggers.set(edit.listingId, edit.trigger);
+    reported.set(edit.itemId, edit.trigger);
+  }
+  result.triggers = [...reported].map(([itemId, trigger]) => ({ itemId, trigger }));
   if (triggers.size > 0) result.suggestions = await generateSuggestions(projectId, { ids: [...triggers.keys()], triggers });
   return result;
 }
@@ -70,27 +85,46 @@ interface DueListing {
   productLinkId: string | null;
 }
 
-/**
- * The next Amazon listings (with an ASIN, in one marketplace) after `cursor`, in id order, wrapping
- * around: round robin, so every listing is read once per sweep even when some readings fail.
- */
-async function dueListings(projectId: string, limit: number, cursor: string | null): Promise<DueListing[]> {
-  const first = await db.listing.findFirst({
-    where: { projectId, platform: 'amazon', status: { not: 'deleted' }, asin: { not: null } },
-    orderBy: [{ productLinkId: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }],
-    select: { marketplaceId: true },
-  });
-  if (!first) return [];
-  const where = { projectId, platform: 'amazon', marketplaceId: first.marketplaceId, status: { not: 'deleted' }, asin: { not: null } };
-  const select = { id: true, asin: true, marketplaceId: true, productLinkId: true } as const;
-  const after = await db.listing.findMany({ where: { ...where, ...(cursor ? { id: { gt: cursor } } : {}) }, orderBy: { id: 'asc' }, take: limit, select });
-  const wrapped = after.length < limit && cursor ? await db.listing.findMany({ where: { ...where, id: { lte: cursor } }, orderBy: { id: 'asc' }, take: limit - after.length, select }) : [];
-  return [...after, ...wrapped].map((l) => ({ id: l.id, asin: l.asin!, marketplaceId: l.marketplaceId, productLinkId: l.productLinkId }));
+/** The currencies the shop's active rules price in; null: every currency (a rule without one, or no rule yet). */
+async function monitoredCurrencies(projectId: string): Promise<string[] | null> {
+  const rules = await db.pricingRule.findMany({ where: { projectId, isActive: true }, select: { currency: true }, distinct: ['currency'] });
+  if (rules.length === 0 || rules.some((r) => r.currency === null)) return null;
+  return rules.map((r) => r.currency!);
 }
 
-async function listingsForAsins(projectId: string, asins: readonly string[]): Promise<DueListing[]> {
+/** The round robin's position: the last listing read, in (marketplace, id) order. */
+function cursorOf(listing: DueListing): string {
+  return `${listing.marketplaceId}/${listing.id}`;
+}
+
+/**
+ * The next Amazon listings (with an ASIN, of one marketplace) after `cursor` in (marketplace, id) order,
+ * wrapping around: round robin, so every listing is read once per sweep even when some readings fail.
+ */
+async function dueListings(projectId: string, limit: number, cursor: string | null, currencies: string[] | null): Promise<DueListing[]> {
+  const where = { projectId, platform: 'amazon', status: PRICED_STATUS, asin: { not: null }, ...(currencies ? { currency: { in: currencies } } : {}) };
+  const select = { id: true, asin: true, marketplaceId: true, productLinkId: true } as const;
+  const orderBy = [{ marketplaceId: 'asc' as const }, { id: 'asc' as const }];
+  const slash = cursor ? cursor.lastIndexOf('/') : -1;
+  const at = slash >= 0 ? { marketplaceId: cursor!.slice(0, slash), id: cursor!.slice(slash + 1) } : null;
+  const after = await db.listing.findMany({
+    where: { ...where, ...(at ? { OR: [{ marketplaceId: { gt: at.marketplaceId } }, { marketplaceId: at.marketplaceId, id: { gt: at.id } }] } : {}) },
+    orderBy,
+    take: limit,
+    select,
+  });
+  const wrapped = after.length < limit && at ? await db.listing.findMany({ where, orderBy, take: limit - after.length, select }) : [];
+  const rows = [...after, ...wrapped].map((l) => ({ id: l.id, asin: l.asin!, marketplaceId: l.marketplaceId, productLinkId: l.productLinkId }));
+  // One marketplace per batch: the listings of the first one, up to where another begins.
+  const other = rows.findIndex((l) => l.marketplaceId !== rows[0]!.marketplaceId);
+  const batch = other < 0 ? rows : rows.slice(0, other);
+  // A wrapped batch never reads a listing twice.
+  return batch.filter((l, i) => batch.findIndex((m) => m.id === l.id) === i);
+}
+
+async function listingsForAsins(projectId: string, asins: readonly string[], currencies: string[] | null): Promise<DueListing[]> {
   const rows = await db.listing.findMany({
-    where: { projectId, platform: 'amazon', status: { not: 'deleted' }, asin: { in: [...asins] } },
+    where: { projectId, platform: 'amazon', status: PRICED_STATUS, asin: { in: [...asins] }, ...(currencies ? { currency: { in: currencies } } : {}) },
     select: { id: true, asin: true, marketplaceId: true, productLinkId: true },
   });
   return rows.map((l) => ({ id: l.id, asin: l.asin!, marketplaceId: l.marketplaceId, productLinkId: l.productLinkId }));

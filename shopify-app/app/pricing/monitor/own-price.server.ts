@@ -5,6 +5,7 @@
 // and the product is evaluated again.
 import { db } from '../../db.server';
 import { findInSlices } from '../chunks';
+import { PRICED_STATUS } from '../items.server';
 import type { Trigger } from '../policy';
 
 /** How long after a push its price still counts as ours (as the products/update handler counts it). */
@@ -20,7 +21,7 @@ export interface OwnPriceEdit {
 export async function noticeOwnPriceEdits(projectId: string, options: { listingIds?: readonly string[]; since?: Date | null } = {}): Promise<OwnPriceEdit[]> {
   const query = (ids: string[] | null) =>
     db.listing.findMany({
-      where: { projectId, status: { not: 'deleted' }, priceAmount: { not: '' }, ...(ids ? { id: { in: ids } } : {}), ...(options.since ? { updatedAt: { gte: options.since } } : {}) },
+      where: { projectId, status: PRICED_STATUS, priceAmount: { not: '' }, ...(ids ? { id: { in: ids } } : {}), ...(options.since ? { updatedAt: { gte: options.since } } : {}) },
       select: { id: true, platform: true, currency: true, priceAmount: true, productLinkId: true, externalId: true },
     });
   const listings = options.listingIds ? await findInSlices([...options.listingIds], query) : await query(null);
