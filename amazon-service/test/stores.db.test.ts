@@ -65,11 +65,17 @@ describe.each(testDatabaseProviders())('stores on %s', (provider) => {
     expect(details?.failures).toEqual([{ sku: 'S-1', marketplaceId: US, code: '90122', message: 'nope' }]);
   });
 
-  it('uses a consent state once, for its own shop only', async () => {
-    const state = await issueConsentState(ctx, { projectId, shop: `stores-${provider}.myshopify.com`, region: 'na', marketplaceIds: [US] });
-    await expect(consumeConsentState(ctx, state, 'someone-else.myshopify.com')).rejects.toThrow(/another shop/);
-    await expect(consumeConsentState(ctx, state, `stores-${provider}.myshopify.com`)).resolves.toMatchObject({ projectId, region: 'na' });
-    await expect(consumeConsentState(ctx, state, undefined)).rejects.toThrow(/already used/);
+  it('uses a consent state once, for its own shop and settings session only', async () => {
+    const shop = `stores-${provider}.myshopify.com`;
+    const session = { shop, sid: 'sid-that-started-it' };
+    const state = await issueConsentState(ctx, { projectId, shop, region: 'na', marketplaceIds: [US], session });
+    expect(state).not.toContain(Buffer.from(session.sid).toString('base64url'));
+    await expect(consumeConsentState(ctx, state, undefined)).rejects.toThrow(/browser that started it/);
+    await expect(consumeConsentState(ctx, state, { shop: 'someone-else.myshopify.com', sid: session.sid })).rejects.toThrow(/another shop/);
+    await expect(consumeConsentState(ctx, state, { shop, sid: 'another-browser' })).rejects.toThrow(/another browser session/);
+    // None of the refusals used it up: the browser that started it still can, once.
+    await expect(consumeConsentState(ctx, state, session)).resolves.toMatchObject({ projectId, region: 'na' });
+    await expect(consumeConsentState(ctx, state, session)).rejects.toThrow(/already used/);
   });
 });
 
