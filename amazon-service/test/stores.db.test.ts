@@ -12,6 +12,7 @@ import { planPriceFeeds } from '../src/feeds/feed-documents';
 import { feedDetails, recentFeeds } from '../src/feeds/feed-monitor';
 import { storeFeed, storedFeedEntries } from '../src/feeds/price-feed-store';
 import { consumeConsentState, issueConsentState } from '../src/authorization/consent-state';
+import { claimNonce } from '../src/authorization/used-nonces';
 import { SHARED_SECRET, US } from './support/harness';
 
 describe.each(testDatabaseProviders())('stores on %s', (provider) => {
@@ -63,6 +64,19 @@ describe.each(testDatabaseProviders())('stores on %s', (provider) => {
     expect(summary).toMatchObject({ id: stored.id, messageCount: 5, counts: { applied: 2, failed: 1, pending: 2 } });
     const details = await feedDetails(ctx, projectId, stored.id);
     expect(details?.failures).toEqual([{ sku: 'S-1', marketplaceId: US, code: '90122', message: 'nope' }]);
+  });
+
+  it('claims a single-use id once per purpose, and prunes ids past their expiry (only those)', async () => {
+    const expired = { purpose: 'service-request', nonce: `expired-${provider}` };
+    await t.db.usedNonce.create({ data: { ...expired, expiresAt: new Date(Date.now() - 1000) } });
+    const until = new Date(Date.now() + 300_000);
+    expect(await claimNonce(ctx, 'service-request', `n-${provider}`, until)).toBe(true);
+    expect(await claimNonce(ctx, 'service-request', `n-${provider}`, until)).toBe(false);
+    expect(await claimNonce(ctx, 'settings-link', `n-${provider}`, until)).toBe(true);
+    const racing = await Promise.all(Array.from({ length: 6 }, () => claimNonce(ctx, 'settings-link', `race-${provider}`, until)));
+    expect(racing.filter(Boolean)).toHaveLength(1);
+    expect(await t.db.usedNonce.findUnique({ where: { purpose_nonce: expired } })).toBeNull();
+    expect(await t.db.usedNonce.count({ where: { nonce: { in: [`n-${provider}`, `race-${provider}`] } } })).toBe(3);
   });
 
   it('uses a consent state once, for its own shop and settings session only', async () => {
