@@ -8,16 +8,28 @@ import { authCallbackRoute, authRoutes } from './routes/auth-routes';
 import { catalogRoutes } from './routes/catalog-routes';
 import { competitiveRoutes } from './routes/competitive-routes';
 import { healthRoute } from './routes/health-route';
-import { pricingRoutes } from './routes/pricing-routes';
+import { PRICE_BATCH_BODY_LIMIT, pricingRoutes } from './routes/pricing-routes';
 import { notFound, problemHandler, requireJsonBody } from './routes/problem-details';
-import { requireTenant, type AuthedRequest } from './routes/request-auth';
+import { identifyCaller, requireTenant, type AuthedRequest } from './routes/request-auth';
 import { SETTINGS_PAGE_PATH } from './settings-page/paths';
 import { settingsRoutes } from './settings-page/settings-routes';
 import { CALLBACK_PATH } from './authorization/website-authorization';
 
 export const API_BASE = '/api/integrations/amazon';
-/** Bytes a JSON body under /api may have. */
-export const API_BODY_LIMIT = 40 * 1024 * 1024;
+/** Bytes a JSON body under /api may have, except a price batch (PRICE_BATCH_BODY_LIMIT): the largest, a
+ * self-authorization, is a few KiB. */
+export const API_BODY_LIMIT = 64 * 1024;
+
+/** JSON bodies up to `limit`; past it nothing is kept and the answer is a 413 problem. */
+function jsonBody(limit: number): express.RequestHandler {
+  return express.json({
+    limit,
+    type: ['application/json', '+json'],
+    verify: (req, _res, buf) => {
+      (req as unknown as AuthedRequest).rawBody = buf;
+    },
+  });
+}
 
 export interface AppHooks {
   /** New feeds were stored: wake the feed worker. */
@@ -38,17 +50,12 @@ export function createApp(ctx: AmazonContext, hooks: AppHooks = {}): express.Exp
   app.use(CALLBACK_PATH, authCallbackRoute(ctx));
 
   const api = express.Router();
+  // Who is calling, from the headers, before any body is read; the signature's check over the body after.
+  api.use(identifyCaller(ctx, secrets));
   api.use(requireJsonBody);
-  api.use(
-    express.json({
-      // A 100,000-update price batch is ~25 MB of JSON; past the limit nothing is kept and the answer is a 413 problem.
-      limit: API_BODY_LIMIT,
-      type: ['application/json', '+json'],
-      verify: (req, _res, buf) => {
-        (req as unknown as AuthedRequest).rawBody = buf;
-      },
-    }),
-  );
+  // Only a price batch needs a large body; the second parser leaves an already read body alone.
+  api.post('/pricing', jsonBody(PRICE_BATCH_BODY_LIMIT));
+  api.use(jsonBody(API_BODY_LIMIT));
   api.use(requireTenant(ctx, secrets));
   api.use('/auth', authRoutes(ctx));
   api.use('/catalog', catalogRoutes(ctx));

@@ -2,7 +2,7 @@
 // (consent → callback → LWA authorization_code grant) and self-authorization; a replayed, forged or
 // foreign state refused; an expired consent code refused; secrets never returned and stored encrypted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CA, DEMO_SELLER, US, control, json, sandboxLog, signedFetch, startHarness, type Harness } from './support/harness';
+import { CA, DEMO_SELLER, US, approveConsent as consent, control, json, openSettingsSession, sandboxLog, signedFetch, startConsentIn, startHarness, type Harness } from './support/harness';
 
 let h: Harness;
 const SHOP = 'auth-shop.myshopify.com';
@@ -12,36 +12,15 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-/** Plays the seller's browser on Seller Central: opens the consent URL and approves. */
-async function consent(url: string): Promise<URL> {
-  const page = await fetch(url);
-  const html = await page.text();
-  expect(page.status, html.slice(0, 400)).toBe(200);
-  const action = /<form[^>]*method="post"[^>]*action="([^"]+)"/i.exec(html)?.[1] ?? /<form[^>]*action="([^"]+)"[^>]*method="post"/i.exec(html)?.[1];
-  expect(action, 'consent form').toBeTruthy();
-  const fields = new URLSearchParams();
-  for (const m of html.matchAll(/<input[^>]*type="hidden"[^>]*>/gi)) {
-    const name = /name="([^"]+)"/.exec(m[0])?.[1];
-    const value = /value="([^"]*)"/.exec(m[0])?.[1] ?? '';
-    if (name) fields.set(name, value.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
-  }
-  // The seller picks their account (the demo NA seller is the region's first) and confirms.
-  const select = /<select name="([^"]+)"[^>]*>\s*<option value="([^"]+)"/i.exec(html);
-  if (select) fields.set(select[1]!, select[2]!);
-  const approved = await fetch(new URL(action!.replace(/&amp;/g, '&'), url), { method: 'POST', body: fields, redirect: 'manual' });
-  expect(approved.status, await approved.clone().text()).toBe(302);
-  return new URL(approved.headers.get('location')!, url);
-}
-
-async function startConsent(shop: string): Promise<string> {
-  const res = await signedFetch(h.service.url, shop, 'POST', '/api/integrations/amazon/auth/start', { region: 'na', marketplaceIds: [US] });
-  expect(res.status).toBe(200);
-  return (await json<{ url: string }>(res)).url;
+/** Starts consent in a new settings session of `shop`: the browser that must finish it (its cookie). */
+async function startConsent(shop: string): Promise<{ url: string; cookie: string }> {
+  const session = await openSettingsSession(h.service.url, shop);
+  return { url: await startConsentIn(h.service.url, session), cookie: session.cookie };
 }
 
 describe('website authorization workflow', () => {
   it('consent → callback exchanges the code once and connects the seller', async () => {
-    const consentUrl = await startConsent(SHOP);
+    const { url: consentUrl, cookie } = await startConsent(SHOP);
     expect(consentUrl).toContain('/apps/authorize/consent?');
     expect(new URL(consentUrl).searchParams.get('version')).toBe('beta');
     const callback = await consent(consentUrl);
@@ -49,8 +28,9 @@ describe('website authorization workflow', () => {
     expect(callback.searchParams.get('selling_partner_id')).toBe(DEMO_SELLER);
     expect(callback.searchParams.get('spapi_oauth_code')).toBeTruthy();
 
-    const done = await fetch(callback, { redirect: 'manual' });
-    expect(done.status, await done.clone().text()).toBe(200);
+    const done = await fetch(callback, { redirect: 'manual', headers: { cookie } });
+    expect(done.status, await done.clone().text()).toBe(303);
+    expect(done.headers.get('location')).toBe('/settings/amazon?notice=connected');
 
     const status = await json<Record<string, unknown>>(await signedFetch(h.service.url, SHOP, 'GET', '/api/integrations/amazon/auth'));
     expect(status).toMatchObject({ connected: true, status: 'connected', sellingPartnerId: DEMO_SELLER, region: 'na', marketplaceIds: [US], authMode: 'website_authorization' });
@@ -61,8 +41,8 @@ describe('website authorization workflow', () => {
     expect(row.refreshTokenCiphertext).toMatch(/^enc:/);
     expect(row.refreshTokenCiphertext).not.toContain('Atzr|');
 
-    // Replaying Amazon's redirect (same state, same code) is refused.
-    const replay = await fetch(callback, { redirect: 'manual' });
+    // Replaying Amazon's redirect (same state, same code), even in the same browser, is refused.
+    const replay = await fetch(callback, { redirect: 'manual', headers: { cookie } });
     expect(replay.status).toBe(400);
     expect(await json<{ errors: { code: string }[] }>(replay)).toMatchObject({ errors: [{ code: 'state_replayed' }] });
   });
@@ -73,12 +53,9 @@ describe('website authorization workflow', () => {
     expect((await json<{ type: string }>(forged)).type).toContain('validation');
 
     // A state issued for shop A, arriving in a browser whose settings session is shop B.
-    const consentUrl = await startConsent('shop-a.myshopify.com');
+    const { url: consentUrl } = await startConsent('shop-a.myshopify.com');
     const callback = await consent(consentUrl);
-    const { signSettingsLink } = await import('../src/settings-page/settings-link');
-    const link = signSettingsLink({ serviceUrl: h.service.url, shop: 'shop-b.myshopify.com', secret: (await import('./support/harness')).SHARED_SECRET });
-    const opened = await fetch(link, { redirect: 'manual' });
-    const cookie = opened.headers.get('set-cookie')!.split(';')[0]!;
+    const { cookie } = await openSettingsSession(h.service.url, 'shop-b.myshopify.com');
     const foreign = await fetch(callback, { redirect: 'manual', headers: { cookie } });
     expect(foreign.status).toBe(403);
     const stillDisconnected = await json<{ connected: boolean }>(await signedFetch(h.service.url, 'shop-a.myshopify.com', 'GET', '/api/integrations/amazon/auth'));
@@ -86,10 +63,10 @@ describe('website authorization workflow', () => {
   });
 
   it('refuses a consent code that expired before the callback', async () => {
-    const consentUrl = await startConsent('slow-shop.myshopify.com');
+    const { url: consentUrl, cookie } = await startConsent('slow-shop.myshopify.com');
     const callback = await consent(consentUrl);
     await new Promise((r) => setTimeout(r, 5500)); // the sandbox's code lives 5 s here (Amazon: 5 minutes)
-    const late = await fetch(callback, { redirect: 'manual' });
+    const late = await fetch(callback, { redirect: 'manual', headers: { cookie } });
     expect(late.status).toBe(400);
     const problem = await json<{ errors: { path: string; message: string }[]; platformError?: { code: string } }>(late);
     expect(problem.errors[0]).toMatchObject({ path: 'spapi_oauth_code' });

@@ -8,7 +8,12 @@ describe('settings links', () => {
   it('opens for the shop it was signed for, and only until it expires', () => {
     const now = Date.now();
     const link = signSettingsLink({ serviceUrl: 'http://svc', shop: 'a.myshopify.com', secret, now });
-    expect(verifySettingsLink(query(link), secret, now)).toEqual({ ok: true, shop: 'a.myshopify.com' });
+    const id = new URL(link).searchParams.get('id')!;
+    expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(verifySettingsLink(query(link), secret, now)).toEqual({ ok: true, shop: 'a.myshopify.com', id, expiresAt: new Date((Math.floor(now / 1000) + 300) * 1000) });
+    // The id is signed: another id (to open the link again as a "new" one) breaks the signature.
+    expect(verifySettingsLink({ ...query(link), id: 'A'.repeat(22) }, secret, now)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(signSettingsLink({ serviceUrl: 'http://svc', shop: 'a.myshopify.com', secret, now })).not.toBe(link);
     expect(verifySettingsLink(query(link), secret, now + 301_000)).toEqual({ ok: false, reason: 'expired' });
     expect(verifySettingsLink({ ...query(link), shop: 'b.myshopify.com' }, secret, now)).toEqual({ ok: false, reason: 'bad_signature' });
     expect(verifySettingsLink(query(link), 'y'.repeat(40), now)).toEqual({ ok: false, reason: 'bad_signature' });

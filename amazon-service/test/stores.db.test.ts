@@ -12,6 +12,7 @@ import { planPriceFeeds } from '../src/feeds/feed-documents';
 import { feedDetails, recentFeeds } from '../src/feeds/feed-monitor';
 import { storeFeed, storedFeedEntries } from '../src/feeds/price-feed-store';
 import { consumeConsentState, issueConsentState } from '../src/authorization/consent-state';
+import { claimNonce } from '../src/authorization/used-nonces';
 import { SHARED_SECRET, US } from './support/harness';
 
 describe.each(testDatabaseProviders())('stores on %s', (provider) => {
@@ -65,11 +66,30 @@ describe.each(testDatabaseProviders())('stores on %s', (provider) => {
     expect(details?.failures).toEqual([{ sku: 'S-1', marketplaceId: US, code: '90122', message: 'nope' }]);
   });
 
-  it('uses a consent state once, for its own shop only', async () => {
-    const state = await issueConsentState(ctx, { projectId, shop: `stores-${provider}.myshopify.com`, region: 'na', marketplaceIds: [US] });
-    await expect(consumeConsentState(ctx, state, 'someone-else.myshopify.com')).rejects.toThrow(/another shop/);
-    await expect(consumeConsentState(ctx, state, `stores-${provider}.myshopify.com`)).resolves.toMatchObject({ projectId, region: 'na' });
-    await expect(consumeConsentState(ctx, state, undefined)).rejects.toThrow(/already used/);
+  it('claims a single-use id once per purpose, and prunes ids past their expiry (only those)', async () => {
+    const expired = { purpose: 'service-request', nonce: `expired-${provider}` };
+    await t.db.usedNonce.create({ data: { ...expired, expiresAt: new Date(Date.now() - 1000) } });
+    const until = new Date(Date.now() + 300_000);
+    expect(await claimNonce(ctx, 'service-request', `n-${provider}`, until)).toBe(true);
+    expect(await claimNonce(ctx, 'service-request', `n-${provider}`, until)).toBe(false);
+    expect(await claimNonce(ctx, 'settings-link', `n-${provider}`, until)).toBe(true);
+    const racing = await Promise.all(Array.from({ length: 6 }, () => claimNonce(ctx, 'settings-link', `race-${provider}`, until)));
+    expect(racing.filter(Boolean)).toHaveLength(1);
+    expect(await t.db.usedNonce.findUnique({ where: { purpose_nonce: expired } })).toBeNull();
+    expect(await t.db.usedNonce.count({ where: { nonce: { in: [`n-${provider}`, `race-${provider}`] } } })).toBe(3);
+  });
+
+  it('uses a consent state once, for its own shop and settings session only', async () => {
+    const shop = `stores-${provider}.myshopify.com`;
+    const session = { shop, sid: 'sid-that-started-it' };
+    const state = await issueConsentState(ctx, { projectId, shop, region: 'na', marketplaceIds: [US], session });
+    expect(state).not.toContain(Buffer.from(session.sid).toString('base64url'));
+    await expect(consumeConsentState(ctx, state, undefined)).rejects.toThrow(/browser that started it/);
+    await expect(consumeConsentState(ctx, state, { shop: 'someone-else.myshopify.com', sid: session.sid })).rejects.toThrow(/another shop/);
+    await expect(consumeConsentState(ctx, state, { shop, sid: 'another-browser' })).rejects.toThrow(/another browser session/);
+    // None of the refusals used it up: the browser that started it still can, once.
+    await expect(consumeConsentState(ctx, state, session)).resolves.toMatchObject({ projectId, region: 'na' });
+    await expect(consumeConsentState(ctx, state, session)).rejects.toThrow(/already used/);
   });
 });
 

@@ -6,6 +6,7 @@ import { appLwaClient, saveAuthorization, type AmazonIntegrationView } from '../
 import { MARKETPLACES, findMarketplace, marketplacesIn, type Region } from '../sp-api/regions';
 import { consumeConsentState, issueConsentState } from './consent-state';
 import { transientClient } from '../integrations/integration-store';
+import type { SettingsSession } from '../settings-page/settings-session';
 
 /** Seller Central's consent host for a region (or the first chosen marketplace's own). */
 function sellerCentralHost(region: Region, marketplaceIds: string[]): string {
@@ -22,7 +23,7 @@ export function callbackUrl(ctx: AmazonContext): string {
 
 export async function startWebsiteAuthorization(
   ctx: AmazonContext,
-  input: { projectId: string; shop: string; region: Region; marketplaceIds: string[] },
+  input: { projectId: string; shop: string; region: Region; marketplaceIds: string[]; session: SettingsSession },
 ): Promise<string> {
   appLwaClient(ctx);
   if (!ctx.config.applicationId) throw new ValidationError('This service has no SP-API application id configured (AMAZON_SP_APP_ID)');
@@ -52,9 +53,9 @@ export interface CallbackQuery {
 export async function completeWebsiteAuthorization(
   ctx: AmazonContext,
   query: CallbackQuery,
-  sessionShop: string | undefined,
+  session: SettingsSession | undefined,
 ): Promise<{ integration: AmazonIntegrationView; shop: string }> {
-  const consent = await consumeConsentState(ctx, query.state, sessionShop);
+  const consent = await consumeConsentState(ctx, query.state, session);
   if (typeof query.error === 'string') {
     throw new ValidationError([{ path: 'error', message: `Seller Central did not authorize the app: ${String(query.error_description ?? query.error)}`, code: query.error }]);
   }

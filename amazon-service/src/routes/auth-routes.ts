@@ -3,7 +3,7 @@
 import { signingSecret } from '../config';
 import { Router } from 'express';
 import { z } from 'zod';
-import { ConflictError, ValidationError, parseOrThrow } from '@calibr/shared-contracts';
+import { AuthorizationError, ConflictError, ValidationError, parseOrThrow } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
 import { selfAuthorize } from '../authorization/self-authorization';
 import { completeWebsiteAuthorization, startWebsiteAuthorization } from '../authorization/website-authorization';
@@ -11,7 +11,7 @@ import { disconnectIntegration, findIntegration, updateMarketplaces } from '../i
 import { REGIONS, findMarketplace } from '../sp-api/regions';
 import { readSession } from '../settings-page/settings-session';
 import { SETTINGS_PAGE_PATH } from '../settings-page/paths';
-import { tenantOf } from './request-auth';
+import { tenantOf, type AuthedRequest } from './request-auth';
 
 const marketplaceIds = z.array(z.string().regex(/^[A-Z0-9]{8,20}$/, 'invalid marketplace id')).max(25);
 const startSchema = z.object({ region: z.enum(REGIONS), marketplaceIds: marketplaceIds.default([]) });
@@ -51,7 +51,10 @@ export function authRoutes(ctx: AmazonContext): Router {
   router.post('/start', async (req, res) => {
     const input = parseOrThrow(startSchema, req.body ?? {});
     const tenant = tenantOf(req);
-    const url = await startWebsiteAuthorization(ctx, { projectId: tenant.projectId, shop: tenant.shopDomain, region: input.region, marketplaceIds: input.marketplaceIds });
+    // The consent is bound to the browser that starts it (its settings session): a service call has none.
+    const session = (req as AuthedRequest).session;
+    if (!session) throw new AuthorizationError('Seller Central consent starts in the merchant’s browser', { detail: 'start it from the Amazon settings page (its session is what Amazon’s redirect back must carry)' });
+    const url = await startWebsiteAuthorization(ctx, { projectId: tenant.projectId, shop: tenant.shopDomain, region: input.region, marketplaceIds: input.marketplaceIds, session });
     res.json({ url });
   });
   router.post('/self', async (req, res) => {
@@ -77,15 +80,14 @@ export function authRoutes(ctx: AmazonContext): Router {
 
 /**
  * Amazon's redirect back from Seller Central (a top-level browser navigation). The signed state says
- * which shop it is for; a settings session of another shop refuses it.
+ * which shop and which settings session it is for: only the browser holding that session may finish.
  */
 export function authCallbackRoute(ctx: AmazonContext): Router {
   const router = Router();
   router.get('/', async (req, res) => {
     const session = readSession(req, signingSecret(ctx.config));
-    const { shop } = await completeWebsiteAuthorization(ctx, req.query, session?.shop);
-    if (session?.shop === shop) return void res.redirect(303, `${SETTINGS_PAGE_PATH}?notice=connected`);
-    res.type('text/plain').send('Amazon seller connected. You can close this window and return to Calibrate.');
+    await completeWebsiteAuthorization(ctx, req.query, session);
+    res.redirect(303, `${SETTINGS_PAGE_PATH}?notice=connected`);
   });
   return router;
 }

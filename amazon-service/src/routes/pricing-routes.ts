@@ -8,6 +8,11 @@ import { batchUpdatePrices, getUpdateResult, MAX_BATCH_ITEMS } from '../pricing/
 import { feedDetails, recentFeeds } from '../feeds/feed-monitor';
 import { tenantOf } from './request-auth';
 
+/** Bytes of JSON one real update takes at most: key, SKU, marketplace, price with its bounds, a short reason. */
+const UPDATE_JSON_BYTES = 400;
+/** The body of the largest batch (MAX_BATCH_ITEMS updates, ~38 MiB): the one route with a large body. */
+export const PRICE_BATCH_BODY_LIMIT = MAX_BATCH_ITEMS * UPDATE_JSON_BYTES;
+
 const batchSchema = z.object({
   updates: z.array(z.unknown()).min(1).max(MAX_BATCH_ITEMS),
   channel: z.enum(['auto', 'feed', 'listings_item']).default('auto'),

@@ -1,11 +1,12 @@
-// The settings page's routes: the signed link that opens it for one shop, the page, and its forms.
-// Unsigned, expired or forged links are refused; forms need the session's CSRF token.
+// The settings page's routes: the signed link that opens it for one shop (once), the page, and its forms.
+// Unsigned, expired, forged or already used links are refused; forms need the session's CSRF token.
 import { createRequire } from 'node:module';
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ConnectorError, isConnectorError, parseOrThrow } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
 import { selfAuthorize } from '../authorization/self-authorization';
+import { claimNonce } from '../authorization/used-nonces';
 import { startWebsiteAuthorization } from '../authorization/website-authorization';
 import { createAmazonConnector } from '../connector/amazon-connector';
 import { feedDetails, recentFeeds } from '../feeds/feed-monitor';
@@ -54,11 +55,16 @@ export function settingsRoutes(ctx: AmazonContext, secret: string): Router {
     res.set('Cache-Control', 'public, max-age=86400').type('css').sendFile(POLARIS_CSS);
   });
 
-  router.get('/open', (req, res) => {
+  router.get('/open', async (req, res) => {
     const check = verifySettingsLink(req.query as Record<string, unknown>, secret);
     if (!check.ok) {
       const why = check.reason === 'expired' ? 'This link has expired. Open the Amazon settings again from Calibrate in Shopify.' : 'This page opens only through the link in Calibrate’s console in Shopify.';
       return sendPage(res, check.reason === 'expired' ? 401 : 403, renderMessagePage('Link refused', why));
+    }
+    // One open per link: whoever opens it second (a copied, logged or shared link) gets no session.
+    if (!(await claimNonce(ctx, 'settings-link', check.id, check.expiresAt))) {
+      ctx.logger.warn({ shop: check.shop }, 'settings link opened a second time: refused');
+      return sendPage(res, 410, renderMessagePage('Link already used', 'This link has already been used. Open the Amazon settings again from Calibrate in Shopify.'));
     }
     startSession(res, secret, check.shop, secure);
     res.set('Referrer-Policy', 'no-referrer').redirect(303, SETTINGS_PAGE_PATH);
@@ -122,7 +128,7 @@ export function settingsRoutes(ctx: AmazonContext, secret: string): Router {
 
   router.post('/connect', ...action(async (req, res, s, projectId) => {
     const input = parseOrThrow(connectForm, req.body);
-    const url = await startWebsiteAuthorization(ctx, { projectId, shop: s.shop, region: input.region, marketplaceIds: input.marketplaceIds.filter((id) => findMarketplace(id)?.region === input.region) });
+    const url = await startWebsiteAuthorization(ctx, { projectId, shop: s.shop, region: input.region, marketplaceIds: input.marketplaceIds.filter((id) => findMarketplace(id)?.region === input.region), session: s });
     res.redirect(303, url);
   }));
 

@@ -127,6 +127,50 @@ export async function signedFetch(baseUrl: string, shop: string, method: string,
   });
 }
 
+/** A merchant's browser on the settings page: opens a fresh signed link; its session cookie and CSRF token. */
+export async function openSettingsSession(baseUrl: string, shop: string): Promise<{ cookie: string; csrf: string }> {
+  const { signSettingsLink } = await import('../../src/settings-page/settings-link');
+  const opened = await fetch(signSettingsLink({ serviceUrl: baseUrl, shop, secret: SHARED_SECRET }), { redirect: 'manual' });
+  if (opened.status !== 303) throw new Error(`settings link refused: ${opened.status} ${await opened.text()}`);
+  const cookie = opened.headers.get('set-cookie')!.split(';')[0]!;
+  const html = await (await fetch(`${baseUrl}/settings/amazon`, { headers: { cookie } })).text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (!csrf) throw new Error('the settings page carries no CSRF token');
+  return { cookie, csrf };
+}
+
+/** Starts Seller Central consent from a settings session (the browser Amazon's redirect must come back to). */
+export async function startConsentIn(baseUrl: string, session: { cookie: string; csrf: string }, marketplaceIds = [US]): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/integrations/amazon/auth/start`, {
+    method: 'POST',
+    headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, 'content-type': 'application/json' },
+    body: JSON.stringify({ region: 'na', marketplaceIds }),
+  });
+  if (res.status !== 200) throw new Error(`consent start refused: ${res.status} ${await res.text()}`);
+  return (await json<{ url: string }>(res)).url;
+}
+
+/** Plays the seller's browser on Seller Central (the sandbox's): opens the consent URL and approves; Amazon's redirect back. */
+export async function approveConsent(url: string): Promise<URL> {
+  const page = await fetch(url);
+  const html = await page.text();
+  if (page.status !== 200) throw new Error(`consent page: ${page.status} ${html.slice(0, 400)}`);
+  const action = /<form[^>]*method="post"[^>]*action="([^"]+)"/i.exec(html)?.[1] ?? /<form[^>]*action="([^"]+)"[^>]*method="post"/i.exec(html)?.[1];
+  if (!action) throw new Error('the consent page has no form');
+  const fields = new URLSearchParams();
+  for (const m of html.matchAll(/<input[^>]*type="hidden"[^>]*>/gi)) {
+    const name = /name="([^"]+)"/.exec(m[0])?.[1];
+    const value = /value="([^"]*)"/.exec(m[0])?.[1] ?? '';
+    if (name) fields.set(name, value.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>'));
+  }
+  // The seller picks their account (the demo NA seller is the region's first) and confirms.
+  const select = /<select name="([^"]+)"[^>]*>\s*<option value="([^"]+)"/i.exec(html);
+  if (select) fields.set(select[1]!, select[2]!);
+  const approved = await fetch(new URL(action.replace(/&amp;/g, '&'), url), { method: 'POST', body: fields, redirect: 'manual' });
+  if (approved.status !== 302) throw new Error(`consent approval: ${approved.status} ${await approved.text()}`);
+  return new URL(approved.headers.get('location')!, url);
+}
+
 /** Connects the demo seller to a shop by self-authorization with the seed's refresh token. */
 export async function connectDemoSeller(h: Harness, shop: string, marketplaceIds = [US]): Promise<void> {
   const seller = h.sellers.find((s) => s.sellerId === DEMO_SELLER)!;

@@ -1,5 +1,5 @@
-// Serve any PlatformConnector over the route contract: verify the signature, resolve the tenant's
-// connector, call it, and turn every error into problem details.
+// Serve any PlatformConnector over the route contract: verify the signature (each signed request once),
+// resolve the tenant's connector, call it, and turn every error into problem details.
 import {
   ConnectorError,
   NotFoundError,
@@ -12,13 +12,15 @@ import {
 import type { PlatformConnector } from '../interfaces';
 import type { ConnectorHttpRequest, ConnectorHttpResponse } from './http-types';
 import { CONNECTOR_BASE_PATH, matchRoute, type ConnectorInfo, type ConnectorRouteName } from './routes';
-import { DEFAULT_SIGNATURE_TOLERANCE_SECONDS, verifyRequest } from './signing';
+import { DEFAULT_SIGNATURE_TOLERANCE_SECONDS, authenticateRequest, readSignatureHeaders, type NonceStore } from './signing';
 
 export interface ConnectorHandlerOptions {
   /** The tenant's connector (e.g. `registry.get('amazon', tenantId)`); NotFoundError -> 404. */
   resolveConnector: (tenantId: string) => Promise<PlatformConnector>;
   /** Shared secrets (first signs, all verify); see parseSharedSecrets. Required: never open. */
   secrets: readonly string[];
+  /** The nonces already served (a database table in a service): a replayed request is refused. Required. */
+  nonces: NonceStore;
   basePath?: string;
   toleranceSeconds?: number;
   /** Unix seconds, for tests. */
@@ -27,12 +29,17 @@ export interface ConnectorHandlerOptions {
   onUnexpectedError?: (error: unknown, request: { method: string; path: string; tenantId?: string }) => void;
 }
 
-export type ConnectorHandler = (request: ConnectorHttpRequest) => Promise<ConnectorHttpResponse>;
+export interface ConnectorHandler {
+  (request: ConnectorHttpRequest): Promise<ConnectorHttpResponse>;
+  /** The checks that need no body (signed, fresh); throws AuthenticationError. Run before reading a body. */
+  checkHeaders(headers: ConnectorHttpRequest['headers']): void;
+}
 
 export function createConnectorHandler(options: ConnectorHandlerOptions): ConnectorHandler {
   if (!options.secrets || options.secrets.length === 0) {
     throw new Error('createConnectorHandler needs the shared secret(s): a connector service must not run open');
   }
+  if (!options.nonces) throw new Error('createConnectorHandler needs a nonce store: signed requests must not replay');
   const basePath = options.basePath ?? CONNECTOR_BASE_PATH;
   const report =
     options.onUnexpectedError ??
@@ -41,21 +48,27 @@ export function createConnectorHandler(options: ConnectorHandlerOptions): Connec
       console.error(`connector handler: unexpected error on ${req.method} ${req.path.split('?')[0]}: ${e}`);
     });
 
-  return async (request) => {
+  const window = () => ({
+    ...(options.now ? { now: options.now() } : {}),
+    toleranceSeconds: options.toleranceSeconds ?? DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
+  });
+  const handler = async (request: ConnectorHttpRequest): Promise<ConnectorHttpResponse> => {
     const target = request.path;
     const pathname = target.split('?')[0] ?? target;
     let tenantId: string | undefined;
     try {
       // Authenticate before anything else, so unsigned callers learn nothing, not even which routes exist.
-      tenantId = verifyRequest({
-        method: request.method,
-        path: target,
-        headers: request.headers,
-        body: request.rawBody,
-        secrets: options.secrets,
-        ...(options.now ? { now: options.now() } : {}),
-        toleranceSeconds: options.toleranceSeconds ?? DEFAULT_SIGNATURE_TOLERANCE_SECONDS,
-      }).tenantId;
+      tenantId = (
+        await authenticateRequest({
+          method: request.method,
+          path: target,
+          headers: request.headers,
+          body: request.rawBody,
+          secrets: options.secrets,
+          nonces: options.nonces,
+          ...window(),
+        })
+      ).tenantId;
 
       const match = matchRoute(request.method, pathname, basePath);
       if (!match) throw new NotFoundError(`no connector route ${request.method} ${pathname}`, { resource: 'route' });
@@ -78,6 +91,7 @@ export function createConnectorHandler(options: ConnectorHandlerOptions): Connec
       return problemResponse(error, pathname);
     }
   };
+  return Object.assign(handler, { checkHeaders: (headers: ConnectorHttpRequest['headers']) => void readSignatureHeaders(headers, window()) });
 }
 
 async function dispatch(

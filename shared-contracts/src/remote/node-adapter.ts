@@ -1,5 +1,6 @@
 // Mount a ConnectorHandler on node:http or Express. Mount it before any body parser: the signature
-// covers the raw body bytes.
+// covers the raw body bytes. A request whose signature headers are missing or stale is answered before
+// its body is read, and its connection closed rather than read to the end.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConnectorError } from '../errors';
 import { problemResponse, type ConnectorHandler } from './connector-handler';
@@ -18,6 +19,14 @@ export function toNodeHandler(handler: ConnectorHandler, options: NodeAdapterOpt
     void (async () => {
       const path = req.originalUrl ?? req.url ?? '/';
       let response;
+      try {
+        handler.checkHeaders(req.headers);
+      } catch (error) {
+        const refused = problemResponse(error, path.split('?')[0]);
+        res.writeHead(refused.status, { ...refused.headers, connection: 'close' });
+        res.end(refused.body);
+        return;
+      }
       try {
         const rawBody = await readBody(req, limit);
         response = await handler({ method: req.method ?? 'GET', path, headers: req.headers, rawBody });

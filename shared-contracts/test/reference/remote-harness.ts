@@ -7,6 +7,7 @@ import {
   ConnectorRegistry,
   RemoteConnector,
   createConnectorHandler,
+  createMemoryNonceStore,
   toNodeHandler,
   type ConnectorInfo,
   type PlatformConnector,
@@ -41,6 +42,7 @@ export async function startRemoteHarness(
   );
   const handler = createConnectorHandler({
     secrets: [TEST_SECRET],
+    nonces: createMemoryNonceStore(),
     resolveConnector: (tenantId) => registry.get(probe.platform, tenantId),
   });
   const server: Server = createServer(toNodeHandler(handler));

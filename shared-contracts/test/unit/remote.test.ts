@@ -13,6 +13,7 @@ import {
   RemoteConnector,
   ValidationError,
   createConnectorHandler,
+  createMemoryNonceStore,
   parseSharedSecrets,
   routePath,
   signRequest,
@@ -34,7 +35,7 @@ afterAll(async () => {
 async function raw(
   method: 'GET' | 'POST',
   path: string,
-  options: { body?: string; sign?: { secret?: string; tenantId?: string; timestamp?: number; path?: string; body?: string }; headers?: Record<string, string> } = {},
+  options: { body?: string; sign?: { secret?: string; tenantId?: string; timestamp?: number; nonce?: string; path?: string; body?: string }; headers?: Record<string, string> } = {},
 ) {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.sign) {
@@ -47,6 +48,7 @@ async function raw(
         body: options.sign.body ?? options.body,
         secret: options.sign.secret ?? TEST_SECRET,
         ...(options.sign.timestamp === undefined ? {} : { timestamp: options.sign.timestamp }),
+        ...(options.sign.nonce === undefined ? {} : { nonce: options.sign.nonce }),
       }),
     );
   }
@@ -86,6 +88,46 @@ describe('service-to-service signature', () => {
     expect(swapped.status).toBe(401);
   });
 
+  it('serves a signed request once: the same request replayed is a 401, a freshly signed one is served', async () => {
+    const headers = signRequest({ method: 'GET', path: info, tenantId: 'tenant-replay', secret: TEST_SECRET });
+    const first = await fetch(`${harness.baseUrl}${info}`, { headers });
+    expect(first.status).toBe(200);
+    const replay = await fetch(`${harness.baseUrl}${info}`, { headers });
+    expect(replay.status).toBe(401);
+    expect(await replay.json()).toMatchObject({ type: 'urn:calibr:problem:authentication', detail: expect.stringMatching(/replayed/) });
+    // The same moment, a new nonce: a new request.
+    const fresh = signRequest({ method: 'GET', path: info, tenantId: 'tenant-replay', secret: TEST_SECRET, timestamp: Number(headers['x-calibr-timestamp']) });
+    expect(fresh['x-calibr-nonce']).not.toBe(headers['x-calibr-nonce']);
+    expect((await fetch(`${harness.baseUrl}${info}`, { headers: fresh })).status).toBe(200);
+  });
+
+  it('signs the nonce: another nonce on a captured signature, or none, is a 401', async () => {
+    const headers = signRequest({ method: 'GET', path: info, tenantId: 'tenant-nonce', secret: TEST_SECRET });
+    const swapped = await fetch(`${harness.baseUrl}${info}`, { headers: { ...headers, 'x-calibr-nonce': 'A'.repeat(24) } });
+    expect(swapped.status).toBe(401);
+    const { 'x-calibr-nonce': _dropped, ...without } = headers;
+    expect((await fetch(`${harness.baseUrl}${info}`, { headers: without })).status).toBe(401);
+    // The captured one is still unused: only its exact nonce serves it.
+    expect((await fetch(`${harness.baseUrl}${info}`, { headers })).status).toBe(200);
+  });
+
+  it('answers an unsigned request before reading its body, and closes the connection instead of reading it', async () => {
+    const { connect } = await import('node:net');
+    const { hostname, port } = new URL(harness.baseUrl);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), hostname);
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+      // 16 MiB declared, 1 KiB sent: the rest never comes, so only an answer from the headers can arrive.
+      socket.write(`POST ${routePath('batchUpdatePrices')} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${16 * 1024 * 1024}\r\n\r\n{"updates":[${' '.repeat(1000)}`);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+    expect(answer.toLowerCase()).toContain('connection: close');
+    expect(answer).toContain('urn:calibr:problem:authentication');
+  });
+
   it('hides which routes exist from unsigned callers', async () => {
     expect((await raw('GET', '/connector/nope')).status).toBe(401);
     expect((await raw('GET', '/connector/nope', { sign: {} })).status).toBe(404);
@@ -96,7 +138,7 @@ describe('service-to-service signature', () => {
     const headers = signRequest({ method: 'GET', path, tenantId: 't', secret: 'old-secret-0123456789abcdef0123456789', timestamp: 1000 });
     expect(
       verifyRequest({ method: 'GET', path, headers, secrets: ['new-secret-0123456789abcdef0123456789', 'old-secret-0123456789abcdef0123456789'], now: 1000 }),
-    ).toEqual({ tenantId: 't' });
+    ).toEqual({ tenantId: 't', nonce: headers['x-calibr-nonce'], validUntil: 1300 });
     expect(() => verifyRequest({ method: 'GET', path, headers: { ...headers, 'x-calibr-signature': 'v1=abc' }, secrets: ['x'], now: 1000 })).toThrow(
       AuthenticationError,
     );
@@ -107,9 +149,12 @@ describe('service-to-service signature', () => {
     expect(() => parseSharedSecrets(undefined)).toThrow(/SERVICE_SHARED_SECRET/);
     expect(() => parseSharedSecrets('short')).toThrow(/at least 32/);
     expect(parseSharedSecrets(' a0123456789abcdef0123456789abcdef, b0123456789abcdef0123456789abcdef ')).toHaveLength(2);
-    expect(() => createConnectorHandler({ secrets: [], resolveConnector: async () => {
+    expect(() => createConnectorHandler({ secrets: [], nonces: createMemoryNonceStore(), resolveConnector: async () => {
       throw new Error('unused');
     } })).toThrow(/must not run open/);
+    expect(() => createConnectorHandler({ secrets: [TEST_SECRET], nonces: undefined as never, resolveConnector: async () => {
+      throw new Error('unused');
+    } })).toThrow(/nonce store/);
     expect(() => new RemoteConnector({ baseUrl: 'http://x', tenantId: 't', secret: '', info: { platform: 'x', name: 'x', version: '1.0.0', capabilities: {} as never } })).toThrow();
   });
 });
@@ -190,6 +235,7 @@ describe('node adapter under Express', () => {
     const app = express();
     const handler = createConnectorHandler({
       secrets: [TEST_SECRET],
+      nonces: createMemoryNonceStore(),
       basePath: '/amazon/connector',
       resolveConnector: (tenantId) => harness.serverConnector(tenantId),
     });

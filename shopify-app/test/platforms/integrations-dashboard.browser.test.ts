@@ -91,9 +91,13 @@ describe.skipIf(!hasChromium)('the integrations dashboard in the Admin shell', (
       // Amazon: the settings link opens the Amazon service's page in a new window, signed for this shop.
       const connectLink = card(app, 'amazon').getByRole('link', { name: /Connect Amazon/ });
       await expect.poll(() => connectLink.getAttribute('href'), { timeout: 20_000 }).toContain('/settings/amazon/open?');
+      const opened = await connectLink.getAttribute('href');
       const [settings] = await Promise.all([context.waitForEvent('page'), connectLink.click()]);
       await settings.waitForLoadState('domcontentloaded');
       expect(new URL(settings.url()).pathname).toBe('/settings/amazon');
+      // The service opens a link once: the card has fetched a fresh one for the next click.
+      await expect.poll(() => connectLink.getAttribute('href'), { timeout: 20_000 }).not.toBe(opened);
+      await expect.poll(() => connectLink.getAttribute('href'), { timeout: 20_000 }).toContain('/settings/amazon/open?');
       // Connect with Amazon: Seller Central's consent (the sandbox's), then back to the settings page.
       await settings.locator('#connect-ATVPDKIKX0DER').check();
       await settings.locator('#connect-amazon').click();

@@ -91,6 +91,16 @@ CREATE TABLE "AuthorizationState" (
 );
 
 -- CreateTable
+CREATE TABLE "UsedNonce" (
+    "purpose" TEXT NOT NULL,
+    "nonce" TEXT NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "UsedNonce_pkey" PRIMARY KEY ("purpose","nonce")
+);
+
+-- CreateTable
 CREATE TABLE "ShopifyIntegration" (
     "id" TEXT NOT NULL,
     "projectId" TEXT NOT NULL,
@@ -498,6 +508,9 @@ CREATE INDEX "AuthorizationState_projectId_idx" ON "AuthorizationState"("project
 
 -- CreateIndex
 CREATE INDEX "AuthorizationState_expiresAt_idx" ON "AuthorizationState"("expiresAt");
+
+-- CreateIndex
+CREATE INDEX "UsedNonce_expiresAt_idx" ON "UsedNonce"("expiresAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "ShopifyIntegration_projectId_key" ON "ShopifyIntegration"("projectId");

@@ -85,6 +85,16 @@ CREATE TABLE "AuthorizationState" (
 );
 
 -- CreateTable
+CREATE TABLE "UsedNonce" (
+    "purpose" TEXT NOT NULL,
+    "nonce" TEXT NOT NULL,
+    "expiresAt" DATETIME NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    PRIMARY KEY ("purpose", "nonce")
+);
+
+-- CreateTable
 CREATE TABLE "ShopifyIntegration" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "projectId" TEXT NOT NULL,
@@ -493,6 +503,9 @@ CREATE INDEX "AuthorizationState_projectId_idx" ON "AuthorizationState"("project
 
 -- CreateIndex
 CREATE INDEX "AuthorizationState_expiresAt_idx" ON "AuthorizationState"("expiresAt");
+
+-- CreateIndex
+CREATE INDEX "UsedNonce_expiresAt_idx" ON "UsedNonce"("expiresAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "ShopifyIntegration_projectId_key" ON "ShopifyIntegration"("projectId");

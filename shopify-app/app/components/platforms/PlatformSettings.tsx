@@ -9,6 +9,8 @@ import { apiFetch, errorMessage, formatWhen } from './api-client';
 
 /** Refresh the signed link well before the service would refuse it. */
 const LINK_REFRESH_MS = 120_000;
+/** A settings link opens once (the service refuses it the second time): a click asks for a fresh one. */
+const LINK_OPENED_EVENT = 'calibr:settings-link-opened';
 
 export function useSettingsLink(view: PlatformView): SettingsLink | null {
   const [link, setLink] = useState<SettingsLink | null>(null);
@@ -23,9 +25,14 @@ export function useSettingsLink(view: PlatformView): SettingsLink | null {
         .catch(() => !cancelled && setLink(null));
     void load();
     const timer = setInterval(load, LINK_REFRESH_MS);
+    const opened = (event: Event) => {
+      if ((event as CustomEvent<string>).detail === platform) void load();
+    };
+    window.addEventListener(LINK_OPENED_EVENT, opened);
     return () => {
       cancelled = true;
       clearInterval(timer);
+      window.removeEventListener(LINK_OPENED_EVENT, opened);
     };
   }, [platform, enabled]);
   return link;
@@ -34,7 +41,14 @@ export function useSettingsLink(view: PlatformView): SettingsLink | null {
 export function SettingsLinkButton({ view, link, primary }: { view: PlatformView; link: SettingsLink | null; primary?: boolean }) {
   const label = view.connection.status === 'connected' ? `${view.displayName} settings` : `Connect ${view.displayName}`;
   return (
-    <Button url={link?.url} target="_blank" disabled={!link} variant={primary ? 'primary' : undefined} accessibilityLabel={`${label} (opens in a new window)`}>
+    <Button
+      url={link?.url}
+      target="_blank"
+      disabled={!link}
+      variant={primary ? 'primary' : undefined}
+      accessibilityLabel={`${label} (opens in a new window)`}
+      onClick={() => window.dispatchEvent(new CustomEvent(LINK_OPENED_EVENT, { detail: view.platform }))}
+    >
       {label}
     </Button>
   );
