@@ -29,6 +29,7 @@ describe('key ring (ENCRYPTION_KEYS)', () => {
     ['v1', /v<number>:<base64 key>/],
     ['key1:AAAA', /v<number>:<base64 key>/],
     ['v1:c2hvcnQ=', /32 bytes.*got 5 bytes/],
+    [`v1:${Buffer.alloc(31, 7).toString('base64')}`, /32 bytes.*got 31 bytes/],
     [`${v1Entry},${v1Entry}`, /v1 appears twice/],
   ])('refuses %j with a clear error', (spec, message) => {
     expect(() => parseKeyring(spec)).toThrow(message);
@@ -36,12 +37,16 @@ describe('key ring (ENCRYPTION_KEYS)', () => {
 
   it('never puts key material in its errors', () => {
     const secretish = Buffer.alloc(31, 7).toString('base64');
+    let caught: unknown;
     try {
       parseKeyring(`v3:${secretish}`);
-      expect.unreachable();
     } catch (error) {
-      expect(String(error)).not.toContain(secretish);
+      caught = error;
     }
+    // Asserted after the try: inside it, the catch would swallow a failed expectation.
+    expect(caught, 'a 31-byte key is refused').toBeInstanceOf(Error);
+    expect(String(caught)).toMatch(/v3: must be 32 bytes/);
+    expect(String(caught)).not.toContain(secretish);
   });
 
   it('makes the development key once, readable only by its owner, and keeps it', () => {

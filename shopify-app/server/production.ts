@@ -20,6 +20,7 @@ import express from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { createLogger, errorMessage, redactQuery } from '../app/lib/logger.server';
+import { refuseCrossOriginPageWrites } from './cross-origin-page-writes';
 
 export interface ProductionAppOptions {
   /** 0 picks a free port. Default: PORT, else 3000. */
@@ -136,33 +137,6 @@ function webhookHandler(actions: Map<string, Action>, logger: Logger): express.R
       });
   };
 }
-
-/**
- * A form post to one of the app's pages from another origin is refused by Remix too, but as a 500 "Application
- * Error" (throwIfPotentialCSRFAttack throws a plain Error). Refuse it here first, as what it is: 403. Same
- * rule as Remix's: the Origin's host must be the request's (X-Forwarded-Host, else Host).
- */
-const refuseCrossOriginPageWrites: express.RequestHandler = (req, res, next) => {
-  const origin = req.headers.origin;
-  if (!origin || req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
-  if (!(req.path === '/app' || req.path.startsWith('/app/') || req.path.startsWith('/auth/'))) return next();
-  let originHost: string | null;
-  try {
-    originHost = origin === 'null' ? null : new URL(origin).host;
-  } catch {
-    originHost = null;
-  }
-  const host = (req.get('x-forwarded-host')?.split(',')[0]?.trim() || req.get('host')) ?? '';
-  if (originHost && originHost === host) return next();
-  res.status(403).type('application/problem+json').json({
-    type: 'urn:calibr:problem:authorization',
-    title: 'Not allowed',
-    status: 403,
-    code: 'authorization',
-    detail: 'This page does not accept form posts from another origin.',
-    instance: req.path,
-  });
-};
 
 export async function startProductionApp(options: ProductionAppOptions = {}): Promise<RunningProductionApp> {
   applyEnv(options.env ?? {});

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { sandboxAppBridgeUrl } from '@calibr/sandbox/routing';
 import { createServer, type ViteDevServer } from 'vite';
+import { refuseCrossOriginPageWrites } from './cross-origin-page-writes';
 import { freePort } from './free-port';
 
 export interface StartAppOptions {
@@ -45,6 +46,8 @@ export async function startShopifyApp(options: StartAppOptions = {}): Promise<Ru
     logLevel: process.env.LOG_LEVEL === 'debug' ? 'info' : 'warn',
     clearScreen: false,
     server: { port, host, strictPort: true, hmr: options.hmr ?? false, watch: options.hmr ? {} : null },
+    // Before Vite's and Remix's own middlewares, as in production (server/production.ts).
+    plugins: [{ name: 'calibr-refuse-cross-origin-page-writes', configureServer: (server) => void server.middlewares.use(refuseCrossOriginPageWrites) }],
   });
   await vite.listen();
   const address = vite.httpServer?.address() as AddressInfo;

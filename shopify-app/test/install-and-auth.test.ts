@@ -3,7 +3,9 @@
 // refresh of an expired expiring offline token.
 import { createHmac } from 'node:crypto';
 import { decryptSecret, isCiphertext } from '@calibr/db';
+import { createSandboxFetch } from '@calibr/sandbox/routing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHOPIFY_API_VERSION } from '../app/connectors/shopify/api-version';
 import { API_KEY, API_SECRET, BROWSER_UA, readJson, startShopifyWorld, waitFor, type ShopifyWorld } from './support/shopify-world';
 
 let world: ShopifyWorld;
@@ -152,8 +154,19 @@ describe('install from outside Admin (authorization-code grant)', () => {
     expect(isCiphertext(session.accessToken)).toBe(true);
     const integration = await world.database.db.shopifyIntegration.findUniqueOrThrow({ where: { shopDomain: CODE_FLOW } });
     expect(integration.isActive).toBe(true);
-    // The token works: the shop's status is served to its own session token.
-    const status = await readJson<{ shop: string }>(await world.api(CODE_FLOW, '/api/integrations/shopify/status'));
-    expect(status.shop).toBe(CODE_FLOW);
+    // The token works: the stored offline token reaches the shop's Admin API (and a wrong one does not).
+    const shopFetch = createSandboxFetch(world.sandbox.url);
+    const adminQuery = (token: string) =>
+      shopFetch(`https://${CODE_FLOW}/admin/api/${SHOPIFY_API_VERSION}/graphql.json`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-shopify-access-token': token },
+        body: JSON.stringify({ query: '{ shop { myshopifyDomain } }' }),
+      });
+    const admin = await adminQuery(decryptSecret(session.accessToken));
+    expect(admin.status).toBe(200);
+    expect(((await admin.json()) as { data?: { shop?: { myshopifyDomain?: string } } }).data?.shop?.myshopifyDomain).toBe(CODE_FLOW);
+    const forged = await adminQuery(`shpat_${'0'.repeat(32)}`);
+    await forged.arrayBuffer();
+    expect(forged.status).toBe(401);
   });
 });

@@ -82,7 +82,8 @@ export async function createChangesForSuggestions(
     let amount = suggestion.suggestedAmount;
     const edited = decision.amount !== undefined && decision.amount !== suggestion.suggestedAmount;
     if (decision.amount !== undefined) {
-      const parsed = tryParseMoney(decision.amount, suggestion.currency, { path: 'amount' });
+      // Named `amount`, as the guardrail refusals are: the edited field of this decision (not `amount.amount`).
+      const parsed = tryParseMoney(decision.amount, suggestion.currency);
       if (!parsed.ok) {
         result.refused.push({ suggestionId: decision.id, code: 'validation', message: parsed.errors.map((e) => e.message).join('; '), errors: [...parsed.errors] });
         continue;

@@ -98,6 +98,10 @@ describe.each(testDatabaseProviders())('the database unavailable mid-push (%s)',
       50,
     );
 
+    // In flight, verified: Shopify has the calls (its answers are held back 3 s), and nothing is recorded yet.
+    const held = (await f.control<{ faults: Array<{ id: string; hits: number }> }>('faults')).faults.find((x) => x.id === slow.id);
+    expect(held?.hits, 'Shopify received the calls whose answers are on their way').toBeGreaterThan(0);
+    const cutAt = new Date();
     phase('Shopify updates in flight: cutting the database');
     let lock: Database.Database | undefined;
     if (provider === 'postgresql') proxy!.cut();
@@ -135,6 +139,9 @@ describe.each(testDatabaseProviders())('the database unavailable mid-push (%s)',
       throw new Error(`${(error as Error).message}\n${JSON.stringify(rows)}\n${f.appLog()}`);
     }
     phase('every change applied');
+    // The cut hit that work: every Shopify outcome was recorded after it began.
+    const outcomes = await db.priceChangeAttempt.findMany({ where: { priceChangeId: { in: changeIds }, platform: 'shopify' }, select: { appliedAt: true } });
+    expect(outcomes.map((o) => o.appliedAt !== null && o.appliedAt >= cutAt)).toEqual([true, true, true]);
     await f.expectExactlyOnce(items, changeIds);
   }, 300_000);
 });

@@ -8,6 +8,7 @@
 //   another instance; one under a live lease is left to its holder.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb } from '@calibr/db';
 import { createTestDatabase, testDatabaseProviders, type TestDatabase } from '@calibr/db/testing';
 import type { NormalizedProduct } from '@calibr/shared-contracts';
 import { planWebhookLoad, priceOf, productGid, seedLoadCatalog, seedLoadShop, verifyLoad, type LoadPlan } from './support/webhook-load';
@@ -93,35 +94,84 @@ describe.each(testDatabaseProviders())('webhook processing (%s)', (provider) => 
     await seedLoadCatalog(database.db, plan);
     await record(database, plan, plan.catalog);
     await record(database, plan);
-    const client = () => database.db;
-    const a = new processor.WebhookProcessor({ client, instanceId: 'instance-a', batchSize: 20, coalesceMs: 0 });
-    const b = new processor.WebhookProcessor({ client, instanceId: 'instance-b', batchSize: 20, coalesceMs: 0 });
-    await Promise.all([a.drain(), b.drain(), a.drain(), b.drain()]);
-    await Promise.all([a.stop(), b.stop()]);
-    expect(a.totals.processed + b.totals.processed).toBe(plan.catalog.length + plan.deliveries.length);
-    expect(a.totals.failed + b.totals.failed + a.totals.retried + b.totals.retried).toBe(0);
+    // Each instance with its own client, as two app processes have: on SQLite one client is one connection,
+    // whose transactions only take turns, so two instances sharing it would never race.
+    const other = createDb(database.url);
+    const a = new processor.WebhookProcessor({ client: () => database.db, instanceId: 'instance-a', batchSize: 20, coalesceMs: 0 });
+    const b = new processor.WebhookProcessor({ client: () => other, instanceId: 'instance-b', batchSize: 20, coalesceMs: 0 });
+    let leftovers: Array<{ status: string; claimedBy: string | null; lastError: string | null }> = [];
+    try {
+      await Promise.all([a.drain(), b.drain(), a.drain(), b.drain()]);
+      leftovers = await database.db.processedWebhook.findMany({ where: { shop, status: { not: 'processed' } }, select: { status: true, claimedBy: true, lastError: true } });
+      // On SQLite the two connections take turns on the file's write lock through its busy timeout; on a
+      // loaded machine a batch can outwait it: the instance pauses and the batch stays under its lease (or
+      // is retried later), to be taken again once that runs out. Let it run out now, and drain again.
+      if (provider === 'sqlite' && leftovers.length > 0) {
+        await database.db.processedWebhook.updateMany({ where: { shop, status: { not: 'processed' } }, data: { leaseUntil: new Date(0), nextAttemptAt: new Date(0) } });
+        await a.drain();
+      }
+      await Promise.all([a.stop(), b.stop()]);
+    } finally {
+      await other.$disconnect();
+    }
+    const totals = JSON.stringify({ a: a.totals, b: b.totals, leftovers: leftovers.length, claimedBy: [...new Set(leftovers.map((r) => r.claimedBy))], errors: [...new Set(leftovers.map((r) => r.lastError))] });
+    // Both took part: each processed deliveries, or claimed some it could not finish (the race happened).
+    for (const [instance, p] of [['instance-a', a], ['instance-b', b]] as const) {
+      expect(p.totals.processed + leftovers.filter((r) => r.claimedBy === instance).length, `${instance}: ${totals}`).toBeGreaterThan(0);
+    }
+    if (provider === 'postgresql') expect(leftovers, totals).toEqual([]);
+    expect(a.totals.processed + b.totals.processed, totals).toBe(plan.catalog.length + plan.deliveries.length);
+    expect(a.totals.failed + b.totals.failed, totals).toBe(0);
     const verdict = await verifyLoad(database.db, plan, acknowledgedAll(plan));
     expect(verdict.detail.errors).toEqual([]);
-    expect({ lost: verdict.lost, doubled: verdict.doubled }).toEqual({ lost: 0, doubled: 0 });
+    // A batch taken again after its instance paused counts one more attempt per delivery, never a second effect.
+    expect({ lost: verdict.lost, extraRows: verdict.detail.extraRows, duplicateAuditEntries: verdict.detail.duplicateAuditEntries, reprocessed: verdict.detail.reprocessed }, totals).toEqual({
+      lost: 0,
+      extraRows: 0,
+      duplicateAuditEntries: 0,
+      reprocessed: leftovers.length,
+    });
   });
 
   it('a write recorded while a transaction is open survives the transaction rolling back', async () => {
     const { transaction } = portableSql;
     const db = database.db;
     let inside!: () => void;
+    let release!: () => void;
     const opened = new Promise<void>((r) => (inside = r));
+    const released = new Promise<void>((r) => (release = r));
+    let open = false;
     const rolledBack = transaction(db, async (tx) => {
       await tx.processedWebhook.create({ data: { webhookId: `tx-${provider}`, topic: 'products/update', shop: 'gate.myshopify.com' } });
+      open = true;
       inside();
-      await new Promise((r) => setTimeout(r, 300));
+      await released;
+      open = false;
       throw new Error('the batch failed');
     });
-    // Wait until the transaction is open, then record a delivery as the receive path does.
-    await Promise.race([opened, new Promise((r) => setTimeout(r, 5000))]);
-    // A plain write on the global client, as the receive path makes it (no gate of the caller's own).
-    const recorded = db.processedWebhook.create({ data: { webhookId: `ack-${provider}`, topic: 'products/update', shop: 'gate.myshopify.com' } });
+    // The transaction is open (a transaction that fails first fails the test here, it doesn't skip the race).
+    await Promise.race([opened, rolledBack]);
+    expect(open).toBe(true);
+    // A plain write on the global client, as the receive path makes it (no gate of the caller's own), set
+    // off now (`.then`: a Prisma query runs only once something awaits it), while the transaction is open.
+    let recordedWhileOpen: boolean | undefined;
+    const recorded = db.processedWebhook.create({ data: { webhookId: `ack-${provider}`, topic: 'products/update', shop: 'gate.myshopify.com' } }).then((row) => {
+      recordedWhileOpen ??= open;
+      return row;
+    });
+    if (provider === 'postgresql') {
+      // Its own pooled connection: the write completes while the transaction is still open.
+      await recorded;
+      expect(recordedWhileOpen).toBe(true);
+    } else {
+      // One connection: the write waits for the transaction. Ungated, it would finish inside the transaction
+      // within this bound and be rolled back with it (the bound only gives a broken gate time to show).
+      await Promise.race([recorded, new Promise((r) => setTimeout(r, 1000))]);
+    }
+    release();
     await expect(rolledBack).rejects.toThrow('the batch failed');
     await recorded;
+    if (provider === 'sqlite') expect(recordedWhileOpen, 'waited for the transaction').toBe(false);
     const rows = await db.processedWebhook.findMany({ where: { shop: 'gate.myshopify.com' }, select: { webhookId: true } });
     expect(rows.map((r) => r.webhookId)).toEqual([`ack-${provider}`]);
   });
