@@ -47,7 +47,7 @@ describe('refresh_token grant', () => {
 
     // Without raw_result the package sees the 403, refreshes the token by itself and retries.
     const participations = await sp.callAPI({ operation: 'sellers.getMarketplaceParticipations' });
-    expect(participations).toHaveLength(2);
+    expect(participations).toHaveLength(3);
     expect(sp.access_token).not.toBe(first);
   });
 
