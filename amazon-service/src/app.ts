@@ -1,7 +1,7 @@
 // The Express 5 application: health, the connector contract, the /api/integrations/amazon routes and the
 // settings page. Every error is problem details (pages render their own HTML errors).
 import express from 'express';
-import { parseSharedSecrets } from '@calibr/shared-contracts';
+import { parseSharedSecrets, SIGNATURE_HEADER, verifyRequest } from '@calibr/shared-contracts';
 import type { AmazonContext } from './amazon-context';
 import { connectorHandler } from './connector/connector-routes';
 import { authCallbackRoute, authRoutes } from './routes/auth-routes';
@@ -9,7 +9,7 @@ import { catalogRoutes } from './routes/catalog-routes';
 import { competitiveRoutes } from './routes/competitive-routes';
 import { healthRoute } from './routes/health-route';
 import { PRICE_BATCH_BODY_LIMIT, pricingRoutes } from './routes/pricing-routes';
-import { notFound, problemHandler, requireJsonBody } from './routes/problem-details';
+import { notFound, problemHandler, requireJsonBody, SIGNATURE_REFUSED } from './routes/problem-details';
 import { identifyCaller, requireTenant, type AuthedRequest } from './routes/request-auth';
 import { SETTINGS_PAGE_PATH } from './settings-page/paths';
 import { settingsRoutes } from './settings-page/settings-routes';
@@ -20,13 +20,26 @@ export const API_BASE = '/api/integrations/amazon';
  * self-authorization, is a few KiB. */
 export const API_BODY_LIMIT = 64 * 1024;
 
-/** JSON bodies up to `limit`; past it nothing is kept and the answer is a 413 problem. */
-function jsonBody(limit: number): express.RequestHandler {
+/**
+ * JSON bodies up to `limit`; past it nothing is kept and the answer is a 413 problem. A signed request's
+ * signature is checked over the raw bytes before they are parsed, so a forged one is never parsed (its
+ * nonce is used up later, in requireTenant).
+ */
+function jsonBody(limit: number, secrets: readonly string[]): express.RequestHandler {
   return express.json({
     limit,
     type: ['application/json', '+json'],
     verify: (req, _res, buf) => {
-      (req as unknown as AuthedRequest).rawBody = buf;
+      const r = req as unknown as AuthedRequest;
+      if (req.headers[SIGNATURE_HEADER]) {
+        // body-parser re-labels what verify throws (status 403); the refusal travels as its cause.
+        try {
+          verifyRequest({ method: r.method, path: r.originalUrl, headers: req.headers, body: buf, secrets });
+        } catch (refusal) {
+          throw Object.assign(new Error('request signature refused'), { type: SIGNATURE_REFUSED, cause: refusal });
+        }
+      }
+      r.rawBody = buf;
     },
   });
 }
@@ -54,8 +67,8 @@ export function createApp(ctx: AmazonContext, hooks: AppHooks = {}): express.Exp
   api.use(identifyCaller(ctx, secrets));
   api.use(requireJsonBody);
   // Only a price batch needs a large body; the second parser leaves an already read body alone.
-  api.post('/pricing', jsonBody(PRICE_BATCH_BODY_LIMIT));
-  api.use(jsonBody(API_BODY_LIMIT));
+  api.post('/pricing', jsonBody(PRICE_BATCH_BODY_LIMIT, secrets));
+  api.use(jsonBody(API_BODY_LIMIT, secrets));
   api.use(requireTenant(ctx, secrets));
   api.use('/auth', authRoutes(ctx));
   api.use('/catalog', catalogRoutes(ctx));

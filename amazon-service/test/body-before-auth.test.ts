@@ -56,6 +56,14 @@ describe('authenticate before reading a body', () => {
     expect(answer).toContain('urn:calibr:problem:authentication');
   });
 
+  it('a body whose signature does not match is refused before it is parsed (401, not a JSON error)', async () => {
+    // Fresh, well-formed headers signed over another body: only the signature check over the raw bytes can
+    // refuse it before JSON.parse, which would answer 400 invalid_json for this body.
+    const res = await fetch(`${h.service.url}${API}/pricing`, { method: 'POST', headers: { ...signed(), 'content-type': 'application/json' }, body: '{"updates": [ not json' });
+    expect(res.status).toBe(401);
+    expect((await json<{ type: string }>(res)).type).toBe('urn:calibr:problem:authentication');
+  });
+
   it('the connector routes answer an unsigned 40 MiB batch the same way', async () => {
     const answer = await declareHugeBody('/connector/pricing/batch-update', {});
     expect(answer).toMatch(/^HTTP\/1\.1 401 /);

@@ -58,11 +58,15 @@ export const requireJsonBody: RequestHandler = (req, res, next) => {
   sendUnsupportedMediaType(res, req.path, req.headers['content-type']);
 };
 
+/** body-parser error type of a body whose signature does not match (app.ts's jsonBody); its cause is the refusal. */
+export const SIGNATURE_REFUSED = 'signature.refused';
+
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     if (res.headersSent) return;
     // body-parser's own errors (bad JSON, too large, a charset other than UTF-8) are the caller's fault.
     const parser = error as { type?: string; status?: number; message?: string; limit?: number; charset?: string };
+    if (parser.type === SIGNATURE_REFUSED) return sendProblem(res, (error as { cause: unknown }).cause, req.path);
     if (parser.type === 'entity.parse.failed') return sendProblem(res, ValidationError.field('body', 'body is not valid JSON', 'invalid_json'), req.path);
     // (body-parser has already read off and dropped the rest of the body.)
     if (parser.type === 'entity.too.large') return sendPayloadTooLarge(res, req.path, parser.limit);

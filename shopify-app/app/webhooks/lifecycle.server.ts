@@ -27,10 +27,15 @@ export async function recordUninstall(delivery: LifecycleDelivery, checks: Pick<
     logger.warn({ shop, webhookId, eventId, token }, `app/uninstalled ignored: ${why}`);
     return;
   }
-  await db.session.deleteMany({ where: { shop } });
-  logger.info({ shop, webhookId, eventId, projectId: project?.id ?? null }, 'app/uninstalled: Shopify refuses the shop’s token; integration deactivated, sessions removed');
-  if (!project) return;
+  // Sessions go in the same transaction as the rest: a retry after a failed transaction must still find
+  // the token to ask Shopify with, or it would be ignored and the shop never marked uninstalled.
+  if (!project) {
+    await db.session.deleteMany({ where: { shop } });
+    logger.info({ shop, webhookId, eventId, projectId: null }, 'app/uninstalled: Shopify refuses the shop’s token; sessions removed');
+    return;
+  }
   await db.$transaction([
+    db.session.deleteMany({ where: { shop } }),
     db.shopifyIntegration.updateMany({
       where: { projectId: project.id },
       data: { isActive: false, uninstalledAt: now, accessTokenCiphertext: null, refreshTokenCiphertext: null },
@@ -52,6 +57,7 @@ export async function recordUninstall(delivery: LifecycleDelivery, checks: Pick<
       },
     }),
   ]);
+  logger.info({ shop, webhookId, eventId, projectId: project.id }, 'app/uninstalled: Shopify refuses the shop’s token; integration deactivated, sessions removed');
 }
 
 /** app/scopes_update: `{ current: [...], previous: [...] }`: the stored scope follows `current`. */
