@@ -41,7 +41,9 @@ export interface ProductionProcess {
 }
 
 export async function startProductionProcess(env: Record<string, string>, timeoutMs = 120_000): Promise<ProductionProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', main], {
+  // With SANDBOX_URL the process is put in sandbox mode from outside, as production code never loads the sandbox.
+  const sandboxMode = env.SANDBOX_URL ? ['--import', '@calibr/sandbox/install'] : [];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...sandboxMode, main], {
     cwd: appRoot,
     env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
