@@ -1,7 +1,16 @@
-// ESLint flat config: typescript-eslint's recommended rules across every workspace.
+// ESLint flat config: typescript-eslint's recommended rules across every workspace, then the boundaries
+// between the parts (lint/: the repository's own rules). Each boundary is one block naming its files; a later
+// block setting the same rule replaces its options for the files both match, so a new boundary gets a rule of
+// its own. lint/fixtures holds deliberate violations for the rules' own test (shopify-app/test/lint).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import calibr from './lint/plugin.js';
+
+/** What ships: every workspace's product source (tests, scripts, the sandbox and the benches are not). */
+const PRODUCT_CODE = ['shopify-app/app/**', 'amazon-service/src/**', 'shared-contracts/src/**', 'prisma/src/**', 'jobs/src/**'];
+/** The workspaces product code may import (by package name, through their exports); a new library is added here. */
+const LIBRARIES = ['@calibr/shared-contracts', '@calibr/db'];
 
 export default tseslint.config(
   {
@@ -13,6 +22,7 @@ export default tseslint.config(
       'prisma/generated/**',
       '**/test-results/**',
       '**/artifacts/**',
+      'lint/fixtures/**',
     ],
   },
   js.configs.recommended,
@@ -24,5 +34,12 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
     },
+  },
+  { plugins: { calibr } },
+
+  // Boundary: product code never imports the sandbox, tests' code, or another workspace but a library's exports.
+  {
+    files: PRODUCT_CODE,
+    rules: { 'calibr/import-boundaries': ['error', { libraries: LIBRARIES }] },
   },
 );
