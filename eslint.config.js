@@ -7,8 +7,10 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import calibr from './lint/plugin.js';
 
-/** What ships: every workspace's product source (tests, scripts, the sandbox and the benches are not). */
-const PRODUCT_CODE = ['shopify-app/app/**', 'amazon-service/src/**', 'shared-contracts/src/**', 'prisma/src/**', 'jobs/src/**'];
+/** What ships: every workspace's product source and the app's production server (tests, scripts, the sandbox and the benches are not). */
+const PRODUCT_CODE = ['shopify-app/app/**', 'shopify-app/server/**', 'amazon-service/src/**', 'shared-contracts/src/**', 'prisma/src/**', 'jobs/src/**'];
+/** Launchers for `npm start` and the tests: they install the sandbox, so they may import it. */
+const LAUNCHERS = ['shopify-app/server/start-app.ts'];
 /** The workspaces product code may import (by package name, through their exports); a new library is added here. */
 const LIBRARIES = ['@calibr/shared-contracts', '@calibr/db'];
 
@@ -40,6 +42,7 @@ export default tseslint.config(
   // Boundary: product code never imports the sandbox, tests' code, or another workspace but a library's exports.
   {
     files: PRODUCT_CODE,
+    ignores: LAUNCHERS,
     rules: { 'calibr/import-boundaries': ['error', { libraries: LIBRARIES }] },
   },
 );
