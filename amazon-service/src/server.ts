@@ -1,5 +1,6 @@
-// Starts the Amazon service: database, Amazon transport (real hosts, or wherever the process's runtime hooks
-// route it: the sandbox in tests and `npm start`), the feed worker (which resumes unfinished feeds from the database) and the HTTP server.
+// Starts the Amazon service: database, Amazon transport (real hosts, or wherever the runtime hooks route it:
+// the sandbox in tests and `npm start`), the feed worker (which resumes unfinished feeds from the database)
+// and the HTTP server.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createDb, type Db } from '@calibr/db';
