@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { startAmazonService } from '@calibr/amazon-service';
 import { migrateDatabase, redactUrl, resolveDatabaseUrl } from '@calibr/db';
 import { startSandbox } from '@calibr/sandbox';
+import { installSandbox } from '@calibr/sandbox/routing';
 import { startShopifyApp, warmUp } from '../shopify-app/server/start-app';
 
 // The database first (DATABASE_URL: a SQLite file or PostgreSQL, else .data/calibrate.db): a new or deleted one
@@ -24,6 +25,9 @@ const sandbox = await startSandbox({
   },
 });
 process.env.SANDBOX_URL ??= sandbox.url;
+// Sandbox mode for this process: the app's fetch, the Amazon service's agent and both CSPs route to the sandbox
+// through the product's runtime hooks (production installs none).
+installSandbox(process.env.SANDBOX_URL);
 console.log(`Sandbox: ${sandbox.url} (identities: ${sandbox.url}/_sandbox/seed)`);
 
 // The Amazon service (LWA, SP-API, price feeds, its settings page), talking to the sandbox's Amazon with

@@ -1,5 +1,6 @@
 // Everything a request or a background job needs to talk to Amazon and the database, built once.
 import type { Db } from '@calibr/db';
+import type { RuntimeHooks } from '@calibr/shared-contracts';
 import type { Logger } from 'pino';
 import type { AmazonServiceConfig } from './config';
 import { DEFAULT_FEED_TIMING, type FeedTiming } from './feeds/feed-timing';
@@ -26,8 +27,8 @@ export interface AmazonContext {
   feedTiming: FeedTiming;
   /** How long an accepted patchListingsItem may take to show before it counts as not applied. */
   patchSettleMs: number;
-  /** Base URL a browser uses for Seller Central's consent page (the sandbox's when configured). */
-  consentBaseUrl?: (sellerCentralHost: string) => string;
+  /** What the process plugged in (the sandbox's routing in tests and `npm start`; nothing in production). */
+  hooks: RuntimeHooks;
 }
 
 export interface AmazonContextInput {
@@ -39,7 +40,7 @@ export interface AmazonContextInput {
   limiter?: RateLimiterOptions;
   feedTiming?: FeedTiming;
   patchSettleMs?: number;
-  consentBaseUrl?: (sellerCentralHost: string) => string;
+  hooks?: RuntimeHooks;
 }
 
 export function createAmazonContext(input: AmazonContextInput): AmazonContext {
@@ -55,6 +56,6 @@ export function createAmazonContext(input: AmazonContextInput): AmazonContext {
     feedTiming: input.feedTiming ?? DEFAULT_FEED_TIMING,
     patchSettleMs: input.patchSettleMs ?? PATCH_SETTLE_MS,
     ...(input.retry ? { retry: input.retry } : {}),
-    ...(input.consentBaseUrl ? { consentBaseUrl: input.consentBaseUrl } : {}),
+    hooks: input.hooks ?? {},
   };
 }

@@ -8,8 +8,6 @@ export interface AmazonServiceConfig {
   publicUrl: string;
   /** SERVICE_SHARED_SECRET (comma-separated for rotation: the first signs, all verify): service requests and settings links. */
   sharedSecret: string;
-  /** When set, every Amazon call (LWA, SP-API, feed documents, consent page) goes to this sandbox. */
-  sandboxUrl: string | undefined;
   /** The app's own LWA client (website authorization workflow); self-authorized sellers bring theirs. */
   lwaClientId: string | undefined;
   lwaClientSecret: string | undefined;
@@ -34,7 +32,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     port,
     publicUrl: (env.AMAZON_SERVICE_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     sharedSecret,
-    sandboxUrl: env.SANDBOX_URL || undefined,
     lwaClientId: env.AMAZON_LWA_CLIENT_ID || undefined,
     lwaClientSecret: env.AMAZON_LWA_CLIENT_SECRET || undefined,
     applicationId: env.AMAZON_SP_APP_ID || undefined,

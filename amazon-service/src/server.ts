@@ -1,8 +1,10 @@
-// Starts the Amazon service: database, Amazon transport (real hosts, or the sandbox when SANDBOX_URL is
-// set), the feed worker (which resumes unfinished feeds from the database) and the HTTP server.
+// Starts the Amazon service: database, Amazon transport (real hosts, or wherever the runtime hooks route it:
+// the sandbox in tests and `npm start`), the feed worker (which resumes unfinished feeds from the database)
+// and the HTTP server.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createDb, type Db } from '@calibr/db';
+import { runtimeHooks, type RuntimeHooks } from '@calibr/shared-contracts';
 import express from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -35,6 +37,8 @@ export interface StartOptions {
   timeScale?: number;
   /** How long an accepted patchListingsItem may take to show (default PATCH_SETTLE_MS / timeScale). */
   patchSettleMs?: number;
+  /** Outbound HTTPS agent, extra frame-ancestors, browser URLs (default: the process's installed hooks; none in production). */
+  hooks?: RuntimeHooks;
 }
 
 export interface RunningAmazonService {
@@ -55,23 +59,13 @@ export interface RunningAmazonService {
 
 export { createLogger };
 
-async function transportFor(config: AmazonServiceConfig): Promise<{ transport: Transport; consentBaseUrl?: (host: string) => string }> {
-  if (!config.sandboxUrl) return { transport: {} };
-  // Only in sandbox mode: amazon-sp-api keeps Amazon's real URLs and Host headers, the agent dials the sandbox.
-  const routing = await import('@calibr/sandbox/routing');
-  const sandboxUrl = config.sandboxUrl;
-  return {
-    transport: { httpsAgent: routing.createAmazonSandboxAgent(sandboxUrl, { keepAlive: true }) },
-    consentBaseUrl: (host) => routing.sellerCentralBaseUrl(sandboxUrl, host),
-  };
-}
-
 export async function startAmazonService(options: StartOptions = {}): Promise<RunningAmazonService> {
   const config = loadConfig(options.env ?? process.env, options.config);
   const logger = options.logger ?? createLogger(config.logLevel);
   const ownDb = !options.db;
   const db = options.db ?? createDb(config.databaseUrl);
-  const { transport, consentBaseUrl } = await transportFor(config);
+  const hooks = options.hooks ?? runtimeHooks();
+  const transport: Transport = hooks.httpsAgent ? { httpsAgent: hooks.httpsAgent } : {};
   const ctx = createAmazonContext({
     config,
     db,
@@ -81,7 +75,7 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
     ...(options.timeScale ? { limiter: { timeScale: options.timeScale } } : {}),
     ...(options.feedTiming ? { feedTiming: options.feedTiming } : {}),
     patchSettleMs: options.patchSettleMs ?? PATCH_SETTLE_MS / (options.timeScale && options.timeScale > 0 ? options.timeScale : 1),
-    ...(consentBaseUrl ? { consentBaseUrl } : {}),
+    hooks,
   });
   const worker = new FeedWorker(ctx, options.workerTickMs ? { tickMs: options.workerTickMs } : {});
   // The process's own concerns around the application: health for the balancer, request logs.
@@ -127,7 +121,7 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
   // Listening on a free port with no public URL configured: Amazon's redirect comes back here.
   if (!options.config?.publicUrl && !(options.env ?? process.env).AMAZON_SERVICE_URL) config.publicUrl = url;
-  logger.info({ url, sandbox: Boolean(config.sandboxUrl) }, 'amazon service listening');
+  logger.info({ url, routed: Boolean(hooks.httpsAgent) }, 'amazon service listening');
   let shuttingDown: Promise<boolean> | undefined;
   return {
     url,

@@ -8,3 +8,4 @@ export * from './validation';
 export * from './registry';
 export * from './idempotency';
 export * from './remote';
+export * from './runtime-hooks';

@@ -6,8 +6,8 @@ export interface AppConfig {
   apiSecret: string;
   appUrl: string;
   scopes: string[];
-  /** Set in sandbox mode: Shopify traffic goes to the sandbox at this base URL. */
-  sandboxUrl: string | undefined;
+  /** The App Bridge script the pages load: Shopify's CDN unless APP_BRIDGE_URL says otherwise (the sandbox's stand-in). */
+  appBridgeUrl: string;
 }
 
 let cached: AppConfig | undefined;
@@ -25,7 +25,7 @@ export function appConfig(): AppConfig {
     apiSecret,
     appUrl: process.env.SHOPIFY_APP_URL || process.env.HOST || toml.applicationUrl,
     scopes: (process.env.SCOPES || toml.scopes).split(',').map((s) => s.trim()).filter(Boolean),
-    sandboxUrl: process.env.SANDBOX_URL?.replace(/\/$/, '') || undefined,
+    appBridgeUrl: process.env.APP_BRIDGE_URL || 'https://cdn.shopify.com/shopifycloud/app-bridge.js',
   };
   return cached;
 }

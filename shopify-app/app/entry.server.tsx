@@ -4,7 +4,7 @@ import { createReadableStreamFromReadable, type EntryContext } from '@remix-run/
 import { RemixServer } from '@remix-run/react';
 import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
-import { allowSandboxFrameAncestor } from '@calibr/sandbox/routing';
+import { extendFrameAncestors, runtimeHooks } from '@calibr/shared-contracts';
 import { addDocumentResponseHeaders } from './shopify.server';
 import './startup.server';
 import { errorMessage, logger } from './lib/logger.server';
@@ -21,8 +21,8 @@ export default async function handleRequest(
   // Shopify's helper sets frame-ancestors only when the URL names a valid shop; a document without one
   // (the landing page, a request with a mangled ?shop=) may still be framed by Shopify Admin, by no one else.
   if (!responseHeaders.has('Content-Security-Policy')) responseHeaders.set('Content-Security-Policy', 'frame-ancestors https://admin.shopify.com;');
-  // Sandbox mode only: the sandbox's Admin shell may frame the app too (no-op without SANDBOX_URL).
-  allowSandboxFrameAncestor(responseHeaders);
+  // Origins the process's hooks add (the sandbox's Admin shell in sandbox mode; none in production).
+  responseHeaders.set('Content-Security-Policy', extendFrameAncestors(responseHeaders.get('Content-Security-Policy')!, runtimeHooks().frameAncestors));
   const callbackName = isbot(request.headers.get('user-agent') ?? '') ? 'onAllReady' : 'onShellReady';
   return new Promise<Response>((resolve, reject) => {
     const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} />, {

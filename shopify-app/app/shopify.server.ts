@@ -1,7 +1,6 @@
 // The Shopify app: `@shopify/shopify-app-remix` configured for an embedded App Store app whose
 // embedded auth is token exchange with expiring offline tokens, plus a second instance on the
 // authorization-code grant for shops installing from outside Admin (`/auth`, `/auth/callback`).
-import './sandbox-mode.server';
 import '@shopify/shopify-app-remix/adapters/node';
 import { AppDistribution, LogSeverity, shopifyApp, type Session } from '@shopify/shopify-app-remix/server';
 import { SHOPIFY_API_VERSION } from './connectors/shopify/api-version';

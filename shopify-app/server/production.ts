@@ -156,12 +156,6 @@ export async function startProductionApp(options: ProductionAppOptions = {}): Pr
     logger.info({ provider: result.provider, database: redactUrl(databaseUrl), applied: result.applied, alreadyApplied: result.alreadyApplied.length }, 'migrations');
   }
 
-  // Sandbox mode only: App Bridge from the sandbox's stand-in (as server/start-app.ts does).
-  if (process.env.SANDBOX_URL && !process.env.APP_BRIDGE_URL) {
-    const { sandboxAppBridgeUrl } = await import('@calibr/sandbox/routing');
-    process.env.APP_BRIDGE_URL = sandboxAppBridgeUrl(process.env.SANDBOX_URL);
-  }
-
   const host = options.host ?? process.env.HOST ?? '0.0.0.0';
   const port = options.port ?? Number(process.env.PORT ?? 3000);
   // Bind first, so SHOPIFY_APP_URL can default to this server's own URL (tests; never in a real deploy).

@@ -1,11 +1,12 @@
 // Serve the Remix app over HTTP in this process: Vite's dev server with the Remix plugin (what
 // `remix vite:dev` runs). Used by `npm start` and by the tests, which need a real app on a free port.
 //
-// The app reads its configuration (SHOPIFY_APP_URL, DATABASE_URL, SANDBOX_URL, …) from process.env
-// when its server modules first load, i.e. on the first request, after we know our port.
+// The app reads its configuration (SHOPIFY_APP_URL, DATABASE_URL, …) from process.env when its server modules
+// first load, i.e. on the first request, after we know our port. With SANDBOX_URL set, this launcher (never
+// the app itself) puts the process in sandbox mode first.
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { sandboxAppBridgeUrl } from '@calibr/sandbox/routing';
+import { installSandbox } from '@calibr/sandbox/routing';
 import { createServer, type ViteDevServer } from 'vite';
 import { refuseCrossOriginPageWrites } from './cross-origin-page-writes';
 import { freePort } from './free-port';
@@ -34,9 +35,9 @@ export async function startShopifyApp(options: StartAppOptions = {}): Promise<Ru
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
-  // Sandbox mode: App Bridge from the sandbox's stand-in. Set before Shopify's library loads: it reads
-  // APP_BRIDGE_URL once, for the pages it renders itself (the session-token bounce page).
-  if (process.env.SANDBOX_URL) process.env.APP_BRIDGE_URL ||= sandboxAppBridgeUrl(process.env.SANDBOX_URL);
+  // Sandbox mode: fetch and the app's runtime hooks routed to the sandbox, App Bridge from its stand-in, all
+  // before the app's modules load (shopify-app-remix reads APP_BRIDGE_URL once).
+  installSandbox(process.env.SANDBOX_URL);
   const host = options.host ?? '127.0.0.1';
   // Vite reads port 0 as "use the default"; ask the OS for a free port instead.
   const port = options.port || (await freePort(host));

@@ -33,7 +33,7 @@ export async function startWebsiteAuthorization(
   }
   const state = await issueConsentState(ctx, input);
   const host = sellerCentralHost(input.region, input.marketplaceIds);
-  const base = ctx.consentBaseUrl ? ctx.consentBaseUrl(host) : `https://${host}`;
+  const base = ctx.hooks.browserBaseUrl ? ctx.hooks.browserBaseUrl(host) : `https://${host}`;
   const url = new URL(`${base.replace(/\/$/, '')}/apps/authorize/consent`);
   url.searchParams.set('application_id', ctx.config.applicationId);
   url.searchParams.set('state', state);

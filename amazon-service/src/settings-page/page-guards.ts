@@ -1,18 +1,16 @@
 // What protects the settings page besides its signed link and session: who may frame it, and where a
 // form post may come from.
 import type { Request } from 'express';
-import { allowSandboxFrameAncestor } from '@calibr/sandbox/routing';
+import { extendFrameAncestors } from '@calibr/shared-contracts';
 
 /**
  * `frame-ancestors` for a page of the settings: the shop's own Admin and Shopify Admin, the origins Calibrate
- * opens it from (plus, in sandbox mode, the sandbox's Admin shell). A page for no shop (a refused link)
- * may be framed by no one.
+ * opens it from (plus the origins the process's hooks add: the sandbox's Admin shell in sandbox mode). A page
+ * for no shop (a refused link) may be framed by no one.
  */
-export function frameAncestors(shop: string | undefined, sandboxUrl: string | undefined): string {
+export function frameAncestors(shop: string | undefined, extraOrigins: readonly string[] = []): string {
   if (!shop || !/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shop)) return "frame-ancestors 'none'";
-  const headers = new Headers({ 'Content-Security-Policy': `frame-ancestors https://${shop} https://admin.shopify.com` });
-  allowSandboxFrameAncestor(headers, sandboxUrl);
-  return headers.get('Content-Security-Policy')!;
+  return extendFrameAncestors(`frame-ancestors https://${shop} https://admin.shopify.com`, extraOrigins);
 }
 
 /**

@@ -46,7 +46,7 @@ export function settingsRoutes(ctx: AmazonContext, secret: string): Router {
   function sendPage(res: Response, status: number, html: string, shop?: string): void {
     res
       .status(status)
-      .set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin', 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': frameAncestors(shop, ctx.config.sandboxUrl) })
+      .set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin', 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': frameAncestors(shop, ctx.hooks.frameAncestors) })
       .type('html')
       .send(html);
   }

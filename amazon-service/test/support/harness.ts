@@ -1,8 +1,9 @@
 // One sandbox + one Amazon service per test file, over real HTTP on loopback. The sandbox plays Amazon
 // (LWA, Seller Central consent, SP-API, feed documents); the service talks to it through
-// @calibr/sandbox/routing exactly as in sandbox mode.
+// the sandbox's runtime hooks (@calibr/sandbox/routing) exactly as in sandbox mode.
 import { createTestDatabase, type TestDatabase } from '@calibr/db';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '@calibr/sandbox';
+import { sandboxRuntimeHooks } from '@calibr/sandbox/routing';
 import { signRequest } from '@calibr/shared-contracts';
 import pino from 'pino';
 import { startAmazonService, type RunningAmazonService, type StartOptions } from '../../src/server';
@@ -76,9 +77,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       db: database.db,
       logger,
       env: {},
+      hooks: sandboxRuntimeHooks(sandbox.url),
       config: {
         sharedSecret: SHARED_SECRET,
-        sandboxUrl: sandbox.url,
         lwaClientId: app.clientId,
         lwaClientSecret: app.clientSecret,
         applicationId: app.applicationId,

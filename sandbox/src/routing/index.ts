@@ -1,8 +1,13 @@
 // @calibr/sandbox/routing: how the app and the Amazon service reach the sandbox in sandbox mode (only then;
-// the real hosts stay the default). Shopify's libraries use global fetch -> an undici dispatcher;
-// amazon-sp-api takes an https.Agent as `https_proxy_agent` (see amazon-agent.ts).
+// the real hosts stay the default). The product never imports this: it has runtime hooks
+// (@calibr/shared-contracts' RuntimeHooks, and Node's global fetch dispatcher), and `npm start`, tests and
+// benches install the sandbox's into them (installSandbox here, or `node --import @calibr/sandbox/install`).
+// Shopify's libraries use global fetch -> an undici dispatcher; amazon-sp-api takes an https.Agent as
+// `https_proxy_agent` (see amazon-agent.ts).
+import { extendFrameAncestors, installRuntimeHooks, uninstallRuntimeHooks, type RuntimeHooks } from '@calibr/shared-contracts';
 import { getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
 import { classifyHost } from '../amazon/hosts';
+import { createAmazonSandboxAgent, sellerCentralBaseUrl } from './amazon-agent';
 import { createRoutingDispatcher, isShopifyHost } from './shopify-dispatcher';
 
 export { createRoutingDispatcher, createShopifySandboxDispatcher, isShopifyHost, loopbackTarget, SHOPIFY_STORAGE_HOSTS } from './shopify-dispatcher';
@@ -68,15 +73,44 @@ function sandboxOrigins(sandboxUrl: string | URL): string[] {
  * shell frame the app. No-op without a sandbox URL or without a frame-ancestors directive.
  */
 export function allowSandboxFrameAncestor(headers: Headers, sandboxUrl: string | URL | undefined = process.env.SANDBOX_URL): void {
-  if (!sandboxUrl) return;
   const csp = headers.get('Content-Security-Policy');
-  if (!csp || !/frame-ancestors/i.test(csp)) return;
-  const origins = sandboxOrigins(sandboxUrl);
-  headers.set(
-    'Content-Security-Policy',
-    csp.replace(/frame-ancestors([^;]*)/i, (_m, list: string) => {
-      const missing = origins.filter((o) => !list.split(/\s+/).includes(o));
-      return `frame-ancestors${list.trimEnd()}${missing.map((o) => ` ${o}`).join('')}`;
-    }),
-  );
+  if (!sandboxUrl || !csp) return;
+  headers.set('Content-Security-Policy', extendFrameAncestors(csp, sandboxOrigins(sandboxUrl)));
+}
+
+/**
+ * The runtime hooks that put one process's product code in sandbox mode: Amazon's clients dial the sandbox
+ * (its https.Agent), the sandbox's Admin shell may frame our pages, and a browser sent to Seller Central or
+ * to a shop's own host goes to the sandbox's stand-in. fetch is routed separately (installSandboxRouting).
+ */
+export function sandboxRuntimeHooks(sandboxUrl: string | URL): RuntimeHooks {
+  return {
+    httpsAgent: createAmazonSandboxAgent(sandboxUrl, { keepAlive: true }),
+    frameAncestors: sandboxOrigins(sandboxUrl),
+    browserBaseUrl: (host) => {
+      if (classifyHost(host)?.service === 'consent') return sellerCentralBaseUrl(sandboxUrl, host);
+      if (isShopifyHost(host)) return sandboxShopBaseUrl(sandboxUrl, host);
+      return `https://${host}`;
+    },
+  };
+}
+
+/**
+ * Sandbox mode for this whole process (`npm start`, the app's test launcher, benches): fetch's dispatcher,
+ * the runtime hooks, and the App Bridge stand-in (shopify-app-remix reads APP_BRIDGE_URL). Returns false,
+ * changing nothing, without a sandbox URL (default $SANDBOX_URL).
+ */
+export function installSandbox(sandboxUrl: string | undefined = process.env.SANDBOX_URL): boolean {
+  const url = sandboxUrl?.replace(/\/$/, '');
+  if (!url) return false;
+  installSandboxRouting(url);
+  installRuntimeHooks(sandboxRuntimeHooks(url));
+  process.env.APP_BRIDGE_URL ||= sandboxAppBridgeUrl(url);
+  return true;
+}
+
+/** Undo installSandbox (tests); APP_BRIDGE_URL stays, as shopify-app-remix read it once. */
+export function uninstallSandbox(): void {
+  uninstallSandboxRouting();
+  uninstallRuntimeHooks();
 }

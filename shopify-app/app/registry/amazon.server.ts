@@ -1,8 +1,7 @@
 // Amazon, in another process: the Amazon service serves its connector over the shared remote route
 // contract, and the app reaches it with RemoteConnector (signed with SERVICE_SHARED_SECRET). The seller
 // connects on the service's settings page (Seller Central consent), opened by a link signed for one shop.
-import { signSettingsLink } from '@calibr/amazon-service/settings-link';
-import { NotFoundError, RemoteConnector, type ConnectorCapabilities } from '@calibr/shared-contracts';
+import { NotFoundError, RemoteConnector, signSettingsLink, type ConnectorCapabilities } from '@calibr/shared-contracts';
 import { db } from '../db.server';
 import type { AppPlatformRegistration } from './platform-registration';
 import { amazonServiceConfig, remoteCallTimeoutMs } from './service-config.server';
@@ -28,6 +27,8 @@ export const AMAZON_EXPECTED_CAPABILITIES: ConnectorCapabilities = {
 
 /** How long a settings link opens (the service refuses it after; it also caps its own TTL). */
 const SETTINGS_LINK_TTL_SECONDS = 300;
+/** The service's route that opens its Amazon settings page for the signed shop. */
+const SETTINGS_PAGE_PATH = '/settings/amazon/open';
 
 export function amazonRegistration(): AppPlatformRegistration {
   return {
@@ -58,7 +59,7 @@ export function amazonRegistration(): AppPlatformRegistration {
       const { baseUrl, secret } = amazonServiceConfig();
       const now = Date.now();
       return {
-        url: signSettingsLink({ serviceUrl: baseUrl, shop, secret, ttlSeconds: SETTINGS_LINK_TTL_SECONDS, now }),
+        url: signSettingsLink({ serviceUrl: baseUrl, path: SETTINGS_PAGE_PATH, shop, secret, ttlSeconds: SETTINGS_LINK_TTL_SECONDS, now }),
         expiresAt: new Date(now + SETTINGS_LINK_TTL_SECONDS * 1000).toISOString(),
       };
     },

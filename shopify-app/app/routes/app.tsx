@@ -6,7 +6,6 @@ import polarisStyles from '@shopify/polaris/build/esm/styles.css?url';
 import { AppProvider } from '@shopify/shopify-app-remix/react';
 import { boundary } from '@shopify/shopify-app-remix/server';
 import { appConfig } from '../config.server';
-import { appBridgeUrl } from '../sandbox-mode.server';
 import { authenticate } from '../shopify.server';
 import { checkPageQuery } from '../lib/route-params.server';
 
@@ -16,7 +15,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
   // Every page's query string, once for all of them (NUL, oversize values): a 400, whichever page it is.
   checkPageQuery(request);
-  return { apiKey: appConfig().apiKey, appBridgeUrl };
+  const { apiKey, appBridgeUrl } = appConfig();
+  return { apiKey, appBridgeUrl };
 };
 
 export default function App() {

@@ -3,6 +3,7 @@
 // processed. Meanwhile the console shows Shopify applied and Amazon retrying (or pending with its feed),
 // and the Amazon card unavailable; once the service is back the push resumes by itself (the service's
 // feed worker picks its feed up from the database) and every price is applied exactly once.
+import { sandboxRuntimeHooks } from '@calibr/sandbox/routing';
 import { startAmazonService, type RunningAmazonService } from '@calibr/amazon-service';
 import { testDatabaseProviders } from '@calibr/db';
 import pino from 'pino';
@@ -34,7 +35,8 @@ describe.each(testDatabaseProviders())('the Amazon service down while the app ru
       db: f.w.database.db,
       logger: pino({ level: 'silent' }),
       env: {} as NodeJS.ProcessEnv,
-      config: { sharedSecret: SHARED_SECRET, sandboxUrl: f.w.sandbox.url, lwaClientId: lwa.clientId, lwaClientSecret: lwa.clientSecret, applicationId: lwa.applicationId, draftApp: true, logLevel: 'silent' },
+      hooks: sandboxRuntimeHooks(f.w.sandbox.url),
+      config: { sharedSecret: SHARED_SECRET, lwaClientId: lwa.clientId, lwaClientSecret: lwa.clientSecret, applicationId: lwa.applicationId, draftApp: true, logLevel: 'silent' },
       feedTiming: { firstPollMs: 200, maxPollMs: 1000 },
       workerTickMs: 200,
     });

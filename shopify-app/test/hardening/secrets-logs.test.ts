@@ -39,7 +39,7 @@ const savedAuditDir = process.env.CALIBR_SECRET_AUDIT_DIR;
 
 /** The Amazon service's own entry point (`npm start -w @calibr/amazon-service`), as a process. */
 async function startAmazonProcess(env: Record<string, string>): Promise<typeof amazon> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'amazon-service/src/main.ts'], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', '@calibr/sandbox/install', 'amazon-service/src/main.ts'], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   let output = '';
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -6,6 +6,7 @@
 // currency a rule prices in; a product linked in two marketplaces gets a suggestion per marketplace,
 // each in its own currency, and its approval goes to that marketplace's listings only.
 import { createTestDatabase, type TestDatabase } from '@calibr/db';
+import { sandboxRuntimeHooks } from '@calibr/sandbox/routing';
 import { startAmazonService, type RunningAmazonService } from '@calibr/amazon-service';
 import { startSandbox, type RunningSandbox } from '@calibr/sandbox';
 import { RemoteConnector, signRequest, type PlatformConnector } from '@calibr/shared-contracts';
@@ -110,7 +111,8 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
       db: database.db,
       logger: pino({ level: 'silent' }),
       env: {} as NodeJS.ProcessEnv,
-      config: { sharedSecret: SECRET, sandboxUrl: sandbox.url, lwaClientId: app.clientId, lwaClientSecret: app.clientSecret, applicationId: app.applicationId, draftApp: true, logLevel: 'silent' },
+      hooks: sandboxRuntimeHooks(sandbox.url),
+      config: { sharedSecret: SECRET, lwaClientId: app.clientId, lwaClientSecret: app.clientSecret, applicationId: app.applicationId, draftApp: true, logLevel: 'silent' },
       timeScale: 10,
     });
     process.env.DATABASE_URL = database.url;

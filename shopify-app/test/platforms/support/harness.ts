@@ -3,6 +3,7 @@
 // (H5's startShopifyApp) with the reference connector registered as a test platform. The app and the
 // Amazon service share one fresh test database, as they share DATABASE_URL in `npm start`.
 import { createTestDatabase, type TestDatabase } from '@calibr/db';
+import { sandboxRuntimeHooks } from '@calibr/sandbox/routing';
 import { startAmazonService, type RunningAmazonService } from '@calibr/amazon-service';
 import { startSandbox, type RunningSandbox } from '@calibr/sandbox';
 import pino from 'pino';
@@ -63,9 +64,9 @@ export async function startPlatformsWorld(
       db: database.db,
       logger,
       env: {} as NodeJS.ProcessEnv,
+      hooks: sandboxRuntimeHooks(sandbox.url),
       config: {
         sharedSecret: SHARED_SECRET,
-        sandboxUrl: sandbox.url,
         lwaClientId: lwaApp.clientId,
         lwaClientSecret: lwaApp.clientSecret,
         applicationId: lwaApp.applicationId,

@@ -4,6 +4,7 @@
 // linked in the database, and N pending suggestions (each +1.00). The app runs as child processes
 // (app-process.ts), so a test can kill one for real.
 import { createTestDatabase, type TestDatabase } from '@calibr/db';
+import { sandboxRuntimeHooks } from '@calibr/sandbox/routing';
 import { startAmazonService, type RunningAmazonService } from '@calibr/amazon-service';
 import { startSandbox, type RunningSandbox } from '@calibr/sandbox';
 import { randomUUID } from 'node:crypto';
@@ -81,7 +82,8 @@ export async function startPushWorld(options: { size: number; provider?: 'sqlite
     db: database.db,
     logger: pino({ level: 'silent' }),
     env: {} as NodeJS.ProcessEnv,
-    config: { sharedSecret: SHARED_SECRET, sandboxUrl: sandbox.url, lwaClientId: lwaApp.clientId, lwaClientSecret: lwaApp.clientSecret, applicationId: lwaApp.applicationId, draftApp: true, logLevel: 'silent' },
+    hooks: sandboxRuntimeHooks(sandbox.url),
+      config: { sharedSecret: SHARED_SECRET, lwaClientId: lwaApp.clientId, lwaClientSecret: lwaApp.clientSecret, applicationId: lwaApp.applicationId, draftApp: true, logLevel: 'silent' },
     feedTiming: { firstPollMs: 200, maxPollMs: 1000 },
     workerTickMs: 200,
   });

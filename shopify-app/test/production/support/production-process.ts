@@ -40,8 +40,19 @@ export interface ProductionProcess {
   exited: Promise<number | null>;
 }
 
-export async function startProductionProcess(env: Record<string, string>, timeoutMs = 120_000): Promise<ProductionProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', main], {
+export interface ProductionProcessOptions {
+  timeoutMs?: number;
+  /**
+   * Modules node imports before the entry point (`--import`). Default: with SANDBOX_URL, the sandbox's hook
+   * (@calibr/sandbox/install), as production code never loads the sandbox itself; else none.
+   */
+  imports?: string[];
+}
+
+export async function startProductionProcess(env: Record<string, string>, options: ProductionProcessOptions = {}): Promise<ProductionProcess> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const imports = options.imports ?? (env.SANDBOX_URL ? ['@calibr/sandbox/install'] : []);
+  const child = spawn(process.execPath, ['--import', 'tsx', ...imports.flatMap((i) => ['--import', i]), main], {
     cwd: appRoot,
     env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
