@@ -20,8 +20,7 @@ import {
   Text,
   TextField,
 } from '@shopify/polaris';
-import { db } from '../db.server';
-import { recordInstallation } from '../models/installation.server';
+import { projectIdForSession } from '../models/installation.server';
 import { shopifyStatus, syncedProducts } from '../models/shopify-status.server';
 import { startShopifySync } from '../services/shopify-sync.server';
 import { authenticate } from '../shopify.server';
@@ -29,8 +28,7 @@ import { readFormBody } from '../lib/request-body.server';
 
 async function projectIdFor(request: Request) {
   const { session } = await authenticate.admin(request);
-  const project = await db.project.findUnique({ where: { shopDomain: session.shop }, select: { id: true } });
-  return project?.id ?? (await recordInstallation(session)).projectId;
+  return projectIdForSession(session);
 }
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
