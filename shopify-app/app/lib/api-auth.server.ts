@@ -4,8 +4,7 @@
 // then scoped to that shop's Project, and whatever the handler throws becomes a problem+json response.
 import { decodeJwt } from 'jose';
 import { AuthenticationError, ConnectorError, PlatformUnavailableError, isConnectorError } from '@calibr/shared-contracts';
-import { projectIdForSession } from '../models/installation.server';
-import { authenticate } from '../shopify.server';
+import { authenticate, projectIdForSession } from '../shopify.server';
 import { problem } from './problem';
 import { checkQuery } from './route-params.server';
 import { errorMessage, logger } from './logger.server';

@@ -1,6 +1,5 @@
 // The console pages' loaders: the embedded session (authenticate.admin) and the shop's Project.
-import { projectIdForSession } from '../models/installation.server';
-import { authenticate } from '../shopify.server';
+import { authenticate, projectIdForSession } from '../shopify.server';
 import { ensurePricingStarted } from './startup.server';
 
 export async function consoleProject(request: Request): Promise<{ projectId: string; shop: string }> {

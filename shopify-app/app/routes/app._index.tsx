@@ -3,8 +3,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Link as RemixLink, useLoaderData } from '@remix-run/react';
 import { BlockStack, Card, Layout, Page, Text } from '@shopify/polaris';
 import { db } from '../db.server';
-import { projectIdForSession } from '../models/installation.server';
-import { authenticate } from '../shopify.server';
+import { authenticate, projectIdForSession } from '../shopify.server';
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);

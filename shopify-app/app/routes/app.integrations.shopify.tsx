@@ -20,10 +20,9 @@ import {
   Text,
   TextField,
 } from '@shopify/polaris';
-import { projectIdForSession } from '../models/installation.server';
 import { shopifyStatus, syncedProducts } from '../models/shopify-status.server';
 import { startShopifySync } from '../services/shopify-sync.server';
-import { authenticate } from '../shopify.server';
+import { authenticate, projectIdForSession } from '../shopify.server';
 import { readFormBody } from '../lib/request-body.server';
 
 async function projectIdFor(request: Request) {
