@@ -74,3 +74,5 @@ export const unauthenticated = shopify.unauthenticated;
 export const login = installFlow.login;
 export const registerWebhooks = shopify.registerWebhooks;
 export { sessionStorage };
+/** Every page and API route scopes what it reads by the shop's Project: the one we have, or the installation recorded now. */
+export { projectIdForSession } from './models/installation.server';

@@ -1,7 +1,7 @@
 // Once per server process: finish webhook deliveries recorded before a restart, start the pricing loop,
 // and register how the process hands its background work back when it shuts down (server/production.ts).
 import { logger, errorMessage } from './lib/logger.server';
-import { processPendingWebhooks, stopWebhookProcessing } from './webhooks/process.server';
+import { processPendingWebhooks, stopWebhookProcessing } from './webhooks/processor.server';
 // The pricing loop's push worker and competitive monitor (PRICING_WORKER=off leaves them out).
 import { stopPricing } from './pricing/startup.server';
 import { handBackSyncRuns } from './services/sync-lease.server';

@@ -1,10 +1,11 @@
-// API routes are called by the embedded app with its session token (`Authorization: Bearer <id_token>`,
-// an HS256 JWT App Bridge issues). Shopify's `authenticate.admin` verifies it and loads the shop's
-// offline session; everything the route reads is then scoped to that shop's Project.
+// The one request frame of every /api route. API routes are called by the embedded app with its session
+// token (`Authorization: Bearer <id_token>`, an HS256 JWT App Bridge issues). Shopify's
+// `authenticate.admin` verifies it and loads the shop's offline session; everything the route reads is
+// then scoped to that shop's Project, and whatever the handler throws becomes a problem+json response.
+import { decodeJwt } from 'jose';
 import { AuthenticationError, ConnectorError, PlatformUnavailableError, isConnectorError } from '@calibr/shared-contracts';
-import { db } from '../db.server';
-import { recordInstallation } from '../models/installation.server';
-import { authenticate } from '../shopify.server';
+import { authenticate, projectIdForSession } from '../shopify.server';
+import { problem } from './problem';
 import { checkQuery } from './route-params.server';
 import { errorMessage, logger } from './logger.server';
 
@@ -14,11 +15,40 @@ export interface ApiContext {
   sessionToken: string;
 }
 
-export function problem(error: ConnectorError, instance?: string, headers?: HeadersInit): Response {
-  return new Response(JSON.stringify(error.toProblem(instance)), {
-    status: error.status,
-    headers: { 'Content-Type': 'application/problem+json', ...Object.fromEntries(new Headers(headers)) },
-  });
+/** What an API route's handler is given: the shop's scope, who acts, and the request's path. */
+export interface ApiRouteContext extends ApiContext {
+  /** Who acts, for the audit log: the Shopify staff member of the session token (`user:<id>@<shop>`). */
+  actor: string;
+  path: string;
+}
+
+/** Run an API route: authenticate and scope the request, then the handler; errors become problem+json. */
+export async function apiRoute(request: Request, handler: (ctx: ApiRouteContext) => Promise<Response>): Promise<Response> {
+  const path = new URL(request.url).pathname;
+  try {
+    const api = await requireShopApi(request);
+    return await handler({ ...api, actor: actorOf(api), path });
+  } catch (thrown) {
+    return asResponse(thrown, path);
+  }
+}
+
+/** The token was verified by authenticate.admin; here it is only read for its subject. */
+export function actorOf(api: ApiContext): string {
+  try {
+    const { sub } = decodeJwt(api.sessionToken);
+    if (typeof sub === 'string' && sub !== '') return `user:${sub}@${api.shop}`;
+  } catch {
+    // fall through
+  }
+  return `shop:${api.shop}`;
+}
+
+/** 405 for a method the route does not serve, naming the ones it does. */
+export function methodNotAllowed(request: Request, allow: string): Response {
+  const path = new URL(request.url).pathname;
+  const body = { ...new ConnectorError('validation', `${request.method} is not allowed here; use ${allow}`).toProblem(path), status: 405, title: 'Method not allowed' };
+  return problem(body, undefined, { Allow: allow });
 }
 
 export async function requireShopApi(request: Request): Promise<ApiContext> {
@@ -55,8 +85,7 @@ export async function requireShopApi(request: Request): Promise<ApiContext> {
     throw thrown;
   }
   checkQuery(new URL(request.url));
-  const existing = await db.project.findUnique({ where: { shopDomain: session.shop }, select: { id: true } });
-  const projectId = existing?.id ?? (await recordInstallation(session)).projectId;
+  const projectId = await projectIdForSession(session);
   return { shop: session.shop, projectId, sessionToken: header.replace(/^Bearer\s+/i, '') };
 }
 

@@ -2,7 +2,8 @@
 // past it, without buffering the rest), must be declared as JSON (415 otherwise), must be UTF-8 and parse
 // as a JSON object (400 otherwise). Every refusal is an RFC 9457 problem thrown as a Response, so the
 // routes' usual `asResponse` passes it through untouched.
-import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_PREFIX, ValidationError, type ProblemDetails } from '@calibr/shared-contracts';
+import { PROBLEM_TYPE_PREFIX, ValidationError } from '@calibr/shared-contracts';
+import { problem } from './problem';
 
 /** Most API bodies are a few kilobytes; 1 MiB leaves room for bulk decisions (10,000 ids). */
 export const DEFAULT_JSON_LIMIT_BYTES = 1024 * 1024;
@@ -12,16 +13,8 @@ export interface ReadJsonOptions {
   limitBytes?: number;
 }
 
-function problemResponse(problem: ProblemDetails, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(problem), { status: problem.status, headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, ...headers } });
-}
-
-function validationProblem(error: ValidationError, path: string): Response {
-  return problemResponse(error.toProblem(path));
-}
-
 export function payloadTooLarge(path: string, limitBytes: number): Response {
-  return problemResponse({
+  return problem({
     type: `${PROBLEM_TYPE_PREFIX}payload-too-large`,
     title: 'Payload too large',
     status: 413,
@@ -34,7 +27,7 @@ export function payloadTooLarge(path: string, limitBytes: number): Response {
 }
 
 export function unsupportedMediaType(path: string, given: string | null, expected = 'application/json'): Response {
-  return problemResponse(
+  return problem(
     {
       type: `${PROBLEM_TYPE_PREFIX}unsupported-media-type`,
       title: 'Unsupported media type',
@@ -44,6 +37,7 @@ export function unsupportedMediaType(path: string, given: string | null, expecte
       instance: path,
       errors: [{ path: 'Content-Type', message: `must be ${expected}`, code: 'unsupported_media_type' }],
     },
+    undefined,
     // RFC 9110 §15.5.16: say which media types would have been accepted.
     { Accept: expected },
   );
@@ -148,7 +142,7 @@ export async function readJsonBody(request: Request, options: ReadJsonOptions = 
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    throw validationProblem(ValidationError.field('body', 'the body is not valid UTF-8', 'invalid_encoding'), path);
+    throw problem(ValidationError.field('body', 'the body is not valid UTF-8', 'invalid_encoding'), path);
   }
   if (text.trim() === '') return {};
   let value: unknown;
@@ -156,13 +150,13 @@ export async function readJsonBody(request: Request, options: ReadJsonOptions = 
     value = JSON.parse(text);
   } catch (error) {
     const why = error instanceof SyntaxError ? `: ${error.message.slice(0, 200)}` : '';
-    throw validationProblem(ValidationError.field('body', `the body is not valid JSON${why}`, 'invalid_json'), path);
+    throw problem(ValidationError.field('body', `the body is not valid JSON${why}`, 'invalid_json'), path);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw validationProblem(ValidationError.field('body', 'the body must be a JSON object', 'invalid_type'), path);
+    throw problem(ValidationError.field('body', 'the body must be a JSON object', 'invalid_type'), path);
   }
   const flaw = findFlaw(value, 'body', 0);
-  if (flaw) throw validationProblem(ValidationError.field(flaw.path, flaw.message, flaw.code), path);
+  if (flaw) throw problem(ValidationError.field(flaw.path, flaw.message, flaw.code), path);
   return value as Record<string, unknown>;
 }
 

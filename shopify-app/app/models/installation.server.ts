@@ -5,6 +5,15 @@ import { readAppToml } from '../app-toml.server';
 import { SHOPIFY_API_VERSION } from '../connectors/shopify/api-version';
 import { db } from '../db.server';
 
+/**
+ * The shop's Project id for a verified session: the one we have, or the installation recorded now (a
+ * session can arrive before the afterAuth hook has run, e.g. right after a reinstall).
+ */
+export async function projectIdForSession(session: Session): Promise<string> {
+  const existing = await db.project.findUnique({ where: { shopDomain: session.shop }, select: { id: true } });
+  return existing?.id ?? (await recordInstallation(session)).projectId;
+}
+
 /** After OAuth or token exchange: the shop is installed (again) with these scopes. */
 export async function recordInstallation(session: Session): Promise<{ projectId: string }> {
   const shop = session.shop;

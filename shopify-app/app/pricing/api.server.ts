@@ -1,38 +1,15 @@
-// The frame of every /api/pricing route: the session token verified and scoped to the shop (H5's
-// requireShopApi), the merchant who sent it named for the audit log, problems as problem+json.
-import { decodeJwt } from 'jose';
-import { asResponse, json, requireShopApi, type ApiContext } from '../lib/api-auth.server';
-import { methodNotAllowed } from '../services/platform-api.server';
+// The /api/pricing routes run in the one API frame (lib/api-auth.server.ts's apiRoute), with the
+// pricing workers started once per process.
+import { actorOf, apiRoute, json, methodNotAllowed, type ApiRouteContext } from '../lib/api-auth.server';
 import { ensurePricingStarted } from './startup.server';
 
-export { json, methodNotAllowed };
+export { actorOf, json, methodNotAllowed };
 
-export interface PricingApiContext extends ApiContext {
-  /** Who acts, for the audit log: the Shopify staff member of the session token (`user:<id>`). */
-  actor: string;
-  path: string;
-}
+export type PricingApiContext = ApiRouteContext;
 
-export async function pricingApi(request: Request, handler: (ctx: PricingApiContext) => Promise<Response>): Promise<Response> {
-  const path = new URL(request.url).pathname;
-  try {
-    ensurePricingStarted();
-    const api = await requireShopApi(request);
-    return await handler({ ...api, actor: actorOf(api), path });
-  } catch (thrown) {
-    return asResponse(thrown, path);
-  }
-}
-
-/** The token was verified by authenticate.admin; here it is only read for its subject. */
-export function actorOf(api: ApiContext): string {
-  try {
-    const { sub } = decodeJwt(api.sessionToken);
-    if (typeof sub === 'string' && sub !== '') return `user:${sub}@${api.shop}`;
-  } catch {
-    // fall through
-  }
-  return `shop:${api.shop}`;
+export function pricingApi(request: Request, handler: (ctx: PricingApiContext) => Promise<Response>): Promise<Response> {
+  ensurePricingStarted();
+  return apiRoute(request, handler);
 }
 
 export function searchParams(request: Request): URLSearchParams {

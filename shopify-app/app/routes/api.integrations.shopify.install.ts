@@ -3,7 +3,7 @@
 // A missing or invalid shop is a 400 problem naming `shop`, like every other refusal of the API.
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { ValidationError } from '@calibr/shared-contracts';
-import { problem } from '../lib/api-auth.server';
+import { problem } from '../lib/problem';
 import { login } from '../shopify.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {

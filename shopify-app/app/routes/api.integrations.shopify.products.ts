@@ -1,13 +1,12 @@
 // GET /api/integrations/shopify/products?q=&page=&pageSize=: the shop's synced products with their
 // variants' prices (from our listings; a sync refreshes them).
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { asResponse, json, requireShopApi } from '../lib/api-auth.server';
+import { apiRoute, json } from '../lib/api-auth.server';
 import { queryCount } from '../lib/route-params.server';
 import { syncedProducts } from '../models/shopify-status.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  try {
-    const { projectId } = await requireShopApi(request);
+  return apiRoute(request, async ({ projectId }) => {
     const url = new URL(request.url);
     return json(
       await syncedProducts(projectId, {
@@ -16,7 +15,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
         pageSize: queryCount(url.searchParams, 'pageSize', 100) ?? 20,
       }),
     );
-  } catch (thrown) {
-    return asResponse(thrown, new URL(request.url).pathname);
-  }
+  });
 }

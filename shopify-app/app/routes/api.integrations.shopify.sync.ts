@@ -5,15 +5,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { ConnectorError, NotFoundError, ValidationError } from '@calibr/shared-contracts';
 import { db } from '../db.server';
-import { asResponse, json, requireShopApi } from '../lib/api-auth.server';
+import { apiRoute, json } from '../lib/api-auth.server';
+import { problem } from '../lib/problem';
 import { readJsonBody } from '../lib/request-body.server';
 import { startShopifySync, type SyncStrategy } from '../services/shopify-sync.server';
 
 export async function action({ request }: ActionFunctionArgs) {
-  const path = new URL(request.url).pathname;
-  try {
-    if (request.method !== 'POST') throw new ConnectorError('validation', 'Use POST to start a sync');
-    const { projectId } = await requireShopApi(request);
+  if (request.method !== 'POST') return problem(new ConnectorError('validation', 'Use POST to start a sync'), new URL(request.url).pathname);
+  return apiRoute(request, async ({ projectId }) => {
     const body = await readJsonBody(request);
     if (body.mode !== undefined && body.mode !== 'full' && body.mode !== 'incremental') {
       throw ValidationError.field('mode', 'must be "full" or "incremental"');
@@ -27,16 +26,12 @@ export async function action({ request }: ActionFunctionArgs) {
       trigger: 'manual',
     });
     return json({ syncId: handle.syncLogId, alreadyRunning: handle.alreadyRunning }, { status: 202 });
-  } catch (thrown) {
-    return asResponse(thrown, path);
-  }
+  });
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const url = new URL(request.url);
-  try {
-    const { projectId } = await requireShopApi(request);
-    const id = url.searchParams.get('id');
+  return apiRoute(request, async ({ projectId }) => {
+    const id = new URL(request.url).searchParams.get('id');
     const log = await db.platformSyncLog.findFirst({
       where: { projectId, platform: 'shopify', ...(id ? { id } : {}) },
       orderBy: { startedAt: 'desc' },
@@ -52,7 +47,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
       itemsFailed: log.itemsFailed,
       errors: log.errors ?? [],
     });
-  } catch (thrown) {
-    return asResponse(thrown, url.pathname);
-  }
+  });
 }

@@ -3,13 +3,11 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Link as RemixLink, useLoaderData } from '@remix-run/react';
 import { BlockStack, Card, Layout, Page, Text } from '@shopify/polaris';
 import { db } from '../db.server';
-import { recordInstallation } from '../models/installation.server';
-import { authenticate } from '../shopify.server';
+import { authenticate, projectIdForSession } from '../shopify.server';
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const existing = await db.project.findUnique({ where: { shopDomain: session.shop }, select: { id: true } });
-  const projectId = existing?.id ?? (await recordInstallation(session)).projectId;
+  const projectId = await projectIdForSession(session);
   const listings = await db.listing.count({ where: { projectId, platform: 'shopify', status: { not: 'deleted' } } });
   return { shop: session.shop, listings };
 };

@@ -10,17 +10,14 @@ import { apiFetch, errorMessage } from '../components/platforms/api-client';
 import { LinkedProducts, ManualLinking, type PlatformColumn } from '../components/platforms/LinkedProducts';
 import { PlatformList } from '../components/platforms/PlatformList';
 import { SyncHistory } from '../components/platforms/SyncHistory';
-import { db } from '../db.server';
-import { recordInstallation } from '../models/installation.server';
 import { platformViews, type PlatformView } from '../services/platform-status.server';
 import { syncHistory } from '../services/platform-sync.server';
 import { autoLinkBySku, listProductLinks } from '../services/product-links.server';
-import { authenticate } from '../shopify.server';
+import { authenticate, projectIdForSession } from '../shopify.server';
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const project = await db.project.findUnique({ where: { shopDomain: session.shop }, select: { id: true } });
-  const projectId = project?.id ?? (await recordInstallation(session)).projectId;
+  const projectId = await projectIdForSession(session);
   await autoLinkBySku(projectId);
   const [platforms, runs, links] = await Promise.all([
     platformViews(projectId, { live: false }),

@@ -20,17 +20,14 @@ import {
   Text,
   TextField,
 } from '@shopify/polaris';
-import { db } from '../db.server';
-import { recordInstallation } from '../models/installation.server';
 import { shopifyStatus, syncedProducts } from '../models/shopify-status.server';
 import { startShopifySync } from '../services/shopify-sync.server';
-import { authenticate } from '../shopify.server';
+import { authenticate, projectIdForSession } from '../shopify.server';
 import { readFormBody } from '../lib/request-body.server';
 
 async function projectIdFor(request: Request) {
   const { session } = await authenticate.admin(request);
-  const project = await db.project.findUnique({ where: { shopDomain: session.shop }, select: { id: true } });
-  return project?.id ?? (await recordInstallation(session)).projectId;
+  return projectIdForSession(session);
 }
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

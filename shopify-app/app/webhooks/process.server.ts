@@ -1,8 +1,8 @@
-// Processing recorded webhook deliveries: the topics other than products/update (which the processor
-// batches, see ./processor.server.ts and ./products-update.server.ts), and the entry points the server
-// uses at start and shutdown.
+// Processing one recorded delivery of the topics other than products/update (which the processor
+// batches, see ./processor.server.ts and ./products-update.server.ts). The processor calls this module;
+// this module never calls the processor (only its delivery type, erased at build).
 import { eraseShop, recordUninstall, updateScopes } from './lifecycle.server';
-import { webhookProcessor, type ClaimedDelivery } from './processor.server';
+import type { ClaimedDelivery } from './processor.server';
 import type { ShopifyChecks } from './shopify-checks.server';
 import { topicName } from './topics';
 
@@ -24,22 +24,4 @@ export async function processOtherTopic(delivery: ClaimedDelivery, checks: Shopi
     default:
       return false;
   }
-}
-
-/** On start: deliveries recorded but not processed (the app stopped in between) are processed now. */
-export async function processPendingWebhooks(): Promise<number> {
-  const processor = webhookProcessor();
-  const before = processor.totals.processed + processor.totals.failed;
-  await processor.drain();
-  return processor.totals.processed + processor.totals.failed - before;
-}
-
-/** Resolves when this process has nothing in hand (tests, shutdown). */
-export function webhooksIdle(): Promise<void> {
-  return webhookProcessor().idle();
-}
-
-/** Graceful shutdown: finish the batch in hand; what is left stays recorded for the next start. */
-export function stopWebhookProcessing(): Promise<void> {
-  return globalThis.calibrWebhookProcessor?.stop() ?? Promise.resolve();
 }

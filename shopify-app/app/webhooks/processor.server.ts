@@ -291,3 +291,21 @@ declare global {
 export function webhookProcessor(): WebhookProcessor {
   return (globalThis.calibrWebhookProcessor ??= new WebhookProcessor().start());
 }
+
+/** On start: deliveries recorded but not processed (the app stopped in between) are processed now. */
+export async function processPendingWebhooks(): Promise<number> {
+  const processor = webhookProcessor();
+  const before = processor.totals.processed + processor.totals.failed;
+  await processor.drain();
+  return processor.totals.processed + processor.totals.failed - before;
+}
+
+/** Resolves when this process has nothing in hand (tests, shutdown). */
+export function webhooksIdle(): Promise<void> {
+  return webhookProcessor().idle();
+}
+
+/** Graceful shutdown: finish the batch in hand; what is left stays recorded for the next start. */
+export function stopWebhookProcessing(): Promise<void> {
+  return globalThis.calibrWebhookProcessor?.stop() ?? Promise.resolve();
+}

@@ -10,11 +10,12 @@
 // record doesn't need, and it answers malformed JSON with a 500.
 import '../shopify.server'; // Shopify's runtime adapter, set up before shopifyApi below is made
 import { shopifyApi, LogSeverity, WebhookValidationErrorReason, type Shopify } from '@shopify/shopify-api';
-import { AuthenticationError, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_PREFIX, ValidationError, type ConnectorError } from '@calibr/shared-contracts';
+import { AuthenticationError, PROBLEM_TYPE_PREFIX, ValidationError } from '@calibr/shared-contracts';
 import { SHOPIFY_API_VERSION } from '../connectors/shopify/api-version';
 import { appConfig } from '../config.server';
 import { db } from '../db.server';
 import { logger } from '../lib/logger.server';
+import { problem } from '../lib/problem';
 import { refusalOf } from './delivery-checks';
 import { webhookProcessor } from './processor.server';
 import { DeliveryRecorder, type DeliveryRecord, type Recorded } from './delivery-recorder.server';
@@ -129,11 +130,6 @@ async function projectIdOf(shop: string): Promise<string | null> {
   return project?.id ?? null;
 }
 
-function problem(error: ConnectorError, instance: string): Response {
-  return new Response(JSON.stringify(error.toProblem(instance)), { status: error.status, headers: { 'Content-Type': PROBLEM_CONTENT_TYPE } });
-}
-
 function problemOf(status: number, code: string, title: string, detail: string, instance: string, headers: Record<string, string> = {}): Response {
-  const body = { type: `${PROBLEM_TYPE_PREFIX}${code}`, title, status, code: code.replace(/-/g, '_'), detail, instance };
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, ...headers } });
+  return problem({ type: `${PROBLEM_TYPE_PREFIX}${code}`, title, status, code: code.replace(/-/g, '_'), detail, instance }, undefined, headers);
 }
