@@ -3,7 +3,6 @@
 import { decodeJwt } from 'jose';
 import { asResponse, json, requireShopApi, type ApiContext } from '../lib/api-auth.server';
 import { methodNotAllowed } from '../services/platform-api.server';
-import { ensurePricingStarted } from './startup.server';
 
 export { json, methodNotAllowed };
 
@@ -16,7 +15,6 @@ export interface PricingApiContext extends ApiContext {
 export async function pricingApi(request: Request, handler: (ctx: PricingApiContext) => Promise<Response>): Promise<Response> {
   const path = new URL(request.url).pathname;
   try {
-    ensurePricingStarted();
     const api = await requireShopApi(request);
     return await handler({ ...api, actor: actorOf(api), path });
   } catch (thrown) {

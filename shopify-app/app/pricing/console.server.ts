@@ -2,10 +2,8 @@
 import { db } from '../db.server';
 import { recordInstallation } from '../models/installation.server';
 import { authenticate } from '../shopify.server';
-import { ensurePricingStarted } from './startup.server';
 
 export async function consoleProject(request: Request): Promise<{ projectId: string; shop: string }> {
-  ensurePricingStarted();
   const { session } = await authenticate.admin(request);
   const project = await db.project.findUnique({ where: { shopDomain: session.shop }, select: { id: true } });
   return { projectId: project?.id ?? (await recordInstallation(session)).projectId, shop: session.shop };

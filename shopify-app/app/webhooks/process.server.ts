@@ -1,6 +1,7 @@
 // Processing recorded webhook deliveries: the topics other than products/update (which the processor
 // batches, see ./processor.server.ts and ./products-update.server.ts), and the entry points the server
 // uses at start and shutdown.
+import { appContext } from '../app-context.server';
 import { eraseShop, recordUninstall, updateScopes } from './lifecycle.server';
 import { webhookProcessor, type ClaimedDelivery } from './processor.server';
 import type { ShopifyChecks } from './shopify-checks.server';
@@ -26,9 +27,9 @@ export async function processOtherTopic(delivery: ClaimedDelivery, checks: Shopi
   }
 }
 
-/** On start: deliveries recorded but not processed (the app stopped in between) are processed now. */
+/** On start: the poller runs, and deliveries recorded but not processed (the app stopped in between) are processed now. */
 export async function processPendingWebhooks(): Promise<number> {
-  const processor = webhookProcessor();
+  const processor = webhookProcessor().start();
   const before = processor.totals.processed + processor.totals.failed;
   await processor.drain();
   return processor.totals.processed + processor.totals.failed - before;
@@ -40,6 +41,11 @@ export function webhooksIdle(): Promise<void> {
 }
 
 /** Graceful shutdown: finish the batch in hand; what is left stays recorded for the next start. */
-export function stopWebhookProcessing(): Promise<void> {
-  return globalThis.calibrWebhookProcessor?.stop() ?? Promise.resolve();
+export async function stopWebhookProcessing(): Promise<void> {
+  const context = appContext();
+  const processor = context.webhooks;
+  if (!processor) return;
+  // A later start (tests start the app again in one process) makes a fresh processor.
+  context.webhooks = undefined;
+  await processor.stop();
 }

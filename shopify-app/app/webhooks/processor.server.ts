@@ -12,6 +12,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@calibr/db';
+import { appContext } from '../app-context.server';
 import { logger } from '../lib/logger.server';
 import { db } from '../db.server';
 import { DeliveryCounters } from './counters.server';
@@ -283,11 +284,10 @@ function safeJson(text: string): unknown {
   }
 }
 
-declare global {
-  var calibrWebhookProcessor: WebhookProcessor | undefined;
-}
-
-/** This process's processor (one per process, kept across Vite's module reloads). */
+/**
+ * This process's processor (one per process: app-context.server.ts). Its counters and wake() serve every
+ * process that records deliveries; its poller runs only once the server entry started it (startup.server.ts).
+ */
 export function webhookProcessor(): WebhookProcessor {
-  return (globalThis.calibrWebhookProcessor ??= new WebhookProcessor().start());
+  return (appContext().webhooks ??= new WebhookProcessor());
 }

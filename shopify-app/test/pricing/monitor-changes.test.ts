@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Scheduler from '../../app/pricing/monitor/monitor-scheduler.server';
 import type * as MarketChanges from '../../app/pricing/monitor/market-changes.server';
 import type * as OwnPrice from '../../app/pricing/monitor/own-price.server';
+import { appContext } from '../../app/app-context.server';
 
 let database: TestDatabase;
 let projectId: string;
@@ -31,7 +32,7 @@ beforeAll(async () => {
   listingId = listing.id;
 });
 afterAll(async () => {
-  await globalThis.calibrDb?.$disconnect().catch(() => undefined);
+  await appContext().db?.$disconnect().catch(() => undefined);
   await database?.cleanup();
 });
 
