@@ -420,5 +420,23 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     createdAt: T1,
   });
 
+  await put('Job', (data) => db.job.create({ data }), {
+    queue: 'pricing.push',
+    key: `change-${suffix}`,
+    groupKey: `shop:${projectId}`,
+    payload: { priceChangeId: original.id },
+    status: 'running',
+    attempts: 2,
+    maxAttempts: 7,
+    runAt: T1,
+    claimedBy: 'instance-a/nonce',
+    leaseUntil: T2,
+    lastError: 'transient',
+    result: { applied: 1 },
+    startedAt: T1,
+    completedAt: T2,
+    createdAt: T1,
+  });
+
   return written;
 }
