@@ -69,9 +69,6 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     syncError: 'LWA said: invalid_grant',
     metadata: { capabilities: ['products', 'pricing'], counts: { listings: 3 }, nested: [{ a: null }] },
     credentialsCiphertext: encryptSecret('{"apiKey":"reference-key"}', keyring),
-    syncRunId: 'run-1',
-    syncClaimedBy: 'host:1:abcd:uuid',
-    syncLeaseUntil: T2,
     createdAt: T1,
   });
 

@@ -50,9 +50,6 @@ CREATE TABLE "PlatformIntegration" (
     "syncError" TEXT,
     "metadata" JSONB,
     "credentialsCiphertext" TEXT,
-    "syncRunId" TEXT,
-    "syncClaimedBy" TEXT,
-    "syncLeaseUntil" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 

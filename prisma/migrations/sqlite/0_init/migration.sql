@@ -46,9 +46,6 @@ CREATE TABLE "PlatformIntegration" (
     "syncError" TEXT,
     "metadata" JSONB,
     "credentialsCiphertext" TEXT,
-    "syncRunId" TEXT,
-    "syncClaimedBy" TEXT,
-    "syncLeaseUntil" DATETIME,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL,
     CONSTRAINT "PlatformIntegration_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project" ("id") ON DELETE CASCADE ON UPDATE CASCADE
