@@ -1,4 +1,4 @@
-// The monitor: on a timer, for each shop with a connected Amazon seller, the next ASINs in a round robin
+// The monitor: on a schedule, for each shop with a connected Amazon seller, the next ASINs in a round robin
 // over its Amazon listings (one getItemOffersBatch of up to 20, the most Amazon's 0.1 request/s allows per
 // tick at the default 10 s interval) are read through the Amazon service, and what moved (Buy Box, lowest offer,
 // our own price edited outside Calibrate) makes the policy look at those products again.
