@@ -1,8 +1,8 @@
 import { vitePlugin as remix } from '@remix-run/dev';
 import { defineConfig } from 'vite';
 
-// The Remix app served by Vite. `remix vite:build` builds it; `remix vite:dev` (or server/start-app.ts)
-// serves it in development.
+// The Remix app served by Vite. `remix vite:build` builds it; server/start-app.ts serves it in development
+// (npm start, npm run dev, the tests) and starts its background work, which `remix vite:dev` alone would not.
 export default defineConfig(({ command, isSsrBuild }) => ({
   root: import.meta.dirname,
   // Several dev servers on one checkout (parallel test files) each rewrite the optimized dependencies in

@@ -1,4 +1,5 @@
-// Server rendering, with the headers Shopify needs on every document (frame-ancestors CSP, …).
+// Server rendering, with the headers Shopify needs on every document (frame-ancestors CSP, …), and the
+// app's background work for the server that loads the build (server/production.ts starts and stops it).
 import { PassThrough } from 'node:stream';
 import { createReadableStreamFromReadable, type EntryContext } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
@@ -6,8 +7,9 @@ import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
 import { extendFrameAncestors, runtimeHooks } from '@calibr/shared-contracts';
 import { addDocumentResponseHeaders } from './shopify.server';
-import './startup.server';
 import { errorMessage, logger } from './lib/logger.server';
+
+export { startBackground, stopBackground } from './startup.server';
 
 export const streamTimeout = 5000;
 

@@ -6,19 +6,20 @@
 //   startProductionApp({ port: 0, env: { DATABASE_URL, SHOPIFY_API_KEY, … } })  (tests, benches)
 //   npm run start:prod                                                           (server/production-main.ts)
 //
-// One per process: the build's modules keep the database client and the workers in globals.
+// One per process: the database client, logger and workers live in the app context (app/app-context.server.ts).
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { databaseReadiness, migrateDatabase, redactUrl, resolveDatabaseUrl } from '@calibr/db';
+import { createDb, databaseReadiness, migrateDatabase, redactUrl, resolveDatabaseUrl } from '@calibr/db';
 import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import express from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
+import { provideAppContext } from '../app/app-context.server';
 import { createLogger, errorMessage, redactQuery } from '../app/lib/logger.server';
 import { refuseCrossOriginPageWrites } from './cross-origin-page-writes';
 
@@ -60,6 +61,12 @@ export interface ShutdownResult {
 }
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** What the build's server entry (app/entry.server.tsx) exports beside Remix's own: the background work. */
+interface AppEntry {
+  startBackground(): Promise<void>;
+  stopBackground(deadline?: number): Promise<{ handedBack: number }>;
+}
 
 function applyEnv(env: Record<string, string | undefined>): void {
   for (const [key, value] of Object.entries(env)) {
@@ -142,7 +149,6 @@ export async function startProductionApp(options: ProductionAppOptions = {}): Pr
   applyEnv(options.env ?? {});
   process.env.NODE_ENV ||= 'production';
   const logger = createLogger({ name: 'shopify-app' });
-  globalThis.calibrLogger = logger; // the build's modules log through the same logger
   const buildDir = options.buildDir ?? process.env.APP_BUILD_DIR ?? `${appRoot}build`;
   const serverBuild = `${buildDir}/server/index.js`;
   if (!existsSync(serverBuild)) throw new Error(`No build at ${serverBuild}: run \`npm run build\` first.`);
@@ -172,12 +178,15 @@ export async function startProductionApp(options: ProductionAppOptions = {}): Pr
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`;
   process.env.SHOPIFY_APP_URL ||= url;
 
-  // The build: the app's routes, and with them its database client and background workers.
+  // The database client and logger the build's modules use, made here before the build loads; then the
+  // build (the app's routes) and its background work, started from its server entry.
+  const db = createDb(databaseUrl);
+  provideAppContext({ db, logger });
   const build = (await import(pathToFileURL(serverBuild).href)) as ServerBuild;
   // No installGlobals(): Node 20's own fetch/Request/Response serve, as under Vite in development. (Remix's
   // polyfill fetch would bypass undici's dispatcher, which sandbox mode routes *.myshopify.com through.)
-  const db = globalThis.calibrDb;
-  if (!db) throw new Error('the build did not create its database client (app/db.server.ts)');
+  const entry = build.entry.module as unknown as AppEntry;
+  void entry.startBackground();
 
   let draining = false;
   const open = new Set<express.Response>();
@@ -246,7 +255,7 @@ export async function startProductionApp(options: ProductionAppOptions = {}): Pr
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       // Background work gets most of the deadline; the rest is for handing back and closing the database.
-      const background = globalThis.calibrStopBackground?.(started + Math.floor(timeoutMs * 0.8)) ?? Promise.resolve({ handedBack: 0 });
+      const background = entry.stopBackground(started + Math.floor(timeoutMs * 0.8));
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => {
         timer = setTimeout(() => resolve('late'), Math.max(0, deadline - Date.now()));

@@ -1,5 +1,7 @@
 // Serve the Remix app over HTTP in this process: Vite's dev server with the Remix plugin (what
-// `remix vite:dev` runs). Used by `npm start` and by the tests, which need a real app on a free port.
+// `remix vite:dev` runs), and the app's background work (webhook processing, the pricing loop) started
+// here, as server/production.ts does for the build. Used by `npm start`, `npm run dev` (server/dev-main.ts)
+// and by the tests, which need a real app on a free port.
 //
 // The app reads its configuration (SHOPIFY_APP_URL, DATABASE_URL, …) from process.env when its server modules
 // first load, i.e. on the first request, after we know our port. With SANDBOX_URL set, this launcher (never
@@ -25,7 +27,14 @@ export interface RunningApp {
   url: string;
   port: number;
   vite: ViteDevServer;
+  /** Stops the background work (handing back what it holds, as on SIGTERM), then the server. */
   close(): Promise<void>;
+}
+
+/** What server/start-app.ts needs of app/startup.server.ts. */
+interface AppStartup {
+  startBackground(): Promise<void>;
+  stopBackground(deadline?: number): Promise<{ handedBack: number }>;
 }
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -55,11 +64,19 @@ export async function startShopifyApp(options: StartAppOptions = {}): Promise<Ru
   const url = `http://${host}:${address.port}`;
   // The app's public URL: as configured (a tunnel, behind Shopify CLI), else where it listens.
   process.env.SHOPIFY_APP_URL ||= url;
+  // The same module instances Remix serves requests with (Vite's SSR module graph, keyed by file).
+  const startup = (await vite.ssrLoadModule(fileURLToPath(new URL('../app/startup.server.ts', import.meta.url)))) as AppStartup;
+  void startup.startBackground();
+  let closing: Promise<void> | undefined;
   return {
     url,
     port: address.port,
     vite,
-    close: () => vite.close(),
+    close: () =>
+      (closing ??= startup
+        .stopBackground()
+        .catch(() => undefined)
+        .then(() => vite.close())),
   };
 }
 

@@ -69,9 +69,6 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     syncError: 'LWA said: invalid_grant',
     metadata: { capabilities: ['products', 'pricing'], counts: { listings: 3 }, nested: [{ a: null }] },
     credentialsCiphertext: encryptSecret('{"apiKey":"reference-key"}', keyring),
-    syncRunId: 'run-1',
-    syncClaimedBy: 'host:1:abcd:uuid',
-    syncLeaseUntil: T2,
     createdAt: T1,
   });
 
@@ -415,6 +412,24 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     runAfter: T1,
     claimedBy: 'instance-a',
     leaseUntil: T2,
+    startedAt: T1,
+    completedAt: T2,
+    createdAt: T1,
+  });
+
+  await put('Job', (data) => db.job.create({ data }), {
+    queue: 'pricing.push',
+    key: `change-${suffix}`,
+    groupKey: `shop:${projectId}`,
+    payload: { priceChangeId: original.id },
+    status: 'running',
+    attempts: 2,
+    maxAttempts: 7,
+    runAt: T1,
+    claimedBy: 'instance-a/nonce',
+    leaseUntil: T2,
+    lastError: 'transient',
+    result: { applied: 1 },
     startedAt: T1,
     completedAt: T2,
     createdAt: T1,

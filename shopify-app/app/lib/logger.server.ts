@@ -2,6 +2,7 @@
 // LOG_LEVEL (default info). Secrets never reach a log line: the request headers that carry them, any
 // field named like a token or secret, and the OAuth / session-token query parameters are masked.
 import pino, { type Logger } from 'pino';
+import { appContext } from '../app-context.server';
 
 /** Query parameters that are credentials or one-time proofs (OAuth code/state/hmac, embedded id_token). */
 export const SECRET_QUERY_PARAMS = ['code', 'hmac', 'state', 'id_token', 'session', 'signature', 'token'];
@@ -58,12 +59,8 @@ export function createLogger(options: { name: string; level?: string; destinatio
   );
 }
 
-declare global {
-  var calibrLogger: Logger | undefined;
-}
-
-/** The app's logger (kept across Vite's module reloads in development). */
-export const logger: Logger = globalThis.calibrLogger ?? (globalThis.calibrLogger = createLogger({ name: 'shopify-app' }));
+/** The app's logger: the server entry's (server/production.ts), else one made here (one per process, see app-context.server.ts). */
+export const logger: Logger = (appContext().logger ??= createLogger({ name: 'shopify-app' }));
 
 /** Errors as one short line: no stack, no request bodies (Prisma messages can quote whole queries). */
 export function errorMessage(error: unknown, max = 300): string {

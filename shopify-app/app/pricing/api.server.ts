@@ -1,14 +1,11 @@
-// The /api/pricing routes run in the one API frame (lib/api-auth.server.ts's apiRoute), with the
-// pricing workers started once per process.
+// The /api/pricing routes run in the one API frame (lib/api-auth.server.ts's apiRoute).
 import { actorOf, apiRoute, json, methodNotAllowed, type ApiRouteContext } from '../lib/api-auth.server';
-import { ensurePricingStarted } from './startup.server';
 
 export { actorOf, json, methodNotAllowed };
 
 export type PricingApiContext = ApiRouteContext;
 
 export function pricingApi(request: Request, handler: (ctx: PricingApiContext) => Promise<Response>): Promise<Response> {
-  ensurePricingStarted();
   return apiRoute(request, handler);
 }
 

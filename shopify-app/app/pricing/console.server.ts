@@ -1,9 +1,7 @@
 // The console pages' loaders: the embedded session (authenticate.admin) and the shop's Project.
 import { authenticate, projectIdForSession } from '../shopify.server';
-import { ensurePricingStarted } from './startup.server';
 
 export async function consoleProject(request: Request): Promise<{ projectId: string; shop: string }> {
-  ensurePricingStarted();
   const { session } = await authenticate.admin(request);
   return { projectId: await projectIdForSession(session), shop: session.shop };
 }

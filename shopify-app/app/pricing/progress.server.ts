@@ -19,7 +19,7 @@ export async function pushProgress(projectId: string): Promise<PushProgress> {
   const [changes, attempts, jobs, syncs] = await Promise.all([
     db.priceChange.groupBy({ by: ['status'], where: { projectId }, _count: { _all: true } }),
     db.priceChangeAttempt.groupBy({ by: ['platform', 'status'], where: { projectId, priceChange: { status: { in: ['approved', 'pushing'] } } }, _count: { _all: true } }),
-    db.backgroundJob.findMany({ where: { projectId, kind: { not: 'pricing.monitor' } }, orderBy: { createdAt: 'desc' }, take: 10 }),
+    db.backgroundJob.findMany({ where: { projectId }, orderBy: { createdAt: 'desc' }, take: 10 }),
     db.platformSyncLog.findMany({ where: { projectId, status: 'started', startedAt: { gt: new Date(Date.now() - SYNC_STALE_MS) } }, orderBy: { startedAt: 'desc' }, take: 10 }),
   ]);
   const byStatus = Object.fromEntries(changes.map((c) => [c.status, c._count._all]));

@@ -1,18 +1,18 @@
-// Once per app process: the push worker (and the competitive-price monitor) start with the server.
+// Once per app process: the push worker (and the competitive-price monitor) start with the server
+// (startBackground in ../startup.server.ts, called by the server entry points; never on import).
 // PRICING_WORKER=off leaves both out (a process that only serves pages); PRICING_MONITOR=off|on sets the
 // monitor alone (default on, except under a test runner).
+import { appContext } from '../app-context.server';
 import { db } from '../db.server';
 import { errorMessage, logger } from '../lib/logger.server';
 import { startMonitor } from './monitor/monitor-scheduler.server';
 import { PushWorker } from './push/push-worker.server';
 import { positiveNumberEnv } from '../lib/env.server';
 
-declare global {
-  var calibrPricing: { worker: PushWorker; stopMonitor: () => Promise<void> } | undefined;
-}
-
-export function ensurePricingStarted(): void {
-  if (globalThis.calibrPricing || process.env.PRICING_WORKER === 'off') return;
+/** Starts this process's push worker and monitor, unless started already or PRICING_WORKER=off. */
+export function startPricing(): void {
+  const context = appContext();
+  if (context.pricing || process.env.PRICING_WORKER === 'off') return;
   const log = logger.child({ component: 'pricing' });
   const worker = new PushWorker({
     leaseMs: positiveNumberEnv('PRICING_PUSH_LEASE_MS', 60_000),
@@ -26,19 +26,20 @@ export function ensurePricingStarted(): void {
   // only when a test asks for it, so other suites' sandboxes see only their own traffic.
   const monitorOn = process.env.PRICING_MONITOR ? process.env.PRICING_MONITOR !== 'off' : process.env.NODE_ENV !== 'test';
   const stopMonitor = monitorOn ? startMonitor({ log: (message) => log.warn(message) }) : async () => undefined;
-  globalThis.calibrPricing = { worker, stopMonitor };
+  context.pricing = { worker, stopMonitor };
 }
 
 /**
- * For tests and shutdown: stop what ensurePricingStarted started. The worker finishes the round it is in
+ * For tests and shutdown: stop what startPricing started. The worker finishes the round it is in
  * (every change it claimed is settled or released by the worker itself). With a `deadline` (epoch ms) a
  * round still running then is cut short: this instance's claims are released, so another instance takes
  * those changes at once instead of after the lease. That is safe: an attempt already sent is `pending`
  * (in doubt) and is sent again under the same idempotency key, which the platform answers from its record.
  */
 export async function stopPricing(deadline?: number): Promise<{ handedBack: number }> {
-  const running = globalThis.calibrPricing;
-  globalThis.calibrPricing = undefined;
+  const context = appContext();
+  const running = context.pricing;
+  context.pricing = undefined;
   if (!running) return { handedBack: 0 };
   const stopped = Promise.all([running.worker.stop(), running.stopMonitor()]).then(() => true);
   if (deadline === undefined) {
@@ -62,5 +63,3 @@ export async function stopPricing(deadline?: number): Promise<{ handedBack: numb
   logger.warn({ handedBack: count, instanceId: running.worker.instanceId }, 'shutdown deadline: released this instance’s price-change claims');
   return { handedBack: count };
 }
-
-ensurePricingStarted();

@@ -12,6 +12,7 @@ import {
   type ConnectorFactory,
   type PlatformConnector,
 } from '@calibr/shared-contracts';
+import { appContext } from '../app-context.server';
 import { recordNeedsReconnect, storedCredentials } from '../services/platform-integrations.server';
 import { SyncLogWriter } from '../services/platform-sync-log.server';
 import { amazonRegistration } from './amazon.server';
@@ -91,19 +92,18 @@ async function registrations(): Promise<AppPlatformRegistration[]> {
   return [shopifyRegistration(), amazonRegistration(), ...(await testPlatformRegistrations())];
 }
 
-declare global {
-  var calibrPlatformRegistry: Promise<PlatformRegistry> | undefined;
-}
-
-/** The process's registry, built on first use (kept across Vite's module reloads in development). */
+/** The process's registry, built on first use (one per process: app-context.server.ts). */
 export function getPlatformRegistry(): Promise<PlatformRegistry> {
-  globalThis.calibrPlatformRegistry ??= registrations().then((list) => {
+  const context = appContext();
+  if (context.registry) return context.registry;
+  const built = registrations().then((list) => {
     const registry = new PlatformRegistry();
     for (const registration of list) registry.register(registration);
     return registry;
   });
-  globalThis.calibrPlatformRegistry.catch(() => {
-    globalThis.calibrPlatformRegistry = undefined;
+  context.registry = built;
+  built.catch(() => {
+    if (context.registry === built) context.registry = undefined;
   });
-  return globalThis.calibrPlatformRegistry;
+  return built;
 }

@@ -5,6 +5,7 @@
 // every app instance on the database (the lease in sync-lease.server.ts).
 import type { Prisma } from '@calibr/db';
 import { ConflictError, ValidationError, type SyncMode } from '@calibr/shared-contracts';
+import { appContext } from '../app-context.server';
 import { db } from '../db.server';
 import type { AppPlatformRegistration, SyncHandle, SyncStart } from '../registry/platform-registration';
 import { getPlatformRegistry } from '../registry/registry.server';
@@ -21,11 +22,8 @@ interface RunningSync {
   done: Promise<void>;
 }
 
-declare global {
-  var calibrPlatformSyncs: Map<string, RunningSync> | undefined;
-}
-// Runs in this process, kept across Vite's module reloads.
-const running = (globalThis.calibrPlatformSyncs ??= new Map());
+// Runs in this process (one map per process: app-context.server.ts).
+const running = appContext().syncs as Map<string, RunningSync>;
 const keyOf = (platform: string, projectId: string) => `${platform}\u0000${projectId}`;
 
 export interface StartSyncOptions {

@@ -1,19 +1,20 @@
-// One catalog sync per platform and shop at a time, across every app instance on the database: the run
-// holds a lease on its PlatformIntegration row (syncRunId, syncClaimedBy, syncLeaseUntil), taken with one
-// conditional UPDATE … WHERE (no lease or lease expired) as the price-change claim does (pricing/push/
-// claim.server.ts), and renewed every third of the lease while the run works. On PostgreSQL two instances
-// updating the row serialize on its row lock and the second re-checks the WHERE against the first one's
-// committed lease; on SQLite writes are serialized anyway. So two starts at once open exactly one run, a
-// start while a run is live answers with that run, and a run whose instance died (lease ran out) is closed
-// as interrupted when the next one starts.
+// One catalog sync per platform and shop at a time, across every app instance on the database, on the job
+// engine (@calibr/jobs): each (platform, shop) has one job, `run` in the queue `platform.sync:<platform>:
+// <projectId>`. Starting a sync enqueues it again (exactly once: a live job is left as it is) and claims it
+// with a lease; the instance that gets the claim opens the run (a PlatformSyncLog row) and works it in
+// this process, renewing the lease while it does. Another start finds the job held: it answers with the
+// run that reads "started". A run whose instance died (its lease ran out) is claimable again: the next
+// start takes it over and closes the dead run as interrupted. The run's end completes the job.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@calibr/db';
+import type { ClaimedJob, Jobs } from '@calibr/jobs';
 import { ConflictError } from '@calibr/shared-contracts';
 import { db as appDb } from '../db.server';
+import { appJobs } from '../jobs.server';
 import { errorMessage, logger } from '../lib/logger.server';
 
-/** This process, in sync lease tokens (`<instance>:<uuid>` per run). */
+/** This process, in sync claims (`<instance>/<nonce>` per run). */
 export const SYNC_INSTANCE_ID = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
 export function syncLeaseMs(): number {
@@ -21,14 +22,22 @@ export function syncLeaseMs(): number {
   return Number.isFinite(value) && value >= 100 ? value : 60_000;
 }
 
+/** The queue of one platform's sync for one shop: its one job is the live (or last) run. */
+export function syncQueue(platform: string, projectId: string): string {
+  return `platform.sync:${platform}:${projectId}`;
+}
+export const SYNC_JOB_KEY = 'run';
+
 export interface SyncRunStart {
   projectId: string;
   platform: string;
-  /** The PlatformIntegration row that carries the lease. */
+  /** The PlatformIntegration row whose sync status the run keeps. */
   integrationId: string;
   /** full | incremental | manual */
   syncType: string;
   db?: Db;
+  /** The engine (default: the app's, on `db`). */
+  jobs?: Jobs;
   instanceId?: string;
   leaseMs?: number;
 }
@@ -45,55 +54,51 @@ export const SHUT_DOWN = { code: 'interrupted', message: 'the app instance was s
 const live = new Set<SyncLease>();
 let shuttingDown = false;
 
-/** Opens a run under the lease, or answers with the live run that holds it. */
+/** Opens a run under the job's lease, or answers with the live run that holds it. */
 export async function claimSyncRun(start: SyncRunStart): Promise<SyncRunClaim> {
   const db = start.db ?? appDb;
+  const jobs = start.jobs ?? appJobs();
   // A run opened now would be cut off at once: leave it to another instance.
   if (shuttingDown) throw new ConflictError(`this app instance is shutting down: start the ${start.platform} sync again`, { platform: start.platform });
   const leaseMs = start.leaseMs ?? syncLeaseMs();
-  const token = `${start.instanceId ?? SYNC_INSTANCE_ID}:${randomUUID()}`;
-  // A run that reads as finished but whose lease its instance has not released yet may be taken over.
-  let finishedHolder: string | undefined;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const now = new Date();
-    const won = await db.$transaction(async (tx) => {
-      const claimed = await tx.platformIntegration.updateMany({
-        where: {
-          id: start.integrationId,
-          OR: [{ syncLeaseUntil: null }, { syncLeaseUntil: { lt: now } }, ...(finishedHolder ? [{ syncRunId: finishedHolder }] : [])],
-        },
-        data: { syncClaimedBy: token, syncLeaseUntil: new Date(now.getTime() + leaseMs), syncStatus: 'in_progress', syncError: null },
+  const queue = syncQueue(start.platform, start.projectId);
+  for (let attempt = 0; attempt < 8; attempt++) {
+    // Queued again only when the last run's job is finished; a live one (even one whose lease ran out) stays.
+    await jobs.enqueue({ queue, key: SYNC_JOB_KEY, groupKey: `shop:${start.projectId}`, payload: { integrationId: start.integrationId }, again: true });
+    const [job] = await jobs.claim(queue, { workerId: start.instanceId ?? SYNC_INSTANCE_ID, leaseMs, limit: 1 });
+    if (job) {
+      const opened = await openRun(db, start, jobs.now()).catch(async (error: unknown) => {
+        await jobs.release(job).catch(() => undefined);
+        throw error;
       });
-      if (claimed.count === 0) return null;
-      // Holding the lease, no other instance runs this sync: whatever still reads "started" was cut off.
-      const stale = await tx.platformSyncLog.findMany({ where: { projectId: start.projectId, platform: start.platform, status: 'started' }, select: { id: true } });
-      if (stale.length > 0) {
-        await tx.platformSyncLog.updateMany({
-          where: { id: { in: stale.map((s) => s.id) }, status: 'started' },
-          data: { status: 'failed', completedAt: now, errors: [INTERRUPTED] },
-        });
-      }
-      const log = await tx.platformSyncLog.create({
-        data: { projectId: start.projectId, integrationId: start.integrationId, platform: start.platform, syncType: start.syncType, status: 'started' },
-      });
-      await tx.platformIntegration.update({ where: { id: start.integrationId }, data: { syncRunId: log.id } });
-      return { syncLogId: log.id, interrupted: stale.map((s) => s.id) };
-    });
-    if (won) return { alreadyRunning: false, ...won, lease: new SyncLease(db, start.integrationId, won.syncLogId, token, leaseMs) };
-
-    const held = await db.platformIntegration.findUnique({ where: { id: start.integrationId }, select: { syncRunId: true, syncLeaseUntil: true } });
-    if (!held) throw new ConflictError(`${start.platform} is not connected for this shop`, { platform: start.platform });
-    if (held.syncRunId && held.syncLeaseUntil && held.syncLeaseUntil >= now) {
-      const run = await db.platformSyncLog.findUnique({ where: { id: held.syncRunId }, select: { status: true } });
-      if (run?.status === 'started') return { alreadyRunning: true, syncLogId: held.syncRunId };
-      finishedHolder = held.syncRunId;
+      return { alreadyRunning: false, ...opened, lease: new SyncLease(jobs, db, job, start.integrationId, opened.syncLogId, leaseMs) };
     }
-    // Otherwise the lease was released or ran out between the two reads: claim again.
+    // Held by a live lease: answer with its run.
+    const run = await db.platformSyncLog.findFirst({ where: { projectId: start.projectId, platform: start.platform, status: 'started' }, orderBy: { startedAt: 'desc' }, select: { id: true } });
+    if (run) return { alreadyRunning: true, syncLogId: run.id };
+    // Its holder has not opened the run yet, or the run reads finished and its holder is tidying up: it
+    // lets go in a moment.
+    await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
   }
-  throw new ConflictError(`a ${start.platform} sync is starting on another instance: try again`, { platform: start.platform });
+  throw new ConflictError(`a ${start.platform} sync is starting or finishing on another instance: try again`, { platform: start.platform });
 }
 
-/** A run's hold on the sync lease: renewed in the background until released. */
+/** Holding the job, no other instance runs this sync: whatever still reads "started" was cut off. */
+async function openRun(db: Db, start: SyncRunStart, now: Date): Promise<{ syncLogId: string; interrupted: string[] }> {
+  return db.$transaction(async (tx) => {
+    const stale = await tx.platformSyncLog.findMany({ where: { projectId: start.projectId, platform: start.platform, status: 'started' }, select: { id: true } });
+    if (stale.length > 0) {
+      await tx.platformSyncLog.updateMany({ where: { id: { in: stale.map((s) => s.id) }, status: 'started' }, data: { status: 'failed', completedAt: now, errors: [INTERRUPTED] } });
+    }
+    const log = await tx.platformSyncLog.create({
+      data: { projectId: start.projectId, integrationId: start.integrationId, platform: start.platform, syncType: start.syncType, status: 'started' },
+    });
+    await tx.platformIntegration.update({ where: { id: start.integrationId }, data: { syncStatus: 'in_progress', syncError: null } });
+    return { syncLogId: log.id, interrupted: stale.map((s) => s.id) };
+  });
+}
+
+/** A run's hold on its sync job: the lease renewed in the background until released. */
 export class SyncLease {
   private lostIt = false;
   private stopping = false;
@@ -103,10 +108,11 @@ export class SyncLease {
   readonly released = new Promise<void>((resolve) => (this.releasedIt = resolve));
 
   constructor(
+    private readonly jobs: Jobs,
     private readonly db: Db,
+    readonly job: ClaimedJob,
     readonly integrationId: string,
     readonly syncLogId: string,
-    readonly token: string,
     readonly leaseMs: number,
   ) {
     this.timer = setInterval(() => void this.renew(), Math.max(Math.floor(leaseMs / 3), 50));
@@ -114,7 +120,7 @@ export class SyncLease {
     live.add(this);
   }
 
-  /** True once a renewal found the lease taken over (this instance stalled past its lease). */
+  /** True once a renewal found the job taken over (this instance stalled past its lease). */
   get lost(): boolean {
     return this.lostIt;
   }
@@ -133,11 +139,8 @@ export class SyncLease {
   async renew(): Promise<boolean> {
     if (this.lostIt) return false;
     try {
-      const { count } = await this.db.platformIntegration.updateMany({
-        where: { id: this.integrationId, syncRunId: this.syncLogId, syncClaimedBy: this.token },
-        data: { syncLeaseUntil: new Date(Date.now() + this.leaseMs) },
-      });
-      if (count === 0) {
+      const held = await this.jobs.renew([this.job], this.leaseMs);
+      if (!held.has(this.job.id)) {
         this.lostIt = true;
         clearInterval(this.timer);
         logger.warn({ syncLogId: this.syncLogId }, 'sync lease lost: another instance took the sync over');
@@ -149,32 +152,27 @@ export class SyncLease {
     return !this.lostIt;
   }
 
-  /** Closes the run as shut down (if still open) and frees the lease with the integration's status (if still ours). */
+  /** Closes the run as shut down (if still open) and, while the job is still ours, the integration's status. */
   async closeAsShutDown(): Promise<void> {
     await this.db.platformSyncLog.updateMany({ where: { id: this.syncLogId, status: 'started' }, data: { status: 'failed', completedAt: new Date(), errors: [SHUT_DOWN] } });
-    await this.db.platformIntegration.updateMany({
-      where: { id: this.integrationId, syncRunId: this.syncLogId, syncClaimedBy: this.token },
-      data: { syncRunId: null, syncClaimedBy: null, syncLeaseUntil: null, syncStatus: 'error', syncError: SHUT_DOWN.message },
-    });
+    if (this.lostIt) return;
+    await this.db.platformIntegration.updateMany({ where: { id: this.integrationId, syncStatus: 'in_progress' }, data: { syncStatus: 'error', syncError: SHUT_DOWN.message } });
   }
 
-  /** Stops renewing and frees the lease (if still ours), so the next start need not wait for it to run out. */
+  /** Stops renewing and completes the job (if still ours), so the next start opens a run at once. */
   async release(): Promise<void> {
     clearInterval(this.timer);
     live.delete(this);
-    await this.db.platformIntegration
-      .updateMany({
-        where: { id: this.integrationId, syncRunId: this.syncLogId, syncClaimedBy: this.token },
-        data: { syncRunId: null, syncClaimedBy: null, syncLeaseUntil: null },
-      })
+    await this.jobs
+      .complete(this.job, { result: { syncLogId: this.syncLogId } })
       .catch((error: unknown) => logger.warn({ err: errorMessage(error), syncLogId: this.syncLogId }, 'could not release the sync lease'));
     this.releasedIt();
   }
 }
 
 /**
- * Graceful shutdown: this process's runs stop at their next page and close as interrupted, and their leases
- * are freed, so another instance can start a sync at once instead of waiting for the lease to run out. A run
+ * Graceful shutdown: this process's runs stop at their next page and close as interrupted, and their jobs
+ * complete, so another instance can start a sync at once instead of waiting for the lease to run out. A run
  * still inside a page at `deadline` is closed and released here (its late writes can't reopen the log: they
  * only touch a log still "started"). Returns how many runs were handed back.
  */

@@ -12,6 +12,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@calibr/db';
+import { appContext } from '../app-context.server';
 import { logger } from '../lib/logger.server';
 import { db } from '../db.server';
 import { DeliveryCounters } from './counters.server';
@@ -283,18 +284,17 @@ function safeJson(text: string): unknown {
   }
 }
 
-declare global {
-  var calibrWebhookProcessor: WebhookProcessor | undefined;
-}
-
-/** This process's processor (one per process, kept across Vite's module reloads). */
+/**
+ * This process's processor (one per process: app-context.server.ts). Its counters and wake() serve every
+ * process that records deliveries; its poller runs only once the server entry started it (startup.server.ts).
+ */
 export function webhookProcessor(): WebhookProcessor {
-  return (globalThis.calibrWebhookProcessor ??= new WebhookProcessor().start());
+  return (appContext().webhooks ??= new WebhookProcessor());
 }
 
-/** On start: deliveries recorded but not processed (the app stopped in between) are processed now. */
+/** On start: the poller runs, and deliveries recorded but not processed (the app stopped in between) are processed now. */
 export async function processPendingWebhooks(): Promise<number> {
-  const processor = webhookProcessor();
+  const processor = webhookProcessor().start();
   const before = processor.totals.processed + processor.totals.failed;
   await processor.drain();
   return processor.totals.processed + processor.totals.failed - before;
@@ -306,6 +306,11 @@ export function webhooksIdle(): Promise<void> {
 }
 
 /** Graceful shutdown: finish the batch in hand; what is left stays recorded for the next start. */
-export function stopWebhookProcessing(): Promise<void> {
-  return globalThis.calibrWebhookProcessor?.stop() ?? Promise.resolve();
+export async function stopWebhookProcessing(): Promise<void> {
+  const context = appContext();
+  const processor = context.webhooks;
+  if (!processor) return;
+  // A later start (tests start the app again in one process) makes a fresh processor.
+  context.webhooks = undefined;
+  await processor.stop();
 }

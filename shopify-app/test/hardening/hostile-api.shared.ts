@@ -9,6 +9,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_KEY, API_SECRET, BROWSER_UA, OTHER_SHOP, SHOP, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
 import { apiBodyTargets, apiTargets, SWEPT_ROUTES, type SweptRoute } from './support/hostile-routes';
+import { appContext } from '../../app/app-context.server';
 
 const SEED = 9_009;
 const PROBLEM = 'application/problem+json';
@@ -727,7 +728,7 @@ export function hostileApiSuite({ provider, runs }: HostileApiOptions): void {
     });
 
     it('a session token whose dest is not a shop is a 401 problem (API) or a 401 (the console’s data requests), logged without the token', async () => {
-      const logger = (globalThis as { calibrLogger?: Record<'warn' | 'error' | 'info', (...args: unknown[]) => void> }).calibrLogger!;
+      const logger = appContext().logger as unknown as Record<'warn' | 'error' | 'info', (...args: unknown[]) => void>;
       const lines: string[] = [];
       const spies = (['warn', 'error', 'info'] as const).map((level) => vi.spyOn(logger, level).mockImplementation((...args: unknown[]) => void lines.push(JSON.stringify(args))));
       try {

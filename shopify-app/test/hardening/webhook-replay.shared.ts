@@ -9,6 +9,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DatabaseProvider } from '@calibr/db';
 import { API_KEY, API_SECRET, readJson, startShopifyWorld, waitFor, type ShopifyWorld } from '../support/shopify-world';
+import { appContext } from '../../app/app-context.server';
 
 interface LogLine {
   level: string;
@@ -131,10 +132,10 @@ export function webhookReplaySuite(provider: DatabaseProvider): void {
   }
 
   beforeAll(async () => {
-    // The app logs through globalThis.calibrLogger (app/lib/logger.server.ts): give it one that keeps its
+    // The app logs through the app context's logger (app/app-context.server.ts): give it one that keeps its
     // lines here before the app's modules load (they load with the first request).
     const { createLogger } = await import('../../app/lib/logger.server');
-    globalThis.calibrLogger = createLogger({ name: 'shopify-app', level: 'info', destination: { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) } });
+    appContext().logger = createLogger({ name: 'shopify-app', level: 'info', destination: { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) } });
     world = await startShopifyWorld({ provider });
     await world.createShop(A, { products: 2, variantsPerProduct: 1 });
     await world.control('shopify/shops', { domain: B, plan: 'standard', currencyCode: 'EUR', generate: { count: 2, variantsPerProduct: 1, prefix: 'REPLAYB' } });

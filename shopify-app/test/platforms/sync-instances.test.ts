@@ -91,7 +91,9 @@ async function startOverHttp(): Promise<{ syncId: string; alreadyRunning: boolea
 }
 
 const syncRuns = () => w.database.db.platformSyncLog.findMany({ where: { projectId, platform: 'shopify' }, orderBy: { startedAt: 'asc' } });
-const lease = () => w.database.db.platformIntegration.findUniqueOrThrow({ where: { projectId_platform: { projectId, platform: 'shopify' } } });
+const integration = () => w.database.db.platformIntegration.findUniqueOrThrow({ where: { projectId_platform: { projectId, platform: 'shopify' } } });
+/** The sync's job (app/services/sync-lease.server.ts): its claim is the run's lease. */
+const lease = () => w.database.db.job.findUniqueOrThrow({ where: { queue_key: { queue: `platform.sync:shopify:${projectId}`, key: 'run' } } });
 
 async function finished(syncId: string) {
   return waitFor(`sync ${syncId} to end`, async () => {
@@ -134,8 +136,9 @@ describe('one sync per platform and shop across instances', () => {
 
     // Left alone: still running, held by this process (the app), the only run.
     const held = await lease();
-    expect(held).toMatchObject({ syncRunId: first.syncId, syncStatus: 'in_progress' });
-    expect(held.syncClaimedBy).toMatch(new RegExp(`^${hostname()}:${process.pid}:`));
+    expect(held).toMatchObject({ status: 'running' });
+    expect(held.claimedBy).toMatch(new RegExp(`^${hostname()}:${process.pid}:`));
+    expect(await integration()).toMatchObject({ syncStatus: 'in_progress' });
     expect((await syncRuns()).map((r) => [r.id, r.status])).toEqual([[first.syncId, 'started']]);
 
     await clearFaults();
@@ -143,8 +146,10 @@ describe('one sync per platform and shop across instances', () => {
     expect(run, JSON.stringify(run)).toMatchObject({ status: 'completed', errors: null });
     expect(run.itemsSynced).toBeGreaterThan(0);
     fullRunItems = run.itemsSynced;
-    // The lease is given back when the run ends, so the next start need not wait for it to run out.
-    expect(await lease()).toMatchObject({ syncRunId: null, syncClaimedBy: null, syncLeaseUntil: null, syncStatus: 'success' });
+    // The job completes when the run ends, so the next start need not wait for its lease to run out.
+    await waitFor('the run’s job to complete', async () => ((await lease()).status === 'completed' ? true : undefined), 30_000, 50);
+    expect(await lease()).toMatchObject({ status: 'completed', leaseUntil: null, result: { syncLogId: first.syncId } });
+    expect(await integration()).toMatchObject({ syncStatus: 'success' });
   });
 
   it('an instance killed mid-sync holds its run only while its lease lives; then the run is closed as interrupted and a new one starts', async () => {
@@ -157,7 +162,7 @@ describe('one sync per platform and shop across instances', () => {
     const started = await doomed.next('started');
     expect(started.alreadyRunning).toBe(false);
     const theirs = started.syncId!;
-    const claimedBy = (await lease()).syncClaimedBy;
+    const claimedBy = (await lease()).claimedBy;
     expect(claimedBy).toMatch(new RegExp(`^${hostname()}:${doomed.child.pid}:`));
 
     // Past two lease periods the other instance still holds it (it renews while it works): the app answers
@@ -165,14 +170,14 @@ describe('one sync per platform and shop across instances', () => {
     const runStart = (await w.database.db.platformSyncLog.findUniqueOrThrow({ where: { id: theirs } })).startedAt.getTime();
     await waitFor('two lease periods', async () => Date.now() > runStart + 2 * leaseMs, 30_000, 100);
     expect(await startOverHttp()).toEqual({ syncId: theirs, alreadyRunning: true });
-    expect((await lease()).syncLeaseUntil!.getTime()).toBeGreaterThan(runStart + leaseMs);
+    expect((await lease()).leaseUntil!.getTime()).toBeGreaterThan(runStart + leaseMs);
 
     // The instance dies outright, mid-run: nothing closes its run or frees its lease.
     doomed.child.kill('SIGKILL');
     await doomed.exited;
     await clearFaults();
     expect((await w.database.db.platformSyncLog.findUniqueOrThrow({ where: { id: theirs } })).status).toBe('started');
-    await waitFor('the dead instance’s lease to run out', async () => (await lease()).syncLeaseUntil!.getTime() < Date.now(), 30_000, 100);
+    await waitFor('the dead instance’s lease to run out', async () => (await lease()).leaseUntil!.getTime() < Date.now(), 30_000, 100);
 
     const next = await startOverHttp();
     expect(next.alreadyRunning).toBe(false);
@@ -204,7 +209,7 @@ describe('one sync per platform and shop across instances', () => {
     const run = await finished(opened[0]!.id);
     expect(run, JSON.stringify(run)).toMatchObject({ status: 'completed', itemsSynced: fullRunItems });
     // Whichever instance won finished its run and let go of the lease.
-    await waitFor('the lease released', async () => (await lease()).syncRunId === null, 30_000);
+    await waitFor('the lease released', async () => (await lease()).status === 'completed', 30_000);
     expect((await syncRuns()).filter((r) => !before.has(r.id))).toHaveLength(1);
   });
 });

@@ -1,12 +1,14 @@
-// The sync lease itself (app/services/sync-lease.server.ts) on each database, each "instance" with an id (and
-// on PostgreSQL a client) of its own: many starts at once open one run; a run that reads finished but was never
-// released is taken over at once, not answered with; an instance that stalled past its lease loses the run to
-// the next start, learns so at its next renewal, and its late release leaves its successor's lease alone.
+// The sync lease itself (app/services/sync-lease.server.ts: the sync's job on the job engine) on each database,
+// each "instance" with an id (and on PostgreSQL a client and an engine) of its own: many starts at once open one
+// run; a run that reads finished while its instance still holds the job waits for it to let go, then a new run
+// opens (never answered with the finished one); an instance that stalled past its lease loses the run to the
+// next start, learns so at its next renewal, and its late release leaves its successor's job alone.
 // Over HTTP and with real processes: sync-instances.test.ts.
-import { createDb, testDatabaseProviders, type Db } from '@calibr/db';
+import { createDb, providerOf, testDatabaseProviders, type Db } from '@calibr/db';
 import { createTestDatabase, type TestDatabase } from '@calibr/db/testing';
+import { Jobs } from '@calibr/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimSyncRun, type SyncLease, type SyncRunClaim } from '../../app/services/sync-lease.server';
+import { claimSyncRun, syncQueue, SYNC_JOB_KEY, type SyncLease, type SyncRunClaim } from '../../app/services/sync-lease.server';
 
 describe.each(testDatabaseProviders())('the sync lease on %s', (provider) => {
   let database: TestDatabase;
@@ -33,12 +35,15 @@ describe.each(testDatabaseProviders())('the sync lease on %s', (provider) => {
   });
 
   const claim = async (instance: number, leaseMs = 60_000): Promise<SyncRunClaim> => {
-    const result = await claimSyncRun({ projectId, platform: 'reference', integrationId, syncType: 'full', db: instances[instance]!, instanceId: `instance-${instance}`, leaseMs });
+    const db = instances[instance]!;
+    const jobs = new Jobs({ db, dialect: providerOf(db) });
+    const result = await claimSyncRun({ projectId, platform: 'reference', integrationId, syncType: 'full', db, jobs, instanceId: `instance-${instance}`, leaseMs });
     if (!result.alreadyRunning) leases.push(result.lease);
     return result;
   };
   const runs = () => database.db.platformSyncLog.findMany({ where: { projectId }, orderBy: { startedAt: 'asc' } });
-  const held = () => database.db.platformIntegration.findUniqueOrThrow({ where: { id: integrationId } });
+  const held = () => database.db.job.findUniqueOrThrow({ where: { queue_key: { queue: syncQueue('reference', projectId), key: SYNC_JOB_KEY } } });
+  const integration = () => database.db.platformIntegration.findUniqueOrThrow({ where: { id: integrationId } });
 
   it('twelve starts at once on three instances open exactly one run, and every one answers with it', async () => {
     const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => claim(i % 3)));
@@ -46,30 +51,32 @@ describe.each(testDatabaseProviders())('the sync lease on %s', (provider) => {
     expect(opened).toHaveLength(1);
     expect(new Set(answers.map((a) => a.syncLogId))).toEqual(new Set([opened[0]!.syncLogId]));
     expect((await runs()).map((r) => r.status)).toEqual(['started']);
-    expect(await held()).toMatchObject({ syncRunId: opened[0]!.syncLogId, syncStatus: 'in_progress' });
+    expect(await held()).toMatchObject({ status: 'running', claimedBy: expect.stringMatching(/^instance-\d\//) });
+    expect(await integration()).toMatchObject({ syncStatus: 'in_progress' });
 
     // Released at the end of the run: the next start opens a new run at once.
     await database.db.platformSyncLog.update({ where: { id: opened[0]!.syncLogId }, data: { status: 'completed', completedAt: new Date() } });
     await (opened[0] as Extract<SyncRunClaim, { alreadyRunning: false }>).lease.release();
-    expect(await held()).toMatchObject({ syncRunId: null, syncClaimedBy: null, syncLeaseUntil: null });
+    expect(await held()).toMatchObject({ status: 'completed', leaseUntil: null, result: { syncLogId: opened[0]!.syncLogId } });
     const next = await claim(1);
     expect(next.alreadyRunning).toBe(false);
     expect((await runs()).map((r) => r.status)).toEqual(['completed', 'started']);
     await database.db.platformSyncLog.update({ where: { id: next.syncLogId }, data: { status: 'completed', completedAt: new Date() } });
+    await (next as Extract<SyncRunClaim, { alreadyRunning: false }>).lease.release();
   });
 
-  it('a run that reads finished while its instance still holds the lease is taken over, not answered with', async () => {
+  it('a run that reads finished while its instance still holds the job: the next start waits for it to let go and opens a new run', async () => {
     const first = await claim(0);
     expect(first.alreadyRunning).toBe(false);
-    // The connector's last event closed the run; its instance has not let go of the lease yet.
+    // The connector's last event closed the run; its instance has not let go of the job yet (it is tidying up).
     await database.db.platformSyncLog.update({ where: { id: first.syncLogId }, data: { status: 'completed', completedAt: new Date() } });
-    const second = await claim(1);
+    const asked = claim(1);
+    await (first as Extract<SyncRunClaim, { alreadyRunning: false }>).lease.release();
+    const second = await asked;
     expect(second.alreadyRunning).toBe(false);
     expect(second.syncLogId).not.toBe(first.syncLogId);
     expect((await database.db.platformSyncLog.findUniqueOrThrow({ where: { id: first.syncLogId } })).status).toBe('completed');
-    // The first instance's late release leaves the new holder alone.
-    await (first as Extract<SyncRunClaim, { alreadyRunning: false }>).lease.release();
-    expect((await held()).syncRunId).toBe(second.syncLogId);
+    expect(await held()).toMatchObject({ status: 'running', claimedBy: expect.stringMatching(/^instance-1\//) });
     await (second as Extract<SyncRunClaim, { alreadyRunning: false }>).lease.release();
     await database.db.platformSyncLog.update({ where: { id: second.syncLogId }, data: { status: 'completed', completedAt: new Date() } });
   });
@@ -80,7 +87,7 @@ describe.each(testDatabaseProviders())('the sync lease on %s', (provider) => {
     const stalledLease = (stalled as Extract<SyncRunClaim, { alreadyRunning: false }>).lease;
     expect(await claim(2)).toEqual({ alreadyRunning: true, syncLogId: stalled.syncLogId });
     // Its renewals stopped (a long pause, a lost connection) and the lease ran out.
-    await database.db.platformIntegration.update({ where: { id: integrationId }, data: { syncLeaseUntil: new Date(Date.now() - 1000) } });
+    await database.db.job.update({ where: { queue_key: { queue: syncQueue('reference', projectId), key: SYNC_JOB_KEY } }, data: { leaseUntil: new Date(Date.now() - 1000) } });
 
     const successor = await claim(1);
     expect(successor.alreadyRunning).toBe(false);
@@ -96,8 +103,8 @@ describe.each(testDatabaseProviders())('the sync lease on %s', (provider) => {
     expect(() => stalledLease.assertHeld()).toThrow(expect.objectContaining({ code: 'lease_lost' }));
     await stalledLease.release();
     const now = await held();
-    expect(now.syncRunId).toBe(successor.syncLogId);
-    expect(now.syncLeaseUntil!.getTime()).toBeGreaterThan(Date.now());
+    expect(now).toMatchObject({ status: 'running', claimedBy: expect.stringMatching(/^instance-1\//) });
+    expect(now.leaseUntil!.getTime()).toBeGreaterThan(Date.now());
     expect(await claim(2)).toEqual({ alreadyRunning: true, syncLogId: successor.syncLogId });
     expect((await runs()).filter((r) => r.status === 'started').map((r) => r.id)).toEqual([successor.syncLogId]);
   });

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createDb, createTestDatabase, testDatabaseProviders, type TestDatabase } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type * as Changes from '../../app/pricing/changes.server';
+import { appContext } from '../../app/app-context.server';
 
 const PENDING = 1_200;
 
@@ -21,13 +22,13 @@ describe.each(testDatabaseProviders())('bulk reject on %s', (provider) => {
   beforeAll(async () => {
     database = await createTestDatabase({ provider });
     // The app's client, opened here with Prisma's query events on, so the test sees every statement it sends.
-    await globalThis.calibrDb?.$disconnect().catch(() => undefined);
+    await appContext().db?.$disconnect().catch(() => undefined);
     vi.resetModules();
     process.env.DATABASE_URL = database.url;
     process.env.PRICING_WORKER = 'off';
     const counted = createDb(database.url, { log: [{ emit: 'event', level: 'query' }] as never });
     (counted as unknown as { $on(event: 'query', listener: (e: { query: string }) => void): void }).$on('query', (e) => statements.push(e.query));
-    globalThis.calibrDb = counted;
+    appContext().db = counted;
     changes = await import('../../app/pricing/changes.server');
 
     const db = database.db;
@@ -46,8 +47,8 @@ describe.each(testDatabaseProviders())('bulk reject on %s', (provider) => {
   }, 120_000);
 
   afterAll(async () => {
-    await globalThis.calibrDb?.$disconnect().catch(() => undefined);
-    globalThis.calibrDb = undefined;
+    await appContext().db?.$disconnect().catch(() => undefined);
+    appContext().db = undefined;
     await database?.cleanup();
   });
 

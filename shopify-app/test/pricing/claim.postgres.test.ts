@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createDb, createTestDatabase, hasTestPostgres, POSTGRES_SKIP_REASON, type Db, type TestDatabase } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Claim from '../../app/pricing/push/claim.server';
+import { appContext } from '../../app/app-context.server';
 
 const enabled = hasTestPostgres();
 if (!enabled) console.warn(`SKIPPED (claim contention on PostgreSQL): ${POSTGRES_SKIP_REASON}`);
@@ -28,7 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.$disconnect().catch(() => undefined)));
-  await globalThis.calibrDb?.$disconnect().catch(() => undefined);
+  await appContext().db?.$disconnect().catch(() => undefined);
   await database?.cleanup();
 });
 

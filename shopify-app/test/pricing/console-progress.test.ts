@@ -4,6 +4,7 @@
 import { createTestDatabase, type TestDatabase } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Progress from '../../app/pricing/progress.server';
+import { appContext } from '../../app/app-context.server';
 
 let database: TestDatabase;
 let progress: typeof Progress;
@@ -26,7 +27,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  await globalThis.calibrDb?.$disconnect().catch(() => undefined);
+  await appContext().db?.$disconnect().catch(() => undefined);
   await database?.cleanup();
 });
 

@@ -6,6 +6,7 @@ import { createTestDatabase, testDatabaseProviders, type TestDatabase } from '@c
 import type { ValidationError } from '@calibr/shared-contracts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type * as Suggestions from '../../app/pricing/suggestions.server';
+import { appContext } from '../../app/app-context.server';
 
 const PRODUCTS = 240;
 const STATUSES = ['pending', 'pending', 'pending', 'approved', 'rejected', 'superseded'] as const;
@@ -29,8 +30,8 @@ describe.each(testDatabaseProviders())('the suggestions list on %s', (provider) 
   beforeAll(async () => {
     database = await createTestDatabase({ provider });
     // The app's modules open their client on DATABASE_URL when first loaded: load them afresh for this one.
-    await globalThis.calibrDb?.$disconnect().catch(() => undefined);
-    globalThis.calibrDb = undefined;
+    await appContext().db?.$disconnect().catch(() => undefined);
+    appContext().db = undefined;
     vi.resetModules();
     process.env.DATABASE_URL = database.url;
     process.env.PRICING_WORKER = 'off';
@@ -70,8 +71,8 @@ describe.each(testDatabaseProviders())('the suggestions list on %s', (provider) 
   }, 300_000);
 
   afterAll(async () => {
-    await globalThis.calibrDb?.$disconnect().catch(() => undefined);
-    globalThis.calibrDb = undefined;
+    await appContext().db?.$disconnect().catch(() => undefined);
+    appContext().db = undefined;
     await database?.cleanup();
   });
 

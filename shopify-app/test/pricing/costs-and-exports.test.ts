@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as CostImport from '../../app/pricing/cost-import.server';
 import type * as CsvExport from '../../app/pricing/csv-export.server';
+import { appContext } from '../../app/app-context.server';
 
 let database: TestDatabase;
 let projectId: string;
@@ -27,7 +28,7 @@ beforeAll(async () => {
   await database.db.productCost.create({ data: { projectId, sku: 'CAL-C', currency: 'USD', costAmount: '8.00', floorAmount: '10.00' } });
 });
 afterAll(async () => {
-  await globalThis.calibrDb?.$disconnect().catch(() => undefined);
+  await appContext().db?.$disconnect().catch(() => undefined);
   await database?.cleanup();
 });
 

@@ -20,6 +20,7 @@ import type * as Scheduler from '../../app/pricing/monitor/monitor-scheduler.ser
 import type * as Suggestions from '../../app/pricing/suggestions.server';
 import type * as ProductLinks from '../../app/services/product-links.server';
 import { readJson, sandboxControl } from '../support/app-http';
+import { appContext } from '../../app/app-context.server';
 
 const SECRET = 'marketplaces-suite-shared-secret-0123456789abcdef';
 const SELLER = 'A2CALIBRDEMONA';
@@ -131,7 +132,7 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
     demo = await sandboxControl<DemoSeller>(sandbox, `amazon/sellers/${SELLER}`);
   });
   afterAll(async () => {
-    await globalThis.calibrDb?.$disconnect().catch(() => undefined);
+    await appContext().db?.$disconnect().catch(() => undefined);
     await amazon?.close().catch(() => undefined);
     await sandbox?.close().catch(() => undefined);
     await database?.cleanup().catch(() => undefined);

@@ -3,12 +3,14 @@
 // (a first sight is a baseline; a price we pushed ourselves is not an edit).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTestDatabase, type TestDatabase } from '@calibr/db';
+import { createTestDatabase, providerOf, type TestDatabase } from '@calibr/db';
+import { Jobs } from '@calibr/jobs';
 import { verifyRequest } from '@calibr/shared-contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Scheduler from '../../app/pricing/monitor/monitor-scheduler.server';
 import type * as MarketChanges from '../../app/pricing/monitor/market-changes.server';
 import type * as OwnPrice from '../../app/pricing/monitor/own-price.server';
+import { appContext } from '../../app/app-context.server';
 
 let database: TestDatabase;
 let projectId: string;
@@ -31,7 +33,7 @@ beforeAll(async () => {
   listingId = listing.id;
 });
 afterAll(async () => {
-  await globalThis.calibrDb?.$disconnect().catch(() => undefined);
+  await appContext().db?.$disconnect().catch(() => undefined);
   await database?.cleanup();
 });
 
@@ -91,15 +93,15 @@ describe('our own price, watched', () => {
 });
 
 describe('the monitor timer', () => {
-  it('reads each shop’s ASINs in a round robin, signed, one batch per interval, however many instances run it', async () => {
+  it('reads each shop’s ASINs in a round robin, signed, one batch per interval, however many instances run it, until the seller disconnects', async () => {
     const secret = 'monitor-timer-shared-secret-0123456789abcdef';
-    const calls: Array<{ at: number; tenant: string; asins: string[] }> = [];
+    const calls: Array<{ tenant: string; asins: string[] }> = [];
     const service: Server = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
         const { tenantId } = verifyRequest({ method: req.method!, path: req.url!, headers: req.headers, body, secrets: [secret] });
-        calls.push({ at: Date.now(), tenant: tenantId, asins: (JSON.parse(body) as { asins: string[] }).asins });
+        calls.push({ tenant: tenantId, asins: (JSON.parse(body) as { asins: string[] }).asins });
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ recorded: 0, observations: [] }));
       });
@@ -113,19 +115,46 @@ describe('the monitor timer', () => {
     });
     await database.db.amazonIntegration.create({ data: { projectId, sellingPartnerId: 'A2TIMER', region: 'na', marketplaceIds: ['ATVPDKIKX0DER'], authMode: 'self_authorization', refreshTokenCiphertext: 'enc:v1:x' } });
 
-    const interval = 400;
-    const stops = [1, 2].map((n) => scheduler.startMonitor({ intervalMs: interval, instanceId: `instance-${n}`, listingRefreshMs: 0 }));
-    await new Promise((r) => setTimeout(r, interval * 6));
-    await Promise.all(stops.map((stop) => stop()));
+    // Two instances (two workers on one database) with the engine's clock in the test's hands: every turn is
+    // driven by runOnce, so the schedule is checked without sleeping.
+    let now = Date.UTC(2026, 2, 1, 9);
+    const appDb = appContext().db!; // the app's client: the one the turns write with
+    const jobs = new Jobs({ db: appDb, dialect: providerOf(appDb), clock: () => new Date(now) });
+    const interval = 10_000;
+    const workers = [1, 2].map((n) => scheduler.monitorWorker(jobs, { intervalMs: interval, instanceId: `instance-${n}`, listingRefreshMs: 0 }));
+    const turn = () => database.db.job.findUniqueOrThrow({ where: { queue_key: { queue: scheduler.MONITOR_QUEUE, key: projectId } } });
+    const bothInstances = async () => (await Promise.all(workers.map((w) => w.runOnce(scheduler.MONITOR_QUEUE)))).reduce((a, b) => a + b, 0);
+
+    expect(await scheduler.scheduleMonitorTurns(jobs)).toBe(1);
+    expect(await scheduler.scheduleMonitorTurns(jobs)).toBe(1);
+    expect(await database.db.job.count({ where: { queue: scheduler.MONITOR_QUEUE } })).toBe(1);
+
+    // Due now: one instance takes the shop's turn, the other finds nothing due.
+    expect(await bothInstances()).toBe(1);
+    expect(calls).toHaveLength(1);
+    expect((await turn()).runAt.getTime()).toBe(now + interval);
+    // Still inside the interval: no instance reads the shop again.
+    now += interval - 1;
+    expect(await bothInstances()).toBe(0);
+    expect(calls).toHaveLength(1);
+    // The interval has passed: the next batch, by one instance.
+    now += 1;
+    expect(await bothInstances()).toBe(1);
+    expect(calls).toHaveLength(2);
+    expect((await turn()).runAt.getTime()).toBe(now + interval);
     service.close();
 
-    expect(calls.length).toBeGreaterThanOrEqual(2);
     expect(calls.every((c) => c.tenant === 'monitor-shop.myshopify.com' && c.asins.length <= 20)).toBe(true);
-    // Never two reads of one shop closer than the interval, even with two instances running.
-    for (let i = 1; i < calls.length; i++) expect(calls[i]!.at - calls[i - 1]!.at).toBeGreaterThanOrEqual(interval - 50);
     // A round robin: the first two batches cover all 31 ASINs, even though no reading was recorded.
     expect(new Set([...calls[0]!.asins, ...calls[1]!.asins]).size).toBe(31);
-    const turn = await database.db.backgroundJob.findFirstOrThrow({ where: { projectId, kind: 'pricing.monitor' } });
-    expect(turn.result).toMatchObject({ asins: expect.any(Number) });
+    // The turn keeps where the round robin goes on, and what it did.
+    expect(await turn()).toMatchObject({ status: 'queued', attempts: 0, payload: { projectId, cursor: expect.any(String) }, result: { asins: calls[1]!.asins.length } });
+
+    // The seller disconnected: its next turn ends the shop's job, and no batch is read.
+    await database.db.amazonIntegration.updateMany({ where: { projectId }, data: { status: 'disconnected' } });
+    now += interval;
+    expect(await bothInstances()).toBe(1);
+    expect(calls).toHaveLength(2);
+    expect(await turn()).toMatchObject({ status: 'completed', result: { monitored: false } });
   });
 });

@@ -5,6 +5,7 @@
 import { createTestDatabase, testDatabaseProviders, type TestDatabase } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type * as Suggestions from '../../app/pricing/suggestions.server';
+import { appContext } from '../../app/app-context.server';
 
 describe.each(testDatabaseProviders())('our own offers, stored with a reading (%s)', (provider) => {
   let database: TestDatabase;
@@ -16,8 +17,8 @@ describe.each(testDatabaseProviders())('our own offers, stored with a reading (%
   beforeAll(async () => {
     database = await createTestDatabase({ provider });
     // The app's Prisma client is one per process: point it at this provider's database.
-    await globalThis.calibrDb?.$disconnect().catch(() => undefined);
-    globalThis.calibrDb = undefined;
+    await appContext().db?.$disconnect().catch(() => undefined);
+    appContext().db = undefined;
     process.env.DATABASE_URL = database.url;
     process.env.PRICING_WORKER = 'off';
     vi.resetModules();
@@ -30,8 +31,8 @@ describe.each(testDatabaseProviders())('our own offers, stored with a reading (%
     await db.pricingRule.create({ data: { projectId, name: 'Beat by 1', scope: 'shop', kind: 'beat_lowest_amount', params: { amount: '1.00' }, currency: 'USD', floorAmount: '10.00' } });
   });
   afterAll(async () => {
-    await globalThis.calibrDb?.$disconnect().catch(() => undefined);
-    globalThis.calibrDb = undefined;
+    await appContext().db?.$disconnect().catch(() => undefined);
+    appContext().db = undefined;
     await database?.cleanup();
   });
 

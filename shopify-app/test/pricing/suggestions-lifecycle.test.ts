@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Changes from '../../app/pricing/changes.server';
 import type * as Suggestions from '../../app/pricing/suggestions.server';
+import { appContext } from '../../app/app-context.server';
 
 let database: TestDatabase;
 let projectId: string;
@@ -30,7 +31,7 @@ beforeAll(async () => {
   await db.pricingRule.create({ data: { projectId, name: 'Beat by 1', scope: 'shop', kind: 'beat_lowest_amount', params: { amount: '1.00' }, currency: 'USD', floorAmount: '30.00' } });
 });
 afterAll(async () => {
-  await globalThis.calibrDb?.$disconnect().catch(() => undefined);
+  await appContext().db?.$disconnect().catch(() => undefined);
   await database?.cleanup();
 });
 

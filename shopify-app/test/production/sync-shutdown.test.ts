@@ -1,6 +1,6 @@
 // A catalog sync on an instance that gets SIGTERM is handed back by the graceful shutdown (server/production.ts,
 // handBackSyncRuns in app/services/sync-lease.server.ts): the run stops at its next page, its log reads
-// failed/interrupted ("the app instance was shut down during this sync"), and its lease is freed, so a sync
+// failed/interrupted ("the app instance was shut down during this sync"), and its job completes, so a sync
 // started on another instance right after opens a new run instead of waiting out SYNC_LEASE_MS (here ten
 // minutes, far past the test). Built app, started as production starts it; the instances are processes of
 // their own on one database (PostgreSQL schema when TEST_DATABASE_URL is set, else a SQLite file).
@@ -52,7 +52,9 @@ async function slowShopify(latencyMs: number): Promise<void> {
   await control('faults', { platform: 'shopify', kind: 'latency', latencyMs, method: 'POST', path: '*graphql*' });
 }
 
-const lease = () => db.platformIntegration.findUniqueOrThrow({ where: { projectId_platform: { projectId, platform: 'shopify' } } });
+const integration = () => db.platformIntegration.findUniqueOrThrow({ where: { projectId_platform: { projectId, platform: 'shopify' } } });
+/** The sync's job (app/services/sync-lease.server.ts): its claim is the run's lease. */
+const syncJob = () => db.job.findUniqueOrThrow({ where: { queue_key: { queue: `platform.sync:shopify:${projectId}`, key: 'run' } } });
 
 async function finished(syncId: string) {
   return waitFor(`sync ${syncId} to end`, async () => {
@@ -91,7 +93,8 @@ async function stopMidRun(victim: ProductionProcess, syncId: string) {
   expect(run, JSON.stringify(run)).toMatchObject({ status: 'failed', errors: [{ code: 'interrupted', message: SHUT_DOWN_MESSAGE }] });
   expect(run.completedAt).not.toBeNull();
   expect(run.itemsSynced).toBeLessThan(PRODUCTS);
-  expect(await lease()).toMatchObject({ syncRunId: null, syncClaimedBy: null, syncLeaseUntil: null, syncStatus: 'error' });
+  expect(await syncJob()).toMatchObject({ status: 'completed', leaseUntil: null });
+  expect(await integration()).toMatchObject({ syncStatus: 'error' });
   expect(victim.lines().some((l) => l.includes('"msg":"sync runs handed back on shutdown"'))).toBe(true);
   return run;
 }

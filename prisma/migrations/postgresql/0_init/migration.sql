@@ -50,9 +50,6 @@ CREATE TABLE "PlatformIntegration" (
     "syncError" TEXT,
     "metadata" JSONB,
     "credentialsCiphertext" TEXT,
-    "syncRunId" TEXT,
-    "syncClaimedBy" TEXT,
-    "syncLeaseUntil" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -456,6 +453,29 @@ CREATE TABLE "AuditLog" (
 );
 
 -- CreateTable
+CREATE TABLE "Job" (
+    "id" TEXT NOT NULL,
+    "queue" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "groupKey" TEXT,
+    "payload" JSONB,
+    "status" TEXT NOT NULL DEFAULT 'queued',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "maxAttempts" INTEGER NOT NULL DEFAULT 5,
+    "runAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "claimedBy" TEXT,
+    "leaseUntil" TIMESTAMP(3),
+    "lastError" TEXT,
+    "result" JSONB,
+    "startedAt" TIMESTAMP(3),
+    "completedAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Job_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "BackgroundJob" (
     "id" TEXT NOT NULL,
     "projectId" TEXT NOT NULL,
@@ -658,6 +678,15 @@ CREATE INDEX "AuditLog_projectId_createdAt_idx" ON "AuditLog"("projectId", "crea
 
 -- CreateIndex
 CREATE INDEX "AuditLog_entityType_entityId_idx" ON "AuditLog"("entityType", "entityId");
+
+-- CreateIndex
+CREATE INDEX "Job_queue_status_runAt_idx" ON "Job"("queue", "status", "runAt");
+
+-- CreateIndex
+CREATE INDEX "Job_groupKey_status_idx" ON "Job"("groupKey", "status");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Job_queue_key_key" ON "Job"("queue", "key");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "BackgroundJob_dedupeKey_key" ON "BackgroundJob"("dedupeKey");

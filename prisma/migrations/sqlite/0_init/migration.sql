@@ -46,9 +46,6 @@ CREATE TABLE "PlatformIntegration" (
     "syncError" TEXT,
     "metadata" JSONB,
     "credentialsCiphertext" TEXT,
-    "syncRunId" TEXT,
-    "syncClaimedBy" TEXT,
-    "syncLeaseUntil" DATETIME,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL,
     CONSTRAINT "PlatformIntegration_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project" ("id") ON DELETE CASCADE ON UPDATE CASCADE
@@ -452,6 +449,27 @@ CREATE TABLE "AuditLog" (
 );
 
 -- CreateTable
+CREATE TABLE "Job" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "queue" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "groupKey" TEXT,
+    "payload" JSONB,
+    "status" TEXT NOT NULL DEFAULT 'queued',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "maxAttempts" INTEGER NOT NULL DEFAULT 5,
+    "runAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "claimedBy" TEXT,
+    "leaseUntil" DATETIME,
+    "lastError" TEXT,
+    "result" JSONB,
+    "startedAt" DATETIME,
+    "completedAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
 CREATE TABLE "BackgroundJob" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "projectId" TEXT NOT NULL,
@@ -653,6 +671,15 @@ CREATE INDEX "AuditLog_projectId_createdAt_idx" ON "AuditLog"("projectId", "crea
 
 -- CreateIndex
 CREATE INDEX "AuditLog_entityType_entityId_idx" ON "AuditLog"("entityType", "entityId");
+
+-- CreateIndex
+CREATE INDEX "Job_queue_status_runAt_idx" ON "Job"("queue", "status", "runAt");
+
+-- CreateIndex
+CREATE INDEX "Job_groupKey_status_idx" ON "Job"("groupKey", "status");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Job_queue_key_key" ON "Job"("queue", "key");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "BackgroundJob_dedupeKey_key" ON "BackgroundJob"("dedupeKey");

@@ -1,4 +1,4 @@
-// The monitor: on a timer, for each shop with a connected Amazon seller, the next ASINs in a round robin
+// The monitor: on a schedule, for each shop with a connected Amazon seller, the next ASINs in a round robin
 // over its Amazon listings (one getItemOffersBatch of up to 20, the most Amazon's 0.1 request/s allows per
 // tick at the default 10 s interval) are read through the Amazon service, and what moved (Buy Box, lowest offer,
 // our own price edited outside Calibrate) makes the policy look at those products again.
@@ -8,10 +8,14 @@
 // marketplace the seller no longer chose) are not read. What moved in one marketplace re-prices that
 // marketplace's listing of the product, not the others.
 //
-// Several app instances may run it: each shop's monitor turn is a BackgroundJob row claimed with a lease
-// (the same conditional UPDATE as the push), so one instance at a time reads a shop's prices.
+// Several app instances may run it: each shop's monitor turn is a recurring job of the job engine
+// (@calibr/jobs, queue `pricing.monitor`, one job per shop), claimed with a lease, so one instance at a
+// time reads a shop's prices, once per interval.
 import os from 'node:os';
+import type { Prisma } from '@calibr/db';
+import { Worker, type ClaimedJob, type Jobs } from '@calibr/jobs';
 import { db } from '../../db.server';
+import { appJobs } from '../../jobs.server';
 import { PRICED_STATUS } from '../items.server';
 import type { Trigger } from '../policy';
 import { generateSuggestions, type GenerateResult } from '../suggestions.server';
@@ -130,46 +134,35 @@ async function listingsForAsins(projectId: string, asins: readonly string[], cur
   return rows.map((l) => ({ id: l.id, asin: l.asin!, marketplaceId: l.marketplaceId, productLinkId: l.productLinkId }));
 }
 
-// ─── The timer ────────────────────────────────────────────────────────────────────────────────────
+// ─── The schedule ─────────────────────────────────────────────────────────────────────────────────
 
-const JOB_KIND = 'pricing.monitor';
+/** Each monitored shop's turns: one recurring job per shop, run again `intervalMs` after each turn. */
+export const MONITOR_QUEUE = 'pricing.monitor';
+/** One recurring job that gives every newly monitored shop its turn job. */
+export const MONITOR_SHOPS_QUEUE = 'pricing.monitor.shops';
 
-/**
- * Claim a shop's monitor turn. Returns null when another instance has it (or it isn't due), else when
- * the previous turn started (listings written since then are checked for outside edits).
- */
-async function claimTurn(projectId: string, instanceId: string, intervalMs: number): Promise<{ previousStart: Date | null; cursor: string | null } | null> {
-  const dedupeKey = `${JOB_KIND}:${projectId}`;
-  const now = new Date();
-  await db.backgroundJob
-    .create({ data: { projectId, kind: JOB_KIND, dedupeKey, status: 'running', runAfter: now } })
-    .catch(() => undefined); // exists already
-  const before = await db.backgroundJob.findUnique({ where: { dedupeKey }, select: { startedAt: true, completedAt: true, payload: true } });
-  const { count } = await db.backgroundJob.updateMany({
-    where: { dedupeKey, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }], runAfter: { lte: now } },
-    data: { claimedBy: instanceId, leaseUntil: new Date(now.getTime() + Math.max(intervalMs * 6, 90_000)), startedAt: now, attempts: { increment: 1 } },
-  });
-  if (count !== 1) return null;
-  // A pass that never completed leaves its edits unchecked: start from the last completed one.
-  const finished = before?.completedAt && before.startedAt && before.completedAt >= before.startedAt;
-  const cursor = (before?.payload as { cursor?: string } | null)?.cursor ?? null;
-  return { previousStart: finished ? before.startedAt : null, cursor };
+/** What a shop's turn job carries from one turn to the next. */
+interface TurnState {
+  projectId: string;
+  /** Where the round robin continues. */
+  cursor?: string | null;
+  /** When the last completed turn started: listings written since then are checked for outside edits. */
+  lastStart?: string | null;
 }
 
-async function releaseTurn(projectId: string, instanceId: string, intervalMs: number, result: MonitorTickResult | null, error?: string): Promise<void> {
-  await db.backgroundJob.updateMany({
-    where: { dedupeKey: `${JOB_KIND}:${projectId}`, claimedBy: instanceId },
-    data: {
-      claimedBy: null,
-      leaseUntil: null,
-      runAfter: new Date(Date.now() + intervalMs),
-      completedAt: new Date(),
-      progressDone: { increment: result?.asins.length ?? 0 },
-      ...(result ? { payload: { cursor: result.cursor ?? null } } : {}),
-      error: error ?? result?.error ?? null,
-      ...(result ? { result: { asins: result.asins.length, recorded: result.recorded, triggers: result.triggers.length, suggestionsCreated: result.suggestions?.created ?? 0 } } : {}),
-    },
-  });
+/** The shops the monitor reads: those with a connected Amazon seller. */
+async function monitoredShops(): Promise<string[]> {
+  const shops = await db.amazonIntegration.findMany({ where: { status: 'connected' }, select: { projectId: true }, distinct: ['projectId'] });
+  return shops.map((s) => s.projectId);
+}
+
+/** Gives every monitored shop its turn job (a live one is left as it is). Returns how many shops. */
+export async function scheduleMonitorTurns(jobs: Jobs = appJobs()): Promise<number> {
+  const shops = await monitoredShops();
+  for (const projectId of shops) {
+    await jobs.enqueue<TurnState>({ queue: MONITOR_QUEUE, key: projectId, groupKey: `shop:${projectId}`, payload: { projectId }, again: true });
+  }
+  return shops.length;
 }
 
 /**
@@ -189,44 +182,68 @@ async function refreshAmazonListings(projectId: string, lastRefresh: Map<string,
   }
 }
 
-/** Starts the monitor in this process; returns its stop function. */
-export function startMonitor(options: MonitorOptions = {}): () => Promise<void> {
+/**
+ * The monitor's worker (not started): its queues and handlers on `jobs`. Each claimed turn reads one batch
+ * for its shop and is queued again `intervalMs` after it was due; a turn that fails is tried again after
+ * the interval. The server starts it (startMonitor); tests drive it with runOnce and the engine's clock.
+ */
+export function monitorWorker(jobs: Jobs, options: MonitorOptions = {}): Worker {
   const intervalMs = options.intervalMs ?? (Number(process.env.PRICING_MONITOR_INTERVAL_MS) || 10_000);
   const refreshMs = options.listingRefreshMs ?? (Number(process.env.PRICING_LISTING_REFRESH_MS) || 15 * 60_000);
   const lastRefresh = new Map<string, number>();
-  const instanceId = options.instanceId ?? `${os.hostname()}:${process.pid}:monitor`;
-  let stopped = false;
-  let current: Promise<void> | null = null;
-  const tick = async () => {
-    const shops = await db.amazonIntegration.findMany({ where: { status: 'connected' }, select: { projectId: true }, distinct: ['projectId'] });
-    for (const { projectId } of shops) {
-      if (stopped) return;
-      const turn = await claimTurn(projectId, instanceId, intervalMs);
-      if (!turn) continue;
-      try {
-        if (refreshMs > 0) await refreshAmazonListings(projectId, lastRefresh, refreshMs, options.log);
-        const result = await monitorShop(projectId, { editsSince: turn.previousStart, cursor: turn.cursor });
-        await releaseTurn(projectId, instanceId, intervalMs, result);
-        if (result.error) options.log?.(`[pricing monitor] ${projectId}: ${result.error}`);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        options.log?.(`[pricing monitor] ${projectId}: ${message}`);
-        await releaseTurn(projectId, instanceId, intervalMs, null, message).catch(() => undefined);
+  const log = options.log;
+  const worker = new Worker(jobs, {
+    id: options.instanceId ?? `${os.hostname()}:${process.pid}:monitor`,
+    // A turn waits at most this long past its due time.
+    pollMs: Math.min(intervalMs, 1_000),
+    leaseMs: Math.max(intervalMs * 6, 90_000),
+    ...(log ? { log: (message: string, error?: unknown) => log(`[pricing monitor] ${message}${error ? `: ${error instanceof Error ? error.message : String(error)}` : ''}`) } : {}),
+  });
+  const retryAfterInterval = { onError: () => intervalMs, every: intervalMs };
+  worker.handle(MONITOR_SHOPS_QUEUE, async () => ({ shops: await scheduleMonitorTurns(jobs) }), retryAfterInterval);
+  worker.handle<TurnState>(
+    MONITOR_QUEUE,
+    async (job, context) => {
+      const state = job.payload;
+      if (!(await monitoredShops()).includes(state.projectId)) {
+        // The seller was disconnected: no more turns (the shops job gives it one again on reconnect).
+        await context.complete(job, { result: { monitored: false } });
+        return;
       }
-    }
-  };
-  const timer = setInterval(() => {
-    if (current || stopped) return;
-    current = tick()
-      .catch((error: unknown) => options.log?.(`[pricing monitor] ${error instanceof Error ? error.message : String(error)}`))
-      .finally(() => {
-        current = null;
-      });
-  }, intervalMs);
-  timer.unref?.();
+      const started = jobs.now();
+      if (refreshMs > 0) await refreshAmazonListings(state.projectId, lastRefresh, refreshMs, log);
+      const result = await monitorShop(state.projectId, { editsSince: state.lastStart ? new Date(state.lastStart) : null, cursor: state.cursor ?? null });
+      if (result.error) log?.(`[pricing monitor] ${state.projectId}: ${result.error}`);
+      const summary = { asins: result.asins.length, recorded: result.recorded, triggers: result.triggers.length, suggestionsCreated: result.suggestions?.created ?? 0, error: result.error ?? null };
+      await keepTurnState(job, { projectId: state.projectId, cursor: result.cursor ?? null, lastStart: started.toISOString() }, summary);
+      return summary;
+    },
+    retryAfterInterval,
+  );
+  return worker;
+}
+
+/**
+ * The next turn's state (and this turn's summary) on the shop's job, while this turn still holds it. A
+ * recurring job is queued again by the engine without a result, so the turn writes them itself.
+ */
+async function keepTurnState(job: ClaimedJob<TurnState>, state: TurnState, summary: Prisma.InputJsonObject): Promise<void> {
+  await db.job.updateMany({ where: { id: job.id, claimedBy: job.claimedBy, status: 'running' }, data: { payload: { ...state }, result: summary } });
+}
+
+/** Starts the monitor in this process (on the app's job engine); returns its stop function. */
+export function startMonitor(options: MonitorOptions = {}): () => Promise<void> {
+  const jobs = appJobs();
+  const worker = monitorWorker(jobs, options);
+  let stopped = false;
+  // The shops job exists once per database (a live one is left as it is); then this process polls.
+  const started = jobs
+    .enqueue({ queue: MONITOR_SHOPS_QUEUE, key: 'all', again: true })
+    .then(() => void (stopped || worker.start()))
+    .catch((error: unknown) => options.log?.(`[pricing monitor] not started: ${error instanceof Error ? error.message : String(error)}`));
   return async () => {
     stopped = true;
-    clearInterval(timer);
-    await current;
+    await started;
+    await worker.stop();
   };
 }

@@ -1,0 +1,8 @@
+// @calibr/jobs: one job engine for every background task, on the database the service already has.
+export { Jobs, errorText } from './jobs';
+export type { ClaimOptions, InClient, JobsOptions } from './jobs';
+export { Worker } from './worker';
+export type { BatchContext, BatchHandler, JobHandler, QueueOptions, WorkerOptions } from './worker';
+export { backoffMs } from './backoff';
+export type { BackoffOptions } from './backoff';
+export type { ClaimedJob, Dialect, EnqueueInput, Job, JobStatus, JobsClient, JobsDatabase } from './types';

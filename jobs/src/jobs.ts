@@ -1,0 +1,254 @@
+// The job table's operations: enqueue (exactly once per key), claim with a lease, renew, and the ways a
+// claimed job ends (complete, retry, fail, reschedule, release). Every settle is conditional on the
+// claim's token and `running`, so a worker that lost its lease (it expired and someone else claimed the
+// job) changes nothing. Claims:
+// - PostgreSQL: one UPDATE over a `SELECT … FOR UPDATE SKIP LOCKED` of the due jobs, so concurrent
+//   workers take different rows without waiting for each other. With a per-group limit the claim also
+//   takes a transaction-scoped advisory lock for the queue first: counting a group's running jobs and
+//   claiming more of them must not interleave between workers, or both would see room for one more.
+// - SQLite: one conditional UPDATE (SQLite runs one writer at a time, so the statement's read and
+//   write are not interleaved with another worker's).
+import { randomUUID } from 'node:crypto';
+import { backoffMs, type BackoffOptions } from './backoff';
+import { COLUMNS, lockNumber, params, toJob } from './sql';
+import type { ClaimedJob, Dialect, EnqueueInput, Job, JobsClient, JobsDatabase } from './types';
+
+export interface JobsOptions {
+  /** a Prisma client whose schema has the Job model */
+  db: JobsDatabase;
+  dialect: Dialect;
+  /** the engine's notion of now (tests move it instead of sleeping) */
+  clock?: () => Date;
+  /** for backoff jitter */
+  random?: () => number;
+  /** default retry timing (a queue may override it per retry) */
+  backoff?: BackoffOptions;
+}
+
+export interface ClaimOptions {
+  /** who claims: host:pid or the like; each claim adds a nonce to make its token */
+  workerId: string;
+  /** jobs per claim (default 1) */
+  limit?: number;
+  leaseMs: number;
+  /** at most this many running jobs (valid leases) per groupKey in this queue; jobs without one are not limited */
+  perGroup?: number;
+}
+
+/** Settles may run inside the caller's transaction (pass its client) so the domain write and the job's end commit together. */
+export interface InClient {
+  client?: JobsClient;
+}
+
+const LIVE = `('queued', 'running')`;
+const FINISHED = `('completed', 'failed', 'cancelled')`;
+
+export class Jobs {
+  readonly dialect: Dialect;
+  readonly now: () => Date;
+  private readonly db: JobsDatabase;
+  private readonly random: () => number;
+  private readonly backoff: BackoffOptions;
+
+  constructor(options: JobsOptions) {
+    this.db = options.db;
+    this.dialect = options.dialect;
+    this.now = options.clock ?? (() => new Date());
+    this.random = options.random ?? Math.random;
+    this.backoff = options.backoff ?? {};
+  }
+
+  /**
+   * Add a job, or return the live one with this (queue, key): enqueueing twice, even concurrently, makes
+   * one job. A finished one is returned as it is, or queued again with `again: true`.
+   */
+  async enqueue<P>(input: EnqueueInput<P>, { client }: InClient = {}): Promise<Job<P>> {
+    const db = client ?? this.db;
+    const now = this.now();
+    const key = input.key ?? randomUUID();
+    const q = params(this.dialect);
+    const values =
+      `(${q.p(randomUUID())}, ${q.p(input.queue)}, ${q.p(key)}, ${q.p(input.groupKey ?? null)}, ${q.json(input.payload)}, 'queued', 0, ` +
+      `${q.p(input.maxAttempts ?? 5)}, ${q.p(input.runAt ?? now)}, ${q.p(now)}, ${q.p(now)})`;
+    const onConflict = input.again
+      ? `DO UPDATE SET "status" = 'queued', "groupKey" = excluded."groupKey", "payload" = excluded."payload", "attempts" = 0, ` +
+        `"maxAttempts" = excluded."maxAttempts", "runAt" = excluded."runAt", "leaseUntil" = NULL, "lastError" = NULL, "result" = NULL, ` +
+        `"startedAt" = NULL, "completedAt" = NULL, "updatedAt" = excluded."updatedAt" WHERE "Job"."status" IN ${FINISHED}`
+      : 'DO NOTHING';
+    await db.$executeRawUnsafe(
+      `INSERT INTO "Job" ("id", "queue", "key", "groupKey", "payload", "status", "attempts", "maxAttempts", "runAt", "createdAt", "updatedAt") ` +
+        `VALUES ${values} ON CONFLICT ("queue", "key") ${onConflict}`,
+      ...q.values,
+    );
+    const job = await this.get<P>(input.queue, key, { client: db });
+    if (!job) throw new Error(`job ${input.queue}/${key} vanished right after it was enqueued`);
+    return job;
+  }
+
+  async get<P = unknown>(queue: string, key: string, { client }: InClient = {}): Promise<Job<P> | null> {
+    const q = params(this.dialect);
+    const rows = await (client ?? this.db).$queryRawUnsafe<Record<string, unknown>[]>(
+      `SELECT ${COLUMNS} FROM "Job" WHERE "queue" = ${q.p(queue)} AND "key" = ${q.p(key)}`,
+      ...q.values,
+    );
+    return rows[0] ? toJob<P>(rows[0]) : null;
+  }
+
+  /** Cancel a queued job (a running one finishes: its worker holds it). Returns whether it was cancelled. */
+  async cancel(queue: string, key: string, { client }: InClient = {}): Promise<boolean> {
+    const q = params(this.dialect);
+    const count = await (client ?? this.db).$executeRawUnsafe(
+      `UPDATE "Job" SET "status" = 'cancelled', "completedAt" = ${q.p(this.now())}, "updatedAt" = ${q.p(this.now())} ` +
+        `WHERE "queue" = ${q.p(queue)} AND "key" = ${q.p(key)} AND "status" = 'queued'`,
+      ...q.values,
+    );
+    return count > 0;
+  }
+
+  /**
+   * Claim up to `limit` due jobs of a queue: queued ones whose runAt has come, and running ones whose
+   * lease expired (their worker died). Each claim counts as an attempt.
+   */
+  async claim<P = unknown>(queue: string, options: ClaimOptions): Promise<ClaimedJob<P>[]> {
+    const now = this.now();
+    const token = `${options.workerId}/${randomUUID().slice(0, 8)}`;
+    const leaseUntil = new Date(now.getTime() + options.leaseMs);
+    const limit = Math.max(1, options.limit ?? 1);
+    const perGroup = options.perGroup;
+    const q = params(this.dialect);
+    const set =
+      `"status" = 'running', "claimedBy" = ${q.p(token)}, "leaseUntil" = ${q.p(leaseUntil)}, "attempts" = "attempts" + 1, ` +
+      `"startedAt" = ${q.p(now)}, "updatedAt" = ${q.p(now)}`;
+    const due = (alias: string) =>
+      `${alias}."queue" = ${q.p(queue)} AND ((${alias}."status" = 'queued' AND ${alias}."runAt" <= ${q.p(now)}) ` +
+      `OR (${alias}."status" = 'running' AND ${alias}."leaseUntil" < ${q.p(now)}))`;
+    // Running jobs of the candidate's group whose lease is still valid.
+    const busy = (alias: string) =>
+      `(SELECT COUNT(*) FROM "Job" r WHERE r."queue" = ${alias}."queue" AND r."groupKey" = ${alias}."groupKey" ` +
+      `AND r."status" = 'running' AND r."leaseUntil" >= ${q.p(now)})`;
+    let sql: string;
+    if (this.dialect === 'postgresql') {
+      const room = perGroup === undefined ? '' : ` AND (j."groupKey" IS NULL OR ${busy('j')} < ${q.p(perGroup)})`;
+      const locked = `SELECT j."id" FROM "Job" j WHERE ${due('j')}${room} ORDER BY j."runAt", j."id" LIMIT ${q.p(limit)} FOR UPDATE SKIP LOCKED`;
+      const chosen =
+        perGroup === undefined
+          ? `SELECT "id" FROM locked`
+          : // Several candidates of one group: only as many as the group has room for.
+            `SELECT "id" FROM (SELECT c."id", c."groupKey", ROW_NUMBER() OVER (PARTITION BY c."groupKey" ORDER BY c."runAt", c."id") AS rn, ` +
+            `${busy('c')} AS busy FROM "Job" c WHERE c."id" IN (SELECT "id" FROM locked)) ranked ` +
+            `WHERE ranked."groupKey" IS NULL OR ranked.busy + ranked.rn <= ${q.p(perGroup)}`;
+      sql = `WITH locked AS (${locked}) UPDATE "Job" SET ${set} WHERE "id" IN (${chosen}) RETURNING ${COLUMNS}`;
+    } else {
+      const chosen =
+        perGroup === undefined
+          ? `SELECT j."id" FROM "Job" j WHERE ${due('j')} ORDER BY j."runAt", j."id" LIMIT ${q.p(limit)}`
+          : `SELECT "id" FROM (SELECT j."id", j."groupKey", j."runAt", ROW_NUMBER() OVER (PARTITION BY j."groupKey" ORDER BY j."runAt", j."id") AS rn, ` +
+            `${busy('j')} AS busy FROM "Job" j WHERE ${due('j')}) ranked ` +
+            `WHERE ranked."groupKey" IS NULL OR ranked.busy + ranked.rn <= ${q.p(perGroup)} ORDER BY ranked."runAt", ranked."id" LIMIT ${q.p(limit)}`;
+      sql = `UPDATE "Job" SET ${set} WHERE "id" IN (${chosen}) RETURNING ${COLUMNS}`;
+    }
+    const run = (client: JobsClient) => client.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...q.values);
+    const rows =
+      this.dialect === 'postgresql' && perGroup !== undefined
+        ? await this.db.$transaction(async (tx: JobsClient) => {
+            await tx.$queryRawUnsafe(`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${lockNumber(`calibr.jobs:${queue}`)})) AS l`);
+            return run(tx);
+          })
+        : await run(this.db);
+    return rows.map((row) => toJob<P>(row) as ClaimedJob<P>).sort((a, b) => a.runAt.getTime() - b.runAt.getTime() || a.id.localeCompare(b.id));
+  }
+
+  /** Extend the leases of jobs still held; returns the ids still ours (a missing one was lost). */
+  async renew(jobs: readonly ClaimedJob[], leaseMs: number): Promise<Set<string>> {
+    const held = new Set<string>();
+    const now = this.now();
+    for (const [token, ids] of byToken(jobs)) {
+      const q = params(this.dialect);
+      const rows = await this.db.$queryRawUnsafe<Array<{ id: string }>>(
+        `UPDATE "Job" SET "leaseUntil" = ${q.p(new Date(now.getTime() + leaseMs))}, "updatedAt" = ${q.p(now)} ` +
+          `WHERE "id" IN (${q.list(ids)}) AND "claimedBy" = ${q.p(token)} AND "status" = 'running' RETURNING "id"`,
+        ...q.values,
+      );
+      for (const row of rows) held.add(row.id);
+    }
+    return held;
+  }
+
+  /** Done. Returns how many of `jobs` were still held (the others were lost and are someone else's now). */
+  complete(jobs: ClaimedJob | readonly ClaimedJob[], options: InClient & { result?: unknown } = {}): Promise<number> {
+    return this.settle(jobs, options.client, (q) => `"status" = 'completed', "result" = ${q.json(options.result)}, "completedAt" = ${q.p(this.now())}, "leaseUntil" = NULL`);
+  }
+
+  /** Failed for good, with the reason. */
+  fail(jobs: ClaimedJob | readonly ClaimedJob[], error: unknown, { client }: InClient = {}): Promise<number> {
+    return this.settle(jobs, client, (q) => `"status" = 'failed', "lastError" = ${q.p(errorText(error))}, "completedAt" = ${q.p(this.now())}, "leaseUntil" = NULL`);
+  }
+
+  /**
+   * Failed this time: queued again after a jittered exponential backoff (or `delayMs`), or failed for
+   * good once it has had maxAttempts attempts. Returns 'retry' | 'failed' | 'lost'.
+   */
+  async retry(job: ClaimedJob, error: unknown, options: InClient & { delayMs?: number; backoff?: BackoffOptions } = {}): Promise<'retry' | 'failed' | 'lost'> {
+    if (job.attempts >= job.maxAttempts) return (await this.fail(job, error, options)) > 0 ? 'failed' : 'lost';
+    const delay = options.delayMs ?? backoffMs(job.attempts, options.backoff ?? this.backoff, this.random);
+    const runAt = new Date(this.now().getTime() + delay);
+    const count = await this.settle(job, options.client, (q) => `"status" = 'queued', "runAt" = ${q.p(runAt)}, "lastError" = ${q.p(errorText(error))}, "leaseUntil" = NULL`);
+    return count > 0 ? 'retry' : 'lost';
+  }
+
+  /**
+   * This run is over and the job runs again at `runAt` (polling something that answers later, recurring
+   * work): not a failure, so its attempts start over.
+   */
+  reschedule(jobs: ClaimedJob | readonly ClaimedJob[], runAt: Date, { client }: InClient = {}): Promise<number> {
+    return this.settle(jobs, client, (q) => `"status" = 'queued', "runAt" = ${q.p(runAt)}, "attempts" = 0, "leaseUntil" = NULL`);
+  }
+
+  /** Give jobs back untouched (a graceful stop before they ran): queued as they were, the claim not counted. */
+  release(jobs: ClaimedJob | readonly ClaimedJob[], { client }: InClient = {}): Promise<number> {
+    return this.settle(jobs, client, () => `"status" = 'queued', "attempts" = "attempts" - 1, "leaseUntil" = NULL`);
+  }
+
+  private async settle(jobs: ClaimedJob | readonly ClaimedJob[], client: JobsClient | undefined, set: (q: ReturnType<typeof params>) => string): Promise<number> {
+    const list: readonly ClaimedJob[] = Array.isArray(jobs) ? jobs : [jobs as ClaimedJob];
+    let count = 0;
+    for (const [token, ids] of byToken(list)) {
+      const q = params(this.dialect);
+      const assignments = set(q);
+      count += await (client ?? this.db).$executeRawUnsafe(
+        `UPDATE "Job" SET ${assignments}, "updatedAt" = ${q.p(this.now())} WHERE "id" IN (${q.list(ids)}) AND "claimedBy" = ${q.p(token)} AND "status" = 'running'`,
+        ...q.values,
+      );
+    }
+    return count;
+  }
+
+  /** Jobs of a queue by status (for tests, metrics and consoles). */
+  async counts(queue: string): Promise<Record<string, number>> {
+    const q = params(this.dialect);
+    const rows = await this.db.$queryRawUnsafe<Array<{ status: string; n: unknown }>>(
+      `SELECT "status", COUNT(*) AS n FROM "Job" WHERE "queue" = ${q.p(queue)} GROUP BY "status"`,
+      ...q.values,
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  /** Whether the queue has live jobs (queued or running). */
+  async hasLive(queue: string): Promise<boolean> {
+    const q = params(this.dialect);
+    const rows = await this.db.$queryRawUnsafe<unknown[]>(`SELECT 1 AS one FROM "Job" WHERE "queue" = ${q.p(queue)} AND "status" IN ${LIVE} LIMIT 1`, ...q.values);
+    return rows.length > 0;
+  }
+}
+
+function byToken(jobs: readonly ClaimedJob[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const job of jobs) groups.set(job.claimedBy, [...(groups.get(job.claimedBy) ?? []), job.id]);
+  return groups;
+}
+
+/** The reason kept in lastError: the message, short. */
+export function errorText(error: unknown): string {
+  const text = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
+  return text.slice(0, 2000);
+}
