@@ -40,6 +40,8 @@ export interface InClient {
   client?: JobsClient;
 }
 
+/** Rows per multi-row INSERT (SQLite binds at most 32,766 parameters, PostgreSQL 65,535). */
+const ROWS_PER_STATEMENT = 500;
 const LIVE = `('queued', 'running')`;
 const FINISHED = `('completed', 'failed', 'cancelled')`;
 
@@ -83,6 +85,30 @@ export class Jobs {
     const job = await this.get<P>(input.queue, key, { client: db });
     if (!job) throw new Error(`job ${input.queue}/${key} vanished right after it was enqueued`);
     return job;
+  }
+
+  /**
+   * Add many jobs in one statement (a hot path, e.g. inside the transaction that records webhook
+   * deliveries); keys that exist already are left as they are. Returns how many were added.
+   */
+  async enqueueMany(inputs: readonly EnqueueInput[], { client }: InClient = {}): Promise<number> {
+    let added = 0;
+    for (let i = 0; i < inputs.length; i += ROWS_PER_STATEMENT) {
+      const now = this.now();
+      const q = params(this.dialect);
+      const rows = inputs.slice(i, i + ROWS_PER_STATEMENT).map(
+        (input) =>
+          `(${q.p(randomUUID())}, ${q.p(input.queue)}, ${q.p(input.key ?? randomUUID())}, ${q.p(input.groupKey ?? null)}, ${q.json(input.payload)}, 'queued', 0, ` +
+          `${q.p(input.maxAttempts ?? 5)}, ${q.p(input.runAt ?? now)}, ${q.p(now)}, ${q.p(now)})`,
+      );
+      if (rows.length === 0) continue;
+      added += await (client ?? this.db).$executeRawUnsafe(
+        `INSERT INTO "Job" ("id", "queue", "key", "groupKey", "payload", "status", "attempts", "maxAttempts", "runAt", "createdAt", "updatedAt") ` +
+          `VALUES ${rows.join(', ')} ON CONFLICT ("queue", "key") DO NOTHING`,
+        ...q.values,
+      );
+    }
+    return added;
   }
 
   async get<P = unknown>(queue: string, key: string, { client }: InClient = {}): Promise<Job<P> | null> {
