@@ -380,9 +380,6 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     attempts: 1,
     lastError: 'none',
     payload: { id: 1, variants: [{ id: 2, price: '19.99' }], title: 'Tasse' },
-    claimedBy: 'instance-1',
-    leaseUntil: T2,
-    nextAttemptAt: T2,
   });
 
   // Keyed by (purpose, nonce), not by id.

@@ -29,6 +29,7 @@ export async function processOtherTopic(delivery: ClaimedDelivery, checks: Shopi
 /** On start: deliveries recorded but not processed (the app stopped in between) are processed now. */
 export async function processPendingWebhooks(): Promise<number> {
   const processor = webhookProcessor();
+  await processor.queueOrphans();
   const before = processor.totals.processed + processor.totals.failed;
   await processor.drain();
   return processor.totals.processed + processor.totals.failed - before;

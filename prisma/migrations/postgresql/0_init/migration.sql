@@ -433,9 +433,6 @@ CREATE TABLE "ProcessedWebhook" (
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "lastError" TEXT,
     "payload" JSONB,
-    "claimedBy" TEXT,
-    "leaseUntil" TIMESTAMP(3),
-    "nextAttemptAt" TIMESTAMP(3),
 
     CONSTRAINT "ProcessedWebhook_pkey" PRIMARY KEY ("id")
 );
@@ -669,9 +666,6 @@ CREATE INDEX "ProcessedWebhook_shop_idx" ON "ProcessedWebhook"("shop");
 
 -- CreateIndex
 CREATE INDEX "ProcessedWebhook_status_receivedAt_idx" ON "ProcessedWebhook"("status", "receivedAt");
-
--- CreateIndex
-CREATE INDEX "ProcessedWebhook_status_nextAttemptAt_idx" ON "ProcessedWebhook"("status", "nextAttemptAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "ProcessedWebhook_topic_eventId_key" ON "ProcessedWebhook"("topic", "eventId");

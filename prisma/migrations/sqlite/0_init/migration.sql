@@ -431,9 +431,6 @@ CREATE TABLE "ProcessedWebhook" (
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "lastError" TEXT,
     "payload" JSONB,
-    "claimedBy" TEXT,
-    "leaseUntil" DATETIME,
-    "nextAttemptAt" DATETIME,
     CONSTRAINT "ProcessedWebhook_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
@@ -662,9 +659,6 @@ CREATE INDEX "ProcessedWebhook_shop_idx" ON "ProcessedWebhook"("shop");
 
 -- CreateIndex
 CREATE INDEX "ProcessedWebhook_status_receivedAt_idx" ON "ProcessedWebhook"("status", "receivedAt");
-
--- CreateIndex
-CREATE INDEX "ProcessedWebhook_status_nextAttemptAt_idx" ON "ProcessedWebhook"("status", "nextAttemptAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "ProcessedWebhook_topic_eventId_key" ON "ProcessedWebhook"("topic", "eventId");
