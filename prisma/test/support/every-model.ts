@@ -309,8 +309,6 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     status: 'partially_applied',
     approvedBy: 'merchant@example.com',
     approvedAt: T1,
-    claimedBy: 'instance-a',
-    leaseUntil: T2,
     completedAt: T2,
     createdAt: T1,
   });
@@ -329,8 +327,6 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     approvedBy: 'merchant@example.com',
     approvedAt: T2,
     rollbackOfId: original.id,
-    claimedBy: 'instance-b',
-    leaseUntil: T2,
     completedAt: T2,
     createdAt: T2,
   });

@@ -368,8 +368,6 @@ CREATE TABLE "PriceChange" (
     "approvedBy" TEXT,
     "approvedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "rollbackOfId" TEXT,
-    "claimedBy" TEXT,
-    "leaseUntil" TIMESTAMP(3),
     "completedAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
@@ -629,7 +627,7 @@ CREATE UNIQUE INDEX "PriceChange_idempotencyKey_key" ON "PriceChange"("idempoten
 CREATE INDEX "PriceChange_projectId_status_createdAt_idx" ON "PriceChange"("projectId", "status", "createdAt");
 
 -- CreateIndex
-CREATE INDEX "PriceChange_status_leaseUntil_idx" ON "PriceChange"("status", "leaseUntil");
+CREATE INDEX "PriceChange_status_idx" ON "PriceChange"("status");
 
 -- CreateIndex
 CREATE INDEX "PriceChange_productLinkId_idx" ON "PriceChange"("productLinkId");

@@ -361,8 +361,6 @@ CREATE TABLE "PriceChange" (
     "approvedBy" TEXT,
     "approvedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "rollbackOfId" TEXT,
-    "claimedBy" TEXT,
-    "leaseUntil" DATETIME,
     "completedAt" DATETIME,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL,
@@ -622,7 +620,7 @@ CREATE UNIQUE INDEX "PriceChange_idempotencyKey_key" ON "PriceChange"("idempoten
 CREATE INDEX "PriceChange_projectId_status_createdAt_idx" ON "PriceChange"("projectId", "status", "createdAt");
 
 -- CreateIndex
-CREATE INDEX "PriceChange_status_leaseUntil_idx" ON "PriceChange"("status", "leaseUntil");
+CREATE INDEX "PriceChange_status_idx" ON "PriceChange"("status");
 
 -- CreateIndex
 CREATE INDEX "PriceChange_productLinkId_idx" ON "PriceChange"("productLinkId");
