@@ -12,7 +12,7 @@ const PRODUCT_CODE = ['shopify-app/app/**', 'shopify-app/server/**', 'amazon-ser
 /** Launchers for `npm start` and the tests: they install the sandbox, so they may import it. */
 const LAUNCHERS = ['shopify-app/server/start-app.ts'];
 /** The workspaces product code may import (by package name, through their exports); a new library is added here. */
-const LIBRARIES = ['@calibr/shared-contracts', '@calibr/db'];
+const LIBRARIES = ['@calibr/shared-contracts', '@calibr/db', '@calibr/jobs'];
 
 export default tseslint.config(
   {

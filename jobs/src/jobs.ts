@@ -40,8 +40,14 @@ export interface InClient {
   client?: JobsClient;
 }
 
+/** Rows per multi-row INSERT (SQLite binds at most 32,766 parameters, PostgreSQL 65,535). */
+const ROWS_PER_STATEMENT = 500;
+/** On a key's conflict: a finished job is queued again with the new input; a live one is left alone. */
+const AGAIN =
+  `DO UPDATE SET "status" = 'queued', "groupKey" = excluded."groupKey", "payload" = excluded."payload", "attempts" = 0, ` +
+  `"maxAttempts" = excluded."maxAttempts", "runAt" = excluded."runAt", "leaseUntil" = NULL, "lastError" = NULL, "result" = NULL, ` +
+  `"startedAt" = NULL, "completedAt" = NULL, "updatedAt" = excluded."updatedAt" WHERE "Job"."status" IN ('completed', 'failed', 'cancelled')`;
 const LIVE = `('queued', 'running')`;
-const FINISHED = `('completed', 'failed', 'cancelled')`;
 
 export class Jobs {
   readonly dialect: Dialect;
@@ -70,11 +76,7 @@ export class Jobs {
     const values =
       `(${q.p(randomUUID())}, ${q.p(input.queue)}, ${q.p(key)}, ${q.p(input.groupKey ?? null)}, ${q.json(input.payload)}, 'queued', 0, ` +
       `${q.p(input.maxAttempts ?? 5)}, ${q.p(input.runAt ?? now)}, ${q.p(now)}, ${q.p(now)})`;
-    const onConflict = input.again
-      ? `DO UPDATE SET "status" = 'queued', "groupKey" = excluded."groupKey", "payload" = excluded."payload", "attempts" = 0, ` +
-        `"maxAttempts" = excluded."maxAttempts", "runAt" = excluded."runAt", "leaseUntil" = NULL, "lastError" = NULL, "result" = NULL, ` +
-        `"startedAt" = NULL, "completedAt" = NULL, "updatedAt" = excluded."updatedAt" WHERE "Job"."status" IN ${FINISHED}`
-      : 'DO NOTHING';
+    const onConflict = input.again ? AGAIN : 'DO NOTHING';
     await db.$executeRawUnsafe(
       `INSERT INTO "Job" ("id", "queue", "key", "groupKey", "payload", "status", "attempts", "maxAttempts", "runAt", "createdAt", "updatedAt") ` +
         `VALUES ${values} ON CONFLICT ("queue", "key") ${onConflict}`,
@@ -83,6 +85,31 @@ export class Jobs {
     const job = await this.get<P>(input.queue, key, { client: db });
     if (!job) throw new Error(`job ${input.queue}/${key} vanished right after it was enqueued`);
     return job;
+  }
+
+  /**
+   * Add many jobs in one statement (a hot path, e.g. inside the transaction that records webhook
+   * deliveries); keys that exist already are left as they are, except finished ones with `again`.
+   * Returns how many were added (or queued again).
+   */
+  async enqueueMany(inputs: readonly EnqueueInput[], { client, again = false }: InClient & { again?: boolean } = {}): Promise<number> {
+    let added = 0;
+    for (let i = 0; i < inputs.length; i += ROWS_PER_STATEMENT) {
+      const now = this.now();
+      const q = params(this.dialect);
+      const rows = inputs.slice(i, i + ROWS_PER_STATEMENT).map(
+        (input) =>
+          `(${q.p(randomUUID())}, ${q.p(input.queue)}, ${q.p(input.key ?? randomUUID())}, ${q.p(input.groupKey ?? null)}, ${q.json(input.payload)}, 'queued', 0, ` +
+          `${q.p(input.maxAttempts ?? 5)}, ${q.p(input.runAt ?? now)}, ${q.p(now)}, ${q.p(now)})`,
+      );
+      if (rows.length === 0) continue;
+      added += await (client ?? this.db).$executeRawUnsafe(
+        `INSERT INTO "Job" ("id", "queue", "key", "groupKey", "payload", "status", "attempts", "maxAttempts", "runAt", "createdAt", "updatedAt") ` +
+          `VALUES ${rows.join(', ')} ON CONFLICT ("queue", "key") ${again ? AGAIN : 'DO NOTHING'}`,
+        ...q.values,
+      );
+    }
+    return added;
   }
 
   async get<P = unknown>(queue: string, key: string, { client }: InClient = {}): Promise<Job<P> | null> {

@@ -19,6 +19,8 @@ export interface QueueOptions {
   every?: number;
   /** retry timing for failures (default: the engine's) */
   backoff?: BackoffOptions;
+  /** runs before each claim, e.g. to queue work recorded elsewhere (rows written without their job) */
+  beforeClaim?: () => Promise<unknown>;
   /**
    * How a failure is handled (default: retried with backoff until maxAttempts): 'fail' ends the job now,
    * a number retries after that many ms.
@@ -72,6 +74,8 @@ export class Worker {
   private readonly queues = new Map<string, Registered>();
   private started = false;
   private abort = new AbortController();
+  /** jobs claimed by rounds in hand and not settled yet (what a stop at its deadline hands back) */
+  private readonly held = new Map<string, ClaimedJob>();
 
   constructor(
     readonly jobs: Jobs,
@@ -114,12 +118,31 @@ export class Worker {
     return this;
   }
 
-  /** Stop polling; rounds in hand finish (handlers see `signal` aborted). Unstarted work stays queued. */
-  async stop(): Promise<void> {
+  /**
+   * Stop polling; rounds in hand finish (handlers see `signal` aborted). With a `deadline` (epoch ms), jobs
+   * still held then are released (queued again, the claim not counted) so another worker takes them at
+   * once instead of after their lease; their handler's later settles change nothing. Returns how many
+   * were handed back.
+   */
+  async stop({ deadline }: { deadline?: number } = {}): Promise<{ handedBack: number }> {
     this.started = false;
     this.abort.abort();
     for (const queue of this.queues.values()) clearTimeout(queue.timer);
-    await Promise.all([...this.queues.values()].map((q) => q.running?.catch(() => 0)));
+    const finished = Promise.all([...this.queues.values()].map((q) => q.running?.catch(() => 0))).then(() => true);
+    if (deadline === undefined) {
+      await finished;
+      return { handedBack: 0 };
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))));
+    const inTime = await Promise.race([finished, timedOut]);
+    clearTimeout(timer);
+    if (inTime || this.held.size === 0) return { handedBack: 0 };
+    const handedBack = await this.jobs.release([...this.held.values()]).catch((error: unknown) => {
+      this.log('releasing held jobs failed; they return when their lease runs out', error);
+      return 0;
+    });
+    return { handedBack };
   }
 
   /** Something was enqueued: poll now instead of at the next tick (all queues when none is named). */
@@ -190,6 +213,7 @@ export class Worker {
 
   private async round(q: Registered): Promise<number> {
     const leaseMs = q.options.leaseMs ?? this.leaseMs;
+    await q.options.beforeClaim?.();
     const claimed = await this.jobs.claim(q.queue, {
       workerId: this.id,
       limit: q.options.batchSize ?? 10,
@@ -207,6 +231,7 @@ export class Worker {
     }
     const jobs = claimed.filter((job) => !settled.has(job.id));
     if (jobs.length === 0) return claimed.length;
+    for (const job of jobs) this.held.set(job.id, job);
     const heartbeat = setInterval(() => {
       const held = jobs.filter((job) => !settled.has(job.id) && !lost.has(job.id));
       if (held.length === 0) return;
@@ -217,7 +242,10 @@ export class Worker {
     }, Math.max(50, Math.floor(leaseMs / 3)));
     heartbeat.unref?.();
     const mark = (list: ClaimedJob | readonly ClaimedJob[]) => {
-      for (const job of Array.isArray(list) ? list : [list as ClaimedJob]) settled.add(job.id);
+      for (const job of Array.isArray(list) ? list : [list as ClaimedJob]) {
+        settled.add(job.id);
+        this.held.delete(job.id);
+      }
     };
     const context: BatchContext & { settled: Set<string> } = {
       workerId: this.id,
@@ -234,6 +262,7 @@ export class Worker {
       await q.batch(jobs, context);
     } finally {
       clearInterval(heartbeat);
+      for (const job of jobs) this.held.delete(job.id);
     }
     return claimed.length;
   }

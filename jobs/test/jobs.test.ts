@@ -119,6 +119,16 @@ describe.each(testDatabaseProviders())('job engine on %s', (provider) => {
     expect(again).toMatchObject({ id: job!.id, status: 'queued', attempts: 0, payload: { by: 'again' }, completedAt: null });
   });
 
+  it('enqueueMany adds the new keys in one statement and leaves existing ones as they are', async () => {
+    await jobs.enqueue({ queue, key: 'old', payload: { v: 1 } });
+    const added = await engine.database.db.$transaction((tx) =>
+      jobs.enqueueMany([{ queue, key: 'old', payload: { v: 2 } }, { queue, key: 'new', payload: { v: 3 }, groupKey: 'shop:x', maxAttempts: 12 }], { client: tx }),
+    );
+    expect(added).toBe(1);
+    expect(await jobs.get(queue, 'old')).toMatchObject({ payload: { v: 1 } });
+    expect(await jobs.get(queue, 'new')).toMatchObject({ payload: { v: 3 }, groupKey: 'shop:x', maxAttempts: 12, status: 'queued' });
+  });
+
   it('runs a scheduled job not before its runAt; reschedule runs it again later with its attempts starting over', async () => {
     const at = new Date(engine.clock().getTime() + 60_000);
     await jobs.enqueue({ queue, key: 'later', runAt: at });

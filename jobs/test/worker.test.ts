@@ -159,4 +159,35 @@ describe.each(testDatabaseProviders())('worker on %s', (provider) => {
     await worker.idle();
     expect(await jobs.get(queue, 'b')).toMatchObject({ status: 'queued' });
   });
+
+  it('stop() with a deadline hands back the jobs a round still holds then; their late settles change nothing', async () => {
+    let entered!: () => void;
+    const started = new Promise<void>((r) => (entered = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const worker = new Worker(jobs, { id: 'slow', pollMs: 60_000 }).handle(queue, async () => {
+      entered();
+      await gate;
+    }, { batchSize: 5 });
+    await jobs.enqueue({ queue, key: 'a' });
+    await jobs.enqueue({ queue, key: 'b' });
+    const round = worker.runOnce(queue);
+    await started;
+    expect(await worker.stop({ deadline: Date.now() })).toEqual({ handedBack: 2 });
+    expect(await jobs.counts(queue)).toEqual({ queued: 2 });
+    expect(await jobs.get(queue, 'a')).toMatchObject({ attempts: 0, leaseUntil: null });
+    release();
+    await round;
+    expect(await jobs.counts(queue)).toEqual({ queued: 2 });
+  });
+
+  it('beforeClaim runs before each claim (work recorded without its job is queued there)', async () => {
+    const worker = new Worker(jobs, { id: 'unit' }).handle(queue, async () => 'done', {
+      beforeClaim: () => jobs.enqueueMany([{ queue, key: 'from-a-row' }]),
+    });
+    expect(await worker.runOnce(queue)).toBe(1);
+    expect(await jobs.get(queue, 'from-a-row')).toMatchObject({ status: 'completed', result: 'done' });
+    // The next sweep finds the key done: nothing new (enqueueMany without `again`).
+    expect(await worker.runOnce(queue)).toBe(0);
+  });
 });

@@ -10,7 +10,6 @@
 // server entry), the workers only by startBackground() in ./startup.server.ts, which the server entry
 // points call.
 import type { Db } from '@calibr/db';
-import type { Jobs } from '@calibr/jobs';
 import type { Logger } from 'pino';
 import type { PushWorker } from './pricing/push/push-worker.server';
 import type { PlatformRegistry } from './registry/registry.server';
@@ -19,8 +18,6 @@ import type { WebhookProcessor } from './webhooks/processor.server';
 export interface AppContext {
   db?: Db;
   logger?: Logger;
-  /** The job engine on `db` (jobs.server.ts), made on first use. */
-  jobs?: Jobs;
   /** Built on first use (registry/registry.server.ts). */
   registry?: Promise<PlatformRegistry>;
   /** The webhook processor: its counters serve every process, its poller runs once startBackground started it. */

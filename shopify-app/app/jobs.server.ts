@@ -1,12 +1,28 @@
-// The app's job engine (@calibr/jobs) on its database: one per process, kept in the app context.
-// Catalog sync runs and the competitive monitor's turns are its jobs; their workers start from the server
-// entry points (startup.server.ts), never here.
-import { providerOf } from '@calibr/db';
+// The job engine on the app's database (@calibr/jobs): every background task of the app is a queue of
+// jobs here. Workers start from the server's entry points (startup.server.ts), never on import.
 import { Jobs } from '@calibr/jobs';
-import { appContext } from './app-context.server';
+import { providerOf, type Db } from '@calibr/db';
 import { db } from './db.server';
 
-export function appJobs(): Jobs {
-  const context = appContext();
-  return (context.jobs ??= new Jobs({ db, dialect: providerOf(db) }));
+// One engine per database client: the engine itself holds no state beyond its client and clock.
+const engines = new WeakMap<Db, Jobs>();
+
+/** The engine on a client made by createDb (default: the app's). */
+export function jobsOn(client: Db = db): Jobs {
+  let jobs = engines.get(client);
+  if (!jobs) engines.set(client, (jobs = new Jobs({ db: client, dialect: providerOf(client) })));
+  return jobs;
 }
+
+/** The engine on the app's own database. */
+export function appJobs(): Jobs {
+  return jobsOn(db);
+}
+
+/** The queues, by name: one per kind of background work. */
+export const QUEUES = {
+  /** one job per recorded Shopify webhook delivery (key: the ProcessedWebhook id) */
+  webhooks: 'shopify.webhooks',
+  /** one job per price change being pushed (key: the PriceChange id) */
+  pricePush: 'pricing.push',
+} as const;

@@ -306,8 +306,6 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     status: 'partially_applied',
     approvedBy: 'merchant@example.com',
     approvedAt: T1,
-    claimedBy: 'instance-a',
-    leaseUntil: T2,
     completedAt: T2,
     createdAt: T1,
   });
@@ -326,8 +324,6 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     approvedBy: 'merchant@example.com',
     approvedAt: T2,
     rollbackOfId: original.id,
-    claimedBy: 'instance-b',
-    leaseUntil: T2,
     completedAt: T2,
     createdAt: T2,
   });
@@ -377,9 +373,6 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     attempts: 1,
     lastError: 'none',
     payload: { id: 1, variants: [{ id: 2, price: '19.99' }], title: 'Tasse' },
-    claimedBy: 'instance-1',
-    leaseUntil: T2,
-    nextAttemptAt: T2,
   });
 
   // Keyed by (purpose, nonce), not by id.

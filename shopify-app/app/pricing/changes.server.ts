@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Prisma } from '@calibr/db';
 import { ConflictError, NotFoundError, tryParseMoney, ValidationError, type FieldError } from '@calibr/shared-contracts';
 import { db } from '../db.server';
+import { QUEUES } from '../jobs.server';
 import { audit } from './audit.server';
 import { findInSlices, slices } from './chunks';
 import { itemResolver, loadPricedItems, type PricedItem } from './items.server';
@@ -242,8 +243,8 @@ export async function retryChange(projectId: string, changeId: string, actor: st
         data: { status: 'queued', attemptCount: 0, idempotencyKey: attemptKey(change.idempotencyKey, attempt.listingId, retry), platformReference: null },
       });
     }
-    // Back in the queue; the conditional claim lets exactly one worker take it.
-    const { count } = await tx.priceChange.updateMany({ where: { id: changeId, status: change.status }, data: { status: 'approved', claimedBy: null, leaseUntil: null, completedAt: null } });
+    // Back in the queue: the push worker queues its job again (push-jobs.server.ts), which one worker claims.
+    const { count } = await tx.priceChange.updateMany({ where: { id: changeId, status: change.status }, data: { status: 'approved', completedAt: null } });
     if (count !== 1) throw new ConflictError('The change was updated at the same time; reload and try again');
   }, { timeout: 60_000, maxWait: 30_000 });
   await audit(projectId, actor, 'price_change.retried', { entityType: 'PriceChange', entityId: changeId, data: { attempts: failed.map((a) => a.platform) } });
@@ -385,6 +386,10 @@ export async function listChanges(projectId: string, options: { status?: string;
     take: Math.min(options.limit ?? 100, 10_000),
   });
   const now = new Date();
+  // The push jobs of these changes: when a change waiting out a backoff goes again (its job's runAt).
+  const jobs = new Map(
+    (await findInSlices(rows.map((r) => r.id), (keys) => db.job.findMany({ where: { queue: QUEUES.pricePush, key: { in: keys } }, select: { key: true, status: true, runAt: true } }))).map((j) => [j.key, j]),
+  );
   return rows.map((r) => ({
     id: r.id,
     productLinkId: r.productLinkId,
@@ -403,8 +408,8 @@ export async function listChanges(projectId: string, options: { status?: string;
     attempts: r.attempts.map((a) => ({
       id: a.id,
       outcome: attemptOutcome(a),
-      // Waiting out its backoff (the change's lease is the timer), or being sent right now (claimed).
-      nextAttemptAt: attemptOutcome(a) === 'retrying' ? (r.claimedBy ? now : (r.leaseUntil ?? new Date())).toISOString() : null,
+      // Waiting out its backoff (its job's runAt is the timer), or being sent right now (its job is running).
+      nextAttemptAt: attemptOutcome(a) === 'retrying' ? nextTry(jobs.get(r.id), now).toISOString() : null,
       platform: a.platform,
       listingId: a.listingId,
       externalId: a.listing.externalId,
@@ -418,4 +423,9 @@ export async function listChanges(projectId: string, options: { status?: string;
       appliedAt: a.appliedAt?.toISOString() ?? null,
     })),
   }));
+}
+
+function nextTry(job: { status: string; runAt: Date } | undefined, now: Date): Date {
+  if (!job || job.status === 'running' || job.runAt < now) return now;
+  return job.runAt;
 }

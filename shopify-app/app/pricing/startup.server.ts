@@ -3,8 +3,7 @@
 // PRICING_WORKER=off leaves both out (a process that only serves pages); PRICING_MONITOR=off|on sets the
 // monitor alone (default on, except under a test runner).
 import { appContext } from '../app-context.server';
-import { db } from '../db.server';
-import { errorMessage, logger } from '../lib/logger.server';
+import { logger } from '../lib/logger.server';
 import { startMonitor } from './monitor/monitor-scheduler.server';
 import { PushWorker } from './push/push-worker.server';
 import { positiveNumberEnv } from '../lib/env.server';
@@ -30,36 +29,24 @@ export function startPricing(): void {
 }
 
 /**
- * For tests and shutdown: stop what startPricing started. The worker finishes the round it is in
- * (every change it claimed is settled or released by the worker itself). With a `deadline` (epoch ms) a
- * round still running then is cut short: this instance's claims are released, so another instance takes
- * those changes at once instead of after the lease. That is safe: an attempt already sent is `pending`
- * (in doubt) and is sent again under the same idempotency key, which the platform answers from its record.
+ * For tests and shutdown: stop what startPricing started. The worker finishes the round it is in.
+ * With a `deadline` (epoch ms) a round still running then is cut short: the changes this instance holds
+ * are handed back to the job engine, so another instance takes them at once instead of after the lease.
+ * That is safe: an attempt already sent is `pending` (in doubt) and is sent again under the same
+ * idempotency key, which the platform answers from its record.
  */
 export async function stopPricing(deadline?: number): Promise<{ handedBack: number }> {
   const context = appContext();
   const running = context.pricing;
   context.pricing = undefined;
   if (!running) return { handedBack: 0 };
-  const stopped = Promise.all([running.worker.stop(), running.stopMonitor()]).then(() => true);
-  if (deadline === undefined) {
-    await stopped;
-    return { handedBack: 0 };
-  }
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
-  });
-  const finished = await Promise.race([stopped, timedOut]);
+  const monitor =
+    deadline === undefined
+      ? running.stopMonitor()
+      : Promise.race([running.stopMonitor(), new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
+  const [{ handedBack }] = await Promise.all([running.worker.stop(deadline === undefined ? {} : { deadline }), monitor]);
   clearTimeout(timer);
-  if (finished) return { handedBack: 0 };
-  // Claim tokens are `<instanceId>:<uuid>`; a change whose claim we release goes back to `pushing` with no lease.
-  const { count } = await db.priceChange
-    .updateMany({ where: { claimedBy: { startsWith: `${running.worker.instanceId}:` } }, data: { claimedBy: null, leaseUntil: null } })
-    .catch((error: unknown) => {
-      logger.error({ err: errorMessage(error) }, 'releasing price-change claims failed; they return when their lease runs out');
-      return { count: 0 };
-    });
-  logger.warn({ handedBack: count, instanceId: running.worker.instanceId }, 'shutdown deadline: released this instance’s price-change claims');
-  return { handedBack: count };
+  if (handedBack > 0) logger.warn({ handedBack, instanceId: running.worker.instanceId }, 'shutdown deadline: handed this instance’s price changes back');
+  return { handedBack };
 }

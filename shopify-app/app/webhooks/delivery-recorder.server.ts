@@ -5,9 +5,13 @@
 // holds its row has returned (committed: a single statement outside any transaction), so the reply's
 // 200 still means "durably recorded". An idle app writes each delivery at once (no fixed wait); under
 // load one statement carries many rows, which is what keeps Prisma's per-query cost off every delivery.
+// The same transaction queues each new delivery's job (the job engine processes it: ./processor.server.ts),
+// so a recorded delivery always has its job.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@calibr/db';
-import { ROWS_PER_STATEMENT, sqlParams } from './portable-sql.server';
+import { jobsOn } from '../jobs.server';
+import { ROWS_PER_STATEMENT, sqlParams, transaction } from './portable-sql.server';
+import { webhookJobs } from './webhook-jobs.server';
 
 export interface DeliveryRecord {
   webhookId: string;
@@ -93,8 +97,12 @@ export class DeliveryRecorder {
     });
     const sql =
       `INSERT INTO "ProcessedWebhook" ("id", "webhookId", "eventId", "platform", "topic", "shop", "projectId", "apiVersion", "triggeredAt", "receivedAt", "status", "attempts", "payload") ` +
-      `VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING RETURNING "webhookId", "projectId"`;
-    const inserted = await db.$queryRawUnsafe<Array<{ webhookId: string; projectId: string | null }>>(sql, ...q.values);
+      `VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING RETURNING "id", "webhookId", "projectId", "receivedAt"`;
+    const inserted = await transaction(db, async (tx) => {
+      const rows = await tx.$queryRawUnsafe<Array<{ id: string; webhookId: string; projectId: string | null; receivedAt: unknown }>>(sql, ...q.values);
+      await jobsOn(db).enqueueMany(webhookJobs(rows.map((r) => ({ id: r.id, receivedAt: first.get(r.webhookId)!.receivedAt }))), { client: tx });
+      return rows;
+    });
     const byId = new Map<string, { by: Waiting; projectId: string | null }>();
     for (const row of inserted) byId.set(row.webhookId, { by: first.get(row.webhookId)!, projectId: row.projectId });
     return byId;

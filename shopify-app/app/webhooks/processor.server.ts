@@ -1,20 +1,21 @@
-// The per-process webhook processor. The reply path only records a delivery and wakes it; it then claims
-// what is due in batches and processes each batch after the replies went out:
-// - claim: one UPDATE marks up to BATCH_SIZE due deliveries `processing` with this instance's lease
-//   (claimedBy + leaseUntil), so two instances sharing a database never process one delivery twice, and a
-//   delivery left `processing` by a crashed instance is claimed again once its lease expires;
+// The per-process webhook processor. The reply path records a delivery and its job (./delivery-recorder.server.ts)
+// and wakes the processor; the job engine (@calibr/jobs) then claims due delivery jobs in batches with a
+// lease, so two instances sharing a database never process one delivery twice, and a delivery whose
+// instance died is claimed again once its lease expires. Here:
 // - products/update deliveries of a batch are planned together and written in one transaction that also
-//   marks them processed (only while we still hold their lease), so a delivery is applied exactly once;
-// - a failure is classified (./failures.ts): permanent → failed with its reason; transient → `received`
-//   again with a jittered exponential backoff (nextAttemptAt), retried in process, and after a restart
-//   by whichever instance claims it.
-// A timer polls for due retries and for deliveries other instances left behind.
+//   marks them processed and completes their jobs (only while we still hold them), so a delivery is
+//   applied exactly once;
+// - a failure is classified (./failures.ts): permanent → failed with its reason; transient → its job
+//   retried after a jittered exponential backoff, in process or, after a restart, by whichever instance
+//   claims it. The ProcessedWebhook row shows the delivery's status, attempts and last error.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { Worker, type BatchContext, type ClaimedJob } from '@calibr/jobs';
 import type { Db } from '@calibr/db';
 import { appContext } from '../app-context.server';
 import { logger } from '../lib/logger.server';
 import { db } from '../db.server';
+import { QUEUES, jobsOn } from '../jobs.server';
 import { DeliveryCounters } from './counters.server';
 import { MAX_ATTEMPTS, classifyFailure, errorMessage, retryDelayMs, type FailureKind } from './failures';
 import { processOtherTopic } from './process.server';
@@ -22,6 +23,7 @@ import { planProductUpdates } from './products-update.server';
 import { shopifyChecks, type ShopifyChecks } from './shopify-checks.server';
 import { sqlParams, transaction } from './portable-sql.server';
 import { topicName } from './topics';
+import { queueOrphanDeliveries } from './webhook-jobs.server';
 
 export interface ClaimedDelivery {
   id: string;
@@ -51,45 +53,39 @@ export interface ProcessorOptions {
 /** Thrown inside a batch transaction when another instance took over some of its deliveries. */
 class LeaseLost extends Error {}
 
+type DeliveryJob = ClaimedJob;
+type Context = BatchContext;
+
 export class WebhookProcessor {
   readonly instanceId: string;
   readonly counters: DeliveryCounters;
   private readonly client: () => Db;
-  private readonly batchSize: number;
-  private readonly leaseMs: number;
-  private readonly pollMs: number;
   private readonly coalesceMs: number;
   private readonly shopify: ShopifyChecks;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private wakeScheduled = false;
-  private poller: NodeJS.Timeout | undefined;
+  private readonly worker: Worker;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private draining: Promise<void> | undefined;
   private stopped = false;
-  /** when claiming started failing (0: it works), and no poll before pausedUntil */
-  private failingSince = 0;
-  private pausedUntil = 0;
   /** deliveries this processor finished, by outcome (for tests and logs) */
   readonly totals = { processed: 0, failed: 0, retried: 0 };
 
   constructor(options: ProcessorOptions = {}) {
     this.client = options.client ?? (() => db);
     this.instanceId = options.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    this.batchSize = options.batchSize ?? 200;
-    this.leaseMs = options.leaseMs ?? 60_000;
-    this.pollMs = options.pollMs ?? 1000;
     this.coalesceMs = options.coalesceMs ?? 50;
     this.shopify = options.shopify ?? shopifyChecks;
     this.counters = new DeliveryCounters(this.client);
+    this.worker = new Worker(jobsOn(this.client()), {
+      id: this.instanceId,
+      pollMs: options.pollMs ?? 1000,
+      leaseMs: options.leaseMs ?? 60_000,
+      log: (message, error) => logger.error({ err: errorMessage(error) }, `webhook processing: ${message}`),
+    }).handleBatch(QUEUES.webhooks, (jobs, context) => this.processBatch(jobs, context), { batchSize: options.batchSize ?? 200 });
   }
 
   /** Start polling for due retries and deliveries left by a restart or another instance. */
   start(): this {
-    if (!this.poller && !this.stopped) {
-      this.poller = setInterval(() => {
-        if (Date.now() >= this.pausedUntil) void this.drain();
-      }, this.pollMs);
-      this.poller.unref();
-    }
+    if (!this.stopped) this.worker.start();
     return this;
   }
 
@@ -99,144 +95,131 @@ export class WebhookProcessor {
    * already went out, so the wait costs no sender anything).
    */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    if (this.wakeScheduled) return;
-    this.wakeScheduled = true;
-    setTimeout(() => {
-      this.wakeScheduled = false;
+    if (this.stopped || this.wakeTimer) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
       void this.drain();
     }, this.coalesceMs);
   }
 
-  /** Claim and process due deliveries until none is left; resolves with how many were claimed. */
+  /** Claim and process due deliveries until none is left. */
   drain(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        for (;;) {
-          if (this.stopped) return;
-          const batch = await this.claim();
-          if (batch.length === 0) break;
-          await this.processBatch(batch);
-        }
-      } while (this.again);
-    })()
-      .then(() => {
-        this.failingSince = 0;
-        this.pausedUntil = 0;
-      })
-      .catch((error) => {
-        // The database is away (or gone): poll less often while it stays so, and say so once per streak.
-        const streak = this.failingSince === 0;
-        if (streak) this.failingSince = Date.now();
-        this.pausedUntil = Date.now() + Math.min(30_000, Math.max(this.pollMs, Date.now() - this.failingSince));
-        if (streak) logger.error({ err: errorMessage(error) }, 'webhook processing paused; retrying with backoff');
-      })
-      .finally(() => (this.running = undefined));
-    return this.running;
+    if (this.stopped) return Promise.resolve();
+    this.draining ??= this.worker
+      .drain(QUEUES.webhooks)
+      .then(() => undefined)
+      .catch((error: unknown) => logger.error({ err: errorMessage(error) }, 'webhook processing paused; its jobs are claimed again later'))
+      .finally(() => (this.draining = undefined));
+    return this.draining;
   }
 
   /** Resolves when nothing is being processed and nothing due is waiting (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.running || this.wakeScheduled) {
-      await this.running;
+    while (this.draining || this.wakeTimer) {
+      await this.draining;
       await new Promise((r) => setImmediate(r));
     }
+    await this.worker.idle();
   }
 
-  /** Stop taking work, finish the batch in hand, write the counters. Unfinished deliveries stay recorded. */
+  /** Stop taking work, finish the batch in hand, write the counters. Unfinished deliveries keep their jobs. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.poller);
-    this.poller = undefined;
-    await this.running;
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    await this.worker.stop();
+    await this.draining;
     await this.counters.flush();
   }
 
-  private async claim(): Promise<ClaimedDelivery[]> {
-    const client = this.client();
-    const now = new Date();
-    const q = sqlParams(client);
-    const due = () =>
-      `(("status" = 'received' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${q.p(now)})) ` +
-      `OR ("status" = 'processing' AND ("leaseUntil" IS NULL OR "leaseUntil" < ${q.p(now)})))`;
-    const set = `"status" = 'processing', "claimedBy" = ${q.p(this.instanceId)}, "leaseUntil" = ${q.p(new Date(now.getTime() + this.leaseMs))}, "attempts" = "attempts" + 1`;
-    // PostgreSQL: skip rows another instance is claiming right now instead of waiting for them.
-    const sql =
-      `UPDATE "ProcessedWebhook" SET ${set} WHERE "id" IN (SELECT "id" FROM "ProcessedWebhook" WHERE "platform" = 'shopify' AND ${due()} ` +
-      `ORDER BY "receivedAt" LIMIT ${q.p(this.batchSize)}${q.postgres ? ' FOR UPDATE SKIP LOCKED' : ''}) AND ${due()} ` +
-      `RETURNING "id", "webhookId", "eventId", "topic", "shop", "projectId", "payload", "attempts"`;
-    const rows = await client.$queryRawUnsafe<ClaimedDelivery[]>(sql, ...q.values);
-    return rows.map((r) => ({ ...r, attempts: Number(r.attempts), payload: typeof r.payload === 'string' ? safeJson(r.payload) : r.payload }));
+  /** Deliveries recorded without a job (e.g. before the job engine) get one. */
+  queueOrphans(): Promise<number> {
+    return queueOrphanDeliveries(this.client());
   }
 
-  private async processBatch(batch: ClaimedDelivery[]): Promise<void> {
+  /** Mark the claimed jobs' deliveries `processing` (one more attempt) and read them. */
+  private async load(jobs: readonly DeliveryJob[]): Promise<ClaimedDelivery[]> {
+    const client = this.client();
+    const q = sqlParams(client);
+    const rows = await client.$queryRawUnsafe<ClaimedDelivery[]>(
+      `UPDATE "ProcessedWebhook" SET "status" = 'processing', "attempts" = "attempts" + 1 WHERE "id" IN (${q.list(jobs.map((j) => j.key))}) ` +
+        `RETURNING "id", "webhookId", "eventId", "topic", "shop", "projectId", "payload", "attempts"`,
+      ...q.values,
+    );
+    return rows
+      .map((r) => ({ ...r, attempts: Number(r.attempts), payload: typeof r.payload === 'string' ? safeJson(r.payload) : r.payload }))
+      .sort((a, b) => jobs.findIndex((j) => j.key === a.id) - jobs.findIndex((j) => j.key === b.id));
+  }
+
+  private async processBatch(jobs: DeliveryJob[], context: Context): Promise<void> {
+    const batch = await this.load(jobs);
+    const jobOf = new Map(jobs.map((j) => [j.key, j]));
+    // A job whose delivery is gone (erased with its shop) has nothing left to do: it completes.
     const products = batch.filter((d) => topicName(d.topic) === 'products/update');
-    if (products.length > 0) await this.processProductUpdates(products);
+    if (products.length > 0) await this.processProductUpdates(products, jobOf, context);
     for (const delivery of batch) {
       if (topicName(delivery.topic) === 'products/update') continue;
       try {
         const erased = await processOtherTopic(delivery, this.shopify);
-        if (!erased) await this.finish([delivery.id]);
+        if (erased) await context.complete(jobOf.get(delivery.id)!);
+        else await this.finish([delivery], jobOf, context).catch((error) => (error instanceof LeaseLost ? undefined : Promise.reject(error)));
         this.totals.processed++;
       } catch (error) {
-        await this.failed([delivery], error);
+        await this.failed([delivery], jobOf, context, error);
       }
     }
   }
 
-  private async processProductUpdates(batch: ClaimedDelivery[]): Promise<void> {
+  private async processProductUpdates(batch: ClaimedDelivery[], jobOf: Map<string, DeliveryJob>, context: Context): Promise<void> {
     const client = this.client();
     try {
       const plan = await planProductUpdates(client, batch, this.shopify);
+      const applied = new Set(plan.applied);
       await transaction(client, async (tdb) => {
-        await this.finish(plan.applied, tdb);
-        if (plan.rejected.length > 0) await this.markFailed(tdb, batch, plan.rejected);
+        await this.finish(batch.filter((d) => applied.has(d.id)), jobOf, context, tdb);
+        if (plan.rejected.length > 0) await this.markFailed(tdb, batch, plan.rejected, jobOf, context);
         await plan.write(tdb);
       });
       this.totals.processed += plan.applied.length;
       this.totals.failed += plan.rejected.length;
     } catch (error) {
-      if (error instanceof LeaseLost) return; // another instance holds them now; it processes them
-      if (batch.length > 1 && classifyFailure(error) !== 'transient') {
-        // Something in the batch broke it (not the database): process each alone to isolate it.
-        for (const delivery of batch) await this.processProductUpdates([delivery]);
+      if (error instanceof LeaseLost) {
+        // Another instance holds some of them now and processes those; the rest go back to the queue.
+        await context.release(batch.map((d) => jobOf.get(d.id)!));
         return;
       }
-      await this.failed(batch, error);
+      if (batch.length > 1 && classifyFailure(error) !== 'transient') {
+        // Something in the batch broke it (not the database): process each alone to isolate it.
+        for (const delivery of batch) await this.processProductUpdates([delivery], jobOf, context);
+        return;
+      }
+      await this.failed(batch, jobOf, context, error);
     }
   }
 
-  /** Mark processed, only while we hold the lease (inside the batch transaction when given one). */
-  private async finish(ids: readonly string[], tx?: Db): Promise<void> {
-    if (ids.length === 0) return;
-    const client = tx ?? this.client();
-    const q = sqlParams(client);
-    const sql =
-      `UPDATE "ProcessedWebhook" SET "status" = 'processed', "processedAt" = ${q.p(new Date())}, "lastError" = NULL, "claimedBy" = NULL, ` +
-      `"leaseUntil" = NULL, "nextAttemptAt" = NULL WHERE "id" IN (${q.list(ids)}) AND "status" = 'processing' AND "claimedBy" = ${q.p(this.instanceId)}`;
-    const count = await client.$executeRawUnsafe(sql, ...q.values);
-    if (tx && count !== ids.length) throw new LeaseLost(`${ids.length - count} of ${ids.length} deliveries were claimed by another instance`);
+  /** Mark processed and complete the jobs in one transaction, only while we hold every one of them. */
+  private async finish(deliveries: readonly ClaimedDelivery[], jobOf: Map<string, DeliveryJob>, context: Context, tx?: Db): Promise<void> {
+    if (deliveries.length === 0) return;
+    const write = async (client: Db) => {
+      const held = await context.complete(deliveries.map((d) => jobOf.get(d.id)!), { client });
+      if (held !== deliveries.length) throw new LeaseLost(`${deliveries.length - held} of ${deliveries.length} deliveries were claimed by another instance`);
+      const q = sqlParams(client);
+      await client.$executeRawUnsafe(
+        `UPDATE "ProcessedWebhook" SET "status" = 'processed', "processedAt" = ${q.p(new Date())}, "lastError" = NULL WHERE "id" IN (${q.list(deliveries.map((d) => d.id))})`,
+        ...q.values,
+      );
+    };
+    if (tx) await write(tx);
+    else await transaction(this.client(), write);
   }
 
   /** Deliveries that can never be processed: failed with the reason, counted on their subscription. */
-  private async markFailed(client: Db, batch: readonly ClaimedDelivery[], failures: ReadonlyArray<{ id: string; reason: string }>): Promise<void> {
+  private async markFailed(client: Db, batch: readonly ClaimedDelivery[], failures: ReadonlyArray<{ id: string; reason: string }>, jobOf: Map<string, DeliveryJob>, context: Context): Promise<void> {
     const now = new Date();
     for (const f of failures) {
+      if ((await context.fail(jobOf.get(f.id)!, f.reason, { client })) === 0) continue; // not ours any more
       const q = sqlParams(client);
-      await client.$executeRawUnsafe(
-        `UPDATE "ProcessedWebhook" SET "status" = 'failed', "lastError" = ${q.p(f.reason)}, "claimedBy" = NULL, "leaseUntil" = NULL, "nextAttemptAt" = NULL ` +
-          `WHERE "id" = ${q.p(f.id)} AND "claimedBy" = ${q.p(this.instanceId)}`,
-        ...q.values,
-      );
+      await client.$executeRawUnsafe(`UPDATE "ProcessedWebhook" SET "status" = 'failed', "lastError" = ${q.p(f.reason)} WHERE "id" = ${q.p(f.id)}`, ...q.values);
       const delivery = batch.find((d) => d.id === f.id);
       if (delivery?.projectId) {
         await client.shopifyWebhookSubscription.updateMany({
@@ -247,22 +230,25 @@ export class WebhookProcessor {
     }
   }
 
-  /** A batch failed: each delivery is retried later (backoff) or, out of attempts, failed for good. */
-  private async failed(batch: readonly ClaimedDelivery[], error: unknown): Promise<void> {
+  /** A batch failed: each delivery's job is retried later (backoff) or, out of attempts, failed for good. */
+  private async failed(batch: readonly ClaimedDelivery[], jobOf: Map<string, DeliveryJob>, context: Context, error: unknown): Promise<void> {
     const kind: FailureKind = classifyFailure(error);
     const reason = `${kind}: ${errorMessage(error)}`;
-    const giveUp = batch.filter((d) => d.attempts >= MAX_ATTEMPTS[kind]);
-    const retry = batch.filter((d) => d.attempts < MAX_ATTEMPTS[kind]);
+    const attemptsOf = (d: ClaimedDelivery) => jobOf.get(d.id)!.attempts;
+    const giveUp = batch.filter((d) => attemptsOf(d) >= MAX_ATTEMPTS[kind]);
+    const retry = batch.filter((d) => attemptsOf(d) < MAX_ATTEMPTS[kind]);
     try {
       const client = this.client();
-      if (giveUp.length > 0) await this.markFailed(client, giveUp, giveUp.map((d) => ({ id: d.id, reason })));
-      const byAttempts = new Map<number, string[]>();
-      for (const d of retry) byAttempts.set(d.attempts, [...(byAttempts.get(d.attempts) ?? []), d.id]);
-      for (const [attempts, ids] of byAttempts) {
+      if (giveUp.length > 0) await this.markFailed(client, giveUp, giveUp.map((d) => ({ id: d.id, reason })), jobOf, context);
+      const retried: string[] = [];
+      for (const d of retry) {
+        const outcome = await context.retry(jobOf.get(d.id)!, reason, { delayMs: retryDelayMs(attemptsOf(d)) });
+        if (outcome === 'retry') retried.push(d.id);
+      }
+      if (retried.length > 0) {
         const q = sqlParams(client);
         await client.$executeRawUnsafe(
-          `UPDATE "ProcessedWebhook" SET "status" = 'received', "lastError" = ${q.p(reason)}, "nextAttemptAt" = ${q.p(new Date(Date.now() + retryDelayMs(attempts)))}, ` +
-            `"claimedBy" = NULL, "leaseUntil" = NULL WHERE "id" IN (${q.list(ids)}) AND "status" = 'processing' AND "claimedBy" = ${q.p(this.instanceId)}`,
+          `UPDATE "ProcessedWebhook" SET "status" = 'received', "lastError" = ${q.p(reason)} WHERE "id" IN (${q.list(retried)}) AND "status" = 'processing'`,
           ...q.values,
         );
       }
@@ -270,7 +256,7 @@ export class WebhookProcessor {
       this.totals.retried += retry.length;
       if (retry.length > 0) logger.warn({ deliveries: retry.length, reason }, 'webhook deliveries will be retried');
     } catch (markError) {
-      // The database is still away: the leases expire and the deliveries are claimed again then.
+      // The database is still away: the leases expire and the jobs are claimed again then.
       logger.error({ err: errorMessage(markError) }, 'could not schedule webhook retries; their leases will expire and they are claimed again');
     }
   }
@@ -295,6 +281,7 @@ export function webhookProcessor(): WebhookProcessor {
 /** On start: the poller runs, and deliveries recorded but not processed (the app stopped in between) are processed now. */
 export async function processPendingWebhooks(): Promise<number> {
   const processor = webhookProcessor().start();
+  await processor.queueOrphans();
   const before = processor.totals.processed + processor.totals.failed;
   await processor.drain();
   return processor.totals.processed + processor.totals.failed - before;

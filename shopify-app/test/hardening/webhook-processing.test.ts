@@ -4,8 +4,8 @@
 // - two processors (two app instances) draining one database at once process every delivery exactly once;
 // - a delivery recorded while a processing transaction is open survives that transaction's rollback (on
 //   SQLite, Prisma's adapter shares one connection, so an unguarded write would join the transaction);
-// - a delivery left `processing` under an expired lease (its instance died) is claimed and processed by
-//   another instance; one under a live lease is left to its holder.
+// - a delivery whose job is left `running` under an expired lease (its instance died) is claimed and
+//   processed by another instance; one under a live lease is left to its holder.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '@calibr/db';
@@ -16,10 +16,14 @@ import { planWebhookLoad, priceOf, productGid, seedLoadCatalog, seedLoadShop, ve
 import type * as ListingsModule from '../../app/services/listings.server';
 import type * as ProcessorModule from '../../app/webhooks/processor.server';
 import type * as PortableSqlModule from '../../app/webhooks/portable-sql.server';
+import type * as WebhookJobsModule from '../../app/webhooks/webhook-jobs.server';
+import type * as JobsModule from '../../app/jobs.server';
 
 let listings: typeof ListingsModule;
 let processor: typeof ProcessorModule;
 let portableSql: typeof PortableSqlModule;
+let webhookJobs: typeof WebhookJobsModule;
+let appJobs: typeof JobsModule;
 let appDb: TestDatabase;
 
 beforeAll(async () => {
@@ -29,6 +33,8 @@ beforeAll(async () => {
   listings = await import('../../app/services/listings.server');
   processor = await import('../../app/webhooks/processor.server');
   portableSql = await import('../../app/webhooks/portable-sql.server');
+  webhookJobs = await import('../../app/webhooks/webhook-jobs.server');
+  appJobs = await import('../../app/jobs.server');
 });
 afterAll(() => appDb?.cleanup());
 
@@ -54,14 +60,20 @@ function product(version: number): NormalizedProduct {
   };
 }
 
-/** Record `plan`'s deliveries as the receive path does (status received), without sending them. */
+/** Record `plan`'s deliveries as the receive path does (status received, with their jobs), without sending them. */
 async function record(database: TestDatabase, plan: LoadPlan, deliveries = plan.deliveries) {
   let at = Date.now();
   for (const d of deliveries) {
-    await database.db.processedWebhook.create({
+    const row = await database.db.processedWebhook.create({
       data: { webhookId: d.webhookId, topic: 'products/update', shop: plan.shop, payload: JSON.parse(d.body) as object, receivedAt: new Date(at++) },
     });
+    await appJobs.jobsOn(database.db).enqueueMany(webhookJobs.webhookJobs([row]));
   }
+}
+
+/** The delivery jobs of these ProcessedWebhook rows. */
+function jobsOf(database: TestDatabase, ids: string[]) {
+  return database.db.job.findMany({ where: { queue: appJobs.QUEUES.webhooks, key: { in: ids } } });
 }
 
 const acknowledgedAll = (plan: LoadPlan) => [
@@ -102,12 +114,14 @@ describe.each(testDatabaseProviders())('webhook processing (%s)', (provider) => 
     let leftovers: Array<{ status: string; claimedBy: string | null; lastError: string | null }> = [];
     try {
       await Promise.all([a.drain(), b.drain(), a.drain(), b.drain()]);
-      leftovers = await database.db.processedWebhook.findMany({ where: { shop, status: { not: 'processed' } }, select: { status: true, claimedBy: true, lastError: true } });
+      const open = await database.db.processedWebhook.findMany({ where: { shop, status: { not: 'processed' } }, select: { id: true, status: true, lastError: true } });
+      const openJobs = new Map((await jobsOf(database, open.map((r) => r.id))).map((j) => [j.key, j]));
+      leftovers = open.map((r) => ({ status: r.status, lastError: r.lastError, claimedBy: openJobs.get(r.id)?.claimedBy?.replace(/\/.*$/, '') ?? null }));
       // On SQLite the two connections take turns on the file's write lock through its busy timeout; on a
       // loaded machine a batch can outwait it: the instance pauses and the batch stays under its lease (or
       // is retried later), to be taken again once that runs out. Let it run out now, and drain again.
       if (provider === 'sqlite' && leftovers.length > 0) {
-        await database.db.processedWebhook.updateMany({ where: { shop, status: { not: 'processed' } }, data: { leaseUntil: new Date(0), nextAttemptAt: new Date(0) } });
+        await database.db.job.updateMany({ where: { queue: appJobs.QUEUES.webhooks, key: { in: open.map((r) => r.id) } }, data: { leaseUntil: new Date(0), runAt: new Date(0) } });
         await a.drain();
       }
       await Promise.all([a.stop(), b.stop()]);
@@ -187,8 +201,11 @@ describe.each(testDatabaseProviders())('webhook processing (%s)', (provider) => 
       [expired!, new Date(now - 1000)],
       [live!, new Date(now + 60_000)],
     ] as const) {
-      await database.db.processedWebhook.create({
-        data: { webhookId: d.webhookId, topic: 'products/update', shop, payload: JSON.parse(d.body) as object, status: 'processing', attempts: 1, claimedBy: `dead-${randomUUID()}`, leaseUntil },
+      const row = await database.db.processedWebhook.create({
+        data: { webhookId: d.webhookId, topic: 'products/update', shop, payload: JSON.parse(d.body) as object, status: 'processing', attempts: 1 },
+      });
+      await database.db.job.create({
+        data: { queue: appJobs.QUEUES.webhooks, key: row.id, status: 'running', attempts: 1, maxAttempts: 12, runAt: row.receivedAt, claimedBy: `dead-${randomUUID()}`, leaseUntil },
       });
     }
     const p = new processor.WebhookProcessor({ client: () => database.db, instanceId: 'survivor', coalesceMs: 0 });

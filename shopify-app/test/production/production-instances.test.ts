@@ -179,10 +179,10 @@ describe(postgres ? 'production: two instances on one PostgreSQL behind a load b
 
     // Mid-push: the first instance holds a claim and some changes are done, some not. SIGTERM it.
     const victim = first[0]!;
-    const victimClaims = `${hostname()}:${victim.pid}:`;
+    const victimClaims = `${hostname()}:${victim.pid}/`; // its push jobs' claim tokens
     await waitFor('the first instance to be mid-push', async () => {
       const [held, done] = await Promise.all([
-        db.priceChange.count({ where: { projectId: project.id, claimedBy: { startsWith: victimClaims } } }),
+        db.job.count({ where: { queue: 'pricing.push', groupKey: `shop:${project.id}`, status: 'running', claimedBy: { startsWith: victimClaims } } }),
         db.priceChange.count({ where: { projectId: project.id, status: 'applied' } }),
       ]);
       return held > 0 && done > 0 && done < PRODUCTS;
@@ -211,7 +211,7 @@ describe(postgres ? 'production: two instances on one PostgreSQL behind a load b
     const shutdown = victim.lines().map((l) => JSON.parse(l) as { msg: string; clean?: boolean; handedBack?: number }).find((l) => l.msg === 'shutdown complete');
     expect(shutdown).toBeDefined();
     // Nothing of its own left behind: claims settled or released.
-    expect(await db.priceChange.count({ where: { claimedBy: { startsWith: victimClaims } } })).toBe(0);
+    expect(await db.job.count({ where: { queue: 'pricing.push', status: 'running', claimedBy: { startsWith: victimClaims } } })).toBe(0);
 
     // On SQLite there was one instance: a new one takes over (a rolling restart).
     if (!postgres) await startInstance();
@@ -290,14 +290,14 @@ describe(postgres ? 'production: two instances on one PostgreSQL behind a load b
     const approved = await api('/api/pricing/suggestions', { json: { action: 'approve', ids: pending.map((s) => s.id) } });
     expect(approved.status, await approved.clone().text()).toBe(200);
 
-    const slowClaims = `${hostname()}:${slow.pid}:`;
-    await waitFor('the slow instance to hold a claim', async () => (await db.priceChange.count({ where: { projectId, claimedBy: { startsWith: slowClaims } } })) > 0);
+    const slowClaims = `${hostname()}:${slow.pid}/`;
+    await waitFor('the slow instance to hold a claim', async () => (await db.job.count({ where: { queue: 'pricing.push', groupKey: `shop:${projectId}`, status: 'running', claimedBy: { startsWith: slowClaims } } })) > 0);
     expect(await slow.stop('SIGTERM'), slow.lines().slice(-10).join('\n')).toBe(0);
     const shutdown = slow.lines().map((l) => JSON.parse(l) as { msg: string; handedBack?: number; clean?: boolean }).find((l) => l.msg === 'shutdown complete');
     expect(shutdown?.handedBack, JSON.stringify(shutdown)).toBeGreaterThan(0);
     expect(shutdown?.clean).toBe(false);
     // Released, not left to expire: nothing carries its claim, and the released changes are free now.
-    expect(await db.priceChange.count({ where: { claimedBy: { startsWith: slowClaims } } })).toBe(0);
+    expect(await db.job.count({ where: { queue: 'pricing.push', status: 'running', claimedBy: { startsWith: slowClaims } } })).toBe(0);
 
     await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'DELETE' });
     await waitFor('every change applied', async () => (await db.priceChange.count({ where: { projectId, status: 'applied' } })) === PRODUCTS * 2, 300_000);
@@ -310,8 +310,9 @@ describe(postgres ? 'production: two instances on one PostgreSQL behind a load b
       // Changed once more, even where the stopped instance's request was in flight when it let go.
       expect((priceEvents.get(id) ?? 0) - (eventsBefore.get(id) ?? 0), `price changes of product ${id}`).toBe(1);
     }
-    const changes = await db.priceChange.findMany({ where: { projectId }, select: { status: true, claimedBy: true } });
-    expect(changes.every((c) => c.status === 'applied' && c.claimedBy === null)).toBe(true);
+    const changes = await db.priceChange.findMany({ where: { projectId }, select: { status: true } });
+    expect(changes.every((c) => c.status === 'applied')).toBe(true);
+    expect(await db.job.count({ where: { queue: 'pricing.push', groupKey: `shop:${projectId}`, status: { not: 'completed' } } })).toBe(0);
   }, 600_000);
 });
 

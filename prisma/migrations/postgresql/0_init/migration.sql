@@ -365,8 +365,6 @@ CREATE TABLE "PriceChange" (
     "approvedBy" TEXT,
     "approvedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "rollbackOfId" TEXT,
-    "claimedBy" TEXT,
-    "leaseUntil" TIMESTAMP(3),
     "completedAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
@@ -430,9 +428,6 @@ CREATE TABLE "ProcessedWebhook" (
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "lastError" TEXT,
     "payload" JSONB,
-    "claimedBy" TEXT,
-    "leaseUntil" TIMESTAMP(3),
-    "nextAttemptAt" TIMESTAMP(3),
 
     CONSTRAINT "ProcessedWebhook_pkey" PRIMARY KEY ("id")
 );
@@ -629,7 +624,7 @@ CREATE UNIQUE INDEX "PriceChange_idempotencyKey_key" ON "PriceChange"("idempoten
 CREATE INDEX "PriceChange_projectId_status_createdAt_idx" ON "PriceChange"("projectId", "status", "createdAt");
 
 -- CreateIndex
-CREATE INDEX "PriceChange_status_leaseUntil_idx" ON "PriceChange"("status", "leaseUntil");
+CREATE INDEX "PriceChange_status_idx" ON "PriceChange"("status");
 
 -- CreateIndex
 CREATE INDEX "PriceChange_productLinkId_idx" ON "PriceChange"("productLinkId");
@@ -666,9 +661,6 @@ CREATE INDEX "ProcessedWebhook_shop_idx" ON "ProcessedWebhook"("shop");
 
 -- CreateIndex
 CREATE INDEX "ProcessedWebhook_status_receivedAt_idx" ON "ProcessedWebhook"("status", "receivedAt");
-
--- CreateIndex
-CREATE INDEX "ProcessedWebhook_status_nextAttemptAt_idx" ON "ProcessedWebhook"("status", "nextAttemptAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "ProcessedWebhook_topic_eventId_key" ON "ProcessedWebhook"("topic", "eventId");

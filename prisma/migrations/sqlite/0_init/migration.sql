@@ -358,8 +358,6 @@ CREATE TABLE "PriceChange" (
     "approvedBy" TEXT,
     "approvedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "rollbackOfId" TEXT,
-    "claimedBy" TEXT,
-    "leaseUntil" DATETIME,
     "completedAt" DATETIME,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL,
@@ -428,9 +426,6 @@ CREATE TABLE "ProcessedWebhook" (
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "lastError" TEXT,
     "payload" JSONB,
-    "claimedBy" TEXT,
-    "leaseUntil" DATETIME,
-    "nextAttemptAt" DATETIME,
     CONSTRAINT "ProcessedWebhook_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
@@ -622,7 +617,7 @@ CREATE UNIQUE INDEX "PriceChange_idempotencyKey_key" ON "PriceChange"("idempoten
 CREATE INDEX "PriceChange_projectId_status_createdAt_idx" ON "PriceChange"("projectId", "status", "createdAt");
 
 -- CreateIndex
-CREATE INDEX "PriceChange_status_leaseUntil_idx" ON "PriceChange"("status", "leaseUntil");
+CREATE INDEX "PriceChange_status_idx" ON "PriceChange"("status");
 
 -- CreateIndex
 CREATE INDEX "PriceChange_productLinkId_idx" ON "PriceChange"("productLinkId");
@@ -659,9 +654,6 @@ CREATE INDEX "ProcessedWebhook_shop_idx" ON "ProcessedWebhook"("shop");
 
 -- CreateIndex
 CREATE INDEX "ProcessedWebhook_status_receivedAt_idx" ON "ProcessedWebhook"("status", "receivedAt");
-
--- CreateIndex
-CREATE INDEX "ProcessedWebhook_status_nextAttemptAt_idx" ON "ProcessedWebhook"("status", "nextAttemptAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "ProcessedWebhook_topic_eventId_key" ON "ProcessedWebhook"("topic", "eventId");

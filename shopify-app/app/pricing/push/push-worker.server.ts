@@ -1,7 +1,10 @@
 // The push: approved price changes go to every linked platform through the registry (Shopify in process,
 // Amazon through its service), durably.
 //
-// - A change is claimed with a lease (claim.server.ts); the lease is renewed while we work on it.
+// - Each change being pushed is a job of the job engine (@calibr/jobs, queue pricing.push, key: the change
+//   id; ./push-jobs.server.ts): the engine claims it with a lease, renews the lease while we work on it, and
+//   hands it to another instance if this one dies. A change waiting (a backoff, a pending feed) is its job
+//   rescheduled; a settled change is its job completed in the same transaction as the change's status.
 // - Before an attempt is sent it is marked `pending` (attemptCount raised) and committed: an attempt
 //   that is `pending` without an answer was in flight when a process died ("in doubt").
 // - Every platform update carries the attempt's idempotency key (the change's key for that listing), so
@@ -18,6 +21,7 @@
 //   quick tries; meanwhile the console shows it retrying with the platform's message and the next try.
 //   The merchant can retry what failed for good, or roll a change back (changes.server.ts).
 import os from 'node:os';
+import { Worker, type BatchContext, type ClaimedJob } from '@calibr/jobs';
 import {
   AuthenticationError,
   isConnectorError,
@@ -30,7 +34,8 @@ import { db } from '../../db.server';
 import { getPlatformRegistry } from '../../registry/registry.server';
 import { attemptKey, nextAttemptKey } from '../changes.server';
 import { findInSlices, slices } from '../chunks';
-import { claimChanges, renewLease } from './claim.server';
+import { QUEUES, jobsOn } from '../../jobs.server';
+import { queueChangesWithoutJobs } from './push-jobs.server';
 import { onPushKick } from './kick';
 import { positiveNumberEnv } from '../../lib/env.server';
 
@@ -82,10 +87,7 @@ const MIN_SENDS_BEFORE_GIVING_UP = 5;
 export class PushWorker {
   readonly instanceId: string;
   private readonly options: Required<Omit<PushWorkerOptions, 'connectorFor' | 'log' | 'chunkSize' | 'instanceId'>> & Pick<PushWorkerOptions, 'connectorFor' | 'log'> & { chunkSize: Record<string, number> };
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = true;
-  private kicked = false;
+  private readonly worker: Worker;
 
   constructor(options: PushWorkerOptions = {}) {
     this.instanceId = options.instanceId ?? `${os.hostname()}:${process.pid}`;
@@ -102,82 +104,58 @@ export class PushWorker {
       connectorFor: options.connectorFor,
       log: options.log,
     };
+    this.worker = new Worker(jobsOn(db), {
+      id: this.instanceId,
+      pollMs: this.options.pollMs,
+      leaseMs: this.options.leaseMs,
+      log: (message, error) => this.options.log?.(`[pricing push] ${message}: ${error instanceof Error ? error.message : String(error ?? '')}`),
+    }).handleBatch<unknown>(QUEUES.pricePush, (jobs, context) => this.round(jobs, context), {
+      batchSize: this.options.batchSize,
+      // Changes approved without their job (written by hand, before the engine) are queued here.
+      beforeClaim: () => queueChangesWithoutJobs(db),
+    });
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
     onPushKick(() => this.kick());
-    this.schedule(0);
+    this.worker.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
+  /**
+   * Stop: the round in hand finishes. With a `deadline` (epoch ms) changes still held then are handed back
+   * (another instance takes them at once, not after the lease); safe, as an attempt already sent is
+   * `pending` (in doubt) and is sent again under its idempotency key, answered from the platform's record.
+   */
+  async stop(options: { deadline?: number } = {}): Promise<{ handedBack: number }> {
     onPushKick(undefined);
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+    return this.worker.stop(options);
   }
 
   /** Something was approved: run now rather than at the next poll. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.kicked = true;
-      return;
-    }
-    this.schedule(0);
+    this.worker.wake(QUEUES.pricePush);
   }
 
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.running = this.runOnce()
-        .then((claimed) => {
-          this.running = null;
-          const again = claimed > 0 || this.kicked;
-          this.kicked = false;
-          this.schedule(again ? 0 : this.options.pollMs);
-        })
-        .catch((error: unknown) => {
-          this.running = null;
-          this.options.log?.(`[pricing push] round failed: ${error instanceof Error ? error.message : String(error)}`);
-          this.schedule(this.options.pollMs);
-        });
-    }, ms);
-    this.timer.unref?.();
+  /** One round: claim what is due, work on it, settle it. Returns how many changes were claimed. */
+  runOnce(): Promise<number> {
+    return this.worker.runOnce(QUEUES.pricePush);
   }
 
-  /** One round: claim what is due, work on it, release it. Returns how many changes were claimed. */
-  async runOnce(): Promise<number> {
-    const claim = await claimChanges({ instanceId: this.instanceId, limit: this.options.batchSize, leaseMs: this.options.leaseMs });
-    if (!claim) return 0;
-    let lost = false;
-    const heartbeat = setInterval(() => {
-      void renewLease(claim.token, this.options.leaseMs)
-        .then((held) => {
-          if (held === 0) lost = true;
-        })
-        .catch(() => undefined);
-    }, Math.max(250, Math.floor(this.options.leaseMs / 3)));
-    heartbeat.unref?.();
-    try {
-      const changes: ChangeRow[] = await findInSlices(claim.changeIds, (ids) =>
-        db.priceChange.findMany({
-          where: { id: { in: ids }, claimedBy: claim.token },
-          include: { attempts: { include: { listing: { select: { externalId: true, sku: true, marketplaceId: true } } } } },
-        }),
-      );
-      await this.work(changes, claim.token, () => lost);
-    } finally {
-      clearInterval(heartbeat);
-    }
-    return claim.changeIds.length;
+  private async round(jobs: ClaimedJob[], context: BatchContext): Promise<void> {
+    const jobOf = new Map(jobs.map((j) => [j.key, j]));
+    const ids = [...jobOf.keys()];
+    for (const slice of slices(ids)) await db.priceChange.updateMany({ where: { id: { in: slice }, status: 'approved' }, data: { status: 'pushing' } });
+    const changes: ChangeRow[] = await findInSlices(ids, (slice) =>
+      db.priceChange.findMany({
+        where: { id: { in: slice }, status: { in: ['approved', 'pushing'] } },
+        include: { attempts: { include: { listing: { select: { externalId: true, sku: true, marketplaceId: true } } } } },
+      }),
+    );
+    // Jobs whose change is settled, cancelled or gone complete (the worker settles what is left).
+    await this.work(changes, context, jobOf, () => jobs.every((j) => context.lost(j)));
   }
 
-  private async work(changes: ChangeRow[], token: string, isLost: () => boolean): Promise<void> {
+  private async work(changes: ChangeRow[], context: BatchContext, jobOf: Map<string, ClaimedJob>, isLost: () => boolean): Promise<void> {
     const changeById = new Map(changes.map((c) => [c.id, c]));
     // Group the attempts that need a platform call by shop and platform.
     const groups = new Map<string, { projectId: string; platform: string; send: AttemptRow[]; pending: AttemptRow[] }>();
@@ -212,7 +190,7 @@ export class PushWorker {
         await this.send(connector, group.send.slice(i, i + chunk), changeById, backoff);
       }
     }
-    if (!isLost()) await this.finish(changes.map((c) => c.id), token, backoff);
+    if (!isLost()) await this.finish(changes.map((c) => c.id), context, jobOf, backoff);
   }
 
   private connector(platform: string, projectId: string): Promise<PlatformConnector> {
@@ -389,25 +367,30 @@ export class PushWorker {
     }
   }
 
-  /** Settle each change from its attempts and give up the claim (or hold it as a timer for what is pending). */
-  private async finish(changeIds: string[], token: string, backoff: Map<string, number>): Promise<void> {
+  /** Settle each change from its attempts and complete its job, or reschedule the job for what is still open. */
+  private async finish(changeIds: string[], context: BatchContext, jobOf: Map<string, ClaimedJob>, backoff: Map<string, number>): Promise<void> {
     const changes = await findInSlices(changeIds, (ids) =>
-      db.priceChange.findMany({ where: { id: { in: ids }, claimedBy: token }, include: { attempts: { select: { status: true, platform: true, platformMessage: true } } } }),
+      db.priceChange.findMany({ where: { id: { in: ids } }, include: { attempts: { select: { status: true, platform: true, platformMessage: true } } } }),
     );
     const now = Date.now();
     for (const change of changes) {
+      const job = jobOf.get(change.id)!;
+      if (context.lost(job)) continue;
       const statuses = change.attempts.map((a) => a.status);
       const open = statuses.some((s) => s === 'queued' || s === 'pending');
       if (open) {
+        // Sent again after its backoff, or asked again about what is pending: the job's runAt is the timer.
         const wait = statuses.some((s) => s === 'queued') ? (backoff.get(change.id) ?? 0) : this.options.pendingPollMs;
-        await db.priceChange.updateMany({ where: { id: change.id, claimedBy: token }, data: { status: 'pushing', claimedBy: null, leaseUntil: new Date(now + wait) } });
+        await context.reschedule(job, new Date(now + wait));
         continue;
       }
       const applied = statuses.filter((s) => s === 'applied').length;
       const status = applied === statuses.length && applied > 0 ? 'applied' : applied > 0 ? 'partially_applied' : 'failed';
-      const { count } = await db.priceChange.updateMany({
-        where: { id: change.id, claimedBy: token },
-        data: { status, claimedBy: null, leaseUntil: null, completedAt: new Date() },
+      // The change's status and its job's end commit together, and only while we still hold the job.
+      const count = await db.$transaction(async (tx) => {
+        if ((await context.complete(job, { client: tx })) !== 1) return 0;
+        await tx.priceChange.update({ where: { id: change.id }, data: { status, completedAt: new Date() } });
+        return 1;
       });
       if (count !== 1) continue;
       if (status === 'applied' && change.rollbackOfId) {
