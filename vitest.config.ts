@@ -22,6 +22,8 @@ export default defineConfig({
       exclude: ['**/*.d.ts', '**/generated/**'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
+      // The table and the summary even when a test fails: the figures of a red run are still worth reading.
+      reportOnFailure: true,
       thresholds: Object.fromEntries(coveredWorkspaces.map((w) => [workspaceGlob(w), w.floor])),
     },
   },
