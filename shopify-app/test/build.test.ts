@@ -1,7 +1,8 @@
-// The app builds with `remix vite:build`; the built server (Remix's remix-serve, with tsx loading the
-// workspaces' TypeScript) serves its pages, assets and API routes; and the production entry point
-// (server/production-main.ts) on that build never loads the sandbox or the Amazon service's code, even with
-// SANDBOX_URL set: sandbox mode is installed from outside (runtime hooks), never by the app.
+// The app builds with `remix vite:build` (the run's one build, shared with the production suites); the built
+// server (Remix's remix-serve, with tsx loading the workspaces' TypeScript) serves its pages, assets and API
+// routes; and the production entry point (server/production-main.ts) on that build never loads the sandbox or
+// the Amazon service's code, even with SANDBOX_URL set: sandbox mode is installed from outside (runtime hooks),
+// never by the app.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,26 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createTestDatabase } from '@calibr/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../server/free-port';
-import { startProductionProcess } from './production/support/production-process';
+import { buildApp, startProductionProcess } from './production/support/production-process';
 import { BROWSER_UA } from './support/shopify-world';
 
 const appRoot = fileURLToPath(new URL('..', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 let server: ReturnType<typeof spawn> | undefined;
-
-beforeAll(async () => {
-  // Asynchronously: a worker blocked for the whole build can't answer vitest's own messages in time.
-  const build = spawn('npx', ['remix', 'vite:build'], { cwd: appRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  build.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  build.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const timer = setTimeout(() => build.kill('SIGKILL'), 300_000);
-  const status = await new Promise<number | null>((resolve) => build.once('exit', resolve));
-  clearTimeout(timer);
-  expect(status, output.slice(-5000)).toBe(0);
-}, 360_000);
 
 afterAll(() => {
   server?.kill('SIGTERM');
@@ -36,15 +25,18 @@ afterAll(() => {
 
 describe('production build', () => {
   it('builds, and the built server serves the app', async () => {
-    expect(existsSync(`${appRoot}build/server/index.js`)).toBe(true);
-    expect(existsSync(`${appRoot}build/client/assets`)).toBe(true);
+    // The run's one `remix vite:build` (shared with the production suites; it throws with the build's output
+    // when the build fails), served from its copy as `./build`.
+    const build = await buildApp();
+    expect(existsSync(`${build.dir}/server/index.js`)).toBe(true);
+    expect(existsSync(`${build.dir}/client/assets`)).toBe(true);
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     // What `npm start -w @calibr/shopify-app` runs, started directly so the test can stop it by its pid.
     const remixServe = `${appRoot}../node_modules/@remix-run/serve/dist/cli.js`;
     server = spawn(process.execPath, ['--import', 'tsx', remixServe, './build/server/index.js'], {
-      cwd: appRoot,
+      cwd: build.root,
       env: { ...process.env, PORT: String(port), SHOPIFY_API_KEY: 'build-test-key', SHOPIFY_API_SECRET: 'build-test-secret', SHOPIFY_APP_URL: url, SANDBOX_URL: '' },
       stdio: 'ignore',
     });
@@ -63,6 +55,7 @@ describe('production build', () => {
   }, 360_000);
 
   it('the production entry point never loads @calibr/sandbox or @calibr/amazon-service, and with SANDBOX_URL set still lets only Shopify Admin frame it', async () => {
+    const build = await buildApp();
     const database = await createTestDatabase();
     const logDir = mkdtempSync(join(tmpdir(), 'calibr-module-log-'));
     const log = join(logDir, 'modules.log');
@@ -78,7 +71,7 @@ describe('production build', () => {
         PRICING_WORKER: 'off',
         PRICING_MONITOR: 'off',
         LOG_LEVEL: 'info',
-        APP_BUILD_DIR: `${appRoot}build`,
+        APP_BUILD_DIR: build.dir,
       },
       { imports: [pathToFileURL(join(repoRoot, 'scripts/module-log/register.mjs')).href] },
     );
@@ -96,7 +89,7 @@ describe('production build', () => {
       const under = (dir: string) => modules.filter((m) => m.startsWith(pathToFileURL(join(repoRoot, dir)).href));
       // The log saw the whole graph: the entry, the build, the contract's runtime hooks, the database package.
       expect(modules).toContain(pathToFileURL(join(appRoot, 'server/production-main.ts')).href);
-      expect(modules).toContain(pathToFileURL(join(appRoot, 'build/server/index.js')).href);
+      expect(modules).toContain(pathToFileURL(join(build.dir, 'server/index.js')).href);
       expect(modules).toContain(pathToFileURL(join(repoRoot, 'shared-contracts/src/runtime-hooks/index.ts')).href);
       expect(under('prisma/src/').length).toBeGreaterThan(0);
       expect(under('sandbox/')).toEqual([]);

@@ -16,7 +16,7 @@ const API_SECRET = 'shpss_cluster_suite_secret_0123456789abcdef';
 const SHOP = 'calibr-cluster.myshopify.com';
 const provider = process.env.TEST_DATABASE_URL ? 'postgresql' : 'sqlite';
 
-let build: { dir: string; remove(): void } | undefined;
+let build: { dir: string } | undefined;
 let database: TestDatabase | undefined;
 let cluster: ProductionProcess | undefined;
 let workerPids: number[] = [];
@@ -82,7 +82,6 @@ afterAll(async () => {
     }
   }
   await database?.cleanup().catch(() => undefined);
-  build?.remove();
 });
 
 describe(`WEB_CONCURRENCY=2 (${provider})`, () => {

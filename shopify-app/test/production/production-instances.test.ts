@@ -32,7 +32,7 @@ let lb: LoadBalancer;
 let db: Db;
 let databaseUrl: string;
 let dropDatabase: () => Promise<void>;
-let build: { dir: string; remove(): void } | undefined;
+let build: { dir: string } | undefined;
 const instances: ProductionProcess[] = [];
 const issuedTokens: string[] = [];
 /** products/update events the sandbox raised for price changes that were not the merchant's, per product. */
@@ -107,7 +107,6 @@ afterAll(async () => {
   await lb?.close().catch(() => undefined);
   await sandbox?.close().catch(() => undefined);
   await dropDatabase?.().catch(() => undefined);
-  build?.remove();
 });
 
 describe(postgres ? 'production: two instances on one PostgreSQL behind a load balancer' : 'production: one instance on SQLite behind a load balancer (set TEST_DATABASE_URL for two on PostgreSQL)', () => {

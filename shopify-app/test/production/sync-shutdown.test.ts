@@ -30,7 +30,7 @@ let sandbox: RunningSandbox;
 let db: Db;
 let databaseUrl: string;
 let dropDatabase: (() => Promise<void>) | undefined;
-let build: { dir: string; remove(): void } | undefined;
+let build: { dir: string } | undefined;
 const instances: ProductionProcess[] = [];
 let projectId = '';
 
@@ -134,7 +134,6 @@ afterAll(async () => {
   await db?.$disconnect().catch(() => undefined);
   await sandbox?.close().catch(() => undefined);
   await dropDatabase?.().catch(() => undefined);
-  build?.remove();
 });
 
 describe(`a catalog sync handed back on SIGTERM (${postgres ? 'PostgreSQL' : 'SQLite'})`, () => {
