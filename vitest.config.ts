@@ -24,7 +24,9 @@ export default defineConfig({
       reportsDirectory: 'coverage',
       // The table and the summary even when a test fails: the figures of a red run are still worth reading.
       reportOnFailure: true,
-      thresholds: Object.fromEntries(coveredWorkspaces.map((w) => [workspaceGlob(w), w.floor])),
+      // The floors were measured with PostgreSQL too (CI sets TEST_DATABASE_URL); without it the PostgreSQL
+      // paths don't run, so the figures are printed but the floors are not enforced.
+      thresholds: process.env.TEST_DATABASE_URL ? Object.fromEntries(coveredWorkspaces.map((w) => [workspaceGlob(w), w.floor])) : {},
     },
   },
 });
