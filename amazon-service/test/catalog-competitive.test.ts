@@ -78,6 +78,6 @@ it('records Buy Box, lowest offer and offer count over time as the market moves'
   const history = await json<{ observations: { lowestOffer: { amount: string } | null; observedAt: string }[] }>(await api('GET', `/competitive?asin=${asin}`));
   expect(history.observations).toHaveLength(2);
   expect(history.observations.map((o) => o.lowestOffer?.amount)).toEqual(['1.99', lowest]);
-  const row = await h.database.db.competitorPriceObservation.findFirstOrThrow({ where: { asin, lowestOfferAmount: '1.99' } });
+  const row = await h.database.db.amazonCompetitorObservation.findFirstOrThrow({ where: { asin, lowestOfferAmount: '1.99' } });
   expect(row.listingId).not.toBeNull(); // tied to our synced listing
 });

@@ -38,7 +38,7 @@ describe.each(testDatabaseProviders())('our own offers in a competitive reading 
     const cheapest = competitors.map((o) => o.landedPrice).sort((a, b) => Number(a) - Number(b))[0]!;
     // A second seller account of this shop (one it connected before, since replaced) lists the ASIN below
     // everybody: Amazon doesn't mark it MyOffer for the connected seller, the shop's own records do.
-    const project = await h.database.db.project.findFirstOrThrow({ where: { shopDomain: SHOP } });
+    const project = await h.database.db.amazonTenant.findFirstOrThrow({ where: { shopDomain: SHOP } });
     await h.database.db.amazonIntegration.create({
       data: { projectId: project.id, sellingPartnerId: 'AOURSECONDACCT', region: 'na', marketplaceIds: [US], authMode: 'self_authorization', refreshTokenCiphertext: 'unused', status: 'disconnected' },
     });
@@ -51,7 +51,7 @@ describe.each(testDatabaseProviders())('our own offers in a competitive reading 
     expect(reading!.offers.filter((o) => !o.isOurs).map((o) => o.sellerId).sort()).toEqual(competitors.map((o) => o.sellerId).sort());
     // Our other account now holds the Buy Box (lowest landed price, eligible): it is ours, not a competitor's.
     expect(reading!).toMatchObject({ buyBoxSellerId: 'AOURSECONDACCT', buyBoxIsOurs: true, buyBox: { amount: below } });
-    const row = await h.database.db.competitorPriceObservation.findFirstOrThrow({ where: { asin }, orderBy: { observedAt: 'desc' } });
+    const row = await h.database.db.amazonCompetitorObservation.findFirstOrThrow({ where: { asin }, orderBy: { observedAt: 'desc' } });
     expect(row).toMatchObject({ lowestOfferAmount: cheapest, buyBoxIsOurs: true });
     expect((row.details as { offers: { sellerId: string; isOurs: boolean; landed: string; fulfillment: string }[] }).offers).toContainEqual(
       expect.objectContaining({ sellerId: 'AOURSECONDACCT', isOurs: true, landed: below, fulfillment: 'AFN' }),
@@ -63,7 +63,7 @@ describe.each(testDatabaseProviders())('our own offers in a competitive reading 
     expect(alone!.lowestOffer).toBeNull();
     expect(alone!.offers.length).toBe(2);
     expect(alone!.offers.every((o) => o.isOurs)).toBe(true);
-    const last = await h.database.db.competitorPriceObservation.findFirstOrThrow({ where: { asin }, orderBy: { observedAt: 'desc' } });
+    const last = await h.database.db.amazonCompetitorObservation.findFirstOrThrow({ where: { asin }, orderBy: { observedAt: 'desc' } });
     expect(last).toMatchObject({ lowestOfferAmount: null, offerCount: 2, buyBoxIsOurs: true });
   });
 });

@@ -83,13 +83,13 @@ export function hostileServiceSuite({ provider, runs }: { provider: 'sqlite' | '
     const db = h.database.db;
     const byId = { orderBy: { id: 'asc' as const } };
     return JSON.stringify({
-      projects: await db.project.findMany(byId),
+      projects: await db.amazonTenant.findMany(byId),
       integrations: await db.amazonIntegration.findMany({ ...byId, select: { id: true, projectId: true, status: true, region: true, marketplaceIds: true, sellingPartnerId: true, authMode: true } }),
       updates: await db.amazonPriceUpdate.findMany(byId),
       feeds: await db.amazonPriceFeed.findMany({ ...byId, select: { id: true, projectId: true, feedId: true } }),
-      listings: await db.listing.findMany({ ...byId, select: { id: true, projectId: true, externalId: true, priceAmount: true } }),
-      observations: await db.competitorPriceObservation.count(),
-      states: await db.authorizationState.count(),
+      listings: await db.amazonListing.findMany({ ...byId, select: { id: true, projectId: true, externalId: true, priceAmount: true } }),
+      observations: await db.amazonCompetitorObservation.count(),
+      states: await db.amazonAuthorizationState.count(),
       live: await livePrices(),
     });
   }

@@ -31,7 +31,7 @@ describe.each(testDatabaseProviders())('a seller in several marketplaces (%s)', 
     return steps;
   }
 
-  const rows = () => h.database.db.listing.findMany({ where: { projectId, platform: 'amazon' }, orderBy: { id: 'asc' } });
+  const rows = () => h.database.db.amazonListing.findMany({ where: { projectId }, orderBy: { id: 'asc' } });
   const offered = (marketplaceId: string) => seller.listings.filter((l) => l.offers.some((o) => o.marketplaceId === marketplaceId));
   /** The marketplaces the service asked searchListingsItems about since log entry `since`. */
   async function searchedMarketplaces(since: number): Promise<Set<string>> {
@@ -43,7 +43,7 @@ describe.each(testDatabaseProviders())('a seller in several marketplaces (%s)', 
     h = await startHarness({ provider });
     await connectDemoSeller(h, shop, [US, CA, MX]);
     connector = await RemoteConnector.connect({ baseUrl: h.service.url, tenantId: shop, secret: SHARED_SECRET });
-    projectId = (await h.database.db.project.findUniqueOrThrow({ where: { shopDomain: shop } })).id;
+    projectId = (await h.database.db.amazonTenant.findUniqueOrThrow({ where: { shopDomain: shop } })).id;
     seller = await control<DemoSeller>(h.sandbox, `sellers/${DEMO_SELLER}`);
   });
   afterAll(async () => h?.close());

@@ -150,18 +150,17 @@ export async function readCompetitivePrices(
 export async function recordObservations(ctx: AmazonContext, projectId: string, observations: readonly CompetitiveObservation[]): Promise<number> {
   const valid = observations.filter((o) => !o.error && o.currency);
   if (valid.length === 0) return 0;
-  const listings = await ctx.db.listing.findMany({
-    where: { projectId, platform: 'amazon', asin: { in: valid.map((o) => o.asin) } },
+  const listings = await ctx.db.amazonListing.findMany({
+    where: { projectId, asin: { in: valid.map((o) => o.asin) } },
     select: { id: true, asin: true, marketplaceId: true, externalId: true },
   });
   const observedAt = new Date();
-  await ctx.db.competitorPriceObservation.createMany({
+  await ctx.db.amazonCompetitorObservation.createMany({
     data: valid.map((o) => {
       const listing = listings.find((l) => l.asin === o.asin && l.marketplaceId === o.marketplaceId);
       return {
         projectId,
         listingId: listing?.id ?? null,
-        platform: 'amazon',
         marketplaceId: o.marketplaceId,
         asin: o.asin,
         sku: listing?.externalId ?? null,

@@ -30,8 +30,8 @@ export function competitiveRoutes(ctx: AmazonContext): Router {
     const marketplaceId = chosenMarketplace(integration, input.marketplaceId);
     let asins = input.asins;
     if (!asins) {
-      const rows = await ctx.db.listing.findMany({
-        where: { projectId, platform: 'amazon', marketplaceId, asin: { not: null }, status: { notIn: [RETIRED, 'deleted'] } },
+      const rows = await ctx.db.amazonListing.findMany({
+        where: { projectId, marketplaceId, asin: { not: null }, status: { notIn: [RETIRED, 'deleted'] } },
         select: { asin: true },
         take: input.limit,
         orderBy: { lastSyncedAt: 'desc' },
@@ -46,8 +46,8 @@ export function competitiveRoutes(ctx: AmazonContext): Router {
   });
   router.get('/', async (req, res) => {
     const query = parseOrThrow(historyQuery, req.query);
-    const rows = await ctx.db.competitorPriceObservation.findMany({
-      where: { projectId: tenantOf(req).projectId, platform: 'amazon', ...(query.asin ? { asin: query.asin } : {}) },
+    const rows = await ctx.db.amazonCompetitorObservation.findMany({
+      where: { projectId: tenantOf(req).projectId, ...(query.asin ? { asin: query.asin } : {}) },
       orderBy: { observedAt: 'desc' },
       take: query.limit,
     });

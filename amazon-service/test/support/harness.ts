@@ -1,11 +1,11 @@
 // One sandbox + one Amazon service per test file, over real HTTP on loopback. The sandbox plays Amazon
 // (LWA, Seller Central consent, SP-API, feed documents); the service talks to it through
 // @calibr/sandbox/routing exactly as in sandbox mode.
-import { createTestDatabase, type TestDatabase } from '@calibr/db';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '@calibr/sandbox';
 import { signRequest } from '@calibr/shared-contracts';
 import pino from 'pino';
 import { startAmazonService, type RunningAmazonService, type StartOptions } from '../../src/server';
+import { createAmazonTestDatabase, type AmazonTestDatabase } from './amazon-database';
 
 export const SHARED_SECRET = 'test-shared-secret-0123456789abcdef-0123456789';
 export const DEMO_SELLER = 'A2CALIBRDEMONA';
@@ -28,7 +28,7 @@ export interface SeedSeller {
 
 export interface Harness {
   sandbox: RunningSandbox;
-  database: TestDatabase;
+  database: AmazonTestDatabase;
   service: RunningAmazonService;
   app: SeedApp;
   sellers: SeedSeller[];
@@ -68,7 +68,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const sandbox = await startSandbox({ port: 0, timeScale: 1, ...options.sandbox, amazon: { feedQueueSeconds: 0.3, feedProcessingSeconds: 0.5, ...options.amazon } });
   const seed = await json<{ amazon: { apps: SeedApp[]; sellers: SeedSeller[] } }>(await fetch(`${sandbox.url}/_sandbox/seed`));
   const app = seed.amazon.apps[0]!;
-  const database = await createTestDatabase({ provider: options.provider ?? 'sqlite' });
+  const database = await createAmazonTestDatabase(options.provider ?? 'sqlite');
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   const start = async (overrides: Partial<StartOptions> = {}) => {
     const service = await startAmazonService({
