@@ -31,7 +31,7 @@ describe.each(testDatabaseProviders())('the Amazon service down while the app ru
     const lwa = seed.amazon.apps[0]!;
     restarted = await startAmazonService({
       port,
-      db: f.w.database.db,
+      db: f.w.amazonDatabase.db,
       logger: pino({ level: 'silent' }),
       env: {} as NodeJS.ProcessEnv,
       config: { sharedSecret: SHARED_SECRET, sandboxUrl: f.w.sandbox.url, lwaClientId: lwa.clientId, lwaClientSecret: lwa.clientSecret, applicationId: lwa.applicationId, draftApp: true, logLevel: 'silent' },

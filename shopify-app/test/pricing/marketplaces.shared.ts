@@ -6,6 +6,7 @@
 // currency a rule prices in; a product linked in two marketplaces gets a suggestion per marketplace,
 // each in its own currency, and its approval goes to that marketplace's listings only.
 import { createTestDatabase, type TestDatabase } from '@calibr/db';
+import { createAmazonTestDatabase, type AmazonTestDatabase } from '../support/amazon-database';
 import { startAmazonService, type RunningAmazonService } from '@calibr/amazon-service';
 import { startSandbox, type RunningSandbox } from '@calibr/sandbox';
 import { RemoteConnector, signRequest, type PlatformConnector } from '@calibr/shared-contracts';
@@ -38,6 +39,7 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
   const shop = `marketplaces-${provider}.myshopify.com`;
   let sandbox: RunningSandbox;
   let database: TestDatabase;
+  let amazonDatabase: AmazonTestDatabase;
   let amazon: RunningAmazonService;
   let connector: PlatformConnector;
   let seller: SeedSeller;
@@ -105,9 +107,10 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
     const app = seed.amazon.apps[0]!;
     seller = seed.amazon.sellers.find((s) => s.sellerId === SELLER)!;
     database = await createTestDatabase({ provider });
+    amazonDatabase = await createAmazonTestDatabase(provider);
     amazon = await startAmazonService({
       port: 0,
-      db: database.db,
+      db: amazonDatabase.db,
       logger: pino({ level: 'silent' }),
       env: {} as NodeJS.ProcessEnv,
       config: { sharedSecret: SECRET, sandboxUrl: sandbox.url, lwaClientId: app.clientId, lwaClientSecret: app.clientSecret, applicationId: app.applicationId, draftApp: true, logLevel: 'silent' },
@@ -124,7 +127,7 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
     links = await import('../../app/services/product-links.server');
     policy = await import('../../app/pricing/policy');
     await connect([US, CA, MX]);
-    projectId = (await database.db.project.findUniqueOrThrow({ where: { shopDomain: shop } })).id;
+    projectId = (await database.db.project.upsert({ where: { shopDomain: shop }, create: { shopDomain: shop }, update: {} })).id;
     connector = await RemoteConnector.connect({ baseUrl: amazon.url, tenantId: shop, secret: SECRET });
     demo = await sandboxControl<DemoSeller>(sandbox, `amazon/sellers/${SELLER}`);
   });
@@ -133,6 +136,7 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
     await amazon?.close().catch(() => undefined);
     await sandbox?.close().catch(() => undefined);
     await database?.cleanup().catch(() => undefined);
+    await amazonDatabase?.cleanup().catch(() => undefined);
   });
 
   it('three marketplaces authorized: a listing per SKU and marketplace, each in its own currency', async () => {
