@@ -53,7 +53,6 @@ export function amazonRegistration(): AppPlatformRegistration {
       });
     },
     connection: { kind: 'settings_page', acceptsCredentials: true },
-    listingsStoredBy: 'connector',
     settingsLink: (shop) => {
       const { baseUrl, secret } = amazonServiceConfig();
       const now = Date.now();

@@ -47,7 +47,6 @@ export async function testPlatformRegistrations(env: NodeJS.ProcessEnv = process
           { name: 'apiKey', label: 'API key', role: 'secret', sensitive: true, helpText: 'The reference connector accepts "reference-api-key".' },
         ],
       },
-      listingsStoredBy: 'app',
       testPlatform: true,
     },
   ];
