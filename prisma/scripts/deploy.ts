@@ -1,6 +1,6 @@
 // `npm run db:deploy`: production migrations with Prisma's own `prisma migrate deploy` (the committed
 // migrations of the URL's provider; never generates or resets anything). The app's schema on
-// DATABASE_URL by default; `-- --schema amazon` deploys the Amazon service's on AMAZON_DATABASE_URL
+// DATABASE_URL by default; `--schema amazon` (`npm run db:deploy:amazon`) deploys the Amazon service's on AMAZON_DATABASE_URL
 // (else DATABASE_URL). The Amazon service also applies its own migrations when it starts.
 import { schemaSetNamed, schemaSetUrl } from '../src/schema-set';
 import { databaseProvider, redactUrl, resolveDatabaseUrl } from '../src/url';
