@@ -19,6 +19,7 @@ import type * as Policy from '../../app/pricing/policy';
 import type * as Rules from '../../app/pricing/rules.server';
 import type * as Scheduler from '../../app/pricing/monitor/monitor-scheduler.server';
 import type * as Suggestions from '../../app/pricing/suggestions.server';
+import type * as PlatformConnections from '../../app/services/platform-connections.server';
 import type * as PlatformSync from '../../app/services/platform-sync.server';
 import type * as ProductLinks from '../../app/services/product-links.server';
 import { readJson, sandboxControl } from '../support/app-http';
@@ -53,6 +54,7 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
   let suggestions: typeof Suggestions;
   let links: typeof ProductLinks;
   let platformSync: typeof PlatformSync;
+  let connections: typeof PlatformConnections;
   let policy: typeof Policy;
 
   async function amazonApi(method: string, path: string, body?: unknown): Promise<Response> {
@@ -62,9 +64,10 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
     return fetch(`${amazon.url}${full}`, { method, headers: { ...headers, ...(raw ? { 'content-type': 'application/json' } : {}) }, ...(raw ? { body: raw } : {}) });
   }
 
+  /** Connects the seller through the app (its connect route's service), which self-authorizes it at the service. */
   async function connect(marketplaceIds: string[]): Promise<void> {
-    const res = await amazonApi('POST', '/auth/self', { sellingPartnerId: SELLER, region: 'na', marketplaceIds, lwaClientId: seller.lwa.clientId, lwaClientSecret: seller.lwa.clientSecret, refreshToken: seller.lwa.refreshToken });
-    expect(res.status, await res.clone().text()).toBe(201);
+    const credentials = { platform: 'amazon', sellingPartnerId: SELLER, region: 'na', marketplaceIds, lwaClientId: seller.lwa.clientId, lwaClientSecret: seller.lwa.clientSecret, refreshToken: seller.lwa.refreshToken };
+    expect(await connections.connectPlatform(projectId, shop, 'amazon', { credentials })).toMatchObject({ outcome: 'connected' });
   }
 
   /** The app's own sync of Amazon (through the registry and the contract), as its sync route starts it. */
@@ -117,6 +120,8 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
     process.env.DATABASE_URL = database.url;
     process.env.AMAZON_SERVICE_URL = amazon.url;
     process.env.SERVICE_SHARED_SECRET = SECRET;
+    // The registry the app's sync goes through also registers Shopify, which needs the app's secret (unused here).
+    process.env.SHOPIFY_API_SECRET ||= 'shpss_marketplaces_suite_0123456789abcdef';
     changes = await import('../../app/pricing/changes.server');
     items = await import('../../app/pricing/items.server');
     rules = await import('../../app/pricing/rules.server');
@@ -124,9 +129,10 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
     suggestions = await import('../../app/pricing/suggestions.server');
     links = await import('../../app/services/product-links.server');
     platformSync = await import('../../app/services/platform-sync.server');
+    connections = await import('../../app/services/platform-connections.server');
     policy = await import('../../app/pricing/policy');
-    await connect([US, CA, MX]);
     projectId = (await database.db.project.upsert({ where: { shopDomain: shop }, create: { shopDomain: shop }, update: {} })).id;
+    await connect([US, CA, MX]);
     demo = await sandboxControl<DemoSeller>(sandbox, `amazon/sellers/${SELLER}`);
   });
   afterAll(async () => {
