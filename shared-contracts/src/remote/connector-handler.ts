@@ -10,6 +10,7 @@ import {
   toProblem,
 } from '../errors';
 import type { PlatformConnector } from '../interfaces';
+import { competitiveOffersRequestSchema, parseOrThrow } from '../validation';
 import type { ConnectorHttpRequest, ConnectorHttpResponse } from './http-types';
 import { CONNECTOR_BASE_PATH, matchRoute, type ConnectorInfo, type ConnectorRouteName } from './routes';
 import { DEFAULT_SIGNATURE_TOLERANCE_SECONDS, authenticateRequest, readSignatureHeaders, type NonceStore } from './signing';
@@ -144,6 +145,9 @@ async function dispatch(
     case 'getUpdateResult':
       if (!c.pricing.getUpdateResult) throw new NotFoundError('this connector does not track update results');
       return c.pricing.getUpdateResult(requiredParam(query, 'idempotencyKey'));
+    case 'getCompetitiveOffers':
+      if (!c.capabilities.competitivePricing || !c.pricing.getCompetitiveOffers) throw new NotFoundError('this connector does not read competitive offers');
+      return c.pricing.getCompetitiveOffers(parseOrThrow(competitiveOffersRequestSchema, body ?? {}));
   }
 }
 

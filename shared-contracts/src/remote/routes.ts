@@ -5,6 +5,8 @@ import type {
   AuthorizationRequest,
   AuthStatus,
   BatchUpdateResult,
+  CompetitiveOffersRequest,
+  CompetitiveOffersResult,
   ConnectorCapabilities,
   NormalizedPrice,
   NormalizedProduct,
@@ -59,6 +61,7 @@ export const CONNECTOR_ROUTES = {
   updatePrice: { method: 'POST', path: '/pricing/update' },
   batchUpdatePrices: { method: 'POST', path: '/pricing/batch-update' },
   getUpdateResult: { method: 'GET', path: '/pricing/update-result' },
+  getCompetitiveOffers: { method: 'POST', path: '/pricing/competitive-offers' },
 } as const satisfies Record<string, RouteSpec>;
 
 export type ConnectorRouteName = keyof typeof CONNECTOR_ROUTES;
@@ -84,6 +87,7 @@ export interface ConnectorRouteIO {
   batchUpdatePrices: { request: { updates: readonly PriceUpdate[] }; response: BatchUpdateResult };
   /** Query: `?idempotencyKey=` */
   getUpdateResult: { request: { idempotencyKey: string }; response: PriceUpdateResult };
+  getCompetitiveOffers: { request: CompetitiveOffersRequest; response: CompetitiveOffersResult };
 }
 
 /** Full path of a route under a base path: routePath('batchUpdatePrices') = '/connector/pricing/batch-update'. */

@@ -181,4 +181,12 @@ export const capabilitiesSchema = z.object({
   marketplaces: z.boolean(),
   webhooks: z.boolean(),
   competitivePricing: z.boolean(),
+  preferredBatchSize: z.number().int().min(1).optional(),
+  pendingPollMs: z.number().int().min(1).optional(),
+  maxCompetitiveBatch: z.number().int().min(1).optional(),
+});
+
+export const competitiveOffersRequestSchema = z.object({
+  itemIds: z.array(z.string().min(1).max(64)).min(1).max(1000),
+  marketplaceId: z.string().min(1).max(64).optional(),
 });

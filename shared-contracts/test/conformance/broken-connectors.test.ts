@@ -1,15 +1,15 @@
 // The kit must fail connectors that break a rule, and name the rule. Each broken connector bends one
 // behaviour of the reference connector; the kit runs programmatically and we assert on its report.
 import { describe, expect, it } from 'vitest';
-import { formatReport, runConformance, type CheckId } from './run';
+import { formatReport, runConformance, type CheckId } from '../../src/conformance/run';
 import {
   DoubleApplyConnector,
   FloatMoneyConnector,
   SwallowsRateLimitConnector,
   WholeBatchFailsConnector,
 } from '../reference/broken-connectors';
-import { referenceConformanceOptions } from '../reference/fixtures';
-import { ReferenceConnector, type ReferenceConnectorOptions } from '../reference/in-memory-connector';
+import { referenceConformanceOptions } from '../../src/reference/fixtures';
+import { ReferenceConnector, type ReferenceConnectorOptions } from '../../src/reference/in-memory-connector';
 import { remoteConformanceOptions, startRemoteHarness } from '../reference/remote-harness';
 
 async function failuresOf(make: (o: ReferenceConnectorOptions) => ReferenceConnector, mode: 'synchronous' | 'asynchronous' = 'synchronous') {

@@ -1,6 +1,6 @@
 // The kit against the in-memory reference connector, in-process, in both update modes.
-import { describeConformance } from '.';
-import { referenceConformanceOptions } from '../reference/fixtures';
+import { describeConformance } from '../../src/conformance';
+import { referenceConformanceOptions } from '../../src/reference/fixtures';
 
 describeConformance('reference connector (synchronous, in-process)', referenceConformanceOptions());
 

@@ -9,7 +9,7 @@ import {
   RateLimitedError,
   ConnectorError,
 } from '../../src';
-import { ReferenceConnector, summarize } from './in-memory-connector';
+import { ReferenceConnector, summarize } from '../../src/reference/in-memory-connector';
 
 /** Ignores idempotency keys: a retried update is applied again. */
 export class DoubleApplyConnector extends ReferenceConnector {

@@ -1,6 +1,6 @@
 // What a connector's test suite hands the kit: how to build the connector, and what exists on the
 // platform it talks to.
-import type { Money, PlatformConnector, PlatformCredentials } from '../../src';
+import type { Money, PlatformConnector, PlatformCredentials } from '..';
 
 export interface ListingFixture {
   /** The listing's id for price operations (Shopify variant GID, Amazon seller SKU). */

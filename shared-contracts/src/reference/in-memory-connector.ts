@@ -40,7 +40,7 @@ import {
   type SellableListing,
   type SyncOptions,
   type SyncResult,
-} from '../../src';
+} from '..';
 import { defaultCatalog, REFERENCE_CREDENTIALS, type SeedProduct } from './catalog';
 
 export interface ReferenceConnectorOptions {

@@ -6,7 +6,7 @@ import {
   authStatusSchema,
   connectorInfoSchema,
   platformHealthSchema,
-} from '../../../src';
+} from '../..';
 import { ConformanceFailure, ensure, ensureRejects, ensureShape } from '../assertions';
 import type { ConformanceCheck } from './check';
 

@@ -1,5 +1,5 @@
 // The reference connector's default catalog: three products, five listings, priced in USD.
-import { money, type Money } from '../../src';
+import { money, type Money } from '..';
 
 export interface SeedListing {
   externalId: string;
