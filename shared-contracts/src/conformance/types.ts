@@ -22,6 +22,11 @@ export interface ConformanceFixtures {
   readonly unknownProductId: string;
   readonly unknownListingId: string;
   /**
+   * A catalog item with offers on it, for `getCompetitiveOffers` (connectors declaring
+   * `competitivePricing`); the check is skipped without it. `hasOurOffer`: one of the offers is ours.
+   */
+  readonly competitiveItem?: { readonly itemId: string; readonly marketplaceId?: string; readonly hasOurOffer?: boolean };
+  /**
    * Three distinct valid prices for `listing` and `secondListing`, in their currency. Default: the live
    * price plus 1, 2 and 3 whole units (so the platform's own price guards are respected).
    */
@@ -73,6 +78,7 @@ export interface ConformanceReport {
 
 export const CHECK_IDS = [
   'metadata',
+  'batch-sizes',
   'auth',
   'auth-invalid-credentials',
   'health',
@@ -89,6 +95,8 @@ export const CHECK_IDS = [
   'batch-per-item-failures',
   'batch-malformed',
   'invalid-money',
+  'update-result',
+  'competitive-offers',
   'rate-limit',
   'rate-limit-retry',
   'events-price',

@@ -53,7 +53,7 @@ export interface CompetitiveListing {
   readonly error?: { readonly code: string; readonly message: string };
 }
 
-/** One result per requested item, in request order (duplicates read once, answered once). */
+/** One result per requested item, in request order. */
 export interface CompetitiveOffersResult {
   readonly listings: readonly CompetitiveListing[];
 }

@@ -25,6 +25,20 @@ export const connectionChecks: ConformanceCheck[] = [
     },
   },
   {
+    id: 'batch-sizes',
+    title: 'declared batch sizes and modes are usable: preferredBatchSize within maxBatchSize; asynchronous updates readable with getUpdateResult',
+    async run({ connector }) {
+      const c = connector.capabilities;
+      if (c.preferredBatchSize !== undefined) {
+        ensure(c.preferredBatchSize >= 1 && c.preferredBatchSize <= c.maxBatchSize, `preferredBatchSize ${c.preferredBatchSize} is outside 1..maxBatchSize (${c.maxBatchSize})`);
+      }
+      if (c.priceUpdateMode !== 'synchronous') {
+        ensure(typeof connector.pricing.getUpdateResult === 'function', `priceUpdateMode ${c.priceUpdateMode}: pending results settle later, so pricing.getUpdateResult is required`);
+      }
+      if (c.maxCompetitiveBatch !== undefined) ensure(c.competitivePricing, 'maxCompetitiveBatch is declared without competitivePricing');
+    },
+  },
+  {
     id: 'auth',
     title: 'authenticate -> authenticated; disconnect -> not authenticated and calls refused; re-authenticate works',
     async run({ connector, fixtures }) {
