@@ -3,7 +3,7 @@
 // @calibr/sandbox/routing exactly as in sandbox mode.
 import { createTestDatabase, type TestDatabase } from '@calibr/db';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '@calibr/sandbox';
-import { signRequest } from '@calibr/shared-contracts';
+import { RemoteConnector, signRequest } from '@calibr/shared-contracts';
 import pino from 'pino';
 import { startAmazonService, type RunningAmazonService, type StartOptions } from '../../src/server';
 
@@ -216,4 +216,9 @@ export async function sandboxLog(sandbox: RunningSandbox, query: Record<string, 
 export async function lwaCalls(sandbox: RunningSandbox, since: number): Promise<SandboxLogEntry[]> {
   const { entries } = await sandboxLog(sandbox, { since, kind: 'request', path: '/auth/o2/token' });
   return entries.filter((e) => e.host === 'api.amazon.com');
+}
+
+/** The shop's Amazon connector as the app reaches it: a RemoteConnector over the signed /connector routes. */
+export function remoteConnector(h: Harness, shop: string): Promise<RemoteConnector> {
+  return RemoteConnector.connect({ baseUrl: h.service.url, tenantId: shop, secret: SHARED_SECRET });
 }
