@@ -40,7 +40,7 @@ import { hasLiveListings } from '../catalog/listing-store';
 import { productsFromListings, syncListingsPage } from '../catalog/listings-sync';
 import { chosenMarketplace, disconnectIntegration, findIntegration, sellerClient, sellerIdsIn, type AmazonIntegrationView } from '../integrations/integration-store';
 import type { Tenant } from '../integrations/projects';
-import { batchUpdatePrices, getUpdateResult } from '../pricing/batch-update-prices';
+import { batchUpdatePrices, getUpdateResult, getUpdateResults } from '../pricing/batch-update-prices';
 import { ITEM_OFFERS_BATCH_SIZE, readCompetitivePrices } from '../pricing/competitive-pricing';
 
 export const AMAZON_CONNECTOR_VERSION = '1.0.0';
@@ -291,6 +291,10 @@ export function createAmazonConnector(ctx: AmazonContext, tenant: Tenant, option
         const result = await getUpdateResult(ctx, projectId, idempotencyKey);
         if (!result) throw new NotFoundError(`no price update with idempotency key ${idempotencyKey}`, { resource: 'price_update', resourceId: idempotencyKey });
         return result;
+      },
+
+      async getUpdateResults(idempotencyKeys: readonly string[]) {
+        return { results: await getUpdateResults(ctx, projectId, idempotencyKeys) };
       },
 
       async getCompetitiveOffers(input: CompetitiveOffersRequest): Promise<CompetitiveOffersResult> {

@@ -6,6 +6,7 @@ import type {
   PriceLookupOptions,
   PriceUpdate,
   PriceUpdateResult,
+  UpdateResultsAnswer,
 } from '../types';
 
 /**
@@ -30,6 +31,12 @@ export interface PricingOperations {
    * connectors whose updates are always synchronous may omit it.
    */
   getUpdateResult?(idempotencyKey: string): Promise<PriceUpdateResult>;
+  /**
+   * `getUpdateResult` for many keys in one call (a feed's thousands of pending updates): one entry per
+   * key, in order, null for a key the connector never received. Optional; the remote connector always
+   * has it (its handler answers from `getUpdateResult` when the connector lacks it).
+   */
+  getUpdateResults?(idempotencyKeys: readonly string[]): Promise<UpdateResultsAnswer>;
   /**
    * The offers on catalog items in one marketplace now, ours marked `isOurs` (the connector knows which
    * seller accounts are ours). Present exactly when `capabilities.competitivePricing` is true. One result

@@ -18,6 +18,7 @@ import type {
   ProductPage,
   SyncOptions,
   SyncResult,
+  UpdateResultsAnswer,
 } from '../types';
 
 /** Default mount point; a service may mount elsewhere (both sides take `basePath`). */
@@ -61,6 +62,7 @@ export const CONNECTOR_ROUTES = {
   updatePrice: { method: 'POST', path: '/pricing/update' },
   batchUpdatePrices: { method: 'POST', path: '/pricing/batch-update' },
   getUpdateResult: { method: 'GET', path: '/pricing/update-result' },
+  getUpdateResults: { method: 'POST', path: '/pricing/update-results' },
   getCompetitiveOffers: { method: 'POST', path: '/pricing/competitive-offers' },
 } as const satisfies Record<string, RouteSpec>;
 
@@ -87,6 +89,7 @@ export interface ConnectorRouteIO {
   batchUpdatePrices: { request: { updates: readonly PriceUpdate[] }; response: BatchUpdateResult };
   /** Query: `?idempotencyKey=` */
   getUpdateResult: { request: { idempotencyKey: string }; response: PriceUpdateResult };
+  getUpdateResults: { request: { idempotencyKeys: readonly string[] }; response: UpdateResultsAnswer };
   getCompetitiveOffers: { request: CompetitiveOffersRequest; response: CompetitiveOffersResult };
 }
 

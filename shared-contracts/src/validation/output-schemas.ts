@@ -174,6 +174,8 @@ export const authStatusSchema = z.object({
   expiresAt: isoTimestampSchema.optional(),
 });
 
+export const updateResultsAnswerSchema = z.object({ results: z.array(priceUpdateResultSchema.nullable()) });
+
 export const competitiveOfferSchema = z.object({
   sellerId: z.string().min(1).nullable(),
   isOurs: z.boolean(),

@@ -190,3 +190,7 @@ export const competitiveOffersRequestSchema = z.object({
   itemIds: z.array(z.string().min(1).max(64)).min(1).max(1000),
   marketplaceId: z.string().min(1).max(64).optional(),
 });
+
+export const updateResultsRequestSchema = z.object({
+  idempotencyKeys: z.array(z.string().regex(/^[\x21-\x7e]{1,255}$/, 'idempotency keys are visible ASCII, at most 255 characters')).min(1).max(10_000),
+});

@@ -1,6 +1,6 @@
 // Reading an update's outcome later (`getUpdateResult`): how callers learn what became of a `pending`
 // update without sending it again.
-import { NotFoundError, equalsMoney, priceUpdateResultSchema } from '../..';
+import { NotFoundError, equalsMoney, priceUpdateResultSchema, updateResultsAnswerSchema } from '../..';
 import { ensure, ensureEqual, ensureRejects, ensureShape, show } from '../assertions';
 import type { ConformanceCheck } from './check';
 import { describeResult } from './outcome';
@@ -35,7 +35,15 @@ export const updateResultChecks: ConformanceCheck[] = [
         ensure(final.status === 'applied', `getUpdateResult(${keys[i]}) after settling is ${describeResult(final)}, expected applied`);
         if (final.status === 'applied') ensure(equalsMoney(final.price, price), `getUpdateResult(${keys[i]}).price ${show(final.price)} != ${show(price)}`);
       }
-      await ensureRejects(() => read(ctx.key('never-sent')), NotFoundError, 'getUpdateResult(unknown key)');
+      const unknown = ctx.key('never-sent');
+      await ensureRejects(() => read(unknown), NotFoundError, 'getUpdateResult(unknown key)');
+      // The many-keys form, when there is one, answers exactly as the one-key form does.
+      const readMany = connector.pricing.getUpdateResults?.bind(connector.pricing);
+      if (readMany) {
+        const many = ensureShape(updateResultsAnswerSchema, await readMany([keys[1]!, unknown, keys[0]!]), 'getUpdateResults');
+        ensureEqual(many.results.map((r) => r?.idempotencyKey ?? null), [keys[1], null, keys[0]], 'getUpdateResults keys (in order, null for the unknown one)');
+        ensureEqual(many.results[0], await read(keys[1]!), `getUpdateResults vs getUpdateResult(${keys[1]})`);
+      }
     },
   },
 ];
