@@ -116,6 +116,8 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
     process.env.DATABASE_URL = database.url;
     process.env.AMAZON_SERVICE_URL = amazon.url;
     process.env.SERVICE_SHARED_SECRET = SECRET;
+    // The monitor reads through the app's registry, which holds Shopify too (its app config needs the secret).
+    process.env.SHOPIFY_API_SECRET ??= 'marketplaces-test-shopify-api-secret';
     changes = await import('../../app/pricing/changes.server');
     items = await import('../../app/pricing/items.server');
     rules = await import('../../app/pricing/rules.server');
