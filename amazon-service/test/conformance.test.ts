@@ -45,6 +45,8 @@ describeConformance('amazon connector through the Amazon service over HTTP', () 
       secondListing: { externalId: 'CAL-TRAI-RUNN-9', marketplaceId: US },
       unknownProductId: 'B000000000',
       unknownListingId: 'NO-SUCH-SKU-1',
+      // The demo seller's trail running shoe, among its competitors' offers.
+      competitiveItem: { itemId: 'B001VTSF4H', marketplaceId: US, hasOurOffer: true },
     },
     settle,
     // Amazon answers 429 QuotaExceeded to the next calls, more times than the connector retries.

@@ -5,7 +5,7 @@
 import { testDatabaseProviders } from '@calibr/db';
 import { RemoteConnector, type BatchUpdateResult, type PlatformConnector, type SyncResult } from '@calibr/shared-contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CA, DEMO_SELLER, MX, SHARED_SECRET, US, connectDemoSeller, control, json, sandboxLog, signedFetch, startHarness, type Harness } from './support/harness';
+import { CA, DEMO_SELLER, MX, SHARED_SECRET, US, connectDemoSeller, control, json, remoteConnector, sandboxLog, signedFetch, startHarness, type Harness } from './support/harness';
 
 const CURRENCY: Record<string, string> = { [US]: 'USD', [CA]: 'CAD', [MX]: 'MXN' };
 type DemoSeller = { listings: { sku: string; asin: string; offers: { marketplaceId: string; currency: string; price: string }[] }[] };
@@ -92,8 +92,8 @@ describe.each(testDatabaseProviders())('a seller in several marketplaces (%s)', 
     expect(result).toMatchObject({ status: 'failed', reason: 'validation' });
     expect(JSON.stringify(result)).toContain('unknown_marketplace');
     // Not read: competition for Canada is refused, and a sync reads the US and Mexico only.
-    const read = await api('POST', '/competitive', { marketplaceId: CA, asins: [offered(CA)[0]!.asin] });
-    expect(read.status).toBe(400);
+    const connector = await remoteConnector(h, shop);
+    await expect(connector.pricing.getCompetitiveOffers!({ marketplaceId: CA, itemIds: [offered(CA)[0]!.asin] })).rejects.toMatchObject({ status: 400 });
     await sync('full');
     expect(await searchedMarketplaces(lastId)).toEqual(new Set([US, MX]));
     expect((await rows()).filter((r) => r.marketplaceId === CA && r.status !== 'retired')).toEqual([]);

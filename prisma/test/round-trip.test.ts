@@ -122,11 +122,10 @@ describeOnEachDatabase('round trip of every Amazon service model', (provider) =>
 
   roundTrip(models, () => ({ db: t.db, written }));
 
-  it('keeps relations: the update points at its feed, the observation at its listing', async () => {
-    const update = await t.db.amazonPriceUpdate.findFirstOrThrow({ include: { priceFeed: true } });
+  it('keeps relations: the update points at its feed and integration', async () => {
+    const update = await t.db.amazonPriceUpdate.findFirstOrThrow({ include: { priceFeed: true, integration: true } });
     expect(update.priceFeed?.status).toBe('DONE');
-    const observation = await t.db.amazonCompetitorObservation.findFirstOrThrow({ include: { listing: true } });
-    expect(observation.listing?.priceAmount).toBe('19.99');
+    expect(update.integration.sellingPartnerId).toBe('A1SELLER');
   });
 
   it('enforces the unique key a retried price update is answered by', async () => {

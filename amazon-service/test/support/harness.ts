@@ -2,7 +2,7 @@
 // (LWA, Seller Central consent, SP-API, feed documents); the service talks to it through
 // @calibr/sandbox/routing exactly as in sandbox mode.
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '@calibr/sandbox';
-import { signRequest } from '@calibr/shared-contracts';
+import { RemoteConnector, signRequest } from '@calibr/shared-contracts';
 import pino from 'pino';
 import { startAmazonService, type RunningAmazonService, type StartOptions } from '../../src/server';
 import { createAmazonTestDatabase, type AmazonTestDatabase } from './amazon-database';
@@ -216,4 +216,9 @@ export async function sandboxLog(sandbox: RunningSandbox, query: Record<string, 
 export async function lwaCalls(sandbox: RunningSandbox, since: number): Promise<SandboxLogEntry[]> {
   const { entries } = await sandboxLog(sandbox, { since, kind: 'request', path: '/auth/o2/token' });
   return entries.filter((e) => e.host === 'api.amazon.com');
+}
+
+/** The shop's Amazon connector as the app reaches it: a RemoteConnector over the signed /connector routes. */
+export function remoteConnector(h: Harness, shop: string): Promise<RemoteConnector> {
+  return RemoteConnector.connect({ baseUrl: h.service.url, tenantId: shop, secret: SHARED_SECRET });
 }

@@ -100,7 +100,7 @@ export async function writeEveryAmazonModel(db: AmazonClient, keyring: Keyring):
     createdAt: T1,
   });
 
-  const listing = await put('AmazonListing', (data) => db.amazonListing.create({ data }), {
+  await put('AmazonListing', (data) => db.amazonListing.create({ data }), {
     projectId,
     externalId: 'SKU-Ä-1',
     marketplaceId: 'A1PM5X3Y5T5U2',
@@ -115,22 +115,6 @@ export async function writeEveryAmazonModel(db: AmazonClient, keyring: Keyring):
     lastSyncedAt: T2,
     data: { productType: 'MUG', minPrice: { amount: '15.00', currency: 'EUR' }, issues: [] },
     createdAt: T1,
-  });
-
-  await put('AmazonCompetitorObservation', (data) => db.amazonCompetitorObservation.create({ data }), {
-    projectId,
-    listingId: listing.id,
-    marketplaceId: 'A1PM5X3Y5T5U2',
-    asin: 'B0CHILD01',
-    sku: 'SKU-Ä-1',
-    currency: 'EUR',
-    buyBoxAmount: '18.49',
-    buyBoxSellerId: 'A2OTHER',
-    buyBoxIsOurs: false,
-    lowestOfferAmount: '17.99',
-    offerCount: 12,
-    details: { offers: [{ listing: '16.99', shipping: '1.00', condition: 'New', fba: true }] },
-    observedAt: T1,
   });
 
   return written;

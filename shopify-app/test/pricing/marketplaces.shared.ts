@@ -120,8 +120,8 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
     process.env.DATABASE_URL = database.url;
     process.env.AMAZON_SERVICE_URL = amazon.url;
     process.env.SERVICE_SHARED_SECRET = SECRET;
-    // The registry the app's sync goes through also registers Shopify, which needs the app's secret (unused here).
-    process.env.SHOPIFY_API_SECRET ||= 'shpss_marketplaces_suite_0123456789abcdef';
+    // The app's sync and monitor go through its registry, which holds Shopify too (its app config needs the secret).
+    process.env.SHOPIFY_API_SECRET ??= 'marketplaces-test-shopify-api-secret';
     changes = await import('../../app/pricing/changes.server');
     items = await import('../../app/pricing/items.server');
     rules = await import('../../app/pricing/rules.server');

@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '@calibr/db';
-import { verifyRequest } from '@calibr/shared-contracts';
+import { routePath, verifyRequest } from '@calibr/shared-contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Scheduler from '../../app/pricing/monitor/monitor-scheduler.server';
 import type * as MarketChanges from '../../app/pricing/monitor/market-changes.server';
@@ -91,35 +91,43 @@ describe('our own price, watched', () => {
 });
 
 describe('the monitor timer', () => {
-  it('reads each shop’s ASINs in a round robin, signed, one batch per interval, however many instances run it', async () => {
+  it('reads each shop’s ASINs in a round robin through the registry’s connector, signed, one batch per interval, however many instances run it', async () => {
     const secret = 'monitor-timer-shared-secret-0123456789abcdef';
     const calls: Array<{ at: number; tenant: string; asins: string[] }> = [];
+    // The Amazon service's connector routes, as far as the monitor uses them: connected? and the offers.
     const service: Server = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
         const { tenantId } = verifyRequest({ method: req.method!, path: req.url!, headers: req.headers, body, secrets: [secret] });
-        calls.push({ at: Date.now(), tenant: tenantId, asins: (JSON.parse(body) as { asins: string[] }).asins });
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ recorded: 0, observations: [] }));
+        if (req.url!.startsWith(routePath('isAuthenticated'))) return res.end(JSON.stringify({ authenticated: true }));
+        expect(req.url).toBe(routePath('getCompetitiveOffers'));
+        const { itemIds } = JSON.parse(body) as { itemIds: string[] };
+        calls.push({ at: Date.now(), tenant: tenantId, asins: itemIds });
+        res.end(JSON.stringify({ listings: itemIds.map((itemId) => ({ itemId, currency: null, buyBox: null, offerCount: null, offers: [], observedAt: new Date().toISOString(), error: { code: 'NoOffers', message: 'none' } })) }));
       });
     });
     await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
     process.env.AMAZON_SERVICE_URL = `http://127.0.0.1:${(service.address() as AddressInfo).port}`;
     process.env.SERVICE_SHARED_SECRET = secret;
-    // 30 more listings of this shop, and a connected seller.
+    // The registry the monitor reads through holds Shopify too, whose app config needs its secret.
+    process.env.SHOPIFY_API_SECRET ??= 'monitor-timer-shopify-api-secret';
+    // Loaded before the timer starts, as a server has it: its first import is not part of a turn.
+    await (await import('../../app/registry/registry.server')).getPlatformRegistry();
+    // 30 more listings of this shop: the app knows nothing else about its seller (the connector says it is connected).
     await database.db.listing.createMany({
       data: Array.from({ length: 30 }, (_, i) => ({ projectId, platform: 'amazon', marketplaceId: 'ATVPDKIKX0DER', externalId: `SKU-T${i}`, asin: `B1${String(i).padStart(8, '0')}`, sku: `SKU-T${i}`, title: 'T', currency: 'USD', priceAmount: '10.00' })),
     });
-    await database.db.amazonIntegration.create({ data: { projectId, sellingPartnerId: 'A2TIMER', region: 'na', marketplaceIds: ['ATVPDKIKX0DER'], authMode: 'self_authorization', refreshTokenCiphertext: 'enc:v1:x' } });
 
+    const logs: string[] = [];
     const interval = 400;
-    const stops = [1, 2].map((n) => scheduler.startMonitor({ intervalMs: interval, instanceId: `instance-${n}`, listingRefreshMs: 0 }));
+    const stops = [1, 2].map((n) => scheduler.startMonitor({ intervalMs: interval, instanceId: `instance-${n}`, listingRefreshMs: 0, log: (m) => logs.push(m) }));
     await new Promise((r) => setTimeout(r, interval * 6));
     await Promise.all(stops.map((stop) => stop()));
     service.close();
 
-    expect(calls.length).toBeGreaterThanOrEqual(2);
+    expect(calls.length, logs.join('\n')).toBeGreaterThanOrEqual(2);
     expect(calls.every((c) => c.tenant === 'monitor-shop.myshopify.com' && c.asins.length <= 20)).toBe(true);
     // Never two reads of one shop closer than the interval, even with two instances running.
     for (let i = 1; i < calls.length; i++) expect(calls[i]!.at - calls[i - 1]!.at).toBeGreaterThanOrEqual(interval - 50);

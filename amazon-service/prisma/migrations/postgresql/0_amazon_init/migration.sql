@@ -130,26 +130,6 @@ CREATE TABLE "AmazonListing" (
     CONSTRAINT "AmazonListing_pkey" PRIMARY KEY ("id")
 );
 
--- CreateTable
-CREATE TABLE "AmazonCompetitorObservation" (
-    "id" TEXT NOT NULL,
-    "projectId" TEXT NOT NULL,
-    "listingId" TEXT,
-    "marketplaceId" TEXT NOT NULL,
-    "asin" TEXT,
-    "sku" TEXT,
-    "currency" TEXT NOT NULL,
-    "buyBoxAmount" TEXT,
-    "buyBoxSellerId" TEXT,
-    "buyBoxIsOurs" BOOLEAN,
-    "lowestOfferAmount" TEXT,
-    "offerCount" INTEGER,
-    "details" JSONB,
-    "observedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "AmazonCompetitorObservation_pkey" PRIMARY KEY ("id")
-);
-
 -- CreateIndex
 CREATE UNIQUE INDEX "AmazonTenant_shopDomain_key" ON "AmazonTenant"("shopDomain");
 
@@ -204,15 +184,6 @@ CREATE INDEX "AmazonListing_projectId_asin_idx" ON "AmazonListing"("projectId", 
 -- CreateIndex
 CREATE UNIQUE INDEX "AmazonListing_projectId_marketplaceId_externalId_key" ON "AmazonListing"("projectId", "marketplaceId", "externalId");
 
--- CreateIndex
-CREATE INDEX "AmazonCompetitorObservation_projectId_observedAt_idx" ON "AmazonCompetitorObservation"("projectId", "observedAt");
-
--- CreateIndex
-CREATE INDEX "AmazonCompetitorObservation_listingId_observedAt_idx" ON "AmazonCompetitorObservation"("listingId", "observedAt");
-
--- CreateIndex
-CREATE INDEX "AmazonCompetitorObservation_projectId_asin_observedAt_idx" ON "AmazonCompetitorObservation"("projectId", "asin", "observedAt");
-
 -- AddForeignKey
 ALTER TABLE "AmazonAuthorizationState" ADD CONSTRAINT "AmazonAuthorizationState_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "AmazonTenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -236,10 +207,4 @@ ALTER TABLE "AmazonPriceUpdate" ADD CONSTRAINT "AmazonPriceUpdate_priceFeedId_fk
 
 -- AddForeignKey
 ALTER TABLE "AmazonListing" ADD CONSTRAINT "AmazonListing_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "AmazonTenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "AmazonCompetitorObservation" ADD CONSTRAINT "AmazonCompetitorObservation_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "AmazonTenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "AmazonCompetitorObservation" ADD CONSTRAINT "AmazonCompetitorObservation_listingId_fkey" FOREIGN KEY ("listingId") REFERENCES "AmazonListing"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

@@ -126,26 +126,6 @@ CREATE TABLE "AmazonListing" (
     CONSTRAINT "AmazonListing_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "AmazonTenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
--- CreateTable
-CREATE TABLE "AmazonCompetitorObservation" (
-    "id" TEXT NOT NULL PRIMARY KEY,
-    "projectId" TEXT NOT NULL,
-    "listingId" TEXT,
-    "marketplaceId" TEXT NOT NULL,
-    "asin" TEXT,
-    "sku" TEXT,
-    "currency" TEXT NOT NULL,
-    "buyBoxAmount" TEXT,
-    "buyBoxSellerId" TEXT,
-    "buyBoxIsOurs" BOOLEAN,
-    "lowestOfferAmount" TEXT,
-    "offerCount" INTEGER,
-    "details" JSONB,
-    "observedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    CONSTRAINT "AmazonCompetitorObservation_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "AmazonTenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
-    CONSTRAINT "AmazonCompetitorObservation_listingId_fkey" FOREIGN KEY ("listingId") REFERENCES "AmazonListing" ("id") ON DELETE CASCADE ON UPDATE CASCADE
-);
-
 -- CreateIndex
 CREATE UNIQUE INDEX "AmazonTenant_shopDomain_key" ON "AmazonTenant"("shopDomain");
 
@@ -199,13 +179,4 @@ CREATE INDEX "AmazonListing_projectId_asin_idx" ON "AmazonListing"("projectId", 
 
 -- CreateIndex
 CREATE UNIQUE INDEX "AmazonListing_projectId_marketplaceId_externalId_key" ON "AmazonListing"("projectId", "marketplaceId", "externalId");
-
--- CreateIndex
-CREATE INDEX "AmazonCompetitorObservation_projectId_observedAt_idx" ON "AmazonCompetitorObservation"("projectId", "observedAt");
-
--- CreateIndex
-CREATE INDEX "AmazonCompetitorObservation_listingId_observedAt_idx" ON "AmazonCompetitorObservation"("listingId", "observedAt");
-
--- CreateIndex
-CREATE INDEX "AmazonCompetitorObservation_projectId_asin_observedAt_idx" ON "AmazonCompetitorObservation"("projectId", "asin", "observedAt");
 
