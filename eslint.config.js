@@ -22,6 +22,7 @@ export default tseslint.config(
       '**/dist/**',
       '**/.cache/**',
       'prisma/generated/**',
+      'amazon-service/prisma/generated/**',
       '**/test-results/**',
       '**/artifacts/**',
       'lint/fixtures/**',

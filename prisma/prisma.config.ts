@@ -1,17 +1,19 @@
 // Prisma CLI configuration. Prisma 6.19 offline: the JavaScript schema engine ("js") with a driver
-// adapter chosen from DATABASE_URL (the embedded SQLite file when unset). Migrations live per provider.
-import { resolve } from 'node:path';
+// adapter chosen from the schema set's database URL (the embedded SQLite file when unset).
+// CALIBR_SCHEMA picks the set: app (default, DATABASE_URL) or amazon (AMAZON_DATABASE_URL, else DATABASE_URL).
 import { defineConfig } from 'prisma/config';
 import { createCliAdapter } from './src/adapters';
-import { databaseProvider, packageDir, resolveDatabaseUrl } from './src/url';
+import { migrationsDir, providerSchemaFile, schemaSetNamed, schemaSetUrl } from './src/schema-set';
+import { databaseProvider, resolveDatabaseUrl } from './src/url';
 
-const url = resolveDatabaseUrl();
+const set = schemaSetNamed(process.env.CALIBR_SCHEMA);
+const url = resolveDatabaseUrl(schemaSetUrl(set));
 const provider = databaseProvider(url);
 
 export default defineConfig({
   experimental: { adapter: true },
   engine: 'js',
-  schema: resolve(packageDir, provider === 'postgresql' ? 'generated/schema/postgresql.prisma' : 'schema.prisma'),
-  migrations: { path: resolve(packageDir, 'migrations', provider) },
+  schema: providerSchemaFile(set, provider),
+  migrations: { path: migrationsDir(set, provider) },
   adapter: async () => createCliAdapter(url),
 });

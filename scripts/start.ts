@@ -7,8 +7,9 @@ import { startSandbox } from '@calibr/sandbox';
 import { installSandbox } from '@calibr/sandbox/routing';
 import { startShopifyApp, warmUp } from '../shopify-app/server/start-app';
 
-// The database first (DATABASE_URL: a SQLite file or PostgreSQL, else .data/calibrate.db): a new or deleted one
-// gets its tables here, before the app's session storage and the service's /readyz look for them.
+// The app's database first (DATABASE_URL: a SQLite file or PostgreSQL, else .data/calibrate.db): a new or deleted
+// one gets its tables here, before the app's session storage looks for them. The Amazon service migrates its own
+// (AMAZON_DATABASE_URL, else the same database: its tables are named apart) when it starts below.
 const databaseUrl = resolveDatabaseUrl();
 const migrated = await migrateDatabase(databaseUrl);
 console.log(`Database: ${redactUrl(databaseUrl)} (${migrated.provider}, ${migrated.applied.length > 0 ? `applied ${migrated.applied.join(', ')}` : 'up to date'})`);

@@ -1,5 +1,5 @@
 // Everything a request or a background job needs to talk to Amazon and the database, built once.
-import type { Db } from '@calibr/db';
+import type { AmazonDb } from './database/amazon-db';
 import type { RuntimeHooks } from '@calibr/shared-contracts';
 import type { Logger } from 'pino';
 import type { AmazonServiceConfig } from './config';
@@ -14,7 +14,7 @@ import type { RetryPolicy } from './throttling/retry-policy';
 
 export interface AmazonContext {
   config: AmazonServiceConfig;
-  db: Db;
+  db: AmazonDb;
   logger: Logger;
   transport: Transport;
   tokens: AccessTokenCache;
@@ -33,7 +33,7 @@ export interface AmazonContext {
 
 export interface AmazonContextInput {
   config: AmazonServiceConfig;
-  db: Db;
+  db: AmazonDb;
   logger: Logger;
   transport: Transport;
   retry?: RetryPolicy;

@@ -6,7 +6,6 @@ import type { AmazonContext } from './amazon-context';
 import { connectorHandler } from './connector/connector-routes';
 import { authCallbackRoute, authRoutes } from './routes/auth-routes';
 import { catalogRoutes } from './routes/catalog-routes';
-import { competitiveRoutes } from './routes/competitive-routes';
 import { healthRoute } from './routes/health-route';
 import { PRICE_BATCH_BODY_LIMIT, pricingRoutes } from './routes/pricing-routes';
 import { notFound, problemHandler, requireJsonBody, SIGNATURE_REFUSED } from './routes/problem-details';
@@ -73,7 +72,6 @@ export function createApp(ctx: AmazonContext, hooks: AppHooks = {}): express.Exp
   api.use('/auth', authRoutes(ctx));
   api.use('/catalog', catalogRoutes(ctx));
   api.use('/pricing', pricingRoutes(ctx, hooks));
-  api.use('/competitive', competitiveRoutes(ctx));
   app.use(API_BASE, api);
 
   app.use(notFound);

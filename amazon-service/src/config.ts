@@ -37,7 +37,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     applicationId: env.AMAZON_SP_APP_ID || undefined,
     draftApp: env.AMAZON_SP_APP_DRAFT === 'true',
     defaultRegion: region,
-    databaseUrl: env.DATABASE_URL || undefined,
+    // The service's own database; the embedded default shares the app's (tables named apart).
+    databaseUrl: env.AMAZON_DATABASE_URL || env.DATABASE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
   };
   return { ...config, ...overrides };

@@ -1,8 +1,9 @@
 // Process health for load balancers and orchestrators, beside the richer GET /health:
 //   GET /healthz  liveness: the process is up (no database call)
-//   GET /readyz   readiness: the database answers and every committed migration is applied; 503 while
+//   GET /readyz   readiness: the database answers and every one of the service's migrations is applied; 503 while
 //                 the process drains on shutdown, so the balancer stops sending it requests.
-import { databaseReadiness, type Db } from '@calibr/db';
+import { databaseReadiness } from '@calibr/db';
+import { amazonSchema, type AmazonDb } from './database/amazon-db';
 import { Router } from 'express';
 import { errorSummary } from './log-errors';
 
@@ -10,7 +11,7 @@ export interface Drain {
   draining: boolean;
 }
 
-export function healthEndpoints(db: Db, drain: Drain): Router {
+export function healthEndpoints(db: AmazonDb, drain: Drain): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: 'amazon-service', pid: process.pid, uptimeSeconds: Math.round(process.uptime()) });
@@ -20,7 +21,7 @@ export function healthEndpoints(db: Db, drain: Drain): Router {
       res.status(503).json({ status: 'draining' });
       return;
     }
-    const { ok, detail } = await databaseReadiness(db, (error) => errorSummary(error, 120));
+    const { ok, detail } = await databaseReadiness(db, (error) => errorSummary(error, 120), amazonSchema);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', ...detail });
   });
   return router;

@@ -5,3 +5,4 @@ export { createApp, API_BASE } from './app';
 export { signSettingsLink, verifySettingsLink, SETTINGS_LINK_PATH, SETTINGS_LINK_TTL_SECONDS } from './settings-page/settings-link';
 export { AMAZON_CAPABILITIES, AMAZON_CONNECTOR_VERSION, createAmazonConnector } from './connector/amazon-connector';
 export { planPriceFeeds, renderFeedDocument } from './feeds/feed-documents';
+export { amazonDatabaseUrl, createAmazonDb, migrateAmazonDatabase, type AmazonDb } from './database/amazon-db';

@@ -1,15 +1,15 @@
-// Starts the Amazon service: database, Amazon transport (real hosts, or wherever the runtime hooks route it:
-// the sandbox in tests and `npm start`), the feed worker (which resumes unfinished feeds from the database)
-// and the HTTP server.
+// Starts the Amazon service: its own database (migrated on start), Amazon transport (real hosts, or wherever
+// the runtime hooks route it: the sandbox in tests and `npm start`), the feed worker (which resumes unfinished
+// feeds from the database) and the HTTP server.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createDb, type Db } from '@calibr/db';
 import { runtimeHooks, type RuntimeHooks } from '@calibr/shared-contracts';
 import express from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { createAmazonContext, type AmazonContext } from './amazon-context';
 import { createApp } from './app';
+import { amazonDatabaseUrl, createAmazonDb, migrateAmazonDatabase, redactUrl, type AmazonDb } from './database/amazon-db';
 import { loadConfig, type AmazonServiceConfig } from './config';
 import type { FeedTiming } from './feeds/feed-timing';
 import { FeedWorker } from './feeds/feed-worker';
@@ -26,7 +26,8 @@ export interface StartOptions {
   /** Listen here (0 = any free port). Default: config.port. */
   port?: number;
   host?: string;
-  db?: Db;
+  /** A client on an already migrated database (tests); default: a client on config.databaseUrl, migrated first. */
+  db?: AmazonDb;
   logger?: Logger;
   feedTiming?: FeedTiming;
   workerTickMs?: number;
@@ -63,7 +64,13 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
   const config = loadConfig(options.env ?? process.env, options.config);
   const logger = options.logger ?? createLogger(config.logLevel);
   const ownDb = !options.db;
-  const db = options.db ?? createDb(config.databaseUrl);
+  if (ownDb) {
+    // The service's own tables: it migrates them itself (the app's deploy knows nothing of them).
+    const url = amazonDatabaseUrl(config.databaseUrl);
+    const migrated = await migrateAmazonDatabase(url);
+    if (migrated.applied.length > 0) logger.info({ database: redactUrl(url), applied: migrated.applied }, 'amazon database migrated');
+  }
+  const db = options.db ?? createAmazonDb(config.databaseUrl);
   const hooks = options.hooks ?? runtimeHooks();
   const transport: Transport = hooks.httpsAgent ? { httpsAgent: hooks.httpsAgent } : {};
   const ctx = createAmazonContext({

@@ -37,7 +37,7 @@ describe('website authorization workflow', () => {
     expect(JSON.stringify(status)).not.toMatch(/Atzr|refresh|secret/i);
 
     // The refresh token is stored encrypted: no plaintext LWA token in the row.
-    const row = await h.database.db.amazonIntegration.findFirstOrThrow({ where: { sellingPartnerId: DEMO_SELLER, project: { shopDomain: SHOP } } });
+    const row = await h.database.db.amazonIntegration.findFirstOrThrow({ where: { sellingPartnerId: DEMO_SELLER, tenant: { shopDomain: SHOP } } });
     expect(row.refreshTokenCiphertext).toMatch(/^enc:/);
     expect(row.refreshTokenCiphertext).not.toContain('Atzr|');
 
@@ -102,7 +102,7 @@ describe('self-authorization', () => {
     expect(body).not.toContain(refreshToken);
     expect(body).not.toContain(seller.lwa.clientSecret);
     expect(JSON.parse(body)).toMatchObject({ connected: true, authMode: 'self_authorization', marketplaceIds: [US, CA] });
-    const row = await h.database.db.amazonIntegration.findFirstOrThrow({ where: { project: { shopDomain: 'self-shop.myshopify.com' } } });
+    const row = await h.database.db.amazonIntegration.findFirstOrThrow({ where: { tenant: { shopDomain: 'self-shop.myshopify.com' } } });
     expect(row.lwaClientSecretCiphertext).toMatch(/^enc:/);
     expect(row.lwaClientSecretCiphertext).not.toContain(seller.lwa.clientSecret);
   });

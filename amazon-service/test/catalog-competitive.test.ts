@@ -1,8 +1,9 @@
 // Catalog and competitive pricing against the sandbox: the seller's marketplaces, its listings synced
 // page by page into Listing rows, an ASIN's catalog details, and Buy Box / lowest competing offer / offer
-// count readings recorded as observations that follow the market as it moves.
+// count readings (the connector's getCompetitiveOffers) that follow the market as it moves.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CA, DEMO_SELLER, MX, US, connectDemoSeller, control, json, signedFetch, startHarness, type Harness } from './support/harness';
+import { lowestCompetingOffer } from '@calibr/shared-contracts';
+import { CA, DEMO_SELLER, MX, US, connectDemoSeller, control, json, remoteConnector, signedFetch, startHarness, type Harness } from './support/harness';
 
 let h: Harness;
 interface MarketView {
@@ -56,28 +57,26 @@ it('reads an ASIN’s catalog details (Catalog Items 2022-04-01)', async () => {
   expect(unknown.headers.get('content-type')).toContain('application/problem+json');
 });
 
-it('records Buy Box, lowest offer and offer count over time as the market moves', async () => {
+it('reads Buy Box, lowest competing offer and offer count as the market moves (getCompetitiveOffers)', async () => {
   const asin = 'B001VTSF4H';
+  const connector = await remoteConnector(h, SHOP);
   const market = await control<MarketView>(h.sandbox, `offers?asin=${asin}&marketplaceId=${US}`);
-  const first = await json<{ recorded: number; observations: { asin: string; buyBox: { amount: string } | null; lowestOffer: { amount: string } | null; offerCount: number }[] }>(
-    await api('POST', '/competitive', { marketplaceId: US, asins: [asin, 'B001VJSTFI'] }),
-  );
-  expect(first.recorded).toBe(2);
-  const reading = first.observations.find((o) => o.asin === asin)!;
-  expect(reading.offerCount).toBe(market.offers.length);
+  const first = await connector.pricing.getCompetitiveOffers!({ marketplaceId: US, itemIds: [asin, 'B001VJSTFI'] });
+  expect(first.listings.map((l) => l.itemId)).toEqual([asin, 'B001VJSTFI']);
+  const reading = first.listings[0]!;
+  expect(reading).toMatchObject({ marketplaceId: US, currency: 'USD', offerCount: market.offers.length });
   expect(reading.buyBox?.amount).toBe(market.buyBox?.landedPrice);
   // The lowest offer is a competitor's: ours is left out even when it is the cheapest.
   const lowest = market.offers.filter((o) => o.sellerId !== DEMO_SELLER && o.condition === 'New').map((o) => o.landedPrice).sort((a, b) => Number(a) - Number(b))[0];
-  expect(reading.lowestOffer?.amount).toBe(lowest);
+  expect(lowestCompetingOffer(reading.offers)?.landed.amount).toBe(lowest);
 
   // A competitor undercuts everyone: the next reading shows it.
   await control(h.sandbox, 'competitors/add', { asin, marketplaceId: US, sellerId: 'ACOMPETITOR01', price: '1.99', sellerName: 'Undercutter' });
-  const second = await json<{ observations: { asin: string; lowestOffer: { amount: string } | null; offerCount: number }[] }>(await api('POST', '/competitive', { marketplaceId: US, asins: [asin] }));
-  expect(second.observations[0]).toMatchObject({ lowestOffer: { amount: '1.99' }, offerCount: market.offers.length + 1 });
-
-  const history = await json<{ observations: { lowestOffer: { amount: string } | null; observedAt: string }[] }>(await api('GET', `/competitive?asin=${asin}`));
-  expect(history.observations).toHaveLength(2);
-  expect(history.observations.map((o) => o.lowestOffer?.amount)).toEqual(['1.99', lowest]);
-  const row = await h.database.db.competitorPriceObservation.findFirstOrThrow({ where: { asin, lowestOfferAmount: '1.99' } });
-  expect(row.listingId).not.toBeNull(); // tied to our synced listing
+  const [second] = (await connector.pricing.getCompetitiveOffers!({ marketplaceId: US, itemIds: [asin] })).listings;
+  expect(second).toMatchObject({ offerCount: market.offers.length + 1 });
+  expect(lowestCompetingOffer(second!.offers)).toMatchObject({ sellerId: 'ACOMPETITOR01', isOurs: false, landed: { amount: '1.99', currency: 'USD' } });
+  // An ASIN Amazon refuses is answered with its reason; the others in the call still are.
+  const [unknown, known] = (await connector.pricing.getCompetitiveOffers!({ marketplaceId: US, itemIds: ['B000000000', asin] })).listings;
+  expect(unknown).toMatchObject({ itemId: 'B000000000', currency: null, offers: [], error: { code: expect.any(String) } });
+  expect(known!.error).toBeUndefined();
 });

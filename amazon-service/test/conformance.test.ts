@@ -25,7 +25,7 @@ async function settle(): Promise<void> {
   await waitFor(
     'Amazon to process pending price updates',
     async () => {
-      const open = await h.database.db.amazonPriceUpdate.count({ where: { project: { shopDomain: SHOP }, status: { in: ['queued', 'pending'] } } });
+      const open = await h.database.db.amazonPriceUpdate.count({ where: { tenant: { shopDomain: SHOP }, status: { in: ['queued', 'pending'] } } });
       return open === 0;
     },
     20_000,
@@ -45,6 +45,8 @@ describeConformance('amazon connector through the Amazon service over HTTP', () 
       secondListing: { externalId: 'CAL-TRAI-RUNN-9', marketplaceId: US },
       unknownProductId: 'B000000000',
       unknownListingId: 'NO-SUCH-SKU-1',
+      // The demo seller's trail running shoe, among its competitors' offers.
+      competitiveItem: { itemId: 'B001VTSF4H', marketplaceId: US, hasOurOffer: true },
     },
     settle,
     // Amazon answers 429 QuotaExceeded to the next calls, more times than the connector retries.

@@ -30,7 +30,6 @@ interface Problem {
 export const SERVICE_ROUTES: Record<string, { prefix: string; routes: string[] }> = {
   'src/routes/auth-routes.ts': { prefix: `${API}/auth`, routes: ['GET /', 'POST /start', 'POST /self', 'POST /marketplaces', 'DELETE /', 'GET / (callback)'] },
   'src/routes/catalog-routes.ts': { prefix: `${API}/catalog`, routes: ['GET /marketplaces', 'POST /sync', 'GET /listings', 'GET /items/:asin'] },
-  'src/routes/competitive-routes.ts': { prefix: `${API}/competitive`, routes: ['POST /', 'GET /'] },
   'src/routes/pricing-routes.ts': { prefix: `${API}/pricing`, routes: ['POST /', 'GET /updates/:idempotencyKey', 'GET /feeds', 'GET /feeds/:id'] },
   'src/routes/health-route.ts': { prefix: '/health', routes: ['GET /'] },
   'src/settings-page/settings-routes.ts': { prefix: '/settings/amazon', routes: ['GET /polaris.css', 'GET /open', 'GET /', 'POST /connect', 'POST /credentials', 'POST /marketplaces', 'POST /disconnect'] },
@@ -47,8 +46,6 @@ const API_TARGETS: ReadonlyArray<{ method: string; path: string; body?: unknown 
   { method: 'POST', path: `${API}/catalog/sync`, body: {} },
   { method: 'GET', path: `${API}/catalog/listings` },
   { method: 'GET', path: `${API}/catalog/items/B0HOSTILE1` },
-  { method: 'POST', path: `${API}/competitive`, body: { asins: ['B0HOSTILE1'] } },
-  { method: 'GET', path: `${API}/competitive` },
   { method: 'POST', path: `${API}/pricing`, body: { updates: [{ idempotencyKey: 'h-1', externalId: 'SKU', marketplaceId: US, price: { amount: '10.00', currency: 'USD' } }] } },
   { method: 'GET', path: `${API}/pricing/updates/h-1` },
   { method: 'GET', path: `${API}/pricing/feeds` },
@@ -83,13 +80,12 @@ export function hostileServiceSuite({ provider, runs }: { provider: 'sqlite' | '
     const db = h.database.db;
     const byId = { orderBy: { id: 'asc' as const } };
     return JSON.stringify({
-      projects: await db.project.findMany(byId),
+      projects: await db.amazonTenant.findMany(byId),
       integrations: await db.amazonIntegration.findMany({ ...byId, select: { id: true, projectId: true, status: true, region: true, marketplaceIds: true, sellingPartnerId: true, authMode: true } }),
       updates: await db.amazonPriceUpdate.findMany(byId),
       feeds: await db.amazonPriceFeed.findMany({ ...byId, select: { id: true, projectId: true, feedId: true } }),
-      listings: await db.listing.findMany({ ...byId, select: { id: true, projectId: true, externalId: true, priceAmount: true } }),
-      observations: await db.competitorPriceObservation.count(),
-      states: await db.authorizationState.count(),
+      listings: await db.amazonListing.findMany({ ...byId, select: { id: true, projectId: true, externalId: true, priceAmount: true } }),
+      states: await db.amazonAuthorizationState.count(),
       live: await livePrices(),
     });
   }
@@ -295,7 +291,7 @@ export function hostileServiceSuite({ provider, runs }: { provider: 'sqlite' | '
         fc.constantFrom('../', '..%2F..%2Fetc', '%2F', '\u0000', '\u202Eevil', '😀', ' ', '%', 'a/b', "' OR 1=1 --", 'x'.repeat(3000)),
         fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }),
       );
-      const templates = [`${API}/pricing/updates/{}`, `${API}/pricing/feeds/{}`, `${API}/catalog/items/{}`, `${API}/catalog/listings?cursor={}`, `${API}/catalog/listings?limit={}`, `${API}/competitive?asin={}`, `${API}/pricing/feeds?limit={}`, `${API}/catalog/items/B0HOSTILE1?marketplaceId={}`];
+      const templates = [`${API}/pricing/updates/{}`, `${API}/pricing/feeds/{}`, `${API}/catalog/items/{}`, `${API}/catalog/listings?cursor={}`, `${API}/catalog/listings?limit={}`, `${API}/pricing/feeds?limit={}`, `${API}/catalog/items/B0HOSTILE1?marketplaceId={}`];
       await fc.assert(
         fc.asyncProperty(fc.constantFrom(...templates), hostile, async (template, value) => {
           const path = template.replace('{}', encodeURIComponent(value));
@@ -337,7 +333,7 @@ export function hostileServiceSuite({ provider, runs }: { provider: 'sqlite' | '
         // And the first shop does see them: the 404 is about the shop, not the id.
         expect((await signedFetch(h.service.url, SHOP_A, 'GET', path)).status, path).toBe(200);
       }
-      for (const path of [`${API}/pricing/feeds`, `${API}/catalog/listings`, `${API}/competitive`, `${API}/auth`]) {
+      for (const path of [`${API}/pricing/feeds`, `${API}/catalog/listings`, `${API}/auth`]) {
         const res = await signedFetch(h.service.url, SHOP_B, 'GET', path);
         const text = await res.text();
         expect(res.status, `${path}: ${text.slice(0, 200)}`).toBe(200);

@@ -109,7 +109,7 @@ it('syncs 2,500 listings past the 1,000 cap through products.sync: every SKU onc
   // few windows turned down as over the cap (2,553 SKUs: 134 calls for 130 pages).
   expect(asked.length - first.steps.length).toBeLessThanOrEqual(6);
 
-  const stored = await h.database.db.listing.count({ where: { project: { shopDomain: SHOP }, platform: 'amazon', marketplaceId: US } });
+  const stored = await h.database.db.amazonListing.count({ where: { tenant: { shopDomain: SHOP }, marketplaceId: US } });
   expect(stored).toBe(expected.length);
 
   // The same catalog syncs again in the same order, under a new syncId.

@@ -5,7 +5,7 @@
 import { testDatabaseProviders } from '@calibr/db';
 import { RemoteConnector, type BatchUpdateResult, type PlatformConnector, type SyncResult } from '@calibr/shared-contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CA, DEMO_SELLER, MX, SHARED_SECRET, US, connectDemoSeller, control, json, sandboxLog, signedFetch, startHarness, type Harness } from './support/harness';
+import { CA, DEMO_SELLER, MX, SHARED_SECRET, US, connectDemoSeller, control, json, remoteConnector, sandboxLog, signedFetch, startHarness, type Harness } from './support/harness';
 
 const CURRENCY: Record<string, string> = { [US]: 'USD', [CA]: 'CAD', [MX]: 'MXN' };
 type DemoSeller = { listings: { sku: string; asin: string; offers: { marketplaceId: string; currency: string; price: string }[] }[] };
@@ -31,7 +31,7 @@ describe.each(testDatabaseProviders())('a seller in several marketplaces (%s)', 
     return steps;
   }
 
-  const rows = () => h.database.db.listing.findMany({ where: { projectId, platform: 'amazon' }, orderBy: { id: 'asc' } });
+  const rows = () => h.database.db.amazonListing.findMany({ where: { projectId }, orderBy: { id: 'asc' } });
   const offered = (marketplaceId: string) => seller.listings.filter((l) => l.offers.some((o) => o.marketplaceId === marketplaceId));
   /** The marketplaces the service asked searchListingsItems about since log entry `since`. */
   async function searchedMarketplaces(since: number): Promise<Set<string>> {
@@ -43,7 +43,7 @@ describe.each(testDatabaseProviders())('a seller in several marketplaces (%s)', 
     h = await startHarness({ provider });
     await connectDemoSeller(h, shop, [US, CA, MX]);
     connector = await RemoteConnector.connect({ baseUrl: h.service.url, tenantId: shop, secret: SHARED_SECRET });
-    projectId = (await h.database.db.project.findUniqueOrThrow({ where: { shopDomain: shop } })).id;
+    projectId = (await h.database.db.amazonTenant.findUniqueOrThrow({ where: { shopDomain: shop } })).id;
     seller = await control<DemoSeller>(h.sandbox, `sellers/${DEMO_SELLER}`);
   });
   afterAll(async () => h?.close());
@@ -92,8 +92,8 @@ describe.each(testDatabaseProviders())('a seller in several marketplaces (%s)', 
     expect(result).toMatchObject({ status: 'failed', reason: 'validation' });
     expect(JSON.stringify(result)).toContain('unknown_marketplace');
     // Not read: competition for Canada is refused, and a sync reads the US and Mexico only.
-    const read = await api('POST', '/competitive', { marketplaceId: CA, asins: [offered(CA)[0]!.asin] });
-    expect(read.status).toBe(400);
+    const connector = await remoteConnector(h, shop);
+    await expect(connector.pricing.getCompetitiveOffers!({ marketplaceId: CA, itemIds: [offered(CA)[0]!.asin] })).rejects.toMatchObject({ status: 400 });
     await sync('full');
     expect(await searchedMarketplaces(lastId)).toEqual(new Set([US, MX]));
     expect((await rows()).filter((r) => r.marketplaceId === CA && r.status !== 'retired')).toEqual([]);

@@ -22,7 +22,7 @@ describe.each(testDatabaseProviders())('patchListingsItem update reads (%s)', (p
 
   it('a never-synced SKU with an expectedCurrentPrice: one read before the patch, one after, no search; applied and stored', async () => {
     const sku = skus[0]!;
-    expect(await h.database.db.listing.count({ where: { externalId: sku } })).toBe(0);
+    expect(await h.database.db.amazonListing.count({ where: { externalId: sku } })).toBe(0);
     const current = await amazonPrice(sku);
     const { lastId } = await sandboxLog(h.sandbox);
 
@@ -34,7 +34,7 @@ describe.each(testDatabaseProviders())('patchListingsItem update reads (%s)', (p
     const calls = entries.map((e) => `${e.method} ${e.path!.split('?')[0] === item ? 'item' : e.path!.split('?')[0]}`);
     expect(calls).toEqual(['GET item', 'PATCH item', 'GET item']);
     // The listing was stored from the read, so its applied price is recorded.
-    const stored = await h.database.db.listing.findFirst({ where: { externalId: sku, marketplaceId: US } });
+    const stored = await h.database.db.amazonListing.findFirst({ where: { externalId: sku, marketplaceId: US } });
     expect(stored?.priceAmount).toBe('71.17');
   });
 });

@@ -37,7 +37,7 @@ describe.each(testDatabaseProviders())('patchListingsItem updates settled when a
 
   /** The row sendViaPatch writes just before patchListingsItem: what a crash at that point leaves. */
   async function rowLeftByCrash(u: PriceUpdate) {
-    const integration = await h.database.db.amazonIntegration.findFirstOrThrow({ where: { project: { shopDomain: shop } } });
+    const integration = await h.database.db.amazonIntegration.findFirstOrThrow({ where: { tenant: { shopDomain: shop } } });
     return h.database.db.amazonPriceUpdate.create({
       data: {
         projectId: integration.projectId,

@@ -1,18 +1,18 @@
 // The service as a process behind a load balancer: /healthz (liveness), /readyz (database and migrations),
 // JSON request logs with credentials masked, and a graceful shutdown that lets an in-flight request finish.
 import { Writable } from 'node:stream';
-import { createTestDatabase, type TestDatabase } from '@calibr/db';
+import { createAmazonTestDatabase, type AmazonTestDatabase } from './support/amazon-database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger';
 import { startAmazonService, type RunningAmazonService } from '../src/server';
 
 const SECRET = 'process-health-shared-secret-0123456789abcdef';
-let database: TestDatabase;
+let database: AmazonTestDatabase;
 let service: RunningAmazonService;
 const lines: string[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
+  database = await createAmazonTestDatabase();
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       lines.push(...chunk.toString().split('\n').filter(Boolean));

@@ -98,7 +98,7 @@ describe.skipIf(!existsSync(CHROMIUM))('settings page in chromium', () => {
     await page.locator('#disconnect').click();
     await page.waitForURL(/notice=disconnected/);
     await expect(page.getByText('Not connected', { exact: true }).isVisible()).resolves.toBe(true);
-    const row2 = await h.database.db.amazonIntegration.findFirstOrThrow({ where: { project: { shopDomain: SHOP } } });
+    const row2 = await h.database.db.amazonIntegration.findFirstOrThrow({ where: { tenant: { shopDomain: SHOP } } });
     expect(row2).toMatchObject({ status: 'disconnected', refreshTokenCiphertext: '', accessTokenCiphertext: null });
     await context.close();
   }, 90_000);

@@ -2,7 +2,8 @@
 // set): listings written in bulk, applied prices recorded with one CASE statement, feeds stored with their
 // messages and rebuilt with the same message ids, the feed monitor's counts, and one-use consent states.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { POSTGRES_SKIP_REASON, createTestDatabase, hasTestPostgres, type DatabaseProvider, type TestDatabase } from '@calibr/db';
+import { POSTGRES_SKIP_REASON, hasTestPostgres, type DatabaseProvider } from '@calibr/db';
+import { createAmazonTestDatabase, type AmazonTestDatabase } from './support/amazon-database';
 import pino from 'pino';
 import { createAmazonContext, type AmazonContext } from '../src/amazon-context';
 import { loadConfig } from '../src/config';
@@ -16,15 +17,15 @@ import { claimNonce } from '../src/authorization/used-nonces';
 import { SHARED_SECRET, US } from './support/harness';
 
 const storesOn = (provider: DatabaseProvider) => {
-  let t: TestDatabase;
+  let t: AmazonTestDatabase;
   let ctx: AmazonContext;
   let projectId = '';
   let integrationId = '';
 
   beforeAll(async () => {
-    t = await createTestDatabase({ provider });
+    t = await createAmazonTestDatabase(provider);
     ctx = createAmazonContext({ config: loadConfig({}, { sharedSecret: SHARED_SECRET }), db: t.db, logger: pino({ level: 'silent' }), transport: {} });
-    projectId = (await t.db.project.create({ data: { shopDomain: `stores-${provider}.myshopify.com` } })).id;
+    projectId = (await t.db.amazonTenant.create({ data: { shopDomain: `stores-${provider}.myshopify.com` } })).id;
     integrationId = (await t.db.amazonIntegration.create({ data: { projectId, sellingPartnerId: 'A1STORES', region: 'na', marketplaceIds: [US], authMode: 'self_authorization', refreshTokenCiphertext: 'enc:test' } })).id;
   }, 60_000);
   afterAll(async () => t?.cleanup());
@@ -37,13 +38,13 @@ const storesOn = (provider: DatabaseProvider) => {
     }));
     await storeListings(ctx, projectId, US, items.slice(0, 20));
     await storeListings(ctx, projectId, US, items); // 20 known (updated), 10 new
-    expect(await t.db.listing.count({ where: { projectId } })).toBe(30);
+    expect(await t.db.amazonListing.count({ where: { projectId } })).toBe(30);
     await recordAppliedPrices(ctx, projectId, [
       { sku: 'S-1', marketplaceId: US, currency: 'USD', amount: '11.50' },
       { sku: 'S-2', marketplaceId: US, currency: 'USD', amount: '12.75' },
       { sku: 'NOT-STORED', marketplaceId: US, currency: 'USD', amount: '1.00' },
     ]);
-    const rows = await t.db.listing.findMany({ where: { projectId, externalId: { in: ['S-1', 'S-2', 'S-3'] } }, orderBy: { externalId: 'asc' } });
+    const rows = await t.db.amazonListing.findMany({ where: { projectId, externalId: { in: ['S-1', 'S-2', 'S-3'] } }, orderBy: { externalId: 'asc' } });
     expect(rows.map((r) => [r.externalId, r.priceAmount])).toEqual([
       ['S-1', '11.50'],
       ['S-2', '12.75'],
@@ -68,15 +69,15 @@ const storesOn = (provider: DatabaseProvider) => {
 
   it('claims a single-use id once per purpose, and prunes ids past their expiry (only those)', async () => {
     const expired = { purpose: 'service-request', nonce: `expired-${provider}` };
-    await t.db.usedNonce.create({ data: { ...expired, expiresAt: new Date(Date.now() - 1000) } });
+    await t.db.amazonUsedNonce.create({ data: { ...expired, expiresAt: new Date(Date.now() - 1000) } });
     const until = new Date(Date.now() + 300_000);
     expect(await claimNonce(ctx, 'service-request', `n-${provider}`, until)).toBe(true);
     expect(await claimNonce(ctx, 'service-request', `n-${provider}`, until)).toBe(false);
     expect(await claimNonce(ctx, 'settings-link', `n-${provider}`, until)).toBe(true);
     const racing = await Promise.all(Array.from({ length: 6 }, () => claimNonce(ctx, 'settings-link', `race-${provider}`, until)));
     expect(racing.filter(Boolean)).toHaveLength(1);
-    expect(await t.db.usedNonce.findUnique({ where: { purpose_nonce: expired } })).toBeNull();
-    expect(await t.db.usedNonce.count({ where: { nonce: { in: [`n-${provider}`, `race-${provider}`] } } })).toBe(3);
+    expect(await t.db.amazonUsedNonce.findUnique({ where: { purpose_nonce: expired } })).toBeNull();
+    expect(await t.db.amazonUsedNonce.count({ where: { nonce: { in: [`n-${provider}`, `race-${provider}`] } } })).toBe(3);
   });
 
   it('uses a consent state once, for its own shop and settings session only', async () => {

@@ -1,12 +1,16 @@
-// `npm run db:migration -w @calibr/db`: regenerates each provider's single initial migration from
-// schema.prisma. Run it after changing the schema (under `flock /tmp/calibr-schema.lock`), then
-// commit schema.prisma together with prisma/migrations/. The drift test fails until you do.
+// `npm run db:migration -w @calibr/db`: regenerates each schema set's single initial migration per
+// provider from its schema (prisma/schema.prisma → 0_init, amazon-service/prisma/schema.prisma →
+// 0_amazon_init). Run it after changing a schema (under `flock /tmp/calibr-schema.lock`), then commit
+// the schema together with its migrations/. The drift test fails until you do.
+import { schemaSets } from '../src/schema-set';
 import { providers } from './lib/schema-variants';
 import { initMigrationPath, readCommittedInitMigration, renderInitMigration, writeInitMigration } from './lib/init-migration';
 
-const rendered = await Promise.all(providers.map(async (provider) => [provider, await renderInitMigration(provider)] as const));
-for (const [provider, sql] of rendered) {
-  const changed = readCommittedInitMigration(provider) !== sql;
-  writeInitMigration(provider, sql);
-  console.log(`[db] ${provider}: ${changed ? 'rewrote' : 'unchanged'} ${initMigrationPath(provider)}`);
+for (const set of schemaSets) {
+  const rendered = await Promise.all(providers.map(async (provider) => [provider, await renderInitMigration(provider, set)] as const));
+  for (const [provider, sql] of rendered) {
+    const changed = readCommittedInitMigration(provider, set) !== sql;
+    writeInitMigration(provider, sql, set);
+    console.log(`[db] ${set.name} ${provider}: ${changed ? 'rewrote' : 'unchanged'} ${initMigrationPath(provider, set)}`);
+  }
 }

@@ -1,14 +1,18 @@
-// Run by `npm install` (root postinstall → db:setup): generates both Prisma clients (skipped when the
-// schema is unchanged), creates the development encryption key if there is none, and migrates the
-// database (DATABASE_URL, else the embedded SQLite file .data/calibrate.db). Safe to run again.
+// Run by `npm install` (root postinstall → db:setup): generates every schema set's Prisma clients
+// (skipped when a schema is unchanged), creates the development encryption key if there is none, and
+// migrates the databases: the app's (DATABASE_URL) and the Amazon service's (AMAZON_DATABASE_URL, else
+// DATABASE_URL), by default both in the embedded SQLite file .data/calibrate.db. Safe to run again.
 import { ensureDevKeyFile, devKeyFile } from '../src/crypto/keyring';
 import { migrateDatabase } from '../src/migrate';
+import { schemaSets, schemaSetUrl } from '../src/schema-set';
 import { redactUrl, resolveDatabaseUrl } from '../src/url';
 import { generateClients } from './lib/generate-clients';
 
 const started = Date.now();
-const clients = await generateClients();
-console.log(`[db] Prisma clients (sqlite, postgresql): ${clients.generated ? `generated in ${clients.ms} ms` : 'up to date'}`);
+for (const set of schemaSets) {
+  const clients = await generateClients({ set });
+  console.log(`[db] ${set.name} Prisma clients (sqlite, postgresql): ${clients.generated ? `generated in ${clients.ms} ms` : 'up to date'}`);
+}
 
 if (process.env.ENCRYPTION_KEYS?.trim()) {
   console.log('[db] encryption keys: from ENCRYPTION_KEYS');
@@ -21,13 +25,15 @@ if (process.env.ENCRYPTION_KEYS?.trim()) {
   console.log(`[db] encryption keys: development key ${created ? 'created in' : 'kept in'} ${devKeyFile}`);
 }
 
-const url = resolveDatabaseUrl();
-try {
-  const result = await migrateDatabase(url);
-  const what = result.applied.length > 0 ? `applied ${result.applied.join(', ')}` : 'already up to date';
-  console.log(`[db] ${result.provider} database ${redactUrl(url)}: ${what}`);
-} catch (error) {
-  console.error(`[db] could not migrate ${redactUrl(url)}: ${(error as Error).message}`);
-  process.exitCode = 1;
+for (const set of schemaSets) {
+  const url = resolveDatabaseUrl(schemaSetUrl(set));
+  try {
+    const result = await migrateDatabase(url, set);
+    const what = result.applied.length > 0 ? `applied ${result.applied.join(', ')}` : 'already up to date';
+    console.log(`[db] ${set.name} schema, ${result.provider} database ${redactUrl(url)}: ${what}`);
+  } catch (error) {
+    console.error(`[db] could not migrate the ${set.name} schema on ${redactUrl(url)}: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
 }
 console.log(`[db] setup done in ${Date.now() - started} ms`);

@@ -1,8 +1,11 @@
-// createDb(url?): a Prisma client (Rust-free, driver adapter) for SQLite or PostgreSQL, by URL.
+// createDb(url?): the app's Prisma client (Rust-free, driver adapter) for SQLite or PostgreSQL, by URL.
+// createSchemaClient(set, url?): the same for another schema set (the Amazon service's).
 import { createRequire } from 'node:module';
 import type { PrismaClient as SqlitePrismaClient } from '../generated/sqlite';
 import { createPostgresAdapter, createSqliteAdapter } from './adapters';
 import { generatedFingerprint, schemaFingerprint } from './schema-fingerprint';
+import { appSchema, clientDir } from './schema-set';
+import type { SchemaSet } from './schema-set';
 import { gateSqliteTransactions, inTransactionScope } from './sqlite-transaction-gate';
 import { databaseProvider, resolveDatabaseUrl } from './url';
 import type { DatabaseProvider } from './url';
@@ -24,27 +27,27 @@ export interface CreateDbOptions {
 // The generated clients are CommonJS in gitignored folders (made by `npm install`); require them
 // lazily so an app on SQLite never loads the PostgreSQL client.
 const require = createRequire(import.meta.url);
-type ClientModule = { PrismaClient: new (options: { adapter: unknown; log?: CreateDbOptions['log'] }) => Db };
-function loadClient(provider: DatabaseProvider): ClientModule {
+type ClientModule<T> = { PrismaClient: new (options: { adapter: unknown; log?: CreateDbOptions['log'] }) => T };
+function loadClient<T>(set: SchemaSet, provider: DatabaseProvider): ClientModule<T> {
   try {
-    return require(provider === 'postgresql' ? '../generated/postgresql' : '../generated/sqlite') as ClientModule;
+    return require(clientDir(set, provider)) as ClientModule<T>;
   } catch (cause) {
     throw new Error(
-      `The ${provider} Prisma client is not generated yet: run \`npm install\` (or \`npm run db:generate -w @calibr/db\`).`,
+      `The ${set.name} schema's ${provider} Prisma client is not generated yet: run \`npm install\` (or \`npm run db:generate -w @calibr/db\`).`,
       { cause },
     );
   }
 }
 
-let staleChecked = false;
-/** Says so once when schema.prisma changed since the clients were generated (the client would not match). */
-function warnIfClientsAreStale(): void {
-  if (staleChecked) return;
-  staleChecked = true;
+const staleChecked = new Set<string>();
+/** Says so once when a schema changed since its clients were generated (the client would not match). */
+function warnIfClientsAreStale(set: SchemaSet): void {
+  if (staleChecked.has(set.name)) return;
+  staleChecked.add(set.name);
   try {
-    const stamp = generatedFingerprint();
-    if (stamp !== undefined && stamp !== schemaFingerprint()) {
-      console.warn('[db] prisma/schema.prisma changed since the clients were generated: run `npm run db:generate -w @calibr/db`');
+    const stamp = generatedFingerprint(set);
+    if (stamp !== undefined && stamp !== schemaFingerprint(set)) {
+      console.warn(`[db] the ${set.name} schema changed since its clients were generated: run \`npm run db:generate -w @calibr/db\``);
     }
   } catch {
     // No schema file beside a deployed build: nothing to compare.
@@ -53,18 +56,26 @@ function warnIfClientsAreStale(): void {
 
 const providers = new WeakMap<object, DatabaseProvider>();
 
-/** A client on `url` (default: DATABASE_URL, else the embedded SQLite file). Call `$disconnect()` when done. */
+/** An app client on `url` (default: DATABASE_URL, else the embedded SQLite file). Call `$disconnect()` when done. */
 export function createDb(url?: string, options: CreateDbOptions = {}): Db {
+  return createSchemaClient<Db>(appSchema, url, options);
+}
+
+/**
+ * A client of a schema set's generated client type `T` (e.g. the Amazon service's), on `url`
+ * (default: DATABASE_URL, else the embedded SQLite file), with the same adapters and SQLite gate.
+ */
+export function createSchemaClient<T extends object>(set: SchemaSet, url?: string, options: CreateDbOptions = {}): T {
   const target = resolveDatabaseUrl(url);
   const provider = databaseProvider(target);
-  warnIfClientsAreStale();
+  warnIfClientsAreStale(set);
   const adapter =
     provider === 'postgresql'
       ? createPostgresAdapter(target, options.poolSize ? { max: options.poolSize } : {})
       : gateSqliteTransactions(createSqliteAdapter(target));
-  const { PrismaClient } = loadClient(provider);
+  const { PrismaClient } = loadClient<T>(set, provider);
   const db = new PrismaClient({ adapter, ...(options.log ? { log: options.log } : {}) });
-  if (provider === 'sqlite') scopeInteractiveTransactions(db);
+  if (provider === 'sqlite') scopeInteractiveTransactions(db as unknown as Db);
   providers.set(db, provider);
   return db;
 }
@@ -81,7 +92,7 @@ function scopeInteractiveTransactions(db: Db): void {
 }
 
 /** Which database a client from createDb talks to (for the rare raw SQL that differs). */
-export function providerOf(db: Db): DatabaseProvider {
+export function providerOf(db: object): DatabaseProvider {
   const provider = providers.get(db);
   if (!provider) throw new Error('providerOf: this client was not made by createDb');
   return provider;

@@ -8,7 +8,9 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { SQLITE_BUSY_TIMEOUT_MS } from './adapters';
-import { databaseProvider, packageDir, postgresTarget, resolveDatabaseUrl, sqliteFilePath } from './url';
+import { appSchema, migrationsDir } from './schema-set';
+import type { SchemaSet } from './schema-set';
+import { databaseProvider, postgresTarget, resolveDatabaseUrl, sqliteFilePath } from './url';
 import type { DatabaseProvider } from './url';
 
 export interface Migration {
@@ -23,9 +25,9 @@ export interface MigrateResult {
   alreadyApplied: string[];
 }
 
-/** The committed migrations for a provider, in the order Prisma applies them (folder name order). */
-export function committedMigrations(provider: DatabaseProvider): Migration[] {
-  const dir = resolve(packageDir, 'migrations', provider);
+/** A schema set's committed migrations for a provider, in the order Prisma applies them (folder name order). */
+export function committedMigrations(provider: DatabaseProvider, set: SchemaSet = appSchema): Migration[] {
+  const dir = migrationsDir(set, provider);
   if (!existsSync(dir)) throw new Error(`No migrations for ${provider} in ${dir}`);
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(resolve(dir, entry.name, 'migration.sql')))
@@ -37,11 +39,15 @@ export function committedMigrations(provider: DatabaseProvider): Migration[] {
     });
 }
 
-/** Applies pending migrations to the database at `url` (default: DATABASE_URL, else the embedded file). */
-export async function migrateDatabase(url?: string): Promise<MigrateResult> {
+/**
+ * Applies a schema set's pending migrations (default: the app's) to the database at `url` (default:
+ * DATABASE_URL, else the embedded file).
+ */
+export async function migrateDatabase(url?: string, set: SchemaSet = appSchema): Promise<MigrateResult> {
   const target = resolveDatabaseUrl(url);
   const provider = databaseProvider(target);
-  return provider === 'postgresql' ? migratePostgres(target) : migrateSqlite(target);
+  const migrations = committedMigrations(provider, set);
+  return provider === 'postgresql' ? migratePostgres(target, migrations) : migrateSqlite(target, migrations);
 }
 
 interface AppliedRow {
@@ -51,8 +57,13 @@ interface AppliedRow {
   rolled_back_at: unknown;
 }
 
-/** Which migrations are done; a failed, un-rolled-back one stops everything, as in Prisma (P3009). */
-function plan(migrations: Migration[], rows: AppliedRow[]): { pending: Migration[]; done: string[] } {
+/**
+ * Which of the set's migrations are done; a failed, un-rolled-back one stops everything, as in Prisma
+ * (P3009). Rows of another schema set sharing the database (other names) are not ours to judge.
+ */
+function plan(migrations: Migration[], allRows: AppliedRow[]): { pending: Migration[]; done: string[] } {
+  const names = new Set(migrations.map((m) => m.name));
+  const rows = allRows.filter((row) => names.has(row.migration_name));
   const failed = rows.find((row) => row.finished_at === null && row.rolled_back_at === null);
   if (failed) {
     throw new Error(
@@ -72,7 +83,7 @@ function plan(migrations: Migration[], rows: AppliedRow[]): { pending: Migration
   return { pending: migrations.filter((m) => !done.has(m.name)), done: [...done] };
 }
 
-function migrateSqlite(url: string): MigrateResult {
+function migrateSqlite(url: string, migrations: Migration[]): MigrateResult {
   const file = sqliteFilePath(url);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
@@ -89,7 +100,6 @@ function migrateSqlite(url: string): MigrateResult {
     "started_at"            DATETIME NOT NULL DEFAULT current_timestamp,
     "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
 )`);
-    const migrations = committedMigrations('sqlite');
     const applied: string[] = [];
     // Foreign keys off while migrating, checked before commit: SQLite cannot switch them off inside a
     // transaction, and a table redefinition (DROP TABLE) would otherwise cascade-delete child rows.
@@ -131,7 +141,7 @@ function prismaTimestamp(): string {
 // The lock id Prisma's migrate uses on PostgreSQL, so this and `prisma migrate deploy` exclude each other.
 const PRISMA_MIGRATE_ADVISORY_LOCK = 72707369;
 
-async function migratePostgres(url: string): Promise<MigrateResult> {
+async function migratePostgres(url: string, migrations: Migration[]): Promise<MigrateResult> {
   const { connectionString, schema } = postgresTarget(url);
   const client = new pg.Client({ connectionString });
   await client.connect();
@@ -156,7 +166,7 @@ async function migratePostgres(url: string): Promise<MigrateResult> {
       const { rows } = await client.query<AppliedRow>(
         'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"',
       );
-      const { pending, done } = plan(committedMigrations('postgresql'), rows);
+      const { pending, done } = plan(migrations, rows);
       const applied: string[] = [];
       for (const migration of pending) {
         const id = randomUUID();

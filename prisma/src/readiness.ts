@@ -3,6 +3,8 @@
 import type { Db } from './client';
 import { providerOf } from './client';
 import { committedMigrations } from './migrate';
+import { appSchema } from './schema-set';
+import type { SchemaSet } from './schema-set';
 
 export interface DatabaseReadiness {
   ok: boolean;
@@ -10,8 +12,15 @@ export interface DatabaseReadiness {
   detail: Record<string, unknown>;
 }
 
-/** `summarize` turns an error into a short line without secrets (each service has its own). */
-export async function databaseReadiness(db: Db, summarize: (error: unknown) => string): Promise<DatabaseReadiness> {
+/**
+ * `summarize` turns an error into a short line without secrets (each service has its own); `set` is
+ * the schema set whose migrations must be applied (the app's by default).
+ */
+export async function databaseReadiness(
+  db: Pick<Db, '$queryRawUnsafe'>,
+  summarize: (error: unknown) => string,
+  set: SchemaSet = appSchema,
+): Promise<DatabaseReadiness> {
   try {
     await db.$queryRawUnsafe('SELECT 1');
   } catch (error) {
@@ -22,7 +31,7 @@ export async function databaseReadiness(db: Db, summarize: (error: unknown) => s
       'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
     );
     const applied = new Set(rows.map((r) => r.migration_name));
-    const missing = committedMigrations(providerOf(db))
+    const missing = committedMigrations(providerOf(db), set)
       .map((m) => m.name)
       .filter((name) => !applied.has(name));
     if (missing.length > 0) return { ok: false, detail: { database: 'ok', migrations: 'pending', missing } };

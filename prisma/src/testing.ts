@@ -3,6 +3,7 @@
 //
 //   const t = await createTestDatabase();                              // SQLite
 //   const t = await createTestDatabase({ provider: 'postgresql' });    // needs TEST_DATABASE_URL
+//   const a = await createTestDatabase<AmazonDb>({ set: amazonSchema }); // the Amazon service's tables only
 //   …t.db.project.create(…)…; afterAll(() => t.cleanup());
 //
 // Both providers in one file:  describe.each(testDatabaseProviders())('%s', (provider) => …)
@@ -11,18 +12,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createDb } from './client';
+import { createSchemaClient } from './client';
 import type { Db } from './client';
 import { migrateDatabase, quoteIdent } from './migrate';
+import { appSchema } from './schema-set';
+import type { SchemaSet } from './schema-set';
 import { postgresTarget } from './url';
 import type { DatabaseProvider } from './url';
 
-export interface TestDatabase {
+export interface TestDatabase<T extends object = Db> {
   provider: DatabaseProvider;
   /** the URL (for a PostgreSQL schema: with `?schema=`), e.g. to hand to a child process as DATABASE_URL */
   url: string;
-  /** a client on it, made by createDb */
-  db: Db;
+  /** a client on it, made by createDb (createSchemaClient for another schema set) */
+  db: T;
   /** the SQLite file, or the PostgreSQL schema */
   location: string;
   /** disconnects the client and deletes the file / drops the schema */
@@ -42,44 +45,54 @@ export function testDatabaseProviders(): DatabaseProvider[] {
   return hasTestPostgres() ? ['sqlite', 'postgresql'] : ['sqlite'];
 }
 
-export async function createTestDatabase({ provider = 'sqlite' }: { provider?: DatabaseProvider } = {}): Promise<TestDatabase> {
-  return provider === 'postgresql' ? createPostgresSchema() : createSqliteFile();
+export interface TestDatabaseOptions {
+  provider?: DatabaseProvider;
+  /** the schema set to migrate and make the client for (default: the app's) */
+  set?: SchemaSet;
 }
 
-async function createSqliteFile(): Promise<TestDatabase> {
+export async function createTestDatabase<T extends object = Db>({ provider = 'sqlite', set = appSchema }: TestDatabaseOptions = {}): Promise<
+  TestDatabase<T>
+> {
+  return provider === 'postgresql' ? createPostgresSchema<T>(set) : createSqliteFile<T>(set);
+}
+
+type Disconnectable = { $disconnect(): Promise<void> };
+
+async function createSqliteFile<T extends object>(set: SchemaSet): Promise<TestDatabase<T>> {
   const dir = mkdtempSync(join(tmpdir(), 'calibr-test-db-'));
   const file = join(dir, 'test.db');
   const url = `file:${file}`;
-  await migrateDatabase(url);
-  const db = createDb(url);
+  await migrateDatabase(url, set);
+  const db = createSchemaClient<T>(set, url);
   return {
     provider: 'sqlite',
     url,
     db,
     location: file,
     cleanup: async () => {
-      await db.$disconnect();
+      await (db as unknown as Disconnectable).$disconnect();
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-async function createPostgresSchema(): Promise<TestDatabase> {
+async function createPostgresSchema<T extends object>(set: SchemaSet): Promise<TestDatabase<T>> {
   const base = process.env.TEST_DATABASE_URL?.trim();
   if (!base) throw new Error(POSTGRES_SKIP_REASON);
   const schema = `test_${randomBytes(6).toString('hex')}`;
   const parsed = new URL(base);
   parsed.searchParams.set('schema', schema);
   const url = parsed.toString();
-  await migrateDatabase(url);
-  const db = createDb(url, { poolSize: 4 });
+  await migrateDatabase(url, set);
+  const db = createSchemaClient<T>(set, url, { poolSize: 4 });
   return {
     provider: 'postgresql',
     url,
     db,
     location: schema,
     cleanup: async () => {
-      await db.$disconnect();
+      await (db as unknown as Disconnectable).$disconnect();
       const client = new pg.Client({ connectionString: postgresTarget(base).connectionString });
       await client.connect();
       try {

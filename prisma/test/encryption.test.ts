@@ -5,8 +5,13 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDevKeyFile, generateKeyEntry, loadKeyring, parseKeyring } from '../src/crypto/keyring';
+import type { PrismaClient as AmazonClient } from '../../amazon-service/prisma/generated/sqlite';
+import { createSchemaClient } from '../src/client';
+import { amazonEncryptedColumns } from '../src/crypto/columns';
 import { countStaleCiphertexts, rotateEncryptedColumns } from '../src/crypto/rotate';
 import { DecryptionError, decryptSecret, encryptSecret, isCiphertext, needsReencryption } from '../src/crypto/secrets';
+import { migrateDatabase } from '../src/migrate';
+import { amazonSchema } from '../src/schema-set';
 import { createTestDatabase } from '../src/testing';
 import type { TestDatabase } from '../src/testing';
 import { describeOnEachDatabase } from './support/providers';
@@ -111,14 +116,21 @@ describe('encryptSecret / decryptSecret', () => {
   });
 });
 
+// Both schema sets in one database (the embedded default): the app's columns through the app's client,
+// the Amazon service's through its own.
 describeOnEachDatabase('ciphertext columns on disk', (provider) => {
   let t: TestDatabase;
+  let amazonDb: AmazonClient;
   let projectId: string;
+  let tenantId: string;
   const token = 'shpat_supersecret_offline_token_0123456789';
   const refresh = 'Atzr|IwEBIA-supersecret-refresh-token';
 
   beforeAll(async () => {
     t = await createTestDatabase({ provider });
+    await migrateDatabase(t.url, amazonSchema);
+    amazonDb = createSchemaClient<AmazonClient>(amazonSchema, t.url);
+    tenantId = (await amazonDb.amazonTenant.create({ data: { shopDomain: 'crypto.myshopify.com' } })).id;
     const project = await t.db.project.create({ data: { shopDomain: 'crypto.myshopify.com' } });
     projectId = project.id;
     await t.db.shopifyIntegration.create({
@@ -131,9 +143,9 @@ describeOnEachDatabase('ciphertext columns on disk', (provider) => {
       },
     });
     // Many Amazon rows, so rotation goes through several batches.
-    await t.db.amazonIntegration.createMany({
+    await amazonDb.amazonIntegration.createMany({
       data: Array.from({ length: 25 }, (_, i) => ({
-        projectId,
+        projectId: tenantId,
         sellingPartnerId: `A${i}`,
         region: 'na',
         marketplaceIds: ['ATVPDKIKX0DER'],
@@ -150,6 +162,7 @@ describeOnEachDatabase('ciphertext columns on disk', (provider) => {
     await t.db.session.create({ data: { id: 'offline_crypto', shop: 'crypto.myshopify.com', state: 's', accessToken: 'shpat_plain_session' } });
   });
   afterAll(async () => {
+    await amazonDb?.$disconnect();
     await t?.cleanup();
   });
 
@@ -174,12 +187,18 @@ describeOnEachDatabase('ciphertext columns on disk', (provider) => {
   });
 
   it('rotation rewrites every old-key value with the current key, in batches, and leaves plaintext sessions alone', async () => {
-    expect(await countStaleCiphertexts(t.db, v2)).toBe(2 + 25 + 13 + 1);
+    const amazonColumns = amazonEncryptedColumns;
+    expect(await countStaleCiphertexts(t.db, v2)).toBe(2 + 1);
+    expect(await countStaleCiphertexts(amazonDb, v2, amazonColumns)).toBe(25 + 13);
     const report = await rotateEncryptedColumns(t.db, { keyring: v2, batchSize: 10 });
-    expect(report.reencrypted).toEqual({ ShopifyIntegration: 2, AmazonIntegration: 38, PlatformIntegration: 1, Session: 0 });
-    expect(report.scanned).toEqual({ ShopifyIntegration: 1, AmazonIntegration: 25, PlatformIntegration: 1, Session: 1 });
+    expect(report.reencrypted).toEqual({ ShopifyIntegration: 2, PlatformIntegration: 1, Session: 0 });
+    expect(report.scanned).toEqual({ ShopifyIntegration: 1, PlatformIntegration: 1, Session: 1 });
     expect(report.notEncrypted).toBe(0);
+    const amazonReport = await rotateEncryptedColumns(amazonDb, { keyring: v2, batchSize: 10, columns: amazonColumns });
+    expect(amazonReport.reencrypted).toEqual({ AmazonIntegration: 38 });
+    expect(amazonReport.scanned).toEqual({ AmazonIntegration: 25 });
     expect(await countStaleCiphertexts(t.db, v2)).toBe(0);
+    expect(await countStaleCiphertexts(amazonDb, v2, amazonColumns)).toBe(0);
 
     // The old key can now go: everything decrypts with v2 alone.
     const [shopify] = await rawRows(t, 'SELECT "accessTokenCiphertext", "refreshTokenCiphertext" FROM "ShopifyIntegration"');
@@ -196,12 +215,14 @@ describeOnEachDatabase('ciphertext columns on disk', (provider) => {
     // A second run has nothing left to do.
     const again = await rotateEncryptedColumns(t.db, { keyring: v2 });
     expect(Object.values(again.reencrypted).reduce((a, b) => a + b, 0)).toBe(0);
+    const amazonAgain = await rotateEncryptedColumns(amazonDb, { keyring: v2, columns: amazonColumns });
+    expect(amazonAgain.reencrypted).toEqual({ AmazonIntegration: 0 });
   });
 
   it('rotation never overwrites a value written concurrently (compare-and-set)', async () => {
-    const row = await t.db.amazonIntegration.create({
+    const row = await amazonDb.amazonIntegration.create({
       data: {
-        projectId,
+        projectId: tenantId,
         sellingPartnerId: 'RACER',
         region: 'fe',
         marketplaceIds: ['A1VC38T7YXB528'],
@@ -212,7 +233,7 @@ describeOnEachDatabase('ciphertext columns on disk', (provider) => {
     const concurrent = encryptSecret('Atzr|written-meanwhile', v2);
     let interfered = false;
     // The app re-authorizes the seller between rotation's read and its write.
-    const racingDb = new Proxy(t.db, {
+    const racingDb = new Proxy(amazonDb, {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver);
         if (prop !== 'amazonIntegration') return value;
@@ -228,7 +249,7 @@ describeOnEachDatabase('ciphertext columns on disk', (provider) => {
         };
       },
     });
-    const report = await rotateEncryptedColumns(racingDb, { keyring: v2 });
+    const report = await rotateEncryptedColumns(racingDb, { keyring: v2, columns: amazonEncryptedColumns });
     expect(report.raced).toBe(1);
     const [stored] = await rawRows(t, `SELECT "refreshTokenCiphertext" FROM "AmazonIntegration" WHERE "sellingPartnerId" = 'RACER'`);
     expect(stored?.refreshTokenCiphertext).toBe(concurrent);

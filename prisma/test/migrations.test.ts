@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { committedMigrations, migrateDatabase, quoteIdent } from '../src/migrate';
+import { amazonSchema, schemaFile } from '../src/schema-set';
 import { postgresTarget } from '../src/url';
 import { runPrisma } from '../scripts/lib/prisma-cli';
 import { describeOnEachDatabase } from './support/providers';
@@ -14,6 +15,8 @@ import { readSchemaModels } from './support/schema-models';
 import type { DatabaseProvider } from '../src/url';
 
 const expectedTables = [...readSchemaModels().keys(), '_prisma_migrations'].sort();
+const amazonTables = [...readSchemaModels(schemaFile(amazonSchema)).keys(), '_prisma_migrations'].sort();
+const bothTables = [...new Set([...expectedTables, ...amazonTables])].sort();
 
 interface Target {
   url: string;
@@ -151,4 +154,58 @@ it('the SQLite database runs in WAL mode after migration', async () => {
   } finally {
     await target.cleanup();
   }
+});
+
+// The Amazon service's schema set: on a database of its own, and beside the app's in one database (the
+// embedded default), where both sets' rows share Prisma's _prisma_migrations under distinct names.
+describeOnEachDatabase('the Amazon service schema\'s migrations', (provider) => {
+  const app = committedMigrations(provider);
+  const amazon = committedMigrations(provider, amazonSchema);
+  const targets: Target[] = [];
+  const fresh = () => {
+    const target = makeTarget(provider);
+    targets.push(target);
+    return target;
+  };
+  afterAll(async () => {
+    await Promise.all(targets.map((t) => t.cleanup()));
+  });
+  const rowsOf = (migrations: typeof app) => migrations.map((m) => ({ migration_name: m.name, checksum: m.checksum, finished: true }));
+
+  it('there is exactly one, 0_amazon_init, named apart from the app\'s', () => {
+    expect(amazon.map((m) => m.name)).toEqual(['0_amazon_init']);
+  });
+
+  it('on its own database it creates only the Amazon tables (no app table)', async () => {
+    const target = fresh();
+    expect(await migrateDatabase(target.url, amazonSchema)).toMatchObject({ provider, applied: ['0_amazon_init'], alreadyApplied: [] });
+    expect(await target.tables()).toEqual(amazonTables);
+    expect(await target.migrationRows()).toEqual(rowsOf(amazon));
+  });
+
+  it('beside the app\'s tables, each set applies and sees only its own migrations', async () => {
+    const target = fresh();
+    await migrateDatabase(target.url);
+    expect(await migrateDatabase(target.url, amazonSchema)).toMatchObject({ applied: ['0_amazon_init'], alreadyApplied: [] });
+    expect(await target.tables()).toEqual(bothTables);
+    expect(await target.migrationRows()).toEqual(rowsOf([...app, ...amazon]).sort((a, b) => a.migration_name.localeCompare(b.migration_name)));
+    expect(await migrateDatabase(target.url)).toMatchObject({ applied: [], alreadyApplied: ['0_init'] });
+    expect(await migrateDatabase(target.url, amazonSchema)).toMatchObject({ applied: [], alreadyApplied: ['0_amazon_init'] });
+  });
+
+  it('`prisma migrate deploy` of both sets on one database agrees with migrateDatabase', async () => {
+    const ours = fresh();
+    const theirs = fresh();
+    await migrateDatabase(ours.url);
+    await migrateDatabase(ours.url, amazonSchema);
+    const appRun = await runPrisma(['migrate', 'deploy'], { DATABASE_URL: theirs.url });
+    expect(appRun.code, appRun.stderr).toBe(0);
+    // The Amazon set's deploy meets the app's applied migration (not its own) and leaves it alone.
+    const amazonRun = await runPrisma(['migrate', 'deploy'], { DATABASE_URL: '', AMAZON_DATABASE_URL: theirs.url }, amazonSchema);
+    expect(amazonRun.code, amazonRun.stderr).toBe(0);
+    expect(amazonRun.stdout).toContain('All migrations have been successfully applied');
+    expect(await theirs.tables()).toEqual(bothTables);
+    expect((await theirs.migrationRows()).map((r) => r.migration_name)).toEqual((await ours.migrationRows()).map((r) => r.migration_name));
+    expect(await theirs.migrationRows()).toEqual(await ours.migrationRows());
+  }, 120_000);
 });

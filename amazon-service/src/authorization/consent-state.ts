@@ -31,8 +31,8 @@ function sessionBinding(session: SettingsSession): string {
 
 export async function issueConsentState(ctx: AmazonContext, input: Omit<ConsentState, 'nonce' | 'session'> & { session: SettingsSession }): Promise<string> {
   const nonce = randomBytes(18).toString('base64url');
-  await ctx.db.authorizationState.create({
-    data: { projectId: input.projectId, platform: 'amazon', nonce, expiresAt: new Date(Date.now() + CONSENT_STATE_TTL_MS) },
+  await ctx.db.amazonAuthorizationState.create({
+    data: { projectId: input.projectId, nonce, expiresAt: new Date(Date.now() + CONSENT_STATE_TTL_MS) },
   });
   const data: ConsentState = { ...input, nonce, session: sessionBinding(input.session) };
   return signToken(signingSecret(ctx.config), PURPOSE, data, CONSENT_STATE_TTL_MS);
@@ -68,8 +68,8 @@ export async function consumeConsentState(ctx: AmazonContext, state: unknown, se
     ctx.logger.warn({ shop: data.shop, reason: 'other_session' }, 'consent callback refused');
     throw new AuthorizationError('This authorization was started in another browser session', { detail: 'state belongs to another settings session: connect again from this page' });
   }
-  const used = await ctx.db.authorizationState.updateMany({
-    where: { nonce: data.nonce, projectId: data.projectId, platform: 'amazon', consumedAt: null, expiresAt: { gt: new Date() } },
+  const used = await ctx.db.amazonAuthorizationState.updateMany({
+    where: { nonce: data.nonce, projectId: data.projectId, consumedAt: null, expiresAt: { gt: new Date() } },
     data: { consumedAt: new Date() },
   });
   if (used.count !== 1) {

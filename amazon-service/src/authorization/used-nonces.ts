@@ -1,4 +1,4 @@
-// Single-use ids, remembered in the UsedNonce table until they expire on their own: the nonce of each
+// Single-use ids, remembered in the AmazonUsedNonce table until they expire on their own: the nonce of each
 // signed service request and the id of each settings link. The table's primary key (purpose, nonce)
 // decides who used an id first, also between two requests at the same instant, on SQLite and PostgreSQL.
 import { isPrismaError } from '@calibr/db';
@@ -15,7 +15,7 @@ const lastPruned = new WeakMap<object, number>();
 export async function claimNonce(ctx: AmazonContext, purpose: NoncePurpose, nonce: string, expiresAt: Date): Promise<boolean> {
   await pruneExpired(ctx);
   try {
-    await ctx.db.usedNonce.create({ data: { purpose, nonce, expiresAt } });
+    await ctx.db.amazonUsedNonce.create({ data: { purpose, nonce, expiresAt } });
     return true;
   } catch (error) {
     if (isPrismaError(error, 'P2002')) return false;
@@ -28,7 +28,7 @@ async function pruneExpired(ctx: AmazonContext): Promise<void> {
   if (now - (lastPruned.get(ctx.db) ?? 0) < PRUNE_EVERY_MS) return;
   lastPruned.set(ctx.db, now);
   // Only rows past their own expiry: an id still inside its lifetime is never forgotten.
-  await ctx.db.usedNonce.deleteMany({ where: { expiresAt: { lt: new Date(now) } } });
+  await ctx.db.amazonUsedNonce.deleteMany({ where: { expiresAt: { lt: new Date(now) } } });
 }
 
 /** The nonces of signed service requests (the connector routes and /api). */

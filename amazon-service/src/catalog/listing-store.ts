@@ -1,4 +1,4 @@
-// Amazon listings as stored rows (platform "amazon", one per SKU and marketplace), and the few reads the
+// Amazon listings as stored rows (AmazonListing, one per SKU and marketplace), and the few reads the
 // price path needs from them. A listing of a marketplace the seller no longer has chosen is "retired":
 // kept with its history, but neither monitored nor priced until that marketplace is chosen again.
 import { providerOf } from '@calibr/db';
@@ -16,8 +16,8 @@ function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
 export async function productTypesFor(ctx: AmazonContext, projectId: string, marketplaceId: string, skus: readonly string[]): Promise<Map<string, string>> {
   const types = new Map<string, string>();
   for (const part of chunks([...new Set(skus)])) {
-    const rows = await ctx.db.listing.findMany({
-      where: { projectId, platform: 'amazon', marketplaceId, externalId: { in: part } },
+    const rows = await ctx.db.amazonListing.findMany({
+      where: { projectId, marketplaceId, externalId: { in: part } },
       select: { externalId: true, data: true },
     });
     for (const row of rows) {
@@ -32,8 +32,8 @@ export async function productTypesFor(ctx: AmazonContext, projectId: string, mar
 export async function storedPrices(ctx: AmazonContext, projectId: string, marketplaceId: string, skus: readonly string[]): Promise<Map<string, { amount: string; currency: string }>> {
   const prices = new Map<string, { amount: string; currency: string }>();
   for (const part of chunks([...new Set(skus)])) {
-    const rows = await ctx.db.listing.findMany({
-      where: { projectId, platform: 'amazon', marketplaceId, externalId: { in: part } },
+    const rows = await ctx.db.amazonListing.findMany({
+      where: { projectId, marketplaceId, externalId: { in: part } },
       select: { externalId: true, priceAmount: true, currency: true },
     });
     for (const row of rows) if (row.priceAmount) prices.set(row.externalId, { amount: row.priceAmount, currency: row.currency });
@@ -55,8 +55,8 @@ export async function recordAppliedPrices(
   const postgres = providerOf(ctx.db) === 'postgresql';
   for (const [marketplaceId, items] of byMarketplace) {
     for (const part of chunks(items)) {
-      const existing = await ctx.db.listing.findMany({
-        where: { projectId, platform: 'amazon', marketplaceId, externalId: { in: part.map((i) => i.sku) } },
+      const existing = await ctx.db.amazonListing.findMany({
+        where: { projectId, marketplaceId, externalId: { in: part.map((i) => i.sku) } },
         select: { id: true, externalId: true },
       });
       if (existing.length === 0) continue;
@@ -71,7 +71,7 @@ export async function recordAppliedPrices(
       const currencyCase = rows.map((r) => `WHEN ${p(r.id)} THEN ${p(r.currency)}`).join(' ');
       const inList = rows.map((r) => p(r.id)).join(', ');
       await ctx.db.$executeRawUnsafe(
-        `UPDATE "Listing" SET "priceAmount" = CASE "id" ${amountCase} END, "currency" = CASE "id" ${currencyCase} END WHERE "id" IN (${inList})`,
+        `UPDATE "AmazonListing" SET "priceAmount" = CASE "id" ${amountCase} END, "currency" = CASE "id" ${currencyCase} END WHERE "id" IN (${inList})`,
         ...params,
       );
     }
@@ -83,8 +83,8 @@ export const RETIRED = 'retired';
 
 /** Retires the tenant's Amazon listings outside `marketplaceIds`; returns how many were retired. */
 export async function retireListingsOutside(ctx: AmazonContext, projectId: string, marketplaceIds: readonly string[]): Promise<number> {
-  const { count } = await ctx.db.listing.updateMany({
-    where: { projectId, platform: 'amazon', marketplaceId: { notIn: [...marketplaceIds] }, status: { notIn: [RETIRED, 'deleted'] } },
+  const { count } = await ctx.db.amazonListing.updateMany({
+    where: { projectId, marketplaceId: { notIn: [...marketplaceIds] }, status: { notIn: [RETIRED, 'deleted'] } },
     data: { status: RETIRED },
   });
   if (count > 0) ctx.logger.info({ projectId, retired: count, marketplaceIds }, 'amazon listings retired: their marketplace is no longer chosen');
@@ -93,7 +93,7 @@ export async function retireListingsOutside(ctx: AmazonContext, projectId: strin
 
 /** Whether the tenant has listings in a marketplace that are not retired (else its next sync reads it whole). */
 export async function hasLiveListings(ctx: AmazonContext, projectId: string, marketplaceId: string): Promise<boolean> {
-  const row = await ctx.db.listing.findFirst({ where: { projectId, platform: 'amazon', marketplaceId, status: { notIn: [RETIRED, 'deleted'] } }, select: { id: true } });
+  const row = await ctx.db.amazonListing.findFirst({ where: { projectId, marketplaceId, status: { notIn: [RETIRED, 'deleted'] } }, select: { id: true } });
   return row !== null;
 }
 

@@ -1,4 +1,4 @@
-// Pulls the seller's listings into Listing rows, one searchListingsItems page (20 SKUs) per step, so a
+// Pulls the seller's listings into AmazonListing rows, one searchListingsItems page (20 SKUs) per step, so a
 // sync is resumable with its position (createdDate window + Amazon's page token) as the cursor.
 import type { NormalizedProduct, SellableListing } from '@calibr/shared-contracts';
 import { isPrismaError } from '@calibr/db';
@@ -34,22 +34,22 @@ export async function storeListings(ctx: AmazonContext, projectId: string, marke
     };
   });
   // New listings in one insert; known ones updated in one transaction (upserts one by one are slow).
-  const existing = await ctx.db.listing.findMany({
-    where: { projectId, platform: 'amazon', marketplaceId, externalId: { in: rows.map((r) => r.externalId) } },
+  const existing = await ctx.db.amazonListing.findMany({
+    where: { projectId, marketplaceId, externalId: { in: rows.map((r) => r.externalId) } },
     select: { id: true, externalId: true },
   });
   const ids = new Map(existing.map((e) => [e.externalId, e.id]));
   const fresh = rows.filter((r) => !ids.has(r.externalId));
   if (fresh.length) {
     try {
-      await ctx.db.listing.createMany({ data: fresh.map((r) => ({ projectId, platform: 'amazon', marketplaceId, ...r })) });
+      await ctx.db.amazonListing.createMany({ data: fresh.map((r) => ({ projectId, marketplaceId, ...r })) });
     } catch (error) {
       // Another sync stored some of them meanwhile: fall back to one upsert each.
       if (!isPrismaError(error, 'P2002')) throw error;
       for (const { externalId, ...fields } of fresh) {
-        await ctx.db.listing.upsert({
-          where: { projectId_platform_marketplaceId_externalId: { projectId, platform: 'amazon', marketplaceId, externalId } },
-          create: { projectId, platform: 'amazon', marketplaceId, externalId, ...fields },
+        await ctx.db.amazonListing.upsert({
+          where: { projectId_marketplaceId_externalId: { projectId, marketplaceId, externalId } },
+          create: { projectId, marketplaceId, externalId, ...fields },
           update: fields,
         });
       }
@@ -57,7 +57,7 @@ export async function storeListings(ctx: AmazonContext, projectId: string, marke
   }
   const known = rows.filter((r) => ids.has(r.externalId));
   if (known.length) {
-    await ctx.db.$transaction(known.map(({ externalId, ...fields }) => ctx.db.listing.update({ where: { id: ids.get(externalId)! }, data: fields })));
+    await ctx.db.$transaction(known.map(({ externalId, ...fields }) => ctx.db.amazonListing.update({ where: { id: ids.get(externalId)! }, data: fields })));
   }
   return listings;
 }

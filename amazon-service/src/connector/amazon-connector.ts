@@ -3,6 +3,8 @@
 // own routes use.
 import {
   amazonCredentialsSchema,
+  competitiveOffersRequestSchema,
+  ValidationError,
   ConflictError,
   ConnectorError,
   ConnectorEventEmitter,
@@ -14,6 +16,8 @@ import {
   validatePriceUpdate,
   type AuthStatus,
   type BatchUpdateResult,
+  type CompetitiveOffersRequest,
+  type CompetitiveOffersResult,
   type ConnectorCapabilities,
   type NormalizedPrice,
   type NormalizedProduct,
@@ -34,9 +38,10 @@ import { getCatalogItem } from '../catalog/catalog-items';
 import { readOfferPrice, searchListingsPage, toSellableListing } from '../catalog/listings-items';
 import { hasLiveListings } from '../catalog/listing-store';
 import { productsFromListings, syncListingsPage } from '../catalog/listings-sync';
-import { chosenMarketplace, disconnectIntegration, findIntegration, sellerClient, type AmazonIntegrationView } from '../integrations/integration-store';
+import { chosenMarketplace, disconnectIntegration, findIntegration, sellerClient, sellerIdsIn, type AmazonIntegrationView } from '../integrations/integration-store';
 import type { Tenant } from '../integrations/projects';
-import { batchUpdatePrices, getUpdateResult } from '../pricing/batch-update-prices';
+import { batchUpdatePrices, getUpdateResult, getUpdateResults } from '../pricing/batch-update-prices';
+import { ITEM_OFFERS_BATCH_SIZE, readCompetitivePrices } from '../pricing/competitive-pricing';
 
 export const AMAZON_CONNECTOR_VERSION = '1.0.0';
 /** Largest batch accepted over HTTP (bodies stay well under the route's size limit). */
@@ -55,7 +60,14 @@ export const AMAZON_CAPABILITIES: ConnectorCapabilities = {
   marketplaces: true,
   webhooks: false,
   competitivePricing: true,
+  // One feed takes them all (split past 25,000 messages or 10 MiB); a feed settles in minutes.
+  preferredBatchSize: CONNECTOR_MAX_BATCH,
+  pendingPollMs: 5_000,
+  maxCompetitiveBatch: ITEM_OFFERS_BATCH_SIZE,
 };
+
+/** How long a competitive read waits for the seller's getItemOffersBatch turn (0.1/s) before it is a 429. */
+const COMPETITIVE_MAX_WAIT_MS = 20_000;
 
 interface SyncCursor {
   syncId: string;
@@ -279,6 +291,24 @@ export function createAmazonConnector(ctx: AmazonContext, tenant: Tenant, option
         const result = await getUpdateResult(ctx, projectId, idempotencyKey);
         if (!result) throw new NotFoundError(`no price update with idempotency key ${idempotencyKey}`, { resource: 'price_update', resourceId: idempotencyKey });
         return result;
+      },
+
+      async getUpdateResults(idempotencyKeys: readonly string[]) {
+        return { results: await getUpdateResults(ctx, projectId, idempotencyKeys) };
+      },
+
+      async getCompetitiveOffers(input: CompetitiveOffersRequest): Promise<CompetitiveOffersResult> {
+        const request = parseOrThrow(competitiveOffersRequestSchema, input, 'request');
+        if (request.itemIds.length > ITEM_OFFERS_BATCH_SIZE) {
+          throw ValidationError.field('request.itemIds', `at most ${ITEM_OFFERS_BATCH_SIZE} ASINs per call (one getItemOffersBatch)`, 'too_big');
+        }
+        // A retired marketplace (no longer chosen) is neither read nor priced.
+        const { integration, client } = await sellerClient(ctx, projectId);
+        const marketplaceId = chosenMarketplace(integration, request.marketplaceId);
+        // Every seller account the shop holds there is ours, not only the connected one.
+        const ownSellerIds = await sellerIdsIn(ctx, projectId, marketplaceId);
+        const listings = await readCompetitivePrices(client, marketplaceId, request.itemIds, { maxWaitMs: COMPETITIVE_MAX_WAIT_MS, ownSellerIds });
+        return { listings };
       },
     },
 

@@ -1,5 +1,5 @@
-// The tenant: one Project per Shopify shop. The app and this service share the database; a shop the
-// service hears about first (through a signed link) gets its Project here.
+// The tenant: one AmazonTenant per Shopify shop, this service's own record (the app's Project lives in
+// the app's database). A shop is named by its domain; the first signed request or link for it creates it.
 import { NotFoundError, isShopDomain } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
 
@@ -8,12 +8,12 @@ export interface Tenant {
   shopDomain: string;
 }
 
-/** The tenant named by a shop domain (created when missing) or by an existing Project id. */
+/** The tenant named by a shop domain (created when missing) or by an existing tenant id. */
 export async function resolveTenant(ctx: AmazonContext, tenant: string): Promise<Tenant> {
   if (isShopDomain(tenant)) {
-    const known = await ctx.db.project.findUnique({ where: { shopDomain: tenant }, select: { id: true, shopDomain: true } });
+    const known = await ctx.db.amazonTenant.findUnique({ where: { shopDomain: tenant }, select: { id: true, shopDomain: true } });
     if (known) return { projectId: known.id, shopDomain: known.shopDomain };
-    const project = await ctx.db.project.upsert({
+    const project = await ctx.db.amazonTenant.upsert({
       where: { shopDomain: tenant },
       create: { shopDomain: tenant },
       update: {},
@@ -21,7 +21,7 @@ export async function resolveTenant(ctx: AmazonContext, tenant: string): Promise
     });
     return { projectId: project.id, shopDomain: project.shopDomain };
   }
-  const project = await ctx.db.project.findUnique({ where: { id: tenant }, select: { id: true, shopDomain: true } });
+  const project = await ctx.db.amazonTenant.findUnique({ where: { id: tenant }, select: { id: true, shopDomain: true } });
   if (!project) throw new NotFoundError(`no tenant ${tenant}`, { resource: 'tenant', resourceId: tenant });
   return { projectId: project.id, shopDomain: project.shopDomain };
 }

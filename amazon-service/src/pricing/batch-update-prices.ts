@@ -356,6 +356,23 @@ function summarize(results: PriceUpdateResult[]): BatchUpdateResult {
 }
 
 /** The latest result for one key; a patchListingsItem still queued or pending is settled from the live listing. */
+/** getUpdateResult for many keys: one query for all, patches still unsettled settled one by one. */
+export async function getUpdateResults(ctx: AmazonContext, projectId: string, idempotencyKeys: readonly string[]): Promise<(PriceUpdateResult | null)[]> {
+  const rows = await ctx.db.amazonPriceUpdate.findMany({
+    where: { projectId, idempotencyKey: { in: [...new Set(idempotencyKeys)] } },
+    include: { priceFeed: { select: { feedId: true } } },
+  });
+  const byKey = new Map(rows.map((row) => [row.idempotencyKey, row]));
+  const answers: (PriceUpdateResult | null)[] = [];
+  for (const key of idempotencyKeys) {
+    const row = byKey.get(key);
+    if (!row) answers.push(null);
+    else if (!isUnsettledPatch(row)) answers.push(resultFromRow(row));
+    else answers.push(await getUpdateResult(ctx, projectId, key));
+  }
+  return answers;
+}
+
 export async function getUpdateResult(ctx: AmazonContext, projectId: string, idempotencyKey: string): Promise<PriceUpdateResult | null> {
   const row = await ctx.db.amazonPriceUpdate.findUnique({
     where: { projectId_idempotencyKey: { projectId, idempotencyKey } },

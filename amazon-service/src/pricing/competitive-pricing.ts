@@ -1,14 +1,11 @@
-// Competitive prices for the seller's ASINs (Product Pricing v0 getItemOffersBatch, up to 20 ASINs per
-// call): the Buy Box price and who holds it, the offers (Amazon's 20 lowest) with ours marked, the lowest
-// competing offer and the offer count, recorded as CompetitorPriceObservation rows so the pricing policy
-// sees how they move over time.
+// Competitive offers for the seller's ASINs (Product Pricing v0 getItemOffersBatch, up to 20 ASINs per
+// call), served as the contract's `pricing.getCompetitiveOffers`: the Buy Box price, the offers (Amazon's
+// 20 lowest) with ours marked, the offer count. The app records them and decides what moved.
 //
 // Amazon's Summary.LowestPrices counts every offer, ours included: read alone, it makes our own price "the
 // lowest offer" and the policy would undercut itself. The Offers list of the same answer says which offers
-// are ours (MyOffer for the caller, SellerId for every seller account the shop holds), so the lowest
-// competing offer comes from it, at no extra call.
-import { addMoney, buyBoxOffer, lowestCompetingOffer, subtractMoney, type CompetitiveOffer, type Money } from '@calibr/shared-contracts';
-import type { AmazonContext } from '../amazon-context';
+// are ours (MyOffer for the caller, SellerId for every seller account the shop holds), so each is marked.
+import { addMoney, subtractMoney, type CompetitiveListing, type CompetitiveOffer, type Money } from '@calibr/shared-contracts';
 import { chunks } from '../catalog/listing-store';
 import { moneyFromAmazon } from '../money/amazon-money';
 import type { SpApiClient } from '../sp-api/sp-api-client';
@@ -33,27 +30,14 @@ interface OffersPayload {
     Shipping?: AmazonMoney;
     Points?: { PointsMonetaryValue?: AmazonMoney };
     IsFulfilledByAmazon?: boolean;
+    IsFeaturedMerchant?: boolean;
     SubCondition?: string;
+    SellerFeedbackRating?: { SellerPositiveFeedbackRating?: number; FeedbackCount?: number };
   }[];
+  ItemCondition?: string;
 }
 interface BatchAnswer {
   responses?: { status?: { statusCode?: number }; body?: { payload?: OffersPayload; errors?: { code: string; message: string }[] }; request?: { Asin?: string } }[];
-}
-
-export interface CompetitiveObservation {
-  asin: string;
-  marketplaceId: string;
-  currency: string | null;
-  buyBox: Money | null;
-  buyBoxSellerId: string | null;
-  buyBoxIsOurs: boolean | null;
-  /** The lowest landed price among competing offers (ours excluded); null when only ours are left. */
-  lowestOffer: Money | null;
-  /** Every offer on the ASIN, ours included. */
-  offerCount: number | null;
-  /** The offers Amazon listed (its 20 lowest, cheapest first), each marked ours or not. */
-  offers: CompetitiveOffer[];
-  error?: { code: string; message: string };
 }
 
 const money = (m: AmazonMoney | undefined) => moneyFromAmazon(m?.Amount, m?.CurrencyCode);
@@ -69,40 +53,45 @@ function landedPrice(offer: NonNullable<OffersPayload['Offers']>[number]): Money
   return points && points.currency === listing.currency ? subtractMoney(withShipping, points) : withShipping;
 }
 
+/** Feedback figures as Amazon gave them, or null (it omits them for new sellers). */
+const percentage = (value: unknown) => (typeof value === 'number' && value >= 0 && value <= 100 ? value : null);
+const count = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null);
+
 /**
  * `ownSellerIds`: every seller account the shop holds in this marketplace; Amazon's MyOffer marks the
  * caller's own offer as well.
  */
-export function observationFrom(asin: string, marketplaceId: string, ownSellerIds: ReadonlySet<string>, payload: OffersPayload): CompetitiveObservation {
+export function competitiveListingFrom(asin: string, marketplaceId: string, ownSellerIds: ReadonlySet<string>, payload: OffersPayload, observedAt: string): CompetitiveListing {
   const summary = payload.Summary ?? {};
-  const buyBoxPrice = summary.BuyBoxPrices?.find((b) => isNew(b.condition));
-  const buyBox = money(buyBoxPrice?.LandedPrice);
+  const buyBox = money(summary.BuyBoxPrices?.find((b) => isNew(b.condition))?.LandedPrice);
+  const condition = (payload.ItemCondition ?? 'New').toLowerCase();
   const offers: CompetitiveOffer[] = [];
   for (const o of payload.Offers ?? []) {
     const landed = landedPrice(o);
-    if (!landed) continue;
+    // One marketplace, one currency: an offer Amazon prices otherwise can't be compared.
+    if (!landed || (buyBox && landed.currency !== buyBox.currency)) continue;
     const sellerId = o.SellerId ?? null;
+    const rating = o.SellerFeedbackRating;
     offers.push({
       sellerId,
       isOurs: o.MyOffer === true || (sellerId !== null && ownSellerIds.has(sellerId)),
       fulfillment: o.IsFulfilledByAmazon ? 'AFN' : 'MFN',
       landed,
       isBuyBoxWinner: o.IsBuyBoxWinner === true,
+      ...(typeof o.IsFeaturedMerchant === 'boolean' ? { isBuyBoxEligible: o.IsFeaturedMerchant } : {}),
+      condition,
+      ...(rating ? { feedback: { percentage: percentage(rating.SellerPositiveFeedbackRating), count: count(rating.FeedbackCount) } } : {}),
     });
   }
-  const winner = buyBoxOffer(offers, buyBox);
-  const buyBoxSellerId = winner?.sellerId ?? buyBoxPrice?.sellerId ?? null;
-  const lowestOffer = lowestCompetingOffer(offers)?.landed ?? null;
+  const currency = buyBox?.currency ?? offers[0]?.landed.currency ?? null;
   return {
-    asin,
+    itemId: asin,
     marketplaceId,
-    currency: buyBox?.currency ?? offers[0]?.landed.currency ?? null,
+    currency,
     buyBox,
-    buyBoxSellerId,
-    buyBoxIsOurs: winner ? winner.isOurs : buyBoxSellerId !== null ? ownSellerIds.has(buyBoxSellerId) : buyBox ? false : null,
-    lowestOffer,
     offerCount: typeof summary.TotalOfferCount === 'number' ? summary.TotalOfferCount : null,
-    offers,
+    offers: offers.filter((o) => o.landed.currency === currency),
+    observedAt,
   };
 }
 
@@ -112,9 +101,9 @@ export async function readCompetitivePrices(
   marketplaceId: string,
   asins: readonly string[],
   options: { maxWaitMs?: number; ownSellerIds?: Iterable<string> } = {},
-): Promise<CompetitiveObservation[]> {
+): Promise<CompetitiveListing[]> {
   const ownSellerIds = new Set([client.sellingPartnerId, ...(options.ownSellerIds ?? [])]);
-  const observations: CompetitiveObservation[] = [];
+  const readings = new Map<string, CompetitiveListing>();
   for (const part of chunks([...new Set(asins)], ITEM_OFFERS_BATCH_SIZE)) {
     const answer = await client.call<BatchAnswer>(
       {
@@ -132,50 +121,18 @@ export async function readCompetitivePrices(
       },
       options.maxWaitMs !== undefined ? { maxWaitMs: options.maxWaitMs } : {},
     );
+    const observedAt = new Date().toISOString();
     part.forEach((asin, i) => {
       const response = answer.responses?.find((r) => r.request?.Asin === asin || r.body?.payload?.ASIN === asin) ?? answer.responses?.[i];
       const payload = response?.body?.payload;
       if (!payload || (response?.status?.statusCode ?? 200) >= 400) {
         const error = response?.body?.errors?.[0] ?? { code: 'NoOffers', message: 'Amazon returned no offers for this ASIN' };
-        observations.push({ asin, marketplaceId, currency: null, buyBox: null, buyBoxSellerId: null, buyBoxIsOurs: null, lowestOffer: null, offerCount: null, offers: [], error });
+        readings.set(asin, { itemId: asin, marketplaceId, currency: null, buyBox: null, offerCount: null, offers: [], observedAt, error: { code: error.code, message: error.message } });
         return;
       }
-      observations.push(observationFrom(asin, marketplaceId, ownSellerIds, payload));
+      readings.set(asin, competitiveListingFrom(asin, marketplaceId, ownSellerIds, payload, observedAt));
     });
   }
-  return observations;
-}
-
-/** Records observations against the tenant's listings with those ASINs. */
-export async function recordObservations(ctx: AmazonContext, projectId: string, observations: readonly CompetitiveObservation[]): Promise<number> {
-  const valid = observations.filter((o) => !o.error && o.currency);
-  if (valid.length === 0) return 0;
-  const listings = await ctx.db.listing.findMany({
-    where: { projectId, platform: 'amazon', asin: { in: valid.map((o) => o.asin) } },
-    select: { id: true, asin: true, marketplaceId: true, externalId: true },
-  });
-  const observedAt = new Date();
-  await ctx.db.competitorPriceObservation.createMany({
-    data: valid.map((o) => {
-      const listing = listings.find((l) => l.asin === o.asin && l.marketplaceId === o.marketplaceId);
-      return {
-        projectId,
-        listingId: listing?.id ?? null,
-        platform: 'amazon',
-        marketplaceId: o.marketplaceId,
-        asin: o.asin,
-        sku: listing?.externalId ?? null,
-        currency: o.currency!,
-        buyBoxAmount: o.buyBox?.amount ?? null,
-        buyBoxSellerId: o.buyBoxSellerId,
-        buyBoxIsOurs: o.buyBoxIsOurs,
-        lowestOfferAmount: o.lowestOffer?.amount ?? null,
-        offerCount: o.offerCount,
-        // Amounts as decimal strings in the row's currency: the policy reads who competes from here.
-        details: { offers: o.offers.map((offer) => ({ ...offer, landed: offer.landed.amount })) },
-        observedAt,
-      };
-    }),
-  });
-  return valid.length;
+  // One answer per ASIN asked for, in the order asked (a repeated ASIN is read once).
+  return asins.map((asin) => readings.get(asin)!);
 }

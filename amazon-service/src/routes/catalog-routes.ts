@@ -49,8 +49,8 @@ export function catalogRoutes(ctx: AmazonContext): Router {
 
   router.get('/listings', async (req, res) => {
     const query = parseOrThrow(listQuery, req.query);
-    const rows = await ctx.db.listing.findMany({
-      where: { projectId: tenantOf(req).projectId, platform: 'amazon', ...(query.marketplaceId ? { marketplaceId: query.marketplaceId } : {}) },
+    const rows = await ctx.db.amazonListing.findMany({
+      where: { projectId: tenantOf(req).projectId, ...(query.marketplaceId ? { marketplaceId: query.marketplaceId } : {}) },
       orderBy: { id: 'asc' },
       take: query.limit + 1,
       ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),

@@ -8,7 +8,7 @@ export function healthRoute(ctx: AmazonContext): Router {
   router.get('/', async (_req, res) => {
     const started = Date.now();
     try {
-      await ctx.db.project.count({ take: 1 });
+      await ctx.db.amazonTenant.count({ take: 1 });
       res.json({ status: 'ok', service: 'amazon-service', version: AMAZON_CONNECTOR_VERSION, database: 'ok', routed: Boolean(ctx.hooks.httpsAgent), latencyMs: Date.now() - started });
     } catch {
       res.status(503).json({ status: 'unavailable', service: 'amazon-service', database: 'unavailable' });

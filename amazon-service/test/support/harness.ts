@@ -1,12 +1,12 @@
 // One sandbox + one Amazon service per test file, over real HTTP on loopback. The sandbox plays Amazon
 // (LWA, Seller Central consent, SP-API, feed documents); the service talks to it through
 // the sandbox's runtime hooks (@calibr/sandbox/routing) exactly as in sandbox mode.
-import { createTestDatabase, type TestDatabase } from '@calibr/db';
 import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '@calibr/sandbox';
 import { sandboxRuntimeHooks } from '@calibr/sandbox/routing';
-import { signRequest } from '@calibr/shared-contracts';
+import { RemoteConnector, signRequest } from '@calibr/shared-contracts';
 import pino from 'pino';
 import { startAmazonService, type RunningAmazonService, type StartOptions } from '../../src/server';
+import { createAmazonTestDatabase, type AmazonTestDatabase } from './amazon-database';
 
 export const SHARED_SECRET = 'test-shared-secret-0123456789abcdef-0123456789';
 export const DEMO_SELLER = 'A2CALIBRDEMONA';
@@ -29,7 +29,7 @@ export interface SeedSeller {
 
 export interface Harness {
   sandbox: RunningSandbox;
-  database: TestDatabase;
+  database: AmazonTestDatabase;
   service: RunningAmazonService;
   app: SeedApp;
   sellers: SeedSeller[];
@@ -69,7 +69,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const sandbox = await startSandbox({ port: 0, timeScale: 1, ...options.sandbox, amazon: { feedQueueSeconds: 0.3, feedProcessingSeconds: 0.5, ...options.amazon } });
   const seed = await json<{ amazon: { apps: SeedApp[]; sellers: SeedSeller[] } }>(await fetch(`${sandbox.url}/_sandbox/seed`));
   const app = seed.amazon.apps[0]!;
-  const database = await createTestDatabase({ provider: options.provider ?? 'sqlite' });
+  const database = await createAmazonTestDatabase(options.provider ?? 'sqlite');
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   const start = async (overrides: Partial<StartOptions> = {}) => {
     const service = await startAmazonService({
@@ -217,4 +217,9 @@ export async function sandboxLog(sandbox: RunningSandbox, query: Record<string, 
 export async function lwaCalls(sandbox: RunningSandbox, since: number): Promise<SandboxLogEntry[]> {
   const { entries } = await sandboxLog(sandbox, { since, kind: 'request', path: '/auth/o2/token' });
   return entries.filter((e) => e.host === 'api.amazon.com');
+}
+
+/** The shop's Amazon connector as the app reaches it: a RemoteConnector over the signed /connector routes. */
+export function remoteConnector(h: Harness, shop: string): Promise<RemoteConnector> {
+  return RemoteConnector.connect({ baseUrl: h.service.url, tenantId: shop, secret: SHARED_SECRET });
 }

@@ -1,25 +1,31 @@
-// Generates the SQLite and PostgreSQL clients from the one schema, skipping the work when the
-// schema and the Prisma version are unchanged since the last generation (fast, idempotent installs).
+// Generates a schema set's SQLite and PostgreSQL clients, skipping the work when the schema and the
+// Prisma version are unchanged since the last generation (fast, idempotent installs).
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fingerprintFile, generatedFingerprint, schemaFingerprint } from '../../src/schema-fingerprint';
+import { appSchema, clientDir } from '../../src/schema-set';
+import type { SchemaSet } from '../../src/schema-set';
 import { runPrismaOrThrow } from './prisma-cli';
-import { clientDir, providers, writeSchemaVariants } from './schema-variants';
+import { providers, writeSchemaVariants } from './schema-variants';
 
-export async function generateClients({ force = false } = {}): Promise<{ generated: boolean; dirs: string[]; ms: number }> {
+export async function generateClients({ force = false, set = appSchema }: { force?: boolean; set?: SchemaSet } = {}): Promise<{
+  generated: boolean;
+  dirs: string[];
+  ms: number;
+}> {
   const started = Date.now();
-  const dirs = providers.map(clientDir);
-  const fingerprint = schemaFingerprint();
+  const dirs = providers.map((provider) => clientDir(set, provider));
+  const fingerprint = schemaFingerprint(set);
   const upToDate =
-    !force && dirs.every((dir) => existsSync(resolve(dir, 'index.js'))) && generatedFingerprint() === fingerprint;
+    !force && dirs.every((dir) => existsSync(resolve(dir, 'index.js'))) && generatedFingerprint(set) === fingerprint;
   if (upToDate) return { generated: false, dirs, ms: Date.now() - started };
 
-  const schemas = writeSchemaVariants();
+  const schemas = writeSchemaVariants(set);
   await Promise.all(
     providers.map((provider) =>
-      runPrismaOrThrow(['generate', '--no-hints', '--schema', schemas[provider]], { DATABASE_URL: '' }),
+      runPrismaOrThrow(['generate', '--no-hints', '--schema', schemas[provider]], { DATABASE_URL: '' }, set),
     ),
   );
-  writeFileSync(fingerprintFile, fingerprint);
+  writeFileSync(fingerprintFile(set), fingerprint);
   return { generated: true, dirs, ms: Date.now() - started };
 }

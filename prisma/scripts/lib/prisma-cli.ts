@@ -3,6 +3,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
+import { appSchema } from '../../src/schema-set';
+import type { SchemaSet } from '../../src/schema-set';
 import { packageDir } from '../../src/url';
 
 const require = createRequire(import.meta.url);
@@ -17,12 +19,15 @@ export interface PrismaRun {
   stderr: string;
 }
 
-/** Runs `prisma <args>` in prisma/ (so prisma.config.ts applies); never inherits a terminal. */
-export function runPrisma(args: string[], env: NodeJS.ProcessEnv = {}): Promise<PrismaRun> {
+/**
+ * Runs `prisma <args>` in prisma/ (so prisma.config.ts applies, for the schema set named in
+ * CALIBR_SCHEMA); never inherits a terminal.
+ */
+export function runPrisma(args: string[], env: NodeJS.ProcessEnv = {}, set: SchemaSet = appSchema): Promise<PrismaRun> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [prismaCli, ...args], {
       cwd: packageDir,
-      env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1', ...env },
+      env: { ...process.env, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1', CALIBR_SCHEMA: set.name, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -35,8 +40,8 @@ export function runPrisma(args: string[], env: NodeJS.ProcessEnv = {}): Promise<
 }
 
 /** Like runPrisma, but a non-zero exit is an error carrying the CLI's output. */
-export async function runPrismaOrThrow(args: string[], env?: NodeJS.ProcessEnv): Promise<PrismaRun> {
-  const run = await runPrisma(args, env);
+export async function runPrismaOrThrow(args: string[], env?: NodeJS.ProcessEnv, set?: SchemaSet): Promise<PrismaRun> {
+  const run = await runPrisma(args, env, set);
   if (run.code !== 0) {
     throw new Error(`prisma ${args.join(' ')} failed (exit ${run.code}):\n${run.stderr || run.stdout}`);
   }

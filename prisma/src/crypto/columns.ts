@@ -1,5 +1,8 @@
-// Every column that holds ciphertext, by model. The schema documents each with "ciphertext: …";
-// a test checks this list against schema.prisma so a new secret column cannot be forgotten here.
+// Every column that holds ciphertext, by schema set and model. The schemas document each with
+// "ciphertext: …"; a test checks these lists against both schemas so a new secret column cannot be
+// forgotten here.
+import type { SchemaSet } from '../schema-set';
+
 export interface EncryptedColumns {
   /** the Prisma client delegate, e.g. `shopifyIntegration` */
   model: 'shopifyIntegration' | 'amazonIntegration' | 'platformIntegration' | 'session';
@@ -13,17 +16,12 @@ export interface EncryptedColumns {
   alwaysEncrypted: boolean;
 }
 
+/** The app schema's ciphertext columns. */
 export const encryptedColumns: readonly EncryptedColumns[] = [
   {
     model: 'shopifyIntegration',
     table: 'ShopifyIntegration',
     columns: ['accessTokenCiphertext', 'refreshTokenCiphertext'],
-    alwaysEncrypted: true,
-  },
-  {
-    model: 'amazonIntegration',
-    table: 'AmazonIntegration',
-    columns: ['lwaClientSecretCiphertext', 'refreshTokenCiphertext', 'accessTokenCiphertext'],
     alwaysEncrypted: true,
   },
   {
@@ -34,3 +32,17 @@ export const encryptedColumns: readonly EncryptedColumns[] = [
   },
   { model: 'session', table: 'Session', columns: ['accessToken', 'refreshToken'], alwaysEncrypted: false },
 ];
+
+/** The Amazon service schema's ciphertext columns. */
+export const amazonEncryptedColumns: readonly EncryptedColumns[] = [
+  {
+    model: 'amazonIntegration',
+    table: 'AmazonIntegration',
+    columns: ['lwaClientSecretCiphertext', 'refreshTokenCiphertext', 'accessTokenCiphertext'],
+    alwaysEncrypted: true,
+  },
+];
+
+export function encryptedColumnsOf(set: SchemaSet): readonly EncryptedColumns[] {
+  return set.name === 'amazon' ? amazonEncryptedColumns : encryptedColumns;
+}

@@ -2,6 +2,6 @@ export { DecryptionError, decryptOptional, decryptSecret, encryptOptional, encry
 export { devKeyFile, ensureDevKeyFile, generateKeyEntry, KEY_BYTES, loadKeyring, parseKeyring, writeKeyringFile } from './keyring';
 export type { EncryptionKey, Keyring } from './keyring';
 export { countStaleCiphertexts, rotateEncryptedColumns } from './rotate';
-export type { RotationReport } from './rotate';
-export { encryptedColumns } from './columns';
+export type { RotationOptions, RotationReport } from './rotate';
+export { amazonEncryptedColumns, encryptedColumns, encryptedColumnsOf } from './columns';
 export type { EncryptedColumns } from './columns';

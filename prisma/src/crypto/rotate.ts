@@ -2,7 +2,7 @@
 //   1. make the new key current: "v2:<new>,v1:<old>" (new writes use v2, v1 still decrypts), in the file
 //      ENCRYPTION_KEYS_FILE names (every process re-reads it: no restart), or in ENCRYPTION_KEYS through two
 //      rolling restarts ("v1,v2" everywhere first, then "v2,v1"), so no instance meets a key it lacks;
-//   2. run rotateEncryptedColumns(db) (`npm run db:rotate-keys -w @calibr/db`): it rewrites every v1 value as v2,
+//   2. run rotateEncryptedColumns(db) on each schema set's database (`npm run db:rotate-keys -w @calibr/db`): it rewrites every v1 value as v2,
 //      in small batches, each row updated only if it still holds the value that was read (a concurrent
 //      writer's newer value is never overwritten);
 //   3. when countStaleCiphertexts(db) is 0, drop v1 from ENCRYPTION_KEYS.
@@ -35,14 +35,17 @@ interface Delegate {
   updateMany(args: { where: Record<string, unknown>; data: Record<string, string> }): Promise<{ count: number }>;
 }
 
-function delegateOf(db: Db, spec: EncryptedColumns): Delegate {
+/** Any schema set's client (the rotation only uses each model's findMany/updateMany). */
+type AnyDb = Db | object;
+
+function delegateOf(db: AnyDb, spec: EncryptedColumns): Delegate {
   const delegate = (db as unknown as Record<string, Delegate | undefined>)[spec.model];
   if (!delegate) throw new Error(`the client has no model ${spec.model}`);
   return delegate;
 }
 
 /** Pages through a table's ciphertext columns by id, `batchSize` rows at a time. */
-async function* batches(db: Db, spec: EncryptedColumns, batchSize: number): AsyncGenerator<Array<Record<string, unknown>>> {
+async function* batches(db: AnyDb, spec: EncryptedColumns, batchSize: number): AsyncGenerator<Array<Record<string, unknown>>> {
   const delegate = delegateOf(db, spec);
   const select: Record<string, true> = { id: true };
   for (const column of spec.columns) select[column] = true;
@@ -60,12 +63,19 @@ async function* batches(db: Db, spec: EncryptedColumns, batchSize: number): Asyn
   }
 }
 
+export interface RotationOptions {
+  keyring?: Keyring;
+  batchSize?: number;
+  /** the schema set's columns (encryptedColumnsOf(set)); default: the app's */
+  columns?: readonly EncryptedColumns[];
+}
+
 export async function rotateEncryptedColumns(
-  db: Db,
-  { keyring = loadKeyring(), batchSize = 200 }: { keyring?: Keyring; batchSize?: number } = {},
+  db: AnyDb,
+  { keyring = loadKeyring(), batchSize = 200, columns = encryptedColumns }: RotationOptions = {},
 ): Promise<RotationReport> {
   const report: RotationReport = { scanned: {}, reencrypted: {}, raced: 0, notEncrypted: 0 };
-  for (const spec of encryptedColumns) {
+  for (const spec of columns) {
     const delegate = delegateOf(db, spec);
     let scanned = 0;
     let reencrypted = 0;
@@ -95,9 +105,13 @@ export async function rotateEncryptedColumns(
 }
 
 /** How many stored values are on another key than the current one (0: old keys may be dropped). */
-export async function countStaleCiphertexts(db: Db, keyring: Keyring = loadKeyring()): Promise<number> {
+export async function countStaleCiphertexts(
+  db: AnyDb,
+  keyring: Keyring = loadKeyring(),
+  columns: readonly EncryptedColumns[] = encryptedColumns,
+): Promise<number> {
   let stale = 0;
-  for (const spec of encryptedColumns) {
+  for (const spec of columns) {
     for await (const rows of batches(db, spec, 500)) {
       for (const row of rows) {
         for (const column of spec.columns) {

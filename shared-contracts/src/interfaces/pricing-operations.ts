@@ -1,9 +1,12 @@
 import type {
   BatchUpdateResult,
+  CompetitiveOffersRequest,
+  CompetitiveOffersResult,
   NormalizedPrice,
   PriceLookupOptions,
   PriceUpdate,
   PriceUpdateResult,
+  UpdateResultsAnswer,
 } from '../types';
 
 /**
@@ -23,8 +26,21 @@ export interface PricingOperations {
   batchUpdatePrices(updates: readonly PriceUpdate[]): Promise<BatchUpdateResult>;
   /**
    * The latest known result for an idempotency key (a `pending` Amazon update turns `applied` or
-   * `failed` once its feed is processed); NotFoundError for an unknown key. Optional: connectors whose
-   * updates are always synchronous may omit it.
+   * `failed` once its feed is processed); NotFoundError for an unknown key. Required when
+   * `capabilities.priceUpdateMode` is not `synchronous` (callers poll it for `pending` results);
+   * connectors whose updates are always synchronous may omit it.
    */
   getUpdateResult?(idempotencyKey: string): Promise<PriceUpdateResult>;
+  /**
+   * `getUpdateResult` for many keys in one call (a feed's thousands of pending updates): one entry per
+   * key, in order, null for a key the connector never received. Optional; the remote connector always
+   * has it (its handler answers from `getUpdateResult` when the connector lacks it).
+   */
+  getUpdateResults?(idempotencyKeys: readonly string[]): Promise<UpdateResultsAnswer>;
+  /**
+   * The offers on catalog items in one marketplace now, ours marked `isOurs` (the connector knows which
+   * seller accounts are ours). Present exactly when `capabilities.competitivePricing` is true. One result
+   * per item in request order; an item the platform can't read carries `error`, it never fails the call.
+   */
+  getCompetitiveOffers?(request: CompetitiveOffersRequest): Promise<CompetitiveOffersResult>;
 }

@@ -10,6 +10,7 @@ import {
   toProblem,
 } from '../errors';
 import type { PlatformConnector } from '../interfaces';
+import { competitiveOffersRequestSchema, parseOrThrow, updateResultsRequestSchema } from '../validation';
 import type { ConnectorHttpRequest, ConnectorHttpResponse } from './http-types';
 import { CONNECTOR_BASE_PATH, matchRoute, type ConnectorInfo, type ConnectorRouteName } from './routes';
 import { DEFAULT_SIGNATURE_TOLERANCE_SECONDS, authenticateRequest, readSignatureHeaders, type NonceStore } from './signing';
@@ -144,6 +145,26 @@ async function dispatch(
     case 'getUpdateResult':
       if (!c.pricing.getUpdateResult) throw new NotFoundError('this connector does not track update results');
       return c.pricing.getUpdateResult(requiredParam(query, 'idempotencyKey'));
+    case 'getUpdateResults': {
+      const { idempotencyKeys } = parseOrThrow(updateResultsRequestSchema, body ?? {});
+      if (c.pricing.getUpdateResults) return c.pricing.getUpdateResults(idempotencyKeys);
+      const read = c.pricing.getUpdateResult?.bind(c.pricing);
+      if (!read) throw new NotFoundError('this connector does not track update results');
+      // Answered key by key in this process: one HTTP call for the caller either way.
+      const results = [];
+      for (const key of idempotencyKeys) {
+        try {
+          results.push(await read(key));
+        } catch (error) {
+          if (!(error instanceof NotFoundError)) throw error;
+          results.push(null);
+        }
+      }
+      return { results };
+    }
+    case 'getCompetitiveOffers':
+      if (!c.capabilities.competitivePricing || !c.pricing.getCompetitiveOffers) throw new NotFoundError('this connector does not read competitive offers');
+      return c.pricing.getCompetitiveOffers(parseOrThrow(competitiveOffersRequestSchema, body ?? {}));
   }
 }
 

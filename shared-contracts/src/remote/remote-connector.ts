@@ -8,6 +8,7 @@ import type {
   AuthorizationCallback,
   AuthorizationRequest,
   BatchUpdateResult,
+  CompetitiveOffersRequest,
   ConnectorCapabilities,
   PlatformCredentials,
   PlatformHealth,
@@ -99,6 +100,11 @@ export class RemoteConnector implements PlatformConnector {
       updatePrice: (update: PriceUpdate) => this.updatePrice(update),
       batchUpdatePrices: (updates: readonly PriceUpdate[]) => this.batchUpdatePrices(updates),
       getUpdateResult: (idempotencyKey: string) => this.call('getUpdateResult', { query: { idempotencyKey } }),
+      getUpdateResults: (idempotencyKeys: readonly string[]) => this.call('getUpdateResults', { body: { idempotencyKeys } }),
+      // Only where the service declares it, so `getCompetitiveOffers` present means it can be called.
+      ...(this.capabilities.competitivePricing
+        ? { getCompetitiveOffers: (request: CompetitiveOffersRequest) => this.call('getCompetitiveOffers', { body: request }) }
+        : {}),
     };
     this.auth = {
       status: () => this.call('authStatus', {}),

@@ -5,6 +5,8 @@ import type {
   AuthorizationRequest,
   AuthStatus,
   BatchUpdateResult,
+  CompetitiveOffersRequest,
+  CompetitiveOffersResult,
   ConnectorCapabilities,
   NormalizedPrice,
   NormalizedProduct,
@@ -16,6 +18,7 @@ import type {
   ProductPage,
   SyncOptions,
   SyncResult,
+  UpdateResultsAnswer,
 } from '../types';
 
 /** Default mount point; a service may mount elsewhere (both sides take `basePath`). */
@@ -59,6 +62,8 @@ export const CONNECTOR_ROUTES = {
   updatePrice: { method: 'POST', path: '/pricing/update' },
   batchUpdatePrices: { method: 'POST', path: '/pricing/batch-update' },
   getUpdateResult: { method: 'GET', path: '/pricing/update-result' },
+  getUpdateResults: { method: 'POST', path: '/pricing/update-results' },
+  getCompetitiveOffers: { method: 'POST', path: '/pricing/competitive-offers' },
 } as const satisfies Record<string, RouteSpec>;
 
 export type ConnectorRouteName = keyof typeof CONNECTOR_ROUTES;
@@ -84,6 +89,8 @@ export interface ConnectorRouteIO {
   batchUpdatePrices: { request: { updates: readonly PriceUpdate[] }; response: BatchUpdateResult };
   /** Query: `?idempotencyKey=` */
   getUpdateResult: { request: { idempotencyKey: string }; response: PriceUpdateResult };
+  getUpdateResults: { request: { idempotencyKeys: readonly string[] }; response: UpdateResultsAnswer };
+  getCompetitiveOffers: { request: CompetitiveOffersRequest; response: CompetitiveOffersResult };
 }
 
 /** Full path of a route under a base path: routePath('batchUpdatePrices') = '/connector/pricing/batch-update'. */

@@ -41,8 +41,35 @@ export interface ConnectorCapabilities {
   readonly marketplaces: boolean;
   /** The platform pushes changes to us (Shopify webhooks, SP-API notifications). */
   readonly webhooks: boolean;
-  /** Can read competitors' offers for a listing (SP-API competitive pricing). */
+  /** Can read competitors' offers for a listing (SP-API competitive pricing): `pricing.getCompetitiveOffers`. */
   readonly competitivePricing: boolean;
+  /**
+   * Updates a caller should send per `batchUpdatePrices` call (at most `maxBatchSize`): what the platform
+   * takes well in one go (Shopify: 250, a few bulk mutations; Amazon: 10,000, one feed). Default `maxBatchSize`.
+   */
+  readonly preferredBatchSize?: number;
+  /**
+   * For `asynchronous`/`mixed` updates: `pending` results settle later and are read with
+   * `pricing.getUpdateResult`; ask again after this many milliseconds (default 5,000).
+   */
+  readonly pendingPollMs?: number;
+  /** Most `itemIds` one `getCompetitiveOffers` call takes (Amazon's getItemOffersBatch: 20). Default 20. */
+  readonly maxCompetitiveBatch?: number;
+}
+
+/** Updates per `batchUpdatePrices` call a caller should send: the connector's declared preference. */
+export function preferredBatchSize(capabilities: ConnectorCapabilities): number {
+  return Math.max(1, Math.min(capabilities.preferredBatchSize ?? capabilities.maxBatchSize, capabilities.maxBatchSize));
+}
+
+/** True when the connector's updates may come back `pending` and settle later (poll `getUpdateResult`). */
+export function updatesSettleLater(capabilities: ConnectorCapabilities): boolean {
+  return capabilities.priceUpdateMode !== 'synchronous';
+}
+
+/** Item ids per `getCompetitiveOffers` call. */
+export function competitiveBatchSize(capabilities: ConnectorCapabilities): number {
+  return Math.max(1, capabilities.maxCompetitiveBatch ?? 20);
 }
 
 export type HealthStatus = 'healthy' | 'degraded' | 'unavailable';

@@ -129,3 +129,8 @@ export interface BatchUpdateResult {
   /** The platform's reference for the whole batch (one Amazon feed for all items), when there is one. */
   readonly platformReference?: PlatformReference;
 }
+
+/** Latest results of several idempotency keys: one per key, in order; null for a key never received. */
+export interface UpdateResultsAnswer {
+  readonly results: readonly (PriceUpdateResult | null)[];
+}

@@ -174,6 +174,42 @@ export const authStatusSchema = z.object({
   expiresAt: isoTimestampSchema.optional(),
 });
 
+export const updateResultsAnswerSchema = z.object({ results: z.array(priceUpdateResultSchema.nullable()) });
+
+export const competitiveOfferSchema = z.object({
+  sellerId: z.string().min(1).nullable(),
+  isOurs: z.boolean(),
+  fulfillment: z.enum(['AFN', 'MFN']),
+  landed: canonicalMoneySchema,
+  isBuyBoxWinner: z.boolean(),
+  isBuyBoxEligible: z.boolean().optional(),
+  condition: z.string().min(1).optional(),
+  feedback: z
+    .object({ percentage: z.number().min(0).max(100).nullable(), count: z.number().int().min(0).nullable() })
+    .optional(),
+});
+
+export const competitiveListingSchema = z
+  .object({
+    itemId: z.string().min(1),
+    marketplaceId: z.string().optional(),
+    currency: z.string().regex(/^[A-Z]{3}$/).nullable(),
+    buyBox: canonicalMoneySchema.nullable(),
+    offerCount: z.number().int().min(0).nullable(),
+    offers: z.array(competitiveOfferSchema),
+    observedAt: isoTimestampSchema,
+    error: platformErrorSchema.optional(),
+  })
+  .superRefine((listing, ctx) => {
+    // One marketplace, one currency: a Buy Box or offer in another would be compared across currencies.
+    const currencies = [listing.buyBox, ...listing.offers.map((o) => o.landed)].filter((m) => m !== null).map((m) => m.currency);
+    if (currencies.some((c) => c !== listing.currency)) {
+      ctx.addIssue({ code: 'custom', path: ['currency'], message: `every price must be in the listing's currency (${String(listing.currency)})` });
+    }
+  });
+
+export const competitiveOffersResultSchema = z.object({ listings: z.array(competitiveListingSchema) });
+
 export const connectorInfoSchema = z.object({
   platform: platformIdSchema,
   name: z.string().min(1),

@@ -181,4 +181,16 @@ export const capabilitiesSchema = z.object({
   marketplaces: z.boolean(),
   webhooks: z.boolean(),
   competitivePricing: z.boolean(),
+  preferredBatchSize: z.number().int().min(1).optional(),
+  pendingPollMs: z.number().int().min(1).optional(),
+  maxCompetitiveBatch: z.number().int().min(1).optional(),
+});
+
+export const competitiveOffersRequestSchema = z.object({
+  itemIds: z.array(z.string().min(1).max(64)).min(1).max(1000),
+  marketplaceId: z.string().min(1).max(64).optional(),
+});
+
+export const updateResultsRequestSchema = z.object({
+  idempotencyKeys: z.array(z.string().regex(/^[\x21-\x7e]{1,255}$/, 'idempotency keys are visible ASCII, at most 255 characters')).min(1).max(10_000),
 });

@@ -1,15 +1,18 @@
 // The kit must fail connectors that break a rule, and name the rule. Each broken connector bends one
 // behaviour of the reference connector; the kit runs programmatically and we assert on its report.
 import { describe, expect, it } from 'vitest';
-import { formatReport, runConformance, type CheckId } from './run';
+import { formatReport, runConformance, type CheckId } from '../../src/conformance/run';
 import {
   DoubleApplyConnector,
   FloatMoneyConnector,
+  NoUpdateResultConnector,
+  UnmarkedOwnOffersConnector,
   SwallowsRateLimitConnector,
   WholeBatchFailsConnector,
 } from '../reference/broken-connectors';
-import { referenceConformanceOptions } from '../reference/fixtures';
-import { ReferenceConnector, type ReferenceConnectorOptions } from '../reference/in-memory-connector';
+import { defaultCompetition } from '../../src/reference/catalog';
+import { referenceConformanceOptions } from '../../src/reference/fixtures';
+import { ReferenceConnector, type ReferenceConnectorOptions } from '../../src/reference/in-memory-connector';
 import { remoteConformanceOptions, startRemoteHarness } from '../reference/remote-harness';
 
 async function failuresOf(make: (o: ReferenceConnectorOptions) => ReferenceConnector, mode: 'synchronous' | 'asynchronous' = 'synchronous') {
@@ -26,7 +29,8 @@ describe('conformance kit catches broken connectors', () => {
 
   it('fails a connector that applies a retried update twice', async () => {
     const { failures, report } = await failuresOf((o) => new DoubleApplyConnector(o));
-    expect(failures, formatReport(report)).toEqual<CheckId[]>(['idempotency-key-reuse', 'idempotent-retry']);
+    // It keeps no record per key either, so getUpdateResult can't answer.
+    expect(failures, formatReport(report)).toEqual<CheckId[]>(['idempotency-key-reuse', 'idempotent-retry', 'update-result']);
     const retry = report.results.find((r) => r.id === 'idempotent-retry');
     expect(retry?.message).toMatch(/retried result|applied again/);
   });
@@ -53,6 +57,25 @@ describe('conformance kit catches broken connectors', () => {
   it('fails a connector that hides rate limits behind a generic error', async () => {
     const { failures, report } = await failuresOf((o) => new SwallowsRateLimitConnector(o));
     expect(failures, formatReport(report)).toEqual<CheckId[]>(['rate-limit', 'rate-limit-retry']);
+  });
+
+  it('fails a connector whose competitive offers leave ours unmarked', async () => {
+    const report = await runConformance(referenceConformanceOptions((o) => new UnmarkedOwnOffersConnector(o), { competition: defaultCompetition() }));
+    expect([...report.failures].sort(), formatReport(report)).toEqual<CheckId[]>(['competitive-offers']);
+    expect(report.results.find((r) => r.id === 'competitive-offers')?.message).toMatch(/isOurs/);
+  });
+
+  it('fails a connector whose updates settle later but that has no getUpdateResult', async () => {
+    const report = await runConformance(referenceConformanceOptions((o) => new NoUpdateResultConnector(o)));
+    expect([...report.failures].sort(), formatReport(report)).toEqual<CheckId[]>(['batch-sizes', 'update-result']);
+  });
+
+  it('runs the competitive offers check only against what a connector declares', async () => {
+    const report = await runConformance(referenceConformanceOptions((o) => new ReferenceConnector(o), { competition: defaultCompetition() }), { only: ['competitive-offers'] });
+    expect(report.passed, formatReport(report)).toBe(1);
+    const { competitiveItem: _omit, ...fixtures } = referenceConformanceOptions().fixtures;
+    const skipped = await runConformance({ ...referenceConformanceOptions(undefined, { competition: defaultCompetition() }), fixtures }, { only: ['competitive-offers'] });
+    expect(skipped.skipped, formatReport(skipped)).toBe(1);
   });
 
   it('reports checks it cannot run as skipped, not passed', async () => {

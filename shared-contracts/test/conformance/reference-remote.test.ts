@@ -1,7 +1,7 @@
 // The kit against the reference connector served over real HTTP (node http, port 0) and reached
 // through RemoteConnector: errors, idempotency and per-item results must survive the hop.
 import { afterAll, beforeAll } from 'vitest';
-import { describeConformance } from '.';
+import { describeConformance } from '../../src/conformance';
 import { remoteConformanceOptions, startRemoteHarness, type RemoteHarness } from '../reference/remote-harness';
 
 let sync: RemoteHarness;

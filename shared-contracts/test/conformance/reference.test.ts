@@ -1,10 +1,16 @@
 // The kit against the in-memory reference connector, in-process, in both update modes.
-import { describeConformance } from '.';
-import { referenceConformanceOptions } from '../reference/fixtures';
+import { describeConformance } from '../../src/conformance';
+import { defaultCompetition } from '../../src/reference/catalog';
+import { referenceConformanceOptions } from '../../src/reference/fixtures';
 
 describeConformance('reference connector (synchronous, in-process)', referenceConformanceOptions());
 
 describeConformance(
   'reference connector (asynchronous feed-like updates, in-process)',
   referenceConformanceOptions(undefined, { mode: 'asynchronous' }),
+);
+
+describeConformance(
+  'reference connector (with competitive offers, in-process)',
+  referenceConformanceOptions(undefined, { competition: defaultCompetition(), preferredBatchSize: 10 }),
 );

@@ -2,6 +2,9 @@
 import {
   parseMoney,
   type BatchUpdateResult,
+  type CompetitiveOffersRequest,
+  type CompetitiveOffersResult,
+  type PricingOperations,
   type PriceUpdate,
   type PriceUpdateResult,
   validatePriceUpdate,
@@ -9,7 +12,7 @@ import {
   RateLimitedError,
   ConnectorError,
 } from '../../src';
-import { ReferenceConnector, summarize } from './in-memory-connector';
+import { ReferenceConnector, summarize, type ReferenceConnectorOptions } from '../../src/reference/in-memory-connector';
 
 /** Ignores idempotency keys: a retried update is applied again. */
 export class DoubleApplyConnector extends ReferenceConnector {
@@ -60,5 +63,22 @@ export class SwallowsRateLimitConnector extends ReferenceConnector {
       if (error instanceof RateLimitedError) throw new ConnectorError('internal', 'something went wrong');
       throw error;
     }
+  }
+}
+
+/** Reads competitive offers but never marks our own: the policy would undercut itself. */
+export class UnmarkedOwnOffersConnector extends ReferenceConnector {
+  protected override async readCompetition(request: CompetitiveOffersRequest): Promise<CompetitiveOffersResult> {
+    const answer = await super.readCompetition(request);
+    return { listings: answer.listings.map((l) => ({ ...l, offers: l.offers.map((o) => ({ ...o, isOurs: false })) })) };
+  }
+}
+
+/** Answers `pending` (feed-like) but keeps no record to read the outcome from later. */
+export class NoUpdateResultConnector extends ReferenceConnector {
+  constructor(options: ReferenceConnectorOptions = {}) {
+    super({ ...options, mode: 'asynchronous' });
+    const { getUpdateResult: _dropped, ...rest } = this.pricing;
+    (this as { pricing: PricingOperations }).pricing = rest;
   }
 }

@@ -12,9 +12,9 @@ import {
   type ConnectorInfo,
   type PlatformConnector,
 } from '../../src';
-import type { ConformanceOptions } from '../conformance/run';
-import { referenceFixtures } from './fixtures';
-import { ReferenceConnector, type ReferenceConnectorOptions } from './in-memory-connector';
+import type { ConformanceOptions } from '../../src/conformance/run';
+import { referenceFixtures } from '../../src/reference/fixtures';
+import { ReferenceConnector, type ReferenceConnectorOptions } from '../../src/reference/in-memory-connector';
 
 export const TEST_SECRET = 'test-shared-secret-0123456789abcdef0123456789';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ConflictError, ConnectorRegistry, NotFoundError, ValidationError, type ConnectorEvent } from '../../src';
-import { REFERENCE_CREDENTIALS } from '../reference/catalog';
-import { ReferenceConnector } from '../reference/in-memory-connector';
+import { REFERENCE_CREDENTIALS } from '../../src/reference/catalog';
+import { ReferenceConnector } from '../../src/reference/in-memory-connector';
 
 const probe = new ReferenceConnector();
 const descriptor = { platform: 'reference', displayName: 'Reference', capabilities: probe.capabilities };

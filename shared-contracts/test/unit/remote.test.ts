@@ -20,7 +20,7 @@ import {
   toNodeHandler,
   verifyRequest,
 } from '../../src';
-import { REFERENCE_CREDENTIALS } from '../reference/catalog';
+import { REFERENCE_CREDENTIALS } from '../../src/reference/catalog';
 import { TEST_SECRET, startRemoteHarness, type RemoteHarness } from '../reference/remote-harness';
 
 let harness: RemoteHarness;
@@ -201,7 +201,7 @@ describe('route contract and error mapping', () => {
   });
 
   it('reports an unreachable or silent service as PlatformUnavailableError', async () => {
-    const info = { platform: 'reference', name: 'Reference', version: '1.0.0', capabilities: new (await import('../reference/in-memory-connector')).ReferenceConnector().capabilities };
+    const info = { platform: 'reference', name: 'Reference', version: '1.0.0', capabilities: new (await import('../../src/reference/in-memory-connector')).ReferenceConnector().capabilities };
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;

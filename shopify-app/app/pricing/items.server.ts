@@ -220,7 +220,7 @@ export async function latestObservations(projectId: string, listingIds: readonly
   return out;
 }
 
-/** The offers the Amazon service recorded with a reading (details.offers), ours marked; null when it has none. */
+/** The offers recorded with a reading (details.offers, from the connector's getCompetitiveOffers), ours marked; null when it has none. */
 function storedOffers(details: unknown, currency: string): CompetitiveOffer[] | null {
   const list = (details as { offers?: unknown } | null)?.offers;
   if (!Array.isArray(list)) return null;

@@ -16,7 +16,8 @@ export function startPricing(): void {
   const worker = new PushWorker({
     leaseMs: positiveNumberEnv('PRICING_PUSH_LEASE_MS', 60_000),
     pollMs: positiveNumberEnv('PRICING_PUSH_POLL_MS', 2_000),
-    pendingPollMs: positiveNumberEnv('PRICING_PENDING_POLL_MS', 5_000),
+    // Unset: each connector's own capabilities.pendingPollMs.
+    ...(process.env.PRICING_PENDING_POLL_MS ? { pendingPollMs: positiveNumberEnv('PRICING_PENDING_POLL_MS', 5_000) } : {}),
     batchSize: positiveNumberEnv('PRICING_PUSH_BATCH', 2_000),
     log: (message) => log.warn(message),
   });

@@ -23,6 +23,9 @@ export const AMAZON_EXPECTED_CAPABILITIES: ConnectorCapabilities = {
   marketplaces: true,
   webhooks: false,
   competitivePricing: true,
+  preferredBatchSize: 10_000,
+  pendingPollMs: 5_000,
+  maxCompetitiveBatch: 20,
 };
 
 /** How long a settings link opens (the service refuses it after; it also caps its own TTL). */
@@ -54,7 +57,6 @@ export function amazonRegistration(): AppPlatformRegistration {
       });
     },
     connection: { kind: 'settings_page', acceptsCredentials: true },
-    listingsStoredBy: 'connector',
     settingsLink: (shop) => {
       const { baseUrl, secret } = amazonServiceConfig();
       const now = Date.now();

@@ -52,11 +52,6 @@ export interface AppPlatformRegistration {
   /** Builds the connector for one tenant; `tenantId` is the shop's Project id. */
   readonly factory: ConnectorFactory;
   readonly connection: ConnectionMethod;
-  /**
-   * Who writes Listing rows for synced products: `app` (the generic sync writes each page), or
-   * `connector` (the connector stores them itself in the shared database, like the Amazon service).
-   */
-  readonly listingsStoredBy: 'app' | 'connector';
   /** A platform with its own sync service (Shopify's, which also writes the sync log) starts syncs here. */
   readonly startSync?: (projectId: string, start: SyncStart) => Promise<SyncHandle>;
   /** The app's own page with this platform's details, when it has one (Shopify's console page). */

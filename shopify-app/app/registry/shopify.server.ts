@@ -26,7 +26,6 @@ export function shopifyRegistration(): AppPlatformRegistration {
       return connector;
     },
     connection: { kind: 'app_install' },
-    listingsStoredBy: 'app',
     consolePath: '/app/integrations/shopify',
     startSync: async (projectId, start) => {
       const handle = await startShopifySync(projectId, { mode: start.mode, trigger: start.trigger });

@@ -28,7 +28,6 @@ export async function testPlatformRegistrations(env: NodeJS.ProcessEnv = process
   const ids = testPlatformIds(env);
   if (ids.length === 0) return [];
   // Loaded only when asked for: test code stays out of a normal server.
-  // eslint-disable-next-line calibr/import-boundaries -- until the reference connector leaves shared-contracts/test for src (the conformance kit's move); then this line goes
   const { ReferenceConnector } = await import('@calibr/shared-contracts/reference');
   const probe = new ReferenceConnector({ platform: 'reference' });
   return [
@@ -48,7 +47,6 @@ export async function testPlatformRegistrations(env: NodeJS.ProcessEnv = process
           { name: 'apiKey', label: 'API key', role: 'secret', sensitive: true, helpText: 'The reference connector accepts "reference-api-key".' },
         ],
       },
-      listingsStoredBy: 'app',
       testPlatform: true,
     },
   ];

@@ -111,7 +111,7 @@ export default function ChangesPage() {
                               <Text as="span" variant="bodySm" tone="subdued">
                                 {formatPrice({ amount: a.amount, currency: c.currency })}
                                 {/* Amazon: pending with its feed until the feed is DONE. */}
-                                {a.status === 'pending' && a.platformReference ? ` · ${a.platform === 'amazon' ? 'feed ' : ''}${a.platformReference}` : ''}
+                                {a.status === 'pending' && a.platformReference ? ` · ${a.platformReference}` : ''}
                               </Text>
                             </InlineStack>
                             {(a.status === 'failed' || a.outcome === 'retrying') && a.platformMessage && (

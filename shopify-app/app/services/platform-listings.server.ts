@@ -1,4 +1,4 @@
-// Listing rows for a platform whose connector doesn't store them itself: every sellable listing of a
+// Listing rows for a platform synced by the generic runner (every one but Shopify): every sellable listing of a
 // synced page, keyed by (shop, platform, marketplace, externalId). A row carrying a newer platform
 // update time is never overwritten by an older page.
 import type { Prisma } from '@calibr/db';
@@ -27,7 +27,7 @@ export async function storePlatformListings(projectId: string, platform: string,
       title: product.title,
       variantTitle: listing.title === product.title ? null : listing.title,
       status: listing.status === 'active' ? 'active' : 'inactive',
-      // A listing without an offer has no price: kept as empty amount and currency, as the Amazon service does.
+      // A listing without an offer has no price: kept as empty amount and currency.
       currency: listing.price?.currency ?? '',
       priceAmount: listing.price?.amount ?? '',
       compareAtAmount: listing.compareAtPrice?.amount ?? null,

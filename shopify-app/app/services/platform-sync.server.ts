@@ -1,6 +1,6 @@
 // Catalog syncs for any registered platform. A platform with its own sync service (Shopify) runs it;
 // every other one goes through the generic runner: open a PlatformSyncLog run, page through
-// `products.sync` (the connector's events fill the log), store the listings when the connector doesn't,
+// `products.sync` (the connector's events fill the log), store each page's listings in the app's tables,
 // then link the shop's listings across platforms by SKU. One run per platform and shop at a time, across
 // every app instance on the database (the lease in sync-lease.server.ts).
 import type { Prisma } from '@calibr/db';
@@ -131,7 +131,7 @@ async function run(
     do {
       lease.assertHeld();
       const page = await connector.products.sync({ mode, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}), ...(since ? { since } : {}) });
-      if (registration.listingsStoredBy === 'app') await storePlatformListings(projectId, platform, page.products, startedAt);
+      await storePlatformListings(projectId, platform, page.products, startedAt);
       seen.itemsSynced += page.itemsSynced;
       seen.itemsFailed += page.itemsFailed;
       seen.products += page.products.length;
@@ -140,7 +140,7 @@ async function run(
       cursor = page.nextCursor ?? undefined;
       if (!cursor) checkpoint = page.checkpoint;
     } while (cursor);
-    const deleted = mode === 'full' && registration.listingsStoredBy === 'app' ? await markUnseenPlatformListingsDeleted(projectId, platform, startedAt) : 0;
+    const deleted = mode === 'full' ? await markUnseenPlatformListingsDeleted(projectId, platform, startedAt) : 0;
     const next: SyncMetadata = { ...previous, ...(checkpoint ? { checkpoint } : {}), lastSync: { mode, products: seen.products, listings: seen.listings, deleted } };
     await db.platformIntegration.update({
       where: { projectId_platform: { projectId, platform } },

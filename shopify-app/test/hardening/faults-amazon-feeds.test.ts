@@ -47,7 +47,7 @@ describe.each(testDatabaseProviders())('Amazon feed faults (%s)', (provider) => 
         const changes = await f.changes(changeIds);
         const feedId = pendingAmazonFeed(changes);
         if (!feedId) return undefined;
-        const row = await f.w.database.db.amazonPriceFeed.findUnique({ where: { feedId } });
+        const row = await f.w.amazonDatabase.db.amazonPriceFeed.findUnique({ where: { feedId } });
         return row && row.pollCount >= 5 ? { changes, feedId } : undefined;
       },
       150_000,

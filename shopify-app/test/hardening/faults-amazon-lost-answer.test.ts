@@ -99,7 +99,7 @@ describe.each(testDatabaseProviders())('Amazon answers lost after it acted (%s)'
       ]);
     }
     // The Amazon service's own record: one applied update per SKU, in the one feed it knows.
-    const updates = await f.w.database.db.amazonPriceUpdate.findMany({ where: { sku: { in: items.map((i) => i.sku) } }, include: { priceFeed: { select: { feedId: true } } } });
+    const updates = await f.w.amazonDatabase.db.amazonPriceUpdate.findMany({ where: { sku: { in: items.map((i) => i.sku) } }, include: { priceFeed: { select: { feedId: true } } } });
     expect(updates.map((u) => u.status)).toEqual(items.map(() => 'applied'));
     expect(new Set(updates.map((u) => u.priceFeed?.feedId)).size).toBe(1);
 

@@ -32,7 +32,7 @@ describe.each(testDatabaseProviders())('the Amazon service down while the app ru
     const lwa = seed.amazon.apps[0]!;
     restarted = await startAmazonService({
       port,
-      db: f.w.database.db,
+      db: f.w.amazonDatabase.db,
       logger: pino({ level: 'silent' }),
       env: {} as NodeJS.ProcessEnv,
       hooks: sandboxRuntimeHooks(f.w.sandbox.url),

@@ -75,7 +75,7 @@ export function hostileApiSuite({ provider, runs }: HostileApiOptions): void {
       projects: await db.project.findMany(byId),
       integrations: await db.platformIntegration.findMany(byId),
       syncs: await db.platformSyncLog.findMany(byId),
-      amazon: await db.amazonIntegration.findMany(byId),
+      amazon: await w.amazonDatabase.db.amazonIntegration.findMany(byId),
       listings: await db.listing.findMany(byId),
       links: await db.productLink.findMany(byId),
       rules: await db.pricingRule.findMany(byId),

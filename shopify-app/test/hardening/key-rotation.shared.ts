@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decryptSecret, encryptedColumns, generateKeyEntry, isCiphertext, parseKeyring, writeKeyringFile, type DatabaseProvider } from '@calibr/db';
+import { amazonEncryptedColumns, decryptSecret, encryptedColumns, generateKeyEntry, isCiphertext, parseKeyring, writeKeyringFile, type DatabaseProvider } from '@calibr/db';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demoSellerCredentials, readJson, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
 
@@ -27,12 +27,16 @@ interface StoredValue {
   value: string;
 }
 
-/** Every value in every ciphertext column, read with SQL around the decrypting code. */
+/** Every value in every ciphertext column of both databases (the app's, the Amazon service's), read with SQL around the decrypting code. */
 async function storedCiphertexts(w: PlatformsWorld): Promise<StoredValue[]> {
   const values: StoredValue[] = [];
-  for (const spec of encryptedColumns) {
+  const sets = [
+    { db: w.database.db, specs: encryptedColumns },
+    { db: w.amazonDatabase.db, specs: amazonEncryptedColumns },
+  ];
+  for (const { db, specs } of sets) for (const spec of specs) {
     for (const column of spec.columns) {
-      const rows = await w.database.db.$queryRawUnsafe<Array<{ v: string | null }>>(`SELECT "${column}" AS v FROM "${spec.table}"`);
+      const rows = await db.$queryRawUnsafe<Array<{ v: string | null }>>(`SELECT "${column}" AS v FROM "${spec.table}"`);
       for (const row of rows) if (row.v && isCiphertext(row.v)) values.push({ where: `${spec.table}.${column}`, value: row.v });
     }
   }
@@ -40,8 +44,8 @@ async function storedCiphertexts(w: PlatformsWorld): Promise<StoredValue[]> {
 }
 
 /** Runs the npm script the README documents, as its own process, against the test database. */
-async function rotateKeys(databaseUrl: string, keyFile: string): Promise<string> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, ENCRYPTION_KEYS_FILE: keyFile };
+async function rotateKeys(databaseUrl: string, amazonDatabaseUrl: string, keyFile: string): Promise<string> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, AMAZON_DATABASE_URL: amazonDatabaseUrl, ENCRYPTION_KEYS_FILE: keyFile };
   delete env.ENCRYPTION_KEYS;
   const child = spawn('npm', ['run', '--silent', 'db:rotate-keys', '-w', '@calibr/db'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -158,8 +162,8 @@ export function keyRotationSuite(provider: DatabaseProvider): void {
 
       // 2. The rotation, as a separate process, while the stream goes on.
       stream.setPhase('rotating');
-      const report = await rotateKeys(w.database.url, keyFile);
-      expect(report).toMatch(/values still on an old key: 0/);
+      const report = await rotateKeys(w.database.url, w.amazonDatabase.url, keyFile);
+      expect(report).toMatch(/values still on an old key in all: 0/);
       expect(report).not.toMatch(/WARNING/);
       stream.setPhase('rotated');
       await stream.completed(6);

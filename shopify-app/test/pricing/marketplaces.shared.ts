@@ -1,15 +1,17 @@
 // A seller in several Amazon marketplaces, priced per marketplace, over real HTTP: the sandbox plays
-// Amazon (its NA demo seller sells in the US, Canada and Mexico), the Amazon service runs for real on the
-// test database, and the app's pricing modules (monitor, suggestions, approvals) run in this process on
-// the same database. Three marketplaces authorized → a listing per SKU and marketplace in its currency;
-// one removed → its listings retired, never read or priced; the monitor reads the marketplaces whose
+// Amazon (its NA demo seller sells in the US, Canada and Mexico), the Amazon service runs for real on its
+// own test database, and the app's sync and pricing modules (monitor, suggestions, approvals) run in this
+// process on the app's. Three marketplaces authorized → a listing per SKU and marketplace in its currency;
+// one removed → the service retires its listings and the app's next sync marks them deleted (kept), never
+// read or priced; the monitor reads the marketplaces whose
 // currency a rule prices in; a product linked in two marketplaces gets a suggestion per marketplace,
 // each in its own currency, and its approval goes to that marketplace's listings only.
 import { createTestDatabase, type TestDatabase } from '@calibr/db';
 import { sandboxRuntimeHooks } from '@calibr/sandbox/routing';
+import { createAmazonTestDatabase, type AmazonTestDatabase } from '../support/amazon-database';
 import { startAmazonService, type RunningAmazonService } from '@calibr/amazon-service';
 import { startSandbox, type RunningSandbox } from '@calibr/sandbox';
-import { RemoteConnector, signRequest, type PlatformConnector } from '@calibr/shared-contracts';
+import { signRequest } from '@calibr/shared-contracts';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type * as Changes from '../../app/pricing/changes.server';
@@ -18,6 +20,8 @@ import type * as Policy from '../../app/pricing/policy';
 import type * as Rules from '../../app/pricing/rules.server';
 import type * as Scheduler from '../../app/pricing/monitor/monitor-scheduler.server';
 import type * as Suggestions from '../../app/pricing/suggestions.server';
+import type * as PlatformConnections from '../../app/services/platform-connections.server';
+import type * as PlatformSync from '../../app/services/platform-sync.server';
 import type * as ProductLinks from '../../app/services/product-links.server';
 import { readJson, sandboxControl } from '../support/app-http';
 import { appContext } from '../../app/app-context.server';
@@ -40,8 +44,8 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
   const shop = `marketplaces-${provider}.myshopify.com`;
   let sandbox: RunningSandbox;
   let database: TestDatabase;
+  let amazonDatabase: AmazonTestDatabase;
   let amazon: RunningAmazonService;
-  let connector: PlatformConnector;
   let seller: SeedSeller;
   let projectId: string;
   let demo: DemoSeller;
@@ -51,6 +55,8 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
   let scheduler: typeof Scheduler;
   let suggestions: typeof Suggestions;
   let links: typeof ProductLinks;
+  let platformSync: typeof PlatformSync;
+  let connections: typeof PlatformConnections;
   let policy: typeof Policy;
 
   async function amazonApi(method: string, path: string, body?: unknown): Promise<Response> {
@@ -60,19 +66,16 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
     return fetch(`${amazon.url}${full}`, { method, headers: { ...headers, ...(raw ? { 'content-type': 'application/json' } : {}) }, ...(raw ? { body: raw } : {}) });
   }
 
+  /** Connects the seller through the app (its connect route's service), which self-authorizes it at the service. */
   async function connect(marketplaceIds: string[]): Promise<void> {
-    const res = await amazonApi('POST', '/auth/self', { sellingPartnerId: SELLER, region: 'na', marketplaceIds, lwaClientId: seller.lwa.clientId, lwaClientSecret: seller.lwa.clientSecret, refreshToken: seller.lwa.refreshToken });
-    expect(res.status, await res.clone().text()).toBe(201);
+    const credentials = { platform: 'amazon', sellingPartnerId: SELLER, region: 'na', marketplaceIds, lwaClientId: seller.lwa.clientId, lwaClientSecret: seller.lwa.clientSecret, refreshToken: seller.lwa.refreshToken };
+    expect(await connections.connectPlatform(projectId, shop, 'amazon', { credentials })).toMatchObject({ outcome: 'connected' });
   }
 
+  /** The app's own sync of Amazon (through the registry and the contract), as its sync route starts it. */
   async function syncAll(mode: 'full' | 'incremental' = 'full'): Promise<void> {
-    let cursor: string | null = null;
-    let steps = 0;
-    do {
-      const step = await connector.products.sync({ mode, ...(mode === 'incremental' ? { since: new Date().toISOString() } : {}), ...(cursor ? { cursor } : {}) });
-      cursor = step.nextCursor;
-      expect(++steps).toBeLessThan(100);
-    } while (cursor);
+    await platformSync.startPlatformSync(projectId, 'amazon', { mode });
+    await platformSync.waitForPlatformSync(projectId, 'amazon');
   }
 
   const amazonRows = () => database.db.listing.findMany({ where: { projectId, platform: 'amazon' } });
@@ -107,9 +110,10 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
     const app = seed.amazon.apps[0]!;
     seller = seed.amazon.sellers.find((s) => s.sellerId === SELLER)!;
     database = await createTestDatabase({ provider });
+    amazonDatabase = await createAmazonTestDatabase(provider);
     amazon = await startAmazonService({
       port: 0,
-      db: database.db,
+      db: amazonDatabase.db,
       logger: pino({ level: 'silent' }),
       env: {} as NodeJS.ProcessEnv,
       hooks: sandboxRuntimeHooks(sandbox.url),
@@ -119,16 +123,19 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
     process.env.DATABASE_URL = database.url;
     process.env.AMAZON_SERVICE_URL = amazon.url;
     process.env.SERVICE_SHARED_SECRET = SECRET;
+    // The app's sync and monitor go through its registry, which holds Shopify too (its app config needs the secret).
+    process.env.SHOPIFY_API_SECRET ??= 'marketplaces-test-shopify-api-secret';
     changes = await import('../../app/pricing/changes.server');
     items = await import('../../app/pricing/items.server');
     rules = await import('../../app/pricing/rules.server');
     scheduler = await import('../../app/pricing/monitor/monitor-scheduler.server');
     suggestions = await import('../../app/pricing/suggestions.server');
     links = await import('../../app/services/product-links.server');
+    platformSync = await import('../../app/services/platform-sync.server');
+    connections = await import('../../app/services/platform-connections.server');
     policy = await import('../../app/pricing/policy');
+    projectId = (await database.db.project.upsert({ where: { shopDomain: shop }, create: { shopDomain: shop }, update: {} })).id;
     await connect([US, CA, MX]);
-    projectId = (await database.db.project.findUniqueOrThrow({ where: { shopDomain: shop } })).id;
-    connector = await RemoteConnector.connect({ baseUrl: amazon.url, tenantId: shop, secret: SECRET });
     demo = await sandboxControl<DemoSeller>(sandbox, `amazon/sellers/${SELLER}`);
   });
   afterAll(async () => {
@@ -136,6 +143,7 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
     await amazon?.close().catch(() => undefined);
     await sandbox?.close().catch(() => undefined);
     await database?.cleanup().catch(() => undefined);
+    await amazonDatabase?.cleanup().catch(() => undefined);
   });
 
   it('three marketplaces authorized: a listing per SKU and marketplace, each in its own currency', async () => {
@@ -152,13 +160,17 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
     );
   });
 
-  it('Mexico removed: its listings retired (kept), and nothing of it is monitored or priced', async () => {
+  it('Mexico removed: the service retires its listings, the app\'s next sync marks them deleted (kept), and nothing of it is monitored or priced', async () => {
     const before = (await amazonRows()).length;
     const res = await amazonApi('POST', '/auth/marketplaces', { region: 'na', marketplaceIds: [US, CA] });
     expect(res.status, await res.clone().text()).toBe(200);
+    const tenant = await amazonDatabase.db.amazonTenant.findUniqueOrThrow({ where: { shopDomain: shop } });
+    const serviceRows = await amazonDatabase.db.amazonListing.findMany({ where: { projectId: tenant.id, marketplaceId: MX } });
+    expect(new Set(serviceRows.map((r) => r.status))).toEqual(new Set(['retired']));
+    await syncAll('full');
     const rows = await amazonRows();
     expect(rows.length).toBe(before);
-    expect(new Set(rows.filter((r) => r.marketplaceId === MX).map((r) => r.status))).toEqual(new Set(['retired']));
+    expect(new Set(rows.filter((r) => r.marketplaceId === MX).map((r) => r.status))).toEqual(new Set(['deleted']));
 
     // The product is on Shopify (USD) too, and linked by SKU across everything it is listed on.
     const product = everywhere();
@@ -191,7 +203,7 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
 
   it('a product linked in two marketplaces is priced per marketplace, each in its own currency, and approved onto that marketplace only', async () => {
     const product = everywhere();
-    const linked = await database.db.listing.findMany({ where: { projectId, sku: product.sku, status: { not: 'retired' } } });
+    const linked = await database.db.listing.findMany({ where: { projectId, sku: product.sku, status: { not: 'deleted' } } });
     const linkId = linked[0]!.productLinkId!;
     // First reading: the market as it is; then a competitor undercuts in both marketplaces.
     await scheduler.monitorShop(projectId, { asins: [product.asin] });
@@ -235,7 +247,7 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
   it('reconnected with Mexico again: its listings come back and are priced apart', async () => {
     expect((await amazonApi('DELETE', '/auth')).status).toBe(204);
     await connect([US, CA]);
-    expect((await amazonRows()).filter((r) => r.marketplaceId === MX && r.status !== 'retired')).toEqual([]);
+    expect((await amazonRows()).filter((r) => r.marketplaceId === MX && r.status !== 'deleted')).toEqual([]);
     await connect([US, CA, MX]);
     await syncAll('incremental');
     expect((await amazonRows()).filter((r) => r.status !== 'active')).toEqual([]);

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestDatabase, providerOf, type TestDatabase } from '@calibr/db';
 import { Jobs } from '@calibr/jobs';
-import { verifyRequest } from '@calibr/shared-contracts';
+import { routePath, verifyRequest } from '@calibr/shared-contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Scheduler from '../../app/pricing/monitor/monitor-scheduler.server';
 import type * as MarketChanges from '../../app/pricing/monitor/market-changes.server';
@@ -93,27 +93,35 @@ describe('our own price, watched', () => {
 });
 
 describe('the monitor timer', () => {
-  it('reads each shop’s ASINs in a round robin, signed, one batch per interval, however many instances run it, until the seller disconnects', async () => {
+  it('reads each shop’s ASINs in a round robin through the registry’s connector, signed, one batch per interval, however many instances run it, and none while the seller is disconnected', async () => {
     const secret = 'monitor-timer-shared-secret-0123456789abcdef';
     const calls: Array<{ tenant: string; asins: string[] }> = [];
+    let connected = true;
+    // The Amazon service's connector routes, as far as the monitor uses them: connected? and the offers.
     const service: Server = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
         const { tenantId } = verifyRequest({ method: req.method!, path: req.url!, headers: req.headers, body, secrets: [secret] });
-        calls.push({ tenant: tenantId, asins: (JSON.parse(body) as { asins: string[] }).asins });
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ recorded: 0, observations: [] }));
+        if (req.url!.startsWith(routePath('isAuthenticated'))) return res.end(JSON.stringify({ authenticated: connected }));
+        expect(req.url).toBe(routePath('getCompetitiveOffers'));
+        const { itemIds } = JSON.parse(body) as { itemIds: string[] };
+        calls.push({ tenant: tenantId, asins: itemIds });
+        res.end(JSON.stringify({ listings: itemIds.map((itemId) => ({ itemId, currency: null, buyBox: null, offerCount: null, offers: [], observedAt: new Date().toISOString(), error: { code: 'NoOffers', message: 'none' } })) }));
       });
     });
     await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
     process.env.AMAZON_SERVICE_URL = `http://127.0.0.1:${(service.address() as AddressInfo).port}`;
     process.env.SERVICE_SHARED_SECRET = secret;
-    // 30 more listings of this shop, and a connected seller.
+    // The registry the monitor reads through holds Shopify too, whose app config needs its secret.
+    process.env.SHOPIFY_API_SECRET ??= 'monitor-timer-shopify-api-secret';
+    // Loaded before the timer starts, as a server has it: its first import is not part of a turn.
+    await (await import('../../app/registry/registry.server')).getPlatformRegistry();
+    // 30 more listings of this shop: the app knows nothing else about its seller (the connector says it is connected).
     await database.db.listing.createMany({
       data: Array.from({ length: 30 }, (_, i) => ({ projectId, platform: 'amazon', marketplaceId: 'ATVPDKIKX0DER', externalId: `SKU-T${i}`, asin: `B1${String(i).padStart(8, '0')}`, sku: `SKU-T${i}`, title: 'T', currency: 'USD', priceAmount: '10.00' })),
     });
-    await database.db.amazonIntegration.create({ data: { projectId, sellingPartnerId: 'A2TIMER', region: 'na', marketplaceIds: ['ATVPDKIKX0DER'], authMode: 'self_authorization', refreshTokenCiphertext: 'enc:v1:x' } });
 
     // Two instances (two workers on one database) with the engine's clock in the test's hands: every turn is
     // driven by runOnce, so the schedule is checked without sleeping.
@@ -142,7 +150,6 @@ describe('the monitor timer', () => {
     expect(await bothInstances()).toBe(1);
     expect(calls).toHaveLength(2);
     expect((await turn()).runAt.getTime()).toBe(now + interval);
-    service.close();
 
     expect(calls.every((c) => c.tenant === 'monitor-shop.myshopify.com' && c.asins.length <= 20)).toBe(true);
     // A round robin: the first two batches cover all 31 ASINs, even though no reading was recorded.
@@ -150,11 +157,12 @@ describe('the monitor timer', () => {
     // The turn keeps where the round robin goes on, and what it did.
     expect(await turn()).toMatchObject({ status: 'queued', attempts: 0, payload: { projectId, cursor: expect.any(String) }, result: { asins: calls[1]!.asins.length } });
 
-    // The seller disconnected: its next turn ends the shop's job, and no batch is read.
-    await database.db.amazonIntegration.updateMany({ where: { projectId }, data: { status: 'disconnected' } });
+    // The seller disconnected (its connector says so): its turns read nothing until it is back.
+    connected = false;
     now += interval;
     expect(await bothInstances()).toBe(1);
     expect(calls).toHaveLength(2);
-    expect(await turn()).toMatchObject({ status: 'completed', result: { monitored: false } });
+    expect(await turn()).toMatchObject({ status: 'queued', result: { asins: 0 } });
+    service.close();
   });
 });

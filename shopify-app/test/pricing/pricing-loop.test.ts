@@ -6,6 +6,9 @@
 // After the push our offer is the lowest: the next readings must not undercut our own offer (Amazon
 // lists it among the others). Then: an edited price that breaks a guardrail is refused, a price edited in
 // Shopify Admin is noticed, and the change is rolled back to the price it replaced on each platform.
+// The app and the Amazon service run on two databases (two SQLite files; two PostgreSQL schemas when
+// TEST_DATABASE_URL is set), as when the service is deployed on its own.
+import { hasTestPostgres, providerOf } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SELLER, OTHER_SHOP, SHOP, US, demoSellerCredentials, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
 
@@ -43,7 +46,7 @@ beforeAll(async () => {
   process.env.PRICING_MONITOR = 'off';
   process.env.PRICING_PUSH_POLL_MS = '200';
   process.env.PRICING_PENDING_POLL_MS = '300';
-  w = await startPlatformsWorld();
+  w = await startPlatformsWorld({ provider: hasTestPostgres() ? 'postgresql' : 'sqlite' });
   const connected = await w.api('/api/platforms/amazon/connect', { json: { credentials: demoSellerCredentials(w) } });
   expect(connected.status, await connected.clone().text()).toBe(200);
   for (const platform of ['shopify', 'amazon']) {
@@ -284,4 +287,25 @@ describe('the pricing loop', () => {
     expect(text.split('\n')[0]).toContain('change_id,approved_at,approved_by');
     expect(text).toContain(rollback.id);
   });
+
+  it('kept the app and the Amazon service on their own databases: no Amazon table on the app\'s side', async () => {
+    expect(w.amazonDatabase.url).not.toBe(w.database.url);
+    const appTables = await tablesOf(w.database.db);
+    expect(appTables).toContain('PriceChange');
+    expect(appTables.filter((t) => t.startsWith('Amazon'))).toEqual([]);
+    const amazonTables = await tablesOf(w.amazonDatabase.db);
+    expect(amazonTables).not.toContain('Project');
+    // The loop's Amazon price changes went through the service, into its own tables.
+    const sent = await w.amazonDatabase.db.amazonPriceUpdate.count({ where: { tenant: { shopDomain: SHOP } } });
+    expect(sent).toBeGreaterThan(0);
+  });
 });
+
+/** The tables of a database, through the client on it (the test schema on PostgreSQL). */
+async function tablesOf(db: { $queryRawUnsafe<T>(sql: string): Promise<T> }): Promise<string[]> {
+  const sql =
+    providerOf(db) === 'postgresql'
+      ? 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()'
+      : "SELECT name FROM sqlite_master WHERE type = 'table'";
+  return (await db.$queryRawUnsafe<Array<{ name: string }>>(sql)).map((r) => r.name);
+}

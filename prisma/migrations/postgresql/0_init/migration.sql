@@ -142,85 +142,6 @@ CREATE TABLE "ShopifyWebhookSubscription" (
 );
 
 -- CreateTable
-CREATE TABLE "AmazonIntegration" (
-    "id" TEXT NOT NULL,
-    "projectId" TEXT NOT NULL,
-    "sellingPartnerId" TEXT NOT NULL,
-    "region" TEXT NOT NULL,
-    "marketplaceIds" JSONB NOT NULL,
-    "authMode" TEXT NOT NULL,
-    "lwaClientId" TEXT,
-    "lwaClientSecretCiphertext" TEXT,
-    "refreshTokenCiphertext" TEXT NOT NULL,
-    "accessTokenCiphertext" TEXT,
-    "accessTokenExpiresAt" TIMESTAMP(3),
-    "status" TEXT NOT NULL DEFAULT 'connected',
-    "statusReason" TEXT,
-    "connectedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "disconnectedAt" TIMESTAMP(3),
-    "lastSyncAt" TIMESTAMP(3),
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "AmazonIntegration_pkey" PRIMARY KEY ("id")
-);
-
--- CreateTable
-CREATE TABLE "AmazonPriceFeed" (
-    "id" TEXT NOT NULL,
-    "projectId" TEXT NOT NULL,
-    "integrationId" TEXT NOT NULL,
-    "feedId" TEXT,
-    "feedDocumentId" TEXT,
-    "feedType" TEXT NOT NULL DEFAULT 'JSON_LISTINGS_FEED',
-    "marketplaceIds" JSONB NOT NULL,
-    "batchId" TEXT,
-    "status" TEXT NOT NULL DEFAULT 'PREPARING',
-    "messageCount" INTEGER NOT NULL,
-    "submittedAt" TIMESTAMP(3),
-    "nextPollAt" TIMESTAMP(3),
-    "pollCount" INTEGER NOT NULL DEFAULT 0,
-    "completedAt" TIMESTAMP(3),
-    "resultFeedDocumentId" TEXT,
-    "resultSummary" JSONB,
-    "resultReport" JSONB,
-    "claimedBy" TEXT,
-    "leaseUntil" TIMESTAMP(3),
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "AmazonPriceFeed_pkey" PRIMARY KEY ("id")
-);
-
--- CreateTable
-CREATE TABLE "AmazonPriceUpdate" (
-    "id" TEXT NOT NULL,
-    "projectId" TEXT NOT NULL,
-    "integrationId" TEXT NOT NULL,
-    "idempotencyKey" TEXT NOT NULL,
-    "contentHash" TEXT NOT NULL,
-    "sku" TEXT NOT NULL,
-    "marketplaceId" TEXT NOT NULL,
-    "currency" TEXT NOT NULL,
-    "amount" TEXT NOT NULL,
-    "minAmount" TEXT,
-    "maxAmount" TEXT,
-    "channel" TEXT NOT NULL DEFAULT 'feed',
-    "priceFeedId" TEXT,
-    "messageId" INTEGER,
-    "submissionId" TEXT,
-    "status" TEXT NOT NULL DEFAULT 'queued',
-    "errorCode" TEXT,
-    "errorMessage" TEXT,
-    "submittedAt" TIMESTAMP(3),
-    "resolvedAt" TIMESTAMP(3),
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "AmazonPriceUpdate_pkey" PRIMARY KEY ("id")
-);
-
--- CreateTable
 CREATE TABLE "Listing" (
     "id" TEXT NOT NULL,
     "projectId" TEXT NOT NULL,
@@ -385,7 +306,6 @@ CREATE TABLE "PriceChangeAttempt" (
     "idempotencyKey" TEXT,
     "status" TEXT NOT NULL DEFAULT 'queued',
     "platformReference" TEXT,
-    "amazonPriceFeedId" TEXT,
     "platformCode" TEXT,
     "platformMessage" TEXT,
     "attemptCount" INTEGER NOT NULL DEFAULT 0,
@@ -540,36 +460,6 @@ CREATE INDEX "ShopifyWebhookSubscription_projectId_idx" ON "ShopifyWebhookSubscr
 CREATE UNIQUE INDEX "ShopifyWebhookSubscription_integrationId_topic_uri_key" ON "ShopifyWebhookSubscription"("integrationId", "topic", "uri");
 
 -- CreateIndex
-CREATE INDEX "AmazonIntegration_projectId_idx" ON "AmazonIntegration"("projectId");
-
--- CreateIndex
-CREATE UNIQUE INDEX "AmazonIntegration_projectId_sellingPartnerId_key" ON "AmazonIntegration"("projectId", "sellingPartnerId");
-
--- CreateIndex
-CREATE UNIQUE INDEX "AmazonPriceFeed_feedId_key" ON "AmazonPriceFeed"("feedId");
-
--- CreateIndex
-CREATE INDEX "AmazonPriceFeed_projectId_createdAt_idx" ON "AmazonPriceFeed"("projectId", "createdAt");
-
--- CreateIndex
-CREATE INDEX "AmazonPriceFeed_integrationId_idx" ON "AmazonPriceFeed"("integrationId");
-
--- CreateIndex
-CREATE INDEX "AmazonPriceFeed_status_nextPollAt_idx" ON "AmazonPriceFeed"("status", "nextPollAt");
-
--- CreateIndex
-CREATE INDEX "AmazonPriceUpdate_priceFeedId_messageId_idx" ON "AmazonPriceUpdate"("priceFeedId", "messageId");
-
--- CreateIndex
-CREATE INDEX "AmazonPriceUpdate_integrationId_sku_idx" ON "AmazonPriceUpdate"("integrationId", "sku");
-
--- CreateIndex
-CREATE INDEX "AmazonPriceUpdate_projectId_status_idx" ON "AmazonPriceUpdate"("projectId", "status");
-
--- CreateIndex
-CREATE UNIQUE INDEX "AmazonPriceUpdate_projectId_idempotencyKey_key" ON "AmazonPriceUpdate"("projectId", "idempotencyKey");
-
--- CreateIndex
 CREATE INDEX "Listing_projectId_platform_sku_idx" ON "Listing"("projectId", "platform", "sku");
 
 -- CreateIndex
@@ -631,9 +521,6 @@ CREATE INDEX "PriceChange_productLinkId_idx" ON "PriceChange"("productLinkId");
 
 -- CreateIndex
 CREATE INDEX "PriceChangeAttempt_projectId_status_idx" ON "PriceChangeAttempt"("projectId", "status");
-
--- CreateIndex
-CREATE INDEX "PriceChangeAttempt_amazonPriceFeedId_idx" ON "PriceChangeAttempt"("amazonPriceFeedId");
 
 -- CreateIndex
 CREATE INDEX "PriceChangeAttempt_listingId_idx" ON "PriceChangeAttempt"("listingId");
@@ -711,24 +598,6 @@ ALTER TABLE "ShopifyWebhookSubscription" ADD CONSTRAINT "ShopifyWebhookSubscript
 ALTER TABLE "ShopifyWebhookSubscription" ADD CONSTRAINT "ShopifyWebhookSubscription_integrationId_fkey" FOREIGN KEY ("integrationId") REFERENCES "ShopifyIntegration"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "AmazonIntegration" ADD CONSTRAINT "AmazonIntegration_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "AmazonPriceFeed" ADD CONSTRAINT "AmazonPriceFeed_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "AmazonPriceFeed" ADD CONSTRAINT "AmazonPriceFeed_integrationId_fkey" FOREIGN KEY ("integrationId") REFERENCES "AmazonIntegration"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "AmazonPriceUpdate" ADD CONSTRAINT "AmazonPriceUpdate_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "AmazonPriceUpdate" ADD CONSTRAINT "AmazonPriceUpdate_integrationId_fkey" FOREIGN KEY ("integrationId") REFERENCES "AmazonIntegration"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "AmazonPriceUpdate" ADD CONSTRAINT "AmazonPriceUpdate_priceFeedId_fkey" FOREIGN KEY ("priceFeedId") REFERENCES "AmazonPriceFeed"("id") ON DELETE SET NULL ON UPDATE CASCADE;
-
--- AddForeignKey
 ALTER TABLE "Listing" ADD CONSTRAINT "Listing_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
@@ -787,9 +656,6 @@ ALTER TABLE "PriceChangeAttempt" ADD CONSTRAINT "PriceChangeAttempt_priceChangeI
 
 -- AddForeignKey
 ALTER TABLE "PriceChangeAttempt" ADD CONSTRAINT "PriceChangeAttempt_listingId_fkey" FOREIGN KEY ("listingId") REFERENCES "Listing"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "PriceChangeAttempt" ADD CONSTRAINT "PriceChangeAttempt_amazonPriceFeedId_fkey" FOREIGN KEY ("amazonPriceFeedId") REFERENCES "AmazonPriceFeed"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "ListingPriceSnapshot" ADD CONSTRAINT "ListingPriceSnapshot_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -35,6 +35,9 @@ export const SHOPIFY_CAPABILITIES: ConnectorCapabilities = {
   marketplaces: false,
   webhooks: true,
   competitivePricing: false,
+  // A caller's chunk: 250 updates go out as a few productVariantsBulkUpdate calls (one per product), and
+  // their answers are recorded before the next chunk is sent.
+  preferredBatchSize: 250,
 };
 
 export interface ShopifyConnectorOptions {

@@ -1,12 +1,14 @@
-// The monitor: on a schedule, for each shop with a connected Amazon seller, the next ASINs in a round robin
-// over its Amazon listings (one getItemOffersBatch of up to 20, the most Amazon's 0.1 request/s allows per
-// tick at the default 10 s interval) are read through the Amazon service, and what moved (Buy Box, lowest offer,
-// our own price edited outside Calibrate) makes the policy look at those products again.
+// The monitor: on a timer, for each shop with listings on a platform whose connector reads competitive
+// offers (capabilities.competitivePricing: Amazon), the next items in a round robin over those listings
+// (one batch of the connector's maxCompetitiveBatch, Amazon's getItemOffersBatch of 20: the most its 0.1
+// request/s allows per tick at the default 10 s interval) are read through the registry, and what moved
+// (Buy Box, lowest offer, our own price edited outside Calibrate) makes the policy look at those products
+// again. Whether the shop is connected there, and which offers are ours, the connector says.
 //
 // The round robin covers every marketplace whose currency a rule prices in (all of them while some
-// active rule has no currency, or none is active yet), one marketplace per batch; retired listings (a
-// marketplace the seller no longer chose) are not read. What moved in one marketplace re-prices that
-// marketplace's listing of the product, not the others.
+// active rule has no currency, or none is active yet), one platform and marketplace per batch; retired
+// listings (a marketplace the seller no longer chose) are not read. What moved in one marketplace
+// re-prices that marketplace's listing of the product, not the others.
 //
 // Several app instances may run it: each shop's monitor turn is a recurring job of the job engine
 // (@calibr/jobs, queue `pricing.monitor`, one job per shop), claimed with a lease, so one instance at a
@@ -14,12 +16,13 @@
 import os from 'node:os';
 import type { Prisma } from '@calibr/db';
 import { Worker, type ClaimedJob, type Jobs } from '@calibr/jobs';
+import { competitiveBatchSize, type PlatformConnector } from '@calibr/shared-contracts';
 import { db } from '../../db.server';
 import { appJobs } from '../../jobs.server';
 import { PRICED_STATUS } from '../items.server';
 import type { Trigger } from '../policy';
 import { generateSuggestions, type GenerateResult } from '../suggestions.server';
-import { OFFERS_BATCH_SIZE, refreshCompetitivePrices } from './amazon-competitive.server';
+import { readCompetition } from './competitive-readings.server';
 import { marketChanges } from './market-changes.server';
 import { noticeOwnPriceEdits } from './own-price.server';
 
@@ -28,10 +31,32 @@ export interface MonitorOptions {
   intervalMs?: number;
   /** Default: hostname:pid:monitor. */
   instanceId?: string;
-  /** Default PRICING_LISTING_REFRESH_MS or 15 min; 0 turns the Amazon listing refresh off. */
+  /** Default PRICING_LISTING_REFRESH_MS or 15 min; 0 turns the listing refresh (platforms without webhooks) off. */
   listingRefreshMs?: number;
   log?: (message: string) => void;
 }
+
+/** Where the monitor's platforms come from (default: the app's registry). */
+export interface MonitorPlatforms {
+  /** Registered platforms whose connector reads competitive offers, with whether they push changes (webhooks). */
+  competitive(): Promise<Array<{ platform: string; webhooks: boolean }>>;
+  connector(platform: string, projectId: string): Promise<PlatformConnector>;
+}
+
+/** The registry's platforms; loaded on first use (the registry brings every platform's code with it). */
+export const registryPlatforms: MonitorPlatforms = {
+  async competitive() {
+    const { getPlatformRegistry } = await import('../../registry/registry.server');
+    return (await getPlatformRegistry())
+      .all()
+      .filter((r) => r.descriptor.capabilities.competitivePricing)
+      .map((r) => ({ platform: r.descriptor.platform, webhooks: r.descriptor.capabilities.webhooks }));
+  },
+  async connector(platform, projectId) {
+    const { getPlatformRegistry } = await import('../../registry/registry.server');
+    return (await getPlatformRegistry()).connector(platform, projectId);
+  },
+};
 
 export interface MonitorTickResult {
   asins: string[];
@@ -46,20 +71,27 @@ export interface MonitorTickResult {
 /** One monitoring pass for one shop: read competition, notice changes, suggest. */
 export async function monitorShop(
   projectId: string,
-  options: { batchSize?: number; asins?: readonly string[]; editsSince?: Date | null; cursor?: string | null } = {},
+  options: { batchSize?: number; asins?: readonly string[]; editsSince?: Date | null; cursor?: string | null; platforms?: MonitorPlatforms } = {},
 ): Promise<MonitorTickResult> {
-  const project = await db.project.findUnique({ where: { id: projectId }, select: { shopDomain: true } });
-  if (!project) return { asins: [], recorded: 0, triggers: [], suggestions: null, cursor: null };
+  const source = options.platforms ?? registryPlatforms;
+  const platforms = (await source.competitive()).map((p) => p.platform);
+  const project = await db.project.findUnique({ where: { id: projectId }, select: { id: true } });
+  if (!project || platforms.length === 0) return { asins: [], recorded: 0, triggers: [], suggestions: null, cursor: null };
   const currencies = await monitoredCurrencies(projectId);
-  const due = options.asins ? await listingsForAsins(projectId, options.asins, currencies) : await dueListings(projectId, options.batchSize ?? OFFERS_BATCH_SIZE, options.cursor ?? null, currencies);
+  const due = options.asins
+    ? await listingsForAsins(projectId, platforms, options.asins, currencies)
+    : await dueListings(projectId, platforms, options.batchSize ?? null, options.cursor ?? null, currencies, source);
   const last = due.at(-1);
   const result: MonitorTickResult = { asins: [...new Set(due.map((l) => l.asin))], recorded: 0, triggers: [], suggestions: null, cursor: last ? cursorOf(last) : null };
-  // One getItemOffersBatch per marketplace (the round robin's batch is always one).
-  for (const marketplaceId of new Set(due.map((l) => l.marketplaceId))) {
-    const asins = [...new Set(due.filter((l) => l.marketplaceId === marketplaceId).map((l) => l.asin))];
+  // One read per platform and marketplace (the round robin's batch is always one).
+  for (const batch of new Set(due.map((l) => `${l.platform}\u0000${l.marketplaceId}`))) {
+    const [platform, marketplaceId] = batch.split('\u0000') as [string, string];
+    const asins = [...new Set(due.filter((l) => l.platform === platform && l.marketplaceId === marketplaceId).map((l) => l.asin))];
     try {
-      const answer = await refreshCompetitivePrices(project.shopDomain, asins, marketplaceId || undefined);
-      result.recorded += answer.recorded;
+      const connector = await source.connector(platform, projectId);
+      // A seller no longer connected there leaves its listings behind: nothing to read until it is back.
+      if (!(await connector.isAuthenticated())) continue;
+      result.recorded += (await readCompetition(connector, projectId, marketplaceId, asins)).recorded;
     } catch (error) {
       result.error ??= error instanceof Error ? error.message : String(error);
     }
@@ -84,6 +116,7 @@ export async function monitorShop(
 
 interface DueListing {
   id: string;
+  platform: string;
   asin: string;
   marketplaceId: string;
   productLinkId: string | null;
@@ -96,43 +129,67 @@ async function monitoredCurrencies(projectId: string): Promise<string[] | null> 
   return rules.map((r) => r.currency!);
 }
 
-/** The round robin's position: the last listing read, in (marketplace, id) order. */
+/** The round robin's position: the last listing read, in (platform, marketplace, id) order. */
 function cursorOf(listing: DueListing): string {
-  return `${listing.marketplaceId}/${listing.id}`;
+  return JSON.stringify([listing.platform, listing.marketplaceId, listing.id]);
 }
+
+function parseCursor(cursor: string | null): { platform: string; marketplaceId: string; id: string } | null {
+  try {
+    const [platform, marketplaceId, id] = JSON.parse(cursor ?? 'null') as unknown[];
+    return typeof platform === 'string' && typeof marketplaceId === 'string' && typeof id === 'string' ? { platform, marketplaceId, id } : null;
+  } catch {
+    return null; // a cursor of an older format: start the sweep again
+  }
+}
+
+const DUE_SELECT = { id: true, platform: true, asin: true, marketplaceId: true, productLinkId: true } as const;
+type DueRow = { id: string; platform: string; asin: string | null; marketplaceId: string; productLinkId: string | null };
+const due = (l: DueRow): DueListing => ({ id: l.id, platform: l.platform, asin: l.asin!, marketplaceId: l.marketplaceId, productLinkId: l.productLinkId });
 
 /**
- * The next Amazon listings (with an ASIN, of one marketplace) after `cursor` in (marketplace, id) order,
- * wrapping around: round robin, so every listing is read once per sweep even when some readings fail.
+ * The next listings (with a catalog item to read, of one platform and marketplace) after `cursor` in
+ * (platform, marketplace, id) order, wrapping around: round robin, so every listing is read once per
+ * sweep even when some readings fail. `limit`: the platform's batch (maxCompetitiveBatch) unless given.
  */
-async function dueListings(projectId: string, limit: number, cursor: string | null, currencies: string[] | null): Promise<DueListing[]> {
-  const where = { projectId, platform: 'amazon', status: PRICED_STATUS, asin: { not: null }, ...(currencies ? { currency: { in: currencies } } : {}) };
-  const select = { id: true, asin: true, marketplaceId: true, productLinkId: true } as const;
-  const orderBy = [{ marketplaceId: 'asc' as const }, { id: 'asc' as const }];
-  const slash = cursor ? cursor.lastIndexOf('/') : -1;
-  const at = slash >= 0 ? { marketplaceId: cursor!.slice(0, slash), id: cursor!.slice(slash + 1) } : null;
-  const after = await db.listing.findMany({
-    where: { ...where, ...(at ? { OR: [{ marketplaceId: { gt: at.marketplaceId } }, { marketplaceId: at.marketplaceId, id: { gt: at.id } }] } : {}) },
+async function dueListings(projectId: string, platforms: string[], limit: number | null, cursor: string | null, currencies: string[] | null, source: MonitorPlatforms): Promise<DueListing[]> {
+  const where = { projectId, platform: { in: platforms }, status: PRICED_STATUS, asin: { not: null }, ...(currencies ? { currency: { in: currencies } } : {}) };
+  const orderBy = [{ platform: 'asc' as const }, { marketplaceId: 'asc' as const }, { id: 'asc' as const }];
+  const at = parseCursor(cursor);
+  const next = await db.listing.findFirst({
+    where: {
+      ...where,
+      ...(at
+        ? { OR: [{ platform: { gt: at.platform } }, { platform: at.platform, marketplaceId: { gt: at.marketplaceId } }, { platform: at.platform, marketplaceId: at.marketplaceId, id: { gt: at.id } }] }
+        : {}),
+    },
     orderBy,
-    take: limit,
-    select,
+    select: DUE_SELECT,
   });
-  const wrapped = after.length < limit && at ? await db.listing.findMany({ where, orderBy, take: limit - after.length, select }) : [];
-  const rows = [...after, ...wrapped].map((l) => ({ id: l.id, asin: l.asin!, marketplaceId: l.marketplaceId, productLinkId: l.productLinkId }));
-  // One marketplace per batch: the listings of the first one, up to where another begins.
-  const other = rows.findIndex((l) => l.marketplaceId !== rows[0]!.marketplaceId);
-  const batch = other < 0 ? rows : rows.slice(0, other);
-  // A wrapped batch never reads a listing twice.
-  return batch.filter((l, i) => batch.findIndex((m) => m.id === l.id) === i);
+  const first = next ?? (at ? await db.listing.findFirst({ where, orderBy, select: DUE_SELECT }) : null);
+  if (!first) return [];
+  const take = limit ?? competitiveBatchSize((await source.connector(first.platform, projectId)).capabilities);
+  // One platform and marketplace per batch: from the first due listing, up to where another begins, wrapping.
+  const scope = { ...where, platform: first.platform, marketplaceId: first.marketplaceId };
+  const after = await db.listing.findMany({ where: { ...scope, id: { gte: first.id } }, orderBy, take, select: DUE_SELECT });
+  // Past the end of everything: the sweep starts again, and a short batch fills up from the start when
+  // that is the same platform and marketplace (never reading a listing twice).
+  const start = after.length < take && at ? await db.listing.findFirst({ where, orderBy, select: DUE_SELECT }) : null;
+  const wrapped =
+    start && start.platform === first.platform && start.marketplaceId === first.marketplaceId && start.id < first.id
+      ? await db.listing.findMany({ where: { ...scope, id: { lt: first.id } }, orderBy, take: take - after.length, select: DUE_SELECT })
+      : [];
+  return [...after, ...wrapped].map(due);
 }
 
-async function listingsForAsins(projectId: string, asins: readonly string[], currencies: string[] | null): Promise<DueListing[]> {
+async function listingsForAsins(projectId: string, platforms: string[], asins: readonly string[], currencies: string[] | null): Promise<DueListing[]> {
   const rows = await db.listing.findMany({
-    where: { projectId, platform: 'amazon', status: PRICED_STATUS, asin: { in: [...asins] }, ...(currencies ? { currency: { in: currencies } } : {}) },
-    select: { id: true, asin: true, marketplaceId: true, productLinkId: true },
+    where: { projectId, platform: { in: platforms }, status: PRICED_STATUS, asin: { in: [...asins] }, ...(currencies ? { currency: { in: currencies } } : {}) },
+    select: DUE_SELECT,
   });
-  return rows.map((l) => ({ id: l.id, asin: l.asin!, marketplaceId: l.marketplaceId, productLinkId: l.productLinkId }));
+  return rows.map(due);
 }
+
 
 // ─── The schedule ─────────────────────────────────────────────────────────────────────────────────
 
@@ -150,15 +207,17 @@ interface TurnState {
   lastStart?: string | null;
 }
 
-/** The shops the monitor reads: those with a connected Amazon seller. */
-async function monitoredShops(): Promise<string[]> {
-  const shops = await db.amazonIntegration.findMany({ where: { status: 'connected' }, select: { projectId: true }, distinct: ['projectId'] });
-  return shops.map((s) => s.projectId);
+/** The shops the monitor reads: those with listings to read on a competitive platform (whether the shop is connected there, its connector says at each turn). */
+async function monitoredShops(source: MonitorPlatforms = registryPlatforms): Promise<string[]> {
+  const platforms = (await source.competitive()).map((p) => p.platform);
+  if (platforms.length === 0) return [];
+  const rows = await db.listing.findMany({ where: { platform: { in: platforms }, status: PRICED_STATUS, asin: { not: null } }, select: { projectId: true }, distinct: ['projectId'] });
+  return rows.map((r) => r.projectId);
 }
 
 /** Gives every monitored shop its turn job (a live one is left as it is). Returns how many shops. */
-export async function scheduleMonitorTurns(jobs: Jobs = appJobs()): Promise<number> {
-  const shops = await monitoredShops();
+export async function scheduleMonitorTurns(jobs: Jobs = appJobs(), source: MonitorPlatforms = registryPlatforms): Promise<number> {
+  const shops = await monitoredShops(source);
   for (const projectId of shops) {
     await jobs.enqueue<TurnState>({ queue: MONITOR_QUEUE, key: projectId, groupKey: `shop:${projectId}`, payload: { projectId }, again: true });
   }
@@ -166,19 +225,20 @@ export async function scheduleMonitorTurns(jobs: Jobs = appJobs()): Promise<numb
 }
 
 /**
- * Amazon has no webhook for a price the seller edits in Seller Central: the listings are refreshed
- * (an incremental sync through the registry) every `refreshMs`, and the next pass notices the edit.
+ * A platform without webhooks (Amazon: none for a price the seller edits in Seller Central) tells us
+ * nothing: its listings are refreshed (an incremental sync through the registry) every `refreshMs`, and
+ * the next pass notices the edit.
  */
-async function refreshAmazonListings(projectId: string, lastRefresh: Map<string, number>, refreshMs: number, log?: (m: string) => void): Promise<void> {
-  const last = lastRefresh.get(projectId) ?? 0;
-  if (Date.now() - last < refreshMs) return;
-  lastRefresh.set(projectId, Date.now());
+async function refreshListings(projectId: string, platform: string, lastRefresh: Map<string, number>, refreshMs: number, log?: (m: string) => void): Promise<void> {
+  const key = `${platform}\u0000${projectId}`;
+  if (Date.now() - (lastRefresh.get(key) ?? 0) < refreshMs) return;
+  lastRefresh.set(key, Date.now());
   try {
     // Loaded here: the sync service brings the whole registry (and Shopify's app config) with it.
     const { startPlatformSync } = await import('../../services/platform-sync.server');
-    await startPlatformSync(projectId, 'amazon', { mode: 'incremental', trigger: 'schedule' });
+    await startPlatformSync(projectId, platform, { mode: 'incremental', trigger: 'schedule' });
   } catch (error) {
-    log?.(`[pricing monitor] Amazon listing refresh for ${projectId}: ${error instanceof Error ? error.message : String(error)}`);
+    log?.(`[pricing monitor] ${platform} listing refresh for ${projectId}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
@@ -187,7 +247,8 @@ async function refreshAmazonListings(projectId: string, lastRefresh: Map<string,
  * for its shop and is queued again `intervalMs` after it was due; a turn that fails is tried again after
  * the interval. The server starts it (startMonitor); tests drive it with runOnce and the engine's clock.
  */
-export function monitorWorker(jobs: Jobs, options: MonitorOptions = {}): Worker {
+export function monitorWorker(jobs: Jobs, options: MonitorOptions & { platforms?: MonitorPlatforms } = {}): Worker {
+  const source = options.platforms ?? registryPlatforms;
   const intervalMs = options.intervalMs ?? (Number(process.env.PRICING_MONITOR_INTERVAL_MS) || 10_000);
   const refreshMs = options.listingRefreshMs ?? (Number(process.env.PRICING_LISTING_REFRESH_MS) || 15 * 60_000);
   const lastRefresh = new Map<string, number>();
@@ -200,19 +261,21 @@ export function monitorWorker(jobs: Jobs, options: MonitorOptions = {}): Worker 
     ...(log ? { log: (message: string, error?: unknown) => log(`[pricing monitor] ${message}${error ? `: ${error instanceof Error ? error.message : String(error)}` : ''}`) } : {}),
   });
   const retryAfterInterval = { onError: () => intervalMs, every: intervalMs };
-  worker.handle(MONITOR_SHOPS_QUEUE, async () => ({ shops: await scheduleMonitorTurns(jobs) }), retryAfterInterval);
+  worker.handle(MONITOR_SHOPS_QUEUE, async () => ({ shops: await scheduleMonitorTurns(jobs, source) }), retryAfterInterval);
   worker.handle<TurnState>(
     MONITOR_QUEUE,
     async (job, context) => {
       const state = job.payload;
-      if (!(await monitoredShops()).includes(state.projectId)) {
-        // The seller was disconnected: no more turns (the shops job gives it one again on reconnect).
+      if (!(await monitoredShops(source)).includes(state.projectId)) {
+        // Nothing left to read there: no more turns (the shops job gives it one again on reconnect).
         await context.complete(job, { result: { monitored: false } });
         return;
       }
       const started = jobs.now();
-      if (refreshMs > 0) await refreshAmazonListings(state.projectId, lastRefresh, refreshMs, log);
-      const result = await monitorShop(state.projectId, { editsSince: state.lastStart ? new Date(state.lastStart) : null, cursor: state.cursor ?? null });
+      if (refreshMs > 0) {
+        for (const p of (await source.competitive()).filter((c) => !c.webhooks)) await refreshListings(state.projectId, p.platform, lastRefresh, refreshMs, log);
+      }
+      const result = await monitorShop(state.projectId, { editsSince: state.lastStart ? new Date(state.lastStart) : null, cursor: state.cursor ?? null, platforms: source });
       if (result.error) log?.(`[pricing monitor] ${state.projectId}: ${result.error}`);
       const summary = { asins: result.asins.length, recorded: result.recorded, triggers: result.triggers.length, suggestionsCreated: result.suggestions?.created ?? 0, error: result.error ?? null };
       await keepTurnState(job, { projectId: state.projectId, cursor: result.cursor ?? null, lastStart: started.toISOString() }, summary);
@@ -232,7 +295,7 @@ async function keepTurnState(job: ClaimedJob<TurnState>, state: TurnState, summa
 }
 
 /** Starts the monitor in this process (on the app's job engine); returns its stop function. */
-export function startMonitor(options: MonitorOptions = {}): () => Promise<void> {
+export function startMonitor(options: MonitorOptions & { platforms?: MonitorPlatforms } = {}): () => Promise<void> {
   const jobs = appJobs();
   const worker = monitorWorker(jobs, options);
   let stopped = false;

@@ -12,9 +12,11 @@
 //   every key) instead of applied twice. Shopify updates also carry `expectedCurrentPrice` (the price the
 //   change replaced): if the first send did land, Shopify's live price no longer matches and the resend is
 //   refused as a conflict; we then read the live price and, finding ours, record it applied.
-// - Shopify answers at once (applied); Amazon's feed answers later (pending, with the feed id): pending
-//   attempts are asked again (the same updates under the same keys, answered from the platform's record)
-//   until the feed is DONE and the SKU applied or failed.
+// - Nothing here knows a platform by name: each connector's capabilities say how many updates to send per
+//   call (preferredBatchSize) and whether results settle later (priceUpdateMode). A synchronous platform
+//   (Shopify) answers at once (applied); an asynchronous one (Amazon's feeds) answers `pending` with an
+//   opaque platform reference, and each pending attempt's outcome is read with getUpdateResult (every
+//   pendingPollMs) until it is applied or failed.
 // - Failures keep the platform's own code and message. Outages and rate limits (and a platform that can't
 //   be reached at all) are retried by themselves with exponential backoff for as long as
 //   `retryForMs` (a day) from approval, so a change outlives an outage instead of failing after a few
@@ -24,7 +26,10 @@ import os from 'node:os';
 import { Worker, type BatchContext, type ClaimedJob } from '@calibr/jobs';
 import {
   AuthenticationError,
+  NotFoundError,
   isConnectorError,
+  preferredBatchSize,
+  updatesSettleLater,
   type PlatformConnector,
   type PriceUpdate,
   type PriceUpdateResult,
@@ -47,10 +52,12 @@ export interface PushWorkerOptions {
   pollMs?: number;
   /** Changes claimed per round. */
   batchSize?: number;
-  /** Updates per platform call (Amazon's service takes them all into one feed; Shopify's go per product anyway). */
+  /** Updates per platform call, by platform id (default: what each connector declares, capabilities.preferredBatchSize). */
   chunkSize?: { [platform: string]: number };
-  /** How soon a change with Amazon-pending attempts is asked again. */
+  /** How soon a change with pending attempts is asked again (default: the connector's capabilities.pendingPollMs, else 5 s). */
   pendingPollMs?: number;
+  /** getUpdateResult calls in flight at once per platform while reading pending outcomes. */
+  resultConcurrency?: number;
   /** Sends of one attempt before a transient failure becomes final (default: no limit; see retryForMs). */
   maxSends?: number;
   /** How long after approval transient failures are still retried (default 24 h). */
@@ -66,6 +73,14 @@ export interface PushWorkerOptions {
 type AttemptRow = Prisma.PriceChangeAttemptGetPayload<{ include: { listing: { select: { externalId: true; sku: true; marketplaceId: true } } } }>;
 type ChangeRow = Prisma.PriceChangeGetPayload<{ include: { attempts: { include: { listing: { select: { externalId: true; sku: true; marketplaceId: true } } } } } }>;
 
+/** One shop's attempts on one platform: to send, and sent but not settled. */
+interface AttemptGroup {
+  projectId: string;
+  platform: string;
+  send: AttemptRow[];
+  pending: AttemptRow[];
+}
+
 interface Outcome {
   status: 'applied' | 'pending' | 'failed' | 'retry';
   /**
@@ -80,13 +95,16 @@ interface Outcome {
   appliedAt?: Date;
 }
 
+/** How soon pending outcomes are read again when neither the worker nor the connector says. */
+const DEFAULT_PENDING_POLL_MS = 5_000;
 const TRANSIENT = new Set(['rate_limited', 'platform_unavailable', 'internal']);
 /** Sends a transient failure always gets before the retryForMs horizon can end it. */
 const MIN_SENDS_BEFORE_GIVING_UP = 5;
 
 export class PushWorker {
   readonly instanceId: string;
-  private readonly options: Required<Omit<PushWorkerOptions, 'connectorFor' | 'log' | 'chunkSize' | 'instanceId'>> & Pick<PushWorkerOptions, 'connectorFor' | 'log'> & { chunkSize: Record<string, number> };
+  private readonly options: Required<Omit<PushWorkerOptions, 'connectorFor' | 'log' | 'chunkSize' | 'instanceId' | 'pendingPollMs'>> &
+    Pick<PushWorkerOptions, 'connectorFor' | 'log' | 'pendingPollMs'> & { chunkSize: Record<string, number> };
   private readonly worker: Worker;
 
   constructor(options: PushWorkerOptions = {}) {
@@ -95,8 +113,9 @@ export class PushWorker {
       leaseMs: options.leaseMs ?? 60_000,
       pollMs: options.pollMs ?? 2_000,
       batchSize: options.batchSize ?? 2_000,
-      chunkSize: { shopify: 250, amazon: 10_000, ...(options.chunkSize ?? {}) },
-      pendingPollMs: options.pendingPollMs ?? 5_000,
+      chunkSize: { ...(options.chunkSize ?? {}) },
+      pendingPollMs: options.pendingPollMs,
+      resultConcurrency: options.resultConcurrency ?? 8,
       maxSends: options.maxSends ?? Number.POSITIVE_INFINITY,
       retryForMs: options.retryForMs ?? positiveNumberEnv('PRICING_RETRY_FOR_MS', 24 * 3_600_000),
       retryBaseMs: options.retryBaseMs ?? positiveNumberEnv('PRICING_RETRY_BASE_MS', 2_000),
@@ -158,7 +177,7 @@ export class PushWorker {
   private async work(changes: ChangeRow[], context: BatchContext, jobOf: Map<string, ClaimedJob>, isLost: () => boolean): Promise<void> {
     const changeById = new Map(changes.map((c) => [c.id, c]));
     // Group the attempts that need a platform call by shop and platform.
-    const groups = new Map<string, { projectId: string; platform: string; send: AttemptRow[]; pending: AttemptRow[] }>();
+    const groups = new Map<string, AttemptGroup>();
     for (const change of changes) {
       for (const attempt of change.attempts) {
         if (attempt.status !== 'queued' && attempt.status !== 'pending') continue;
@@ -169,28 +188,39 @@ export class PushWorker {
       }
     }
     const backoff = new Map<string, number>();
-    // Platforms that answer later (Amazon's feeds) first: their processing runs while the others are sent.
-    const ordered = [...groups.values()].sort((a, b) => Number(a.platform === 'shopify') - Number(b.platform === 'shopify'));
-    for (const group of ordered) {
-      if (isLost()) break;
-      let connector: PlatformConnector;
+    const pendingPoll = new Map<string, number>();
+    const resolved: Array<{ group: AttemptGroup; connector: PlatformConnector }> = [];
+    for (const group of groups.values()) {
       try {
-        connector = await this.connector(group.platform, group.projectId);
+        resolved.push({ group, connector: await this.connector(group.platform, group.projectId) });
       } catch (error) {
         await this.recordGroupError(group.send, error, backoff, changeById);
-        continue;
       }
+    }
+    // Platforms whose updates settle later first: their processing runs while the others are sent.
+    resolved.sort((a, b) => Number(updatesSettleLater(b.connector.capabilities)) - Number(updatesSettleLater(a.connector.capabilities)));
+    for (const { group, connector } of resolved) {
+      if (isLost()) break;
       // `pending`: sent, and either accepted for later (a feed) or in doubt (the process died before the
       // answer was recorded). A platform that answers at once has nothing to wait for: it is sent again
-      // (same key, same expected price); one that answers later is asked again.
-      if (connector.capabilities.priceUpdateMode === 'synchronous') group.send.push(...group.pending);
-      else if (group.pending.length > 0) await this.poll(connector, group.pending, changeById);
-      const chunk = this.options.chunkSize[group.platform] ?? 500;
+      // (same key, same expected price); one whose updates settle later is asked with getUpdateResult.
+      if (!updatesSettleLater(connector.capabilities)) group.send.push(...group.pending);
+      else if (group.pending.length > 0) await this.poll(connector, group.pending, changeById, backoff);
+      const chunk = this.chunkSize(connector);
       for (let i = 0; i < group.send.length && !isLost(); i += chunk) {
         await this.send(connector, group.send.slice(i, i + chunk), changeById, backoff);
       }
+      if (updatesSettleLater(connector.capabilities)) {
+        const wait = this.options.pendingPollMs ?? connector.capabilities.pendingPollMs ?? DEFAULT_PENDING_POLL_MS;
+        for (const attempt of [...group.send, ...group.pending]) pendingPoll.set(attempt.priceChangeId, Math.min(pendingPoll.get(attempt.priceChangeId) ?? wait, wait));
+      }
     }
-    if (!isLost()) await this.finish(changes.map((c) => c.id), context, jobOf, backoff);
+    if (!isLost()) await this.finish(changes.map((c) => c.id), context, jobOf, backoff, pendingPoll);
+  }
+
+  /** Updates per call: what the connector declares, unless this worker was told otherwise. */
+  private chunkSize(connector: PlatformConnector): number {
+    return this.options.chunkSize[connector.platform] ?? preferredBatchSize(connector.capabilities);
   }
 
   private connector(platform: string, projectId: string): Promise<PlatformConnector> {
@@ -246,28 +276,35 @@ export class PushWorker {
   }
 
   /**
-   * Ask again about attempts the platform accepted but hadn't finished (Amazon feeds). The same updates
-   * are sent again under their keys: the platform answers each from its own record (still pending, or now
-   * applied or failed with the feed's message) without sending anything twice. One call per chunk instead
-   * of one getUpdateResult per key.
+   * Read the outcome of attempts the platform accepted but hadn't finished (Amazon feeds), or that were in
+   * flight when a process died, with getUpdateResult: nothing is sent again. A key the platform never
+   * received (the process died before the send reached it) is sent again, under the same key.
    */
-  private async poll(connector: PlatformConnector, attempts: AttemptRow[], changes: Map<string, ChangeRow>): Promise<void> {
-    const chunk = this.options.chunkSize[connector.platform] ?? 500;
-    for (let i = 0; i < attempts.length; i += chunk) {
-      const part = attempts.slice(i, i + chunk);
-      let results: readonly PriceUpdateResult[];
-      try {
-        results = (await connector.pricing.batchUpdatePrices(part.map((a) => this.updateFor(connector, a, changes)))).results;
-      } catch (error) {
-        this.options.log?.(`[pricing push] asking ${connector.platform} about ${part.length} pending update(s) failed: ${error instanceof Error ? error.message : String(error)}`);
-        return;
+  private async poll(connector: PlatformConnector, attempts: AttemptRow[], changes: Map<string, ChangeRow>, backoff: Map<string, number>): Promise<void> {
+    const outcomes: Array<[AttemptRow, Outcome]> = [];
+    const unknown: AttemptRow[] = [];
+    const settle = (attempt: AttemptRow, result: PriceUpdateResult | null) => {
+      if (result === null) return void unknown.push(attempt);
+      if (result.status === 'pending') return;
+      let outcome = outcomeOf(result);
+      // The platform kept a retryable failure for the key (a lost answer, a refusal): sent again under a fresh key, after the backoff.
+      if (outcome.status === 'retry') {
+        if (this.givesUp(attempt, changes.get(attempt.priceChangeId))) outcome = { ...outcome, status: 'failed' };
+        else backoff.set(attempt.priceChangeId, Math.max(backoff.get(attempt.priceChangeId) ?? 0, this.retryDelayMs(attempt, result)));
       }
-      const outcomes: Array<[AttemptRow, Outcome]> = [];
-      part.forEach((attempt, index) => {
-        const result = results[index];
-        if (result && result.status !== 'pending') outcomes.push([attempt, outcomeOf(result)]);
-      });
-      await this.record(outcomes.filter(([, o]) => o.status !== 'retry'));
+      outcomes.push([attempt, outcome]);
+    };
+    const keyOf = (attempt: AttemptRow) => this.updateFor(connector, attempt, changes).idempotencyKey;
+    try {
+      await readResults(connector, attempts, keyOf, this.chunkSize(connector), this.options.resultConcurrency, settle);
+    } catch (error) {
+      this.options.log?.(`[pricing push] asking ${connector.platform} about ${attempts.length} pending update(s) failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    await this.record(outcomes);
+    // Never received (the process died before the send reached the platform): back in the queue, sent
+    // again under the same key at the next round.
+    for (const ids of slices(unknown.map((a) => a.id))) {
+      await db.priceChangeAttempt.updateMany({ where: { id: { in: ids }, status: 'pending' }, data: { status: 'queued' } });
     }
   }
 
@@ -323,9 +360,6 @@ export class PushWorker {
     const now = new Date();
     for (let i = 0; i < outcomes.length; i += 200) {
       const part = outcomes.slice(i, i + 200);
-      const feedIds = part.map(([, o]) => o.reference).filter((r): r is string => !!r && r.startsWith('feed:')).map((r) => r.slice(5));
-      const feeds = feedIds.length > 0 ? await db.amazonPriceFeed.findMany({ where: { feedId: { in: [...new Set(feedIds)] } }, select: { id: true, feedId: true } }) : [];
-      const feedRow = new Map(feeds.map((f) => [f.feedId, f.id]));
       const writes: Prisma.PrismaPromise<unknown>[] = [];
       for (const [attempt, outcome] of part) {
         if (outcome.status === 'retry') {
@@ -339,14 +373,13 @@ export class PushWorker {
           );
           continue;
         }
-        const feed = outcome.reference?.startsWith('feed:') ? feedRow.get(outcome.reference.slice(5)) : undefined;
         writes.push(
           db.priceChangeAttempt.update({
             where: { id: attempt.id },
             data: {
               status: outcome.status,
+              // The platform's own reference ("kind:id"), opaque here: shown to the merchant, never looked up.
               platformReference: outcome.reference ?? attempt.platformReference,
-              ...(feed ? { amazonPriceFeedId: feed } : {}),
               platformCode: outcome.status === 'failed' ? (outcome.code ?? null) : null,
               platformMessage: outcome.status === 'failed' ? (outcome.message ?? null) : null,
               ...(outcome.status === 'applied' ? { appliedAt: outcome.appliedAt ?? now } : {}),
@@ -368,7 +401,7 @@ export class PushWorker {
   }
 
   /** Settle each change from its attempts and complete its job, or reschedule the job for what is still open. */
-  private async finish(changeIds: string[], context: BatchContext, jobOf: Map<string, ClaimedJob>, backoff: Map<string, number>): Promise<void> {
+  private async finish(changeIds: string[], context: BatchContext, jobOf: Map<string, ClaimedJob>, backoff: Map<string, number>, pendingPoll: Map<string, number>): Promise<void> {
     const changes = await findInSlices(changeIds, (ids) =>
       db.priceChange.findMany({ where: { id: { in: ids } }, include: { attempts: { select: { status: true, platform: true, platformMessage: true } } } }),
     );
@@ -380,7 +413,7 @@ export class PushWorker {
       const open = statuses.some((s) => s === 'queued' || s === 'pending');
       if (open) {
         // Sent again after its backoff, or asked again about what is pending: the job's runAt is the timer.
-        const wait = statuses.some((s) => s === 'queued') ? (backoff.get(change.id) ?? 0) : this.options.pendingPollMs;
+        const wait = statuses.some((s) => s === 'queued') ? (backoff.get(change.id) ?? 0) : (pendingPoll.get(change.id) ?? this.options.pendingPollMs ?? DEFAULT_PENDING_POLL_MS);
         await context.reschedule(job, new Date(now + wait));
         continue;
       }
@@ -416,6 +449,44 @@ export class PushWorker {
       });
     }
   }
+}
+
+/**
+ * The latest result of each attempt's key (null: never received): with getUpdateResults, `chunk` keys per
+ * call; otherwise getUpdateResult, `concurrency` at a time. Stops at the first call that fails.
+ */
+async function readResults(
+  connector: PlatformConnector,
+  attempts: AttemptRow[],
+  keyOf: (attempt: AttemptRow) => string,
+  chunk: number,
+  concurrency: number,
+  settle: (attempt: AttemptRow, result: PriceUpdateResult | null) => void,
+): Promise<void> {
+  const readMany = connector.pricing.getUpdateResults?.bind(connector.pricing);
+  if (readMany) {
+    for (let i = 0; i < attempts.length; i += chunk) {
+      const part = attempts.slice(i, i + chunk);
+      const { results } = await readMany(part.map(keyOf));
+      part.forEach((attempt, index) => settle(attempt, results[index] ?? null));
+    }
+    return;
+  }
+  const read = connector.pricing.getUpdateResult?.bind(connector.pricing);
+  if (!read) throw new Error(`${connector.platform} answers later but has no getUpdateResult`);
+  let next = 0;
+  const worker = async () => {
+    while (next < attempts.length) {
+      const attempt = attempts[next++]!;
+      try {
+        settle(attempt, await read(keyOf(attempt)));
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        settle(attempt, null);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, attempts.length) }, worker));
 }
 
 function outcomeOf(result: PriceUpdateResult): Outcome {

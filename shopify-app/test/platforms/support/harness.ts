@@ -1,13 +1,15 @@
 // One world per test file, all over real HTTP on loopback: the sandbox (Shopify + Amazon), the Amazon
 // service started in this process on port 0 (H6's startAmazonService), and the Remix app served by Vite
 // (H5's startShopifyApp) with the reference connector registered as a test platform. The app and the
-// Amazon service share one fresh test database, as they share DATABASE_URL in `npm start`.
+// Amazon service each have a fresh test database of their own (two SQLite files, or two PostgreSQL
+// schemas), as when the service is deployed on its own: the app reaches Amazon only through the contract.
 import { createTestDatabase, type TestDatabase } from '@calibr/db';
 import { sandboxRuntimeHooks } from '@calibr/sandbox/routing';
 import { startAmazonService, type RunningAmazonService } from '@calibr/amazon-service';
 import { startSandbox, type RunningSandbox } from '@calibr/sandbox';
 import pino from 'pino';
 import { startShopifyApp, type RunningApp } from '../../../server/start-app';
+import { createAmazonTestDatabase, type AmazonTestDatabase } from '../../support/amazon-database';
 import { BROWSER_UA, fetchWithSessionToken, readJson, sandboxControl } from '../../support/app-http';
 import { waitFor as pollUntil } from '../../support/wait-for';
 
@@ -28,7 +30,10 @@ interface AmazonSeed {
 
 export interface PlatformsWorld {
   sandbox: RunningSandbox;
+  /** the app's database */
   database: TestDatabase;
+  /** the Amazon service's own database (its tables only) */
+  amazonDatabase: AmazonTestDatabase;
   app: RunningApp;
   amazonSeed: AmazonSeed;
   /** The running Amazon service (replaced by restartAmazon). */
@@ -48,6 +53,7 @@ export async function startPlatformsWorld(
   options: { testPlatforms?: string; healthTimeoutMs?: number; provider?: 'sqlite' | 'postgresql' } = {},
 ): Promise<PlatformsWorld> {
   const database = await createTestDatabase({ provider: options.provider ?? 'sqlite' });
+  const amazonDatabase = await createAmazonTestDatabase(options.provider ?? 'sqlite');
   const sandbox = await startSandbox({
     port: 0,
     appConfig: { apiKey: API_KEY, apiSecret: API_SECRET },
@@ -61,7 +67,7 @@ export async function startPlatformsWorld(
   const startAmazon = async () => {
     const service = await startAmazonService({
       port,
-      db: database.db,
+      db: amazonDatabase.db,
       logger,
       env: {} as NodeJS.ProcessEnv,
       hooks: sandboxRuntimeHooks(sandbox.url),
@@ -108,6 +114,7 @@ export async function startPlatformsWorld(
   const world: PlatformsWorld = {
     sandbox,
     database,
+    amazonDatabase,
     app,
     amazonSeed,
     get amazon() {
@@ -131,6 +138,7 @@ export async function startPlatformsWorld(
       await amazon?.close().catch(() => undefined);
       await sandbox.close().catch(() => undefined);
       await database.cleanup().catch(() => undefined);
+      await amazonDatabase.cleanup().catch(() => undefined);
     },
   };
   return world;

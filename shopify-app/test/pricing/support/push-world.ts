@@ -1,12 +1,13 @@
 // A world for pushing thousands of price changes: the sandbox (in this process, so its log and feed
-// documents can be counted exactly), the Amazon service (in this process, sharing the database), a shop
-// with N single-variant products on Shopify and the same N SKUs listed on Amazon, all already synced and
-// linked in the database, and N pending suggestions (each +1.00). The app runs as child processes
+// documents can be counted exactly), the Amazon service (in this process, on a database of its own), a
+// shop with N single-variant products on Shopify and the same N SKUs listed on Amazon, all already synced
+// and linked (in the app's database, and in the service's own listing copy), and N pending suggestions (each +1.00). The app runs as child processes
 // (app-process.ts), so a test can kill one for real.
 import { createTestDatabase, type TestDatabase } from '@calibr/db';
 import { sandboxRuntimeHooks } from '@calibr/sandbox/routing';
 import { startAmazonService, type RunningAmazonService } from '@calibr/amazon-service';
 import { startSandbox, type RunningSandbox } from '@calibr/sandbox';
+import { createAmazonTestDatabase, type AmazonTestDatabase } from '../../support/amazon-database';
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import pino from 'pino';
@@ -37,6 +38,8 @@ export interface PushCounts {
 
 export interface PushWorld {
   database: TestDatabase;
+  /** the Amazon service's own database */
+  amazonDatabase: AmazonTestDatabase;
   sandbox: RunningSandbox;
   amazon: RunningAmazonService;
   shop: string;
@@ -54,6 +57,7 @@ export interface PushWorld {
 
 export async function startPushWorld(options: { size: number; provider?: 'sqlite' | 'postgresql'; shop?: string }): Promise<PushWorld> {
   const database = await createTestDatabase(options.provider ? { provider: options.provider } : {});
+  const amazonDatabase = await createAmazonTestDatabase(options.provider ?? 'sqlite');
   // Time runs 10x in the sandbox: Shopify's bucket restores 10x faster, feeds process 10x faster.
   const sandbox = await startSandbox({ port: 0, timeScale: 10, appConfig: { apiKey: API_KEY, apiSecret: API_SECRET }, amazon: { feedQueueSeconds: 2, feedProcessingSeconds: 5 } });
   const control = <T>(path: string, body?: unknown): Promise<T> => sandboxControl<T>(sandbox, path, body);
@@ -79,7 +83,7 @@ export async function startPushWorld(options: { size: number; provider?: 'sqlite
   const lwaApp = seed.amazon.apps[0]!;
   const amazon = await startAmazonService({
     port: 0,
-    db: database.db,
+    db: amazonDatabase.db,
     logger: pino({ level: 'silent' }),
     env: {} as NodeJS.ProcessEnv,
     hooks: sandboxRuntimeHooks(sandbox.url),
@@ -157,6 +161,13 @@ export async function startPushWorld(options: { size: number; provider?: 'sqlite
   const db = database.db;
   const project = await db.project.findUniqueOrThrow({ where: { shopDomain: shop } });
   const projectId = project.id;
+  // The service's own copy of the listings, as its listings sync would have stored it (product types for feeds).
+  const tenant = await amazonDatabase.db.amazonTenant.findUniqueOrThrow({ where: { shopDomain: shop } });
+  for (let i = 0; i < items.length; i += 500) {
+    await amazonDatabase.db.amazonListing.createMany({
+      data: items.slice(i, i + 500).map((item) => ({ projectId: tenant.id, marketplaceId: US, externalId: item.sku, productExternalId: item.asin, asin: item.asin, sku: item.sku, title: item.title, currency: 'USD', priceAmount: item.price, data: { productType: String(template.productType) } })),
+    });
+  }
 
   // The catalog as a sync and auto-linking would have stored it.
   const rows = items.map((item) => ({ ...item, linkId: randomUUID(), shopifyId: randomUUID(), amazonId: randomUUID(), target: plusOne(item.price) }));
@@ -176,6 +187,7 @@ export async function startPushWorld(options: { size: number; provider?: 'sqlite
 
   return {
     database,
+    amazonDatabase,
     sandbox,
     amazon,
     shop,
@@ -215,6 +227,7 @@ export async function startPushWorld(options: { size: number; provider?: 'sqlite
       await amazon.close().catch(() => undefined);
       await sandbox.close().catch(() => undefined);
       await database.cleanup().catch(() => undefined);
+      await amazonDatabase.cleanup().catch(() => undefined);
     },
   };
 }

@@ -11,6 +11,7 @@ export const referenceFixtures: ConformanceFixtures = {
   secondListing: { externalId: 'ref-listing-2a' },
   unknownProductId: 'ref-product-404',
   unknownListingId: 'ref-listing-404',
+  competitiveItem: { itemId: 'ref-item-1', hasOurOffer: true },
 };
 
 /** Kit options for an in-process reference connector (or a subclass: pass `make`). */

@@ -1,6 +1,6 @@
 // What a connector's test suite hands the kit: how to build the connector, and what exists on the
 // platform it talks to.
-import type { Money, PlatformConnector, PlatformCredentials } from '../../src';
+import type { Money, PlatformConnector, PlatformCredentials } from '..';
 
 export interface ListingFixture {
   /** The listing's id for price operations (Shopify variant GID, Amazon seller SKU). */
@@ -21,6 +21,11 @@ export interface ConformanceFixtures {
   /** Ids that exist nowhere on the platform. */
   readonly unknownProductId: string;
   readonly unknownListingId: string;
+  /**
+   * A catalog item with offers on it, for `getCompetitiveOffers` (connectors declaring
+   * `competitivePricing`); the check is skipped without it. `hasOurOffer`: one of the offers is ours.
+   */
+  readonly competitiveItem?: { readonly itemId: string; readonly marketplaceId?: string; readonly hasOurOffer?: boolean };
   /**
    * Three distinct valid prices for `listing` and `secondListing`, in their currency. Default: the live
    * price plus 1, 2 and 3 whole units (so the platform's own price guards are respected).
@@ -73,6 +78,7 @@ export interface ConformanceReport {
 
 export const CHECK_IDS = [
   'metadata',
+  'batch-sizes',
   'auth',
   'auth-invalid-credentials',
   'health',
@@ -89,6 +95,8 @@ export const CHECK_IDS = [
   'batch-per-item-failures',
   'batch-malformed',
   'invalid-money',
+  'update-result',
+  'competitive-offers',
   'rate-limit',
   'rate-limit-retry',
   'events-price',

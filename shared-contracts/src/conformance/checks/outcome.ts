@@ -1,5 +1,5 @@
 // Helpers for price checks: an update's final outcome once asynchronous processing is done.
-import { priceUpdateResultSchema, type PriceUpdateResult } from '../../../src';
+import { priceUpdateResultSchema, type PriceUpdateResult } from '../..';
 import { ensureShape } from '../assertions';
 import type { CheckContext } from '../context';
 

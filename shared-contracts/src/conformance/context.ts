@@ -1,6 +1,6 @@
 // What each check gets: a fresh authenticated connector and helpers bound to the fixtures.
 import { randomUUID } from 'node:crypto';
-import { fromMinorUnits, minorUnitsOf, toMinorUnits, type Money, type PlatformConnector, type PriceUpdate } from '../../src';
+import { fromMinorUnits, minorUnitsOf, toMinorUnits, type Money, type PlatformConnector, type PriceUpdate } from '..';
 import { CheckSkipped } from './assertions';
 import type { ConformanceFixtures, ConformanceOptions, ListingFixture } from './types';
 

@@ -6,7 +6,7 @@ import {
   authStatusSchema,
   connectorInfoSchema,
   platformHealthSchema,
-} from '../../../src';
+} from '../..';
 import { ConformanceFailure, ensure, ensureRejects, ensureShape } from '../assertions';
 import type { ConformanceCheck } from './check';
 
@@ -22,6 +22,20 @@ export const connectionChecks: ConformanceCheck[] = [
         'connector metadata',
       );
       ensure(typeof connector.events?.on === 'function', 'connector.events must be an event source');
+    },
+  },
+  {
+    id: 'batch-sizes',
+    title: 'declared batch sizes and modes are usable: preferredBatchSize within maxBatchSize; asynchronous updates readable with getUpdateResult',
+    async run({ connector }) {
+      const c = connector.capabilities;
+      if (c.preferredBatchSize !== undefined) {
+        ensure(c.preferredBatchSize >= 1 && c.preferredBatchSize <= c.maxBatchSize, `preferredBatchSize ${c.preferredBatchSize} is outside 1..maxBatchSize (${c.maxBatchSize})`);
+      }
+      if (c.priceUpdateMode !== 'synchronous') {
+        ensure(typeof connector.pricing.getUpdateResult === 'function', `priceUpdateMode ${c.priceUpdateMode}: pending results settle later, so pricing.getUpdateResult is required`);
+      }
+      if (c.maxCompetitiveBatch !== undefined) ensure(c.competitivePricing, 'maxCompetitiveBatch is declared without competitivePricing');
     },
   },
   {

@@ -1,7 +1,7 @@
 // Assertions that work with or without a test runner, so checks can run programmatically.
 import { inspect, isDeepStrictEqual } from 'node:util';
 import type { z } from 'zod';
-import { issuesToFieldErrors } from '../../src';
+import { issuesToFieldErrors } from '..';
 
 export class ConformanceFailure extends Error {
   override readonly name = 'ConformanceFailure';

@@ -1,5 +1,5 @@
 // Reading and syncing products.
-import { NotFoundError, normalizedProductSchema, productPageSchema, syncResultSchema } from '../../../src';
+import { NotFoundError, normalizedProductSchema, productPageSchema, syncResultSchema } from '../..';
 import { ensure, ensureEqual, ensureRejects, ensureShape } from '../assertions';
 import type { ConformanceCheck } from './check';
 

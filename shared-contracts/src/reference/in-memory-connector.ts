@@ -15,6 +15,8 @@ import {
   parseOrThrow,
   partitionPriceUpdates,
   productFilterSchema,
+  competitiveBatchSize,
+  competitiveOffersRequestSchema,
   runIdempotent,
   syncOptionsSchema,
   validatePriceUpdate,
@@ -22,6 +24,8 @@ import {
   type AuthOperations,
   type AuthStatus,
   type BatchUpdateResult,
+  type CompetitiveOffersRequest,
+  type CompetitiveOffersResult,
   type ConnectorCapabilities,
   type ConnectorEventSource,
   type IdempotencyStore,
@@ -40,8 +44,8 @@ import {
   type SellableListing,
   type SyncOptions,
   type SyncResult,
-} from '../../src';
-import { defaultCatalog, REFERENCE_CREDENTIALS, type SeedProduct } from './catalog';
+} from '..';
+import { defaultCatalog, REFERENCE_CREDENTIALS, type SeedCompetition, type SeedProduct } from './catalog';
 
 export interface ReferenceConnectorOptions {
   platform?: string;
@@ -53,6 +57,13 @@ export interface ReferenceConnectorOptions {
   catalog?: SeedProduct[];
   idempotencyStore?: IdempotencyStore;
   maxBatchSize?: number;
+  /** Updates per call the connector asks callers to send (capabilities.preferredBatchSize). */
+  preferredBatchSize?: number;
+  /**
+   * Offers on catalog items (see `defaultCompetition`): turns on `competitivePricing` and
+   * `pricing.getCompetitiveOffers`. Without it the connector has neither.
+   */
+  competition?: SeedCompetition;
   now?: () => Date;
 }
 
@@ -88,6 +99,7 @@ export class ReferenceConnector implements PlatformConnector {
   private readonly writes = new Map<string, number>();
   private readonly pendingFeeds: PendingFeed[] = [];
   private readonly scope: string;
+  protected readonly competition: SeedCompetition | undefined;
 
   constructor(options: ReferenceConnectorOptions = {}) {
     this.platform = options.platform ?? 'reference';
@@ -109,8 +121,12 @@ export class ReferenceConnector implements PlatformConnector {
       compareAtPrice: true,
       marketplaces: false,
       webhooks: false,
-      competitivePricing: false,
+      competitivePricing: options.competition !== undefined,
+      ...(options.preferredBatchSize ? { preferredBatchSize: options.preferredBatchSize } : {}),
+      ...(this.mode === 'asynchronous' ? { pendingPollMs: 1_000 } : {}),
+      ...(options.competition ? { maxCompetitiveBatch: 20 } : {}),
     };
+    this.competition = options.competition;
     this.seed(options.catalog ?? defaultCatalog());
 
     this.products = {
@@ -123,6 +139,7 @@ export class ReferenceConnector implements PlatformConnector {
       updatePrice: (update) => this.guard(() => this.updatePrice(update)),
       batchUpdatePrices: (updates) => this.guard(() => this.batchUpdatePrices(updates)),
       getUpdateResult: (key) => this.guard(() => this.getUpdateResult(key)),
+      ...(options.competition ? { getCompetitiveOffers: (request: CompetitiveOffersRequest) => this.guard(() => this.readCompetition(request)) } : {}),
     };
     this.auth = {
       status: async (): Promise<AuthStatus> =>
@@ -336,6 +353,20 @@ export class ReferenceConnector implements PlatformConnector {
       }
     }
     return summarize(results, feedId ? { kind: 'feed', id: feedId } : undefined);
+  }
+
+  protected async readCompetition(input: CompetitiveOffersRequest): Promise<CompetitiveOffersResult> {
+    const request = parseOrThrow(competitiveOffersRequestSchema, input, 'request');
+    const max = competitiveBatchSize(this.capabilities);
+    if (request.itemIds.length > max) throw ValidationError.field('request.itemIds', `at most ${max} items per call`, 'too_big');
+    const observedAt = this.now().toISOString();
+    return {
+      listings: request.itemIds.map((itemId) => {
+        const seeded = this.competition?.[itemId];
+        if (!seeded) return { itemId, currency: null, buyBox: null, offerCount: null, offers: [], observedAt, error: { code: 'NotFound', message: `no catalog item ${itemId}` } };
+        return { itemId, currency: seeded.currency, buyBox: seeded.buyBox, offerCount: seeded.offers.length, offers: seeded.offers, observedAt };
+      }),
+    };
   }
 
   protected async getUpdateResult(idempotencyKey: string): Promise<PriceUpdateResult> {

@@ -1,9 +1,11 @@
 import type { ConformanceCheck } from './check';
+import { competitiveOfferChecks } from './competitive-offers';
 import { connectionChecks } from './connection';
 import { eventChecks } from './events';
 import { pricingChecks } from './pricing';
 import { productChecks } from './products';
 import { rateLimitChecks } from './rate-limits';
+import { updateResultChecks } from './update-results';
 
 export type { ConformanceCheck } from './check';
 
@@ -12,6 +14,8 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
   ...connectionChecks,
   ...productChecks,
   ...pricingChecks,
+  ...updateResultChecks,
+  ...competitiveOfferChecks,
   ...rateLimitChecks,
   ...eventChecks,
 ];

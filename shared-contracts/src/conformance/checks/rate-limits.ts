@@ -1,5 +1,5 @@
 // Rate limits surface as RateLimitedError with retryAfter, and don't burn the idempotency key.
-import { RateLimitedError, priceUpdateResultSchema, type PriceUpdateResult } from '../../../src';
+import { RateLimitedError, priceUpdateResultSchema, type PriceUpdateResult } from '../..';
 import { ConformanceFailure, ensure, ensureEqual, ensureRejects, ensureShape } from '../assertions';
 import type { ConformanceCheck } from './check';
 import { describeResult } from './outcome';

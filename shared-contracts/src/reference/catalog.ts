@@ -1,5 +1,5 @@
 // The reference connector's default catalog: three products, five listings, priced in USD.
-import { money, type Money } from '../../src';
+import { money, type CompetitiveOffer, type Money } from '..';
 
 export interface SeedListing {
   externalId: string;
@@ -50,3 +50,21 @@ export const REFERENCE_CREDENTIALS = {
   accountId: 'ref-account',
   secrets: { apiKey: 'reference-api-key' },
 } as const;
+
+/** Offers on catalog items, by item id, in one currency each. */
+export type SeedCompetition = Record<string, { currency: string; buyBox: Money | null; offers: CompetitiveOffer[] }>;
+
+/** One catalog item with three offers: ours (holding the Buy Box) and two competitors'. */
+export function defaultCompetition(): SeedCompetition {
+  return {
+    'ref-item-1': {
+      currency: 'USD',
+      buyBox: money('89.99', 'USD'),
+      offers: [
+        { sellerId: 'ref-rival-1', isOurs: false, fulfillment: 'MFN', landed: money('87.50', 'USD'), isBuyBoxWinner: false, isBuyBoxEligible: false, condition: 'new', feedback: { percentage: 82, count: 140 } },
+        { sellerId: REFERENCE_CREDENTIALS.accountId, isOurs: true, fulfillment: 'AFN', landed: money('89.99', 'USD'), isBuyBoxWinner: true, isBuyBoxEligible: true, condition: 'new' },
+        { sellerId: 'ref-rival-2', isOurs: false, fulfillment: 'AFN', landed: money('91.00', 'USD'), isBuyBoxWinner: false, isBuyBoxEligible: true, condition: 'new', feedback: { percentage: 98, count: 5200 } },
+      ],
+    },
+  };
+}

@@ -11,7 +11,7 @@ import {
   type Money,
   type PriceUpdate,
   type PriceUpdateResult,
-} from '../../../src';
+} from '../..';
 import { ConformanceFailure, ensure, ensureEqual, ensureRejects, ensureShape, show } from '../assertions';
 import type { CheckContext } from '../context';
 import type { ConformanceCheck } from './check';

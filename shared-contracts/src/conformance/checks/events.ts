@@ -1,5 +1,5 @@
 // Connectors report what they do as typed events.
-import { connectorEventSchema, type ConnectorEvent, type PriceUpdate } from '../../../src';
+import { connectorEventSchema, type ConnectorEvent, type PriceUpdate } from '../..';
 import { ensure, ensureEqual, ensureShape } from '../assertions';
 import type { CheckContext } from '../context';
 import type { ConformanceCheck } from './check';

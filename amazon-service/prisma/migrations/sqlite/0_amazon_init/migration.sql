@@ -1,0 +1,182 @@
+-- CreateTable
+CREATE TABLE "AmazonTenant" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopDomain" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "AmazonAuthorizationState" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "projectId" TEXT NOT NULL,
+    "nonce" TEXT NOT NULL,
+    "expiresAt" DATETIME NOT NULL,
+    "consumedAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "AmazonAuthorizationState_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "AmazonTenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "AmazonUsedNonce" (
+    "purpose" TEXT NOT NULL,
+    "nonce" TEXT NOT NULL,
+    "expiresAt" DATETIME NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    PRIMARY KEY ("purpose", "nonce")
+);
+
+-- CreateTable
+CREATE TABLE "AmazonIntegration" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "projectId" TEXT NOT NULL,
+    "sellingPartnerId" TEXT NOT NULL,
+    "region" TEXT NOT NULL,
+    "marketplaceIds" JSONB NOT NULL,
+    "authMode" TEXT NOT NULL,
+    "lwaClientId" TEXT,
+    "lwaClientSecretCiphertext" TEXT,
+    "refreshTokenCiphertext" TEXT NOT NULL,
+    "accessTokenCiphertext" TEXT,
+    "accessTokenExpiresAt" DATETIME,
+    "status" TEXT NOT NULL DEFAULT 'connected',
+    "statusReason" TEXT,
+    "connectedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "disconnectedAt" DATETIME,
+    "lastSyncAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "AmazonIntegration_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "AmazonTenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "AmazonPriceFeed" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "projectId" TEXT NOT NULL,
+    "integrationId" TEXT NOT NULL,
+    "feedId" TEXT,
+    "feedDocumentId" TEXT,
+    "feedType" TEXT NOT NULL DEFAULT 'JSON_LISTINGS_FEED',
+    "marketplaceIds" JSONB NOT NULL,
+    "batchId" TEXT,
+    "status" TEXT NOT NULL DEFAULT 'PREPARING',
+    "messageCount" INTEGER NOT NULL,
+    "submittedAt" DATETIME,
+    "nextPollAt" DATETIME,
+    "pollCount" INTEGER NOT NULL DEFAULT 0,
+    "completedAt" DATETIME,
+    "resultFeedDocumentId" TEXT,
+    "resultSummary" JSONB,
+    "resultReport" JSONB,
+    "claimedBy" TEXT,
+    "leaseUntil" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "AmazonPriceFeed_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "AmazonTenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "AmazonPriceFeed_integrationId_fkey" FOREIGN KEY ("integrationId") REFERENCES "AmazonIntegration" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "AmazonPriceUpdate" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "projectId" TEXT NOT NULL,
+    "integrationId" TEXT NOT NULL,
+    "idempotencyKey" TEXT NOT NULL,
+    "contentHash" TEXT NOT NULL,
+    "sku" TEXT NOT NULL,
+    "marketplaceId" TEXT NOT NULL,
+    "currency" TEXT NOT NULL,
+    "amount" TEXT NOT NULL,
+    "minAmount" TEXT,
+    "maxAmount" TEXT,
+    "channel" TEXT NOT NULL DEFAULT 'feed',
+    "priceFeedId" TEXT,
+    "messageId" INTEGER,
+    "submissionId" TEXT,
+    "status" TEXT NOT NULL DEFAULT 'queued',
+    "errorCode" TEXT,
+    "errorMessage" TEXT,
+    "submittedAt" DATETIME,
+    "resolvedAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "AmazonPriceUpdate_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "AmazonTenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "AmazonPriceUpdate_integrationId_fkey" FOREIGN KEY ("integrationId") REFERENCES "AmazonIntegration" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "AmazonPriceUpdate_priceFeedId_fkey" FOREIGN KEY ("priceFeedId") REFERENCES "AmazonPriceFeed" ("id") ON DELETE SET NULL ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "AmazonListing" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "projectId" TEXT NOT NULL,
+    "externalId" TEXT NOT NULL,
+    "marketplaceId" TEXT NOT NULL,
+    "productExternalId" TEXT,
+    "sku" TEXT,
+    "asin" TEXT,
+    "title" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'active',
+    "currency" TEXT NOT NULL,
+    "priceAmount" TEXT NOT NULL,
+    "platformUpdatedAt" DATETIME,
+    "lastSyncedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "data" JSONB,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "AmazonListing_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "AmazonTenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AmazonTenant_shopDomain_key" ON "AmazonTenant"("shopDomain");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AmazonAuthorizationState_nonce_key" ON "AmazonAuthorizationState"("nonce");
+
+-- CreateIndex
+CREATE INDEX "AmazonAuthorizationState_projectId_idx" ON "AmazonAuthorizationState"("projectId");
+
+-- CreateIndex
+CREATE INDEX "AmazonAuthorizationState_expiresAt_idx" ON "AmazonAuthorizationState"("expiresAt");
+
+-- CreateIndex
+CREATE INDEX "AmazonUsedNonce_expiresAt_idx" ON "AmazonUsedNonce"("expiresAt");
+
+-- CreateIndex
+CREATE INDEX "AmazonIntegration_projectId_idx" ON "AmazonIntegration"("projectId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AmazonIntegration_projectId_sellingPartnerId_key" ON "AmazonIntegration"("projectId", "sellingPartnerId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AmazonPriceFeed_feedId_key" ON "AmazonPriceFeed"("feedId");
+
+-- CreateIndex
+CREATE INDEX "AmazonPriceFeed_projectId_createdAt_idx" ON "AmazonPriceFeed"("projectId", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "AmazonPriceFeed_integrationId_idx" ON "AmazonPriceFeed"("integrationId");
+
+-- CreateIndex
+CREATE INDEX "AmazonPriceFeed_status_nextPollAt_idx" ON "AmazonPriceFeed"("status", "nextPollAt");
+
+-- CreateIndex
+CREATE INDEX "AmazonPriceUpdate_priceFeedId_messageId_idx" ON "AmazonPriceUpdate"("priceFeedId", "messageId");
+
+-- CreateIndex
+CREATE INDEX "AmazonPriceUpdate_integrationId_sku_idx" ON "AmazonPriceUpdate"("integrationId", "sku");
+
+-- CreateIndex
+CREATE INDEX "AmazonPriceUpdate_projectId_status_idx" ON "AmazonPriceUpdate"("projectId", "status");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AmazonPriceUpdate_projectId_idempotencyKey_key" ON "AmazonPriceUpdate"("projectId", "idempotencyKey");
+
+-- CreateIndex
+CREATE INDEX "AmazonListing_projectId_sku_idx" ON "AmazonListing"("projectId", "sku");
+
+-- CreateIndex
+CREATE INDEX "AmazonListing_projectId_asin_idx" ON "AmazonListing"("projectId", "asin");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AmazonListing_projectId_marketplaceId_externalId_key" ON "AmazonListing"("projectId", "marketplaceId", "externalId");
+
