@@ -356,13 +356,19 @@ function summarize(results: PriceUpdateResult[]): BatchUpdateResult {
 }
 
 /** The latest result for one key; a patchListingsItem still queued or pending is settled from the live listing. */
-/** getUpdateResult for many keys: one query for all, patches still unsettled settled one by one. */
+const KEYS_PER_QUERY = 500;
+
+function findUpdates(ctx: AmazonContext, projectId: string, keys: string[]) {
+  return ctx.db.amazonPriceUpdate.findMany({ where: { projectId, idempotencyKey: { in: keys } }, include: { priceFeed: { select: { feedId: true } } } });
+}
+
+/** getUpdateResult for many keys: a query per few hundred keys, patches still unsettled settled one by one. */
 export async function getUpdateResults(ctx: AmazonContext, projectId: string, idempotencyKeys: readonly string[]): Promise<(PriceUpdateResult | null)[]> {
-  const rows = await ctx.db.amazonPriceUpdate.findMany({
-    where: { projectId, idempotencyKey: { in: [...new Set(idempotencyKeys)] } },
-    include: { priceFeed: { select: { feedId: true } } },
-  });
-  const byKey = new Map(rows.map((row) => [row.idempotencyKey, row]));
+  const byKey = new Map<string, Awaited<ReturnType<typeof findUpdates>>[number]>();
+  // A few hundred keys per query: SQLite caps the bound variables of one statement.
+  for (const part of chunks([...new Set(idempotencyKeys)], KEYS_PER_QUERY)) {
+    for (const row of await findUpdates(ctx, projectId, part)) byKey.set(row.idempotencyKey, row);
+  }
   const answers: (PriceUpdateResult | null)[] = [];
   for (const key of idempotencyKeys) {
     const row = byKey.get(key);
