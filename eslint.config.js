@@ -6,6 +6,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import calibr from './lint/plugin.js';
+import rooms from './lint/platform-rooms.js';
 
 /** What ships: every workspace's product source and the app's production server (tests, scripts, the sandbox and the benches are not). */
 const PRODUCT_CODE = ['shopify-app/app/**', 'shopify-app/server/**', 'amazon-service/src/**', 'shared-contracts/src/**', 'prisma/src/**', 'jobs/src/**'];
@@ -46,4 +47,5 @@ export default tseslint.config(
     ignores: LAUNCHERS,
     rules: { 'calibr/import-boundaries': ['error', { libraries: LIBRARIES }] },
   },
+  ...rooms,
 );

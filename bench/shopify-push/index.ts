@@ -11,8 +11,8 @@
 //      BENCH_NAIVE_VARIANTS (1000: the naive client is slow by nature; its rate is what is compared).
 import { installSandboxRouting } from '@calibr/sandbox/routing';
 import type { PriceUpdate } from '@calibr/shared-contracts';
-import { ShopifyConnector, ThrottleScheduler } from '../../shopify-app/app/connectors/shopify';
-import { SHOPIFY_API_VERSION } from '../../shopify-app/app/connectors/shopify/api-version';
+import { ShopifyConnector, ThrottleScheduler } from '../../shopify-app/app/platforms/shopify/connector';
+import { SHOPIFY_API_VERSION } from '../../shopify-app/app/platforms/shopify/connector/api-version';
 import { naivePush } from './naive-client';
 import { startSandboxProcess } from '../support/sandbox-process';
 

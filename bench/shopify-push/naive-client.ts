@@ -3,7 +3,7 @@
 // asked, and THROTTLED comes back as HTTP 200), and a THROTTLED reply simply retried after the
 // library's default retry wait (1 s of platform time). As many requests in flight as our scheduler allows.
 import { createAdminApiClient } from '@shopify/admin-api-client';
-import { VARIANTS_BULK_UPDATE_MUTATION } from '../../shopify-app/app/connectors/shopify/documents';
+import { VARIANTS_BULK_UPDATE_MUTATION } from '../../shopify-app/app/platforms/shopify/connector/documents';
 
 export interface NaiveResult {
   applied: number;

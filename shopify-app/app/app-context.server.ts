@@ -12,8 +12,8 @@
 import type { Db } from '@calibr/db';
 import type { Logger } from 'pino';
 import type { PushWorker } from './pricing/push/push-worker.server';
-import type { PlatformRegistry } from './registry/registry.server';
-import type { WebhookProcessor } from './webhooks/processor.server';
+import type { PlatformRegistry } from './platforms/registry.server';
+import type { WebhookProcessor } from './platforms/shopify/webhooks/processor.server';
 
 export interface AppContext {
   db?: Db;

@@ -3,13 +3,13 @@
 // authorization-code grant for shops installing from outside Admin (`/auth`, `/auth/callback`).
 import '@shopify/shopify-app-remix/adapters/node';
 import { AppDistribution, LogSeverity, shopifyApp, type Session } from '@shopify/shopify-app-remix/server';
-import { SHOPIFY_API_VERSION } from './connectors/shopify/api-version';
+import { SHOPIFY_API_VERSION } from './platforms/shopify/connector/api-version';
 import { appConfig } from './config.server';
 import { db } from './db.server';
-import { recordInstallation } from './models/installation.server';
+import { recordInstallation } from './platforms/shopify/installation.server';
 import { EncryptedSessionStorage } from '@calibr/db/session-storage';
 import { logger } from './lib/logger.server';
-import { refuseTokenWithoutShop } from './lib/session-token-dest.server';
+import { refuseTokenWithoutShop } from './platforms/shopify/session-token-dest.server';
 
 /** Session tokens (JWTs) and Shopify access/refresh tokens and secrets, wherever they sit in a message. */
 const TOKEN_IN_TEXT = /eyJ[\w-]+\.[\w-]+\.[\w-]*|shp(?:at|ua|rt|ss|ca|pa)_\w+/g;
@@ -75,4 +75,4 @@ export const login = installFlow.login;
 export const registerWebhooks = shopify.registerWebhooks;
 export { sessionStorage };
 /** Every page and API route scopes what it reads by the shop's Project: the one we have, or the installation recorded now. */
-export { projectIdForSession } from './models/installation.server';
+export { projectIdForSession } from './platforms/shopify/installation.server';

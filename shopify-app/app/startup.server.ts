@@ -4,9 +4,9 @@
 // leaves it out), and how the process hands its work back when it shuts down.
 import { appContext } from './app-context.server';
 import { logger, errorMessage } from './lib/logger.server';
-import { processPendingWebhooks, stopWebhookProcessing } from './webhooks/processor.server';
+import { processPendingWebhooks, stopWebhookProcessing } from './platforms/shopify/webhooks/processor.server';
 import { startPricing, stopPricing } from './pricing/startup.server';
-import { handBackSyncRuns } from './services/sync-lease.server';
+import { handBackSyncRuns } from './platforms/sync-lease.server';
 
 /** Starts this process's background work (once; later calls answer with the first start). */
 export function startBackground(): Promise<void> {

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { SHOPIFY_API_VERSION } from '../app/connectors/shopify/api-version';
+import { SHOPIFY_API_VERSION } from '../app/platforms/shopify/connector/api-version';
 
 const tomlPath = fileURLToPath(new URL('../../shopify.app.toml', import.meta.url));
 const routes = fileURLToPath(new URL('../app/routes/', import.meta.url));

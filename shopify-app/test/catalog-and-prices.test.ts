@@ -3,7 +3,7 @@
 // ones failing alone; and a large push through a bulk operation with a staged JSONL upload.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PriceUpdate } from '@calibr/shared-contracts';
-import { ShopifyConnector, ThrottleScheduler } from '../app/connectors/shopify';
+import { ShopifyConnector, ThrottleScheduler } from '../app/platforms/shopify/connector';
 import { API_KEY, readJson, startShopifyWorld, waitFor, type ShopifyWorld } from './support/shopify-world';
 
 let world: ShopifyWorld;

@@ -4,7 +4,7 @@ import { startSandbox, type RunningSandbox } from '@calibr/sandbox';
 import { installSandboxRouting, uninstallSandboxRouting } from '@calibr/sandbox/routing';
 import { describeConformance } from '@calibr/shared-contracts/conformance';
 import { afterAll, beforeAll } from 'vitest';
-import { ShopifyConnector, ThrottleScheduler } from '../app/connectors/shopify';
+import { ShopifyConnector, ThrottleScheduler } from '../app/platforms/shopify/connector';
 import { sandboxControl } from './support/app-http';
 
 const SHOP = 'conformance.myshopify.com';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { buildClientSchema, parse, validate, type GraphQLSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { ALL_DOCUMENTS } from '../app/connectors/shopify/documents';
+import { ALL_DOCUMENTS } from '../app/platforms/shopify/connector/documents';
 
 const schemaPath = fileURLToPath(
   new URL('../../../shared/reference/shopify/admin_schema_2025-01.json.gz', import.meta.url),

@@ -5,7 +5,7 @@ import { createHmac } from 'node:crypto';
 import { decryptSecret, isCiphertext } from '@calibr/db';
 import { createSandboxFetch } from '@calibr/sandbox/routing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SHOPIFY_API_VERSION } from '../app/connectors/shopify/api-version';
+import { SHOPIFY_API_VERSION } from '../app/platforms/shopify/connector/api-version';
 import { API_KEY, API_SECRET, BROWSER_UA, readJson, startShopifyWorld, waitFor, type ShopifyWorld } from './support/shopify-world';
 
 let world: ShopifyWorld;

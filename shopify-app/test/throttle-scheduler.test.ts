@@ -1,7 +1,7 @@
 // The scheduler's arithmetic on a fake clock: it never releases a request the bucket can't pay for,
 // waits exactly the restore time after THROTTLED, and runs requests side by side when they fit.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ThrottleScheduler } from '../app/connectors/shopify/throttle';
+import { ThrottleScheduler } from '../app/platforms/shopify/connector/throttle';
 
 describe('ThrottleScheduler', () => {
   beforeEach(() => vi.useFakeTimers());

@@ -3,7 +3,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { apiRoute, json } from '../lib/api-auth.server';
 import { queryCount } from '../lib/route-params.server';
-import { syncedProducts } from '../models/shopify-status.server';
+import { syncedProducts } from '../platforms/shopify/status.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return apiRoute(request, async ({ projectId }) => {

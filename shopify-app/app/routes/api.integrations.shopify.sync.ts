@@ -8,7 +8,7 @@ import { db } from '../db.server';
 import { apiRoute, json } from '../lib/api-auth.server';
 import { problem } from '../lib/problem';
 import { readJsonBody } from '../lib/request-body.server';
-import { startShopifySync, type SyncStrategy } from '../services/shopify-sync.server';
+import { startShopifySync, type SyncStrategy } from '../platforms/shopify/catalog-sync.server';
 
 export async function action({ request }: ActionFunctionArgs) {
   if (request.method !== 'POST') return problem(new ConnectorError('validation', 'Use POST to start a sync'), new URL(request.url).pathname);

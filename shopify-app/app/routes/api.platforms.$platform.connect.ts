@@ -4,10 +4,10 @@
 //   {}                     a platform connected on its settings page: answers with the signed link to open
 // 200 {outcome: "connected", platform: <view>} or {outcome: "settings_page", settingsLink: {url, expiresAt}}.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { connectPlatform } from '../services/platform-connections.server';
-import { json, methodNotAllowed, platformApi } from '../services/platform-api.server';
+import { connectPlatform } from '../platforms/platform-connections.server';
+import { json, methodNotAllowed, platformApi } from '../platforms/platform-api.server';
 import { readJsonBody } from '../lib/request-body.server';
-import { platformView } from '../services/platform-status.server';
+import { platformView } from '../platforms/platform-status.server';
 
 export function action({ request, params }: ActionFunctionArgs) {
   return platformApi(request, params.platform, async ({ projectId, shop, platform, registration }) => {

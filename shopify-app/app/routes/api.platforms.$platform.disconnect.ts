@@ -1,9 +1,9 @@
 // POST /api/platforms/:platform/disconnect: the platform forgets the shop's credentials, the integration
 // is marked disconnected. Shopify is disconnected by uninstalling the app (409).
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { disconnectPlatform } from '../services/platform-connections.server';
-import { json, methodNotAllowed, platformApi } from '../services/platform-api.server';
-import { platformView } from '../services/platform-status.server';
+import { disconnectPlatform } from '../platforms/platform-connections.server';
+import { json, methodNotAllowed, platformApi } from '../platforms/platform-api.server';
+import { platformView } from '../platforms/platform-status.server';
 
 export function action({ request, params }: ActionFunctionArgs) {
   return platformApi(request, params.platform, async ({ projectId, platform, registration }) => {

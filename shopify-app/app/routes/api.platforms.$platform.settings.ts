@@ -2,7 +2,7 @@
 // the Amazon service), signed for this shop and short-lived. 404 for a platform without one.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { NotFoundError } from '@calibr/shared-contracts';
-import { json, methodNotAllowed, platformApi } from '../services/platform-api.server';
+import { json, methodNotAllowed, platformApi } from '../platforms/platform-api.server';
 
 export function loader({ request, params }: LoaderFunctionArgs) {
   return platformApi(request, params.platform, async ({ shop, registration }) => {

@@ -1,7 +1,7 @@
 // GET /api/platforms/:platform/status: the connection and health of one platform, checked live.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { json, methodNotAllowed, platformApi } from '../services/platform-api.server';
-import { platformView } from '../services/platform-status.server';
+import { json, methodNotAllowed, platformApi } from '../platforms/platform-api.server';
+import { platformView } from '../platforms/platform-status.server';
 
 export function loader({ request, params }: LoaderFunctionArgs) {
   return platformApi(request, params.platform, async ({ projectId, registration }) => {

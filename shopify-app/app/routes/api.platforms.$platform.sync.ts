@@ -4,10 +4,10 @@
 // (each run's type, start, end, items synced and failed, errors).
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { NotFoundError, ValidationError } from '@calibr/shared-contracts';
-import { json, methodNotAllowed, platformApi } from '../services/platform-api.server';
+import { json, methodNotAllowed, platformApi } from '../platforms/platform-api.server';
 import { readJsonBody } from '../lib/request-body.server';
 import { queryCount } from '../lib/route-params.server';
-import { startPlatformSync, syncHistory } from '../services/platform-sync.server';
+import { startPlatformSync, syncHistory } from '../platforms/platform-sync.server';
 
 export function action({ request, params }: ActionFunctionArgs) {
   return platformApi(request, params.platform, async ({ projectId, platform }) => {

@@ -2,8 +2,8 @@
 // remote connector it also asks the service what it really serves (/connector/info) and says whether
 // that matches what the app expects.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { json, methodNotAllowed, shopApi } from '../services/platform-api.server';
-import { registryViews } from '../services/platform-registry-view.server';
+import { json, methodNotAllowed, shopApi } from '../platforms/platform-api.server';
+import { registryViews } from '../platforms/platform-registry-view.server';
 
 export function loader({ request }: LoaderFunctionArgs) {
   return shopApi(request, async ({ projectId, registry }) => json({ connectors: await registryViews(registry, projectId) }));

@@ -2,8 +2,8 @@
 // connection, health (each checked under its own deadline: one platform down marks only its own entry)
 // and sync state. `?live=0` answers from the database alone, without asking the platforms.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { json, methodNotAllowed, shopApi } from '../services/platform-api.server';
-import { platformViews } from '../services/platform-status.server';
+import { json, methodNotAllowed, shopApi } from '../platforms/platform-api.server';
+import { platformViews } from '../platforms/platform-status.server';
 
 export function loader({ request }: LoaderFunctionArgs) {
   return shopApi(request, async ({ projectId, shop }) => {

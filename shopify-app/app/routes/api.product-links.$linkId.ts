@@ -4,10 +4,10 @@
 // DELETE /api/product-links/:linkId: unlink; the listings stay apart until linked by hand again. 204.
 // Another shop's link is a 404, like one that doesn't exist.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { json, methodNotAllowed, shopApi } from '../services/platform-api.server';
+import { json, methodNotAllowed, shopApi } from '../platforms/platform-api.server';
 import { readJsonBody } from '../lib/request-body.server';
 import { ValidationError } from '@calibr/shared-contracts';
-import { getProductLink, unlink, updateLink } from '../services/product-links.server';
+import { getProductLink, unlink, updateLink } from '../platforms/product-links.server';
 import { pathId } from '../lib/route-params.server';
 
 const MAX_IDS = 100;

@@ -4,7 +4,7 @@
 // GET /api/product-links?unlinked=1[&platform=&q=]: listings in no link, to link by hand.
 // POST /api/product-links {listingIds: [...], sku?, title?}: link listings by hand (SKUs may differ). 201.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { json, methodNotAllowed, shopApi } from '../services/platform-api.server';
+import { json, methodNotAllowed, shopApi } from '../platforms/platform-api.server';
 import { readJsonBody } from '../lib/request-body.server';
 import { queryCount } from '../lib/route-params.server';
 import { ValidationError } from '@calibr/shared-contracts';
@@ -12,7 +12,7 @@ import { ValidationError } from '@calibr/shared-contracts';
 /** A product is one listing per platform and marketplace: a few dozen at the very most. */
 const MAX_LINKED_LISTINGS = 100;
 const MAX_PAGE = 1_000_000;
-import { autoLinkBySku, createManualLink, listProductLinks, unlinkedListings } from '../services/product-links.server';
+import { autoLinkBySku, createManualLink, listProductLinks, unlinkedListings } from '../platforms/product-links.server';
 
 export function loader({ request }: LoaderFunctionArgs) {
   return shopApi(request, async ({ projectId }) => {

@@ -10,9 +10,9 @@ import { apiFetch, errorMessage } from '../components/platforms/api-client';
 import { LinkedProducts, ManualLinking, type PlatformColumn } from '../components/platforms/LinkedProducts';
 import { PlatformList } from '../components/platforms/PlatformList';
 import { SyncHistory } from '../components/platforms/SyncHistory';
-import { platformViews, type PlatformView } from '../services/platform-status.server';
-import { syncHistory } from '../services/platform-sync.server';
-import { autoLinkBySku, listProductLinks } from '../services/product-links.server';
+import { platformViews, type PlatformView } from '../platforms/platform-status.server';
+import { syncHistory } from '../platforms/platform-sync.server';
+import { autoLinkBySku, listProductLinks } from '../platforms/product-links.server';
 import { authenticate, projectIdForSession } from '../shopify.server';
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

@@ -20,8 +20,8 @@ import {
   Text,
   TextField,
 } from '@shopify/polaris';
-import { shopifyStatus, syncedProducts } from '../models/shopify-status.server';
-import { startShopifySync } from '../services/shopify-sync.server';
+import { shopifyStatus, syncedProducts } from '../platforms/shopify/status.server';
+import { startShopifySync } from '../platforms/shopify/catalog-sync.server';
 import { authenticate, projectIdForSession } from '../shopify.server';
 import { readFormBody } from '../lib/request-body.server';
 

@@ -1,13 +1,13 @@
 // The checks a verified delivery's unsigned headers must pass before it is recorded
-// (app/webhooks/delivery-checks.ts), at their edges: Shopify's own retries of a destructive delivery (up to
+// (app/platforms/shopify/webhooks/delivery-checks.ts), at their edges: Shopify's own retries of a destructive delivery (up to
 // 4 hours after it was triggered) still pass; older, future-dated or undated ones don't; every route and
 // topic of shopify.app.toml agree. Over HTTP the same refusals are shown by webhook-replay.shared.ts.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { refusalOf } from '../../app/webhooks/delivery-checks';
-import { ROUTE_TOPICS } from '../../app/webhooks/topics';
+import { refusalOf } from '../../app/platforms/shopify/webhooks/delivery-checks';
+import { ROUTE_TOPICS } from '../../app/platforms/shopify/webhooks/topics';
 
 const SHOP = 'checks.myshopify.com';
 const NOW = Date.parse('2031-03-01T12:00:00Z');

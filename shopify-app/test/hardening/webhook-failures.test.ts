@@ -1,10 +1,10 @@
-// How a processing failure is classified (app/webhooks/failures.ts) for the errors of a delivery that asks
+// How a processing failure is classified (app/platforms/shopify/webhooks/failures.ts) for the errors of a delivery that asks
 // Shopify before it acts (an app/uninstalled confirming the token, an unknown product read from the Admin
 // API): Shopify unavailable or throttling is transient (retried with backoff, up to 12 attempts), not a
 // bug retried 3 times; an authentication error is not transient (the checks decide what a refusal means).
 import { AuthenticationError, PlatformUnavailableError, RateLimitedError, ValidationError } from '@calibr/shared-contracts';
 import { describe, expect, it } from 'vitest';
-import { MAX_ATTEMPTS, classifyFailure } from '../../app/webhooks/failures';
+import { MAX_ATTEMPTS, classifyFailure } from '../../app/platforms/shopify/webhooks/failures';
 
 describe('webhook failure classification', () => {
   it('Shopify unavailable or throttling is transient; a bad payload permanent; anything else unknown', () => {

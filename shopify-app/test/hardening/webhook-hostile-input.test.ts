@@ -21,7 +21,7 @@ const ROUTES = [
   ['/webhooks/shop/redact', 'shop/redact'],
   ['/api/integrations/shopify/webhooks', 'products/update'],
 ] as const;
-/** The app's default body limit (app/webhooks/request-body.server.ts). */
+/** The app's default body limit (app/platforms/shopify/webhooks/request-body.server.ts). */
 const BODY_LIMIT = 4 * 1024 * 1024;
 
 function post(

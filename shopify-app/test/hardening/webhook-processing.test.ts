@@ -13,10 +13,10 @@ import { createTestDatabase, testDatabaseProviders, type TestDatabase } from '@c
 import type { NormalizedProduct } from '@calibr/shared-contracts';
 import { planWebhookLoad, priceOf, productGid, seedLoadCatalog, seedLoadShop, verifyLoad, type LoadPlan } from './support/webhook-load';
 
-import type * as ListingsModule from '../../app/services/listings.server';
-import type * as ProcessorModule from '../../app/webhooks/processor.server';
-import type * as PortableSqlModule from '../../app/webhooks/portable-sql.server';
-import type * as WebhookJobsModule from '../../app/webhooks/webhook-jobs.server';
+import type * as ListingsModule from '../../app/platforms/shopify/listings.server';
+import type * as ProcessorModule from '../../app/platforms/shopify/webhooks/processor.server';
+import type * as PortableSqlModule from '../../app/lib/portable-sql.server';
+import type * as WebhookJobsModule from '../../app/platforms/shopify/webhooks/webhook-jobs.server';
 import type * as JobsModule from '../../app/jobs.server';
 
 let listings: typeof ListingsModule;
@@ -30,10 +30,10 @@ beforeAll(async () => {
   // The app's modules open their default client at import: point it at a throwaway database.
   appDb = await createTestDatabase({ provider: 'sqlite' });
   process.env.DATABASE_URL = appDb.url;
-  listings = await import('../../app/services/listings.server');
-  processor = await import('../../app/webhooks/processor.server');
-  portableSql = await import('../../app/webhooks/portable-sql.server');
-  webhookJobs = await import('../../app/webhooks/webhook-jobs.server');
+  listings = await import('../../app/platforms/shopify/listings.server');
+  processor = await import('../../app/platforms/shopify/webhooks/processor.server');
+  portableSql = await import('../../app/lib/portable-sql.server');
+  webhookJobs = await import('../../app/platforms/shopify/webhooks/webhook-jobs.server');
   appJobs = await import('../../app/jobs.server');
 });
 afterAll(() => appDb?.cleanup());

@@ -1,4 +1,4 @@
-// Recording deliveries with group commit (app/webhooks/delivery-recorder.server.ts), on each database
+// Recording deliveries with group commit (app/platforms/shopify/webhooks/delivery-recorder.server.ts), on each database
 // (SQLite always, PostgreSQL when TEST_DATABASE_URL is set):
 // - deliveries recorded at once, one id among them twice and one recorded before: every new id is written
 //   once and is in the database when its promise resolves, the repeats resolve as duplicates;
@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testDatabaseProviders, type TestDatabase } from '@calibr/db/testing';
 import { seedLoadShop } from './support/webhook-load';
 
-import type * as RecorderModule from '../../app/webhooks/delivery-recorder.server';
+import type * as RecorderModule from '../../app/platforms/shopify/webhooks/delivery-recorder.server';
 
 let recorderModule: typeof RecorderModule;
 beforeAll(async () => {
-  recorderModule = await import('../../app/webhooks/delivery-recorder.server');
+  recorderModule = await import('../../app/platforms/shopify/webhooks/delivery-recorder.server');
 });
 
 function delivery(shop: string, webhookId = randomUUID(), payload: string | null = '{"id":1}', eventId: string | null = randomUUID()) {

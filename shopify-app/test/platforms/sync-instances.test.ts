@@ -92,7 +92,7 @@ async function startOverHttp(): Promise<{ syncId: string; alreadyRunning: boolea
 
 const syncRuns = () => w.database.db.platformSyncLog.findMany({ where: { projectId, platform: 'shopify' }, orderBy: { startedAt: 'asc' } });
 const integration = () => w.database.db.platformIntegration.findUniqueOrThrow({ where: { projectId_platform: { projectId, platform: 'shopify' } } });
-/** The sync's job (app/services/sync-lease.server.ts): its claim is the run's lease. */
+/** The sync's job (app/platforms/sync-lease.server.ts): its claim is the run's lease. */
 const lease = () => w.database.db.job.findUniqueOrThrow({ where: { queue_key: { queue: `platform.sync:shopify:${projectId}`, key: 'run' } } });
 
 async function finished(syncId: string) {

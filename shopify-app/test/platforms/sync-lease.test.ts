@@ -1,4 +1,4 @@
-// The sync lease itself (app/services/sync-lease.server.ts: the sync's job on the job engine) on each database,
+// The sync lease itself (app/platforms/sync-lease.server.ts: the sync's job on the job engine) on each database,
 // each "instance" with an id (and on PostgreSQL a client and an engine) of its own: many starts at once open one
 // run; a run that reads finished while its instance still holds the job waits for it to let go, then a new run
 // opens (never answered with the finished one); an instance that stalled past its lease loses the run to the
@@ -8,7 +8,7 @@ import { createDb, providerOf, testDatabaseProviders, type Db } from '@calibr/db
 import { createTestDatabase, type TestDatabase } from '@calibr/db/testing';
 import { Jobs } from '@calibr/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimSyncRun, syncQueue, SYNC_JOB_KEY, type SyncLease, type SyncRunClaim } from '../../app/services/sync-lease.server';
+import { claimSyncRun, syncQueue, SYNC_JOB_KEY, type SyncLease, type SyncRunClaim } from '../../app/platforms/sync-lease.server';
 
 describe.each(testDatabaseProviders())('the sync lease on %s', (provider) => {
   let database: TestDatabase;

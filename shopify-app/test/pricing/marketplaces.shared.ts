@@ -20,9 +20,9 @@ import type * as Policy from '../../app/pricing/policy';
 import type * as Rules from '../../app/pricing/rules.server';
 import type * as Scheduler from '../../app/pricing/monitor/monitor-scheduler.server';
 import type * as Suggestions from '../../app/pricing/suggestions.server';
-import type * as PlatformConnections from '../../app/services/platform-connections.server';
-import type * as PlatformSync from '../../app/services/platform-sync.server';
-import type * as ProductLinks from '../../app/services/product-links.server';
+import type * as PlatformConnections from '../../app/platforms/platform-connections.server';
+import type * as PlatformSync from '../../app/platforms/platform-sync.server';
+import type * as ProductLinks from '../../app/platforms/product-links.server';
 import { readJson, sandboxControl } from '../support/app-http';
 import { appContext } from '../../app/app-context.server';
 
@@ -130,9 +130,9 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
     rules = await import('../../app/pricing/rules.server');
     scheduler = await import('../../app/pricing/monitor/monitor-scheduler.server');
     suggestions = await import('../../app/pricing/suggestions.server');
-    links = await import('../../app/services/product-links.server');
-    platformSync = await import('../../app/services/platform-sync.server');
-    connections = await import('../../app/services/platform-connections.server');
+    links = await import('../../app/platforms/product-links.server');
+    platformSync = await import('../../app/platforms/platform-sync.server');
+    connections = await import('../../app/platforms/platform-connections.server');
     policy = await import('../../app/pricing/policy');
     projectId = (await database.db.project.upsert({ where: { shopDomain: shop }, create: { shopDomain: shop }, update: {} })).id;
     await connect([US, CA, MX]);

@@ -117,7 +117,7 @@ describe('the monitor timer', () => {
     // The registry the monitor reads through holds Shopify too, whose app config needs its secret.
     process.env.SHOPIFY_API_SECRET ??= 'monitor-timer-shopify-api-secret';
     // Loaded before the timer starts, as a server has it: its first import is not part of a turn.
-    await (await import('../../app/registry/registry.server')).getPlatformRegistry();
+    await (await import('../../app/platforms/registry.server')).getPlatformRegistry();
     // 30 more listings of this shop: the app knows nothing else about its seller (the connector says it is connected).
     await database.db.listing.createMany({
       data: Array.from({ length: 30 }, (_, i) => ({ projectId, platform: 'amazon', marketplaceId: 'ATVPDKIKX0DER', externalId: `SKU-T${i}`, asin: `B1${String(i).padStart(8, '0')}`, sku: `SKU-T${i}`, title: 'T', currency: 'USD', priceAmount: '10.00' })),

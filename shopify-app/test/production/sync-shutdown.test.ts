@@ -1,5 +1,5 @@
 // A catalog sync on an instance that gets SIGTERM is handed back by the graceful shutdown (server/production.ts,
-// handBackSyncRuns in app/services/sync-lease.server.ts): the run stops at its next page, its log reads
+// handBackSyncRuns in app/platforms/sync-lease.server.ts): the run stops at its next page, its log reads
 // failed/interrupted ("the app instance was shut down during this sync"), and its job completes, so a sync
 // started on another instance right after opens a new run instead of waiting out SYNC_LEASE_MS (here ten
 // minutes, far past the test). Built app, started as production starts it; the instances are processes of
@@ -53,7 +53,7 @@ async function slowShopify(latencyMs: number): Promise<void> {
 }
 
 const integration = () => db.platformIntegration.findUniqueOrThrow({ where: { projectId_platform: { projectId, platform: 'shopify' } } });
-/** The sync's job (app/services/sync-lease.server.ts): its claim is the run's lease. */
+/** The sync's job (app/platforms/sync-lease.server.ts): its claim is the run's lease. */
 const syncJob = () => db.job.findUniqueOrThrow({ where: { queue_key: { queue: `platform.sync:shopify:${projectId}`, key: 'run' } } });
 
 async function finished(syncId: string) {

@@ -1,7 +1,7 @@
 // A platform's connection and health: one badge each, the account, and what the health check said.
 // While the live check is running the health shows a spinner, not a guess.
 import { Badge, BlockStack, InlineStack, Spinner, Text } from '@shopify/polaris';
-import type { PlatformView } from '../../services/platform-status.server';
+import type { PlatformView } from '../../platforms/platform-status.server';
 
 const CONNECTION: Record<PlatformView['connection']['status'], { label: string; tone?: 'success' | 'critical' | 'warning' | 'attention' }> = {
   connected: { label: 'Connected', tone: 'success' },

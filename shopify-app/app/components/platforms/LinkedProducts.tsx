@@ -2,7 +2,7 @@
 // per registered platform), with unlink; and the listings in no link, to link by hand when SKUs differ.
 import { useCallback, useEffect, useState } from 'react';
 import { Badge, Banner, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Pagination, SkeletonBodyText, Text, TextField, useIndexResourceState } from '@shopify/polaris';
-import type { LinkedListingView, LinkPage, ProductLinkView } from '../../services/product-links.server';
+import type { LinkedListingView, LinkPage, ProductLinkView } from '../../platforms/product-links.server';
 import { apiFetch, errorMessage, formatPrice } from './api-client';
 
 export interface PlatformColumn {

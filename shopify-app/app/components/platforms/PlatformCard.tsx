@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import { useNavigate } from '@remix-run/react';
 import { Badge, BlockStack, Button, Card, Divider, InlineStack, Text } from '@shopify/polaris';
-import type { PlatformView } from '../../services/platform-status.server';
+import type { PlatformView } from '../../platforms/platform-status.server';
 import { ErrorBanner } from '../ErrorBanner';
 import { apiFetch, errorMessage } from './api-client';
 import { ConnectionStatus } from './ConnectionStatus';

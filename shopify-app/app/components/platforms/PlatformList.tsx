@@ -1,6 +1,6 @@
 // The platforms side by side: one column on a phone, two on a tablet, three on a wide screen.
 import { InlineGrid } from '@shopify/polaris';
-import type { PlatformView } from '../../services/platform-status.server';
+import type { PlatformView } from '../../platforms/platform-status.server';
 import { PlatformCard } from './PlatformCard';
 
 export function PlatformList({ platforms, checking, onChanged }: { platforms: PlatformView[]; checking: boolean; onChanged: () => void }) {

@@ -3,8 +3,8 @@
 // own settings page (Amazon's, on the Amazon service).
 import { useEffect, useState } from 'react';
 import { Badge, Banner, BlockStack, Button, FormLayout, InlineStack, Modal, Text, TextField } from '@shopify/polaris';
-import type { SettingsLink } from '../../registry/platform-registration';
-import type { PlatformView } from '../../services/platform-status.server';
+import type { SettingsLink } from '../../platforms/platform-registration';
+import type { PlatformView } from '../../platforms/platform-status.server';
 import { apiFetch, errorMessage, formatWhen } from './api-client';
 
 /** Refresh the signed link well before the service would refuse it. */

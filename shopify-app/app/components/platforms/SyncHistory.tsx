@@ -1,6 +1,6 @@
 // Recent sync runs across every platform: what ran, when, how long, how many items, how it ended.
 import { Badge, Card, DataTable, EmptyState, Text } from '@shopify/polaris';
-import type { SyncRunView } from '../../services/platform-sync.server';
+import type { SyncRunView } from '../../platforms/platform-sync.server';
 import { formatWhen } from './api-client';
 
 function duration(ms: number | null): string {

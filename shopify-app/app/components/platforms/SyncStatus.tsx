@@ -1,6 +1,6 @@
 // The last sync of a platform: when, what kind, how many items, how it ended, and the first errors.
 import { Badge, BlockStack, InlineStack, Spinner, Text } from '@shopify/polaris';
-import type { PlatformView } from '../../services/platform-status.server';
+import type { PlatformView } from '../../platforms/platform-status.server';
 import { formatWhen } from './api-client';
 
 export function SyncStatus({ view }: { view: PlatformView }) {

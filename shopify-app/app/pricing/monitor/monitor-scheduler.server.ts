@@ -46,14 +46,14 @@ export interface MonitorPlatforms {
 /** The registry's platforms; loaded on first use (the registry brings every platform's code with it). */
 export const registryPlatforms: MonitorPlatforms = {
   async competitive() {
-    const { getPlatformRegistry } = await import('../../registry/registry.server');
+    const { getPlatformRegistry } = await import('../../platforms/registry.server');
     return (await getPlatformRegistry())
       .all()
       .filter((r) => r.descriptor.capabilities.competitivePricing)
       .map((r) => ({ platform: r.descriptor.platform, webhooks: r.descriptor.capabilities.webhooks }));
   },
   async connector(platform, projectId) {
-    const { getPlatformRegistry } = await import('../../registry/registry.server');
+    const { getPlatformRegistry } = await import('../../platforms/registry.server');
     return (await getPlatformRegistry()).connector(platform, projectId);
   },
 };
@@ -235,7 +235,7 @@ async function refreshListings(projectId: string, platform: string, lastRefresh:
   lastRefresh.set(key, Date.now());
   try {
     // Loaded here: the sync service brings the whole registry (and Shopify's app config) with it.
-    const { startPlatformSync } = await import('../../services/platform-sync.server');
+    const { startPlatformSync } = await import('../../platforms/platform-sync.server');
     await startPlatformSync(projectId, platform, { mode: 'incremental', trigger: 'schedule' });
   } catch (error) {
     log?.(`[pricing monitor] ${platform} listing refresh for ${projectId}: ${error instanceof Error ? error.message : String(error)}`);

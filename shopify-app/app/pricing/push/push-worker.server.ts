@@ -36,7 +36,7 @@ import {
 } from '@calibr/shared-contracts';
 import type { Prisma } from '@calibr/db';
 import { db } from '../../db.server';
-import { getPlatformRegistry } from '../../registry/registry.server';
+import { getPlatformRegistry } from '../../platforms/registry.server';
 import { attemptKey, nextAttemptKey } from '../changes.server';
 import { findInSlices, slices } from '../chunks';
 import { QUEUES, jobsOn } from '../../jobs.server';

@@ -5,8 +5,8 @@
 // worked here until it ends (or until the test kills this process mid-run); then the process exits.
 //   node --import tsx test/platforms/support/sync-instance.ts <projectId> <platform>
 import { createInterface } from 'node:readline';
-import { startPlatformSync, waitForPlatformSync } from '../../../app/services/platform-sync.server';
-import { waitForSync } from '../../../app/services/shopify-sync.server';
+import { startPlatformSync, waitForPlatformSync } from '../../../app/platforms/platform-sync.server';
+import { waitForSync } from '../../../app/platforms/shopify/catalog-sync.server';
 
 // The app's own log lines share stdout: the test reads only lines with this prefix.
 const say = (event: Record<string, unknown>) => process.stdout.write(`SYNC-INSTANCE ${JSON.stringify({ pid: process.pid, ...event })}\n`);

@@ -1,9 +1,9 @@
 // A shop's installation as our database keeps it: the tenant (Project), its ShopifyIntegration, the
 // generic PlatformIntegration row, and the webhook subscriptions shopify.app.toml declares.
 import type { Session } from '@shopify/shopify-api';
-import { readAppToml } from '../app-toml.server';
-import { SHOPIFY_API_VERSION } from '../connectors/shopify/api-version';
-import { db } from '../db.server';
+import { readAppToml } from '../../app-toml.server';
+import { SHOPIFY_API_VERSION } from './connector/api-version';
+import { db } from '../../db.server';
 
 /**
  * The shop's Project id for a verified session: the one we have, or the installation recorded now (a

@@ -2,8 +2,8 @@
 // contract, and the app reaches it with RemoteConnector (signed with SERVICE_SHARED_SECRET). The seller
 // connects on the service's settings page (Seller Central consent), opened by a link signed for one shop.
 import { NotFoundError, RemoteConnector, signSettingsLink, type ConnectorCapabilities } from '@calibr/shared-contracts';
-import { db } from '../db.server';
-import type { AppPlatformRegistration } from './platform-registration';
+import { db } from '../../db.server';
+import type { AppPlatformRegistration } from '../platform-registration';
 import { amazonServiceConfig, remoteCallTimeoutMs } from './service-config.server';
 
 /**

@@ -13,11 +13,11 @@ import {
   type PlatformConnector,
 } from '@calibr/shared-contracts';
 import { appContext } from '../app-context.server';
-import { recordNeedsReconnect, storedCredentials } from '../services/platform-integrations.server';
-import { SyncLogWriter } from '../services/platform-sync-log.server';
-import { amazonRegistration } from './amazon.server';
+import { recordNeedsReconnect, storedCredentials } from './platform-integrations.server';
+import { SyncLogWriter } from './platform-sync-log.server';
+import { amazonRegistration } from './amazon/registration.server';
 import type { AppPlatformRegistration } from './platform-registration';
-import { shopifyRegistration } from './shopify.server';
+import { shopifyRegistration } from './shopify/registration.server';
 import { testPlatformRegistrations } from './test-platforms.server';
 import { errorMessage, logger } from '../lib/logger.server';
 

@@ -4,8 +4,8 @@
 import type { AuthStatus, ConnectorCapabilities, HealthStatus, PlatformHealth } from '@calibr/shared-contracts';
 import { PlatformUnavailableError } from '@calibr/shared-contracts';
 import { db } from '../db.server';
-import type { AppPlatformRegistration, CredentialField } from '../registry/platform-registration';
-import { getPlatformRegistry } from '../registry/registry.server';
+import type { AppPlatformRegistration, CredentialField } from './platform-registration';
+import { getPlatformRegistry } from './registry.server';
 import { connectionStatusOf, integrationRow, reconcileConnection, type ConnectionStatus, type IntegrationRow } from './platform-integrations.server';
 import { syncRunView, type SyncRunView } from './platform-sync.server';
 

@@ -2,7 +2,7 @@
 // memory. Past the limit the rest is read and dropped up to a few times the limit, so the connection
 // stays usable and Shopify reads our 413 rather than a reset; a sender that goes on beyond that, or
 // declares such a size up front, gets the stream cancelled (the connection is reset).
-import { readCappedBody } from '../lib/request-body.server';
+import { readCappedBody } from '../../../lib/request-body.server';
 
 /** Large enough for a product with Shopify's 2,048 variants; WEBHOOK_BODY_LIMIT_BYTES overrides it. */
 export const DEFAULT_WEBHOOK_BODY_LIMIT = 4 * 1024 * 1024;

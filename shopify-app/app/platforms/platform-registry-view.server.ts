@@ -1,7 +1,7 @@
 // /api/platforms/registry: each registered connector, its version and capabilities, its health for the
 // shop, and for a remote connector what its service reports serving (compared with what the app expects).
 import { RemoteConnector, type ConnectorCapabilities, type ConnectorInfo } from '@calibr/shared-contracts';
-import type { PlatformRegistry } from '../registry/registry.server';
+import type { PlatformRegistry } from './registry.server';
 import { integrationRow } from './platform-integrations.server';
 import { healthTimeoutMs, liveCheck, type HealthView } from './platform-status.server';
 

@@ -9,8 +9,8 @@
 // so a recorded delivery always has its job.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@calibr/db';
-import { jobsOn } from '../jobs.server';
-import { ROWS_PER_STATEMENT, sqlParams, transaction } from './portable-sql.server';
+import { jobsOn } from '../../../jobs.server';
+import { ROWS_PER_STATEMENT, sqlParams, transaction } from '../../../lib/portable-sql.server';
 import { webhookJobs } from './webhook-jobs.server';
 
 export interface DeliveryRecord {

@@ -9,11 +9,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@calibr/db';
 import { normalizeSku, parseMoney, type NormalizedProduct } from '@calibr/shared-contracts';
-import { productStatus } from '../connectors/shopify/normalize';
-import { planShopifyListingWrites, readShopifyListings, writeShopifyListings, type ListingRow, type ListingState } from '../services/listings.server';
-import { logger } from '../lib/logger.server';
+import { productStatus } from '../connector/normalize';
+import { planShopifyListingWrites, readShopifyListings, writeShopifyListings, type ListingRow, type ListingState } from '../listings.server';
+import { logger } from '../../../lib/logger.server';
 import { PermanentWebhookError, errorMessage } from './failures';
-import { ROWS_PER_STATEMENT, sqlParams } from './portable-sql.server';
+import { ROWS_PER_STATEMENT, sqlParams } from '../../../lib/portable-sql.server';
 import type { ShopifyChecks } from './shopify-checks.server';
 
 /** The REST-shaped product a products/update delivery carries (the fields we read). */

@@ -1,13 +1,13 @@
 // Shopify, in process: the app's own ShopifyConnector on the shop's offline session. Installing the app
 // is the connection, and Shopify's own sync service (product listings, checkpoint, sync log) runs syncs.
 import { NotFoundError } from '@calibr/shared-contracts';
-import { SHOPIFY_CAPABILITIES } from '../connectors/shopify';
-import { db } from '../db.server';
-import { shopifyConnectorFor } from '../services/shopify-connector.server';
-import { autoLinkBySku } from '../services/product-links.server';
-import { startShopifySync, waitForSync } from '../services/shopify-sync.server';
-import type { AppPlatformRegistration } from './platform-registration';
-import { errorMessage, logger } from '../lib/logger.server';
+import { SHOPIFY_CAPABILITIES } from './connector';
+import { db } from '../../db.server';
+import { shopifyConnectorFor } from './connector-for-shop.server';
+import { autoLinkBySku } from '../product-links.server';
+import { startShopifySync, waitForSync } from './catalog-sync.server';
+import type { AppPlatformRegistration } from '../platform-registration';
+import { errorMessage, logger } from '../../lib/logger.server';
 
 export function shopifyRegistration(): AppPlatformRegistration {
   return {

@@ -18,7 +18,7 @@ export interface ShopifyChecks {
 }
 
 async function connectorFor(shop: string, projectId: string | null) {
-  const { shopifyConnectorFor } = await import('../services/shopify-connector.server');
+  const { shopifyConnectorFor } = await import('../connector-for-shop.server');
   return shopifyConnectorFor(shop, projectId ?? '');
 }
 
@@ -49,7 +49,7 @@ export const shopifyChecks: ShopifyChecks = {
   },
 
   async tokenStatus(shop, projectId) {
-    const { sessionStorage } = await import('../shopify.server');
+    const { sessionStorage } = await import('../../../shopify.server');
     const sessions = await sessionStorage.findSessionsByShop(shop);
     if (!sessions.some((s) => !s.isOnline && s.accessToken)) return 'no-token';
     try {

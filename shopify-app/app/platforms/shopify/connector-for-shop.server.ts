@@ -1,9 +1,9 @@
 // A ShopifyConnector for an installed shop, on its offline session (refreshed by Shopify's library when
 // the expiring token is near its end) and its synced listings.
 import { AuthenticationError } from '@calibr/shared-contracts';
-import { ShopifyConnector, schedulerForShop } from '../connectors/shopify';
-import { SHOPIFY_API_VERSION } from '../connectors/shopify/api-version';
-import { sessionStorage, unauthenticated } from '../shopify.server';
+import { ShopifyConnector, schedulerForShop } from './connector';
+import { SHOPIFY_API_VERSION } from './connector/api-version';
+import { sessionStorage, unauthenticated } from '../../shopify.server';
 import { listingLocator } from './listings.server';
 
 export function shopifyConnectorFor(shop: string, projectId: string): ShopifyConnector {

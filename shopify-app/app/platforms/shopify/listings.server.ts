@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@calibr/db';
 import type { Money, NormalizedProduct } from '@calibr/shared-contracts';
-import { db } from '../db.server';
-import { ROWS_PER_STATEMENT, sqlParams } from '../webhooks/portable-sql.server';
-import type { VariantLocation, VariantLocator } from '../connectors/shopify';
+import { db } from '../../db.server';
+import { ROWS_PER_STATEMENT, sqlParams } from '../../lib/portable-sql.server';
+import type { VariantLocation, VariantLocator } from './connector';
 
 export interface ListingWriteResult {
   created: number;

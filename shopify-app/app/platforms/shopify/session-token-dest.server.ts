@@ -3,7 +3,7 @@
 // a `dest` of `https://evil.example`, or none at all. Such a token is refused here first, as a 401; this
 // only refuses (the library still verifies every token it is given).
 import { isShopDomain } from '@calibr/shared-contracts';
-import { logger } from './logger.server';
+import { logger } from '../../lib/logger.server';
 
 /** Throws a 401 Response when the request's session token decodes to claims whose `dest` is not https://<shop>. */
 export function refuseTokenWithoutShop(request: Request): void {

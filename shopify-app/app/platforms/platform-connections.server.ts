@@ -9,8 +9,8 @@ import {
   type GenericCredentials,
   type PlatformCredentials,
 } from '@calibr/shared-contracts';
-import type { AppPlatformRegistration, SettingsLink } from '../registry/platform-registration';
-import { getPlatformRegistry } from '../registry/registry.server';
+import type { AppPlatformRegistration, SettingsLink } from './platform-registration';
+import { getPlatformRegistry } from './registry.server';
 import { integrationRow, recordConnected, recordDisconnected } from './platform-integrations.server';
 
 export type ConnectOutcome =

@@ -1,5 +1,5 @@
 // What the console and the status API show about a shop's Shopify connection.
-import { db } from '../db.server';
+import { db } from '../../db.server';
 
 export interface ShopifyStatus {
   shop: string;

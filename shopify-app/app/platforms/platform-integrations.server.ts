@@ -4,7 +4,7 @@
 import { decryptSecret, encryptSecret, type Prisma } from '@calibr/db';
 import type { AuthStatus, PlatformCredentials } from '@calibr/shared-contracts';
 import { db } from '../db.server';
-import type { AppPlatformRegistration } from '../registry/platform-registration';
+import type { AppPlatformRegistration } from './platform-registration';
 
 export type IntegrationRow = Prisma.PlatformIntegrationGetPayload<object>;
 

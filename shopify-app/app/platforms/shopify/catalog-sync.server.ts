@@ -1,10 +1,10 @@
 // Product sync for one shop: pages of products (cursor pagination, incremental by updated_at) stored
 // as listings, logged in PlatformSyncLog with progress, run in the background so the page answers fast.
 import type { SyncMode } from '@calibr/shared-contracts';
-import { db } from '../db.server';
+import { db } from '../../db.server';
 import { markUnseenListingsDeleted, upsertShopifyProducts } from './listings.server';
-import { shopifyConnectorFor } from './shopify-connector.server';
-import { claimSyncRun, SHUT_DOWN, type SyncLease } from './sync-lease.server';
+import { shopifyConnectorFor } from './connector-for-shop.server';
+import { claimSyncRun, SHUT_DOWN, type SyncLease } from '../sync-lease.server';
 
 export type SyncTrigger = 'manual' | 'install' | 'schedule';
 /** How a full sync reads the catalog: pages of products, or one bulk query (large catalogs). */

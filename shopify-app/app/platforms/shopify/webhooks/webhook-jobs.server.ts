@@ -3,7 +3,7 @@
 // delivery (payload, status, attempts, last error) for display.
 import type { Db } from '@calibr/db';
 import type { EnqueueInput } from '@calibr/jobs';
-import { QUEUES, jobsOn } from '../jobs.server';
+import { QUEUES, jobsOn } from '../../../jobs.server';
 import { MAX_ATTEMPTS } from './failures';
 
 /** Attempts a delivery's job may have: the most any kind of failure allows (./failures.ts decides per failure). */

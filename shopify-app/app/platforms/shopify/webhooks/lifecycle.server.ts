@@ -1,8 +1,8 @@
 // The app's lifecycle webhooks: uninstall, scope changes, and the shop/redact erasure. A delivery's shop
 // comes from an unsigned header, so the two that destroy are verified before they act, and every action
 // or refusal is logged with the shop and the delivery (X-Shopify-Webhook-Id, X-Shopify-Event-Id).
-import { db } from '../db.server';
-import { logger } from '../lib/logger.server';
+import { db } from '../../../db.server';
+import { logger } from '../../../lib/logger.server';
 import type { ShopifyChecks } from './shopify-checks.server';
 
 /** The delivery a lifecycle action is taken for. */

@@ -8,14 +8,14 @@
 // We call `api.webhooks.validate` rather than `authenticate.webhook`: the latter also loads and may
 // refresh the shop's offline session for an Admin client on every delivery, which a webhook we only
 // record doesn't need, and it answers malformed JSON with a 500.
-import '../shopify.server'; // Shopify's runtime adapter, set up before shopifyApi below is made
+import '../../../shopify.server'; // Shopify's runtime adapter, set up before shopifyApi below is made
 import { shopifyApi, LogSeverity, WebhookValidationErrorReason, type Shopify } from '@shopify/shopify-api';
 import { AuthenticationError, PROBLEM_TYPE_PREFIX, ValidationError } from '@calibr/shared-contracts';
-import { SHOPIFY_API_VERSION } from '../connectors/shopify/api-version';
-import { appConfig } from '../config.server';
-import { db } from '../db.server';
-import { logger } from '../lib/logger.server';
-import { problem } from '../lib/problem';
+import { SHOPIFY_API_VERSION } from '../connector/api-version';
+import { appConfig } from '../../../config.server';
+import { db } from '../../../db.server';
+import { logger } from '../../../lib/logger.server';
+import { problem } from '../../../lib/problem';
 import { refusalOf } from './delivery-checks';
 import { webhookProcessor } from './processor.server';
 import { DeliveryRecorder, type DeliveryRecord, type Recorded } from './delivery-recorder.server';

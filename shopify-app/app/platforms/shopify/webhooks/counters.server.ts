@@ -3,8 +3,8 @@
 // row every request waits on), so counts are summed in memory and written a few times a second.
 // Health figures, not data: a crash loses at most the last interval's counts, never a delivery.
 import type { Db } from '@calibr/db';
-import { logger } from '../lib/logger.server';
-import { sqlParams } from './portable-sql.server';
+import { logger } from '../../../lib/logger.server';
+import { sqlParams } from '../../../lib/portable-sql.server';
 
 interface Pending {
   projectId: string;

@@ -2,8 +2,8 @@
 // apiRoute) with the platform registry at hand; under /api/platforms/:platform the platform named in the
 // path must be registered (a 404 problem otherwise).
 import { apiRoute, json, methodNotAllowed, type ApiRouteContext } from '../lib/api-auth.server';
-import type { AppPlatformRegistration } from '../registry/platform-registration';
-import { getPlatformRegistry, type PlatformRegistry } from '../registry/registry.server';
+import type { AppPlatformRegistration } from './platform-registration';
+import { getPlatformRegistry, type PlatformRegistry } from './registry.server';
 
 export { json, methodNotAllowed };
 
