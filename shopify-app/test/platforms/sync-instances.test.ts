@@ -155,9 +155,11 @@ describe('one sync per platform and shop across instances', () => {
   it('an instance killed mid-sync holds its run only while its lease lives; then the run is closed as interrupted and a new one starts', async () => {
     onTestFailed(() => others.forEach((o) => console.error(o.output())));
     expect(fullRunItems, 'needs the first test').toBeGreaterThan(0);
-    const leaseMs = 1500;
+    // Short enough to wait out, long enough that a busy machine (files run in parallel) never stalls the
+    // other instance's renewals (every third of it) past it; the held call outlasts two periods.
+    const leaseMs = 3000;
     const doomed = await otherInstance({ SYNC_LEASE_MS: String(leaseMs) });
-    await slowShopify(3000);
+    await slowShopify(7000);
     doomed.go();
     const started = await doomed.next('started');
     expect(started.alreadyRunning).toBe(false);

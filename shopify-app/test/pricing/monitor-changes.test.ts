@@ -162,7 +162,7 @@ describe('the monitor timer', () => {
     now += interval;
     expect(await bothInstances()).toBe(1);
     expect(calls).toHaveLength(2);
-    expect(await turn()).toMatchObject({ status: 'queued', result: { asins: 0 } });
+    expect(await turn()).toMatchObject({ status: 'queued', attempts: 0 });
     service.close();
   });
 });
