@@ -17,6 +17,7 @@ import { createLogger, redactQuery } from './logger';
 import { PATCH_SETTLE_MS } from './pricing/settle-patch';
 import type { Transport } from './sp-api/selling-partner';
 import type { RetryPolicy } from './throttling/retry-policy';
+import type { Clock } from './throttling/token-bucket';
 
 export interface StartOptions {
   config?: Partial<AmazonServiceConfig>;
@@ -35,6 +36,8 @@ export interface StartOptions {
   timeScale?: number;
   /** How long an accepted patchListingsItem may take to show (default PATCH_SETTLE_MS / timeScale). */
   patchSettleMs?: number;
+  /** The clock LWA access tokens are issued and cached by (default the system's). */
+  clock?: Clock;
 }
 
 export interface RunningAmazonService {
@@ -82,6 +85,7 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
     ...(options.feedTiming ? { feedTiming: options.feedTiming } : {}),
     patchSettleMs: options.patchSettleMs ?? PATCH_SETTLE_MS / (options.timeScale && options.timeScale > 0 ? options.timeScale : 1),
     ...(consentBaseUrl ? { consentBaseUrl } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const worker = new FeedWorker(ctx, options.workerTickMs ? { tickMs: options.workerTickMs } : {});
   // The process's own concerns around the application: health for the balancer, request logs.
