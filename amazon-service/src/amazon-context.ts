@@ -11,6 +11,7 @@ import { LwaClient } from './lwa/lwa-client';
 import type { Transport } from './sp-api/selling-partner';
 import { SpApiRateLimiter, type RateLimiterOptions } from './throttling/rate-limiter';
 import type { RetryPolicy } from './throttling/retry-policy';
+import type { Clock } from './throttling/token-bucket';
 
 export interface AmazonContext {
   config: AmazonServiceConfig;
@@ -41,6 +42,8 @@ export interface AmazonContextInput {
   feedTiming?: FeedTiming;
   patchSettleMs?: number;
   hooks?: RuntimeHooks;
+  /** The clock access tokens are issued and cached by (tests move it to expire a token without waiting). */
+  clock?: Clock;
 }
 
 export function createAmazonContext(input: AmazonContextInput): AmazonContext {
@@ -49,10 +52,10 @@ export function createAmazonContext(input: AmazonContextInput): AmazonContext {
     db: input.db,
     logger: input.logger,
     transport: input.transport,
-    tokens: new AccessTokenCache(),
+    tokens: new AccessTokenCache(input.clock ? { clock: input.clock } : {}),
     participations: new ParticipationsCache(),
     limiter: new SpApiRateLimiter(input.limiter),
-    lwa: new LwaClient(input.transport),
+    lwa: new LwaClient(input.transport, input.clock ? () => input.clock!.now() : undefined),
     feedTiming: input.feedTiming ?? DEFAULT_FEED_TIMING,
     patchSettleMs: input.patchSettleMs ?? PATCH_SETTLE_MS,
     ...(input.retry ? { retry: input.retry } : {}),

@@ -19,6 +19,7 @@ import { createLogger, redactQuery } from './logger';
 import { PATCH_SETTLE_MS } from './pricing/settle-patch';
 import type { Transport } from './sp-api/selling-partner';
 import type { RetryPolicy } from './throttling/retry-policy';
+import type { Clock } from './throttling/token-bucket';
 
 export interface StartOptions {
   config?: Partial<AmazonServiceConfig>;
@@ -40,6 +41,8 @@ export interface StartOptions {
   patchSettleMs?: number;
   /** Outbound HTTPS agent, extra frame-ancestors, browser URLs (default: the process's installed hooks; none in production). */
   hooks?: RuntimeHooks;
+  /** The clock LWA access tokens are issued and cached by (default the system's). */
+  clock?: Clock;
 }
 
 export interface RunningAmazonService {
@@ -83,6 +86,7 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
     ...(options.feedTiming ? { feedTiming: options.feedTiming } : {}),
     patchSettleMs: options.patchSettleMs ?? PATCH_SETTLE_MS / (options.timeScale && options.timeScale > 0 ? options.timeScale : 1),
     hooks,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const worker = new FeedWorker(ctx, options.workerTickMs ? { tickMs: options.workerTickMs } : {});
   // The process's own concerns around the application: health for the balancer, request logs.

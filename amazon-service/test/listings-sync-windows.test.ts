@@ -21,6 +21,9 @@ const AT_EDGE = 300;
 const JUST_AFTER_EDGE = 250;
 const AFTER = 1_450;
 const BULK = BEFORE_EDGE + AT_EDGE + JUST_AFTER_EDGE + AFTER;
+// Pure budget for a full walk of 2,500+ listings (130 pages at 50 calls/s: 5-20 s alone, several times that
+// with other files running on the same busy cores). A hang still fails, only later.
+const BUDGET_MS = 300_000;
 
 interface Bulk {
   sku: string;
@@ -63,10 +66,14 @@ async function fullSync(): Promise<{ steps: SyncResult[]; skus: string[] }> {
   return { steps, skus: steps.flatMap((s) => s.products.flatMap((p) => p.listings.map((l) => l.externalId))) };
 }
 
-/** The createdDate windows the service asked Amazon for since log entry `since`. */
+/**
+ * The createdDate windows Amazon answered the service since log entry `since`. A call the sandbox's
+ * throttle refused (429, retried by the service) asked nothing: on a loaded machine requests paced by the
+ * service's limiter can arrive bunched, and the throttle's own tests cover that path.
+ */
 async function windowsAsked(since: number): Promise<{ after: string | null; before: string | null; token: boolean }[]> {
   const { entries } = await sandboxLog(h.sandbox, { since, kind: 'request', path: `/listings/2021-08-01/items/${DEMO_SELLER}` });
-  return entries.map((e) => {
+  return entries.filter((e) => e.status !== 429).map((e) => {
     const q = new URLSearchParams((e.path ?? '').split('?')[1] ?? '');
     return { after: q.get('createdAfter'), before: q.get('createdBefore'), token: q.has('pageToken') };
   });
@@ -82,7 +89,7 @@ beforeAll(async () => {
   expect(Math.max(...demoCreated)).toBeLessThan(EDGE);
   expect(amazonCatalog().length + BEFORE_EDGE + AT_EDGE).toBeLessThanOrEqual(1_000);
   await seed(bulkListings());
-}, 60_000);
+}, BUDGET_MS);
 afterAll(async () => h?.close());
 
 it('syncs 2,500 listings past the 1,000 cap through products.sync: every SKU once, one syncId, a stable order', async () => {
@@ -116,7 +123,7 @@ it('syncs 2,500 listings past the 1,000 cap through products.sync: every SKU onc
   const second = await fullSync();
   expect(second.skus).toEqual(first.skus);
   expect(second.steps[0]!.syncId).not.toBe(first.steps[0]!.syncId);
-}, 120_000);
+}, BUDGET_MS);
 
 it('the /catalog/sync route resumes from its pageToken and reaches every SKU once', async () => {
   const expected = await usSkus();
@@ -130,7 +137,7 @@ it('the /catalog/sync route resumes from its pageToken and reaches every SKU onc
 
   const forged = await api('POST', '/catalog/sync', { marketplaceId: US, pageToken: 'bm90LW91cnM' });
   expect(forged.status).toBe(400);
-}, 120_000);
+}, BUDGET_MS);
 
 it('more than 1,000 listings created in the same millisecond are walked by lastUpdatedDate', async () => {
   const instant = Date.parse('2028-06-01T08:00:00.000Z');
@@ -147,4 +154,4 @@ it('more than 1,000 listings created in the same millisecond are walked by lastU
   expect(skus).toHaveLength(expected.length);
   expect(new Set(skus).size).toBe(expected.length);
   expect([...skus].sort()).toEqual([...expected].sort());
-}, 120_000);
+}, BUDGET_MS);

@@ -4,17 +4,21 @@
 //   settle bound (the patch could have gone out and not shown yet), and ends applied;
 // - a queued row whose price is already on the listing (the patch landed before the crash) is applied
 //   without a patch;
-// - an accepted patch that shows later (the sandbox's patch-delay) is applied on a later ask;
+// - an accepted patch that shows later (held by the sandbox's patch-delay until released) is applied on a later ask;
 // - an accepted patch that never shows fails with what Amazon shows once the bound has passed.
 import { testDatabaseProviders } from '@calibr/db';
 import type { PriceUpdate } from '@calibr/shared-contracts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { updateContentHash } from '../src/pricing/price-update-results';
-import { DEMO_SELLER, US, connectDemoSeller, control, startHarness, waitFor, type Harness } from './support/harness';
+import { DEMO_SELLER, US, connectDemoSeller, control, startHarness, type Harness } from './support/harness';
 import { patchPricing, usSkus } from './support/patch-pricing';
 
-/** The settle bound for these tests (PATCH_SETTLE_MS on real Amazon is minutes). */
-const SETTLE_MS = 4_000;
+/**
+ * The settle bound while a test is "within" it: longer than any test (PATCH_SETTLE_MS on real Amazon is
+ * minutes). A test passes it by setting the service's bound to 0 (pastTheBound) rather than sleeping, so a
+ * slow machine can't move an ask across the bound.
+ */
+const WITHIN_MS = 10 * 60_000;
 
 describe.each(testDatabaseProviders())('patchListingsItem updates settled when asked again (%s)', (provider) => {
   let h: Harness;
@@ -22,18 +26,23 @@ describe.each(testDatabaseProviders())('patchListingsItem updates settled when a
   const shop = `patch-settle-${provider}.myshopify.com`;
 
   beforeAll(async () => {
-    h = await startHarness({ provider, service: { patchSettleMs: SETTLE_MS } });
+    h = await startHarness({ provider, service: { patchSettleMs: WITHIN_MS } });
     await connectDemoSeller(h, shop);
     skus = await usSkus(h);
   });
   afterEach(async () => {
     await control(h.sandbox, 'listings/patch-delay', { seconds: 'off' });
+    h.service.ctx.patchSettleMs = WITHIN_MS;
   });
   afterAll(async () => h?.close());
 
   const { update, send, ask, patchRequests, amazonPrice } = patchPricing(() => h, shop);
 
   const patches = async (sku: string): Promise<number> => (await patchRequests(sku)).length;
+  /** Every unsettled update is now older than the bound. */
+  const pastTheBound = () => {
+    h.service.ctx.patchSettleMs = 0;
+  };
 
   /** The row sendViaPatch writes just before patchListingsItem: what a crash at that point leaves. */
   async function rowLeftByCrash(u: PriceUpdate) {
@@ -64,7 +73,7 @@ describe.each(testDatabaseProviders())('patchListingsItem updates settled when a
     expect(await patches(sku)).toBe(0);
 
     // Past it, with the listing untouched since the row was written: sent once, even asked twice at once.
-    await new Promise((r) => setTimeout(r, SETTLE_MS + 200));
+    pastTheBound();
     const [first, second] = await Promise.all([send(u), ask(u.idempotencyKey)]);
     // The one that sent answers applied; the other applied too, or pending while the send was in flight.
     expect([first.status, second.status]).toContain('applied');
@@ -97,7 +106,7 @@ describe.each(testDatabaseProviders())('patchListingsItem updates settled when a
     // Someone else's price arrived after the row was written (our patch may have landed under it).
     await new Promise((r) => setTimeout(r, 20));
     await control(h.sandbox, 'listings/price', { sellerId: DEMO_SELLER, sku, marketplaceId: US, price: '39.99' });
-    await new Promise((r) => setTimeout(r, SETTLE_MS + 200));
+    pastTheBound();
     const result = await ask(u.idempotencyKey);
     expect(result).toMatchObject({ status: 'failed', platformError: { code: 'PATCH_NOT_APPLIED' } });
     expect(result.status === 'failed' && result.message).toMatch(/Amazon shows 39\.99 USD/);
@@ -107,13 +116,15 @@ describe.each(testDatabaseProviders())('patchListingsItem updates settled when a
 
   it('an accepted patch that shows later: pending, then applied when asked again, one patch', async () => {
     const sku = skus[3]!;
-    await control(h.sandbox, 'listings/patch-delay', { seconds: 1.5 });
+    // Held by the sandbox until released: the asks before it can't race a delay.
+    await control(h.sandbox, 'listings/patch-delay', { seconds: 'held' });
     const u = update(sku, `settle-late-${sku}`, '77.31');
     const first = await send(u);
     expect(first).toMatchObject({ status: 'pending', platformReference: { kind: 'submission' } });
     expect(await send(u)).toMatchObject({ status: 'pending' });
 
-    await waitFor('the patch to show on the listing', async () => (await amazonPrice(sku)) === '77.31', 10_000);
+    expect(await control(h.sandbox, 'listings/patch-release', {})).toEqual({ released: 1 });
+    expect(await amazonPrice(sku)).toBe('77.31');
     expect(await send(u)).toMatchObject({ status: 'applied', price: { amount: '77.31', currency: 'USD' } });
     expect(await patches(sku)).toBe(1);
   });
@@ -126,10 +137,8 @@ describe.each(testDatabaseProviders())('patchListingsItem updates settled when a
     expect(await send(u)).toMatchObject({ status: 'pending' });
     expect(await ask(u.idempotencyKey)).toMatchObject({ status: 'pending' });
 
-    const failed = await waitFor('the update to fail after the bound', async () => {
-      const r = await send(u);
-      return r.status === 'failed' ? r : undefined;
-    }, SETTLE_MS + 10_000, 500);
+    pastTheBound();
+    const failed = await send(u);
     expect(failed).toMatchObject({ status: 'failed', reason: 'rejected', retryable: false, platformError: { code: 'PATCH_NOT_APPLIED' } });
     expect(failed.status === 'failed' && failed.message).toContain(`Amazon shows ${before} USD for ${sku} in ${US}, not 88.88 USD`);
     expect(await ask(u.idempotencyKey)).toMatchObject({ status: 'failed' });

@@ -5,11 +5,16 @@ import { DEMO_SELLER, US, connectDemoSeller, control, json, lwaCalls, sandboxLog
 
 let h: Harness;
 const SHOP = 'tokens-shop.myshopify.com';
-// Sandbox clocks run 10x: a token of 100 sandbox seconds lives 10 s; the service's limiter keeps pace.
+// Sandbox clocks run 10x (the service's limiter keeps pace): a token of Amazon's hour lives 6 minutes, far
+// longer than the test. The service's token clock runs ahead when the test moves it: a token expires
+// without a sleep, and a slow machine can't expire one early.
 const TIME_SCALE = 10;
+const TOKEN_TTL_SECONDS = 3600;
+const TOKEN_LIFE_MS = (TOKEN_TTL_SECONDS * 1000) / TIME_SCALE;
+const clock = { aheadMs: 0, now: () => Date.now() + clock.aheadMs };
 
 beforeAll(async () => {
-  h = await startHarness({ sandbox: { timeScale: TIME_SCALE }, amazon: { accessTokenTtlSeconds: 100 }, service: { timeScale: TIME_SCALE } });
+  h = await startHarness({ sandbox: { timeScale: TIME_SCALE }, amazon: { accessTokenTtlSeconds: TOKEN_TTL_SECONDS }, service: { timeScale: TIME_SCALE, clock } });
   await connectDemoSeller(h, SHOP);
 });
 afterAll(async () => h?.close());
@@ -32,7 +37,7 @@ describe('LWA access tokens', () => {
     expect((await priceOf(skus[1]!)).status).toBe(200);
     expect(await lwaCalls(h.sandbox, before)).toHaveLength(0);
 
-    await new Promise((r) => setTimeout(r, 10_200)); // the token has expired
+    clock.aheadMs += TOKEN_LIFE_MS + 200; // the token has expired, as far as the service can tell
     const mark = (await sandboxLog(h.sandbox, { limit: 1 })).lastId;
     const answers = await Promise.all(skus.map((sku) => priceOf(sku)));
     const statuses = answers.map((a) => a.status);

@@ -48,18 +48,35 @@ export async function startShopifyApp(options: StartAppOptions = {}): Promise<Ru
   // before the app's modules load (shopify-app-remix reads APP_BRIDGE_URL once).
   installSandbox(process.env.SANDBOX_URL);
   const host = options.host ?? '127.0.0.1';
-  // Vite reads port 0 as "use the default"; ask the OS for a free port instead.
-  const port = options.port || (await freePort(host));
-  const vite = await createServer({
-    root: appRoot,
-    configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
-    logLevel: process.env.LOG_LEVEL === 'debug' ? 'info' : 'warn',
-    clearScreen: false,
-    server: { port, host, strictPort: true, hmr: options.hmr ?? false, watch: options.hmr ? {} : null },
-    // Before Vite's and Remix's own middlewares, as in production (server/production.ts).
-    plugins: [{ name: 'calibr-refuse-cross-origin-page-writes', configureServer: (server) => void server.middlewares.use(refuseCrossOriginPageWrites) }],
-  });
-  await vite.listen();
+  const serve = async (port: number) => {
+    const vite = await createServer({
+      root: appRoot,
+      configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
+      logLevel: process.env.LOG_LEVEL === 'debug' ? 'info' : 'warn',
+      clearScreen: false,
+      server: { port, host, strictPort: true, hmr: options.hmr ?? false, watch: options.hmr ? {} : null },
+      // Before Vite's and Remix's own middlewares, as in production (server/production.ts).
+      plugins: [{ name: 'calibr-refuse-cross-origin-page-writes', configureServer: (server) => void server.middlewares.use(refuseCrossOriginPageWrites) }],
+    });
+    try {
+      return await vite.listen();
+    } catch (error) {
+      await vite.close();
+      throw error;
+    }
+  };
+  // Vite reads port 0 as "use the default"; ask the OS for a free port instead. Between the probe and
+  // Vite's listen another server (or an outgoing connection) may take that port: then another one.
+  let vite: ViteDevServer;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      vite = await serve(options.port || (await freePort(host)));
+      break;
+    } catch (error) {
+      const taken = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' || /already in use/i.test(String((error as Error).message));
+      if (options.port || !taken || attempt >= 5) throw error;
+    }
+  }
   const address = vite.httpServer?.address() as AddressInfo;
   const url = `http://${host}:${address.port}`;
   // The app's public URL: as configured (a tunnel, behind Shopify CLI), else where it listens.

@@ -407,14 +407,25 @@ async function route(path: string, req: IncomingMessage, deps: ControlDeps): Pro
     return { status: 201, body: world.faults.nextFeedFault ?? { fault: 'off' } };
   }
   if (path === 'listings/patch-delay' && method === 'POST') {
-    // Accepted patchListingsItem changes show this many (sandbox) seconds later, or never; 0 or off: at once.
+    // Accepted patchListingsItem changes show this many (sandbox) seconds later, or never, or when released
+    // (held: a test decides when without racing a clock); 0 or off: at once.
     const body = await json(req);
     const seconds = body.seconds;
-    if (seconds === 'never') world.faults.patchDelay = 'never';
-    else if (seconds === 0 || seconds === 'off' || seconds === null) world.faults.patchDelay = undefined;
+    if (seconds === 'never' || seconds === 'held') world.faults.patchDelay = seconds;
+    else if (seconds === 0 || seconds === 'off' || seconds === null) {
+      world.faults.patchDelay = undefined;
+      world.faults.heldPatches = []; // a test that never released its patches leaves none for the next
+    }
     else if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0) world.faults.patchDelay = seconds;
-    else throw bad('seconds must be a number of seconds >= 0, "never" or "off"');
+    else throw bad('seconds must be a number of seconds >= 0, "never", "held" or "off"');
     return { body: { seconds: world.faults.patchDelay ?? 0 } };
+  }
+  if (path === 'listings/patch-release' && method === 'POST') {
+    // The patches held so far show now, in the order they were accepted (each planned against the listing as it is now).
+    const held = world.faults.heldPatches ?? [];
+    world.faults.heldPatches = [];
+    for (const apply of held) apply();
+    return { body: { released: held.length } };
   }
   if (path === 'reseed' && method === 'POST') {
     deps.reseed();

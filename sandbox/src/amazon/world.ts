@@ -56,9 +56,12 @@ export interface TransientFaults {
   nextFeedFault?: { fault: 'stall' | 'fatal' | 'no-report'; remaining: number };
   /**
    * Accepted patchListingsItem changes show on the listing this many sandbox seconds later instead of at
-   * once ('never': accepted, never applied), as Amazon documents that a patch may take a while to show.
+   * once ('never': accepted, never applied; 'held': accepted, applied when the test releases them through
+   * listings/patch-release), as Amazon documents that a patch may take a while to show.
    */
-  patchDelay?: number | 'never';
+  patchDelay?: number | 'never' | 'held';
+  /** Accepted patches held under patchDelay 'held', in the order they came. */
+  heldPatches?: (() => void)[];
 }
 
 export class AmazonWorld {

@@ -223,7 +223,12 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     });
   });
   markPlatformServer(server);
-  server.keepAliveTimeout = 5_000;
+  // Idle keep-alive sockets are kept a minute (Node's default is 5 s). Clients close a pooled socket a
+  // moment before the timeout the server advertises; on a loaded machine their timers fire late and they
+  // reuse a socket the server is closing: a POST then gets a reset, an answer lost that nobody caused.
+  // Idle gaps of a minute are rare in a test; gaps of 5 s are not. close() cuts every socket anyway.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

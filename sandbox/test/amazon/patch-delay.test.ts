@@ -56,4 +56,21 @@ describe('listings/patch-delay', () => {
     expect((await sb.control('POST', 'listings/patch-delay', { seconds: -1 })).status).toBe(400);
     expect((await sb.control('POST', 'listings/patch-delay', { seconds: 'soon' })).status).toBe(400);
   });
+
+  test('held: ACCEPTED, shown only when released, in order; off drops what is still held', async () => {
+    const [a, b] = [entries[4]!.variant.sku, entries[5]!.variant.sku];
+    const [beforeA, beforeB] = [await price(a), await price(b)];
+    expect((await sb.control('POST', 'listings/patch-delay', { seconds: 'held' })).body).toEqual({ seconds: 'held' });
+    expect((await patch(a, 31.1)).body.status).toBe('ACCEPTED');
+    expect((await patch(a, 32.2)).body.status).toBe('ACCEPTED');
+    expect(await price(a)).toBe(beforeA);
+    expect((await sb.control('POST', 'listings/patch-release')).body).toEqual({ released: 2 });
+    expect(await price(a)).toBe('32.20'); // the later patch last
+    expect((await sb.control('POST', 'listings/patch-release')).body).toEqual({ released: 0 });
+
+    expect((await patch(b, 41.1)).body.status).toBe('ACCEPTED');
+    await sb.control('POST', 'listings/patch-delay', { seconds: 'off' });
+    expect((await sb.control('POST', 'listings/patch-release')).body).toEqual({ released: 0 });
+    expect(await price(b)).toBe(beforeB);
+  });
 });

@@ -41,6 +41,10 @@ describe.each(testDatabaseProviders())('Amazon API faults mid-push (%s)', (provi
     await f.expectExactlyOnce(items, changeIds);
   });
 
+  /** Requests the sandbox's fault `id` has answered so far. */
+  const refusedBy = (id: string) =>
+    f.w.sandbox.log.query({ kind: 'event' }).filter((e) => (e.detail as { faults?: { id: string }[] } | undefined)?.faults?.some((x) => x.id === id)).length;
+
   it('a 429 storm while a batch goes as a feed: the feed waits stored, is submitted once the storm ends, applied once', async () => {
     const items = f.take(6); // more than the patch path takes: one JSON_LISTINGS_FEED
     const feedsBefore = f.feeds().length;
@@ -54,8 +58,9 @@ describe.each(testDatabaseProviders())('Amazon API faults mid-push (%s)', (provi
       },
       150_000,
     );
-    // Several seconds into the storm, nothing reached Amazon's feeds.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Several of the service's tries refused by the storm (counted in the sandbox's log, not waited for
+    // by the clock), and nothing reached Amazon's feeds.
+    await waitFor('the storm to refuse three feed calls', async () => refusedBy(id) >= 3, 150_000);
     expect(f.feeds().length).toBe(feedsBefore);
     for (const change of during) expect(change.status).toBe('pushing');
     await expectUntouchedOnAmazon(items);

@@ -15,7 +15,8 @@ describe.each(testDatabaseProviders())('the Amazon service down while the app ru
   let f: FaultWorld;
   let restarted: RunningAmazonService | undefined;
   beforeAll(async () => {
-    f = await startFaultWorld({ size: 8, provider, shop: `calibr-faults-service-${provider}.myshopify.com`, onClose: async () => restarted?.close() });
+    // LOG_LEVEL warn: the app's failed polls of a pending feed are counted from its log (pollFailures).
+    f = await startFaultWorld({ size: 8, provider, shop: `calibr-faults-service-${provider}.myshopify.com`, appEnv: { LOG_LEVEL: 'warn' }, onClose: async () => restarted?.close() });
   }, 300_000);
   afterAll(async () => {
     await f?.close();
@@ -40,6 +41,17 @@ describe.each(testDatabaseProviders())('the Amazon service down while the app ru
       feedTiming: { firstPollMs: 200, maxPollMs: 1000 },
       workerTickMs: 200,
     });
+  }
+  /** Counts, from now on, the app's polls of Amazon-pending updates that failed (its log says so each time). */
+  function pollFailures(): () => number {
+    let count = 0;
+    let partial = '';
+    f.app.child.stdout!.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop()!;
+      count += lines.filter((line) => line.includes('[pricing push] asking amazon about')).length;
+    });
+    return () => count;
   }
   async function amazonCard() {
     const res = await f.w.api(f.app, '/api/platforms/amazon/status');
@@ -71,12 +83,14 @@ describe.each(testDatabaseProviders())('the Amazon service down while the app ru
     await f.control('amazon/feeds/fault', { fault: 'stall', count: 1 });
     const changeIds = await f.approve(items);
     const pending = await waitFor('Amazon pending on its feed', async () => pendingAmazonFeed(await f.changes(changeIds)), 120_000);
+    const failedPolls = pollFailures();
     await stopService();
     // Amazon finishes the feed while the service is away.
     await f.control('amazon/feeds/fault', { feedId: pending, fault: 'off' });
     await waitFor('the feed to end in the sandbox', async () => f.feeds().find((feed) => feed.feedId === pending)?.processingStatus === 'DONE', 60_000);
-    // A few of the app's polls fail meanwhile; the changes stay pending with their feed, nothing fails.
-    await new Promise((r) => setTimeout(r, 3000));
+    // A few of the app's polls fail meanwhile (counted, not waited for by the clock); the changes stay
+    // pending with their feed, nothing fails.
+    await waitFor('three of the app’s polls to fail while the service is away', async () => failedPolls() >= 3, 120_000);
     for (const change of await f.changes(changeIds)) {
       expect(change.status).toBe('pushing');
       expect(attemptOf(change, 'amazon')).toMatchObject({ outcome: 'pending', platformReference: `feed:${pending}` });

@@ -10,6 +10,10 @@ import { plusOne, startPushWorld, type PushWorld } from './support/push-world';
 const SIZE = Number(process.env.PRICING_PUSH_TEST_SIZE ?? 5000);
 let w: PushWorld;
 const apps: AppProcess[] = [];
+// The app sends Amazon's 5,000 updates in one request to the service (in this process); storing and
+// uploading them takes 10-20 s alone, longer with other files on the same busy cores. The 30 s default
+// would turn a slow answer into a lost one: pure budget here.
+const appEnv = { REMOTE_CONNECTOR_TIMEOUT_MS: '300000' };
 
 beforeAll(async () => {
   w = await startPushWorld({ size: SIZE });
@@ -43,7 +47,7 @@ describe(`a ${SIZE.toLocaleString('en-US')}-change push survives a kill -9`, () 
     const db = w.database.db;
     const t0 = Date.now();
     const phase = (name: string) => console.log(`[push durability] ${((Date.now() - t0) / 1000).toFixed(1)} s: ${name}`);
-    const app = await w.startApp();
+    const app = await w.startApp(appEnv);
     phase('app started');
     apps.push(app);
     const suggestions = await db.priceSuggestion.findMany({ where: { projectId: w.projectId, status: 'pending' }, select: { id: true } });
@@ -77,7 +81,7 @@ describe(`a ${SIZE.toLocaleString('en-US')}-change push survives a kill -9`, () 
     expect(inFlight, 'changes were being pushed when the process died').toBeGreaterThan(0);
 
     // Started again: the dead process's lease runs out and the new one takes the work over.
-    const again = await w.startApp();
+    const again = await w.startApp(appEnv);
     apps.push(again);
     expect((await w.api(again, '/api/pricing/progress')).status).toBe(200);
     phase('restarted');

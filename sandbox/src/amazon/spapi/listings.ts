@@ -114,7 +114,8 @@ function submission(call: SpCall, change: ListingChange, marketplaceIds: string[
   if (!preview && later && change.valid && delay !== undefined) {
     // Accepted now, visible later (or never): planned again then, against the listing as it is by that time.
     call.world.log({ platform: 'amazon', kind: 'event', detail: { patchDelayed: { sellerId: call.seller.sellerId, sku: change.sku, delaySeconds: delay } } });
-    if (delay !== 'never') call.world.later(delay, later);
+    if (delay === 'held') (call.world.faults.heldPatches ??= []).push(later);
+    else if (delay !== 'never') call.world.later(delay, later);
   } else if (!preview) change.apply();
   const wants = (call.params.includedData as string[] | undefined) ?? ['issues'];
   const body: Record<string, unknown> = {
