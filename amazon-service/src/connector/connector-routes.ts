@@ -8,6 +8,9 @@ import { serviceRequestNonces } from '../authorization/used-nonces';
 import { resolveTenant } from '../integrations/projects';
 import { createAmazonConnector } from './amazon-connector';
 
+/** Bytes a request body to /connector may have: a batch of CONNECTOR_MAX_BATCH real updates is a few MiB. */
+export const CONNECTOR_BODY_LIMIT = 16 * 1024 * 1024;
+
 export function connectorHandler(ctx: AmazonContext, secrets: readonly string[], hooks: { onFeedsStored?: () => void } = {}) {
   const handler = createConnectorHandler({
     secrets,
@@ -16,6 +19,5 @@ export function connectorHandler(ctx: AmazonContext, secrets: readonly string[],
     onUnexpectedError: (error, request) =>
       ctx.logger.error({ err: errorSummary(error), path: request.path.split('?')[0], tenant: request.tenantId }, 'connector route failed'),
   });
-  // A 10,000-update batch is a few MiB of JSON.
-  return toNodeHandler(handler, { maxBodyBytes: 16 * 1024 * 1024 });
+  return toNodeHandler(handler, { maxBodyBytes: CONNECTOR_BODY_LIMIT });
 }
