@@ -34,7 +34,7 @@ it('resumes polling an IN_PROGRESS feed after a restart and finishes it', async 
   expect(done.pollCount).toBeGreaterThan(0);
   // The restarted process, asked as the app asks for pending outcomes.
   const { results } = await (await remoteConnector(h, SHOP)).pricing.getUpdateResults!(skus.map((sku) => `restart-${sku}`));
-  expect(results.map((r) => r.status)).toEqual(Array(8).fill('applied'));
+  expect(results.map((r) => r?.status)).toEqual(Array(8).fill('applied'));
   // One submission only: the restart resumed the poll, it did not send the feed again.
   const feeds = await control<{ feeds: { feedId: string }[] }>(h.sandbox, 'feeds');
   expect(feeds.feeds.filter((f) => f.feedId === feedId)).toHaveLength(1);
