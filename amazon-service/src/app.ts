@@ -1,5 +1,5 @@
-// The Express 5 application: health, the connector contract, the /api/integrations/amazon routes and the
-// settings page. Every error is problem details (pages render their own HTML errors).
+// The Express 5 application: health, the connector contract (the app's only way in for pricing), the
+// /api/integrations/amazon routes the settings page and the consent flow use, and the settings page. Every error is problem details (pages render their own HTML errors).
 import express from 'express';
 import { parseSharedSecrets, SIGNATURE_HEADER, verifyRequest } from '@calibr/shared-contracts';
 import type { AmazonContext } from './amazon-context';
@@ -7,7 +7,6 @@ import { connectorHandler } from './connector/connector-routes';
 import { authCallbackRoute, authRoutes } from './routes/auth-routes';
 import { catalogRoutes } from './routes/catalog-routes';
 import { healthRoute } from './routes/health-route';
-import { PRICE_BATCH_BODY_LIMIT, pricingRoutes } from './routes/pricing-routes';
 import { notFound, problemHandler, requireJsonBody, SIGNATURE_REFUSED } from './routes/problem-details';
 import { identifyCaller, requireTenant, type AuthedRequest } from './routes/request-auth';
 import { SETTINGS_PAGE_PATH } from './settings-page/paths';
@@ -15,8 +14,8 @@ import { settingsRoutes } from './settings-page/settings-routes';
 import { CALLBACK_PATH } from './authorization/website-authorization';
 
 export const API_BASE = '/api/integrations/amazon';
-/** Bytes a JSON body under /api may have, except a price batch (PRICE_BATCH_BODY_LIMIT): the largest, a
- * self-authorization, is a few KiB. */
+/** Bytes a JSON body under /api may have: the largest, a self-authorization, is a few KiB (price batches
+ * go to /connector, with its own limit: CONNECTOR_BODY_LIMIT). */
 export const API_BODY_LIMIT = 64 * 1024;
 
 /**
@@ -65,13 +64,10 @@ export function createApp(ctx: AmazonContext, hooks: AppHooks = {}): express.Exp
   // Who is calling, from the headers, before any body is read; the signature's check over the body after.
   api.use(identifyCaller(ctx, secrets));
   api.use(requireJsonBody);
-  // Only a price batch needs a large body; the second parser leaves an already read body alone.
-  api.post('/pricing', jsonBody(PRICE_BATCH_BODY_LIMIT, secrets));
   api.use(jsonBody(API_BODY_LIMIT, secrets));
   api.use(requireTenant(ctx, secrets));
   api.use('/auth', authRoutes(ctx));
   api.use('/catalog', catalogRoutes(ctx));
-  api.use('/pricing', pricingRoutes(ctx, hooks));
   app.use(API_BASE, api);
 
   app.use(notFound);

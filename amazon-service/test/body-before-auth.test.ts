@@ -1,16 +1,18 @@
 // The Amazon service decides who is calling from the headers before it reads a body: an unsigned, stale or
-// forged request declaring 40 MiB is answered (401) and its connection closed while almost all of that body
-// was never sent, which only an answer from the headers alone can do. Then small bodies everywhere but the
-// price batch: a signed 100 KiB body is too large for self-authorization, not for a price batch.
+// forged price batch to /connector declaring 40 MiB is answered (401) and its connection closed while almost
+// all of that body was never sent, which only an answer from the headers alone can do; the same on the
+// settings API. Then body limits by route: a signed 100 KiB body is too large for self-authorization, not
+// for a price batch (/connector, up to CONNECTOR_BODY_LIMIT), which holds the largest batch it accepts.
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '@calibr/shared-contracts';
-import { MAX_BATCH_ITEMS } from '../src/pricing/batch-update-prices';
-import { PRICE_BATCH_BODY_LIMIT } from '../src/routes/pricing-routes';
 import { API_BODY_LIMIT } from '../src/app';
+import { CONNECTOR_MAX_BATCH } from '../src/connector/amazon-connector';
+import { CONNECTOR_BODY_LIMIT } from '../src/connector/connector-routes';
 import { SHARED_SECRET, json, signedFetch, startHarness, type Harness } from './support/harness';
 
 const API = '/api/integrations/amazon';
+const BATCH = '/connector/pricing/batch-update';
 const SHOP = 'body-limits.myshopify.com';
 const DECLARED = 40 * 1024 * 1024;
 
@@ -40,7 +42,7 @@ function declareHugeBody(path: string, headers: Record<string, string>): Promise
 describe('authenticate before reading a body', () => {
   const now = () => Math.floor(Date.now() / 1000);
   const signed = (extra: Partial<Parameters<typeof signRequest>[0]> = {}) =>
-    signRequest({ method: 'POST', path: `${API}/pricing`, tenantId: SHOP, body: '{}', secret: SHARED_SECRET, ...extra });
+    signRequest({ method: 'POST', path: BATCH, tenantId: SHOP, body: '{}', secret: SHARED_SECRET, ...extra });
 
   it.each([
     ['unsigned', {}],
@@ -49,7 +51,7 @@ describe('authenticate before reading a body', () => {
     ['with a malformed signature', { ...signed(), 'x-calibr-signature': 'v2=not-hex' }],
     ['with a forged settings cookie', { cookie: `calibr_amazon_settings=${Buffer.from('{"shop":"x"}').toString('base64url')}.forged` }],
   ])('a 40 MiB price batch %s is a 401 problem, answered and closed without reading the body', async (_label, headers) => {
-    const answer = await declareHugeBody(`${API}/pricing`, headers as Record<string, string>);
+    const answer = await declareHugeBody(BATCH, headers as Record<string, string>);
     expect(answer).toMatch(/^HTTP\/1\.1 401 /);
     expect(answer.toLowerCase()).toContain('connection: close');
     expect(answer).toContain('application/problem+json');
@@ -59,13 +61,13 @@ describe('authenticate before reading a body', () => {
   it('a body whose signature does not match is refused before it is parsed (401, not a JSON error)', async () => {
     // Fresh, well-formed headers signed over another body: only the signature check over the raw bytes can
     // refuse it before JSON.parse, which would answer 400 invalid_json for this body.
-    const res = await fetch(`${h.service.url}${API}/pricing`, { method: 'POST', headers: { ...signed(), 'content-type': 'application/json' }, body: '{"updates": [ not json' });
+    const res = await fetch(`${h.service.url}${BATCH}`, { method: 'POST', headers: { ...signed(), 'content-type': 'application/json' }, body: '{"updates": [ not json' });
     expect(res.status).toBe(401);
     expect((await json<{ type: string }>(res)).type).toBe('urn:calibr:problem:authentication');
   });
 
-  it('the connector routes answer an unsigned 40 MiB batch the same way', async () => {
-    const answer = await declareHugeBody('/connector/pricing/batch-update', {});
+  it('the settings API answers an unsigned 40 MiB self-authorization the same way', async () => {
+    const answer = await declareHugeBody(`${API}/auth/self`, {});
     expect(answer).toMatch(/^HTTP\/1\.1 401 /);
     expect(answer.toLowerCase()).toContain('connection: close');
   });
@@ -81,14 +83,20 @@ describe('body limits by route', () => {
   });
 
   it('a price batch may be large: a signed 100 KiB batch is read and judged by its content', async () => {
-    const res = await signedFetch(h.service.url, SHOP, 'POST', `${API}/pricing`, { updates: [], pad });
+    const res = await signedFetch(h.service.url, SHOP, 'POST', BATCH, { updates: [], pad });
     expect(res.status).toBe(400);
-    expect((await json<{ errors: { path: string }[] }>(res)).errors[0]!.path).toBe('updates');
+    expect((await json<{ errors: { path: string }[] }>(res)).errors[0]!.path).toMatch(/updates/);
   });
 
-  it('the batch limit holds the largest batch of real updates', () => {
+  it('a signed batch over the connector’s limit is a 413 problem naming the limit', async () => {
+    const res = await signedFetch(h.service.url, SHOP, 'POST', BATCH, { updates: [], pad: 'a'.repeat(CONNECTOR_BODY_LIMIT) });
+    expect(res.status).toBe(413);
+    expect((await json<{ detail: string }>(res)).detail).toContain(String(CONNECTOR_BODY_LIMIT));
+  });
+
+  it('the connector’s body limit holds the largest batch of real updates it accepts', () => {
     const update = { idempotencyKey: `push:${'c'.repeat(25)}:${'l'.repeat(25)}`, externalId: 'S'.repeat(40), marketplaceId: 'ATVPDKIKX0DER', price: { amount: '1234567.89', currency: 'USD' }, minPrice: { amount: '1234567.89', currency: 'USD' }, maxPrice: { amount: '1234567.89', currency: 'USD' }, reason: 'r'.repeat(60) };
-    const bytes = (JSON.stringify(update).length + 1) * MAX_BATCH_ITEMS + JSON.stringify({ updates: [], channel: 'listings_item' }).length;
-    expect(bytes).toBeLessThanOrEqual(PRICE_BATCH_BODY_LIMIT);
+    const bytes = (JSON.stringify(update).length + 1) * CONNECTOR_MAX_BATCH + JSON.stringify({ updates: [] }).length;
+    expect(bytes).toBeLessThanOrEqual(CONNECTOR_BODY_LIMIT);
   });
 });

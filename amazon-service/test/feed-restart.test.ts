@@ -2,8 +2,7 @@
 // resumes polling where the old one stopped, and finishes it. Until Amazon answers, results stay
 // pending with the feed id.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { BatchUpdateResult, PriceUpdateResult } from '@calibr/shared-contracts';
-import { DEMO_SELLER, US, connectDemoSeller, control, json, signedFetch, startHarness, waitFor, type Harness } from './support/harness';
+import { DEMO_SELLER, US, connectDemoSeller, control, remoteConnector, startHarness, waitFor, type Harness } from './support/harness';
 
 let h: Harness;
 const SHOP = 'restart-shop.myshopify.com';
@@ -19,12 +18,12 @@ it('resumes polling an IN_PROGRESS feed after a restart and finishes it', async 
   const seller = await control<{ listings: { sku: string }[] }>(h.sandbox, `sellers/${DEMO_SELLER}`);
   const skus = seller.listings.slice(0, 8).map((l) => l.sku);
   const updates = skus.map((sku, i) => ({ idempotencyKey: `restart-${sku}`, externalId: sku, marketplaceId: US, price: { amount: `${70 + i}.25`, currency: 'USD' } }));
-  const batch = await json<BatchUpdateResult>(await signedFetch(h.service.url, SHOP, 'POST', '/api/integrations/amazon/pricing', { updates }));
+  const batch = await (await remoteConnector(h, SHOP)).pricing.batchUpdatePrices!(updates);
   const feedId = batch.platformReference!.id;
   expect(batch.summary.pending).toBe(8);
 
   await waitFor('the first process to see IN_PROGRESS', async () => (await h.database.db.amazonPriceFeed.findFirst({ where: { feedId, status: 'IN_PROGRESS' } })) ?? undefined, 15_000);
-  const pending = await json<PriceUpdateResult>(await signedFetch(h.service.url, SHOP, 'GET', `/api/integrations/amazon/pricing/updates/restart-${skus[0]}`));
+  const pending = await (await remoteConnector(h, SHOP)).pricing.getUpdateResult!(`restart-${skus[0]}`);
   expect(pending).toMatchObject({ status: 'pending', platformReference: { kind: 'feed', id: feedId } });
 
   const firstWorker = h.service.worker.id;
@@ -33,8 +32,9 @@ it('resumes polling an IN_PROGRESS feed after a restart and finishes it', async 
 
   const done = await waitFor('the new process to finish the feed', async () => (await h.database.db.amazonPriceFeed.findFirst({ where: { feedId, status: 'DONE' } })) ?? undefined, 30_000);
   expect(done.pollCount).toBeGreaterThan(0);
-  const results = await Promise.all(skus.map(async (sku) => json<PriceUpdateResult>(await signedFetch(h.service.url, SHOP, 'GET', `/api/integrations/amazon/pricing/updates/restart-${sku}`))));
-  expect(results.map((r) => r.status)).toEqual(Array(8).fill('applied'));
+  // The restarted process, asked as the app asks for pending outcomes.
+  const { results } = await (await remoteConnector(h, SHOP)).pricing.getUpdateResults!(skus.map((sku) => `restart-${sku}`));
+  expect(results.map((r) => r?.status)).toEqual(Array(8).fill('applied'));
   // One submission only: the restart resumed the poll, it did not send the feed again.
   const feeds = await control<{ feeds: { feedId: string }[] }>(h.sandbox, 'feeds');
   expect(feeds.feeds.filter((f) => f.feedId === feedId)).toHaveLength(1);

@@ -1,4 +1,5 @@
-// Hostile input against every route of the Amazon service, over real HTTP with the sandbox playing Amazon:
+// Hostile input against every route of the Amazon service (the settings API, the settings page, and the
+// connector contract's pricing routes under /connector, the app's only way in for prices), over real HTTP with the sandbox playing Amazon:
 // unsigned, forged, replayed and misaddressed service signatures; malformed JSON, wrong content types,
 // bodies over the limit; impossible prices, unknown currencies, hostile SKUs and ids; another shop's ids;
 // the settings page's CSRF defences and its headers. Each refusal is a 4xx problem (pages: a 4xx page) and
@@ -9,14 +10,17 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { signRequest } from '@calibr/shared-contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONNECTOR_BODY_LIMIT } from '../src/connector/connector-routes';
 import { signSettingsLink } from '../src/settings-page/settings-link';
-import { DEMO_SELLER, SHARED_SECRET, US, connectDemoSeller, control, json, signedFetch, startHarness, type Harness } from './support/harness';
+import { DEMO_SELLER, SHARED_SECRET, US, connectDemoSeller, control, json, remoteConnector, signedFetch, startHarness, type Harness } from './support/harness';
 
 const SEED = 9_010;
 const PROBLEM = 'application/problem+json';
 const SHOP_A = 'hostile-a.myshopify.com';
 const SHOP_B = 'hostile-b.myshopify.com';
 const API = '/api/integrations/amazon';
+/** The connector contract's pricing routes (shared-contracts' CONNECTOR_ROUTES). */
+const PRICING = '/connector/pricing';
 
 interface Problem {
   type: string;
@@ -30,7 +34,6 @@ interface Problem {
 export const SERVICE_ROUTES: Record<string, { prefix: string; routes: string[] }> = {
   'src/routes/auth-routes.ts': { prefix: `${API}/auth`, routes: ['GET /', 'POST /start', 'POST /self', 'POST /marketplaces', 'DELETE /', 'GET / (callback)'] },
   'src/routes/catalog-routes.ts': { prefix: `${API}/catalog`, routes: ['GET /marketplaces', 'POST /sync', 'GET /listings', 'GET /items/:asin'] },
-  'src/routes/pricing-routes.ts': { prefix: `${API}/pricing`, routes: ['POST /', 'GET /updates/:idempotencyKey', 'GET /feeds', 'GET /feeds/:id'] },
   'src/routes/health-route.ts': { prefix: '/health', routes: ['GET /'] },
   'src/settings-page/settings-routes.ts': { prefix: '/settings/amazon', routes: ['GET /polaris.css', 'GET /open', 'GET /', 'POST /connect', 'POST /credentials', 'POST /marketplaces', 'POST /disconnect'] },
 };
@@ -46,10 +49,10 @@ const API_TARGETS: ReadonlyArray<{ method: string; path: string; body?: unknown 
   { method: 'POST', path: `${API}/catalog/sync`, body: {} },
   { method: 'GET', path: `${API}/catalog/listings` },
   { method: 'GET', path: `${API}/catalog/items/B0HOSTILE1` },
-  { method: 'POST', path: `${API}/pricing`, body: { updates: [{ idempotencyKey: 'h-1', externalId: 'SKU', marketplaceId: US, price: { amount: '10.00', currency: 'USD' } }] } },
-  { method: 'GET', path: `${API}/pricing/updates/h-1` },
-  { method: 'GET', path: `${API}/pricing/feeds` },
-  { method: 'GET', path: `${API}/pricing/feeds/cm0hostile` },
+  { method: 'POST', path: `${PRICING}/batch-update`, body: { updates: [{ idempotencyKey: 'h-1', externalId: 'SKU', marketplaceId: US, price: { amount: '10.00', currency: 'USD' } }] } },
+  { method: 'POST', path: `${PRICING}/update`, body: { idempotencyKey: 'h-2', externalId: 'SKU', marketplaceId: US, price: { amount: '10.00', currency: 'USD' } } },
+  { method: 'GET', path: `${PRICING}/update-result?idempotencyKey=h-1` },
+  { method: 'POST', path: `${PRICING}/update-results`, body: { idempotencyKeys: ['h-1'] } },
 ];
 const BODY_TARGETS = API_TARGETS.filter((t) => t.body !== undefined);
 
@@ -118,16 +121,16 @@ export function hostileServiceSuite({ provider, runs }: { provider: 'sqlite' | '
     const seller = await control<{ listings: { sku: string }[] }>(h.sandbox, `sellers/${DEMO_SELLER}`);
     skus = seller.listings.map((l) => l.sku);
     const update = (key: string, sku: string, amount: string) => ({ idempotencyKey: key, externalId: sku, marketplaceId: US, price: { amount, currency: 'USD' } });
-    const patched = await signedFetch(h.service.url, SHOP_A, 'POST', `${API}/pricing`, { updates: [update(seeded.updateKey, skus[0]!, '33.33')], channel: 'listings_item' });
-    expect(patched.status, await patched.clone().text()).toBe(202);
-    const fed = await signedFetch(h.service.url, SHOP_A, 'POST', `${API}/pricing`, { updates: [update(seeded.feedKey, skus[1]!, '34.34')], channel: 'feed' });
-    expect(fed.status, await fed.clone().text()).toBe(202);
-    seeded.feedId = ((await fed.json()) as { platformReference: { id: string } }).platformReference.id;
+    // As the app prices: one update through patchListingsItem, a batch of six through a feed.
+    const connector = await remoteConnector(h, SHOP_A);
+    expect(await connector.pricing.updatePrice(update(seeded.updateKey, skus[0]!, '33.33'))).toMatchObject({ status: expect.stringMatching(/^(applied|pending)$/) });
+    const fed = await connector.pricing.batchUpdatePrices!(skus.slice(1, 7).map((sku, i) => update(i === 0 ? seeded.feedKey : `hx-a-feed-${i + 1}`, sku, `34.3${i}`)));
+    expect(fed.platformReference?.kind, JSON.stringify(fed).slice(0, 300)).toBe('feed');
+    seeded.feedId = fed.platformReference!.id;
     // Let the feed finish so nothing moves underneath the before/after comparisons.
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const res = await signedFetch(h.service.url, SHOP_A, 'GET', `${API}/pricing/updates/${seeded.feedKey}`);
-      const status = ((await res.json()) as { status: string }).status;
+      const { status } = await connector.pricing.getUpdateResult!(seeded.feedKey);
       if (status !== 'pending' || Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -212,15 +215,16 @@ export function hostileServiceSuite({ provider, runs }: { provider: 'sqlite' | '
         }),
         { seed: SEED, numRuns: Math.min(runs, 40) },
       );
-      const pricing = BODY_TARGETS.find((t) => t.path === `${API}/pricing`)!;
+      const pricing = BODY_TARGETS.find((t) => t.path === `${PRICING}/batch-update`)!;
       await expectProblem(await send(pricing, { body: JSON.stringify(pricing.body), contentType: 'application/json; charset=iso-8859-1' }), 415, 'latin-1 JSON');
       await expectProblem(await send(pricing, { body: JSON.stringify(pricing.body), contentType: null }), 415, 'no content type');
       await unchanged(before);
     });
 
-    it('a signed body over the price batch’s limit (~38 MiB) is a 413 problem, declared or streamed', async () => {
+    it('a signed body over the price batch’s limit (CONNECTOR_BODY_LIMIT, 16 MiB) is a 413 problem, declared or streamed', async () => {
       const before = await snapshot();
-      const pricing = { method: 'POST', path: `${API}/pricing` };
+      const pricing = { method: 'POST', path: `${PRICING}/batch-update` };
+      expect(CONNECTOR_BODY_LIMIT).toBeLessThan(40 * 1024 * 1024);
       const body = `{"updates":[],"pad":"${'a'.repeat(40 * 1024 * 1024)}"}`;
       const problem = await expectProblem(await send(pricing, { body }), 413, 'declared 40 MiB');
       expect(problem.errors?.[0]?.code).toBe('too_large');
@@ -257,10 +261,10 @@ export function hostileServiceSuite({ provider, runs }: { provider: 'sqlite' | '
           // 1.5 JPY is as impossible as 19.999 USD: a currency's own minor units decide.
           const price = yen ? { amount: '1.5', currency: 'JPY' } : { amount: a, currency: c };
           const update = { idempotencyKey: `hx-bad-${n++}`, externalId: s, marketplaceId: US, price };
-          const res = await signedFetch(h.service.url, SHOP_A, 'POST', `${API}/pricing`, { updates: [update] });
+          const res = await signedFetch(h.service.url, SHOP_A, 'POST', `${PRICING}/batch-update`, { updates: [update] });
           const text = await res.text();
-          // Each update fails alone (202 with its result), refused by validation with the bad field named.
-          expect(res.status, text.slice(0, 300)).toBe(202);
+          // Each update fails alone (200 with its result), refused by validation with the bad field named.
+          expect(res.status, text.slice(0, 300)).toBe(200);
           const result = (JSON.parse(text) as { results: Array<{ status: string; reason?: string; errors?: Array<{ path: string }> }> }).results[0]!;
           expect({ status: result.status, reason: result.reason }, `${JSON.stringify(update).slice(0, 120)} → ${text.slice(0, 300)}`).toEqual({ status: 'failed', reason: 'validation' });
           const named = (result.errors ?? []).map((e) => e.path);
@@ -269,8 +273,8 @@ export function hostileServiceSuite({ provider, runs }: { provider: 'sqlite' | '
         }),
         { seed: SEED, numRuns: runs },
       );
-      for (const bad of [{ updates: 'all' }, { updates: [] }, { updates: [{}, {}].map(() => ({ idempotencyKey: 'dup', externalId: 'X', price: { amount: '1.00', currency: 'USD' } })) }, { updates: [1], channel: 'fax' }]) {
-        await expectProblem(await signedFetch(h.service.url, SHOP_A, 'POST', `${API}/pricing`, bad), 400, JSON.stringify(bad));
+      for (const bad of [{ updates: 'all' }, { updates: [] }, { updates: [{}, {}].map(() => ({ idempotencyKey: 'dup', externalId: 'X', price: { amount: '1.00', currency: 'USD' } })) }]) {
+        await expectProblem(await signedFetch(h.service.url, SHOP_A, 'POST', `${PRICING}/batch-update`, bad), 400, JSON.stringify(bad));
       }
       // Only failed results were stored: earlier updates untouched, each new one failed; no price went to Amazon.
       type Update = { id: string; status: string; idempotencyKey: string };
@@ -291,14 +295,15 @@ export function hostileServiceSuite({ provider, runs }: { provider: 'sqlite' | '
         fc.constantFrom('../', '..%2F..%2Fetc', '%2F', '\u0000', '\u202Eevil', '😀', ' ', '%', 'a/b', "' OR 1=1 --", 'x'.repeat(3000)),
         fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }),
       );
-      const templates = [`${API}/pricing/updates/{}`, `${API}/pricing/feeds/{}`, `${API}/catalog/items/{}`, `${API}/catalog/listings?cursor={}`, `${API}/catalog/listings?limit={}`, `${API}/pricing/feeds?limit={}`, `${API}/catalog/items/B0HOSTILE1?marketplaceId={}`];
+      const templates = [`${PRICING}/update-result?idempotencyKey={}`, `${API}/catalog/items/{}`, `${API}/catalog/listings?cursor={}`, `${API}/catalog/listings?limit={}`, `${API}/catalog/items/B0HOSTILE1?marketplaceId={}`];
       await fc.assert(
         fc.asyncProperty(fc.constantFrom(...templates), hostile, async (template, value) => {
-          const path = template.replace('{}', encodeURIComponent(value));
+          // Encoded as fetch sends it (a query's ' too), so the signature covers the path as it arrives.
+          const path = template.replace('{}', encodeURIComponent(value).replace(/'/g, '%27'));
           const res = await signedFetch(h.service.url, SHOP_A, 'GET', path);
           const text = await res.text();
           // An id or key in the path is looked up (no such one: 404); a query value or an ASIN is validated (400, named).
-          const lookup = /\/pricing\/(updates|feeds)\/\{\}$/.test(template);
+          const lookup = template.startsWith(PRICING);
           const problem = await expectProblem(new Response(text, { status: res.status, headers: res.headers }), lookup ? 404 : 400, path.slice(0, 120));
           expect(problem.type, path).toBe(lookup ? 'urn:calibr:problem:not-found' : 'urn:calibr:problem:validation');
           if (!lookup) expect(problem.errors?.map((e) => e.path), `${path.slice(0, 120)}: ${text.slice(0, 300)}`).toContain(/\/items\/\{\}|asin=/.test(template) ? 'asin' : /\?(\w+)=/.exec(template)![1]);
@@ -326,14 +331,21 @@ export function hostileServiceSuite({ provider, runs }: { provider: 'sqlite' | '
       await unchanged(before);
     });
 
-    it('another shop’s update keys and feed ids are 404s, and its lists show nothing of the first shop', async () => {
+    it('another shop’s update keys are 404s (unknown in its batch reads), and its lists show nothing of the first shop', async () => {
       const before = await snapshot();
-      for (const path of [`${API}/pricing/updates/${seeded.updateKey}`, `${API}/pricing/updates/${seeded.feedKey}`, `${API}/pricing/feeds/${seeded.feedId}`]) {
+      for (const key of [seeded.updateKey, seeded.feedKey]) {
+        const path = `${PRICING}/update-result?idempotencyKey=${encodeURIComponent(key)}`;
         await expectProblem(await signedFetch(h.service.url, SHOP_B, 'GET', path), 404, `${path} as ${SHOP_B}`);
-        // And the first shop does see them: the 404 is about the shop, not the id.
+        // And the first shop does see them: the 404 is about the shop, not the key.
         expect((await signedFetch(h.service.url, SHOP_A, 'GET', path)).status, path).toBe(200);
       }
-      for (const path of [`${API}/pricing/feeds`, `${API}/catalog/listings`, `${API}/auth`]) {
+      const asked = { idempotencyKeys: [seeded.updateKey, seeded.feedKey] };
+      const other = await json<{ results: unknown[] }>(await signedFetch(h.service.url, SHOP_B, 'POST', `${PRICING}/update-results`, asked));
+      expect(other.results).toEqual([null, null]);
+      const own = await json<{ results: Array<{ idempotencyKey: string } | null> }>(await signedFetch(h.service.url, SHOP_A, 'POST', `${PRICING}/update-results`, asked));
+      expect(own.results.map((r) => r?.idempotencyKey)).toEqual(asked.idempotencyKeys);
+      // A feed id names nothing another shop can reach: none of the first shop's shows in its answers.
+      for (const path of [`${API}/catalog/listings`, `${API}/auth`]) {
         const res = await signedFetch(h.service.url, SHOP_B, 'GET', path);
         const text = await res.text();
         expect(res.status, `${path}: ${text.slice(0, 200)}`).toBe(200);

@@ -3,7 +3,7 @@
 // no longer chosen has its listings retired (kept, never read or priced), across disconnect/reconnect,
 // until it is chosen again.
 import { testDatabaseProviders } from '@calibr/db';
-import { RemoteConnector, type BatchUpdateResult, type PlatformConnector, type SyncResult } from '@calibr/shared-contracts';
+import { RemoteConnector, type PlatformConnector, type SyncResult } from '@calibr/shared-contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CA, DEMO_SELLER, MX, SHARED_SECRET, US, connectDemoSeller, control, json, remoteConnector, sandboxLog, signedFetch, startHarness, type Harness } from './support/harness';
 
@@ -87,12 +87,12 @@ describe.each(testDatabaseProviders())('a seller in several marketplaces (%s)', 
     // Not priced: an update for Canada is refused before anything is sent to Amazon.
     const sku = offered(CA)[0]!.sku;
     const { lastId } = await sandboxLog(h.sandbox);
-    const push = await api('POST', '/pricing', { updates: [{ idempotencyKey: `retired-${provider}`, externalId: sku, marketplaceId: CA, price: { amount: '50.00', currency: 'CAD' } }] });
-    const result = (await json<BatchUpdateResult>(push)).results[0]!;
+    const connector = await remoteConnector(h, shop);
+    const push = await connector.pricing.batchUpdatePrices!([{ idempotencyKey: `retired-${provider}`, externalId: sku, marketplaceId: CA, price: { amount: '50.00', currency: 'CAD' } }]);
+    const result = push.results[0]!;
     expect(result).toMatchObject({ status: 'failed', reason: 'validation' });
     expect(JSON.stringify(result)).toContain('unknown_marketplace');
     // Not read: competition for Canada is refused, and a sync reads the US and Mexico only.
-    const connector = await remoteConnector(h, shop);
     await expect(connector.pricing.getCompetitiveOffers!({ marketplaceId: CA, itemIds: [offered(CA)[0]!.asin] })).rejects.toMatchObject({ status: 400 });
     await sync('full');
     expect(await searchedMarketplaces(lastId)).toEqual(new Set([US, MX]));

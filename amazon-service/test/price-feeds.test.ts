@@ -1,14 +1,16 @@
-// A 3,000-SKU price batch through one JSON_LISTINGS_FEED against the sandbox: uploaded, processed to DONE,
+// A 3,000-SKU price batch, sent as the app sends it (the connector contract over /connector), through one
+// JSON_LISTINGS_FEED against the sandbox: uploaded, processed to DONE,
 // two bad SKUs failing alone with Amazon's own code and message, the rest applied; retries answered from
 // storage; every document the service uploaded valid against Amazon's feed schema; Amazon's limit of
 // five submissions per five minutes kept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BatchUpdateResult, PriceUpdateResult } from '@calibr/shared-contracts';
-import { DEMO_SELLER, US, connectDemoSeller, control, json, sandboxLog, signedFetch, startHarness, waitFor, type Harness } from './support/harness';
+import type { BatchUpdateResult, RemoteConnector } from '@calibr/shared-contracts';
+import { DEMO_SELLER, US, connectDemoSeller, control, remoteConnector, sandboxLog, startHarness, waitFor, type Harness } from './support/harness';
 import { createListings, downloadFeedDocument, sellerSide } from './support/seller-side';
 import { describeWithAmazonReference, listingsFeedSchemaValidator } from './support/amazon-reference';
 
 let h: Harness;
+let connector: RemoteConnector;
 const SHOP = 'feeds-shop.myshopify.com';
 const TIME_SCALE = 10;
 const ASIN = 'B001VTSF4H';
@@ -25,11 +27,25 @@ beforeAll(async () => {
     service: { timeScale: TIME_SCALE },
   });
   await connectDemoSeller(h, SHOP);
+  connector = await remoteConnector(h, SHOP);
   skus = await createListings(h, { prefix: 'BULK', count: 2999, asin: ASIN, productType: 'SHOES', price: '40.00', overrides: { [OUT_OF_BOUNDS]: { minPrice: '30.00' } } });
 }, BUDGET_MS);
 afterAll(async () => h?.close());
 
 const priceFor = (i: number) => `${20 + (i % 50)}.${String(i % 100).padStart(2, '0')}`;
+/** A feed as the service stored it (its database: no route lists feeds), with its updates' outcomes. */
+async function storedFeed(feedId: string) {
+  const db = h.database.db;
+  const feed = await db.amazonPriceFeed.findFirstOrThrow({ where: { feedId } });
+  const updates = await db.amazonPriceUpdate.findMany({ where: { priceFeedId: feed.id }, select: { sku: true, status: true, errorCode: true, errorMessage: true } });
+  const count = (status: string) => updates.filter((u) => u.status === status).length;
+  return {
+    status: feed.status,
+    counts: { applied: count('applied'), failed: count('failed'), pending: updates.length - count('applied') - count('failed') },
+    failures: updates.filter((u) => u.status === 'failed').map((u) => ({ sku: u.sku, code: u.errorCode, message: u.errorMessage })),
+  };
+}
+
 const update = (sku: string, amount: string, key = `k-${sku}`) => ({ idempotencyKey: key, externalId: sku, marketplaceId: US, price: { amount, currency: 'USD' } });
 
 describe('3,000-SKU price batch', () => {
@@ -40,9 +56,7 @@ describe('3,000-SKU price batch', () => {
     updates = skus.map((sku, i) => update(sku, i === OUT_OF_BOUNDS ? '10.00' : priceFor(i)));
     updates.push(update('BULK-MISSING', '25.00'));
     expect(updates).toHaveLength(3000);
-    const res = await signedFetch(h.service.url, SHOP, 'POST', '/api/integrations/amazon/pricing', { updates });
-    expect(res.status, await res.clone().text()).toBe(202);
-    batch = await json<BatchUpdateResult>(res);
+    batch = await connector.pricing.batchUpdatePrices!(updates);
     expect(batch.summary).toEqual({ total: 3000, applied: 0, pending: 3000, failed: 0 });
     expect(batch.platformReference?.kind).toBe('feed');
     const feedIds = new Set(batch.results.map((r) => (r as { platformReference?: { id: string } }).platformReference?.id));
@@ -54,11 +68,8 @@ describe('3,000-SKU price batch', () => {
     const feed = await waitFor(
       'the feed to finish',
       async () => {
-        const { feeds } = await json<{ feeds: { feedId: string; status: string; counts: { applied: number; failed: number; pending: number } }[] }>(
-          await signedFetch(h.service.url, SHOP, 'GET', '/api/integrations/amazon/pricing/feeds'),
-        );
-        const f = feeds.find((x) => x.feedId === batch.platformReference!.id);
-        return f && ['DONE', 'FATAL', 'CANCELLED'].includes(f.status) ? f : undefined;
+        const f = await storedFeed(batch.platformReference!.id);
+        return ['DONE', 'FATAL', 'CANCELLED'].includes(f.status) ? f : undefined;
       },
       BUDGET_MS - 10_000,
       250,
@@ -66,19 +77,17 @@ describe('3,000-SKU price batch', () => {
     expect(feed.status).toBe('DONE');
     expect(feed.counts).toEqual({ applied: 2998, failed: 2, pending: 0 });
 
-    const details = await json<{ failures: { sku: string; code: string; message: string }[] }>(
-      await signedFetch(h.service.url, SHOP, 'GET', `/api/integrations/amazon/pricing/feeds/${batch.platformReference!.id}`),
-    );
+    const details = feed;
     expect(details.failures.map((f) => f.sku).sort()).toEqual(['BULK-MISSING', skus[OUT_OF_BOUNDS]!].sort());
     const missing = details.failures.find((f) => f.sku === 'BULK-MISSING')!;
     expect(missing.code).toBe('90122');
     expect(missing.message).toMatch(/does not exist/);
 
-    const bad = await json<PriceUpdateResult>(await signedFetch(h.service.url, SHOP, 'GET', `/api/integrations/amazon/pricing/updates/k-${skus[OUT_OF_BOUNDS]}`));
+    const bad = await connector.pricing.getUpdateResult!(`k-${skus[OUT_OF_BOUNDS]}`);
     expect(bad).toMatchObject({ status: 'failed', reason: 'rejected', retryable: false });
     expect((bad as { platformError: { code: string; message: string } }).platformError.message.length).toBeGreaterThan(10);
 
-    const good = await json<PriceUpdateResult>(await signedFetch(h.service.url, SHOP, 'GET', `/api/integrations/amazon/pricing/updates/k-${skus[1]}`));
+    const good = await connector.pricing.getUpdateResult!(`k-${skus[1]}`);
     expect(good).toMatchObject({ status: 'applied', price: { amount: priceFor(1), currency: 'USD' }, platformReference: { kind: 'feed', id: batch.platformReference!.id } });
 
     // Amazon's side really changed: prices as sent, the refused listing untouched.
@@ -90,14 +99,11 @@ describe('3,000-SKU price batch', () => {
 
   it('answers a retried batch from storage, without a second feed', async () => {
     const before = await h.database.db.amazonPriceFeed.count();
-    const res = await signedFetch(h.service.url, SHOP, 'POST', '/api/integrations/amazon/pricing', { updates: updates.slice(0, 10).concat(updates.slice(-1)) });
-    const again = await json<BatchUpdateResult>(res);
+    const again = await connector.pricing.batchUpdatePrices!(updates.slice(0, 10).concat(updates.slice(-1)));
     expect(again.summary).toMatchObject({ total: 11, applied: 9, failed: 2 });
     expect(await h.database.db.amazonPriceFeed.count()).toBe(before);
     // Same key, different price: a conflict, not a second change.
-    const conflict = await json<BatchUpdateResult>(
-      await signedFetch(h.service.url, SHOP, 'POST', '/api/integrations/amazon/pricing', { updates: [update(skus[0]!, '99.99', `k-${skus[0]}`)] }),
-    );
+    const conflict = await connector.pricing.batchUpdatePrices!([update(skus[0]!, '99.99', `k-${skus[0]}`)]);
     expect(conflict.results[0]).toMatchObject({ status: 'failed', reason: 'conflict' });
   }, BUDGET_MS);
 
@@ -110,7 +116,7 @@ describe('3,000-SKU price batch', () => {
     const outcomes: BatchUpdateResult[] = [];
     for (let b = 0; b < 5; b++) {
       const batchUpdates = demo.slice(b * 6, b * 6 + 6).map((sku, i) => update(sku, `${60 + b}.${10 + i}`, `window-${b}-${sku}`));
-      outcomes.push(await json<BatchUpdateResult>(await signedFetch(h.service.url, SHOP, 'POST', '/api/integrations/amazon/pricing', { updates: batchUpdates })));
+      outcomes.push(await connector.pricing.batchUpdatePrices!(batchUpdates));
     }
     const refs = outcomes.map((o) => (o.results[0] as { platformReference: { kind: string } }).platformReference.kind);
     expect(refs.slice(0, 4)).toEqual(['feed', 'feed', 'feed', 'feed']);

@@ -71,7 +71,7 @@ describe('process health', () => {
     // A request that is still sending its body when the shutdown starts.
     const body = new TransformStream<Uint8Array, Uint8Array>();
     const writer = body.writable.getWriter();
-    const inFlight = fetch(`${service.url}/api/integrations/amazon/pricing/updates`, {
+    const inFlight = fetch(`${service.url}/connector/pricing/batch-update`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: body.readable,

@@ -5,9 +5,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from '@playwright/test';
-import type { BatchUpdateResult } from '@calibr/shared-contracts';
 import { signSettingsLink } from '../src/settings-page/settings-link';
-import { DEMO_SELLER, SHARED_SECRET, US, control, json, signedFetch, startHarness, waitFor, type Harness } from './support/harness';
+import { DEMO_SELLER, SHARED_SECRET, US, control, remoteConnector, startHarness, waitFor, type Harness } from './support/harness';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOP = 'browser-shop.myshopify.com';
@@ -74,7 +73,7 @@ describe.skipIf(!existsSync(CHROMIUM))('settings page in chromium', () => {
     const seller = await control<{ listings: { sku: string }[] }>(h.sandbox, `sellers/${DEMO_SELLER}`);
     const updates = seller.listings.slice(0, 6).map((l, i) => ({ idempotencyKey: `browser-${l.sku}`, externalId: l.sku, marketplaceId: US, price: { amount: `${80 + i}.00`, currency: 'USD' } }));
     updates.push({ idempotencyKey: 'browser-ghost', externalId: 'GHOST-SKU-404', marketplaceId: US, price: { amount: '9.99', currency: 'USD' } });
-    const batch = await json<BatchUpdateResult>(await signedFetch(h.service.url, SHOP, 'POST', '/api/integrations/amazon/pricing', { updates }));
+    const batch = await (await remoteConnector(h, SHOP)).pricing.batchUpdatePrices!(updates);
     const feedId = batch.platformReference!.id;
     await waitFor('the feed to finish', async () => (await h.database.db.amazonPriceFeed.findFirst({ where: { feedId, status: 'DONE' } })) ?? undefined, 30_000);
 

@@ -28,6 +28,8 @@ import { isUnsettledPatch, recordPatchOutcome, settlePatchUpdate } from './settl
 
 /** At most this many new changes go through patchListingsItem instead of a feed. */
 export const PATCH_PATH_MAX_ITEMS = 5;
+/** Idempotency keys are visible ASCII, at most 255 characters (the shared contract's rule). */
+const ACCEPTABLE_KEY = /^[\x21-\x7e]{1,255}$/;
 /** Largest batch one call accepts (feeds split it by Amazon's 25,000 messages). */
 export const MAX_BATCH_ITEMS = 100_000;
 
@@ -380,6 +382,8 @@ export async function getUpdateResults(ctx: AmazonContext, projectId: string, id
 }
 
 export async function getUpdateResult(ctx: AmazonContext, projectId: string, idempotencyKey: string): Promise<PriceUpdateResult | null> {
+  // A key that could never have been accepted (not visible ASCII) names nothing: no database query.
+  if (!ACCEPTABLE_KEY.test(idempotencyKey)) return null;
   const row = await ctx.db.amazonPriceUpdate.findUnique({
     where: { projectId_idempotencyKey: { projectId, idempotencyKey } },
     include: { priceFeed: { select: { feedId: true } } },

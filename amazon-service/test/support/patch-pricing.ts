@@ -1,8 +1,7 @@
-// Driving one shop's US price updates through the service's pricing routes, and reading what the sandbox's
+// Driving one shop's US price updates through the service's connector contract (as the app does), and reading what the sandbox's
 // demo seller shows, for the patchListingsItem tests (the harness is started in beforeAll, hence the getter).
-import type { BatchUpdateResult, PriceUpdate, PriceUpdateResult } from '@calibr/shared-contracts';
-import { expect } from 'vitest';
-import { DEMO_SELLER, US, control, json, sandboxLog, signedFetch, type Harness, type SandboxLogEntry } from './harness';
+import type { PriceUpdate, PriceUpdateResult } from '@calibr/shared-contracts';
+import { DEMO_SELLER, US, control, remoteConnector, sandboxLog, type Harness, type SandboxLogEntry } from './harness';
 
 type DemoSeller = { listings: { sku: string; offers: { marketplaceId: string; price: string }[] }[] };
 
@@ -15,14 +14,15 @@ export async function usSkus(h: Harness): Promise<string[]> {
 export function patchPricing(harness: () => Harness, shop: string) {
   const update = (sku: string, key: string, amount: string): PriceUpdate => ({ idempotencyKey: key, externalId: sku, marketplaceId: US, price: { amount, currency: 'USD' } });
 
+  /** One update as a batch of one (the app's push): the service picks patchListingsItem for it. */
   async function send(u: PriceUpdate): Promise<PriceUpdateResult> {
-    const res = await signedFetch(harness().service.url, shop, 'POST', '/api/integrations/amazon/pricing', { updates: [u] });
-    expect(res.status).toBe(202);
-    return (await json<BatchUpdateResult>(res)).results[0]!;
+    const connector = await remoteConnector(harness(), shop);
+    return (await connector.pricing.batchUpdatePrices!([u])).results[0]!;
   }
 
   async function ask(key: string): Promise<PriceUpdateResult> {
-    return json<PriceUpdateResult>(await signedFetch(harness().service.url, shop, 'GET', `/api/integrations/amazon/pricing/updates/${encodeURIComponent(key)}`));
+    const connector = await remoteConnector(harness(), shop);
+    return connector.pricing.getUpdateResult!(key);
   }
 
   /** The PATCH requests for the SKU the sandbox saw. */

@@ -178,11 +178,15 @@ function parseBody(request: ConnectorHttpRequest): unknown {
   const raw = request.rawBody;
   const text = raw === undefined ? '' : typeof raw === 'string' ? raw : Buffer.from(raw).toString('utf8');
   if (text.trim() === '') return undefined;
+  let body: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    body = JSON.parse(text) as unknown;
   } catch {
     throw ValidationError.field('body', 'body is not valid JSON', 'invalid_json');
   }
+  // Every route's body is an object: a bare number, string or array is no request.
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw ValidationError.field('body', 'body must be a JSON object', 'invalid_json');
+  return body;
 }
 
 /** A problem+json response for any error (unknown errors become an opaque 500). */

@@ -2,7 +2,7 @@
 // covers the raw body bytes. A request whose signature headers are missing or stale is answered before
 // its body is read, and its connection closed rather than read to the end.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ConnectorError } from '../errors';
+import { ValidationError } from '../errors';
 import { problemResponse, type ConnectorHandler } from './connector-handler';
 
 /** Bodies above this are refused with 413 (a 1000-item batch is well under 1 MiB). */
@@ -55,8 +55,9 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-class PayloadTooLargeError extends ConnectorError {
+/** A body over the limit: answered 413, naming the body and the limit. */
+class PayloadTooLargeError extends ValidationError {
   constructor(limit: number) {
-    super('validation', `request body exceeds ${limit} bytes`);
+    super([{ path: 'body', message: `request body exceeds ${limit} bytes`, code: 'too_large' }]);
   }
 }
