@@ -40,6 +40,7 @@ import { hasLiveListings } from '../catalog/listing-store';
 import { productsFromListings, syncListingsPage } from '../catalog/listings-sync';
 import { chosenMarketplace, disconnectIntegration, findIntegration, sellerClient, sellerIdsIn, type AmazonIntegrationView } from '../integrations/integration-store';
 import type { Tenant } from '../integrations/projects';
+import { eraseTenantData } from '../integrations/tenant-erasure';
 import { batchUpdatePrices, getUpdateResult, getUpdateResults } from '../pricing/batch-update-prices';
 import { ITEM_OFFERS_BATCH_SIZE, readCompetitivePrices } from '../pricing/competitive-pricing';
 
@@ -145,6 +146,8 @@ export function createAmazonConnector(ctx: AmazonContext, tenant: Tenant, option
     async disconnect() {
       await disconnectIntegration(ctx, projectId);
     },
+
+    eraseTenant: () => eraseTenantData(ctx, projectId),
 
     async healthCheck(): Promise<PlatformHealth> {
       const checkedAt = new Date().toISOString();

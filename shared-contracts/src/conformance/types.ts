@@ -101,6 +101,7 @@ export const CHECK_IDS = [
   'rate-limit-retry',
   'events-price',
   'events-sync',
+  'erase-tenant',
 ] as const;
 
 export type CheckId = (typeof CHECK_IDS)[number];

@@ -1,6 +1,6 @@
 // The interface every platform implements, in-process (Shopify) or over HTTP (Amazon service).
 import type { ConnectorEventSource } from '../events';
-import type { ConnectorCapabilities, PlatformCredentials, PlatformHealth, PlatformId } from '../types';
+import type { ConnectorCapabilities, PlatformCredentials, PlatformHealth, PlatformId, TenantErasure } from '../types';
 import type { AuthOperations } from './auth-operations';
 import type { PricingOperations } from './pricing-operations';
 import type { ProductOperations } from './product-operations';
@@ -19,6 +19,13 @@ export interface PlatformConnector {
   /** Forget credentials; afterwards `isAuthenticated()` is false. */
   disconnect(): Promise<void>;
   healthCheck(): Promise<PlatformHealth>;
+  /**
+   * Erase everything the connector holds for its tenant (credentials, cached tokens, stored listings,
+   * update records): Shopify's `shop/redact`. Required, so no platform can keep a redacted shop's data.
+   * Idempotent: a tenant it never saw, or one already erased, answers an empty erasure. Afterwards
+   * `isAuthenticated()` is false and the tenant has no listings.
+   */
+  eraseTenant(): Promise<TenantErasure>;
 
   readonly products: ProductOperations;
   readonly pricing: PricingOperations;

@@ -44,6 +44,7 @@ import {
   type SellableListing,
   type SyncOptions,
   type SyncResult,
+  type TenantErasure,
 } from '..';
 import { defaultCatalog, REFERENCE_CREDENTIALS, type SeedCompetition, type SeedProduct } from './catalog';
 
@@ -222,6 +223,18 @@ export class ReferenceConnector implements PlatformConnector {
 
   async disconnect(): Promise<void> {
     this.authenticated = false;
+  }
+
+  /** The tenant's state here: its authorization, price writes and feeds still pending (the catalog is the platform's). */
+  async eraseTenant(): Promise<TenantErasure> {
+    const erased: Record<string, number> = {};
+    if (this.authenticated) erased.authorization = 1;
+    if (this.writes.size > 0) erased.priceWrites = this.writes.size;
+    if (this.pendingFeeds.length > 0) erased.pendingFeeds = this.pendingFeeds.length;
+    this.authenticated = false;
+    this.writes.clear();
+    this.pendingFeeds.splice(0);
+    return { erased };
   }
 
   async healthCheck(): Promise<PlatformHealth> {

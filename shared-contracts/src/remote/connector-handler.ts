@@ -124,6 +124,8 @@ async function dispatch(
       return c.auth.completeAuthorization(body as never);
     case 'health':
       return c.healthCheck();
+    case 'eraseTenant':
+      return c.eraseTenant();
     case 'listProducts':
       return c.products.list((body ?? {}) as never);
     case 'getProduct':

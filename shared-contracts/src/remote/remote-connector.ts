@@ -19,10 +19,11 @@ import type {
   ProductFilter,
   SyncOptions,
   SyncResult,
+  TenantErasure,
 } from '../types';
 import { CONNECTOR_BASE_PATH, CONNECTOR_ROUTES, routePath, type ConnectorInfo, type ConnectorRouteIO, type ConnectorRouteName } from './routes';
 import { signRequest } from './signing';
-import { connectorInfoSchema } from '../validation';
+import { connectorInfoSchema, tenantErasureSchema } from '../validation';
 
 const UNKNOWN_INFO: ConnectorInfo = {
   platform: 'unknown',
@@ -144,6 +145,13 @@ export class RemoteConnector implements PlatformConnector {
 
   healthCheck(): Promise<PlatformHealth> {
     return this.call('health', {});
+  }
+
+  async eraseTenant(): Promise<TenantErasure> {
+    const parsed = tenantErasureSchema.safeParse(await this.call('eraseTenant', {}));
+    // The caller logs and relies on this report; a malformed one is the service's fault, not "nothing erased".
+    if (!parsed.success) throw new ConnectorError('internal', `${this.name} service answered eraseTenant with an invalid erasure report`);
+    return parsed.data;
   }
 
   private async sync(options: SyncOptions): Promise<SyncResult> {

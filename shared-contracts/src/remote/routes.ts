@@ -18,6 +18,7 @@ import type {
   ProductPage,
   SyncOptions,
   SyncResult,
+  TenantErasure,
   UpdateResultsAnswer,
 } from '../types';
 
@@ -55,6 +56,7 @@ export const CONNECTOR_ROUTES = {
   authorizationUrl: { method: 'POST', path: '/auth/authorization-url' },
   completeAuthorization: { method: 'POST', path: '/auth/complete' },
   health: { method: 'GET', path: '/health' },
+  eraseTenant: { method: 'POST', path: '/tenant/erase' },
   listProducts: { method: 'POST', path: '/products/list' },
   getProduct: { method: 'GET', path: '/products/item' },
   syncProducts: { method: 'POST', path: '/products/sync' },
@@ -79,6 +81,8 @@ export interface ConnectorRouteIO {
   authorizationUrl: { request: AuthorizationRequest; response: { url: string } };
   completeAuthorization: { request: AuthorizationCallback; response: PlatformCredentials };
   health: { request: void; response: PlatformHealth };
+  /** The tenant is the signed request's: one tenant can't name another. */
+  eraseTenant: { request: void; response: TenantErasure };
   listProducts: { request: ProductFilter; response: ProductPage };
   /** Query: `?externalId=` */
   getProduct: { request: { externalId: string }; response: NormalizedProduct };

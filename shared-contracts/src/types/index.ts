@@ -6,3 +6,4 @@ export * from './sync';
 export * from './credentials';
 export * from './integration';
 export * from './competitive-offer';
+export * from './erasure';

@@ -210,6 +210,9 @@ export const competitiveListingSchema = z
 
 export const competitiveOffersResultSchema = z.object({ listings: z.array(competitiveListingSchema) });
 
+/** `eraseTenant`'s answer: records removed per kind (whole, non-negative counts). */
+export const tenantErasureSchema = z.object({ erased: z.record(z.string().min(1), z.number().int().nonnegative()) });
+
 export const connectorInfoSchema = z.object({
   platform: platformIdSchema,
   name: z.string().min(1),

@@ -5,6 +5,7 @@ import { formatReport, runConformance, type CheckId } from '../../src/conformanc
 import {
   DoubleApplyConnector,
   FloatMoneyConnector,
+  KeepsTenantConnector,
   NoUpdateResultConnector,
   UnmarkedOwnOffersConnector,
   SwallowsRateLimitConnector,
@@ -52,6 +53,12 @@ describe('conformance kit catches broken connectors', () => {
     const message = report.results.find((r) => r.id === 'invalid-money')?.message ?? '';
     expect(message).toContain('a float number');
     expect(message).toContain('exponent notation');
+  });
+
+  it('fails a connector whose eraseTenant leaves the tenant connected', async () => {
+    const { failures, report } = await failuresOf((o) => new KeepsTenantConnector(o));
+    expect(failures, formatReport(report)).toEqual<CheckId[]>(['erase-tenant']);
+    expect(report.results.find((r) => r.id === 'erase-tenant')?.message).toMatch(/still true after eraseTenant/);
   });
 
   it('fails a connector that hides rate limits behind a generic error', async () => {

@@ -82,3 +82,10 @@ export class NoUpdateResultConnector extends ReferenceConnector {
     (this as { pricing: PricingOperations }).pricing = rest;
   }
 }
+
+/** Answers eraseTenant but keeps the tenant's authorization: a redacted shop could still be served. */
+export class KeepsTenantConnector extends ReferenceConnector {
+  override async eraseTenant() {
+    return { erased: {} };
+  }
+}

@@ -58,6 +58,12 @@ export interface AppPlatformRegistration {
   readonly consolePath?: string;
   /** A settings page outside the app, opened through a link signed for one shop. */
   readonly settingsLink?: (shop: string) => SettingsLink;
+  /**
+   * False when this app has no configuration to reach the platform at all (Amazon without
+   * SERVICE_SHARED_SECRET): no shop can have been connected, so shop/redact has nothing to erase there.
+   * Absent means always configured. Not "reachable": a platform that is down is retried, never skipped.
+   */
+  readonly configured?: () => boolean;
   /** Registered only for tests and demos (the conformance kit's reference connector). */
   readonly testPlatform?: boolean;
 }

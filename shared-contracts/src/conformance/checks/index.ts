@@ -1,6 +1,7 @@
 import type { ConformanceCheck } from './check';
 import { competitiveOfferChecks } from './competitive-offers';
 import { connectionChecks } from './connection';
+import { erasureChecks } from './erasure';
 import { eventChecks } from './events';
 import { pricingChecks } from './pricing';
 import { productChecks } from './products';
@@ -18,4 +19,6 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
   ...competitiveOfferChecks,
   ...rateLimitChecks,
   ...eventChecks,
+  // Last: it leaves the tenant with nothing.
+  ...erasureChecks,
 ];

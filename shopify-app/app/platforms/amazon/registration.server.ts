@@ -57,6 +57,14 @@ export function amazonRegistration(): AppPlatformRegistration {
       });
     },
     connection: { kind: 'settings_page', acceptsCredentials: true },
+    configured: () => {
+      try {
+        amazonServiceConfig();
+        return true;
+      } catch {
+        return false;
+      }
+    },
     settingsLink: (shop) => {
       const { baseUrl, secret } = amazonServiceConfig();
       const now = Date.now();

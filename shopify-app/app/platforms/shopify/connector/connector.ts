@@ -10,6 +10,7 @@ import {
   type PlatformConnector,
   type PlatformCredentials,
   type PlatformHealth,
+  type TenantErasure,
 } from '@calibr/shared-contracts';
 import { exportCatalog } from './bulk-catalog';
 import { SHOP_QUERY } from './documents';
@@ -176,6 +177,15 @@ export class ShopifyConnector implements PlatformConnector {
   async disconnect(): Promise<void> {
     this.token = undefined;
     this.shopInfo = undefined;
+  }
+
+  /**
+   * Shopify's data lives in the app's own tables (the shop's Project, sessions), which shop/redact
+   * erases itself (webhooks/lifecycle.server.ts eraseShop); this connector keeps only the token in memory.
+   */
+  async eraseTenant(): Promise<TenantErasure> {
+    await this.disconnect();
+    return { erased: {} };
   }
 
   async healthCheck(): Promise<PlatformHealth> {

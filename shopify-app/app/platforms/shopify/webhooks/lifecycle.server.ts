@@ -3,6 +3,7 @@
 // or refusal is logged with the shop and the delivery (X-Shopify-Webhook-Id, X-Shopify-Event-Id).
 import { db } from '../../../db.server';
 import { logger } from '../../../lib/logger.server';
+import { eraseOnEveryPlatform } from '../../platform-erasure.server';
 import type { ShopifyChecks } from './shopify-checks.server';
 
 /** The delivery a lifecycle action is taken for. */
@@ -70,8 +71,11 @@ export async function updateScopes(shop: string, payload: { current?: string[] }
 
 /**
  * shop/redact (48 h after uninstall): erase everything we hold for the shop, only when we recorded its
- * uninstall (verified with Shopify, above). Deleting the Project cascades to every tenant-keyed table;
- * sessions and delivery records are keyed by shop domain. Returns true when the shop was erased.
+ * uninstall (verified with Shopify, above). Every registered platform erases the shop first (the Amazon
+ * service keeps its rows in its own database); only then is the Project deleted, which cascades to every
+ * tenant-keyed table here; sessions and delivery records are keyed by shop domain. In that order a crash
+ * in between leaves the Project and the recorded uninstall, so the retried delivery erases again (each
+ * platform's erasure is idempotent). Returns true when the shop was erased.
  */
 export async function eraseShop(delivery: LifecycleDelivery): Promise<boolean> {
   const { shop, webhookId, eventId } = delivery;
@@ -82,6 +86,9 @@ export async function eraseShop(delivery: LifecycleDelivery): Promise<boolean> {
     logger.warn({ shop, webhookId, eventId }, `shop/redact ignored: ${why}`);
     return false;
   }
+  const project = await db.project.findUnique({ where: { shopDomain: shop }, select: { id: true } });
+  const platforms = project ? await eraseOnEveryPlatform(project.id) : {};
+  logger.info({ shop, webhookId, eventId, erased: platforms }, 'shop/redact: every platform erased the shop');
   await db.$transaction([
     db.session.deleteMany({ where: { shop } }),
     db.project.deleteMany({ where: { shopDomain: shop } }),
