@@ -161,8 +161,11 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
         });
         const [requests] = await Promise.all([
           Promise.race([closed.then(() => true), late]),
-          // A feed the worker did not get to is still in the database: the next process polls it.
-          Promise.race([worker.stop().then(() => true), late]).catch((error: unknown) => logger.error({ err: errorSummary(error) }, 'feed worker stop failed')),
+          // Feeds still in hand at the deadline are handed back (their jobs queued again) for the next process.
+          worker
+            .stop({ deadline: started + timeoutMs })
+            .then(({ handedBack }) => handedBack > 0 && logger.info({ handedBack }, 'feed jobs handed back'))
+            .catch((error: unknown) => logger.error({ err: errorSummary(error) }, 'feed worker stop failed')),
         ]);
         clearTimeout(timer);
         if (!requests) server.closeAllConnections();
