@@ -1,6 +1,6 @@
 // Starts the Amazon service: its own database (migrated on start), Amazon transport (real hosts, or wherever
-// the runtime hooks route it: the sandbox in tests and `npm start`), the feed worker (which resumes unfinished
-// feeds from the database) and the HTTP server.
+// the runtime hooks route it: the sandbox in tests and `npm start`), the feed worker (feed polling as jobs of
+// @calibr/jobs, resumed from the database) and the HTTP server.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { runtimeHooks, type RuntimeHooks } from '@calibr/shared-contracts';
@@ -48,12 +48,13 @@ export interface RunningAmazonService {
   ctx: AmazonContext;
   worker: FeedWorker;
   server: Server;
-  /** Stops at once (tests): the worker's current tick finishes, open connections are cut. */
+  /** Stops at once (tests): the feeds the worker holds finish, open connections are cut. */
   close(): Promise<void>;
   /**
-   * Graceful (SIGTERM): /readyz turns 503, no new connections, in-flight requests and the feed worker's
-   * current tick finish (a feed not finished stays in the database for the next process to poll), then
-   * the database closes. Past `timeoutMs` open connections are cut. Resolves true when nothing was cut.
+   * Graceful (SIGTERM): /readyz turns 503, no new connections, in-flight requests and the feeds the worker
+   * holds finish (a feed not finished keeps its job, due when it says, for whichever process polls next),
+   * then the database closes. Past `timeoutMs` open connections are cut and feeds still held are handed
+   * back (their jobs queued again). Resolves true when no connection was cut.
    */
   shutdown(timeoutMs?: number): Promise<boolean>;
 }
