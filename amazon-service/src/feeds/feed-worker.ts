@@ -51,7 +51,7 @@ export class FeedWorker {
       id: this.id,
       pollMs: options.tickMs ?? 5_000,
       leaseMs: LEASE_MS,
-      log: (message, error) => ctx.logger.error({ err: errorSummary(error) }, `feed worker: ${message}`),
+      log: (message, error) => ctx.logger.error(error === undefined ? {} : { err: errorSummary(error) }, `feed worker: ${message}`),
     }).handle(FEED_QUEUE, (job, context) => this.run(job, context), {
       batchSize: 20,
       perGroup: 1,
