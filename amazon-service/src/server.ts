@@ -1,6 +1,6 @@
 // Starts the Amazon service: its own database (migrated on start), Amazon transport (real hosts, or wherever
-// the runtime hooks route it: the sandbox in tests and `npm start`), the feed worker (which resumes unfinished
-// feeds from the database) and the HTTP server.
+// the runtime hooks route it: the sandbox in tests and `npm start`), the feed worker (feed polling as jobs of
+// @calibr/jobs, resumed from the database) and the HTTP server.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { runtimeHooks, type RuntimeHooks } from '@calibr/shared-contracts';
@@ -51,12 +51,13 @@ export interface RunningAmazonService {
   ctx: AmazonContext;
   worker: FeedWorker;
   server: Server;
-  /** Stops at once (tests): the worker's current tick finishes, open connections are cut. */
+  /** Stops at once (tests): the feeds the worker holds finish, open connections are cut. */
   close(): Promise<void>;
   /**
-   * Graceful (SIGTERM): /readyz turns 503, no new connections, in-flight requests and the feed worker's
-   * current tick finish (a feed not finished stays in the database for the next process to poll), then
-   * the database closes. Past `timeoutMs` open connections are cut. Resolves true when nothing was cut.
+   * Graceful (SIGTERM): /readyz turns 503, no new connections, in-flight requests and the feeds the worker
+   * holds finish (a feed not finished keeps its job, due when it says, for whichever process polls next),
+   * then the database closes. Past `timeoutMs` open connections are cut and feeds still held are handed
+   * back (their jobs queued again). Resolves true when no connection was cut.
    */
   shutdown(timeoutMs?: number): Promise<boolean>;
 }
@@ -165,8 +166,11 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
         });
         const [requests] = await Promise.all([
           Promise.race([closed.then(() => true), late]),
-          // A feed the worker did not get to is still in the database: the next process polls it.
-          Promise.race([worker.stop().then(() => true), late]).catch((error: unknown) => logger.error({ err: errorSummary(error) }, 'feed worker stop failed')),
+          // Feeds still in hand at the deadline are handed back (their jobs queued again) for the next process.
+          worker
+            .stop({ deadline: started + timeoutMs })
+            .then(({ handedBack }) => handedBack > 0 && logger.info({ handedBack }, 'feed jobs handed back'))
+            .catch((error: unknown) => logger.error({ err: errorSummary(error) }, 'feed worker stop failed')),
         ]);
         clearTimeout(timer);
         if (!requests) server.closeAllConnections();

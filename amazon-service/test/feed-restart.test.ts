@@ -1,6 +1,6 @@
 // A restart while Amazon is still processing a feed: the new process finds the feed in the database,
 // resumes polling where the old one stopped, and finishes it. Until Amazon answers, results stay
-// pending with the feed id.
+// pending with the feed id. A feed stored before feeds were jobs (no job of its own) gets one at start.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_SELLER, US, connectDemoSeller, control, remoteConnector, startHarness, waitFor, type Harness } from './support/harness';
 
@@ -41,4 +41,24 @@ it('resumes polling an IN_PROGRESS feed after a restart and finishes it', async 
   expect(await h.database.db.amazonPriceFeed.count({ where: { projectId: done.projectId } })).toBe(1);
   const live = await control<{ listings: { sku: string; offers: { marketplaceId: string; price: string }[] }[] }>(h.sandbox, `sellers/${DEMO_SELLER}`);
   expect(live.listings.find((l) => l.sku === skus[3])!.offers.find((o) => o.marketplaceId === US)!.price).toBe('73.25');
+}, 90_000);
+
+it('a feed without a job (stored before feeds were jobs) gets one at start and is finished', async () => {
+  const seller = await control<{ listings: { sku: string }[] }>(h.sandbox, `sellers/${DEMO_SELLER}`);
+  const skus = seller.listings.slice(8, 16).map((l) => l.sku); // enough to go as a feed
+  const updates = skus.map((sku, i) => ({ idempotencyKey: `orphan-${sku}`, externalId: sku, marketplaceId: US, price: { amount: `${80 + i}.50`, currency: 'USD' } }));
+  // Stored while no worker runs, then made an old row without a job: what a database from before the engine holds.
+  const stopped = await h.restart({ worker: false });
+  const batch = await json<BatchUpdateResult>(await signedFetch(stopped.url, SHOP, 'POST', '/api/integrations/amazon/pricing', { updates }));
+  expect(batch.summary.pending).toBe(8);
+  const feed = await h.database.db.amazonPriceFeed.findFirstOrThrow({ where: { feedId: batch.platformReference!.id } });
+  expect(await h.database.db.amazonJob.deleteMany({ where: { queue: 'amazon.feeds', key: feed.id } })).toEqual({ count: 1 });
+  await h.database.db.amazonPriceFeed.update({ where: { id: feed.id }, data: { createdAt: new Date(Date.now() - 3_600_000) } });
+
+  await h.restart();
+  const done = await waitFor('the orphan feed to finish', async () => (await h.database.db.amazonPriceFeed.findFirst({ where: { id: feed.id, status: 'DONE' } })) ?? undefined, 30_000);
+  expect(done.completedAt).not.toBeNull();
+  expect(await h.database.db.amazonJob.findUniqueOrThrow({ where: { queue_key: { queue: 'amazon.feeds', key: feed.id } } })).toMatchObject({ status: 'completed', groupKey: `seller:${feed.integrationId}` });
+  const results = await Promise.all(skus.map(async (sku) => json<PriceUpdateResult>(await signedFetch(h.service.url, SHOP, 'GET', `/api/integrations/amazon/pricing/updates/orphan-${sku}`))));
+  expect(results.map((r) => r.status)).toEqual(Array(8).fill('applied'));
 }, 90_000);

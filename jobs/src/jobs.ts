@@ -23,6 +23,11 @@ export interface JobsOptions {
   random?: () => number;
   /** default retry timing (a queue may override it per retry) */
   backoff?: BackoffOptions;
+  /**
+   * The job table's name (default "Job"): a schema sharing one database with another names its own
+   * (the Amazon service's is "AmazonJob"), with the same columns and indexes.
+   */
+  table?: string;
 }
 
 export interface ClaimOptions {
@@ -43,10 +48,10 @@ export interface InClient {
 /** Rows per multi-row INSERT (SQLite binds at most 32,766 parameters, PostgreSQL 65,535). */
 const ROWS_PER_STATEMENT = 500;
 /** On a key's conflict: a finished job is queued again with the new input; a live one is left alone. */
-const AGAIN =
+const requeueFinished = (table: string) =>
   `DO UPDATE SET "status" = 'queued', "groupKey" = excluded."groupKey", "payload" = excluded."payload", "attempts" = 0, ` +
   `"maxAttempts" = excluded."maxAttempts", "runAt" = excluded."runAt", "leaseUntil" = NULL, "lastError" = NULL, "result" = NULL, ` +
-  `"startedAt" = NULL, "completedAt" = NULL, "updatedAt" = excluded."updatedAt" WHERE "Job"."status" IN ('completed', 'failed', 'cancelled')`;
+  `"startedAt" = NULL, "completedAt" = NULL, "updatedAt" = excluded."updatedAt" WHERE ${table}."status" IN ('completed', 'failed', 'cancelled')`;
 const LIVE = `('queued', 'running')`;
 
 export class Jobs {
@@ -55,8 +60,17 @@ export class Jobs {
   private readonly db: JobsDatabase;
   private readonly random: () => number;
   private readonly backoff: BackoffOptions;
+  /** the table's quoted name, as the statements write it */
+  private readonly table: string;
+  /** names the advisory lock of a queue's group-limited claims (per table: two tables' queues don't wait on each other) */
+  private readonly lockName: string;
 
   constructor(options: JobsOptions) {
+    const table = options.table ?? 'Job';
+    // Interpolated into SQL: a plain identifier only.
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) throw new Error(`invalid job table name: ${table}`);
+    this.table = `"${table}"`;
+    this.lockName = table === 'Job' ? 'calibr.jobs' : `calibr.jobs.${table}`;
     this.db = options.db;
     this.dialect = options.dialect;
     this.now = options.clock ?? (() => new Date());
@@ -76,9 +90,9 @@ export class Jobs {
     const values =
       `(${q.p(randomUUID())}, ${q.p(input.queue)}, ${q.p(key)}, ${q.p(input.groupKey ?? null)}, ${q.json(input.payload)}, 'queued', 0, ` +
       `${q.p(input.maxAttempts ?? 5)}, ${q.p(input.runAt ?? now)}, ${q.p(now)}, ${q.p(now)})`;
-    const onConflict = input.again ? AGAIN : 'DO NOTHING';
+    const onConflict = input.again ? requeueFinished(this.table) : 'DO NOTHING';
     await db.$executeRawUnsafe(
-      `INSERT INTO "Job" ("id", "queue", "key", "groupKey", "payload", "status", "attempts", "maxAttempts", "runAt", "createdAt", "updatedAt") ` +
+      `INSERT INTO ${this.table} ("id", "queue", "key", "groupKey", "payload", "status", "attempts", "maxAttempts", "runAt", "createdAt", "updatedAt") ` +
         `VALUES ${values} ON CONFLICT ("queue", "key") ${onConflict}`,
       ...q.values,
     );
@@ -104,8 +118,8 @@ export class Jobs {
       );
       if (rows.length === 0) continue;
       added += await (client ?? this.db).$executeRawUnsafe(
-        `INSERT INTO "Job" ("id", "queue", "key", "groupKey", "payload", "status", "attempts", "maxAttempts", "runAt", "createdAt", "updatedAt") ` +
-          `VALUES ${rows.join(', ')} ON CONFLICT ("queue", "key") ${again ? AGAIN : 'DO NOTHING'}`,
+        `INSERT INTO ${this.table} ("id", "queue", "key", "groupKey", "payload", "status", "attempts", "maxAttempts", "runAt", "createdAt", "updatedAt") ` +
+          `VALUES ${rows.join(', ')} ON CONFLICT ("queue", "key") ${again ? requeueFinished(this.table) : 'DO NOTHING'}`,
         ...q.values,
       );
     }
@@ -115,7 +129,7 @@ export class Jobs {
   async get<P = unknown>(queue: string, key: string, { client }: InClient = {}): Promise<Job<P> | null> {
     const q = params(this.dialect);
     const rows = await (client ?? this.db).$queryRawUnsafe<Record<string, unknown>[]>(
-      `SELECT ${COLUMNS} FROM "Job" WHERE "queue" = ${q.p(queue)} AND "key" = ${q.p(key)}`,
+      `SELECT ${COLUMNS} FROM ${this.table} WHERE "queue" = ${q.p(queue)} AND "key" = ${q.p(key)}`,
       ...q.values,
     );
     return rows[0] ? toJob<P>(rows[0]) : null;
@@ -125,7 +139,7 @@ export class Jobs {
   async cancel(queue: string, key: string, { client }: InClient = {}): Promise<boolean> {
     const q = params(this.dialect);
     const count = await (client ?? this.db).$executeRawUnsafe(
-      `UPDATE "Job" SET "status" = 'cancelled', "completedAt" = ${q.p(this.now())}, "updatedAt" = ${q.p(this.now())} ` +
+      `UPDATE ${this.table} SET "status" = 'cancelled', "completedAt" = ${q.p(this.now())}, "updatedAt" = ${q.p(this.now())} ` +
         `WHERE "queue" = ${q.p(queue)} AND "key" = ${q.p(key)} AND "status" = 'queued'`,
       ...q.values,
     );
@@ -151,34 +165,34 @@ export class Jobs {
       `OR (${alias}."status" = 'running' AND ${alias}."leaseUntil" < ${q.p(now)}))`;
     // Running jobs of the candidate's group whose lease is still valid.
     const busy = (alias: string) =>
-      `(SELECT COUNT(*) FROM "Job" r WHERE r."queue" = ${alias}."queue" AND r."groupKey" = ${alias}."groupKey" ` +
+      `(SELECT COUNT(*) FROM ${this.table} r WHERE r."queue" = ${alias}."queue" AND r."groupKey" = ${alias}."groupKey" ` +
       `AND r."status" = 'running' AND r."leaseUntil" >= ${q.p(now)})`;
     let sql: string;
     if (this.dialect === 'postgresql') {
       const room = perGroup === undefined ? '' : ` AND (j."groupKey" IS NULL OR ${busy('j')} < ${q.p(perGroup)})`;
-      const locked = `SELECT j."id" FROM "Job" j WHERE ${due('j')}${room} ORDER BY j."runAt", j."id" LIMIT ${q.p(limit)} FOR UPDATE SKIP LOCKED`;
+      const locked = `SELECT j."id" FROM ${this.table} j WHERE ${due('j')}${room} ORDER BY j."runAt", j."id" LIMIT ${q.p(limit)} FOR UPDATE SKIP LOCKED`;
       const chosen =
         perGroup === undefined
           ? `SELECT "id" FROM locked`
           : // Several candidates of one group: only as many as the group has room for.
             `SELECT "id" FROM (SELECT c."id", c."groupKey", ROW_NUMBER() OVER (PARTITION BY c."groupKey" ORDER BY c."runAt", c."id") AS rn, ` +
-            `${busy('c')} AS busy FROM "Job" c WHERE c."id" IN (SELECT "id" FROM locked)) ranked ` +
+            `${busy('c')} AS busy FROM ${this.table} c WHERE c."id" IN (SELECT "id" FROM locked)) ranked ` +
             `WHERE ranked."groupKey" IS NULL OR ranked.busy + ranked.rn <= ${q.p(perGroup)}`;
-      sql = `WITH locked AS (${locked}) UPDATE "Job" SET ${set} WHERE "id" IN (${chosen}) RETURNING ${COLUMNS}`;
+      sql = `WITH locked AS (${locked}) UPDATE ${this.table} SET ${set} WHERE "id" IN (${chosen}) RETURNING ${COLUMNS}`;
     } else {
       const chosen =
         perGroup === undefined
-          ? `SELECT j."id" FROM "Job" j WHERE ${due('j')} ORDER BY j."runAt", j."id" LIMIT ${q.p(limit)}`
+          ? `SELECT j."id" FROM ${this.table} j WHERE ${due('j')} ORDER BY j."runAt", j."id" LIMIT ${q.p(limit)}`
           : `SELECT "id" FROM (SELECT j."id", j."groupKey", j."runAt", ROW_NUMBER() OVER (PARTITION BY j."groupKey" ORDER BY j."runAt", j."id") AS rn, ` +
-            `${busy('j')} AS busy FROM "Job" j WHERE ${due('j')}) ranked ` +
+            `${busy('j')} AS busy FROM ${this.table} j WHERE ${due('j')}) ranked ` +
             `WHERE ranked."groupKey" IS NULL OR ranked.busy + ranked.rn <= ${q.p(perGroup)} ORDER BY ranked."runAt", ranked."id" LIMIT ${q.p(limit)}`;
-      sql = `UPDATE "Job" SET ${set} WHERE "id" IN (${chosen}) RETURNING ${COLUMNS}`;
+      sql = `UPDATE ${this.table} SET ${set} WHERE "id" IN (${chosen}) RETURNING ${COLUMNS}`;
     }
     const run = (client: JobsClient) => client.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...q.values);
     const rows =
       this.dialect === 'postgresql' && perGroup !== undefined
         ? await this.db.$transaction(async (tx: JobsClient) => {
-            await tx.$queryRawUnsafe(`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${lockNumber(`calibr.jobs:${queue}`)})) AS l`);
+            await tx.$queryRawUnsafe(`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${lockNumber(`${this.lockName}:${queue}`)})) AS l`);
             return run(tx);
           })
         : await run(this.db);
@@ -192,7 +206,7 @@ export class Jobs {
     for (const [token, ids] of byToken(jobs)) {
       const q = params(this.dialect);
       const rows = await this.db.$queryRawUnsafe<Array<{ id: string }>>(
-        `UPDATE "Job" SET "leaseUntil" = ${q.p(new Date(now.getTime() + leaseMs))}, "updatedAt" = ${q.p(now)} ` +
+        `UPDATE ${this.table} SET "leaseUntil" = ${q.p(new Date(now.getTime() + leaseMs))}, "updatedAt" = ${q.p(now)} ` +
           `WHERE "id" IN (${q.list(ids)}) AND "claimedBy" = ${q.p(token)} AND "status" = 'running' RETURNING "id"`,
         ...q.values,
       );
@@ -243,7 +257,7 @@ export class Jobs {
       const q = params(this.dialect);
       const assignments = set(q);
       count += await (client ?? this.db).$executeRawUnsafe(
-        `UPDATE "Job" SET ${assignments}, "updatedAt" = ${q.p(this.now())} WHERE "id" IN (${q.list(ids)}) AND "claimedBy" = ${q.p(token)} AND "status" = 'running'`,
+        `UPDATE ${this.table} SET ${assignments}, "updatedAt" = ${q.p(this.now())} WHERE "id" IN (${q.list(ids)}) AND "claimedBy" = ${q.p(token)} AND "status" = 'running'`,
         ...q.values,
       );
     }
@@ -254,7 +268,7 @@ export class Jobs {
   async counts(queue: string): Promise<Record<string, number>> {
     const q = params(this.dialect);
     const rows = await this.db.$queryRawUnsafe<Array<{ status: string; n: unknown }>>(
-      `SELECT "status", COUNT(*) AS n FROM "Job" WHERE "queue" = ${q.p(queue)} GROUP BY "status"`,
+      `SELECT "status", COUNT(*) AS n FROM ${this.table} WHERE "queue" = ${q.p(queue)} GROUP BY "status"`,
       ...q.values,
     );
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
@@ -263,7 +277,7 @@ export class Jobs {
   /** Whether the queue has live jobs (queued or running). */
   async hasLive(queue: string): Promise<boolean> {
     const q = params(this.dialect);
-    const rows = await this.db.$queryRawUnsafe<unknown[]>(`SELECT 1 AS one FROM "Job" WHERE "queue" = ${q.p(queue)} AND "status" IN ${LIVE} LIMIT 1`, ...q.values);
+    const rows = await this.db.$queryRawUnsafe<unknown[]>(`SELECT 1 AS one FROM ${this.table} WHERE "queue" = ${q.p(queue)} AND "status" IN ${LIVE} LIMIT 1`, ...q.values);
     return rows.length > 0;
   }
 }

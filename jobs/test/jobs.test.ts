@@ -194,3 +194,46 @@ describe.each(testDatabaseProviders())('job engine on %s', (provider) => {
     expect(new Set(ids).size).toBe(40);
   });
 });
+
+describe.each(testDatabaseProviders())('job engine on a second table of one %s database', (provider) => {
+  let engine: Engine;
+
+  beforeAll(async () => {
+    engine = await engineOn(provider);
+    // A second job table beside "Job", as the Amazon service's "AmazonJob" sits beside the app's in a shared
+    // SQLite file: the same columns, constraints and indexes under another name.
+    const db = engine.database.db;
+    if (provider === 'postgresql') {
+      await db.$executeRawUnsafe('CREATE TABLE "OtherJob" (LIKE "Job" INCLUDING ALL)');
+    } else {
+      const [table] = await db.$queryRawUnsafe<Array<{ sql: string }>>(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'Job'`);
+      await db.$executeRawUnsafe(table!.sql.replace('"Job"', '"OtherJob"'));
+      await db.$executeRawUnsafe('CREATE UNIQUE INDEX "OtherJob_queue_key_key" ON "OtherJob"("queue", "key")');
+    }
+  });
+  afterAll(() => engine?.database.cleanup());
+
+  it('keeps its jobs in its own table: the same queue and key in both are two jobs, each claimed and settled in its table', async () => {
+    const app = engine.jobs();
+    const other = engine.jobs({ table: 'OtherJob' });
+    await app.enqueue({ queue: 'feeds', key: 'f1', payload: { from: 'app' } });
+    await other.enqueue({ queue: 'feeds', key: 'f1', payload: { from: 'other' }, groupKey: 'seller:1' });
+    await other.enqueue({ queue: 'feeds', key: 'f1', payload: { from: 'again' } }); // exactly once in its table too
+    expect(await app.get('feeds', 'f1')).toMatchObject({ payload: { from: 'app' }, groupKey: null });
+    expect(await other.get('feeds', 'f1')).toMatchObject({ payload: { from: 'other' }, groupKey: 'seller:1' });
+
+    const [claimed, ...rest] = await other.claim('feeds', { workerId: 'w', leaseMs: 10_000, limit: 5, perGroup: 1 });
+    expect(rest).toEqual([]);
+    expect(claimed!.payload).toEqual({ from: 'other' });
+    expect(await other.complete(claimed!)).toBe(1);
+    expect(await other.counts('feeds')).toEqual({ completed: 1 });
+    expect(await other.enqueue({ queue: 'feeds', key: 'f1', payload: { from: 'requeued' }, again: true })).toMatchObject({ status: 'queued', payload: { from: 'requeued' } });
+    // The app's table was not touched.
+    expect(await app.counts('feeds')).toEqual({ queued: 1 });
+    expect(await engine.database.db.job.count()).toBe(1);
+  });
+
+  it('refuses a table name that is not a plain identifier', () => {
+    expect(() => engine.jobs({ table: 'Job"; DROP TABLE "Job' })).toThrow(/invalid job table name/);
+  });
+});

@@ -116,7 +116,7 @@ export async function submitFeed(
 export async function failFeed(ctx: AmazonContext, priceFeedId: string, status: 'FATAL' | 'CANCELLED', code: string, message: string): Promise<void> {
   const now = new Date();
   await ctx.db.$transaction([
-    ctx.db.amazonPriceFeed.update({ where: { id: priceFeedId }, data: { status, completedAt: now, nextPollAt: null, claimedBy: null, leaseUntil: null } }),
+    ctx.db.amazonPriceFeed.update({ where: { id: priceFeedId }, data: { status, completedAt: now, nextPollAt: null } }),
     ctx.db.amazonPriceUpdate.updateMany({
       where: { priceFeedId, status: { in: ['queued', 'pending'] } },
       data: { status: 'failed', errorCode: code, errorMessage: message, resolvedAt: now },

@@ -1,7 +1,8 @@
-// Background work on price feeds, resumed from the database at every start: submits feeds that wait
+// Background work on price feeds, as jobs of the job engine (./feed-jobs.ts): submits feeds that wait
 // for a submission slot, and polls submitted feeds (backing off) until DONE, CANCELLED or FATAL, then
-// turns the processing report into each SKU's result. Rows are leased, so two instances never work on
-// the same feed at once.
+// turns the processing report into each SKU's result. Each feed is one job, claimed with a lease, so two
+// instances never work on the same feed at once, and a restart resumes from the database. At most one
+// feed per seller is worked on at a time across instances (Amazon's submission window is per seller).
 //
 // Two ends Amazon documents no answer for are settled here rather than left to the merchant:
 // - FATAL without a processing report (Amazon gave no reason; its docs say some, none or all of the
@@ -9,22 +10,26 @@
 //   the same prices at worst twice), up to MAX_UNEXPLAINED_FATAL feeds per batch; then they fail.
 // - DONE without a processing report: each SKU's live price is read (getListingsItem) and the update is
 //   applied when Amazon shows our price, failed with what Amazon shows otherwise.
-import { errorSummary } from '../log-errors';
 import { randomUUID } from 'node:crypto';
+import { Worker, type BatchContext, type ClaimedJob } from '@calibr/jobs';
+import { errorSummary } from '../log-errors';
 import type { AmazonContext } from '../amazon-context';
 import { recordAppliedPrices } from '../catalog/listing-store';
 import { sellerClient } from '../integrations/integration-store';
 import { failFeed, submitFeed } from './feed-submission';
+import { FEED_QUEUE, LIVE_FEED_STATUSES, enqueueFeedJob, feedJobs, queueFeedsWithoutJobs } from './feed-jobs';
 import type { FeedTiming } from './feed-timing';
+import { INLINE_LEASE_MS } from './price-feed-store';
 import { parseProcessingReport, readProcessingReport } from './processing-report';
 import { chunks } from '../catalog/listing-store';
 import { readOfferPrice, showsPrice } from '../catalog/listings-items';
 
 const LEASE_MS = 120_000;
-const POLLED_STATUSES = ['IN_QUEUE', 'IN_PROGRESS'];
 const WAITING_STATUSES = ['PREPARING', 'UPLOADED'];
 /** Feeds of one batch that may end FATAL without a report before its messages fail for good. */
 export const MAX_UNEXPLAINED_FATAL = 3;
+/** How often the worker looks for feeds without a job (the first look is at start). */
+const ORPHAN_SWEEP_MS = INLINE_LEASE_MS / 2;
 
 export interface FeedWorkerOptions {
   /** How often the worker looks for due work. */
@@ -33,88 +38,67 @@ export interface FeedWorkerOptions {
 
 export class FeedWorker {
   readonly id = `feed-worker-${randomUUID()}`;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
   private readonly timing: FeedTiming;
-  private readonly tickMs: number;
+  private readonly worker: Worker;
+  private sweptAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly ctx: AmazonContext,
     options: FeedWorkerOptions = {},
   ) {
     this.timing = ctx.feedTiming;
-    this.tickMs = options.tickMs ?? 5_000;
+    this.worker = new Worker(feedJobs(ctx.db), {
+      id: this.id,
+      pollMs: options.tickMs ?? 5_000,
+      leaseMs: LEASE_MS,
+      log: (message, error) => ctx.logger.error(error === undefined ? {} : { err: errorSummary(error) }, `feed worker: ${message}`),
+    }).handle(FEED_QUEUE, (job, context) => this.run(job, context), {
+      batchSize: 20,
+      perGroup: 1,
+      beforeClaim: () => this.sweep(),
+    });
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
+    this.worker.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  /**
+   * Stop: the feeds in hand finish. With a `deadline` (epoch ms), feeds still in hand then are handed
+   * back (queued again at once, for the next process) instead of waiting out their lease.
+   */
+  stop(options: { deadline?: number } = {}): Promise<{ handedBack: number }> {
+    return this.worker.stop(options);
   }
 
   /** Wake up now (after a new feed was stored). */
   nudge(): void {
-    if (!this.stopped && !this.running) this.schedule(0);
+    this.worker.wake(FEED_QUEUE);
   }
 
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.tick()
-        .then(() => undefined)
-        .catch((error: unknown) => this.ctx.logger.error({ err: errorSummary(error) }, 'feed worker tick failed'))
-        .finally(() => {
-          this.running = undefined;
-          if (!this.stopped) this.schedule(this.tickMs);
-        });
-    }, ms);
-    this.timer.unref?.();
+  /** Feeds without a job get one: at start, then every ORPHAN_SWEEP_MS. */
+  private async sweep(): Promise<void> {
+    if (Date.now() - this.sweptAt < ORPHAN_SWEEP_MS) return;
+    await queueFeedsWithoutJobs(this.ctx);
+    this.sweptAt = Date.now();
   }
 
-  /** One pass over everything due; returns how many feeds it worked on. */
-  async tick(): Promise<number> {
-    const now = new Date();
-    const due = await this.ctx.db.amazonPriceFeed.findMany({
-      where: {
-        status: { in: [...POLLED_STATUSES, ...WAITING_STATUSES] },
-        OR: [{ nextPollAt: null }, { nextPollAt: { lte: now } }],
-        AND: [{ OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] }],
-      },
-      orderBy: { createdAt: 'asc' },
-      take: 20,
-      select: { id: true },
-    });
-    let worked = 0;
-    for (const { id } of due) {
-      if (this.stopped && worked > 0) break;
-      if (!(await this.claim(id))) continue;
-      worked++;
-      try {
-        await this.work(id);
-      } catch (error) {
-        this.ctx.logger.warn({ priceFeedId: id, err: errorSummary(error) }, 'feed work failed; will retry');
-        await this.ctx.db.amazonPriceFeed.update({ where: { id }, data: { nextPollAt: new Date(Date.now() + this.timing.firstPollMs) } });
-      } finally {
-        await this.ctx.db.amazonPriceFeed.updateMany({ where: { id, claimedBy: this.id }, data: { claimedBy: null, leaseUntil: null } });
-      }
+  /** One turn of a feed's job: submit or poll it, then run again when the feed says, or end with it. */
+  private async run(job: ClaimedJob, context: BatchContext): Promise<unknown> {
+    const id = job.key;
+    try {
+      await this.work(id);
+    } catch (error) {
+      this.ctx.logger.warn({ priceFeedId: id, err: errorSummary(error) }, 'feed work failed; will retry');
+      await this.ctx.db.amazonPriceFeed.updateMany({ where: { id }, data: { nextPollAt: new Date(Date.now() + this.timing.firstPollMs) } });
     }
-    return worked;
-  }
-
-  private async claim(id: string): Promise<boolean> {
-    const now = new Date();
-    const claimed = await this.ctx.db.amazonPriceFeed.updateMany({
-      where: { id, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
-      data: { claimedBy: this.id, leaseUntil: new Date(now.getTime() + LEASE_MS) },
-    });
-    return claimed.count === 1;
+    const feed = await this.ctx.db.amazonPriceFeed.findUnique({ where: { id }, select: { status: true, nextPollAt: true } });
+    if (!feed || !LIVE_FEED_STATUSES.includes(feed.status)) return { status: feed?.status ?? 'deleted' };
+    // When the feed says; a feed whose next time has passed (or has none) waits a first poll's time, so it never spins.
+    const now = Date.now();
+    const next = feed.nextPollAt && feed.nextPollAt.getTime() > now ? feed.nextPollAt : new Date(now + this.timing.firstPollMs);
+    await context.reschedule(job, next);
+    return undefined;
   }
 
   private async work(id: string): Promise<void> {
@@ -241,6 +225,8 @@ export class FeedWorker {
         },
         select: { id: true },
       });
+      // Its job commits with it: the new feed is submitted by the worker, whichever instance claims it.
+      await enqueueFeedJob(this.ctx, { id: next.id, integrationId: feed.integrationId }, { client: tx });
       const moved = await tx.amazonPriceUpdate.updateMany({
         where: { priceFeedId: id, status: { in: ['queued', 'pending'] } },
         data: { priceFeedId: next.id, status: 'queued', submittedAt: null },

@@ -13,7 +13,10 @@ export interface NewPriceUpdateRow {
   change: ListingPriceChange;
 }
 
-/** How long a request that stored a feed has to submit it before the worker takes over. */
+/**
+ * How long a request that stored a feed has to submit it and queue the feed's job (./feed-jobs.ts)
+ * before the worker's sweep queues one for it (the request's process died in between).
+ */
 export const INLINE_LEASE_MS = 120_000;
 
 export interface StoredFeed {
@@ -22,10 +25,13 @@ export interface StoredFeed {
   messageCount: number;
 }
 
-/** Writes one feed (status PREPARING) and its messages as queued price updates, in one transaction. */
+/**
+ * Writes one feed (status PREPARING) and its messages as queued price updates, in one transaction. The
+ * caller submits it right away, then queues its job (scheduleFeed).
+ */
 export async function storeFeed(
   ctx: AmazonContext,
-  input: { projectId: string; integrationId: string; batchId: string; document: PlannedFeedDocument; updates: Map<string, NewPriceUpdateRow>; claimedBy?: string },
+  input: { projectId: string; integrationId: string; batchId: string; document: PlannedFeedDocument; updates: Map<string, NewPriceUpdateRow> },
 ): Promise<StoredFeed> {
   const { document } = input;
   const feedId = await ctx.db.$transaction(async (tx) => {
@@ -38,8 +44,6 @@ export async function storeFeed(
         batchId: input.batchId,
         status: 'PREPARING',
         messageCount: document.entries.length,
-        // The caller submits it right away: the worker keeps off until this lease runs out.
-        ...(input.claimedBy ? { claimedBy: input.claimedBy, leaseUntil: new Date(Date.now() + INLINE_LEASE_MS) } : {}),
       },
       select: { id: true },
     });

@@ -16,6 +16,7 @@ import { resolveProductTypes } from '../catalog/product-types';
 import { productTypeOf, readOfferPrice, showsPrice } from '../catalog/listings-items';
 import { storeListings } from '../catalog/listings-sync';
 import { planPriceFeeds } from '../feeds/feed-documents';
+import { scheduleFeed } from '../feeds/feed-jobs';
 import { submitFeed } from '../feeds/feed-submission';
 import type { ListingPriceChange } from '../feeds/json-listings-feed';
 import { newBatchId, storeFeed, type NewPriceUpdateRow } from '../feeds/price-feed-store';
@@ -208,9 +209,8 @@ async function sendViaFeeds(
     rowsByKey.delete(`${refused.marketplaceId}\u0000${refused.sku}`);
   }
   const batchId = newBatchId();
-  const claimedBy = `request-${batchId}`;
   for (const document of plan.documents) {
-    const stored = await storeFeed(ctx, { projectId, integrationId: integration.id, batchId, document, updates: rowsByKey, claimedBy });
+    const stored = await storeFeed(ctx, { projectId, integrationId: integration.id, batchId, document, updates: rowsByKey });
     ctx.logger.debug({ priceFeedId: stored.id, ms: Date.now() - started }, 'feed stored');
     let outcome;
     try {
@@ -220,7 +220,8 @@ async function sendViaFeeds(
       if (!(error instanceof ConnectorError)) throw error;
       outcome = { status: 'deferred' as const };
     } finally {
-      await ctx.db.amazonPriceFeed.updateMany({ where: { id: stored.id, claimedBy }, data: { claimedBy: null, leaseUntil: null } });
+      // Submitted or not, the rest is the worker's: the feed's job, due when the feed says.
+      await scheduleFeed(ctx, stored.id);
     }
     const rows = await ctx.db.amazonPriceUpdate.findMany({ where: { priceFeedId: stored.id }, include: { priceFeed: { select: { feedId: true } } } });
     for (const row of rows) {

@@ -72,8 +72,6 @@ export async function writeEveryAmazonModel(db: AmazonClient, keyring: Keyring):
     resultFeedDocumentId: 'amzn1.tortuga.4.eu.result',
     resultSummary: { messagesProcessed: 25000, messagesAccepted: 24998, messagesInvalid: 2, errors: 2, warnings: 0 },
     resultReport: { issues: [{ messageId: 7, code: '90000', severity: 'ERROR', message: 'bad price' }] },
-    claimedBy: 'instance-a',
-    leaseUntil: T2,
     createdAt: T1,
   });
 
@@ -114,6 +112,24 @@ export async function writeEveryAmazonModel(db: AmazonClient, keyring: Keyring):
     platformUpdatedAt: T2,
     lastSyncedAt: T2,
     data: { productType: 'MUG', minPrice: { amount: '15.00', currency: 'EUR' }, issues: [] },
+    createdAt: T1,
+  });
+
+  await put('AmazonJob', (data) => db.amazonJob.create({ data }), {
+    queue: 'amazon.feeds',
+    key: feed.id,
+    groupKey: `seller:${amazon.id}`,
+    payload: { note: 'Prüfung' },
+    status: 'running',
+    attempts: 2,
+    maxAttempts: 7,
+    runAt: T1,
+    claimedBy: 'instance-a/nonce',
+    leaseUntil: T2,
+    lastError: 'transient',
+    result: { polled: 1 },
+    startedAt: T1,
+    completedAt: T2,
     createdAt: T1,
   });
 

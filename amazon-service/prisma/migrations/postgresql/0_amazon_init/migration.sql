@@ -72,8 +72,6 @@ CREATE TABLE "AmazonPriceFeed" (
     "resultFeedDocumentId" TEXT,
     "resultSummary" JSONB,
     "resultReport" JSONB,
-    "claimedBy" TEXT,
-    "leaseUntil" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 
@@ -130,6 +128,29 @@ CREATE TABLE "AmazonListing" (
     CONSTRAINT "AmazonListing_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "AmazonJob" (
+    "id" TEXT NOT NULL,
+    "queue" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "groupKey" TEXT,
+    "payload" JSONB,
+    "status" TEXT NOT NULL DEFAULT 'queued',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "maxAttempts" INTEGER NOT NULL DEFAULT 5,
+    "runAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "claimedBy" TEXT,
+    "leaseUntil" TIMESTAMP(3),
+    "lastError" TEXT,
+    "result" JSONB,
+    "startedAt" TIMESTAMP(3),
+    "completedAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "AmazonJob_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "AmazonTenant_shopDomain_key" ON "AmazonTenant"("shopDomain");
 
@@ -183,6 +204,15 @@ CREATE INDEX "AmazonListing_projectId_asin_idx" ON "AmazonListing"("projectId", 
 
 -- CreateIndex
 CREATE UNIQUE INDEX "AmazonListing_projectId_marketplaceId_externalId_key" ON "AmazonListing"("projectId", "marketplaceId", "externalId");
+
+-- CreateIndex
+CREATE INDEX "AmazonJob_queue_status_runAt_idx" ON "AmazonJob"("queue", "status", "runAt");
+
+-- CreateIndex
+CREATE INDEX "AmazonJob_groupKey_status_idx" ON "AmazonJob"("groupKey", "status");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AmazonJob_queue_key_key" ON "AmazonJob"("queue", "key");
 
 -- AddForeignKey
 ALTER TABLE "AmazonAuthorizationState" ADD CONSTRAINT "AmazonAuthorizationState_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "AmazonTenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -68,8 +68,6 @@ CREATE TABLE "AmazonPriceFeed" (
     "resultFeedDocumentId" TEXT,
     "resultSummary" JSONB,
     "resultReport" JSONB,
-    "claimedBy" TEXT,
-    "leaseUntil" DATETIME,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL,
     CONSTRAINT "AmazonPriceFeed_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "AmazonTenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
@@ -126,6 +124,27 @@ CREATE TABLE "AmazonListing" (
     CONSTRAINT "AmazonListing_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "AmazonTenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
+-- CreateTable
+CREATE TABLE "AmazonJob" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "queue" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "groupKey" TEXT,
+    "payload" JSONB,
+    "status" TEXT NOT NULL DEFAULT 'queued',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "maxAttempts" INTEGER NOT NULL DEFAULT 5,
+    "runAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "claimedBy" TEXT,
+    "leaseUntil" DATETIME,
+    "lastError" TEXT,
+    "result" JSONB,
+    "startedAt" DATETIME,
+    "completedAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "AmazonTenant_shopDomain_key" ON "AmazonTenant"("shopDomain");
 
@@ -179,4 +198,13 @@ CREATE INDEX "AmazonListing_projectId_asin_idx" ON "AmazonListing"("projectId", 
 
 -- CreateIndex
 CREATE UNIQUE INDEX "AmazonListing_projectId_marketplaceId_externalId_key" ON "AmazonListing"("projectId", "marketplaceId", "externalId");
+
+-- CreateIndex
+CREATE INDEX "AmazonJob_queue_status_runAt_idx" ON "AmazonJob"("queue", "status", "runAt");
+
+-- CreateIndex
+CREATE INDEX "AmazonJob_groupKey_status_idx" ON "AmazonJob"("groupKey", "status");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AmazonJob_queue_key_key" ON "AmazonJob"("queue", "key");
 
