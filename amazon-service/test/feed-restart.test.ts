@@ -48,8 +48,8 @@ it('a feed without a job (stored before feeds were jobs) gets one at start and i
   const skus = seller.listings.slice(8, 16).map((l) => l.sku); // enough to go as a feed
   const updates = skus.map((sku, i) => ({ idempotencyKey: `orphan-${sku}`, externalId: sku, marketplaceId: US, price: { amount: `${80 + i}.50`, currency: 'USD' } }));
   // Stored while no worker runs, then made an old row without a job: what a database from before the engine holds.
-  const stopped = await h.restart({ worker: false });
-  const batch = await json<BatchUpdateResult>(await signedFetch(stopped.url, SHOP, 'POST', '/api/integrations/amazon/pricing', { updates }));
+  await h.restart({ worker: false });
+  const batch = await (await remoteConnector(h, SHOP)).pricing.batchUpdatePrices!(updates);
   expect(batch.summary.pending).toBe(8);
   const feed = await h.database.db.amazonPriceFeed.findFirstOrThrow({ where: { feedId: batch.platformReference!.id } });
   expect(await h.database.db.amazonJob.deleteMany({ where: { queue: 'amazon.feeds', key: feed.id } })).toEqual({ count: 1 });
@@ -59,6 +59,6 @@ it('a feed without a job (stored before feeds were jobs) gets one at start and i
   const done = await waitFor('the orphan feed to finish', async () => (await h.database.db.amazonPriceFeed.findFirst({ where: { id: feed.id, status: 'DONE' } })) ?? undefined, 30_000);
   expect(done.completedAt).not.toBeNull();
   expect(await h.database.db.amazonJob.findUniqueOrThrow({ where: { queue_key: { queue: 'amazon.feeds', key: feed.id } } })).toMatchObject({ status: 'completed', groupKey: `seller:${feed.integrationId}` });
-  const results = await Promise.all(skus.map(async (sku) => json<PriceUpdateResult>(await signedFetch(h.service.url, SHOP, 'GET', `/api/integrations/amazon/pricing/updates/orphan-${sku}`))));
-  expect(results.map((r) => r.status)).toEqual(Array(8).fill('applied'));
+  const { results } = await (await remoteConnector(h, SHOP)).pricing.getUpdateResults!(skus.map((sku) => `orphan-${sku}`));
+  expect(results.map((r) => r?.status)).toEqual(Array(8).fill('applied'));
 }, 90_000);
