@@ -24,6 +24,8 @@ export class SyncLogWriter {
   private readonly runs = new Map<string, string>();
   /** Runs the sync service opened, waiting for their connector's `sync.started`. */
   private readonly claims = new Map<string, string>();
+  /** Runs the sync service drives (claimed before they started): it closes them once their last page is stored. */
+  private readonly driven = new Set<string>();
   private readonly queues = new Map<string, Promise<void>>();
 
   /** The registry's event listener. */
@@ -57,6 +59,7 @@ export class SyncLogWriter {
     if (this.claims.get(key) === logId) this.claims.delete(key);
     return this.enqueue(key, async () => {
       this.forgetRun(logId);
+      this.driven.delete(logId);
       const row = await db.platformSyncLog.findUnique({ where: { id: logId }, select: { status: true, errors: true, integrationId: true } });
       if (!row || row.status !== 'started') return;
       const logged = Array.isArray(row.errors) ? (row.errors as unknown as LoggedSyncError[]) : [];
@@ -80,6 +83,7 @@ export class SyncLogWriter {
     if (this.claims.get(key) === logId) this.claims.delete(key);
     return this.enqueue(key, async () => {
       this.forgetRun(logId);
+      this.driven.delete(logId);
       const row = await db.platformSyncLog.findUnique({ where: { id: logId }, select: { status: true, integrationId: true } });
       if (!row || row.status !== 'started') return;
       const now = new Date();
@@ -116,6 +120,7 @@ export class SyncLogWriter {
     if (claimed) {
       this.claims.delete(key);
       this.runs.set(event.syncId, claimed);
+      this.driven.add(claimed);
       return;
     }
     // A sync nobody announced (a job, a script): it gets its own run.
@@ -149,6 +154,12 @@ export class SyncLogWriter {
     }
     this.runs.delete(event.syncId);
     const failed = event.status === 'failed';
+    if (!failed && this.driven.has(logId)) {
+      // The connector is done, but the app still stores its last page: the run reads as completed only
+      // when the sync service closes it (ensureClosed), never before its listings are there.
+      await db.platformSyncLog.update({ where: { id: logId }, data: counts });
+      return;
+    }
     const at = new Date(event.occurredAt);
     await db.$transaction([
       db.platformSyncLog.update({ where: { id: logId }, data: { ...counts, status: failed ? 'failed' : 'completed', completedAt: at } }),

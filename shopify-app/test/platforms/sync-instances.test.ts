@@ -41,7 +41,8 @@ const others: OtherInstance[] = [];
 
 /** Another app instance on the same database, ready for "go". */
 async function otherInstance(env: Record<string, string> = {}): Promise<OtherInstance> {
-  const child = spawn(process.execPath, ['--import', 'tsx', instanceScript, projectId, 'shopify'], {
+  // In sandbox mode like the app under test: the launcher installs the sandbox's routing (the app never does).
+  const child = spawn(process.execPath, ['--import', 'tsx', '--import', '@calibr/sandbox/install', instanceScript, projectId, 'shopify'], {
     cwd: appRoot,
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -155,11 +156,9 @@ describe('one sync per platform and shop across instances', () => {
   it('an instance killed mid-sync holds its run only while its lease lives; then the run is closed as interrupted and a new one starts', async () => {
     onTestFailed(() => others.forEach((o) => console.error(o.output())));
     expect(fullRunItems, 'needs the first test').toBeGreaterThan(0);
-    // Short enough to wait out, long enough that a busy machine (files run in parallel) never stalls the
-    // other instance's renewals (every third of it) past it; the held call outlasts two periods.
-    const leaseMs = 3000;
+    const leaseMs = 1500;
     const doomed = await otherInstance({ SYNC_LEASE_MS: String(leaseMs) });
-    await slowShopify(7000);
+    await slowShopify(3000);
     doomed.go();
     const started = await doomed.next('started');
     expect(started.alreadyRunning).toBe(false);
