@@ -3,10 +3,12 @@
 // Project here can't reach it: every connector is asked, and any failure throws so the delivery is retried.
 import type { TenantErasure } from '@calibr/shared-contracts';
 import { logger } from '../lib/logger.server';
-import { getPlatformRegistry } from './registry.server';
 
 /** What each platform erased for the shop's Project, by platform id. */
 export async function eraseOnEveryPlatform(projectId: string): Promise<Record<string, TenantErasure['erased']>> {
+  // Loaded on first use: the registry brings every platform's code (and Shopify's app configuration) with it,
+  // which the webhook processor, importing this module, must not need before a shop/redact arrives.
+  const { getPlatformRegistry } = await import('./registry.server');
   const registry = await getPlatformRegistry();
   const erased: Record<string, TenantErasure['erased']> = {};
   for (const registration of registry.all()) {
