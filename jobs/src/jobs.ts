@@ -45,6 +45,12 @@ export interface InClient {
   client?: JobsClient;
 }
 
+/** What a job queued again may carry to its next run: its new payload, and what this run found. */
+export interface RescheduleOptions extends InClient {
+  payload?: unknown;
+  result?: unknown;
+}
+
 /** Rows per multi-row INSERT (SQLite binds at most 32,766 parameters, PostgreSQL 65,535). */
 const ROWS_PER_STATEMENT = 500;
 /** On a key's conflict: a finished job is queued again with the new input; a live one is left alone. */
@@ -52,7 +58,6 @@ const requeueFinished = (table: string) =>
   `DO UPDATE SET "status" = 'queued', "groupKey" = excluded."groupKey", "payload" = excluded."payload", "attempts" = 0, ` +
   `"maxAttempts" = excluded."maxAttempts", "runAt" = excluded."runAt", "leaseUntil" = NULL, "lastError" = NULL, "result" = NULL, ` +
   `"startedAt" = NULL, "completedAt" = NULL, "updatedAt" = excluded."updatedAt" WHERE ${table}."status" IN ('completed', 'failed', 'cancelled')`;
-const LIVE = `('queued', 'running')`;
 
 export class Jobs {
   readonly dialect: Dialect;
@@ -241,8 +246,15 @@ export class Jobs {
    * This run is over and the job runs again at `runAt` (polling something that answers later, recurring
    * work): not a failure, so its attempts start over.
    */
-  reschedule(jobs: ClaimedJob | readonly ClaimedJob[], runAt: Date, { client }: InClient = {}): Promise<number> {
-    return this.settle(jobs, client, (q) => `"status" = 'queued', "runAt" = ${q.p(runAt)}, "attempts" = 0, "leaseUntil" = NULL`);
+  reschedule(jobs: ClaimedJob | readonly ClaimedJob[], runAt: Date, { client, payload, result }: RescheduleOptions = {}): Promise<number> {
+    return this.settle(
+      jobs,
+      client,
+      (q) =>
+        `"status" = 'queued', "runAt" = ${q.p(runAt)}, "attempts" = 0, "leaseUntil" = NULL` +
+        (payload === undefined ? '' : `, "payload" = ${q.json(payload)}`) +
+        (result === undefined ? '' : `, "result" = ${q.json(result)}`),
+    );
   }
 
   /** Give jobs back untouched (a graceful stop before they ran): queued as they were, the claim not counted. */
@@ -272,13 +284,6 @@ export class Jobs {
       ...q.values,
     );
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
-  }
-
-  /** Whether the queue has live jobs (queued or running). */
-  async hasLive(queue: string): Promise<boolean> {
-    const q = params(this.dialect);
-    const rows = await this.db.$queryRawUnsafe<unknown[]>(`SELECT 1 AS one FROM ${this.table} WHERE "queue" = ${q.p(queue)} AND "status" IN ${LIVE} LIMIT 1`, ...q.values);
-    return rows.length > 0;
   }
 }
 

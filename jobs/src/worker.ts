@@ -5,7 +5,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { BackoffOptions } from './backoff';
-import { errorText, type InClient, type Jobs } from './jobs';
+import { errorText, type InClient, type Jobs, type RescheduleOptions } from './jobs';
 import type { ClaimedJob, JobsClient } from './types';
 
 export interface QueueOptions {
@@ -38,7 +38,7 @@ export interface BatchContext<P = unknown> {
   complete(jobs: ClaimedJob<P> | readonly ClaimedJob<P>[], options?: InClient & { result?: unknown }): Promise<number>;
   fail(jobs: ClaimedJob<P> | readonly ClaimedJob<P>[], error: unknown, options?: InClient): Promise<number>;
   retry(job: ClaimedJob<P>, error: unknown, options?: InClient & { delayMs?: number }): Promise<'retry' | 'failed' | 'lost'>;
-  reschedule(jobs: ClaimedJob<P> | readonly ClaimedJob<P>[], runAt: Date, options?: InClient): Promise<number>;
+  reschedule(jobs: ClaimedJob<P> | readonly ClaimedJob<P>[], runAt: Date, options?: RescheduleOptions): Promise<number>;
   release(jobs: ClaimedJob<P> | readonly ClaimedJob<P>[], options?: InClient): Promise<number>;
 }
 

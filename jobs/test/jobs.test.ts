@@ -131,16 +131,19 @@ describe.each(testDatabaseProviders())('job engine on %s', (provider) => {
 
   it('runs a scheduled job not before its runAt; reschedule runs it again later with its attempts starting over', async () => {
     const at = new Date(engine.clock().getTime() + 60_000);
-    await jobs.enqueue({ queue, key: 'later', runAt: at });
+    await jobs.enqueue({ queue, key: 'later', runAt: at, payload: { cursor: null } });
     expect(await jobs.claim(queue, { workerId: 'w', leaseMs: 5_000 })).toEqual([]);
     engine.clock.advance(60_000);
     const [job] = await jobs.claim(queue, { workerId: 'w', leaseMs: 5_000 });
     expect(job!.key).toBe('later');
     await jobs.reschedule(job!, new Date(engine.clock().getTime() + 30_000));
-    expect(await jobs.get(queue, 'later')).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(await jobs.get(queue, 'later')).toMatchObject({ status: 'queued', attempts: 0, payload: { cursor: null } });
     expect(await jobs.claim(queue, { workerId: 'w', leaseMs: 5_000 })).toEqual([]);
     engine.clock.advance(30_000);
-    expect(await jobs.claim(queue, { workerId: 'w', leaseMs: 5_000 })).toHaveLength(1);
+    const [again] = await jobs.claim(queue, { workerId: 'w', leaseMs: 5_000 });
+    // A recurring job carries its state to the next run, and keeps what this run found.
+    await jobs.reschedule(again!, new Date(engine.clock().getTime() + 30_000), { payload: { cursor: 'B42' }, result: { read: 20 } });
+    expect(await jobs.get(queue, 'later')).toMatchObject({ status: 'queued', payload: { cursor: 'B42' }, result: { read: 20 } });
   });
 
   it('cancels a queued job; release gives a claimed job back without counting the attempt', async () => {

@@ -33,6 +33,9 @@ for (const set of schemaSets) {
     console.log(`[db] ${set.name} schema, ${result.provider} database ${redactUrl(url)}: ${what}`);
   } catch (error) {
     console.error(`[db] could not migrate the ${set.name} schema on ${redactUrl(url)}: ${(error as Error).message}`);
+    // Until Calibrate ships, each schema has one migration, regenerated when the schema changes: a database made
+    // by an older one (e.g. the Amazon tables before the service had a schema of its own) can't take the new one.
+    if (url.startsWith('file:')) console.error(`[db] a database made before a schema change: delete ${url.slice('file:'.length)} and run \`npm install\` again (or \`npm start\`, which builds it afresh).`);
     process.exitCode = 1;
   }
 }

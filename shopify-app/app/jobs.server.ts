@@ -14,11 +14,6 @@ export function jobsOn(client: Db = db): Jobs {
   return jobs;
 }
 
-/** The engine on the app's own database. */
-export function appJobs(): Jobs {
-  return jobsOn(db);
-}
-
 /** The queues, by name: one per kind of background work. */
 export const QUEUES = {
   /** one job per recorded Shopify webhook delivery (key: the ProcessedWebhook id) */

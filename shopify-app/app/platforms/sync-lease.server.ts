@@ -11,7 +11,7 @@ import type { Db } from '@calibr/db';
 import type { ClaimedJob, Jobs } from '@calibr/jobs';
 import { ConflictError } from '@calibr/shared-contracts';
 import { db as appDb } from '../db.server';
-import { appJobs } from '../jobs.server';
+import { jobsOn } from '../jobs.server';
 import { errorMessage, logger } from '../lib/logger.server';
 
 /** This process, in sync claims (`<instance>/<nonce>` per run). */
@@ -57,7 +57,7 @@ let shuttingDown = false;
 /** Opens a run under the job's lease, or answers with the live run that holds it. */
 export async function claimSyncRun(start: SyncRunStart): Promise<SyncRunClaim> {
   const db = start.db ?? appDb;
-  const jobs = start.jobs ?? appJobs();
+  const jobs = start.jobs ?? jobsOn();
   // A run opened now would be cut off at once: leave it to another instance.
   if (shuttingDown) throw new ConflictError(`this app instance is shutting down: start the ${start.platform} sync again`, { platform: start.platform });
   const leaseMs = start.leaseMs ?? syncLeaseMs();

@@ -14,11 +14,10 @@
 // (@calibr/jobs, queue `pricing.monitor`, one job per shop), claimed with a lease, so one instance at a
 // time reads a shop's prices, once per interval.
 import os from 'node:os';
-import type { Prisma } from '@calibr/db';
-import { Worker, type ClaimedJob, type Jobs } from '@calibr/jobs';
+import { Worker, type Jobs } from '@calibr/jobs';
 import { competitiveBatchSize, type PlatformConnector } from '@calibr/shared-contracts';
 import { db } from '../../db.server';
-import { appJobs } from '../../jobs.server';
+import { jobsOn } from '../../jobs.server';
 import { PRICED_STATUS } from '../items.server';
 import type { Trigger } from '../policy';
 import { generateSuggestions, type GenerateResult } from '../suggestions.server';
@@ -216,7 +215,7 @@ async function monitoredShops(source: MonitorPlatforms = registryPlatforms): Pro
 }
 
 /** Gives every monitored shop its turn job (a live one is left as it is). Returns how many shops. */
-export async function scheduleMonitorTurns(jobs: Jobs = appJobs(), source: MonitorPlatforms = registryPlatforms): Promise<number> {
+export async function scheduleMonitorTurns(jobs: Jobs = jobsOn(), source: MonitorPlatforms = registryPlatforms): Promise<number> {
   const shops = await monitoredShops(source);
   for (const projectId of shops) {
     await jobs.enqueue<TurnState>({ queue: MONITOR_QUEUE, key: projectId, groupKey: `shop:${projectId}`, payload: { projectId }, again: true });
@@ -278,7 +277,9 @@ export function monitorWorker(jobs: Jobs, options: MonitorOptions & { platforms?
       const result = await monitorShop(state.projectId, { editsSince: state.lastStart ? new Date(state.lastStart) : null, cursor: state.cursor ?? null, platforms: source });
       if (result.error) log?.(`[pricing monitor] ${state.projectId}: ${result.error}`);
       const summary = { asins: result.asins.length, recorded: result.recorded, triggers: result.triggers.length, suggestionsCreated: result.suggestions?.created ?? 0, error: result.error ?? null };
-      await keepTurnState(job, { projectId: state.projectId, cursor: result.cursor ?? null, lastStart: started.toISOString() }, summary);
+      // The next turn, `intervalMs` after this one was due, carries where the round robin goes on.
+      const next: TurnState = { projectId: state.projectId, cursor: result.cursor ?? null, lastStart: started.toISOString() };
+      await context.reschedule(job, new Date(Math.max(job.runAt.getTime() + intervalMs, jobs.now().getTime())), { payload: next, result: summary });
       return summary;
     },
     retryAfterInterval,
@@ -286,17 +287,9 @@ export function monitorWorker(jobs: Jobs, options: MonitorOptions & { platforms?
   return worker;
 }
 
-/**
- * The next turn's state (and this turn's summary) on the shop's job, while this turn still holds it. A
- * recurring job is queued again by the engine without a result, so the turn writes them itself.
- */
-async function keepTurnState(job: ClaimedJob<TurnState>, state: TurnState, summary: Prisma.InputJsonObject): Promise<void> {
-  await db.job.updateMany({ where: { id: job.id, claimedBy: job.claimedBy, status: 'running' }, data: { payload: { ...state }, result: summary } });
-}
-
 /** Starts the monitor in this process (on the app's job engine); returns its stop function. */
 export function startMonitor(options: MonitorOptions & { platforms?: MonitorPlatforms } = {}): () => Promise<void> {
-  const jobs = appJobs();
+  const jobs = jobsOn();
   const worker = monitorWorker(jobs, options);
   let stopped = false;
   // The shops job exists once per database (a live one is left as it is); then this process polls.

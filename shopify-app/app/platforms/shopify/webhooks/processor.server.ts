@@ -287,11 +287,6 @@ export async function processPendingWebhooks(): Promise<number> {
   return processor.totals.processed + processor.totals.failed - before;
 }
 
-/** Resolves when this process has nothing in hand (tests, shutdown). */
-export function webhooksIdle(): Promise<void> {
-  return webhookProcessor().idle();
-}
-
 /** Graceful shutdown: finish the batch in hand; what is left stays recorded for the next start. */
 export async function stopWebhookProcessing(): Promise<void> {
   const context = appContext();
