@@ -19,6 +19,8 @@ const sandbox = await startSandbox({
   port: Number(process.env.SANDBOX_PORT ?? 4010),
   timeScale: Number(process.env.SANDBOX_TIME_SCALE ?? 1),
   stateFile: process.env.SANDBOX_STATE_FILE ?? '.sandbox-state/state.json',
+  // As Shopify does now and then: a few deliveries sent twice (same event id, new webhook id).
+  webhookDuplicates: { rate: Number(process.env.SANDBOX_WEBHOOK_DUPLICATES ?? 0.02), seed: 1 },
   appConfig: {
     apiKey: process.env.SHOPIFY_API_KEY || undefined,
     apiSecret: process.env.SHOPIFY_API_SECRET || undefined,

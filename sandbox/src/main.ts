@@ -1,6 +1,7 @@
 // `npm run sandbox`: the sandbox alone on SANDBOX_PORT (default 4010), with the demo seed, so other tools
 // and a browser can use it. Env: SANDBOX_PORT, SANDBOX_STATE_FILE, SANDBOX_TIME_SCALE, SANDBOX_SEED,
-// SANDBOX_HOST, SHOPIFY_API_KEY / SHOPIFY_API_SECRET / SHOPIFY_APP_URL (the app it hosts).
+// SANDBOX_HOST, SHOPIFY_API_KEY / SHOPIFY_API_SECRET / SHOPIFY_APP_URL (the app it hosts),
+// SANDBOX_WEBHOOK_DUPLICATES (share of Shopify deliveries sent twice under a new webhook id; default 0.02).
 import { startSandbox } from './index';
 
 const port = Number(process.env.SANDBOX_PORT ?? 4010);
@@ -12,6 +13,7 @@ const sandbox = await startSandbox({
   seed: process.env.SANDBOX_SEED === 'none' ? 'none' : 'demo',
   stateFile: process.env.SANDBOX_STATE_FILE || undefined,
   verbose: process.env.SANDBOX_VERBOSE === '1',
+  webhookDuplicates: { rate: Number(process.env.SANDBOX_WEBHOOK_DUPLICATES ?? 0.02), seed: 1 },
   appConfig: {
     apiKey: process.env.SHOPIFY_API_KEY || undefined,
     apiSecret: process.env.SHOPIFY_API_SECRET || undefined,

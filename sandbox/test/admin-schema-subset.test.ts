@@ -1,5 +1,6 @@
 // The sandbox's Admin schema must be a faithful subset of Shopify's: every type, field, argument, enum
-// value, union member and interface in it exists in Shopify's 2025-01 schema with the same type, and no
+// value, union member and interface in it exists in Shopify's schema as the app calls it (2025-01's
+// introspection plus the elements checked on shopify.dev's 2026-10 reference) with the same type, and no
 // argument or input field that Shopify requires is missing (else documents valid here would fail there).
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,9 +13,10 @@ import {
   type GraphQLNamedType,
 } from 'graphql';
 import { buildAdminSchemaFromSdl } from '../src/shopify/admin-api/schema-sdl';
-import { loadShopifyReferenceSchema, shopifyReferenceSchemaPath } from '../src/reference/shopify-admin-schema';
+import { shopifyReferenceSchemaPath } from '../src/reference/shopify-admin-schema';
+import { loadShopifyAdmin202610Schema } from '../src/reference/shopify-2026-10-fields';
 
-const reference = loadShopifyReferenceSchema();
+const reference = loadShopifyAdmin202610Schema();
 if (!reference) console.warn(`SKIPPED: Shopify reference schema not found at ${shopifyReferenceSchemaPath()}`);
 
 function kind(t: GraphQLNamedType): string {

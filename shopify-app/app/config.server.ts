@@ -12,6 +12,11 @@ export interface AppConfig {
 
 let cached: AppConfig | undefined;
 
+/** The scopes the app requires (SCOPES, else shopify.app.toml's `scopes`): readable without the app's secrets. */
+export function configuredScopes(): string[] {
+  return (process.env.SCOPES || readAppToml().scopes).split(',').map((s) => s.trim()).filter(Boolean);
+}
+
 export function appConfig(): AppConfig {
   if (cached) return cached;
   const toml = readAppToml();
@@ -24,7 +29,7 @@ export function appConfig(): AppConfig {
     apiKey,
     apiSecret,
     appUrl: process.env.SHOPIFY_APP_URL || process.env.HOST || toml.applicationUrl,
-    scopes: (process.env.SCOPES || toml.scopes).split(',').map((s) => s.trim()).filter(Boolean),
+    scopes: configuredScopes(),
     appBridgeUrl: process.env.APP_BRIDGE_URL || 'https://cdn.shopify.com/shopifycloud/app-bridge.js',
   };
   return cached;

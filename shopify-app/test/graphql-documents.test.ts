@@ -1,32 +1,29 @@
-// Every GraphQL document the app sends must validate against Shopify's published Admin schema.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
-import { buildClientSchema, parse, validate, type GraphQLSchema } from 'graphql';
+// Every GraphQL document the app sends must validate against Shopify's Admin schema as the app calls it
+// (2026-10): the 2025-01 reference introspection plus the elements checked by hand on shopify.dev's 2026-10
+// reference (@calibr/sandbox/admin-2026-10), and name nothing 2025-01 marks deprecated.
+import { NoDeprecatedCustomRule, parse, specifiedRules, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { loadShopifyAdmin202610Schema } from '@calibr/sandbox/admin-2026-10';
+import { SHOPIFY_API_VERSION } from '../app/platforms/shopify/connector/api-version';
 import { ALL_DOCUMENTS } from '../app/platforms/shopify/connector/documents';
 
-const schemaPath = fileURLToPath(
-  new URL('../../../shared/reference/shopify/admin_schema_2025-01.json.gz', import.meta.url),
-);
-const hasSchema = existsSync(schemaPath);
-if (!hasSchema) console.warn(`skipping: Shopify's reference schema is absent (${schemaPath})`);
+const schema = loadShopifyAdmin202610Schema();
+if (!schema) console.warn("skipping: Shopify's reference schema is absent (../shared/reference/shopify)");
+const RULES = [...specifiedRules, NoDeprecatedCustomRule];
 
-function loadSchema(): GraphQLSchema {
-  const introspection = JSON.parse(gunzipSync(readFileSync(schemaPath)).toString('utf8'));
-  return buildClientSchema(introspection.data ?? introspection);
-}
-
-describe.skipIf(!hasSchema)('GraphQL documents against the Admin schema', () => {
-  const schema = hasSchema ? loadSchema() : undefined;
+describe.skipIf(!schema)('GraphQL documents against the Admin schema (2026-10)', () => {
+  it('the app calls 2026-10', () => {
+    expect(SHOPIFY_API_VERSION).toBe('2026-10');
+  });
 
   it.each(Object.entries(ALL_DOCUMENTS))('%s validates', (_name, source) => {
-    const errors = validate(schema!, parse(source));
+    const errors = validate(schema!, parse(source), RULES);
     expect(errors.map((e) => e.message)).toEqual([]);
   });
 
-  it('the check can fail: a misspelt field is reported', () => {
-    const errors = validate(schema!, parse('{ shop { nmae } }'));
-    expect(errors.length).toBeGreaterThan(0);
+  it('the check can fail: a misspelt field, an unchecked newer field and a deprecated field are reported', () => {
+    expect(validate(schema!, parse('{ shop { nmae } }'), RULES).length).toBeGreaterThan(0);
+    expect(validate(schema!, parse('{ bulkOperationz(first: 1) { nodes { id } } }'), RULES).length).toBeGreaterThan(0);
+    expect(validate(schema!, parse('{ shop { domains { host } } }'), RULES).map((e) => e.message).join(' ')).toContain('deprecated');
   });
 });

@@ -223,6 +223,7 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     suggestedAmount: '17.81',
     explanation: { trigger: 'lowest_offer_moved', rule: rule.id, guardrails: [{ name: 'maxStep', from: '17.00', to: '17.81' }] },
     status: 'approved',
+    statusReason: 'merchant_decision',
     approvedAmount: '17.99',
     decidedBy: 'merchant@example.com',
     decidedAt: T2,

@@ -29,6 +29,8 @@ export interface StartSandboxOptions {
   appConfig?: ShopifyPlatformOptions['appConfig'];
   /** Path of shopify.app.toml, or false to ignore it. Default: the repo's shopify.app.toml when present. */
   shopifyAppToml?: string | false;
+  /** Shopify's duplicate webhook deliveries (same X-Shopify-Event-Id, new webhook id): share of deliveries (0..1) and seed. Default none. */
+  webhookDuplicates?: ShopifyPlatformOptions['webhookDuplicates'];
   /** Options handed to the Amazon platform's createAmazonPlatform (when sandbox/src/amazon exists). */
   amazon?: Record<string, unknown>;
   /** Print one line per request to stdout. */
@@ -91,7 +93,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   let baseUrl = 'http://127.0.0.1';
   let writer: StateWriter | null = null;
 
-  const shopify = createShopifyPlatform({ appConfig: options.appConfig, tomlPath: options.shopifyAppToml });
+  const shopify = createShopifyPlatform({ appConfig: options.appConfig, tomlPath: options.shopifyAppToml, webhookDuplicates: options.webhookDuplicates });
   const platforms: SandboxPlatform[] = [shopify];
   const amazon = await loadAmazonPlatform(options.amazon ?? {});
   if (amazon) platforms.push(amazon);

@@ -9,6 +9,7 @@ import {
   buildClientSchema,
   isExecutableDefinitionNode,
   Kind,
+  NoDeprecatedCustomRule,
   NoUnusedFragmentsRule,
   parse,
   specifiedRules,
@@ -64,6 +65,11 @@ const IGNORED_DIRS = new Set(['node_modules', '.git', 'build', 'dist', '.cache',
 export interface FindOptions {
   /** Paths (files or directories) to leave out, e.g. fixtures of deliberately invalid documents. */
   ignore?: string[];
+}
+
+export interface CheckOptions extends FindOptions {
+  /** Also refuse fields, arguments and enum values the schema marks deprecated (candidates for removal in later versions). */
+  noDeprecated?: boolean;
 }
 
 function walk(dir: string, out: string[], ignore: string[]): void {
@@ -181,7 +187,7 @@ const WITHOUT_UNUSED_FRAGMENTS = specifiedRules.filter((r) => r !== NoUnusedFrag
  * shared project-wide, as templates interpolate them: a document's spreads are resolved from every
  * fragment found, and a fragment-only document is checked without the "unused fragment" rule.
  */
-export function checkGraphQLDocuments(root: string, schema: GraphQLSchema, options: FindOptions = {}): DocumentCheck[] {
+export function checkGraphQLDocuments(root: string, schema: GraphQLSchema, options: CheckOptions = {}): DocumentCheck[] {
   const docs = findGraphQLDocuments(root, options);
   const parsed = docs.map((doc): { doc: FoundDocument; ast?: DocumentNode; error?: string } => {
     try {
@@ -211,7 +217,8 @@ export function checkGraphQLDocuments(root: string, schema: GraphQLSchema, optio
     }
     const full: DocumentNode = { ...ast, definitions: [...ast.definitions, ...needed] };
     const fragmentOnly = !ast.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION);
-    const errors = validate(schema, full, fragmentOnly ? WITHOUT_UNUSED_FRAGMENTS : specifiedRules);
+    const rules = fragmentOnly ? WITHOUT_UNUSED_FRAGMENTS : specifiedRules;
+    const errors = validate(schema, full, options.noDeprecated ? [...rules, NoDeprecatedCustomRule] : rules);
     return { ...doc, errors: errors.map((e) => e.message) };
   });
 }

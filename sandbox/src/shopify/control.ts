@@ -2,12 +2,13 @@
 // uninstalls, scope changes, compliance webhooks, session tokens, token expiry, throttling, deliveries).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, readJson, requestUrl, sendJson } from '../core/http';
+import { forgetProductIndex } from './admin-api/resolvers/products';
 import type { CurrencyCode, CatalogProduct } from '../seed/catalog';
 import { applyVariantChanges, type VariantChange } from './catalog-changes';
 import type { AppConfig, ShopifyAppConfigInput } from './app-config';
 import { gid, parseGid } from './ids';
 import { isDecimalString } from './money';
-import { install, issueToken } from './oauth';
+import { grantScopes, install, issueToken } from './oauth';
 import { isPlanName, PLANS } from './plans';
 import type { ShopifyRuntime } from './runtime';
 import { syntheticCatalog } from './seed';
@@ -191,6 +192,16 @@ export async function handleShopifyControl(rt: ShopifyRuntime, rest: string, req
     );
     return ok({ deliveries: list });
   }
+  // Duplicate deliveries of one event (same X-Shopify-Event-Id, new X-Shopify-Webhook-Id), as Shopify sends them.
+  if (rest === 'webhooks/duplicates' && method === 'GET') return ok(rt.webhooks.duplicateSettings());
+  if (rest === 'webhooks/duplicates' && method === 'POST') {
+    const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+    try {
+      return ok(rt.webhooks.setDuplicates({ rate: num(body.rate), seed: num(body.seed), forced: num(body.next) }));
+    } catch (err) {
+      throw new HttpError(400, (err as Error).message);
+    }
+  }
 
   const m = /^shops\/([^/]+)(?:\/(.+))?$/.exec(rest);
   if (!m) return false;
@@ -203,9 +214,24 @@ export async function handleShopifyControl(rt: ShopifyRuntime, rest: string, req
     case 'GET products':
       return ok({ products: shop.products });
     case 'POST products': {
+      // The merchant adds products in Admin: products/create for each, as Shopify sends it.
       const added = addCatalogProducts(rt.state, shop, productsFromBody(body));
       rt.markDirty();
+      for (const p of added) rt.webhooks.productCreated(shop, p);
       return ok({ products: added.map((p) => ({ id: gid('Product', p.id), variants: p.variants.map((v) => ({ id: gid('ProductVariant', v.id), sku: v.sku })) })) }, 201);
+    }
+    case 'POST products/delete': {
+      // The merchant deletes a product in Admin: gone from the Admin API, then products/delete ({ id }).
+      const raw = String(body.id ?? '');
+      const id = Number(raw.replace(/^gid:\/\/shopify\/Product\//, ''));
+      const index = shop.products.findIndex((p) => p.id === id);
+      if (index < 0) throw new HttpError(404, `no product ${raw} in ${shop.domain}`);
+      const [removed] = shop.products.splice(index, 1);
+      removed!.variants = []; // the variant index checks membership: none of them resolves any more
+      forgetProductIndex(shop);
+      rt.markDirty();
+      const deliveries = rt.webhooks.productDeleted(shop, id);
+      return ok({ deleted: gid('Product', id), webhooks: deliveries.map((d) => ({ webhookId: d.webhookId, url: d.url })) });
     }
     case 'POST prices':
       return ok(merchantPriceEdit(rt, shop, body));
@@ -238,6 +264,25 @@ export async function handleShopifyControl(rt: ShopifyRuntime, rest: string, req
       rt.markDirty();
       const deliveries = scopesUpdated(rt, shop, app, previous, inst.scopes);
       return ok({ previous, current: inst.scopes, webhooks: deliveries.map((d) => ({ webhookId: d.webhookId, url: d.url })) });
+    }
+    case 'GET scopes': {
+      const app = appFor(rt, { apiKey: url.searchParams.get('apiKey') ?? undefined });
+      const inst = activeInstallation(rt.state, shop.domain, app.apiKey);
+      if (!inst) throw new HttpError(409, `${app.apiKey} is not installed on ${shop.domain}`);
+      return ok({ granted: inst.scopes, requested: inst.requestedScopes ?? [], configured: app.scopes });
+    }
+    case 'POST scopes/grant': {
+      // The merchant approves the app's pending scope request (or the scopes named) → app/scopes_update.
+      const app = appFor(rt, body);
+      const inst = activeInstallation(rt.state, shop.domain, app.apiKey);
+      if (!inst) throw new HttpError(409, `${app.apiKey} is not installed on ${shop.domain}`);
+      const scopes = Array.isArray(body.scopes) ? body.scopes.map(String) : (inst.requestedScopes ?? []);
+      if (scopes.length === 0) throw new HttpError(409, `${app.apiKey} has no pending scope request on ${shop.domain}`);
+      const previous = inst.scopes;
+      const before = rt.webhooks.deliveries.length;
+      grantScopes(rt, shop, app, inst, scopes);
+      const deliveries = rt.webhooks.deliveries.slice(before).filter((d) => d.topic === 'app/scopes_update');
+      return ok({ previous, current: inst.scopes, requested: inst.requestedScopes ?? [], webhooks: deliveries.map((d) => ({ webhookId: d.webhookId, url: d.url })) });
     }
     case 'POST compliance': {
       const app = appFor(rt, body);

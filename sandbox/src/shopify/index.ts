@@ -12,7 +12,7 @@ import { handleAdminShellPages, shellUrl } from './admin-shell/pages';
 import { BulkOperations } from './bulk/operations';
 import { handleStorage, RESULTS_HOST, STAGED_UPLOADS_HOST } from './bulk/storage';
 import { appSummary, handleShopifyControl } from './control';
-import { authenticateAccessToken, handleAccessToken, handleAuthorize } from './oauth';
+import { authenticateAccessToken, handleAccessToken, handleAuthorize, handleInstallGrant } from './oauth';
 import type { ShopifyRuntime } from './runtime';
 import { seedDemoShops } from './seed';
 import { emptyState, findShop, type ShopifyState } from './state';
@@ -25,6 +25,8 @@ export interface ShopifyPlatformOptions {
   appConfig?: ShopifyAppConfigInput;
   /** Path of shopify.app.toml; false to ignore it; default: the repo's, when present. */
   tomlPath?: string | false;
+  /** Duplicate webhook deliveries (same event id, new webhook id): share of deliveries and the generator's seed. Default none. */
+  webhookDuplicates?: { rate: number; seed?: number };
 }
 
 export interface ShopifyPlatform extends SandboxPlatform {
@@ -60,6 +62,8 @@ export function createShopifyPlatform(options: ShopifyPlatformOptions = {}): Sho
     markDirty: () => ctx?.markDirty(),
   };
 
+  if (options.webhookDuplicates) rt.webhooks.setDuplicates(options.webhookDuplicates);
+
   const attach = (c: SandboxContext) => {
     ctx = c;
   };
@@ -70,6 +74,7 @@ export function createShopifyPlatform(options: ShopifyPlatformOptions = {}): Sho
     if (!shop) return sendJson(res, 404, { errors: 'Not Found' });
     if (url.pathname === '/admin/oauth/authorize' && req.method === 'GET') return handleAuthorize(rt, req, res, shop);
     if (url.pathname === '/admin/oauth/access_token' && req.method === 'POST') return handleAccessToken(rt, req, res, shop);
+    if (url.pathname === '/admin/oauth/install' && req.method === 'GET') return handleInstallGrant(rt, req, res, shop);
     const gql = ADMIN_GRAPHQL.exec(url.pathname);
     if (gql) {
       if (req.method !== 'POST') return sendJson(res, 405, { errors: 'Method Not Allowed' }, { allow: 'POST' });

@@ -39,17 +39,33 @@ function oauthError(res: ServerResponse, status: number, error: string, descript
   sendJson(res, status, { error, error_description: description });
 }
 
-/** Install (or update the scopes of) an app on a shop. */
-export function install(rt: ShopifyRuntime, shop: ShopRecord, app: AppConfig, scopes: string[]): InstallationRecord {
+/** Whether granted scopes cover a scope (`write_X` implies `read_X`, as Shopify treats them). */
+export function hasScope(granted: readonly string[], scope: string): boolean {
+  return granted.includes(scope) || (scope.startsWith('read_') && granted.includes(`write_${scope.slice(5)}`));
+}
+
+/**
+ * Install an app on a shop (the merchant approves the scopes as they install it), or, installed already,
+ * take scopes it does not have yet. With `grant` (the OAuth authorize screen, the control API's shortcut)
+ * the merchant approves them at once; without (Shopify-managed installation: token exchange, opening the
+ * app in Admin) they become a pending request, and the installation keeps what was granted until the
+ * merchant approves it (`grantRequestedScopes`): only then does `app/scopes_update` go out.
+ */
+export function install(rt: ShopifyRuntime, shop: ShopRecord, app: AppConfig, scopes: string[], opts: { grant?: boolean } = {}): InstallationRecord {
   const existing = activeInstallation(rt.state, shop.domain, app.apiKey);
   if (existing) {
-    const previous = existing.scopes;
-    const merged = [...new Set([...previous, ...scopes])];
-    if (merged.length !== previous.length) {
-      existing.scopes = merged;
-      scopesUpdated(rt, shop, app, previous, merged);
+    const wanted = scopes.filter((s) => !hasScope(existing.scopes, s));
+    if (wanted.length === 0) return existing;
+    if (opts.grant === false) {
+      const before = existing.requestedScopes ?? [];
+      existing.requestedScopes = [...new Set([...before, ...wanted])];
+      if (existing.requestedScopes.length !== before.length) {
+        rt.ctx.log({ platform: 'shopify', kind: 'event', host: shop.domain, detail: { event: 'scopes requested', apiKey: app.apiKey, scopes: wanted } });
+        rt.markDirty();
+      }
+      return existing;
     }
-    rt.markDirty();
+    grantScopes(rt, shop, app, existing, wanted);
     return existing;
   }
   const inst: InstallationRecord = {
@@ -64,6 +80,40 @@ export function install(rt: ShopifyRuntime, shop: ShopRecord, app: AppConfig, sc
   rt.ctx.log({ platform: 'shopify', kind: 'event', host: shop.domain, detail: { event: 'app installed', apiKey: app.apiKey, scopes } });
   rt.markDirty();
   return inst;
+}
+
+/** The merchant approves scopes: granted from now on (the app's tokens with them), then app/scopes_update. */
+export function grantScopes(rt: ShopifyRuntime, shop: ShopRecord, app: AppConfig, inst: InstallationRecord, scopes: string[]): void {
+  const previous = inst.scopes;
+  const merged = [...new Set([...previous, ...scopes])];
+  inst.requestedScopes = (inst.requestedScopes ?? []).filter((s) => !hasScope(merged, s));
+  if (inst.requestedScopes.length === 0) delete inst.requestedScopes;
+  rt.markDirty();
+  if (merged.length === previous.length) return;
+  inst.scopes = merged;
+  rt.ctx.log({ platform: 'shopify', kind: 'event', host: shop.domain, detail: { event: 'scopes granted', apiKey: app.apiKey, scopes } });
+  scopesUpdated(rt, shop, app, previous, merged);
+}
+
+/**
+ * GET /admin/oauth/install?client_id&scope[&optional_scopes] on the shop (where shopify-app-remix's
+ * `scopes.request()` sends the merchant): the grant screen. What the installation lacks becomes its pending
+ * request, and the page names it; the merchant approves with `POST /_sandbox/shopify/shops/{shop}/scopes/grant`.
+ */
+export function handleInstallGrant(rt: ShopifyRuntime, req: IncomingMessage, res: ServerResponse, shop: ShopRecord): void {
+  const q = requestUrl(req).searchParams;
+  const app = rt.apps.get(q.get('client_id'));
+  if (!app) return sendHtml(res, 400, `<!doctype html><title>Oauth error</title><h1>Oauth error invalid_request: Could not find Shopify API application with api_key ${escapeHtml(q.get('client_id') ?? '')}</h1>`);
+  const list = (name: string) => (q.get(name) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const inst = install(rt, shop, app, [...list('scope'), ...list('optional_scopes')], { grant: false });
+  const pending = inst.requestedScopes ?? [];
+  const items = pending.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join('');
+  sendHtml(
+    res,
+    200,
+    `<!doctype html><title>Grant access · ${escapeHtml(app.name)}</title><h1>${escapeHtml(app.name)} wants more access to ${escapeHtml(shop.name)}</h1>` +
+      (pending.length ? `<ul id="requested-scopes">${items}</ul><p>Approve with <code>POST /_sandbox/shopify/shops/${escapeHtml(shop.domain)}/scopes/grant</code>.</p>` : '<p>Nothing to grant: the app has these scopes.</p>'),
+  );
 }
 
 interface IssuedToken {
@@ -222,8 +272,9 @@ export async function handleAccessToken(rt: ShopifyRuntime, req: IncomingMessage
       return oauthError(res, 400, 'invalid_subject_token', `The session token is invalid: ${err instanceof Error ? err.message : String(err)}`);
     }
     if (session.shop !== shop.domain) return oauthError(res, 400, 'invalid_subject_token', 'The session token was issued for another shop');
-    // Shopify-managed installation: loading the app in Admin installs it with the configured scopes.
-    install(rt, shop, app, app.scopes);
+    // Shopify-managed installation: loading the app in Admin installs it with the configured scopes; a scope
+    // added to the configuration later waits for the merchant's approval (the token carries what is granted).
+    install(rt, shop, app, app.scopes, { grant: false });
     const online = requested === ONLINE_TOKEN_TYPE;
     return sendJson(res, 200, issueToken(rt, shop, app, { online, expiring: expiring && !online, userId: session.userId }));
   }

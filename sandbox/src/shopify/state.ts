@@ -69,7 +69,10 @@ export interface InstallationRecord {
   id: number;
   shop: string;
   apiKey: string;
+  /** the scopes the merchant granted (what the app's tokens can do) */
   scopes: string[];
+  /** scopes the app asked for that the merchant has not approved yet (Shopify-managed installation) */
+  requestedScopes?: string[];
   installedAt: string;
   uninstalledAt: string | null;
 }

@@ -13,6 +13,8 @@ export interface ApiContext {
   shop: string;
   projectId: string;
   sessionToken: string;
+  /** shopify-app-remix's scopes API for this request (query the grant, ask the merchant for more) */
+  scopes: Awaited<ReturnType<typeof authenticate.admin>>['scopes'];
 }
 
 /** What an API route's handler is given: the shop's scope, who acts, and the request's path. */
@@ -63,8 +65,9 @@ export async function requireShopApi(request: Request): Promise<ApiContext> {
     });
   }
   let session;
+  let scopes;
   try {
-    ({ session } = await authenticate.admin(request));
+    ({ session, scopes } = await authenticate.admin(request));
   } catch (thrown) {
     if (thrown instanceof Response) {
       if (thrown.status === 401 || thrown.status === 302 || thrown.status === 400) {
@@ -86,7 +89,7 @@ export async function requireShopApi(request: Request): Promise<ApiContext> {
   }
   checkQuery(new URL(request.url));
   const projectId = await projectIdForSession(session);
-  return { shop: session.shop, projectId, sessionToken: header.replace(/^Bearer\s+/i, '') };
+  return { shop: session.shop, projectId, sessionToken: header.replace(/^Bearer\s+/i, ''), scopes };
 }
 
 export function json(data: unknown, init: ResponseInit = {}): Response {

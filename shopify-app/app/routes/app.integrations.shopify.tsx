@@ -104,6 +104,8 @@ export default function ShopifyIntegrationPage() {
   }
 
   const lastSync = status.lastSync;
+  // App Bridge's fetch carries the session token and follows the grant screen's reauthorize header.
+  const askForScopes = () => void fetch('/api/integrations/shopify/scopes', { method: 'POST' }).then(() => revalidator.revalidate());
   const startSync = (mode: 'full' | 'incremental') => fetcher.submit({ mode }, { method: 'post' });
 
   return (
@@ -125,6 +127,13 @@ export default function ShopifyIntegrationPage() {
           <Layout.Section>
             <Banner tone="critical" title="The last sync failed">
               <p>{lastSync.error ?? 'Unknown error'}</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
+        {status.connected && status.missingScopes.length > 0 ? (
+          <Layout.Section>
+            <Banner tone="warning" title="Calibrate needs more access" action={{ content: 'Review access in Shopify', onAction: askForScopes }}>
+              <p>Grant {status.missingScopes.join(', ')} so Calibrate can do what it is configured to do; calls that need it fail until then.</p>
             </Banner>
           </Layout.Section>
         ) : null}

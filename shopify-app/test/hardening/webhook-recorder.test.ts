@@ -3,7 +3,8 @@
 // - deliveries recorded at once, one id among them twice and one recorded before: every new id is written
 //   once and is in the database when its promise resolves, the repeats resolve as duplicates;
 // - one X-Shopify-Event-Id delivered under another webhook id (Shopify sends one per subscription; a
-//   replay may carry a fresh id) is a duplicate too, at once or later; per topic, and never for no event id;
+//   replay may carry a fresh id) is a duplicate too, at once or later; per shop and topic, and never for no
+//   event id (one shop's event id under another shop's domain never drops that shop's delivery);
 // - a statement that fails rejects every delivery in it (each gets a 5xx, Shopify delivers it again) and
 //   the recorder goes on writing later deliveries.
 import { randomUUID } from 'node:crypto';
@@ -68,6 +69,19 @@ describe.each(testDatabaseProviders())('webhook delivery recorder (%s)', (provid
     const without = await Promise.all([delivery(shop, randomUUID(), '{}', null), delivery(shop, randomUUID(), '{}', null)].map((d) => recorder.record(d)));
     expect(without.every((a) => a !== undefined)).toBe(true);
     expect(await database.db.processedWebhook.count({ where: { eventId: event } })).toBe(2);
+  });
+
+  it('event ids are per shop: the same event id under another shop is that shop\'s own delivery, and a duplicate there too', async () => {
+    const recorder = new recorderModule.DeliveryRecorder(() => database.db);
+    const otherShop = `h9-recorder-other-${provider}.myshopify.com`;
+    const event = randomUUID();
+    expect(await recorder.record(delivery(shop, randomUUID(), '{}', event))).toBeDefined();
+    // In one statement and later: each shop keeps its own first delivery of the event.
+    const together = await Promise.all([delivery(otherShop, randomUUID(), '{}', event), delivery(shop, randomUUID(), '{}', event)].map((d) => recorder.record(d)));
+    expect(together.map((a) => a !== undefined)).toEqual([true, false]);
+    expect(await recorder.record(delivery(otherShop, randomUUID(), '{}', event))).toBeUndefined();
+    const rows = await database.db.processedWebhook.findMany({ where: { eventId: event }, select: { shop: true } });
+    expect(rows.map((r) => r.shop).sort()).toEqual([shop, otherShop].sort());
   });
 
   it('a failed statement rejects every delivery in it; later deliveries are written', async () => {

@@ -184,7 +184,7 @@ export function webhookReplaySuite(provider: DatabaseProvider): void {
     expect(await webhookRecords(C)).toEqual(before.webhooks);
   });
 
-  it("A's products/update under shop B's domain: A's product never enters B's catalog (read from B's Admin API, which hasn't it); the captured event id is a duplicate", async () => {
+  it("A's products/update under shop B's domain: A's product never enters B's catalog (read from B's Admin API, which hasn't it); its event id is a duplicate only under A", async () => {
     const before = await snapshot(B);
     const since = await logMark();
     const webhookId = randomUUID();
@@ -197,11 +197,19 @@ export function webhookReplaySuite(provider: DatabaseProvider): void {
     expect(after).toEqual(before);
     expect(after.listings.every((l) => l.currency === 'EUR')).toBe(true);
 
-    // The captured delivery re-sent under a fresh webhook id but its own X-Shopify-Event-Id: a duplicate.
-    const again = await replay({ route: '/webhooks/products/update', topic: 'products/update', shop: B, body: capturedProductUpdate.body, eventId: capturedProductUpdate.eventId });
+    // Event ids are deduplicated per shop: A's event id under B's domain is B's own (ignored) delivery, never
+    // a way to make B drop one; under A's domain with a fresh webhook id it is a duplicate.
+    const underB = randomUUID();
+    const asB = await replay({ route: '/webhooks/products/update', topic: 'products/update', shop: B, body: capturedProductUpdate.body, webhookId: underB, eventId: capturedProductUpdate.eventId });
+    expect(asB.status).toBe(200);
+    expect(asB.headers.get('x-calibr-webhook')).toBeNull();
+    expect((await processed(underB)).status).toBe('processed');
+    expect(await snapshot(B)).toEqual(before);
+    const beforeA = await snapshot(A);
+    const again = await replay({ route: '/webhooks/products/update', topic: 'products/update', shop: A, body: capturedProductUpdate.body, eventId: capturedProductUpdate.eventId });
     expect(again.status).toBe(200);
     expect(again.headers.get('x-calibr-webhook')).toBe('duplicate');
-    expect(await snapshot(B)).toEqual(before);
+    expect(await snapshot(A)).toEqual(beforeA);
   });
 
   it("a known product's update is applied from its body with no Admin API call; a new product is read from its shop's Admin API, in the shop's currency", async () => {

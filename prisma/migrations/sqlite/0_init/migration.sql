@@ -264,6 +264,7 @@ CREATE TABLE "PriceSuggestion" (
     "suggestedAmount" TEXT NOT NULL,
     "explanation" JSONB NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'pending',
+    "statusReason" TEXT,
     "approvedAmount" TEXT,
     "channelPrices" JSONB,
     "decidedBy" TEXT,
@@ -555,7 +556,7 @@ CREATE INDEX "ProcessedWebhook_shop_idx" ON "ProcessedWebhook"("shop");
 CREATE INDEX "ProcessedWebhook_status_receivedAt_idx" ON "ProcessedWebhook"("status", "receivedAt");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "ProcessedWebhook_topic_eventId_key" ON "ProcessedWebhook"("topic", "eventId");
+CREATE UNIQUE INDEX "ProcessedWebhook_shop_topic_eventId_key" ON "ProcessedWebhook"("shop", "topic", "eventId");
 
 -- CreateIndex
 CREATE INDEX "AuditLog_projectId_createdAt_idx" ON "AuditLog"("projectId", "createdAt");

@@ -16,6 +16,7 @@ import {
 } from 'graphql';
 import { readBody, sendJson } from '../../core/http';
 import type { AppConfig } from '../app-config';
+import { SHOPIFY_PLAYED_API_VERSION } from '../api-version';
 import type { ShopifyRuntime } from '../runtime';
 import type { ShopRecord } from '../state';
 import type { AdminContext } from './context';
@@ -56,7 +57,9 @@ export async function handleAdminGraphql(
   apiVersion: string,
   caller: AdminCaller,
 ): Promise<void> {
-  const headers = { 'x-shopify-api-version': apiVersion, 'x-request-id': randomUUID() };
+  // Whatever version the path names, the sandbox plays one version's rules, and says which (as Shopify
+  // answers a request for an unsupported version with the version it fell forward to).
+  const headers = { 'x-shopify-api-version': SHOPIFY_PLAYED_API_VERSION, 'x-request-id': randomUUID() };
   const reply = (body: unknown, status = 200) => sendJson(res, status, body, headers);
   const body = await readGraphQLBody(req);
   if (!body || typeof body.query !== 'string' || !body.query.trim()) {

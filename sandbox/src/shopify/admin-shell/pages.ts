@@ -69,8 +69,9 @@ async function shellPage(rt: ShopifyRuntime, res: ServerResponse, shop: ShopReco
       ),
     );
   }
-  // Opening an app in Admin installs it (Shopify-managed installation).
-  install(rt, shop, app, app.scopes);
+  // Opening an app in Admin installs it (Shopify-managed installation); newly configured scopes wait for
+  // the merchant's approval.
+  install(rt, shop, app, app.scopes, { grant: false });
   const user = shop.staff[0]!;
   const now = Date.now();
   for (const [key, session] of shellSessions) if (session.expiresAt < now) shellSessions.delete(key);

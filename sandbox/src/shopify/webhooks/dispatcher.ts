@@ -5,6 +5,9 @@
 // is a duplicate: https://shopify.dev/apps/build/webhooks/ignore-duplicates); a retry keeps its webhook id,
 // its body and the X-Shopify-Triggered-At of when it was triggered
 // (https://shopify.dev/changelog/updates-to-webhook-retry-mechanism).
+// Shopify also sends duplicates of one event now and then: the same X-Shopify-Event-Id, body and
+// Triggered-At under a new X-Shopify-Webhook-Id. The sandbox does too, at a seeded rate (`duplicates`), or
+// for the next N deliveries when a test forces it (control API `POST webhooks/duplicates`).
 // Every attempt is recorded in the sandbox log and in the delivery list.
 import { createHmac, randomUUID } from 'node:crypto';
 import type { AppConfig } from '../app-config';
@@ -18,6 +21,29 @@ import { enumFromTopic } from './topics';
 export const RESPONSE_TIMEOUT_MS = 5_000;
 /** Seconds before each retry: 8 retries, about 4 hours in all. */
 export const RETRY_DELAYS_S = [10, 30, 60, 300, 900, 1800, 3600, 7200];
+/** Seconds after the original's first attempt that its duplicate is sent (scaled). */
+export const DUPLICATE_DELAY_S = 2;
+
+export interface DuplicateSettings {
+  /** share of deliveries (0..1) that get a duplicate */
+  rate: number;
+  /** seed of the generator that picks them, so a run is repeatable */
+  seed: number;
+  /** the next N deliveries get a duplicate whatever the rate */
+  forced: number;
+}
+
+/** mulberry32: a small seeded generator (repeatable picks, no dependency). */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 export interface DeliveryAttempt {
   at: string;
@@ -38,6 +64,8 @@ export interface Delivery {
   state: 'pending' | 'delivered' | 'retrying' | 'failed';
   attempts: DeliveryAttempt[];
   body: string;
+  /** set on a duplicate: the webhook id of the delivery it repeats (same event id) */
+  duplicateOf?: string;
 }
 
 export interface DeliveryTarget {
@@ -56,8 +84,31 @@ export class WebhookDispatcher {
   private inflight = new Set<Promise<void>>();
   readonly deliveries: Delivery[] = [];
   private closed = false;
+  private duplicates: DuplicateSettings = { rate: 0, seed: 1, forced: 0 };
+  private random = seededRandom(1);
 
   constructor(private readonly rt: () => ShopifyRuntime) {}
+
+  /** How often duplicates are sent; `forced` makes the next N deliveries get one. */
+  setDuplicates(settings: Partial<DuplicateSettings>): DuplicateSettings {
+    const rate = settings.rate ?? this.duplicates.rate;
+    if (!(rate >= 0 && rate <= 1)) throw new Error('duplicate rate must be between 0 and 1');
+    if (settings.seed !== undefined) this.random = seededRandom(settings.seed); // a seed (re)starts the picks
+    this.duplicates = { rate, seed: settings.seed ?? this.duplicates.seed, forced: Math.max(0, Math.floor(settings.forced ?? this.duplicates.forced)) };
+    return { ...this.duplicates };
+  }
+
+  duplicateSettings(): DuplicateSettings {
+    return { ...this.duplicates };
+  }
+
+  private pickDuplicate(): boolean {
+    if (this.duplicates.forced > 0) {
+      this.duplicates.forced--;
+      return true;
+    }
+    return this.duplicates.rate > 0 && this.random() < this.duplicates.rate;
+  }
 
   /** Where a topic goes for one app: its shopify.app.toml/config subscriptions and its API subscriptions. */
   targets(shop: ShopRecord, app: AppConfig, topic: string): DeliveryTarget[] {
@@ -99,6 +150,15 @@ export class WebhookDispatcher {
     this.trigger(shop, 'products/update', productPayload(shop, product));
   }
 
+  productCreated(shop: ShopRecord, product: ProductRecord): Delivery[] {
+    return this.trigger(shop, 'products/create', productPayload(shop, product));
+  }
+
+  /** products/delete carries only the product's numeric id. */
+  productDeleted(shop: ShopRecord, productId: number): Delivery[] {
+    return this.trigger(shop, 'products/delete', { id: productId });
+  }
+
   private deliver(shop: ShopRecord, topic: string, payload: Record<string, unknown>, target: DeliveryTarget, eventId: string, triggeredAt: string): Delivery {
     const shaped = target.includeFields?.length
       ? Object.fromEntries(Object.entries(payload).filter(([k]) => target.includeFields!.includes(k)))
@@ -116,10 +176,26 @@ export class WebhookDispatcher {
       attempts: [],
       body: JSON.stringify(shaped),
     };
+    this.record(delivery);
+    this.attempt(delivery, target.app.apiSecret);
+    if (this.pickDuplicate()) this.duplicate(delivery, target.app.apiSecret);
+    return delivery;
+  }
+
+  /**
+   * The same event again under a new webhook id (same event id, body, topic, URL and Triggered-At): listed
+   * at once, sent a little after the original.
+   */
+  private duplicate(original: Delivery, secret: string): void {
+    const copy: Delivery = { ...original, webhookId: randomUUID(), state: 'pending', attempts: [], duplicateOf: original.webhookId };
+    this.record(copy);
+    this.rt().ctx.log({ platform: 'shopify', kind: 'webhook', host: copy.shop, detail: { topic: copy.topic, event: 'duplicate', webhookId: copy.webhookId, eventId: copy.eventId, duplicateOf: original.webhookId } });
+    this.later(DUPLICATE_DELAY_S, () => this.attempt(copy, secret));
+  }
+
+  private record(delivery: Delivery): void {
     this.deliveries.push(delivery);
     if (this.deliveries.length > 2000) this.deliveries.splice(0, this.deliveries.length - 2000);
-    this.attempt(delivery, target.app.apiSecret);
-    return delivery;
   }
 
   private attempt(delivery: Delivery, secret: string): void {
@@ -201,6 +277,7 @@ export class WebhookDispatcher {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.deliveries.length = 0;
+    this.duplicates.forced = 0;
   }
 
   async close(): Promise<void> {

@@ -1,10 +1,13 @@
 // What the console and the status API show about a shop's Shopify connection.
 import { db } from '../../db.server';
+import { missingScopes } from './scopes.server';
 
 export interface ShopifyStatus {
   shop: string;
   connected: boolean;
   scopes: string[];
+  /** scopes the app requires that the merchant has not granted (the console asks for them) */
+  missingScopes: string[];
   apiVersion: string | null;
   installedAt: string | null;
   uninstalledAt: string | null;
@@ -56,6 +59,7 @@ export async function shopifyStatus(projectId: string): Promise<ShopifyStatus | 
     shop: integration.shopDomain,
     connected: integration.isActive,
     scopes: integration.scope.split(',').map((s) => s.trim()).filter(Boolean),
+    missingScopes: missingScopes(integration.scope),
     apiVersion: integration.apiVersion,
     installedAt: iso(integration.installedAt),
     uninstalledAt: iso(integration.uninstalledAt),

@@ -27,6 +27,7 @@ export const SWEPT_ROUTES: readonly SweptRoute[] = [
   { file: 'api.integrations.shopify.install.ts', kind: 'public', path: '/api/integrations/shopify/install', reads: ['GET'], bodies: [] },
   { file: 'api.integrations.shopify.oauth.callback.ts', kind: 'public', path: '/api/integrations/shopify/oauth/callback', reads: ['GET'], bodies: [] },
   { file: 'api.integrations.shopify.products.ts', kind: 'api', path: '/api/integrations/shopify/products', reads: ['GET'], bodies: [] },
+  { file: 'api.integrations.shopify.scopes.ts', kind: 'api', path: '/api/integrations/shopify/scopes', reads: ['GET', 'POST'], bodies: [] },
   { file: 'api.integrations.shopify.status.ts', kind: 'api', path: '/api/integrations/shopify/status', reads: ['GET'], bodies: [] },
   { file: 'api.integrations.shopify.sync.ts', kind: 'api', path: '/api/integrations/shopify/sync', reads: ['GET'], bodies: ['POST'] },
   { file: 'api.integrations.shopify.webhooks.ts', kind: 'webhook', path: '/api/integrations/shopify/webhooks', reads: [], bodies: ['POST'] },
@@ -72,6 +73,8 @@ export const SWEPT_ROUTES: readonly SweptRoute[] = [
   { file: 'webhooks.app.uninstalled.tsx', kind: 'webhook', path: '/webhooks/app/uninstalled', reads: [], bodies: ['POST'] },
   { file: 'webhooks.customers.data_request.tsx', kind: 'webhook', path: '/webhooks/customers/data_request', reads: [], bodies: ['POST'] },
   { file: 'webhooks.customers.redact.tsx', kind: 'webhook', path: '/webhooks/customers/redact', reads: [], bodies: ['POST'] },
+  { file: 'webhooks.products.create.tsx', kind: 'webhook', path: '/webhooks/products/create', reads: [], bodies: ['POST'] },
+  { file: 'webhooks.products.delete.tsx', kind: 'webhook', path: '/webhooks/products/delete', reads: [], bodies: ['POST'] },
   { file: 'webhooks.products.update.tsx', kind: 'webhook', path: '/webhooks/products/update', reads: [], bodies: ['POST'] },
   { file: 'webhooks.shop.redact.tsx', kind: 'webhook', path: '/webhooks/shop/redact', reads: [], bodies: ['POST'] },
 ];

@@ -80,6 +80,11 @@ function variantSortValue(x: VariantWithProduct, sortKey: string): string | numb
 // Product id -> record, per shop (variants resolve their product once per row); rebuilt on a miss.
 const productIndex = new WeakMap<ShopRecord, Map<number, ProductRecord>>();
 
+/** A product was removed from the shop: its indexes are rebuilt on the next lookup. */
+export function forgetProductIndex(shop: ShopRecord): void {
+  productIndex.delete(shop);
+}
+
 export function productById(shop: ShopRecord, id: number): ProductRecord | undefined {
   const hit = productIndex.get(shop)?.get(id);
   if (hit) return hit;

@@ -13,7 +13,7 @@ import {
   type TenantErasure,
 } from '@calibr/shared-contracts';
 import { exportCatalog } from './bulk-catalog';
-import { SHOP_QUERY } from './documents';
+import { ACCESS_SCOPES_QUERY, SHOP_QUERY } from './documents';
 import { ShopifyGraphqlClient, type AccessTokenProvider, type RetryPolicy } from './graphql-client';
 import { MemoryPriceUpdateLedger, type PriceUpdateLedger } from './ledger';
 import { ShopifyPricingOperations, type VariantLocator } from './pricing';
@@ -136,6 +136,12 @@ export class ShopifyConnector implements PlatformConnector {
       });
     }
     return this.shopInfo;
+  }
+
+  /** The access scopes the merchant has granted the app on this shop, as Shopify says now. */
+  async grantedScopes(): Promise<string[]> {
+    const r = await this.client.request<{ currentAppInstallation: { accessScopes: Array<{ handle: string }> } }>(ACCESS_SCOPES_QUERY);
+    return r.data.currentAppInstallation.accessScopes.map((s) => s.handle);
   }
 
   /** Every product (or those matching Shopify's search syntax) through one bulk query. */

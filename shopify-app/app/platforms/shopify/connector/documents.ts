@@ -48,6 +48,17 @@ export const SHOP_QUERY = `#graphql
   }
 `;
 
+/** The access scopes the merchant granted the app on this shop (what the token can do now). */
+export const ACCESS_SCOPES_QUERY = `#graphql
+  query CalibrAccessScopes {
+    currentAppInstallation {
+      accessScopes {
+        handle
+      }
+    }
+  }
+`;
+
 /** A page of products with their variants (a product has at most 250 variants at most plans' limits). */
 export const PRODUCTS_PAGE_QUERY = `#graphql
   query CalibrProductsPage($first: Int!, $after: String, $query: String, $variantsFirst: Int!) {
@@ -272,6 +283,7 @@ export function bulkProductsQuery(search: string | undefined): string {
 /** Every document, by name, for the schema-validation test. */
 export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
   SHOP_QUERY,
+  ACCESS_SCOPES_QUERY,
   PRODUCTS_PAGE_QUERY,
   PRODUCT_VARIANTS_PAGE_QUERY,
   PRODUCT_QUERY,

@@ -1,7 +1,10 @@
 // Recording deliveries by webhook id and event id with group commit: deliveries that arrive while the
 // previous statement is still running are written together by the next one, as one multi-row
 // INSERT … ON CONFLICT DO NOTHING (a second delivery of one X-Shopify-Webhook-Id, or of one
-// X-Shopify-Event-Id for the topic, is a duplicate: https://shopify.dev/apps/build/webhooks/ignore-duplicates). Each caller is answered only after the statement that
+// X-Shopify-Event-Id for the shop and topic, is a duplicate: https://shopify.dev/apps/build/webhooks/ignore-duplicates).
+// Only HMAC-verified deliveries get here, and the event id (an unsigned header) is a dedupe key and nothing
+// else, scoped to its shop and topic: a replayed body under a forged event id can at most make us drop a
+// later delivery of that shop and topic whose (random) event id it guessed. Each caller is answered only after the statement that
 // holds its row has returned (committed: a single statement outside any transaction), so the reply's
 // 200 still means "durably recorded". An idle app writes each delivery at once (no fixed wait); under
 // load one statement carries many rows, which is what keeps Prisma's per-query cost off every delivery.
@@ -78,7 +81,7 @@ export class DeliveryRecorder {
     const first = new Map<string, Waiting>();
     const events = new Set<string>();
     for (const w of batch) {
-      const event = w.delivery.eventId === null ? null : `${w.delivery.topic}\u0000${w.delivery.eventId}`;
+      const event = w.delivery.eventId === null ? null : `${w.delivery.shop}\u0000${w.delivery.topic}\u0000${w.delivery.eventId}`;
       if (first.has(w.delivery.webhookId) || (event !== null && events.has(event))) continue;
       first.set(w.delivery.webhookId, w);
       if (event !== null) events.add(event);

@@ -5,6 +5,7 @@ import { db } from '../../../db.server';
 import { logger } from '../../../lib/logger.server';
 import { eraseOnEveryPlatform } from '../../platform-erasure.server';
 import type { ShopifyChecks } from './shopify-checks.server';
+import { missingScopes } from '../scopes.server';
 
 /** The delivery a lifecycle action is taken for. */
 export interface LifecycleDelivery {
@@ -61,12 +62,23 @@ export async function recordUninstall(delivery: LifecycleDelivery, checks: Pick<
   logger.info({ shop, webhookId, eventId, projectId: project.id }, 'app/uninstalled: Shopify refuses the shop’s token; integration deactivated, sessions removed');
 }
 
-/** app/scopes_update: `{ current: [...], previous: [...] }`: the stored scope follows `current`. */
-export async function updateScopes(shop: string, payload: { current?: string[] } | null): Promise<void> {
-  const current = Array.isArray(payload?.current) ? payload.current.join(',') : undefined;
-  if (current === undefined) throw new Error('app/scopes_update payload has no `current` scopes');
-  await db.session.updateMany({ where: { shop }, data: { scope: current } });
-  await db.shopifyIntegration.updateMany({ where: { shopDomain: shop }, data: { scope: current } });
+/**
+ * app/scopes_update: the merchant's grant changed. The body (`previous`, `current`) is signed, but the grant
+ * is read from Shopify itself (currentAppInstallation.accessScopes) and stored on the shop's sessions and
+ * integration: what the app's token can do now. Scopes still missing are logged (the console asks for them).
+ */
+export async function updateScopes(delivery: LifecycleDelivery, checks: Pick<ShopifyChecks, 'grantedScopes'>): Promise<void> {
+  const { shop, webhookId, eventId } = delivery;
+  const project = await db.project.findUnique({ where: { shopDomain: shop }, select: { id: true } });
+  const granted = await checks.grantedScopes(shop, project?.id ?? null);
+  if (granted === null) {
+    logger.warn({ shop, webhookId, eventId }, 'app/scopes_update: Shopify can’t be asked for the grant (no token, or refused); scopes unchanged');
+    return;
+  }
+  const scope = granted.join(',');
+  await db.session.updateMany({ where: { shop }, data: { scope } });
+  await db.shopifyIntegration.updateMany({ where: { shopDomain: shop }, data: { scope } });
+  logger.info({ shop, webhookId, eventId, granted, missing: missingScopes(granted) }, 'app/scopes_update: granted scopes read from Shopify');
 }
 
 /**

@@ -2,6 +2,7 @@
 // batches, see ./processor.server.ts and ./products-update.server.ts). The processor calls this module;
 // this module never calls the processor (only its delivery type, erased at build).
 import { eraseShop, recordUninstall, updateScopes } from './lifecycle.server';
+import { retireDeletedProduct } from './products-delete.server';
 import type { ClaimedDelivery } from './processor.server';
 import type { ShopifyChecks } from './shopify-checks.server';
 import { topicName } from './topics';
@@ -13,7 +14,10 @@ export async function processOtherTopic(delivery: ClaimedDelivery, checks: Shopi
       await recordUninstall(delivery, checks);
       return false;
     case 'app/scopes_update':
-      await updateScopes(delivery.shop, delivery.payload as never);
+      await updateScopes(delivery, checks);
+      return false;
+    case 'products/delete':
+      await retireDeletedProduct(delivery, checks);
       return false;
     case 'shop/redact':
       return eraseShop(delivery);

@@ -2,7 +2,7 @@
 // and wakes the processor; the job engine (@calibr/jobs) then claims due delivery jobs in batches with a
 // lease, so two instances sharing a database never process one delivery twice, and a delivery whose
 // instance died is claimed again once its lease expires. Here:
-// - products/update deliveries of a batch are planned together and written in one transaction that also
+// - products/update and products/create deliveries of a batch are planned together and written in one transaction that also
 //   marks them processed and completes their jobs (only while we still hold them), so a delivery is
 //   applied exactly once;
 // - a failure is classified (./failures.ts): permanent → failed with its reason; transient → its job
@@ -22,7 +22,7 @@ import { processOtherTopic } from './process.server';
 import { planProductUpdates } from './products-update.server';
 import { shopifyChecks, type ShopifyChecks } from './shopify-checks.server';
 import { sqlParams, transaction } from '../../../lib/portable-sql.server';
-import { topicName } from './topics';
+import { PRODUCT_PAYLOAD_TOPICS, topicName } from './topics';
 import { queueOrphanDeliveries } from './webhook-jobs.server';
 
 export interface ClaimedDelivery {
@@ -155,10 +155,11 @@ export class WebhookProcessor {
     const batch = await this.load(jobs);
     const jobOf = new Map(jobs.map((j) => [j.key, j]));
     // A job whose delivery is gone (erased with its shop) has nothing left to do: it completes.
-    const products = batch.filter((d) => topicName(d.topic) === 'products/update');
+    // products/create carries the same product body as products/update: both refresh listings together.
+    const products = batch.filter((d) => PRODUCT_PAYLOAD_TOPICS.has(topicName(d.topic)));
     if (products.length > 0) await this.processProductUpdates(products, jobOf, context);
     for (const delivery of batch) {
-      if (topicName(delivery.topic) === 'products/update') continue;
+      if (PRODUCT_PAYLOAD_TOPICS.has(topicName(delivery.topic))) continue;
       try {
         const erased = await processOtherTopic(delivery, this.shopify);
         if (erased) await context.complete(jobOf.get(delivery.id)!);

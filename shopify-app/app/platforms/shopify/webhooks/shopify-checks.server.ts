@@ -2,7 +2,10 @@
 // - a products/update for a product the shop isn't known to have is read from that shop's Admin API
 //   (the body names no shop: it may be another shop's product re-sent under this shop's domain);
 // - an app/uninstalled is acted on only once Shopify refuses the shop's offline token (401), as it does
-//   for a shop that uninstalled the app.
+//   for a shop that uninstalled the app;
+// - an app/scopes_update is applied as Shopify says the grant is now (currentAppInstallation.accessScopes),
+//   not as its body says;
+// - a products/delete retires a product only once the shop's Admin API answers that it has no such product.
 // The connector and the app's Shopify config are loaded on first use: most deliveries never need them, and
 // the processor stays loadable without the app's Shopify settings (its tests run it on a bare database).
 import { SessionNotFoundError } from '@shopify/shopify-app-remix/server';
@@ -15,6 +18,10 @@ export interface ShopifyChecks {
   /** The product as the shop holds it now, or null when the shop has no such product or can't be asked (token refused). */
   readProduct(shop: string, projectId: string, productGid: string): Promise<NormalizedProduct | null>;
   tokenStatus(shop: string, projectId: string | null): Promise<TokenStatus>;
+  /** True only when the shop's Admin API answers that it has no such product (not when it can't be asked). */
+  productGone(shop: string, projectId: string, productGid: string): Promise<boolean>;
+  /** The scopes the shop has granted the app, as Shopify answers now; null when it can't be asked (no token, or refused). */
+  grantedScopes(shop: string, projectId: string | null): Promise<string[] | null>;
 }
 
 async function connectorFor(shop: string, projectId: string | null) {
@@ -44,6 +51,26 @@ export const shopifyChecks: ShopifyChecks = {
     } catch (error) {
       // Not this shop's product; or the shop can't be asked (its token refused, or no session held).
       if (error instanceof NotFoundError || refused(error) || noSession(error)) return null;
+      throw error;
+    }
+  },
+
+  async productGone(shop, projectId, productGid) {
+    try {
+      await (await connectorFor(shop, projectId)).products.get(productGid);
+      return false;
+    } catch (error) {
+      if (error instanceof NotFoundError) return true;
+      if (refused(error) || noSession(error)) return false;
+      throw error;
+    }
+  },
+
+  async grantedScopes(shop, projectId) {
+    try {
+      return await (await connectorFor(shop, projectId)).grantedScopes();
+    } catch (error) {
+      if (refused(error) || noSession(error)) return null;
       throw error;
     }
   },

@@ -1,7 +1,9 @@
 // Shopify names a topic `products/update` in headers and the toml; its libraries store `PRODUCTS_UPDATE`.
 
 export type ShopifyWebhookTopic =
+  | 'products/create'
   | 'products/update'
+  | 'products/delete'
   | 'app/uninstalled'
   | 'app/scopes_update'
   | 'customers/data_request'
@@ -23,7 +25,9 @@ export const CUSTOMER_DATA_TOPICS = new Set(['customers/data_request', 'customer
  * topic is not its route's is refused, so a captured products/update can't be re-sent as app/uninstalled.
  */
 export const ROUTE_TOPICS = {
+  '/webhooks/products/create': ['products/create'],
   '/webhooks/products/update': ['products/update'],
+  '/webhooks/products/delete': ['products/delete'],
   '/webhooks/app/uninstalled': ['app/uninstalled'],
   '/webhooks/app/scopes_update': ['app/scopes_update'],
   '/webhooks/customers/data_request': ['customers/data_request'],
@@ -35,7 +39,10 @@ export const ROUTE_TOPICS = {
 export type WebhookRoute = keyof typeof ROUTE_TOPICS;
 
 /** Topics that erase or disconnect a shop's data: their deliveries are checked for age and verified before they act. */
-export const DESTRUCTIVE_TOPICS = new Set(['app/uninstalled', 'shop/redact']);
+export const DESTRUCTIVE_TOPICS = new Set(['app/uninstalled', 'shop/redact', 'products/delete']);
+
+/** Topics whose body is a whole product (REST shape): applied together, in batches (./products-update.server.ts). */
+export const PRODUCT_PAYLOAD_TOPICS = new Set(['products/create', 'products/update']);
 
 /** Where a topic's (signed) body names its shop, to hold against the unsigned X-Shopify-Shop-Domain. */
 export const BODY_SHOP_FIELD: Readonly<Record<string, string>> = {
