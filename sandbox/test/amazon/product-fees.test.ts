@@ -88,6 +88,12 @@ describe('getMyFeesEstimates', () => {
     expect(wrong.body.errors[0]).toMatchObject({ code: 'InvalidInput', message: 'Incorrect Marketplace identifier.' });
     const tooMany = await raw(sp, { operation: 'productFees.getMyFeesEstimates', body: Array.from({ length: 21 }, (_, i) => byId('SellerSKU', mfnSku, 10 + i)) });
     expect(tooMany.status).toBe(400);
+    // The body is checked against the model: IdType is ASIN or SellerSKU, PriceToEstimateFees is required.
+    const badType = await raw(sp, { operation: 'productFees.getMyFeesEstimates', body: [{ ...byId('SellerSKU', mfnSku, 20), IdType: 'UPC' }] });
+    expect(badType.status).toBe(400);
+    expect(badType.body.errors[0].code).toBe('InvalidInput');
+    const noPrice = await raw(sp, { operation: 'productFees.getMyFeesEstimates', body: [{ IdType: 'SellerSKU', IdValue: mfnSku, FeesEstimateRequest: { MarketplaceId: US, Identifier: 'x' } }] });
+    expect(noPrice.status).toBe(400);
   });
 
   test('fees/fault fails one SKU\'s estimate (ClientError, ServiceError) or the whole call (500) until turned off', async () => {
