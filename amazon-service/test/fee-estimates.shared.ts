@@ -3,7 +3,7 @@
 // and band; 20 per call within the usage plan; a failed item is that item's error.
 import { money, type FeeEstimate, type RemoteConnector } from '@calibr/shared-contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { estimateFees, priceBand } from '../src/pricing/fee-estimates';
+import { FEE_ESTIMATE_TTL_MS, estimateFees, priceBand } from '../src/pricing/fee-estimates';
 import { sellerClient } from '../src/integrations/integration-store';
 import { DEMO_SELLER, US, connectDemoSeller, control, remoteConnector, sandboxLog, startHarness, type Harness } from './support/harness';
 
@@ -158,6 +158,25 @@ export function feeEstimateSuite(provider: 'sqlite' | 'postgresql'): void {
       expect(healed.estimates.map((e) => ok(e).total)).toEqual([usd('12.23'), usd('13.73')]);
       expect(await feeCalls(since)).toHaveLength(1);
     }, 60_000);
+
+    it('asks Amazon again once an estimate is older than its TTL (24 h), and drops the expired ones', async () => {
+      const tenant = await h.database.db.amazonTenant.findUniqueOrThrow({ where: { shopDomain: SHOP } });
+      const { client } = await sellerClient(h.service.ctx, tenant.id);
+      const scope = { projectId: tenant.id, client, marketplaceId: US };
+      const items = [{ externalId: mfnSku, price: usd('80.00') }];
+      const [first] = await estimateFees(h.service.ctx, scope, items);
+      const since = await mark();
+      const inADay = new Date(Date.now() + FEE_ESTIMATE_TTL_MS - 60_000);
+      expect(await estimateFees(h.service.ctx, scope, items, { now: () => inADay })).toEqual([first]);
+      expect(await feeCalls(since)).toHaveLength(0);
+      const later = new Date(Date.now() + FEE_ESTIMATE_TTL_MS + 60_000);
+      const [again] = await estimateFees(h.service.ctx, scope, items, { now: () => later });
+      expect(again!.total).toEqual(first!.total);
+      expect(await feeCalls(since)).toHaveLength(1);
+      // Every other estimate of the shop was made "a day ago" by then: gone.
+      const left = await h.database.db.amazonFeeEstimate.findMany({ where: { projectId: tenant.id } });
+      expect(left.map((r) => r.bandFloor)).toEqual(['80.00']);
+    });
 
     it('erasing the shop erases its cached estimates and no other shop\'s', async () => {
       const before = await h.database.db.amazonFeeEstimate.count();

@@ -138,6 +138,8 @@ export async function estimateFees(
 
   // The rest from Amazon, each band once, 20 per call.
   const missing = [...new Map(wanted.filter((l) => !found.has(l.key)).map((l) => [l.key, l])).values()];
+  // Estimates past their time are dropped as new ones come (the same band's is overwritten anyway).
+  if (missing.length > 0) await ctx.db.amazonFeeEstimate.deleteMany({ where: { projectId, expiresAt: { lte: now } } });
   for (const part of chunks(missing, FEES_ESTIMATES_BATCH_SIZE)) {
     let answer: FeesEstimateResult[];
     try {
