@@ -53,6 +53,7 @@ const API_TARGETS: ReadonlyArray<{ method: string; path: string; body?: unknown 
   { method: 'POST', path: `${PRICING}/update`, body: { idempotencyKey: 'h-2', externalId: 'SKU', marketplaceId: US, price: { amount: '10.00', currency: 'USD' } } },
   { method: 'GET', path: `${PRICING}/update-result?idempotencyKey=h-1` },
   { method: 'POST', path: `${PRICING}/update-results`, body: { idempotencyKeys: ['h-1'] } },
+  { method: 'POST', path: `${PRICING}/fee-estimates`, body: { marketplaceId: US, items: [{ externalId: 'SKU', price: { amount: '10.00', currency: 'USD' } }] } },
 ];
 const BODY_TARGETS = API_TARGETS.filter((t) => t.body !== undefined);
 

@@ -4,6 +4,7 @@
 import {
   amazonCredentialsSchema,
   competitiveOffersRequestSchema,
+  feeEstimatesRequestSchema,
   ValidationError,
   ConflictError,
   ConnectorError,
@@ -19,6 +20,8 @@ import {
   type CompetitiveOffersRequest,
   type CompetitiveOffersResult,
   type ConnectorCapabilities,
+  type FeeEstimatesRequest,
+  type FeeEstimatesResult,
   type NormalizedPrice,
   type NormalizedProduct,
   type PlatformConnector,
@@ -43,6 +46,7 @@ import type { Tenant } from '../integrations/projects';
 import { eraseTenantData } from '../integrations/tenant-erasure';
 import { batchUpdatePrices, getUpdateResult, getUpdateResults } from '../pricing/batch-update-prices';
 import { ITEM_OFFERS_BATCH_SIZE, readCompetitivePrices } from '../pricing/competitive-pricing';
+import { FEES_ESTIMATES_BATCH_SIZE, estimateFees } from '../pricing/fee-estimates';
 
 export const AMAZON_CONNECTOR_VERSION = '1.0.0';
 /** Largest batch accepted over HTTP (bodies stay well under the route's size limit). */
@@ -65,6 +69,8 @@ export const AMAZON_CAPABILITIES: ConnectorCapabilities = {
   preferredBatchSize: CONNECTOR_MAX_BATCH,
   pendingPollMs: 5_000,
   maxCompetitiveBatch: ITEM_OFFERS_BATCH_SIZE,
+  feeEstimates: true,
+  maxFeeBatch: FEES_ESTIMATES_BATCH_SIZE,
 };
 
 /** How long a competitive read waits for the seller's getItemOffersBatch turn (0.1/s) before it is a 429. */
@@ -312,6 +318,16 @@ export function createAmazonConnector(ctx: AmazonContext, tenant: Tenant, option
         const ownSellerIds = await sellerIdsIn(ctx, projectId, marketplaceId);
         const listings = await readCompetitivePrices(client, marketplaceId, request.itemIds, { maxWaitMs: COMPETITIVE_MAX_WAIT_MS, ownSellerIds });
         return { listings };
+      },
+
+      async getFeeEstimates(input: FeeEstimatesRequest): Promise<FeeEstimatesResult> {
+        const request = parseOrThrow(feeEstimatesRequestSchema, input, 'request');
+        if (request.items.length > FEES_ESTIMATES_BATCH_SIZE) {
+          throw ValidationError.field('request.items', `at most ${FEES_ESTIMATES_BATCH_SIZE} items per call (one getMyFeesEstimates)`, 'too_big');
+        }
+        const { integration, client } = await sellerClient(ctx, projectId);
+        const marketplaceId = chosenMarketplace(integration, request.marketplaceId);
+        return { estimates: await estimateFees(ctx, { projectId, client, marketplaceId }, request.items) };
       },
     },
 

@@ -8,7 +8,8 @@ export async function eraseTenantData(ctx: AmazonContext, projectId: string): Pr
   const where = { projectId };
   const integrations = await ctx.db.amazonIntegration.findMany({ where, select: { id: true } });
   // Children first, so the counts are what each table really lost (not hidden behind the cascades).
-  const [updates, feeds, listings, authStates, integrationRows] = await ctx.db.$transaction([
+  const [feeEstimates, updates, feeds, listings, authStates, integrationRows] = await ctx.db.$transaction([
+    ctx.db.amazonFeeEstimate.deleteMany({ where }),
     ctx.db.amazonPriceUpdate.deleteMany({ where }),
     ctx.db.amazonPriceFeed.deleteMany({ where }),
     ctx.db.amazonListing.deleteMany({ where }),
@@ -20,6 +21,7 @@ export async function eraseTenantData(ctx: AmazonContext, projectId: string): Pr
   ]);
   for (const { id } of integrations) ctx.tokens.invalidate(id);
   const counts: Record<string, number> = {
+    AmazonFeeEstimate: feeEstimates.count,
     AmazonPriceUpdate: updates.count,
     AmazonPriceFeed: feeds.count,
     AmazonListing: listings.count,

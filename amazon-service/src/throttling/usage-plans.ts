@@ -31,6 +31,10 @@ export const USAGE_PLANS = {
   getListingOffersBatch: { rate: 0.5, burst: 1 },
   getCompetitiveSummary: { rate: 0.033, burst: 1 },
   getFeaturedOfferExpectedPriceBatch: { rate: 0.033, burst: 1 },
+  // Product Fees API v0
+  getMyFeesEstimateForSKU: { rate: 1, burst: 2 },
+  getMyFeesEstimateForASIN: { rate: 1, burst: 2 },
+  getMyFeesEstimates: { rate: 0.5, burst: 1 },
   // Feeds API 2021-06-30
   createFeedDocument: { rate: 0.5, burst: 15 },
   createFeed: { rate: 0.0083, burst: 15 },

@@ -12,6 +12,7 @@ import type { FeedProcessor } from './feeds/processor';
 import type { CompetitorOffer, FeedFault, Listing, Seller, SpApp } from './state';
 import { offerKey } from './state';
 import type { AmazonWorld } from './world';
+import type { FeeFault } from './spapi/product-fees';
 import { recordIssuedSecret } from '../core/secret-audit';
 import { asinForSku } from '../seed/catalog';
 
@@ -375,6 +376,17 @@ async function route(path: string, req: IncomingMessage, deps: ControlDeps): Pro
       world.faults.throttles[operation] = count;
       return { status: 201, body: { operation, count } };
     }
+  }
+  if (path === 'fees/fault' && method === 'POST') {
+    // One SKU's (or ASIN's) fee estimates fail until turned off: the item (ClientError, ServiceError) or the whole call (InternalFailure: 500).
+    const body = await json(req);
+    const id = str(body, 'id')!;
+    const fault = body.fault === null || body.fault === 'off' ? undefined : str(body, 'fault');
+    if (fault && !['ClientError', 'ServiceError', 'InternalFailure'].includes(fault)) throw bad('fault must be ClientError, ServiceError, InternalFailure or off');
+    const faults = (world.faults.feeFaults ??= {});
+    if (fault) faults[id] = fault as FeeFault;
+    else delete faults[id];
+    return { status: 201, body: { id, fault: fault ?? 'off' } };
   }
   if (path === 'feeds' && method === 'GET') {
     return { body: { feeds: Object.values(world.state.feeds).map((f) => processor.advance(f)) } };

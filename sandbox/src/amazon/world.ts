@@ -1,5 +1,6 @@
 // Everything the Amazon services share: state, options, the sandbox clock, the model-derived operation
 // table and validator. One instance per platform.
+import type { FeeFault } from './spapi/product-fees';
 import type { SandboxContext, SandboxLogEntry } from '../platform';
 import { loadReference, type ReferenceFiles } from './models/reference';
 import { OperationTable } from './models/operations';
@@ -62,6 +63,8 @@ export interface TransientFaults {
   patchDelay?: number | 'never' | 'held';
   /** Accepted patches held under patchDelay 'held', in the order they came. */
   heldPatches?: (() => void)[];
+  /** Product Fees API faults by SKU or ASIN: the item's estimate fails (ClientError, ServiceError) or the call is a 500. */
+  feeFaults?: Record<string, FeeFault>;
 }
 
 export class AmazonWorld {

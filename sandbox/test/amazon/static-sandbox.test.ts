@@ -63,7 +63,7 @@ describe.skipIf(!HAVE_REFERENCE)('static sandbox', () => {
 
   test('the models ship static cases for every operation family we use', () => {
     const ops = new Set(all.map((r) => r.op.operationId));
-    for (const id of ['getMarketplaceParticipations', 'getListingsItem', 'patchListingsItem', 'searchListingsItems', 'createFeed', 'getFeedDocument', 'getCompetitivePricing', 'getItemOffersBatch', 'getCompetitiveSummary', 'searchCatalogItems']) {
+    for (const id of ['getMarketplaceParticipations', 'getListingsItem', 'patchListingsItem', 'searchListingsItems', 'createFeed', 'getFeedDocument', 'getCompetitivePricing', 'getItemOffersBatch', 'getCompetitiveSummary', 'searchCatalogItems', 'getMyFeesEstimateForSKU', 'getMyFeesEstimateForASIN', 'getMyFeesEstimates']) {
       expect(ops).toContain(id);
     }
     expect(all.length).toBeGreaterThan(60);

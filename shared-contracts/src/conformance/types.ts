@@ -97,6 +97,7 @@ export const CHECK_IDS = [
   'invalid-money',
   'update-result',
   'competitive-offers',
+  'fee-estimates',
   'rate-limit',
   'rate-limit-retry',
   'events-price',

@@ -68,3 +68,8 @@ export function defaultCompetition(): SeedCompetition {
     },
   };
 }
+
+/** A fee schedule like Amazon's: 15 % referral of price + shipping, a fulfilment fee per AFN unit. */
+export function defaultFeeSchedule(): { referralPercent: string; fulfillmentFee: Record<string, Money> } {
+  return { referralPercent: '15', fulfillmentFee: { USD: money('3.22', 'USD'), EUR: money('3.00', 'EUR') } };
+}

@@ -17,6 +17,11 @@ import {
   productFilterSchema,
   competitiveBatchSize,
   competitiveOffersRequestSchema,
+  addMoney,
+  feeBatchSize,
+  feeEstimatesRequestSchema,
+  fromMinorUnits,
+  percentageOf,
   runIdempotent,
   syncOptionsSchema,
   validatePriceUpdate,
@@ -27,6 +32,10 @@ import {
   type CompetitiveOffersRequest,
   type CompetitiveOffersResult,
   type ConnectorCapabilities,
+  type FeeEstimate,
+  type FeeEstimatesRequest,
+  type FeeEstimatesResult,
+  type Money,
   type ConnectorEventSource,
   type IdempotencyStore,
   type NormalizedPrice,
@@ -65,7 +74,19 @@ export interface ReferenceConnectorOptions {
    * `pricing.getCompetitiveOffers`. Without it the connector has neither.
    */
   competition?: SeedCompetition;
+  /**
+   * A fee schedule (referral percent of price + shipping, an optional fixed fee per unit in the price's
+   * currency): turns on `feeEstimates` and `pricing.getFeeEstimates`. Without it the connector has neither.
+   */
+  fees?: ReferenceFeeSchedule;
   now?: () => Date;
+}
+
+export interface ReferenceFeeSchedule {
+  /** Decimal percent string, e.g. "15". */
+  readonly referralPercent: string;
+  /** Per currency, e.g. `{ USD: money('3.22', 'USD') }`: a `FulfillmentFee` line for AFN items. */
+  readonly fulfillmentFee?: Readonly<Record<string, Money>>;
 }
 
 interface ListingState {
@@ -101,6 +122,7 @@ export class ReferenceConnector implements PlatformConnector {
   private readonly pendingFeeds: PendingFeed[] = [];
   private readonly scope: string;
   protected readonly competition: SeedCompetition | undefined;
+  protected readonly fees: ReferenceFeeSchedule | undefined;
 
   constructor(options: ReferenceConnectorOptions = {}) {
     this.platform = options.platform ?? 'reference';
@@ -126,7 +148,9 @@ export class ReferenceConnector implements PlatformConnector {
       ...(options.preferredBatchSize ? { preferredBatchSize: options.preferredBatchSize } : {}),
       ...(this.mode === 'asynchronous' ? { pendingPollMs: 1_000 } : {}),
       ...(options.competition ? { maxCompetitiveBatch: 20 } : {}),
+      ...(options.fees ? { feeEstimates: true, maxFeeBatch: 20 } : {}),
     };
+    this.fees = options.fees;
     this.competition = options.competition;
     this.seed(options.catalog ?? defaultCatalog());
 
@@ -141,6 +165,7 @@ export class ReferenceConnector implements PlatformConnector {
       batchUpdatePrices: (updates) => this.guard(() => this.batchUpdatePrices(updates)),
       getUpdateResult: (key) => this.guard(() => this.getUpdateResult(key)),
       ...(options.competition ? { getCompetitiveOffers: (request: CompetitiveOffersRequest) => this.guard(() => this.readCompetition(request)) } : {}),
+      ...(options.fees ? { getFeeEstimates: (request: FeeEstimatesRequest) => this.guard(() => this.estimateFees(request)) } : {}),
     };
     this.auth = {
       status: async (): Promise<AuthStatus> =>
@@ -378,6 +403,28 @@ export class ReferenceConnector implements PlatformConnector {
         const seeded = this.competition?.[itemId];
         if (!seeded) return { itemId, currency: null, buyBox: null, offerCount: null, offers: [], observedAt, error: { code: 'NotFound', message: `no catalog item ${itemId}` } };
         return { itemId, currency: seeded.currency, buyBox: seeded.buyBox, offerCount: seeded.offers.length, offers: seeded.offers, observedAt };
+      }),
+    };
+  }
+
+  protected async estimateFees(input: FeeEstimatesRequest): Promise<FeeEstimatesResult> {
+    const request = parseOrThrow(feeEstimatesRequestSchema, input, 'request');
+    const max = feeBatchSize(this.capabilities);
+    if (request.items.length > max) throw ValidationError.field('request.items', `at most ${max} items per call`, 'too_big');
+    const estimatedAt = this.now().toISOString();
+    const schedule = this.fees!;
+    return {
+      estimates: request.items.map((item): FeeEstimate => {
+        const known = this.listings.get(item.externalId);
+        const fail = (code: string, message: string): FeeEstimate => ({ externalId: item.externalId, price: item.price, total: null, fees: [], estimatedAt, error: { code, message } });
+        if (!known) return fail('NotFound', `no listing ${item.externalId}`);
+        if (item.shipping && item.shipping.currency !== item.price.currency) return fail('InvalidCurrency', 'shipping must be in the price\'s currency');
+        const gross = item.shipping ? addMoney(item.price, item.shipping) : item.price;
+        const fees = [{ type: 'ReferralFee', amount: percentageOf(gross, schedule.referralPercent, 'half-up') }];
+        const fulfillment = item.fulfillment === 'AFN' ? schedule.fulfillmentFee?.[item.price.currency] : undefined;
+        if (fulfillment) fees.push({ type: 'FulfillmentFee', amount: fulfillment });
+        const total = fees.reduce((sum, f) => addMoney(sum, f.amount), fromMinorUnits(0n, item.price.currency));
+        return { externalId: item.externalId, price: item.price, total, fees, estimatedAt };
       }),
     };
   }

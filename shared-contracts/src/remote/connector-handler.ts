@@ -10,7 +10,7 @@ import {
   toProblem,
 } from '../errors';
 import type { PlatformConnector } from '../interfaces';
-import { competitiveOffersRequestSchema, parseOrThrow, updateResultsRequestSchema } from '../validation';
+import { competitiveOffersRequestSchema, feeEstimatesRequestSchema, parseOrThrow, updateResultsRequestSchema } from '../validation';
 import type { ConnectorHttpRequest, ConnectorHttpResponse } from './http-types';
 import { CONNECTOR_BASE_PATH, matchRoute, type ConnectorInfo, type ConnectorRouteName } from './routes';
 import { DEFAULT_SIGNATURE_TOLERANCE_SECONDS, authenticateRequest, readSignatureHeaders, type NonceStore } from './signing';
@@ -167,6 +167,9 @@ async function dispatch(
     case 'getCompetitiveOffers':
       if (!c.capabilities.competitivePricing || !c.pricing.getCompetitiveOffers) throw new NotFoundError('this connector does not read competitive offers');
       return c.pricing.getCompetitiveOffers(parseOrThrow(competitiveOffersRequestSchema, body ?? {}));
+    case 'getFeeEstimates':
+      if (!c.capabilities.feeEstimates || !c.pricing.getFeeEstimates) throw new NotFoundError('this connector does not estimate fees');
+      return c.pricing.getFeeEstimates(parseOrThrow(feeEstimatesRequestSchema, body ?? {}));
   }
 }
 

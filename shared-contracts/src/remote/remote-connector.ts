@@ -9,6 +9,7 @@ import type {
   AuthorizationRequest,
   BatchUpdateResult,
   CompetitiveOffersRequest,
+  FeeEstimatesRequest,
   ConnectorCapabilities,
   PlatformCredentials,
   PlatformHealth,
@@ -106,6 +107,7 @@ export class RemoteConnector implements PlatformConnector {
       ...(this.capabilities.competitivePricing
         ? { getCompetitiveOffers: (request: CompetitiveOffersRequest) => this.call('getCompetitiveOffers', { body: request }) }
         : {}),
+      ...(this.capabilities.feeEstimates ? { getFeeEstimates: (request: FeeEstimatesRequest) => this.call('getFeeEstimates', { body: request }) } : {}),
     };
     this.auth = {
       status: () => this.call('authStatus', {}),

@@ -7,6 +7,8 @@ import type {
   BatchUpdateResult,
   CompetitiveOffersRequest,
   CompetitiveOffersResult,
+  FeeEstimatesRequest,
+  FeeEstimatesResult,
   ConnectorCapabilities,
   NormalizedPrice,
   NormalizedProduct,
@@ -66,6 +68,7 @@ export const CONNECTOR_ROUTES = {
   getUpdateResult: { method: 'GET', path: '/pricing/update-result' },
   getUpdateResults: { method: 'POST', path: '/pricing/update-results' },
   getCompetitiveOffers: { method: 'POST', path: '/pricing/competitive-offers' },
+  getFeeEstimates: { method: 'POST', path: '/pricing/fee-estimates' },
 } as const satisfies Record<string, RouteSpec>;
 
 export type ConnectorRouteName = keyof typeof CONNECTOR_ROUTES;
@@ -95,6 +98,7 @@ export interface ConnectorRouteIO {
   getUpdateResult: { request: { idempotencyKey: string }; response: PriceUpdateResult };
   getUpdateResults: { request: { idempotencyKeys: readonly string[] }; response: UpdateResultsAnswer };
   getCompetitiveOffers: { request: CompetitiveOffersRequest; response: CompetitiveOffersResult };
+  getFeeEstimates: { request: FeeEstimatesRequest; response: FeeEstimatesResult };
 }
 
 /** Full path of a route under a base path: routePath('batchUpdatePrices') = '/connector/pricing/batch-update'. */

@@ -210,6 +210,30 @@ export const competitiveListingSchema = z
 
 export const competitiveOffersResultSchema = z.object({ listings: z.array(competitiveListingSchema) });
 
+export const feeLineSchema = z.object({ type: z.string().min(1), amount: canonicalMoneySchema });
+
+export const feeEstimateSchema = z
+  .object({
+    externalId: z.string().min(1),
+    price: canonicalMoneySchema,
+    total: canonicalMoneySchema.nullable(),
+    fees: z.array(feeLineSchema),
+    estimatedAt: isoTimestampSchema,
+    error: platformErrorSchema.optional(),
+  })
+  .superRefine((estimate, ctx) => {
+    // Fees are charged in the price's currency; an estimate is either a total or an error.
+    const currencies = [estimate.total, ...estimate.fees.map((f) => f.amount)].filter((m) => m !== null).map((m) => m.currency);
+    if (currencies.some((c) => c !== estimate.price.currency)) {
+      ctx.addIssue({ code: 'custom', path: ['total'], message: `every fee must be in the price's currency (${estimate.price.currency})` });
+    }
+    if ((estimate.total === null) === (estimate.error === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['total'], message: 'an estimate has a total, or an error and no total' });
+    }
+  });
+
+export const feeEstimatesResultSchema = z.object({ estimates: z.array(feeEstimateSchema) });
+
 /** `eraseTenant`'s answer: records removed per kind (whole, non-negative counts). */
 export const tenantErasureSchema = z.object({ erased: z.record(z.string().min(1), z.number().int().nonnegative()) });
 

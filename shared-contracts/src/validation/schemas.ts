@@ -184,11 +184,29 @@ export const capabilitiesSchema = z.object({
   preferredBatchSize: z.number().int().min(1).optional(),
   pendingPollMs: z.number().int().min(1).optional(),
   maxCompetitiveBatch: z.number().int().min(1).optional(),
+  feeEstimates: z.boolean().optional(),
+  maxFeeBatch: z.number().int().min(1).optional(),
 });
 
 export const competitiveOffersRequestSchema = z.object({
   itemIds: z.array(z.string().min(1).max(64)).min(1).max(1000),
   marketplaceId: z.string().min(1).max(64).optional(),
+});
+
+/** `pricing.getFeeEstimates`' request; the connector checks the batch against its own `maxFeeBatch`. */
+export const feeEstimatesRequestSchema = z.object({
+  marketplaceId: z.string().min(1).max(64).optional(),
+  items: z
+    .array(
+      z.object({
+        externalId: externalIdSchema,
+        price: moneySchema,
+        shipping: moneySchema.optional(),
+        fulfillment: z.enum(['AFN', 'MFN']).optional(),
+      }),
+    )
+    .min(1)
+    .max(1000),
 });
 
 export const updateResultsRequestSchema = z.object({

@@ -10,8 +10,10 @@ import {
   UnmarkedOwnOffersConnector,
   SwallowsRateLimitConnector,
   WholeBatchFailsConnector,
+  WrongFeeTotalConnector,
+  ThrowsForUnknownFeeItemConnector,
 } from '../reference/broken-connectors';
-import { defaultCompetition } from '../../src/reference/catalog';
+import { defaultCompetition, defaultFeeSchedule } from '../../src/reference/catalog';
 import { referenceConformanceOptions } from '../../src/reference/fixtures';
 import { ReferenceConnector, type ReferenceConnectorOptions } from '../../src/reference/in-memory-connector';
 import { remoteConformanceOptions, startRemoteHarness } from '../reference/remote-harness';
@@ -70,6 +72,14 @@ describe('conformance kit catches broken connectors', () => {
     const report = await runConformance(referenceConformanceOptions((o) => new UnmarkedOwnOffersConnector(o), { competition: defaultCompetition() }));
     expect([...report.failures].sort(), formatReport(report)).toEqual<CheckId[]>(['competitive-offers']);
     expect(report.results.find((r) => r.id === 'competitive-offers')?.message).toMatch(/isOurs/);
+  });
+
+  it('fails a connector whose fee total is not the sum of its lines, and one that throws for an unknown item', async () => {
+    const wrong = await runConformance(referenceConformanceOptions((o) => new WrongFeeTotalConnector(o), { fees: defaultFeeSchedule() }));
+    expect([...wrong.failures], formatReport(wrong)).toEqual<CheckId[]>(['fee-estimates']);
+    expect(wrong.results.find((r) => r.id === 'fee-estimates')?.message).toMatch(/sum of its/);
+    const throws = await runConformance(referenceConformanceOptions((o) => new ThrowsForUnknownFeeItemConnector(o), { fees: defaultFeeSchedule() }));
+    expect([...throws.failures], formatReport(throws)).toEqual<CheckId[]>(['fee-estimates']);
   });
 
   it('fails a connector whose updates settle later but that has no getUpdateResult', async () => {

@@ -1,6 +1,6 @@
 // The kit against the in-memory reference connector, in-process, in both update modes.
 import { describeConformance } from '../../src/conformance';
-import { defaultCompetition } from '../../src/reference/catalog';
+import { defaultCompetition, defaultFeeSchedule } from '../../src/reference/catalog';
 import { referenceConformanceOptions } from '../../src/reference/fixtures';
 
 describeConformance('reference connector (synchronous, in-process)', referenceConformanceOptions());
@@ -13,4 +13,9 @@ describeConformance(
 describeConformance(
   'reference connector (with competitive offers, in-process)',
   referenceConformanceOptions(undefined, { competition: defaultCompetition(), preferredBatchSize: 10 }),
+);
+
+describeConformance(
+  'reference connector (with fee estimates, in-process)',
+  referenceConformanceOptions(undefined, { fees: defaultFeeSchedule() }),
 );

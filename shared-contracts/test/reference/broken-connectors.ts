@@ -11,6 +11,10 @@ import {
   partitionPriceUpdates,
   RateLimitedError,
   ConnectorError,
+  NotFoundError,
+  money,
+  type FeeEstimatesRequest,
+  type FeeEstimatesResult,
 } from '../../src';
 import { ReferenceConnector, summarize, type ReferenceConnectorOptions } from '../../src/reference/in-memory-connector';
 
@@ -71,6 +75,24 @@ export class UnmarkedOwnOffersConnector extends ReferenceConnector {
   protected override async readCompetition(request: CompetitiveOffersRequest): Promise<CompetitiveOffersResult> {
     const answer = await super.readCompetition(request);
     return { listings: answer.listings.map((l) => ({ ...l, offers: l.offers.map((o) => ({ ...o, isOurs: false })) })) };
+  }
+}
+
+/** Fee estimates whose total leaves out the fulfilment line (not the sum of its lines). */
+export class WrongFeeTotalConnector extends ReferenceConnector {
+  protected override async estimateFees(request: FeeEstimatesRequest): Promise<FeeEstimatesResult> {
+    const answer = await super.estimateFees(request);
+    return { estimates: answer.estimates.map((e) => (e.total ? { ...e, total: e.fees[0]!.amount, fees: [...e.fees, { type: 'ClosingFee', amount: money('1.00', e.price.currency) }] } : e)) };
+  }
+}
+
+/** Throws for a whole batch when one listing is unknown, instead of that item's error. */
+export class ThrowsForUnknownFeeItemConnector extends ReferenceConnector {
+  protected override async estimateFees(request: FeeEstimatesRequest): Promise<FeeEstimatesResult> {
+    const answer = await super.estimateFees(request);
+    const failed = answer.estimates.find((e) => e.error);
+    if (failed) throw new NotFoundError(`no listing ${failed.externalId}`, { resource: 'listing', resourceId: failed.externalId });
+    return answer;
   }
 }
 

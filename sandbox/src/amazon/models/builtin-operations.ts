@@ -26,6 +26,7 @@ const requestsBody = (itemRequired: string[]) =>
 
 const LISTINGS = 'listingsItems_2021-08-01';
 const PRICING = 'productPricingV0';
+const FEES = 'productFeesV0';
 
 export const BUILTIN_OPERATIONS: BuiltinOperation[] = [
   { api: 'sellers', operationId: 'getMarketplaceParticipations', method: 'GET', path: '/sellers/v1/marketplaceParticipations', rate: 0.016, burst: 15, params: [] },
@@ -91,6 +92,18 @@ export const BUILTIN_OPERATIONS: BuiltinOperation[] = [
   {
     api: 'productPricing_2022-05-01', operationId: 'getCompetitiveSummary', method: 'POST', path: '/batches/products/pricing/2022-05-01/items/competitiveSummary', rate: 0.033, burst: 1,
     params: [body('requests', requestsBody(['asin', 'marketplaceId', 'includedData', 'method', 'uri']))],
+  },
+  {
+    api: FEES, operationId: 'getMyFeesEstimateForSKU', method: 'POST', path: '/products/fees/v0/listings/{SellerSKU}/feesEstimate', rate: 1, burst: 2,
+    params: [p('SellerSKU'), body('body', obj(['FeesEstimateRequest']))],
+  },
+  {
+    api: FEES, operationId: 'getMyFeesEstimateForASIN', method: 'POST', path: '/products/fees/v0/items/{Asin}/feesEstimate', rate: 1, burst: 2,
+    params: [p('Asin'), body('body', obj(['FeesEstimateRequest']))],
+  },
+  {
+    api: FEES, operationId: 'getMyFeesEstimates', method: 'POST', path: '/products/fees/v0/feesEstimate', rate: 0.5, burst: 1,
+    params: [body('body', { type: 'array', minItems: 1, maxItems: 20, items: obj(['IdType', 'IdValue']) })],
   },
   {
     api: 'feeds_2021-06-30', operationId: 'getFeeds', method: 'GET', path: '/feeds/2021-06-30/feeds', rate: 0.0222, burst: 10,

@@ -4,6 +4,7 @@ import { getCatalogItem, searchCatalogItems } from './catalog';
 import { feedHandlers } from './feeds';
 import { deleteListingsItem, getListingsItem, patchListingsItem, putListingsItem, searchListingsItems } from './listings';
 import { getCompetitiveSummary } from './pricing-2022';
+import { getMyFeesEstimateForASIN, getMyFeesEstimateForSKU, getMyFeesEstimates } from './product-fees';
 import { getCompetitivePricing, getItemOffers, getItemOffersBatch, getListingOffers, getListingOffersBatch, getPricing } from './pricing-v0';
 import type { SpHandler } from './router';
 import { getAccount, getMarketplaceParticipations } from './sellers';
@@ -26,6 +27,9 @@ export function spApiHandlers(processor: FeedProcessor): Record<string, SpHandle
     getItemOffersBatch,
     getListingOffersBatch,
     getCompetitiveSummary,
+    getMyFeesEstimateForSKU,
+    getMyFeesEstimateForASIN,
+    getMyFeesEstimates,
     ...feedHandlers(processor),
   };
 }

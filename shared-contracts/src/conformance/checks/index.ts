@@ -3,6 +3,7 @@ import { competitiveOfferChecks } from './competitive-offers';
 import { connectionChecks } from './connection';
 import { erasureChecks } from './erasure';
 import { eventChecks } from './events';
+import { feeEstimateChecks } from './fee-estimates';
 import { pricingChecks } from './pricing';
 import { productChecks } from './products';
 import { rateLimitChecks } from './rate-limits';
@@ -17,6 +18,7 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
   ...pricingChecks,
   ...updateResultChecks,
   ...competitiveOfferChecks,
+  ...feeEstimateChecks,
   ...rateLimitChecks,
   ...eventChecks,
   // Last: it leaves the tenant with nothing.

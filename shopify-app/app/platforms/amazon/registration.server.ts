@@ -26,6 +26,8 @@ export const AMAZON_EXPECTED_CAPABILITIES: ConnectorCapabilities = {
   preferredBatchSize: 10_000,
   pendingPollMs: 5_000,
   maxCompetitiveBatch: 20,
+  feeEstimates: true,
+  maxFeeBatch: 20,
 };
 
 /** How long a settings link opens (the service refuses it after; it also caps its own TTL). */

@@ -129,6 +129,28 @@ CREATE TABLE "AmazonListing" (
 );
 
 -- CreateTable
+CREATE TABLE "AmazonFeeEstimate" (
+    "id" TEXT NOT NULL,
+    "projectId" TEXT NOT NULL,
+    "sellingPartnerId" TEXT NOT NULL,
+    "marketplaceId" TEXT NOT NULL,
+    "sku" TEXT NOT NULL,
+    "fulfillment" TEXT NOT NULL,
+    "currency" TEXT NOT NULL,
+    "bandFloor" TEXT NOT NULL,
+    "shipping" TEXT NOT NULL,
+    "estimatedPrice" TEXT NOT NULL,
+    "totalAmount" TEXT NOT NULL,
+    "fees" JSONB NOT NULL,
+    "estimatedAt" TIMESTAMP(3) NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "AmazonFeeEstimate_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "AmazonJob" (
     "id" TEXT NOT NULL,
     "queue" TEXT NOT NULL,
@@ -206,6 +228,12 @@ CREATE INDEX "AmazonListing_projectId_asin_idx" ON "AmazonListing"("projectId", 
 CREATE UNIQUE INDEX "AmazonListing_projectId_marketplaceId_externalId_key" ON "AmazonListing"("projectId", "marketplaceId", "externalId");
 
 -- CreateIndex
+CREATE INDEX "AmazonFeeEstimate_expiresAt_idx" ON "AmazonFeeEstimate"("expiresAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AmazonFeeEstimate_projectId_sellingPartnerId_marketplaceId__key" ON "AmazonFeeEstimate"("projectId", "sellingPartnerId", "marketplaceId", "sku", "fulfillment", "currency", "bandFloor", "shipping");
+
+-- CreateIndex
 CREATE INDEX "AmazonJob_queue_status_runAt_idx" ON "AmazonJob"("queue", "status", "runAt");
 
 -- CreateIndex
@@ -237,4 +265,7 @@ ALTER TABLE "AmazonPriceUpdate" ADD CONSTRAINT "AmazonPriceUpdate_priceFeedId_fk
 
 -- AddForeignKey
 ALTER TABLE "AmazonListing" ADD CONSTRAINT "AmazonListing_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "AmazonTenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "AmazonFeeEstimate" ADD CONSTRAINT "AmazonFeeEstimate_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "AmazonTenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

@@ -125,6 +125,27 @@ CREATE TABLE "AmazonListing" (
 );
 
 -- CreateTable
+CREATE TABLE "AmazonFeeEstimate" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "projectId" TEXT NOT NULL,
+    "sellingPartnerId" TEXT NOT NULL,
+    "marketplaceId" TEXT NOT NULL,
+    "sku" TEXT NOT NULL,
+    "fulfillment" TEXT NOT NULL,
+    "currency" TEXT NOT NULL,
+    "bandFloor" TEXT NOT NULL,
+    "shipping" TEXT NOT NULL,
+    "estimatedPrice" TEXT NOT NULL,
+    "totalAmount" TEXT NOT NULL,
+    "fees" JSONB NOT NULL,
+    "estimatedAt" DATETIME NOT NULL,
+    "expiresAt" DATETIME NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "AmazonFeeEstimate_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "AmazonTenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
 CREATE TABLE "AmazonJob" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "queue" TEXT NOT NULL,
@@ -198,6 +219,12 @@ CREATE INDEX "AmazonListing_projectId_asin_idx" ON "AmazonListing"("projectId", 
 
 -- CreateIndex
 CREATE UNIQUE INDEX "AmazonListing_projectId_marketplaceId_externalId_key" ON "AmazonListing"("projectId", "marketplaceId", "externalId");
+
+-- CreateIndex
+CREATE INDEX "AmazonFeeEstimate_expiresAt_idx" ON "AmazonFeeEstimate"("expiresAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AmazonFeeEstimate_projectId_sellingPartnerId_marketplaceId_sku_fulfillment_currency_bandFloor_shipping_key" ON "AmazonFeeEstimate"("projectId", "sellingPartnerId", "marketplaceId", "sku", "fulfillment", "currency", "bandFloor", "shipping");
 
 -- CreateIndex
 CREATE INDEX "AmazonJob_queue_status_runAt_idx" ON "AmazonJob"("queue", "status", "runAt");

@@ -1,0 +1,4 @@
+// Fee estimates on SQLite (the suite: fee-estimates.shared.ts).
+import { feeEstimateSuite } from './fee-estimates.shared';
+
+feeEstimateSuite('sqlite');
