@@ -97,6 +97,7 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
     patchSettleMs: options.patchSettleMs ?? PATCH_SETTLE_MS / (options.timeScale && options.timeScale > 0 ? options.timeScale : 1),
     hooks,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.timeScale ? { timeScale: options.timeScale } : {}),
   });
   const worker = new FeedWorker(ctx, options.workerTickMs ? { tickMs: options.workerTickMs } : {});
   // The process's own concerns around the application: health for the balancer, request logs.
