@@ -168,7 +168,10 @@ export function createAmazonConnector(ctx: AmazonContext, tenant: Tenant, option
         return { status: 'healthy', checkedAt, latencyMs: Date.now() - started, message: `${pendingFeeds} feed(s) in progress`, components: { lwa: 'healthy', feeds: 'healthy' } };
       } catch (error) {
         const revoked = error instanceof AuthenticationError;
-        return { status: revoked ? 'unavailable' : 'degraded', checkedAt, latencyMs: Date.now() - started, message: (error as Error).message, components: { lwa: revoked ? 'unavailable' : 'degraded' } };
+        // Refused just now: the integration says why (expired after 365 days, or revoked).
+        const reason = revoked ? (await findIntegration(ctx, projectId))?.statusReason : undefined;
+        const message = reason ? `Reconnect Amazon: ${reason}` : (error as Error).message;
+        return { status: revoked ? 'unavailable' : 'degraded', checkedAt, latencyMs: Date.now() - started, message, components: { lwa: revoked ? 'unavailable' : 'degraded' } };
       }
     },
 
@@ -322,6 +325,7 @@ export function createAmazonConnector(ctx: AmazonContext, tenant: Tenant, option
     auth: {
       async status(): Promise<AuthStatus> {
         const integration = await findIntegration(ctx, projectId);
+        if (integration?.status === 'needs_reconnect') return { authenticated: false, reconnectReason: integration.statusReason ?? 'Amazon no longer accepts the seller’s authorization' };
         if (!integration || integration.status !== 'connected') return { authenticated: false };
         // The seller's authorization is the credential that expires here (365 days).
         return { authenticated: true, accountId: integration.sellingPartnerId, expiresAt: integration.authorization.expiresAt };
