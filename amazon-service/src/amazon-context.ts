@@ -11,7 +11,8 @@ import { LwaClient } from './lwa/lwa-client';
 import type { Transport } from './sp-api/selling-partner';
 import { SpApiRateLimiter, type RateLimiterOptions } from './throttling/rate-limiter';
 import type { RetryPolicy } from './throttling/retry-policy';
-import type { Clock } from './throttling/token-bucket';
+import { systemClock, type Clock } from './throttling/token-bucket';
+import { AppClientSecrets } from './lwa/client-secrets';
 
 export interface AmazonContext {
   config: AmazonServiceConfig;
@@ -30,6 +31,14 @@ export interface AmazonContext {
   patchSettleMs: number;
   /** What the process plugged in (the sandbox's routing in tests and `npm start`; nothing in production). */
   hooks: RuntimeHooks;
+  /** The app's own LWA client secrets (one, or two while a rotation rolls out). */
+  clientSecrets: AppClientSecrets;
+  /** Amazon's clock as far as this service knows it (tests move it with the sandbox's). */
+  clock: Clock;
+  /** A seller's authorization lasts this long (365 days; divided by the time scale). */
+  authorizationLifetimeMs: number;
+  /** Warn this long before it ends (30 days; divided by the time scale). */
+  authorizationWarningMs: number;
 }
 
 export interface AmazonContextInput {
@@ -44,9 +53,18 @@ export interface AmazonContextInput {
   hooks?: RuntimeHooks;
   /** The clock access tokens are issued and cached by (tests move it to expire a token without waiting). */
   clock?: Clock;
+  /** Divides the authorization lifetime and warning, to match a sandbox running its clocks faster (1 in production). */
+  timeScale?: number;
 }
 
+/** Amazon asks sellers to authorize a public app again every 365 days ("Renew Authorizations"). */
+export const AUTHORIZATION_LIFETIME_DAYS = 365;
+/** How early the merchant is told to reconnect. */
+export const AUTHORIZATION_WARNING_DAYS = 30;
+const DAY_MS = 86_400_000;
+
 export function createAmazonContext(input: AmazonContextInput): AmazonContext {
+  const scale = input.timeScale && input.timeScale > 0 ? input.timeScale : 1;
   return {
     config: input.config,
     db: input.db,
@@ -60,5 +78,12 @@ export function createAmazonContext(input: AmazonContextInput): AmazonContext {
     patchSettleMs: input.patchSettleMs ?? PATCH_SETTLE_MS,
     ...(input.retry ? { retry: input.retry } : {}),
     hooks: input.hooks ?? {},
+    clientSecrets: new AppClientSecrets(
+      { secret: input.config.lwaClientSecret, next: input.config.lwaClientSecretNext, file: input.config.lwaClientSecretFile },
+      input.logger,
+    ),
+    clock: input.clock ?? systemClock,
+    authorizationLifetimeMs: (AUTHORIZATION_LIFETIME_DAYS * DAY_MS) / scale,
+    authorizationWarningMs: (AUTHORIZATION_WARNING_DAYS * DAY_MS) / scale,
   };
 }

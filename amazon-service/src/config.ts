@@ -11,6 +11,10 @@ export interface AmazonServiceConfig {
   /** The app's own LWA client (website authorization workflow); self-authorized sellers bring theirs. */
   lwaClientId: string | undefined;
   lwaClientSecret: string | undefined;
+  /** The next client secret while a rotation rolls out (both are valid at Amazon meanwhile). */
+  lwaClientSecretNext: string | undefined;
+  /** A file of client secrets, one per line, re-read when it changes: a rotation without a restart. */
+  lwaClientSecretFile: string | undefined;
   /** The SP-API application id (amzn1.sp.solution.…) shown on Seller Central's consent page. */
   applicationId: string | undefined;
   /** Draft apps are authorized with `version=beta` on the consent URL. */
@@ -34,6 +38,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sharedSecret,
     lwaClientId: env.AMAZON_LWA_CLIENT_ID || undefined,
     lwaClientSecret: env.AMAZON_LWA_CLIENT_SECRET || undefined,
+    lwaClientSecretNext: env.AMAZON_LWA_CLIENT_SECRET_NEXT || undefined,
+    lwaClientSecretFile: env.AMAZON_LWA_CLIENT_SECRET_FILE || undefined,
     applicationId: env.AMAZON_SP_APP_ID || undefined,
     draftApp: env.AMAZON_SP_APP_DRAFT === 'true',
     defaultRegion: region,

@@ -19,6 +19,7 @@ import { createLogger, redactQuery } from './logger';
 import { PATCH_SETTLE_MS } from './pricing/settle-patch';
 import type { Transport } from './sp-api/selling-partner';
 import type { RetryPolicy } from './throttling/retry-policy';
+import type { UsagePlan } from './throttling/usage-plans';
 import type { Clock } from './throttling/token-bucket';
 
 export interface StartOptions {
@@ -37,6 +38,11 @@ export interface StartOptions {
   retry?: RetryPolicy;
   /** Divides every limiter wait and the patch settle bound, to match a sandbox running its clocks faster (default 1). */
   timeScale?: number;
+  /**
+   * Per-application limits by operation, over Amazon's published ones (APPLICATION_LIMITS): e.g. a usage
+   * plan Amazon raised for this app; null removes one.
+   */
+  applicationLimits?: Record<string, UsagePlan | null>;
   /** How long an accepted patchListingsItem may take to show (default PATCH_SETTLE_MS / timeScale). */
   patchSettleMs?: number;
   /** Outbound HTTPS agent, extra frame-ancestors, browser URLs (default: the process's installed hooks; none in production). */
@@ -83,11 +89,15 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
     logger,
     transport,
     ...(options.retry ? { retry: options.retry } : {}),
-    ...(options.timeScale ? { limiter: { timeScale: options.timeScale } } : {}),
+    limiter: {
+      ...(options.timeScale ? { timeScale: options.timeScale } : {}),
+      ...(options.applicationLimits ? { applicationLimits: options.applicationLimits } : {}),
+    },
     ...(options.feedTiming ? { feedTiming: options.feedTiming } : {}),
     patchSettleMs: options.patchSettleMs ?? PATCH_SETTLE_MS / (options.timeScale && options.timeScale > 0 ? options.timeScale : 1),
     hooks,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.timeScale ? { timeScale: options.timeScale } : {}),
   });
   const worker = new FeedWorker(ctx, options.workerTickMs ? { tickMs: options.workerTickMs } : {});
   // The process's own concerns around the application: health for the balancer, request logs.

@@ -3,7 +3,7 @@ import { RateLimitedError } from '@calibr/shared-contracts';
 import { TokenBucket } from '../src/throttling/token-bucket';
 import { SpApiRateLimiter } from '../src/throttling/rate-limiter';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY } from '../src/throttling/retry-policy';
-import { USAGE_PLANS } from '../src/throttling/usage-plans';
+import { USAGE_PLANS, throttledLevel } from '../src/throttling/usage-plans';
 import { describeWithAmazonReference, readReferenceJson } from './support/amazon-reference';
 
 const fakeClock = () => {
@@ -46,6 +46,32 @@ describe('rate limiter', () => {
     await expect(limiter.acquire('seller-a', 'getItemOffersBatch', 5_000)).rejects.toBeInstanceOf(RateLimitedError);
     await limiter.acquire('seller-a', 'getItemOffersBatch', 20_000);
     expect(slept).toEqual([10_000]);
+  });
+
+  it("shares the application's bucket across sellers and waits for the later of the two levels", async () => {
+    const clock = fakeClock();
+    const slept: number[] = [];
+    const limiter = new SpApiRateLimiter({ clock, sleep: async (ms) => void slept.push(ms), applicationLimits: { getListingsItem: { rate: 10, burst: 10 } } });
+    // The application plans for 90 % of Amazon's limit: 9 a second, 9 at once, across all sellers.
+    for (let i = 0; i < 9; i++) await limiter.acquire(`seller-${i}`, 'getListingsItem', 60_000, 'app');
+    expect(slept).toEqual([]);
+    await limiter.acquire('seller-9', 'getListingsItem', 60_000, 'app'); // its own bucket is full; the app's is not
+    expect(slept).toEqual([112]);
+    await expect(limiter.acquire('seller-10', 'getListingsItem', 100, 'app')).rejects.toThrow(/for this application \(all its sellers together\)/);
+    // Another LWA application has its own share; an operation Amazon sets no application limit on has none.
+    await limiter.acquire('seller-0', 'getListingsItem', 60_000, 'other-app');
+    expect(limiter.applicationBucket('app', 'getFeed')).toBeUndefined();
+    expect(new SpApiRateLimiter().applicationBucket('app', 'patchListingsItem')!.ratePerSecond).toBe(450);
+    // A 429 at the application level empties the application's bucket, not the seller's.
+    limiter.throttled('seller-20', 'getListingsItem', 'application', 'other-app');
+    expect(limiter.applicationBucket('other-app', 'getListingsItem')!.peekWaitMs()).toBeGreaterThan(0);
+    expect(limiter.bucket('seller-20', 'getListingsItem').peekWaitMs()).toBe(0);
+  });
+
+  it('tells the levels apart by Amazon\'s 429 message', () => {
+    expect(throttledLevel('The frequency of requests was greater than what is allowed for the application.')).toBe('application');
+    expect(throttledLevel('You exceeded your quota for the requested resource.')).toBe('seller');
+    expect(throttledLevel(undefined)).toBe('seller');
   });
 
   it('adopts x-amzn-RateLimit-Limit', () => {

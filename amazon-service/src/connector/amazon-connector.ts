@@ -160,17 +160,24 @@ export function createAmazonConnector(ctx: AmazonContext, tenant: Tenant, option
       const integration = await findIntegration(ctx, projectId);
       if (!integration) return { status: 'unavailable', checkedAt, message: 'No Amazon seller connected', components: { lwa: 'unavailable' } };
       if (integration.status === 'needs_reconnect') {
-        return { status: 'unavailable', checkedAt, message: 'Amazon revoked the authorization: reconnect the seller account', components: { lwa: 'unavailable' } };
+        const reason = integration.statusReason ?? 'Amazon revoked the authorization';
+        return { status: 'unavailable', checkedAt, message: `Reconnect Amazon: ${reason}`, components: { lwa: 'unavailable' } };
       }
       const started = Date.now();
       try {
         const { client } = await sellerClient(ctx, projectId);
         await client.accessToken();
         const pendingFeeds = await ctx.db.amazonPriceFeed.count({ where: { projectId, status: { in: ['PREPARING', 'UPLOADED', 'IN_QUEUE', 'IN_PROGRESS'] } } });
+        // The console shows a degraded platform's message: the merchant sees "Reconnect Amazon before …" there.
+        const warning = integration.authorization.warning;
+        if (warning) return { status: 'degraded', checkedAt, latencyMs: Date.now() - started, message: warning, components: { lwa: 'degraded', feeds: 'healthy' } };
         return { status: 'healthy', checkedAt, latencyMs: Date.now() - started, message: `${pendingFeeds} feed(s) in progress`, components: { lwa: 'healthy', feeds: 'healthy' } };
       } catch (error) {
         const revoked = error instanceof AuthenticationError;
-        return { status: revoked ? 'unavailable' : 'degraded', checkedAt, latencyMs: Date.now() - started, message: (error as Error).message, components: { lwa: revoked ? 'unavailable' : 'degraded' } };
+        // Refused just now: the integration says why (expired after 365 days, or revoked).
+        const reason = revoked ? (await findIntegration(ctx, projectId))?.statusReason : undefined;
+        const message = reason ? `Reconnect Amazon: ${reason}` : (error as Error).message;
+        return { status: revoked ? 'unavailable' : 'degraded', checkedAt, latencyMs: Date.now() - started, message, components: { lwa: revoked ? 'unavailable' : 'degraded' } };
       }
     },
 
@@ -334,8 +341,10 @@ export function createAmazonConnector(ctx: AmazonContext, tenant: Tenant, option
     auth: {
       async status(): Promise<AuthStatus> {
         const integration = await findIntegration(ctx, projectId);
+        if (integration?.status === 'needs_reconnect') return { authenticated: false, reconnectReason: integration.statusReason ?? 'Amazon no longer accepts the seller’s authorization' };
         if (!integration || integration.status !== 'connected') return { authenticated: false };
-        return { authenticated: true, accountId: integration.sellingPartnerId };
+        // The seller's authorization is the credential that expires here (365 days).
+        return { authenticated: true, accountId: integration.sellingPartnerId, expiresAt: integration.authorization.expiresAt };
       },
       async refresh(): Promise<AuthStatus> {
         const { integration, client } = await sellerClient(ctx, projectId);

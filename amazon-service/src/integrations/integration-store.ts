@@ -8,6 +8,7 @@ import type { AccessToken } from '../lwa/access-token-cache';
 import type { Region } from '../sp-api/regions';
 import { SpApiClient, type SellerAuthorization } from '../sp-api/sp-api-client';
 import type { LwaAppCredentials } from '../sp-api/selling-partner';
+import { authorizationExpiry, refusalReason, type AuthorizationExpiry } from './authorization-expiry';
 
 export type AuthMode = 'website_authorization' | 'self_authorization';
 export type IntegrationStatus = 'connected' | 'needs_reconnect' | 'disconnected' | 'error';
@@ -23,13 +24,15 @@ export interface AmazonIntegrationView {
   statusReason: string | null;
   connectedAt: Date;
   lastSyncAt: Date | null;
+  /** When Amazon stops accepting this authorization, and the warning to show ahead of it. */
+  authorization: AuthorizationExpiry;
   /** The app's own LWA client or the seller's (self-authorization); never the secret. */
   usesOwnLwaClient: boolean;
 }
 
 type Row = NonNullable<Awaited<ReturnType<AmazonContext['db']['amazonIntegration']['findFirst']>>>;
 
-function view(row: Row): AmazonIntegrationView {
+function view(ctx: AmazonContext, row: Row): AmazonIntegrationView {
   return {
     id: row.id,
     projectId: row.projectId,
@@ -41,6 +44,7 @@ function view(row: Row): AmazonIntegrationView {
     statusReason: row.statusReason,
     connectedAt: row.connectedAt,
     lastSyncAt: row.lastSyncAt,
+    authorization: authorizationExpiry(ctx, row.connectedAt),
     usesOwnLwaClient: row.lwaClientId !== null,
   };
 }
@@ -51,7 +55,7 @@ export async function findIntegration(ctx: AmazonContext, projectId: string): Pr
     where: { projectId, status: { not: 'disconnected' } },
     orderBy: { connectedAt: 'desc' },
   });
-  return row ? view(row) : null;
+  return row ? view(ctx, row) : null;
 }
 
 /**
@@ -89,7 +93,8 @@ export async function saveAuthorization(ctx: AmazonContext, input: SaveAuthoriza
     authMode: input.authMode,
     status: 'connected',
     statusReason: null,
-    connectedAt: new Date(),
+    // Amazon's clock as we know it: the authorization's year counts from here.
+    connectedAt: new Date(ctx.clock.now()),
     disconnectedAt: null,
     ...secrets,
   };
@@ -105,7 +110,7 @@ export async function saveAuthorization(ctx: AmazonContext, input: SaveAuthoriza
       update: fields,
     });
   });
-  const saved = view(row);
+  const saved = view(ctx, row);
   // The marketplaces left out of this authorization are no longer ours to monitor or price.
   await retireListingsOutside(ctx, saved.projectId, saved.marketplaceIds);
   ctx.tokens.invalidate(saved.id);
@@ -138,7 +143,7 @@ export async function markNeedsReconnect(ctx: AmazonContext, integrationId: stri
     data: { status: 'needs_reconnect', statusReason: reason, accessTokenCiphertext: null, accessTokenExpiresAt: null },
   });
   ctx.tokens.invalidate(integrationId);
-  ctx.logger.warn({ integrationId }, 'amazon authorization revoked: integration needs reconnecting');
+  ctx.logger.warn({ integrationId, reason }, 'amazon authorization refused: integration needs reconnecting');
 }
 
 export async function disconnectIntegration(ctx: AmazonContext, projectId: string): Promise<boolean> {
@@ -166,11 +171,13 @@ export async function markSynced(ctx: AmazonContext, integrationId: string): Pro
 
 /** The app's own LWA client, for the website workflow and sellers who authorized it. */
 export function appLwaClient(ctx: AmazonContext): LwaAppCredentials {
-  const { lwaClientId, lwaClientSecret } = ctx.config;
-  if (!lwaClientId || !lwaClientSecret) {
-    throw new ValidationError('This service has no LWA client configured (AMAZON_LWA_CLIENT_ID, AMAZON_LWA_CLIENT_SECRET)');
+  const { lwaClientId } = ctx.config;
+  const [first] = ctx.clientSecrets.secrets();
+  if (!lwaClientId || !first) {
+    throw new ValidationError('This service has no LWA client configured (AMAZON_LWA_CLIENT_ID, AMAZON_LWA_CLIENT_SECRET or AMAZON_LWA_CLIENT_SECRET_FILE)');
   }
-  return { clientId: lwaClientId, clientSecret: lwaClientSecret };
+  // The secrets are read again at each LWA call (rotation): a client built now follows a later rotation.
+  return { clientId: lwaClientId, clientSecret: first, rotation: ctx.clientSecrets };
 }
 
 /** An SP-API client for the tenant's connected seller; AuthenticationError when there is none. */
@@ -186,7 +193,7 @@ export async function sellerClient(ctx: AmazonContext, projectId: string): Promi
       platformError: { code: 'needs_reconnect', message: row.statusReason ?? 'reconnect required' },
     });
   }
-  const integration = view(row);
+  const integration = view(ctx, row);
   return { integration, client: cachedClient(ctx, row) };
 }
 
@@ -232,7 +239,10 @@ function clientForRow(ctx: AmazonContext, row: Row): SpApiClient {
         data: { accessTokenCiphertext: encryptSecret(token.accessToken), accessTokenExpiresAt: new Date(token.expiresAt) },
       });
     },
-    onRevoked: async (a, error) => markNeedsReconnect(ctx, a.key, error.message),
+    onRevoked: async (a, error) => {
+      const said = (error as { platformError?: { message?: string } }).platformError?.message ?? error.message;
+      await markNeedsReconnect(ctx, a.key, refusalReason(ctx, row.connectedAt, said));
+    },
   });
 }
 

@@ -15,6 +15,27 @@ export class RefreshTokenRevokedError extends AuthenticationError {
   }
 }
 
+function refusedClient(error: unknown): boolean {
+  const code = (error as { platformError?: { code?: string } }).platformError?.code;
+  return error instanceof AuthenticationError && (code === 'invalid_client' || code === 'unauthorized_client');
+}
+
+/** Runs `attempt` with the app's secrets in turn while LWA refuses the client (a rotation under way). */
+async function withEachSecret<T>(app: LwaAppCredentials, attempt: (secret: string) => Promise<T>): Promise<T> {
+  const secrets = app.rotation?.secrets() ?? [app.clientSecret];
+  if (secrets.length === 0) secrets.push(app.clientSecret);
+  for (let i = 0; ; i++) {
+    try {
+      const result = await attempt(secrets[i]!);
+      app.rotation?.accepted(secrets[i]!);
+      return result;
+    } catch (error) {
+      if (i + 1 < secrets.length && refusedClient(error)) continue;
+      throw error;
+    }
+  }
+}
+
 interface LwaAnswer {
   access_token?: string;
   refresh_token?: string;
@@ -29,7 +50,12 @@ export class LwaClient {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async refreshAccessToken(region: Region, app: LwaAppCredentials, refreshToken: string): Promise<AccessToken> {
+  /** The refresh_token grant; during a secret rotation each of the app's secrets is tried in turn. */
+  refreshAccessToken(region: Region, app: LwaAppCredentials, refreshToken: string): Promise<AccessToken> {
+    return withEachSecret(app, (secret) => this.refreshWith(region, { clientId: app.clientId, clientSecret: secret }, refreshToken));
+  }
+
+  private async refreshWith(region: Region, app: LwaAppCredentials, refreshToken: string): Promise<AccessToken> {
     const client = createSellingPartner({ region, lwa: app, refreshToken, transport: this.transport });
     let res;
     try {
@@ -75,7 +101,12 @@ export class LwaClient {
   }
 
   /** Exchanges a consent's spapi_oauth_code (valid 5 minutes, once) for the seller's refresh token. */
-  async exchangeAuthorizationCode(region: Region, app: LwaAppCredentials, code: string): Promise<{ refreshToken: string; accessToken: AccessToken }> {
+  exchangeAuthorizationCode(region: Region, app: LwaAppCredentials, code: string): Promise<{ refreshToken: string; accessToken: AccessToken }> {
+    // A refused client secret is known before the code is looked at, so the code survives to the next try.
+    return withEachSecret(app, (secret) => this.exchangeWith(region, { clientId: app.clientId, clientSecret: secret }, code));
+  }
+
+  private async exchangeWith(region: Region, app: LwaAppCredentials, code: string): Promise<{ refreshToken: string; accessToken: AccessToken }> {
     const client = createSellingPartner({ region, lwa: app, transport: this.transport });
     try {
       const answer = await client.exchange(code);

@@ -39,6 +39,9 @@ export async function connectionStatus(ctx: AmazonContext, projectId: string) {
     authMode: integration.authMode,
     connectedAt: integration.connectedAt.toISOString(),
     lastSyncAt: integration.lastSyncAt?.toISOString() ?? null,
+    // When Amazon stops accepting this authorization (365 days), and "Reconnect Amazon before …" 30 days ahead.
+    expiresAt: integration.authorization.expiresAt,
+    expiryWarning: integration.status === 'disconnected' ? null : integration.authorization.warning,
   };
 }
 

@@ -92,7 +92,7 @@ export function settingsRoutes(ctx: AmazonContext, secret: string): Router {
         health,
         feeds,
         failures: failures.filter((f) => f !== null),
-        consentAvailable: Boolean(ctx.config.applicationId && ctx.config.lwaClientId && ctx.config.lwaClientSecret),
+        consentAvailable: Boolean(ctx.config.applicationId && ctx.config.lwaClientId && ctx.clientSecrets.secrets().length > 0),
         defaultRegion: ctx.config.defaultRegion,
         ...(notice ? { notice } : {}),
         ...(error ? { error } : {}),

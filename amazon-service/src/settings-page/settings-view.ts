@@ -25,6 +25,9 @@ export interface ConnectionView {
   authMode?: string;
   connectedAt?: string;
   lastSyncAt?: string | null;
+  /** When Amazon stops accepting the seller's authorization, and "Reconnect Amazon before …" ahead of it. */
+  expiresAt?: string;
+  expiryWarning?: string | null;
 }
 
 export interface SettingsViewModel {
@@ -89,6 +92,7 @@ function connectionCard(vm: SettingsViewModel): ReactNode {
       t({ as: 'p', tone: 'subdued' }, `Marketplaces: ${(c.marketplaceIds ?? []).map((id) => MARKETPLACES.find((m) => m.id === id)?.name ?? id).join(', ') || 'none'}`),
     );
     if (c.statusReason) rows.push(t({ as: 'p', tone: 'critical' }, c.statusReason));
+    if (c.expiryWarning && c.status === 'connected') rows.push(h(Banner, { tone: 'warning', title: c.expiryWarning }));
     if (vm.health) {
       rows.push(
         h(InlineStack, { gap: '200', blockAlign: 'center' }, t({ as: 'span' }, 'Health'), h(Badge, { tone: vm.health.status === 'healthy' ? 'success' : vm.health.status === 'degraded' ? 'warning' : 'critical' }, vm.health.status), t({ as: 'span', tone: 'subdued', id: 'health-message' }, vm.health.message ?? '')),

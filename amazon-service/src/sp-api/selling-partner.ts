@@ -3,11 +3,14 @@
 // throttling/), and timeout retries (its loop is unbounded and resolves after rejecting).
 import type { Agent } from 'node:https';
 import { SellingPartner } from 'amazon-sp-api';
+import type { ClientSecretRotation } from '../lwa/client-secrets';
 import type { Region } from './regions';
 
 export interface LwaAppCredentials {
   clientId: string;
   clientSecret: string;
+  /** The app's own client: its secrets during a rotation, tried in turn by the LWA client (clientSecret is the first). */
+  rotation?: ClientSecretRotation;
 }
 
 export interface Transport {

@@ -6,6 +6,7 @@ import type { AccessToken, AccessTokenCache } from '../lwa/access-token-cache';
 import type { LwaClient } from '../lwa/lwa-client';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../throttling/retry-policy';
 import { sleep, type SpApiRateLimiter } from '../throttling/rate-limiter';
+import { throttledLevel } from '../throttling/usage-plans';
 import { errorFromResponse, parseAmazonErrors } from './amazon-errors';
 import type { Region } from './regions';
 import { createSellingPartner, type LwaAppCredentials, type RawResponse, type Transport } from './selling-partner';
@@ -108,7 +109,8 @@ export class SpApiClient {
     let transientTries = 0;
     let refreshedAfter403 = false;
     for (;;) {
-      await this.services.limiter.acquire(this.auth.key, operationName, options.maxWaitMs);
+      // The application's share is per LWA client: every seller this process calls for with it draws on it.
+      await this.services.limiter.acquire(this.auth.key, operationName, options.maxWaitMs, this.auth.lwa.clientId);
       const token = await this.accessToken();
       let res: RawResponse;
       try {
@@ -139,16 +141,19 @@ export class SpApiClient {
       }
 
       if (res.statusCode === 429) {
-        this.services.limiter.throttled(this.auth.key, operationName);
+        const said = parseAmazonErrors(res.body)[0]?.message;
+        const level = throttledLevel(said);
+        this.services.limiter.throttled(this.auth.key, operationName, level, this.auth.lwa.clientId);
         throttledTries++;
         const elapsed = Date.now() - started;
-        const bucket = this.services.limiter.bucket(this.auth.key, operationName);
+        const bucket = (level === 'application' && this.services.limiter.applicationBucket(this.auth.lwa.clientId, operationName)) || this.services.limiter.bucket(this.auth.key, operationName);
         const floor = Math.ceil(1000 / bucket.ratePerSecond);
         if (throttledTries >= policy.throttledAttempts || elapsed > policy.maxElapsedMs) {
+          const whom = level === 'application' ? 'for this application (all its sellers together)' : 'for this seller';
           throw new RateLimitedError(
             floor / 1000,
-            `Amazon kept throttling ${operationName} for this seller (${throttledTries} answers of 429 QuotaExceeded over ${Math.round(elapsed / 1000)} s); retry later`,
-            { platform: 'amazon', platformError: { code: 'QuotaExceeded', message: parseAmazonErrors(res.body)[0]?.message ?? 'You exceeded your quota for the requested resource.' } },
+            `Amazon kept throttling ${operationName} ${whom} (${throttledTries} answers of 429 QuotaExceeded over ${Math.round(elapsed / 1000)} s); retry later`,
+            { platform: 'amazon', platformError: { code: 'QuotaExceeded', message: said ?? 'You exceeded your quota for the requested resource.' } },
           );
         }
         await this.wait(backoffDelayMs(policy, throttledTries - 1, Math.min(floor, policy.maxDelayMs)));

@@ -46,6 +46,30 @@ export const USAGE_PLANS = {
 
 export type SpApiOperation = keyof typeof USAGE_PLANS;
 
+/**
+ * Limits Amazon puts on the application as a whole, across every seller it calls for (requests per second),
+ * from Amazon's rate-limit pages (developer-docs.amazon.com/sp-api/docs/listings-items-api-rate-limits,
+ * …/catalog-items-api-rate-limits); the models don't carry them. Feeds list "Not applicable"; Product
+ * Pricing and Sellers list none. Amazon gives one burst column (the pair's): the application bucket holds
+ * one second of its rate.
+ */
+export const APPLICATION_LIMITS: Readonly<Record<string, UsagePlan>> = {
+  getListingsItem: { rate: 100, burst: 100 },
+  patchListingsItem: { rate: 500, burst: 500 },
+  putListingsItem: { rate: 100, burst: 100 },
+  deleteListingsItem: { rate: 100, burst: 100 },
+  getCatalogItem: { rate: 250, burst: 250 },
+  searchCatalogItems: { rate: 500, burst: 500 },
+};
+
+/** Amazon's 429 message when the application's limit (not the seller's) was hit. */
+export const APPLICATION_QUOTA_MESSAGE = 'The frequency of requests was greater than what is allowed for the application.';
+
+/** Which level a 429 came from, by Amazon's message for it (Listings Items API rate limits, "Throttle error messages"). */
+export function throttledLevel(message: string | undefined): 'application' | 'seller' {
+  return message && /allowed for (the application|relationships|product data)/i.test(message) ? 'application' : 'seller';
+}
+
 export function usagePlanFor(operation: string): UsagePlan {
   return (USAGE_PLANS as Record<string, UsagePlan>)[operation] ?? { rate: 1, burst: 1 };
 }

@@ -168,6 +168,7 @@ async function route(path: string, req: IncomingMessage, deps: ControlDeps): Pro
     if (body.name !== undefined) app.name = str(body, 'name')!;
     if (body.clientId !== undefined) app.clientId = str(body, 'clientId')!;
     if (body.clientSecret !== undefined) app.clientSecret = str(body, 'clientSecret')!;
+    if (!existing || body.clientSecret !== undefined) app.clientSecretIssuedAt = new Date(world.now()).toISOString();
     if (body.published !== undefined) app.published = body.published === true;
     if (body.redirectUris !== undefined) {
       if (!Array.isArray(body.redirectUris) || body.redirectUris.some((u) => typeof u !== 'string' || !URL.canParse(u))) {
@@ -187,7 +188,90 @@ async function route(path: string, req: IncomingMessage, deps: ControlDeps): Pro
     return { status: existing ? 200 : 201, body: appView(app) };
   }
 
+  if (path === 'apps/rotate-secret' && method === 'POST') {
+    // Seller Central's "Rotate secret" (or rotateApplicationClientSecret): a new secret at once; the old one
+    // is still accepted until its expiry (Amazon names it with the new secret), then LWA refuses it.
+    const body = await json(req);
+    const id = str(body, 'applicationId', false);
+    const app = id ? world.state.apps[id] : Object.values(world.state.apps)[0];
+    if (!app) throw missing(`unknown application ${id ?? ''}`);
+    const graceSeconds = body.graceSeconds === undefined ? 7 * 86_400 : Number(body.graceSeconds);
+    if (!(Number.isFinite(graceSeconds) && graceSeconds >= 0)) throw bad('graceSeconds must be a number of seconds >= 0');
+    const validUntil = new Date(world.now() + world.ms(graceSeconds)).toISOString();
+    app.previousSecrets = [...(app.previousSecrets ?? []).filter((p) => Date.parse(p.validUntil) > world.now()), { secret: app.clientSecret, issuedAt: app.clientSecretIssuedAt, validUntil }];
+    app.clientSecret = str(body, 'clientSecret', false) ?? `amzn1.oa2-cs.v1.${randomBytes(32).toString('hex')}`;
+    app.clientSecretIssuedAt = new Date(world.now()).toISOString();
+    recordIssuedSecret('LWA client secret', app.clientSecret);
+    world.changed();
+    world.log({ platform: 'amazon', kind: 'event', detail: { clientSecretRotated: app.applicationId, previousValidUntil: validUntil } });
+    return { status: 201, body: { applicationId: app.applicationId, clientId: app.clientId, clientSecret: app.clientSecret, previousSecretValidUntil: validUntil } };
+  }
+
+  // Amazon's clock and the application's rate limits
+  if (path === 'clock' && method === 'GET') {
+    return { body: { now: new Date(world.now()).toISOString(), offsetMs: world.clockOffset, timeScale: world.timeScale } };
+  }
+  if (path === 'clock' && method === 'POST') {
+    // Moves Amazon's clock forward by sandbox seconds or days: authorizations and client secrets age at once.
+    const body = await json(req);
+    const seconds = body.days !== undefined ? Number(body.days) * 86_400 : Number(body.seconds);
+    if (!(Number.isFinite(seconds) && seconds > 0)) throw bad('give seconds or days > 0 to move the clock forward');
+    world.advanceClock(seconds);
+    world.log({ platform: 'amazon', kind: 'event', detail: { clockAdvancedSeconds: seconds } });
+    return { body: { now: new Date(world.now()).toISOString(), offsetMs: world.clockOffset, timeScale: world.timeScale } };
+  }
+  if (path === 'rate-limits' && method === 'GET') {
+    return { body: { application: world.applicationLimits, timeScale: world.timeScale } };
+  }
+  if (path === 'rate-limits' && method === 'POST') {
+    // The application-level limit of an operation (requests per second across all sellers, burst); null removes it.
+    const body = await json(req);
+    const operation = str(body, 'operation')!;
+    if (!world.operations.byId(operation)) throw bad(`unknown operation ${operation}`);
+    if (body.application === null) delete world.applicationLimits[operation];
+    else {
+      const limit = body.application as { rate?: unknown; burst?: unknown } | undefined;
+      const rate = Number(limit?.rate);
+      const burst = limit?.burst === undefined ? Math.max(1, Math.floor(rate)) : Number(limit.burst);
+      if (!(Number.isFinite(rate) && rate > 0) || !(Number.isInteger(burst) && burst > 0)) throw bad('application must be {rate > 0, burst? integer > 0} or null');
+      world.applicationLimits[operation] = { rate, burst };
+    }
+    return { body: { operation, application: world.applicationLimits[operation] ?? null } };
+  }
+  if (path === 'rate-limits' && method === 'DELETE') {
+    world.resetApplicationLimits();
+    return { body: { application: world.applicationLimits } };
+  }
+
   // Sellers and listings
+  if (path === 'sellers' && method === 'POST') {
+    // Another selling partner (e.g. many sellers on one app): its marketplaces, optionally a copy of another
+    // seller's listings, and an authorization of the app (a refresh token), as self-authorization gives.
+    const body = await json(req);
+    const sellerId = str(body, 'sellerId')!;
+    if (!/^[A-Z0-9]{6,20}$/.test(sellerId)) throw bad('sellerId must be 6 to 20 capital letters or digits');
+    if (world.state.sellers[sellerId]) throw new ControlError(409, `seller ${sellerId} exists`);
+    const from = body.copyListingsFrom === undefined ? undefined : sellerOf(world, str(body, 'copyListingsFrom'));
+    const region = (str(body, 'region', false) ?? from?.region ?? 'na') as Seller['region'];
+    const marketplaceIds = Array.isArray(body.marketplaceIds) ? (body.marketplaceIds as string[]) : (from?.marketplaceIds ?? []);
+    for (const id of marketplaceIds) if (marketplace(id)?.region !== region) throw bad(`${id} is not a marketplace of region ${region}`);
+    if (marketplaceIds.length === 0) throw bad('marketplaceIds (or copyListingsFrom) is required');
+    const seller: Seller = {
+      sellerId,
+      storeName: str(body, 'storeName', false) ?? sellerId,
+      region,
+      marketplaceIds,
+      businessName: str(body, 'storeName', false) ?? sellerId,
+      countryCode: from?.countryCode ?? marketplace(marketplaceIds[0]!)!.countryCode,
+      listings: from ? structuredClone(from.listings) : {},
+    };
+    world.state.sellers[sellerId] = seller;
+    const appId = str(body, 'applicationId', false);
+    const app = appId ? world.state.apps[appId] : Object.values(world.state.apps)[0];
+    const token = app ? createRefreshToken(world, sellerId, app.clientId) : undefined;
+    world.changed();
+    return { status: 201, body: { sellerId, region, marketplaceIds, listings: Object.keys(seller.listings).length, ...(token ? { clientId: app!.clientId, refreshToken: token.token } : {}) } };
+  }
   if (path === 'sellers' && method === 'GET') return { body: { sellers: Object.values(world.state.sellers).map((s) => ({ ...s, listings: Object.keys(s.listings).length })) } };
   if (seg[0] === 'sellers' && seg.length === 2 && method === 'GET') {
     const seller = sellerOf(world, decodeURIComponent(seg[1]!));

@@ -151,6 +151,8 @@ export class AmazonPlatform implements SandboxPlatform {
   reset(): void {
     this.restore(null);
     this.world.faults = { throttles: {} };
+    this.world.resetApplicationLimits();
+    this.world.resetClock();
   }
 
   start(ctx: SandboxContext): void {

@@ -184,7 +184,7 @@ export interface DemoSeedOptions {
 export function seedDemo(world: AmazonWorld, options: DemoSeedOptions = {}): void {
   const app = demoApp(options.app);
   recordIssuedSecret('LWA client secret', app.clientSecret);
-  world.state.apps[app.applicationId] = app;
+  world.state.apps[app.applicationId] = { ...app, clientSecretIssuedAt: new Date(world.now()).toISOString() };
   const entries = amazonCatalog();
   const allMarketplaces = DEMO_SELLERS.flatMap((s) => s.marketplaceIds);
   for (const { product, variant } of entries) {

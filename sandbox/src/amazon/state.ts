@@ -12,6 +12,10 @@ export interface SpApp {
   redirectUris: string[];
   /** Draft apps are authorized only with `version=beta` on the consent URL. */
   published: boolean;
+  /** When `clientSecret` was issued (ISO, Amazon's clock); it lasts the client-secret lifetime (180 days). Absent: never expires (state saved before secrets aged). */
+  clientSecretIssuedAt?: string;
+  /** Secrets replaced by a rotation, still accepted until `validUntil` (ISO), as Amazon keeps the old one for a while. */
+  previousSecrets?: { secret: string; issuedAt?: string; validUntil: string }[];
 }
 
 export interface Seller {

@@ -6,6 +6,16 @@ import { loadReference, type ReferenceFiles } from './models/reference';
 import { OperationTable } from './models/operations';
 import { RequestValidator } from './models/validation';
 import { emptyState, type AmazonState } from './state';
+import { APPLICATION_RATE_LIMITS, type ApplicationLimit } from './spapi/application-limits';
+
+function withOverrides(base: Readonly<Record<string, ApplicationLimit>>, overrides: Record<string, ApplicationLimit | null> = {}): Record<string, ApplicationLimit> {
+  const out: Record<string, ApplicationLimit> = { ...base };
+  for (const [operationId, limit] of Object.entries(overrides)) {
+    if (limit === null) delete out[operationId];
+    else out[operationId] = limit;
+  }
+  return out;
+}
 
 export interface AmazonPlatformOptions {
   /** Folder with Amazon's `models/` and `schemas/`; `false` runs on built-in defaults only. */
@@ -26,6 +36,15 @@ export interface AmazonPlatformOptions {
   /** JSON_LISTINGS_FEED limits. Defaults 10 MiB and 25,000 messages. */
   maxFeedBytes?: number;
   maxFeedMessages?: number;
+  /**
+   * Per-application limits by operationId (requests per second across all sellers, burst), over
+   * Amazon's published ones (APPLICATION_RATE_LIMITS); `null` removes an operation's limit.
+   */
+  applicationRateLimits?: Record<string, ApplicationLimit | null>;
+  /** A seller's authorization (refresh token) lasts this many sandbox days. Default 365. */
+  refreshTokenLifetimeDays?: number;
+  /** An app's LWA client secret lasts this many sandbox days after it is issued. Default 180. */
+  clientSecretLifetimeDays?: number;
 }
 
 export interface ResolvedOptions {
@@ -37,6 +56,8 @@ export interface ResolvedOptions {
   reportGzipThresholdBytes: number;
   maxFeedBytes: number;
   maxFeedMessages: number;
+  refreshTokenLifetimeDays: number;
+  clientSecretLifetimeDays: number;
 }
 
 const NO_CONTEXT: SandboxContext = {
@@ -78,6 +99,11 @@ export class AmazonWorld {
   private context: SandboxContext = NO_CONTEXT;
   private readonly timeScaleOverride?: number;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Per-application limits in force (the control API may change them). */
+  applicationLimits: Record<string, ApplicationLimit>;
+  private readonly defaultApplicationLimits: Record<string, ApplicationLimit>;
+  /** How far Amazon's clock runs ahead of the real one (POST /_sandbox/amazon/clock); not persisted. */
+  private clockOffsetMs = 0;
 
   constructor(options: AmazonPlatformOptions = {}) {
     this.reference = loadReference(options.referenceDir);
@@ -93,7 +119,37 @@ export class AmazonWorld {
       reportGzipThresholdBytes: options.reportGzipThresholdBytes ?? 64 * 1024,
       maxFeedBytes: options.maxFeedBytes ?? 10 * 1024 * 1024,
       maxFeedMessages: options.maxFeedMessages ?? 25_000,
+      refreshTokenLifetimeDays: options.refreshTokenLifetimeDays ?? 365,
+      clientSecretLifetimeDays: options.clientSecretLifetimeDays ?? 180,
     };
+    this.defaultApplicationLimits = withOverrides(APPLICATION_RATE_LIMITS, options.applicationRateLimits);
+    this.applicationLimits = { ...this.defaultApplicationLimits };
+  }
+
+  /** Back to the start options' per-application limits (reset). */
+  resetApplicationLimits(): void {
+    this.applicationLimits = { ...this.defaultApplicationLimits };
+  }
+
+  /**
+   * Moves Amazon's clock forward by `seconds` sandbox seconds (authorizations and client secrets age, access
+   * tokens expire, buckets refill): a year of Amazon in a test without waiting for it.
+   */
+  advanceClock(seconds: number): void {
+    this.clockOffsetMs += this.ms(seconds);
+  }
+
+  resetClock(): void {
+    this.clockOffsetMs = 0;
+  }
+
+  get clockOffset(): number {
+    return this.clockOffsetMs;
+  }
+
+  /** Real milliseconds of a lifetime given in sandbox days. */
+  days(days: number): number {
+    return this.ms(days * 86_400);
   }
 
   /** The core hands its context with every call; the latest one is kept for timers. */
@@ -111,7 +167,7 @@ export class AmazonWorld {
   }
 
   now(): number {
-    return Date.now();
+    return Date.now() + this.clockOffsetMs;
   }
 
   /** Real milliseconds for a duration in sandbox seconds. */

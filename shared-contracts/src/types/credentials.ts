@@ -39,8 +39,13 @@ export interface AuthStatus {
   /** Shop domain, selling partner id… */
   readonly accountId?: string;
   readonly scopes?: readonly string[];
-  /** ISO 8601, for credentials that expire (LWA access tokens). */
+  /** ISO 8601, for credentials that expire (LWA access tokens, an Amazon seller's authorization). */
   readonly expiresAt?: string;
+  /**
+   * Not authenticated because the platform stopped accepting the merchant's authorization (expired,
+   * revoked): why, in words for the merchant. The connection then needs reconnecting, not connecting.
+   */
+  readonly reconnectReason?: string;
 }
 
 export interface AuthorizationRequest {

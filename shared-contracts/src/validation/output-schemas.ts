@@ -172,6 +172,7 @@ export const authStatusSchema = z.object({
   accountId: z.string().optional(),
   scopes: z.array(z.string()).optional(),
   expiresAt: isoTimestampSchema.optional(),
+  reconnectReason: z.string().optional(),
 });
 
 export const updateResultsAnswerSchema = z.object({ results: z.array(priceUpdateResultSchema.nullable()) });

@@ -108,6 +108,11 @@ export async function reconcileConnection(projectId: string, registration: AppPl
       },
     });
   }
+  if (row && auth.reconnectReason) {
+    // The platform stopped accepting the authorization (e.g. Amazon's yearly one expired): reconnect, not connect.
+    if (row.status !== 'needs_reconnect' || row.syncError !== auth.reconnectReason) await recordNeedsReconnect(projectId, platform, auth.reconnectReason);
+    return integrationRow(projectId, platform);
+  }
   if (row && row.status === 'connected') {
     await recordDisconnected(projectId, platform, 'platform');
     return integrationRow(projectId, platform);

@@ -89,7 +89,11 @@ export async function liveCheck(registration: AppPlatformRegistration, projectId
       let auth: AuthStatus | undefined;
       if (registration.connection.kind !== 'app_install') {
         auth = await connector.auth.status();
-        if (!auth.authenticated) return { health: notConnected(true), auth };
+        if (!auth.authenticated) {
+          // Refused authorization: the platform's reason is what the merchant needs to read.
+          if (auth.reconnectReason) return { health: { status: 'unavailable', reachable: true, checkedAt: new Date().toISOString(), message: auth.reconnectReason }, auth };
+          return { health: notConnected(true), auth };
+        }
       }
       const health: PlatformHealth = await connector.healthCheck();
       return {

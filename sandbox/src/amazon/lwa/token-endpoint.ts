@@ -46,10 +46,26 @@ function clientCredentials(req: IncomingMessage, fields: Record<string, string>)
   return { id: fields.client_id, secret: fields.client_secret };
 }
 
+/**
+ * The app whose client id and secret these are. A secret is accepted until its lifetime (180 days from
+ * issue) ends, and a rotated-out one also only until the end of its grace; past that LWA answers
+ * `invalid_client`, as it does for a wrong secret.
+ */
 function authenticate(world: AmazonWorld, id?: string, secret?: string): SpApp | undefined {
   if (!id || !secret) return undefined;
   for (const app of Object.values(world.state.apps)) recordIssuedSecret('LWA client secret', app.clientSecret);
-  return Object.values(world.state.apps).find((app) => app.clientId === id && app.clientSecret === secret);
+  const app = Object.values(world.state.apps).find((a) => a.clientId === id);
+  if (!app) return undefined;
+  const now = world.now();
+  const alive = (issuedAt: string | undefined) => !issuedAt || Date.parse(issuedAt) + world.days(world.options.clientSecretLifetimeDays) > now;
+  if (app.clientSecret === secret) return alive(app.clientSecretIssuedAt) ? app : undefined;
+  const previous = app.previousSecrets?.find((p) => p.secret === secret);
+  return previous && Date.parse(previous.validUntil) > now && alive(previous.issuedAt) ? app : undefined;
+}
+
+/** A refresh token lasts the authorization's lifetime (365 days from the seller's consent). */
+function refreshTokenExpired(world: AmazonWorld, createdAt: string): boolean {
+  return Date.parse(createdAt) + world.days(world.options.refreshTokenLifetimeDays) <= world.now();
 }
 
 export async function handleLwa(world: AmazonWorld, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
@@ -113,6 +129,8 @@ function grant(
     if (!fields.refresh_token) return missing('refresh_token');
     const record = world.state.refreshTokens[fields.refresh_token];
     if (!record || record.revoked || record.clientId !== app.clientId) return invalidGrant('refresh_token');
+    // An expired authorization is refused like a revoked one: the seller must authorize the app again.
+    if (refreshTokenExpired(world, record.createdAt)) return invalidGrant('refresh_token');
     const access = issueAccessToken(world, { clientId: app.clientId, sellerId: record.sellerId, refreshToken: record.token });
     return {
       sellerId: record.sellerId,

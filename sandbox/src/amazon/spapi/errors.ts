@@ -1,4 +1,5 @@
 // SP-API errors: `{errors:[{code, message, details}]}` with the status Amazon uses for each.
+import { APPLICATION_QUOTA_MESSAGE, SELLER_QUOTA_MESSAGE } from './application-limits';
 
 export class SpApiError extends Error {
   constructor(
@@ -25,4 +26,8 @@ export const ACCESS_DENIED = 'Access to requested resource is denied.';
 
 export const unauthorized = (details = '') => new SpApiError(403, 'Unauthorized', ACCESS_DENIED, details);
 
-export const quotaExceeded = () => new SpApiError(429, 'QuotaExceeded', 'You exceeded your quota for the requested resource.');
+/** 429 at the selling partner + application pair's usage plan. */
+export const quotaExceeded = () => new SpApiError(429, 'QuotaExceeded', SELLER_QUOTA_MESSAGE);
+
+/** 429 at the application's own limit (all its sellers together), in Amazon's words for that level. */
+export const applicationQuotaExceeded = () => new SpApiError(429, 'QuotaExceeded', APPLICATION_QUOTA_MESSAGE);

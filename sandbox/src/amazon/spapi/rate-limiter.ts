@@ -1,5 +1,6 @@
 // SP-API's token buckets: each operation's usage plan (rate per second, burst) per selling partner and
-// application pair. Rates run on the sandbox clock (multiplied by the time scale).
+// application pair, and the application's own limit across its sellers. Rates run on the sandbox clock
+// (multiplied by the time scale).
 
 interface Bucket {
   tokens: number;
@@ -18,6 +19,12 @@ export class RateLimiter {
     if (bucket.tokens < 1) return false;
     bucket.tokens -= 1;
     return true;
+  }
+
+  /** Gives back a token taken by a call that another level then refused. */
+  giveBack(key: string, burst: number): void {
+    const bucket = this.buckets.get(key);
+    if (bucket) bucket.tokens = Math.min(burst, bucket.tokens + 1);
   }
 
   reset(): void {

@@ -10,7 +10,7 @@ import type { ParamValues } from '../models/validation';
 import type { Seller } from '../state';
 import type { AmazonWorld } from '../world';
 import { checkAccessToken } from '../lwa/tokens';
-import { SpApiError, invalidInput, invalidMarketplaces, quotaExceeded, unauthorized } from './errors';
+import { SpApiError, applicationQuotaExceeded, invalidInput, invalidMarketplaces, quotaExceeded, unauthorized } from './errors';
 import { RateLimiter, formatRate } from './rate-limiter';
 
 export interface SpCall {
@@ -80,10 +80,20 @@ export class SpApiRouter {
     // Grantless tokens don't reach seller data, and a seller's token works in its own region only.
     if (!seller || seller.region !== region) throw unauthorized();
 
+    // x-amzn-RateLimit-Limit reports the pair's rate only, on either level's 429 (Amazon: the header
+    // "doesn't include per-application or other usage plan rate limits").
     const rate = op.rate * world.timeScale;
-    if (this.forcedThrottle(op.operationId) || !this.limiter.take(`${seller.sellerId}:${access.record.clientId}:${op.operationId}`, rate, op.burst, world.now())) {
+    const pairKey = `${seller.sellerId}:${access.record.clientId}:${op.operationId}`;
+    if (this.forcedThrottle(op.operationId) || !this.limiter.take(pairKey, rate, op.burst, world.now())) {
       headers['x-amzn-RateLimit-Limit'] = formatRate(rate);
       throw quotaExceeded();
+    }
+    const appLimit = world.applicationLimits[op.operationId];
+    if (appLimit && !this.limiter.take(`app:${access.record.clientId}:${op.operationId}:${appLimit.rate}/${appLimit.burst}` /* a changed limit starts full */, appLimit.rate * world.timeScale, appLimit.burst, world.now())) {
+      this.limiter.giveBack(pairKey, op.burst);
+      headers['x-amzn-RateLimit-Limit'] = formatRate(rate);
+      world.log({ platform: 'amazon', kind: 'event', detail: { applicationThrottled: op.operationId, clientId: access.record.clientId } });
+      throw applicationQuotaExceeded();
     }
 
     const handler = this.handlers[op.operationId];

@@ -50,14 +50,22 @@ export interface PlatformsWorld {
 
 
 export async function startPlatformsWorld(
-  options: { testPlatforms?: string; healthTimeoutMs?: number; provider?: 'sqlite' | 'postgresql' } = {},
+  options: {
+    testPlatforms?: string;
+    healthTimeoutMs?: number;
+    provider?: 'sqlite' | 'postgresql';
+    /** Options of the sandbox's Amazon (e.g. lifetimes). */
+    amazon?: Record<string, unknown>;
+    /** The Amazon service's clock (a test moves it with the sandbox's Amazon clock). */
+    amazonClock?: { now(): number };
+  } = {},
 ): Promise<PlatformsWorld> {
   const database = await createTestDatabase({ provider: options.provider ?? 'sqlite' });
   const amazonDatabase = await createAmazonTestDatabase(options.provider ?? 'sqlite');
   const sandbox = await startSandbox({
     port: 0,
     appConfig: { apiKey: API_KEY, apiSecret: API_SECRET },
-    amazon: { feedQueueSeconds: 0.3, feedProcessingSeconds: 0.5 },
+    amazon: { feedQueueSeconds: 0.3, feedProcessingSeconds: 0.5, ...options.amazon },
   });
   const amazonSeed = (await sandboxControl<{ amazon: AmazonSeed }>(sandbox, 'seed')).amazon;
   const lwaApp = amazonSeed.apps[0]!;
@@ -81,6 +89,7 @@ export async function startPlatformsWorld(
       },
       feedTiming: { firstPollMs: 150, maxPollMs: 600 },
       workerTickMs: 100,
+      ...(options.amazonClock ? { clock: options.amazonClock } : {}),
     });
     port = service.port;
     await sandboxControl(sandbox, 'amazon/apps', {
