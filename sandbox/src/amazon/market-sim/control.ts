@@ -163,6 +163,18 @@ export function marketRoute(world: AmazonWorld, path: string, method: string, bo
   if (path === 'market/bots' && method === 'POST') return placeRoute(world, body);
   if (path === 'market/bots' && method === 'GET') return { body: botsView(world, query.get('asin'), query.get('marketplaceId')) };
   if (path === 'market/costs' && method === 'POST') return costsRoute(world, body);
+  if (path === 'market/costs' && method === 'GET') {
+    // The merchant's costs as the market holds them (what a repricer is told), per seller and marketplace.
+    const prefix = `${query.get('sellerId') ?? ''}|`;
+    const suffix = `|${query.get('marketplaceId') ?? ''}`;
+    const costs = Object.entries(world.state.market?.costs ?? {})
+      .filter(([key]) => key.startsWith(prefix) && key.endsWith(suffix))
+      .map(([key, minor]) => {
+        const currency = marketplace(key.slice(key.lastIndexOf('|') + 1))?.defaultCurrencyCode ?? 'USD';
+        return { sku: key.slice(prefix.length, key.length - suffix.length), cost: formatAmount(priceFromMinor(BigInt(minor), currency)), currency };
+      });
+    return { body: { costs } };
+  }
   if (path === 'market/advance' && method === 'POST') {
     if (!world.state.market) throw new MarketInputError(409, 'no market yet: place bots first (POST market/bots)');
     return { body: advanceMarket(world, intIn(body.minutes, 'minutes', 1, MAX_ADVANCE_MINUTES)) };

@@ -1,5 +1,6 @@
 // A market of N ASINs made from a seed: a catalog item, our listing (price, cost, FBA or not) and two to
 // four competitor bots of a seeded mix for each, with a sales rate. The same seed makes the same market.
+import { FBA_FULFILMENT_FEE_HUNDREDTHS, REFERRAL_FEE_BASIS_POINTS } from '../fees-model';
 import { currencyDecimals, marketplace } from '../marketplaces';
 import { priceFromMinor } from '../money';
 import type { CatalogItem, Listing, Seller } from '../state';
@@ -79,8 +80,10 @@ export function generateMarket(world: AmazonWorld, seed: number, seller: Seller,
     const asin = `B0MK${String(n).padStart(6, '0')}`;
     const sku = `${prefix}-${String(n).padStart(6, '0')}`;
     const cost = BigInt(rng.int(500, 6_000)) * hundredth;
-    const ours = scale(cost, rng.int(15_000, 19_000));
     const fba = rng.next() < fbaShare;
+    // Our starting price leaves 25-60 % of cost after Amazon's fees (fees-model.ts): a priced catalog.
+    const fbaFee = fba ? FBA_FULFILMENT_FEE_HUNDREDTHS * hundredth : 0n;
+    const ours = ((scale(cost, rng.int(12_500, 16_000)) + fbaFee) * 10_000n) / (10_000n - REFERRAL_FEE_BASIS_POINTS);
     const item: CatalogItem = {
       asin,
       itemName: `Market item ${n}`,
