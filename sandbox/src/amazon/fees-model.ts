@@ -1,40 +1,39 @@
-// The sandbox's one fee formula: what Amazon keeps from a sale at a given price. The market's sales
-// ledger charges it, and the Product Fees API (getMyFeesEstimates) answers from it, so a repricer that
-// asks the API for fees and the ledger that scores it agree to the minor unit.
-//
-// A simplification of Amazon's schedule, stated as such: one referral rate for every category (15 % of the
-// price, at least 0.30 per unit: the minimum of most US categories), and one FBA fulfilment fee per unit
-// for offers Amazon fulfils (3.22 USD: a small standard-size item), whatever the size, weight or month.
-// Amounts are integer minor units of the price's currency; the fixed amounts are the same number of
-// minor units in every currency with two decimals, and whole units in currencies without (JPY).
-import { currencyDecimals } from './marketplaces';
+// The sandbox's Amazon selling fees: one formula shared by the Product Fees API's answers and the market's
+// sales ledger, so what a repricer is told a sale costs is what the ledger charges it. Amazon's real fees
+// vary by category, size tier and date; this keeps the two parts that matter to a repricer: a referral fee
+// proportional to the price (with a per-unit minimum) and a fixed FBA fulfilment fee for AFN offers.
+import type { Price } from './money';
 
-/** Referral fee: this many basis points of the price (15 %). */
-export const REFERRAL_FEE_BASIS_POINTS = 1500n;
-/** Minimum referral fee per unit, in hundredths of the currency's major unit (0.30). */
-export const REFERRAL_FEE_MINIMUM_HUNDREDTHS = 30n;
-/** FBA fulfilment fee per unit, in hundredths of the major unit (3.22), for offers Amazon fulfils (AFN). */
-export const FBA_FULFILMENT_FEE_HUNDREDTHS = 322n;
+/** Referral fee: 15 % of the price (item + shipping), at least the minimum below. */
+export const REFERRAL_RATE = { numerator: 15n, denominator: 100n } as const;
+
+/** Per marketplace currency, in minor units: the referral fee's minimum and the FBA fulfilment fee per unit. */
+const PER_CURRENCY: Record<string, { referralMinimum: bigint; fbaFee: bigint }> = {
+  USD: { referralMinimum: 30n, fbaFee: 322n },
+  CAD: { referralMinimum: 40n, fbaFee: 450n },
+  MXN: { referralMinimum: 500n, fbaFee: 6000n },
+  GBP: { referralMinimum: 25n, fbaFee: 270n },
+  EUR: { referralMinimum: 30n, fbaFee: 300n },
+  JPY: { referralMinimum: 30n, fbaFee: 400n },
+};
+const DEFAULT = PER_CURRENCY.USD!;
 
 export interface FeeBreakdown {
-  readonly currency: string;
-  readonly referralFee: bigint;
-  readonly fbaFee: bigint;
-  readonly total: bigint;
+  currency: string;
+  /** Minor units. */
+  referralFee: bigint;
+  /** Minor units; 0 for seller-fulfilled offers. */
+  fbaFee: bigint;
+  total: bigint;
 }
 
-/** Hundredths of the major unit in the currency's minor units (JPY has none: 0.30 JPY is taken as 30 JPY). */
-function fixedAmount(hundredths: bigint, currency: string): bigint {
-  const decimals = currencyDecimals(currency);
-  return decimals >= 2 ? hundredths * 10n ** BigInt(decimals - 2) : hundredths;
-}
-
-/** Amazon's fees for selling one unit at `priceMinor` (the listing price, minor units). */
-export function feesFor(priceMinor: bigint, currency: string, fulfillment: 'AFN' | 'MFN'): FeeBreakdown {
-  // Half-up to the minor unit, as Amazon rounds fee amounts.
-  const percentage = (priceMinor * REFERRAL_FEE_BASIS_POINTS + 5_000n) / 10_000n;
-  const minimum = fixedAmount(REFERRAL_FEE_MINIMUM_HUNDREDTHS, currency);
-  const referralFee = percentage > minimum ? percentage : minimum;
-  const fbaFee = fulfillment === 'AFN' ? fixedAmount(FBA_FULFILMENT_FEE_HUNDREDTHS, currency) : 0n;
-  return { currency, referralFee, fbaFee, total: referralFee + fbaFee };
+/** The fees of one unit sold at `price` (+ `shipping`), fulfilled by Amazon (`AFN`) or the seller (`MFN`). */
+export function feesFor(price: Price, fulfillment: 'AFN' | 'MFN', shipping?: Price): FeeBreakdown {
+  const table = PER_CURRENCY[price.currency] ?? DEFAULT;
+  const gross = BigInt(price.minor) + (shipping ? BigInt(shipping.minor) : 0n);
+  // Rounded half up to a minor unit, as Amazon shows fees to the cent.
+  const proportional = (gross * REFERRAL_RATE.numerator * 2n + REFERRAL_RATE.denominator) / (REFERRAL_RATE.denominator * 2n);
+  const referralFee = proportional > table.referralMinimum ? proportional : table.referralMinimum;
+  const fbaFee = fulfillment === 'AFN' ? table.fbaFee : 0n;
+  return { currency: price.currency, referralFee, fbaFee, total: referralFee + fbaFee };
 }

@@ -2,6 +2,8 @@ import type {
   BatchUpdateResult,
   CompetitiveOffersRequest,
   CompetitiveOffersResult,
+  FeeEstimatesRequest,
+  FeeEstimatesResult,
   NormalizedPrice,
   PriceLookupOptions,
   PriceUpdate,
@@ -43,4 +45,10 @@ export interface PricingOperations {
    * per item in request order; an item the platform can't read carries `error`, it never fails the call.
    */
   getCompetitiveOffers?(request: CompetitiveOffersRequest): Promise<CompetitiveOffersResult>;
+  /**
+   * The platform's selling fees for listings at given prices. Present exactly when
+   * `capabilities.feeEstimates` is true. One estimate per item in request order; an item the platform
+   * can't estimate carries `error`, it never fails the call. Throws only for the whole call (auth, rate limit, outage).
+   */
+  getFeeEstimates?(request: FeeEstimatesRequest): Promise<FeeEstimatesResult>;
 }

@@ -18,7 +18,7 @@ export interface CompetitiveOffer {
   readonly isBuyBoxWinner: boolean;
   /** The offer may win the Buy Box (Amazon's IsFeaturedMerchant); absent when the platform doesn't say. */
   readonly isBuyBoxEligible?: boolean;
-  /** The offer carries the Prime badge (Amazon's PrimeInformation.IsPrime); absent when the platform doesn't say. */
+  /** The offer is Prime (Amazon's PrimeInformation.IsPrime); absent when the platform doesn't say. */
   readonly isPrime?: boolean;
   /** The item's condition as the platform names it (`new`, `used`, …), lower case; absent when not given. */
   readonly condition?: string;

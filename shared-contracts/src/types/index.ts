@@ -7,3 +7,4 @@ export * from './credentials';
 export * from './integration';
 export * from './competitive-offer';
 export * from './erasure';
+export * from './fee-estimate';

@@ -55,6 +55,10 @@ export interface ConnectorCapabilities {
   readonly pendingPollMs?: number;
   /** Most `itemIds` one `getCompetitiveOffers` call takes (Amazon's getItemOffersBatch: 20). Default 20. */
   readonly maxCompetitiveBatch?: number;
+  /** Can estimate the platform's selling fees for a listing at a price (Amazon's Product Fees API): `pricing.getFeeEstimates`. */
+  readonly feeEstimates?: boolean;
+  /** Most items one `getFeeEstimates` call takes (Amazon's getMyFeesEstimates: 20). Default 20. */
+  readonly maxFeeBatch?: number;
 }
 
 /** Updates per `batchUpdatePrices` call a caller should send: the connector's declared preference. */

@@ -1,8 +1,11 @@
 // The policy engine's vocabulary: rules as the merchant writes them, the facts about one listing, and
 // what the engine decides (a suggestion with its explanation, or why there is none).
-import type { CompetitiveOffer, Money } from '@calibr/shared-contracts';
+import type { CompetitiveOffer, FeeEstimate, Money } from '@calibr/shared-contracts';
 
-/** match the Buy Box, beat the lowest offer by an amount or a percentage, or hold a fixed price. */
+/**
+ * match the Buy Box, beat the lowest offer by an amount or a percentage, hold a fixed price, or win the
+ * Buy Box (price against the Buy Box holder and the eligible offers that pass the rule's filters).
+ */
 export const RULE_KINDS = ['match_buy_box', 'beat_lowest_amount', 'beat_lowest_percent', 'fixed_price'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
@@ -39,10 +42,60 @@ export interface PricingRuleInput {
   readonly rounding?: string | null;
   /** Moves of at most this percent are approved without the merchant; null: always wait. */
   readonly autoApproveMaxPercent?: string | null;
+  /** Which offers count as competition (null: the defaults, new condition only). */
+  readonly filters?: CompetitorFilters | null;
+  /** Holding the Buy Box with the next eligible competitor above us: raise toward just under them (within the step). */
+  readonly raiseWhenWinning?: boolean | null;
+  /** "Alone": with no eligible competitor, step toward this price (null: the ceiling; neither: hold). */
+  readonly noCompetitionAmount?: string | null;
+  /** null: the floor is `floorAmount`; `cost_fees_margin`: cost + the platform's fees + `floorMarginPercent` % of the price. */
+  readonly floorFormula?: FloorFormula | (string & {}) | null;
+  readonly floorMarginPercent?: string | null;
+  /** Price-war guard: at most this many changes per listing in 24 h. */
+  readonly maxChangesPerDay?: number | null;
+  /** Price-war guard: at least this many minutes between two changes of a listing. */
+  readonly minIntervalMinutes?: number | null;
+  /** Price-war guard: more than this many alternating moves with one competitor within the window hold the listing. */
+  readonly priceWarMoves?: number | null;
+  readonly priceWarWindowMinutes?: number | null;
+  /** Which channels the rule prices (default `both`). */
+  readonly channel?: RuleChannel | (string & {}) | null;
+  /** Shopify's price when the rule prices Amazon too: `same` (default), `offset` (+`shopifyOffsetPercent` %), `keep`. */
+  readonly shopifyPriceMode?: ShopifyPriceMode | (string & {}) | null;
+  readonly shopifyOffsetPercent?: string | null;
   readonly priority?: number | null;
   readonly isActive?: boolean | null;
   /** Tie-break between rules of equal scope and priority: the older rule wins. */
   readonly createdAt?: Date | string | null;
+}
+
+export const FLOOR_FORMULAS = ['cost_fees_margin'] as const;
+export type FloorFormula = (typeof FLOOR_FORMULAS)[number];
+
+export const RULE_CHANNELS = ['both', 'amazon', 'shopify'] as const;
+export type RuleChannel = (typeof RULE_CHANNELS)[number];
+
+export const SHOPIFY_PRICE_MODES = ['same', 'offset', 'keep'] as const;
+export type ShopifyPriceMode = (typeof SHOPIFY_PRICE_MODES)[number];
+
+/** Which competitors' offers a rule follows (PricingRule.filters). Absent fields take the defaults shown. */
+export interface CompetitorFilters {
+  /** `new` (default): only new-condition offers compete; `any`: every condition. */
+  readonly condition?: 'new' | 'any';
+  /** `any` (default), `AFN` (fulfilled by Amazon) or `MFN` (by the seller). */
+  readonly fulfillment?: 'any' | 'AFN' | 'MFN';
+  /** Only Prime offers (default false). */
+  readonly primeOnly?: boolean;
+  /** Minimum positive-feedback percentage, 0-100 (default none). */
+  readonly minFeedbackPercent?: number | null;
+  /** Minimum feedback count (default none). */
+  readonly minFeedbackCount?: number | null;
+  /** Only offers that may win the Buy Box (default false). */
+  readonly buyBoxEligibleOnly?: boolean;
+  /** Seller ids never followed. */
+  readonly excludedSellerIds?: readonly string[];
+  /** Offers below our floor are not followed down (default false). */
+  readonly ignoreBelowFloor?: boolean;
 }
 
 /** An exact percentage: numerator / denominator of a whole (parsePercent's shape). */
@@ -151,6 +204,35 @@ export interface ListingContext {
   readonly bounds?: ProductBounds | null;
   readonly competition?: CompetitiveSnapshot | null;
   readonly trigger?: Trigger | null;
+  /** The platform whose price is decided (`amazon`, `shopify`): fees and channels depend on it. */
+  readonly platform?: string | null;
+  /**
+   * The platform's fee estimate for this listing near its price (pricing.getFeeEstimates), for a
+   * `cost_fees_margin` floor. null with `feesError`: the fees could not be read and the listing is held.
+   */
+  readonly fees?: FeeEstimate | null;
+  readonly feesError?: string | null;
+  /** Our own price changes of this listing (applied or on their way), newest first: the price-war guard reads them. */
+  readonly recentChanges?: readonly RecentChange[] | null;
+  /** Competitors' price moves on this listing, newest first (from the readings). */
+  readonly competitorMoves?: readonly CompetitorMove[] | null;
+  /** ISO 8601: the time the decision is made at (the guard's windows end here); default now. */
+  readonly now?: string | null;
+}
+
+export interface RecentChange {
+  /** ISO 8601 */
+  readonly at: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface CompetitorMove {
+  /** ISO 8601 */
+  readonly at: string;
+  readonly sellerId: string;
+  readonly from: string | null;
+  readonly to: string;
 }
 
 export type GuardrailName = 'positive' | 'floor' | 'ceiling' | 'margin' | 'map' | 'step_down' | 'step_up';
@@ -209,12 +291,38 @@ export interface Explanation {
   /** Two guardrails that can't both hold: no price is possible. */
   readonly conflict: { readonly lower: GuardrailLimit; readonly upper: GuardrailLimit; readonly message: string } | null;
   readonly result: { readonly amount: string; readonly changePercent: string } | null;
+  /** Who was followed and who was ignored, and why (rules with offers to read). */
+  readonly competitors?: {
+    readonly followed: readonly CompetitorShown[];
+    readonly ignored: readonly (CompetitorShown & { readonly reason: string })[];
+  } | null;
+  /** The fee figures a fee-aware floor was built from. */
+  readonly fees?: {
+    readonly price: string;
+    readonly total: string;
+    readonly lines: readonly { readonly type: string; readonly amount: string }[];
+    readonly floor: string;
+    readonly formula: string;
+  } | null;
+  /** The price-war guard's finding, when it held the listing. */
+  readonly priceWar?: { readonly sellerId: string; readonly moves: number; readonly windowMinutes: number } | null;
+  /** Each channel's own price, when the rule prices channels differently. */
+  readonly channels?: readonly ChannelPrice[] | null;
+}
+
+/** One channel's price for a decision: `amount` null means the channel keeps its price. */
+export interface ChannelPrice {
+  readonly platform: string;
+  readonly listingId?: string | null;
+  readonly currency: string;
+  readonly amount: string | null;
+  readonly reason: string;
 }
 
 /** The competitor's offer a rule's target came from, as an explanation names it. */
 export interface CompetitorShown {
-  /** lowest_offer: the lowest competing offer; buy_box: the Buy Box holder. */
-  readonly role: 'lowest_offer' | 'buy_box';
+  /** lowest_offer: the lowest competing offer; buy_box: the Buy Box holder; next_above: the eligible offer a raise stays under; other: any other offer listed. */
+  readonly role: 'lowest_offer' | 'buy_box' | 'next_above' | 'other';
   readonly sellerId: string | null;
   /** AFN: fulfilled by Amazon; MFN: by the seller. */
   readonly fulfillment: 'AFN' | 'MFN';
@@ -231,9 +339,14 @@ export type SkipReason =
   | 'buy_box_is_ours'
   /** Every offer read is ours: there is no competing offer to beat. */
   | 'no_competitor'
-  | 'currency_mismatch';
+  | 'currency_mismatch'
+  /** The price-war guard: too many changes today, or too soon after the last one. */
+  | 'change_limit'
+  /** The price-war guard: we and one competitor keep trading moves; held and flagged for the merchant. */
+  | 'price_war';
 
-export type BlockReason = 'guardrail_conflict' | 'missing_cost';
+/** `fees_unavailable`: a fee-aware floor whose fees could not be read is never priced blind. */
+export type BlockReason = 'guardrail_conflict' | 'missing_cost' | 'fees_unavailable';
 
 export type PolicyOutcome =
   | {
