@@ -32,9 +32,9 @@ export const CALIBRATE_RULE: PricingRuleInput = {
 export function feeAwareFloor(listing: OurListing): bigint {
   const needed = (listing.cost * (100n + FLOOR_MARGIN_PERCENT) + 99n) / 100n;
   // Referral is 15 % (with a minimum): start from the closed form and step up past rounding.
-  const fixed = feesFor(0n, listing.currency, listing.fulfillment).fbaFee;
-  let price = ((needed + fixed) * 100n) / 85n;
-  while (price - feesFor(price, listing.currency, listing.fulfillment).total < needed) price++;
+  const fees = (minor: bigint) => feesFor({ currency: listing.currency, minor: String(minor) }, listing.fulfillment);
+  let price = ((needed + fees(0n).fbaFee) * 100n) / 85n;
+  while (price - fees(price).total < needed) price++;
   return price;
 }
 

@@ -149,12 +149,13 @@ describe('the market over HTTP', () => {
     const { asin, sku } = await oneAsin([{ kind: 'fixed', sellerId: 'AFIXEDABOVE001', price: '30.00' }], { prefix: 'LED', unitsPerHour: 2 });
     await setOurPrice(sku, '25.00');
     await ok('POST', 'market/costs', { sellerId: NA_SELLER, marketplaceId: US, costs: [{ sku, cost: '12.00' }] });
+    expect((await ok('GET', `market/costs?sellerId=${NA_SELLER}&marketplaceId=${US}`)).costs).toContainEqual({ sku, cost: '12.00', currency: 'USD' });
     await ok('POST', 'market/advance', { minutes: 90 });
     let ledger = await ledgerOf(asin);
     expect(ledger.units).toBe('3.000');
     expect(ledger.buyBoxMinutes).toEqual({ ours: 90, others: 0, none: 0 });
     // MFN at 25.00: referral 15 % = 3.75 per unit; 3 units.
-    expect(feesFor(2500n, 'USD', 'MFN').total).toBe(375n);
+    expect(feesFor({ currency: 'USD', minor: '2500' }, 'MFN').total).toBe(375n);
     expect(ledger.revenue).toBe('75.00');
     expect(ledger.fees).toBe('11.25');
     expect(ledger.cost).toBe('36.00');

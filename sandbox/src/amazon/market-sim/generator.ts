@@ -1,6 +1,6 @@
 // A market of N ASINs made from a seed: a catalog item, our listing (price, cost, FBA or not) and two to
 // four competitor bots of a seeded mix for each, with a sales rate. The same seed makes the same market.
-import { FBA_FULFILMENT_FEE_HUNDREDTHS, REFERRAL_FEE_BASIS_POINTS } from '../fees-model';
+import { feesFor, REFERRAL_RATE } from '../fees-model';
 import { currencyDecimals, marketplace } from '../marketplaces';
 import { priceFromMinor } from '../money';
 import type { CatalogItem, Listing, Seller } from '../state';
@@ -82,8 +82,9 @@ export function generateMarket(world: AmazonWorld, seed: number, seller: Seller,
     const cost = BigInt(rng.int(500, 6_000)) * hundredth;
     const fba = rng.next() < fbaShare;
     // Our starting price leaves 25-60 % of cost after Amazon's fees (fees-model.ts): a priced catalog.
-    const fbaFee = fba ? FBA_FULFILMENT_FEE_HUNDREDTHS * hundredth : 0n;
-    const ours = ((scale(cost, rng.int(12_500, 16_000)) + fbaFee) * 10_000n) / (10_000n - REFERRAL_FEE_BASIS_POINTS);
+    const fbaFee = feesFor(priceFromMinor(0n, currency), fba ? 'AFN' : 'MFN').fbaFee;
+    const { numerator, denominator } = REFERRAL_RATE;
+    const ours = ((scale(cost, rng.int(12_500, 16_000)) + fbaFee) * denominator) / (denominator - numerator);
     const item: CatalogItem = {
       asin,
       itemName: `Market item ${n}`,

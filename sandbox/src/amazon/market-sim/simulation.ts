@@ -157,7 +157,7 @@ export function advanceMarket(world: AmazonWorld, minutes: number): { minute: nu
     const unit = new Map<string, { price: bigint; fees: bigint; cost: bigint }>();
     for (const o of ours) {
       const p = minorOf(o.price);
-      unit.set(o.sellerId + '|' + o.sku, { price: p, fees: feesFor(p, currency, o.fulfillment).total, cost: BigInt(market.costs[costKey(o.sellerId, o.sku!, marketplaceId)] ?? '0') });
+      unit.set(o.sellerId + '|' + o.sku, { price: p, fees: feesFor(o.price, o.fulfillment, o.shipping).total, cost: BigInt(market.costs[costKey(o.sellerId, o.sku!, marketplaceId)] ?? '0') });
     }
     let revenue = BigInt(ledger.revenueAcc);
     let fees = BigInt(ledger.feesAcc);
