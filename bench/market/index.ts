@@ -9,7 +9,7 @@
 // BENCH_TIME_SCALE (20000: Amazon's usage plans run that much faster in real time).
 import os from 'node:os';
 import { startSandboxProcess } from '../support/sandbox-process';
-import { CalibrateRepricer, CALIBRATE_RULE } from './calibrate-repricer';
+import { CalibrateRepricer, CALIBRATE_RULE, FLOOR_MARGIN_PERCENT } from './calibrate-repricer';
 import { runMarket, type RunResult } from './market-run';
 import { NaiveRepricer } from './naive-repricer';
 
@@ -44,7 +44,7 @@ try {
     `${r.name.padEnd(9)} profit ${r.total.byCurrency.USD?.profit ?? '0'} USD (${r.total.byCurrency.USD?.units ?? '0'} units), Buy Box ${(r.total.buyBoxShare * 100).toFixed(1)} %, floor hits ${r.total.floorHits}, ` +
     `changes/listing/day ${r.total.changesPerListingDay}, ${r.readings} readings, ${r.pushed} prices pushed in ${r.feeds} feeds (${r.refused} refused), ${r.seconds.toFixed(1)} s (read ${r.split.read.toFixed(1)}, push ${r.split.push.toFixed(1)}, advance ${r.split.advance.toFixed(1)})`;
   console.log(`market: ${asins} ASINs, ${hours} h, a reading every ${readingMinutes} market minutes, seed ${seed}, time scale ${timeScale}`);
-  console.log(`Calibrate's rule: ${CALIBRATE_RULE.kind}, step ${CALIBRATE_RULE.maxStepPercent} %, auto-approve ${CALIBRATE_RULE.autoApproveMaxPercent} %, fee-aware floor`);
+  console.log(`Calibrate's rule: ${CALIBRATE_RULE.kind}${CALIBRATE_RULE.raiseWhenWinning ? ', raise when winning' : ''}${CALIBRATE_RULE.filters ? ', filters ' + JSON.stringify(CALIBRATE_RULE.filters) : ''}, step ${CALIBRATE_RULE.maxStepPercent} %, auto-approve ${CALIBRATE_RULE.autoApproveMaxPercent} %, fee-aware floor (cost + fees + ${FLOOR_MARGIN_PERCENT} % of the price)${CALIBRATE_RULE.maxChangesPerDay ? ', at most ' + CALIBRATE_RULE.maxChangesPerDay + ' changes a day' : ''}`);
   for (const r of [hold, calibrate, naive]) console.log(line(r));
   const calls = Math.ceil(asins / 20);
   const perSecond = calls / (readingMinutes * 60);
