@@ -24,7 +24,7 @@ export const COMPETING_RULE: PricingRuleInput = {
   kind: 'win_buy_box',
   params: {},
   raiseWhenWinning: true,
-  filters: { condition: 'new', buyBoxEligibleOnly: true, minFeedbackPercent: 90 },
+  filters: { condition: 'new', buyBoxEligibleOnly: true, minFeedbackPercent: 90, ignoreBelowFloor: true },
   floorFormula: 'cost_fees_margin',
   floorMarginPercent: String(FLOOR_MARGIN_PERCENT),
   maxChangesPerDay: 24,
