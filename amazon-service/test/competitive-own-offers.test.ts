@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SELLER, US, connectDemoSeller, control, remoteConnector, startHarness, type Harness } from './support/harness';
 
 interface MarketView {
-  offers: { sellerId: string; landedPrice: string; condition: 'New' | 'Used'; feedbackPercent: number }[];
+  offers: { sellerId: string; landedPrice: string; condition: 'New' | 'Used'; feedbackPercent: number; fulfillment: 'AFN' | 'MFN' }[];
 }
 
 describe.each(testDatabaseProviders())('our own offers in a competitive reading (%s)', (provider) => {
@@ -57,6 +57,8 @@ describe.each(testDatabaseProviders())('our own offers in a competitive reading 
       condition: 'new',
       feedback: { percentage: rival.feedbackPercent },
       isBuyBoxEligible: rival.feedbackPercent >= 90,
+      // The sandbox's competitors carry the Prime badge exactly when Amazon fulfils them.
+      isPrime: rival.fulfillment === 'AFN',
     });
 
     // Every competitor leaves: only our offers are left, and there is no lowest competing offer.

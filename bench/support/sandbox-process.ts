@@ -17,13 +17,25 @@ export interface SandboxProcessOptions {
   seed: 'demo' | 'none';
   /** Shopify's leaky bucket and Amazon's usage plans run this many times faster. */
   timeScale?: number;
+  /** LWA access tokens last this many sandbox seconds (default Amazon's 3600, i.e. 3600 ÷ timeScale real seconds). */
+  accessTokenTtlSeconds?: number;
+  /** Pre-signed document URLs last this many sandbox seconds (default Amazon's 300). */
+  presignedUrlTtlSeconds?: number;
 }
 
 export async function startSandboxProcess(options: SandboxProcessOptions): Promise<SandboxProcess> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'sandbox/src/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_SEED: options.seed, SANDBOX_TIME_SCALE: String(options.timeScale ?? 1), SANDBOX_STATE_FILE: '' },
+    env: {
+      ...process.env,
+      SANDBOX_PORT: String(port),
+      SANDBOX_SEED: options.seed,
+      SANDBOX_TIME_SCALE: String(options.timeScale ?? 1),
+      SANDBOX_STATE_FILE: '',
+      SANDBOX_AMAZON_TOKEN_TTL_SECONDS: String(options.accessTokenTtlSeconds ?? ''),
+      SANDBOX_AMAZON_PRESIGNED_URL_TTL_SECONDS: String(options.presignedUrlTtlSeconds ?? ''),
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

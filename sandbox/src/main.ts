@@ -2,10 +2,14 @@
 // and a browser can use it. Env: SANDBOX_PORT, SANDBOX_STATE_FILE, SANDBOX_TIME_SCALE, SANDBOX_SEED,
 // SANDBOX_HOST, SHOPIFY_API_KEY / SHOPIFY_API_SECRET / SHOPIFY_APP_URL (the app it hosts),
 // SANDBOX_WEBHOOK_DUPLICATES (share of Shopify deliveries sent twice under a new webhook id; default 0.02).
+// SANDBOX_AMAZON_TOKEN_TTL_SECONDS and SANDBOX_AMAZON_PRESIGNED_URL_TTL_SECONDS (LWA access-token and
+// pre-signed URL lives in sandbox seconds, for benches at a high time scale).
 import { startSandbox } from './index';
 
 const port = Number(process.env.SANDBOX_PORT ?? 4010);
 const timeScale = Number(process.env.SANDBOX_TIME_SCALE ?? 1);
+const tokenTtl = Number(process.env.SANDBOX_AMAZON_TOKEN_TTL_SECONDS ?? 0);
+const presignedTtl = Number(process.env.SANDBOX_AMAZON_PRESIGNED_URL_TTL_SECONDS ?? 0);
 const sandbox = await startSandbox({
   port,
   listenHost: process.env.SANDBOX_HOST ?? '127.0.0.1',
@@ -14,6 +18,10 @@ const sandbox = await startSandbox({
   stateFile: process.env.SANDBOX_STATE_FILE || undefined,
   verbose: process.env.SANDBOX_VERBOSE === '1',
   webhookDuplicates: { rate: Number(process.env.SANDBOX_WEBHOOK_DUPLICATES ?? 0.02), seed: 1 },
+  amazon: {
+    ...(tokenTtl > 0 ? { accessTokenTtlSeconds: tokenTtl } : {}),
+    ...(presignedTtl > 0 ? { presignedUrlTtlSeconds: presignedTtl } : {}),
+  },
   appConfig: {
     apiKey: process.env.SHOPIFY_API_KEY || undefined,
     apiSecret: process.env.SHOPIFY_API_SECRET || undefined,

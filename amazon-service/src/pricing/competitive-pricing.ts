@@ -31,6 +31,7 @@ interface OffersPayload {
     Points?: { PointsMonetaryValue?: AmazonMoney };
     IsFulfilledByAmazon?: boolean;
     IsFeaturedMerchant?: boolean;
+    PrimeInformation?: { IsPrime?: boolean; IsNationalPrime?: boolean };
     SubCondition?: string;
     SellerFeedbackRating?: { SellerPositiveFeedbackRating?: number; FeedbackCount?: number };
   }[];
@@ -79,6 +80,7 @@ export function competitiveListingFrom(asin: string, marketplaceId: string, ownS
       landed,
       isBuyBoxWinner: o.IsBuyBoxWinner === true,
       ...(typeof o.IsFeaturedMerchant === 'boolean' ? { isBuyBoxEligible: o.IsFeaturedMerchant } : {}),
+      ...(typeof o.PrimeInformation?.IsPrime === 'boolean' ? { isPrime: o.PrimeInformation.IsPrime } : {}),
       condition,
       ...(rating ? { feedback: { percentage: percentage(rating.SellerPositiveFeedbackRating), count: count(rating.FeedbackCount) } } : {}),
     });

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readBody, requestUrl, sendJson } from './http';
 import { marketplace } from './marketplaces';
-import { buyBoxWinner, marketOffers } from './market';
+import { buyBoxWinner, isFeaturedMerchant, marketOffers } from './market';
 import { formatAmount, parseAmount } from './money';
 import { createRefreshToken, expireAccessTokens, revokeRefreshToken } from './lwa/tokens';
 import type { FeedProcessor } from './feeds/processor';
@@ -15,6 +15,7 @@ import type { AmazonWorld } from './world';
 import type { FeeFault } from './spapi/product-fees';
 import { recordIssuedSecret } from '../core/secret-audit';
 import { asinForSku } from '../seed/catalog';
+import { MarketInputError, marketRoute } from './market-sim/control';
 
 class ControlError extends Error {
   constructor(
@@ -59,6 +60,14 @@ function amountFor(body: Record<string, unknown>, key: string, marketplaceId: st
   const p = parseAmount(raw, mp.defaultCurrencyCode);
   if (!p || (p.minor === '0' && !allowZero)) throw bad(`${key} ${raw} is not a valid ${mp.defaultCurrencyCode} amount`);
   return p;
+}
+
+/** DEFAULT (merchant-fulfilled) or AMAZON_<region> (FBA; AMAZON alone means the seller's region). */
+function fulfillmentChannel(code: string | undefined, seller: Seller): string {
+  if (code === undefined || code === 'DEFAULT') return 'DEFAULT';
+  const fba = `AMAZON_${seller.region.toUpperCase()}`;
+  if (code === 'AMAZON' || code === fba) return fba;
+  throw bad(`fulfillmentChannelCode must be DEFAULT, AMAZON or ${fba}`);
 }
 
 function sellerOf(world: AmazonWorld, id: string | undefined): Seller {
@@ -106,6 +115,8 @@ function offersView(world: AmazonWorld, asin: string, marketplaceId: string) {
       landedPrice: formatAmount(o.landed),
       currency: o.price.currency,
       feedbackPercent: o.feedbackPercent,
+      feedbackCount: o.feedbackCount,
+      buyBoxEligible: isFeaturedMerchant(o),
     })),
   };
 }
@@ -127,6 +138,10 @@ export async function handleAmazonControl(rest: string, req: IncomingMessage, re
     sendJson(res, result.status ?? 200, result.body);
     return true;
   } catch (e) {
+    if (e instanceof MarketInputError) {
+      sendJson(res, e.status, { error: e.message });
+      return true;
+    }
     if (!(e instanceof ControlError)) throw e;
     sendJson(res, e.status, { error: e.message });
     return true;
@@ -138,6 +153,9 @@ async function route(path: string, req: IncomingMessage, deps: ControlDeps): Pro
   const method = req.method ?? 'GET';
   const url = requestUrl(req);
   const seg = path.split('/');
+
+  // The market: competitor bots, its clock and the sales ledger (market-sim/).
+  if (seg[0] === 'market') return marketRoute(world, path, method, method === 'POST' ? await json(req) : {}, url.searchParams);
 
   if (method === 'GET' && (path === '' || path === 'state')) {
     return {
@@ -328,7 +346,7 @@ async function route(path: string, req: IncomingMessage, deps: ControlDeps): Pro
         itemName: str(input, 'itemName', false) ?? sku,
         createdDate,
         lastUpdatedDate: date('lastUpdatedDate') ?? createdDate,
-        fulfillmentChannelCode: 'DEFAULT',
+        fulfillmentChannelCode: fulfillmentChannel(str(input, 'fulfillmentChannelCode', false), seller),
         quantity: 10,
         offers: { [marketplaceId]: { marketplaceId, price: amountFor(input, 'price', marketplaceId)!, status: ['BUYABLE', 'DISCOVERABLE'] } },
         attributes: {},

@@ -1,6 +1,8 @@
 // The offers shoppers see on an ASIN in a marketplace (sandbox sellers' listings plus competitors) and
-// who holds the Buy Box: the lowest landed price among eligible new offers, unless a test forced it.
-import { addPrices, comparePrices, price as makePrice, type Price } from './money';
+// who holds the Buy Box: the model in buy-box.ts (eligibility, then landed price, fulfilment, feedback),
+// unless a test forced it.
+import { buyBoxWinner as modelWinner, isBuyBoxEligible, type BuyBoxCandidate } from './buy-box';
+import { addPrices, comparePrices, minorOf, price as makePrice, type Price } from './money';
 import { marketplace } from './marketplaces';
 import { offerKey, type CompetitorOffer } from './state';
 import type { AmazonWorld } from './world';
@@ -22,42 +24,43 @@ export interface MarketOffer {
   prime: boolean;
 }
 
-/** Sellers below this positive-feedback share don't win the Buy Box. */
-const BUY_BOX_MIN_FEEDBACK = 90;
-
-export function marketOffers(world: AmazonWorld, asin: string, marketplaceId: string): MarketOffer[] {
+/** The sandbox sellers' buyable offers on an ASIN in a marketplace. */
+export function sellerOffers(world: AmazonWorld, asin: string, marketplaceId: string): MarketOffer[] {
   const mp = marketplace(marketplaceId);
   const offers: MarketOffer[] = [];
-  for (const seller of Object.values(world.state.sellers)) {
-    for (const listing of Object.values(seller.listings)) {
-      const offer = listing.offers[marketplaceId];
-      if (listing.asin !== asin || !offer || !offer.status.includes('BUYABLE')) continue;
-      const fba = listing.fulfillmentChannelCode.startsWith('AMAZON');
-      const shipping = makePrice('0', offer.price.currency);
-      offers.push({
-        sellerId: seller.sellerId,
-        sellerName: seller.storeName,
-        sku: listing.sku,
-        condition: listing.conditionType.startsWith('new') ? 'New' : 'Used',
-        subCondition: listing.conditionType.startsWith('new') ? 'new' : 'good',
-        fulfillment: fba ? 'AFN' : 'MFN',
-        price: offer.price,
-        shipping,
-        landed: offer.price,
-        feedbackPercent: 98,
-        feedbackCount: 1250,
-        shipsFromCountry: mp?.countryCode ?? 'US',
-        prime: fba,
-      });
-    }
+  for (const { seller, listing } of world.listingsOfAsin(asin)) {
+    const offer = listing.offers[marketplaceId];
+    if (!offer || !offer.status.includes('BUYABLE')) continue;
+    const fba = listing.fulfillmentChannelCode.startsWith('AMAZON');
+    const shipping = makePrice('0', offer.price.currency);
+    offers.push({
+      sellerId: seller.sellerId,
+      sellerName: seller.storeName,
+      sku: listing.sku,
+      condition: listing.conditionType.startsWith('new') ? 'New' : 'Used',
+      subCondition: listing.conditionType.startsWith('new') ? 'new' : 'good',
+      fulfillment: fba ? 'AFN' : 'MFN',
+      price: offer.price,
+      shipping,
+      landed: offer.price,
+      feedbackPercent: 98,
+      feedbackCount: 1250,
+      shipsFromCountry: mp?.countryCode ?? 'US',
+      prime: fba,
+    });
   }
+  return offers;
+}
+
+export function marketOffers(world: AmazonWorld, asin: string, marketplaceId: string): MarketOffer[] {
+  const offers = sellerOffers(world, asin, marketplaceId);
   for (const c of world.state.competitors[offerKey(asin, marketplaceId)] ?? []) {
     offers.push(competitorToMarket(c));
   }
   return offers.sort((a, b) => comparePrices(a.landed, b.landed) || a.sellerId.localeCompare(b.sellerId));
 }
 
-function competitorToMarket(c: CompetitorOffer): MarketOffer {
+export function competitorToMarket(c: CompetitorOffer): MarketOffer {
   return {
     sellerId: c.sellerId,
     sellerName: c.sellerName,
@@ -82,14 +85,26 @@ export function buyBoxWinner(world: AmazonWorld, asin: string, marketplaceId: st
     const winner = offers.find((o) => o.sellerId === forced && o.condition === 'New');
     if (winner) return winner;
   }
-  const eligible = offers.filter((o) => o.condition === 'New' && o.feedbackPercent >= BUY_BOX_MIN_FEEDBACK);
-  return [...eligible].sort(
-    (a, b) =>
-      comparePrices(a.landed, b.landed) ||
-      Number(b.fulfillment === 'AFN') - Number(a.fulfillment === 'AFN') ||
-      b.feedbackCount - a.feedbackCount ||
-      a.sellerId.localeCompare(b.sellerId),
-  )[0];
+  return modelWinner(offers.map(candidate))?.offer;
+}
+
+/** A market offer as the Buy Box model reads it (marketOffers lists only buyable offers). */
+export function candidate(o: MarketOffer): BuyBoxCandidate & { offer: MarketOffer } {
+  return {
+    offer: o,
+    sellerId: o.sellerId,
+    condition: o.condition,
+    landedMinor: minorOf(o.landed),
+    fba: o.fulfillment === 'AFN',
+    prime: o.prime,
+    feedbackPercent: o.feedbackPercent,
+    feedbackCount: o.feedbackCount,
+  };
+}
+
+/** Amazon's IsFeaturedMerchant for an offer: eligible for the Buy Box under the model. */
+export function isFeaturedMerchant(o: MarketOffer): boolean {
+  return isBuyBoxEligible(candidate(o));
 }
 
 export function lowestOffer(offers: MarketOffer[], condition: 'New' | 'Used', fulfillment?: 'AFN' | 'MFN'): MarketOffer | undefined {

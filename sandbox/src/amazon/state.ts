@@ -1,5 +1,6 @@
 // The Amazon sandbox's whole state: plain JSON-serialisable records, so persistence is a snapshot.
 import type { Region } from './marketplaces';
+import type { MarketState } from './market-sim/types';
 import type { Price } from './money';
 
 /** An SP-API application as registered in Developer Central, with its LWA client credentials. */
@@ -179,6 +180,8 @@ export interface AmazonState {
   feeds: Record<string, Feed>;
   documents: Record<string, FeedDocumentRecord>;
   nextFeedId: number;
+  /** The competitor bots and the sales ledger (control API market/…); absent until bots are placed. */
+  market?: MarketState;
 }
 
 export function emptyState(): AmazonState {

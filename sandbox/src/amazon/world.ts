@@ -5,7 +5,7 @@ import type { SandboxContext, SandboxLogEntry } from '../platform';
 import { loadReference, type ReferenceFiles } from './models/reference';
 import { OperationTable } from './models/operations';
 import { RequestValidator } from './models/validation';
-import { emptyState, type AmazonState } from './state';
+import { emptyState, type AmazonState, type Listing, type Seller } from './state';
 import { APPLICATION_RATE_LIMITS, type ApplicationLimit } from './spapi/application-limits';
 
 function withOverrides(base: Readonly<Record<string, ApplicationLimit>>, overrides: Record<string, ApplicationLimit | null> = {}): Record<string, ApplicationLimit> {
@@ -104,6 +104,9 @@ export class AmazonWorld {
   private readonly defaultApplicationLimits: Record<string, ApplicationLimit>;
   /** How far Amazon's clock runs ahead of the real one (POST /_sandbox/amazon/clock); not persisted. */
   private clockOffsetMs = 0;
+  /** Bumped by every change; the ASIN index below is rebuilt when it moved or the state was replaced. */
+  private revision = 0;
+  private asinIndex?: { state: AmazonState; revision: number; byAsin: Map<string, { seller: Seller; sku: string }[]> };
 
   constructor(options: AmazonPlatformOptions = {}) {
     this.reference = loadReference(options.referenceDir);
@@ -195,6 +198,33 @@ export class AmazonWorld {
   }
 
   changed(): void {
+    this.revision++;
     this.context.markDirty();
+  }
+
+  /**
+   * The sandbox sellers' listings of an ASIN. Indexed once per change instead of scanning every listing
+   * on every offers call (a 1,000-ASIN market reads 1,000 ASINs at a time).
+   */
+  listingsOfAsin(asin: string): { seller: Seller; listing: Listing }[] {
+    let index = this.asinIndex;
+    if (!index || index.state !== this.state || index.revision !== this.revision) {
+      const byAsin = new Map<string, { seller: Seller; sku: string }[]>();
+      for (const seller of Object.values(this.state.sellers)) {
+        for (const listing of Object.values(seller.listings)) {
+          let list = byAsin.get(listing.asin);
+          if (!list) byAsin.set(listing.asin, (list = []));
+          list.push({ seller, sku: listing.sku });
+        }
+      }
+      index = this.asinIndex = { state: this.state, revision: this.revision, byAsin };
+    }
+    const out: { seller: Seller; listing: Listing }[] = [];
+    for (const { seller, sku } of index.byAsin.get(asin) ?? []) {
+      // Patches replace listing objects: read the current one, and trust it only if it still has this ASIN.
+      const listing = seller.listings[sku];
+      if (listing && listing.asin === asin) out.push({ seller, listing });
+    }
+    return out;
   }
 }

@@ -184,6 +184,7 @@ export const competitiveOfferSchema = z.object({
   landed: canonicalMoneySchema,
   isBuyBoxWinner: z.boolean(),
   isBuyBoxEligible: z.boolean().optional(),
+  isPrime: z.boolean().optional(),
   condition: z.string().min(1).optional(),
   feedback: z
     .object({ percentage: z.number().min(0).max(100).nullable(), count: z.number().int().min(0).nullable() })

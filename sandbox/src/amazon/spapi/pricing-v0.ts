@@ -2,7 +2,7 @@
 // batch forms, computed from the live offers and Buy Box of the sandbox's marketplace.
 import { randomUUID } from 'node:crypto';
 import { marketplace } from '../marketplaces';
-import { buyBoxWinner, lowestOffer, marketOffers, type MarketOffer } from '../market';
+import { buyBoxWinner, isFeaturedMerchant, lowestOffer, marketOffers, type MarketOffer } from '../market';
 import { moneyTypeV0 } from '../money';
 import type { Listing } from '../state';
 import { SpApiError, invalidInput, invalidMarketplaces } from './errors';
@@ -162,7 +162,7 @@ function offersResult(call: SpCall, mp: string, asin: string, condition: Conditi
     const entry = counts.get(key) ?? { condition: o.condition.toLowerCase(), fulfillmentChannel: channel(o), OfferCount: 0 };
     entry.OfferCount++;
     counts.set(key, entry);
-    if (o.condition === 'New' && o.feedbackPercent >= 90) {
+    if (isFeaturedMerchant(o)) {
       const e = eligible.get(key) ?? { condition: 'new', fulfillmentChannel: channel(o), OfferCount: 0 };
       e.OfferCount++;
       eligible.set(key, e);
@@ -205,7 +205,7 @@ function offersResult(call: SpCall, mp: string, asin: string, condition: Conditi
       IsFulfilledByAmazon: o.fulfillment === 'AFN',
       PrimeInformation: { IsPrime: o.prime, IsNationalPrime: o.prime },
       IsBuyBoxWinner: winner?.sellerId === o.sellerId,
-      IsFeaturedMerchant: o.feedbackPercent >= 90,
+      IsFeaturedMerchant: isFeaturedMerchant(o),
     })),
   };
 }
