@@ -73,6 +73,10 @@ class Outcome {
         this.status = 'blocked';
         self.reason = 'guardrail_conflict';
         break;
+      case 'fee_floor_blocked':
+        this.status = 'blocked';
+        self.reason = decision.reason;
+        break;
       case 'price': {
         const { current, currency, scale } = decision.priced;
         self.current = listing.currentPrice;
