@@ -157,7 +157,7 @@ describe('raise when winning', () => {
     const full = evaluateWithRule(compileRule(rule({ raiseWhenWinning: true })), listing(offers));
     expect(suggested(full)).toBe('17.99');
     expect(full.explanation.target).toMatchObject({ competitor: { role: 'next_above', sellerId: 'ANEXT' } });
-    expect(full.explanation.summary).toContain('we hold the Buy Box: raise to just under the next competitor who could take it, 18.00');
+    expect(full.explanation.summary).toContain('asks to stay in the Buy Box at the highest price: we hold it, so raise to just under the next competitor who could take it, 18.00 (seller ANEXT, fulfilled by Amazon, landed 18.00): 17.99.');
     const stepped = evaluateWithRule(compileRule(rule({ raiseWhenWinning: true, maxStepPercent: '2' })), listing(offers));
     expect(suggested(stepped)).toBe('17.34');
     expect(stepped.explanation.clamp?.guardrail).toBe('step_up');
@@ -190,7 +190,7 @@ describe('alone', () => {
     const offers = [offer('AOURS', '20.00', { isBuyBoxWinner: true }), offer('AUSED', '12.00', { condition: 'used' })];
     const outcome = evaluateWithRule(compileRule(rule({ noCompetitionAmount: '30.00', maxStepPercent: '5' })), listing(offers));
     expect(suggested(outcome)).toBe('21.00');
-    expect(outcome.explanation.summary).toContain('no competitor the rule follows is left, so step toward the no-competition price');
+    expect(outcome.explanation.summary).toContain('asks to step toward the no-competition price: no competitor the rule follows is left: 30.00. The step limit moved it to 21.00.');
   });
 
   it('defaults to the ceiling, and holds with a clear reason with neither', () => {

@@ -247,7 +247,8 @@ function competitorOf(rule: CompiledRule, c: Competition, mode: TargetMode): Fol
 /** Who was followed (the target's competitor first, then every other eligible offer) and who was ignored, and why. */
 function competitorsShown(c: Competition, target: Followed | null): NonNullable<Explanation['competitors']> {
   const followed: CompetitorShown[] = [];
-  if (target) followed.push(target.shown);
+  // A raise stays under a Buy Box contender the filters may have set aside: it is then listed as ignored only.
+  if (target && c.eligible.includes(target.offer)) followed.push(target.shown);
   for (const offer of c.eligible) {
     if (target && offer === target.offer) continue;
     followed.push({ role: offer === c.buyBoxOffer ? 'buy_box' : 'other', sellerId: offer.sellerId, fulfillment: offer.fulfillment, landed: offer.landed.amount });
@@ -276,13 +277,11 @@ function feesShown(rule: CompiledRule, f: FeeFloor, listing: ListingContext, sca
 function askReason(rule: CompiledRule, words: RuleWords, priced: Priced, lowestOffer: Money | null | undefined, targetText: string, scale: number): string {
   const market = priced.market;
   if (priced.mode === 'raise') {
-    return `we hold the Buy Box: raise to just under the next competitor who could take it, ${formatMinor(market.contender ?? 0n, scale)}`;
+    return `stay in the Buy Box at the highest price: we hold it, so raise to just under the next competitor who could take it, ${formatMinor(market.contender ?? 0n, scale)}`;
   }
   if (priced.mode === 'alone') {
     const what = rule.noCompetition !== null ? 'the no-competition price' : 'the ceiling';
-    return market.onlyOurs
-      ? `no competitor: only our own offers are listed, so step toward ${what}`
-      : `no competitor the rule follows is left, so step toward ${what}`;
+    return market.onlyOurs ? `step toward ${what}: only our own offers are listed` : `step toward ${what}: no competitor the rule follows is left`;
   }
   switch (rule.kind) {
     case 'match_buy_box':
