@@ -78,7 +78,10 @@ export function competitionOf(c: CompetitiveSnapshot | null | undefined, filters
   // Offers in several currencies can't be compared: decide() refuses the listing (currency_mismatch).
   if (!offers || offers.some((o) => o.landed.currency !== offers[0]!.landed.currency)) {
     // A reading without its offers: its lowest offer is a competitor's by contract (see CompetitiveSnapshot).
-    return { ...NONE, buyBox, buyBoxIsOurs: c.buyBoxIsOurs ?? null, lowestOffer: c.lowestOffer ?? null };
+    return {
+      buyBox, buyBoxIsOurs: c.buyBoxIsOurs ?? null, buyBoxOffer: null, buyBoxIgnored: null, lowestOffer: c.lowestOffer ?? null, lowestOfferBy: null,
+      onlyOurs: false, listed: false, eligible: EMPTY, ignored: EMPTY, contender: null,
+    };
   }
   const holder = buyBoxOffer(offers, buyBox);
   const eligible: CompetitiveOffer[] = [];

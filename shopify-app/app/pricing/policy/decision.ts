@@ -92,7 +92,7 @@ export function decide(rule: CompiledRule | null, listing: ListingContext): Deci
   const limitsKnown = limitsResult.ok ? limitsResult.limits : null;
 
   const c = competitionOf(listing.competition, rule.filters, {
-    lowerLimit: limitsKnown ? effectiveFloor(limitsKnown) : null,
+    lowerLimit: limitsKnown && rule.filters.ignoreBelowFloor ? effectiveFloor(limitsKnown) : null,
     scale,
     buyBoxRule: rule.kind === 'win_buy_box',
   });
@@ -107,7 +107,8 @@ export function decide(rule: CompiledRule | null, listing: ListingContext): Deci
     // A reading without its offers: its lowest offer is the one competitor known.
     contender: c.contender ? readMinor(c.contender.landed, scale) : c.listed ? null : lowestOffer,
     current,
-    ceiling: limitsKnown ? effectiveCeiling(limitsKnown) : null,
+    // Only "alone" reads it: win_buy_box, or a rule with a no-competition price (which then wins anyway).
+    ceiling: limitsKnown && rule.kind === 'win_buy_box' ? effectiveCeiling(limitsKnown) : null,
   };
   const target = ruleTarget(rule, market);
   if (!target.ok) return { kind: 'skipped', reason: target.skip, message: target.message, priced: null, competition: c };

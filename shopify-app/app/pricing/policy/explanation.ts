@@ -76,17 +76,17 @@ export function explain(rule: CompiledRule | null, listing: ListingContext, deci
   const asks = opening + words.asks;
   summary.push(target.reason, ': ', targetText, '.');
   // Who was followed and who was ignored, and the fee figures: only when the reading lists offers / the rule has a fee floor.
-  const extra: Partial<Explanation> = {};
-  if (c.listed) (extra as { competitors: Explanation['competitors'] }).competitors = competitorsShown(c, competitor);
-  if (decision.priced.feeFloor) (extra as { fees: Explanation['fees'] }).fees = feesShown(rule, decision.priced.feeFloor, listing, scale);
+  let extra: { competitors?: Explanation['competitors']; fees?: Explanation['fees'] } | null = null;
+  if (c.listed) (extra ??= {}).competitors = competitorsShown(c, competitor);
+  if (decision.priced.feeFloor) (extra ??= {}).fees = feesShown(rule, decision.priced.feeFloor, listing, scale);
 
   if (decision.kind === 'missing_cost') {
     summary.push(' ', words.missingCost);
-    return { trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null, ...extra };
+    return withExtra({ trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null }, extra);
   }
   if (decision.kind === 'fee_floor_blocked') {
     summary.push(' Blocked: ', decision.message, '.');
-    return { trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null, ...extra };
+    return withExtra({ trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null }, extra);
   }
 
   const shown = showLimits(words, listing, decision.limits, scale);
@@ -99,7 +99,7 @@ export function explain(rule: CompiledRule | null, listing: ListingContext, deci
     const message = [describeLimit(lowerShown, lower), ' is above ', describeLimit(upperShown, upper), ', so no price respects both'].join('');
     const conflict = { lower: lowerShown, upper: upperShown, message };
     summary.push(' Blocked: ', message, '.');
-    return { trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: shown, clamp: null, rounding: null, conflict, result: null, ...extra };
+    return withExtra({ trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: shown, clamp: null, rounding: null, conflict, result: null }, extra);
   }
 
   let clampedText = targetText;
@@ -144,12 +144,17 @@ export function explain(rule: CompiledRule | null, listing: ListingContext, deci
 
   if (decision.final === current) {
     summary.push(' Keep ', finalText, ': the price already is what the rule asks for.');
-    return { trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: shown, clamp, rounding, conflict: null, result: null, ...extra };
+    return withExtra({ trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: shown, clamp, rounding, conflict: null, result: null }, extra);
   }
   const changePercent = known.changePercent ?? percentChangeMinor(current, decision.final);
   const result = { amount: finalText, changePercent };
   summary.push(' Suggested ', finalText, ' ', currency, changePercent.charCodeAt(0) === 45 /* - */ ? ' (' : ' (+', changePercent, ' %).');
-  return { trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: shown, clamp, rounding, conflict: null, result, ...extra };
+  return withExtra({ trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: shown, clamp, rounding, conflict: null, result }, extra);
+}
+
+/** The optional parts (followed/ignored competitors, fee figures) added only when there are any: most explanations have none. */
+function withExtra(e: Explanation, extra: Partial<Explanation> | null): Explanation {
+  return extra === null ? e : Object.assign(e, extra);
 }
 
 /** A stored amount's own text when it is canonical (it then reads back to `minor`), else `minor` formatted. */
