@@ -17,9 +17,9 @@ export function hasGuard(rule: CompiledRule): boolean {
   return rule.maxChangesPerDay !== null || rule.minIntervalMinutes !== null || rule.priceWarMoves !== null;
 }
 
-/** The time the decision is made at: the listing's `now`, else the reading's time, else the clock. */
+/** The time the decision is made at: the listing's `now`, else the reading's or the trigger's time, else the clock. */
 export function decisionTime(listing: ListingContext): number {
-  const at = listing.now ?? listing.competition?.observedAt ?? null;
+  const at = listing.now ?? listing.competition?.observedAt ?? listing.trigger?.at ?? null;
   const ms = at ? Date.parse(at) : Number.NaN;
   return Number.isNaN(ms) ? Date.now() : ms;
 }
