@@ -4,6 +4,7 @@ import { money, type FeeEstimate } from '@calibr/shared-contracts';
 import { describe, expect, it } from 'vitest';
 import {
   channelPrices,
+  checkManualPrice,
   compileRule,
   evaluateWithRule,
   feeEstimatePrice,
@@ -84,6 +85,23 @@ describe('fee-aware floor', () => {
     // 15 % referral + 90 % margin > 100 %.
     const outcome = evaluateWithRule(feeRule('90'), listing({ fees: fees('15.00', '2.25', '3.22') }));
     expect(outcome).toMatchObject({ status: 'blocked', reason: 'fee_floor_unreachable' });
+  });
+
+  it('an edited price must keep the floor after fees too', () => {
+    const l = listing({ fees: fees('15.00', '2.25', '3.22') });
+    expect(checkManualPrice(feeRule(), l, usd('17.62'))).toEqual({ ok: false, problems: ['17.62 is below the floor after fees 17.63'] });
+    expect(checkManualPrice(feeRule(), l, usd('17.63')).ok).toBe(true);
+    expect(checkManualPrice(feeRule(), listing({ fees: null, feesError: 'throttled' }), usd('30.00')).problems).toEqual(["held: Amazon's fees could not be read: throttled"]);
+  });
+
+  it('the explanation with its fee figures and competitors is plain JSON', () => {
+    const outcome = evaluateWithRule(feeRule(), listing({
+      fees: fees('15.00', '2.25', '3.22'),
+      competition: { offers: [{ sellerId: 'A1', isOurs: false, fulfillment: 'AFN', landed: usd('18.00'), isBuyBoxWinner: true, condition: 'new' }], buyBox: usd('18.00') },
+    }));
+    const e = outcome.explanation;
+    expect(e.competitors?.followed).toHaveLength(1);
+    expect(JSON.parse(JSON.stringify(e))).toEqual(e);
   });
 
   it('helps the app pick the price to ask fees at: the lowest the floor can be', () => {
