@@ -63,15 +63,18 @@ const NONE: Competition = Object.freeze({
   onlyOurs: false, listed: false, eligible: EMPTY, ignored: EMPTY, contender: null,
 });
 
-export interface ScreenOptions {
-  /** Offers whose landed price is below this (minor units) are not followed down (filters.ignoreBelowFloor). */
-  readonly lowerLimit?: bigint | null;
-  readonly scale?: number;
-  /** win_buy_box: an offer Amazon says can't win the Buy Box is never the one to beat. */
-  readonly buyBoxRule?: boolean;
-}
-
-export function competitionOf(c: CompetitiveSnapshot | null | undefined, filters: CompiledFilters = DEFAULT_FILTERS, options: ScreenOptions = {}): Competition {
+/**
+ * The competition as a rule sees it. `lowerLimit` (minor units, in `scale`): offers below it are not
+ * followed down (filters.ignoreBelowFloor). `buyBoxRule` (win_buy_box): an offer Amazon says can't win
+ * the Buy Box is never the one to beat.
+ */
+export function competitionOf(
+  c: CompetitiveSnapshot | null | undefined,
+  filters: CompiledFilters = DEFAULT_FILTERS,
+  lowerLimit: bigint | null = null,
+  scale = 0,
+  buyBoxRule = false,
+): Competition {
   if (!c) return NONE;
   const buyBox = c.buyBox ?? null;
   const offers = c.offers;
@@ -89,17 +92,16 @@ export function competitionOf(c: CompetitiveSnapshot | null | undefined, filters
   let anyCompetitor = false;
   let contender: CompetitiveOffer | null = null;
   let holderIgnored: string | null = null;
-  const scale = options.scale;
-  const lowerLimit = filters.ignoreBelowFloor && scale !== undefined ? (options.lowerLimit ?? null) : null;
+  const below = filters.ignoreBelowFloor ? lowerLimit : null;
   for (const offer of offers) {
     if (offer.isOurs) {
       ignored.push({ offer, reason: 'our own offer' });
       continue;
     }
     anyCompetitor = true;
-    let reason = screen(offer, filters, options.buyBoxRule === true);
-    if (reason === null && lowerLimit !== null && readMinor(offer.landed, scale as number) < lowerLimit) {
-      reason = `landed ${offer.landed.amount} is below our floor ${formatMinor(lowerLimit, scale as number)}: not followed down`;
+    let reason = screen(offer, filters, buyBoxRule);
+    if (reason === null && below !== null && readMinor(offer.landed, scale) < below) {
+      reason = `landed ${offer.landed.amount} is below our floor ${formatMinor(below, scale)}: not followed down`;
     }
     if (reason === null) eligible.push(offer);
     else ignored.push({ offer, reason });

@@ -78,24 +78,22 @@ export function decide(rule: CompiledRule | null, listing: ListingContext): Deci
     return { kind: 'skipped', reason: 'currency_mismatch', message: `the listing is priced in ${currency} but ${mismatch}`, priced: null };
   }
 
-  // The guardrails come first: the filters need our floor ("not followed down") and "alone" our ceiling.
   const fee = feeFloorFor(rule, listing, currency, scale);
   const b = listing.bounds;
-  const limitsResult = guardrailLimits(rule, {
+  const facts = {
     current,
     cost: listing.cost ? readMinor(listing.cost, scale) : null,
     floor: b && b.floor ? readMinor(b.floor, scale) : null,
     ceiling: b && b.ceiling ? readMinor(b.ceiling, scale) : null,
     map: b && b.map ? readMinor(b.map, scale) : null,
     feeFloor: fee && fee.ok ? fee.floor.minor : null,
-  });
-  const limitsKnown = limitsResult.ok ? limitsResult.limits : null;
+  };
+  // The filters need our floor ("not followed down") and "alone" our ceiling: only then are the
+  // guardrails read before the target (the usual rule reads them after, as before).
+  const early = rule.filters.ignoreBelowFloor || rule.kind === 'win_buy_box' ? guardrailLimits(rule, facts) : null;
+  const limitsKnown = early && early.ok ? early.limits : null;
 
-  const c = competitionOf(listing.competition, rule.filters, {
-    lowerLimit: limitsKnown && rule.filters.ignoreBelowFloor ? effectiveFloor(limitsKnown) : null,
-    scale,
-    buyBoxRule: rule.kind === 'win_buy_box',
-  });
+  const c = competitionOf(listing.competition, rule.filters, limitsKnown && rule.filters.ignoreBelowFloor ? effectiveFloor(limitsKnown) : null, scale, rule.kind === 'win_buy_box');
   const lowestOffer = c.lowestOffer ? readMinor(c.lowestOffer, scale) : null;
   const market: MarketFacts = {
     buyBox: c.buyBox && c.buyBoxIgnored === null ? readMinor(c.buyBox, scale) : null,
@@ -115,6 +113,7 @@ export function decide(rule: CompiledRule | null, listing: ListingContext): Deci
   const priced: Priced = { scale, currency, current, market, target: target.minor, mode: target.mode, cap: target.cap, feeFloor: fee && fee.ok ? fee.floor : null };
 
   if (fee && !fee.ok) return { kind: 'fee_floor_blocked', reason: fee.reason, message: fee.message, priced, competition: c };
+  const limitsResult = early ?? guardrailLimits(rule, facts);
   if (!limitsResult.ok) return { kind: 'missing_cost', priced, competition: c };
   const limits = limitsResult.limits;
   const range = allowedRange(limits);
