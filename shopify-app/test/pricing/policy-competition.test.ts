@@ -176,12 +176,16 @@ describe('raise when winning', () => {
     expect(tie).toMatchObject({ status: 'skipped', reason: 'buy_box_is_ours' });
   });
 
-  it('never rounds a raise up past the competitor: it holds instead', () => {
-    // The raise asks 17.99; ending 9.99 gives 9.99 (below the floor 17.00) or 19.99 (past the competitor at 18.00).
-    const r = compileRule(rule({ raiseWhenWinning: true, rounding: '9.99', floorAmount: '17.00' }));
+  it('rounds a raise only between our price and the competitor, and holds when a guardrail pushes past them', () => {
+    // The raise asks 17.99; ending 9.99 offers 9.99 (a cut) or 19.99 (past the competitor at 18.00): neither, kept unrounded.
+    const r = compileRule(rule({ raiseWhenWinning: true, rounding: '9.99' }));
     const outcome = evaluateWithRule(r, listing([offer('AOURS', '17.00', { isBuyBoxWinner: true }), offer('ANEXT', '18.00')]));
-    expect(outcome).toMatchObject({ status: 'skipped', reason: 'buy_box_is_ours' });
-    expect(outcome.explanation.summary).toContain('past the competitor at 18.00');
+    expect(suggested(outcome)).toBe('17.99');
+    expect(outcome.explanation.rounding).toMatchObject({ skipped: true, reason: 'no price ending in 9.99 lies between our price 17.00 and just under the competitor, 17.99; kept 17.99' });
+    // A floor above the competitor would give the Buy Box away: the price holds.
+    const floored = evaluateWithRule(compileRule(rule({ raiseWhenWinning: true, floorAmount: '18.50' })), listing([offer('AOURS', '17.00', { isBuyBoxWinner: true }), offer('ANEXT', '18.00')]));
+    expect(floored).toMatchObject({ status: 'skipped', reason: 'buy_box_is_ours' });
+    expect(floored.explanation.summary).toContain('would take the price to 18.50, past the competitor at 18.00');
   });
 });
 

@@ -124,7 +124,10 @@ export function explain(rule: CompiledRule | null, listing: ListingContext, deci
   const r = decision.rounding;
   if (r && ending) {
     if (r.kind === 'skipped') {
-      const reason = ['no price ending in ', ending, ' lies within ', allowedRange(shown, decision), '; kept ', clampedText].join('');
+      const within = decision.priced.mode === 'raise' && decision.priced.cap !== null
+        ? `our price ${formatMinor(current, scale)} and just under the competitor, ${formatMinor(decision.priced.cap, scale)}`
+        : allowedRange(shown, decision);
+      const reason = ['no price ending in ', ending, decision.priced.mode === 'raise' ? ' lies between ' : ' lies within ', within, '; kept ', clampedText].join('');
       rounding = { ending, skipped: true, reason };
       summary.push(' Not rounded to ', ending, ': ', reason, '.');
     } else if (r.minor === decision.clamped) {
