@@ -123,7 +123,7 @@ export function decide(rule: CompiledRule | null, listing: ListingContext): Deci
   const clamped = clampedBy ? clampedBy.minor : target.minor;
   // A raise while holding the Buy Box rounds only between our price and the cap: an ending must turn it
   // neither into a cut nor past the contender.
-  const raising = target.mode === 'raise' && target.cap !== null && clamped >= current && clamped <= target.cap;
+  const raising = target.mode !== 'ask' && target.cap !== null && clamped >= current && clamped <= target.cap;
   const lowerEnd = raising && current > range.lower.minor ? current : range.lower.minor;
   const upperEnd = raising ? (range.upper && range.upper.minor < target.cap! ? range.upper.minor : target.cap!) : range.upper ? range.upper.minor : null;
   const rounding = rule.rounding ? roundWithinRange(clamped, rule.rounding, currency, roundingPreference(rule), lowerEnd, upperEnd) : null;

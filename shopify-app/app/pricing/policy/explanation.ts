@@ -124,10 +124,9 @@ export function explain(rule: CompiledRule | null, listing: ListingContext, deci
   const r = decision.rounding;
   if (r && ending) {
     if (r.kind === 'skipped') {
-      const within = decision.priced.mode === 'raise' && decision.priced.cap !== null
-        ? `our price ${formatMinor(current, scale)} and just under the competitor, ${formatMinor(decision.priced.cap, scale)}`
-        : allowedRange(shown, decision);
-      const reason = ['no price ending in ', ending, decision.priced.mode === 'raise' ? ' lies between ' : ' lies within ', within, '; kept ', clampedText].join('');
+      const capped = decision.priced.mode !== 'ask' && decision.priced.cap !== null && decision.clamped >= current && decision.clamped <= decision.priced.cap;
+      const within = capped ? `our price ${formatMinor(current, scale)} and just under the competitor, ${formatMinor(decision.priced.cap!, scale)}` : allowedRange(shown, decision);
+      const reason = ['no price ending in ', ending, capped ? ' lies between ' : ' lies within ', within, '; kept ', clampedText].join('');
       rounding = { ending, skipped: true, reason };
       summary.push(' Not rounded to ', ending, ': ', reason, '.');
     } else if (r.minor === decision.clamped) {
