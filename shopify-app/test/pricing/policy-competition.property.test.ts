@@ -259,6 +259,10 @@ describe('competing (property tests)', () => {
       fc.property(winning, (s) => {
         const outcome = evaluateWithRule(compileRule(s.rule), listingOf(s));
         const price = priceOf(outcome);
+        // A raise is a raise: only a ceiling below today's price may turn it into a cut (never the ending).
+        if (price !== null && outcome.explanation.target?.competitor?.role === 'next_above' && outcome.explanation.clamp?.guardrail !== 'ceiling') {
+          expect(price > s.current, outcome.explanation.summary).toBe(true);
+        }
         if (price === null || price <= s.current) return;
         raises++;
         const ours = s.offers[s.winner!]!;
