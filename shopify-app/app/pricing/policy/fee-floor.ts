@@ -10,7 +10,7 @@
 // Both make the modelled fees at least the real ones (when R is the minimum, R / P overstates the rate),
 // so the floor never sells at a loss after fees; it is exact when the estimate is asked at or below the
 // floor (`feeEstimatePrice` picks such a price). The floor is rounded up to a minor unit.
-import { divideRounded, type FeeEstimate, type Money } from '@calibr/shared-contracts';
+import { divideRounded, type Money } from '@calibr/shared-contracts';
 import { formatMinor, readMinor, scaleOf } from './minor-units';
 import type { CompiledRule, ListingContext } from './types';
 
@@ -123,9 +123,4 @@ export function feeEstimatePrice(rule: CompiledRule, cost: Money | null | undefi
   const { numerator: n, denominator: d } = rule.floorMargin;
   const minor = divideRounded(readMinor(cost, scale) * d, d - n, 'ceiling');
   return { amount: formatMinor(minor < 1n ? 1n : minor, scale), currency: cost.currency };
-}
-
-/** Re-exported shape for callers that hold an estimate and want to know if it is usable. */
-export function feeEstimateUsable(fees: FeeEstimate | null | undefined, currency: string): boolean {
-  return !!fees && !fees.error && fees.total !== null && fees.price.currency === currency;
 }

@@ -45,7 +45,7 @@ const NO_LOWEST: Target = { ok: false, skip: 'no_lowest_offer', message: 'no com
 const OWN_BUY_BOX: Target = { ok: false, skip: 'buy_box_is_ours', message: 'we hold the Buy Box ourselves, so there is no competitor’s price to match; the price holds' };
 const ONLY_OURS: Target = { ok: false, skip: 'no_competitor', message: 'the only offers are our own, so there is no competing offer to beat; the price holds' };
 const WINNING: Target = { ok: false, skip: 'buy_box_is_ours', message: 'we hold the Buy Box; the price holds (the rule doesn’t raise when winning)' };
-export const NOT_ABOVE: Target = {
+const NOT_ABOVE: Target = {
   ok: false,
   skip: 'buy_box_is_ours',
   message: 'we hold the Buy Box and no competitor who could take it is far enough above us to raise; the price holds',
