@@ -1,8 +1,33 @@
 // Who competes. A reading lists every offer on the product page, ours among them (Amazon counts the
 // seller's own offer in its lowest price and may give it the Buy Box): our own offers are never the
 // lowest offer to beat nor the Buy Box to match, or each approved cut would be undercut again by the next.
-import { buyBoxOffer, lowestCompetingOffer, type CompetitiveOffer, type Money } from '@calibr/shared-contracts';
-import type { CompetitiveSnapshot } from './types';
+//
+// The rule's filters (CompetitorFilters) then set aside the offers it doesn't follow (used, merchant-
+// fulfilled, low feedback, excluded sellers, below our floor…), each with its reason for the explanation.
+// A reading without its offers (only Amazon's summary prices) can't be filtered: its figures are taken
+// as they are, as before filters existed.
+import { buyBoxOffer, compareMoney, type CompetitiveOffer, type Money } from '@calibr/shared-contracts';
+import { formatMinor, readMinor } from './minor-units';
+import type { CompetitiveSnapshot, CompiledFilters } from './types';
+
+/** Amazon itself sells under this seller id and reports no seller feedback for it. */
+export const AMAZON_RETAIL_SELLER_ID = 'ATVPDKIKX0DER';
+
+export const DEFAULT_FILTERS: CompiledFilters = Object.freeze({
+  condition: 'new',
+  fulfillment: 'any',
+  primeOnly: false,
+  minFeedbackPercent: null,
+  minFeedbackCount: null,
+  buyBoxEligibleOnly: false,
+  excludedSellerIds: new Set<string>(),
+  ignoreBelowFloor: false,
+});
+
+export interface IgnoredOffer {
+  readonly offer: CompetitiveOffer;
+  readonly reason: string;
+}
 
 export interface Competition {
   /** The Buy Box's landed price, whoever holds it; null when nobody does. */
@@ -10,37 +35,146 @@ export interface Competition {
   readonly buyBoxIsOurs: boolean | null;
   /** The offer holding the Buy Box, when the reading lists offers. */
   readonly buyBoxOffer: CompetitiveOffer | null;
-  /** The lowest competing offer's landed price (ours excluded). */
+  /** Why the rule doesn't follow the Buy Box holder (a competitor its filters set aside), or null. */
+  readonly buyBoxIgnored: string | null;
+  /** The lowest competing offer's landed price that the rule follows (ours and filtered offers excluded). */
   readonly lowestOffer: Money | null;
   /** The competitor behind it, when the reading lists offers. */
   readonly lowestOfferBy: CompetitiveOffer | null;
   /** The reading lists offers and every one of them is ours. */
   readonly onlyOurs: boolean;
+  /** The reading lists its offers (so "no eligible competitor" is known, not guessed). */
+  readonly listed: boolean;
+  /** Competitors the rule follows, cheapest first. */
+  readonly eligible: readonly CompetitiveOffer[];
+  /** Every other offer (ours included), with the reason it is not followed. */
+  readonly ignored: readonly IgnoredOffer[];
+  /**
+   * The cheapest competitor that could take the Buy Box from us if we raised past it: one the rule
+   * follows, or a new offer Amazon says may win it (or doesn't say) even if the rule's filters set it
+   * aside. Raising when winning stays under it.
+   */
+  readonly contender: CompetitiveOffer | null;
 }
 
-const NONE: Competition = Object.freeze({ buyBox: null, buyBoxIsOurs: null, buyBoxOffer: null, lowestOffer: null, lowestOfferBy: null, onlyOurs: false });
+const EMPTY: readonly never[] = Object.freeze([]);
+const NONE: Competition = Object.freeze({
+  buyBox: null, buyBoxIsOurs: null, buyBoxOffer: null, buyBoxIgnored: null, lowestOffer: null, lowestOfferBy: null,
+  onlyOurs: false, listed: false, eligible: EMPTY, ignored: EMPTY, contender: null,
+});
 
-export function competitionOf(c: CompetitiveSnapshot | null | undefined): Competition {
+/**
+ * The competition as a rule sees it. `lowerLimit` (minor units, in `scale`): offers below it are not
+ * followed down (filters.ignoreBelowFloor). `buyBoxRule` (win_buy_box): an offer Amazon says can't win
+ * the Buy Box is never the one to beat.
+ */
+export function competitionOf(
+  c: CompetitiveSnapshot | null | undefined,
+  filters: CompiledFilters = DEFAULT_FILTERS,
+  lowerLimit: bigint | null = null,
+  scale = 0,
+  buyBoxRule = false,
+): Competition {
   if (!c) return NONE;
   const buyBox = c.buyBox ?? null;
   const offers = c.offers;
   // Offers in several currencies can't be compared: decide() refuses the listing (currency_mismatch).
   if (!offers || offers.some((o) => o.landed.currency !== offers[0]!.landed.currency)) {
     // A reading without its offers: its lowest offer is a competitor's by contract (see CompetitiveSnapshot).
-    return { buyBox, buyBoxIsOurs: c.buyBoxIsOurs ?? null, buyBoxOffer: null, lowestOffer: c.lowestOffer ?? null, lowestOfferBy: null, onlyOurs: false };
+    return {
+      buyBox, buyBoxIsOurs: c.buyBoxIsOurs ?? null, buyBoxOffer: null, buyBoxIgnored: null, lowestOffer: c.lowestOffer ?? null, lowestOfferBy: null,
+      onlyOurs: false, listed: false, eligible: EMPTY, ignored: EMPTY, contender: null,
+    };
   }
-  const lowestOfferBy = lowestCompetingOffer(offers);
   const holder = buyBoxOffer(offers, buyBox);
+  const eligible: CompetitiveOffer[] = [];
+  const ignored: IgnoredOffer[] = [];
+  let anyCompetitor = false;
+  let contender: CompetitiveOffer | null = null;
+  let holderIgnored: string | null = null;
+  const below = filters.ignoreBelowFloor ? lowerLimit : null;
+  for (const offer of offers) {
+    if (offer.isOurs) {
+      ignored.push({ offer, reason: 'our own offer' });
+      continue;
+    }
+    anyCompetitor = true;
+    let reason = screen(offer, filters, buyBoxRule);
+    if (reason === null && below !== null && readMinor(offer.landed, scale) < below) {
+      reason = `landed ${offer.landed.amount} is below our floor ${formatMinor(below, scale)}: not followed down`;
+    }
+    if (reason === null) eligible.push(offer);
+    else ignored.push({ offer, reason });
+    if (offer === holder && reason !== null) holderIgnored = reason;
+    if ((reason === null || mayWinBuyBox(offer)) && (contender === null || cheaper(offer, contender))) contender = offer;
+  }
+  // Cheapest first (stable: on a tie the first listed, as Amazon orders them).
+  eligible.sort((a, b) => (cheaper(a, b) ? -1 : cheaper(b, a) ? 1 : 0));
+  const lowestOfferBy = eligible[0] ?? null;
   // Either source saying the Buy Box is ours is enough: matching ourselves is the one move never to make.
   const buyBoxIsOurs = c.buyBoxIsOurs === true || holder?.isOurs === true ? true : (c.buyBoxIsOurs ?? (holder ? false : null));
   return {
     buyBox,
     buyBoxIsOurs,
     buyBoxOffer: holder,
+    buyBoxIgnored: holderIgnored,
     lowestOffer: lowestOfferBy ? lowestOfferBy.landed : null,
     lowestOfferBy,
-    onlyOurs: offers.length > 0 && lowestOfferBy === null,
+    onlyOurs: offers.length > 0 && !anyCompetitor,
+    listed: true,
+    eligible,
+    ignored,
+    contender,
   };
+}
+
+/** Why the rule's filters set an offer aside, or null when it is followed. */
+function screen(offer: CompetitiveOffer, f: CompiledFilters, buyBoxRule: boolean): string | null {
+  if (f.excludedSellerIds.size > 0 && offer.sellerId !== null && f.excludedSellerIds.has(offer.sellerId)) return 'seller excluded by the rule';
+  // An offer whose condition isn't given is taken as new (Amazon always gives it; other platforms list new goods).
+  if (f.condition === 'new' && offer.condition !== undefined && offer.condition.toLowerCase() !== 'new') {
+    return `condition ${offer.condition}: the rule follows new offers only`;
+  }
+  if (f.fulfillment !== 'any' && offer.fulfillment !== f.fulfillment) {
+    return f.fulfillment === 'AFN' ? 'fulfilled by the seller: the rule follows offers fulfilled by Amazon only' : 'fulfilled by Amazon: the rule follows offers fulfilled by the seller only';
+  }
+  // Prime when Amazon says so; when it doesn't, an FBA offer is Prime.
+  if (f.primeOnly && !(offer.isPrime ?? offer.fulfillment === 'AFN')) return 'not Prime: the rule follows Prime offers only';
+  if (f.minFeedbackPercent !== null || f.minFeedbackCount !== null) {
+    const feedback = offer.feedback;
+    // Amazon reports no feedback for itself; any other seller without feedback fails a minimum.
+    const amazon = offer.sellerId === AMAZON_RETAIL_SELLER_ID;
+    if (f.minFeedbackPercent !== null) {
+      const pct = feedback?.percentage ?? null;
+      if (pct === null) {
+        if (!amazon) return `no feedback reported: the rule asks for ${f.minFeedbackPercent} % at least`;
+      } else if (pct < f.minFeedbackPercent) {
+        return `feedback ${pct} % is below the rule's minimum of ${f.minFeedbackPercent} %`;
+      }
+    }
+    if (f.minFeedbackCount !== null) {
+      const count = feedback?.count ?? null;
+      if (count === null) {
+        if (!amazon) return `no feedback count reported: the rule asks for ${f.minFeedbackCount} ratings at least`;
+      } else if (count < f.minFeedbackCount) {
+        return `${count} ratings is below the rule's minimum of ${f.minFeedbackCount}`;
+      }
+    }
+  }
+  if ((f.buyBoxEligibleOnly || buyBoxRule) && offer.isBuyBoxEligible === false && !offer.isBuyBoxWinner) return 'Amazon says it can’t win the Buy Box';
+  if (f.buyBoxEligibleOnly && offer.isBuyBoxEligible === undefined && !offer.isBuyBoxWinner) return 'Amazon doesn’t say it may win the Buy Box: the rule follows Buy Box eligible offers only';
+  return null;
+}
+
+/** A new offer Amazon says may win the Buy Box (or doesn't say either way); the holder always may. */
+function mayWinBuyBox(offer: CompetitiveOffer): boolean {
+  if (offer.isBuyBoxWinner) return true;
+  return offer.isBuyBoxEligible !== false && (offer.condition === undefined || offer.condition.toLowerCase() === 'new');
+}
+
+/** Landed prices in one currency (checked above). */
+function cheaper(a: CompetitiveOffer, b: CompetitiveOffer): boolean {
+  return compareMoney(a.landed, b.landed) < 0;
 }
 
 /** "seller A3COMPETITOR, fulfilled by Amazon, landed 12.45": how explanations name a competitor's offer. */

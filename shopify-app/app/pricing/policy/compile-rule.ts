@@ -11,10 +11,18 @@ import {
   zeroMoney,
   type FieldError,
 } from '@calibr/shared-contracts';
+import { DEFAULT_FILTERS } from './competition';
 import {
+  FLOOR_FORMULAS,
+  RULE_CHANNELS,
   RULE_KINDS,
   RULE_SCOPES,
+  SHOPIFY_PRICE_MODES,
+  type CompiledFilters,
   type CompiledRule,
+  type FloorFormula,
+  type RuleChannel,
+  type ShopifyPriceMode,
   type Fraction,
   type PricingRuleInput,
   type RuleKind,
@@ -90,6 +98,14 @@ export function compileRule(input: PricingRuleInput): CompiledRule {
     return { ...f, text: value } satisfies Fraction;
   };
 
+  // Whole numbers of at least one (changes, minutes, moves).
+  const count = (path: string, value: unknown): number | null => {
+    if (value === undefined || value === null) return null;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value)) return fail(path, 'must be a whole number', 'invalid_type');
+    if (value < 1) return fail(path, 'must be at least 1', 'out_of_range');
+    return value;
+  };
+
   let ruleAmount: bigint | null = null;
   let rulePercent: Fraction | null = null;
   const normalizedParams: Record<string, string> = {};
@@ -105,6 +121,18 @@ export function compileRule(input: PricingRuleInput): CompiledRule {
       if (params.percent === undefined || params.percent === null || params.percent === '') {
         fail('params.percent', 'the percentage to beat the lowest offer by is required', 'required');
       } else {
+        rulePercent = percent('params.percent', params.percent, 'positive', 100n, false);
+        if (typeof params.percent === 'string') normalizedParams.percent = params.percent;
+      }
+    } else if (kind === 'win_buy_box') {
+      // How far under the best eligible offer to go: an amount, a percentage, or (neither) one minor unit.
+      const hasAmount = !(params.amount === undefined || params.amount === null || params.amount === '');
+      const hasPercent = !(params.percent === undefined || params.percent === null || params.percent === '');
+      if (hasAmount && hasPercent) fail('params', 'give either params.amount or params.percent, not both', 'invalid');
+      else if (hasAmount) {
+        ruleAmount = amount('params.amount', params.amount, { positive: true });
+        if (typeof params.amount === 'string') normalizedParams.amount = params.amount;
+      } else if (hasPercent) {
         rulePercent = percent('params.percent', params.percent, 'positive', 100n, false);
         if (typeof params.percent === 'string') normalizedParams.percent = params.percent;
       }
@@ -144,6 +172,41 @@ export function compileRule(input: PricingRuleInput): CompiledRule {
     }
   }
 
+  const filters = compileFilters(input.filters, fail);
+  const raiseWhenWinning = input.raiseWhenWinning ?? false;
+  if (typeof raiseWhenWinning !== 'boolean') fail('raiseWhenWinning', 'raiseWhenWinning must be true or false', 'invalid_type');
+  const noCompetition = amount('noCompetitionAmount', input.noCompetitionAmount, { positive: true });
+  if (noCompetition !== null && ceiling !== null && noCompetition > ceiling) fail('noCompetitionAmount', 'the no-competition price is above the ceiling', 'outside_bounds');
+  if (noCompetition !== null && floor !== null && noCompetition < floor) fail('noCompetitionAmount', 'the no-competition price is below the floor', 'outside_bounds');
+  if (noCompetition !== null && map !== null && noCompetition < map) fail('noCompetitionAmount', 'the no-competition price is below the MAP', 'outside_bounds');
+
+  const floorFormulaText = nonEmpty(input.floorFormula);
+  const floorFormula = floorFormulaText === null ? null : (FLOOR_FORMULAS as readonly string[]).includes(floorFormulaText) ? (floorFormulaText as FloorFormula) : null;
+  if (floorFormulaText !== null && floorFormula === null) fail('floorFormula', `floorFormula must be one of ${FLOOR_FORMULAS.join(', ')}`, 'invalid_enum');
+  // The margin is a share of the price: 100 % or more leaves nothing for cost and fees.
+  const floorMargin = percent('floorMarginPercent', input.floorMarginPercent, 'zero', 100n, false);
+  const floorMarginGiven = !(input.floorMarginPercent === undefined || input.floorMarginPercent === null || input.floorMarginPercent === '');
+  if (floorFormula !== null && !floorMarginGiven) fail('floorMarginPercent', 'the margin is required with floorFormula cost_fees_margin ("0" for none)', 'required');
+  if (floorFormulaText === null && floorMarginGiven) fail('floorMarginPercent', 'floorMarginPercent applies only with floorFormula cost_fees_margin', 'invalid');
+
+  const maxChangesPerDay = count('maxChangesPerDay', input.maxChangesPerDay);
+  const minIntervalMinutes = count('minIntervalMinutes', input.minIntervalMinutes);
+  const priceWarMoves = count('priceWarMoves', input.priceWarMoves);
+  const priceWarWindowMinutes = count('priceWarWindowMinutes', input.priceWarWindowMinutes);
+  if (priceWarMoves !== null && priceWarWindowMinutes === null && input.priceWarWindowMinutes == null) fail('priceWarWindowMinutes', 'the price-war guard needs its window in minutes', 'required');
+  if (priceWarWindowMinutes !== null && priceWarMoves === null && input.priceWarMoves == null) fail('priceWarMoves', 'the price-war guard needs its number of moves', 'required');
+
+  const channelText = nonEmpty(input.channel) ?? 'both';
+  const channel = (RULE_CHANNELS as readonly string[]).includes(channelText) ? (channelText as RuleChannel) : null;
+  if (!channel) fail('channel', `channel must be one of ${RULE_CHANNELS.join(', ')}`, 'invalid_enum');
+  const modeText = nonEmpty(input.shopifyPriceMode) ?? 'same';
+  const shopifyPriceMode = (SHOPIFY_PRICE_MODES as readonly string[]).includes(modeText) ? (modeText as ShopifyPriceMode) : null;
+  if (!shopifyPriceMode) fail('shopifyPriceMode', `shopifyPriceMode must be one of ${SHOPIFY_PRICE_MODES.join(', ')}`, 'invalid_enum');
+  const shopifyOffset = percent('shopifyOffsetPercent', input.shopifyOffsetPercent, 'zero', 1000n);
+  if (shopifyPriceMode === 'offset' && (input.shopifyOffsetPercent === undefined || input.shopifyOffsetPercent === null || input.shopifyOffsetPercent === '')) {
+    fail('shopifyOffsetPercent', 'the offset is required with shopifyPriceMode offset', 'required');
+  }
+
   const priority = input.priority ?? 0;
   if (!Number.isSafeInteger(priority)) fail('priority', 'priority must be an integer', 'invalid_type');
 
@@ -171,7 +234,81 @@ export function compileRule(input: PricingRuleInput): CompiledRule {
     createdAtMs: toMs(input.createdAt),
     params: frozenParams,
     info: Object.freeze({ id: input.id, name, scope: scope as RuleScope, kind: kind as RuleKind, params: frozenParams }),
+    filters: filters as CompiledFilters,
+    raiseWhenWinning: raiseWhenWinning === true,
+    noCompetition,
+    floorFormula,
+    floorMargin: floorFormula ? floorMargin : null,
+    maxChangesPerDay,
+    minIntervalMinutes,
+    priceWarMoves,
+    priceWarWindowMinutes,
+    channel: channel as RuleChannel,
+    shopifyPriceMode: shopifyPriceMode as ShopifyPriceMode,
+    shopifyOffset: shopifyPriceMode === 'offset' ? shopifyOffset : null,
   });
+}
+
+const FILTER_KEYS = ['condition', 'fulfillment', 'primeOnly', 'minFeedbackPercent', 'minFeedbackCount', 'buyBoxEligibleOnly', 'excludedSellerIds', 'ignoreBelowFloor'] as const;
+
+/** The rule's competitor filters with their defaults; each bad key is a `filters.<key>` error. */
+function compileFilters(value: unknown, fail: (path: string, message: string, code?: string) => null): CompiledFilters | null {
+  if (value === undefined || value === null) return DEFAULT_FILTERS;
+  if (!isRecord(value)) return fail('filters', 'filters must be an object', 'invalid_type');
+  let ok = true;
+  const bad = (key: string, message: string, code = 'invalid'): undefined => {
+    ok = false;
+    fail(`filters.${key}`, message, code);
+    return undefined;
+  };
+  for (const key of Object.keys(value)) {
+    if (!(FILTER_KEYS as readonly string[]).includes(key)) bad(key, `unknown filter ${JSON.stringify(key)}; filters are ${FILTER_KEYS.join(', ')}`, 'unknown_field');
+  }
+  const oneOf = <T extends string>(key: string, options: readonly T[], fallback: T): T => {
+    const v = value[key];
+    if (v === undefined || v === null) return fallback;
+    if (typeof v === 'string' && (options as readonly string[]).includes(v)) return v as T;
+    bad(key, `${key} must be one of ${options.join(', ')}`, 'invalid_enum');
+    return fallback;
+  };
+  const flag = (key: string): boolean => {
+    const v = value[key];
+    if (v === undefined || v === null) return false;
+    if (typeof v === 'boolean') return v;
+    bad(key, `${key} must be true or false`, 'invalid_type');
+    return false;
+  };
+  const number = (key: string, max: number | null, integer: boolean): number | null => {
+    const v = value[key];
+    if (v === undefined || v === null) return null;
+    if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isSafeInteger(v))) {
+      bad(key, integer ? `${key} must be a whole number` : `${key} must be a number`, 'invalid_type');
+      return null;
+    }
+    if (v < 0) bad(key, `${key} must not be negative`, 'out_of_range');
+    else if (max !== null && v > max) bad(key, `${key} is above ${max}`, 'out_of_range');
+    return v;
+  };
+  const condition = oneOf('condition', ['new', 'any'] as const, 'new');
+  const fulfillment = oneOf('fulfillment', ['any', 'AFN', 'MFN'] as const, 'any');
+  const primeOnly = flag('primeOnly');
+  const minFeedbackPercent = number('minFeedbackPercent', 100, false);
+  const minFeedbackCount = number('minFeedbackCount', null, true);
+  const buyBoxEligibleOnly = flag('buyBoxEligibleOnly');
+  const ignoreBelowFloor = flag('ignoreBelowFloor');
+  const ids = value.excludedSellerIds;
+  const excluded = new Set<string>();
+  if (ids !== undefined && ids !== null) {
+    if (!Array.isArray(ids)) bad('excludedSellerIds', 'excludedSellerIds must be a list of seller ids', 'invalid_type');
+    else {
+      ids.forEach((id, i) => {
+        if (typeof id !== 'string' || id.trim() === '') bad(`excludedSellerIds[${i}]`, 'a seller id must be a non-empty string', 'invalid_type');
+        else excluded.add(id.trim());
+      });
+    }
+  }
+  if (!ok) return null;
+  return Object.freeze({ condition, fulfillment, primeOnly, minFeedbackPercent, minFeedbackCount, buyBoxEligibleOnly, excludedSellerIds: excluded, ignoreBelowFloor });
 }
 
 /** Field errors for a rule, or an empty list: for forms that show every problem at once. */

@@ -1,6 +1,7 @@
 // The policy engine: one listing and its governing rule in, one outcome out. Pure and synchronous:
 // no database, no clock, no I/O, so the same facts always give the same suggestion and a whole catalog
-// can be evaluated in memory (dry runs, the bench).
+// can be evaluated in memory (dry runs, the bench). (The one exception: a rule with a price-war guard
+// whose listing gives neither `now` nor a reading time reads the clock; the loop always passes `now`.)
 //
 // Each outcome carries its explanation, worded from the decision the outcome was made of (the rule is
 // not run twice). The words are put together when `explanation` is first read and then kept: storing a
@@ -72,6 +73,10 @@ class Outcome {
       case 'conflict':
         this.status = 'blocked';
         self.reason = 'guardrail_conflict';
+        break;
+      case 'fee_floor_blocked':
+        this.status = 'blocked';
+        self.reason = decision.reason;
         break;
       case 'price': {
         const { current, currency, scale } = decision.priced;

@@ -7,11 +7,13 @@
 // worded once per rule and shared by every explanation it governs; per listing only the amounts are
 // formatted, each once (stored amounts are reused as written), and the summary is joined once.
 import type { Money } from '@calibr/shared-contracts';
+import type { CompetitiveOffer } from '@calibr/shared-contracts';
 import { competitionOf, describeOffer, type Competition } from './competition';
-import type { Decision } from './decision';
+import type { Decision, Priced } from './decision';
+import { describeFeeFloor, type FeeFloor } from './fee-floor';
 import { alsoViolated, POSITIVE_LIMIT, type Limit } from './guardrails';
 import { formatMinor, isCanonical, percentChangeMinor, scaleOf } from './minor-units';
-import type { MarketFacts } from './strategies';
+import type { TargetMode } from './strategies';
 import type {
   CompiledRule,
   CompetitorShown,
@@ -34,7 +36,7 @@ export interface WordedFields {
 }
 
 export function explain(rule: CompiledRule | null, listing: ListingContext, decision: Decision, known: WordedFields = {}): Explanation {
-  const c = competitionOf(listing.competition);
+  const c = ('competition' in decision && decision.competition) || competitionOf(listing.competition);
   const price = listing.currentPrice;
   const trigger = listing.trigger ?? null;
   const inputs = {
@@ -55,23 +57,36 @@ export function explain(rule: CompiledRule | null, listing: ListingContext, deci
   if (decision.kind === 'skipped' || !rule) {
     if (!rule) return { trigger, rule: null, inputs, summary: opening + NO_RULE, target: null, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null };
     const said = `${opening}${wordsFor(rule).said}: `;
-    return { trigger, rule: rule.info, inputs, summary: `${said}${decision.kind === 'skipped' ? decision.message : NO_RULE}.`, target: null, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null };
+    const skipped = { trigger, rule: rule.info, inputs, summary: `${said}${decision.kind === 'skipped' ? decision.message : NO_RULE}.`, target: null, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null };
+    if (decision.kind !== 'skipped') return skipped;
+    const followed = c.listed ? { competitors: competitorsShown(c, null) } : null;
+    if (!followed && !decision.priceWar) return skipped;
+    return { ...skipped, ...followed, ...(decision.priceWar ? { priceWar: decision.priceWar } : null) };
   }
 
   const words = wordsFor(rule);
-  const { scale, market, target: targetMinor, current, currency } = decision.priced;
-  const targetText = rule.kind === 'fixed_price' ? words.amount : rule.kind === 'match_buy_box' ? amountText(c.buyBox, targetMinor, scale) : formatMinor(targetMinor, scale);
-  const competitor = competitorOf(rule, c);
-  const reason = askReason(rule, words, market, c.lowestOffer, targetText, scale);
+  const { scale, target: targetMinor, current, currency, mode } = decision.priced;
+  const targetText =
+    mode === 'ask' && rule.kind === 'fixed_price' ? words.amount : mode === 'ask' && rule.kind === 'match_buy_box' ? amountText(c.buyBox, targetMinor, scale) : formatMinor(targetMinor, scale);
+  const competitor = competitorOf(rule, c, mode);
+  const reason = askReason(rule, words, decision.priced, c.lowestOffer, targetText, scale);
   const target = competitor
     ? { amount: targetText, reason: `${reason} (${describeOffer(competitor.offer)})`, competitor: competitor.shown }
     : { amount: targetText, reason };
   const asks = opening + words.asks;
   summary.push(target.reason, ': ', targetText, '.');
+  // Who was followed and who was ignored, and the fee figures: only when the reading lists offers / the rule has a fee floor.
+  let extra: { competitors?: Explanation['competitors']; fees?: Explanation['fees'] } | null = null;
+  if (c.listed) (extra ??= {}).competitors = competitorsShown(c, competitor);
+  if (decision.priced.feeFloor) (extra ??= {}).fees = feesShown(rule, decision.priced.feeFloor, listing, scale);
 
   if (decision.kind === 'missing_cost') {
     summary.push(' ', words.missingCost);
-    return { trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null };
+    return withExtra({ trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null }, extra);
+  }
+  if (decision.kind === 'fee_floor_blocked') {
+    summary.push(' Blocked: ', decision.message, '.');
+    return withExtra({ trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null }, extra);
   }
 
   const shown = showLimits(words, listing, decision.limits, scale);
@@ -84,7 +99,7 @@ export function explain(rule: CompiledRule | null, listing: ListingContext, deci
     const message = [describeLimit(lowerShown, lower), ' is above ', describeLimit(upperShown, upper), ', so no price respects both'].join('');
     const conflict = { lower: lowerShown, upper: upperShown, message };
     summary.push(' Blocked: ', message, '.');
-    return { trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: shown, clamp: null, rounding: null, conflict, result: null };
+    return withExtra({ trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: shown, clamp: null, rounding: null, conflict, result: null }, extra);
   }
 
   let clampedText = targetText;
@@ -109,7 +124,9 @@ export function explain(rule: CompiledRule | null, listing: ListingContext, deci
   const r = decision.rounding;
   if (r && ending) {
     if (r.kind === 'skipped') {
-      const reason = ['no price ending in ', ending, ' lies within ', allowedRange(shown, decision), '; kept ', clampedText].join('');
+      const capped = decision.priced.mode !== 'ask' && decision.priced.cap !== null && decision.clamped >= current && decision.clamped <= decision.priced.cap;
+      const within = capped ? `our price ${formatMinor(current, scale)} and just under the competitor, ${formatMinor(decision.priced.cap!, scale)}` : allowedRange(shown, decision);
+      const reason = ['no price ending in ', ending, capped ? ' lies between ' : ' lies within ', within, '; kept ', clampedText].join('');
       rounding = { ending, skipped: true, reason };
       summary.push(' Not rounded to ', ending, ': ', reason, '.');
     } else if (r.minor === decision.clamped) {
@@ -129,12 +146,17 @@ export function explain(rule: CompiledRule | null, listing: ListingContext, deci
 
   if (decision.final === current) {
     summary.push(' Keep ', finalText, ': the price already is what the rule asks for.');
-    return { trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: shown, clamp, rounding, conflict: null, result: null };
+    return withExtra({ trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: shown, clamp, rounding, conflict: null, result: null }, extra);
   }
   const changePercent = known.changePercent ?? percentChangeMinor(current, decision.final);
   const result = { amount: finalText, changePercent };
   summary.push(' Suggested ', finalText, ' ', currency, changePercent.charCodeAt(0) === 45 /* - */ ? ' (' : ' (+', changePercent, ' %).');
-  return { trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: shown, clamp, rounding, conflict: null, result };
+  return withExtra({ trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: shown, clamp, rounding, conflict: null, result }, extra);
+}
+
+/** The optional parts (followed/ignored competitors, fee figures) added only when there are any: most explanations have none. */
+function withExtra(e: Explanation, extra: Partial<Explanation> | null): Explanation {
+  return extra === null ? e : Object.assign(e, extra);
 }
 
 /** A stored amount's own text when it is canonical (it then reads back to `minor`), else `minor` formatted. */
@@ -168,6 +190,8 @@ interface RuleWords {
   readonly askTail: string;
   /** " + 15 %": the end of the margin limit's source. */
   readonly marginTail: string;
+  /** " + 10 % of the price": the end of the fee floor's source. */
+  readonly feeMarginTail: string;
   /** "10 % of ": the start of the step limits' source. */
   readonly stepHead: string;
 }
@@ -187,6 +211,7 @@ function wordsFor(rule: CompiledRule): RuleWords {
       missingCost: `Blocked: the rule keeps a minimum margin of ${rule.minMargin?.text} % over cost, but this product has no cost; import or enter its cost.`,
       ...askWords(rule, amount),
       marginTail: ` + ${rule.minMargin?.text} %`,
+      feeMarginTail: ` + ${rule.floorMargin?.text} % of the price`,
       stepHead: `${rule.maxStep?.text} % of `,
     };
     RULE_WORDS.set(rule, words);
@@ -196,6 +221,8 @@ function wordsFor(rule: CompiledRule): RuleWords {
 
 function askWords(rule: CompiledRule, amount: string): { askHead: string; askTail: string } {
   switch (rule.kind) {
+    case 'win_buy_box':
+      return { askHead: 'win the Buy Box: go under the best eligible offer ', askTail: rule.percent ? ` by ${rule.percent.text} %` : amount ? ` by ${amount}` : ' by one minor unit' };
     case 'match_buy_box':
       return { askHead: 'match the Buy Box at ', askTail: '' };
     case 'beat_lowest_amount':
@@ -207,23 +234,70 @@ function askWords(rule: CompiledRule, amount: string): { askHead: string; askTai
   }
 }
 
+type Followed = { offer: CompetitiveOffer; shown: CompetitorShown };
+
 /** The competitor's offer the rule's target was read from, when the reading names it. */
-function competitorOf(rule: CompiledRule, c: Competition): { offer: NonNullable<Competition['lowestOfferBy']>; shown: CompetitorShown } | null {
-  const role = rule.kind === 'match_buy_box' ? 'buy_box' : rule.kind === 'fixed_price' ? null : 'lowest_offer';
-  const offer = role === 'buy_box' ? c.buyBoxOffer : role === 'lowest_offer' ? c.lowestOfferBy : null;
-  if (!role || !offer) return null;
+function competitorOf(rule: CompiledRule, c: Competition, mode: TargetMode): Followed | null {
+  if (mode === 'alone' || rule.kind === 'fixed_price') return null;
+  let role: CompetitorShown['role'];
+  let offer: CompetitiveOffer | null;
+  if (mode === 'raise') [role, offer] = ['next_above', c.contender];
+  else if (rule.kind === 'match_buy_box') [role, offer] = ['buy_box', c.buyBoxOffer];
+  else {
+    offer = c.lowestOfferBy;
+    role = rule.kind === 'win_buy_box' && offer !== null && offer === c.buyBoxOffer ? 'buy_box' : 'lowest_offer';
+  }
+  if (!offer) return null;
   return { offer, shown: { role, sellerId: offer.sellerId, fulfillment: offer.fulfillment, landed: offer.landed.amount } };
 }
 
+/** Who was followed (the target's competitor first, then every other eligible offer) and who was ignored, and why. */
+function competitorsShown(c: Competition, target: Followed | null): NonNullable<Explanation['competitors']> {
+  const followed: CompetitorShown[] = [];
+  // A raise stays under a Buy Box contender the filters may have set aside: it is then listed as ignored only.
+  if (target && c.eligible.includes(target.offer)) followed.push(target.shown);
+  for (const offer of c.eligible) {
+    if (target && offer === target.offer) continue;
+    followed.push({ role: offer === c.buyBoxOffer ? 'buy_box' : 'other', sellerId: offer.sellerId, fulfillment: offer.fulfillment, landed: offer.landed.amount });
+  }
+  const ignored = c.ignored.map(({ offer, reason }) => ({
+    role: offer === c.buyBoxOffer ? ('buy_box' as const) : ('other' as const),
+    sellerId: offer.sellerId,
+    fulfillment: offer.fulfillment,
+    landed: offer.landed.amount,
+    reason,
+  }));
+  return { followed, ignored };
+}
+
+function feesShown(rule: CompiledRule, f: FeeFloor, listing: ListingContext, scale: number): NonNullable<Explanation['fees']> {
+  return {
+    price: f.estimatedAt === null ? '' : listing.fees ? listing.fees.price.amount : formatMinor(f.estimatedAt, scale),
+    total: formatMinor(f.total, scale),
+    lines: f.lines,
+    floor: formatMinor(f.minor, scale),
+    formula: describeFeeFloor(rule, f, scale),
+  };
+}
+
 /** The rule's ask in words, as one flat string; the target's own text is reused where it is the quoted amount. */
-function askReason(rule: CompiledRule, words: RuleWords, market: MarketFacts, lowestOffer: Money | null | undefined, targetText: string, scale: number): string {
+function askReason(rule: CompiledRule, words: RuleWords, priced: Priced, lowestOffer: Money | null | undefined, targetText: string, scale: number): string {
+  const market = priced.market;
+  if (priced.mode === 'raise') {
+    return `stay in the Buy Box at the highest price: we hold it, so raise to just under the next competitor who could take it, ${formatMinor(market.contender ?? 0n, scale)}`;
+  }
+  if (priced.mode === 'alone') {
+    const what = rule.noCompetition !== null ? 'the no-competition price' : 'the ceiling';
+    return market.onlyOurs ? `step toward ${what}: only our own offers are listed` : `step toward ${what}: no competitor the rule follows is left`;
+  }
   switch (rule.kind) {
     case 'match_buy_box':
       // A Buy Box of our own is never matched (strategies.ts): the target is a competitor's.
       return words.askHead + targetText;
     case 'beat_lowest_amount':
     case 'beat_lowest_percent':
-      return [words.askHead, amountText(lowestOffer, market.lowestOffer ?? 0n, scale), words.askTail].join('');
+    case 'win_buy_box':
+      return [words.askHead, amountText(lowestOffer, market.lowestOffer ?? market.buyBox ?? 0n, scale), words.askTail].join('');
     case 'fixed_price':
       return words.askHead;
   }
@@ -256,6 +330,9 @@ function showLimits(words: RuleWords, listing: ListingContext, limits: readonly 
         shown[i] = own;
         break;
       }
+      case 'fee_floor':
+        shown[i] = { guardrail: 'fee_floor', side: 'lower', amount: formatMinor(limit.minor, scale), source: ['cost ', listing.cost ? listing.cost.amount : '?', " + the platform's fees", words.feeMarginTail].join('') };
+        break;
       case 'margin':
         shown[i] = { guardrail: 'margin', side: limit.side, amount: formatMinor(limit.minor, scale), source: ['cost ', amountText(listing.cost, limit.basis ?? 0n, scale), words.marginTail].join('') };
         break;
@@ -288,6 +365,8 @@ function describeLimit(shown: GuardrailLimit, limit: Limit): string {
   switch (limit.guardrail) {
     case 'floor':
       return `the ${owner} floor ${shown.amount}`;
+    case 'fee_floor':
+      return `the floor after fees ${shown.amount} (${shown.source})`;
     case 'ceiling':
       return `the ${owner} ceiling ${shown.amount}`;
     case 'map':
@@ -307,6 +386,7 @@ function describeLimit(shown: GuardrailLimit, limit: Limit): string {
 const MOVED_IT: Record<GuardrailName, string> = {
   positive: 'The zero-price guard moved it to ',
   floor: 'The floor moved it to ',
+  fee_floor: 'The floor after fees moved it to ',
   ceiling: 'The ceiling moved it to ',
   margin: 'The minimum margin moved it to ',
   map: 'The MAP moved it to ',

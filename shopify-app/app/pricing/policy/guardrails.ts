@@ -2,7 +2,7 @@
 //
 // Precedence (documented in app/pricing/README.md):
 //   1. The rule computes a target price.
-//   2. Every guardrail becomes a limit on one side: lower (floor, minimum margin over cost, MAP, "never
+//   2. Every guardrail becomes a limit on one side: lower (floor, the fee-aware floor, minimum margin over cost, MAP, "never
 //      zero", step down) or upper (ceiling, step up). The product's own floor/ceiling/MAP (ProductCost)
 //      replace the rule's of the same kind: the more specific setting wins, as with rules.
 //   3. The allowed range is [highest lower limit, lowest upper limit]. When it is empty, two guardrails
@@ -31,6 +31,8 @@ export interface GuardrailFacts {
   readonly floor: bigint | null;
   readonly ceiling: bigint | null;
   readonly map: bigint | null;
+  /** The fee-aware floor (fee-floor.ts), already computed; null when the rule has none. */
+  readonly feeFloor?: bigint | null;
 }
 
 export type LimitsResult = { readonly ok: true; readonly limits: readonly Limit[] } | { readonly ok: false; readonly missingCost: true };
@@ -70,6 +72,8 @@ export function guardrailLimits(rule: CompiledRule, facts: GuardrailFacts): Limi
   const limits: Limit[] = [];
   if (facts.floor !== null) limits.push(fixedLimit('floor', 'lower', facts.floor, true));
   else if (own.floor) limits.push(own.floor);
+
+  if (facts.feeFloor != null) limits.push({ guardrail: 'fee_floor', side: 'lower', minor: facts.feeFloor, fromProduct: false, basis: null });
 
   if (rule.minMargin) {
     if (facts.cost === null) return MISSING_COST;
@@ -155,4 +159,18 @@ export function withinLimits(minor: bigint, limits: readonly Limit[]): boolean {
 /** The guardrails a price set by hand must keep: every limit except the step (the merchant chose the move). */
 export function manualPriceViolations(minor: bigint, limits: readonly Limit[]): Limit[] {
   return limits.filter((l) => l.guardrail !== 'step_down' && l.guardrail !== 'step_up' && (l.side === 'lower' ? minor < l.minor : minor > l.minor));
+}
+
+/** Our effective floor: the highest lower limit other than the step (what "below our floor" means to the filters). */
+export function effectiveFloor(limits: readonly Limit[]): bigint {
+  let floor = 1n;
+  for (const l of limits) if (l.side === 'lower' && l.guardrail !== 'step_down' && l.minor > floor) floor = l.minor;
+  return floor;
+}
+
+/** Our effective ceiling (the lowest upper limit other than the step), or null. */
+export function effectiveCeiling(limits: readonly Limit[]): bigint | null {
+  let ceiling: bigint | null = null;
+  for (const l of limits) if (l.side === 'upper' && l.guardrail !== 'step_up' && (ceiling === null || l.minor < ceiling)) ceiling = l.minor;
+  return ceiling;
 }

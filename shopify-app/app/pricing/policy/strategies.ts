@@ -1,43 +1,129 @@
-// What each kind of rule asks for, before any guardrail.
+// What each kind of rule asks for, before any guardrail. Three modes:
+//   - ask: the rule's own ask against the competition it follows (match, beat, win the Buy Box, fixed);
+//   - raise ("stay in the Buy Box at the highest price"): we hold the Buy Box and the cheapest competitor
+//     who could take it from us is above us: go just under them (the step limit paces the climb);
+//   - alone: no competitor the rule follows is left: step toward the rule's no-competition price (its
+//     ceiling by default). win_buy_box always plays alone; the other kinds only when the rule sets a
+//     no-competition price, so older rules keep holding (no_competitor) as before.
 import { divideRounded } from '@calibr/shared-contracts';
 import type { CompiledRule, SkipReason } from './types';
 
-/** The market in minor units, our own offers already set apart (competition.ts). */
+/** The market in minor units, our own offers and the filtered ones already set apart (competition.ts). */
 export interface MarketFacts {
+  /** The Buy Box's landed price, when its holder is one the rule follows (or the reading doesn't say). */
   readonly buyBox: bigint | null;
   readonly buyBoxIsOurs: boolean | null;
-  /** The lowest competing offer. */
+  /** Why the Buy Box holder is not followed (filtered), or null. */
+  readonly buyBoxIgnored: string | null;
+  /** The lowest competing offer the rule follows. */
   readonly lowestOffer: bigint | null;
   /** Offers were read and every one is ours. */
   readonly onlyOurs: boolean;
+  /** The reading lists its offers (so "nobody left to follow" is known). */
+  readonly listed: boolean;
+  /** The cheapest competitor who could take the Buy Box from us (competition.ts `contender`). */
+  readonly contender: bigint | null;
+  readonly current: bigint;
+  /** Our effective ceiling (rule or product), for "alone" without a no-competition price. */
+  readonly ceiling: bigint | null;
 }
 
-export type Target = { readonly ok: true; readonly minor: bigint } | { readonly ok: false; readonly skip: SkipReason; readonly message: string };
+export type TargetMode = 'ask' | 'raise' | 'alone';
+
+export type Target =
+  | {
+      readonly ok: true;
+      readonly minor: bigint;
+      readonly mode: TargetMode;
+      /** We hold the Buy Box: the highest final price that keeps it (just under the contender), or null. */
+      readonly cap: bigint | null;
+    }
+  | { readonly ok: false; readonly skip: SkipReason; readonly message: string };
 
 const NO_BUY_BOX: Target = { ok: false, skip: 'no_buy_box', message: 'nobody holds the Buy Box, so there is no price to match' };
 const NO_LOWEST: Target = { ok: false, skip: 'no_lowest_offer', message: 'no competing offer to beat' };
 const OWN_BUY_BOX: Target = { ok: false, skip: 'buy_box_is_ours', message: 'we hold the Buy Box ourselves, so there is no competitor’s price to match; the price holds' };
 const ONLY_OURS: Target = { ok: false, skip: 'no_competitor', message: 'the only offers are our own, so there is no competing offer to beat; the price holds' };
+const WINNING: Target = { ok: false, skip: 'buy_box_is_ours', message: 'we hold the Buy Box; the price holds (the rule doesn’t raise when winning)' };
+const NOT_ABOVE: Target = {
+  ok: false,
+  skip: 'buy_box_is_ours',
+  message: 'we hold the Buy Box and no competitor who could take it is far enough above us to raise; the price holds',
+};
+const ALONE_NO_PRICE: Target = {
+  ok: false,
+  skip: 'no_competitor',
+  message: 'no competitor the rule follows is left, and the rule sets neither a no-competition price nor a ceiling; the price holds',
+};
+
+const ask = (minor: bigint): Target => ({ ok: true, minor, mode: 'ask', cap: null });
 
 export function ruleTarget(rule: CompiledRule, market: MarketFacts): Target {
+  if (rule.kind === 'fixed_price') return ask(rule.amount ?? 0n);
+
+  const holding = market.buyBoxIsOurs === true;
+  const nobodyToFollow = market.lowestOffer === null && (market.buyBox === null || holding);
+  const canAlone = (market.listed || market.onlyOurs) && nobodyToFollow && (rule.kind === 'win_buy_box' || rule.noCompetition !== null);
+  // Holding the Buy Box while raising (or stepping up alone): never past the cheapest competitor who could
+  // take it from us. The cap is our own price when no such raise fits.
+  const guarded = holding && market.contender !== null && (rule.raiseWhenWinning || canAlone);
+  let cap: bigint | null = null;
+  if (guarded) {
+    const under = market.contender! > market.current ? undercut(rule, market.contender!) : market.current;
+    cap = under > market.current ? under : market.current;
+  }
+
+  let target: Target;
+  if (canAlone) {
+    const price = rule.noCompetition ?? market.ceiling;
+    target = price === null ? ALONE_NO_PRICE : { ok: true, minor: price, mode: 'alone', cap };
+  } else if (guarded && rule.raiseWhenWinning && (rule.kind === 'win_buy_box' || rule.kind === 'match_buy_box')) {
+    target = cap! > market.current ? { ok: true, minor: cap!, mode: 'raise', cap } : NOT_ABOVE;
+  } else {
+    target = kindTarget(rule, market);
+  }
+  if (guarded && target.ok && target.minor > cap!) {
+    target = cap! > market.current ? { ok: true, minor: cap!, mode: target.mode === 'alone' ? 'alone' : 'raise', cap } : NOT_ABOVE;
+  } else if (guarded && target.ok && target.cap === null) {
+    target = { ...target, cap };
+  }
+  return target;
+}
+
+function kindTarget(rule: CompiledRule, market: MarketFacts): Target {
   switch (rule.kind) {
+    case 'fixed_price':
+      return ask(rule.amount ?? 0n);
     case 'match_buy_box':
       if (market.buyBoxIsOurs) return OWN_BUY_BOX;
-      return market.buyBox === null ? NO_BUY_BOX : { ok: true, minor: market.buyBox };
-    case 'beat_lowest_amount': {
+      if (market.buyBox === null) {
+        return market.buyBoxIgnored ? { ok: false, skip: 'no_buy_box', message: `the Buy Box holder is not followed (${market.buyBoxIgnored}), so there is no price to match` } : NO_BUY_BOX;
+      }
+      return ask(market.buyBox);
+    case 'beat_lowest_amount':
+    case 'beat_lowest_percent':
       if (market.lowestOffer === null) return market.onlyOurs ? ONLY_OURS : NO_LOWEST;
-      const amount = rule.amount ?? 0n;
-      return { ok: true, minor: market.lowestOffer > amount ? market.lowestOffer - amount : 0n };
+      return ask(undercut(rule, market.lowestOffer));
+    case 'win_buy_box': {
+      if (market.buyBoxIsOurs) return WINNING;
+      // The lowest offer we follow; a reading without its offers names only the Buy Box and the lowest price,
+      // and the Buy Box holder is the one known to be eligible.
+      const base = market.listed ? market.lowestOffer : (market.buyBox ?? market.lowestOffer);
+      if (base === null) return market.onlyOurs ? ONLY_OURS : NO_LOWEST;
+      return ask(undercut(rule, base));
     }
-    case 'beat_lowest_percent': {
-      if (market.lowestOffer === null || !rule.percent) return market.onlyOurs ? ONLY_OURS : NO_LOWEST;
-      const p = rule.percent;
-      // Round down: "at least p % below" must stay true after rounding to a minor unit.
-      return { ok: true, minor: divideRounded(market.lowestOffer * (p.denominator - p.numerator), p.denominator, 'floor') };
-    }
-    case 'fixed_price':
-      return { ok: true, minor: rule.amount ?? 0n };
   }
+}
+
+/** Just under `above` by the rule's own measure: its amount or percentage, else one minor unit. */
+export function undercut(rule: CompiledRule, above: bigint): bigint {
+  if ((rule.kind === 'beat_lowest_percent' || rule.kind === 'win_buy_box') && rule.percent) {
+    const p = rule.percent;
+    // Round down: "at least p % below" must stay true after rounding to a minor unit.
+    return divideRounded(above * (p.denominator - p.numerator), p.denominator, 'floor');
+  }
+  const amount = (rule.kind === 'beat_lowest_amount' || rule.kind === 'win_buy_box') && rule.amount !== null ? rule.amount : 1n;
+  return above > amount ? above - amount : 0n;
 }
 
 /** Competitive rules round down first so an undercut stays an undercut; a fixed price rounds to nearest. */

@@ -6,7 +6,7 @@ import type { CompetitiveOffer, FeeEstimate, Money } from '@calibr/shared-contra
  * match the Buy Box, beat the lowest offer by an amount or a percentage, hold a fixed price, or win the
  * Buy Box (price against the Buy Box holder and the eligible offers that pass the rule's filters).
  */
-export const RULE_KINDS = ['match_buy_box', 'beat_lowest_amount', 'beat_lowest_percent', 'fixed_price'] as const;
+export const RULE_KINDS = ['match_buy_box', 'beat_lowest_amount', 'beat_lowest_percent', 'fixed_price', 'win_buy_box'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
 /** Most specific first: a product's own rule beats its collection's or tag's, which beats the shop default. */
@@ -26,7 +26,7 @@ export interface PricingRuleInput {
   /** The product link the rule is for (scope `product`). */
   readonly productLinkId?: string | null;
   readonly kind: RuleKind | (string & {});
-  /** `{}` / `{ amount: "0.50" }` / `{ percent: "2" }` / `{ price: "19.99" }` */
+  /** `{}` / `{ amount: "0.50" }` / `{ percent: "2" }` / `{ price: "19.99" }`; win_buy_box: `{}` (one minor unit under), `{ amount }` or `{ percent }` */
   readonly params: unknown;
   /** Needed when the rule holds an amount; a rule without amounts applies to any currency. */
   readonly currency?: string | null;
@@ -132,6 +132,35 @@ export interface CompiledRule {
   readonly params: Readonly<Record<string, string>>;
   /** The rule as explanations show it (one shared object per rule). */
   readonly info: RuleInfo;
+  /** Which offers compete (the defaults when the rule sets none: new condition only). */
+  readonly filters: CompiledFilters;
+  readonly raiseWhenWinning: boolean;
+  /** "Alone": the price to step toward with no eligible competitor (null: the ceiling). */
+  readonly noCompetition: bigint | null;
+  /** `cost_fees_margin`: the fee-aware floor, with its margin (a share of the price). */
+  readonly floorFormula: FloorFormula | null;
+  readonly floorMargin: Fraction | null;
+  /** The price-war guard (null: no limit). */
+  readonly maxChangesPerDay: number | null;
+  readonly minIntervalMinutes: number | null;
+  readonly priceWarMoves: number | null;
+  readonly priceWarWindowMinutes: number | null;
+  readonly channel: RuleChannel;
+  readonly shopifyPriceMode: ShopifyPriceMode;
+  /** `offset`: Shopify's price is this much above the Amazon price. */
+  readonly shopifyOffset: Fraction | null;
+}
+
+/** CompetitorFilters with the defaults filled in (compile-rule.ts). */
+export interface CompiledFilters {
+  readonly condition: 'new' | 'any';
+  readonly fulfillment: 'any' | 'AFN' | 'MFN';
+  readonly primeOnly: boolean;
+  readonly minFeedbackPercent: number | null;
+  readonly minFeedbackCount: number | null;
+  readonly buyBoxEligibleOnly: boolean;
+  readonly excludedSellerIds: ReadonlySet<string>;
+  readonly ignoreBelowFloor: boolean;
 }
 
 export interface RuleInfo {
@@ -235,7 +264,8 @@ export interface CompetitorMove {
   readonly to: string;
 }
 
-export type GuardrailName = 'positive' | 'floor' | 'ceiling' | 'margin' | 'map' | 'step_down' | 'step_up';
+/** `fee_floor`: the lowest price that keeps cost + the platform's fees + the rule's margin (floorFormula cost_fees_margin). */
+export type GuardrailName = 'positive' | 'floor' | 'fee_floor' | 'ceiling' | 'margin' | 'map' | 'step_down' | 'step_up';
 
 /** One guardrail's limit for this listing. */
 export interface GuardrailLimit {
@@ -345,8 +375,12 @@ export type SkipReason =
   /** The price-war guard: we and one competitor keep trading moves; held and flagged for the merchant. */
   | 'price_war';
 
-/** `fees_unavailable`: a fee-aware floor whose fees could not be read is never priced blind. */
-export type BlockReason = 'guardrail_conflict' | 'missing_cost' | 'fees_unavailable';
+/**
+ * `fees_unavailable`: a fee-aware floor whose fees could not be read is never priced blind.
+ * `fee_floor_unreachable`: the platform's share of the price plus the rule's margin reach 100 %, so no
+ * price covers cost + fees + margin.
+ */
+export type BlockReason = 'guardrail_conflict' | 'missing_cost' | 'fees_unavailable' | 'fee_floor_unreachable';
 
 export type PolicyOutcome =
   | {
