@@ -2,8 +2,19 @@
 // (a rule whose own guardrails contradict each other is refused with every bad field named).
 import { NotFoundError, ValidationError, type FieldError } from '@calibr/shared-contracts';
 import { db } from '../db.server';
+import { connectionStatusOf, integrationRow } from '../platforms/platform-integrations.server';
 import { audit } from './audit.server';
-import { compileRule, RULE_KINDS, RULE_SCOPES, type CompiledRule, type PricingRuleInput } from './policy';
+import {
+  compileRule,
+  FLOOR_FORMULAS,
+  RULE_CHANNELS,
+  RULE_KINDS,
+  RULE_SCOPES,
+  SHOPIFY_PRICE_MODES,
+  type CompetitorFilters,
+  type CompiledRule,
+  type PricingRuleInput,
+} from './policy';
 
 export interface RuleView {
   id: string;
@@ -21,6 +32,18 @@ export interface RuleView {
   mapAmount: string | null;
   rounding: string | null;
   autoApproveMaxPercent: string | null;
+  filters: CompetitorFilters | null;
+  raiseWhenWinning: boolean;
+  noCompetitionAmount: string | null;
+  floorFormula: string | null;
+  floorMarginPercent: string | null;
+  maxChangesPerDay: number | null;
+  minIntervalMinutes: number | null;
+  priceWarMoves: number | null;
+  priceWarWindowMinutes: number | null;
+  channel: string;
+  shopifyPriceMode: string;
+  shopifyOffsetPercent: string | null;
   priority: number;
   isActive: boolean;
   createdAt: string;
@@ -46,6 +69,18 @@ export function ruleView(row: RuleRow): RuleView {
     mapAmount: row.mapAmount,
     rounding: row.rounding,
     autoApproveMaxPercent: row.autoApproveMaxPercent,
+    filters: (row.filters ?? null) as CompetitorFilters | null,
+    raiseWhenWinning: row.raiseWhenWinning,
+    noCompetitionAmount: row.noCompetitionAmount,
+    floorFormula: row.floorFormula,
+    floorMarginPercent: row.floorMarginPercent,
+    maxChangesPerDay: row.maxChangesPerDay,
+    minIntervalMinutes: row.minIntervalMinutes,
+    priceWarMoves: row.priceWarMoves,
+    priceWarWindowMinutes: row.priceWarWindowMinutes,
+    channel: row.channel,
+    shopifyPriceMode: row.shopifyPriceMode,
+    shopifyOffsetPercent: row.shopifyOffsetPercent,
     priority: row.priority,
     isActive: row.isActive,
     createdAt: row.createdAt.toISOString(),
@@ -73,11 +108,41 @@ export interface RuleDraft {
   mapAmount?: unknown;
   rounding?: unknown;
   autoApproveMaxPercent?: unknown;
+  filters?: unknown;
+  raiseWhenWinning?: unknown;
+  noCompetitionAmount?: unknown;
+  floorFormula?: unknown;
+  floorMarginPercent?: unknown;
+  maxChangesPerDay?: unknown;
+  minIntervalMinutes?: unknown;
+  priceWarMoves?: unknown;
+  priceWarWindowMinutes?: unknown;
+  channel?: unknown;
+  shopifyPriceMode?: unknown;
+  shopifyOffsetPercent?: unknown;
   priority?: unknown;
   isActive?: unknown;
 }
 
-const TEXT_FIELDS = ['scopeValue', 'productLinkId', 'currency', 'floorAmount', 'ceilingAmount', 'minMarginPercent', 'maxStepPercent', 'mapAmount', 'rounding', 'autoApproveMaxPercent'] as const;
+const TEXT_FIELDS = [
+  'scopeValue',
+  'productLinkId',
+  'currency',
+  'floorAmount',
+  'ceilingAmount',
+  'minMarginPercent',
+  'maxStepPercent',
+  'mapAmount',
+  'rounding',
+  'autoApproveMaxPercent',
+  'noCompetitionAmount',
+  'floorFormula',
+  'floorMarginPercent',
+  'shopifyOffsetPercent',
+] as const;
+
+/** Whole numbers the price-war guard counts with (changes, minutes, moves). */
+const COUNT_FIELDS = ['maxChangesPerDay', 'minIntervalMinutes', 'priceWarMoves', 'priceWarWindowMinutes'] as const;
 
 /** A draft as a rule input, with type errors for fields that aren't text (amounts are never numbers). */
 export function draftToInput(draft: RuleDraft, id = 'draft'): { input: PricingRuleInput; errors: FieldError[] } {
@@ -100,26 +165,66 @@ export function draftToInput(draft: RuleDraft, id = 'draft'): { input: PricingRu
     isActive: draft.isActive === undefined ? true : draft.isActive,
   };
   for (const field of TEXT_FIELDS) input[field] = text(field, draft[field]);
+  for (const field of COUNT_FIELDS) {
+    const value = draft[field];
+    if (value === undefined || value === null || value === '') input[field] = null;
+    else if (typeof value === 'number' && Number.isSafeInteger(value)) input[field] = value;
+    else errors.push({ path: field, message: `${field} must be a whole number`, code: 'invalid_type' });
+  }
+  input.channel = text('channel', draft.channel) ?? 'both';
+  input.shopifyPriceMode = text('shopifyPriceMode', draft.shopifyPriceMode) ?? 'same';
+  input.raiseWhenWinning = draft.raiseWhenWinning ?? false;
+  if (typeof input.raiseWhenWinning !== 'boolean') errors.push({ path: 'raiseWhenWinning', message: 'raiseWhenWinning must be true or false', code: 'invalid_type' });
+  if (draft.filters === undefined || draft.filters === null) input.filters = null;
+  else if (typeof draft.filters === 'object' && !Array.isArray(draft.filters)) input.filters = draft.filters;
+  else errors.push({ path: 'filters', message: 'filters must be an object such as { "condition": "new" }', code: 'invalid_type' });
   if (typeof input.isActive !== 'boolean') errors.push({ path: 'isActive', message: 'isActive must be true or false', code: 'invalid_type' });
   return { input: input as unknown as PricingRuleInput, errors };
 }
 
-function validated(draft: RuleDraft): PricingRuleInput {
+/** The draft as a rule input, or every bad field at once: the rule's own and what the shop's data refutes. */
+async function validated(projectId: string, draft: RuleDraft): Promise<PricingRuleInput> {
   const { input, errors } = draftToInput(draft);
   try {
     compileRule(input);
   } catch (error) {
-    if (error instanceof ValidationError) throw new ValidationError([...errors, ...error.errors]);
-    throw error;
+    if (!(error instanceof ValidationError)) throw error;
+    errors.push(...error.errors);
   }
+  errors.push(...(await shopErrors(projectId, input)));
   if (errors.length > 0) throw new ValidationError(errors);
   return input;
 }
 
-async function checkProductLink(projectId: string, input: PricingRuleInput): Promise<void> {
-  if (input.scope !== 'product' || !input.productLinkId) return;
-  const link = await db.productLink.findFirst({ where: { id: input.productLinkId, projectId }, select: { id: true } });
-  if (!link) throw ValidationError.field('productLinkId', 'no such product in this shop', 'not_found');
+/** What only the shop's data can tell: the product exists, the channel is connected, the floor formula has a cost. */
+async function shopErrors(projectId: string, input: PricingRuleInput): Promise<FieldError[]> {
+  const errors: FieldError[] = [];
+  let sku: string | null = null;
+  if (input.scope === 'product' && input.productLinkId) {
+    const link = await db.productLink.findFirst({ where: { id: input.productLinkId, projectId }, select: { id: true, sku: true } });
+    if (!link) errors.push({ path: 'productLinkId', message: 'No such product in this shop.', code: 'not_found' });
+    else sku = link.sku;
+  }
+  const channel = input.channel ?? 'both';
+  if (channel !== 'both') {
+    const status = connectionStatusOf(await integrationRow(projectId, channel));
+    if (status !== 'connected' && status !== 'needs_reconnect') {
+      errors.push({ path: 'channel', message: `${channelName(channel)} is not connected to this shop: connect it first, or price both channels.`, code: 'not_connected' });
+    }
+  }
+  // A shop-wide rule's products without a cost are held one by one when evaluated; a rule for one product
+  // can be refused now, when the merchant can still fix it.
+  if (input.floorFormula && sku !== null) {
+    const cost = await db.productCost.findFirst({ where: { projectId, sku }, select: { costAmount: true } });
+    if (!cost?.costAmount) {
+      errors.push({ path: 'floorFormula', message: `The floor needs this product's cost, and SKU ${sku} has none: import costs first, or use a fixed floor.`, code: 'missing_cost' });
+    }
+  }
+  return errors;
+}
+
+function channelName(channel: string): string {
+  return channel === 'amazon' ? 'Amazon' : channel === 'shopify' ? 'Shopify' : channel;
 }
 
 function data(input: PricingRuleInput) {
@@ -138,6 +243,19 @@ function data(input: PricingRuleInput) {
     mapAmount: input.mapAmount ?? null,
     rounding: input.rounding ?? null,
     autoApproveMaxPercent: input.autoApproveMaxPercent ?? null,
+    // {} and null read the same (every filter at its default); {} also clears filters on an update.
+    filters: (input.filters ?? {}) as object,
+    raiseWhenWinning: input.raiseWhenWinning ?? false,
+    noCompetitionAmount: input.noCompetitionAmount ?? null,
+    floorFormula: input.floorFormula ?? null,
+    floorMarginPercent: input.floorMarginPercent ?? null,
+    maxChangesPerDay: input.maxChangesPerDay ?? null,
+    minIntervalMinutes: input.minIntervalMinutes ?? null,
+    priceWarMoves: input.priceWarMoves ?? null,
+    priceWarWindowMinutes: input.priceWarWindowMinutes ?? null,
+    channel: input.channel ?? 'both',
+    shopifyPriceMode: input.shopifyPriceMode ?? 'same',
+    shopifyOffsetPercent: input.shopifyOffsetPercent ?? null,
     priority: input.priority ?? 0,
     isActive: input.isActive ?? true,
   };
@@ -149,8 +267,7 @@ export async function listRules(projectId: string): Promise<RuleView[]> {
 }
 
 export async function createRule(projectId: string, draft: RuleDraft, actor: string): Promise<RuleView> {
-  const input = validated(draft);
-  await checkProductLink(projectId, input);
+  const input = await validated(projectId, draft);
   const row = await db.pricingRule.create({ data: { projectId, ...data(input) } });
   await audit(projectId, actor, 'pricing_rule.created', { entityType: 'PricingRule', entityId: row.id, data: { name: row.name, kind: row.kind, scope: row.scope } });
   return ruleView(row);
@@ -160,8 +277,7 @@ export async function updateRule(projectId: string, id: string, draft: RuleDraft
   const existing = await db.pricingRule.findFirst({ where: { id, projectId } });
   if (!existing) throw new NotFoundError('No such pricing rule', { resource: 'pricing_rule', resourceId: id });
   const merged = { ...ruleView(existing), ...Object.fromEntries(Object.entries(draft).filter(([, v]) => v !== undefined)) };
-  const input = validated(merged as RuleDraft);
-  await checkProductLink(projectId, input);
+  const input = await validated(projectId, merged as RuleDraft);
   const row = await db.pricingRule.update({ where: { id }, data: data(input) });
   await audit(projectId, actor, 'pricing_rule.updated', { entityType: 'PricingRule', entityId: id, data: { name: row.name } });
   return ruleView(row);
@@ -189,4 +305,4 @@ export async function activeRules(projectId: string): Promise<{ rules: CompiledR
   return { rules, invalid };
 }
 
-export const RULE_OPTIONS = { kinds: RULE_KINDS, scopes: RULE_SCOPES };
+export const RULE_OPTIONS = { kinds: RULE_KINDS, scopes: RULE_SCOPES, channels: RULE_CHANNELS, shopifyPriceModes: SHOPIFY_PRICE_MODES, floorFormulas: FLOOR_FORMULAS };

@@ -9,7 +9,7 @@ import { db } from '../db.server';
 import { createChangesForSuggestions } from './changes.server';
 import { findInSlices } from './chunks';
 import { itemResolver, loadPricedItems, type PricedItem } from './items.server';
-import { compileRule, evaluateWithRule, percentChangeMinor, RuleIndex, type CompiledRule, type PolicyOutcome, type Trigger } from './policy';
+import { compileRule, evaluateWithRule, percentChangeMinor, RuleIndex, type CompiledRule, type Explanation, type PolicyOutcome, type Trigger } from './policy';
 import { activeRules, draftToInput, type RuleDraft } from './rules.server';
 
 export interface GenerateOptions {
@@ -147,6 +147,10 @@ export interface DryRunRow {
   changePercent: string | null;
   autoApprove: boolean;
   summary: string;
+  /** Who the rule followed and who it ignored, and why; the fee figures; each channel's price (when the rule reads them). */
+  competitors: Explanation['competitors'] | null;
+  fees: Explanation['fees'] | null;
+  channels: Explanation['channels'] | null;
 }
 
 export interface DryRunResult {
@@ -221,6 +225,9 @@ export async function dryRun(projectId: string, options: DryRunOptions = {}): Pr
       changePercent: outcome.status === 'suggest' ? outcome.changePercent : null,
       autoApprove: outcome.status === 'suggest' && outcome.autoApprove,
       summary: outcome.explanation.summary,
+      competitors: outcome.explanation.competitors ?? null,
+      fees: outcome.explanation.fees ?? null,
+      channels: outcome.explanation.channels ?? null,
     })),
   };
 }

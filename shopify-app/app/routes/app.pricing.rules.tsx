@@ -7,6 +7,9 @@ import { useLoaderData } from '@remix-run/react';
 import { Badge, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from '@shopify/polaris';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { useBusyAction } from '../components/pricing/busy-action';
+import { DryRunWhy, type WhyRow } from '../components/pricing/DryRunWhy';
+import { competingBody, competingFromRule, describeCompeting, NEW_RULE_COMPETING, type CompetingDraft } from '../components/pricing/rule-competing';
+import { RuleCompetingFields } from '../components/pricing/RuleCompetingFields';
 import { apiFetch, ApiProblem, errorMessage, formatPercent, formatPrice, statusLabel } from '../components/pricing/format';
 import { consoleProject } from '../pricing/console.server';
 import { listRules, type RuleView } from '../pricing/rules.server';
@@ -17,6 +20,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 const KINDS = [
+  { label: 'Win the Buy Box', value: 'win_buy_box' },
   { label: 'Match the Buy Box', value: 'match_buy_box' },
   { label: 'Beat the lowest offer by an amount', value: 'beat_lowest_amount' },
   { label: 'Beat the lowest offer by a percentage', value: 'beat_lowest_percent' },
@@ -47,9 +51,27 @@ interface Draft {
   rounding: string;
   autoApproveMaxPercent: string;
   priority: string;
+  competing: CompetingDraft;
 }
 
-const EMPTY: Draft = { name: '', scope: 'shop', scopeValue: '', productLinkId: '', kind: 'beat_lowest_amount', param: '', currency: 'USD', floorAmount: '', ceilingAmount: '', minMarginPercent: '', maxStepPercent: '', mapAmount: '', rounding: '', autoApproveMaxPercent: '', priority: '0' };
+const EMPTY: Draft = {
+  name: '',
+  scope: 'shop',
+  scopeValue: '',
+  productLinkId: '',
+  kind: 'win_buy_box',
+  param: '',
+  currency: 'USD',
+  floorAmount: '',
+  ceilingAmount: '',
+  minMarginPercent: '',
+  maxStepPercent: '',
+  mapAmount: '',
+  rounding: '',
+  autoApproveMaxPercent: '',
+  priority: '0',
+  competing: NEW_RULE_COMPETING,
+};
 
 function fromRule(rule: RuleView): Draft {
   const p = rule.params;
@@ -70,6 +92,7 @@ function fromRule(rule: RuleView): Draft {
     rounding: rule.rounding ?? '',
     autoApproveMaxPercent: rule.autoApproveMaxPercent ?? '',
     priority: String(rule.priority),
+    competing: competingFromRule(rule),
   };
 }
 
@@ -77,11 +100,20 @@ interface DryRunView {
   counts: { evaluated: number; suggest: number; no_change: number; skipped: number; blocked: number; autoApprove: number };
   governedByDraft: number | null;
   total: number;
-  rows: Array<{ itemId: string; title: string; sku: string | null; status: string; current: { amount: string; currency: string } | null; suggested: { amount: string; currency: string } | null; changePercent: string | null; autoApprove: boolean; summary: string }>;
+  rows: Array<
+    WhyRow & { itemId: string; title: string; sku: string | null; status: string; current: { amount: string; currency: string } | null; suggested: { amount: string; currency: string } | null; changePercent: string | null; autoApprove: boolean }
+  >;
 }
 
 function toBody(d: Draft) {
-  const params = d.kind === 'beat_lowest_amount' ? { amount: d.param } : d.kind === 'beat_lowest_percent' ? { percent: d.param } : d.kind === 'fixed_price' ? { price: d.param } : {};
+  const params =
+    d.kind === 'beat_lowest_amount' || (d.kind === 'win_buy_box' && d.param.trim() !== '')
+      ? { amount: d.param }
+      : d.kind === 'beat_lowest_percent'
+        ? { percent: d.param }
+        : d.kind === 'fixed_price'
+          ? { price: d.param }
+          : {};
   const text = (v: string) => (v.trim() === '' ? null : v.trim());
   return {
     name: d.name,
@@ -99,12 +131,15 @@ function toBody(d: Draft) {
     rounding: text(d.rounding),
     autoApproveMaxPercent: text(d.autoApproveMaxPercent),
     priority: Number(d.priority) || 0,
+    ...competingBody(d.competing),
   };
 }
 
 function describe(rule: RuleView): string {
   const p = rule.params;
   switch (rule.kind) {
+    case 'win_buy_box':
+      return p.amount ? `Win the Buy Box, ${p.amount} ${rule.currency ?? ''} under` : 'Win the Buy Box';
     case 'match_buy_box':
       return 'Match the Buy Box';
     case 'beat_lowest_amount':
@@ -126,6 +161,7 @@ function guardrails(rule: RuleView): string {
     rule.maxStepPercent && `step ≤ ${rule.maxStepPercent} %`,
     rule.mapAmount && `MAP ${rule.mapAmount}`,
     rule.rounding && `ends in ${rule.rounding}`,
+    describeCompeting(rule),
   ]
     .filter(Boolean)
     .join(' · ');
@@ -139,7 +175,8 @@ export default function RulesPage() {
   const [error, setError] = useState<string | null>(null);
   const [trial, setTrial] = useState<{ name: string; result: DryRunView } | null>(null);
   const { busy, run } = useBusyAction(setError);
-  const set = (key: keyof Draft) => (value: string) => setDraft((d) => ({ ...d, [key]: value }));
+  const set = (key: Exclude<keyof Draft, 'competing'>) => (value: string) => setDraft((d) => ({ ...d, [key]: value }));
+  const setCompeting = (patch: Partial<CompetingDraft>) => setDraft((d) => ({ ...d, competing: { ...d.competing, ...patch } }));
 
   const handleProblem = (e: unknown) => {
     if (e instanceof ApiProblem && Array.isArray(e.problem?.errors)) {
@@ -192,7 +229,16 @@ export default function RulesPage() {
       setRules((r) => r.filter((x) => x.id !== rule.id));
     });
 
-  const paramLabel = draft.kind === 'beat_lowest_amount' ? 'Amount to beat by' : draft.kind === 'beat_lowest_percent' ? 'Percent to beat by' : draft.kind === 'fixed_price' ? 'Fixed price' : null;
+  const paramLabel =
+    draft.kind === 'beat_lowest_amount'
+      ? 'Amount to beat by'
+      : draft.kind === 'beat_lowest_percent'
+        ? 'Percent to beat by'
+        : draft.kind === 'fixed_price'
+          ? 'Fixed price'
+          : draft.kind === 'win_buy_box'
+            ? 'Amount under the best competitor'
+            : null;
 
   return (
     <Page title="Pricing rules" subtitle="The most specific rule wins: a product’s own, then its collection’s or tag’s, then the shop default. Guardrails always win over the rule.">
@@ -268,6 +314,7 @@ export default function RulesPage() {
                     />
                   </FormLayout.Group>
                 </FormLayout>
+                <RuleCompetingFields draft={draft.competing} onChange={setCompeting} errors={fieldErrors} />
                 <InlineStack gap="200">
                   <Button onClick={() => void tryIt()} loading={busy === 'try'}>
                     Try it (dry run)
@@ -304,7 +351,7 @@ export default function RulesPage() {
                       `${r.title}${r.sku ? ` (${r.sku})` : ''}`,
                       `${statusLabel(r.status)}${r.autoApprove ? ' · automatic' : ''}`,
                       r.suggested ? `${formatPrice(r.current)} → ${formatPrice(r.suggested)} (${formatPercent(r.changePercent)})` : formatPrice(r.current),
-                      r.summary,
+                      <DryRunWhy key={`${r.itemId}-why`} row={r} />,
                     ])}
                   />
                 )}

@@ -1,0 +1,124 @@
+// A competing rule made in the console (Chromium in the sandbox's Admin shell): the merchant fills the
+// rule form's new sections (win the Buy Box, competitor filters, a cost + fees + margin floor, Amazon only),
+// a feedback above 100 % shows its error under the field and nothing is saved, then the rule is saved and
+// its dry run names the competitor it follows, the low-feedback seller it ignores and why, and Amazon's fees.
+// Screenshots go to shopify-app/artifacts/pricing/ (gitignored).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, FrameLocator, Page } from '@playwright/test';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { warmUp } from '../../server/start-app';
+import { BROWSER_UA, SHOP, US, demoSellerCredentials, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
+import { hasChromium, launchChromium } from '../support/chromium';
+import { openInAdminShell } from './support/console-page';
+
+const LOAD_TIMEOUT_MS = 120_000;
+const ARTIFACTS = fileURLToPath(new URL('../../artifacts/pricing/', import.meta.url));
+
+let w: PlatformsWorld;
+let browser: Browser;
+let product: { linkId: string; sku: string; asin: string; price: string };
+
+/** A USD amount less some cents, as a decimal string. */
+function minus(amount: string, cents: bigint): string {
+  const [whole, fraction = ''] = amount.split('.');
+  const minor = BigInt(whole!) * 100n + BigInt(fraction.padEnd(2, '0')) - cents;
+  return `${minor / 100n}.${String(minor % 100n).padStart(2, '0')}`;
+}
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  process.env.VITE_CACHE_DIR = 'node_modules/.vite-rule-competing';
+  process.env.PRICING_MONITOR = 'off';
+  w = await startPlatformsWorld();
+  await warmUp(w.app).catch(() => undefined);
+  const connect = await w.api('/api/platforms/amazon/connect', { json: { credentials: demoSellerCredentials(w) } });
+  expect(connect.status).toBe(200);
+  for (const platform of ['shopify', 'amazon']) {
+    const { syncId } = await readJson<{ syncId: string }>(await w.api(`/api/platforms/${platform}/sync`, { json: { mode: 'full' } }));
+    await waitFor(`${platform} sync`, async () => (await readJson<{ status: string }>(await w.api(`/api/platforms/${platform}/sync?id=${syncId}`))).status !== 'started', 120_000);
+  }
+  await w.api('/api/product-links?page=1');
+  const link = await w.database.db.productLink.findFirstOrThrow({
+    where: { project: { shopDomain: SHOP }, listings: { some: { platform: 'amazon', asin: { not: null }, marketplaceId: US } }, AND: { listings: { some: { platform: 'shopify' } } } },
+    include: { listings: true },
+    orderBy: { sku: 'asc' },
+  });
+  const amazon = link.listings.find((l) => l.platform === 'amazon' && l.marketplaceId === US)!;
+  product = { linkId: link.id, sku: link.sku, asin: amazon.asin!, price: amazon.priceAmount };
+
+  // Two competitors: a seller who can win the Buy Box 1.00 under us, and a cheaper one whose 84 % feedback can't.
+  await sandboxControl(w.sandbox, 'amazon/competitors', { asin: product.asin, marketplaceId: US, sellerId: 'A1ELIGIBLE', sellerName: 'Eligible', price: minus(product.price, 100n), feedbackPercent: 98, fulfillment: 'AFN' });
+  await sandboxControl(w.sandbox, 'amazon/competitors', { asin: product.asin, marketplaceId: US, sellerId: 'A1LOWFEEDBACK', sellerName: 'Low feedback', price: minus(product.price, 300n), feedbackPercent: 84, fulfillment: 'MFN' });
+  await w.api('/api/pricing/monitor', { json: { asins: [product.asin] } });
+  // A cost, so the floor can be cost + Amazon's fees + a margin.
+  const cost = await w.api('/api/pricing/costs/import', { json: { csv: `sku,currency,cost\n${product.sku},USD,2.00\n`, apply: true } });
+  expect(cost.status, await cost.clone().text()).toBe(200);
+  browser = await launchChromium();
+}, 900_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await w?.close();
+});
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
+}
+
+describe.skipIf(!hasChromium)('a competing rule in the console', () => {
+  let context: BrowserContext;
+  let page: Page;
+  const failures: string[] = [];
+
+  beforeAll(async () => {
+    context = await browser.newContext({ viewport: { width: 1440, height: 1600 }, userAgent: BROWSER_UA });
+    page = await context.newPage();
+    page.on('pageerror', (e) => failures.push(e.message));
+  });
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it('is made with filters and a channel, a bad feedback shows under its field, and its dry run shows who is followed, who is ignored and the fees', async () => {
+    const app: FrameLocator = await openInAdminShell(page, `${w.sandbox.adminShellUrl(SHOP)}/app/pricing/rules`, (a) => a.getByText('Pricing rules').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures, () => shot(page, 'failed-rules.png'));
+    await app.getByLabel('Name').fill('Win the Buy Box on Amazon');
+    await app.getByLabel('Applies to').selectOption('product');
+    await app.getByLabel('Product link ID').fill(product.linkId);
+    await app.getByLabel('Does').selectOption('win_buy_box');
+    await app.getByLabel('Ceiling').fill('500.00');
+    await app.getByLabel('Max step %').fill('50');
+    await app.getByLabel('Min feedback %').fill('101');
+    await app.getByLabel('Never below').selectOption('cost_fees_margin');
+    await app.getByLabel('Margin % of the price').fill('10');
+    await app.getByLabel('Prices').selectOption('amazon');
+    await app.getByRole('button', { name: 'Save rule' }).click();
+
+    // The server's refusal shows under the field it names; nothing is stored.
+    const feedback = app.getByLabel('Min feedback %');
+    await expect.poll(async () => app.locator('.Polaris-InlineError').allInnerTexts(), { timeout: 30_000 }).toEqual([expect.stringMatching(/100/)]);
+    expect(await feedback.getAttribute('aria-invalid')).toBe('true');
+    expect(await w.database.db.pricingRule.count()).toBe(0);
+    await shot(page, 'rule-competing-error.png');
+
+    await feedback.fill('90');
+    await app.getByRole('button', { name: 'Save rule' }).click();
+    const row = app.locator('tbody tr').filter({ hasText: 'Win the Buy Box on Amazon' }).first();
+    await expect.poll(() => row.innerText().catch(() => ''), { timeout: 30_000 }).toMatch(/Amazon only/);
+    const stored = await w.database.db.pricingRule.findFirstOrThrow({ where: { name: 'Win the Buy Box on Amazon' } });
+    expect(stored).toMatchObject({ kind: 'win_buy_box', channel: 'amazon', floorFormula: 'cost_fees_margin', floorMarginPercent: '10' });
+    expect(stored.filters).toMatchObject({ condition: 'new', minFeedbackPercent: 90, buyBoxEligibleOnly: true });
+
+    await row.getByRole('button', { name: 'Dry run Win the Buy Box on Amazon' }).click();
+    const trial = app.locator('[data-section="rule-dry-run"]').locator('..');
+    await expect.poll(() => trial.innerText().catch(() => ''), { timeout: 30_000 }).toMatch(/Followed: A1ELIGIBLE/);
+    const text = await trial.innerText();
+    expect(text).toMatch(/Ignored:[^\n]*A1LOWFEEDBACK[^\n]*feedback/i);
+    expect(text).toMatch(/Amazon fees at \d+\.\d{2}: \d+\.\d{2} \([^)]*Referral/);
+    expect(await w.database.db.priceSuggestion.count()).toBe(0);
+    await shot(page, 'rule-competing-dry-run.png');
+    expect(failures).toEqual([]);
+  }, 300_000);
+});
