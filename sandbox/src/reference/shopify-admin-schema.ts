@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import {
   buildClientSchema,
+  extendSchema,
   isExecutableDefinitionNode,
   Kind,
   NoUnusedFragmentsRule,
@@ -33,9 +34,29 @@ export function shopifyReferenceSchemaPath(repoRoot = REPO_ROOT): string {
 
 let cached: GraphQLSchema | null | undefined;
 
-/** Shopify's Admin schema built with buildClientSchema, or null when the reference file is absent. */
-export function loadShopifyReferenceSchema(file = shopifyReferenceSchemaPath()): GraphQLSchema | null {
+/** Where the recorded 2026-10 additions live (SDL written from shopify.dev's reference, one source per entry). */
+export const SHOPIFY_REFERENCE_ADDITIONS_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'admin-2026-10-additions.graphql');
+
+/** The additions' SDL: fields and types Shopify added after 2025-01 that Calibrate uses. */
+export function shopifyReferenceAdditions(): DocumentNode {
+  return parse(fs.readFileSync(SHOPIFY_REFERENCE_ADDITIONS_PATH, 'utf8'));
+}
+
+/**
+ * Shopify's Admin schema built with buildClientSchema (2025-01), extended with the recorded 2026-10
+ * additions (`withAdditions: false` for the bare 2025-01 introspection), or null when the reference file is
+ * absent.
+ */
+export function loadShopifyReferenceSchema(file = shopifyReferenceSchemaPath(), options: { withAdditions?: boolean } = {}): GraphQLSchema | null {
+  if (options.withAdditions === false) return loadIntrospection(file);
   if (cached !== undefined && file === shopifyReferenceSchemaPath()) return cached;
+  const base = loadIntrospection(file);
+  const schema = base ? extendSchema(base, shopifyReferenceAdditions()) : null;
+  if (file === shopifyReferenceSchemaPath()) cached = schema;
+  return schema;
+}
+
+function loadIntrospection(file: string): GraphQLSchema | null {
   let schema: GraphQLSchema | null = null;
   if (fs.existsSync(file)) {
     const json = JSON.parse(zlib.gunzipSync(fs.readFileSync(file)).toString('utf8')) as
@@ -43,7 +64,6 @@ export function loadShopifyReferenceSchema(file = shopifyReferenceSchemaPath()):
       | IntrospectionQuery;
     schema = buildClientSchema('data' in json ? json.data : json);
   }
-  if (file === shopifyReferenceSchemaPath()) cached = schema;
   return schema;
 }
 
