@@ -1,25 +1,15 @@
-// Every GraphQL document the app sends must validate against Shopify's published Admin schema.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
-import { buildClientSchema, parse, validate, type GraphQLSchema } from 'graphql';
+// Every GraphQL document the app sends must validate against Shopify's published Admin schema: the 2025-01
+// introspection extended with the 2026-10 additions recorded from shopify.dev (the sandbox's
+// src/reference/admin-2026-10-additions.graphql; e.g. bulkOperation(id) and bulkOperations).
+import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { loadShopifyReferenceSchema, shopifyReferenceSchemaPath } from '@calibr/sandbox/reference-schema';
 import { ALL_DOCUMENTS } from '../app/platforms/shopify/connector/documents';
 
-const schemaPath = fileURLToPath(
-  new URL('../../../shared/reference/shopify/admin_schema_2025-01.json.gz', import.meta.url),
-);
-const hasSchema = existsSync(schemaPath);
-if (!hasSchema) console.warn(`skipping: Shopify's reference schema is absent (${schemaPath})`);
+const schema = loadShopifyReferenceSchema();
+if (!schema) console.warn(`skipping: Shopify's reference schema is absent (${shopifyReferenceSchemaPath()})`);
 
-function loadSchema(): GraphQLSchema {
-  const introspection = JSON.parse(gunzipSync(readFileSync(schemaPath)).toString('utf8'));
-  return buildClientSchema(introspection.data ?? introspection);
-}
-
-describe.skipIf(!hasSchema)('GraphQL documents against the Admin schema', () => {
-  const schema = hasSchema ? loadSchema() : undefined;
-
+describe.skipIf(!schema)('GraphQL documents against the Admin schema', () => {
   it.each(Object.entries(ALL_DOCUMENTS))('%s validates', (_name, source) => {
     const errors = validate(schema!, parse(source));
     expect(errors.map((e) => e.message)).toEqual([]);

@@ -5,6 +5,7 @@ import { ShopifyConnector, schedulerForShop } from './connector';
 import { SHOPIFY_API_VERSION } from './connector/api-version';
 import { sessionStorage, unauthenticated } from '../../shopify.server';
 import { listingLocator } from './listings.server';
+import { databaseBulkRunStore } from './bulk-runs.server';
 
 export function shopifyConnectorFor(shop: string, projectId: string): ShopifyConnector {
   return new ShopifyConnector({
@@ -13,6 +14,8 @@ export function shopifyConnectorFor(shop: string, projectId: string): ShopifyCon
     apiVersion: SHOPIFY_API_VERSION,
     scheduler: schedulerForShop(shop),
     locator: listingLocator(projectId),
+    // Bulk price runs are recorded for every instance: a lost answer is recovered by any of them.
+    bulkRuns: databaseBulkRunStore(projectId),
     // Batches above this many variants go as one bulk mutation (default 5,000; tests lower it to take that path).
     ...numberEnv('SHOPIFY_BULK_MUTATION_THRESHOLD', 'bulkMutationThreshold'),
     ...numberEnv('SHOPIFY_BULK_POLL_MS', 'bulkPollIntervalMs'),
