@@ -2,10 +2,9 @@
 // app, and the next one after a restart, knows the runs any of them started on a shop, by our key and by
 // Shopify's id.
 import type { Db } from '@calibr/db';
-import { db as appDb } from '../../db.server';
 import type { BulkRunRecord, BulkRunStatus, BulkRunStore } from './connector';
 
-export function databaseBulkRunStore(projectId: string, db: Db = appDb): BulkRunStore {
+export function databaseBulkRunStore(db: Db, projectId: string): BulkRunStore {
   return {
     async open(shop) {
       const rows = await db.shopifyBulkRun.findMany({

@@ -6,6 +6,7 @@ import { SHOPIFY_API_VERSION } from './connector/api-version';
 import { sessionStorage, unauthenticated } from '../../shopify.server';
 import { listingLocator } from './listings.server';
 import { databaseBulkRunStore } from './bulk-runs.server';
+import { db } from '../../db.server';
 
 export function shopifyConnectorFor(shop: string, projectId: string): ShopifyConnector {
   return new ShopifyConnector({
@@ -15,7 +16,7 @@ export function shopifyConnectorFor(shop: string, projectId: string): ShopifyCon
     scheduler: schedulerForShop(shop),
     locator: listingLocator(projectId),
     // Bulk price runs are recorded for every instance: a lost answer is recovered by any of them.
-    bulkRuns: databaseBulkRunStore(projectId),
+    bulkRuns: databaseBulkRunStore(db, projectId),
     // Batches above this many variants go as one bulk mutation (default 5,000; tests lower it to take that path).
     ...numberEnv('SHOPIFY_BULK_MUTATION_THRESHOLD', 'bulkMutationThreshold'),
     ...numberEnv('SHOPIFY_BULK_POLL_MS', 'bulkPollIntervalMs'),
