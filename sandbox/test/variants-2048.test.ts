@@ -32,9 +32,10 @@ describe('a product with 2,048 variants', () => {
     let after: string | null = null;
     let pages = 0;
     do {
-      const page = await client.request(`query($id: ID!, $after: String) { product(id: $id) { variants(first: 250, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } } }`, { variables: { id: productId, after } });
-      const variants = page.data.product.variants;
-      ids.push(...variants.nodes.map((n: { id: string }) => n.id));
+      type Page = { product: { variants: { nodes: Array<{ id: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } };
+      const page: { data?: Page } = await client.request<Page>(`query($id: ID!, $after: String) { product(id: $id) { variants(first: 250, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } } }`, { variables: { id: productId, after } });
+      const variants = page.data!.product.variants;
+      ids.push(...variants.nodes.map((n) => n.id));
       after = variants.pageInfo.hasNextPage ? variants.pageInfo.endCursor : null;
       pages++;
     } while (after);
