@@ -1,6 +1,7 @@
 // Every GraphQL document in the project (.graphql files, `#graphql` templates, gql/graphql-tagged and
-// /* GraphQL */ templates) must validate against Shopify's full Admin schema (2025-01 reference), so what
-// Calibrate sends works against the real Shopify, not only against the sandbox's subset.
+// /* GraphQL */ templates) must validate against Shopify's full Admin schema (the 2025-01 reference extended by
+// the recorded 2026-10 additions), so what Calibrate sends works against the real Shopify, not only against
+// the sandbox's subset.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ const schema = loadShopifyReferenceSchema();
 if (!schema) console.warn(`SKIPPED: Shopify reference schema not found at ${shopifyReferenceSchemaPath()}`);
 
 describe.skipIf(!schema)('GraphQL documents in the project', () => {
-  it('all validate against Shopify Admin 2025-01', () => {
+  it('all validate against Shopify Admin 2025-01 plus the recorded 2026-10 additions', () => {
     const checks = checkGraphQLDocuments(ROOT, schema!, { ignore: [FIXTURES] });
     expect(checks.filter((c) => !c.skipped).length).toBeGreaterThan(0);
     const failures = checks.filter((c) => c.errors.length).map((c) => `${path.relative(ROOT, c.file)}:${c.line}: ${c.errors.join('; ')}`);

@@ -233,4 +233,15 @@ describe.each(testDatabaseProviders())('Shopify bulk price runs, five at once, a
     const row = await database.db.shopifyBulkRun.findFirstOrThrow({ where: { projectId, runKey: recorded[0]!.runKey } });
     expect(row).toMatchObject({ operationId: operation, status: 'settled' });
   }, 180_000);
+
+  it('settled runs older than a week are dropped when a new run is recorded; recent ones stay', async () => {
+    const old = await database.db.shopifyBulkRun.create({
+      data: { projectId, shopDomain: shop, runKey: 'rold0000000000000', variantIds: '[]', stagedUploadPath: 'tmp/old.jsonl', status: 'settled', updatedAt: new Date(Date.now() - 8 * 24 * 3600_000) },
+    });
+    const recentCount = await database.db.shopifyBulkRun.count({ where: { projectId, status: 'settled' } });
+    const updates = batch(1, 'prune');
+    await expectApplied(updates, await instance(database.db).pricing.batchUpdatePrices(updates));
+    expect(await database.db.shopifyBulkRun.findUnique({ where: { id: old.id } })).toBeNull();
+    expect(await database.db.shopifyBulkRun.count({ where: { projectId, status: 'settled' } }), 'the recent ones, and the new one').toBe(recentCount);
+  }, 120_000);
 });

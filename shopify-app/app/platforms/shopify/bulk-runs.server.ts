@@ -23,6 +23,8 @@ export function databaseBulkRunStore(db: Db, projectId: string): BulkRunStore {
       );
     },
     async begin(shop, run) {
+      // Runs settled a week ago are history nobody reads (Shopify keeps their results 7 days): dropped here.
+      await db.shopifyBulkRun.deleteMany({ where: { projectId, status: { in: ['settled', 'not_started'] }, updatedAt: { lt: new Date(Date.now() - 7 * 24 * 3600_000) } } });
       await db.shopifyBulkRun.create({
         data: { projectId, shopDomain: shop, runKey: run.runKey, variantIds: JSON.stringify(run.variantIds), stagedUploadPath: run.stagedUploadPath, status: 'starting' },
       });
