@@ -118,8 +118,18 @@ describe('session tokens and token exchange', () => {
     expect(refreshed.session.accessToken).not.toBe(session.accessToken);
     expect(refreshed.session.refreshToken).not.toBe(session.refreshToken);
     expect((await rawGraphql(refreshed.session.accessToken!, { query: '{ shop { name } }' })).status).toBe(200);
-    // Refresh tokens rotate: the old one is spent.
+    // Since 2026-08-28 the used refresh token still works until its replacement is used (a lost refresh
+    // answer is recoverable): used again, it gives another pair.
+    const retried = await t.shopify.auth.refreshToken({ shop: SHOP, refreshToken: session.refreshToken! });
+    expect(retried.session.accessToken).not.toBe(refreshed.session.accessToken);
+    expect((await rawGraphql(retried.session.accessToken!, { query: '{ shop { name } }' })).status).toBe(200);
+    // The replacement is used: the old refresh token is retired.
+    const next = await t.shopify.auth.refreshToken({ shop: SHOP, refreshToken: retried.session.refreshToken! });
+    expect((await rawGraphql(next.session.accessToken!, { query: '{ shop { name } }' })).status).toBe(200);
     await expect(t.shopify.auth.refreshToken({ shop: SHOP, refreshToken: session.refreshToken! })).rejects.toThrow(/invalid_grant|400/);
+    // A replacement that was never used stays valid meanwhile (the app may hold it).
+    const sibling = await t.shopify.auth.refreshToken({ shop: SHOP, refreshToken: refreshed.session.refreshToken! });
+    expect(sibling.session.refreshToken).toBeTruthy();
   });
 
   it('exchanges for an online token with the associated user', async () => {
@@ -137,6 +147,10 @@ describe('session tokens and token exchange', () => {
     expect(migrated.session.refreshToken).toBeTruthy();
     expect((await rawGraphql(session.accessToken!, { query: '{ shop { name } }' })).status).toBe(401);
     expect((await rawGraphql(migrated.session.accessToken!, { query: '{ shop { name } }' })).status).toBe(200);
+    // Retried with the same non-expiring token (the first answer lost), the migration answers the same pair.
+    const again = await t.shopify.auth.migrateToExpiringToken({ shop: SHOP, nonExpiringOfflineAccessToken: session.accessToken! });
+    expect(again.session.accessToken).toBe(migrated.session.accessToken);
+    expect(again.session.refreshToken).toBe(migrated.session.refreshToken);
   });
 
   it('refuses session tokens that are forged, expired or for another shop', async () => {

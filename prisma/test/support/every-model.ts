@@ -129,6 +129,17 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     createdAt: T1,
   });
 
+  await put('ShopifyBulkRun', (data) => db.shopifyBulkRun.create({ data }), {
+    projectId,
+    shopDomain: `shop-${suffix}.myshopify.com`,
+    runKey: `run-${suffix}`,
+    variantIds: JSON.stringify(['gid://shopify/ProductVariant/1', 'gid://shopify/ProductVariant/2']),
+    stagedUploadPath: 'tmp/bulk/calibr-variant-prices.jsonl',
+    operationId: 'gid://shopify/BulkOperation/3400000001',
+    status: 'started',
+    createdAt: T1,
+  });
+
   const link = await put('ProductLink', (data) => db.productLink.create({ data }), {
     projectId,
     sku: 'SKU-Ä-1',

@@ -11,7 +11,7 @@ import { isDecimalString } from './money';
 import { grantScopes, install, issueToken } from './oauth';
 import { isPlanName, PLANS } from './plans';
 import type { ShopifyRuntime } from './runtime';
-import { syntheticCatalog } from './seed';
+import { MAX_GENERATED_VARIANTS, MAX_VARIANTS_PER_PRODUCT, syntheticCatalog } from './seed';
 import { signSessionToken } from './session-token';
 import type { ShopRecord } from './state';
 import { activeInstallation, addCatalogProducts, allVariants, createShop, findShop, findVariant } from './state';
@@ -79,12 +79,16 @@ function productsFromBody(body: Body): CatalogProduct[] {
     const g = body.generate as { count?: number; variantsPerProduct?: number; prefix?: string };
     const count = Number(g.count ?? 10);
     const per = Number(g.variantsPerProduct ?? 1);
-    if (!(count >= 1 && count <= 20_000 && per >= 1 && per <= 100)) throw new HttpError(400, 'generate.count 1..20000, generate.variantsPerProduct 1..100');
+    if (!(Number.isInteger(count) && Number.isInteger(per) && count >= 1 && count <= 20_000 && per >= 1 && per <= MAX_VARIANTS_PER_PRODUCT)) {
+      throw new HttpError(400, `generate.count 1..20000, generate.variantsPerProduct 1..${MAX_VARIANTS_PER_PRODUCT}`);
+    }
+    if (count * per > MAX_GENERATED_VARIANTS) throw new HttpError(400, `generate makes at most ${MAX_GENERATED_VARIANTS} variants in one request`);
     return syntheticCatalog(count, per, g.prefix ?? 'GEN');
   }
   if (!Array.isArray(body.products)) throw new HttpError(400, 'expected products: [...] or generate: {count, variantsPerProduct}');
   return (body.products as Array<Record<string, unknown>>).map((p, i) => {
     const variants = Array.isArray(p.variants) ? (p.variants as Array<Record<string, unknown>>) : [{}];
+    if (variants.length > MAX_VARIANTS_PER_PRODUCT) throw new HttpError(400, `products[${i}] has ${variants.length} variants; a product has at most ${MAX_VARIANTS_PER_PRODUCT}`);
     const created = new Date().toISOString();
     return {
       handle: String(p.handle ?? `product-${Date.now()}-${i}`),

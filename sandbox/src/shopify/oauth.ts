@@ -20,7 +20,18 @@ export const ONLINE_TOKEN_TYPE = 'urn:shopify:params:oauth:token-type:online-acc
 export const EXPIRING_ACCESS_TOKEN_SECONDS = 3600;
 export const REFRESH_TOKEN_SECONDS = 90 * 24 * 3600;
 export const ONLINE_TOKEN_SECONDS = 86399;
+/** Since 2026-08-28 a used refresh token may be used again until its replacement is used, for at most 30 days from its first use. */
+export const REFRESH_RETRY_SECONDS = 30 * 24 * 3600;
+/** A token-exchange migration retried with the same non-expiring token answers the same pair for 7 days. */
+export const MIGRATION_REPLAY_SECONDS = 7 * 24 * 3600;
 const AUTH_CODE_SECONDS = 600;
+
+/**
+ * Migrations answered, by the migrated token's hash, so a retry gets the same pair. Kept in memory only (the
+ * state keeps hashes of tokens, never tokens): a restart from the state file forgets them. Keyed by the
+ * state object, so a reset forgets them too.
+ */
+const migrations = new WeakMap<object, Map<string, { answer: IssuedToken; until: number }>>();
 
 /** Shopify's `host` parameter: base64 of admin.shopify.com/store/{store}, without padding. */
 export function hostParam(shop: string): string {
@@ -130,7 +141,7 @@ export function issueToken(
   rt: ShopifyRuntime,
   shop: ShopRecord,
   app: AppConfig,
-  opts: { online: boolean; expiring: boolean; userId?: number },
+  opts: { online: boolean; expiring: boolean; userId?: number; replaces?: string },
 ): IssuedToken {
   const inst = activeInstallation(rt.state, shop.domain, app.apiKey)!;
   const scope = inst.scopes.join(',');
@@ -173,7 +184,16 @@ export function issueToken(
   if (!opts.expiring) return { access_token: token, scope };
   const refresh = randomToken('shprt_');
   recordIssuedSecret('Shopify refresh token', refresh);
-  rt.state.refreshTokens.push({ hash: sha256(refresh), shop: shop.domain, apiKey: app.apiKey, scopes: inst.scopes, expiresAt: now + REFRESH_TOKEN_SECONDS * 1000, used: false });
+  rt.state.refreshTokens.push({
+    hash: sha256(refresh),
+    shop: shop.domain,
+    apiKey: app.apiKey,
+    scopes: inst.scopes,
+    expiresAt: now + REFRESH_TOKEN_SECONDS * 1000,
+    used: false,
+    firstUsedAt: null,
+    replaces: opts.replaces ?? null,
+  });
   return { access_token: token, scope, expires_in: EXPIRING_ACCESS_TOKEN_SECONDS, refresh_token: refresh, refresh_token_expires_in: REFRESH_TOKEN_SECONDS };
 }
 
@@ -254,13 +274,23 @@ export async function handleAccessToken(rt: ShopifyRuntime, req: IncomingMessage
       return oauthError(res, 400, 'invalid_request', `Unsupported requested_token_type ${requested}`);
     }
     if (p.subject_token_type === OFFLINE_TOKEN_TYPE) {
-      // Migration of a non-expiring offline token to an expiring one.
+      // Migration of a non-expiring offline token to an expiring one; retried with the same token within
+      // 7 days, it answers the same pair (the first answer may have been lost).
       const old = p.subject_token ? rt.state.tokens.find((t) => t.hash === sha256(p.subject_token!)) : undefined;
+      const answered = migrations.get(rt.state) ?? new Map<string, { answer: IssuedToken; until: number }>();
+      migrations.set(rt.state, answered);
+      const replay = old ? answered.get(old.hash) : undefined;
+      if (old && replay && replay.until > Date.now() && old.shop === shop.domain && old.apiKey === app.apiKey && activeInstallation(rt.state, shop.domain, app.apiKey)) {
+        rt.ctx.log({ platform: 'shopify', kind: 'event', host: shop.domain, detail: { event: 'token migration replayed' } });
+        return sendJson(res, 200, replay.answer);
+      }
       if (!old || old.revoked || old.kind !== 'offline' || old.expiresAt !== null || old.shop !== shop.domain || old.apiKey !== app.apiKey) {
         return oauthError(res, 400, 'invalid_subject_token', 'The subject token is not a valid non-expiring offline access token for this shop');
       }
       old.revoked = true;
-      return sendJson(res, 200, issueToken(rt, shop, app, { online: false, expiring: true }));
+      const answer = issueToken(rt, shop, app, { online: false, expiring: true });
+      answered.set(old.hash, { answer, until: Date.now() + MIGRATION_REPLAY_SECONDS * 1000 });
+      return sendJson(res, 200, answer);
     }
     if (p.subject_token_type !== ID_TOKEN_TYPE || !p.subject_token) {
       return oauthError(res, 400, 'invalid_request', `subject_token_type must be ${ID_TOKEN_TYPE}`);
@@ -280,13 +310,22 @@ export async function handleAccessToken(rt: ShopifyRuntime, req: IncomingMessage
   }
 
   if (grant === 'refresh_token') {
+    // Refresh tokens rotate, with Shopify's grace (since 2026-08-28): a used one works again (a lost answer
+    // is recoverable) until its replacement is used, for at most 30 days from its first use.
+    const now = Date.now();
     const record = p.refresh_token ? rt.state.refreshTokens.find((r) => r.hash === sha256(p.refresh_token!)) : undefined;
-    if (!record || record.used || record.expiresAt < Date.now() || record.shop !== shop.domain || record.apiKey !== app.apiKey) {
+    const graceOver = !!record?.used && now - (record.firstUsedAt ?? 0) > REFRESH_RETRY_SECONDS * 1000;
+    if (!record || record.revoked || graceOver || record.expiresAt < now || record.shop !== shop.domain || record.apiKey !== app.apiKey) {
       return oauthError(res, 400, 'invalid_grant', 'The refresh token is invalid, expired or already used');
     }
     if (!activeInstallation(rt.state, shop.domain, app.apiKey)) return oauthError(res, 400, 'invalid_grant', 'The app is not installed on this shop');
-    record.used = true; // refresh tokens rotate: each one works once
-    return sendJson(res, 200, issueToken(rt, shop, app, { online: false, expiring: true }));
+    if (record.used) rt.ctx.log({ platform: 'shopify', kind: 'event', host: shop.domain, detail: { event: 'refresh token used again' } });
+    record.used = true;
+    record.firstUsedAt ??= now;
+    // Its replacement is in use now: the token it replaced is retired.
+    const predecessor = record.replaces ? rt.state.refreshTokens.find((r) => r.hash === record.replaces) : undefined;
+    if (predecessor) predecessor.revoked = true;
+    return sendJson(res, 200, issueToken(rt, shop, app, { online: false, expiring: true, replaces: record.hash }));
   }
 
   return oauthError(res, 400, 'unsupported_grant_type', `grant_type ${grant || '(missing)'} is not supported`);

@@ -23,6 +23,11 @@ export function seedDemoShops(rt: ShopifyRuntime): void {
 }
 
 /** Synthetic products for large-catalog tests and benches: `count` products of `variantsPerProduct` variants. */
+/** Variants a product may have (API 2026-01 on; 100 before). */
+export const MAX_VARIANTS_PER_PRODUCT = 2048;
+/** Variants one seeding request may generate in all (the sandbox's memory, not a Shopify rule). */
+export const MAX_GENERATED_VARIANTS = 200_000;
+
 export function syntheticCatalog(count: number, variantsPerProduct: number, prefix = 'GEN'): CatalogProduct[] {
   const created = new Date(Date.UTC(2024, 5, 1)).toISOString();
   return Array.from({ length: count }, (_, i) => ({

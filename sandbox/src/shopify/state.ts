@@ -98,6 +98,12 @@ export interface RefreshTokenRecord {
   scopes: string[];
   expiresAt: number;
   used: boolean;
+  /** When it was first used (ms): it may be used again for 30 days from then, until its replacement is used. */
+  firstUsedAt?: number | null;
+  /** The refresh token (hash) this one replaced. */
+  replaces?: string | null;
+  /** Retired (its replacement was used) or revoked (uninstall): refused from then on. */
+  revoked?: boolean;
 }
 
 export interface AuthCodeRecord {

@@ -1,12 +1,12 @@
 // Large Shopify price pushes go as one bulk mutation (stagedUploadsCreate, the JSONL upload,
-// bulkOperationRunMutation, then currentBulkOperation polls); here every batch takes that path
+// bulkOperationRunMutation, then bulkOperation(id) polls); here every batch takes that path
 // (SHOPIFY_BULK_MUTATION_THRESHOLD=0). Each step's answer is lost after Shopify acted (the sandbox's
 // drop_answer fault). Each case ends with every change applied exactly once: one bulk operation ran over
 // the case's prices (no second run), the attempts name the operation Shopify actually ran, and Shopify
 // changed each product's price once; meanwhile the console (GET /api/pricing/changes) shows the attempt
 // retrying with what was lost (nothing ran) or pending (the operation runs and we wait for its answer).
 // Also an upload that never arrived (reset): Shopify's NO_SUCH_FILE tells, and nothing runs.
-// And a run answer lost with the check after it (currentBulkOperation) lost too: the next send finds the run
+// And a run answer lost with the check after it (bulkOperations, searched for our run's key) lost too: the next send finds the run
 // still going (the sandbox's bulk-pace slows it), waits for it and reads its results instead of running again.
 import { testDatabaseProviders } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,7 +111,7 @@ describe.each(testDatabaseProviders())('Shopify bulk price runs with lost answer
     const since = await lastLogId();
     const run = await f.fault({ platform: 'shopify', path: GRAPHQL, kind: 'drop_answer', bodyContains: 'bulkOperationRunMutation' });
     // Status polls lost too for a while, so the in-between state lasts long enough to see.
-    const polls = await f.fault({ platform: 'shopify', path: GRAPHQL, kind: 'drop_answer', bodyContains: 'CalibrCurrentBulkOperation' });
+    const polls = await f.fault({ platform: 'shopify', path: GRAPHQL, kind: 'drop_answer', bodyContains: 'CalibrBulkOperationStatus' });
     const changeIds = await f.approve(items);
     await waitFor('Shopify to finish the bulk operation it started', async () => (await finishedRuns(since)).length > 0, 120_000, 100);
     const during = await f.changes(changeIds);
@@ -130,7 +130,7 @@ describe.each(testDatabaseProviders())('Shopify bulk price runs with lost answer
   it('status poll answers lost: pending while the operation runs, then its results read', async () => {
     const items = f.take(3);
     const since = await lastLogId();
-    const { id } = await f.fault({ platform: 'shopify', path: GRAPHQL, kind: 'drop_answer', bodyContains: 'CalibrCurrentBulkOperation' });
+    const { id } = await f.fault({ platform: 'shopify', path: GRAPHQL, kind: 'drop_answer', bodyContains: 'CalibrBulkOperationStatus' });
     const changeIds = await f.approve(items);
     await waitFor('Shopify to finish the bulk operation', async () => (await finishedRuns(since)).length > 0, 120_000, 100);
     await waitFor('several lost polls', async () => (await hits(id)) >= 3, 60_000, 100);
@@ -156,8 +156,8 @@ describe.each(testDatabaseProviders())('Shopify bulk price runs with lost answer
     const changeIds = await f.approve(items);
     // A fault with a count leaves the list once used up.
     await waitFor('the app to stage its upload', async () => !(await f.control<{ faults: Array<{ id: string }> }>('faults')).faults.some((x) => x.id === staging.id), 60_000, 20);
-    const check = await f.fault({ platform: 'shopify', path: GRAPHQL, kind: 'drop_answer', bodyContains: 'CalibrCurrentPriceRun' });
-    await expectRetrying(changeIds, 'the lost answers', /bulkOperationRunMutation was lost and its current bulk operation could not be read/, false);
+    const check = await f.fault({ platform: 'shopify', path: GRAPHQL, kind: 'drop_answer', bodyContains: 'CalibrFindPriceRun' });
+    await expectRetrying(changeIds, 'the lost answers', /Shopify's bulk operations could not be read/, false);
     expect(await finishedRuns(since), 'the run Shopify started is still going').toEqual([]);
     await f.control(`faults/${check.id}`, undefined, 'DELETE');
     // The next send waits for that run instead of starting one: pending meanwhile.

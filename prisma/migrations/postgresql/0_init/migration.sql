@@ -142,6 +142,22 @@ CREATE TABLE "ShopifyWebhookSubscription" (
 );
 
 -- CreateTable
+CREATE TABLE "ShopifyBulkRun" (
+    "id" TEXT NOT NULL,
+    "projectId" TEXT NOT NULL,
+    "shopDomain" TEXT NOT NULL,
+    "runKey" TEXT NOT NULL,
+    "variantIds" TEXT NOT NULL,
+    "stagedUploadPath" TEXT NOT NULL,
+    "operationId" TEXT,
+    "status" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "ShopifyBulkRun_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "Listing" (
     "id" TEXT NOT NULL,
     "projectId" TEXT NOT NULL,
@@ -474,6 +490,15 @@ CREATE INDEX "ShopifyWebhookSubscription_projectId_idx" ON "ShopifyWebhookSubscr
 CREATE UNIQUE INDEX "ShopifyWebhookSubscription_integrationId_topic_uri_key" ON "ShopifyWebhookSubscription"("integrationId", "topic", "uri");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "ShopifyBulkRun_runKey_key" ON "ShopifyBulkRun"("runKey");
+
+-- CreateIndex
+CREATE INDEX "ShopifyBulkRun_shopDomain_status_idx" ON "ShopifyBulkRun"("shopDomain", "status");
+
+-- CreateIndex
+CREATE INDEX "ShopifyBulkRun_projectId_idx" ON "ShopifyBulkRun"("projectId");
+
+-- CreateIndex
 CREATE INDEX "Listing_projectId_platform_sku_idx" ON "Listing"("projectId", "platform", "sku");
 
 -- CreateIndex
@@ -610,6 +635,9 @@ ALTER TABLE "ShopifyWebhookSubscription" ADD CONSTRAINT "ShopifyWebhookSubscript
 
 -- AddForeignKey
 ALTER TABLE "ShopifyWebhookSubscription" ADD CONSTRAINT "ShopifyWebhookSubscription_integrationId_fkey" FOREIGN KEY ("integrationId") REFERENCES "ShopifyIntegration"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ShopifyBulkRun" ADD CONSTRAINT "ShopifyBulkRun_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "Listing" ADD CONSTRAINT "Listing_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -135,6 +135,21 @@ CREATE TABLE "ShopifyWebhookSubscription" (
 );
 
 -- CreateTable
+CREATE TABLE "ShopifyBulkRun" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "projectId" TEXT NOT NULL,
+    "shopDomain" TEXT NOT NULL,
+    "runKey" TEXT NOT NULL,
+    "variantIds" TEXT NOT NULL,
+    "stagedUploadPath" TEXT NOT NULL,
+    "operationId" TEXT,
+    "status" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "ShopifyBulkRun_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
 CREATE TABLE "Listing" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "projectId" TEXT NOT NULL,
@@ -464,6 +479,15 @@ CREATE INDEX "ShopifyWebhookSubscription_projectId_idx" ON "ShopifyWebhookSubscr
 
 -- CreateIndex
 CREATE UNIQUE INDEX "ShopifyWebhookSubscription_integrationId_topic_uri_key" ON "ShopifyWebhookSubscription"("integrationId", "topic", "uri");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ShopifyBulkRun_runKey_key" ON "ShopifyBulkRun"("runKey");
+
+-- CreateIndex
+CREATE INDEX "ShopifyBulkRun_shopDomain_status_idx" ON "ShopifyBulkRun"("shopDomain", "status");
+
+-- CreateIndex
+CREATE INDEX "ShopifyBulkRun_projectId_idx" ON "ShopifyBulkRun"("projectId");
 
 -- CreateIndex
 CREATE INDEX "Listing_projectId_platform_sku_idx" ON "Listing"("projectId", "platform", "sku");

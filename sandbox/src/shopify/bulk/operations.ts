@@ -1,7 +1,8 @@
 // Bulk operations: bulkOperationRunQuery (a whole connection read into a JSONL result) and
-// bulkOperationRunMutation (one mutation run per line of an uploaded JSONL of variables). One of each type
-// may run per shop and app at a time; they progress CREATED -> RUNNING -> COMPLETED on timers (scaled by the
-// sandbox's time scale) and fire bulk_operations/finish.
+// bulkOperationRunMutation (one mutation run per line of an uploaded JSONL of variables). Since API 2026-01 up
+// to five of each type run at once per shop and app (one before 2026-01, by the version the call names); they
+// progress CREATED -> RUNNING -> COMPLETED on timers (scaled by the sandbox's time scale) and fire
+// bulk_operations/finish.
 import { randomUUID } from 'node:crypto';
 import type {
   GraphQLError} from 'graphql';
@@ -25,6 +26,10 @@ import { resultUrl } from './storage';
 /** Mutations Shopify allows in bulkOperationRunMutation that this sandbox implements. */
 export const BULK_MUTATIONS = new Set(['productVariantsBulkUpdate']);
 const LINES_PER_TICK = 50;
+/** Bulk operations of one type an app may run at once on a shop: five since API 2026-01, one before. */
+export function concurrentBulkLimit(apiVersion: string): number {
+  return apiVersion === 'unstable' || apiVersion >= '2026-01' ? 5 : 1;
+}
 const TICK_MS = 200;
 
 export interface UserError {
@@ -52,10 +57,27 @@ export class BulkOperations {
 
   constructor(private readonly rt: () => ShopifyRuntime) {}
 
-  private running(shop: string, apiKey: string, type: 'QUERY' | 'MUTATION'): BulkOperationRecord | undefined {
-    return this.rt().state.bulkOperations.find(
+  private running(shop: string, apiKey: string, type: 'QUERY' | 'MUTATION'): BulkOperationRecord[] {
+    return this.rt().state.bulkOperations.filter(
       (op) => op.shop === shop && op.apiKey === apiKey && op.type === type && ['CREATED', 'RUNNING', 'CANCELING'].includes(op.status),
     );
+  }
+
+  /** The refusal when the app already runs as many operations of this type as the API version allows. */
+  private busy(ctx: AdminContext, type: 'QUERY' | 'MUTATION'): string | null {
+    const running = this.running(ctx.shop.domain, ctx.app.apiKey, type);
+    const limit = concurrentBulkLimit(ctx.apiVersion);
+    if (running.length < limit) return null;
+    const kind = type === 'QUERY' ? 'query' : 'mutation';
+    const ids = running.map((op) => gid('BulkOperation', op.id)).join(', ');
+    return limit === 1
+      ? `A bulk ${kind} operation for this app and shop is already in progress: ${ids}.`
+      : `${limit} bulk ${kind} operations for this app and shop are already in progress (at most ${limit} at a time): ${ids}.`;
+  }
+
+  /** Every operation of this app on this shop, oldest first (`bulkOperations` filters and sorts them). */
+  list(shop: string, apiKey: string): BulkOperationRecord[] {
+    return this.rt().state.bulkOperations.filter((op) => op.shop === shop && op.apiKey === apiKey);
   }
 
   current(shop: string, apiKey: string, type: 'QUERY' | 'MUTATION'): BulkOperationRecord | undefined {
@@ -94,10 +116,8 @@ export class BulkOperations {
 
   runQuery(ctx: AdminContext, query: string): { bulkOperation: BulkOperationRecord | null; userErrors: UserError[] } {
     const invalid = (message: string) => ({ bulkOperation: null, userErrors: [{ code: 'INVALID', field: ['query'], message }] });
-    const busy = this.running(ctx.shop.domain, ctx.app.apiKey, 'QUERY');
-    if (busy) {
-      return { bulkOperation: null, userErrors: [{ code: 'OPERATION_IN_PROGRESS', field: null, message: `A bulk query operation for this app and shop is already in progress: ${gid('BulkOperation', busy.id)}.` }] };
-    }
+    const busy = this.busy(ctx, 'QUERY');
+    if (busy) return { bulkOperation: null, userErrors: [{ code: 'OPERATION_IN_PROGRESS', field: null, message: busy }] };
     let doc: DocumentNode;
     try {
       doc = parse(query);
@@ -119,8 +139,8 @@ export class BulkOperations {
 
   runMutation(ctx: AdminContext, mutation: string, stagedUploadPath: string, clientIdentifier: string | null) {
     const fail = (code: string, message: string, field: string[] | null = null) => ({ bulkOperation: null, userErrors: [{ code, field, message }] });
-    const busy = this.running(ctx.shop.domain, ctx.app.apiKey, 'MUTATION');
-    if (busy) return fail('OPERATION_IN_PROGRESS', `A bulk mutation operation for this app and shop is already in progress: ${gid('BulkOperation', busy.id)}.`);
+    const busy = this.busy(ctx, 'MUTATION');
+    if (busy) return fail('OPERATION_IN_PROGRESS', busy);
     let doc: DocumentNode;
     try {
       doc = parse(mutation);

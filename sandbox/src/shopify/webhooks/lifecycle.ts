@@ -16,7 +16,7 @@ export function uninstall(rt: ShopifyRuntime, shop: ShopRecord, app: AppConfig):
   if (!inst) return null;
   inst.uninstalledAt = new Date().toISOString();
   for (const t of rt.state.tokens) if (t.shop === shop.domain && t.apiKey === app.apiKey) t.revoked = true;
-  for (const r of rt.state.refreshTokens) if (r.shop === shop.domain && r.apiKey === app.apiKey) r.used = true;
+  for (const r of rt.state.refreshTokens) if (r.shop === shop.domain && r.apiKey === app.apiKey) r.revoked = true;
   rt.state.webhookSubscriptions = rt.state.webhookSubscriptions.filter((s) => !(s.shop === shop.domain && s.apiKey === app.apiKey));
   rt.markDirty();
   rt.ctx.log({ platform: 'shopify', kind: 'event', host: shop.domain, detail: { event: 'app uninstalled', apiKey: app.apiKey } });

@@ -5,6 +5,11 @@ import { ShopifyConnector, schedulerForShop } from './connector';
 import { SHOPIFY_API_VERSION } from './connector/api-version';
 import { sessionStorage, unauthenticated } from '../../shopify.server';
 import { listingLocator } from './listings.server';
+import { databaseBulkRunStore } from './bulk-runs.server';
+import { db } from '../../db.server';
+
+/** Tries at a token refresh whose answer was lost, before the shop's work gives up. */
+const REFRESH_ATTEMPTS = 3;
 
 export function shopifyConnectorFor(shop: string, projectId: string): ShopifyConnector {
   return new ShopifyConnector({
@@ -13,20 +18,30 @@ export function shopifyConnectorFor(shop: string, projectId: string): ShopifyCon
     apiVersion: SHOPIFY_API_VERSION,
     scheduler: schedulerForShop(shop),
     locator: listingLocator(projectId),
+    // Bulk price runs are recorded for every instance: a lost answer is recovered by any of them.
+    bulkRuns: databaseBulkRunStore(db, projectId),
     // Batches above this many variants go as one bulk mutation (default 5,000; tests lower it to take that path).
     ...numberEnv('SHOPIFY_BULK_MUTATION_THRESHOLD', 'bulkMutationThreshold'),
     ...numberEnv('SHOPIFY_BULK_POLL_MS', 'bulkPollIntervalMs'),
     token: {
       async getAccessToken() {
-        try {
-          const { session } = await unauthenticated.admin(shop);
-          if (!session.accessToken) throw new Error('session has no access token');
-          return session.accessToken;
-        } catch (error) {
-          throw new AuthenticationError(`No usable Shopify session for ${shop}: reinstall or reopen the app`, {
-            platform: 'shopify',
-            cause: error,
-          });
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const { session } = await unauthenticated.admin(shop);
+            if (!session.accessToken) throw new Error('session has no access token');
+            return session.accessToken;
+          } catch (error) {
+            // A refresh that got no answer (the library throws a 5xx Response) is asked again: we still hold the
+            // refresh token, and Shopify keeps it valid until its replacement is used (since 2026-08-28).
+            if (attempt < REFRESH_ATTEMPTS && error instanceof Response && error.status >= 500) {
+              await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+              continue;
+            }
+            throw new AuthenticationError(`No usable Shopify session for ${shop}: reinstall or reopen the app`, {
+              platform: 'shopify',
+              cause: error,
+            });
+          }
         }
       },
       // Shopify refused the token (expired or revoked early): mark our copy expired so the next call
@@ -34,7 +49,8 @@ export function shopifyConnectorFor(shop: string, projectId: string): ShopifyCon
       async onUnauthorized() {
         const sessions = await sessionStorage.findSessionsByShop(shop);
         for (const session of sessions.filter((s) => !s.isOnline)) {
-          session.expires = new Date(0);
+          // A moment ago, not the epoch: the session storage reads an `expires` of 0 ms back as "never".
+          session.expires = new Date(Date.now() - 60_000);
           await sessionStorage.storeSession(session);
         }
       },

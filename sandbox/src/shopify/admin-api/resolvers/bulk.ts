@@ -1,11 +1,36 @@
-// stagedUploadsCreate, bulkOperationRunQuery/RunMutation/Cancel, currentBulkOperation, BulkOperation.
+// stagedUploadsCreate, bulkOperationRunQuery/RunMutation/Cancel, currentBulkOperation, bulkOperation(id),
+// bulkOperations (2026-01: a connection with Shopify's search syntax), BulkOperation.
 import { GraphQLError } from 'graphql';
 import { createStagedTarget } from '../../bulk/storage';
 import { gid, parseGid } from '../../ids';
 import type { BulkOperationRecord } from '../../state';
+import { paginate, type ConnectionArgs } from '../connection';
 import type { AdminContext } from '../context';
+import { compileSearch, type SearchFields } from '../search-query';
 import type { ResolverMap } from './types';
 import { tagged } from './types';
+
+// bulkOperations' filters as shopify.dev lists them: created_at, id, operation_type, status.
+const BULK_SEARCH: SearchFields<BulkOperationRecord> = {
+  fields: {
+    created_at: (op) => op.createdAt,
+    id: (op) => String(op.id),
+    operation_type: (op) => op.type.toLowerCase(),
+    status: (op) => op.status.toLowerCase(),
+  },
+  dateFields: ['created_at'],
+  numberFields: ['id'],
+  defaults: [],
+};
+
+/** Newest first by default ("Defaults to sorting by created_at, with newest operations first"). */
+function queryBulkOperations(ctx: AdminContext, args: ConnectionArgs & { query?: string | null; sortKey?: 'CREATED_AT' | 'COMPLETED_AT' }) {
+  const match = compileSearch(args.query, BULK_SEARCH);
+  const items = ctx.rt.bulk.list(ctx.shop.domain, ctx.app.apiKey).filter(match).map((op) => tagged('BulkOperation', op));
+  const at = (op: BulkOperationRecord) => Date.parse((args.sortKey === 'COMPLETED_AT' ? op.completedAt : op.createdAt) ?? '') || 0;
+  // paginate sorts ascending by (value, id): negated, the newest (and highest id) come first.
+  return paginate(items, args, (op) => ({ id: -op.id, value: -at(op) }));
+}
 
 interface StagedInput {
   resource: string;
@@ -21,6 +46,11 @@ export const bulkResolvers: ResolverMap = {
   QueryRoot: {
     currentBulkOperation: (_r, args: { type?: 'QUERY' | 'MUTATION' }, ctx) =>
       tagOp(ctx.rt.bulk.current(ctx.shop.domain, ctx.app.apiKey, args.type ?? 'QUERY')),
+    bulkOperation: (_r, args: { id: string }, ctx) => {
+      const ref = parseGid(args.id, 'BulkOperation');
+      return ref ? tagOp(ctx.rt.bulk.byId(ctx.shop.domain, ctx.app.apiKey, ref.id)) : null;
+    },
+    bulkOperations: (_r, args: ConnectionArgs & { query?: string | null; sortKey?: 'CREATED_AT' | 'COMPLETED_AT' }, ctx) => queryBulkOperations(ctx, args),
   },
   Mutation: {
     stagedUploadsCreate: (_r, args: { input: StagedInput[] }, ctx) => {

@@ -1,14 +1,19 @@
 // Bulk operations: very large price pushes as one `bulkOperationRunMutation` over a staged JSONL file
 // of `productVariantsBulkUpdate` variables, and large catalog exports as one `bulkOperationRunQuery`.
-// Shopify runs one bulk operation of each type per shop at a time, so each shop's are serialised.
+// Since API 2026-01 Shopify runs up to five of each type at once per shop, so runs are told apart by id
+// (`bulkOperation(id)`), and a price run whose answer was lost by the key of ours its document carries
+// (`bulkOperations`); the runs we start are recorded (BulkRunStore) so every instance knows them.
+import { randomBytes } from 'node:crypto';
 import { PlatformUnavailableError, toMinorUnits, type PriceUpdateResult } from '@calibr/shared-contracts';
+import type { BulkRunRecord, BulkRunStore } from './bulk-runs';
 import { shopifyMoney } from './normalize';
 import {
   BULK_OPERATION_RUN_MUTATION,
   BULK_OPERATION_RUN_QUERY,
-  BULK_VARIANTS_UPDATE_MUTATION,
-  CURRENT_BULK_OPERATION_QUERY,
-  CURRENT_PRICE_RUN_QUERY,
+  BULK_OPERATION_STATUS_QUERY,
+  BULK_PRICE_RUN_NAME,
+  bulkVariantsUpdateMutation,
+  FIND_PRICE_RUN_QUERY,
   STAGED_UPLOADS_CREATE_MUTATION,
 } from './documents';
 import { AnswerLostError, type ShopifyGraphqlClient } from './graphql-client';
@@ -25,20 +30,6 @@ export interface BulkOperationStatus {
   completedAt?: string | null;
   /** The query, or for a mutation the mutation document, the operation runs. */
   query?: string;
-}
-
-const locks = new Map<string, Promise<unknown>>();
-
-/** Run `task` after any earlier bulk operation of the same shop and type has finished. */
-async function exclusive<T>(key: string, task: () => Promise<T>): Promise<T> {
-  const previous = locks.get(key) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(task);
-  locks.set(key, run);
-  try {
-    return await run;
-  } finally {
-    if (locks.get(key) === run) locks.delete(key);
-  }
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -88,11 +79,10 @@ export async function stageJsonl(
 /** The statuses of a bulk operation that has not finished. */
 const RUNNING = ['CREATED', 'RUNNING', 'CANCELING'];
 
-/** Poll `currentBulkOperation` until the operation `id` finishes. */
+/** Poll `bulkOperation(id)` until the operation finishes. */
 export async function waitForBulkOperation(
   client: ShopifyGraphqlClient,
   id: string,
-  type: 'MUTATION' | 'QUERY',
   pollIntervalMs: number,
   timeoutMs = 30 * 60_000,
 ): Promise<BulkOperationStatus> {
@@ -100,38 +90,49 @@ export async function waitForBulkOperation(
   for (;;) {
     let op: BulkOperationStatus | null;
     try {
-      op = await currentBulkOperation(client, type);
+      ({ data: { bulkOperation: op } } = await client.request<{ bulkOperation: BulkOperationStatus | null }>(BULK_OPERATION_STATUS_QUERY, { variables: { id } }));
     } catch (error) {
       // The operation runs on Shopify whether or not a poll is answered: keep asking until the deadline.
       if (!isTransient(error) || Date.now() > deadline) throw error;
       await sleep(pollIntervalMs);
       continue;
     }
-    if (op && op.id === id && !RUNNING.includes(op.status)) return op;
-    if (op && op.id !== id) {
-      throw new PlatformUnavailableError(`bulk operation ${id} was replaced by ${op.id}`, { platform: 'shopify' });
-    }
+    if (!op) throw new PlatformUnavailableError(`Shopify knows no bulk operation ${id} of this app`, { platform: 'shopify' });
+    if (!RUNNING.includes(op.status)) return op;
     if (Date.now() > deadline) throw new PlatformUnavailableError(`bulk operation ${id} did not finish in time`, { platform: 'shopify' });
     await sleep(pollIntervalMs);
   }
 }
 
-/** The shop's newest bulk operation of this type (running or finished), for this app. */
-async function currentBulkOperation(client: ShopifyGraphqlClient, type: 'MUTATION' | 'QUERY'): Promise<BulkOperationStatus | null> {
-  const { data } = await client.request<{ currentBulkOperation: BulkOperationStatus | null }>(CURRENT_BULK_OPERATION_QUERY, {
-    variables: { type },
-  });
-  return data.currentBulkOperation;
+type BulkOperationPage = { bulkOperations: { nodes: BulkOperationStatus[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+
+/** The key our run's document carries in its operation name (`CalibrBulkVariantsUpdate_<key>(`). */
+const carriesRunKey = (op: BulkOperationStatus, runKey: string): boolean => !!op.query && op.query.includes(`${BULK_PRICE_RUN_NAME}_${runKey}(`);
+
+/**
+ * The bulk mutation carrying our run key among the shop's since `since` (Shopify's clock may differ from
+ * ours: a minute of slack), or null when Shopify never started it.
+ */
+async function findPriceRun(client: ShopifyGraphqlClient, runKey: string, since: Date): Promise<BulkOperationStatus | null> {
+  const query = `operation_type:mutation created_at:>=${new Date(since.getTime() - 60_000).toISOString()}`;
+  let after: string | null = null;
+  for (let page = 0; page < 20; page++) {
+    const { data }: { data: BulkOperationPage } = await client.request<BulkOperationPage>(FIND_PRICE_RUN_QUERY, { variables: { query, after } });
+    const found = data.bulkOperations.nodes.find((op) => carriesRunKey(op, runKey));
+    if (found) return found;
+    if (!data.bulkOperations.pageInfo.hasNextPage) return null;
+    after = data.bulkOperations.pageInfo.endCursor;
+  }
+  return null;
 }
 
-/** The shop's newest bulk mutation, asked apart from the status polls (so a fault aimed at those spares it). */
-async function currentPriceRun(client: ShopifyGraphqlClient): Promise<BulkOperationStatus | null> {
-  const { data } = await client.request<{ currentBulkOperation: BulkOperationStatus | null }>(CURRENT_PRICE_RUN_QUERY);
-  return data.currentBulkOperation;
-}
+/** A new run key: letters and digits only (it goes into a GraphQL operation name). */
+const newRunKey = (): string => `r${randomBytes(8).toString('hex')}`;
 
-/** Our price mutation, known by its operation name in the document Shopify runs. */
-const isOurPriceRun = (op: BulkOperationStatus): boolean => !!op.query && /\bCalibrBulkVariantsUpdate\b/.test(op.query);
+/** How long a run asked for but never seen at Shopify may still be on its way (its request not yet answered). */
+const STARTING_GRACE_MS = 2 * 60_000;
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function isTransient(error: unknown): boolean {
   return error instanceof PlatformUnavailableError || (error instanceof Error && 'code' in error && error.code === 'rate_limited');
@@ -151,12 +152,16 @@ async function downloadJsonl(url: string): Promise<unknown[]> {
  * Push prepared price changes as one bulk mutation: one JSONL line per product call (≤250 variants),
  * results matched back by `__lineNumber`. Lines with no result fail (retryable).
  *
- * Answers can be lost after Shopify acted (the connection dropped). Shopify runs one bulk mutation per shop
- * and app at a time, and `currentBulkOperation(type: MUTATION)` names it, so nothing is run twice:
- * - a price run of ours still running when we start (an earlier send whose answer was lost) is waited for
- *   and its results read; only what it did not apply goes into a new run;
- * - a lost `bulkOperationRunMutation` answer: the current operation tells whether Shopify started ours
- *   (then it is followed as if answered) or not (the prices go again later);
+ * Answers can be lost after Shopify acted (the connection dropped), and Shopify runs up to five bulk
+ * mutations per shop at once (ours from other instances, or another app's), so a run is known only by
+ * its id or by the key of ours its document carries, and every run is recorded in `runs` before it is
+ * asked for. Nothing is run twice:
+ * - a run of ours (from any instance, or before a restart) not yet settled that prices any of these
+ *   variants is found at Shopify (by id, or by its key) and waited for, and its results read; only what it
+ *   did not apply goes into a new run. One we cannot read yet stops the send (retryable);
+ * - a lost `bulkOperationRunMutation` answer: Shopify's bulk mutations are searched for our run's key;
+ *   found, it is followed as if answered; not found, nothing ran and the prices go again later;
+ * - the sixth run at once is refused by Shopify (OPERATION_IN_PROGRESS): the prices go again later;
  * - a lost `stagedUploadsCreate` answer runs nothing (the prices go again later); a lost upload answer
  *   goes on, and Shopify's NO_SUCH_FILE says the file never arrived;
  * - lost status polls are asked again until the operation is done.
@@ -164,105 +169,141 @@ async function downloadJsonl(url: string): Promise<unknown[]> {
 export async function runBulkVariantPriceUpdate(
   client: ShopifyGraphqlClient,
   prepared: readonly PreparedChange[],
-  options: { pollIntervalMs: number; currency: string },
+  options: { pollIntervalMs: number; currency: string; runs: BulkRunStore },
 ): Promise<Map<number, PriceUpdateResult>> {
+  const { runs } = options;
   const outcomes = new Map<number, PriceUpdateResult>();
   try {
-    await exclusive(`${client.shop}:MUTATION`, async () => {
-      const current = await currentPriceRun(client);
-      let remaining = prepared;
-      if (current && RUNNING.includes(current.status)) {
-        if (!isOurPriceRun(current)) {
-          throw new PlatformUnavailableError(`Shopify is running another bulk mutation (${current.id}) for this shop; the prices go after it`, {
-            platform: 'shopify',
-          });
-        }
-        const done = await waitForBulkOperation(client, current.id, 'MUTATION', options.pollIntervalMs);
-        for (const [index, result] of await appliedByVariant(done, remaining, options.currency)) outcomes.set(index, result);
-        remaining = remaining.filter((c) => !outcomes.has(c.index));
-        if (remaining.length === 0) return;
-      }
+    let remaining = prepared;
+    // 1. Our unsettled runs pricing any of these variants (this change sent before under another key, or an
+    // older change of the same variant, which must not land after ours): waited for, their results first.
+    const variants = new Set(prepared.map((c) => c.update.externalId));
+    for (const run of await runs.open(client.shop)) {
+      if (!run.variantIds.some((id) => variants.has(id))) continue;
+      const done = await followRecordedRun(client, run, options.pollIntervalMs, runs);
+      if (!done) continue;
+      for (const [index, result] of await appliedByVariant(done, remaining, options.currency)) outcomes.set(index, result);
+      await runs.settle(run.runKey, 'settled');
+      remaining = remaining.filter((c) => !outcomes.has(c.index));
+      if (remaining.length === 0) return outcomes;
+    }
 
-      const lines = productLines(remaining);
-      const jsonl = lines
-        .map((line) => JSON.stringify({ productId: line[0]!.productId, variants: line.map((c) => variantInput(c.update)) }))
-        .join('\n');
-      let staged: Awaited<ReturnType<typeof stageJsonl>>;
-      try {
-        staged = await stageJsonl(client, 'calibr-variant-prices.jsonl', `${jsonl}\n`);
-      } catch (error) {
-        if (error instanceof AnswerLostError) {
-          throw new PlatformUnavailableError("Shopify's answer to stagedUploadsCreate was lost; no bulk operation was run, the prices go again", {
-            platform: 'shopify',
-          });
-        }
-        throw error;
-      }
-      let operationId: string;
-      try {
-        const { data } = await client.request<{
-          bulkOperationRunMutation: {
-            bulkOperation: { id: string; status: string } | null;
-            userErrors: Array<{ code: string | null; message: string }>;
-          };
-        }>(BULK_OPERATION_RUN_MUTATION, {
-          variables: { mutation: BULK_VARIANTS_UPDATE_MUTATION, stagedUploadPath: staged.stagedUploadPath, clientIdentifier: 'calibr-prices' },
+    // 2. A run of our own for the rest.
+    const lines = productLines(remaining);
+    const jsonl = lines
+      .map((line) => JSON.stringify({ productId: line[0]!.productId, variants: line.map((c) => variantInput(c.update)) }))
+      .join('\n');
+    let staged: Awaited<ReturnType<typeof stageJsonl>>;
+    try {
+      staged = await stageJsonl(client, 'calibr-variant-prices.jsonl', `${jsonl}\n`);
+    } catch (error) {
+      if (error instanceof AnswerLostError) {
+        throw new PlatformUnavailableError("Shopify's answer to stagedUploadsCreate was lost; no bulk operation was run, the prices go again", {
+          platform: 'shopify',
         });
-        const started = data.bulkOperationRunMutation;
-        if (!started.bulkOperation) {
-          if (staged.uploadAnswerLost && started.userErrors.some((e) => e.code === 'NO_SUCH_FILE')) {
-            throw new PlatformUnavailableError(
-              `the JSONL upload got no answer (${staged.uploadAnswerLost}) and Shopify has no file; no bulk operation was run, the prices go again`,
-              { platform: 'shopify' },
-            );
-          }
+      }
+      throw error;
+    }
+    const runKey = newRunKey();
+    const askedAt = new Date();
+    await runs.begin(client.shop, { runKey, variantIds: [...new Set(remaining.map((c) => c.update.externalId))], stagedUploadPath: staged.stagedUploadPath });
+    let operationId: string;
+    try {
+      const { data } = await client.request<{
+        bulkOperationRunMutation: {
+          bulkOperation: { id: string; status: string } | null;
+          userErrors: Array<{ code: string | null; message: string }>;
+        };
+      }>(BULK_OPERATION_RUN_MUTATION, {
+        variables: { mutation: bulkVariantsUpdateMutation(runKey), stagedUploadPath: staged.stagedUploadPath, clientIdentifier: `calibr-prices-${runKey}` },
+      });
+      const started = data.bulkOperationRunMutation;
+      if (!started.bulkOperation) {
+        await runs.settle(runKey, 'not_started');
+        if (staged.uploadAnswerLost && started.userErrors.some((e) => e.code === 'NO_SUCH_FILE')) {
           throw new PlatformUnavailableError(
-            `bulkOperationRunMutation refused: ${started.userErrors.map((e) => e.message).join('; ')}`,
+            `the JSONL upload got no answer (${staged.uploadAnswerLost}) and Shopify has no file; no bulk operation was run, the prices go again`,
             { platform: 'shopify' },
           );
         }
-        operationId = started.bulkOperation.id;
-      } catch (error) {
-        if (!(error instanceof AnswerLostError)) throw error;
-        // Shopify may have started it: a new price run of ours as the current mutation operation is ours.
-        const now = await currentPriceRun(client).catch((lookup: unknown) => {
-          throw new PlatformUnavailableError(
-            `Shopify's answer to bulkOperationRunMutation was lost and its current bulk operation could not be read (${lookup instanceof Error ? lookup.message : String(lookup)}); a run of ours still going is waited for before anything is sent again`,
-            { platform: 'shopify' },
-          );
-        });
-        if (!now || !isOurPriceRun(now) || now.id === current?.id) {
-          throw new PlatformUnavailableError("Shopify's answer to bulkOperationRunMutation was lost and no bulk operation of ours started; the prices go again", {
+        if (started.userErrors.some((e) => e.code === 'OPERATION_IN_PROGRESS')) {
+          throw new PlatformUnavailableError(`Shopify is running as many bulk mutations for this shop as it allows; the prices go after them (${started.userErrors.map((e) => e.message).join('; ')})`, {
             platform: 'shopify',
           });
         }
-        operationId = now.id;
+        throw new PlatformUnavailableError(`bulkOperationRunMutation refused: ${started.userErrors.map((e) => e.message).join('; ')}`, { platform: 'shopify' });
       }
-      const done = await waitForBulkOperation(client, operationId, 'MUTATION', options.pollIntervalMs);
-      const reference = { kind: 'bulk_operation', id: done.id };
-      for (const row of await resultRows(done)) {
-        const line = typeof row.__lineNumber === 'number' ? lines[row.__lineNumber] : undefined;
-        const payload = row.data?.productVariantsBulkUpdate;
-        if (!line || !payload) continue;
-        for (const [index, result] of interpretPayload(payload, line, options.currency)) {
-          outcomes.set(index, result.status === 'applied' ? { ...result, platformReference: reference } : result);
-        }
+      operationId = started.bulkOperation.id;
+    } catch (error) {
+      if (!(error instanceof AnswerLostError)) throw error;
+      // Shopify may have started it: ours is the one whose document carries our key.
+      const found = await findPriceRun(client, runKey, askedAt).catch((lookup: unknown) => {
+        throw new PlatformUnavailableError(
+          `Shopify's answer to bulkOperationRunMutation was lost and Shopify's bulk operations could not be read (${describe(lookup)}); a run of ours still going is waited for before anything is sent again`,
+          { platform: 'shopify' },
+        );
+      });
+      if (!found) {
+        await runs.settle(runKey, 'not_started');
+        throw new PlatformUnavailableError("Shopify's answer to bulkOperationRunMutation was lost and no bulk operation of ours started; the prices go again", {
+          platform: 'shopify',
+        });
       }
-      for (const change of remaining) {
-        if (!outcomes.has(change.index)) {
-          outcomes.set(
-            change.index,
-            failed(change.update, 'platform_unavailable', `bulk operation ${done.id} ended ${done.status} without a result for this variant`, {
-              ...(done.errorCode ? { platformError: { code: done.errorCode, message: done.status } } : {}),
-            }),
-          );
-        }
+      operationId = found.id;
+    }
+    await runs.started(runKey, operationId);
+    const done = await waitForBulkOperation(client, operationId, options.pollIntervalMs);
+    const reference = { kind: 'bulk_operation', id: done.id };
+    for (const row of await resultRows(done)) {
+      const line = typeof row.__lineNumber === 'number' ? lines[row.__lineNumber] : undefined;
+      const payload = row.data?.productVariantsBulkUpdate;
+      if (!line || !payload) continue;
+      for (const [index, result] of interpretPayload(payload, line, options.currency)) {
+        outcomes.set(index, result.status === 'applied' ? { ...result, platformReference: reference } : result);
       }
-    });
+    }
+    await runs.settle(runKey, 'settled');
+    for (const change of remaining) {
+      if (!outcomes.has(change.index)) {
+        outcomes.set(
+          change.index,
+          failed(change.update, 'platform_unavailable', `bulk operation ${done.id} ended ${done.status} without a result for this variant`, {
+            ...(done.errorCode ? { platformError: { code: done.errorCode, message: done.status } } : {}),
+          }),
+        );
+      }
+    }
   } catch (error) {
     for (const change of prepared) if (!outcomes.has(change.index)) outcomes.set(change.index, failureFromError(change.update, error));
   }
   return outcomes;
+}
+
+/**
+ * A recorded run of ours, followed to its end: by its id, or (its answer lost) by its key among Shopify's
+ * bulk mutations. Null when Shopify never started it (then recorded so). Throws (retryable) while it
+ * cannot be told whether the run exists, or it may still be on its way.
+ */
+async function followRecordedRun(client: ShopifyGraphqlClient, run: BulkRunRecord, pollIntervalMs: number, runs: BulkRunStore): Promise<BulkOperationStatus | null> {
+  let operationId = run.operationId;
+  if (!operationId) {
+    const found = await findPriceRun(client, run.runKey, run.createdAt).catch((lookup: unknown) => {
+      throw new PlatformUnavailableError(
+        `a bulk price run of ours (${run.runKey}) may still be going and Shopify's bulk operations could not be read (${describe(lookup)}); nothing is sent again until it can be`,
+        { platform: 'shopify' },
+      );
+    });
+    if (!found) {
+      if (Date.now() - run.createdAt.getTime() < STARTING_GRACE_MS) {
+        throw new PlatformUnavailableError(`a bulk price run of ours (${run.runKey}) for these prices is being started; the prices go after it`, { platform: 'shopify' });
+      }
+      await runs.settle(run.runKey, 'not_started');
+      return null;
+    }
+    operationId = found.id;
+    await runs.started(run.runKey, operationId);
+  }
+  return waitForBulkOperation(client, operationId, pollIntervalMs);
 }
 
 /** One line per product call: a product's changes in runs of at most 250 variants. */
@@ -318,20 +359,18 @@ export async function runBulkProductExport(
   query: string,
   pollIntervalMs: number,
 ): Promise<unknown[]> {
-  return exclusive(`${client.shop}:QUERY`, async () => {
-    const { data } = await client.request<{
-      bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: Array<{ message: string }> };
-    }>(BULK_OPERATION_RUN_QUERY, { variables: { query } });
-    const started = data.bulkOperationRunQuery;
-    if (!started.bulkOperation) {
-      throw new PlatformUnavailableError(`bulkOperationRunQuery refused: ${started.userErrors.map((e) => e.message).join('; ')}`, {
-        platform: 'shopify',
-      });
-    }
-    const done = await waitForBulkOperation(client, started.bulkOperation.id, 'QUERY', pollIntervalMs);
-    if (done.status !== 'COMPLETED') {
-      throw new PlatformUnavailableError(`bulk export ${done.id} ended ${done.status} (${done.errorCode ?? 'no code'})`, { platform: 'shopify' });
-    }
-    return done.url ? downloadJsonl(done.url) : [];
-  });
+  const { data } = await client.request<{
+    bulkOperationRunQuery: { bulkOperation: { id: string } | null; userErrors: Array<{ message: string }> };
+  }>(BULK_OPERATION_RUN_QUERY, { variables: { query } });
+  const started = data.bulkOperationRunQuery;
+  if (!started.bulkOperation) {
+    throw new PlatformUnavailableError(`bulkOperationRunQuery refused: ${started.userErrors.map((e) => e.message).join('; ')}`, {
+      platform: 'shopify',
+    });
+  }
+  const done = await waitForBulkOperation(client, started.bulkOperation.id, pollIntervalMs);
+  if (done.status !== 'COMPLETED') {
+    throw new PlatformUnavailableError(`bulk export ${done.id} ended ${done.status} (${done.errorCode ?? 'no code'})`, { platform: 'shopify' });
+  }
+  return done.url ? downloadJsonl(done.url) : [];
 }

@@ -13,6 +13,7 @@ import {
   type TenantErasure,
 } from '@calibr/shared-contracts';
 import { exportCatalog } from './bulk-catalog';
+import { MemoryBulkRunStore, type BulkRunStore } from './bulk-runs';
 import { ACCESS_SCOPES_QUERY, SHOP_QUERY } from './documents';
 import { ShopifyGraphqlClient, type AccessTokenProvider, type RetryPolicy } from './graphql-client';
 import { MemoryPriceUpdateLedger, type PriceUpdateLedger } from './ledger';
@@ -56,6 +57,8 @@ export interface ShopifyConnectorOptions {
   /** Batches with more variants than this use a bulk operation (default 5,000). */
   bulkMutationThreshold?: number;
   bulkPollIntervalMs?: number;
+  /** Where the bulk price runs it starts are recorded for every instance (default: in memory, this instance only). */
+  bulkRuns?: BulkRunStore;
 }
 
 const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
@@ -107,6 +110,7 @@ export class ShopifyConnector implements PlatformConnector {
       maxBatchSize: SHOPIFY_CAPABILITIES.maxBatchSize,
       bulkMutationThreshold: options.bulkMutationThreshold ?? 5_000,
       bulkPollIntervalMs: this.bulkPollIntervalMs,
+      bulkRuns: options.bulkRuns ?? new MemoryBulkRunStore(),
     });
     this.auth = {
       status: async (): Promise<AuthStatus> => ({

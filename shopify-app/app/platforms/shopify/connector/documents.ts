@@ -140,7 +140,8 @@ export const VARIANTS_BULK_UPDATE_MUTATION = `#graphql
 
 /**
  * The mutation a bulk operation runs once per JSONL line. Shopify takes it as a string, so it is also
- * validated as a document of its own.
+ * validated as a document of its own. Each run names it with its own key (`bulkVariantsUpdateMutation`):
+ * BulkOperation.query shows the document, so the key tells our run from the others Shopify runs at once.
  */
 export const BULK_VARIANTS_UPDATE_MUTATION = `#graphql
   mutation CalibrBulkVariantsUpdate($productId: ID!, $variants: [ProductVariantsBulkInput!]!) {
@@ -157,6 +158,15 @@ export const BULK_VARIANTS_UPDATE_MUTATION = `#graphql
     }
   }
 `;
+
+/** The operation names of our price runs: `CalibrBulkVariantsUpdate_<run key>`. */
+export const BULK_PRICE_RUN_NAME = 'CalibrBulkVariantsUpdate';
+
+/** The run's mutation, its operation name carrying the run key (letters, digits and `_` only). */
+export function bulkVariantsUpdateMutation(runKey: string): string {
+  if (!/^\w+$/.test(runKey)) throw new Error(`not a run key: ${runKey}`);
+  return BULK_VARIANTS_UPDATE_MUTATION.replace(`mutation ${BULK_PRICE_RUN_NAME}(`, `mutation ${BULK_PRICE_RUN_NAME}_${runKey}(`);
+}
 
 export const STAGED_UPLOADS_CREATE_MUTATION = `#graphql
   mutation CalibrStagedUploadsCreate($input: [StagedUploadInput!]!) {
@@ -224,20 +234,30 @@ const BULK_OPERATION_FIELDS = `#graphql
   }
 `;
 
-export const CURRENT_BULK_OPERATION_QUERY = `#graphql
-  query CalibrCurrentBulkOperation($type: BulkOperationType!) {
-    currentBulkOperation(type: $type) {
+/** A status poll: one bulk operation by id (2026-01; currentBulkOperation names only the newest). */
+export const BULK_OPERATION_STATUS_QUERY = `#graphql
+  query CalibrBulkOperationStatus($id: ID!) {
+    bulkOperation(id: $id) {
       ...CalibrBulkOperation
     }
   }
   ${BULK_OPERATION_FIELDS}
 `;
 
-/** Which bulk mutation is the shop's current one, before a price run and after a lost run answer (not a status poll). */
-export const CURRENT_PRICE_RUN_QUERY = `#graphql
-  query CalibrCurrentPriceRun {
-    currentBulkOperation(type: MUTATION) {
-      ...CalibrBulkOperation
+/**
+ * Our runs among the shop's bulk mutations since a moment (newest first), to find the one whose answer was
+ * lost by the key in its document; not a status poll, so a fault aimed at those spares it.
+ */
+export const FIND_PRICE_RUN_QUERY = `#graphql
+  query CalibrFindPriceRun($query: String!, $after: String) {
+    bulkOperations(first: 50, after: $after, query: $query, sortKey: CREATED_AT) {
+      nodes {
+        ...CalibrBulkOperation
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
   ${BULK_OPERATION_FIELDS}
@@ -293,7 +313,8 @@ export const ALL_DOCUMENTS: Readonly<Record<string, string>> = {
   STAGED_UPLOADS_CREATE_MUTATION,
   BULK_OPERATION_RUN_MUTATION,
   BULK_OPERATION_RUN_QUERY,
-  CURRENT_BULK_OPERATION_QUERY,
-  CURRENT_PRICE_RUN_QUERY,
+  BULK_OPERATION_STATUS_QUERY,
+  FIND_PRICE_RUN_QUERY,
+  BULK_PRICE_RUN_EXAMPLE: bulkVariantsUpdateMutation('r0123456789abcdef'),
   BULK_PRODUCTS_QUERY_EXAMPLE: bulkProductsQuery('updated_at:>\'2025-01-01T00:00:00Z\''),
 };

@@ -6,3 +6,4 @@ export { ThrottleScheduler, type ThrottleStatus, type ThrottleStats } from './th
 export { MemoryPriceUpdateLedger, fingerprintUpdate, type PriceUpdateLedger, type LedgerEntry } from './ledger';
 export type { VariantLocator, VariantLocation } from './pricing';
 export { runBulkProductExport } from './bulk-operations';
+export { MemoryBulkRunStore, type BulkRunStore, type BulkRunRecord, type BulkRunStatus } from './bulk-runs';

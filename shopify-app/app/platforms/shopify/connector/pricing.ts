@@ -18,6 +18,7 @@ import {
   type PricingOperations,
 } from '@calibr/shared-contracts';
 import { runBulkVariantPriceUpdate } from './bulk-operations';
+import type { BulkRunStore } from './bulk-runs';
 import {
   failed,
   failureFromError,
@@ -58,6 +59,8 @@ export interface PricingContext {
   bulkMutationThreshold: number;
   /** Wait between bulk-operation polls, ms. */
   bulkPollIntervalMs: number;
+  /** The bulk price runs started on this shop, shared by every instance (the app's is in its database). */
+  bulkRuns: BulkRunStore;
 }
 
 export class ShopifyPricingOperations implements PricingOperations {
@@ -146,7 +149,7 @@ export class ShopifyPricingOperations implements PricingOperations {
       const prepared = await this.prepare(toSend.map((i) => ({ index: i, update: updates[i]! })), currency, results);
       const outcomes =
         prepared.length > this.ctx.bulkMutationThreshold
-          ? await runBulkVariantPriceUpdate(this.ctx.client, prepared, { pollIntervalMs: this.ctx.bulkPollIntervalMs, currency })
+          ? await runBulkVariantPriceUpdate(this.ctx.client, prepared, { pollIntervalMs: this.ctx.bulkPollIntervalMs, currency, runs: this.ctx.bulkRuns })
           : await this.sendGrouped(prepared, currency);
       for (const [index, result] of outcomes) results[index] = result;
       await this.ctx.ledger.record(
