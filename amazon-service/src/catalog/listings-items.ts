@@ -18,7 +18,7 @@ export interface ListingsItem {
     lastUpdatedDate?: string;
     mainImage?: { link?: string };
   }[];
-  offers?: { marketplaceId: string; offerType: string; price: { currencyCode: string; amount: string | number } }[];
+  offers?: { marketplaceId: string; offerType: string; price: { currencyCode: string; amount: string | number }; audience?: { value?: string } }[];
   attributes?: Record<string, unknown>;
   issues?: { code: string; message: string; severity: string }[];
 }
@@ -71,7 +71,8 @@ export interface ListingPrices {
 }
 
 export function pricesOf(item: ListingsItem, marketplaceId: string): ListingPrices {
-  const offer = item.offers?.find((o) => o.marketplaceId === marketplaceId && o.offerType === 'B2C');
+  // Our offer is the standard audience's (the one our price patches name); a B2B offer has its own price.
+  const offer = item.offers?.find((o) => o.marketplaceId === marketplaceId && o.offerType === 'B2C' && (o.audience?.value ?? 'ALL') === 'ALL');
   const attr = ((item.attributes?.purchasable_offer ?? []) as PurchasableOfferAttr[]).find((p) => !p.marketplace_id || p.marketplace_id === marketplaceId);
   return {
     price: offer ? moneyFromAmazon(offer.price.amount, offer.price.currencyCode) : scheduleValue(attr?.our_price, attr?.currency),
