@@ -3,7 +3,7 @@ import type { AmazonDb } from './database/amazon-db';
 import type { RuntimeHooks } from '@calibr/shared-contracts';
 import type { Logger } from 'pino';
 import type { AmazonServiceConfig } from './config';
-import { DEFAULT_FEED_TIMING, type FeedTiming } from './feeds/feed-timing';
+import { DEFAULT_FEED_TIMING, LIVE_SETTLE_MS, type FeedTiming } from './feeds/feed-timing';
 import { PATCH_SETTLE_MS } from './pricing/settle-patch';
 import { ParticipationsCache } from './catalog/participations-cache';
 import { AccessTokenCache } from './lwa/access-token-cache';
@@ -29,6 +29,8 @@ export interface AmazonContext {
   feedTiming: FeedTiming;
   /** How long an accepted patchListingsItem may take to show before it counts as not applied. */
   patchSettleMs: number;
+  /** How long an accepted feed message's price may take to show before it counts as not applied. */
+  liveSettleMs: number;
   /** What the process plugged in (the sandbox's routing in tests and `npm start`; nothing in production). */
   hooks: RuntimeHooks;
   /** The app's own LWA client secrets (one, or two while a rotation rolls out). */
@@ -50,6 +52,7 @@ export interface AmazonContextInput {
   limiter?: RateLimiterOptions;
   feedTiming?: FeedTiming;
   patchSettleMs?: number;
+  liveSettleMs?: number;
   hooks?: RuntimeHooks;
   /** The clock access tokens are issued and cached by (tests move it to expire a token without waiting). */
   clock?: Clock;
@@ -76,6 +79,7 @@ export function createAmazonContext(input: AmazonContextInput): AmazonContext {
     lwa: new LwaClient(input.transport, input.clock ? () => input.clock!.now() : undefined),
     feedTiming: input.feedTiming ?? DEFAULT_FEED_TIMING,
     patchSettleMs: input.patchSettleMs ?? PATCH_SETTLE_MS,
+    liveSettleMs: input.liveSettleMs ?? LIVE_SETTLE_MS,
     ...(input.retry ? { retry: input.retry } : {}),
     hooks: input.hooks ?? {},
     clientSecrets: new AppClientSecrets(

@@ -11,7 +11,7 @@ import { createAmazonContext, type AmazonContext } from './amazon-context';
 import { createApp } from './app';
 import { amazonDatabaseUrl, createAmazonDb, migrateAmazonDatabase, redactUrl, type AmazonDb } from './database/amazon-db';
 import { loadConfig, type AmazonServiceConfig } from './config';
-import type { FeedTiming } from './feeds/feed-timing';
+import { LIVE_SETTLE_MS, type FeedTiming } from './feeds/feed-timing';
 import { FeedWorker } from './feeds/feed-worker';
 import { healthEndpoints, type Drain } from './health';
 import { errorSummary } from './log-errors';
@@ -45,6 +45,8 @@ export interface StartOptions {
   applicationLimits?: Record<string, UsagePlan | null>;
   /** How long an accepted patchListingsItem may take to show (default PATCH_SETTLE_MS / timeScale). */
   patchSettleMs?: number;
+  /** How long an accepted feed message's price may take to show (default LIVE_SETTLE_MS / timeScale). */
+  liveSettleMs?: number;
   /** Outbound HTTPS agent, extra frame-ancestors, browser URLs (default: the process's installed hooks; none in production). */
   hooks?: RuntimeHooks;
   /** The clock LWA access tokens are issued and cached by (default the system's). */
@@ -95,6 +97,7 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
     },
     ...(options.feedTiming ? { feedTiming: options.feedTiming } : {}),
     patchSettleMs: options.patchSettleMs ?? PATCH_SETTLE_MS / (options.timeScale && options.timeScale > 0 ? options.timeScale : 1),
+    liveSettleMs: options.liveSettleMs ?? LIVE_SETTLE_MS / (options.timeScale && options.timeScale > 0 ? options.timeScale : 1),
     hooks,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.timeScale ? { timeScale: options.timeScale } : {}),

@@ -25,7 +25,7 @@ async function settle(): Promise<void> {
   await waitFor(
     'Amazon to process pending price updates',
     async () => {
-      const open = await h.database.db.amazonPriceUpdate.count({ where: { tenant: { shopDomain: SHOP }, status: { in: ['queued', 'pending'] } } });
+      const open = await h.database.db.amazonPriceUpdate.count({ where: { tenant: { shopDomain: SHOP }, status: { in: ['queued', 'pending', 'accepted'] } } });
       return open === 0;
     },
     20_000,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planPriceFeeds } from '../src/feeds/feed-documents';
-import { validatePriceChange } from '../src/feeds/feed-validation';
+import { validateFeedMessage, validatePriceChange } from '../src/feeds/feed-validation';
 import { buildPatchListingsItemBody, buildPriceMessage, writePriceMessage, type ListingPriceChange } from '../src/feeds/json-listings-feed';
 import { compareDecimals, writeJson } from '../src/feeds/json-decimal';
 import { describeWithAmazonReference, listingsFeedSchemaValidator } from './support/amazon-reference';
@@ -133,5 +133,26 @@ describe('JSON_LISTINGS_FEED price documents', () => {
       const doc = { header: { sellerId: 'A', version: '2.0' }, messages: [{ messageId: 1, sku: 'SKU-9', operationType: 'PATCH', ...JSON.parse(JSON.stringify(body)) }] };
       expect(listingsFeedSchemaValidator()(doc)).toBe(true);
     });
+  });
+
+  // An offer is keyed by marketplace_id, currency and audience; Amazon refuses a merge that names less.
+  it('every merge names the offer by its whole key: marketplace_id, currency and audience ALL (feed and patch)', () => {
+    const doc = JSON.parse(planPriceFeeds('A1SELLER', [change('SKU-1', '19.99', { minimumPrice: '10.00' }), change('SKU-2', '5.00')]).documents[0]!.content);
+    const patch = JSON.parse(JSON.stringify(buildPatchListingsItemBody(change('SKU-9', '9.99'))));
+    for (const p of [...doc.messages.flatMap((m: { patches: unknown[] }) => m.patches), ...patch.patches]) {
+      expect(p).toMatchObject({ op: 'merge', path: '/attributes/purchasable_offer' });
+      expect(p.value[0]).toMatchObject({ marketplace_id: US, currency: 'USD', audience: 'ALL' });
+    }
+    expect(doc.messages[0].patches[0].value[0]).toEqual({
+      marketplace_id: US,
+      currency: 'USD',
+      audience: 'ALL',
+      our_price: [{ schedule: [{ value_with_tax: 19.99 }] }],
+      minimum_seller_allowed_price: [{ schedule: [{ value_with_tax: 10 }] }],
+    });
+    // Our own check before upload refuses a message without the audience, naming the field.
+    const bare = buildPriceMessage(1, change('SKU-3', '3.00'));
+    delete (bare.patches[0]!.value[0] as { audience?: string }).audience;
+    expect(validateFeedMessage(bare)).toEqual([expect.objectContaining({ path: '/messages/0/patches/0/value/0/audience' })]);
   });
 });

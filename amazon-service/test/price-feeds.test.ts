@@ -145,6 +145,10 @@ describeWithAmazonReference('what the service uploaded', () => {
       expect(validate.errors ?? []).toEqual([]);
       expect(ok).toBe(true);
       expect(document.messages).toHaveLength(feed.messageCount);
+      // Every merge names the offer's whole key (Amazon's schema leaves the attribute's inside open; its
+      // purchasable_offer docs key an offer by marketplace_id, currency and audience).
+      const offers = document.messages.flatMap((m: { patches: { op: string; value: Record<string, unknown>[] }[] }) => m.patches.flatMap((p) => p.value.map((v) => ({ op: p.op, ...v }))));
+      expect(offers.filter((o: Record<string, unknown>) => o.op !== 'merge' || o.audience !== 'ALL' || !o.marketplace_id || !o.currency)).toEqual([]);
     }
     // The 3,000-SKU feed's processing report came back GZIP-compressed (the sandbox compresses above
     // 200 bytes here) and was read: its two failures are stored.

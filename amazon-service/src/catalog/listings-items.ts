@@ -18,10 +18,20 @@ export interface ListingsItem {
     lastUpdatedDate?: string;
     mainImage?: { link?: string };
   }[];
-  offers?: { marketplaceId: string; offerType: string; price: { currencyCode: string; amount: string | number } }[];
+  offers?: { marketplaceId: string; offerType: string; price: { currencyCode: string; amount: string | number }; audience?: { value?: string } }[];
   attributes?: Record<string, unknown>;
-  issues?: { code: string; message: string; severity: string }[];
+  issues?: ListingIssue[];
 }
+
+/** An issue on a listing (Listings Items API `Issue`); a type, not an interface, so it stores as JSON. */
+export type ListingIssue = {
+  code: string;
+  message: string;
+  severity: string;
+  attributeNames?: string[];
+  categories?: string[];
+  marketplaceIds?: string[];
+};
 
 export interface ListingsPage {
   items: ListingsItem[];
@@ -42,6 +52,27 @@ export async function searchListingsPage(client: SpApiClient, marketplaceId: str
     query: { marketplaceIds: [marketplaceId], includedData: INCLUDED, pageSize: LISTINGS_PAGE_SIZE, ...(pageToken ? { pageToken } : {}), ...query },
   });
   return { items: answer.items ?? [], nextToken: answer.pagination?.nextToken, numberOfResults: answer.numberOfResults ?? 0 };
+}
+
+/** The listings of up to LISTINGS_PAGE_SIZE SKUs in one call (searchListingsItems by SKU), by SKU; absent SKUs are missing. */
+export async function searchListingsBySku(client: SpApiClient, marketplaceId: string, skus: readonly string[]): Promise<Map<string, ListingsItem>> {
+  if (skus.length > LISTINGS_PAGE_SIZE) throw new RangeError(`at most ${LISTINGS_PAGE_SIZE} SKUs per search`);
+  const page = await searchListingsPage(client, marketplaceId, undefined, { identifiersType: 'SKU', identifiers: [...skus] });
+  return new Map(page.items.map((item) => [item.sku, item]));
+}
+
+/**
+ * ERROR issues on the listing's price in this marketplace (its purchasable_offer, or an INVALID_PRICE
+ * category): what Amazon's downstream checks (pricing health, price validation) raise against a price
+ * it accepted and then did not apply.
+ */
+export function priceIssues(item: ListingsItem, marketplaceId: string): ListingIssue[] {
+  return (item.issues ?? []).filter(
+    (i) =>
+      i.severity === 'ERROR' &&
+      (!i.marketplaceIds || i.marketplaceIds.includes(marketplaceId)) &&
+      (i.attributeNames?.includes('purchasable_offer') || i.categories?.includes('INVALID_PRICE')),
+  );
 }
 
 export async function getListingsItem(client: SpApiClient, sku: string, marketplaceId: string): Promise<ListingsItem> {
@@ -71,7 +102,8 @@ export interface ListingPrices {
 }
 
 export function pricesOf(item: ListingsItem, marketplaceId: string): ListingPrices {
-  const offer = item.offers?.find((o) => o.marketplaceId === marketplaceId && o.offerType === 'B2C');
+  // Our offer is the standard audience's (the one our price patches name); a B2B offer has its own price.
+  const offer = item.offers?.find((o) => o.marketplaceId === marketplaceId && o.offerType === 'B2C' && (o.audience?.value ?? 'ALL') === 'ALL');
   const attr = ((item.attributes?.purchasable_offer ?? []) as PurchasableOfferAttr[]).find((p) => !p.marketplace_id || p.marketplace_id === marketplaceId);
   return {
     price: offer ? moneyFromAmazon(offer.price.amount, offer.price.currencyCode) : scheduleValue(attr?.our_price, attr?.currency),

@@ -9,8 +9,11 @@ import type { AmazonDb } from '../database/amazon-db';
 import { INLINE_LEASE_MS } from './price-feed-store';
 
 export const FEED_QUEUE = 'amazon.feeds';
-/** Feed statuses with work left: waiting to be submitted, or submitted and not finished. */
-export const LIVE_FEED_STATUSES = ['PREPARING', 'UPLOADED', 'IN_QUEUE', 'IN_PROGRESS'];
+/**
+ * Feed statuses with work left: waiting to be submitted, submitted and not finished, or finished with
+ * accepted prices not yet live (VERIFYING, ours).
+ */
+export const LIVE_FEED_STATUSES = ['PREPARING', 'UPLOADED', 'IN_QUEUE', 'IN_PROGRESS', 'VERIFYING'];
 
 const engines = new WeakMap<AmazonDb, Jobs>();
 

@@ -7,3 +7,9 @@ export interface FeedTiming {
 }
 
 export const DEFAULT_FEED_TIMING: FeedTiming = { firstPollMs: 30_000, maxPollMs: 5 * 60_000 };
+
+/**
+ * How long an accepted message's price may take to show on the listing before we stop waiting: Amazon
+ * processes accepted submissions downstream (minutes, typically within 15), so past this it won't.
+ */
+export const LIVE_SETTLE_MS = 30 * 60_000;

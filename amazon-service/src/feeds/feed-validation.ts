@@ -5,6 +5,7 @@ import { getCurrency } from '@calibr/shared-contracts';
 import { JsonDecimal, compareDecimals, isPlainDecimal } from './json-decimal';
 import {
   MAX_MESSAGES_PER_FEED,
+  OFFER_AUDIENCE,
   type ListingPriceChange,
   type ListingsFeedHeader,
   type ListingsFeedMessage,
@@ -115,6 +116,8 @@ export function validateFeedMessage(message: ListingsFeedMessage, at = '/message
       if (typeof offer !== 'object' || offer === null) return push(o, 'must be an object');
       if (!findMarketplace(offer.marketplace_id)) push(`${o}/marketplace_id`, `unknown marketplace ${offer.marketplace_id}`);
       if (currencyFractionDigits(offer.currency) === undefined) push(`${o}/currency`, `unknown currency ${offer.currency}`);
+      // A merge names the offer's whole key (marketplace_id, currency, audience): Amazon refuses it otherwise.
+      if (offer.audience !== OFFER_AUDIENCE) push(`${o}/audience`, `must be ${OFFER_AUDIENCE} (the offer's key: marketplace_id, currency, audience)`);
       checkSchedule(`${at}${o}/our_price`, offer.our_price, true, issues);
       checkSchedule(`${at}${o}/minimum_seller_allowed_price`, offer.minimum_seller_allowed_price, false, issues);
       checkSchedule(`${at}${o}/maximum_seller_allowed_price`, offer.maximum_seller_allowed_price, false, issues);

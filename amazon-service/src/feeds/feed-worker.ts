@@ -10,6 +10,11 @@
 //   the same prices at worst twice), up to MAX_UNEXPLAINED_FATAL feeds per batch; then they fail.
 // - DONE without a processing report: each SKU's live price is read (getListingsItem) and the update is
 //   applied when Amazon shows our price, failed with what Amazon shows otherwise.
+//
+// Accepted is not live: a message the report accepts is `accepted`, and the feed VERIFYING, until its
+// price shows on the listing (read 20 SKUs per searchListingsItems call, on the seller's limiter):
+// then `applied`. A price issue Amazon raises on the listing after acceptance fails it with Amazon's code
+// and message; a price still not shown ctx.liveSettleMs after DONE fails it (PRICE_NOT_LIVE).
 import { randomUUID } from 'node:crypto';
 import { Worker, type BatchContext, type ClaimedJob } from '@calibr/jobs';
 import { errorSummary } from '../log-errors';
@@ -22,14 +27,22 @@ import type { FeedTiming } from './feed-timing';
 import { INLINE_LEASE_MS } from './price-feed-store';
 import { parseProcessingReport, readProcessingReport } from './processing-report';
 import { chunks } from '../catalog/listing-store';
-import { readOfferPrice, showsPrice } from '../catalog/listings-items';
+import { LISTINGS_PAGE_SIZE, priceIssues, pricesOf, readOfferPrice, searchListingsBySku, showsPrice } from '../catalog/listings-items';
+import { issueAfterAcceptance } from '../pricing/price-update-results';
+import { amazonView, showsOurs } from '../pricing/settle-patch';
 
 const LEASE_MS = 120_000;
 const WAITING_STATUSES = ['PREPARING', 'UPLOADED'];
+/** Our own feed status: Amazon finished it (DONE), its accepted prices are not all live yet. */
+export const VERIFYING = 'VERIFYING';
 /** Feeds of one batch that may end FATAL without a report before its messages fail for good. */
 export const MAX_UNEXPLAINED_FATAL = 3;
 /** How often the worker looks for feeds without a job (the first look is at start). */
 const ORPHAN_SWEEP_MS = INLINE_LEASE_MS / 2;
+/** Accepted SKUs read per turn of a feed's job (20 per call: 200 calls, 40 s at Amazon's 5/s), well inside its lease. */
+export const LIVE_CHECKS_PER_TURN = 4_000;
+/** Our failure code for an accepted price that never showed. */
+export const PRICE_NOT_LIVE = 'PRICE_NOT_LIVE';
 
 export interface FeedWorkerOptions {
   /** How often the worker looks for due work. */
@@ -116,6 +129,10 @@ export class FeedWorker {
       await submitFeed(this.ctx, client, id);
       return;
     }
+    if (feed.status === VERIFYING) {
+      await this.verifyLive(id, feed.projectId, client);
+      return;
+    }
     const answer = await client.call<{ processingStatus: string; resultFeedDocumentId?: string }>({
       operation: 'feeds.getFeed',
       path: { feedId: feed.feedId! },
@@ -162,7 +179,7 @@ export class FeedWorker {
       await failFeed(this.ctx, id, 'FATAL', why.code, why.message);
       return;
     }
-    // Failed messages one by one (usually few), grouped by identical reason; the rest applied at once.
+    // Failed messages one by one (usually few), grouped by identical reason; the rest accepted (live later).
     const byReason = new Map<string, number[]>();
     for (const [messageId, failure] of outcome.failures) {
       const key = JSON.stringify([failure.code, failure.message]);
@@ -184,21 +201,68 @@ export class FeedWorker {
     writes.push(
       this.ctx.db.amazonPriceUpdate.updateMany({
         where: { priceFeedId: id, status: 'pending', ...(failedIds.length ? { messageId: { notIn: failedIds } } : {}) },
-        data: { status: 'applied', resolvedAt: now },
+        data: { status: 'accepted' },
       }),
       this.ctx.db.amazonPriceFeed.update({
         where: { id },
-        data: { status: 'DONE', completedAt: now, nextPollAt: null, resultFeedDocumentId, resultSummary: outcome.summary, resultReport: { issues: report.issues ?? [] } as object },
+        data: { status: VERIFYING, completedAt: now, nextPollAt: now, resultFeedDocumentId, resultSummary: outcome.summary, resultReport: { issues: report.issues ?? [] } as object },
       }),
     );
     await this.ctx.db.$transaction(writes);
-    this.ctx.logger.debug({ priceFeedId: id, ms: Date.now() - started }, 'feed results stored');
-    const applied = await this.ctx.db.amazonPriceUpdate.findMany({
-      where: { priceFeedId: id, status: 'applied' },
-      select: { sku: true, marketplaceId: true, currency: true, amount: true },
+    this.ctx.logger.info({ priceFeedId: id, ms: Date.now() - started, failed: failedIds.length }, 'amazon price feed done: accepted messages wait to go live');
+    // A first look at once: prices Amazon already shows are applied in this turn.
+    await this.verifyLive(id, projectId, client);
+  }
+
+  /**
+   * One pass over a VERIFYING feed's accepted updates (the longest unchecked first, at most
+   * LIVE_CHECKS_PER_TURN): live → applied; a price issue on the listing → failed with Amazon's issue;
+   * past ctx.liveSettleMs since DONE → failed; else checked again at the next poll. The feed is DONE once
+   * none is left. A failed read throws: the feed is polled again later.
+   */
+  private async verifyLive(id: string, projectId: string, client: Awaited<ReturnType<typeof sellerClient>>['client']): Promise<void> {
+    const db = this.ctx.db;
+    const feed = await db.amazonPriceFeed.findUniqueOrThrow({ where: { id }, select: { completedAt: true } });
+    const acceptedAt = (feed.completedAt ?? new Date()).getTime();
+    const rows = await db.amazonPriceUpdate.findMany({ where: { priceFeedId: id, status: 'accepted' }, orderBy: { updatedAt: 'asc' }, take: LIVE_CHECKS_PER_TURN });
+    const overdue = Date.now() - acceptedAt >= this.ctx.liveSettleMs;
+    const applied: typeof rows = [];
+    const failed: { row: (typeof rows)[number]; code: string; message: string }[] = [];
+    const waiting: string[] = [];
+    for (const marketplaceId of new Set(rows.map((r) => r.marketplaceId))) {
+      for (const part of chunks(rows.filter((r) => r.marketplaceId === marketplaceId), LISTINGS_PAGE_SIZE)) {
+        const found = await searchListingsBySku(client, marketplaceId, part.map((r) => r.sku));
+        for (const row of part) {
+          const item = found.get(row.sku);
+          const prices = item ? pricesOf(item, marketplaceId) : undefined;
+          const issue = item ? priceIssues(item, marketplaceId)[0] : undefined;
+          if (prices && showsOurs(prices, row)) applied.push(row);
+          else if (issue) failed.push({ row, code: issue.code, message: issueAfterAcceptance(issue.message) });
+          else if (overdue) {
+            const view = amazonView(item && prices ? { ...prices, item } : null, row);
+            failed.push({ row, code: item ? PRICE_NOT_LIVE : 'NOT_FOUND', message: `${view} ${Math.round((Date.now() - acceptedAt) / 1000)} s after Amazon accepted it` });
+          } else waiting.push(row.id);
+        }
+      }
+    }
+    const now = new Date();
+    const writes = [];
+    for (const part of chunks(applied.map((r) => r.id))) {
+      writes.push(db.amazonPriceUpdate.updateMany({ where: { id: { in: part }, status: 'accepted' }, data: { status: 'applied', resolvedAt: now } }));
+    }
+    for (const f of failed) {
+      writes.push(db.amazonPriceUpdate.updateMany({ where: { id: f.row.id, status: 'accepted' }, data: { status: 'failed', errorCode: f.code, errorMessage: f.message, resolvedAt: now } }));
+    }
+    // Checked and still waiting: to the back of the line (the next turn reads the others first).
+    for (const part of chunks(waiting)) writes.push(db.amazonPriceUpdate.updateMany({ where: { id: { in: part }, status: 'accepted' }, data: { updatedAt: now } }));
+    if (writes.length) await db.$transaction(writes);
+    const left = await db.amazonPriceUpdate.count({ where: { priceFeedId: id, status: 'accepted' } });
+    await db.amazonPriceFeed.update({
+      where: { id },
+      data: left === 0 ? { status: 'DONE', nextPollAt: null } : { nextPollAt: new Date(now.getTime() + this.timing.firstPollMs) },
     });
-    await recordAppliedPrices(this.ctx, projectId, applied);
-    this.ctx.logger.info({ priceFeedId: id, applied: applied.length, failed: failedIds.length }, 'amazon price feed done');
+    await recordAppliedPrices(this.ctx, projectId, applied.map((r) => ({ sku: r.sku, marketplaceId: r.marketplaceId, currency: r.currency, amount: r.amount })));
+    this.ctx.logger.info({ priceFeedId: id, applied: applied.length, failed: failed.length, waiting: left }, left === 0 ? 'amazon price feed live' : 'amazon price feed: accepted prices not all live yet');
   }
 
   /** FATAL and no report: send the same messages again in a new feed, a few times, then fail them. */

@@ -14,10 +14,17 @@ export interface PriceSchedule {
   schedule: { value_with_tax: JsonDecimal }[];
 }
 
-/** One entry of the `purchasable_offer` attribute (Amazon's attribute names). */
+/** The standard offer audience (buyers on Amazon's retail sites); `B2B` is Amazon Business. */
+export const OFFER_AUDIENCE = 'ALL';
+
+/**
+ * One entry of the `purchasable_offer` attribute (Amazon's attribute names). An offer is keyed by
+ * marketplace_id, currency and audience, and a `merge` must name the whole key of the offer it changes.
+ */
 export interface PurchasableOffer {
   marketplace_id: string;
   currency: string;
+  audience: typeof OFFER_AUDIENCE;
   our_price: PriceSchedule[];
   minimum_seller_allowed_price?: PriceSchedule[];
   maximum_seller_allowed_price?: PriceSchedule[];
@@ -65,6 +72,7 @@ export function buildPriceMessage(messageId: number, change: ListingPriceChange)
   const offer: PurchasableOffer = {
     marketplace_id: change.marketplaceId,
     currency: change.currency,
+    audience: OFFER_AUDIENCE,
     our_price: schedule(change.price),
   };
   if (change.minimumPrice !== undefined) offer.minimum_seller_allowed_price = schedule(change.minimumPrice);
@@ -95,7 +103,7 @@ export function writePriceMessage(message: ListingsFeedMessage): string {
   const patches = message.patches.map((patch) => {
     const offers = patch.value.map(
       (o) =>
-        `{"marketplace_id":${q(o.marketplace_id)},"currency":${q(o.currency)},"our_price":${scheduleJson(o.our_price)}` +
+        `{"marketplace_id":${q(o.marketplace_id)},"currency":${q(o.currency)},"audience":${q(o.audience)},"our_price":${scheduleJson(o.our_price)}` +
         (o.minimum_seller_allowed_price ? `,"minimum_seller_allowed_price":${scheduleJson(o.minimum_seller_allowed_price)}` : '') +
         (o.maximum_seller_allowed_price ? `,"maximum_seller_allowed_price":${scheduleJson(o.maximum_seller_allowed_price)}` : '') +
         '}',

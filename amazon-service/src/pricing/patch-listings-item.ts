@@ -1,6 +1,7 @@
 // The few-SKU path: one patchListingsItem per SKU (5 requests per second per seller). Amazon validates the
-// patch synchronously (ACCEPTED or INVALID with issues) and applies accepted ones shortly after; we read
-// the listing back to tell "applied" from "still pending".
+// patch synchronously (ACCEPTED or INVALID with issues) and processes accepted ones downstream, so the
+// price shows a while later (or an issue appears instead); we read the listing back to tell "applied"
+// (live) from "accepted" (not live yet).
 import { ConnectorError } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
 import { recordAppliedPrices } from '../catalog/listing-store';
@@ -17,7 +18,8 @@ interface PatchAnswer {
 
 export type PatchOutcome =
   | { status: 'applied'; submissionId: string }
-  | { status: 'pending'; submissionId: string }
+  /** ACCEPTED by Amazon, not shown on the listing yet. */
+  | { status: 'accepted'; submissionId: string }
   | { status: 'failed'; code: string; message: string; submissionId?: string };
 
 export async function patchListingPrice(ctx: AmazonContext, client: SpApiClient, projectId: string, change: ListingPriceChange): Promise<PatchOutcome> {
@@ -46,5 +48,5 @@ export async function patchListingPrice(ctx: AmazonContext, client: SpApiClient,
     await recordAppliedPrices(ctx, projectId, [{ sku: change.sku, marketplaceId: change.marketplaceId, currency: change.currency, amount: change.price }]);
     return { status: 'applied', submissionId: answer.submissionId };
   }
-  return { status: 'pending', submissionId: answer.submissionId };
+  return { status: 'accepted', submissionId: answer.submissionId };
 }

@@ -1,5 +1,6 @@
 // A stored AmazonPriceUpdate as the contract's PriceUpdateResult: pending with the feed id until
-// Amazon's report answers, then applied or failed with Amazon's code and message.
+// Amazon's report answers (stage `submitted`), pending with stage `accepted` once Amazon accepted it and
+// until the listing shows the price, then applied (live) or failed with Amazon's code and message.
 import { createHash } from 'node:crypto';
 import type { Money, PriceUpdate, PriceUpdateResult } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
@@ -20,6 +21,19 @@ export function updateContentHash(update: PriceUpdate, marketplaceId: string): s
 export function failureReason(code: string | null, message: string | null): 'not_found' | 'rejected' {
   if (code === 'NOT_FOUND') return 'not_found';
   return /\b(does not exist|not found|no listing)\b/i.test(message ?? '') ? 'not_found' : 'rejected';
+}
+
+/**
+ * Amazon accepted the change and it is not live yet: `accepted`, or a patch row `pending` (written before
+ * `accepted` existed: a patch was pending only once ACCEPTED).
+ */
+export function isAccepted(row: { status: string; channel: string }): boolean {
+  return row.status === 'accepted' || (row.channel === 'listings_item' && row.status === 'pending');
+}
+
+/** The message recorded for an issue Amazon raised after accepting the change (its code is kept as is). */
+export function issueAfterAcceptance(message: string): string {
+  return `Amazon accepted the price, then raised an issue instead of applying it: ${message}`;
 }
 
 export function resultFromRow(row: Row): PriceUpdateResult {
@@ -47,6 +61,13 @@ export function resultFromRow(row: Row): PriceUpdateResult {
       };
     }
     default:
-      return { ...base, status: 'pending', price, submittedAt: (row.submittedAt ?? row.createdAt).toISOString(), platformReference: reference };
+      return {
+        ...base,
+        status: 'pending',
+        price,
+        submittedAt: (row.submittedAt ?? row.createdAt).toISOString(),
+        platformReference: reference,
+        stage: isAccepted(row) ? 'accepted' : 'submitted',
+      };
   }
 }

@@ -1,7 +1,9 @@
 // A patchListingsItem update still `queued` or `pending` when its key is asked about again (the app's poll
 // resends it through batchUpdatePrices; getUpdateResult): settled from the live listing (getListingsItem),
 // never by a blind second patch.
-// - our price (and the bounds we sent) shows: applied;
+// - our price (and the bounds we sent) shows: applied (live);
+// - an accepted patch whose price isn't shown while the listing carries a price issue (raised downstream,
+//   after acceptance: pricing health, price validation): failed with Amazon's issue code and message;
 // - PATCH_SETTLE_MS after the patch (may have) gone out, Amazon still shows another price: failed with what
 //   Amazon shows. Amazon documents that an accepted patch can take a while to show; past the bound it won't;
 // - `queued` means the process died around the send. Past the bound, a listing not updated since the row
@@ -10,12 +12,12 @@
 import { ConnectorError, type PriceUpdateResult } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
 import { recordAppliedPrices } from '../catalog/listing-store';
-import { productTypeOf, readOfferPrice, showsPrice, type ListingPrices, type ListingsItem } from '../catalog/listings-items';
+import { priceIssues, productTypeOf, readOfferPrice, showsPrice, type ListingPrices, type ListingsItem } from '../catalog/listings-items';
 import type { ListingPriceChange } from '../feeds/json-listings-feed';
 import { changeFromRow } from '../feeds/price-feed-store';
 import type { SpApiClient } from '../sp-api/sp-api-client';
 import { patchListingPrice, type PatchOutcome } from './patch-listings-item';
-import { resultFromRow } from './price-update-results';
+import { isAccepted, issueAfterAcceptance, resultFromRow } from './price-update-results';
 
 /** How long an accepted patch may take to show on the listing before we stop waiting for it (real Amazon). */
 export const PATCH_SETTLE_MS = 5 * 60_000;
@@ -26,15 +28,18 @@ export const PATCH_NOT_APPLIED = 'PATCH_NOT_APPLIED';
 type Row = NonNullable<Awaited<ReturnType<AmazonContext['db']['amazonPriceUpdate']['findFirst']>>> & { priceFeed: { feedId: string | null } | null };
 const withFeed = { priceFeed: { select: { feedId: true } } } as const;
 
+/** A patch row not settled yet: `queued` (sent, outcome unknown) or accepted (`accepted`; `pending` before it existed). */
+const UNSETTLED = ['queued', 'pending', 'accepted'];
+
 export function isUnsettledPatch(row: { channel: string; status: string }): boolean {
-  return row.channel === 'listings_item' && (row.status === 'queued' || row.status === 'pending');
+  return row.channel === 'listings_item' && UNSETTLED.includes(row.status);
 }
 
 function same(live: { amount: string; currency: string } | null, amount: string | null, currency: string): boolean {
   return amount === null || showsPrice(live, amount, currency); // a bound we didn't send: whatever the seller has is fine
 }
 
-function showsOurs(live: ListingPrices, row: Row): boolean {
+export function showsOurs(live: ListingPrices, row: Pick<Row, 'amount' | 'minAmount' | 'maxAmount' | 'currency'>): boolean {
   return same(live.price, row.amount, row.currency) && same(live.minPrice, row.minAmount, row.currency) && same(live.maxPrice, row.maxAmount, row.currency);
 }
 
@@ -45,7 +50,7 @@ function lastUpdated(item: ListingsItem, marketplaceId: string): number | undefi
   return Number.isNaN(at) ? undefined : at;
 }
 
-function amazonView(live: (ListingPrices & { item: ListingsItem }) | null, row: Row): string {
+export function amazonView(live: (ListingPrices & { item: ListingsItem }) | null, row: Pick<Row, 'sku' | 'marketplaceId' | 'amount' | 'currency'>): string {
   if (!live) return `SKU ${row.sku} not found in ${row.marketplaceId}`;
   const shown = live.price ? `${live.price.amount} ${live.price.currency}` : 'no price';
   const issues = (live.item.issues ?? []).filter((i) => i.severity === 'ERROR').map((i) => `${i.code}: ${i.message}`);
@@ -79,10 +84,16 @@ export async function settlePatchUpdate(ctx: AmazonContext, client: SpApiClient,
     if (error.code !== 'not_found') return resultFromRow(row); // can't look now: still what we know, asked again later
     live = null;
   }
-  const unsettled = { id: row.id, status: { in: ['queued', 'pending'] } };
+  const unsettled = { id: row.id, status: { in: UNSETTLED } };
   if (live && showsOurs(live, row)) {
     await ctx.db.amazonPriceUpdate.updateMany({ where: unsettled, data: { status: 'applied', resolvedAt: new Date() } });
     await recordAppliedPrices(ctx, row.projectId, [{ sku: row.sku, marketplaceId: row.marketplaceId, currency: row.currency, amount: row.amount }]);
+    return reread(ctx, row.id);
+  }
+  const issue = live && isAccepted(row) ? priceIssues(live.item, row.marketplaceId)[0] : undefined;
+  if (issue) {
+    // Accepted, then refused downstream: the issue Amazon raised is this change's outcome.
+    await ctx.db.amazonPriceUpdate.updateMany({ where: unsettled, data: { status: 'failed', errorCode: issue.code, errorMessage: issueAfterAcceptance(issue.message), resolvedAt: new Date() } });
     return reread(ctx, row.id);
   }
   // For a queued row submittedAt is when it was last claimed for sending (unset: the first send, just after createdAt).

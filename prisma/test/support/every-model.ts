@@ -286,6 +286,7 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     previousAmount: '21.49',
     idempotencyKey: `change-${suffix}:listing:retry-1`,
     status: 'pending',
+    stage: 'accepted',
     platformReference: `FEED-${suffix}`,
     platformCode: '90000',
     platformMessage: 'pending in feed',

@@ -9,6 +9,7 @@ import { buyBoxWinner, isFeaturedMerchant, marketOffers } from './market';
 import { formatAmount, parseAmount } from './money';
 import { createRefreshToken, expireAccessTokens, revokeRefreshToken } from './lwa/tokens';
 import type { FeedProcessor } from './feeds/processor';
+import { forgetIssueAfterAccept, markIssueAfterAccept } from './listings/go-live';
 import type { CompetitorOffer, FeedFault, Listing, Seller, SpApp } from './state';
 import { offerKey } from './state';
 import type { AmazonWorld } from './world';
@@ -520,26 +521,42 @@ async function route(path: string, req: IncomingMessage, deps: ControlDeps): Pro
     world.faults.nextFeedFault = fault ? { fault, remaining: count } : undefined;
     return { status: 201, body: world.faults.nextFeedFault ?? { fault: 'off' } };
   }
-  if (path === 'listings/patch-delay' && method === 'POST') {
-    // Accepted patchListingsItem changes show this many (sandbox) seconds later, or never, or when released
-    // (held: a test decides when without racing a clock); 0 or off: at once.
+  if ((path === 'listings/live-delay' || path === 'listings/patch-delay') && method === 'POST') {
+    // Accepted changes (patchListingsItem, JSON_LISTINGS_FEED messages) show this many (sandbox) seconds
+    // later, or never, or when released (held: a test decides when without racing a clock); 0 or off: at once.
     const body = await json(req);
     const seconds = body.seconds;
-    if (seconds === 'never' || seconds === 'held') world.faults.patchDelay = seconds;
+    if (seconds === 'never' || seconds === 'held') world.faults.acceptedDelay = seconds;
     else if (seconds === 0 || seconds === 'off' || seconds === null) {
-      world.faults.patchDelay = undefined;
-      world.faults.heldPatches = []; // a test that never released its patches leaves none for the next
+      world.faults.acceptedDelay = undefined;
+      world.faults.heldChanges = []; // a test that never released its changes leaves none for the next
     }
-    else if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0) world.faults.patchDelay = seconds;
+    else if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0) world.faults.acceptedDelay = seconds;
     else throw bad('seconds must be a number of seconds >= 0, "never", "held" or "off"');
-    return { body: { seconds: world.faults.patchDelay ?? 0 } };
+    return { body: { seconds: world.faults.acceptedDelay ?? 0 } };
   }
-  if (path === 'listings/patch-release' && method === 'POST') {
-    // The patches held so far show now, in the order they were accepted (each planned against the listing as it is now).
-    const held = world.faults.heldPatches ?? [];
-    world.faults.heldPatches = [];
+  if ((path === 'listings/live-release' || path === 'listings/patch-release') && method === 'POST') {
+    // The changes held so far show now, in the order they were accepted (each planned against the listing as it is now).
+    const held = world.faults.heldChanges ?? [];
+    world.faults.heldChanges = [];
     for (const apply of held) apply();
     return { body: { released: held.length } };
+  }
+  if (path === 'listings/issue-after-accept' && method === 'POST') {
+    // The SKU's next accepted price change raises an issue on the listing (a pricing health check
+    // downstream of acceptance) instead of going live; `off: true` forgets the mark.
+    const body = await json(req);
+    const sellerId = str(body, 'sellerId');
+    const sku = str(body, 'sku');
+    if (!world.state.sellers[sellerId!]) throw missing(`unknown seller ${sellerId}`);
+    if (body.off === true) {
+      forgetIssueAfterAccept(world, sellerId!, sku!);
+      return { body: { sellerId, sku, off: true } };
+    }
+    const code = str(body, 'code', false);
+    const message = str(body, 'message', false);
+    markIssueAfterAccept(world, sellerId!, sku!, { ...(code ? { code } : {}), ...(message ? { message } : {}) });
+    return { status: 201, body: { sellerId, sku, ...(code ? { code } : {}) } };
   }
   if (path === 'reseed' && method === 'POST') {
     deps.reseed();

@@ -1,6 +1,7 @@
 // Everything the Amazon services share: state, options, the sandbox clock, the model-derived operation
 // table and validator. One instance per platform.
 import type { FeeFault } from './spapi/product-fees';
+import type { IssueAfterAccept } from './listings/go-live';
 import type { SandboxContext, SandboxLogEntry } from '../platform';
 import { loadReference, type ReferenceFiles } from './models/reference';
 import { OperationTable } from './models/operations';
@@ -77,13 +78,16 @@ export interface TransientFaults {
   /** Fault applied to the next feeds created (undefined = none). */
   nextFeedFault?: { fault: 'stall' | 'fatal' | 'no-report'; remaining: number };
   /**
-   * Accepted patchListingsItem changes show on the listing this many sandbox seconds later instead of at
-   * once ('never': accepted, never applied; 'held': accepted, applied when the test releases them through
-   * listings/patch-release), as Amazon documents that a patch may take a while to show.
+   * Accepted listing changes (patchListingsItem, JSON_LISTINGS_FEED messages) show on the listing this
+   * many sandbox seconds later instead of at once ('never': accepted, never applied; 'held': accepted,
+   * applied when the test releases them through listings/live-release), as Amazon documents that an
+   * accepted submission is processed downstream and shows later.
    */
-  patchDelay?: number | 'never' | 'held';
-  /** Accepted patches held under patchDelay 'held', in the order they came. */
-  heldPatches?: (() => void)[];
+  acceptedDelay?: number | 'never' | 'held';
+  /** Accepted changes held under acceptedDelay 'held', in the order they came. */
+  heldChanges?: (() => void)[];
+  /** By seller and SKU: the next accepted price change raises this issue instead of going live. */
+  issuesAfterAccept?: Record<string, IssueAfterAccept>;
   /** Product Fees API faults by SKU or ASIN: the item's estimate fails (ClientError, ServiceError) or the call is a 500. */
   feeFaults?: Record<string, FeeFault>;
 }

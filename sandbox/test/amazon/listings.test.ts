@@ -20,7 +20,7 @@ const getItem = (sku: string, marketplaceIds = [US], includedData = ['summaries'
 
 const pricePatch = (value: Record<string, unknown>, op = 'replace') => ({
   productType: 'SHOES',
-  patches: [{ op, path: '/attributes/purchasable_offer', value: [{ marketplace_id: US, currency: 'USD', ...value }] }],
+  patches: [{ op, path: '/attributes/purchasable_offer', value: [{ marketplace_id: US, currency: 'USD', audience: 'ALL', ...value }] }],
 });
 const schedule = (v: number) => [{ schedule: [{ value_with_tax: v }] }];
 

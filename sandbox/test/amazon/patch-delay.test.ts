@@ -23,7 +23,7 @@ const patch = (sku: string, price: number) =>
     operation: 'listingsItems.patchListingsItem',
     path: { sellerId: NA_SELLER, sku },
     query: { marketplaceIds: [US] },
-    body: { productType: 'PRODUCT', patches: [{ op: 'merge', path: '/attributes/purchasable_offer', value: [{ marketplace_id: US, currency: 'USD', our_price: [{ schedule: [{ value_with_tax: price }] }] }] }] },
+    body: { productType: 'PRODUCT', patches: [{ op: 'merge', path: '/attributes/purchasable_offer', value: [{ marketplace_id: US, currency: 'USD', audience: 'ALL', our_price: [{ schedule: [{ value_with_tax: price }] }] }] }] },
   });
 const price = async (sku: string): Promise<string> =>
   (await raw(sp, { operation: 'listingsItems.getListingsItem', path: { sellerId: NA_SELLER, sku }, query: { marketplaceIds: [US], includedData: ['offers'] } })).body.offers[0].price.amount;

@@ -88,7 +88,14 @@ export interface PriceUpdateApplied extends PriceUpdateResultBase {
   readonly platformReference?: PlatformReference;
 }
 
-/** The platform accepted the change and will process it later (an Amazon feed). */
+/**
+ * Where a pending change is: `submitted` (sent; the platform has not said yet whether it takes it, e.g. a
+ * feed in its queue) or `accepted` (the platform validated and accepted it, but the new price is not live
+ * yet: Amazon processes accepted submissions downstream, and can still raise an issue against them).
+ */
+export type PriceUpdatePendingStage = 'submitted' | 'accepted';
+
+/** The platform took the change and will process it later (an Amazon feed). */
 export interface PriceUpdatePending extends PriceUpdateResultBase {
   readonly status: 'pending';
   readonly price: Money;
@@ -96,6 +103,8 @@ export interface PriceUpdatePending extends PriceUpdateResultBase {
   /** ISO 8601. */
   readonly submittedAt: string;
   readonly platformReference: PlatformReference;
+  /** Absent: the platform does not say (read as `submitted`). `applied` comes only once the price is live. */
+  readonly stage?: PriceUpdatePendingStage;
 }
 
 /** The change was not made. */

@@ -102,6 +102,7 @@ export const priceUpdateResultSchema = z.discriminatedUnion('status', [
     previousPrice: nullableMoney,
     submittedAt: isoTimestampSchema,
     platformReference: platformReferenceSchema,
+    stage: z.enum(['submitted', 'accepted']).optional(),
   }),
   z.object({
     ...resultBase,

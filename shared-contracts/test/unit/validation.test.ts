@@ -11,6 +11,7 @@ import {
   parseShopifyGid,
   partitionPriceUpdates,
   platformCredentialsSchema,
+  priceUpdateResultSchema,
   productFilterSchema,
   shopifyGid,
   skusMatch,
@@ -154,5 +155,24 @@ describe('normalization helpers', () => {
     expect(() => normalizeShopifyId('ProductVariant', 'gid://shopify/Product/42')).toThrow(/ProductVariant/);
     expect(listingKey('amazon', 'SKU-1', 'ATVPDKIKX0DER')).toBe('amazon:ATVPDKIKX0DER:SKU-1');
     expect(listingKey('shopify', 'gid://shopify/ProductVariant/1')).toBe('shopify:gid://shopify/ProductVariant/1');
+  });
+});
+
+describe('pending results and their stage', () => {
+  const pending = (extra: Record<string, unknown> = {}) => ({
+    idempotencyKey: 'k',
+    externalId: 'SKU-1',
+    status: 'pending',
+    price: { amount: '10.00', currency: 'USD' },
+    submittedAt: '2026-12-07T06:00:00.000Z',
+    platformReference: { kind: 'feed', id: '1' },
+    ...extra,
+  });
+
+  it('takes a pending result without a stage, or with submitted / accepted (accepted is not applied)', () => {
+    expect(priceUpdateResultSchema.safeParse(pending()).success).toBe(true);
+    expect(priceUpdateResultSchema.safeParse(pending({ stage: 'submitted' })).success).toBe(true);
+    expect(priceUpdateResultSchema.safeParse(pending({ stage: 'accepted' })).success).toBe(true);
+    expect(priceUpdateResultSchema.safeParse(pending({ stage: 'live' })).success).toBe(false);
   });
 });

@@ -343,9 +343,12 @@ export interface ChangeView {
     amount: string;
     previousAmount: string | null;
     status: string;
+    /** While pending, how far the platform got (`submitted`, `accepted`), when it says. */
+    stage: string | null;
     /**
-     * What the merchant should read: `applied`, `failed` (for good, with the platform's message),
-     * `pending` (sent; the platform is still working on it, e.g. an Amazon feed), `retrying` (the last
+     * What the merchant should read: `applied` (live), `failed` (for good, with the platform's message),
+     * `pending` (sent; the platform is still working on it, e.g. an Amazon feed), `accepted` (the platform
+     * accepted it and the price is waiting to go live; it can still fail), `retrying` (the last
      * send hit an outage or a rate limit: it goes again by itself at `nextAttemptAt`), `queued` (not sent yet).
      */
     outcome: AttemptOutcome;
@@ -359,10 +362,12 @@ export interface ChangeView {
   }>;
 }
 
-export type AttemptOutcome = 'queued' | 'pending' | 'retrying' | 'applied' | 'failed';
+export type AttemptOutcome = 'queued' | 'pending' | 'accepted' | 'retrying' | 'applied' | 'failed';
 
 /** An attempt's outcome for the console (see ChangeView). */
-export function attemptOutcome(attempt: { status: string; attemptCount: number; platformMessage: string | null }): AttemptOutcome {
+export function attemptOutcome(attempt: { status: string; attemptCount: number; platformMessage: string | null; stage?: string | null }): AttemptOutcome {
+  // Accepted by the platform, not live yet (Amazon shows the price later, or raises an issue instead).
+  if (attempt.status === 'pending' && attempt.stage === 'accepted') return 'accepted';
   if (attempt.status === 'applied' || attempt.status === 'failed' || attempt.status === 'pending') return attempt.status;
   // Queued again after a send that hit an outage or a rate limit (the worker kept the platform's message).
   return attempt.attemptCount > 0 && attempt.platformMessage ? 'retrying' : 'queued';
@@ -416,6 +421,7 @@ export async function listChanges(projectId: string, options: { status?: string;
       amount: a.amount,
       previousAmount: a.previousAmount,
       status: a.status,
+      stage: a.stage,
       platformReference: a.platformReference,
       platformCode: a.platformCode,
       platformMessage: a.platformMessage,

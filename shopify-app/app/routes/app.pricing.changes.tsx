@@ -107,10 +107,12 @@ export default function ChangesPage() {
                               <Text as="span" variant="bodySm" fontWeight="medium">
                                 {a.platform === 'amazon' ? 'Amazon' : a.platform === 'shopify' ? 'Shopify' : a.platform}
                               </Text>
-                              <Badge tone={a.outcome === 'retrying' ? 'warning' : STATUS_TONES[a.status]}>{statusLabel(a.outcome ?? a.status)}</Badge>
+                              <Badge tone={a.outcome === 'retrying' ? 'warning' : a.outcome === 'accepted' ? 'info' : STATUS_TONES[a.status]}>
+                                {a.outcome === 'accepted' ? 'Accepted, waiting to go live' : statusLabel(a.outcome ?? a.status)}
+                              </Badge>
                               <Text as="span" variant="bodySm" tone="subdued">
                                 {formatPrice({ amount: a.amount, currency: c.currency })}
-                                {/* Amazon: pending with its feed until the feed is DONE. */}
+                                {/* Amazon: pending with its feed until the feed is DONE, then accepted until the price shows. */}
                                 {a.status === 'pending' && a.platformReference ? ` · ${a.platformReference}` : ''}
                               </Text>
                             </InlineStack>

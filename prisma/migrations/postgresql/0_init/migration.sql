@@ -335,6 +335,7 @@ CREATE TABLE "PriceChangeAttempt" (
     "previousAmount" TEXT,
     "idempotencyKey" TEXT,
     "status" TEXT NOT NULL DEFAULT 'queued',
+    "stage" TEXT,
     "platformReference" TEXT,
     "platformCode" TEXT,
     "platformMessage" TEXT,

@@ -330,6 +330,7 @@ CREATE TABLE "PriceChangeAttempt" (
     "previousAmount" TEXT,
     "idempotencyKey" TEXT,
     "status" TEXT NOT NULL DEFAULT 'queued',
+    "stage" TEXT,
     "platformReference" TEXT,
     "platformCode" TEXT,
     "platformMessage" TEXT,

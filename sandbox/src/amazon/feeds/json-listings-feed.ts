@@ -2,6 +2,7 @@
 // each valid message becomes a listing change (PATCH / PARTIAL_UPDATE / UPDATE / DELETE) applied in order,
 // and the processing report (listings-feed-processing-report-schema-v2) lists an issue per problem.
 import { planAttributes, planDelete, planPatches, type ListingChange, type PatchOperation, type PriceChange } from '../listings/changes';
+import { acceptChange } from '../listings/go-live';
 import { renderListingItem } from '../listings/render';
 import type { Feed, ListingIssue, Seller } from '../state';
 import type { AmazonWorld } from '../world';
@@ -152,7 +153,8 @@ export async function processJsonListingsFeed(
     const change = changeFor(world, seller, feed, m);
     issues.push(...change.issues.map((i) => toReportIssue(m, i)));
     if (change.valid) {
-      change.apply({ quiet: true });
+      // Accepted: live now, or later under listings/live-delay (planned again then, as a patch is).
+      acceptChange(world, seller, change, feed.marketplaceIds, () => changeFor(world, seller, feed, m), 'feed');
       priceChanges.push(...change.priceChanges);
       accepted++;
       acceptedSkus.push(m.sku);

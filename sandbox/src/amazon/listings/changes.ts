@@ -56,6 +56,15 @@ export const issues = {
   productTypeMismatch: (given: string, actual: string) =>
     issue('90221', `The product type '${given}' does not match the product type '${actual}' of the listing.`, [], 'INVALID_PRODUCT_TYPE'),
   skuNotFound: (sku: string) => issue('90122', `SKU '${sku}' does not exist for this seller; PATCH needs an existing listing.`, [], 'MISSING_LISTING'),
+  /** A `merge` names the offer it changes by its whole key (marketplace_id, currency, audience). */
+  mergeSelector: (attr: string, selector: string) =>
+    issue('90220', `'${attr}.${selector}' is required but not supplied: a merge of '${attr}' must name every selector of the entry it changes (marketplace_id, currency, audience).`, [attr], 'MISSING_ATTRIBUTE'),
+  /** The sandbox keeps one offer per marketplace, the standard audience's. */
+  audience: (given: string) =>
+    issue('99010', `The value provided for 'purchasable_offer.audience' is invalid: '${given}' (the Calibrate sandbox plays only the standard audience 'ALL').`, ['purchasable_offer']),
+  /** Raised after acceptance by listings/issue-after-accept (Amazon's pricing health checks run downstream). */
+  priceValidation: (mp: string) =>
+    issue('99320', `The price in 'purchasable_offer.our_price' for marketplace ${mp} was not applied: it is far from the item's recent prices (potential pricing error). Confirm or correct the price.`, ['purchasable_offer'], 'INVALID_PRICE'),
 };
 
 function firstScheduleAmount(value: unknown, currency: string): Price | 'missing' | 'invalid' {
@@ -93,6 +102,13 @@ class Draft {
 
   /** Sets or merges one `purchasable_offer` entry. */
   offerEntry(entry: Record<string, unknown>, merge: boolean): void {
+    // An offer is keyed by marketplace_id, currency and audience: a merge must name all three (Amazon's
+    // "merge operation must provide non empty values for selector fields").
+    if (merge) {
+      const absent = ['marketplace_id', 'currency', 'audience'].filter((k) => entry[k] === undefined || entry[k] === null || entry[k] === '');
+      if (absent.length) return void this.issues.push(...absent.map((k) => issues.mergeSelector('purchasable_offer', k)));
+    }
+    if (entry.audience !== undefined && entry.audience !== 'ALL') return void this.issues.push(issues.audience(String(entry.audience)));
     const mp = this.inScope('purchasable_offer', entry);
     if (mp === 'invalid') return;
     if (!mp) return void this.issues.push(issues.missing('purchasable_offer.marketplace_id'));

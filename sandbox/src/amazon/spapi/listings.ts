@@ -2,6 +2,7 @@
 // patches), put and delete of the seller's own listings.
 import { randomUUID } from 'node:crypto';
 import { planAttributes, planDelete, planPatches, type ListingChange, type PatchOperation } from '../listings/changes';
+import { acceptChange } from '../listings/go-live';
 import { listingMarketplaces, renderListingItem } from '../listings/render';
 import type { Listing } from '../state';
 import { SpApiError, invalidInput, unauthorized } from './errors';
@@ -108,15 +109,11 @@ export const searchListingsItems: SpHandler = (call) => {
   return { status: 200, body };
 };
 
-function submission(call: SpCall, change: ListingChange, marketplaceIds: string[], later?: () => void) {
+function submission(call: SpCall, change: ListingChange, marketplaceIds: string[], plan?: () => ListingChange) {
   const preview = call.params.mode === 'VALIDATION_PREVIEW';
-  const delay = call.world.faults.patchDelay;
-  if (!preview && later && change.valid && delay !== undefined) {
-    // Accepted now, visible later (or never): planned again then, against the listing as it is by that time.
-    call.world.log({ platform: 'amazon', kind: 'event', detail: { patchDelayed: { sellerId: call.seller.sellerId, sku: change.sku, delaySeconds: delay } } });
-    if (delay === 'held') (call.world.faults.heldPatches ??= []).push(later);
-    else if (delay !== 'never') call.world.later(delay, later);
-  } else if (!preview) change.apply();
+  // Accepted now, visible later (or never, or with an issue raised downstream): see listings/go-live.ts.
+  if (!preview && plan && change.valid) acceptChange(call.world, call.seller, change, marketplaceIds, plan, 'patch');
+  else if (!preview) change.apply();
   const wants = (call.params.includedData as string[] | undefined) ?? ['issues'];
   const body: Record<string, unknown> = {
     sku: change.sku,
@@ -135,7 +132,7 @@ export const patchListingsItem: SpHandler = (call) => {
   const marketplaceIds = requireMarketplaces(call, call.params.marketplaceIds);
   const body = call.body as { productType: string; patches: PatchOperation[] };
   const plan = () => planPatches(call.world, call.seller, String(call.params.sku), body.productType, body.patches, marketplaceIds);
-  return submission(call, plan(), marketplaceIds, () => plan().apply());
+  return submission(call, plan(), marketplaceIds, plan);
 };
 
 export const putListingsItem: SpHandler = (call) => {

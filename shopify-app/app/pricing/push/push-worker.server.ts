@@ -16,7 +16,9 @@
 //   call (preferredBatchSize) and whether results settle later (priceUpdateMode). A synchronous platform
 //   (Shopify) answers at once (applied); an asynchronous one (Amazon's feeds) answers `pending` with an
 //   opaque platform reference, and each pending attempt's outcome is read with getUpdateResult (every
-//   pendingPollMs) until it is applied or failed.
+//   pendingPollMs) until it is applied or failed. A pending answer's `stage` is kept on the attempt:
+//   `accepted` (Amazon took the change; the price is not live yet, and an issue can still fail it) is
+//   not applied, and polling goes on until the platform says live (applied) or failed.
 // - Failures keep the platform's own code and message. Outages and rate limits (and a platform that can't
 //   be reached at all) are retried by themselves with exponential backoff for as long as
 //   `retryForMs` (a day) from approval, so a change outlives an outage instead of failing after a few
@@ -93,6 +95,8 @@ interface Outcome {
   code?: string | null;
   message?: string | null;
   appliedAt?: Date;
+  /** Pending: how far the platform got (`accepted`: taken, not live yet); null when it doesn't say. */
+  stage?: string | null;
 }
 
 /** How soon pending outcomes are read again when neither the worker nor the connector says. */
@@ -285,7 +289,11 @@ export class PushWorker {
     const unknown: AttemptRow[] = [];
     const settle = (attempt: AttemptRow, result: PriceUpdateResult | null) => {
       if (result === null) return void unknown.push(attempt);
-      if (result.status === 'pending') return;
+      // Still pending: only a new stage is worth a write (accepted: the merchant sees it is waiting to go live).
+      if (result.status === 'pending') {
+        if ((result.stage ?? null) !== attempt.stage) outcomes.push([attempt, outcomeOf(result)]);
+        return;
+      }
       let outcome = outcomeOf(result);
       // The platform kept a retryable failure for the key (a lost answer, a refusal): sent again under a fresh key, after the backoff.
       if (outcome.status === 'retry') {
@@ -382,6 +390,7 @@ export class PushWorker {
               platformReference: outcome.reference ?? attempt.platformReference,
               platformCode: outcome.status === 'failed' ? (outcome.code ?? null) : null,
               platformMessage: outcome.status === 'failed' ? (outcome.message ?? null) : null,
+              stage: outcome.status === 'pending' ? (outcome.stage ?? null) : null,
               ...(outcome.status === 'applied' ? { appliedAt: outcome.appliedAt ?? now } : {}),
             },
           }),
@@ -494,7 +503,7 @@ function outcomeOf(result: PriceUpdateResult): Outcome {
     case 'applied':
       return { status: 'applied', reference: result.platformReference ? `${result.platformReference.kind}:${result.platformReference.id}` : null, appliedAt: new Date(result.appliedAt) };
     case 'pending':
-      return { status: 'pending', reference: `${result.platformReference.kind}:${result.platformReference.id}` };
+      return { status: 'pending', reference: `${result.platformReference.kind}:${result.platformReference.id}`, stage: result.stage ?? null };
     case 'failed':
       return {
         status: result.retryable ? 'retry' : 'failed',

@@ -29,6 +29,7 @@ export interface ChangeView {
     platform: string;
     status: string;
     outcome?: string;
+    stage?: string | null;
     amount: string;
     platformReference: string | null;
     platformCode: string | null;
