@@ -21,6 +21,8 @@ const sandbox = await startSandbox({
   stateFile: process.env.SANDBOX_STATE_FILE ?? '.sandbox-state/state.json',
   // As Shopify does now and then: a few deliveries sent twice (same event id, new webhook id).
   webhookDuplicates: { rate: Number(process.env.SANDBOX_WEBHOOK_DUPLICATES ?? 0.02), seed: 1 },
+  // As Amazon does: an accepted price shows on the listing a little later ("accepted, waiting to go live").
+  amazon: { acceptedDelaySeconds: Number(process.env.SANDBOX_AMAZON_LIVE_DELAY_SECONDS ?? 10) },
   appConfig: {
     apiKey: process.env.SHOPIFY_API_KEY || undefined,
     apiSecret: process.env.SHOPIFY_API_SECRET || undefined,

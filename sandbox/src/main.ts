@@ -3,7 +3,8 @@
 // SANDBOX_HOST, SHOPIFY_API_KEY / SHOPIFY_API_SECRET / SHOPIFY_APP_URL (the app it hosts),
 // SANDBOX_WEBHOOK_DUPLICATES (share of Shopify deliveries sent twice under a new webhook id; default 0.02).
 // SANDBOX_AMAZON_TOKEN_TTL_SECONDS and SANDBOX_AMAZON_PRESIGNED_URL_TTL_SECONDS (LWA access-token and
-// pre-signed URL lives in sandbox seconds, for benches at a high time scale).
+// pre-signed URL lives in sandbox seconds, for benches at a high time scale). SANDBOX_AMAZON_LIVE_DELAY_SECONDS
+// (how long an accepted Amazon price takes to show on the listing; default 10, 0: at once).
 import { startSandbox } from './index';
 
 const port = Number(process.env.SANDBOX_PORT ?? 4010);
@@ -19,6 +20,7 @@ const sandbox = await startSandbox({
   verbose: process.env.SANDBOX_VERBOSE === '1',
   webhookDuplicates: { rate: Number(process.env.SANDBOX_WEBHOOK_DUPLICATES ?? 0.02), seed: 1 },
   amazon: {
+    acceptedDelaySeconds: Number(process.env.SANDBOX_AMAZON_LIVE_DELAY_SECONDS ?? 10),
     ...(tokenTtl > 0 ? { accessTokenTtlSeconds: tokenTtl } : {}),
     ...(presignedTtl > 0 ? { presignedUrlTtlSeconds: presignedTtl } : {}),
   },

@@ -29,6 +29,12 @@ export interface AmazonPlatformOptions {
   authorizationCodeTtlSeconds?: number;
   /** Pre-signed document URL life in seconds. Default 300. */
   presignedUrlTtlSeconds?: number;
+  /**
+   * Sandbox seconds an accepted listing change (an ACCEPTED patch, an accepted feed message) takes to show
+   * on the listing, as on Amazon, where acceptance is not processing. Default 0 (at once: the suite's
+   * timing); `npm start` and `npm run sandbox` play a delay. The control API (`listings/live-delay`) changes it.
+   */
+  acceptedDelaySeconds?: number;
   /** Seconds a feed waits IN_QUEUE, then spends IN_PROGRESS. Defaults 30 and 60. */
   feedQueueSeconds?: number;
   feedProcessingSeconds?: number;
@@ -129,6 +135,7 @@ export class AmazonWorld {
       refreshTokenLifetimeDays: options.refreshTokenLifetimeDays ?? 365,
       clientSecretLifetimeDays: options.clientSecretLifetimeDays ?? 180,
     };
+    if (options.acceptedDelaySeconds && options.acceptedDelaySeconds > 0) this.faults.acceptedDelay = options.acceptedDelaySeconds;
     this.defaultApplicationLimits = withOverrides(APPLICATION_RATE_LIMITS, options.applicationRateLimits);
     this.applicationLimits = { ...this.defaultApplicationLimits };
   }
