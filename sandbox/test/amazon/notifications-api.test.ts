@@ -128,4 +128,18 @@ describe('destinations and subscriptions', () => {
     const sellerOp = await sb.request({ method: 'GET', host, path: '/notifications/v1/subscriptions/ANY_OFFER_CHANGED', headers: { 'x-amz-access-token': grantless } });
     expect(sellerOp.status).toBe(403);
   });
+
+  test("one application doesn't see another's destinations or subscriptions", async () => {
+    const mine = await raw(sp, { operation: 'notifications.createDestination', body: { name: 'mine', resourceSpecification: { sqs: { arn: `${ARN}-mine` } } } });
+    const destinationId = mine.body.payload.destinationId as string;
+    const app = (await sb.control('POST', 'apps', { applicationId: 'amzn1.sp.solution.other-app', name: 'Other' })).body;
+    const auth = (await sb.control('POST', 'authorize', { sellerId: NA_SELLER, applicationId: 'amzn1.sp.solution.other-app' })).body;
+    const other = sb.client({ clientId: app.clientId, clientSecret: app.clientSecret, refreshToken: auth.refreshToken });
+    const theirs = await raw(other, { operation: 'notifications.getDestinations' });
+    expect(theirs.status).toBe(200);
+    expect(theirs.body.payload).toEqual([]);
+    expect((await raw(other, { operation: 'notifications.getDestination', path: { destinationId } })).status).toBe(404);
+    const sub = await raw(other, { operation: 'notifications.createSubscription', path: { notificationType: 'ANY_OFFER_CHANGED' }, body: { payloadVersion: '1.0', destinationId } });
+    expect(sub.status).toBe(400);
+  });
 });

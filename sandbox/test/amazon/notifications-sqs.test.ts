@@ -143,6 +143,22 @@ describe('notifications on the queue', () => {
     expect(await counts()).toEqual({ visible: 0, inFlight: 0 });
   });
 
+  test("the market bots' moves arrive too, with the prices the market ended on", async () => {
+    const made = (await sb.control('POST', 'market/bots', { seed: 11, sellerId: NA_SELLER, marketplaceId: US, generate: { count: 1, skuPrefix: 'NOTIF' } })).body;
+    const asin = made.asins[0] as string;
+    const bots = [{ kind: 'random_walk', price: '20.00', floor: '10.00', ceiling: '30.00', cadenceMinutes: 5, percent: 2, sellerId: 'A9WALKER000001' }];
+    expect((await sb.control('POST', 'market/bots', { seed: 11, marketplaceId: US, asins: [{ asin, bots }] })).status).toBe(201);
+    expect((await sb.control('POST', 'market/advance', { minutes: 60 })).status).toBe(200);
+    const walker = (await sb.control('GET', `offers?asin=${asin}&marketplaceId=${US}`)).body.offers.find((o: { sellerId: string }) => o.sellerId === 'A9WALKER000001');
+    expect(walker.price).not.toBe('20.00');
+    // Placing the bots was a change too; the last notification for the ASIN shows where the walk ended.
+    const forAsin = (await receive(2)).map(body).filter((n) => n.Payload?.AnyOfferChangedNotification?.OfferChangeTrigger.ASIN === asin);
+    const last = forAsin.at(-1)!;
+    expectValid(validateOffers, last);
+    const offer = last.Payload.AnyOfferChangedNotification.Offers.find((o: { SellerId: string }) => o.SellerId === 'A9WALKER000001');
+    expect(offer.ListingPrice.Amount).toBe(Number(walker.price));
+  });
+
   test('our own price going live is an offer change too', async () => {
     const entry = entries[5]!;
     const listing = (await sb.control('GET', `offers?asin=${entry.variant.asin}&marketplaceId=${US}`)).body.offers.find((o: { sellerId: string }) => o.sellerId === NA_SELLER);
