@@ -20,6 +20,8 @@ import { anyOfferChanged, feedProcessingFinished, marketView, pricingHealth, ref
 const FEED_DONE = new Set(['DONE', 'FATAL', 'CANCELLED']);
 
 interface ListingSeen {
+  /** A cheap digest of everything the offers are made of; when it is unchanged the offers are not rebuilt. */
+  inputs: string;
   /** Every offer's seller, price and shipping, in order. */
   offers: string;
   winner: string;
@@ -86,15 +88,18 @@ export class NotificationPublisher {
           if (live.has(key)) continue; // two SKUs of one ASIN: one notification
           live.add(key);
           const vk = offerKey(listing.asin, marketplaceId);
+          const inputs = this.inputsOf(listing.asin, marketplaceId);
+          const before = this.seen.get(key);
+          if (before && before.inputs === inputs) continue;
           let view = views.get(vk);
           if (!view) views.set(vk, (view = marketView(this.world, listing.asin, marketplaceId)));
           const own = view.offers.find((o) => o.sellerId === sellerId);
           const now: ListingSeen = {
+            inputs,
             offers: view.offers.map((o) => `${o.sellerId}:${minorOf(o.price)}:${minorOf(o.shipping)}:${o.condition}`).join(','),
             winner: view.winner?.sellerId ?? '',
             eligible: !!own && this.eligible(listing.asin, marketplaceId, own, view),
           };
-          const before = this.seen.get(key);
           this.seen.set(key, now);
           if (!before) continue; // the baseline: nothing changed yet
           if (wantsOffers && (before.offers !== now.offers || before.winner !== now.winner)) {
@@ -108,6 +113,21 @@ export class NotificationPublisher {
       }
     }
     for (const key of this.seen.keys()) if (!live.has(key)) this.seen.delete(key);
+  }
+
+  /** What the offers on an ASIN in a marketplace are made of, as a string: far cheaper than building them. */
+  private inputsOf(asin: string, marketplaceId: string): string {
+    const k = offerKey(asin, marketplaceId);
+    let out = `${this.world.state.buyBoxOverrides[k] ?? ''}|`;
+    for (const { seller, listing } of this.world.listingsOfAsin(asin)) {
+      const offer = listing.offers[marketplaceId];
+      if (offer) out += `${seller.sellerId}:${offer.price.minor}:${offer.status.join('+')}:${listing.conditionType}:${listing.fulfillmentChannelCode},`;
+    }
+    for (const c of this.world.state.competitors[k] ?? []) {
+      out += `${c.sellerId}:${c.price.minor}:${c.shipping.minor}:${c.condition}:${c.fulfillment}:${c.feedbackPercent}:${c.feedbackCount},`;
+    }
+    const list = this.world.state.catalog[asin]?.listPrices[marketplaceId];
+    return list ? `${out}|${list.minor}` : out;
   }
 
   /** Buy Box eligibility of the seller's own offer: eligible by the model, Buy Box not suppressed, price at or under the reference price. */
