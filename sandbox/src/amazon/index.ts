@@ -154,7 +154,7 @@ export class AmazonPlatform implements SandboxPlatform {
   }
 
   snapshot(): unknown {
-    return structuredClone(this.world.state);
+    return { ...structuredClone(this.world.state), sqsQueues: this.sqs.snapshot() };
   }
 
   restore(state: unknown): void {
@@ -162,6 +162,8 @@ export class AmazonPlatform implements SandboxPlatform {
     this.world.clearTimers();
     this.router.limiter.reset();
     this.world.state = state ? (structuredClone(state) as AmazonState) : emptyState();
+    this.sqs.restore(this.world.state.sqsQueues);
+    delete this.world.state.sqsQueues;
     this.processor.restoreAll();
     this.notifications.reset();
   }

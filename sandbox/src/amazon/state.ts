@@ -2,6 +2,7 @@
 import type { Region } from './marketplaces';
 import type { MarketState } from './market-sim/types';
 import type { Price } from './money';
+import type { QueueSnapshot } from './sqs/queues';
 
 /** An SP-API application as registered in Developer Central, with its LWA client credentials. */
 export interface SpApp {
@@ -184,6 +185,8 @@ export interface AmazonState {
   market?: MarketState;
   /** Notifications API: destinations (per application) and subscriptions (per seller and application); absent until one is created. */
   notifications?: NotificationsState;
+  /** The SQS queues and their messages: only in snapshots (the live queues are the platform's SqsService). */
+  sqsQueues?: QueueSnapshot[];
 }
 
 /** A Notifications API destination: an SQS queue (by ARN) an application receives notifications in. */

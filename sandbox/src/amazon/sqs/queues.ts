@@ -1,8 +1,9 @@
 // Amazon SQS as the sandbox plays it: standard queues (at-least-once, best-effort order), visibility
 // timeouts and redelivery, long polling, a dead-letter queue after maxReceiveCount receives, and the faults
 // a consumer must survive (unreachable, slow, duplicated, out of order). Durations are sandbox seconds on
-// Amazon's clock (AmazonWorld.ms / now), so a time-scaled sandbox ages messages faster. Queues live in
-// memory: a restart empties them, as a purged queue would be.
+// Amazon's clock (AmazonWorld.ms / now), so a time-scaled sandbox ages messages faster. Queues and their
+// messages go into the platform's snapshot, so a sandbox with a state file keeps them across a restart as
+// SQS keeps messages for its retention period.
 import { createHash, randomUUID } from 'node:crypto';
 import { Rng, hash32 } from '../market-sim/prng';
 import type { AmazonWorld } from '../world';
@@ -31,7 +32,7 @@ export const invalidParameter = (message: string) => new SqsError('InvalidParame
 export const receiptHandleIsInvalid = (handle: string) =>
   new SqsError('ReceiptHandleIsInvalid', 'ReceiptHandleIsInvalid', `The input receipt handle "${handle}" is not a valid receipt handle.`);
 
-interface StoredMessage {
+export interface StoredMessage {
   messageId: string;
   body: string;
   md5: string;
@@ -73,6 +74,14 @@ export interface SqsFaults {
   duplicateRate?: number;
   /** Receives hand out the visible messages newest first instead of oldest first. */
   outOfOrder?: boolean;
+}
+
+/** A queue as the state file holds it. */
+export interface QueueSnapshot {
+  name: string;
+  attributes: QueueAttributes;
+  createdAt: number;
+  messages: StoredMessage[];
 }
 
 interface Waiter {
@@ -168,11 +177,13 @@ export class SqsService {
     }
     const queue = new SqsQueue(name, { ...DEFAULT_ATTRIBUTES, ...parsed }, this.world.now());
     this.queues.set(name, queue);
+    this.dirty();
     return queue;
   }
 
   setAttributes(queue: SqsQueue, attributes: Record<string, string>): void {
     queue.attributes = { ...queue.attributes, ...this.parseAttributes(attributes) };
+    this.dirty();
   }
 
   private parseAttributes(raw: Record<string, string>): Partial<QueueAttributes> {
@@ -268,6 +279,7 @@ export class SqsService {
       this.world.log({ platform: 'amazon', kind: 'event', detail: { sqsDuplicate: queue.name, messageId: first.messageId } });
     }
     queue.wakeAll();
+    this.dirty();
     return { MessageId: first.messageId, MD5OfMessageBody: first.md5 };
   }
 
@@ -359,6 +371,7 @@ export class SqsService {
       m.visibleAt = now + this.world.ms(timeout);
       m.receiptHandle = `${m.messageId}#${randomUUID()}`;
       if (timeout > 0) this.wakeLater(queue, m.visibleAt);
+      this.dirty();
       out.push({
         MessageId: m.messageId,
         ReceiptHandle: Buffer.from(`${queue.name}:${m.receiptHandle}`).toString('base64'),
@@ -400,6 +413,7 @@ export class SqsService {
   delete(queue: SqsQueue, receiptHandle: unknown): void {
     const { message } = this.find(queue, receiptHandle);
     if (message) queue.messages.splice(queue.messages.indexOf(message), 1);
+    this.dirty();
   }
 
   changeVisibility(queue: SqsQueue, receiptHandle: unknown, seconds: unknown): void {
@@ -410,12 +424,33 @@ export class SqsService {
       throw new SqsError('MessageNotInflight', 'AWS.SimpleQueueService.MessageNotInflight', 'Message does not exist or is not available for visibility timeout change.');
     }
     message.visibleAt = this.world.now() + this.world.ms(n);
+    this.dirty();
     if (n === 0) queue.wakeAll();
     else this.wakeLater(queue, message.visibleAt);
   }
 
   purge(queue: SqsQueue): void {
     queue.messages.length = 0;
+    this.dirty();
+  }
+
+  snapshot(): QueueSnapshot[] {
+    return [...this.queues.values()].map((q) => ({ name: q.name, attributes: structuredClone(q.attributes), createdAt: q.createdAt, messages: structuredClone(q.messages) }));
+  }
+
+  restore(queues: QueueSnapshot[] | undefined): void {
+    this.close();
+    this.queues.clear();
+    for (const saved of queues ?? []) {
+      const queue = new SqsQueue(saved.name, saved.attributes, saved.createdAt);
+      queue.messages.push(...saved.messages);
+      this.queues.set(saved.name, queue);
+    }
+  }
+
+  /** The state file is written again (debounced) after a change to the queues. */
+  private dirty(): void {
+    this.world.ctx.markDirty();
   }
 
   /** Drops every queue and fault (sandbox reset). */
