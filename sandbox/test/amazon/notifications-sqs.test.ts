@@ -285,6 +285,27 @@ describe('the queue', () => {
     once.destroy();
   });
 
+  test('a slow queue: a client that waits less than the delay gives up; the control API lists the queues', async () => {
+    const impatient = new SQSClient({
+      region: 'us-east-1',
+      endpoint: `${sb.url}/sqs`,
+      credentials: { accessKeyId: 'AKIASANDBOXEXAMPLE', secretAccessKey: 'sandbox-secret-not-checked' },
+      maxAttempts: 1,
+    });
+    await sb.control('POST', 'sqs/faults', { slowMs: 1500 });
+    const slow = await impatient.send(new GetQueueUrlCommand({ QueueName: 'calibr-notifications' }), { abortSignal: AbortSignal.timeout(100) }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(slow?.name).toBe('AbortError');
+    await sb.control('DELETE', 'sqs/faults');
+    expect((await impatient.send(new GetQueueUrlCommand({ QueueName: 'calibr-notifications' }))).QueueUrl).toBe(queueUrl);
+    impatient.destroy();
+    const listed = (await sb.control('GET', 'sqs/queues')).body;
+    expect(listed.endpoint).toBe(`${sb.url}/sqs`);
+    expect(listed.queues.map((q: { name: string }) => q.name).sort()).toEqual(['calibr-notifications', 'calibr-notifications-dlq']);
+  });
+
   test('no signature, no answer; an unknown queue is QueueDoesNotExist', async () => {
     const unsigned = await fetch(`${sb.url}/sqs/`, {
       method: 'POST',
