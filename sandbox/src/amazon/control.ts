@@ -17,6 +17,9 @@ import type { FeeFault } from './spapi/product-fees';
 import { recordIssuedSecret } from '../core/secret-audit';
 import { asinForSku } from '../seed/catalog';
 import { MarketInputError, marketRoute } from './market-sim/control';
+import { NotificationsControlError, notificationsRoute } from './notifications/control';
+import type { NotificationPublisher } from './notifications/publisher';
+import type { SqsService } from './sqs/queues';
 
 class ControlError extends Error {
   constructor(
@@ -129,6 +132,9 @@ function appView(app: SpApp) {
 export interface ControlDeps {
   world: AmazonWorld;
   processor: FeedProcessor;
+  sqs: SqsService;
+  notifications: NotificationPublisher;
+  baseUrl: string;
   reseed(): void;
 }
 
@@ -139,6 +145,10 @@ export async function handleAmazonControl(rest: string, req: IncomingMessage, re
     sendJson(res, result.status ?? 200, result.body);
     return true;
   } catch (e) {
+    if (e instanceof NotificationsControlError) {
+      sendJson(res, 400, { error: e.message });
+      return true;
+    }
     if (e instanceof MarketInputError) {
       sendJson(res, e.status, { error: e.message });
       return true;
@@ -157,6 +167,9 @@ async function route(path: string, req: IncomingMessage, deps: ControlDeps): Pro
 
   // The market: competitor bots, its clock and the sales ledger (market-sim/).
   if (seg[0] === 'market') return marketRoute(world, path, method, method === 'POST' ? await json(req) : {}, url.searchParams);
+  if (seg[0] === 'notifications' || seg[0] === 'sqs') {
+    return notificationsRoute(path, method, method === 'POST' ? await json(req) : {}, { world, sqs: deps.sqs, notifications: deps.notifications, baseUrl: deps.baseUrl });
+  }
 
   if (method === 'GET' && (path === '' || path === 'state')) {
     return {

@@ -18,6 +18,10 @@ import { quotaExceeded } from './spapi/errors';
 import { SpApiRouter } from './spapi/router';
 import { formatRate } from './spapi/rate-limiter';
 import { handleStatic } from './static/static-sandbox';
+import { notificationHandlers } from './notifications/api';
+import { NotificationPublisher } from './notifications/publisher';
+import { handleSqs, isSqsPath } from './sqs/protocol';
+import { SqsService } from './sqs/queues';
 import { emptyState, type AmazonState } from './state';
 import { AmazonWorld, type AmazonPlatformOptions } from './world';
 
@@ -46,12 +50,17 @@ export class AmazonPlatform implements SandboxPlatform {
   readonly world: AmazonWorld;
   readonly processor: FeedProcessor;
   readonly router: SpApiRouter;
+  /** Amazon SQS on the sandbox's own host (/sqs), where notifications are delivered. */
+  readonly sqs: SqsService;
+  readonly notifications: NotificationPublisher;
   private liveTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: CreateAmazonPlatformOptions = {}) {
     this.world = new AmazonWorld(options);
     this.processor = new FeedProcessor(this.world);
-    this.router = new SpApiRouter(this.world, spApiHandlers(this.processor));
+    this.sqs = new SqsService(this.world);
+    this.notifications = new NotificationPublisher(this.world, this.sqs);
+    this.router = new SpApiRouter(this.world, spApiHandlers(this.processor, this.sqs), notificationHandlers(this.sqs).grantless);
   }
 
   handles(host: string): boolean {
@@ -81,6 +90,11 @@ export class AmazonPlatform implements SandboxPlatform {
   /** The consent page on the sandbox's own host: /amazon/sellercentral/<seller central host>/apps/authorize/…. */
   async pages(req: IncomingMessage, res: ServerResponse, ctx: SandboxContext): Promise<boolean> {
     const path = requestUrl(req).pathname;
+    if (isSqsPath(path)) {
+      this.world.bind(ctx);
+      await handleSqs(req, res, { sqs: this.sqs, baseUrl: () => ctx.baseUrl });
+      return true;
+    }
     if (!path.startsWith(SELLER_CENTRAL_PAGE_PREFIX)) return false;
     const rest = path.slice(SELLER_CENTRAL_PAGE_PREFIX.length);
     const slash = rest.indexOf('/');
@@ -120,6 +134,9 @@ export class AmazonPlatform implements SandboxPlatform {
     return handleAmazonControl(rest, req, res, {
       world: this.world,
       processor: this.processor,
+      sqs: this.sqs,
+      notifications: this.notifications,
+      baseUrl: ctx.baseUrl,
       reseed: () => {
         this.reset();
         this.seedDemo(ctx);
@@ -137,7 +154,7 @@ export class AmazonPlatform implements SandboxPlatform {
   }
 
   snapshot(): unknown {
-    return structuredClone(this.world.state);
+    return { ...structuredClone(this.world.state), sqsQueues: this.sqs.snapshot() };
   }
 
   restore(state: unknown): void {
@@ -145,12 +162,16 @@ export class AmazonPlatform implements SandboxPlatform {
     this.world.clearTimers();
     this.router.limiter.reset();
     this.world.state = state ? (structuredClone(state) as AmazonState) : emptyState();
+    this.sqs.restore(this.world.state.sqsQueues);
+    delete this.world.state.sqsQueues;
     this.processor.restoreAll();
+    this.notifications.reset();
   }
 
   reset(): void {
     this.restore(null);
     this.world.faults = { throttles: {} };
+    this.sqs.reset();
     this.world.resetApplicationLimits();
     this.world.resetClock();
   }
@@ -180,6 +201,8 @@ export class AmazonPlatform implements SandboxPlatform {
 
   async close(): Promise<void> {
     this.processor.close();
+    this.notifications.close();
+    this.sqs.close();
     this.world.clearTimers();
     if (this.liveTimer) clearInterval(this.liveTimer);
     this.liveTimer = undefined;

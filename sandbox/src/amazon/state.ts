@@ -2,6 +2,7 @@
 import type { Region } from './marketplaces';
 import type { MarketState } from './market-sim/types';
 import type { Price } from './money';
+import type { QueueSnapshot } from './sqs/queues';
 
 /** An SP-API application as registered in Developer Central, with its LWA client credentials. */
 export interface SpApp {
@@ -182,6 +183,34 @@ export interface AmazonState {
   nextFeedId: number;
   /** The competitor bots and the sales ledger (control API market/…); absent until bots are placed. */
   market?: MarketState;
+  /** Notifications API: destinations (per application) and subscriptions (per seller and application); absent until one is created. */
+  notifications?: NotificationsState;
+  /** The SQS queues and their messages: only in snapshots (the live queues are the platform's SqsService). */
+  sqsQueues?: QueueSnapshot[];
+}
+
+/** A Notifications API destination: an SQS queue (by ARN) an application receives notifications in. */
+export interface NotificationDestination {
+  destinationId: string;
+  /** The application (LWA client id) that created it; other applications don't see it. */
+  clientId: string;
+  name: string;
+  sqsArn: string;
+}
+
+export interface NotificationSubscription {
+  subscriptionId: string;
+  clientId: string;
+  sellerId: string;
+  notificationType: string;
+  payloadVersion: string;
+  destinationId: string;
+  processingDirective?: Record<string, unknown>;
+}
+
+export interface NotificationsState {
+  destinations: Record<string, NotificationDestination>;
+  subscriptions: Record<string, NotificationSubscription>;
 }
 
 export function emptyState(): AmazonState {

@@ -211,6 +211,14 @@ export class AmazonWorld {
   changed(): void {
     this.revision++;
     this.context.markDirty();
+    for (const listener of this.changeListeners) listener();
+  }
+
+  private readonly changeListeners: (() => void)[] = [];
+
+  /** Called after every change (the notification publisher watches the world this way). */
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
   }
 
   /**

@@ -36,3 +36,13 @@ test('listings, validation, usage plans and a feed work on the built-in defaults
   const noCases = await raw(sb.client({ useSandbox: true }), { operation: 'sellers.getMarketplaceParticipations' });
   expect(noCases.body).toEqual({ errors: [{ code: 'InvalidInput', message: 'Could not match input arguments', details: '' }] });
 });
+
+test('the Notifications API works on the built-in defaults too, grantless where Amazon says so', async () => {
+  const dest = await raw(sp, { operation: 'notifications.createDestination', body: { name: 'n', resourceSpecification: { sqs: { arn: 'arn:aws:sqs:us-east-1:000000000000:no-reference' } } } });
+  expect(dest.status).toBe(200);
+  const sub = await raw(sp, { operation: 'notifications.createSubscription', path: { notificationType: 'ANY_OFFER_CHANGED' }, body: { payloadVersion: '1.0', destinationId: dest.body.payload.destinationId } });
+  expect(sub.status).toBe(200);
+  await sp.refreshAccessToken();
+  const asSeller = await sb.request({ method: 'GET', host: 'sellingpartnerapi-na.amazon.com', path: '/notifications/v1/destinations', headers: { 'x-amz-access-token': sp.access_token } });
+  expect(asSeller.status).toBe(403);
+});

@@ -49,3 +49,36 @@ test('prices, tokens and a held feed survive a restart; the feed then finishes',
     await second.close();
   }
 });
+
+test('subscriptions and the SQS queue with its undelivered notifications survive a restart', async () => {
+  const { SQSClient, CreateQueueCommand, ReceiveMessageCommand } = await import('@aws-sdk/client-sqs');
+  const stateFile = join(dir, 'notifications.json');
+  const credentials = { accessKeyId: 'AKIASANDBOXEXAMPLE', secretAccessKey: 'not-checked' };
+  const first = await startAmazonSandbox({ timeScale: 200, stateFile });
+  const sqs1 = new SQSClient({ region: 'us-east-1', endpoint: `${first.url}/sqs`, credentials });
+  await sqs1.send(new CreateQueueCommand({ QueueName: 'persisted' }));
+  const sp = first.client();
+  const dest = await raw(sp, { operation: 'notifications.createDestination', body: { name: 'n', resourceSpecification: { sqs: { arn: 'arn:aws:sqs:us-east-1:000000000000:persisted' } } } });
+  await raw(sp, { operation: 'notifications.createSubscription', path: { notificationType: 'ANY_OFFER_CHANGED' }, body: { payloadVersion: '1.0', destinationId: dest.body.payload.destinationId } });
+  const asin = amazonCatalog()[3]!.variant.asin;
+  const rival = (await first.control('GET', `offers?asin=${asin}&marketplaceId=${US}`)).body.offers.find((o: { sellerId: string }) => o.sellerId !== NA_SELLER);
+  await first.control('POST', 'competitors/price', { asin, marketplaceId: US, sellerId: rival.sellerId, price: (Number(rival.price) - 1).toFixed(2) });
+  // Published (the queue holds it) before the sandbox goes down.
+  for (let i = 0; i < 50 && !(await first.control('GET', 'notifications')).body.sent.ANY_OFFER_CHANGED; i++) await new Promise((r) => setImmediate(r));
+  expect((await first.control('GET', 'notifications')).body.sent.ANY_OFFER_CHANGED).toBe(1);
+  sqs1.destroy();
+  await first.close();
+
+  const second = await startAmazonSandbox({ timeScale: 200, stateFile });
+  const sqs2 = new SQSClient({ region: 'us-east-1', endpoint: `${second.url}/sqs`, credentials });
+  try {
+    const state = (await second.control('GET', 'notifications')).body;
+    expect(state.subscriptions.map((s: { notificationType: string }) => s.notificationType)).toEqual(['ANY_OFFER_CHANGED']);
+    const got = await sqs2.send(new ReceiveMessageCommand({ QueueUrl: `${second.url}/sqs/000000000000/persisted`, MaxNumberOfMessages: 10 }));
+    expect(got.Messages).toHaveLength(1);
+    expect(JSON.parse(got.Messages![0]!.Body!).Payload.AnyOfferChangedNotification.OfferChangeTrigger.ASIN).toBe(asin);
+  } finally {
+    sqs2.destroy();
+    await second.close();
+  }
+});

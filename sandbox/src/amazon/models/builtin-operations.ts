@@ -10,6 +10,7 @@ export interface BuiltinOperation {
   rate: number;
   burst: number;
   params: ParamSpec[];
+  grantless?: boolean;
 }
 
 const q = (name: string, extra: Partial<ParamSpec> = {}): ParamSpec => ({ name, in: 'query', required: false, type: 'string', ...extra });
@@ -27,6 +28,7 @@ const requestsBody = (itemRequired: string[]) =>
 const LISTINGS = 'listingsItems_2021-08-01';
 const PRICING = 'productPricingV0';
 const FEES = 'productFeesV0';
+const NOTIFICATIONS = 'notifications';
 
 export const BUILTIN_OPERATIONS: BuiltinOperation[] = [
   { api: 'sellers', operationId: 'getMarketplaceParticipations', method: 'GET', path: '/sellers/v1/marketplaceParticipations', rate: 0.016, burst: 15, params: [] },
@@ -123,4 +125,20 @@ export const BUILTIN_OPERATIONS: BuiltinOperation[] = [
     api: 'feeds_2021-06-30', operationId: 'getFeedDocument', method: 'GET', path: '/feeds/2021-06-30/documents/{feedDocumentId}', rate: 0.0222, burst: 10,
     params: [p('feedDocumentId'), q('enableContentEncodingUrlHeader', { type: 'boolean' })],
   },
+  // Notifications v1 (grantless where the model says so; the scope is checked by the router).
+  { api: NOTIFICATIONS, operationId: 'getSubscription', method: 'GET', path: '/notifications/v1/subscriptions/{notificationType}', rate: 1, burst: 5, params: [p('notificationType'), q('payloadVersion')] },
+  { api: NOTIFICATIONS, operationId: 'getSubscriptions', method: 'GET', path: '/notifications/v1/subscriptions', rate: 1, burst: 5, params: [req('notificationTypes', { ...csv({ maxItems: 1, minItems: 1 }) }), q('payloadVersion')] },
+  {
+    api: NOTIFICATIONS, operationId: 'createSubscription', method: 'POST', path: '/notifications/v1/subscriptions/{notificationType}', rate: 1, burst: 5,
+    params: [p('notificationType'), body('body', obj(['destinationId', 'payloadVersion'], { destinationId: { type: 'string' }, payloadVersion: { type: 'string' } }))],
+  },
+  { api: NOTIFICATIONS, operationId: 'getSubscriptionById', method: 'GET', path: '/notifications/v1/subscriptions/{notificationType}/{subscriptionId}', rate: 1, burst: 5, params: [p('notificationType'), p('subscriptionId')], grantless: true },
+  { api: NOTIFICATIONS, operationId: 'deleteSubscriptionById', method: 'DELETE', path: '/notifications/v1/subscriptions/{notificationType}/{subscriptionId}', rate: 1, burst: 5, params: [p('notificationType'), p('subscriptionId')], grantless: true },
+  { api: NOTIFICATIONS, operationId: 'getDestinations', method: 'GET', path: '/notifications/v1/destinations', rate: 1, burst: 5, params: [], grantless: true },
+  {
+    api: NOTIFICATIONS, operationId: 'createDestination', method: 'POST', path: '/notifications/v1/destinations', rate: 1, burst: 5, grantless: true,
+    params: [body('body', obj(['name', 'resourceSpecification'], { name: { type: 'string' }, resourceSpecification: { type: 'object' } }))],
+  },
+  { api: NOTIFICATIONS, operationId: 'getDestination', method: 'GET', path: '/notifications/v1/destinations/{destinationId}', rate: 1, burst: 5, params: [p('destinationId')], grantless: true },
+  { api: NOTIFICATIONS, operationId: 'deleteDestination', method: 'DELETE', path: '/notifications/v1/destinations/{destinationId}', rate: 1, burst: 5, params: [p('destinationId')], grantless: true },
 ];

@@ -43,6 +43,8 @@ export interface OperationSpec {
   responseSchemas: Record<string, Record<string, unknown>>;
   pathRegex: RegExp;
   pathParamNames: string[];
+  /** Called with a grantless token (LWA client_credentials) instead of a seller's: the model says "is grantless". */
+  grantless?: boolean;
 }
 
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']);
@@ -130,6 +132,7 @@ function operationsOfModel(api: string, model: SwaggerModel): OperationSpec[] {
         responseSchemas,
         pathRegex: regex,
         pathParamNames: names,
+        grantless: /`[A-Za-z]+` (operation|API) is grantless/.test(op.description ?? ''),
       });
     }
   }

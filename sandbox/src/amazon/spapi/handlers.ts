@@ -7,10 +7,13 @@ import { getCompetitiveSummary } from './pricing-2022';
 import { getMyFeesEstimateForASIN, getMyFeesEstimateForSKU, getMyFeesEstimates } from './product-fees';
 import { getCompetitivePricing, getItemOffers, getItemOffersBatch, getListingOffers, getListingOffersBatch, getPricing } from './pricing-v0';
 import type { SpHandler } from './router';
+import type { SqsService } from '../sqs/queues';
+import { notificationHandlers } from '../notifications/api';
 import { getAccount, getMarketplaceParticipations } from './sellers';
 
-export function spApiHandlers(processor: FeedProcessor): Record<string, SpHandler> {
+export function spApiHandlers(processor: FeedProcessor, sqs: SqsService): Record<string, SpHandler> {
   return {
+    ...notificationHandlers(sqs).seller,
     getMarketplaceParticipations,
     getAccount,
     getListingsItem,

@@ -31,6 +31,13 @@ export interface SpResult {
 
 export type SpHandler = (call: SpCall) => SpResult | Promise<SpResult>;
 
+/** A grantless operation's call: the application (LWA client) only, no seller. */
+export type GrantlessCall = Omit<SpCall, 'seller'>;
+export type GrantlessHandler = (call: GrantlessCall) => SpResult | Promise<SpResult>;
+
+/** The scope a grantless token must carry for each API (the Notifications API's operations). */
+const GRANTLESS_SCOPE: Record<string, string> = { notifications: 'sellingpartnerapi::notifications' };
+
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 /** The 403 details Amazon gives; clients (amazon-sp-api) refresh their token when they see "expired". */
@@ -46,6 +53,7 @@ export class SpApiRouter {
   constructor(
     private readonly world: AmazonWorld,
     private readonly handlers: Record<string, SpHandler>,
+    private readonly grantlessHandlers: Record<string, GrantlessHandler> = {},
   ) {}
 
   async handle(region: Region, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
@@ -75,6 +83,7 @@ export class SpApiRouter {
 
     const access = checkAccessToken(world, headerValue(req, 'x-amz-access-token'));
     if (!access.ok) throw unauthorized(tokenFailureDetails(access.reason));
+    if (op.grantless) return this.dispatchGrantless(region, op, access.record, req, url, pathParams, headers, requestId);
     const sellerId = access.record.sellerId;
     const seller = sellerId ? world.state.sellers[sellerId] : undefined;
     // Grantless tokens don't reach seller data, and a seller's token works in its own region only.
@@ -101,6 +110,45 @@ export class SpApiRouter {
       throw new SpApiError(404, 'NotFound', `The sandbox does not simulate ${op.operationId} on this host; use the static sandbox host.`);
     }
 
+    const { values, body } = await this.input(op, req, url, pathParams);
+    const result = await handler({ world, region, op, seller, clientId: access.record.clientId, params: values, body, requestId });
+    if (result.status < 300) headers['x-amzn-RateLimit-Limit'] = formatRate(rate);
+    return result;
+  }
+
+  /**
+   * A grantless operation: the token must come from the client_credentials grant with the API's scope
+   * (a seller's token is refused as Amazon does); the usage plan is counted per application.
+   */
+  private async dispatchGrantless(
+    region: Region,
+    op: OperationSpec,
+    token: { clientId: string; sellerId?: string; scope?: string },
+    req: IncomingMessage,
+    url: URL,
+    pathParams: Record<string, string>,
+    headers: Record<string, string>,
+    requestId: string,
+  ): Promise<SpResult> {
+    const world = this.world;
+    const scope = GRANTLESS_SCOPE[op.api];
+    if (token.sellerId || !scope || token.scope !== scope) throw unauthorized();
+    const rate = op.rate * world.timeScale;
+    if (this.forcedThrottle(op.operationId) || !this.limiter.take(`grantless:${token.clientId}:${op.operationId}`, rate, op.burst, world.now())) {
+      headers['x-amzn-RateLimit-Limit'] = formatRate(rate);
+      throw quotaExceeded();
+    }
+    const handler = this.grantlessHandlers[op.operationId];
+    if (!handler) throw new SpApiError(404, 'NotFound', `The sandbox does not simulate ${op.operationId} on this host; use the static sandbox host.`);
+    const { values, body } = await this.input(op, req, url, pathParams);
+    const result = await handler({ world, region, op, clientId: token.clientId, params: values, body, requestId });
+    if (result.status < 300) headers['x-amzn-RateLimit-Limit'] = formatRate(rate);
+    return result;
+  }
+
+  /** The call's parameters and body, checked against the model as Amazon's gateway does. */
+  private async input(op: OperationSpec, req: IncomingMessage, url: URL, pathParams: Record<string, string>): Promise<{ values: ParamValues; body: unknown }> {
+    const world = this.world;
     const query = DOUBLE_ENCODED_QUERY.has(op.operationId) ? decodeOnceMore(url.searchParams) : url.searchParams;
     const checked = world.validator.params(op, pathParams, query, req.headers);
     if ('failure' in checked) throw invalidInput(checked.failure.message, checked.failure.details);
@@ -120,10 +168,7 @@ export class SpApiRouter {
       if ('failure' in parsed) throw invalidInput(parsed.failure.message, parsed.failure.details);
       body = parsed.body;
     }
-
-    const result = await handler({ world, region, op, seller, clientId: access.record.clientId, params: checked.values, body, requestId });
-    if (result.status < 300) headers['x-amzn-RateLimit-Limit'] = formatRate(rate);
-    return result;
+    return { values: checked.values, body };
   }
 
   private forcedThrottle(operationId: string): boolean {
