@@ -115,6 +115,23 @@ export async function writeEveryAmazonModel(db: AmazonClient, keyring: Keyring):
     createdAt: T1,
   });
 
+  await put('AmazonFeeEstimate', (data) => db.amazonFeeEstimate.create({ data }), {
+    projectId,
+    sellingPartnerId: 'A1SELLER',
+    marketplaceId: 'A1PM5X3Y5T5U2',
+    sku: 'SKU-Ä-1',
+    fulfillment: 'AFN',
+    currency: 'EUR',
+    bandFloor: '19.90',
+    shipping: '',
+    estimatedPrice: '19.99',
+    totalAmount: '6.00',
+    fees: [{ type: 'ReferralFee', amount: '3.00' }, { type: 'FBAFees', amount: '3.00' }],
+    estimatedAt: T1,
+    expiresAt: T2,
+    createdAt: T1,
+  });
+
   await put('AmazonJob', (data) => db.amazonJob.create({ data }), {
     queue: 'amazon.feeds',
     key: feed.id,
