@@ -6,6 +6,7 @@ import { SHOPIFY_API_VERSION } from './connector/api-version';
 import { sessionStorage, unauthenticated } from '../../shopify.server';
 import { listingLocator } from './listings.server';
 import { databaseBulkRunStore } from './bulk-runs.server';
+import { refreshRefused, shopifyBaseApi } from './shopify-api.server';
 import { db } from '../../db.server';
 
 /** Tries at a token refresh whose answer was lost, before the shop's work gives up. */
@@ -31,11 +32,20 @@ export function shopifyConnectorFor(shop: string, projectId: string): ShopifyCon
             if (!session.accessToken) throw new Error('session has no access token');
             return session.accessToken;
           } catch (error) {
-            // A refresh that got no answer (the library throws a 5xx Response) is asked again: we still hold the
-            // refresh token, and Shopify keeps it valid until its replacement is used (since 2026-08-28).
-            if (attempt < REFRESH_ATTEMPTS && error instanceof Response && error.status >= 500) {
-              await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-              continue;
+            if (error instanceof Response && error.status >= 500) {
+              // The Remix package answers every failed refresh with a bare 500. Refreshing with the base library
+              // tells a refused refresh token (the app uninstalled, the token revoked) from a lost answer, which
+              // is asked again: we still hold the refresh token, and Shopify keeps it valid until its
+              // replacement is used (since 2026-08-28).
+              const refreshed = await refreshOffline(shop).catch((refreshError: unknown) => refreshError);
+              if (typeof refreshed === 'string') return refreshed;
+              if (refreshRefused(refreshed)) {
+                throw new AuthenticationError(`Shopify refused the refresh token of ${shop}: reinstall or reopen the app`, { platform: 'shopify', cause: refreshed });
+              }
+              if (attempt < REFRESH_ATTEMPTS) {
+                await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+                continue;
+              }
             }
             throw new AuthenticationError(`No usable Shopify session for ${shop}: reinstall or reopen the app`, {
               platform: 'shopify',
@@ -63,4 +73,14 @@ function numberEnv<K extends string>(name: string, option: K): Partial<Record<K,
   const raw = process.env[name];
   const value = Number(raw);
   return raw && Number.isInteger(value) && value >= 0 ? ({ [option]: value } as Record<K, number>) : {};
+}
+
+/** The shop's offline token refreshed with Shopify's base library and stored; throws what Shopify answered. */
+async function refreshOffline(shop: string): Promise<string | Error> {
+  const offline = (await sessionStorage.findSessionsByShop(shop)).find((s) => !s.isOnline && s.refreshToken);
+  if (!offline?.refreshToken) return new Error('no refresh token held');
+  const { session } = await shopifyBaseApi().auth.refreshToken({ shop, refreshToken: offline.refreshToken });
+  await sessionStorage.storeSession(session);
+  if (!session.accessToken) return new Error('the refreshed session has no access token');
+  return session.accessToken;
 }

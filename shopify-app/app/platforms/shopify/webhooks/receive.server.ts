@@ -8,10 +8,9 @@
 // We call `api.webhooks.validate` rather than `authenticate.webhook`: the latter also loads and may
 // refresh the shop's offline session for an Admin client on every delivery, which a webhook we only
 // record doesn't need, and it answers malformed JSON with a 500.
-import '../../../shopify.server'; // Shopify's runtime adapter, set up before shopifyApi below is made
-import { shopifyApi, LogSeverity, WebhookValidationErrorReason, type Shopify } from '@shopify/shopify-api';
+import { WebhookValidationErrorReason } from '@shopify/shopify-api';
 import { AuthenticationError, PROBLEM_TYPE_PREFIX, ValidationError } from '@calibr/shared-contracts';
-import { SHOPIFY_API_VERSION } from '../connector/api-version';
+import { shopifyBaseApi } from '../shopify-api.server';
 import { appConfig } from '../../../config.server';
 import { db } from '../../../db.server';
 import { logger } from '../../../lib/logger.server';
@@ -21,21 +20,6 @@ import { webhookProcessor } from './processor.server';
 import { DeliveryRecorder, type DeliveryRecord, type Recorded } from './delivery-recorder.server';
 import { readBodyWithLimit, webhookBodyLimit } from './request-body.server';
 import { CUSTOMER_DATA_TOPICS, topicName, type WebhookRoute } from './topics';
-
-let validator: Shopify | undefined;
-function webhookValidator(): Shopify {
-  if (validator) return validator;
-  const config = appConfig();
-  validator = shopifyApi({
-    apiKey: config.apiKey,
-    apiSecretKey: config.apiSecret,
-    apiVersion: SHOPIFY_API_VERSION,
-    hostName: new URL(config.appUrl || 'http://localhost').host,
-    isEmbeddedApp: true,
-    logger: { level: LogSeverity.Error },
-  });
-  return validator;
-}
 
 /** Receive a delivery on `route`, which serves only its own topics (./topics.ts ROUTE_TOPICS). */
 export async function receiveShopifyWebhook(request: Request, route: WebhookRoute): Promise<Response> {
@@ -51,7 +35,7 @@ export async function receiveShopifyWebhook(request: Request, route: WebhookRout
   const body = await readBodyWithLimit(request, limit);
   if (!body.ok) return problemOf(413, 'payload-too-large', 'Content Too Large', `A webhook body may hold at most ${limit} bytes`, path);
 
-  const check = await webhookValidator().webhooks.validate({ rawBody: body.text, rawRequest: shopifyHeadersOnly(request) });
+  const check = await shopifyBaseApi().webhooks.validate({ rawBody: body.text, rawRequest: shopifyHeadersOnly(request) });
   if (!check.valid) {
     if (check.reason === WebhookValidationErrorReason.InvalidHmac) {
       return problem(new AuthenticationError('The webhook HMAC does not match its body'), path);
