@@ -11,7 +11,6 @@
 import { WebhookValidationErrorReason } from '@shopify/shopify-api';
 import { AuthenticationError, PROBLEM_TYPE_PREFIX, ValidationError } from '@calibr/shared-contracts';
 import { shopifyBaseApi } from '../shopify-api.server';
-import { appConfig } from '../../../config.server';
 import { db } from '../../../db.server';
 import { logger } from '../../../lib/logger.server';
 import { problem } from '../../../lib/problem';
