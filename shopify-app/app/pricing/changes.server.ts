@@ -13,6 +13,7 @@ import { largeChange, largeChangeBound, LargeChangeError, type LargeChange } fro
 import { checkManualPrice, RuleIndex } from './policy';
 import { kickPushWorker } from './push/kick';
 import { activeRules } from './rules.server';
+import { readChannelPrices, withDecidedAmount, type StoredChannelPrice } from './channels';
 
 export interface Decision {
   /** The suggestion's id. */
@@ -57,7 +58,7 @@ export async function createChangesForSuggestions(
   const itemOf = itemResolver(items);
   const index = new RuleIndex(rules);
 
-  type Ready = { suggestion: (typeof suggestions)[number]; item: PricedItem; amount: string; edited: boolean };
+  type Ready = { suggestion: (typeof suggestions)[number]; item: PricedItem; amount: string; edited: boolean; prices: StoredChannelPrice[] | null };
   const ready: Ready[] = [];
   const large: Array<LargeChange & { path: string }> = [];
   for (const decision of unique) {
@@ -102,7 +103,10 @@ export async function createChangesForSuggestions(
       const far = edited && !options.confirmLargeChange ? largeChange(current, parsed.money, largeChangeBound(rule), { suggestionId: suggestion.id, title: item.title, sku: item.sku }) : null;
       if (far) large.push({ ...far, path: `items[${decisions.lastIndexOf(decision)}].amount` });
     }
-    ready.push({ suggestion, item, amount, edited });
+    // Each channel its own price: the stored ones, with an edited amount for the rule's channels (offsets follow it).
+    const stored = readChannelPrices(suggestion.channelPrices);
+    const prices = stored ? (edited ? withDecidedAmount(stored, amount) : stored) : null;
+    ready.push({ suggestion, item, amount, edited, prices });
   }
   if (large.length > 0) throw new LargeChangeError(large);
 
@@ -126,9 +130,9 @@ export async function createChangesForSuggestions(
           idempotencyKey: `suggestion:${d.suggestion.id}`,
           suggestionId: d.suggestion.id,
           productLinkId: d.item.productLinkId,
-          listingId: d.item.reference.id,
+          listingId: decidedListing(d.item, d.suggestion.listingId).id,
           currency: d.suggestion.currency,
-          fromAmount: d.item.reference.priceAmount || d.suggestion.currentAmount,
+          fromAmount: decidedListing(d.item, d.suggestion.listingId).priceAmount || d.suggestion.currentAmount,
           toAmount: d.amount,
           source: 'suggestion',
           status: 'approved',
@@ -136,7 +140,7 @@ export async function createChangesForSuggestions(
           approvedAt: now,
         })),
       });
-      await tx.priceChangeAttempt.createMany({ data: done.flatMap((d) => attemptsFor(projectId, d.changeId, `suggestion:${d.suggestion.id}`, d.item, d.amount)) });
+      await tx.priceChangeAttempt.createMany({ data: done.flatMap((d) => attemptsFor(projectId, d.changeId, `suggestion:${d.suggestion.id}`, d.item, d.amount, d.prices)) });
       await tx.auditLog.createMany({
         data: done.map((d) => ({
           projectId,
@@ -150,11 +154,12 @@ export async function createChangesForSuggestions(
             title: d.item.title,
             sku: d.item.sku,
             currency: d.suggestion.currency,
-            from: d.item.reference.priceAmount || d.suggestion.currentAmount,
+            from: decidedListing(d.item, d.suggestion.listingId).priceAmount || d.suggestion.currentAmount,
             to: d.amount,
             suggested: d.suggestion.suggestedAmount,
             edited: d.edited,
-            platforms: [...new Set(d.item.listings.map((l) => l.platform))],
+            platforms: [...new Set(d.item.listings.filter((l) => !d.prices || d.prices.some((p) => p.listingId === l.id && p.amount !== null)).map((l) => l.platform))],
+            ...(d.prices ? { channels: d.prices.map((p) => ({ platform: p.platform, listingId: p.listingId, amount: p.amount, mode: p.mode })) } : {}),
           },
         })),
       });
@@ -170,8 +175,22 @@ export async function createChangesForSuggestions(
   return result;
 }
 
-function attemptsFor(projectId: string, changeId: string, changeKey: string, item: PricedItem, amount: string): Prisma.PriceChangeAttemptCreateManyInput[] {
-  return item.listings.map((listing) => ({
+/** The listing whose price a suggestion decided (a Shopify-only rule's is the Shopify listing), else the item's reference. */
+function decidedListing(item: PricedItem, listingId: string | null): PricedItem['reference'] {
+  return item.listings.find((l) => l.id === listingId) ?? item.reference;
+}
+
+/**
+ * One attempt per listing the change prices, each with its own amount: the one price for every listing,
+ * or each channel's stored price (a channel that keeps its price gets no attempt).
+ */
+function attemptsFor(projectId: string, changeId: string, changeKey: string, item: PricedItem, amount: string, prices: StoredChannelPrice[] | null): Prisma.PriceChangeAttemptCreateManyInput[] {
+  const priceOf = new Map(prices?.map((p) => [p.listingId, p.amount]) ?? []);
+  // With channel prices, a listing linked after the suggestion was made is left alone until the next suggestion.
+  const targets = item.listings
+    .map((listing) => ({ listing, amount: prices ? (priceOf.get(listing.id) ?? null) : amount }))
+    .filter((t): t is { listing: PricedItem['reference']; amount: string } => t.amount !== null);
+  return targets.map(({ listing, amount }) => ({
     id: randomUUID(),
     projectId,
     priceChangeId: changeId,
