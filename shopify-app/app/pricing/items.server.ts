@@ -288,9 +288,21 @@ function storedOffers(details: unknown, currency: string): CompetitiveOffer[] | 
       fulfillment: o.fulfillment === 'AFN' ? 'AFN' : 'MFN',
       landed: storedMoney(o.landed, currency),
       isBuyBoxWinner: o.isBuyBoxWinner === true,
+      // What the rule's competitor filters read, when the reading had it.
+      ...(typeof o.isBuyBoxEligible === 'boolean' ? { isBuyBoxEligible: o.isBuyBoxEligible } : {}),
+      ...(typeof o.isPrime === 'boolean' ? { isPrime: o.isPrime } : {}),
+      ...(typeof o.condition === 'string' ? { condition: o.condition } : {}),
+      ...(feedbackOf(o.feedback) ? { feedback: feedbackOf(o.feedback)! } : {}),
     });
   }
   return offers;
+}
+
+function feedbackOf(value: unknown): { percentage: number | null; count: number | null } | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const f = value as Record<string, unknown>;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return { percentage: num(f.percentage), count: num(f.count) };
 }
 
 function strip(row: ListingRow): ItemListing {
