@@ -4,9 +4,10 @@
 // connector's `maxFeeBatch`; the Amazon service caches per SKU and price band). Fees that can't be read
 // become `feesError`, and the engine holds the item with that reason: never priced blind.
 //
-// Shopify charges no per-listing selling fee the app could read: a Shopify reference gets a zero
-// estimate (no lines), so its fee-aware floor is cost + margin, and the explanation shows fees 0.
-import { feeBatchSize, type FeeEstimate, type FeeEstimateItem, type PlatformConnector } from '@calibr/shared-contracts';
+// Shopify charges no per-listing selling fee the app could read: a Shopify reference is asked nothing
+// and keeps `fees` null without an error; the engine's fee-aware floor is then cost + margin, and its
+// explanation says no platform fees apply.
+import { feeBatchSize, type FeeEstimate, type FeeEstimateItem, type Money, type PlatformConnector } from '@calibr/shared-contracts';
 import type { PricedItem } from './items.server';
 
 /** Platforms without selling fees the app reads. */
@@ -19,17 +20,21 @@ const registryConnector: ConnectorFor = async (platform, projectId) => {
   return (await getPlatformRegistry()).connector(platform, projectId);
 };
 
-/** Sets `fees` or `feesError` on each item's context (items are changed in place). Returns the estimates asked for. */
-export async function attachFees(projectId: string, items: readonly PricedItem[], connectorFor: ConnectorFor = registryConnector): Promise<number> {
-  const now = new Date().toISOString();
+/**
+ * Sets `fees` or `feesError` on each item's context (items are changed in place). `priceFor` picks the
+ * price to estimate at (default the current price). Returns the estimates asked for.
+ */
+export async function attachFees(projectId: string, items: readonly PricedItem[], connectorFor: ConnectorFor = registryConnector, priceFor: (item: PricedItem) => Money | null = (item) => item.context.currentPrice): Promise<number> {
   const groups = new Map<string, PricedItem[]>();
+  const prices = new Map<PricedItem, Money>();
   for (const item of items) {
-    const price = item.context.currentPrice;
-    if (!price) continue; // the engine skips it anyway (no current price)
     if (NO_FEE_PLATFORMS.has(item.reference.platform)) {
-      setFees(item, { externalId: item.reference.externalId, price, total: { amount: zero(price.amount), currency: price.currency }, fees: [], estimatedAt: now }, null);
+      setFees(item, null, null);
       continue;
     }
+    const price = priceFor(item) ?? item.context.currentPrice;
+    if (!price) continue; // the engine skips it anyway (no current price)
+    prices.set(item, price);
     const key = `${item.reference.platform}\u0000${item.reference.marketplaceId}`;
     groups.set(key, [...(groups.get(key) ?? []), item]);
   }
@@ -51,7 +56,7 @@ export async function attachFees(projectId: string, items: readonly PricedItem[]
     const size = feeBatchSize(connector.capabilities);
     for (let i = 0; i < group.length; i += size) {
       const batch = group.slice(i, i + size);
-      const request: FeeEstimateItem[] = batch.map((item) => ({ externalId: item.reference.externalId, price: item.context.currentPrice! }));
+      const request: FeeEstimateItem[] = batch.map((item) => ({ externalId: item.reference.externalId, price: prices.get(item)! }));
       asked += request.length;
       try {
         const { estimates } = await estimate({ ...(marketplaceId ? { marketplaceId } : {}), items: request });
@@ -72,11 +77,6 @@ export async function attachFees(projectId: string, items: readonly PricedItem[]
 
 function setFees(item: PricedItem, fees: FeeEstimate | null, error: string | null): void {
   item.context = { ...item.context, fees, feesError: error };
-}
-
-function zero(amount: string): string {
-  const decimals = amount.split('.')[1]?.length ?? 0;
-  return decimals > 0 ? `0.${'0'.repeat(decimals)}` : '0';
 }
 
 function messageOf(error: unknown): string {

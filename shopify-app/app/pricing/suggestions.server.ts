@@ -11,7 +11,7 @@ import { findInSlices } from './chunks';
 import { itemResolver, loadPricedItems, type PricedItem } from './items.server';
 import { compileRule, evaluateWithRule, percentChangeMinor, RuleIndex, type CompiledRule, type PolicyOutcome, type Trigger } from './policy';
 import { activeRules, draftToInput, type RuleDraft } from './rules.server';
-import { channelPricesFor, type StoredChannelPrice } from './channels';
+import { channelPricesFor, readChannelPrices, type StoredChannelPrice } from './channels';
 import { draftSettings, draftWindow, FlagWriter, loopSettings, prepareItems } from './loop-facts.server';
 
 export interface GenerateOptions {
@@ -288,6 +288,8 @@ export interface SuggestionView {
   createdAt: string;
   /** The price change an approval created, with its status. */
   change: { id: string; status: string } | null;
+  /** Each channel's own price when the rule prices channels differently (null: one price for every listing). */
+  channelPrices: StoredChannelPrice[] | null;
 }
 
 export interface ListSuggestionsOptions {
@@ -456,6 +458,7 @@ function suggestionView(r: Prisma.PriceSuggestionGetPayload<{ include: typeof VI
     decidedAt: r.decidedAt?.toISOString() ?? null,
     createdAt: r.createdAt.toISOString(),
     change: r.priceChanges[0] ?? null,
+    channelPrices: readChannelPrices(r.channelPrices),
   };
 }
 
