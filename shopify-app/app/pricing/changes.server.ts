@@ -10,9 +10,11 @@ import { audit } from './audit.server';
 import { findInSlices, slices } from './chunks';
 import { itemResolver, loadPricedItems, type PricedItem } from './items.server';
 import { largeChange, largeChangeBound, LargeChangeError, type LargeChange } from './large-change';
-import { checkManualPrice, RuleIndex } from './policy';
+import { checkManualPrice, RuleIndex, type ChannelPrice } from './policy';
 import { kickPushWorker } from './push/kick';
 import { activeRules } from './rules.server';
+import { readChannelPrices, withEditedAmount } from './channels';
+import { prepareItems, type ItemPlan } from './loop-facts.server';
 
 export interface Decision {
   /** The suggestion's id. */
@@ -56,8 +58,12 @@ export async function createChangesForSuggestions(
   const [items, { rules }] = await Promise.all([loadPricedItems(projectId, { ids: itemIds }), activeRules(projectId)]);
   const itemOf = itemResolver(items);
   const index = new RuleIndex(rules);
+  // An edited price is checked against the facts its rule decides on: the Shopify listing's own price
+  // for a Shopify-only rule, and the platform's fees for a fee-aware floor (read only for edited items).
+  const editedItems = [...new Set(unique.filter((d) => d.amount !== undefined).map((d) => byId.get(d.id)).map((s) => (s ? itemOf(s) : undefined)).filter((i): i is PricedItem => !!i))];
+  const plans = editedItems.length > 0 ? await prepareItems(projectId, editedItems, index) : new Map<PricedItem, ItemPlan>();
 
-  type Ready = { suggestion: (typeof suggestions)[number]; item: PricedItem; amount: string; edited: boolean };
+  type Ready = { suggestion: (typeof suggestions)[number]; item: PricedItem; amount: string; edited: boolean; prices: ChannelPrice[] | null };
   const ready: Ready[] = [];
   const large: Array<LargeChange & { path: string }> = [];
   for (const decision of unique) {
@@ -91,18 +97,22 @@ export async function createChangesForSuggestions(
       }
       // An edited price still keeps the guardrails (all but the step: the merchant chose the move).
       const rule = index.select(item.context);
-      const check = checkManualPrice(rule, item.context, parsed.money);
+      const facts = plans.get(item)?.context ?? item.context;
+      const check = checkManualPrice(rule, facts, parsed.money);
       if (!check.ok) {
         result.refused.push({ suggestionId: decision.id, code: 'guardrail', message: check.problems.join('; '), errors: check.problems.map((m) => ({ path: 'amount', message: m, code: 'guardrail' })) });
         continue;
       }
       amount = parsed.money.amount;
       // …and a move past the step limit (or 20 %) only when the merchant confirmed it: a typo can't go live.
-      const current = item.context.currentPrice?.currency === parsed.money.currency ? item.context.currentPrice : { amount: suggestion.currentAmount, currency: suggestion.currency };
+      const current = facts.currentPrice?.currency === parsed.money.currency ? facts.currentPrice : { amount: suggestion.currentAmount, currency: suggestion.currency };
       const far = edited && !options.confirmLargeChange ? largeChange(current, parsed.money, largeChangeBound(rule), { suggestionId: suggestion.id, title: item.title, sku: item.sku }) : null;
       if (far) large.push({ ...far, path: `items[${decisions.lastIndexOf(decision)}].amount` });
     }
-    ready.push({ suggestion, item, amount, edited });
+    // Each channel its own price: the stored ones, with an edited amount for the rule's channels (offsets follow it).
+    const stored = readChannelPrices(suggestion.channelPrices);
+    const prices = stored && edited ? withEditedAmount(stored, index.select(item.context), { amount, currency: suggestion.currency }, item.listings) : stored;
+    ready.push({ suggestion, item, amount, edited, prices });
   }
   if (large.length > 0) throw new LargeChangeError(large);
 
@@ -126,9 +136,9 @@ export async function createChangesForSuggestions(
           idempotencyKey: `suggestion:${d.suggestion.id}`,
           suggestionId: d.suggestion.id,
           productLinkId: d.item.productLinkId,
-          listingId: d.item.reference.id,
+          listingId: decidedListing(d.item, d.suggestion.listingId).id,
           currency: d.suggestion.currency,
-          fromAmount: d.item.reference.priceAmount || d.suggestion.currentAmount,
+          fromAmount: decidedListing(d.item, d.suggestion.listingId).priceAmount || d.suggestion.currentAmount,
           toAmount: d.amount,
           source: 'suggestion',
           status: 'approved',
@@ -136,7 +146,7 @@ export async function createChangesForSuggestions(
           approvedAt: now,
         })),
       });
-      await tx.priceChangeAttempt.createMany({ data: done.flatMap((d) => attemptsFor(projectId, d.changeId, `suggestion:${d.suggestion.id}`, d.item, d.amount)) });
+      await tx.priceChangeAttempt.createMany({ data: done.flatMap((d) => attemptsFor(projectId, d.changeId, `suggestion:${d.suggestion.id}`, d.item, d.amount, d.prices)) });
       await tx.auditLog.createMany({
         data: done.map((d) => ({
           projectId,
@@ -150,11 +160,12 @@ export async function createChangesForSuggestions(
             title: d.item.title,
             sku: d.item.sku,
             currency: d.suggestion.currency,
-            from: d.item.reference.priceAmount || d.suggestion.currentAmount,
+            from: decidedListing(d.item, d.suggestion.listingId).priceAmount || d.suggestion.currentAmount,
             to: d.amount,
             suggested: d.suggestion.suggestedAmount,
             edited: d.edited,
-            platforms: [...new Set(d.item.listings.map((l) => l.platform))],
+            platforms: [...new Set(d.item.listings.filter((l) => !d.prices || d.prices.some((p) => p.listingId === l.id && p.amount !== null)).map((l) => l.platform))],
+            ...(d.prices ? { channels: d.prices.map((p) => ({ platform: p.platform, listingId: p.listingId, amount: p.amount })) } : {}),
           },
         })),
       });
@@ -170,8 +181,22 @@ export async function createChangesForSuggestions(
   return result;
 }
 
-function attemptsFor(projectId: string, changeId: string, changeKey: string, item: PricedItem, amount: string): Prisma.PriceChangeAttemptCreateManyInput[] {
-  return item.listings.map((listing) => ({
+/** The listing whose price a suggestion decided (a Shopify-only rule's is the Shopify listing), else the item's reference. */
+function decidedListing(item: PricedItem, listingId: string | null): PricedItem['reference'] {
+  return item.listings.find((l) => l.id === listingId) ?? item.reference;
+}
+
+/**
+ * One attempt per listing the change prices, each with its own amount: the one price for every listing,
+ * or each channel's stored price (a channel that keeps its price gets no attempt).
+ */
+function attemptsFor(projectId: string, changeId: string, changeKey: string, item: PricedItem, amount: string, prices: ChannelPrice[] | null): Prisma.PriceChangeAttemptCreateManyInput[] {
+  const priceOf = new Map(prices?.map((p) => [p.listingId, p.amount]) ?? []);
+  // With channel prices, a listing linked after the suggestion was made is left alone until the next suggestion.
+  const targets = item.listings
+    .map((listing) => ({ listing, amount: prices ? (priceOf.get(listing.id) ?? null) : amount }))
+    .filter((t): t is { listing: PricedItem['reference']; amount: string } => t.amount !== null);
+  return targets.map(({ listing, amount }) => ({
     id: randomUUID(),
     projectId,
     priceChangeId: changeId,

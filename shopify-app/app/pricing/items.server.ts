@@ -11,7 +11,7 @@
 import { normalizeSku, type CompetitiveOffer, type Money } from '@calibr/shared-contracts';
 import { db } from '../db.server';
 import { findInSlices } from './chunks';
-import { storedMoney, type CompetitiveSnapshot, type ListingContext, type Trigger } from './policy';
+import { storedMoney, type CompetitiveSnapshot, type CompetitorMove, type ListingContext, type RecentChange, type Trigger } from './policy';
 
 export interface ItemListing {
   id: string;
@@ -49,7 +49,14 @@ export interface LoadItemsOptions {
   triggerFor?: (itemId: string) => Trigger | null | undefined;
   /** What moved for an item `triggerFor` names nothing for. */
   fallbackTrigger?: Trigger | null;
+  /** How far back our own changes and competitors' moves are read for the price-war guard (default 24 h). */
+  guardWindowMinutes?: number;
+  /** The time the items are priced at (the guard's windows end here); default now. */
+  now?: Date;
 }
+
+/** The price-war guard reads at least a day back: "changes per day" is a 24 h window. */
+export const DEFAULT_GUARD_WINDOW_MINUTES = 24 * 60;
 
 /** Listings that are priced: not deleted, not retired. */
 export const PRICED_STATUS = { notIn: ['deleted', 'retired'] };
@@ -92,10 +99,15 @@ export async function loadPricedItems(projectId: string, options: LoadItemsOptio
   if (listings.length === 0) return [];
 
   const linkIds = [...new Set(listings.map((l) => l.productLinkId).filter((id): id is string => id !== null))];
-  const [links, costs, observations] = await Promise.all([
+  const now = options.now ?? new Date();
+  const since = new Date(now.getTime() - Math.max(options.guardWindowMinutes ?? 0, DEFAULT_GUARD_WINDOW_MINUTES) * 60_000);
+  const amazonIds = listings.filter((l) => l.platform === 'amazon').map((l) => l.id);
+  const [links, costs, observations, changes, moves] = await Promise.all([
     findInSlices(linkIds, (slice) => db.productLink.findMany({ where: { projectId, id: { in: slice } }, select: { id: true, sku: true, title: true } })),
     db.productCost.findMany({ where: { projectId }, select: { sku: true, currency: true, costAmount: true, floorAmount: true, ceilingAmount: true, mapAmount: true } }),
-    latestObservations(projectId, listings.filter((l) => l.platform === 'amazon').map((l) => l.id)),
+    latestObservations(projectId, amazonIds),
+    recentChangesOf(projectId, listings.map((l) => l.id), since),
+    competitorMovesOf(projectId, amazonIds, since),
   ]);
   const linkById = new Map(links.map((l) => [l.id, l]));
   const costBySku = new Map(costs.map((c) => [normalizeSku(c.sku), c]));
@@ -147,6 +159,10 @@ export async function loadPricedItems(projectId: string, options: LoadItemsOptio
             : null,
           competition: observation ?? null,
           trigger,
+          platform: reference.platform,
+          recentChanges: changes.get(reference.id) ?? [],
+          competitorMoves: moves.get(reference.id) ?? [],
+          now: now.toISOString(),
         },
       });
     }
@@ -194,6 +210,45 @@ function pickReference(group: ListingRow[], observations: Map<string, Competitiv
   return group.find((l) => l.platform === 'amazon' && observations.has(l.id)) ?? group.find((l) => l.platform === 'amazon') ?? group[0]!;
 }
 
+/**
+ * Our own price changes of each listing since `since`, newest first: every attempt that was not a
+ * failure (applied, or queued/pending on its way), at the time it was applied or else approved.
+ */
+export async function recentChangesOf(projectId: string, listingIds: readonly string[], since: Date): Promise<Map<string, RecentChange[]>> {
+  const out = new Map<string, RecentChange[]>();
+  const rows = await findInSlices([...listingIds], (slice) =>
+    db.priceChangeAttempt.findMany({
+      where: { projectId, listingId: { in: slice }, createdAt: { gte: since }, status: { not: 'failed' }, priceChange: { status: { notIn: ['failed', 'cancelled'] } } },
+      select: { listingId: true, amount: true, previousAmount: true, appliedAt: true, createdAt: true, priceChange: { select: { fromAmount: true } } },
+    }),
+  );
+  for (const row of rows) {
+    const list = out.get(row.listingId) ?? [];
+    list.push({ at: (row.appliedAt ?? row.createdAt).toISOString(), from: row.previousAmount ?? row.priceChange.fromAmount, to: row.amount });
+    out.set(row.listingId, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  return out;
+}
+
+/** Competitors' price moves on each listing since `since` (monitor/competitive-readings.server.ts records them), newest first. */
+export async function competitorMovesOf(projectId: string, listingIds: readonly string[], since: Date): Promise<Map<string, CompetitorMove[]>> {
+  const out = new Map<string, CompetitorMove[]>();
+  const rows = await findInSlices([...listingIds], (slice) =>
+    db.competitorPriceMove.findMany({
+      where: { projectId, listingId: { in: slice }, movedAt: { gte: since } },
+      orderBy: [{ movedAt: 'desc' }, { id: 'desc' }],
+      select: { listingId: true, sellerId: true, fromAmount: true, toAmount: true, movedAt: true },
+    }),
+  );
+  for (const row of rows) {
+    const list = out.get(row.listingId) ?? [];
+    list.push({ at: row.movedAt.toISOString(), sellerId: row.sellerId, from: row.fromAmount, to: row.toAmount });
+    out.set(row.listingId, list);
+  }
+  return out;
+}
+
 /** The latest competitive observation of each listing, as the engine reads it. */
 export async function latestObservations(projectId: string, listingIds: readonly string[]): Promise<Map<string, CompetitiveSnapshot>> {
   const out = new Map<string, CompetitiveSnapshot>();
@@ -233,9 +288,21 @@ function storedOffers(details: unknown, currency: string): CompetitiveOffer[] | 
       fulfillment: o.fulfillment === 'AFN' ? 'AFN' : 'MFN',
       landed: storedMoney(o.landed, currency),
       isBuyBoxWinner: o.isBuyBoxWinner === true,
+      // What the rule's competitor filters read, when the reading had it.
+      ...(typeof o.isBuyBoxEligible === 'boolean' ? { isBuyBoxEligible: o.isBuyBoxEligible } : {}),
+      ...(typeof o.isPrime === 'boolean' ? { isPrime: o.isPrime } : {}),
+      ...(typeof o.condition === 'string' ? { condition: o.condition } : {}),
+      ...(feedbackOf(o.feedback) ? { feedback: feedbackOf(o.feedback)! } : {}),
     });
   }
   return offers;
+}
+
+function feedbackOf(value: unknown): { percentage: number | null; count: number | null } | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const f = value as Record<string, unknown>;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return { percentage: num(f.percentage), count: num(f.count) };
 }
 
 function strip(row: ListingRow): ItemListing {

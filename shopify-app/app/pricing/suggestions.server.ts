@@ -9,8 +9,10 @@ import { db } from '../db.server';
 import { createChangesForSuggestions } from './changes.server';
 import { findInSlices } from './chunks';
 import { itemResolver, loadPricedItems, type PricedItem } from './items.server';
-import { compileRule, evaluateWithRule, percentChangeMinor, RuleIndex, type CompiledRule, type Explanation, type PolicyOutcome, type Trigger } from './policy';
+import { compileRule, evaluateWithRule, percentChangeMinor, RuleIndex, type ChannelPrice, type CompiledRule, type Explanation, type PolicyOutcome, type Trigger } from './policy';
 import { activeRules, draftToInput, type RuleDraft } from './rules.server';
+import { channelPricesFor, readChannelPrices } from './channels';
+import { FlagWriter, guardWindowMinutes, prepareItems } from './loop-facts.server';
 
 export interface GenerateOptions {
   /** Only these items (product link ids or listing ids); default the whole catalog. */
@@ -43,9 +45,17 @@ export interface GenerateResult {
 /** Evaluate items and store their suggestions. */
 export async function generateSuggestions(projectId: string, options: GenerateOptions = {}): Promise<GenerateResult> {
   const result: GenerateResult = { evaluated: 0, created: 0, kept: 0, superseded: 0, autoApproved: 0, noChange: 0, skipped: 0, blocked: 0, inFlight: 0, changeIds: [], suggestionIds: [] };
-  const [{ rules }, items] = await Promise.all([activeRules(projectId), loadPricedItems(projectId, { ...(options.ids ? { ids: options.ids } : {}), triggerFor: (id) => options.triggers?.get(id), fallbackTrigger: options.fallbackTrigger ?? null })]);
+  const { rules } = await activeRules(projectId);
+  const items = await loadPricedItems(projectId, {
+    ...(options.ids ? { ids: options.ids } : {}),
+    triggerFor: (id) => options.triggers?.get(id),
+    fallbackTrigger: options.fallbackTrigger ?? null,
+    guardWindowMinutes: guardWindowMinutes(rules),
+  });
   const index = new RuleIndex(rules);
   const ruleById = new Map(rules.map((r) => [r.id, r]));
+  const decided = await prepareItems(projectId, items, index);
+  const flags = new FlagWriter(projectId);
 
   const pendingQuery = (slice: string[] | null) =>
     db.priceSuggestion.findMany({
@@ -72,12 +82,20 @@ export async function generateSuggestions(projectId: string, options: GenerateOp
   const toSupersede: string[] = [];
   const autoApprove: Array<{ suggestionId: string; amount: string }> = [];
   for (const item of items) {
-    if (inFlight.has(item.id) || inFlight.has(item.reference.id)) {
+    if (inFlight.has(item.id) || inFlight.has(item.reference.id) || item.listings.some((l) => inFlight.has(l.id))) {
       result.inFlight++;
       continue;
     }
-    const outcome = evaluateWithRule(index.select(item.context), item.context);
+    const plan = decided.get(item)!;
+    if (!plan.context) {
+      // The rule prices a channel this product isn't listed on: nothing to decide.
+      result.evaluated++;
+      result.skipped++;
+      continue;
+    }
+    const outcome = evaluateWithRule(plan.rule, plan.context);
     result.evaluated++;
+    flags.note(item, plan.context, outcome);
     if (options.onProgress && result.evaluated % 200 === 0) await options.onProgress(result.evaluated, items.length);
     const waiting = pendingByItem.get(item.id) ?? [];
     if (outcome.status !== 'suggest') {
@@ -88,7 +106,9 @@ export async function generateSuggestions(projectId: string, options: GenerateOp
       if (outcome.status === 'no_change') toSupersede.push(...waiting.map((w) => w.id));
       continue;
     }
-    const same = waiting.find((w) => w.suggestedAmount === outcome.suggested.amount && w.currentAmount === outcome.current.amount && w.currency === outcome.current.currency);
+    const same = waiting.find(
+      (w) => w.suggestedAmount === outcome.suggested.amount && w.currentAmount === outcome.current.amount && w.currency === outcome.current.currency && w.listingId === plan.listingId,
+    );
     if (same && !outcome.autoApprove) {
       result.kept++;
       toSupersede.push(...waiting.filter((w) => w !== same).map((w) => w.id));
@@ -96,16 +116,19 @@ export async function generateSuggestions(projectId: string, options: GenerateOp
     }
     toSupersede.push(...waiting.map((w) => w.id));
     const id = randomUUID();
+    const channelPrices = channelPricesFor(plan.rule, outcome.suggested, item.listings);
     toCreate.push({
       id,
       projectId,
       productLinkId: item.productLinkId,
-      listingId: item.reference.id,
+      listingId: plan.listingId,
+      ...(channelPrices ? { channelPrices: channelPrices as unknown as Prisma.InputJsonValue } : {}),
       ruleId: ruleById.has(outcome.ruleId) ? outcome.ruleId : null,
       currency: outcome.current.currency,
       currentAmount: outcome.current.amount,
       suggestedAmount: outcome.suggested.amount,
-      explanation: outcome.explanation as unknown as Prisma.InputJsonValue,
+      // The explanation names each channel's price too (the loop decides them after the engine).
+      explanation: (channelPrices ? { ...outcome.explanation, channels: channelPrices } : outcome.explanation) as unknown as Prisma.InputJsonValue,
       status: 'pending',
     });
     result.suggestionIds.push(id);
@@ -123,6 +146,7 @@ export async function generateSuggestions(projectId: string, options: GenerateOp
   }
   result.created = toCreate.length;
   result.superseded = toSupersede.length;
+  await flags.write();
 
   if (autoApprove.length > 0) {
     const decided = await createChangesForSuggestions(projectId, autoApprove.map((a) => ({ id: a.suggestionId })), { actor: 'system', status: 'auto_approved' });
@@ -151,6 +175,8 @@ export interface DryRunRow {
   competitors: Explanation['competitors'] | null;
   fees: Explanation['fees'] | null;
   channels: Explanation['channels'] | null;
+  /** Each channel's own price when the rule prices channels differently (null: one price for every listing). */
+  channelPrices: ChannelPrice[] | null;
 }
 
 export interface DryRunResult {
@@ -175,7 +201,7 @@ export interface DryRunOptions {
 
 /** What the rules (with a draft, if given) would do across the catalog. Nothing is written. */
 export async function dryRun(projectId: string, options: DryRunOptions = {}): Promise<DryRunResult> {
-  const [{ rules }, items] = await Promise.all([activeRules(projectId), loadPricedItems(projectId)]);
+  const { rules } = await activeRules(projectId);
   let draft: CompiledRule | null = null;
   if (options.rule) {
     const id = typeof options.rule.id === 'string' && options.rule.id ? options.rule.id : 'draft';
@@ -189,14 +215,16 @@ export async function dryRun(projectId: string, options: DryRunOptions = {}): Pr
   }
   const all = draft ? [...rules.filter((r) => r.id !== draft.id), draft] : rules;
   const index = new RuleIndex(all);
+  const items = await loadPricedItems(projectId, { guardWindowMinutes: guardWindowMinutes(all) });
+  const decided = await prepareItems(projectId, items, index);
   const counts = { evaluated: 0, suggest: 0, no_change: 0, skipped: 0, blocked: 0, autoApprove: 0 };
   let governed = 0;
   const rows: Array<{ item: PricedItem; outcome: PolicyOutcome; rule: CompiledRule | null }> = [];
   for (const item of items) {
-    const rule = index.select(item.context);
+    const { rule, context } = decided.get(item)!;
     if (draft && rule === draft) governed++;
     if (options.onlyDraft && draft && rule !== draft) continue;
-    const outcome = evaluateWithRule(rule, item.context);
+    const outcome = evaluateWithRule(rule, context ?? item.context);
     counts.evaluated++;
     counts[outcome.status]++;
     if (outcome.status === 'suggest' && outcome.autoApprove) counts.autoApprove++;
@@ -220,16 +248,22 @@ export async function dryRun(projectId: string, options: DryRunOptions = {}): Pr
       reason: 'reason' in outcome ? outcome.reason : null,
       ruleId: rule?.id ?? null,
       ruleName: rule?.name ?? null,
-      current: item.context.currentPrice,
+      current: decided.get(item)!.context?.currentPrice ?? item.context.currentPrice,
       suggested: outcome.status === 'suggest' ? outcome.suggested : null,
       changePercent: outcome.status === 'suggest' ? outcome.changePercent : null,
       autoApprove: outcome.status === 'suggest' && outcome.autoApprove,
       summary: outcome.explanation.summary,
       competitors: outcome.explanation.competitors ?? null,
       fees: outcome.explanation.fees ?? null,
-      channels: outcome.explanation.channels ?? null,
+      ...channelsOf(rule, outcome, item),
     })),
   };
+}
+
+/** A dry run's channel prices: the row's own, and the explanation's (the loop decides them, not the engine). */
+function channelsOf(rule: CompiledRule | null, outcome: PolicyOutcome, item: PricedItem): { channelPrices: ChannelPrice[] | null; channels: Explanation['channels'] | null } {
+  const channelPrices = outcome.status === 'suggest' ? channelPricesFor(rule, outcome.suggested, item.listings) : null;
+  return { channelPrices, channels: channelPrices ?? outcome.explanation.channels ?? null };
 }
 
 // ─── The console's list ───────────────────────────────────────────────────────────────────────────
@@ -266,6 +300,8 @@ export interface SuggestionView {
   createdAt: string;
   /** The price change an approval created, with its status. */
   change: { id: string; status: string } | null;
+  /** Each channel's own price when the rule prices channels differently (null: one price for every listing). */
+  channelPrices: ChannelPrice[] | null;
 }
 
 export interface ListSuggestionsOptions {
@@ -434,6 +470,7 @@ function suggestionView(r: Prisma.PriceSuggestionGetPayload<{ include: typeof VI
     decidedAt: r.decidedAt?.toISOString() ?? null,
     createdAt: r.createdAt.toISOString(),
     change: r.priceChanges[0] ?? null,
+    channelPrices: readChannelPrices(r.channelPrices),
   };
 }
 

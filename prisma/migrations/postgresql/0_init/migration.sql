@@ -223,6 +223,37 @@ CREATE TABLE "CompetitorPriceObservation" (
 );
 
 -- CreateTable
+CREATE TABLE "CompetitorPriceMove" (
+    "id" TEXT NOT NULL,
+    "projectId" TEXT NOT NULL,
+    "listingId" TEXT NOT NULL,
+    "sellerId" TEXT NOT NULL,
+    "currency" TEXT NOT NULL,
+    "fromAmount" TEXT,
+    "toAmount" TEXT NOT NULL,
+    "movedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "CompetitorPriceMove_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "PricingFlag" (
+    "id" TEXT NOT NULL,
+    "projectId" TEXT NOT NULL,
+    "itemId" TEXT NOT NULL,
+    "productLinkId" TEXT,
+    "listingId" TEXT,
+    "kind" TEXT NOT NULL,
+    "detail" JSONB,
+    "raisedAt" TIMESTAMP(3) NOT NULL,
+    "clearedAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "PricingFlag_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "PricingRule" (
     "id" TEXT NOT NULL,
     "projectId" TEXT NOT NULL,
@@ -527,6 +558,18 @@ CREATE INDEX "CompetitorPriceObservation_listingId_observedAt_idx" ON "Competito
 CREATE INDEX "CompetitorPriceObservation_projectId_asin_observedAt_idx" ON "CompetitorPriceObservation"("projectId", "asin", "observedAt");
 
 -- CreateIndex
+CREATE INDEX "CompetitorPriceMove_listingId_movedAt_idx" ON "CompetitorPriceMove"("listingId", "movedAt");
+
+-- CreateIndex
+CREATE INDEX "CompetitorPriceMove_projectId_movedAt_idx" ON "CompetitorPriceMove"("projectId", "movedAt");
+
+-- CreateIndex
+CREATE INDEX "PricingFlag_projectId_clearedAt_idx" ON "PricingFlag"("projectId", "clearedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "PricingFlag_projectId_itemId_kind_key" ON "PricingFlag"("projectId", "itemId", "kind");
+
+-- CreateIndex
 CREATE INDEX "PricingRule_projectId_scope_idx" ON "PricingRule"("projectId", "scope");
 
 -- CreateIndex
@@ -654,6 +697,15 @@ ALTER TABLE "CompetitorPriceObservation" ADD CONSTRAINT "CompetitorPriceObservat
 
 -- AddForeignKey
 ALTER TABLE "CompetitorPriceObservation" ADD CONSTRAINT "CompetitorPriceObservation_listingId_fkey" FOREIGN KEY ("listingId") REFERENCES "Listing"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "CompetitorPriceMove" ADD CONSTRAINT "CompetitorPriceMove_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "CompetitorPriceMove" ADD CONSTRAINT "CompetitorPriceMove_listingId_fkey" FOREIGN KEY ("listingId") REFERENCES "Listing"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "PricingFlag" ADD CONSTRAINT "PricingFlag_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "PricingRule" ADD CONSTRAINT "PricingRule_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -214,6 +214,36 @@ CREATE TABLE "CompetitorPriceObservation" (
 );
 
 -- CreateTable
+CREATE TABLE "CompetitorPriceMove" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "projectId" TEXT NOT NULL,
+    "listingId" TEXT NOT NULL,
+    "sellerId" TEXT NOT NULL,
+    "currency" TEXT NOT NULL,
+    "fromAmount" TEXT,
+    "toAmount" TEXT NOT NULL,
+    "movedAt" DATETIME NOT NULL,
+    CONSTRAINT "CompetitorPriceMove_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "CompetitorPriceMove_listingId_fkey" FOREIGN KEY ("listingId") REFERENCES "Listing" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "PricingFlag" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "projectId" TEXT NOT NULL,
+    "itemId" TEXT NOT NULL,
+    "productLinkId" TEXT,
+    "listingId" TEXT,
+    "kind" TEXT NOT NULL,
+    "detail" JSONB,
+    "raisedAt" DATETIME NOT NULL,
+    "clearedAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "PricingFlag_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
 CREATE TABLE "PricingRule" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "projectId" TEXT NOT NULL,
@@ -516,6 +546,18 @@ CREATE INDEX "CompetitorPriceObservation_listingId_observedAt_idx" ON "Competito
 
 -- CreateIndex
 CREATE INDEX "CompetitorPriceObservation_projectId_asin_observedAt_idx" ON "CompetitorPriceObservation"("projectId", "asin", "observedAt");
+
+-- CreateIndex
+CREATE INDEX "CompetitorPriceMove_listingId_movedAt_idx" ON "CompetitorPriceMove"("listingId", "movedAt");
+
+-- CreateIndex
+CREATE INDEX "CompetitorPriceMove_projectId_movedAt_idx" ON "CompetitorPriceMove"("projectId", "movedAt");
+
+-- CreateIndex
+CREATE INDEX "PricingFlag_projectId_clearedAt_idx" ON "PricingFlag"("projectId", "clearedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "PricingFlag_projectId_itemId_kind_key" ON "PricingFlag"("projectId", "itemId", "kind");
 
 -- CreateIndex
 CREATE INDEX "PricingRule_projectId_scope_idx" ON "PricingRule"("projectId", "scope");

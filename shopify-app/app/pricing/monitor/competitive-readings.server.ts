@@ -54,6 +54,58 @@ async function recordReadings(projectId: string, platform: string, marketplaceId
     // Every listing of the item is judged on its own readings (a reading of an item we don't list is kept unattached).
     return listings.length > 0 ? listings.map((l) => ({ ...base, listingId: l.id, sku: l.externalId })) : [{ ...base, listingId: null, sku: null }];
   });
-  await db.competitorPriceObservation.createMany({ data: rows });
+  const moves = await competitorMoves(projectId, rows);
+  await db.$transaction([db.competitorPriceObservation.createMany({ data: rows }), db.competitorPriceMove.createMany({ data: moves })]);
   return rows.length;
+}
+
+/**
+ * Each competitor's price move since the listing's previous reading: a seller in both readings whose
+ * landed price differs (a seller coming or going is not a move). Compared once, when the reading is
+ * stored, so the price-war guard reads a few indexed rows instead of every reading in its window.
+ */
+async function competitorMoves(projectId: string, rows: readonly Prisma.CompetitorPriceObservationCreateManyInput[]): Promise<Prisma.CompetitorPriceMoveCreateManyInput[]> {
+  const listingIds = rows.map((r) => r.listingId).filter((id): id is string => !!id);
+  if (listingIds.length === 0) return [];
+  const previous = await db.competitorPriceObservation.findMany({
+    where: { projectId, listingId: { in: listingIds } },
+    orderBy: [{ listingId: 'asc' }, { observedAt: 'desc' }, { id: 'desc' }],
+    distinct: ['listingId'],
+    select: { listingId: true, currency: true, details: true },
+  });
+  const before = new Map(previous.map((p) => [p.listingId!, p]));
+  const moves: Prisma.CompetitorPriceMoveCreateManyInput[] = [];
+  for (const row of rows) {
+    const last = row.listingId ? before.get(row.listingId) : undefined;
+    if (!row.listingId || !last || last.currency !== row.currency) continue;
+    const was = competitorPrices(last.details);
+    for (const [sellerId, landed] of competitorPrices(row.details)) {
+      const from = was.get(sellerId);
+      if (from === undefined || from === landed) continue;
+      moves.push({ projectId, listingId: row.listingId, sellerId, currency: row.currency, fromAmount: from, toAmount: landed, movedAt: row.observedAt! });
+    }
+  }
+  return moves;
+}
+
+/** A stored reading's competing offers: seller id → landed price (our own offers and anonymous ones left out). */
+function competitorPrices(details: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  const offers = (details as { offers?: unknown } | null)?.offers;
+  if (!Array.isArray(offers)) return out;
+  for (const o of offers as Array<Record<string, unknown>>) {
+    if (o?.isOurs === true || typeof o?.sellerId !== 'string' || typeof o.landed !== 'string') continue;
+    // A seller with several offers (conditions) is judged by its lowest.
+    const seen = out.get(o.sellerId);
+    if (seen === undefined || lessThan(o.landed, seen)) out.set(o.sellerId, o.landed);
+  }
+  return out;
+}
+
+/** Decimal strings of one currency, compared exactly. */
+function lessThan(a: string, b: string): boolean {
+  const [ai = '0', af = ''] = a.split('.');
+  const [bi = '0', bf = ''] = b.split('.');
+  const scale = Math.max(af.length, bf.length);
+  return BigInt(ai + af.padEnd(scale, '0')) < BigInt(bi + bf.padEnd(scale, '0'));
 }
