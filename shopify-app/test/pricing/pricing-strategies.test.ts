@@ -53,7 +53,7 @@ beforeAll(async () => {
   process.env.PRICING_MONITOR = 'off';
   process.env.PRICING_PUSH_POLL_MS = '200';
   process.env.PRICING_PENDING_POLL_MS = '300';
-  w = await startPlatformsWorld({ provider: hasTestPostgres() ? 'postgresql' : 'sqlite' });
+  w = await startPlatformsWorld({ timeScale: 20, provider: hasTestPostgres() ? 'postgresql' : 'sqlite' });
   const connected = await w.api('/api/platforms/amazon/connect', { json: { credentials: demoSellerCredentials(w) } });
   expect(connected.status, await connected.clone().text()).toBe(200);
   for (const platform of ['shopify', 'amazon']) {

@@ -58,12 +58,19 @@ export async function startPlatformsWorld(
     amazon?: Record<string, unknown>;
     /** The Amazon service's clock (a test moves it with the sandbox's Amazon clock). */
     amazonClock?: { now(): number };
+    /**
+     * Runs the sandbox's clocks this many times faster, and the Amazon service's usage plans with them (as
+     * in a time-scaled demo): a test reading competitive prices again and again (getItemOffersBatch allows
+     * one call per 10 s) doesn't wait out Amazon's real rate. Default 1.
+     */
+    timeScale?: number;
   } = {},
 ): Promise<PlatformsWorld> {
   const database = await createTestDatabase({ provider: options.provider ?? 'sqlite' });
   const amazonDatabase = await createAmazonTestDatabase(options.provider ?? 'sqlite');
   const sandbox = await startSandbox({
     port: 0,
+    ...(options.timeScale ? { timeScale: options.timeScale } : {}),
     appConfig: { apiKey: API_KEY, apiSecret: API_SECRET },
     amazon: { feedQueueSeconds: 0.3, feedProcessingSeconds: 0.5, ...options.amazon },
   });
@@ -88,6 +95,7 @@ export async function startPlatformsWorld(
         logLevel: 'silent',
       },
       feedTiming: { firstPollMs: 150, maxPollMs: 600 },
+      ...(options.timeScale ? { timeScale: options.timeScale } : {}),
       workerTickMs: 100,
       ...(options.amazonClock ? { clock: options.amazonClock } : {}),
     });
