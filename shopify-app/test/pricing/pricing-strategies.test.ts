@@ -16,7 +16,7 @@
 // TEST_DATABASE_URL is set).
 import { hasTestPostgres } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SELLER, OTHER_SHOP, SHOP, US, demoSellerCredentials, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
+import { DEMO_SELLER, OTHER_SHOP, SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
 
 interface Explanation {
   summary: string;
@@ -54,13 +54,7 @@ beforeAll(async () => {
   process.env.PRICING_PUSH_POLL_MS = '200';
   process.env.PRICING_PENDING_POLL_MS = '300';
   w = await startPlatformsWorld({ timeScale: 20, provider: hasTestPostgres() ? 'postgresql' : 'sqlite' });
-  const connected = await w.api('/api/platforms/amazon/connect', { json: { credentials: demoSellerCredentials(w) } });
-  expect(connected.status, await connected.clone().text()).toBe(200);
-  for (const platform of ['shopify', 'amazon']) {
-    const started = await readJson<{ syncId: string }>(await w.api(`/api/platforms/${platform}/sync`, { json: { mode: 'full' } }));
-    await waitFor(`${platform} sync`, async () => (await readJson<{ status: string }>(await w.api(`/api/platforms/${platform}/sync?id=${started.syncId}`))).status !== 'started', 120_000);
-  }
-  await w.api('/api/product-links?page=1'); // links by SKU
+  await connectAndSync(w);
   products = await linkedProducts();
   expect(products.length).toBeGreaterThanOrEqual(6);
 }, 300_000);

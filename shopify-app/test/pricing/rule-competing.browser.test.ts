@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, FrameLocator, Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warmUp } from '../../server/start-app';
-import { BROWSER_UA, SHOP, US, demoSellerCredentials, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
+import { BROWSER_UA, SHOP, US, connectAndSync, sandboxControl, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
 import { hasChromium, launchChromium } from '../support/chromium';
 import { openInAdminShell } from './support/console-page';
 
@@ -34,13 +34,7 @@ beforeAll(async () => {
   process.env.PRICING_MONITOR = 'off';
   w = await startPlatformsWorld();
   await warmUp(w.app).catch(() => undefined);
-  const connect = await w.api('/api/platforms/amazon/connect', { json: { credentials: demoSellerCredentials(w) } });
-  expect(connect.status).toBe(200);
-  for (const platform of ['shopify', 'amazon']) {
-    const { syncId } = await readJson<{ syncId: string }>(await w.api(`/api/platforms/${platform}/sync`, { json: { mode: 'full' } }));
-    await waitFor(`${platform} sync`, async () => (await readJson<{ status: string }>(await w.api(`/api/platforms/${platform}/sync?id=${syncId}`))).status !== 'started', 120_000);
-  }
-  await w.api('/api/product-links?page=1');
+  await connectAndSync(w);
   const link = await w.database.db.productLink.findFirstOrThrow({
     where: { project: { shopDomain: SHOP }, listings: { some: { platform: 'amazon', asin: { not: null }, marketplaceId: US } }, AND: { listings: { some: { platform: 'shopify' } } } },
     include: { listings: true },

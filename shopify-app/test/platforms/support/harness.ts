@@ -183,3 +183,14 @@ export function demoSellerCredentials(w: PlatformsWorld) {
 export function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, everyMs = 150): Promise<T> {
   return pollUntil(what, probe, timeoutMs, everyMs);
 }
+
+/** Amazon connected with the demo seller, both catalogs synced in full and linked by SKU: where the pricing loop's tests start. */
+export async function connectAndSync(w: PlatformsWorld): Promise<void> {
+  const connected = await w.api('/api/platforms/amazon/connect', { json: { credentials: demoSellerCredentials(w) } });
+  if (connected.status !== 200) throw new Error(`connecting Amazon: ${connected.status} ${await connected.text()}`);
+  for (const platform of ['shopify', 'amazon']) {
+    const { syncId } = await readJson<{ syncId: string }>(await w.api(`/api/platforms/${platform}/sync`, { json: { mode: 'full' } }));
+    await waitFor(`${platform} sync`, async () => (await readJson<{ status: string }>(await w.api(`/api/platforms/${platform}/sync?id=${syncId}`))).status !== 'started', 120_000);
+  }
+  await w.api('/api/product-links?page=1'); // links by SKU
+}
