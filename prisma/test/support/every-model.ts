@@ -224,6 +224,28 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     createdAt: T1,
   });
 
+  await put('CompetitorPriceMove', (data) => db.competitorPriceMove.create({ data }), {
+    projectId,
+    listingId: listing.id,
+    sellerId: 'A2OTHER',
+    currency: 'EUR',
+    fromAmount: '18.49',
+    toAmount: '17.99',
+    movedAt: T1,
+  });
+
+  await put('PricingFlag', (data) => db.pricingFlag.create({ data }), {
+    projectId,
+    itemId: link.id,
+    productLinkId: link.id,
+    listingId: listing.id,
+    kind: 'price_war',
+    detail: { sellerId: 'A2OTHER', moves: 5, windowMinutes: 120 },
+    raisedAt: T1,
+    clearedAt: T2,
+    createdAt: T1,
+  });
+
   await put('ProductCost', (data) => db.productCost.create({ data }), {
     projectId,
     sku: 'SKU-Ä-1',

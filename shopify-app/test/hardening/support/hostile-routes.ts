@@ -46,6 +46,7 @@ export const SWEPT_ROUTES: readonly SweptRoute[] = [
   { file: 'api.pricing.costs.import.ts', kind: 'api', path: '/api/pricing/costs/import', reads: [], bodies: ['POST'] },
   { file: 'api.pricing.dry-run.ts', kind: 'api', path: '/api/pricing/dry-run', reads: [], bodies: ['POST'] },
   { file: 'api.pricing.export.$kind.ts', kind: 'api', path: '/api/pricing/export/audit', reads: ['GET'], bodies: [] },
+  { file: 'api.pricing.flags.ts', kind: 'api', path: '/api/pricing/flags', reads: ['GET'], bodies: [] },
   { file: 'api.pricing.monitor.ts', kind: 'api', path: '/api/pricing/monitor', reads: [], bodies: ['POST'] },
   { file: 'api.pricing.products.$itemId.history.ts', kind: 'api', path: `/api/pricing/products/${FAKE}/history`, reads: ['GET'], bodies: [] },
   { file: 'api.pricing.progress.ts', kind: 'api', path: '/api/pricing/progress', reads: ['GET'], bodies: [] },
