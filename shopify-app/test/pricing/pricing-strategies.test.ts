@@ -77,12 +77,11 @@ async function linkedProducts() {
   return links.map((link) => ({ link, amazon: link.listings.find((l) => l.platform === 'amazon' && l.marketplaceId === US)! }));
 }
 
-/** A product rule: created through the rules API, issue 15's columns written on its row. */
-async function productRule(product: Product, json: Record<string, unknown>, columns: Record<string, unknown>): Promise<string> {
-  const created = await w.api('/api/pricing/rules', { json: { scope: 'product', productLinkId: product.link.id, currency: 'USD', floorAmount: '1.00', ...json } });
+/** A product rule, created (and validated) through the rules API with its competing settings. */
+async function productRule(product: Product, json: Record<string, unknown>, competing: Record<string, unknown>): Promise<string> {
+  const created = await w.api('/api/pricing/rules', { json: { scope: 'product', productLinkId: product.link.id, currency: 'USD', floorAmount: '1.00', ...json, ...competing } });
   expect(created.status, await created.clone().text()).toBe(201);
   const { id } = await readJson<{ id: string }>(created);
-  await w.database.db.pricingRule.update({ where: { id }, data: columns });
   return id;
 }
 
