@@ -5,6 +5,8 @@ import type {
   FeeEstimatesRequest,
   FeeEstimatesResult,
   NormalizedPrice,
+  OfferChangesRequest,
+  OfferChangesResult,
   PriceLookupOptions,
   PriceUpdate,
   PriceUpdateResult,
@@ -51,4 +53,10 @@ export interface PricingOperations {
    * can't estimate carries `error`, it never fails the call. Throws only for the whole call (auth, rate limit, outage).
    */
   getFeeEstimates?(request: FeeEstimatesRequest): Promise<FeeEstimatesResult>;
+  /**
+   * Offer changes the platform announced for this tenant after `request.after`, oldest first, with the
+   * channel's status. Present exactly when `capabilities.offerChanges` is true. Same `after` → the same
+   * changes again (nothing is consumed by reading); with `waitSeconds` the call waits for the first change.
+   */
+  getOfferChanges?(request: OfferChangesRequest): Promise<OfferChangesResult>;
 }

@@ -10,7 +10,7 @@ import {
   toProblem,
 } from '../errors';
 import type { PlatformConnector } from '../interfaces';
-import { competitiveOffersRequestSchema, feeEstimatesRequestSchema, parseOrThrow, updateResultsRequestSchema } from '../validation';
+import { competitiveOffersRequestSchema, feeEstimatesRequestSchema, offerChangesRequestSchema, parseOrThrow, updateResultsRequestSchema } from '../validation';
 import type { ConnectorHttpRequest, ConnectorHttpResponse } from './http-types';
 import { CONNECTOR_BASE_PATH, matchRoute, type ConnectorInfo, type ConnectorRouteName } from './routes';
 import { DEFAULT_SIGNATURE_TOLERANCE_SECONDS, authenticateRequest, readSignatureHeaders, type NonceStore } from './signing';
@@ -170,6 +170,9 @@ async function dispatch(
     case 'getFeeEstimates':
       if (!c.capabilities.feeEstimates || !c.pricing.getFeeEstimates) throw new NotFoundError('this connector does not estimate fees');
       return c.pricing.getFeeEstimates(parseOrThrow(feeEstimatesRequestSchema, body ?? {}));
+    case 'getOfferChanges':
+      if (!c.capabilities.offerChanges || !c.pricing.getOfferChanges) throw new NotFoundError('this connector does not keep offer changes');
+      return c.pricing.getOfferChanges(parseOrThrow(offerChangesRequestSchema, body ?? {}));
   }
 }
 

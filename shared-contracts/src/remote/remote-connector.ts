@@ -10,6 +10,7 @@ import type {
   BatchUpdateResult,
   CompetitiveOffersRequest,
   FeeEstimatesRequest,
+  OfferChangesRequest,
   ConnectorCapabilities,
   PlatformCredentials,
   PlatformHealth,
@@ -108,6 +109,13 @@ export class RemoteConnector implements PlatformConnector {
         ? { getCompetitiveOffers: (request: CompetitiveOffersRequest) => this.call('getCompetitiveOffers', { body: request }) }
         : {}),
       ...(this.capabilities.feeEstimates ? { getFeeEstimates: (request: FeeEstimatesRequest) => this.call('getFeeEstimates', { body: request }) } : {}),
+      // A long poll answers after up to `waitSeconds`: the call's own timeout is longer by that much.
+      ...(this.capabilities.offerChanges
+        ? {
+            getOfferChanges: (request: OfferChangesRequest) =>
+              this.call('getOfferChanges', { body: request, extraTimeoutMs: (request.waitSeconds ?? 0) * 1000 }),
+          }
+        : {}),
     };
     this.auth = {
       status: () => this.call('authStatus', {}),
@@ -187,7 +195,7 @@ export class RemoteConnector implements PlatformConnector {
   /** One signed call. */
   async call<N extends ConnectorRouteName>(
     name: N,
-    input: { query?: Record<string, string>; body?: unknown },
+    input: { query?: Record<string, string>; body?: unknown; extraTimeoutMs?: number },
   ): Promise<ConnectorRouteIO[N]['response']> {
     const spec = CONNECTOR_ROUTES[name];
     const search = input.query ? `?${new URLSearchParams(input.query).toString()}` : '';
@@ -206,7 +214,7 @@ export class RemoteConnector implements PlatformConnector {
         method: spec.method,
         headers,
         ...(body === undefined ? {} : { body }),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        signal: AbortSignal.timeout(this.options.timeoutMs + (input.extraTimeoutMs ?? 0)),
       });
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');

@@ -10,6 +10,8 @@ import type {
   FeeEstimatesRequest,
   FeeEstimatesResult,
   ConnectorCapabilities,
+  OfferChangesRequest,
+  OfferChangesResult,
   NormalizedPrice,
   NormalizedProduct,
   PlatformCredentials,
@@ -69,6 +71,7 @@ export const CONNECTOR_ROUTES = {
   getUpdateResults: { method: 'POST', path: '/pricing/update-results' },
   getCompetitiveOffers: { method: 'POST', path: '/pricing/competitive-offers' },
   getFeeEstimates: { method: 'POST', path: '/pricing/fee-estimates' },
+  getOfferChanges: { method: 'POST', path: '/pricing/offer-changes' },
 } as const satisfies Record<string, RouteSpec>;
 
 export type ConnectorRouteName = keyof typeof CONNECTOR_ROUTES;
@@ -99,6 +102,8 @@ export interface ConnectorRouteIO {
   getUpdateResults: { request: { idempotencyKeys: readonly string[] }; response: UpdateResultsAnswer };
   getCompetitiveOffers: { request: CompetitiveOffersRequest; response: CompetitiveOffersResult };
   getFeeEstimates: { request: FeeEstimatesRequest; response: FeeEstimatesResult };
+  /** May wait up to `waitSeconds` (long poll) before answering. */
+  getOfferChanges: { request: OfferChangesRequest; response: OfferChangesResult };
 }
 
 /** Full path of a route under a base path: routePath('batchUpdatePrices') = '/connector/pricing/batch-update'. */

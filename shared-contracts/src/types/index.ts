@@ -8,3 +8,4 @@ export * from './integration';
 export * from './competitive-offer';
 export * from './erasure';
 export * from './fee-estimate';
+export * from './offer-change';

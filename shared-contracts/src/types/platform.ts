@@ -59,6 +59,11 @@ export interface ConnectorCapabilities {
   readonly feeEstimates?: boolean;
   /** Most items one `getFeeEstimates` call takes (Amazon's getMyFeesEstimates: 20). Default 20. */
   readonly maxFeeBatch?: number;
+  /**
+   * The platform pushes offer changes (Amazon's ANY_OFFER_CHANGED notifications) and the connector keeps
+   * them for the app to pull: `pricing.getOfferChanges`. Polling `getCompetitiveOffers` stays for reconciliation.
+   */
+  readonly offerChanges?: boolean;
 }
 
 /** Updates per `batchUpdatePrices` call a caller should send: the connector's declared preference. */

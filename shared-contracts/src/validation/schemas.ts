@@ -2,7 +2,7 @@
 // (string only, currency's minor units, no sign/exponent) live in one place.
 import { z } from 'zod';
 import { compareMoney, tryParseMoney, type Money } from '../money';
-import type { PriceUpdate } from '../types';
+import { MAX_OFFER_CHANGES, MAX_OFFER_CHANGES_WAIT_SECONDS, type PriceUpdate } from '../types';
 import { AMAZON_MARKETPLACE_ID_PATTERN, PLATFORM_ID_PATTERN } from './normalize';
 
 /** No control characters: ids end up in logs, URLs and feed documents. */
@@ -186,6 +186,7 @@ export const capabilitiesSchema = z.object({
   maxCompetitiveBatch: z.number().int().min(1).optional(),
   feeEstimates: z.boolean().optional(),
   maxFeeBatch: z.number().int().min(1).optional(),
+  offerChanges: z.boolean().optional(),
 });
 
 export const competitiveOffersRequestSchema = z.object({
@@ -207,6 +208,13 @@ export const feeEstimatesRequestSchema = z.object({
     )
     .min(1)
     .max(1000),
+});
+
+/** `pricing.getOfferChanges`' request. */
+export const offerChangesRequestSchema = z.object({
+  after: z.string().min(1).max(200).nullable().optional(),
+  limit: z.number().int().min(1).max(MAX_OFFER_CHANGES).optional(),
+  waitSeconds: z.number().int().min(0).max(MAX_OFFER_CHANGES_WAIT_SECONDS).optional(),
 });
 
 export const updateResultsRequestSchema = z.object({
