@@ -16,8 +16,6 @@ import { listingRows, type ListingRowView } from './workspace.server';
 
 export interface CompetitorView {
   sellerId: string | null;
-  /** The seller's name when the reading has it, else null (the page shows the id). */
-  sellerName: string | null;
   fulfillment: 'AFN' | 'MFN';
   feedback: { percentage: number | null; count: number | null } | null;
   landed: string;
@@ -82,7 +80,6 @@ function marketOf(item: PricedItem, rule: CompiledRule | null): MarketView {
     const reason = ignored.get(offer) ?? null;
     return {
       sellerId: offer.sellerId,
-      sellerName: (offer as CompetitiveOffer & { sellerName?: string }).sellerName ?? null,
       fulfillment: offer.fulfillment,
       feedback: offer.feedback ?? null,
       landed: offer.landed.amount,

@@ -98,7 +98,8 @@ export default function ListingPage() {
                       headings={['Seller', 'Fulfilment', 'Feedback', 'Landed', 'Followed?']}
                       rows={m.competitors.map((c) => [
                         <span key="seller" data-seller={c.sellerId ?? ''}>
-                          {c.isOurs ? 'You' : (c.sellerName ?? c.sellerId ?? 'Unnamed seller')}
+                          {/* Amazon's offers carry a seller id, no name: the id is what there is to show. */}
+                          {c.isOurs ? `You (${c.sellerId ?? 'our offer'})` : (c.sellerId ?? 'Unnamed seller')}
                           {c.isBuyBoxWinner ? ' · Buy Box' : ''}
                         </span>,
                         c.fulfillment === 'AFN' ? 'Amazon (FBA)' : 'Seller',
