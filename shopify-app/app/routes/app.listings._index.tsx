@@ -42,12 +42,13 @@ const VIEW_LABEL: Record<ListingView, string> = { all: 'All', price_war: 'Price 
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { projectId } = await consoleProject(request);
+  // A link with a view or page out of range opens the first page of all listings (the API refuses it instead).
   let options;
   try {
     options = listingOptionsFrom(new URL(request.url).searchParams);
   } catch (error) {
-    if (error instanceof ValidationError) throw new Response(error.message, { status: 400 });
-    throw error;
+    if (!(error instanceof ValidationError)) throw error;
+    options = {};
   }
   return { list: await listListings(projectId, { pageSize: PAGE_SIZE, ...options }), now: Date.now() };
 };
