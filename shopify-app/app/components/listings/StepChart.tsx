@@ -25,8 +25,8 @@ export function StepChart({ series, currency, height = 280 }: { series: readonly
   const model = stepChartModel(shown, { width, height, money: (v) => format.format(v) });
   const color = (key: string, i: number) => COLORS[key] ?? FALLBACK[i % FALLBACK.length]!;
   return (
-    <BlockStack gap="200">
-      <div data-section="price-chart" data-series={shown.map((s) => s.key).join(',')} style={{ width: '100%' }}>
+    <div data-section="price-chart" data-series={shown.map((s) => s.key).join(',')} style={{ width: '100%' }}>
+      <BlockStack gap="200">
         <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-label="Prices over time, drawn as steps" style={{ display: 'block', overflow: 'visible' }}>
           {model.yTicks.map((t) => (
             <g key={`y${t.label}`} data-axis="y">
@@ -45,17 +45,17 @@ export function StepChart({ series, currency, height = 280 }: { series: readonly
             <path key={l.key} data-line={l.key} d={l.path} fill="none" stroke={color(l.key, i)} strokeWidth={2} strokeLinejoin="miter" />
           ))}
         </svg>
-      </div>
-      <InlineStack gap="300" wrap>
-        {model.lines.map((l, i) => (
-          <InlineStack key={l.key} gap="100" blockAlign="center">
-            <span style={{ display: 'inline-block', width: 12, height: 3, background: color(l.key, i) }} />
-            <Text as="span" variant="bodySm">
-              {l.name}
-            </Text>
-          </InlineStack>
-        ))}
-      </InlineStack>
-    </BlockStack>
+        <InlineStack gap="300" wrap>
+          {model.lines.map((l, i) => (
+            <InlineStack key={l.key} gap="100" blockAlign="center">
+              <span style={{ display: 'inline-block', width: 12, height: 3, background: color(l.key, i) }} />
+              <Text as="span" variant="bodySm">
+                {l.name}
+              </Text>
+            </InlineStack>
+          ))}
+        </InlineStack>
+      </BlockStack>
+    </div>
   );
 }

@@ -35,6 +35,8 @@ const DAY = 24 * 3600_000;
 
 export function defaultTimeLabel(at: number, spanMs: number): string {
   const d = new Date(at);
+  // Readings minutes apart (just after connecting) are told apart by their seconds.
+  if (spanMs <= 10 * 60_000) return d.toLocaleTimeString('en', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone: 'UTC' });
   if (spanMs <= 2 * DAY) return d.toLocaleTimeString('en', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'UTC' });
   return d.toLocaleDateString('en', { month: 'short', day: 'numeric', timeZone: 'UTC' });
 }
