@@ -12,7 +12,7 @@ import { db } from '../db.server';
 import { findInSlices } from '../pricing/chunks';
 import { latestObservations, PRICED_STATUS } from '../pricing/items.server';
 import { belowTargetMargin } from './below-margin.server';
-import { lastReadAt, readingProgress, type ReadingProgress } from './freshness.server';
+import { lastReadAt, monitoredListings, readingProgress, type ReadingProgress } from './freshness.server';
 
 import { LISTING_SORTS, LISTING_VIEWS, type ListingSort, type ListingView } from './views';
 
@@ -50,7 +50,7 @@ export interface ListingRowView {
   competitors: number | null;
   /** When the competition was last read (ISO 8601); null: never read. */
   readAt: string | null;
-  /** read: read at least once; reading: monitored but not read yet; not_monitored: no Amazon listing. */
+  /** read: read at least once; reading: monitored but not read yet; not_monitored: nothing the monitor reads (no Amazon listing, no ASIN, or a currency no rule prices). */
   reading: 'read' | 'reading' | 'not_monitored';
   lastChange: { at: string; from: string; to: string; currency: string; status: string } | null;
   priceWar: boolean;
@@ -116,7 +116,10 @@ export async function listListings(projectId: string, options: ListListingsOptio
     where.push({ OR: [{ title: contains }, { sku: contains }, { listings: { some: { OR: [{ title: contains }, { sku: contains }] } } }] });
   }
   if (view === 'price_war') where.push({ id: { in: await openPriceWars(projectId) } });
-  if (view === 'unread') where.push({ listings: { some: { platform: 'amazon', status: PRICED_STATUS, competitorPriceObservations: { none: {} } } } });
+  if (view === 'unread') {
+    const { where: monitored } = await monitoredListings(projectId);
+    where.push({ listings: { some: { ...monitored, competitorPriceObservations: { none: {} } } } });
+  }
   const orderBy: Prisma.ProductLinkOrderByWithRelationInput[] =
     options.sort === 'sku' ? [{ sku: direction }, { id: direction }] : options.sort === 'linked' ? [{ createdAt: direction }, { id: direction }] : [{ title: direction }, { sku: direction }, { id: direction }];
   let ids = (await db.productLink.findMany({ where: { AND: where }, orderBy, select: { id: true } })).map((l) => l.id);
@@ -155,18 +158,19 @@ async function otherSellerHoldsBuyBox(projectId: string): Promise<Set<string>> {
 /** The page's products in full, in the order of `ids`. */
 export async function listingRows(projectId: string, ids: readonly string[]): Promise<ListingRowView[]> {
   if (ids.length === 0) return [];
-  const [links, project, wars] = await Promise.all([
+  const [links, project, wars, { isMonitored }] = await Promise.all([
     db.productLink.findMany({
       where: { projectId, id: { in: [...ids] } },
       select: {
         id: true,
         sku: true,
         title: true,
-        listings: { where: { status: { not: 'deleted' } }, select: { id: true, platform: true, marketplaceId: true, title: true, sku: true, currency: true, priceAmount: true, status: true }, orderBy: [{ platform: 'asc' }, { marketplaceId: 'asc' }] },
+        listings: { where: { status: { not: 'deleted' } }, select: { id: true, platform: true, marketplaceId: true, title: true, sku: true, asin: true, currency: true, priceAmount: true, status: true }, orderBy: [{ platform: 'asc' }, { marketplaceId: 'asc' }] },
       },
     }),
     db.project.findUnique({ where: { id: projectId }, select: { currency: true } }),
     db.pricingFlag.findMany({ where: { projectId, kind: 'price_war', clearedAt: null, productLinkId: { in: [...ids] } }, select: { productLinkId: true } }),
+    monitoredListings(projectId),
   ]);
   const skus = [...new Set(links.flatMap((l) => [l.sku, ...l.listings.map((x) => x.sku)]).filter((s): s is string => !!s))];
   const amazonIds = links.flatMap((l) => l.listings.filter((x) => x.platform === 'amazon' && x.status !== 'retired').map((x) => x.id));
@@ -212,7 +216,8 @@ export async function listingRows(projectId: string, ids: readonly string[]): Pr
           : null,
         competitors: latest ? (latest.offers ? latest.offers.filter((o) => !o.isOurs).length : (latest.offerCount ?? null)) : null,
         readAt: readings[0]?.at?.toISOString() ?? null,
-        reading: amazon.length === 0 ? 'not_monitored' : readings.length > 0 ? 'read' : 'reading',
+        // Read once is read; never read is "Reading…" while the monitor has it in its round, else not monitored.
+        reading: readings.length > 0 ? 'read' : amazon.some(isMonitored) ? 'reading' : 'not_monitored',
         lastChange: change ? { at: change.approvedAt.toISOString(), from: change.fromAmount, to: change.toAmount, currency: change.currency, status: change.status } : null,
         priceWar: warLinks.has(id),
       },

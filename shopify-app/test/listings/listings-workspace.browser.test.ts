@@ -48,7 +48,8 @@ beforeAll(async () => {
   expect((await w.api('/api/pricing/monitor', { json: { asins: [amazon.asin] } })).status).toBe(200);
   read = { linkId: first!.id, sku: first!.sku, title: first!.title ?? amazon.title, asin: amazon.asin! };
   unread = { sku: second!.sku };
-  monitored = await w.database.db.listing.count({ where: { project: { shopDomain: SHOP }, platform: 'amazon', status: { notIn: ['deleted', 'retired'] } } });
+  // What the monitor reads (no rule yet: every currency): priced Amazon listings with an ASIN.
+  monitored = await w.database.db.listing.count({ where: { project: { shopDomain: SHOP }, platform: 'amazon', asin: { not: null }, status: { notIn: ['deleted', 'retired'] } } });
   expect(await w.database.db.competitorPriceObservation.count({ where: { listingId: amazon.id } })).toBeGreaterThan(0);
 
   if (hasChromium) browser = await launchChromium();

@@ -70,6 +70,10 @@ describe.each(testDatabaseProviders())('the listings workspace on %s', (provider
     const charlie = await product(projectId, 'CHARLIE-3', 'Charlie pan', { shopify: '21.00' });
     await db.productCost.create({ data: { projectId, sku: 'charlie-3', currency: 'USD', costAmount: '20.00' } });
     await db.pricingRule.create({ data: { projectId, name: 'Match the Buy Box, 10 % margin', scope: 'shop', kind: 'match_buy_box', params: {}, currency: 'USD', minMarginPercent: '10' } });
+    // Delta: on Amazon without an ASIN, and Echo: listed in CAD, a currency no rule prices: the monitor reads neither.
+    await product(projectId, 'DELTA-4', 'Delta spoon', { amazon: '5.00' });
+    const echo = await db.productLink.create({ data: { projectId, sku: 'ECHO-5', title: 'Echo bowl' } });
+    await db.listing.create({ data: { projectId, platform: 'amazon', marketplaceId: 'A2EUQ1WTGCTBG2', externalId: 'ECHO-5', asin: 'B0ECHO0005', sku: 'ECHO-5', title: 'Echo bowl', currency: 'CAD', priceAmount: '9.00', productLinkId: echo.id } });
     // Another shop: the same SKU, its own cost.
     const foreign = await product(otherProjectId, 'ALPHA-1', 'Alpha kettle (other shop)', { shopify: '30.00' });
     await db.productCost.create({ data: { projectId: otherProjectId, sku: 'ALPHA-1', currency: 'USD', costAmount: '9.99' } });
@@ -84,9 +88,9 @@ describe.each(testDatabaseProviders())('the listings workspace on %s', (provider
 
   it('lists the shop’s linked products with prices, Buy Box, competitors, freshness and the last change', async () => {
     const list = await workspace.listListings(projectId);
-    expect(list.total).toBe(3);
+    expect(list.total).toBe(5);
     // By title (the database's collation decides where "bravo mug" goes among capitals).
-    expect([...list.rows.map((r) => r.sku)].sort()).toEqual(['ALPHA-1', 'BRAVO-2', 'CHARLIE-3']);
+    expect([...list.rows.map((r) => r.sku)].sort()).toEqual(['ALPHA-1', 'BRAVO-2', 'CHARLIE-3', 'DELTA-4', 'ECHO-5']);
     expect(list.rows[0]!.sku).toBe('ALPHA-1');
     const bySku = new Map(list.rows.map((r) => [r.sku, r]));
     expect(bySku.get('ALPHA-1')).toMatchObject({
@@ -107,7 +111,10 @@ describe.each(testDatabaseProviders())('the listings workspace on %s', (provider
     expect(bySku.get('BRAVO-2')).toMatchObject({ reading: 'reading', readAt: null, buyBox: null, competitors: null, priceWar: true });
     // A cost stored under another spelling of the SKU is the product's.
     expect(bySku.get('CHARLIE-3')).toMatchObject({ reading: 'not_monitored', cost: '20.00' });
-    // One of the two Amazon listings has been read.
+    // Listings the monitor doesn't read are not "Reading…", nor counted.
+    expect(bySku.get('DELTA-4')).toMatchObject({ reading: 'not_monitored', readAt: null });
+    expect(bySku.get('ECHO-5')).toMatchObject({ reading: 'not_monitored', readAt: null });
+    // One of the two Amazon listings the monitor reads has been read.
     expect(list.progress).toEqual({ total: 2, read: 1 });
   });
 
@@ -115,11 +122,9 @@ describe.each(testDatabaseProviders())('the listings workspace on %s', (provider
     expect((await workspace.listListings(projectId, { q: 'BRAVO' })).rows.map((r) => r.sku)).toEqual(['BRAVO-2']);
     expect((await workspace.listListings(projectId, { q: 'charlie-' })).rows.map((r) => r.sku)).toEqual(['CHARLIE-3']);
     expect((await workspace.listListings(projectId, { q: 'nothing like it' })).total).toBe(0);
-    const bySku = await workspace.listListings(projectId, { sort: 'sku', direction: 'desc', pageSize: 2 });
-    expect(bySku.rows.map((r) => r.sku)).toEqual(['CHARLIE-3', 'BRAVO-2']);
-    const second = await workspace.listListings(projectId, { sort: 'sku', direction: 'desc', pageSize: 2, page: 2 });
-    expect(second).toMatchObject({ total: 3, page: 2 });
-    expect(second.rows.map((r) => r.sku)).toEqual(['ALPHA-1']);
+    const pages = await Promise.all([1, 2, 3].map((p) => workspace.listListings(projectId, { sort: 'sku', direction: 'desc', pageSize: 2, page: p })));
+    expect(pages.map((p) => p.rows.map((r) => r.sku))).toEqual([['ECHO-5', 'DELTA-4'], ['CHARLIE-3', 'BRAVO-2'], ['ALPHA-1']]);
+    expect(pages[2]).toMatchObject({ total: 5, page: 3 });
   });
 
   it('opens the views the home page links to: price war, below target margin, Buy Box lost, not read yet', async () => {
