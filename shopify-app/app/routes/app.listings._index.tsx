@@ -50,7 +50,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     if (!(error instanceof ValidationError)) throw error;
     options = {};
   }
-  return { list: await listListings(projectId, { pageSize: PAGE_SIZE, ...options }), now: Date.now() };
+  return { list: await listListings(projectId, { pageSize: PAGE_SIZE, ...options }), query: options.q ?? '', sort: `${options.sort ?? 'title'} ${options.direction ?? 'asc'}`, now: Date.now() };
 };
 
 const SORTS: IndexFiltersProps['sortOptions'] = [
@@ -70,8 +70,8 @@ export default function ListingsPage() {
   const { smDown } = useBreakpoints();
   const [list, setList] = useState<ListListingsResult>(initial.list as ListListingsResult);
   const [tab, setTab] = useState(Math.max(0, LISTING_VIEWS.indexOf(initial.list.view)));
-  const [query, setQuery] = useState('');
-  const [sort, setSort] = useState<string[]>(['title asc']);
+  const [query, setQuery] = useState(initial.query);
+  const [sort, setSort] = useState<string[]>([initial.sort]);
   const [page, setPage] = useState(initial.list.page);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
