@@ -4,7 +4,8 @@
 // polls, and an audit entry. Nothing is written while a row is bad unless the merchant chose to skip them.
 //
 // Columns (header row required, any order, case-insensitive): sku, cost, currency, floor, ceiling, map.
-// An empty cell keeps what is stored; the word `clear` removes a floor, ceiling or MAP.
+// An empty cell keeps what is stored; the word `clear` removes a floor, ceiling or MAP. A row of a SKU without
+// a cost whose amounts are all empty imports nothing (unchanged, with a warning).
 //
 // The file is read with csv-parse's stream API, a slice at a time with the event loop served in between,
 // under limits that stop reading early: bytes per line, characters per row (max_record_size), columns, rows
@@ -198,6 +199,13 @@ async function checkImport(projectId: string, csv: string, options: { defaultCur
     if (key && !listedSkus.has(key)) row.warnings.push('no listing has this SKU yet; the values apply once one does');
 
     const current = key ? stored.get(key) : undefined;
+    // A SKU without a cost and no amounts in its row (the costs export lists every SKU, blank where there
+    // is no cost yet): nothing to import for it, said so, not an error that would hold the whole file.
+    if (key && !current && row.errors.length === 0 && (['cost', 'floor', 'ceiling', 'map'] as const).every((c) => !cell(c))) {
+      row.action = 'unchanged';
+      row.warnings.push('no cost given: nothing is imported for this SKU');
+      continue;
+    }
     const currency = cell('currency') || current?.currency || defaultCurrency;
     const amount = (column: 'cost' | 'floor' | 'ceiling' | 'map', storedValue: string | null | undefined): string | null => {
       const raw = cell(column);

@@ -8,6 +8,7 @@
 // download starts at once.
 import { Readable, pipeline } from "node:stream";
 import { stringify, type Stringifier } from "csv-stringify";
+import { normalizeSku } from "@calibr/shared-contracts";
 import { db } from "../db.server";
 import {
   suggestionWhere,
@@ -246,7 +247,11 @@ export function auditCsv(projectId: string): Stringifier {
   );
 }
 
-/** Costs and bounds by SKU, in the import's columns. */
+/**
+ * Costs and bounds of every SKU, in the import's columns: the stored costs first (by SKU), then every SKU
+ * a listing has without a cost, its cost blank (in the shop's currency), so the file is the whole
+ * catalog to fill in and import back.
+ */
 export function costsCsv(projectId: string): Stringifier {
   const rows = batches(
     (cursor: Cursor<string> | null, take) =>
@@ -260,7 +265,23 @@ export function costsCsv(projectId: string): Stringifier {
   return csvStream(
     ["sku", "currency", "cost", "floor", "ceiling", "map"],
     (async function* () {
-      for await (const r of rows)
+      // The listings' SKUs (one spelling per SKU as the import matches them); a SKU with a cost is struck off.
+      const [listed, project] = await Promise.all([
+        db.listing.findMany({
+          where: { projectId, sku: { not: null }, status: { not: "deleted" } },
+          select: { sku: true },
+          distinct: ["sku"],
+          orderBy: { sku: "asc" },
+        }),
+        db.project.findUnique({ where: { id: projectId }, select: { currency: true } }),
+      ]);
+      const uncosted = new Map<string, string>();
+      for (const { sku } of listed) {
+        const key = normalizeSku(sku);
+        if (key && !uncosted.has(key)) uncosted.set(key, sku!.trim());
+      }
+      for await (const r of rows) {
+        uncosted.delete(normalizeSku(r.sku) ?? "");
         yield [
           text(r.sku),
           r.currency,
@@ -269,6 +290,9 @@ export function costsCsv(projectId: string): Stringifier {
           r.ceilingAmount ?? "",
           r.mapAmount ?? "",
         ];
+      }
+      const currency = project?.currency ?? "USD";
+      for (const sku of [...uncosted.values()].sort()) yield [text(sku), currency, "", "", "", ""];
     })()
   );
 }

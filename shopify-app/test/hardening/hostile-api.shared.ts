@@ -300,13 +300,15 @@ export function hostileApiSuite({ provider, runs }: HostileApiOptions): void {
         ['DELETE', `/api/pricing/rules/${seeded.ruleId}`],
         ['GET', `/api/pricing/products/${seeded.linkId}/history`],
         ['GET', `/api/pricing/products/${seeded.listingIds[0]}/history`],
+        ['GET', `/api/listings/${seeded.linkId}`],
+        ['PATCH', `/api/listings/${seeded.linkId}`, { cost: '0.01', floor: '' }],
       ];
       for (const [method, path, json] of cases) {
         const res = await call(path, { ...other, method, ...(json === undefined ? {} : { json }) });
         await expectProblem(res, 404, `${method} ${path} as ${OTHER_SHOP}`);
       }
       // Lists and bulk actions of the other shop never show or touch the first shop's rows.
-      const lists = ['/api/product-links', '/api/product-links?unlinked=1', '/api/pricing/rules', '/api/pricing/suggestions?status=all', `/api/pricing/changes?productLinkId=${seeded.linkId}`, '/api/pricing/audit', '/api/pricing/export/suggestions?status=all'];
+      const lists = ['/api/product-links', '/api/product-links?unlinked=1', '/api/pricing/rules', '/api/pricing/suggestions?status=all', `/api/pricing/changes?productLinkId=${seeded.linkId}`, '/api/pricing/audit', '/api/pricing/export/suggestions?status=all', '/api/listings', `/api/listings?q=${encodeURIComponent(seeded.sku)}`, '/api/pricing/export/costs'];
       for (const path of lists) {
         const res = await call(path, other);
         const text = await res.text();
@@ -332,7 +334,7 @@ export function hostileApiSuite({ provider, runs }: HostileApiOptions): void {
         fc.constantFrom('../', '..%2F..%2Fetc%2Fpasswd', '%2F', '%00', '\u0000', '\u202Eevil', 'ﬁ', '😀', ' ', '..', '%', 'a/b', 'a\\b', "' OR 1=1 --", 'x'.repeat(3000)),
         fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }),
       );
-      const templates = ['/api/product-links/{}', '/api/pricing/rules/{}', '/api/pricing/products/{}/history', '/api/pricing/changes/{}/retry', '/api/pricing/changes/{}/rollback', '/api/platforms/{}', '/api/platforms/{}/status', '/api/pricing/export/{}'];
+      const templates = ['/api/product-links/{}', '/api/pricing/rules/{}', '/api/pricing/products/{}/history', '/api/pricing/changes/{}/retry', '/api/pricing/changes/{}/rollback', '/api/platforms/{}', '/api/platforms/{}/status', '/api/pricing/export/{}', '/api/listings/{}'];
       await fc.assert(
         fc.asyncProperty(fc.constantFrom(...templates), hostileId, async (template, id) => {
           const path = template.replace('{}', encodeURIComponent(id));
@@ -554,11 +556,13 @@ export function hostileApiSuite({ provider, runs }: HostileApiOptions): void {
     it('a document for another shop’s product, no product or a hostile id is a 404 page, never a 500', async () => {
       const token = await tokenFor(OTHER_SHOP);
       const host = Buffer.from(`admin.shopify.com/store/${OTHER_SHOP.replace('.myshopify.com', '')}`).toString('base64url');
-      for (const id of [seeded.linkId, seeded.listingIds[0]!, 'cm0nothing00000000000000', '\u0000', '..%2F', '\u202Eevil', 'x'.repeat(500)]) {
-        const res = await fetch(`${w.app.url}/app/pricing/products/${encodeURIComponent(id)}?embedded=1&shop=${OTHER_SHOP}&host=${host}&id_token=${token}`, { headers: { 'user-agent': BROWSER_UA }, redirect: 'manual' });
-        const text = await res.text();
-        expect(res.status, `${JSON.stringify(id)}: ${text.slice(0, 200)}`).toBe(404);
-        expect(text).not.toContain(seeded.sku);
+      for (const page of ['/app/pricing/products/', '/app/listings/']) {
+        for (const id of [seeded.linkId, seeded.listingIds[0]!, 'cm0nothing00000000000000', '\u0000', '..%2F', '\u202Eevil', 'x'.repeat(500)]) {
+          const res = await fetch(`${w.app.url}${page}${encodeURIComponent(id)}?embedded=1&shop=${OTHER_SHOP}&host=${host}&id_token=${token}`, { headers: { 'user-agent': BROWSER_UA }, redirect: 'manual' });
+          const text = await res.text();
+          expect(res.status, `${page}${JSON.stringify(id)}: ${text.slice(0, 200)}`).toBe(404);
+          expect(text).not.toContain(seeded.sku);
+        }
       }
     });
 
@@ -615,7 +619,7 @@ export function hostileApiSuite({ provider, runs }: HostileApiOptions): void {
     it('document loaders with hostile query strings (NUL, negative or huge paging, unknown filters) never answer 500', async () => {
       const token = await tokenFor(SHOP);
       const host = Buffer.from(`admin.shopify.com/store/${SHOP.replace('.myshopify.com', '')}`).toString('base64url');
-      for (const route of SWEPT_ROUTES.filter((r) => r.kind === 'document' && !r.path.includes('products/'))) {
+      for (const route of SWEPT_ROUTES.filter((r) => r.kind === 'document' && !/\/(products|listings)\//.test(r.path))) {
         for (const query of ['q=a%00b', 'status=%00', 'page=-1&pageSize=1e9', 'sort=%00&direction=%00', 'days=-1e400', `q=${'x'.repeat(5000)}`]) {
           const res = await fetch(`${w.app.url}${route.path}?embedded=1&shop=${SHOP}&host=${host}&id_token=${token}&${query}`, { headers: { 'user-agent': BROWSER_UA }, redirect: 'manual' });
           const text = await res.text();

@@ -58,8 +58,9 @@ describe('CSV import of costs, floors, ceilings and MAP', () => {
     // An empty cost keeps the stored one; `clear` removes the floor.
     expect(byLine.get(7)).toMatchObject({ action: 'update', values: { sku: 'CAL-C', cost: '8.00', floor: null, ceiling: '25.00' } });
     expect(byLine.get(8)?.errors[0]).toMatchObject({ column: 'cost', message: expect.stringContaining('not a plain decimal') });
-    expect(byLine.get(9)?.errors[0]).toMatchObject({ column: 'cost', message: 'cost is required for a SKU without a stored cost' });
-    expect(preview.counts).toEqual({ total: 8, create: 1, update: 1, unchanged: 0, error: 6 });
+    // A SKU without a cost and a row without amounts (as the costs export lists it): nothing to import, no error.
+    expect(byLine.get(9)).toMatchObject({ action: 'unchanged', errors: [], warnings: expect.arrayContaining(['no cost given: nothing is imported for this SKU']) });
+    expect(preview.counts).toEqual({ total: 8, create: 1, update: 1, unchanged: 1, error: 5 });
   });
 
   it('refuses a file it cannot read, naming the problem', async () => {
@@ -75,7 +76,7 @@ describe('CSV import of costs, floors, ceilings and MAP', () => {
     expect(await database.db.productCost.count({ where: { projectId } })).toBe(1);
 
     const result = await costs.applyCostImport(projectId, CSV, 'user:1', { skipInvalid: true });
-    expect(result).toMatchObject({ written: 2, skipped: 6 });
+    expect(result).toMatchObject({ written: 2, skipped: 5 });
     const stored = await database.db.productCost.findMany({ where: { projectId }, orderBy: { sku: 'asc' } });
     expect(stored.map((c) => [c.sku, c.costAmount, c.floorAmount, c.ceilingAmount, c.source])).toEqual([
       ['CAL-C', '8.00', null, '25.00', 'csv'],
@@ -84,14 +85,24 @@ describe('CSV import of costs, floors, ceilings and MAP', () => {
     const job = await database.db.backgroundJob.findUniqueOrThrow({ where: { id: result.jobId } });
     expect(job).toMatchObject({ kind: 'costs.import', status: 'completed', progressDone: 2, progressTotal: 2 });
     const entry = await database.db.auditLog.findFirstOrThrow({ where: { projectId, action: 'product_cost.imported' } });
-    expect(entry).toMatchObject({ actor: 'user:1', data: { written: 2, skipped: 6 } });
+    expect(entry).toMatchObject({ actor: 'user:1', data: { written: 2, skipped: 5 } });
   });
 
   it('exports costs in the import’s own format: exported and imported back, nothing changes', async () => {
     const csv = await exports.readCsv(exports.costsCsv(projectId));
     expect(csv.split('\n')[0]).toBe('sku,currency,cost,floor,ceiling,map');
     const preview = await costs.previewCostImport(projectId, csv);
-    expect(preview.counts).toMatchObject({ total: 2, unchanged: 2, error: 0 });
+    expect(preview.counts).toMatchObject({ total: 3, unchanged: 3, error: 0 });
+  });
+
+  it('exports every SKU: a SKU without a cost is listed with its cost blank, in the shop’s currency', async () => {
+    const rows = parse(await exports.readCsv(exports.costsCsv(projectId)), { columns: true }) as Array<Record<string, string>>;
+    // CAL-A is costed as cal-a (the import kept its spelling): listed once. CAL-B has no cost.
+    expect(rows.map((r) => [r.sku, r.currency, r.cost, r.floor])).toEqual([
+      ['CAL-C', 'USD', '8.00', ''],
+      ['cal-a', 'USD', '10.00', '12.00'],
+      ['CAL-B', 'USD', '', ''],
+    ]);
   });
 });
 

@@ -122,7 +122,7 @@ interface DueListing {
 }
 
 /** The currencies the shop's active rules price in; null: every currency (a rule without one, or no rule yet). */
-async function monitoredCurrencies(projectId: string): Promise<string[] | null> {
+export async function monitoredCurrencies(projectId: string): Promise<string[] | null> {
   const rules = await db.pricingRule.findMany({ where: { projectId, isActive: true }, select: { currency: true }, distinct: ['currency'] });
   if (rules.length === 0 || rules.some((r) => r.currency === null)) return null;
   return rules.map((r) => r.currency!);
