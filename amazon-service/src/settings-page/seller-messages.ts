@@ -2,8 +2,7 @@
 // posted, and one sentence for the page, in the seller's words. Every refusal (our form checks, zod's issues,
 // Amazon's answers as ConnectorErrors) goes through here, so no field path, error code or "Invalid input"
 // reaches the page.
-import type { ConnectorError} from '@calibr/shared-contracts';
-import { ValidationError } from '@calibr/shared-contracts';
+import { ValidationError, type ConnectorError } from '@calibr/shared-contracts';
 import { MARKETPLACES, type Region } from '../sp-api/regions';
 
 export type SettingsForm = 'connect' | 'credentials' | 'marketplaces' | 'disconnect';

@@ -120,7 +120,7 @@ function marketplaceChoices(regions: readonly Region[], chosen: readonly string[
     h(
       'fieldset',
       { key: region, className: 'marketplace-group', 'aria-describedby': error ? `${prefix}-marketplaces-error` : undefined },
-      h('legend', null, t({ as: 'span', variant: 'headingSm' }, regions.length > 1 ? REGION_NAMES[region] : 'Marketplaces')),
+      h('legend', null, t({ as: 'span', variant: 'headingSm' }, REGION_NAMES[region])),
       h(
         InlineStack,
         { gap: '400', wrap: true },
@@ -358,7 +358,9 @@ export function renderMessagePage(title: string, message: string, options: { sta
 const PAGE_CSS =
   'body{background:var(--p-color-bg);overflow-wrap:anywhere}' +
   '.marketplace-group{border:0;margin:0;padding:0;min-width:0}.marketplace-group legend{padding:0;margin-bottom:var(--p-space-200)}' +
-  '.back-to-calibrate{padding-top:var(--p-space-200)}';
+  '.back-to-calibrate{padding-top:var(--p-space-200)}' +
+  // Below Polaris's `sm` breakpoint cards run edge to edge and the page header keeps its own inset: so does the link.
+  '@media (max-width:30.6225em){.back-to-calibrate{padding-inline:var(--p-space-400)}}';
 
 function document(title: string, body: string): string {
   const safeTitle = title.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
