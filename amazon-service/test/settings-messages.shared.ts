@@ -132,6 +132,22 @@ export function settingsMessagesSuite(provider: 'sqlite' | 'postgresql'): void {
       expect(after).toMatch(/Marketplaces: (United States, Mexico|Mexico, United States)/);
     });
 
+    it('Amazon’s redirect back, refused: the seller’s browser lands on the page with a sentence; other clients get the problem', async () => {
+      const session = await openSettingsSession(h.service.url, SHOP);
+      const callback = `${h.service.url}/api/integrations/amazon/auth/callback?state=forged-state&selling_partner_id=${DEMO_SELLER}&spapi_oauth_code=ANxyz`;
+      const browser = await fetch(callback, { headers: { cookie: session.cookie, accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' }, redirect: 'manual' });
+      expect(browser.status).toBe(303);
+      expect(browser.headers.get('location')).toBe('/settings/amazon?notice=consent_failed');
+      const page = await (await fetch(`${h.service.url}${browser.headers.get('location')}`, { headers: { cookie: session.cookie } })).text();
+      expect(visibleText(page)).toContain('Amazon didn’t confirm the connection, so nothing changed.');
+      expectSellerWordsOnly(page);
+      const client = await fetch(callback, { headers: { cookie: session.cookie }, redirect: 'manual' });
+      expect(client.status).toBeGreaterThanOrEqual(400);
+      expect(client.headers.get('content-type')).toContain('application/problem+json');
+      await client.text();
+      expect(await h.database.db.amazonIntegration.count({ where: { tenant: { shopDomain: SHOP } } })).toBe(0);
+    });
+
     it('every page a shop opens leads back to Calibrate in its Admin (here the sandbox’s Admin shell)', async () => {
       const session = await openSettingsSession(h.service.url, SHOP);
       const page = await (await fetch(`${h.service.url}/settings/amazon`, { headers: { cookie: session.cookie } })).text();

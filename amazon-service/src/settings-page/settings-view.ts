@@ -294,11 +294,13 @@ function feedMonitorCard(vm: SettingsViewModel): ReactNode {
   );
 }
 
-const NOTICES: Record<string, string> = {
-  connected: 'Your Amazon seller account is connected.',
-  disconnected: 'Amazon was disconnected and its credentials were deleted.',
-  marketplaces: 'Marketplaces saved.',
-  credentials: 'Credentials verified with Amazon and saved.',
+/** What the page says after an action, by the `notice` it was sent back with (unknown ones: nothing). */
+const NOTICES: Record<string, { tone: 'success' | 'critical'; text: string }> = {
+  connected: { tone: 'success', text: 'Your Amazon seller account is connected.' },
+  disconnected: { tone: 'success', text: 'Amazon was disconnected and its credentials were deleted.' },
+  marketplaces: { tone: 'success', text: 'Marketplaces saved.' },
+  credentials: { tone: 'success', text: 'Credentials verified with Amazon and saved.' },
+  consent_failed: { tone: 'critical', text: 'Amazon didn’t confirm the connection, so nothing changed. Choose Connect with Amazon again and approve Calibrate in Seller Central within 5 minutes.' },
 };
 
 /** The way back to Calibrate in Shopify Admin, at the top of every page that knows the shop. */
@@ -330,7 +332,7 @@ export function renderSettingsPage(vm: SettingsViewModel): string {
               BlockStack,
               { gap: '400' },
               backLink(vm.backUrl),
-              notice ? h(Banner, { tone: 'success', title: notice }) : null,
+              notice ? h('div', { id: 'page-notice' }, h(Banner, { tone: notice.tone, title: notice.text })) : null,
               vm.problem ? problemBanner(vm.problem) : null,
               connectionCard(vm),
               marketplacesCard(vm),
