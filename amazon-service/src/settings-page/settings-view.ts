@@ -62,8 +62,6 @@ export interface SettingsViewModel {
   defaultRegion: Region;
 }
 
-/** A region with the marketplaces it serves: "North America (United States, Canada, Mexico, Brazil)". */
-const regionLabel = (r: Region) => `${REGION_NAMES[r]} (${MARKETPLACES.filter((m) => m.region === r).map((m) => m.name).join(', ')})`;
 const namesOf = (ids: readonly string[]) => ids.map((id) => findMarketplace(id)?.name ?? id).join(', ');
 
 /** The message for `field` of `form`, when that form was the one refused. */
@@ -140,7 +138,7 @@ function marketplaceChoices(regions: readonly Region[], chosen: readonly string[
 }
 
 function regionSelect(value: Region, id: string, error?: string): ReactNode {
-  return h(Select, { id, name: 'region', label: 'Region', value, onChange: noop, options: REGIONS.map((r) => ({ label: regionLabel(r), value: r })), ...(error ? { error } : {}) });
+  return h(Select, { id, name: 'region', label: 'Region', value, onChange: noop, options: REGIONS.map((r) => ({ label: REGION_NAMES[r], value: r })), helpText: 'The marketplaces of each region are listed below.', ...(error ? { error } : {}) });
 }
 
 function connectionCard(vm: SettingsViewModel): ReactNode {
@@ -355,10 +353,10 @@ export function renderMessagePage(title: string, message: string, options: { sta
   return document(title, body);
 }
 
-// Phone widths (390 px): Polaris lays the cards out in one column; these keep our own pieces inside it
-// (bare fieldsets, long feed ids and Amazon's messages wrapped instead of widening the page).
+// Phone widths (390 px): Polaris lays the cards out in one column and its tables scroll inside their cards;
+// these keep our own pieces inside it (bare fieldsets, the back link's inset).
 const PAGE_CSS =
-  'body{background:var(--p-color-bg);overflow-wrap:anywhere}' +
+  'body{background:var(--p-color-bg)}' +
   '.marketplace-group{border:0;margin:0;padding:0;min-width:0}.marketplace-group legend{padding:0;margin-bottom:var(--p-space-200)}' +
   '.back-to-calibrate{padding-top:var(--p-space-200)}' +
   // Below Polaris's `sm` breakpoint cards run edge to edge and the page header keeps its own inset: so does the link.
