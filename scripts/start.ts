@@ -39,7 +39,14 @@ console.log(`Sandbox: ${sandbox.url} (identities: ${sandbox.url}/_sandbox/seed)`
 // the demo SP-API app unless AMAZON_LWA_CLIENT_ID/SECRET and AMAZON_SP_APP_ID say otherwise.
 process.env.SERVICE_SHARED_SECRET ??= randomBytes(32).toString('hex'); // one per run; the app signs with the same
 process.env.AMAZON_SERVICE_URL ??= `http://localhost:${process.env.AMAZON_SERVICE_PORT ?? 4020}`;
-const amazonSeed = ((await (await fetch(`${sandbox.url}/_sandbox/seed`)).json()) as { amazon?: { apps?: { applicationId: string; clientId: string; clientSecret: string; draft: boolean }[] } }).amazon?.apps?.[0];
+const seed = (await (await fetch(`${sandbox.url}/_sandbox/seed`)).json()) as {
+  amazon?: { apps?: { applicationId: string; clientId: string; clientSecret: string; draft: boolean }[] };
+  shopify?: { apps?: { handle: string }[] };
+};
+const amazonSeed = seed.amazon?.apps?.[0];
+// The settings page's "Back to Calibrate" goes to the app the Admin shell hosts (shopify.app.toml's handle).
+const appHandle = seed.shopify?.apps?.[0]?.handle;
+if (appHandle) process.env.SHOPIFY_APP_HANDLE ||= appHandle;
 const amazon = await startAmazonService({
   config: {
     lwaClientId: process.env.AMAZON_LWA_CLIENT_ID ?? amazonSeed?.clientId,

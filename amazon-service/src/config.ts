@@ -2,6 +2,9 @@
 import { parseSharedSecrets } from '@calibr/shared-contracts';
 import { isRegion, type Region } from './sp-api/regions';
 
+/** The handle in the repository's shopify.app.toml. */
+export const DEFAULT_SHOPIFY_APP_HANDLE = 'calibrate-pricing';
+
 export interface AmazonServiceConfig {
   port: number;
   /** Public base URL of this service (Amazon redirects the seller's browser back here). */
@@ -20,6 +23,8 @@ export interface AmazonServiceConfig {
   /** Draft apps are authorized with `version=beta` on the consent URL. */
   draftApp: boolean;
   defaultRegion: Region;
+  /** The Shopify app's handle (shopify.app.toml `handle`): the settings page's way back to the app in Admin. */
+  shopifyAppHandle: string;
   databaseUrl: string | undefined;
   logLevel: string;
 }
@@ -32,6 +37,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   parseSharedSecrets(sharedSecret);
   const region = env.AMAZON_DEFAULT_REGION ?? 'na';
   if (!isRegion(region)) throw new Error(`AMAZON_DEFAULT_REGION must be na, eu or fe, not ${region}`);
+  const handle = env.SHOPIFY_APP_HANDLE || DEFAULT_SHOPIFY_APP_HANDLE;
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(handle)) throw new Error(`SHOPIFY_APP_HANDLE is not an app handle: ${handle}`);
   const config: AmazonServiceConfig = {
     port,
     publicUrl: (env.AMAZON_SERVICE_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
@@ -43,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     applicationId: env.AMAZON_SP_APP_ID || undefined,
     draftApp: env.AMAZON_SP_APP_DRAFT === 'true',
     defaultRegion: region,
+    shopifyAppHandle: handle,
     // The service's own database; the embedded default shares the app's (tables named apart).
     databaseUrl: env.AMAZON_DATABASE_URL || env.DATABASE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',

@@ -87,6 +87,12 @@ describe.skipIf(!existsSync(CHROMIUM))('settings page in chromium', () => {
     expect(await failures.textContent()).toMatch(/does not exist/);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: resolve(ARTIFACTS, 'amazon-settings.png'), fullPage: true });
+    // On a 390 px phone the feed tables scroll inside their cards: the page itself is never wider than the screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    expect(await page.locator('#feed-monitor').isVisible()).toBe(true);
+    await page.screenshot({ path: resolve(ARTIFACTS, 'amazon-settings-390.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 720 });
 
     // A form post without the page's CSRF token is refused, even with the session cookie.
     const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../src/index';
-import { createSandboxDispatcher, createShopifySandboxDispatcher, installSandboxRouting, isSandboxHost, isShopifyHost, sandboxAppBridgeUrl } from '../src/routing/index';
+import { createSandboxDispatcher, createShopifySandboxDispatcher, installSandboxRouting, isSandboxHost, isShopifyHost, sandboxAppBridgeUrl, sandboxRuntimeHooks } from '../src/routing/index';
 
 let sandbox: RunningSandbox;
 let other: http.Server;
@@ -51,6 +51,18 @@ describe('routing', () => {
   it('routes Amazon hosts too', async () => {
     const res = await fetch('https://sellingpartnerapi-na.amazon.com/sellers/v1/marketplaceParticipations', { dispatcher: createSandboxDispatcher(sandbox.url) } as RequestInit);
     expect(res.headers.get('x-amzn-requestid')).toBeTruthy();
+  });
+
+  it('sends a browser bound for Shopify Admin to the Admin shell, at the same paths', async () => {
+    const hooks = sandboxRuntimeHooks(sandbox.url);
+    const admin = hooks.browserBaseUrl!('admin.shopify.com');
+    expect(admin).toBe(new URL(sandbox.url).origin);
+    // Admin's address for an app's page is the shell's: /store/{store}/apps/{handle}/…
+    const shell = await fetch(`${admin}/store/calibr-demo/apps/calibrate/app/integrations`);
+    expect(shell.status).toBe(200);
+    expect(await shell.text()).toMatch(/id="app-frame"|Calibrate has no app URL yet/); // the shell, for this app
+    expect((await fetch(`${admin}/store/calibr-demo/apps/no-such-app/app/integrations`)).status).not.toBe(200);
+    expect(hooks.browserBaseUrl!('calibr-demo.myshopify.com')).toBe(`${new URL(sandbox.url).origin}/_shop/calibr-demo.myshopify.com`);
   });
 
   it('installs globally only in sandbox mode', () => {

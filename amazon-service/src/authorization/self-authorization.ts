@@ -34,7 +34,7 @@ export async function selfAuthorize(ctx: AmazonContext, input: SelfAuthorization
   let marketplaceIds = input.marketplaceIds;
   const refused = marketplaceIds.filter((id) => !participating.has(id) || findMarketplace(id)?.region !== input.region);
   if (refused.length) {
-    throw new ValidationError(refused.map((id) => ({ path: 'marketplaceIds', message: `the seller does not sell in ${id} in region ${input.region}` })));
+    throw new ValidationError(refused.map((id) => ({ path: 'marketplaceIds', message: `the seller does not sell in ${id} in region ${input.region}`, code: 'not_participating' })));
   }
   if (marketplaceIds.length === 0) marketplaceIds = [...participating].filter((id) => findMarketplace(id)?.region === input.region);
   ctx.tokens.invalidate(key);

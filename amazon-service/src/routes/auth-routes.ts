@@ -3,7 +3,7 @@
 import { signingSecret } from '../config';
 import { Router } from 'express';
 import { z } from 'zod';
-import { AuthorizationError, ConflictError, ValidationError, parseOrThrow } from '@calibr/shared-contracts';
+import { AuthorizationError, ConflictError, ValidationError, isConnectorError, parseOrThrow } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
 import { selfAuthorize } from '../authorization/self-authorization';
 import { completeWebsiteAuthorization, startWebsiteAuthorization } from '../authorization/website-authorization';
@@ -89,7 +89,15 @@ export function authCallbackRoute(ctx: AmazonContext): Router {
   const router = Router();
   router.get('/', async (req, res) => {
     const session = readSession(req, signingSecret(ctx.config));
-    await completeWebsiteAuthorization(ctx, req.query, session);
+    try {
+      await completeWebsiteAuthorization(ctx, req.query, session);
+    } catch (error) {
+      // A seller's browser (it asks for a page) goes back to the settings page and is told in words; the
+      // problem document, which names what was refused, is for other clients and the log.
+      if (!isConnectorError(error) || req.accepts(['json', 'html']) !== 'html') throw error;
+      ctx.logger.warn({ code: error.code, detail: error.message }, 'Amazon consent not completed');
+      return res.redirect(303, `${SETTINGS_PAGE_PATH}?notice=consent_failed`);
+    }
     res.redirect(303, `${SETTINGS_PAGE_PATH}?notice=connected`);
   });
   return router;

@@ -56,6 +56,7 @@ export const MARKETPLACES: readonly Marketplace[] = [
   m('A2NODRKZP88ZB9', 'SE', 'Sweden', 'eu', 'SEK', 'sellercentral.amazon.se'),
   m('A33AVAJ2PDY3EV', 'TR', 'Turkey', 'eu', 'TRY', 'sellercentral.amazon.com.tr'),
   m('A28R8C7NBKEWEA', 'IE', 'Ireland', 'eu', 'EUR', 'sellercentral.amazon.ie'),
+  m('AE08WJ6YKNBMC', 'ZA', 'South Africa', 'eu', 'ZAR', 'sellercentral.amazon.co.za'),
   m('A19VAU5U5O7RUS', 'SG', 'Singapore', 'fe', 'SGD', 'sellercentral.amazon.sg'),
   m('A39IBJ37TRP1C6', 'AU', 'Australia', 'fe', 'AUD', 'sellercentral.amazon.com.au'),
   m('A1VC38T7YXB528', 'JP', 'Japan', 'fe', 'JPY', 'sellercentral.amazon.co.jp'),

@@ -80,8 +80,8 @@ export function allowSandboxFrameAncestor(headers: Headers, sandboxUrl: string |
 
 /**
  * The runtime hooks that put one process's product code in sandbox mode: Amazon's clients dial the sandbox
- * (its https.Agent), the sandbox's Admin shell may frame our pages, and a browser sent to Seller Central or
- * to a shop's own host goes to the sandbox's stand-in. fetch is routed separately (installSandboxRouting).
+ * (its https.Agent), the sandbox's Admin shell may frame our pages, and a browser sent to Seller Central,
+ * Shopify Admin or a shop's own host goes to the sandbox's stand-in. fetch is routed separately (installSandboxRouting).
  */
 export function sandboxRuntimeHooks(sandboxUrl: string | URL): RuntimeHooks {
   return {
@@ -89,6 +89,8 @@ export function sandboxRuntimeHooks(sandboxUrl: string | URL): RuntimeHooks {
     frameAncestors: sandboxOrigins(sandboxUrl),
     browserBaseUrl: (host) => {
       if (classifyHost(host)?.service === 'consent') return sellerCentralBaseUrl(sandboxUrl, host);
+      // Shopify Admin is the sandbox's Admin shell, at the same paths (/store/{store}/apps/{handle}/…).
+      if (host === 'admin.shopify.com') return new URL(sandboxUrl).origin;
       if (isShopifyHost(host)) return sandboxShopBaseUrl(sandboxUrl, host);
       return `https://${host}`;
     },

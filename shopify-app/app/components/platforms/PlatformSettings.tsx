@@ -38,15 +38,20 @@ export function useSettingsLink(view: PlatformView): SettingsLink | null {
   return link;
 }
 
+/**
+ * The platform's own page opens in Admin's window, in place of Admin (a top-level navigation, Shopify's
+ * `_top` for external pages), not in a new tab: one window, the browser's Back works, and the page's "Back to
+ * Calibrate" reloads this console with what changed there. Opened in a new tab (a middle click), this tab
+ * stays and fetches a fresh link, as the one it had is used up.
+ */
 export function SettingsLinkButton({ view, link, primary }: { view: PlatformView; link: SettingsLink | null; primary?: boolean }) {
   const label = view.connection.status === 'connected' ? `${view.displayName} settings` : `Connect ${view.displayName}`;
   return (
     <Button
       url={link?.url}
-      target="_blank"
+      target="_top"
       disabled={!link}
       variant={primary ? 'primary' : undefined}
-      accessibilityLabel={`${label} (opens in a new window)`}
       onClick={() => window.dispatchEvent(new CustomEvent(LINK_OPENED_EVENT, { detail: view.platform }))}
     >
       {label}
