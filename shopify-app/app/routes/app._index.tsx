@@ -93,8 +93,8 @@ function Step({ step }: { step: ChecklistStep }) {
   return (
     <li data-step={step.id} data-done={step.done ? 'true' : 'false'} style={{ listStyle: 'none' }}>
       <InlineStack align="space-between" blockAlign="start" gap="200" wrap>
-        <BlockStack gap="100">
-          <InlineStack gap="200" blockAlign="center">
+        <BlockStack gap="100" inlineAlign="start">
+          <InlineStack gap="200" blockAlign="center" align="start">
             <Badge tone={step.done ? 'success' : undefined}>{step.done ? 'Done' : 'To do'}</Badge>
             <Text as="span" fontWeight="semibold">
               {step.title}
