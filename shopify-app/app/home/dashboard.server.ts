@@ -32,21 +32,24 @@ export interface AuthorizationFigure {
   reconnectReason: string | null;
 }
 
+export interface Dashboard {
+  suggestionsWaiting: Figure;
+  appliedToday: Figure;
+  failedToday: Figure;
+  /** Listings whose latest reading says we hold the Buy Box, of the listings read; percent rounded, null when none read. */
+  buyBox: { held: number; read: number; percent: number | null; url: string };
+  priceWars: Figure;
+  belowMargin: Figure;
+  /** Authorizations ending within `withinDays` days, or already refused (reconnect). */
+  authorizations: { expiring: AuthorizationFigure[]; withinDays: number; url: string };
+  /** Price changes settled today with an attempt Amazon refused (its feed's errors). */
+  feedErrors: Figure;
+}
+
 export interface HomeFacts {
   checklist: { steps: ChecklistStep[]; done: number; total: number; complete: boolean };
-  dashboard: {
-    suggestionsWaiting: Figure;
-    appliedToday: Figure;
-    failedToday: Figure;
-    /** Listings whose latest reading says we hold the Buy Box, of the listings read; percent rounded, null when none read. */
-    buyBox: { held: number; read: number; percent: number | null; url: string };
-    priceWars: Figure;
-    belowMargin: Figure;
-    /** Authorizations ending within `withinDays` days, or already refused (reconnect). */
-    authorizations: { expiring: AuthorizationFigure[]; withinDays: number; url: string };
-    /** Price changes settled today with an attempt Amazon refused (its feed's errors). */
-    feedErrors: Figure;
-  };
+  /** Once the checklist is complete; null before. */
+  dashboard: Dashboard | null;
   /** Listings competitors' prices are read for, and how many have been read at least once. */
   readings: { read: number; total: number; inProgress: boolean; url: string };
 }
@@ -93,34 +96,20 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString
 export async function homeFacts(projectId: string, options: { platforms?: HomePlatforms; now?: Date } = {}): Promise<HomeFacts> {
   const platforms = options.platforms ?? registryHomePlatforms;
   const now = options.now ?? new Date();
-  const [competitive, dayStart] = await Promise.all([platforms.competitive(), shopDayStart(projectId, now)]);
+  const competitive = await platforms.competitive();
   const readable = { projectId, platform: { in: competitive }, status: PRICED_STATUS, asin: { not: null } };
 
-  const [shopifyListings, shopifySynced, amazon, costs, rules, changes, pending, appliedToday, failedToday, feedErrors, priceWars, readTotal, readDone, buyBoxGroups, belowMargin, authorizations] =
-    await Promise.all([
-      db.listing.count({ where: { projectId, platform: 'shopify', status: { not: 'deleted' } } }),
-      db.platformSyncLog.count({ where: { projectId, platform: 'shopify', status: 'completed' } }),
-      db.platformIntegration.findUnique({ where: { projectId_platform: { projectId, platform: 'amazon' } }, select: { status: true, externalId: true } }),
-      db.productCost.count({ where: { projectId } }),
-      db.pricingRule.count({ where: { projectId } }),
-      db.priceChange.count({ where: { projectId } }),
-      db.priceSuggestion.count({ where: { projectId, status: 'pending' } }),
-      db.priceChange.count({ where: { projectId, status: 'applied', completedAt: { gte: dayStart } } }),
-      db.priceChange.count({ where: { projectId, status: 'failed', completedAt: { gte: dayStart } } }),
-      db.priceChange.count({ where: { projectId, completedAt: { gte: dayStart }, attempts: { some: { platform: FEED_PLATFORM, status: 'failed' } } } }),
-      db.pricingFlag.count({ where: { projectId, kind: 'price_war', clearedAt: null } }),
-      db.listing.count({ where: readable }),
-      db.listing.count({ where: { ...readable, competitorPriceObservations: { some: {} } } }),
-      // The latest reading of each listing, by whether it said the Buy Box is ours: at most three rows per
-      // listing, aggregated in the database (readings pile up: every listing is read again and again).
-      db.competitorPriceObservation.groupBy({
-        by: ['listingId', 'buyBoxIsOurs'],
-        where: { projectId, listing: readable },
-        _max: { observedAt: true },
-      }),
-      belowTargetMargin(projectId),
-      platforms.authorizations(projectId),
-    ]);
+  const [shopifyListings, shopifySynced, amazon, costs, rules, changes, pending, readTotal, readDone] = await Promise.all([
+    db.listing.count({ where: { projectId, platform: 'shopify', status: { not: 'deleted' } } }),
+    db.platformSyncLog.count({ where: { projectId, platform: 'shopify', status: 'completed' } }),
+    db.platformIntegration.findUnique({ where: { projectId_platform: { projectId, platform: 'amazon' } }, select: { status: true, externalId: true } }),
+    db.productCost.count({ where: { projectId } }),
+    db.pricingRule.count({ where: { projectId } }),
+    db.priceChange.count({ where: { projectId } }),
+    db.priceSuggestion.count({ where: { projectId, status: 'pending' } }),
+    db.listing.count({ where: readable }),
+    db.listing.count({ where: { ...readable, competitorPriceObservations: { some: {} } } }),
+  ]);
 
   const steps: ChecklistStep[] = [
     {
@@ -165,6 +154,34 @@ export async function homeFacts(projectId: string, options: { platforms?: HomePl
     },
   ];
   const done = steps.filter((s) => s.done).length;
+  const complete = done === steps.length;
+  return {
+    checklist: { steps, done, total: steps.length, complete },
+    // The dashboard is what a set-up shop sees; until then its figures are not read.
+    dashboard: complete ? await dashboardFigures(projectId, pending, readable, platforms, now) : null,
+    readings: { read: readDone, total: readTotal, inProgress: readTotal > 0 && readDone < readTotal, url: HOME_LINKS.unread },
+  };
+}
+
+type Readable = { projectId: string; platform: { in: string[] }; status: typeof PRICED_STATUS; asin: { not: null } };
+
+async function dashboardFigures(projectId: string, pending: number, readable: Readable, platforms: HomePlatforms, now: Date): Promise<Dashboard> {
+  const dayStart = await shopDayStart(projectId, now);
+  const [appliedToday, failedToday, feedErrors, priceWars, buyBoxGroups, belowMargin, authorizations] = await Promise.all([
+    db.priceChange.count({ where: { projectId, status: 'applied', completedAt: { gte: dayStart } } }),
+    db.priceChange.count({ where: { projectId, status: 'failed', completedAt: { gte: dayStart } } }),
+    db.priceChange.count({ where: { projectId, completedAt: { gte: dayStart }, attempts: { some: { platform: FEED_PLATFORM, status: 'failed' } } } }),
+    db.pricingFlag.count({ where: { projectId, kind: 'price_war', clearedAt: null } }),
+    // The latest reading of each listing, by whether it said the Buy Box is ours: at most three rows per
+    // listing, aggregated in the database (readings pile up: every listing is read again and again).
+    db.competitorPriceObservation.groupBy({
+      by: ['listingId', 'buyBoxIsOurs'],
+      where: { projectId, listing: readable },
+      _max: { observedAt: true },
+    }),
+    belowTargetMargin(projectId),
+    platforms.authorizations(projectId),
+  ]);
 
   // Per listing, the group whose latest reading is the newest is its latest reading.
   const latest = new Map<string, { at: number; ours: boolean }>();
@@ -181,17 +198,13 @@ export async function homeFacts(projectId: string, options: { platforms?: HomePl
   const expiring = authorizations.filter((a) => a.reconnectReason !== null || (a.expiresAt !== null && Date.parse(a.expiresAt) <= horizon));
 
   return {
-    checklist: { steps, done, total: steps.length, complete: done === steps.length },
-    dashboard: {
-      suggestionsWaiting: { count: pending, url: HOME_LINKS.suggestions },
-      appliedToday: { count: appliedToday, url: HOME_LINKS.appliedToday },
-      failedToday: { count: failedToday, url: HOME_LINKS.failedToday },
-      buyBox: { held, read, percent: read > 0 ? Math.round((held * 100) / read) : null, url: HOME_LINKS.buyBox },
-      priceWars: { count: priceWars, url: HOME_LINKS.priceWars },
-      belowMargin: { count: belowMargin.length, url: HOME_LINKS.belowMargin },
-      authorizations: { expiring, withinDays: AUTHORIZATION_WARNING_DAYS, url: HOME_LINKS.integrations },
-      feedErrors: { count: feedErrors, url: HOME_LINKS.feedErrors },
-    },
-    readings: { read: readDone, total: readTotal, inProgress: readTotal > 0 && readDone < readTotal, url: HOME_LINKS.unread },
+    suggestionsWaiting: { count: pending, url: HOME_LINKS.suggestions },
+    appliedToday: { count: appliedToday, url: HOME_LINKS.appliedToday },
+    failedToday: { count: failedToday, url: HOME_LINKS.failedToday },
+    buyBox: { held, read, percent: read > 0 ? Math.round((held * 100) / read) : null, url: HOME_LINKS.buyBox },
+    priceWars: { count: priceWars, url: HOME_LINKS.priceWars },
+    belowMargin: { count: belowMargin.length, url: HOME_LINKS.belowMargin },
+    authorizations: { expiring, withinDays: AUTHORIZATION_WARNING_DAYS, url: HOME_LINKS.integrations },
+    feedErrors: { count: feedErrors, url: HOME_LINKS.feedErrors },
   };
 }

@@ -6,7 +6,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useLoaderData, useRevalidator } from '@remix-run/react';
 import { TitleBar } from '@shopify/app-bridge-react';
 import { Badge, Banner, BlockStack, Card, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from '@shopify/polaris';
-import { homeFacts, type ChecklistStep, type HomeFacts } from '../home/dashboard.server';
+import { homeFacts, type ChecklistStep, type Dashboard as DashboardFacts, type HomeFacts } from '../home/dashboard.server';
 import { consoleProject } from '../pricing/console.server';
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -38,7 +38,7 @@ export default function Home() {
         <Layout.Section>
           <BlockStack gap="400">
             {inProgress && <Readings readings={facts.readings} />}
-            {facts.checklist.complete ? <Dashboard facts={facts} /> : <Checklist checklist={facts.checklist} />}
+            {facts.dashboard ? <Dashboard dashboard={facts.dashboard} /> : <Checklist checklist={facts.checklist} />}
           </BlockStack>
         </Layout.Section>
       </Layout>
@@ -141,8 +141,7 @@ function Tile({ id, title, value, detail, url, link, tone }: TileProps) {
   );
 }
 
-function Dashboard({ facts }: { facts: HomeFacts }) {
-  const d = facts.dashboard;
+function Dashboard({ dashboard: d }: { dashboard: DashboardFacts }) {
   const soon = d.authorizations.expiring;
   return (
     <div data-section="dashboard">

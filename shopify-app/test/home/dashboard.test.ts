@@ -95,6 +95,7 @@ describe.each(testDatabaseProviders())('the home’s facts on %s', (provider) =>
       ['first_approval', false, '/app/pricing?status=pending'],
     ]);
     expect(home.readings).toEqual({ read: 0, total: 0, inProgress: false, url: '/app/listings?view=unread' });
+    expect(home.dashboard).toBeNull();
 
     const [first, second] = await catalog(projectId, 'A');
     // The other shop is set up completely: none of it may tick a step here.
@@ -131,6 +132,7 @@ describe.each(testDatabaseProviders())('the home’s facts on %s', (provider) =>
     await priceChange(projectId, ids, 'applied', minutesAgo(10), { shopify: 'applied', amazon: 'applied' });
     home = await facts();
     expect(home.checklist).toMatchObject({ done: 5, total: 5, complete: true });
+    expect(home.dashboard).not.toBeNull();
   });
 
   it('counts the dashboard’s figures from this shop’s rows only, each with the link to its list', async () => {
@@ -164,7 +166,7 @@ describe.each(testDatabaseProviders())('the home’s facts on %s', (provider) =>
 
     home = await facts();
     expect(home.readings).toMatchObject({ read: 2, total: 2, inProgress: false });
-    const d = home.dashboard;
+    const d = home.dashboard!;
     expect(d.suggestionsWaiting).toEqual({ count: 2, url: '/app/pricing?status=pending' });
     expect(d.appliedToday).toEqual({ count: 1, url: '/app/pricing/changes?status=applied&day=today' });
     expect(d.failedToday).toEqual({ count: 1, url: '/app/pricing/changes?status=failed&day=today' });
@@ -178,12 +180,12 @@ describe.each(testDatabaseProviders())('the home’s facts on %s', (provider) =>
 
     // A price at the margin is not below it; the rule's margin gone, the target is the cost.
     await db.listing.updateMany({ where: { projectId, sku: 'HOME-A-1' }, data: { priceAmount: '50.00' } });
-    expect((await facts()).dashboard.belowMargin.count).toBe(0);
+    expect((await facts()).dashboard!.belowMargin.count).toBe(0);
     await db.pricingRule.updateMany({ where: { projectId }, data: { minMarginPercent: null } });
     await db.listing.updateMany({ where: { projectId, sku: 'HOME-A-1' }, data: { priceAmount: '39.99' } });
-    expect((await facts()).dashboard.belowMargin.count).toBe(1);
+    expect((await facts()).dashboard!.belowMargin.count).toBe(1);
     await db.listing.updateMany({ where: { projectId, sku: 'HOME-A-1' }, data: { priceAmount: '40.00' } });
-    expect((await facts()).dashboard.belowMargin.count).toBe(0);
+    expect((await facts()).dashboard!.belowMargin.count).toBe(0);
 
     // The other shop sees its own: one failed change (also a feed error), one suggestion, one price war, all read and held.
     authorizations = [];

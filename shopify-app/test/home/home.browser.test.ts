@@ -6,7 +6,7 @@
 // progress) and the first suggestion approved on the suggestions page (reached from the checklist). The home
 // then shows the dashboard with "Setup complete", its figures as the database and the APIs have them, and
 // links to the filtered lists (followed to the changes page). Once every listing is read, the readings
-// banner goes by itself. At 390 px wide nothing overflows. Screenshots: shopify-app/artifacts/home/ (gitignored).
+// banner goes by itself. Bad filter values behind the links are refused. At 390 px wide nothing overflows. Screenshots: shopify-app/artifacts/home/ (gitignored).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -233,6 +233,25 @@ describe.skipIf(!hasChromium)('the home in the Admin shell', () => {
     expect(await app.locator('[data-section="dashboard"]').count()).toBe(1);
     expect(failures).toEqual([]);
   }, 300_000);
+
+  it('refuses bad filters behind the links: the changes page with a 400 page, its API with a problem naming the parameter', async () => {
+    const token = await w.sessionToken(SHOP);
+    const host = Buffer.from(`admin.shopify.com/store/${SHOP.replace('.myshopify.com', '')}`).toString('base64url');
+    const page = (query: string) => fetch(`${w.app.url}/app/pricing/changes?embedded=1&shop=${SHOP}&host=${host}&id_token=${token}&${query}`, { headers: { 'user-agent': BROWSER_UA }, redirect: 'manual' });
+    expect((await page('status=failed&day=today')).status).toBe(200);
+    expect((await page('failedOn=amazon&day=today')).status).toBe(200);
+    for (const query of ['day=yesterday', 'status=done', 'failedOn=Amazon%20US']) expect((await page(query)).status, query).toBe(400);
+    for (const [query, name] of [
+      ['day=yesterday', 'day'],
+      ['status=done', 'status'],
+      ['failedOn=Amazon%20US', 'failedOn'],
+    ] as const) {
+      const res = await w.api(`/api/pricing/changes?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(await readJson<{ errors: Array<{ path: string }> }>(res)).toMatchObject({ errors: [{ path: name }] });
+    }
+  }, 60_000);
 
   it('fits a 390 px wide screen', async () => {
     const narrow = await browser.newContext({ viewport: { width: 390, height: 844 }, userAgent: BROWSER_UA });
