@@ -4,8 +4,9 @@
 // costs imported (the CSV import's request), the first rule made on the rules page (reached from the
 // checklist's link), competitors' prices read (the home counts the listings read while readings are in
 // progress) and the first suggestion approved on the suggestions page (reached from the checklist). The home
-// then shows the dashboard with "Setup complete", its figures as the database and the APIs have them, and
-// links to the filtered lists (followed to the changes page). Once every listing is read, the readings
+// then shows the dashboard with "Setup complete", its figures as the database and the APIs have them (Amazon's
+// authorization, on a 20-times clock, ending within the 30-day warning), and links to the filtered lists
+// (followed to the changes page). Once every listing is read, the readings
 // banner goes by itself. Bad filter values behind the links are refused. At 390 px wide nothing overflows. Screenshots: shopify-app/artifacts/home/ (gitignored).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -32,7 +33,9 @@ beforeAll(async () => {
   process.env.PRICING_MONITOR = 'off';
   process.env.PRICING_PUSH_POLL_MS = '200';
   process.env.PRICING_PENDING_POLL_MS = '300';
-  w = await startPlatformsWorld();
+  // Amazon's clocks run 20 times faster (as in a time-scaled demo): the seller's 365-day authorization ends
+  // about 18 real days after connecting, inside the home's 30-day warning.
+  w = await startPlatformsWorld({ timeScale: 20 });
   await warmUp(w.app).catch(() => undefined);
   browser = await launchChromium();
 }, 900_000);
@@ -187,9 +190,13 @@ describe.skipIf(!hasChromium)('the home in the Admin shell', () => {
     const held = latest.filter((o) => o.buyBoxIsOurs === true).length;
     expect(await value('buy-box')).toBe(`${Math.round((held * 100) / latest.length)} %`);
     expect(await figure(app, 'buy-box').innerText()).toContain(`${held} of ${latest.length} listings read hold the Buy Box`);
-    // Amazon's authorization (365 days) is far from ending.
-    expect(await value('authorizations')).toBe('0');
-    expect(await figure(app, 'authorizations').innerText()).toContain('None in the next 30 days');
+    // Amazon's authorization, as its connector reports it: ending in about 18 days (365 at 20 times speed).
+    expect(await value('authorizations')).toBe('1');
+    const ends = /Amazon[^:]*: ends (\d{4}-\d{2}-\d{2})/.exec(await figure(app, 'authorizations').innerText())?.[1];
+    expect(ends).toBeDefined();
+    const days = (Date.parse(ends!) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(16);
+    expect(days).toBeLessThan(19);
     // Each figure links to its filtered list.
     const hrefs = Object.fromEntries(
       await Promise.all(['suggestions', 'applied-today', 'failed-today', 'buy-box', 'price-war', 'below-margin', 'authorizations', 'feed-errors'].map(async (id) => [id, await figure(app, id).locator('a').getAttribute('href')] as const)),
