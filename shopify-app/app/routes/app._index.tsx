@@ -10,8 +10,8 @@ import { homeFacts, type ChecklistStep, type Dashboard as DashboardFacts, type H
 import { consoleProject } from '../pricing/console.server';
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { projectId } = await consoleProject(request);
-  return { facts: await homeFacts(projectId) };
+  const { projectId, shop } = await consoleProject(request);
+  return { shop, facts: await homeFacts(projectId) };
 };
 
 /** While readings are in progress the home follows them. */
@@ -20,7 +20,7 @@ const READINGS_REFRESH_MS = 5000;
 const count = (n: number) => n.toLocaleString('en-US');
 
 export default function Home() {
-  const { facts } = useLoaderData<typeof loader>();
+  const { shop, facts } = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
   const inProgress = facts.readings.inProgress;
   useEffect(() => {
@@ -38,7 +38,7 @@ export default function Home() {
         <Layout.Section>
           <BlockStack gap="400">
             {inProgress && <Readings readings={facts.readings} />}
-            {facts.dashboard ? <Dashboard dashboard={facts.dashboard} /> : <Checklist checklist={facts.checklist} />}
+            {facts.dashboard ? <Dashboard shop={shop} dashboard={facts.dashboard} /> : <Checklist shop={shop} checklist={facts.checklist} />}
           </BlockStack>
         </Layout.Section>
       </Layout>
@@ -62,7 +62,7 @@ function Readings({ readings }: { readings: HomeFacts['readings'] }) {
   );
 }
 
-function Checklist({ checklist }: { checklist: HomeFacts['checklist'] }) {
+function Checklist({ shop, checklist }: { shop: string; checklist: HomeFacts['checklist'] }) {
   return (
     <div data-section="checklist">
       <Card>
@@ -76,6 +76,9 @@ function Checklist({ checklist }: { checklist: HomeFacts['checklist'] }) {
                 <span data-progress>{`${checklist.done} of ${checklist.total} done`}</span>
               </Text>
             </InlineStack>
+            <Text as="p" tone="subdued" variant="bodySm">
+              {`Five steps to Calibrate pricing ${shop} on Shopify and Amazon.`}
+            </Text>
             <ProgressBar progress={Math.floor((checklist.done * 100) / checklist.total)} size="small" tone="success" />
           </BlockStack>
           <BlockStack gap="300" as="ol">
@@ -141,7 +144,7 @@ function Tile({ id, title, value, detail, url, link, tone }: TileProps) {
   );
 }
 
-function Dashboard({ dashboard: d }: { dashboard: DashboardFacts }) {
+function Dashboard({ shop, dashboard: d }: { shop: string; dashboard: DashboardFacts }) {
   const soon = d.authorizations.expiring;
   return (
     <div data-section="dashboard">
@@ -149,7 +152,7 @@ function Dashboard({ dashboard: d }: { dashboard: DashboardFacts }) {
         <InlineStack gap="200" blockAlign="center">
           <Badge tone="success">Setup complete</Badge>
           <Text as="span" tone="subdued" variant="bodySm">
-            Shopify synced, Amazon connected, costs in, a rule and a first approval.
+            {`${shop}: Shopify synced, Amazon connected, costs in, a rule and a first approval.`}
           </Text>
         </InlineStack>
         <InlineGrid columns={{ xs: 1, sm: 2, lg: 4 }} gap="400">
