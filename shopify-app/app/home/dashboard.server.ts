@@ -96,8 +96,14 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString
 export async function homeFacts(projectId: string, options: { platforms?: HomePlatforms; now?: Date } = {}): Promise<HomeFacts> {
   const platforms = options.platforms ?? registryHomePlatforms;
   const now = options.now ?? new Date();
-  const competitive = await platforms.competitive();
-  const readable = { projectId, platform: { in: competitive }, status: PRICED_STATUS, asin: { not: null } };
+  // Competitors' prices are read on the platforms that read them where the shop is connected (the monitor
+  // skips a disconnected shop): listings elsewhere are not "being read".
+  const [competitive, connected] = await Promise.all([
+    platforms.competitive(),
+    db.platformIntegration.findMany({ where: { projectId, status: 'connected' }, select: { platform: true } }),
+  ]);
+  const reading = competitive.filter((p) => connected.some((c) => c.platform === p));
+  const readable = { projectId, platform: { in: reading }, status: PRICED_STATUS, asin: { not: null } };
 
   const [shopifyListings, shopifySynced, amazon, costs, rules, changes, pending, readTotal, readDone] = await Promise.all([
     db.listing.count({ where: { projectId, platform: 'shopify', status: { not: 'deleted' } } }),

@@ -111,10 +111,12 @@ describe.each(testDatabaseProviders())('the home’s facts on %s', (provider) =>
     home = await facts();
     expect(home.checklist.steps.map((s) => s.done)).toEqual([true, false, false, false, false]);
     expect(home.checklist.steps[0]!.detail).toBe('2 variants synced from Shopify');
-    // Amazon's listings are there, none read yet: readings in progress.
-    expect(home.readings).toMatchObject({ read: 0, total: 2, inProgress: true });
+    // Amazon's listings are there but Amazon is not connected: nothing is being read.
+    expect(home.readings).toMatchObject({ read: 0, total: 0, inProgress: false });
 
     await db.platformIntegration.create({ data: { projectId, platform: 'amazon', platformName: 'Amazon', externalId: 'A2SELLER', status: 'connected' } });
+    // Connected, none read yet: readings in progress.
+    expect((await facts()).readings).toMatchObject({ read: 0, total: 2, inProgress: true });
     await db.productCost.create({ data: { projectId, sku: 'HOME-A-1', currency: 'USD', costAmount: '40.00' } });
     home = await facts();
     expect(home.checklist).toMatchObject({ done: 3, complete: false });
