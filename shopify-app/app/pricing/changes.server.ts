@@ -15,6 +15,7 @@ import { kickPushWorker } from './push/kick';
 import { activeRules } from './rules.server';
 import { readChannelPrices, withEditedAmount } from './channels';
 import { prepareItems, type ItemPlan } from './loop-facts.server';
+import { startOfShopDay } from '../lib/shop-day';
 
 export interface Decision {
   /** The suggestion's id. */
@@ -398,11 +399,57 @@ export function attemptOutcome(attempt: { status: string; attemptCount: number; 
   return attempt.attemptCount > 0 && attempt.platformMessage ? 'retrying' : 'queued';
 }
 
-export async function listChanges(projectId: string, options: { status?: string; productLinkId?: string; limit?: number; ids?: string[] } = {}): Promise<ChangeView[]> {
+export const CHANGE_STATUSES = ['approved', 'pushing', 'applied', 'partially_applied', 'failed', 'cancelled', 'rolled_back'] as const;
+export const CHANGE_DAYS = ['today'] as const;
+
+export interface ChangeFilters {
+  /** A change's status (`all`: any). */
+  status?: string;
+  /** Changes settled (completedAt) since the start of the shop's day. */
+  day?: (typeof CHANGE_DAYS)[number];
+  /** Changes with an attempt that failed on this platform (Amazon's feed errors: `amazon`). */
+  failedOn?: string;
+}
+
+const PLATFORM_ID = /^[a-z][a-z0-9_-]{0,31}$/;
+
+/**
+ * The list's filters from a query string (`status`, `day`, `failedOn`); absent or empty is no filter, any
+ * other value a 400 naming the parameter (the page and GET /api/pricing/changes read them the same way).
+ */
+export function changeFiltersFrom(q: URLSearchParams): ChangeFilters {
+  const filters: ChangeFilters = {};
+  const status = q.get('status');
+  if (status) {
+    if (status !== 'all' && !(CHANGE_STATUSES as readonly string[]).includes(status)) throw ValidationError.field('status', `status must be all or one of ${CHANGE_STATUSES.join(', ')}`, 'invalid_enum_value');
+    filters.status = status;
+  }
+  const day = q.get('day');
+  if (day) {
+    if (!(CHANGE_DAYS as readonly string[]).includes(day)) throw ValidationError.field('day', `day must be ${CHANGE_DAYS.join(' or ')}`, 'invalid_enum_value');
+    filters.day = day as ChangeFilters['day'];
+  }
+  const failedOn = q.get('failedOn');
+  if (failedOn) {
+    if (!PLATFORM_ID.test(failedOn)) throw ValidationError.field('failedOn', 'failedOn must be a platform id', 'invalid_string');
+    filters.failedOn = failedOn;
+  }
+  return filters;
+}
+
+/** The start of the shop's day (its time zone, UTC when unknown): what `day=today` means. */
+export async function shopDayStart(projectId: string, now = new Date()): Promise<Date> {
+  const project = await db.project.findUnique({ where: { id: projectId }, select: { timezone: true } });
+  return startOfShopDay(project?.timezone, now);
+}
+
+export async function listChanges(projectId: string, options: ChangeFilters & { productLinkId?: string; limit?: number; ids?: string[]; now?: Date } = {}): Promise<ChangeView[]> {
   const rows = await db.priceChange.findMany({
     where: {
       projectId,
       ...(options.status && options.status !== 'all' ? { status: options.status } : {}),
+      ...(options.day === 'today' ? { completedAt: { gte: await shopDayStart(projectId, options.now) } } : {}),
+      ...(options.failedOn ? { attempts: { some: { platform: options.failedOn, status: 'failed' } } } : {}),
       ...(options.productLinkId ? { productLinkId: options.productLinkId } : {}),
       ...(options.ids ? { id: { in: options.ids.slice(0, 500) } } : {}),
     },

@@ -3,20 +3,29 @@
 // retry for what failed and rollback to the price a change replaced.
 import { useCallback, useEffect, useState } from 'react';
 import type { LoaderFunctionArgs } from '@remix-run/node';
+import { ValidationError } from '@calibr/shared-contracts';
 import { Link, useLoaderData } from '@remix-run/react';
-import { Badge, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, Page, Select, Text } from '@shopify/polaris';
+import { Badge, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, Page, Select, Tag, Text } from '@shopify/polaris';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { useBusyAction } from '../components/pricing/busy-action';
 import { apiFetch, downloadCsv, errorMessage, formatPrice, formatWhen, statusLabel, STATUS_TONES } from '../components/pricing/format';
 import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
-import { listChanges, type ChangeView } from '../pricing/changes.server';
+import { changeFiltersFrom, listChanges, type ChangeFilters, type ChangeView } from '../pricing/changes.server';
 import { consoleProject } from '../pricing/console.server';
 import { pushProgress } from '../pricing/progress.server';
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { projectId } = await consoleProject(request);
-  const [changes, progress] = await Promise.all([listChanges(projectId, { limit: 100 }), pushProgress(projectId)]);
-  return { changes, progress };
+  // ?status=failed&day=today&failedOn=amazon (the home's links); a bad value is the page's 400.
+  let filters: ChangeFilters;
+  try {
+    filters = changeFiltersFrom(new URL(request.url).searchParams);
+  } catch (error) {
+    if (error instanceof ValidationError) throw new Response(error.message, { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+    throw error;
+  }
+  const [changes, progress] = await Promise.all([listChanges(projectId, { ...filters, limit: 100 }), pushProgress(projectId)]);
+  return { changes, progress, filters };
 };
 
 const FILTERS = ['all', 'pushing', 'applied', 'partially_applied', 'failed', 'rolled_back'];
@@ -24,19 +33,23 @@ const FILTERS = ['all', 'pushing', 'applied', 'partially_applied', 'failed', 'ro
 export default function ChangesPage() {
   const initial = useLoaderData<typeof loader>();
   const [changes, setChanges] = useState<ChangeView[]>(initial.changes as ChangeView[]);
-  const [filter, setFilter] = useState('all');
+  const [filter, setFilter] = useState(initial.filters.status ?? 'all');
+  // The home's links narrow further: settled today, failed on one platform (each a removable tag).
+  const [day, setDay] = useState(initial.filters.day);
+  const [failedOn, setFailedOn] = useState(initial.filters.failedOn);
   const [error, setError] = useState<string | null>(null);
   const { busy, run } = useBusyAction(setError);
   const { progress, watch } = usePushProgress(initial.progress);
 
   const load = useCallback(async () => {
     try {
-      const { changes: rows } = await apiFetch<{ changes: ChangeView[] }>(`/api/pricing/changes?limit=100${filter === 'all' ? '' : `&status=${filter}`}`);
+      const q = new URLSearchParams({ limit: '100', ...(filter === 'all' ? {} : { status: filter }), ...(day ? { day } : {}), ...(failedOn ? { failedOn } : {}) });
+      const { changes: rows } = await apiFetch<{ changes: ChangeView[] }>(`/api/pricing/changes?${q}`);
       setChanges(rows);
     } catch (e) {
       setError(errorMessage(e));
     }
-  }, [filter]);
+  }, [filter, day, failedOn]);
   useEffect(() => void load(), [load]);
   // While anything is being pushed, keep the outcomes current.
   useEffect(() => {
@@ -65,8 +78,14 @@ export default function ChangesPage() {
             <PushProgress progress={progress} />
             <ErrorBanner error={error} onDismiss={() => setError(null)} title="Something went wrong" />
             <Card padding="0">
-              <div style={{ padding: 'var(--p-space-300)', maxWidth: 260 }}>
-                <Select label="Status" labelInline options={FILTERS.map((f) => ({ label: f === 'all' ? 'All' : statusLabel(f), value: f }))} value={filter} onChange={setFilter} />
+              <div style={{ padding: 'var(--p-space-300)' }}>
+                <InlineStack gap="200" blockAlign="center">
+                  <div style={{ maxWidth: 260 }}>
+                    <Select label="Status" labelInline options={(FILTERS.includes(filter) ? FILTERS : [...FILTERS, filter]).map((f) => ({ label: f === 'all' ? 'All' : statusLabel(f), value: f }))} value={filter} onChange={setFilter} />
+                  </div>
+                  {day === 'today' && <Tag onRemove={() => setDay(undefined)}>Settled today</Tag>}
+                  {failedOn && <Tag onRemove={() => setFailedOn(undefined)}>{`Failed on ${failedOn === 'amazon' ? 'Amazon' : failedOn === 'shopify' ? 'Shopify' : failedOn}`}</Tag>}
+                </InlineStack>
               </div>
               <IndexTable
                 resourceName={{ singular: 'price change', plural: 'price changes' }}
