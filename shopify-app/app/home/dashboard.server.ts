@@ -2,7 +2,7 @@
 // then the dashboard's figures, each with the filtered list it links to, and how far the first reading of
 // competitors' prices has got. Every query is scoped to the shop's project.
 import { db } from '../db.server';
-import { belowTargetMargin } from '../pricing/below-margin.server';
+import { belowTargetMargin } from '../listings/below-margin.server';
 import { shopDayStart } from '../pricing/changes.server';
 import { PRICED_STATUS } from '../pricing/items.server';
 
@@ -209,7 +209,7 @@ async function dashboardFigures(projectId: string, pending: number, readable: Re
     failedToday: { count: failedToday, url: HOME_LINKS.failedToday },
     buyBox: { held, read, percent: read > 0 ? Math.round((held * 100) / read) : null, url: HOME_LINKS.buyBox },
     priceWars: { count: priceWars, url: HOME_LINKS.priceWars },
-    belowMargin: { count: belowMargin.length, url: HOME_LINKS.belowMargin },
+    belowMargin: { count: belowMargin.size, url: HOME_LINKS.belowMargin },
     authorizations: { expiring, withinDays: AUTHORIZATION_WARNING_DAYS, url: HOME_LINKS.integrations },
     feedErrors: { count: feedErrors, url: HOME_LINKS.feedErrors },
   };

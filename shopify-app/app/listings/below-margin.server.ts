@@ -1,6 +1,7 @@
 // "Below target margin": a priced product whose current price is under what its rule asks it to earn.
 // One definition, used by the listings workspace's view and by anything else that counts such products
-// (the home page): the price is under cost × (1 + the rule's minimum margin), or under the rule's
+// (the home page): the price is under cost × (1 + the rule's minimum margin) (under cost where the rule
+// sets none), or under the rule's
 // fee-aware floor (cost + the platform's fees + margin % of the price). Without fees read (the default:
 // no platform call), the fee-aware floor is taken at its least, cost ÷ (1 − margin): a price under that
 // is under the floor whatever the fees; pass `connectorFor` to read the fees and judge it exactly.
@@ -62,6 +63,9 @@ export function belowFor(rule: CompiledRule, context: ListingContext, feesRead: 
   if (rule.minMargin) {
     const { numerator: n, denominator: d } = rule.minMargin;
     targets.push({ minor: divideRounded(costMinor * (d + n), d, 'ceiling'), basis: 'margin' });
+  } else {
+    // No minimum margin: selling under cost is still below any margin the merchant could want.
+    targets.push({ minor: costMinor, basis: 'margin' });
   }
   if (rule.floorFormula === 'cost_fees_margin' && rule.floorMargin) {
     const floor = feesRead ? feeFloorFor(rule, context, price.currency, scale) : null;
