@@ -9,6 +9,7 @@
 import { Readable, pipeline } from "node:stream";
 import { stringify, type Stringifier } from "csv-stringify";
 import { db } from "../db.server";
+import { allActorLabels } from "./staff-names.server";
 import {
   suggestionWhere,
   type ListSuggestionsOptions,
@@ -147,6 +148,7 @@ export const HISTORY_COLUMNS = [
   "change_id",
   "approved_at",
   "approved_by",
+  "approved_by_name",
   "source",
   "change_status",
   "title",
@@ -188,12 +190,14 @@ export function historyCsv(projectId: string): Stringifier {
   return csvStream(
     HISTORY_COLUMNS,
     (async function* () {
+      const name = await allActorLabels(projectId);
       for await (const c of changes) {
         for (const a of c.attempts.length > 0 ? c.attempts : [null]) {
           yield [
             c.id,
             iso(c.approvedAt),
             text(c.approvedBy),
+            text(name(c.approvedBy)),
             c.source,
             c.status,
             text(c.productLink?.title ?? c.listing?.title),
@@ -230,12 +234,14 @@ export function auditCsv(projectId: string): Stringifier {
     (r) => ({ key: r.createdAt, id: r.id })
   );
   return csvStream(
-    ["at", "actor", "actor_type", "action", "entity_type", "entity_id", "data"],
+    ["at", "actor", "actor_name", "actor_type", "action", "entity_type", "entity_id", "data"],
     (async function* () {
+      const name = await allActorLabels(projectId);
       for await (const r of rows)
         yield [
           iso(r.createdAt),
           text(r.actor),
+          text(name(r.actor)),
           r.actorType,
           r.action,
           r.entityType ?? "",

@@ -33,6 +33,7 @@ import {
 import { ErrorBanner } from '../components/ErrorBanner';
 import { useBusyAction } from '../components/pricing/busy-action';
 import { ApiProblem, apiFetch, downloadCsv, errorMessage, formatPercent, formatPrice, statusLabel, STATUS_TONES } from '../components/pricing/format';
+import { useLiveRefresh } from '../components/live/use-live-refresh';
 import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
 import { consoleProject } from '../pricing/console.server';
 import { pushProgress } from '../pricing/progress.server';
@@ -187,6 +188,9 @@ export default function SuggestionsPage() {
     const timer = setTimeout(() => void load(), 250);
     return () => clearTimeout(timer);
   }, [load]);
+
+  // New suggestions and decided ones show by themselves; never over a price being edited or a decision in flight.
+  useLiveRefresh(load, { hold: editing !== null || Object.keys(edits).length > 0 || confirming !== null || busy !== null });
 
   const rows = list.rows;
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(rows as unknown as Array<{ [key: string]: unknown; id: string }>);
