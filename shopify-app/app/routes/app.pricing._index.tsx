@@ -189,8 +189,10 @@ export default function SuggestionsPage() {
     return () => clearTimeout(timer);
   }, [load]);
 
-  // New suggestions and decided ones show by themselves; never over a price being edited or a decision in flight.
-  useLiveRefresh(load, { hold: editing !== null || Object.keys(edits).length > 0 || confirming !== null || busy !== null });
+  // New suggestions and decided ones show by themselves, but never while a price field is open (or shows its
+  // error), a large change waits for confirmation, or a decision is in flight. Edited prices and the
+  // selection are kept by suggestion id, so a reload keeps them.
+  useLiveRefresh(load, { hold: editing !== null || Object.keys(rowErrors).length > 0 || confirming !== null || busy !== null });
 
   const rows = list.rows;
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(rows as unknown as Array<{ [key: string]: unknown; id: string }>);
