@@ -11,6 +11,10 @@ import { errorMessage, logger } from '../../lib/logger.server';
 import { shopifyBaseApi } from './shopify-api.server';
 
 const REFRESH_MS = 3600_000;
+/** After Shopify refused or didn't answer, try again this much later (not on every click meanwhile). */
+const RETRY_MS = 5 * 60_000;
+/** The staff member's action never waits longer than this for their name; a late answer is still kept. */
+const WAIT_MS = 5000;
 /** `${projectId}:${userId}` → when the name was last read from Shopify by this process. */
 const readAt = new Map<string, number>();
 
@@ -36,17 +40,23 @@ export async function rememberStaffMember(api: { shop: string; projectId: string
   if (!userId) return;
   const key = `${api.projectId}:${userId}`;
   if (Date.now() - (readAt.get(key) ?? 0) < REFRESH_MS) return;
-  try {
-    const { session } = await shopifyBaseApi().auth.tokenExchange({ shop: api.shop, sessionToken: api.sessionToken, requestedTokenType: RequestedTokenType.OnlineAccessToken });
-    const displayName = displayNameOf(session.onlineAccessInfo?.associated_user);
-    readAt.set(key, Date.now());
-    if (!displayName) return;
-    await db.staffMember.upsert({
-      where: { projectId_userId: { projectId: api.projectId, userId } },
-      create: { projectId: api.projectId, userId, displayName },
-      update: { displayName },
-    });
-  } catch (error) {
-    logger.warn({ shop: api.shop, err: errorMessage(error) }, 'could not read the staff member’s name (online token exchange)');
-  }
+  readAt.set(key, Date.now());
+  const read = (async () => {
+    try {
+      const { session } = await shopifyBaseApi().auth.tokenExchange({ shop: api.shop, sessionToken: api.sessionToken, requestedTokenType: RequestedTokenType.OnlineAccessToken });
+      const displayName = displayNameOf(session.onlineAccessInfo?.associated_user);
+      if (!displayName) return;
+      await db.staffMember.upsert({
+        where: { projectId_userId: { projectId: api.projectId, userId } },
+        create: { projectId: api.projectId, userId, displayName },
+        update: { displayName },
+      });
+    } catch (error) {
+      readAt.set(key, Date.now() - REFRESH_MS + RETRY_MS);
+      logger.warn({ shop: api.shop, err: errorMessage(error) }, 'could not read the staff member’s name (online token exchange)');
+    }
+  })();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([read, new Promise<void>((resolve) => (timer = setTimeout(resolve, WAIT_MS)))]);
+  clearTimeout(timer);
 }
