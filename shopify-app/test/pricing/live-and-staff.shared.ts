@@ -124,12 +124,17 @@ export function liveAndStaffSuite(provider: DatabaseProvider): void {
       // Nothing the merchant reads is a raw id.
       expect(changes.map((c) => c.approvedByName).filter((n) => n?.startsWith('user:'))).toEqual([]);
 
+      // A product's history (its chart page's table) names the approver too.
+      const history = await readJson<{ changes: Array<{ id: string; approvedByName: string | null }> }>(await world.api(SHOP, `/api/pricing/products/${listingId}/history`));
+      expect(history.changes.find((c) => c.id === ids.grace)).toMatchObject({ approvedByName: 'Grace Hopper' });
+      expect(history.changes.find((c) => c.id === ids.unknown)).toMatchObject({ approvedByName: 'Staff member' });
+
       const audit = await readJson<{ entries: Array<{ action: string; entityId: string; actor: string; actorName: string }> }>(await world.api(SHOP, '/api/pricing/audit?limit=50'));
       expect(audit.entries.find((e) => e.action === 'price_suggestion.rejected' && e.entityId === suggestion.id)).toMatchObject({ actor: actors.grace, actorName: 'Grace Hopper' });
 
-      const history = parse(await (await world.api(SHOP, '/api/pricing/export/history')).text(), { columns: true }) as Array<Record<string, string>>;
-      expect(history.find((r) => r.change_id === ids.grace)).toMatchObject({ approved_by: actors.grace, approved_by_name: 'Grace Hopper' });
-      expect(history.find((r) => r.change_id === ids.unknown)).toMatchObject({ approved_by_name: 'Staff member' });
+      const historyCsv = parse(await (await world.api(SHOP, '/api/pricing/export/history')).text(), { columns: true }) as Array<Record<string, string>>;
+      expect(historyCsv.find((r) => r.change_id === ids.grace)).toMatchObject({ approved_by: actors.grace, approved_by_name: 'Grace Hopper' });
+      expect(historyCsv.find((r) => r.change_id === ids.unknown)).toMatchObject({ approved_by_name: 'Staff member' });
       const auditCsv = parse(await (await world.api(SHOP, '/api/pricing/export/audit')).text(), { columns: true }) as Array<Record<string, string>>;
       expect(auditCsv.find((r) => r.action === 'price_suggestion.rejected' && r.entity_id === suggestion.id)).toMatchObject({ actor_name: 'Grace Hopper' });
 
