@@ -94,6 +94,7 @@ export const SUGGESTION_COLUMNS = [
   "suggested_price",
   "approved_price",
   "decided_by",
+  "decided_by_name",
   "decided_at",
   "explanation",
 ];
@@ -121,6 +122,7 @@ export function suggestionsCsv(
   return csvStream(
     SUGGESTION_COLUMNS,
     (async function* () {
+      const name = await allActorLabels(projectId);
       for await (const r of rows) {
         const summary =
           (r.explanation as { summary?: string } | null)?.summary ?? "";
@@ -136,6 +138,7 @@ export function suggestionsCsv(
           r.suggestedAmount,
           r.approvedAmount ?? "",
           text(r.decidedBy),
+          text(name(r.decidedBy)),
           iso(r.decidedAt),
           text(summary),
         ];

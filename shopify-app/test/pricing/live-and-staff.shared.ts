@@ -135,6 +135,8 @@ export function liveAndStaffSuite(provider: DatabaseProvider): void {
       const historyCsv = parse(await (await world.api(SHOP, '/api/pricing/export/history')).text(), { columns: true }) as Array<Record<string, string>>;
       expect(historyCsv.find((r) => r.change_id === ids.grace)).toMatchObject({ approved_by: actors.grace, approved_by_name: 'Grace Hopper' });
       expect(historyCsv.find((r) => r.change_id === ids.unknown)).toMatchObject({ approved_by_name: 'Staff member' });
+      const suggestionsCsv = parse(await (await world.api(SHOP, '/api/pricing/export/suggestions?status=rejected')).text(), { columns: true }) as Array<Record<string, string>>;
+      expect(suggestionsCsv.find((r) => r.suggestion_id === suggestion.id)).toMatchObject({ decided_by: actors.grace, decided_by_name: 'Grace Hopper' });
       const auditCsv = parse(await (await world.api(SHOP, '/api/pricing/export/audit')).text(), { columns: true }) as Array<Record<string, string>>;
       expect(auditCsv.find((r) => r.action === 'price_suggestion.rejected' && r.entity_id === suggestion.id)).toMatchObject({ actor_name: 'Grace Hopper' });
 
