@@ -140,6 +140,13 @@ describe('session tokens and token exchange', () => {
     expect(session.onlineAccessInfo?.associated_user.email).toMatch(/@/);
   });
 
+  it('answers an online token with the staff member of the session token, and refuses one for nobody on the staff', async () => {
+    const { staff } = (await control<{ staff: { id: number } }>(t.sandbox, 'POST', `shopify/shops/${SHOP}/staff`, { firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com' })).body;
+    const { session } = await t.shopify.auth.tokenExchange({ shop: SHOP, sessionToken: await sessionToken({ userId: staff.id }), requestedTokenType: RequestedTokenType.OnlineAccessToken });
+    expect(session.onlineAccessInfo?.associated_user).toMatchObject({ id: staff.id, first_name: 'Grace', last_name: 'Hopper', email: 'grace@example.com', account_owner: false });
+    await expect(t.shopify.auth.tokenExchange({ shop: SHOP, sessionToken: await sessionToken({ userId: 12345 }), requestedTokenType: RequestedTokenType.OnlineAccessToken })).rejects.toThrow(/invalid_subject_token|400/);
+  });
+
   it('issues non-expiring offline tokens, and migrates one to an expiring token', async () => {
     const { session } = await t.shopify.auth.tokenExchange({ shop: SHOP, sessionToken: await sessionToken(), requestedTokenType: RequestedTokenType.OfflineAccessToken });
     expect(session.expires).toBeUndefined();

@@ -76,3 +76,5 @@ export const registerWebhooks = shopify.registerWebhooks;
 export { sessionStorage };
 /** Every page and API route scopes what it reads by the shop's Project: the one we have, or the installation recorded now. */
 export { projectIdForSession } from './platforms/shopify/installation.server';
+/** The acting staff member's name, read from Shopify (online token exchange) and kept for "Approved by". */
+export { rememberStaffMember } from './platforms/shopify/staff-member.server';

@@ -374,6 +374,13 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     createdAt: T1,
   });
 
+  await put('StaffMember', (data) => db.staffMember.create({ data }), {
+    projectId,
+    userId: `7000${suffix}`,
+    displayName: 'Ada Lovelace',
+    createdAt: T1,
+  });
+
   await put('BackgroundJob', (data) => db.backgroundJob.create({ data }), {
     projectId,
     kind: 'price_push',

@@ -14,7 +14,7 @@ import type { ShopifyRuntime } from './runtime';
 import { MAX_GENERATED_VARIANTS, MAX_VARIANTS_PER_PRODUCT, syntheticCatalog } from './seed';
 import { signSessionToken } from './session-token';
 import type { ShopRecord } from './state';
-import { activeInstallation, addCatalogProducts, allVariants, createShop, findShop, findVariant } from './state';
+import { activeInstallation, addCatalogProducts, allVariants, createShop, findShop, findVariant, nextId } from './state';
 import { compliance, scopesUpdated, uninstall } from './webhooks/lifecycle';
 import { COMPLIANCE_TOPICS, type ComplianceTopic } from './webhooks/topics';
 
@@ -38,7 +38,7 @@ export function shopSummary(rt: ShopifyRuntime, shop: ShopRecord) {
     rateLimit: { maximumAvailable: PLANS[shop.plan].maximumAvailable, restoreRate: PLANS[shop.plan].restoreRate },
     products: shop.products.length,
     variants: allVariants(shop).length,
-    staff: shop.staff.map((s) => ({ id: s.id, email: s.email, accountOwner: s.accountOwner })),
+    staff: shop.staff.map((s) => ({ id: s.id, firstName: s.firstName, lastName: s.lastName, email: s.email, accountOwner: s.accountOwner })),
     installations: rt.state.installations
       .filter((i) => i.shop === shop.domain)
       .map((i) => ({ apiKey: i.apiKey, scopes: i.scopes, installedAt: i.installedAt, uninstalledAt: i.uninstalledAt })),
@@ -293,6 +293,15 @@ export async function handleShopifyControl(rt: ShopifyRuntime, rest: string, req
       if (!COMPLIANCE_TOPICS.includes(body.topic as ComplianceTopic)) throw new HttpError(400, `topic must be one of ${COMPLIANCE_TOPICS.join(', ')}`);
       const deliveries = compliance(rt, shop, app, body.topic as ComplianceTopic, body.customer as never);
       return ok({ webhooks: deliveries.map((d) => ({ webhookId: d.webhookId, url: d.url })) });
+    }
+    case 'POST staff': {
+      // Another staff member of the shop (Shopify's associated user of an online token is whoever opened the app).
+      const text = (key: string, fallback: string) => (typeof body[key] === 'string' && (body[key] as string).trim() !== '' ? (body[key] as string) : fallback);
+      const id = nextId(rt.state, 'staff', 70_000_000_000);
+      const staff = { id, firstName: text('firstName', 'Staff'), lastName: text('lastName', String(id)), email: text('email', `staff-${id}@${shop.domain}`), accountOwner: false, locale: text('locale', 'en') };
+      shop.staff.push(staff);
+      rt.markDirty();
+      return ok({ staff });
     }
     case 'POST session-token': {
       const app = appFor(rt, body);

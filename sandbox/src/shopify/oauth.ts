@@ -306,6 +306,8 @@ export async function handleAccessToken(rt: ShopifyRuntime, req: IncomingMessage
     // added to the configuration later waits for the merchant's approval (the token carries what is granted).
     install(rt, shop, app, app.scopes, { grant: false });
     const online = requested === ONLINE_TOKEN_TYPE;
+    // An online token belongs to the staff member of the session token (its associated_user is them).
+    if (online && !shop.staff.some((s) => s.id === session.userId)) return oauthError(res, 400, 'invalid_subject_token', 'The session token names no staff member of this shop');
     return sendJson(res, 200, issueToken(rt, shop, app, { online, expiring: expiring && !online, userId: session.userId }));
   }
 

@@ -1,12 +1,21 @@
 // The /api/pricing routes run in the one API frame (lib/api-auth.server.ts's apiRoute).
 import { actorOf, apiRoute, json, methodNotAllowed, type ApiRouteContext } from '../lib/api-auth.server';
+import { rememberStaffMember } from '../shopify.server';
 
 export { actorOf, json, methodNotAllowed };
 
 export type PricingApiContext = ApiRouteContext;
 
+/**
+ * A pricing route. When a staff member acts (anything but a read), their name is recorded first (once an
+ * hour per process), so approvals, rollbacks and the audit log show who, by name (staff-names.server.ts).
+ */
 export function pricingApi(request: Request, handler: (ctx: PricingApiContext) => Promise<Response>): Promise<Response> {
-  return apiRoute(request, handler);
+  if (request.method === 'GET' || request.method === 'HEAD') return apiRoute(request, handler);
+  return apiRoute(request, async (ctx) => {
+    await rememberStaffMember(ctx);
+    return handler(ctx);
+  });
 }
 
 export function searchParams(request: Request): URLSearchParams {

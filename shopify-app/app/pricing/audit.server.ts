@@ -2,6 +2,7 @@
 // what, and when. Rows are never updated; the console and the CSV export read them back.
 import type { Prisma } from '@calibr/db';
 import { db } from '../db.server';
+import { actorLabels } from './staff-names.server';
 
 export interface AuditEntryOptions {
   entityType?: string;
@@ -30,6 +31,8 @@ export async function audit(projectId: string, actor: string, action: string, op
 export interface AuditView {
   id: string;
   actor: string;
+  /** The actor as the merchant reads it: a staff member's name ("Staff member" when unknown). */
+  actorName: string;
   actorType: string;
   action: string;
   entityType: string | null;
@@ -50,9 +53,11 @@ export async function listAudit(projectId: string, options: { limit?: number; be
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: Math.min(options.limit ?? 100, 5000),
   });
+  const name = await actorLabels(projectId, rows.map((r) => r.actor));
   return rows.map((r) => ({
     id: r.id,
     actor: r.actor,
+    actorName: name(r.actor) ?? r.actor,
     actorType: r.actorType,
     action: r.action,
     entityType: r.entityType,

@@ -16,6 +16,7 @@ import { activeRules } from './rules.server';
 import { readChannelPrices, withEditedAmount } from './channels';
 import { prepareItems, type ItemPlan } from './loop-facts.server';
 import { startOfShopDay } from '../lib/shop-day';
+import { actorLabels } from './staff-names.server';
 
 export interface Decision {
   /** The suggestion's id. */
@@ -357,6 +358,8 @@ export interface ChangeView {
   from: string;
   to: string;
   approvedBy: string | null;
+  /** Who approved it, as the merchant reads it: the staff member's name ("Staff member" when unknown). */
+  approvedByName: string | null;
   approvedAt: string;
   completedAt: string | null;
   rollbackOfId: string | null;
@@ -467,6 +470,7 @@ export async function listChanges(projectId: string, options: ChangeFilters & { 
   const jobs = new Map(
     (await findInSlices(rows.map((r) => r.id), (keys) => db.job.findMany({ where: { queue: QUEUES.pricePush, key: { in: keys } }, select: { key: true, status: true, runAt: true } }))).map((j) => [j.key, j]),
   );
+  const approver = await actorLabels(projectId, rows.map((r) => r.approvedBy));
   return rows.map((r) => ({
     id: r.id,
     productLinkId: r.productLinkId,
@@ -478,6 +482,7 @@ export async function listChanges(projectId: string, options: ChangeFilters & { 
     from: r.fromAmount,
     to: r.toAmount,
     approvedBy: r.approvedBy,
+    approvedByName: approver(r.approvedBy),
     approvedAt: r.approvedAt.toISOString(),
     completedAt: r.completedAt?.toISOString() ?? null,
     rollbackOfId: r.rollbackOfId,

@@ -10,6 +10,7 @@ import { Readable, pipeline } from "node:stream";
 import { stringify, type Stringifier } from "csv-stringify";
 import { normalizeSku } from "@calibr/shared-contracts";
 import { db } from "../db.server";
+import { allActorLabels } from "./staff-names.server";
 import {
   suggestionWhere,
   type ListSuggestionsOptions,
@@ -94,6 +95,7 @@ export const SUGGESTION_COLUMNS = [
   "suggested_price",
   "approved_price",
   "decided_by",
+  "decided_by_name",
   "decided_at",
   "explanation",
 ];
@@ -121,6 +123,7 @@ export function suggestionsCsv(
   return csvStream(
     SUGGESTION_COLUMNS,
     (async function* () {
+      const name = await allActorLabels(projectId);
       for await (const r of rows) {
         const summary =
           (r.explanation as { summary?: string } | null)?.summary ?? "";
@@ -136,6 +139,7 @@ export function suggestionsCsv(
           r.suggestedAmount,
           r.approvedAmount ?? "",
           text(r.decidedBy),
+          text(name(r.decidedBy)),
           iso(r.decidedAt),
           text(summary),
         ];
@@ -148,6 +152,7 @@ export const HISTORY_COLUMNS = [
   "change_id",
   "approved_at",
   "approved_by",
+  "approved_by_name",
   "source",
   "change_status",
   "title",
@@ -189,12 +194,14 @@ export function historyCsv(projectId: string): Stringifier {
   return csvStream(
     HISTORY_COLUMNS,
     (async function* () {
+      const name = await allActorLabels(projectId);
       for await (const c of changes) {
         for (const a of c.attempts.length > 0 ? c.attempts : [null]) {
           yield [
             c.id,
             iso(c.approvedAt),
             text(c.approvedBy),
+            text(name(c.approvedBy)),
             c.source,
             c.status,
             text(c.productLink?.title ?? c.listing?.title),
@@ -231,12 +238,14 @@ export function auditCsv(projectId: string): Stringifier {
     (r) => ({ key: r.createdAt, id: r.id })
   );
   return csvStream(
-    ["at", "actor", "actor_type", "action", "entity_type", "entity_id", "data"],
+    ["at", "actor", "actor_name", "actor_type", "action", "entity_type", "entity_id", "data"],
     (async function* () {
+      const name = await allActorLabels(projectId);
       for await (const r of rows)
         yield [
           iso(r.createdAt),
           text(r.actor),
+          text(name(r.actor)),
           r.actorType,
           r.action,
           r.entityType ?? "",

@@ -4,6 +4,7 @@
 // are step functions: a price holds until it changes).
 import { NotFoundError } from '@calibr/shared-contracts';
 import { db } from '../db.server';
+import { actorLabels } from './staff-names.server';
 
 export interface HistoryPoint {
   /** ISO 8601 */
@@ -24,7 +25,7 @@ export interface PriceHistory {
   sku: string | null;
   currency: string | null;
   series: HistorySeries[];
-  changes: Array<{ id: string; at: string; from: string; to: string; status: string; source: string; approvedBy: string | null }>;
+  changes: Array<{ id: string; at: string; from: string; to: string; status: string; source: string; approvedBy: string | null; approvedByName: string | null }>;
 }
 
 const MAX_POINTS = 300;
@@ -46,6 +47,8 @@ export async function priceHistory(projectId: string, itemId: string, options: {
       select: { id: true, approvedAt: true, fromAmount: true, toAmount: true, status: true, source: true, approvedBy: true },
     }),
   ]);
+
+  const approver = await actorLabels(projectId, changes.map((c) => c.approvedBy));
 
   const raw: Array<{ key: string; name: string; events: Array<{ at: number; value: string | null }> }> = [];
   for (const listing of listings.filter((l) => l.currency === currency)) {
@@ -79,6 +82,6 @@ export async function priceHistory(projectId: string, itemId: string, options: {
     sku: link?.sku ?? listings[0]!.sku,
     currency,
     series,
-    changes: changes.map((c) => ({ id: c.id, at: c.approvedAt.toISOString(), from: c.fromAmount, to: c.toAmount, status: c.status, source: c.source, approvedBy: c.approvedBy })),
+    changes: changes.map((c) => ({ id: c.id, at: c.approvedAt.toISOString(), from: c.fromAmount, to: c.toAmount, status: c.status, source: c.source, approvedBy: c.approvedBy, approvedByName: approver(c.approvedBy) })),
   };
 }

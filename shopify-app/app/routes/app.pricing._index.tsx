@@ -33,6 +33,7 @@ import {
 import { ErrorBanner } from '../components/ErrorBanner';
 import { useBusyAction } from '../components/pricing/busy-action';
 import { ApiProblem, apiFetch, downloadCsv, errorMessage, formatPercent, formatPrice, statusLabel, STATUS_TONES } from '../components/pricing/format';
+import { useLiveRefresh } from '../components/live/use-live-refresh';
 import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
 import { consoleProject } from '../pricing/console.server';
 import { pushProgress } from '../pricing/progress.server';
@@ -187,6 +188,11 @@ export default function SuggestionsPage() {
     const timer = setTimeout(() => void load(), 250);
     return () => clearTimeout(timer);
   }, [load]);
+
+  // New suggestions and decided ones show by themselves, but never while a price field is open (or shows its
+  // error), a large change waits for confirmation, or a decision is in flight. Edited prices and the
+  // selection are kept by suggestion id, so a reload keeps them.
+  useLiveRefresh(load, { hold: editing !== null || Object.keys(rowErrors).length > 0 || confirming !== null || busy !== null });
 
   const rows = list.rows;
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(rows as unknown as Array<{ [key: string]: unknown; id: string }>);

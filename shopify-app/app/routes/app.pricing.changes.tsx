@@ -9,6 +9,7 @@ import { Badge, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, L
 import { ErrorBanner } from '../components/ErrorBanner';
 import { useBusyAction } from '../components/pricing/busy-action';
 import { apiFetch, downloadCsv, errorMessage, formatPrice, formatWhen, statusLabel, STATUS_TONES } from '../components/pricing/format';
+import { useLiveRefresh } from '../components/live/use-live-refresh';
 import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
 import { changeFiltersFrom, listChanges, type ChangeFilters, type ChangeView } from '../pricing/changes.server';
 import { consoleProject } from '../pricing/console.server';
@@ -51,12 +52,8 @@ export default function ChangesPage() {
     }
   }, [filter, day, failedOn]);
   useEffect(() => void load(), [load]);
-  // While anything is being pushed, keep the outcomes current.
-  useEffect(() => {
-    if (!progress || progress.open === 0) return;
-    const timer = setInterval(() => void load(), 2000);
-    return () => clearInterval(timer);
-  }, [progress, load]);
+  // Outcomes and rollbacks show by themselves, whichever instance or job settled them.
+  useLiveRefresh(load, { hold: busy !== null });
 
   const act = async (changeId: string, what: 'retry' | 'rollback') => {
     await run(`${what}:${changeId}`, async () => {
@@ -150,7 +147,7 @@ export default function ChangesPage() {
                       <Text as="span" variant="bodySm">
                         {formatWhen(c.approvedAt)}
                         <br />
-                        {c.approvedBy ?? ''}
+                        {c.approvedByName ?? ''}
                       </Text>
                     </IndexTable.Cell>
                     <IndexTable.Cell>

@@ -73,7 +73,7 @@ export default function AuditPage() {
                 <DataTable
                   columnContentTypes={['text', 'text', 'text', 'text']}
                   headings={['When', 'Who', 'What', 'Details']}
-                  rows={entries.map((e) => [formatWhen(e.createdAt), e.actor, ACTIONS[e.action] ?? e.action, details(e.data)])}
+                  rows={entries.map((e) => [formatWhen(e.createdAt), e.actorName, ACTIONS[e.action] ?? e.action, details(e.data)])}
                 />
               )}
             </Card>

@@ -54,7 +54,7 @@ export default function ProductPricePage() {
                   formatPrice({ amount: c.from, currency: currency ?? 'USD' }),
                   formatPrice({ amount: c.to, currency: currency ?? 'USD' }),
                   <Badge key={c.id} tone={STATUS_TONES[c.status]}>{statusLabel(c.status)}</Badge>,
-                  c.approvedBy ?? (c.source === 'rollback' ? 'rollback' : '—'),
+                  c.approvedByName ?? (c.source === 'rollback' ? 'rollback' : '—'),
                 ])}
               />
             </Card>

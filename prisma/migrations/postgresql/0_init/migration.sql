@@ -476,6 +476,18 @@ CREATE TABLE "BackgroundJob" (
     CONSTRAINT "BackgroundJob_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "StaffMember" (
+    "id" TEXT NOT NULL,
+    "projectId" TEXT NOT NULL,
+    "userId" TEXT NOT NULL,
+    "displayName" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "StaffMember_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE INDEX "Session_shop_idx" ON "Session"("shop");
 
@@ -585,6 +597,9 @@ CREATE UNIQUE INDEX "ProductCost_projectId_sku_key" ON "ProductCost"("projectId"
 CREATE INDEX "PriceSuggestion_projectId_status_createdAt_idx" ON "PriceSuggestion"("projectId", "status", "createdAt");
 
 -- CreateIndex
+CREATE INDEX "PriceSuggestion_projectId_updatedAt_idx" ON "PriceSuggestion"("projectId", "updatedAt");
+
+-- CreateIndex
 CREATE INDEX "PriceSuggestion_productLinkId_idx" ON "PriceSuggestion"("productLinkId");
 
 -- CreateIndex
@@ -597,6 +612,9 @@ CREATE UNIQUE INDEX "PriceChange_idempotencyKey_key" ON "PriceChange"("idempoten
 CREATE INDEX "PriceChange_projectId_status_createdAt_idx" ON "PriceChange"("projectId", "status", "createdAt");
 
 -- CreateIndex
+CREATE INDEX "PriceChange_projectId_updatedAt_idx" ON "PriceChange"("projectId", "updatedAt");
+
+-- CreateIndex
 CREATE INDEX "PriceChange_status_idx" ON "PriceChange"("status");
 
 -- CreateIndex
@@ -604,6 +622,9 @@ CREATE INDEX "PriceChange_productLinkId_idx" ON "PriceChange"("productLinkId");
 
 -- CreateIndex
 CREATE INDEX "PriceChangeAttempt_projectId_status_idx" ON "PriceChangeAttempt"("projectId", "status");
+
+-- CreateIndex
+CREATE INDEX "PriceChangeAttempt_projectId_updatedAt_idx" ON "PriceChangeAttempt"("projectId", "updatedAt");
 
 -- CreateIndex
 CREATE INDEX "PriceChangeAttempt_listingId_idx" ON "PriceChangeAttempt"("listingId");
@@ -658,6 +679,9 @@ CREATE INDEX "BackgroundJob_projectId_kind_createdAt_idx" ON "BackgroundJob"("pr
 
 -- CreateIndex
 CREATE INDEX "BackgroundJob_status_runAfter_idx" ON "BackgroundJob"("status", "runAfter");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "StaffMember_projectId_userId_key" ON "StaffMember"("projectId", "userId");
 
 -- AddForeignKey
 ALTER TABLE "PlatformIntegration" ADD CONSTRAINT "PlatformIntegration_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
@@ -766,4 +790,7 @@ ALTER TABLE "AuditLog" ADD CONSTRAINT "AuditLog_projectId_fkey" FOREIGN KEY ("pr
 
 -- AddForeignKey
 ALTER TABLE "BackgroundJob" ADD CONSTRAINT "BackgroundJob_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "StaffMember" ADD CONSTRAINT "StaffMember_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

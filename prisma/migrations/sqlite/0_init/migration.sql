@@ -466,6 +466,17 @@ CREATE TABLE "BackgroundJob" (
     CONSTRAINT "BackgroundJob_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
+-- CreateTable
+CREATE TABLE "StaffMember" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "projectId" TEXT NOT NULL,
+    "userId" TEXT NOT NULL,
+    "displayName" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "StaffMember_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
 -- CreateIndex
 CREATE INDEX "Session_shop_idx" ON "Session"("shop");
 
@@ -575,6 +586,9 @@ CREATE UNIQUE INDEX "ProductCost_projectId_sku_key" ON "ProductCost"("projectId"
 CREATE INDEX "PriceSuggestion_projectId_status_createdAt_idx" ON "PriceSuggestion"("projectId", "status", "createdAt");
 
 -- CreateIndex
+CREATE INDEX "PriceSuggestion_projectId_updatedAt_idx" ON "PriceSuggestion"("projectId", "updatedAt");
+
+-- CreateIndex
 CREATE INDEX "PriceSuggestion_productLinkId_idx" ON "PriceSuggestion"("productLinkId");
 
 -- CreateIndex
@@ -587,6 +601,9 @@ CREATE UNIQUE INDEX "PriceChange_idempotencyKey_key" ON "PriceChange"("idempoten
 CREATE INDEX "PriceChange_projectId_status_createdAt_idx" ON "PriceChange"("projectId", "status", "createdAt");
 
 -- CreateIndex
+CREATE INDEX "PriceChange_projectId_updatedAt_idx" ON "PriceChange"("projectId", "updatedAt");
+
+-- CreateIndex
 CREATE INDEX "PriceChange_status_idx" ON "PriceChange"("status");
 
 -- CreateIndex
@@ -594,6 +611,9 @@ CREATE INDEX "PriceChange_productLinkId_idx" ON "PriceChange"("productLinkId");
 
 -- CreateIndex
 CREATE INDEX "PriceChangeAttempt_projectId_status_idx" ON "PriceChangeAttempt"("projectId", "status");
+
+-- CreateIndex
+CREATE INDEX "PriceChangeAttempt_projectId_updatedAt_idx" ON "PriceChangeAttempt"("projectId", "updatedAt");
 
 -- CreateIndex
 CREATE INDEX "PriceChangeAttempt_listingId_idx" ON "PriceChangeAttempt"("listingId");
@@ -648,4 +668,7 @@ CREATE INDEX "BackgroundJob_projectId_kind_createdAt_idx" ON "BackgroundJob"("pr
 
 -- CreateIndex
 CREATE INDEX "BackgroundJob_status_runAfter_idx" ON "BackgroundJob"("status", "runAfter");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "StaffMember_projectId_userId_key" ON "StaffMember"("projectId", "userId");
 

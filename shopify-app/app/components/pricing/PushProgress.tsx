@@ -1,8 +1,9 @@
 // Long work in the console: the push in flight (changes settling, each platform's attempts by status),
 // platform syncs running and imports, each with a Polaris ProgressBar, polled from
-// GET /api/pricing/progress while anything is open.
+// GET /api/pricing/progress while anything is open, and again whenever the shop's pricing lists change.
 import { useCallback, useEffect, useState } from 'react';
 import { Banner, BlockStack, InlineStack, ProgressBar, Text } from '@shopify/polaris';
+import { useLiveRefresh } from '../live/use-live-refresh';
 import { apiFetch } from './format';
 
 export interface ProgressView {
@@ -25,6 +26,8 @@ export function usePushProgress(initial: ProgressView | null, everyMs = 1500) {
       // keep the last view; the next poll tries again
     }
   }, []);
+  // A push settling or a change approved elsewhere moves the bar without waiting for a watch.
+  useLiveRefresh(refresh);
   const busy = Boolean(progress && (progress.open > 0 || progress.jobs.some((j) => j.status === 'running') || (progress.syncs?.length ?? 0) > 0));
   useEffect(() => {
     if (!busy && watch === 0) return;

@@ -49,6 +49,7 @@ export const SWEPT_ROUTES: readonly SweptRoute[] = [
   { file: 'api.pricing.dry-run.ts', kind: 'api', path: '/api/pricing/dry-run', reads: [], bodies: ['POST'] },
   { file: 'api.pricing.export.$kind.ts', kind: 'api', path: '/api/pricing/export/audit', reads: ['GET'], bodies: [] },
   { file: 'api.pricing.flags.ts', kind: 'api', path: '/api/pricing/flags', reads: ['GET'], bodies: [] },
+  { file: 'api.pricing.live.ts', kind: 'api', path: '/api/pricing/live', reads: ['GET'], bodies: [] },
   { file: 'api.pricing.monitor.ts', kind: 'api', path: '/api/pricing/monitor', reads: [], bodies: ['POST'] },
   { file: 'api.pricing.products.$itemId.history.ts', kind: 'api', path: `/api/pricing/products/${FAKE}/history`, reads: ['GET'], bodies: [] },
   { file: 'api.pricing.progress.ts', kind: 'api', path: '/api/pricing/progress', reads: ['GET'], bodies: [] },

@@ -1,0 +1,101 @@
+// The mechanism behind useLiveRefresh (see use-live-refresh.ts for why it polls): one poll loop per
+// document shared by every subscriber on the page, which asks for the shop's fingerprint and tells each
+// subscriber whose data is older, unless it holds its reload for now. No loop while nobody listens or the
+// tab is hidden; a look at once when the tab shows again. The browser's pieces (the request, visibility,
+// timers) come in from outside, so the loop's rules are tested with a driven clock.
+
+export const IDLE_MS = 4000;
+export const PUSHING_MS = 1500;
+
+export interface LiveSubscriber {
+  /** True while a reload would get in the merchant's way; the reload waits until the next deliver(). */
+  held: () => boolean;
+  reload: () => void;
+}
+
+export interface LivePollerEnv {
+  fetchVersion: () => Promise<{ version: string; pushing: number }>;
+  isHidden: () => boolean;
+  /** Listen to visibility changes; returns how to stop listening. */
+  onVisibilityChange: (listener: () => void) => () => void;
+  setTimer?: (run: () => void, ms: number) => unknown;
+  clearTimer?: (timer: unknown) => void;
+}
+
+export interface LivePoller {
+  subscribe(subscriber: LiveSubscriber): () => void;
+  /** Tell the subscribers that are behind and not holding (a subscriber stopped holding). */
+  deliver(): void;
+}
+
+export function createLivePoller(env: LivePollerEnv): LivePoller {
+  const setTimer = env.setTimer ?? ((run: () => void, ms: number) => setTimeout(run, ms));
+  const clearTimer = env.clearTimer ?? ((t: unknown) => clearTimeout(t as ReturnType<typeof setTimeout>));
+  /** Each subscriber with the fingerprint its data matches (undefined until the first answer after it joined). */
+  const seen = new Map<LiveSubscriber, string | undefined>();
+  let latest: string | undefined;
+  let timer: unknown;
+  let inFlight = false;
+  let stopListening: (() => void) | undefined;
+
+  const deliver = () => {
+    if (latest === undefined) return;
+    for (const [s, version] of seen) {
+      if (version === undefined) seen.set(s, latest);
+      else if (version !== latest && !s.held()) {
+        seen.set(s, latest);
+        s.reload();
+      }
+    }
+  };
+
+  const schedule = (ms: number) => {
+    if (timer !== undefined || seen.size === 0 || env.isHidden()) return;
+    timer = setTimer(() => void poll(), ms);
+  };
+
+  const poll = async () => {
+    timer = undefined;
+    if (seen.size === 0 || env.isHidden() || inFlight) return;
+    inFlight = true;
+    let next = IDLE_MS;
+    try {
+      const live = await env.fetchVersion();
+      latest = live.version;
+      if (live.pushing > 0) next = PUSHING_MS;
+      deliver();
+    } catch {
+      // a failed look (the network, an expired token App Bridge renews) is tried again at the next tick
+    } finally {
+      inFlight = false;
+    }
+    schedule(next);
+  };
+
+  const stopTimer = () => {
+    if (timer !== undefined) clearTimer(timer);
+    timer = undefined;
+  };
+
+  const onVisibility = () => {
+    if (env.isHidden()) stopTimer();
+    else if (timer === undefined) void poll();
+  };
+
+  return {
+    subscribe(subscriber) {
+      seen.set(subscriber, undefined);
+      if (seen.size === 1) stopListening = env.onVisibilityChange(onVisibility);
+      if (timer === undefined && !inFlight) void poll();
+      return () => {
+        seen.delete(subscriber);
+        if (seen.size > 0) return;
+        stopListening?.();
+        stopListening = undefined;
+        stopTimer();
+        latest = undefined;
+      };
+    },
+    deliver,
+  };
+}

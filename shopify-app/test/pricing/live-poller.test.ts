@@ -1,0 +1,130 @@
+// The live poller's rules (app/components/live/live-poller.ts), with a driven clock: a page reloads only
+// when the fingerprint moved; a held page reloads when it lets go; no look while the tab is hidden, one at
+// once when it shows; looks come sooner while a push is in flight; nobody listening, nothing runs. (The
+// real thing in a browser against the app: live-refresh.browser.test.ts.)
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { IDLE_MS, PUSHING_MS, createLivePoller } from '../../app/components/live/live-poller';
+
+/** What GET /api/pricing/live would answer, as the test sets it, and how often it was asked. */
+function world() {
+  const state = { version: 'v1', pushing: 0, hidden: false, looks: 0, failNext: false };
+  const listeners = new Set<() => void>();
+  const poller = createLivePoller({
+    fetchVersion: async () => {
+      state.looks++;
+      if (state.failNext) {
+        state.failNext = false;
+        throw new Error('network');
+      }
+      return { version: state.version, pushing: state.pushing };
+    },
+    isHidden: () => state.hidden,
+    onVisibilityChange: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  });
+  const setHidden = (hidden: boolean) => {
+    state.hidden = hidden;
+    for (const l of listeners) l();
+  };
+  return { state, poller, setHidden, listeners };
+}
+
+function page(hold = false) {
+  const p = { hold, reloads: 0 };
+  return { p, subscriber: { held: () => p.hold, reload: () => void p.reloads++ } };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('the live poller', () => {
+  it('reloads a page only when the fingerprint moved', async () => {
+    const { state, poller } = world();
+    const { p, subscriber } = page();
+    poller.subscribe(subscriber);
+    await vi.advanceTimersByTimeAsync(0); // the first look sets what the page has
+    expect(state.looks).toBe(1);
+    await vi.advanceTimersByTimeAsync(IDLE_MS * 3);
+    expect(state.looks).toBe(4);
+    expect(p.reloads).toBe(0);
+
+    state.version = 'v2';
+    await vi.advanceTimersByTimeAsync(IDLE_MS);
+    expect(p.reloads).toBe(1);
+    await vi.advanceTimersByTimeAsync(IDLE_MS * 2);
+    expect(p.reloads).toBe(1);
+  });
+
+  it('holds a reload while the page says so, and delivers it when the page lets go', async () => {
+    const { state, poller } = world();
+    const { p, subscriber } = page();
+    poller.subscribe(subscriber);
+    await vi.advanceTimersByTimeAsync(0);
+    p.hold = true;
+    state.version = 'v2';
+    await vi.advanceTimersByTimeAsync(IDLE_MS * 2);
+    expect(p.reloads).toBe(0);
+    p.hold = false;
+    poller.deliver();
+    expect(p.reloads).toBe(1);
+    poller.deliver();
+    expect(p.reloads).toBe(1);
+  });
+
+  it('does not look while the tab is hidden, and looks at once when it shows again', async () => {
+    const { state, poller, setHidden } = world();
+    const { p, subscriber } = page();
+    poller.subscribe(subscriber);
+    await vi.advanceTimersByTimeAsync(0);
+    setHidden(true);
+    const looks = state.looks;
+    state.version = 'v2';
+    await vi.advanceTimersByTimeAsync(IDLE_MS * 10);
+    expect(state.looks).toBe(looks);
+    expect(p.reloads).toBe(0);
+    setHidden(false);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(state.looks).toBe(looks + 1);
+    expect(p.reloads).toBe(1);
+  });
+
+  it('looks sooner while a push is in flight, and keeps looking after a failed look', async () => {
+    const { state, poller } = world();
+    state.pushing = 2;
+    poller.subscribe(page().subscriber);
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(PUSHING_MS * 4);
+    expect(state.looks).toBe(5);
+    state.pushing = 0;
+    state.failNext = true;
+    await vi.advanceTimersByTimeAsync(PUSHING_MS);
+    await vi.advanceTimersByTimeAsync(IDLE_MS);
+    expect(state.looks).toBe(7);
+  });
+
+  it('runs one loop for every page of the document, and stops when nobody listens', async () => {
+    const { state, poller, listeners } = world();
+    const a = page();
+    const b = page();
+    const stopA = poller.subscribe(a.subscriber);
+    const stopB = poller.subscribe(b.subscriber);
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(IDLE_MS);
+    expect(state.looks).toBe(2);
+    state.version = 'v2';
+    await vi.advanceTimersByTimeAsync(IDLE_MS);
+    expect([a.p.reloads, b.p.reloads]).toEqual([1, 1]);
+    stopA();
+    stopB();
+    expect(listeners.size).toBe(0);
+    const looks = state.looks;
+    await vi.advanceTimersByTimeAsync(IDLE_MS * 5);
+    expect(state.looks).toBe(looks);
+  });
+});

@@ -1,0 +1,228 @@
+// Issue 18's live pages in a real browser (Debian's Chromium driven by Playwright) inside the sandbox's
+// Shopify Admin shell, with Amazon connected and both catalogs synced. Never reloaded: a mark set in the
+// app's window must still be there at the end (a reload or a document navigation would drop it).
+// - A competitor moves while the suggestions page is open; the monitor (its API route, as the scheduler
+//   would run it) stores a suggestion, and the page shows it by itself, keeping the merchant's checked row.
+// - The checked suggestion is approved (by the Admin shell's staff member); the price changes page shows
+//   it applied by itself, approved by the staff member's name (the online token's associated user); then
+//   it is rolled back from elsewhere (another tab: the API) and the page shows the rollback and the
+//   "Rolled back" status by itself.
+// - While the merchant edits a price, a new suggestion waits: the page looks (the fingerprint moved) but
+//   doesn't reload under the open field; when the field is left, the suggestion shows and the edited price
+//   is still there.
+// Screenshots go to shopify-app/artifacts/live/ (gitignored).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Frame, FrameLocator, Page } from '@playwright/test';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { warmUp } from '../../server/start-app';
+import { BROWSER_UA, SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
+import { hasChromium, launchChromium } from '../support/chromium';
+import { bulkAction, openInAdminShell } from './support/console-page';
+
+const LOAD_TIMEOUT_MS = 120_000;
+const ARTIFACTS = fileURLToPath(new URL('../../artifacts/live/', import.meta.url));
+
+let w: PlatformsWorld;
+let browser: Browser;
+interface Product {
+  sku: string;
+  asin: string;
+  amazonPrice: string;
+}
+/**
+ * first, second: suggested before the page opens; later: its competitor moves while the page is open;
+ * duringEdit: its competitor moves while the merchant edits a price.
+ */
+let products: { first: Product; second: Product; later: Product; duringEdit: Product };
+/** The staff member the Admin shell signs its session tokens for. */
+let staffName: string;
+
+/** A USD amount less some cents, as a decimal string (no float on the way). */
+function minus(amount: string, cents: bigint): string {
+  const [whole, fraction = ''] = amount.split('.');
+  const minor = BigInt(whole!) * 100n + BigInt(fraction.padEnd(2, '0')) - cents;
+  return `${minor / 100n}.${String(minor % 100n).padStart(2, '0')}`;
+}
+
+/** A competitor undercuts the product by 3.00 and takes the Buy Box. */
+async function undercut(p: Product): Promise<void> {
+  await sandboxControl(w.sandbox, 'amazon/competitors', { asin: p.asin, marketplaceId: US, sellerId: 'A1UNDERCUTTER', sellerName: 'Undercutter', price: minus(p.amazonPrice, 300n), feedbackPercent: 99, fulfillment: 'AFN' });
+  await sandboxControl(w.sandbox, 'amazon/buybox', { asin: p.asin, marketplaceId: US, winner: 'A1UNDERCUTTER' });
+}
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  // This suite's own optimized-dependency cache: other test files' dev servers rewrite the shared one.
+  process.env.VITE_CACHE_DIR = 'node_modules/.vite-live-refresh';
+  process.env.PRICING_MONITOR = 'off';
+  process.env.PRICING_PUSH_POLL_MS = '200';
+  process.env.PRICING_PENDING_POLL_MS = '300';
+  w = await startPlatformsWorld();
+  await warmUp(w.app).catch(() => undefined);
+  await connectAndSync(w);
+
+  expect((await w.api('/api/pricing/rules', { json: { name: 'Match the Buy Box', scope: 'shop', kind: 'match_buy_box', params: {}, currency: 'USD', floorAmount: '1.00', maxStepPercent: '50' } })).status).toBe(201);
+  const links = await w.database.db.productLink.findMany({
+    where: { project: { shopDomain: SHOP }, listings: { some: { platform: 'amazon', asin: { not: null }, marketplaceId: US } }, AND: { listings: { some: { platform: 'shopify' } } } },
+    include: { listings: true },
+    orderBy: { sku: 'desc' },
+    take: 4,
+  });
+  expect(links).toHaveLength(4);
+  const [first, second, later, duringEdit] = links.map((link): Product => {
+    const amazon = link.listings.find((l) => l.platform === 'amazon' && l.marketplaceId === US)!;
+    return { sku: link.sku, asin: amazon.asin!, amazonPrice: amazon.priceAmount! };
+  });
+  products = { first: first!, second: second!, later: later!, duringEdit: duringEdit! };
+  // The market read once, then two products undercut: two suggestions waiting when the page opens.
+  await w.api('/api/pricing/monitor', { json: { asins: [first!.asin, second!.asin, later!.asin, duringEdit!.asin] } });
+  for (const p of [first!, second!]) await undercut(p);
+  const monitored = await readJson<{ suggestions: { created: number } | null }>(await w.api('/api/pricing/monitor', { json: { asins: [first!.asin, second!.asin] } }));
+  expect(monitored.suggestions?.created).toBe(2);
+
+  const { shops } = await sandboxControl<{ shops: Array<{ domain: string; staff: Array<{ firstName: string; lastName: string }> }> }>(w.sandbox, 'shopify/shops');
+  const owner = shops.find((s) => s.domain === SHOP)!.staff[0]!;
+  staffName = `${owner.firstName} ${owner.lastName}`;
+
+  browser = await launchChromium();
+}, 900_000);
+
+afterAll(async () => {
+  await browser?.close();
+  const { stopPricing } = await import('../../app/pricing/startup.server');
+  await stopPricing().catch(() => undefined);
+  await w?.close();
+});
+
+async function shot(page: Page, name: string): Promise<string> {
+  const file = path.join(ARTIFACTS, name);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** The app's own frame (its document, where the no-reload mark lives). */
+function appFrame(page: Page): Frame {
+  const frame = page.frames().find((f) => new URL(f.url()).pathname.startsWith('/app'));
+  if (!frame) throw new Error(`no app frame among ${page.frames().map((f) => f.url()).join(', ')}`);
+  return frame;
+}
+
+const rowOf = (app: FrameLocator, sku: string) => app.locator('tbody tr').filter({ hasText: sku }).first();
+
+describe.skipIf(!hasChromium)('live pages in the Admin shell', () => {
+  let context: BrowserContext;
+  let page: Page;
+  const failures: string[] = [];
+  let app: FrameLocator;
+
+  beforeAll(async () => {
+    if (!hasChromium) return;
+    context = await browser.newContext({ viewport: { width: 1440, height: 1100 }, userAgent: BROWSER_UA });
+    page = await context.newPage();
+    page.on('pageerror', (e) => failures.push(e.message));
+  });
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it('shows a suggestion the monitor stores after a competitor moves, without a reload, keeping the checked row', async () => {
+    const { first, second, later } = products;
+    app = await openInAdminShell(page, `${w.sandbox.adminShellUrl(SHOP)}/app/pricing`, (a) => a.getByText('Pricing suggestions').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures, () => shot(page, 'failed-suggestions.png'));
+    await expect.poll(() => app.locator('tbody tr').allInnerTexts(), { timeout: 30_000 }).toEqual(expect.arrayContaining([expect.stringContaining(first.sku), expect.stringContaining(second.sku)]));
+    expect(await app.locator('tbody tr').count()).toBe(2);
+    await appFrame(page).evaluate(() => ((window as unknown as { calibrNoReload: boolean }).calibrNoReload = true));
+
+    // The merchant checks the first suggestion; meanwhile a competitor undercuts a third product.
+    await rowOf(app, first.sku).locator('input[type="checkbox"]').first().check({ force: true });
+    await undercut(later);
+    const monitored = await readJson<{ suggestions: { created: number } | null }>(await w.api('/api/pricing/monitor', { json: { asins: [later.asin] } }));
+    expect(monitored.suggestions?.created).toBe(1);
+
+    // It shows by itself: the row, and the tab's count.
+    await expect.poll(() => app.locator('tbody tr').allInnerTexts(), { timeout: 30_000 }).toEqual(expect.arrayContaining([expect.stringContaining(later.sku)]));
+    await expect.poll(() => app.getByRole('tab').allInnerTexts(), { timeout: 30_000 }).toEqual(expect.arrayContaining([expect.stringMatching(/Pending\s*3/)]));
+    await shot(page, 'suggestion-arrived.png');
+    // The checked row is still checked, the others not; and the page was never reloaded.
+    expect(await rowOf(app, first.sku).locator('input[type="checkbox"]').first().isChecked()).toBe(true);
+    expect(await rowOf(app, later.sku).locator('input[type="checkbox"]').first().isChecked()).toBe(false);
+    expect(await rowOf(app, second.sku).locator('input[type="checkbox"]').first().isChecked()).toBe(false);
+    expect(await appFrame(page).evaluate(() => (window as unknown as { calibrNoReload?: boolean }).calibrNoReload)).toBe(true);
+    expect(failures).toEqual([]);
+  }, 600_000);
+
+  it('approves the checked one; the changes page settles by itself, names the approver, and follows a rollback made elsewhere', async () => {
+    const { first } = products;
+    await bulkAction(app, 'Approve');
+    await expect.poll(() => app.locator('.Polaris-Banner').allInnerTexts(), { timeout: 60_000 }).toContainEqual(expect.stringMatching(/1 suggestion approved/));
+
+    await app.getByRole('tab', { name: 'Price changes' }).click();
+    const change = rowOf(app, first.sku);
+    // Applied on both platforms as the push settles, with nothing pressed.
+    for (const platform of ['shopify', 'amazon']) {
+      await expect.poll(() => change.locator(`[data-platform="${platform}"]`).getAttribute('data-status').catch(() => null), { timeout: 120_000 }).toBe('applied');
+    }
+    await expect.poll(() => change.innerText(), { timeout: 30_000 }).toMatch(/Roll back/);
+    // Approved by the staff member, by name (not `user:<id>@shop`).
+    expect(await change.innerText()).toContain(staffName);
+    expect(await change.innerText()).not.toMatch(/user:\d+@/);
+    await shot(page, 'change-applied.png');
+
+    // Rolled back from elsewhere: this page did nothing, and still shows it.
+    const stored = await w.database.db.priceChange.findFirstOrThrow({ where: { project: { shopDomain: SHOP }, productLink: { sku: first.sku }, source: 'suggestion' } });
+    expect((await w.api(`/api/pricing/changes/${stored.id}/rollback`, { json: {} })).status).toBe(201);
+    const rows = app.locator('tbody tr').filter({ hasText: first.sku });
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(2);
+    const rollback = rows.filter({ hasText: 'rollback' }).first();
+    for (const platform of ['shopify', 'amazon']) {
+      await expect.poll(() => rollback.locator(`[data-platform="${platform}"]`).getAttribute('data-status').catch(() => null), { timeout: 120_000 }).toBe('applied');
+    }
+    await expect.poll(() => rows.filter({ hasNotText: 'rollback' }).first().innerText(), { timeout: 60_000 }).toMatch(/Rolled back/);
+    await expect.poll(() => rollback.innerText(), { timeout: 30_000 }).toMatch(/Applied/);
+    // No "Pushing" left anywhere, and no progress banner.
+    await expect.poll(() => app.locator('[data-section="push-progress"]').count(), { timeout: 30_000 }).toBe(0);
+    await shot(page, 'rollback-settled.png');
+    expect(await appFrame(page).evaluate(() => (window as unknown as { calibrNoReload?: boolean }).calibrNoReload)).toBe(true);
+    expect(failures).toEqual([]);
+  }, 600_000);
+
+  it('holds a refresh while a price is being edited, then shows what arrived and keeps the edited price', async () => {
+    const { second, later, duringEdit } = products;
+    await app.getByRole('tab', { name: 'Suggestions' }).click();
+    await expect.poll(() => app.locator('tbody tr').allInnerTexts(), { timeout: 30_000 }).toEqual(expect.arrayContaining([expect.stringContaining(second.sku), expect.stringContaining(later.sku)]));
+    expect(await app.locator('tbody tr').count()).toBe(2);
+    const suggested = (await w.database.db.priceSuggestion.findFirstOrThrow({ where: { productLink: { sku: second.sku }, status: 'pending' } })).suggestedAmount;
+    const edited = minus(suggested, 10n);
+    const row = rowOf(app, second.sku);
+    await row.getByRole('button', { name: /Edit the price/ }).click();
+    const field = row.locator('[data-section="price-edit"] input');
+    await field.fill(edited);
+
+    // The merchant is still in the field when a competitor moves and the monitor stores a suggestion.
+    await undercut(duringEdit);
+    const monitored = await readJson<{ suggestions: { created: number } | null }>(await w.api('/api/pricing/monitor', { json: { asins: [duringEdit.asin] } }));
+    expect(monitored.suggestions?.created).toBe(1);
+    // From now on the fingerprint has moved: any reload of the list would be a reload under the open field.
+    const reloads: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/pricing/suggestions') reloads.push(r.url());
+    });
+    // The page's next two looks see the new fingerprint (the second proves the first was acted on, or not).
+    for (let look = 0; look < 2; look++) await page.waitForResponse((r) => new URL(r.url()).pathname === '/api/pricing/live', { timeout: 30_000 });
+    expect(reloads).toEqual([]);
+    expect(await app.locator('tbody tr').count()).toBe(2);
+    expect(await field.inputValue()).toBe(edited);
+    expect(await field.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    // Leaving the field lets the refresh through: the new suggestion shows, the edited price stays.
+    await field.blur();
+    await expect.poll(() => app.locator('tbody tr').allInnerTexts(), { timeout: 30_000 }).toEqual(expect.arrayContaining([expect.stringContaining(duringEdit.sku)]));
+    expect(reloads.length).toBeGreaterThan(0);
+    await expect.poll(() => rowOf(app, second.sku).innerText(), { timeout: 10_000 }).toMatch(new RegExp(`${edited.replace('.', '\\.')}[\\s\\S]*edited`));
+    await shot(page, 'held-during-edit.png');
+    expect(await appFrame(page).evaluate(() => (window as unknown as { calibrNoReload?: boolean }).calibrNoReload)).toBe(true);
+    expect(failures).toEqual([]);
+  }, 600_000);
+});
