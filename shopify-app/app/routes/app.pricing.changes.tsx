@@ -4,8 +4,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
+import { TitleBar } from '@shopify/app-bridge-react';
 import { Badge, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, Page, Select, Text } from '@shopify/polaris';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { errorToast, toast } from '../components/frame/admin';
 import { useBusyAction } from '../components/pricing/busy-action';
 import { apiFetch, downloadCsv, errorMessage, formatPrice, formatWhen, statusLabel, STATUS_TONES } from '../components/pricing/format';
 import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
@@ -26,7 +28,7 @@ export default function ChangesPage() {
   const [changes, setChanges] = useState<ChangeView[]>(initial.changes as ChangeView[]);
   const [filter, setFilter] = useState('all');
   const [error, setError] = useState<string | null>(null);
-  const { busy, run } = useBusyAction(setError);
+  const { busy, run } = useBusyAction();
   const { progress, watch } = usePushProgress(initial.progress);
 
   const load = useCallback(async () => {
@@ -48,17 +50,17 @@ export default function ChangesPage() {
   const act = async (changeId: string, what: 'retry' | 'rollback') => {
     await run(`${what}:${changeId}`, async () => {
       await apiFetch(`/api/pricing/changes/${changeId}/${what}`, { body: {} });
+      toast(what === 'retry' ? 'Retrying the push' : 'Rolling back to the previous price');
       watch();
       await load();
     });
   };
 
   return (
-    <Page
-      title="Price changes"
-      subtitle="What each platform did with each approved price."
-      secondaryActions={[{ content: 'Export CSV', onAction: () => void downloadCsv('/api/pricing/export/history', 'price-history.csv').catch((e) => setError(errorMessage(e))) }]}
-    >
+    <Page>
+      <TitleBar title="Price changes">
+        <button onClick={() => void downloadCsv('/api/pricing/export/history', 'price-history.csv').catch((e) => errorToast(errorMessage(e)))}>Export CSV</button>
+      </TitleBar>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
