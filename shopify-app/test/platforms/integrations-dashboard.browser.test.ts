@@ -110,7 +110,7 @@ describe.skipIf(!hasChromium)('the integrations dashboard in the Admin shell', (
 
       // Back in Admin, the dashboard sees the connection the Amazon service now holds.
       await page.bringToFront();
-      await app.getByRole('button', { name: 'Refresh status' }).click();
+      await page.locator('#titlebar button', { hasText: 'Refresh status' }).click();
       await expect.poll(() => card(app, 'amazon').innerText(), { timeout: 30_000 }).toMatch(/Connected[\s\S]*Account A2CALIBRDEMONA/);
       await expect.poll(() => card(app, 'amazon').locator('[data-health]').getAttribute('data-health'), { timeout: 30_000 }).toBe('healthy');
 
