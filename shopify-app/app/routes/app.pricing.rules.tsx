@@ -14,6 +14,7 @@ import { DryRunWhy, type WhyRow } from '../components/pricing/DryRunWhy';
 import { competingBody, competingFromRule, describeCompeting, NEW_RULE_COMPETING, type CompetingDraft } from '../components/pricing/rule-competing';
 import { RuleCompetingFields } from '../components/pricing/RuleCompetingFields';
 import { apiFetch, ApiProblem, errorMessage, formatPercent, formatPrice, statusLabel } from '../components/pricing/format';
+import { count } from '../components/pricing/outcome-text';
 import { consoleProject } from '../pricing/console.server';
 import { listRules, type RuleView } from '../pricing/rules.server';
 
@@ -381,8 +382,8 @@ export default function RulesPage() {
                       Dry run: {trial.name}
                     </Text>
                     <Text as="p">
-                      Would govern {trial.result.governedByDraft ?? trial.result.counts.evaluated} product(s): {trial.result.counts.suggest} would get a new price ({trial.result.counts.autoApprove} automatically), {trial.result.counts.no_change} keep theirs,{' '}
-                      {trial.result.counts.blocked} blocked by guardrails, {trial.result.counts.skipped} skipped. Nothing was created.
+                      Would govern {count(trial.result.governedByDraft ?? trial.result.counts.evaluated, 'product')}: {trial.result.counts.suggest} would get a new price ({trial.result.counts.autoApprove} automatically),{' '}
+                      {trial.result.counts.no_change} keep theirs, {trial.result.counts.blocked} blocked by guardrails, {trial.result.counts.skipped} skipped. Nothing was created.
                     </Text>
                   </BlockStack>
                 </div>
