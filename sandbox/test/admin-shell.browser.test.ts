@@ -27,6 +27,7 @@ function appPage(sandboxUrl: string): string {
 <ui-save-bar id="rule-save-bar"><button variant="primary" onclick="done('save')"></button><button onclick="done('discard')"></button></ui-save-bar>
 <ui-modal id="connect-modal"><div><p id="modal-text">Connect your Amazon seller account</p></div>
 <ui-title-bar title="Connect Amazon"><button onclick="done('modal-cancel')">Cancel</button><button variant="primary" onclick="done('modal-connect')">Connect</button></ui-title-bar></ui-modal>
+<ui-modal id="src-modal" src="/settings" variant="small"><ui-title-bar title="Settings page"><button variant="primary" onclick="done('src-ok')">Done</button></ui-title-bar></ui-modal>
 <pre id="token"></pre><pre id="echo"></pre><pre id="done"></pre>
 <script>
   function done(what) { document.getElementById('done').textContent += what + ' '; }
@@ -156,6 +157,24 @@ describe.skipIf(!hasChromium)('Admin shell with the App Bridge stand-in', () => 
       await expect.poll(() => page.locator('#modal-overlay').isVisible()).toBe(false);
       await expect.poll(clicks).toBe('create archive breadcrumb discard save modal-connect modal-hidden');
       expect(await frame.getByRole('dialog').count()).toBe(0);
+
+      // A modal with a src: the Admin draws the dialog, the page in its own frame, the buttons in its footer.
+      await shopifyIn(`shopify.modal.show('src-modal')`);
+      const srcDialog = page.getByRole('dialog', { name: 'Settings page' });
+      await expect.poll(() => srcDialog.isVisible()).toBe(true);
+      expect(await srcDialog.locator('iframe').getAttribute('src')).toBe(`${t.app.url}/settings`);
+      await expect.poll(() => page.frameLocator('#modal-host iframe').locator('#settings').textContent(), { timeout: 15_000 }).toBe('Settings');
+      await srcDialog.getByRole('button', { name: 'Done' }).click();
+      await srcDialog.getByRole('button', { name: 'Close' }).click();
+      await expect.poll(() => page.locator('#modal-overlay').isVisible()).toBe(false);
+      await expect.poll(clicks).toBe('create archive breadcrumb discard save modal-connect modal-hidden src-ok');
+
+      // Leaving with unsaved changes: "Leave page" hides the save bar and the nav goes on.
+      await shopifyIn(`shopify.saveBar.show('rule-save-bar')`);
+      await expect.poll(() => page.locator('#save-bar').isVisible()).toBe(true);
+      await page.locator('#app-nav a', { hasText: 'Settings' }).click();
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Leave page' }).click();
+      await expect.poll(() => page.locator('#save-bar').isVisible()).toBe(false);
 
       // Clicking the nav item navigates the frame.
       await page.locator('#app-nav a', { hasText: 'Settings' }).click();

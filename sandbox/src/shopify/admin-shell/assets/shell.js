@@ -200,6 +200,8 @@
       dialog.setAttribute('aria-modal', 'true');
       dialog.innerHTML = '<div class="dialog-head"><h2></h2></div><iframe class="dialog-frame"></iframe><div class="dialog-foot"></div>';
       dialog.querySelector('h2').textContent = (m.bar && m.bar.title) || '';
+      dialog.querySelector('h2').id = 'modal-title-' + key;
+      dialog.setAttribute('aria-labelledby', 'modal-title-' + key);
       var close = button('×', 'plain', function () {
         send('modalClose', { modal: key });
       });
