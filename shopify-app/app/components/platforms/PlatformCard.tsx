@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useNavigate } from '@remix-run/react';
 import { Badge, BlockStack, Button, Card, Divider, InlineStack, Text } from '@shopify/polaris';
 import type { PlatformView } from '../../platforms/platform-status.server';
-import { errorToast, toast } from '../frame/admin';
+import { errorToast, toast, useAdminLoading } from '../frame/admin';
 import { apiFetch, errorMessage } from './api-client';
 import { ConnectionStatus } from './ConnectionStatus';
 import { ConnectionMethodNote, PlatformSettings, SettingsLinkButton, useSettingsLink } from './PlatformSettings';
@@ -23,6 +23,7 @@ export function PlatformCard({ view, checking, onChanged }: PlatformCardProps) {
   const navigate = useNavigate();
   const link = useSettingsLink(view);
   const [busy, setBusy] = useState<'sync' | 'disconnect' | null>(null);
+  useAdminLoading(busy !== null);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [confirmDisconnect, setConfirmDisconnect] = useState(false);
   const connected = view.connection.status === 'connected';
