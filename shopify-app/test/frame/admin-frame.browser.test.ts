@@ -86,6 +86,12 @@ describe.skipIf(!hasChromium)('the console in the Admin, as Shopify Admin shows 
     await expect.poll(() => new URL(page.url()).pathname).toMatch(/\/app\/pricing\/changes$/);
     expect(await loadingShown()).toBe(true);
     await expect.poll(() => titleBarButton(page, 'Export CSV').count()).toBe(1);
+    // Suggestions: its primary action's outcome is a toast in the Admin.
+    await page.locator('#app-nav a', { hasText: 'Suggestions' }).click();
+    await expect.poll(() => page.locator('#title').textContent(), { timeout: 60_000 }).toBe('Suggestions');
+    await titleBarButton(page, 'Generate suggestions').click();
+    await expect.poll(() => toasts(page), { timeout: 30_000 }).toContainEqual(expect.stringMatching(/^(No products to evaluate yet|No new suggestions from \d+ products?|\d+ new suggestions? from)/));
+    await shot('suggestions-toast.png');
     await page.locator('#app-nav a', { hasText: 'Costs' }).click();
     await expect.poll(() => page.locator('#title').textContent(), { timeout: 60_000 }).toBe('Costs');
     await expect.poll(() => page.locator('#title-actions button').allTextContents()).toEqual(['Export costs', 'Import costs']);

@@ -25,6 +25,7 @@ describe('outcome sentences', () => {
   });
 
   it('generating: new suggestions out of the products evaluated, the automatic and held ones only when there are some', () => {
+    expect(generateOutcome({ created: 0, kept: 0, autoApproved: 0, blocked: 0, evaluated: 0 })).toBe('No products to evaluate yet');
     expect(generateOutcome({ created: 0, kept: 40, autoApproved: 0, blocked: 0, evaluated: 40 })).toBe('No new suggestions from 40 products');
     expect(generateOutcome({ created: 1, kept: 0, autoApproved: 0, blocked: 0, evaluated: 1 })).toBe('1 new suggestion from 1 product');
     expect(generateOutcome({ created: 3, kept: 30, autoApproved: 1, blocked: 2, evaluated: 36 })).toBe('3 new suggestions from 36 products, 1 approved automatically, 2 held by their guardrails');

@@ -35,6 +35,7 @@ export function decisionOutcome(action: 'approve' | 'reject', done: number, refu
 
 /** After "Generate suggestions": what the rules made of the catalog, in one toast. */
 export function generateOutcome(r: { created: number; kept: number; autoApproved: number; blocked: number; evaluated: number }): string {
+  if (r.evaluated === 0) return 'No products to evaluate yet';
   const parts = [`${capitalized(count(r.created, 'new suggestion'))} from ${count(r.evaluated, 'product')}`];
   if (r.autoApproved > 0) parts.push(`${r.autoApproved} approved automatically`);
   if (r.blocked > 0) parts.push(`${r.blocked} held by ${r.blocked === 1 ? 'its' : 'their'} guardrails`);
