@@ -8,7 +8,7 @@ import { useLoaderData } from '@remix-run/react';
 import { SaveBar, TitleBar } from '@shopify/app-bridge-react';
 import { Badge, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from '@shopify/polaris';
 import { ErrorBanner } from '../components/ErrorBanner';
-import { toast } from '../components/frame/admin';
+import { leaveConfirmation, toast } from '../components/frame/admin';
 import { useBusyAction } from '../components/pricing/busy-action';
 import { DryRunWhy, type WhyRow } from '../components/pricing/DryRunWhy';
 import { competingBody, competingFromRule, describeCompeting, NEW_RULE_COMPETING, type CompetingDraft } from '../components/pricing/rule-competing';
@@ -225,7 +225,9 @@ export default function RulesPage() {
     setFieldErrors({});
   };
 
-  const edit = (rule: RuleView) => {
+  // Another rule in the form: unsaved changes go only if the merchant says so (the Admin asks).
+  const edit = async (rule: RuleView) => {
+    if (dirty) await leaveConfirmation();
     load(fromRule(rule));
     setTrial(null);
   };
@@ -236,10 +238,11 @@ export default function RulesPage() {
     setError(null);
   };
 
-  // "Create rule": a blank form (unsaved changes stay until saved or discarded), its name field ready.
-  const create = () => {
-    if (!dirty) load(EMPTY);
-    document.getElementById('rule-name')?.focus();
+  // "Create rule": a blank form (unsaved changes go only if the merchant says so), its name field ready.
+  const create = async () => {
+    if (dirty) await leaveConfirmation();
+    load(EMPTY);
+    requestAnimationFrame(() => document.getElementById('rule-name')?.focus());
   };
 
   // Busy while they run, like the other buttons: a second click does not send a second request.
@@ -271,7 +274,7 @@ export default function RulesPage() {
   return (
     <Page>
       <TitleBar title="Rules">
-        <button variant="primary" onClick={create}>
+        <button variant="primary" onClick={() => void create()}>
           Create rule
         </button>
       </TitleBar>
@@ -300,7 +303,7 @@ export default function RulesPage() {
                   </span>,
                   <Badge key={rule.id} tone={rule.isActive ? 'success' : undefined}>{rule.isActive ? 'Active' : 'Paused'}</Badge>,
                   <InlineStack key={`${rule.id}-actions`} gap="200" wrap={false}>
-                    <Button size="slim" onClick={() => edit(rule)} accessibilityLabel={`Edit ${rule.name}`}>
+                    <Button size="slim" onClick={() => void edit(rule)} accessibilityLabel={`Edit ${rule.name}`}>
                       Edit
                     </Button>
                     <Button size="slim" onClick={() => void tryIt(rule)} loading={busy === `try:${rule.id}`} accessibilityLabel={`Dry run ${rule.name}`}>

@@ -137,6 +137,11 @@ describe.skipIf(!hasChromium)('the console in the Admin, as Shopify Admin shows 
     await page.locator('#save-bar-save').click();
     await expect.poll(() => app.locator('.Polaris-InlineError').allInnerTexts(), { timeout: 30_000 }).toEqual(expect.arrayContaining(['Name is required', 'Must be a number, like 12.50']));
     expect(await w.database.db.pricingRule.count()).toBe(1);
+    // Opening another rule with unsaved changes asks first; "Stay" keeps them.
+    await app.getByRole('button', { name: 'Edit Match the Buy Box everywhere' }).click();
+    await expect.poll(() => leave.innerText().catch(() => ''), { timeout: 10_000 }).toMatch(/Leave page with unsaved changes\?/);
+    await leave.getByRole('button', { name: 'Stay' }).click();
+    expect(await app.getByRole('textbox', { name: 'Floor', exact: true }).inputValue()).toBe('twelve');
     await page.locator('#save-bar-discard').click();
     await expect.poll(() => saveBar.isVisible(), { timeout: 10_000 }).toBe(false);
     expect(failures).toEqual([]);

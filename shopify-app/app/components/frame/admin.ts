@@ -18,6 +18,14 @@ export function errorToast(message: string): void {
   appBridge()?.toast.show(message, { isError: true, duration: 8000 });
 }
 
+/**
+ * Resolves when the page's unsaved changes may go: at once without a save bar showing, else once the
+ * merchant chose to leave in the Admin's dialog (never, if they stay).
+ */
+export function leaveConfirmation(): Promise<void> {
+  return appBridge()?.saveBar.leaveConfirmation() ?? Promise.resolve();
+}
+
 // The Admin has one loading bar: it stays on while any navigation or long action runs.
 let running = 0;
 function begin(): void {
