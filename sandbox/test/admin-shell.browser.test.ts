@@ -21,8 +21,18 @@ function appPage(sandboxUrl: string): string {
   return `<!doctype html><html><head><meta charset="utf-8">
 <script src="${sandboxUrl}/cdn/shopifycloud/app-bridge.js" data-api-key="${TEST_APP.apiKey}"></script></head>
 <body><ui-nav-menu><a href="/" rel="home">Home</a><a href="/settings">Settings</a></ui-nav-menu>
-<ui-title-bar title="Calibrate test"></ui-title-bar>
-<pre id="token"></pre><pre id="echo"></pre>
+<ui-title-bar title="Calibrate test"><button variant="breadcrumb" onclick="done('breadcrumb')">Home</button>
+<button onclick="done('export')">Export</button><section label="More actions"><button onclick="done('archive')">Archive</button></section>
+<button variant="primary" onclick="done('create')">Create rule</button></ui-title-bar>
+<ui-save-bar id="rule-save-bar"><button variant="primary" onclick="done('save')"></button><button onclick="done('discard')"></button></ui-save-bar>
+<ui-modal id="connect-modal"><div><p id="modal-text">Connect your Amazon seller account</p></div>
+<ui-title-bar title="Connect Amazon"><button onclick="done('modal-cancel')">Cancel</button><button variant="primary" onclick="done('modal-connect')">Connect</button></ui-title-bar></ui-modal>
+<ui-modal id="src-modal" src="/settings" variant="small"><ui-title-bar title="Settings page"><button variant="primary" onclick="done('src-ok')">Done</button></ui-title-bar></ui-modal>
+<pre id="token"></pre><pre id="echo"></pre><pre id="done"></pre>
+<script>
+  function done(what) { document.getElementById('done').textContent += what + ' '; }
+  document.getElementById('connect-modal').addEventListener('hide', () => done('modal-hidden'));
+</script>
 <script>
   shopify.idToken().then(async (token) => {
     document.getElementById('token').textContent = token;
@@ -106,6 +116,65 @@ describe.skipIf(!hasChromium)('Admin shell with the App Bridge stand-in', () => 
       await expect.poll(() => page.locator('.toast').first().textContent()).toBe('Prices pushed');
       await expect.poll(() => page.locator('#title').textContent()).toBe('Calibrate test');
       await expect.poll(() => page.locator('#app-nav a').allTextContents()).toEqual(['Settings']);
+
+      // The title bar's breadcrumb and actions are drawn by the Admin; clicking one clicks the app's button.
+      await expect.poll(() => page.locator('#breadcrumb').textContent()).toContain('Home');
+      await expect.poll(() => page.locator('#title-actions > .btn').allTextContents()).toEqual(['Export', 'Create rule']);
+      const appFrame0 = page.frames().find((f) => f.url().startsWith(t.app.url))!;
+      const clicks = () => appFrame0.locator('#done').evaluate((el) => el.textContent!.trim());
+      await page.locator('#title-actions .btn-primary').click();
+      await page.locator('#title-actions summary', { hasText: 'More actions' }).click();
+      await page.locator('#title-actions .menu-items button', { hasText: 'Archive' }).click();
+      await page.locator('#breadcrumb button').click();
+      await expect.poll(clicks).toBe('create archive breadcrumb');
+
+      // The save bar replaces the Admin's top bar; Save and Discard click the app's buttons; leaving asks first.
+      const shopifyIn = (code: string) => appFrame0.evaluate(code);
+      await shopifyIn(`shopify.saveBar.show('rule-save-bar')`);
+      await expect.poll(() => page.locator('#save-bar').isVisible()).toBe(true);
+      expect(await page.locator('#top-bar').isVisible()).toBe(false);
+      await page.locator('#save-bar-discard').click();
+      await page.locator('#save-bar-save').click();
+      await expect.poll(clicks).toBe('create archive breadcrumb discard save');
+      await page.locator('#app-nav a', { hasText: 'Settings' }).click();
+      await expect.poll(() => page.getByRole('alertdialog').textContent()).toContain('Leave page with unsaved changes?');
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Stay' }).click();
+      expect(await page.getByRole('alertdialog').count()).toBe(0);
+      expect(await frame.locator('#token').count()).toBe(1);
+      await shopifyIn(`shopify.saveBar.hide('rule-save-bar')`);
+      await expect.poll(() => page.locator('#save-bar').isVisible()).toBe(false);
+      expect(await page.locator('#top-bar').isVisible()).toBe(true);
+
+      // A modal covers the whole Admin: the shell dims its chrome, the dialog shows the app's content and buttons.
+      await shopifyIn(`shopify.modal.show('connect-modal')`);
+      await expect.poll(() => page.locator('#modal-overlay').isVisible()).toBe(true);
+      const viewport = page.viewportSize()!;
+      expect(await page.locator('#modal-overlay').boundingBox()).toEqual({ x: 0, y: 0, width: viewport.width, height: viewport.height });
+      const dialog = frame.getByRole('dialog', { name: 'Connect Amazon' });
+      await expect.poll(() => dialog.locator('#modal-text').textContent()).toBe('Connect your Amazon seller account');
+      await dialog.getByRole('button', { name: 'Connect' }).click();
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await expect.poll(() => page.locator('#modal-overlay').isVisible()).toBe(false);
+      await expect.poll(clicks).toBe('create archive breadcrumb discard save modal-connect modal-hidden');
+      expect(await frame.getByRole('dialog').count()).toBe(0);
+
+      // A modal with a src: the Admin draws the dialog, the page in its own frame, the buttons in its footer.
+      await shopifyIn(`shopify.modal.show('src-modal')`);
+      const srcDialog = page.getByRole('dialog', { name: 'Settings page' });
+      await expect.poll(() => srcDialog.isVisible()).toBe(true);
+      expect(await srcDialog.locator('iframe').getAttribute('src')).toBe(`${t.app.url}/settings`);
+      await expect.poll(() => page.frameLocator('#modal-host iframe').locator('#settings').textContent(), { timeout: 15_000 }).toBe('Settings');
+      await srcDialog.getByRole('button', { name: 'Done' }).click();
+      await srcDialog.getByRole('button', { name: 'Close' }).click();
+      await expect.poll(() => page.locator('#modal-overlay').isVisible()).toBe(false);
+      await expect.poll(clicks).toBe('create archive breadcrumb discard save modal-connect modal-hidden src-ok');
+
+      // Leaving with unsaved changes: "Leave page" hides the save bar and the nav goes on.
+      await shopifyIn(`shopify.saveBar.show('rule-save-bar')`);
+      await expect.poll(() => page.locator('#save-bar').isVisible()).toBe(true);
+      await page.locator('#app-nav a', { hasText: 'Settings' }).click();
+      await page.getByRole('alertdialog').getByRole('button', { name: 'Leave page' }).click();
+      await expect.poll(() => page.locator('#save-bar').isVisible()).toBe(false);
 
       // Clicking the nav item navigates the frame.
       await page.locator('#app-nav a', { hasText: 'Settings' }).click();

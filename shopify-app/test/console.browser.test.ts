@@ -44,20 +44,24 @@ describe.skipIf(!hasChromium)('the console in the Admin shell', () => {
       // The app's home, rendered after token exchange.
       await expect.poll(() => frame.getByText(SHOP).first().textContent(), { timeout: 120_000 }).toContain(SHOP);
       await frame.locator('html[data-hydrated="true"]').waitFor({ state: 'attached', timeout: 120_000 });
-      // The nav menu the app declares shows in Admin; it opens the Shopify page.
-      await expect.poll(() => page.locator('#app-nav a').allTextContents(), { timeout: 15_000 }).toContain('Shopify');
+      // The nav menu the app declares shows in Admin; Integrations, then the Shopify card's details.
+      await expect.poll(() => page.locator('#app-nav a').allTextContents(), { timeout: 15_000 }).toContain('Integrations');
       // The shell redraws its nav as the app reports it (and shows a loading bar): click until the frame moves.
       await expect
         .poll(
           async () => {
-            await page.locator('#app-nav a', { hasText: 'Shopify' }).click({ timeout: 2_000 }).catch(() => undefined);
-            return frame.getByText('No products synced yet').first().isVisible();
+            await page.locator('#app-nav a', { hasText: 'Integrations' }).click({ timeout: 2_000 }).catch(() => undefined);
+            return frame.locator('[data-platform="shopify"]').getByRole('button', { name: 'Details' }).isVisible();
           },
           { timeout: 60_000, interval: 1_000 },
         )
         .toBe(true);
+      await frame.locator('[data-platform="shopify"]').getByRole('button', { name: 'Details' }).click();
+      await expect.poll(() => frame.getByText('No products synced yet').first().isVisible(), { timeout: 60_000 }).toBe(true);
 
-      await frame.getByRole('button', { name: 'Sync products' }).click();
+      // The page's primary action is in the Admin's title bar.
+      await expect.poll(() => page.locator('#title').textContent(), { timeout: 15_000 }).toBe(`Shopify · ${SHOP}`);
+      await page.locator('#titlebar button', { hasText: 'Sync products' }).click();
       await expect.poll(() => frame.locator('#sync-result').textContent(), { timeout: 60_000 }).toContain('60 variants synced');
       // The products table: titles and variant prices as Shopify holds them.
       const products = (await world.control<{ products: Array<{ title: string; variants: Array<{ price: string; sku: string }> }> }>(

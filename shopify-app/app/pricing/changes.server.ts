@@ -9,6 +9,7 @@ import { QUEUES } from '../jobs.server';
 import { audit } from './audit.server';
 import { findInSlices, slices } from './chunks';
 import { itemResolver, loadPricedItems, type PricedItem } from './items.server';
+import { amountProblem } from './money-text';
 import { largeChange, largeChangeBound, LargeChangeError, type LargeChange } from './large-change';
 import { checkManualPrice, RuleIndex, type ChannelPrice } from './policy';
 import { kickPushWorker } from './push/kick';
@@ -94,7 +95,9 @@ export async function createChangesForSuggestions(
       // Named `amount`, as the guardrail refusals are: the edited field of this decision (not `amount.amount`).
       const parsed = tryParseMoney(decision.amount, suggestion.currency);
       if (!parsed.ok) {
-        result.refused.push({ suggestionId: decision.id, code: 'validation', message: parsed.errors.map((e) => e.message).join('; '), errors: [...parsed.errors] });
+        // In the merchant's words: the message shows under the edited price's field.
+        const errors = parsed.errors.map((e) => ({ ...e, message: amountProblem('The price', e, suggestion.currency) }));
+        result.refused.push({ suggestionId: decision.id, code: 'validation', message: errors.map((e) => e.message).join('; '), errors });
         continue;
       }
       // An edited price still keeps the guardrails (all but the step: the merchant chose the move).

@@ -18,6 +18,7 @@ import { normalizeSku, toMinorUnits, tryParseMoney, ValidationError, type FieldE
 import { db } from '../db.server';
 import { positiveNumberEnv } from '../lib/env.server';
 import { audit } from './audit.server';
+import { amountProblem } from './money-text';
 
 type Column = 'sku' | 'cost' | 'currency' | 'floor' | 'ceiling' | 'map';
 const ALIASES: Record<string, Column> = {
@@ -35,6 +36,9 @@ const ALIASES: Record<string, Column> = {
   map: 'map',
   map_price: 'map',
 };
+/** The amount columns as a merchant reads them in a message. */
+const LABELS = { cost: 'Cost', floor: 'Floor', ceiling: 'Ceiling', map: 'MAP' } as const;
+
 export const MAX_IMPORT_ROWS = 50_000;
 const MAX_BYTES = 10 * 1024 * 1024;
 /** Six columns (and their aliases) fit many times over. */
@@ -154,18 +158,18 @@ async function checkImport(projectId: string, csv: string, options: { defaultCur
     records = await readRecords(csv, time);
   } catch (error) {
     if (error instanceof ValidationError) throw error;
-    preview.fileErrors.push(`the file is not valid CSV: ${error instanceof Error ? error.message : String(error)}`);
+    preview.fileErrors.push(`The file is not valid CSV: ${error instanceof Error ? error.message : String(error)}`);
     return preview;
   }
   const [header, ...body] = records;
   if (!header) {
-    preview.fileErrors.push('the file is empty: the first line must name the columns (sku, cost, currency, floor, ceiling, map)');
+    preview.fileErrors.push('The file is empty: the first line must name the columns (sku, cost, currency, floor, ceiling, map)');
     return preview;
   }
   const columns = header.map((h) => ALIASES[h.trim().toLowerCase().replace(/[\s-]+/g, '_')] ?? null);
   const unknown = header.filter((_, i) => columns[i] === null);
-  if (unknown.length > 0) preview.fileErrors.push(`unknown column${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (expected sku, cost, currency, floor, ceiling, map)`);
-  if (!columns.includes('sku')) preview.fileErrors.push('the header has no sku column');
+  if (unknown.length > 0) preview.fileErrors.push(`Unknown column${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (expected sku, cost, currency, floor, ceiling, map)`);
+  if (!columns.includes('sku')) preview.fileErrors.push('The header has no sku column');
   if (preview.fileErrors.length > 0) return preview;
 
   const project = await db.project.findUnique({ where: { id: projectId }, select: { currency: true } });
@@ -191,12 +195,12 @@ async function checkImport(projectId: string, csv: string, options: { defaultCur
     };
     const row: ImportRowPreview = { line, sku: cell('sku') || null, action: 'error', values: null, errors: [], warnings: [] };
     preview.rows.push(row);
-    if (record.length > header.length) row.errors.push({ column: 'row', message: `the row has ${record.length} cells; the header names ${header.length}` });
+    if (record.length > header.length) row.errors.push({ column: 'row', message: `The row has ${record.length} cells; the header names ${header.length}` });
     const key = normalizeSku(row.sku);
-    if (!key) row.errors.push({ column: 'sku', message: 'sku is required' });
+    if (!key) row.errors.push({ column: 'sku', message: 'SKU is required' });
     else if (seen.has(key)) row.errors.push({ column: 'sku', message: `SKU ${row.sku} appears again (first on line ${seen.get(key)})` });
     else seen.set(key, line);
-    if (key && !listedSkus.has(key)) row.warnings.push('no listing has this SKU yet; the values apply once one does');
+    if (key && !listedSkus.has(key)) row.warnings.push('No listing has this SKU yet; the values apply once one does');
 
     const current = key ? stored.get(key) : undefined;
     // A SKU without a cost and no amounts in its row (the costs export lists every SKU, blank where there
@@ -211,18 +215,18 @@ async function checkImport(projectId: string, csv: string, options: { defaultCur
       const raw = cell(column);
       if (raw === undefined || raw === '') return storedValue ?? null;
       if (raw.toLowerCase() === 'clear') {
-        if (column === 'cost') row.errors.push({ column, message: 'a cost cannot be cleared; give the cost' });
+        if (column === 'cost') row.errors.push({ column, message: 'A cost can’t be cleared: give the cost' });
         return null;
       }
       const parsed = tryParseMoney(raw, currency);
       if (!parsed.ok) {
-        for (const e of parsed.errors) row.errors.push({ column: e.path === 'currency' ? 'currency' : column, message: `${column}: ${e.message}` });
+        for (const e of parsed.errors) row.errors.push({ column: e.path === 'currency' ? 'currency' : column, message: amountProblem(LABELS[column], e, currency) });
         return null;
       }
       return parsed.money.amount;
     };
     if (current && cell('currency') && cell('currency') !== current.currency && !cell('cost')) {
-      row.errors.push({ column: 'currency', message: `the stored cost is in ${current.currency}: give the cost in ${cell('currency')} too` });
+      row.errors.push({ column: 'currency', message: `The stored cost is in ${current.currency}: give the cost in ${cell('currency')} too` });
     }
     const values = {
       // An existing cost keeps its SKU spelling (SKUs match normalized: " abc-1 " is ABC-1).
@@ -233,13 +237,13 @@ async function checkImport(projectId: string, csv: string, options: { defaultCur
       ceiling: amount('ceiling', current?.ceilingAmount),
       map: amount('map', current?.mapAmount),
     };
-    if (!values.cost && !row.errors.some((e) => e.column === 'cost')) row.errors.push({ column: 'cost', message: 'cost is required for a SKU without a stored cost' });
+    if (!values.cost && !row.errors.some((e) => e.column === 'cost')) row.errors.push({ column: 'cost', message: 'Cost is required for a SKU without a stored cost' });
     const minor = (v: string | null) => (v ? toMinorUnits({ amount: v, currency }) : null);
     if (row.errors.length === 0) {
       const [floor, ceiling, map] = [minor(values.floor), minor(values.ceiling), minor(values.map)];
-      if (floor !== null && ceiling !== null && floor > ceiling) row.errors.push({ column: 'floor', message: `floor ${values.floor} is above ceiling ${values.ceiling}` });
-      if (map !== null && ceiling !== null && map > ceiling) row.errors.push({ column: 'map', message: `MAP ${values.map} is above ceiling ${values.ceiling}` });
-      if (ceiling !== null && ceiling === 0n) row.errors.push({ column: 'ceiling', message: 'a ceiling of zero allows no price' });
+      if (floor !== null && ceiling !== null && floor > ceiling) row.errors.push({ column: 'floor', message: `Floor ${values.floor} is above the ceiling ${values.ceiling}` });
+      if (map !== null && ceiling !== null && map > ceiling) row.errors.push({ column: 'map', message: `MAP ${values.map} is above the ceiling ${values.ceiling}` });
+      if (ceiling !== null && ceiling === 0n) row.errors.push({ column: 'ceiling', message: 'A ceiling of zero allows no price' });
     }
     if (row.errors.length > 0) continue;
     row.values = values;

@@ -5,7 +5,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { useLoaderData, useRevalidator } from '@remix-run/react';
+import { TitleBar } from '@shopify/app-bridge-react';
 import { Banner, BlockStack, Layout, Page, Text } from '@shopify/polaris';
+import { errorToast, toast, useAdminLoading } from '../components/frame/admin';
 import { apiFetch, errorMessage } from '../components/platforms/api-client';
 import { LinkedProducts, ManualLinking, type PlatformColumn } from '../components/platforms/LinkedProducts';
 import { PlatformList } from '../components/platforms/PlatformList';
@@ -95,16 +97,34 @@ export default function IntegrationsDashboard() {
     return () => clearInterval(timer);
   }, [syncing, poll, onChanged]);
 
+  // "Sync now": a full sync of every connected platform that syncs a catalog; each card shows its progress.
+  const [starting, setStarting] = useState(false);
+  useAdminLoading(starting);
+  const syncable = platforms.filter((p) => p.connection.status === 'connected' && p.capabilities.productSync);
+  const syncAll = async () => {
+    setStarting(true);
+    try {
+      for (const p of syncable) await apiFetch(`/api/platforms/${p.platform}/sync`, { body: { mode: 'full' } });
+      toast(syncable.length === 1 ? `${syncable[0]!.displayName} sync started` : `Sync started on ${syncable.map((p) => p.displayName).join(', ')}`);
+      onChanged();
+    } catch (e) {
+      errorToast(errorMessage(e));
+    } finally {
+      setStarting(false);
+    }
+  };
+
   const columns: PlatformColumn[] = platforms.map((p) => ({ platform: p.platform, displayName: p.displayName }));
   const names = Object.fromEntries(columns.map((c) => [c.platform, c.displayName]));
 
   return (
-    <Page
-      title="Integrations"
-      subtitle={`Every platform Calibrate prices on for ${data.shop}`}
-      fullWidth
-      secondaryActions={[{ content: 'Refresh status', onAction: () => void refreshLive() }]}
-    >
+    <Page fullWidth>
+      <TitleBar title="Integrations">
+        <button onClick={() => void refreshLive()}>Refresh status</button>
+        <button variant="primary" onClick={() => void syncAll()} disabled={starting || syncing || syncable.length === 0} loading={starting ? '' : undefined}>
+          Sync now
+        </button>
+      </TitleBar>
       <Layout>
         {liveError ? (
           <Layout.Section>
@@ -117,6 +137,9 @@ export default function IntegrationsDashboard() {
           <BlockStack gap="200">
             <Text as="h2" variant="headingLg">
               Platforms
+            </Text>
+            <Text as="p" tone="subdued">
+              Every platform Calibrate prices on for {data.shop}
             </Text>
             <PlatformList platforms={platforms} checking={live === null && !liveError} onChanged={onChanged} />
           </BlockStack>

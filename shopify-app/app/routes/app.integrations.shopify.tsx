@@ -2,7 +2,8 @@
 // health), product sync with progress, and the synced products with their variant prices.
 import { useEffect, useState } from 'react';
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { useFetcher, useLoaderData, useNavigation, useRevalidator, useSearchParams } from '@remix-run/react';
+import { useFetcher, useLoaderData, useNavigate, useNavigation, useRevalidator, useSearchParams } from '@remix-run/react';
+import { TitleBar } from '@shopify/app-bridge-react';
 import {
   Badge,
   Banner,
@@ -20,6 +21,7 @@ import {
   Text,
   TextField,
 } from '@shopify/polaris';
+import { toast } from '../components/frame/admin';
 import { shopifyStatus, syncedProducts } from '../platforms/shopify/status.server';
 import { startShopifySync } from '../platforms/shopify/catalog-sync.server';
 import { authenticate, projectIdForSession } from '../shopify.server';
@@ -61,9 +63,21 @@ export default function ShopifyIntegrationPage() {
   const revalidator = useRevalidator();
   const [searchParams, setSearchParams] = useSearchParams();
   const [query, setQuery] = useState(searchParams.get('q') ?? '');
+  const navigate = useNavigate();
+  const breadcrumb = (
+    <button variant="breadcrumb" onClick={() => navigate('/app/integrations')}>
+      Integrations
+    </button>
+  );
 
   const syncing = fetcher.state !== 'idle' || status?.lastSync?.status === 'started';
   const loadingProducts = navigation.state === 'loading' && navigation.location?.pathname === '/app/integrations/shopify';
+
+  // A sync that started is an outcome for a toast (one that couldn't start keeps its banner).
+  const startedSync = fetcher.data?.ok ? fetcher.data.syncId : null;
+  useEffect(() => {
+    if (startedSync) toast('Sync started');
+  }, [startedSync]);
 
   // While a sync runs, refresh its progress every second.
   useEffect(() => {
@@ -95,7 +109,8 @@ export default function ShopifyIntegrationPage() {
 
   if (!status) {
     return (
-      <Page title="Shopify">
+      <Page>
+        <TitleBar title="Shopify">{breadcrumb}</TitleBar>
         <Banner tone="critical" title="Shopify is not connected">
           <p>Open Calibrate from your Shopify admin to connect it.</p>
         </Banner>
@@ -109,12 +124,16 @@ export default function ShopifyIntegrationPage() {
   const startSync = (mode: 'full' | 'incremental') => fetcher.submit({ mode }, { method: 'post' });
 
   return (
-    <Page
-      title="Shopify"
-      subtitle={status.shop}
-      primaryAction={{ content: syncing ? 'Syncing…' : 'Sync products', loading: syncing, disabled: syncing || !status.connected, onAction: () => startSync('full') }}
-      secondaryActions={[{ content: 'Sync changes only', disabled: syncing || !status.connected || !lastSync, onAction: () => startSync('incremental') }]}
-    >
+    <Page>
+      <TitleBar title={`Shopify · ${status.shop}`}>
+        {breadcrumb}
+        <button onClick={() => startSync('incremental')} disabled={syncing || !status.connected || !lastSync}>
+          Sync changes only
+        </button>
+        <button variant="primary" onClick={() => startSync('full')} disabled={syncing || !status.connected} loading={syncing ? '' : undefined}>
+          {syncing ? 'Syncing…' : 'Sync products'}
+        </button>
+      </TitleBar>
       <Layout>
         {fetcher.data?.error ? (
           <Layout.Section>

@@ -5,10 +5,12 @@
 // bad price shows its error under the field; the Change column follows the edited price as it is typed;
 // an edit the server finds too far from the current price asks for a confirmation before anything is
 // approved), each row's explanation (what moved, which rule, which guardrail). A dry run shows what the
-// rules would do across the catalog, creating nothing.
+// rules would do across the catalog, creating nothing. The Admin's title bar holds the page's actions;
+// outcomes are toasts, refusals a banner listing each reason, confirmations App Bridge modals.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
+import { Modal, TitleBar } from '@shopify/app-bridge-react';
 import {
   Badge,
   Banner,
@@ -22,7 +24,6 @@ import {
   IndexTable,
   InlineStack,
   Layout,
-  Modal,
   Page,
   Text,
   TextField,
@@ -31,9 +32,11 @@ import {
   type IndexFiltersProps,
 } from '@shopify/polaris';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { errorToast, toast } from '../components/frame/admin';
 import { useBusyAction } from '../components/pricing/busy-action';
 import { ApiProblem, apiFetch, downloadCsv, errorMessage, formatPercent, formatPrice, statusLabel, STATUS_TONES } from '../components/pricing/format';
 import { useLiveRefresh } from '../components/live/use-live-refresh';
+import { decisionOutcome, generateOutcome } from '../components/pricing/outcome-text';
 import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
 import { consoleProject } from '../pricing/console.server';
 import { pushProgress } from '../pricing/progress.server';
@@ -139,7 +142,8 @@ export default function SuggestionsPage() {
   const [page, setPage] = useState(1);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<{ tone: 'success' | 'warning'; title: string; lines: string[] } | null>(null);
+  /** What an action could not do, with each item's reason (what it did do is a toast). */
+  const [notice, setNotice] = useState<{ title: string; lines: string[] } | null>(null);
   const [edits, setEdits] = useState<Record<string, string>>({});
   const [editing, setEditing] = useState<string | null>(null);
   const [dryRun, setDryRun] = useState<DryRunResult | null>(null);
@@ -149,8 +153,11 @@ export default function SuggestionsPage() {
   /** A decision waiting for the merchant to confirm its large edited prices. */
   const [confirming, setConfirming] = useState<{ ids: string[]; changes: LargeChange[] } | null>(null);
   const [rule, setRule] = useState<string[]>([]);
+  // The modal's hide event also fires when it closes because the merchant confirmed: only a dismissal cancels.
+  const confirmingRef = useRef(confirming);
+  confirmingRef.current = confirming;
   const facets = initial.facets;
-  const { busy, run } = useBusyAction(setError);
+  const { busy, run } = useBusyAction();
   const { mode, setMode } = useSetIndexFiltersMode();
   const { progress, refresh: refreshProgress, watch } = usePushProgress(initial.progress);
   const status = STATUS_TABS[tab]!;
@@ -211,7 +218,7 @@ export default function SuggestionsPage() {
       if (Object.keys(bad).length > 0) {
         setRowErrors((current) => ({ ...current, ...bad }));
         setEditing(Object.keys(bad)[0]!);
-        setNotice({ tone: 'warning', title: 'Nothing was approved: fix the edited price first', lines: [] });
+        setNotice({ title: 'Nothing was approved: fix the edited price first', lines: [] });
         return;
       }
     }
@@ -224,12 +231,9 @@ export default function SuggestionsPage() {
           ? { action, ...(matching ? { matching } : {}), items: sent.map((id) => (edits[id] !== undefined ? { id, amount: edits[id] } : { id })), ...(confirmLargeChange ? { confirmLargeChange } : {}) }
           : { action, ...(matching ? { matching } : { ids }) };
       const result = await apiFetch<DecideResult>('/api/pricing/suggestions', { body });
-      const done = action === 'approve' ? result.approved.length : result.rejected.length;
-      setNotice({
-        tone: result.refused.length > 0 ? 'warning' : 'success',
-        title: `${done} suggestion${done === 1 ? '' : 's'} ${action === 'approve' ? 'approved: pushing to every linked platform' : 'rejected'}${result.refused.length > 0 ? `; ${result.refused.length} not` : ''}`,
-        lines: result.refused.map((r) => `${rows.find((s) => s.id === r.suggestionId)?.title ?? r.suggestionId}: ${r.message}`),
-      });
+      const outcome = decisionOutcome(action, action === 'approve' ? result.approved.length : result.rejected.length, result.refused.length);
+      if (outcome.toast) toast(outcome.toast);
+      setNotice(outcome.warning ? { title: outcome.warning, lines: result.refused.map((r) => `${rows.find((s) => s.id === r.suggestionId)?.title ?? r.suggestionId}: ${r.message}`) } : null);
       setEdits((current) => Object.fromEntries(Object.entries(current).filter(([id]) => !ids.includes(id) || result.refused.some((r) => r.suggestionId === id))));
       // The server's word on an edited price (not Money in this currency, or outside a guardrail) goes under its field.
       const refusedEdits = result.refused.filter((r) => edits[r.suggestionId] !== undefined && (r.code === 'validation' || r.code === 'guardrail'));
@@ -243,21 +247,21 @@ export default function SuggestionsPage() {
       // Nothing was approved: the server wants the large edited prices confirmed first.
       const large = e instanceof ApiProblem ? (e.problem?.largeChanges as LargeChange[] | undefined) : undefined;
       if (large?.length) setConfirming({ ids, changes: large });
-      else setError(errorMessage(e));
+      else errorToast(errorMessage(e));
     });
   };
 
   const cancelLargeChange = () => {
     const first = confirming?.changes[0]?.suggestionId;
     setConfirming(null);
-    setNotice({ tone: 'warning', title: 'Nothing was approved: check the edited price', lines: [] });
+    setNotice({ title: 'Nothing was approved: check the edited price', lines: [] });
     if (first && rows.some((r) => r.id === first)) setEditing(first);
   };
 
   const generate = async () => {
     await run('generate', async () => {
       const result = await apiFetch<{ created: number; kept: number; autoApproved: number; blocked: number; evaluated: number }>('/api/pricing/suggestions/generate', { body: {} });
-      setNotice({ tone: 'success', title: `Evaluated ${result.evaluated} products: ${result.created} new suggestion${result.created === 1 ? '' : 's'}`, lines: [`${result.autoApproved} approved automatically, ${result.kept} unchanged, ${result.blocked} blocked by their guardrails`] });
+      toast(generateOutcome(result));
       await load();
       watch();
     });
@@ -268,6 +272,7 @@ export default function SuggestionsPage() {
   const syncAll = async () => {
     await run('sync', async () => {
       for (const platform of facets.platforms) await apiFetch(`/api/platforms/${platform}/sync`, { body: { mode: 'full' } });
+      toast('Sync started');
       watch();
       void refreshProgress();
     });
@@ -369,24 +374,32 @@ export default function SuggestionsPage() {
     );
   });
 
+  const exportCsv = () =>
+    void downloadCsv(`/api/pricing/export/suggestions?${new URLSearchParams({ status, ...(query.trim() ? { q: query.trim() } : {}), ...(platform[0] ? { platform: platform[0] } : {}), ...(rule[0] ? { rule: rule[0] } : {}) })}`, 'suggestions.csv').catch((e) =>
+      errorToast(errorMessage(e)),
+    );
+
   return (
-    <Page
-      title="Pricing suggestions"
-      subtitle="What the rules suggest after the market moved. Approved prices go to every linked platform."
-      primaryAction={{ content: 'Dry run', onAction: () => void runDryRun(), loading: busy === 'dry-run' }}
-      secondaryActions={[
-        { content: 'Evaluate now', onAction: () => void generate(), loading: busy === 'generate' },
-        { content: 'Full sync', onAction: () => void syncAll(), loading: busy === 'sync', disabled: facets.platforms.length === 0 },
-        { content: 'Export CSV', onAction: () => void downloadCsv(`/api/pricing/export/suggestions?${new URLSearchParams({ status, ...(query.trim() ? { q: query.trim() } : {}), ...(platform[0] ? { platform: platform[0] } : {}), ...(rule[0] ? { rule: rule[0] } : {}) })}`, 'suggestions.csv').catch((e) => setError(errorMessage(e))) },
-      ]}
-    >
+    <Page>
+      <TitleBar title="Suggestions">
+        <button onClick={() => void runDryRun()} disabled={busy !== null} loading={busy === 'dry-run' ? '' : undefined}>
+          Dry run
+        </button>
+        <button onClick={() => void syncAll()} disabled={busy !== null || facets.platforms.length === 0} loading={busy === 'sync' ? '' : undefined}>
+          Full sync
+        </button>
+        <button onClick={exportCsv}>Export CSV</button>
+        <button variant="primary" onClick={() => void generate()} disabled={busy !== null} loading={busy === 'generate' ? '' : undefined}>
+          Generate suggestions
+        </button>
+      </TitleBar>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
             <PushProgress progress={progress} />
             <ErrorBanner error={error} onDismiss={() => setError(null)} title="Something went wrong" />
             {notice && (
-              <Banner tone={notice.tone} title={notice.title} onDismiss={() => setNotice(null)}>
+              <Banner tone="warning" title={notice.title} onDismiss={() => setNotice(null)}>
                 {notice.lines.length > 0 && (
                   <ul>
                     {notice.lines.slice(0, 10).map((line) => (
@@ -512,23 +525,23 @@ export default function SuggestionsPage() {
           </BlockStack>
         </Layout.Section>
       </Layout>
-      <Modal
-        open={confirming !== null}
-        onClose={cancelLargeChange}
-        title={confirming && confirming.changes.length > 1 ? `Approve ${confirming.changes.length} large price changes?` : 'Approve a large price change?'}
-        primaryAction={{
-          content: 'Approve anyway',
-          destructive: true,
-          onAction: () => {
-            const ids = confirming?.ids ?? [];
-            setConfirming(null);
-            void decide('approve', ids, true);
-          },
-        }}
-        secondaryActions={[{ content: 'Cancel', onAction: cancelLargeChange }]}
-      >
+      <Modal id="large-change-modal" open={confirming !== null} onHide={() => confirmingRef.current && cancelLargeChange()}>
+        <TitleBar title={confirming && confirming.changes.length > 1 ? `Approve ${confirming.changes.length} large price changes?` : 'Approve a large price change?'}>
+          <button onClick={cancelLargeChange}>Cancel</button>
+          <button
+            variant="primary"
+            tone="critical"
+            onClick={() => {
+              const ids = confirming?.ids ?? [];
+              setConfirming(null);
+              void decide('approve', ids, true);
+            }}
+          >
+            Approve anyway
+          </button>
+        </TitleBar>
         {confirming && (
-          <Modal.Section>
+          <Box padding="400">
             <BlockStack gap="300">
               <Text as="p">Nothing has been approved yet. {confirming.changes.length > 1 ? 'These edited prices move' : 'This edited price moves'} far from the current price; a typing mistake would go live on every linked platform.</Text>
               <ul data-section="large-changes">
@@ -543,12 +556,13 @@ export default function SuggestionsPage() {
                 ))}
               </ul>
             </BlockStack>
-          </Modal.Section>
+          </Box>
         )}
       </Modal>
-      <Modal open={dryRun !== null} onClose={() => setDryRun(null)} title="Dry run: what the rules would do now" size="large" secondaryActions={[{ content: 'Close', onAction: () => setDryRun(null) }]}>
+      <Modal id="dry-run-modal" variant="large" open={dryRun !== null} onHide={() => setDryRun(null)}>
+        <TitleBar title="Dry run: what the rules would do now" />
         {dryRun && (
-          <Modal.Section>
+          <Box padding="400">
             <BlockStack gap="300">
               <Text as="p">
                 {dryRun.counts.evaluated.toLocaleString()} products evaluated, nothing created: {dryRun.counts.suggest} would get a new price ({dryRun.counts.autoApprove} approved automatically), {dryRun.counts.no_change} keep theirs, {dryRun.counts.blocked} blocked by
@@ -573,7 +587,7 @@ export default function SuggestionsPage() {
                 ))}
               </Box>
             </BlockStack>
-          </Modal.Section>
+          </Box>
         )}
       </Modal>
     </Page>

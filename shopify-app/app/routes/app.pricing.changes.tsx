@@ -5,8 +5,10 @@ import { useCallback, useEffect, useState } from 'react';
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { ValidationError } from '@calibr/shared-contracts';
 import { Link, useLoaderData } from '@remix-run/react';
+import { TitleBar } from '@shopify/app-bridge-react';
 import { Badge, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, Page, Select, Tag, Text } from '@shopify/polaris';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { errorToast, toast } from '../components/frame/admin';
 import { useBusyAction } from '../components/pricing/busy-action';
 import { apiFetch, downloadCsv, errorMessage, formatPrice, formatWhen, statusLabel, STATUS_TONES } from '../components/pricing/format';
 import { useLiveRefresh } from '../components/live/use-live-refresh';
@@ -39,7 +41,7 @@ export default function ChangesPage() {
   const [day, setDay] = useState(initial.filters.day);
   const [failedOn, setFailedOn] = useState(initial.filters.failedOn);
   const [error, setError] = useState<string | null>(null);
-  const { busy, run } = useBusyAction(setError);
+  const { busy, run } = useBusyAction();
   const { progress, watch } = usePushProgress(initial.progress);
 
   const load = useCallback(async () => {
@@ -58,17 +60,17 @@ export default function ChangesPage() {
   const act = async (changeId: string, what: 'retry' | 'rollback') => {
     await run(`${what}:${changeId}`, async () => {
       await apiFetch(`/api/pricing/changes/${changeId}/${what}`, { body: {} });
+      toast(what === 'retry' ? 'Retrying the push' : 'Rolling back to the previous price');
       watch();
       await load();
     });
   };
 
   return (
-    <Page
-      title="Price changes"
-      subtitle="What each platform did with each approved price."
-      secondaryActions={[{ content: 'Export CSV', onAction: () => void downloadCsv('/api/pricing/export/history', 'price-history.csv').catch((e) => setError(errorMessage(e))) }]}
-    >
+    <Page>
+      <TitleBar title="Price changes">
+        <button onClick={() => void downloadCsv('/api/pricing/export/history', 'price-history.csv').catch((e) => errorToast(errorMessage(e)))}>Export CSV</button>
+      </TitleBar>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

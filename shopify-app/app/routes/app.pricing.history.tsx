@@ -1,10 +1,10 @@
 // /app/pricing/history: the audit log of the pricing loop (who approved, rejected, retried or rolled back
 // what, and when; what each push ended as; prices edited outside Calibrate), with CSV exports.
-import { useState } from 'react';
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
+import { TitleBar } from '@shopify/app-bridge-react';
 import { BlockStack, Card, DataTable, Layout, Page, Text } from '@shopify/polaris';
-import { ErrorBanner } from '../components/ErrorBanner';
+import { errorToast } from '../components/frame/admin';
 import { downloadCsv, errorMessage, formatWhen } from '../components/pricing/format';
 import { listAudit } from '../pricing/audit.server';
 import { consoleProject } from '../pricing/console.server';
@@ -46,22 +46,22 @@ function details(data: unknown): string {
 
 export default function AuditPage() {
   const { entries } = useLoaderData<typeof loader>();
-  const [error, setError] = useState<string | null>(null);
-  const download = (kind: string) => () => void downloadCsv(`/api/pricing/export/${kind}`, `${kind}.csv`).catch((e) => setError(errorMessage(e)));
+  const download = (kind: string) => () => void downloadCsv(`/api/pricing/export/${kind}`, `${kind}.csv`).catch((e) => errorToast(errorMessage(e)));
   return (
-    <Page
-      title="Audit log"
-      subtitle="Who did what to prices, and when."
-      secondaryActions={[
-        { content: 'Export audit CSV', onAction: download('audit') },
-        { content: 'Export price history CSV', onAction: download('history') },
-        { content: 'Export suggestions CSV', onAction: download('suggestions') },
-      ]}
-    >
+    <Page>
+      <TitleBar title="Audit log">
+        <button onClick={download('history')}>Export price history</button>
+        <button onClick={download('suggestions')}>Export suggestions</button>
+        <button variant="primary" onClick={download('audit')}>
+          Export audit log
+        </button>
+      </TitleBar>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
-            <ErrorBanner error={error} onDismiss={() => setError(null)} />
+            <Text as="p" tone="subdued">
+              Who did what to prices, and when.
+            </Text>
             <Card padding="0">
               {entries.length === 0 ? (
                 <div style={{ padding: 'var(--p-space-400)' }}>

@@ -1,7 +1,8 @@
 // /app/pricing/products/:itemId: one product's prices over time (our price on each platform against the
 // Buy Box and the lowest offer) and its price changes.
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { useLoaderData } from '@remix-run/react';
+import { useLoaderData, useNavigate } from '@remix-run/react';
+import { TitleBar } from '@shopify/app-bridge-react';
 import polarisVizStyles from '@shopify/polaris-viz/build/esm/styles.css?url';
 import { Badge, BlockStack, Card, DataTable, Layout, Page, Text } from '@shopify/polaris';
 import { formatPrice, formatWhen, statusLabel, STATUS_TONES } from '../components/pricing/format';
@@ -26,9 +27,15 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
 export default function ProductPricePage() {
   const { history } = useLoaderData<typeof loader>();
+  const navigate = useNavigate();
   const currency = history.currency;
   return (
-    <Page title={history.title} subtitle={history.sku ?? undefined} backAction={{ content: 'Suggestions', url: '/app/pricing' }}>
+    <Page>
+      <TitleBar title={history.sku ? `${history.title} (${history.sku})` : history.title}>
+        <button variant="breadcrumb" onClick={() => navigate('/app/pricing')}>
+          Suggestions
+        </button>
+      </TitleBar>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

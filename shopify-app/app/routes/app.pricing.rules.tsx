@@ -1,16 +1,20 @@
 // /app/pricing/rules: the pricing rules (per product, collection, tag, or the shop default) with their
 // guardrails and auto-approve threshold, each editable; a rule (new, edited or stored) can be tried
 // across the catalog (dry run: what it would suggest for each product, nothing created) before saving.
+// The form's unsaved changes raise the Admin's save bar (Save / Discard); outcomes are toasts.
 import { useState } from 'react';
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
+import { SaveBar, TitleBar } from '@shopify/app-bridge-react';
 import { Badge, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from '@shopify/polaris';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { leaveConfirmation, toast } from '../components/frame/admin';
 import { useBusyAction } from '../components/pricing/busy-action';
 import { DryRunWhy, type WhyRow } from '../components/pricing/DryRunWhy';
 import { competingBody, competingFromRule, describeCompeting, NEW_RULE_COMPETING, type CompetingDraft } from '../components/pricing/rule-competing';
 import { RuleCompetingFields } from '../components/pricing/RuleCompetingFields';
 import { apiFetch, ApiProblem, errorMessage, formatPercent, formatPrice, statusLabel } from '../components/pricing/format';
+import { count } from '../components/pricing/outcome-text';
 import { consoleProject } from '../pricing/console.server';
 import { listRules, type RuleView } from '../pricing/rules.server';
 
@@ -171,10 +175,13 @@ export default function RulesPage() {
   const initial = useLoaderData<typeof loader>();
   const [rules, setRules] = useState<RuleView[]>(initial.rules as RuleView[]);
   const [draft, setDraft] = useState<Draft>(EMPTY);
+  /** The form as it was last loaded (a new rule, or the rule being edited): the save bar shows while it differs. */
+  const [baseline, setBaseline] = useState<Draft>(EMPTY);
+  const dirty = JSON.stringify(draft) !== JSON.stringify(baseline);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [trial, setTrial] = useState<{ name: string; result: DryRunView } | null>(null);
-  const { busy, run } = useBusyAction(setError);
+  const { busy, run } = useBusyAction();
   const set = (key: Exclude<keyof Draft, 'competing'>) => (value: string) => setDraft((d) => ({ ...d, [key]: value }));
   const setCompeting = (patch: Partial<CompetingDraft>) => setDraft((d) => ({ ...d, competing: { ...d.competing, ...patch } }));
 
@@ -182,7 +189,7 @@ export default function RulesPage() {
     if (e instanceof ApiProblem && Array.isArray(e.problem?.errors)) {
       const errors = Object.fromEntries((e.problem!.errors as Array<{ path: string; message: string }>).map((x) => [x.path.replace(/^params\..*/, 'param'), x.message]));
       setFieldErrors(errors);
-      setError('Fix the fields marked below.');
+      setError('The rule wasn’t saved: fix the fields marked below.');
     } else setError(errorMessage(e));
   };
 
@@ -193,7 +200,8 @@ export default function RulesPage() {
       if (draft.id) await apiFetch(`/api/pricing/rules/${draft.id}`, { method: 'PATCH', body: toBody(draft) });
       else await apiFetch('/api/pricing/rules', { body: toBody(draft) });
       setRules((await apiFetch<{ rules: RuleView[] }>('/api/pricing/rules')).rules);
-      setDraft(EMPTY);
+      toast(draft.id ? `“${draft.name.trim()}” saved` : `Rule “${draft.name.trim()}” created`);
+      load(EMPTY);
       setTrial(null);
     }, handleProblem);
   };
@@ -210,10 +218,31 @@ export default function RulesPage() {
     }, rule ? undefined : handleProblem);
   };
 
-  const edit = (rule: RuleView) => {
-    setDraft(fromRule(rule));
+  /** Puts a rule (or a blank one) in the form, as its unchanged state. */
+  const load = (next: Draft) => {
+    setDraft(next);
+    setBaseline(next);
     setFieldErrors({});
+  };
+
+  // Another rule in the form: unsaved changes go only if the merchant says so (the Admin asks).
+  const edit = async (rule: RuleView) => {
+    if (dirty) await leaveConfirmation();
+    load(fromRule(rule));
     setTrial(null);
+  };
+
+  const discard = () => {
+    setDraft(baseline);
+    setFieldErrors({});
+    setError(null);
+  };
+
+  // "Create rule": a blank form (unsaved changes go only if the merchant says so), its name field ready.
+  const create = async () => {
+    if (dirty) await leaveConfirmation();
+    load(EMPTY);
+    requestAnimationFrame(() => document.getElementById('rule-name')?.focus());
   };
 
   // Busy while they run, like the other buttons: a second click does not send a second request.
@@ -221,12 +250,14 @@ export default function RulesPage() {
     run(`toggle:${rule.id}`, async () => {
       await apiFetch(`/api/pricing/rules/${rule.id}`, { method: 'PATCH', body: { isActive: !rule.isActive } });
       setRules((await apiFetch<{ rules: RuleView[] }>('/api/pricing/rules')).rules);
+      toast(`“${rule.name}” ${rule.isActive ? 'paused' : 'active again'}`);
     });
 
   const remove = (rule: RuleView) =>
     run(`remove:${rule.id}`, async () => {
       await apiFetch(`/api/pricing/rules/${rule.id}`, { method: 'DELETE' });
       setRules((r) => r.filter((x) => x.id !== rule.id));
+      toast(`“${rule.name}” deleted`);
     });
 
   const paramLabel =
@@ -241,10 +272,22 @@ export default function RulesPage() {
             : null;
 
   return (
-    <Page title="Pricing rules" subtitle="The most specific rule wins: a product’s own, then its collection’s or tag’s, then the shop default. Guardrails always win over the rule.">
+    <Page>
+      <TitleBar title="Rules">
+        <button variant="primary" onClick={() => void create()}>
+          Create rule
+        </button>
+      </TitleBar>
+      <SaveBar id="rule-save-bar" open={dirty}>
+        <button variant="primary" onClick={() => void save()} loading={busy === 'save' ? '' : undefined}></button>
+        <button onClick={discard} disabled={busy === 'save'}></button>
+      </SaveBar>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            <Text as="p" tone="subdued">
+              The most specific rule wins: a product’s own, then its collection’s or tag’s, then the shop default. Guardrails always win over the rule.
+            </Text>
             <ErrorBanner error={error} onDismiss={() => setError(null)} />
             <Card padding="0">
               <DataTable
@@ -260,7 +303,7 @@ export default function RulesPage() {
                   </span>,
                   <Badge key={rule.id} tone={rule.isActive ? 'success' : undefined}>{rule.isActive ? 'Active' : 'Paused'}</Badge>,
                   <InlineStack key={`${rule.id}-actions`} gap="200" wrap={false}>
-                    <Button size="slim" onClick={() => edit(rule)} accessibilityLabel={`Edit ${rule.name}`}>
+                    <Button size="slim" onClick={() => void edit(rule)} accessibilityLabel={`Edit ${rule.name}`}>
                       Edit
                     </Button>
                     <Button size="slim" onClick={() => void tryIt(rule)} loading={busy === `try:${rule.id}`} accessibilityLabel={`Dry run ${rule.name}`}>
@@ -283,7 +326,7 @@ export default function RulesPage() {
                 </Text>
                 <FormLayout>
                   <FormLayout.Group>
-                    <TextField label="Name" value={draft.name} onChange={set('name')} autoComplete="off" error={fieldErrors.name} />
+                    <TextField id="rule-name" label="Name" value={draft.name} onChange={set('name')} autoComplete="off" error={fieldErrors.name} />
                     <Select label="Applies to" options={SCOPES} value={draft.scope} onChange={set('scope')} />
                     {(draft.scope === 'collection' || draft.scope === 'tag') && (
                       <TextField label={draft.scope === 'tag' ? 'Tag' : 'Collection ID'} value={draft.scopeValue} onChange={set('scopeValue')} autoComplete="off" error={fieldErrors.scopeValue} />
@@ -303,7 +346,14 @@ export default function RulesPage() {
                   <FormLayout.Group condensed>
                     <TextField label="Min margin over cost %" value={draft.minMarginPercent} onChange={set('minMarginPercent')} autoComplete="off" error={fieldErrors.minMarginPercent} />
                     <TextField label="Max step %" value={draft.maxStepPercent} onChange={set('maxStepPercent')} autoComplete="off" error={fieldErrors.maxStepPercent} />
-                    <TextField label="Price ending" value={draft.rounding} onChange={set('rounding')} autoComplete="off" placeholder=".99" error={fieldErrors.rounding} />
+                    <TextField
+                      label="Price ending"
+                      value={draft.rounding}
+                      onChange={set('rounding')}
+                      autoComplete="off"
+                      helpText="Such as .99 or 9.99; empty: prices aren’t rounded"
+                      error={fieldErrors.rounding}
+                    />
                     <TextField
                       label="Auto-approve up to %"
                       value={draft.autoApproveMaxPercent}
@@ -319,12 +369,9 @@ export default function RulesPage() {
                   <Button onClick={() => void tryIt()} loading={busy === 'try'}>
                     Try it (dry run)
                   </Button>
-                  <Button variant="primary" onClick={() => void save()} loading={busy === 'save'}>
-                    {draft.id ? 'Save changes' : 'Save rule'}
-                  </Button>
-                  {draft.id && (
-                    <Button variant="plain" onClick={() => setDraft(EMPTY)}>
-                      Cancel
+                  {draft.id && !dirty && (
+                    <Button variant="plain" onClick={() => load(EMPTY)}>
+                      Close
                     </Button>
                   )}
                 </InlineStack>
@@ -338,8 +385,8 @@ export default function RulesPage() {
                       Dry run: {trial.name}
                     </Text>
                     <Text as="p">
-                      Would govern {trial.result.governedByDraft ?? trial.result.counts.evaluated} product(s): {trial.result.counts.suggest} would get a new price ({trial.result.counts.autoApprove} automatically), {trial.result.counts.no_change} keep theirs,{' '}
-                      {trial.result.counts.blocked} blocked by guardrails, {trial.result.counts.skipped} skipped. Nothing was created.
+                      Would govern {count(trial.result.governedByDraft ?? trial.result.counts.evaluated, 'product')}: {trial.result.counts.suggest} would get a new price ({trial.result.counts.autoApprove} automatically),{' '}
+                      {trial.result.counts.no_change} keep theirs, {trial.result.counts.blocked} blocked by guardrails, {trial.result.counts.skipped} skipped. Nothing was created.
                     </Text>
                   </BlockStack>
                 </div>

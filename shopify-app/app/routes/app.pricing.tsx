@@ -1,16 +1,7 @@
-// /app/pricing: the pricing console (suggestions, price changes, rules, costs, audit log) under one set
-// of tabs; each section is a child route.
+// /app/pricing: the pricing console's pages (suggestions, price changes, rules, costs, audit log) are child
+// routes; the Admin's nav menu (app.tsx) is their navigation and each page declares its own title bar.
 import { Outlet } from '@remix-run/react';
-import { Box } from '@shopify/polaris';
-import { PricingNav } from '../components/pricing/PricingNav';
 
 export default function PricingLayout() {
-  return (
-    <>
-      <Box paddingInline="400" paddingBlockStart="200">
-        <PricingNav />
-      </Box>
-      <Outlet />
-    </>
-  );
+  return <Outlet />;
 }

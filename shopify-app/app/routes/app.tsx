@@ -1,4 +1,5 @@
-// The embedded app's frame: Polaris + App Bridge (Shopify's CDN, or the sandbox's stand-in), the nav menu.
+// The embedded app's frame: Polaris + App Bridge (Shopify's CDN, or the sandbox's stand-in), the app's pages
+// in the Admin's nav menu, and the Admin's loading bar while a page loads. Each page declares its own title bar.
 import type { HeadersFunction, LoaderFunctionArgs } from '@remix-run/node';
 import { Link, Outlet, useLoaderData, useRouteError } from '@remix-run/react';
 import { NavMenu } from '@shopify/app-bridge-react';
@@ -6,6 +7,7 @@ import polarisStyles from '@shopify/polaris/build/esm/styles.css?url';
 import { AppProvider } from '@shopify/shopify-app-remix/react';
 import { boundary } from '@shopify/shopify-app-remix/server';
 import { appConfig } from '../config.server';
+import { useNavigationLoading } from '../components/frame/admin';
 import { authenticate } from '../shopify.server';
 import { checkPageQuery } from '../lib/route-params.server';
 
@@ -21,15 +23,20 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export default function App() {
   const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
+  useNavigationLoading();
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey} __APP_BRIDGE_URL={appBridgeUrl}>
       <NavMenu>
         <Link to="/app" rel="home">
           Home
         </Link>
-        <Link to="/app/pricing">Pricing</Link>
+        <Link to="/app/listings">Listings</Link>
+        <Link to="/app/pricing">Suggestions</Link>
+        <Link to="/app/pricing/changes">Price changes</Link>
+        <Link to="/app/pricing/rules">Rules</Link>
+        <Link to="/app/pricing/costs">Costs</Link>
+        <Link to="/app/pricing/history">Audit log</Link>
         <Link to="/app/integrations">Integrations</Link>
-        <Link to="/app/integrations/shopify">Shopify</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

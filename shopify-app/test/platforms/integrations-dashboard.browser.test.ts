@@ -107,7 +107,7 @@ describe.skipIf(!hasChromium)('the integrations dashboard in the Admin shell', (
       await page.getByRole('link', { name: /Back to Calibrate/ }).click();
       await page.waitForURL((url) => url.pathname.endsWith('/app/integrations') && url.pathname.startsWith('/store/'), { timeout: 30_000 });
       await card(app, 'shopify').locator('[data-health]').waitFor({ timeout: LOAD_TIMEOUT_MS });
-      await app.getByRole('button', { name: 'Refresh status' }).click();
+      await page.locator('#titlebar button', { hasText: 'Refresh status' }).click();
       await expect.poll(() => card(app, 'amazon').innerText(), { timeout: 30_000 }).toMatch(/Connected[\s\S]*Account A2CALIBRDEMONA/);
       await expect.poll(() => card(app, 'amazon').locator('[data-health]').getAttribute('data-health'), { timeout: 30_000 }).toBe('healthy');
 

@@ -50,14 +50,15 @@ describe('CSV import of costs, floors, ceilings and MAP', () => {
     expect(preview.fileErrors).toEqual([]);
     const byLine = new Map(preview.rows.map((r) => [r.line, r]));
     expect(byLine.get(2)).toMatchObject({ action: 'create', values: { sku: 'cal-a', cost: '10.00', floor: '12.00', ceiling: '30.00', map: null, currency: 'USD' } });
-    expect(byLine.get(3)).toMatchObject({ action: 'error', errors: [{ column: 'cost', message: expect.stringContaining('too many decimals') }] });
-    expect(byLine.get(4)).toMatchObject({ action: 'error', errors: [{ column: 'sku', message: 'sku is required' }] });
+    expect(byLine.get(3)).toMatchObject({ action: 'error', errors: [{ column: 'cost', message: 'Cost has too many decimals: USD allows 2' }] });
+    expect(byLine.get(4)).toMatchObject({ action: 'error', errors: [{ column: 'sku', message: 'SKU is required' }] });
     expect(byLine.get(5)).toMatchObject({ action: 'error', errors: [{ column: 'sku', message: 'SKU CAL-A appears again (first on line 2)' }] });
-    expect(byLine.get(6)).toMatchObject({ action: 'error', errors: [{ column: 'floor', message: 'floor 9.00 is above ceiling 8.00' }] });
-    expect(byLine.get(6)?.warnings).toEqual(['no listing has this SKU yet; the values apply once one does']);
+    expect(byLine.get(6)).toMatchObject({ action: 'error', errors: [{ column: 'floor', message: 'Floor 9.00 is above the ceiling 8.00' }] });
+    expect(byLine.get(6)?.warnings).toEqual(['No listing has this SKU yet; the values apply once one does']);
+    // Each message is a sentence naming its column once ("cost: cost: amount …" was the old wording).
     // An empty cost keeps the stored one; `clear` removes the floor.
     expect(byLine.get(7)).toMatchObject({ action: 'update', values: { sku: 'CAL-C', cost: '8.00', floor: null, ceiling: '25.00' } });
-    expect(byLine.get(8)?.errors[0]).toMatchObject({ column: 'cost', message: expect.stringContaining('not a plain decimal') });
+    expect(byLine.get(8)?.errors[0]).toMatchObject({ column: 'cost', message: 'Cost must be a number, like 12.50' });
     // A SKU without a cost and a row without amounts (as the costs export lists it): nothing to import, no error.
     expect(byLine.get(9)).toMatchObject({ action: 'unchanged', errors: [], warnings: expect.arrayContaining(['no cost given: nothing is imported for this SKU']) });
     expect(preview.counts).toEqual({ total: 8, create: 1, update: 1, unchanged: 1, error: 5 });
@@ -65,8 +66,8 @@ describe('CSV import of costs, floors, ceilings and MAP', () => {
 
   it('refuses a file it cannot read, naming the problem', async () => {
     expect((await costs.previewCostImport(projectId, 'price,cost\n1,2')).fileErrors).toEqual([
-      'unknown column: price (expected sku, cost, currency, floor, ceiling, map)',
-      'the header has no sku column',
+      'Unknown column: price (expected sku, cost, currency, floor, ceiling, map)',
+      'The header has no sku column',
     ]);
     expect((await costs.previewCostImport(projectId, 'sku,cost\n"unterminated,1')).fileErrors[0]).toMatch(/not valid CSV/);
   });

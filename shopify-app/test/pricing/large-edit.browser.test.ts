@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warmUp } from '../../server/start-app';
 import { BROWSER_UA, SHOP, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
 import { hasChromium, launchChromium } from '../support/chromium';
-import { banners, bulkAction, openInAdminShell } from './support/console-page';
+import { banners, bulkAction, openInAdminShell, toasts } from './support/console-page';
 
 const LOAD_TIMEOUT_MS = 120_000;
 const ARTIFACTS = fileURLToPath(new URL('../../artifacts/pricing/', import.meta.url));
@@ -82,7 +82,7 @@ describe.skipIf(!hasChromium)('a large edited price in the console', () => {
   });
 
   it('shows the real change as 3699 is typed for 39.99, asks for a confirmation, approves nothing on Cancel, approves on confirm', async () => {
-    const app = await openInAdminShell(page, `${w.sandbox.adminShellUrl(SHOP)}/app/pricing`, (a) => a.getByText('Pricing suggestions').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures, () => shot(page, 'failed-large-edit.png'));
+    const app = await openInAdminShell(page, `${w.sandbox.adminShellUrl(SHOP)}/app/pricing`, (a) => a.locator('.Polaris-IndexTable').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures, () => shot(page, 'failed-large-edit.png'));
     const row = app.locator('tbody tr').filter({ hasText: product.sku });
     const change = row.locator('[data-section="change"]');
     await expect.poll(() => change.innerText(), { timeout: 30_000 }).toBe('-7.50 %');
@@ -97,11 +97,12 @@ describe.skipIf(!hasChromium)('a large edited price in the console', () => {
     await field.fill('3699');
     await expect.poll(() => change.innerText(), { timeout: 10_000 }).toBe('+9149.81 %');
 
-    // Approving asks first: a Polaris confirmation naming the product, old → new and the change.
+    // Approving asks first: an App Bridge modal (the whole Admin dimmed) naming the product, old → new and the change.
     await row.locator('input[type="checkbox"]').first().check({ force: true });
     await bulkAction(app, 'Approve');
     const dialog = app.getByRole('dialog');
     await expect.poll(() => dialog.innerText().catch(() => ''), { timeout: 30_000 }).toMatch(/Approve a large price change\?/);
+    expect(await page.locator('#modal-overlay').isVisible()).toBe(true);
     const asked = await dialog.locator('[data-section="large-changes"]').innerText();
     expect(asked).toContain(product.title);
     expect(asked).toMatch(/\$39\.99 → \$3,699\.00 \(\+9149\.81 %\)/);
@@ -121,7 +122,7 @@ describe.skipIf(!hasChromium)('a large edited price in the console', () => {
     await bulkAction(app, 'Approve');
     await expect.poll(() => app.getByRole('dialog').innerText().catch(() => ''), { timeout: 30_000 }).toMatch(/Approve a large price change\?/);
     await app.getByRole('dialog').getByRole('button', { name: 'Approve anyway' }).click();
-    await expect.poll(() => banners(app), { timeout: 30_000 }).toContainEqual(expect.stringMatching(/1 suggestion approved/));
+    await expect.poll(() => toasts(page), { timeout: 30_000 }).toContain('1 price approved. Pushing it to every linked platform.');
     expect(await w.database.db.priceSuggestion.findUniqueOrThrow({ where: { id: product.suggestionId } })).toMatchObject({ status: 'approved', approvedAmount: '3699.00' });
     expect(await w.database.db.priceChange.findFirstOrThrow({ where: { suggestionId: product.suggestionId } })).toMatchObject({ fromAmount: '39.99', toAmount: '3699.00' });
     await shot(page, 'large-edit-approved.png');

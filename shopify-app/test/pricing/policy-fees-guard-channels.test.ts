@@ -199,31 +199,31 @@ describe('validation of the new fields', () => {
         expect.stringMatching(/^filters\.minFeedbackPercent: minFeedbackPercent is above 100/),
         expect.stringMatching(/^filters\.minFeedbackCount: .*negative/),
         expect.stringMatching(/^filters\.condition: /),
-        expect.stringMatching(/^filters\.bogus: unknown filter/),
+        expect.stringMatching(/^filters\.bogus: Unknown filter/),
         expect.stringMatching(/^filters\.excludedSellerIds\[1\]: /),
-        expect.stringMatching(/^shopifyOffsetPercent: must not be negative/),
+        expect.stringMatching(/^shopifyOffsetPercent: Must not be negative/),
         expect.stringMatching(/^maxStepPercent: /),
-        expect.stringMatching(/^floorMarginPercent: the margin is required/),
-        expect.stringMatching(/^priceWarMoves: must be at least 1/),
-        expect.stringMatching(/^channel: channel must be one of both, amazon, shopify/),
-        expect.stringMatching(/^noCompetitionAmount: the no-competition price is above the ceiling/),
+        expect.stringMatching(/^floorMarginPercent: The margin is required/),
+        expect.stringMatching(/^priceWarMoves: Must be at least 1/),
+        expect.stringMatching(/^channel: Channel must be one of both, amazon, shopify/),
+        expect.stringMatching(/^noCompetitionAmount: The no-competition price is above the ceiling/),
       ]),
     );
   });
 
   it('more field rules: margin below 100 %, the war guard’s pair, the mode’s offset, win_buy_box params', () => {
-    expect(paths({ floorFormula: 'cost_fees_margin', floorMarginPercent: '100' })).toEqual(['floorMarginPercent: must be below 100 %']);
+    expect(paths({ floorFormula: 'cost_fees_margin', floorMarginPercent: '100' })).toEqual(['floorMarginPercent: Must be below 100 %']);
     expect(paths({ floorFormula: 'cost_plus', floorMarginPercent: '5' })).toEqual(['floorFormula: floorFormula must be one of cost_fees_margin']);
     expect(paths({ floorMarginPercent: '5' })).toEqual(['floorMarginPercent: floorMarginPercent applies only with floorFormula cost_fees_margin']);
-    expect(paths({ priceWarMoves: 3 })).toEqual(['priceWarWindowMinutes: the price-war guard needs its window in minutes']);
-    expect(paths({ priceWarWindowMinutes: 60 })).toEqual(['priceWarMoves: the price-war guard needs its number of moves']);
-    expect(paths({ maxChangesPerDay: 2.5, minIntervalMinutes: 0 })).toEqual(['maxChangesPerDay: must be a whole number', 'minIntervalMinutes: must be at least 1']);
-    expect(paths({ shopifyPriceMode: 'offset' })).toEqual(['shopifyOffsetPercent: the offset is required with shopifyPriceMode offset']);
+    expect(paths({ priceWarMoves: 3 })).toEqual(['priceWarWindowMinutes: The price-war guard needs its window in minutes']);
+    expect(paths({ priceWarWindowMinutes: 60 })).toEqual(['priceWarMoves: The price-war guard needs its number of moves']);
+    expect(paths({ maxChangesPerDay: 2.5, minIntervalMinutes: 0 })).toEqual(['maxChangesPerDay: Must be a whole number', 'minIntervalMinutes: Must be at least 1']);
+    expect(paths({ shopifyPriceMode: 'offset' })).toEqual(['shopifyOffsetPercent: The offset is required with shopifyPriceMode offset']);
     expect(paths({ shopifyPriceMode: 'double' })).toEqual(['shopifyPriceMode: shopifyPriceMode must be one of same, offset, keep']);
-    expect(paths({ filters: [] as never })).toEqual(['filters: filters must be an object']);
-    expect(paths({ kind: 'win_buy_box', params: { amount: '0.10', percent: '1' } })).toEqual(['params: give either params.amount or params.percent, not both']);
-    expect(paths({ kind: 'win_buy_box', params: { percent: '100' } })).toEqual(['params.percent: must be below 100 %']);
-    expect(paths({ floorAmount: '10.00', noCompetitionAmount: '9.00' })).toEqual(['noCompetitionAmount: the no-competition price is below the floor']);
+    expect(paths({ filters: [] as never })).toEqual(['filters: Filters must be an object']);
+    expect(paths({ kind: 'win_buy_box', params: { amount: '0.10', percent: '1' } })).toEqual(['params: Give either params.amount or params.percent, not both']);
+    expect(paths({ kind: 'win_buy_box', params: { percent: '100' } })).toEqual(['params.percent: Must be below 100 %']);
+    expect(paths({ floorAmount: '10.00', noCompetitionAmount: '9.00' })).toEqual(['noCompetitionAmount: The no-competition price is below the floor']);
     expect(paths({ raiseWhenWinning: 'yes' as never })).toEqual(['raiseWhenWinning: raiseWhenWinning must be true or false']);
   });
 

@@ -145,6 +145,9 @@ describe('the pricing loop', () => {
     const body = await readJson<{ approved: unknown[]; refused: Array<{ code: string; message: string }> }>(res);
     expect(body.approved).toEqual([]);
     expect(body.refused[0]).toMatchObject({ code: 'guardrail', message: expect.stringContaining('below the floor 1.00') });
+    // An edited price that isn't one: refused in the merchant's words (it shows under the price field).
+    const typo = await readJson<{ refused: Array<{ code: string; message: string }> }>(await w.api('/api/pricing/suggestions', { json: { action: 'approve', items: [{ id: suggestion.id, amount: '12.345' }] } }));
+    expect(typo.refused[0]).toMatchObject({ code: 'validation', message: 'The price has too many decimals: USD allows 2' });
     const float = await w.api('/api/pricing/suggestions', { json: { action: 'approve', items: [{ id: suggestion.id, amount: 12.5 }] } });
     expect(float.status).toBe(400);
   });

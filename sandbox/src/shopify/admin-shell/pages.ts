@@ -35,10 +35,23 @@ nav{width:240px;background:#ebebeb;padding:12px 8px;overflow:auto}nav a{display:
 nav a:hover{background:#e0e0e0}nav .section{margin-top:16px;font-size:12px;color:#616161;padding:0 10px}nav ul{list-style:none;margin:0;padding:0 0 0 12px}
 main{flex:1;display:flex;flex-direction:column}#titlebar{height:44px;display:flex;align-items:center;padding:0 16px;font-weight:600}
 iframe{flex:1;border:0;background:#fff;margin:0 12px 12px;border-radius:12px}
-#loading{height:3px;background:#008060}#toasts{position:fixed;bottom:24px;left:50%;transform:translateX(-50%)}
+#loading{height:3px;background:#008060}#toasts{position:fixed;bottom:24px;left:50%;transform:translateX(-50%);z-index:1100}
 .toast{background:#303030;color:#fff;padding:10px 16px;border-radius:10px;margin-top:8px}.toast-error{background:#8e1f0b}
 .page{padding:16px;overflow:auto}table{border-collapse:collapse;background:#fff;border-radius:12px}td,th{padding:6px 10px;border-bottom:1px solid #eee;text-align:left}
-input{width:7rem}button{margin-left:8px}`;
+input{width:7rem}button{margin-left:8px}[hidden]{display:none!important}
+#top-bar{display:flex;align-items:center;gap:12px}body.save-bar-open #top-bar{display:none}
+#save-bar{flex:1;display:flex;align-items:center;gap:8px}#save-bar span{flex:1;color:#fff;font-weight:600}
+#titlebar{gap:8px}#titlebar h1{font-size:16px;margin:0;flex:1}#title-actions{display:flex;gap:8px;align-items:center}
+.btn{font:inherit;font-weight:600;padding:6px 12px;border-radius:8px;border:1px solid #c9c9c9;background:#fff;color:#303030;cursor:pointer;margin:0}
+.btn:disabled{opacity:.5;cursor:default}.btn-primary{background:#303030;border-color:#303030;color:#fff}.btn-critical{background:#c70a24;border-color:#8e1f0b;color:#fff}
+.btn-plain{border:0;background:transparent;padding:4px 6px}header .btn{background:#3a3a3a;border-color:#3a3a3a;color:#fff}header .btn-primary{background:#fff;color:#303030}
+.menu{position:relative}.menu summary{list-style:none}.menu-items{position:absolute;right:0;top:36px;background:#fff;border-radius:10px;box-shadow:0 8px 20px rgba(0,0,0,.2);padding:6px;z-index:50;display:flex;flex-direction:column;min-width:160px}
+.overlay{position:fixed;inset:0;background:rgba(0,0,0,.5);display:flex;align-items:center;justify-content:center;z-index:900}.admin-dialog{z-index:1000}
+body.app-modal-open #app-frame{position:relative;z-index:901}
+.dialog{background:#fff;border-radius:12px;box-shadow:0 20px 40px rgba(0,0,0,.3);width:620px;max-width:calc(100vw - 32px);max-height:calc(100vh - 32px);display:flex;flex-direction:column}
+.dialog-small{width:380px}.dialog-large{width:980px}.dialog-max{width:calc(100vw - 32px);height:calc(100vh - 32px)}
+.dialog-head{display:flex;justify-content:space-between;align-items:center;padding:12px 16px;background:#f3f3f3;border-radius:12px 12px 0 0}.dialog-head h2{margin:0;font-size:14px}
+.dialog-body{padding:16px}.dialog-frame{flex:1;min-height:240px;margin:0;border-radius:0}.dialog-foot{display:flex;justify-content:flex-end;gap:8px;padding:12px 16px;border-top:1px solid #e3e3e3}`;
 
 function page(title: string, body: string, scripts = ''): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}${scripts}</body></html>`;
@@ -108,9 +121,11 @@ async function shellPage(rt: ShopifyRuntime, res: ServerResponse, shop: ShopReco
     200,
     page(
       `${app.name} · ${shop.name} · Shopify (sandbox)`,
-      `<header><strong>${escapeHtml(shop.name)}</strong><span>${escapeHtml(shop.domain)} · Shopify Admin (sandbox)</span></header>
-<div class="layout">${sidebar(shop, rt.apps.all(), app)}<main><div id="loading" hidden></div><div id="titlebar"><span id="title">${escapeHtml(app.name)}</span></div>
-<iframe id="app-frame" name="app-iframe" title="${escapeHtml(app.name)}" src="${escapeHtml(frameUrl.toString())}" allow="clipboard-write"></iframe></main></div><div id="toasts"></div>`,
+      `<header><div id="top-bar"><strong>${escapeHtml(shop.name)}</strong><span>${escapeHtml(shop.domain)} · Shopify Admin (sandbox)</span></div>
+<div id="save-bar" role="region" aria-label="Unsaved changes" hidden><span>Unsaved changes</span><button type="button" class="btn" id="save-bar-discard">Discard</button><button type="button" class="btn btn-primary" id="save-bar-save">Save</button></div></header>
+<div class="layout">${sidebar(shop, rt.apps.all(), app)}<main><div id="loading" role="progressbar" aria-label="Loading" hidden></div><div id="titlebar"><span id="breadcrumb"></span><h1 id="title">${escapeHtml(app.name)}</h1><div id="title-actions"></div></div>
+<iframe id="app-frame" name="app-iframe" title="${escapeHtml(app.name)}" src="${escapeHtml(frameUrl.toString())}" allow="clipboard-write"></iframe></main></div><div id="toasts"></div>
+<div id="modal-overlay" class="overlay" hidden><div id="modal-host"></div></div>`,
       `<script type="application/json" id="shell-boot">${JSON.stringify(boot).replace(/</g, '\\u003c')}</script><script>${SHELL_JS}</script>`,
     ),
     { 'cache-control': 'no-store' },

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { useNavigate } from '@remix-run/react';
 import { Badge, BlockStack, Button, Card, Divider, InlineStack, Text } from '@shopify/polaris';
 import type { PlatformView } from '../../platforms/platform-status.server';
-import { ErrorBanner } from '../ErrorBanner';
+import { errorToast, toast, useAdminLoading } from '../frame/admin';
 import { apiFetch, errorMessage } from './api-client';
 import { ConnectionStatus } from './ConnectionStatus';
 import { ConnectionMethodNote, PlatformSettings, SettingsLinkButton, useSettingsLink } from './PlatformSettings';
@@ -23,7 +23,7 @@ export function PlatformCard({ view, checking, onChanged }: PlatformCardProps) {
   const navigate = useNavigate();
   const link = useSettingsLink(view);
   const [busy, setBusy] = useState<'sync' | 'disconnect' | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  useAdminLoading(busy !== null);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [confirmDisconnect, setConfirmDisconnect] = useState(false);
   const connected = view.connection.status === 'connected';
@@ -31,12 +31,12 @@ export function PlatformCard({ view, checking, onChanged }: PlatformCardProps) {
 
   const run = async (what: 'sync' | 'disconnect', call: () => Promise<unknown>) => {
     setBusy(what);
-    setError(null);
     try {
       await call();
+      toast(what === 'sync' ? `${view.displayName} sync started` : `${view.displayName} disconnected`);
       onChanged();
     } catch (e) {
-      setError(errorMessage(e));
+      errorToast(`${view.displayName}: ${errorMessage(e)}`);
     } finally {
       setBusy(null);
       setConfirmDisconnect(false);
@@ -66,8 +66,6 @@ export function PlatformCard({ view, checking, onChanged }: PlatformCardProps) {
           </BlockStack>
 
           <ConnectionStatus view={view} checking={checking} />
-
-          <ErrorBanner error={error} onDismiss={() => setError(null)} />
 
           <Divider />
           <InlineStack gap="400" wrap>

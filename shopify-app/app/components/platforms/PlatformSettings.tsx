@@ -1,10 +1,13 @@
 // A platform's settings, rendered from its registration alone: its capabilities, its connection, the
 // credentials form for platforms whose credentials the app holds, and the signed link to a platform's
-// own settings page (Amazon's, on the Amazon service).
+// own settings page (Amazon's, on the Amazon service). The settings are an App Bridge modal: the Admin
+// dims everything around it, as it does for Shopify's own dialogs.
 import { useEffect, useState } from 'react';
-import { Badge, Banner, BlockStack, Button, FormLayout, InlineStack, Modal, Text, TextField } from '@shopify/polaris';
+import { Modal, TitleBar } from '@shopify/app-bridge-react';
+import { Badge, Banner, BlockStack, Box, Button, FormLayout, InlineStack, Text, TextField } from '@shopify/polaris';
 import type { SettingsLink } from '../../platforms/platform-registration';
 import type { PlatformView } from '../../platforms/platform-status.server';
+import { toast } from '../frame/admin';
 import { apiFetch, errorMessage, formatWhen } from './api-client';
 
 /** Refresh the signed link well before the service would refuse it. */
@@ -175,13 +178,15 @@ export function PlatformSettings({
 }) {
   const connect = async (fields: Record<string, string>) => {
     await apiFetch(`/api/platforms/${view.platform}/connect`, { body: { fields } });
+    toast(`${view.displayName} connected`);
     onConnected();
     onClose();
   };
   const connected = view.connection.status === 'connected';
   return (
-    <Modal open={open} onClose={onClose} title={`${view.displayName} settings`}>
-      <Modal.Section>
+    <Modal id={`platform-settings-${view.platform}`} open={open} onHide={onClose}>
+      <TitleBar title={`${view.displayName} settings`} />
+      <Box padding="400">
         <BlockStack gap="300">
           <BlockStack gap="100">
             <Text as="h3" variant="headingSm">
@@ -221,7 +226,7 @@ export function PlatformSettings({
             </InlineStack>
           ) : null}
         </BlockStack>
-      </Modal.Section>
+      </Box>
     </Modal>
   );
 }

@@ -11,6 +11,7 @@ import {
   zeroMoney,
   type FieldError,
 } from '@calibr/shared-contracts';
+import { amountProblem, sentence } from '../money-text';
 import { DEFAULT_FILTERS } from './competition';
 import {
   FLOOR_FORMULAS,
@@ -33,8 +34,9 @@ import {
 /** Validate and compile; throws ValidationError with every invalid field. */
 export function compileRule(input: PricingRuleInput): CompiledRule {
   const errors: FieldError[] = [];
+  // Messages are sentences a merchant reads under the field (and after the path in the API's detail).
   const fail = (path: string, message: string, code = 'invalid'): null => {
-    errors.push({ path, message, code });
+    errors.push({ path, message: sentence(message), code });
     return null;
   };
 
@@ -72,7 +74,8 @@ export function compileRule(input: PricingRuleInput): CompiledRule {
       return null;
     }
     const parsed = tryParseMoney(value, currency);
-    if (!parsed.ok) return fail(path, parsed.errors.find((e) => e.path === 'amount')?.message ?? 'invalid amount', 'invalid_amount');
+    const problem = parsed.ok ? undefined : parsed.errors.find((e) => e.path === 'amount');
+    if (!parsed.ok) return fail(path, problem ? amountProblem(null, problem, currency) : 'invalid amount', 'invalid_amount');
     const minor = toMinorUnits(parsed.money);
     if (positive && minor === 0n) return fail(path, 'must be greater than zero', 'not_positive');
     return minor;

@@ -1,5 +1,6 @@
 // The pricing console as the browser suites drive it inside the sandbox's Admin shell: open a page (retried
-// when a load races Vite's dependency optimizer), press an IndexTable bulk action, read the banners.
+// when a load races Vite's dependency optimizer), press an IndexTable bulk action, read the banners, and
+// what the Admin around it shows: its toasts, and its title bar's buttons (App Bridge draws them there).
 import type { FrameLocator, Page } from '@playwright/test';
 
 /**
@@ -39,4 +40,14 @@ export async function bulkAction(app: FrameLocator, name: string): Promise<void>
 
 export async function banners(app: FrameLocator): Promise<string[]> {
   return app.locator('.Polaris-Banner').allInnerTexts();
+}
+
+/** The toasts the Admin shows now (App Bridge's `shopify.toast`; each lasts a few seconds). */
+export async function toasts(page: Page): Promise<string[]> {
+  return page.locator('#toasts .toast').allInnerTexts();
+}
+
+/** A button of the Admin's title bar (the page's TitleBar actions), by its label. */
+export function titleBarButton(page: Page, name: string) {
+  return page.locator('#titlebar button', { hasText: name });
 }
