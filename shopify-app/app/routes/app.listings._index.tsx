@@ -7,7 +7,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { TitleBar, useAppBridge } from '@shopify/app-bridge-react';
+import { TitleBar } from '@shopify/app-bridge-react';
+import { errorToast, toast } from '../components/frame/admin';
 import {
   Badge,
   Banner,
@@ -66,7 +67,6 @@ type Draft = Record<Field, string>;
 
 export default function ListingsPage() {
   const initial = useLoaderData<typeof loader>();
-  const shopify = useAppBridge();
   const { smDown } = useBreakpoints();
   const [list, setList] = useState<ListListingsResult>(initial.list as ListListingsResult);
   const [tab, setTab] = useState(Math.max(0, LISTING_VIEWS.indexOf(initial.list.view)));
@@ -140,13 +140,13 @@ export default function ListingsPage() {
       setList((current) => ({ ...current, rows: current.rows.map((r) => (r.id === saved.id ? saved : r)) }));
       setEditing(null);
       setFieldErrors({});
-      shopify.toast.show(`Saved ${row.title}`);
+      toast(`Saved ${row.title}`);
     } catch (e) {
       const errors = e instanceof ApiProblem ? (e.problem?.errors as Array<{ path: string; message: string }> | undefined) : undefined;
       const mine = Object.fromEntries((errors ?? []).filter((x) => (FIELDS as readonly string[]).includes(x.path)).map((x) => [x.path, x.message]));
       if (Object.keys(mine).length > 0) setFieldErrors(mine);
       else setError(errorMessage(e));
-      shopify.toast.show('Not saved: check the highlighted field', { isError: true });
+      errorToast(Object.keys(mine).length > 0 ? 'Not saved: check the highlighted field' : 'Not saved');
     } finally {
       setSaving(false);
     }
