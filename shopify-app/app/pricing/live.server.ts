@@ -8,6 +8,12 @@ import { db } from '../db.server';
 export interface LiveVersion {
   /** Opaque: the page reloads its lists when it differs from the one it saw. */
   version: string;
+  /**
+   * Opaque, per topic: `pricing` (= `version`: suggestions, changes, attempts) and `readings` (competitors'
+   * prices read: the newest reading), so a page that shows readings follows them without the pricing pages
+   * reloading at every reading.
+   */
+  versions: { pricing: string; readings: string };
   /** Price changes not settled yet: the console looks again sooner while a push is in flight. */
   pushing: number;
 }
@@ -17,13 +23,14 @@ export async function liveVersion(projectId: string): Promise<LiveVersion> {
   // holds (over the (projectId, status) indexes): a status change moves the counts even when two instances'
   // clocks disagree about the latest write, and a row created or deleted moves them too.
   const where = { projectId };
-  const [suggestions, changes, attempts, suggestionStatus, changeStatus, attemptStatus] = await Promise.all([
+  const [suggestions, changes, attempts, suggestionStatus, changeStatus, attemptStatus, readings] = await Promise.all([
     db.priceSuggestion.aggregate({ where, _max: { updatedAt: true } }),
     db.priceChange.aggregate({ where, _max: { updatedAt: true } }),
     db.priceChangeAttempt.aggregate({ where, _max: { updatedAt: true } }),
     db.priceSuggestion.groupBy({ by: ['status'], where, _count: { _all: true } }),
     db.priceChange.groupBy({ by: ['status'], where, _count: { _all: true } }),
     db.priceChangeAttempt.groupBy({ by: ['status'], where, _count: { _all: true } }),
+    db.competitorPriceObservation.aggregate({ where, _max: { observedAt: true } }),
   ]);
   const latest = [suggestions, changes, attempts].map((a) => a._max.updatedAt?.getTime() ?? 0).join('.');
   const counts = (rows: Array<{ status: string; _count: { _all: number } }>) =>
@@ -33,5 +40,6 @@ export async function liveVersion(projectId: string): Promise<LiveVersion> {
       .join(',');
   const pushing = changeStatus.filter((r) => r.status === 'approved' || r.status === 'pushing').reduce((n, r) => n + r._count._all, 0);
   const state = `${latest}|${counts(suggestionStatus)}|${counts(changeStatus)}|${counts(attemptStatus)}`;
-  return { version: createHash('sha256').update(state).digest('base64url').slice(0, 22), pushing };
+  const version = createHash('sha256').update(state).digest('base64url').slice(0, 22);
+  return { version, versions: { pricing: version, readings: String(readings._max.observedAt?.getTime() ?? 0) }, pushing };
 }

@@ -1,21 +1,18 @@
 // The app's home in Admin: while the shop is being set up, the onboarding checklist (each step, done or
 // not, with where to do it); once everything is done, the dashboard (each figure a link to its filtered
 // list). While competitors' prices are being read for the first time, how far that has got.
-import { useEffect } from 'react';
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useLoaderData, useRevalidator } from '@remix-run/react';
 import { TitleBar } from '@shopify/app-bridge-react';
 import { Badge, Banner, BlockStack, Card, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from '@shopify/polaris';
 import { homeFacts, type ChecklistStep, type Dashboard as DashboardFacts, type HomeFacts } from '../home/dashboard.server';
 import { consoleProject } from '../pricing/console.server';
+import { useLiveRefresh } from '../components/live/use-live-refresh';
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { projectId, shop } = await consoleProject(request);
   return { shop, facts: await homeFacts(projectId) };
 };
-
-/** While readings are in progress the home follows them. */
-const READINGS_REFRESH_MS = 5000;
 
 const count = (n: number) => n.toLocaleString('en-US');
 
@@ -23,13 +20,8 @@ export default function Home() {
   const { shop, facts } = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
   const inProgress = facts.readings.inProgress;
-  useEffect(() => {
-    if (!inProgress) return;
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible' && revalidator.state === 'idle') revalidator.revalidate();
-    }, READINGS_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [inProgress, revalidator]);
+  // While readings are in progress the home follows them (the console's one live mechanism).
+  useLiveRefresh(() => revalidator.revalidate(), { topic: 'readings', hold: !inProgress || revalidator.state !== 'idle' });
 
   return (
     <Page>

@@ -9,6 +9,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { TitleBar } from '@shopify/app-bridge-react';
 import { errorToast, toast } from '../components/frame/admin';
+import { useLiveRefresh } from '../components/live/use-live-refresh';
 import {
   Badge,
   Banner,
@@ -115,11 +116,7 @@ export default function ListingsPage() {
     const clock = setInterval(() => setNow(Date.now()), 30_000);
     return () => clearInterval(clock);
   }, []);
-  useEffect(() => {
-    if (!reading || editing) return;
-    const timer = setInterval(() => void load(), 5_000);
-    return () => clearInterval(timer);
-  }, [reading, editing, load]);
+  useLiveRefresh(() => void load(), { topic: 'readings', hold: !reading || editing !== null });
 
   const startEdit = (row: ListingRowView) => {
     setEditing(row.id);

@@ -7,7 +7,7 @@ import { IDLE_MS, PUSHING_MS, createLivePoller } from '../../app/components/live
 
 /** What GET /api/pricing/live would answer, as the test sets it, and how often it was asked. */
 function world() {
-  const state = { version: 'v1', pushing: 0, hidden: false, looks: 0, failNext: false };
+  const state = { version: 'v1', readings: 'r1', pushing: 0, hidden: false, looks: 0, failNext: false };
   const listeners = new Set<() => void>();
   const poller = createLivePoller({
     fetchVersion: async () => {
@@ -16,7 +16,7 @@ function world() {
         state.failNext = false;
         throw new Error('network');
       }
-      return { version: state.version, pushing: state.pushing };
+      return { version: state.version, versions: { pricing: state.version, readings: state.readings }, pushing: state.pushing };
     },
     isHidden: () => state.hidden,
     onVisibilityChange: (listener) => {
@@ -44,6 +44,21 @@ afterEach(() => {
 });
 
 describe('the live poller', () => {
+  it('tells each page only of its own topic: readings move the home and the listings, not the pricing lists', async () => {
+    const { state, poller } = world();
+    const pricing = page();
+    const readings = page();
+    poller.subscribe(pricing.subscriber);
+    poller.subscribe({ ...readings.subscriber, topic: 'readings' });
+    await vi.advanceTimersByTimeAsync(0);
+    state.readings = 'r2';
+    await vi.advanceTimersByTimeAsync(IDLE_MS);
+    expect([pricing.p.reloads, readings.p.reloads]).toEqual([0, 1]);
+    state.version = 'v2';
+    await vi.advanceTimersByTimeAsync(IDLE_MS);
+    expect([pricing.p.reloads, readings.p.reloads]).toEqual([1, 1]);
+  });
+
   it('reloads a page only when the fingerprint moved', async () => {
     const { state, poller } = world();
     const { p, subscriber } = page();

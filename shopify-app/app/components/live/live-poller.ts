@@ -7,14 +7,25 @@
 export const IDLE_MS = 4000;
 export const PUSHING_MS = 1500;
 
+/** What a page follows: the pricing lists (suggestions, changes, attempts) or competitors' readings. */
+export type LiveTopic = 'pricing' | 'readings';
+
 export interface LiveSubscriber {
   /** True while a reload would get in the merchant's way; the reload waits until the next deliver(). */
   held: () => boolean;
   reload: () => void;
+  /** Default `pricing`. */
+  topic?: LiveTopic;
+}
+
+export interface LiveAnswer {
+  version: string;
+  versions?: Partial<Record<LiveTopic, string>>;
+  pushing: number;
 }
 
 export interface LivePollerEnv {
-  fetchVersion: () => Promise<{ version: string; pushing: number }>;
+  fetchVersion: () => Promise<LiveAnswer>;
   isHidden: () => boolean;
   /** Listen to visibility changes; returns how to stop listening. */
   onVisibilityChange: (listener: () => void) => () => void;
@@ -33,7 +44,8 @@ export function createLivePoller(env: LivePollerEnv): LivePoller {
   const clearTimer = env.clearTimer ?? ((t: unknown) => clearTimeout(t as ReturnType<typeof setTimeout>));
   /** Each subscriber with the fingerprint its data matches (undefined until the first answer after it joined). */
   const seen = new Map<LiveSubscriber, string | undefined>();
-  let latest: string | undefined;
+  let latest: LiveAnswer | undefined;
+  const versionFor = (s: LiveSubscriber, answer: LiveAnswer) => answer.versions?.[s.topic ?? 'pricing'] ?? answer.version;
   let timer: unknown;
   let inFlight = false;
   let stopListening: (() => void) | undefined;
@@ -41,9 +53,10 @@ export function createLivePoller(env: LivePollerEnv): LivePoller {
   const deliver = () => {
     if (latest === undefined) return;
     for (const [s, version] of seen) {
-      if (version === undefined) seen.set(s, latest);
-      else if (version !== latest && !s.held()) {
-        seen.set(s, latest);
+      const now = versionFor(s, latest);
+      if (version === undefined) seen.set(s, now);
+      else if (version !== now && !s.held()) {
+        seen.set(s, now);
         s.reload();
       }
     }
@@ -61,7 +74,7 @@ export function createLivePoller(env: LivePollerEnv): LivePoller {
     let next = IDLE_MS;
     try {
       const live = await env.fetchVersion();
-      latest = live.version;
+      latest = live;
       if (live.pushing > 0) next = PUSHING_MS;
       deliver();
     } catch {

@@ -13,14 +13,14 @@
 // by id by the page, so a reload never loses them.
 import { useEffect, useRef } from 'react';
 import { apiFetch } from '../platforms/api-client';
-import { createLivePoller, type LivePoller } from './live-poller';
+import { createLivePoller, type LiveAnswer, type LivePoller, type LiveTopic } from './live-poller';
 
 let poller: LivePoller | undefined;
 
 /** The document's one poller (created in the browser, on first use). */
 function documentPoller(): LivePoller {
   return (poller ??= createLivePoller({
-    fetchVersion: () => apiFetch<{ version: string; pushing: number }>('/api/pricing/live'),
+    fetchVersion: () => apiFetch<LiveAnswer>('/api/pricing/live'),
     isHidden: () => document.visibilityState === 'hidden',
     onVisibilityChange: (listener) => {
       document.addEventListener('visibilitychange', listener);
@@ -31,15 +31,17 @@ function documentPoller(): LivePoller {
 
 /**
  * Reload this page's data (`reload`) whenever the shop's pricing lists change on the server. `hold`
- * true while a reload would get in the merchant's way; the reload then waits until it is false.
+ * true while a reload would get in the merchant's way; the reload then waits until it is false. `topic`
+ * `readings` follows competitors' prices being read instead (the home's and the listings' progress).
  */
-export function useLiveRefresh(reload: () => unknown, options: { hold?: boolean } = {}): void {
+export function useLiveRefresh(reload: () => unknown, options: { hold?: boolean; topic?: LiveTopic } = {}): void {
   const reloadRef = useRef(reload);
   reloadRef.current = reload;
   const holdRef = useRef(options.hold ?? false);
   holdRef.current = options.hold ?? false;
 
-  useEffect(() => documentPoller().subscribe({ held: () => holdRef.current, reload: () => void reloadRef.current() }), []);
+  const topic = options.topic ?? 'pricing';
+  useEffect(() => documentPoller().subscribe({ topic, held: () => holdRef.current, reload: () => void reloadRef.current() }), [topic]);
 
   // The merchant is done (an edit left, a decision answered): catch up on what was held.
   useEffect(() => {
