@@ -6,7 +6,7 @@
 // shop ever connected is logged (type, ids and the reason, never the body) and left on the queue: its receive
 // count grows and the queue's RedrivePolicy moves it to the dead-letter queue. A queue that can't be read
 // turns the channel `down` and is retried with backoff until it answers again; nothing here throws out.
-import { DeleteMessageCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { AmazonContext } from '../amazon-context';
 import { feedsFinishedByNotification } from '../feeds/feed-notifications';
 import { sellerIdsIn } from '../integrations/integration-store';
@@ -23,6 +23,9 @@ export interface ConsumerOptions {
   /** How often old offer changes and notification ids are pruned. */
   pruneEveryMs?: number;
 }
+
+/** How often the queue's depth is read while it answers. */
+const PROBE_EVERY_MS = 60_000;
 
 type Outcome = 'processed' | 'duplicate' | 'stale' | 'invalid' | 'unknownSeller';
 
@@ -67,6 +70,7 @@ export class NotificationConsumer {
   private readonly abort = new AbortController();
   private running: Promise<void> | undefined;
   private prunedAt = 0;
+  private probedAt = 0;
   private readonly waitTimeSeconds: number;
   private readonly backoff: { baseMs: number; maxMs: number };
   private readonly pruneEveryMs: number;
@@ -103,6 +107,8 @@ export class NotificationConsumer {
     while (!this.stopping) {
       let messages: Message[];
       try {
+        // The queue's depth, at start, on recovery and every minute: readiness knows at once, and how far behind we are.
+        if (channel.state !== 'live' || Date.now() - this.probedAt > PROBE_EVERY_MS) await this.probe();
         const answer = await this.sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: this.queueUrl,
@@ -141,6 +147,17 @@ export class NotificationConsumer {
       }
       await this.prune();
     }
+  }
+
+  private async probe(): Promise<void> {
+    const answer = await this.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      { abortSignal: this.abort.signal },
+    );
+    const count = (v: string | undefined) => (v === undefined ? null : Number(v));
+    this.ctx.notifications.lag.queued = count(answer.Attributes?.ApproximateNumberOfMessages);
+    this.ctx.notifications.lag.notVisible = count(answer.Attributes?.ApproximateNumberOfMessagesNotVisible);
+    this.probedAt = Date.now();
   }
 
   private async handle(message: Message): Promise<void> {
