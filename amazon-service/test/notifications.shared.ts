@@ -164,6 +164,11 @@ export function notificationSuite(provider: 'sqlite' | 'postgresql'): void {
     });
   });
 
+  it('refuses a cursor it did not issue, and more than 500 changes a page', async () => {
+    await expect(shop.pricing.getOfferChanges!({ after: 'not-a-cursor' })).rejects.toMatchObject({ code: 'validation' });
+    await expect(shop.pricing.getOfferChanges!({ limit: 501 })).rejects.toMatchObject({ code: 'validation' });
+  });
+
   describe('bad messages', () => {
     it('not JSON, failing the schema or naming an unknown seller: left to the dead-letter queue while the consumer keeps going', async () => {
       // A real notification, taken off the queue while the service's consumer is stopped, with another seller in it.
@@ -265,8 +270,12 @@ export function notificationSuite(provider: 'sqlite' | 'postgresql'): void {
 
   describe('disconnecting', () => {
     it('keeps the subscriptions while another shop holds the seller, deletes them when none does', async () => {
+      // Erasing the other shop takes its offer changes with it, not the subscriptions the first shop still needs.
       const other = await remoteConnector(h, OTHER_SHOP);
-      await other.disconnect();
+      const kept = (await other.pricing.getOfferChanges!({})).changes.length;
+      expect(kept).toBeGreaterThan(0);
+      expect((await other.eraseTenant!()).erased).toMatchObject({ AmazonOfferChange: kept, AmazonIntegration: 1 });
+      expect((await other.pricing.getOfferChanges!({})).changes).toEqual([]);
       await waitFor('the unsubscribe job to finish', async () => (await h.database.db.amazonJob.count({ where: { queue: 'amazon.notifications', status: { in: ['queued', 'running'] } } })) === 0);
       expect(await sandboxSubscriptions()).toHaveLength(3);
       await shop.disconnect();
