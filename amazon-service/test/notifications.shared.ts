@@ -114,6 +114,23 @@ export function notificationSuite(provider: 'sqlite' | 'postgresql'): void {
       expect(await h.database.db.amazonNotificationDestination.count()).toBe(1);
       expect((await shop.pricing.getOfferChanges!({})).status.state).toBe('live');
     });
+
+    it('a connect whose answers were lost finds what Amazon holds: the destination by getDestinations, the subscriptions by 409 and getSubscription', async () => {
+      const before = await h.database.db.amazonNotificationSubscription.findMany({ where: { sellingPartnerId: DEMO_SELLER }, orderBy: { notificationType: 'asc' } });
+      const destination = await h.database.db.amazonNotificationDestination.findFirstOrThrow();
+      // As if the service never recorded Amazon's answers.
+      await h.database.db.amazonNotificationSubscription.deleteMany({ where: { sellingPartnerId: DEMO_SELLER } });
+      await h.database.db.amazonNotificationDestination.deleteMany();
+      await shop.authenticate(credentials());
+      const after = await waitFor('the subscriptions recorded again', async () => {
+        const rows = await h.database.db.amazonNotificationSubscription.findMany({ where: { sellingPartnerId: DEMO_SELLER }, orderBy: { notificationType: 'asc' } });
+        return rows.length === 3 && rows;
+      });
+      expect(after.map((r) => r.subscriptionId)).toEqual(before.map((r) => r.subscriptionId));
+      expect((await h.database.db.amazonNotificationDestination.findFirstOrThrow()).destinationId).toBe(destination.destinationId);
+      expect(await sandboxSubscriptions()).toHaveLength(3);
+      expect((await control<{ destinations: unknown[] }>(h.sandbox, 'notifications')).destinations).toHaveLength(1);
+    });
   });
 
   describe('offer changes', () => {
