@@ -83,7 +83,7 @@ export class NotificationChannel {
       lastReceiveAt: this.lastReceiveAt?.toISOString() ?? null,
       lastError: this.lastError,
       lag: { ...this.lag },
-      errors: { ...this.counts },
+      counts: { ...this.counts },
     };
   }
 }

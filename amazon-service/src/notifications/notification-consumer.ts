@@ -210,7 +210,8 @@ export class NotificationConsumer {
     const rows = sellingPartnerId
       ? await this.ctx.db.amazonIntegration.findMany({ where: { sellingPartnerId }, select: { projectId: true, status: true, marketplaceIds: true } })
       : [];
-    if (rows.length === 0) throw new Unhandled('unknownSeller', 'the notification names a seller no shop connected');
+    // A seller id is no secret: the operator needs it to tell a stale subscription from a misrouted queue.
+    if (rows.length === 0) throw new Unhandled('unknownSeller', `the notification names a seller no shop connected (${sellingPartnerId ?? 'none'})`);
     return rows;
   }
 
