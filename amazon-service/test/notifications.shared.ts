@@ -147,7 +147,7 @@ export function notificationSuite(provider: 'sqlite' | 'postgresql'): void {
       const other = await remoteConnector(h, OTHER_SHOP);
       expect((await other.pricing.getOfferChanges!({})).changes.some((x) => x.notificationId === change.notificationId)).toBe(true);
       const again = await shop.pricing.getOfferChanges!({ after });
-      expect(again.changes.map((x) => x.cursor)).toEqual(changes.slice(0, again.changes.length).map((x) => x.cursor));
+      expect(again.changes.slice(0, changes.length).map((x) => x.cursor)).toEqual(changes.map((x) => x.cursor));
       const detail = (await readyz()).notifications;
       expect(detail.state).toBe('live');
       expect(detail.counts.processed).toBeGreaterThan(0);
@@ -160,9 +160,14 @@ export function notificationSuite(provider: 'sqlite' | 'postgresql'): void {
       const moved = await moveCompetitor();
       const changes = await changesUntil(after, (c) => c.some((x) => x.listing.offers.some((o) => o.sellerId === moved.sellerId && o.landed.amount === moved.price)));
       await waitFor('the duplicate to be dropped', async () => channel().counts.duplicates > before);
-      const ids = (await shop.pricing.getOfferChanges!({ after })).changes.map((x) => x.notificationId);
+      const kept = (await shop.pricing.getOfferChanges!({ after })).changes;
+      const ids = kept.map((x) => x.notificationId);
       expect(new Set(ids).size).toBe(ids.length);
-      expect(changes.length).toBe(ids.length);
+      const moves = kept.filter((x) => x.listing.offers.some((o) => o.sellerId === moved.sellerId && o.landed.amount === moved.price));
+      expect(moves.length).toBeGreaterThan(0);
+      // The notification delivered twice is one change, however often it was read.
+      expect(kept.filter((x) => x.notificationId === moves[0]!.notificationId)).toHaveLength(1);
+      expect(changes.filter((x) => x.notificationId === moves[0]!.notificationId)).toHaveLength(1);
     });
 
     it('an older notification arriving after a newer one for the same ASIN is dropped as stale', async () => {
@@ -291,7 +296,10 @@ export function notificationSuite(provider: 'sqlite' | 'postgresql'): void {
       const other = await remoteConnector(h, OTHER_SHOP);
       const kept = (await other.pricing.getOfferChanges!({})).changes.length;
       expect(kept).toBeGreaterThan(0);
-      expect((await other.eraseTenant!()).erased).toMatchObject({ AmazonOfferChange: kept, AmazonIntegration: 1 });
+      // (Prices going live from the feed tests may still bring a change or two meanwhile.)
+      const { erased } = await other.eraseTenant!();
+      expect(erased.AmazonIntegration).toBe(1);
+      expect(erased.AmazonOfferChange).toBeGreaterThanOrEqual(kept);
       expect((await other.pricing.getOfferChanges!({})).changes).toEqual([]);
       await waitFor('the unsubscribe job to finish', async () => (await h.database.db.amazonJob.count({ where: { queue: 'amazon.notifications', status: { in: ['queued', 'running'] } } })) === 0);
       expect(await sandboxSubscriptions()).toHaveLength(3);
