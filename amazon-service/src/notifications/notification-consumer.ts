@@ -108,7 +108,10 @@ export class NotificationConsumer {
       let messages: Message[];
       try {
         // The queue's depth, at start, on recovery and every minute: readiness knows at once, and how far behind we are.
-        if (channel.state !== 'live' || Date.now() - this.probedAt > PROBE_EVERY_MS) await this.probe();
+        if (channel.state !== 'live' || Date.now() - this.probedAt > PROBE_EVERY_MS) {
+          await this.probe();
+          failures = this.live(failures);
+        }
         const answer = await this.sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: this.queueUrl,
@@ -119,11 +122,8 @@ export class NotificationConsumer {
           { abortSignal: this.abort.signal },
         );
         messages = answer.Messages ?? [];
-        if (channel.state !== 'live') this.ctx.logger.info({ after: failures }, 'notification queue: reading');
-        channel.state = 'live';
-        channel.lastError = null;
         channel.lastReceiveAt = new Date();
-        failures = 0;
+        failures = this.live(failures);
       } catch (error) {
         if (this.stopping) break;
         failures++;
@@ -147,6 +147,15 @@ export class NotificationConsumer {
       }
       await this.prune();
     }
+  }
+
+  /** The queue answered: the channel is live (logged when it wasn't); returns the failures count reset. */
+  private live(failures: number): number {
+    const channel = this.ctx.notifications;
+    if (channel.state !== 'live') this.ctx.logger.info({ afterFailures: failures }, 'notification queue: reading');
+    channel.state = 'live';
+    channel.lastError = null;
+    return 0;
   }
 
   private async probe(): Promise<void> {
