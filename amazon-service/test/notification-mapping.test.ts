@@ -58,11 +58,18 @@ describe('listingFromAnyOfferChanged', () => {
     expect(withBox.offers.map((o) => o.sellerId)).toEqual(['A1USD']);
   });
 
-  it("reads whose move it was from Amazon's OfferChangeType", () => {
-    expect(changeCause('Internal')).toBe('ours');
-    expect(changeCause('External')).toBe('competitor');
-    expect(changeCause('Featured Offer')).toBe('unknown');
-    expect(changeCause(undefined)).toBe('unknown');
+  it('tells whose move it was from the previous snapshot: a competitor repriced, added or gone; only ours; nothing to compare', () => {
+    const offers = (rival: number, ours: number, extra: AnyOfferChangedPayload['Offers'] = []) =>
+      listingFromAnyOfferChanged(
+        payload([{ SellerId: 'A1RIVAL', ListingPrice: usd(rival), IsFeaturedMerchant: true }, { SellerId: 'A1OURS', ListingPrice: usd(ours), IsFeaturedMerchant: true }, ...extra]),
+        new Set(['A1OURS']),
+      );
+    const before = offers(21, 20);
+    expect(changeCause(undefined, before)).toBe('unknown');
+    expect(changeCause(before, offers(19, 20))).toBe('competitor');
+    expect(changeCause(before, offers(21, 20, [{ SellerId: 'A1NEW', ListingPrice: usd(25) }]))).toBe('competitor');
+    expect(changeCause(before, offers(21, 22))).toBe('ours');
+    expect(changeCause(before, offers(21, 20))).toBe('unknown');
   });
 });
 

@@ -165,6 +165,8 @@ export function notificationSuite(provider: 'sqlite' | 'postgresql'): void {
       expect(new Set(ids).size).toBe(ids.length);
       const moves = kept.filter((x) => x.listing.offers.some((o) => o.sellerId === moved.sellerId && o.landed.amount === moved.price));
       expect(moves.length).toBeGreaterThan(0);
+      // The shop saw this item before: the move is told apart as a competitor's.
+      expect(moves[0]!.cause).toBe('competitor');
       // The notification delivered twice is one change, however often it was read.
       expect(kept.filter((x) => x.notificationId === moves[0]!.notificationId)).toHaveLength(1);
       expect(changes.filter((x) => x.notificationId === moves[0]!.notificationId)).toHaveLength(1);

@@ -7,6 +7,7 @@
 // count grows and the queue's RedrivePolicy moves it to the dead-letter queue. A queue that can't be read
 // turns the channel `down` and is retried with backoff until it answers again; nothing here throws out.
 import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { CompetitiveListing } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
 import { feedsFinishedByNotification } from '../feeds/feed-notifications';
 import { sellerIdsIn } from '../integrations/integration-store';
@@ -237,9 +238,17 @@ export class NotificationConsumer {
           .map((h) => h.projectId),
       ),
     ];
-    // Each shop's own offers are every seller account it holds there.
+    // Each shop's own offers are every seller account it holds there; whose move it was, from its previous snapshot.
     const listings = await Promise.all(
-      tenants.map(async (projectId) => ({ projectId, listing: listingFromAnyOfferChanged(payload, new Set(await sellerIdsIn(this.ctx, projectId, trigger.MarketplaceId))) })),
+      tenants.map(async (projectId) => {
+        const listing = listingFromAnyOfferChanged(payload, new Set(await sellerIdsIn(this.ctx, projectId, trigger.MarketplaceId)));
+        const previous = await this.ctx.db.amazonOfferChange.findFirst({
+          where: { projectId, marketplaceId: trigger.MarketplaceId, asin: trigger.ASIN },
+          orderBy: { id: 'desc' },
+          select: { listing: true },
+        });
+        return { projectId, listing, cause: changeCause(previous?.listing as CompetitiveListing | undefined, listing) };
+      }),
     );
     const key = { sellingPartnerId: payload.SellerId, marketplaceId: trigger.MarketplaceId, asin: trigger.ASIN };
     const outcome = await this.ctx.db.$transaction(async (tx) => {
@@ -251,7 +260,7 @@ export class NotificationConsumer {
         create: { ...key, eventTime, notificationId: n.notificationId },
         update: { eventTime, notificationId: n.notificationId },
       });
-      for (const { projectId, listing } of listings) {
+      for (const { projectId, listing, cause } of listings) {
         await tx.amazonOfferChange.create({
           data: {
             projectId,
@@ -259,7 +268,7 @@ export class NotificationConsumer {
             notificationId: n.notificationId,
             marketplaceId: trigger.MarketplaceId,
             asin: trigger.ASIN,
-            cause: changeCause(trigger.OfferChangeType),
+            cause,
             eventTime,
             listing: listing as object,
           },
