@@ -116,6 +116,11 @@ const storesOn = (provider: DatabaseProvider) => {
     const second = await readOfferChanges(ctx, projectId, { after: first.cursor });
     expect(second.changes.map((c) => c.notificationId)).toEqual(['newest']);
     expect(await readOfferChanges(ctx, projectId, { after: second.cursor, waitSeconds: 0 })).toMatchObject({ changes: [], cursor: second.cursor });
+
+    // A long poll here sees a change another instance stored (no signal in this process: the database is read again).
+    const waiting = readOfferChanges(ctx, projectId, { after: second.cursor, waitSeconds: 10 });
+    await t.db.amazonOfferChange.create({ data: change('other-instance', new Date()) });
+    expect((await waiting).changes.map((c) => c.notificationId)).toEqual(['other-instance']);
   });
 };
 
