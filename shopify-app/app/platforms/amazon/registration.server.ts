@@ -28,6 +28,7 @@ export const AMAZON_EXPECTED_CAPABILITIES: ConnectorCapabilities = {
   maxCompetitiveBatch: 20,
   feeEstimates: true,
   maxFeeBatch: 20,
+  offerChanges: true,
 };
 
 /** How long a settings link opens (the service refuses it after; it also caps its own TTL). */
