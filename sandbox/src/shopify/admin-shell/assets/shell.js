@@ -57,6 +57,8 @@
         a.setAttribute('data-href', item.href);
         a.addEventListener('click', function (e) {
           e.preventDefault();
+          // On a phone the nav is open over the app: close it as Admin does.
+          document.getElementById('nav-toggle').checked = false;
           frame.contentWindow.postMessage({ source: SOURCE, type: 'navigate', payload: { href: item.href } }, appOrigin);
         });
         li.appendChild(a);
