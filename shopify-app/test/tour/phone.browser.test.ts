@@ -10,12 +10,35 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium } from '../support/chromium';
 import { appPages, pageUrl } from './support/app-pages';
 import { newScreenContext, openAppPage, SCREENS } from './support/tour-browser';
-import { startTourWorld, type TourWorld } from './support/tour-world';
+import { startTourWorld, TOUR_RULE, type TourWorld } from './support/tour-world';
 
 /** Which record each page with parameters shows, by Remix route id. */
 const PAGE_PARAMS: Record<string, (t: TourWorld) => Record<string, string>> = {
   'routes/app.pricing.products.$itemId': (t) => ({ itemId: t.itemId }),
   'routes/app.listings.$itemId': (t) => ({ itemId: t.itemId }),
+};
+
+/** What a page must show on a phone beyond fitting the screen, by Remix route id. */
+const PAGE_CHECKS: Record<string, (app: FrameLocator) => Promise<void>> = {
+  // The issue's case: each suggestion a compact row (not 300 px), its product, prices and rule readable.
+  'routes/app.pricing._index': async (app) => {
+    const rows = app.locator('[data-section="suggestion-compact"]');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    for (const row of await rows.all()) {
+      const box = (await row.boundingBox())!;
+      expect(box.height, `a suggestion row ${Math.round(box.height)} px tall`).toBeLessThan(200);
+      expect(await row.innerText()).toMatch(/\$[\d,.]+ →[\s\S]*\$[\d,.]+[\s\S]*%/);
+      expect(await row.innerText()).toContain(TOUR_RULE);
+    }
+  },
+  'routes/app.pricing.changes': async (app) => {
+    const row = app.locator('[data-section="change-compact"]').filter({ has: app.locator('[data-platform="amazon"]') }).first();
+    const text = await row.innerText();
+    for (const shown of ['Applied', 'Amazon', 'Shopify', 'Roll back']) expect(text).toContain(shown);
+  },
+  'routes/app.pricing.rules': async (app) => {
+    expect(await app.locator('[data-section="rule-compact"]').first().innerText()).toMatch(new RegExp(`${TOUR_RULE}[\\s\\S]*Edit[\\s\\S]*Dry run`));
+  },
 };
 
 const PHONE_WIDTH = SCREENS.phone.viewport.width;
@@ -109,6 +132,7 @@ describe.skipIf(!hasChromium)('every page on a phone (390 px)', () => {
       expect(fit.scrollWidth, `${url} scrolls sideways`).toBeLessThanOrEqual(fit.clientWidth + 1);
       expect(fit.bodyScrollWidth, `${url} scrolls sideways`).toBeLessThanOrEqual(fit.clientWidth + 1);
       expect(fit.offscreen, `${url}: controls off the screen`).toEqual([]);
+      await PAGE_CHECKS[p.id]?.(app);
       expect(errors).toEqual([]);
     }, 300_000);
   }

@@ -8,7 +8,7 @@ import { warmUp } from '../../../server/start-app';
 
 export { SHOP };
 
-export const TOUR_RULE = 'Win the Buy Box';
+export const TOUR_RULE = 'Match the Buy Box';
 
 export interface TourWorld {
   w: PlatformsWorld;
