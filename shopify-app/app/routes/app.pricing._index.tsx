@@ -331,16 +331,14 @@ export default function SuggestionsPage() {
       </Text>
     );
   };
-  // The explanation, cut to `length` characters (none: only the button) until the merchant asks why.
+  // The explanation, cut to `length` characters until the merchant asks why.
   const whyText = (s: SuggestionView, length: number) => {
-    const shown = expanded === s.id || s.summary.length <= length ? s.summary : length > 0 ? `${s.summary.slice(0, length)}…` : null;
+    const shown = expanded === s.id || s.summary.length <= length ? s.summary : `${s.summary.slice(0, length)}…`;
     return (
       <div onClick={(e) => e.stopPropagation()} style={{ maxWidth: 420, whiteSpace: 'normal' }}>
-        {shown && (
-          <Text as="p" variant="bodySm">
-            {shown}
-          </Text>
-        )}
+        <Text as="p" variant="bodySm">
+          {shown}
+        </Text>
         {s.summary.length > length && (
           <Button variant="plain" onClick={() => setExpanded(expanded === s.id ? null : s.id)}>
             {expanded === s.id ? 'Less' : 'Why?'}
@@ -378,7 +376,27 @@ export default function SuggestionsPage() {
             <Text as="span" variant="bodySm" tone="subdued">
               {s.ruleName ?? 'No rule'} · {s.sku ?? '—'}
             </Text>
-            {whyText(s, 0)}
+            {expanded === s.id && (
+              <Text as="p" variant="bodySm">
+                {s.summary}
+              </Text>
+            )}
+            {/* A condensed IndexTable has no selection: each pending suggestion carries its own decision. */}
+            <InlineStack gap="200" blockAlign="center">
+              {s.status === 'pending' && (
+                <>
+                  <Button size="slim" variant="primary" onClick={() => void decide('approve', [s.id])} accessibilityLabel={`Approve ${s.title}`} disabled={busy !== null}>
+                    Approve
+                  </Button>
+                  <Button size="slim" onClick={() => void decide('reject', [s.id])} accessibilityLabel={`Reject ${s.title}`} disabled={busy !== null}>
+                    Reject
+                  </Button>
+                </>
+              )}
+              <Button variant="plain" onClick={() => setExpanded(expanded === s.id ? null : s.id)}>
+                {expanded === s.id ? 'Less' : 'Why?'}
+              </Button>
+            </InlineStack>
           </BlockStack>
         </div>
       </IndexTable.Row>

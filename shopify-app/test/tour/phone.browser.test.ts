@@ -30,6 +30,12 @@ const PAGE_CHECKS: Record<string, (app: FrameLocator) => Promise<void>> = {
       expect(await row.innerText()).toMatch(/\$[\d,.]+ →[\s\S]*\$[\d,.]+[\s\S]*%/);
       expect(await row.innerText()).toContain(TOUR_RULE);
     }
+    // A condensed table has no selection: each row decides itself. Reject the last one (nothing is pushed).
+    const count = await rows.count();
+    const last = rows.nth(count - 1);
+    await last.getByRole('button', { name: /^Reject / }).click();
+    await expect.poll(() => app.locator('.Polaris-Banner').allInnerTexts(), { timeout: 30_000 }).toContainEqual(expect.stringMatching(/1 suggestion rejected/));
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(count - 1);
   },
   'routes/app.pricing.changes': async (app) => {
     const row = app.locator('[data-section="change-compact"]').filter({ has: app.locator('[data-platform="amazon"]') }).first();
