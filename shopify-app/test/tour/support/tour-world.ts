@@ -26,7 +26,8 @@ export async function startTourWorld(options: { suggestions?: number } = {}): Pr
   process.env.PRICING_MONITOR = 'off';
   process.env.PRICING_PUSH_POLL_MS = '200';
   process.env.PRICING_PENDING_POLL_MS = '300';
-  const w = await startPlatformsWorld();
+  // Only the platforms a merchant has: no conformance-kit test platform on the pages.
+  const w = await startPlatformsWorld({ testPlatforms: '' });
   try {
     await warmUp(w.app).catch(() => undefined);
     await connectAndSync(w);
