@@ -68,6 +68,7 @@ async function main(): Promise<number> {
     return false;
   });
 
+  if (present.length === 0) return report(outcomes, strict);
   fs.mkdirSync(OUT, { recursive: true });
   process.env.VITE_CACHE_DIR ??= 'node_modules/.vite-tour';
   console.log('screenshots: starting the sandbox world (sync, rule, suggestions, price changes)…');
@@ -89,6 +90,7 @@ async function main(): Promise<number> {
         const file = path.join(OUT, `${stop.name}-${screen}.png`);
         try {
           if (stop.route === 'amazon-settings') {
+            errors.length = 0;
             await page.goto(await world.amazonSettingsUrl(), { waitUntil: 'networkidle' });
           } else {
             const app = await openAppPage(page, world.adminUrl(pageUrl(pages.get(stop.route)!, params)), errors);
@@ -110,6 +112,11 @@ async function main(): Promise<number> {
     await world?.close().catch(() => undefined);
   }
 
+  return report(outcomes, strict);
+}
+
+/** One line per shot, then the totals; the exit code: 1 when a page failed (or, with --strict, was skipped). */
+function report(outcomes: Outcome[], strict: boolean): number {
   for (const o of outcomes) console.log(`${o.status.padEnd(7)} ${o.stop}${o.screen ? ` (${o.screen})` : ''}: ${o.detail}`);
   const failed = outcomes.filter((o) => o.status === 'failed').length;
   const skipped = outcomes.filter((o) => o.status === 'skipped').length;
