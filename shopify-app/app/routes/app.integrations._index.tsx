@@ -6,7 +6,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { useLoaderData, useRevalidator } from '@remix-run/react';
 import { TitleBar } from '@shopify/app-bridge-react';
-import { Banner, BlockStack, Layout, Page, Text } from '@shopify/polaris';
+import { Banner, BlockStack, Box, Layout, Page, Text } from '@shopify/polaris';
 import { errorToast, toast, useAdminLoading } from '../components/frame/admin';
 import { apiFetch, errorMessage } from '../components/platforms/api-client';
 import { LinkedProducts, ManualLinking, type PlatformColumn } from '../components/platforms/LinkedProducts';
@@ -135,12 +135,15 @@ export default function IntegrationsDashboard() {
         ) : null}
         <Layout.Section>
           <BlockStack gap="200">
-            <Text as="h2" variant="headingLg">
-              Platforms
-            </Text>
-            <Text as="p" tone="subdued">
-              Every platform Calibrate prices on for {data.shop}
-            </Text>
+            {/* On a phone Polaris' cards run edge to edge: the heading keeps their inner margin. */}
+            <Box paddingInline={{ xs: '400', sm: '0' }}>
+              <Text as="h2" variant="headingLg">
+                Platforms
+              </Text>
+              <Text as="p" tone="subdued">
+                Every platform Calibrate prices on for {data.shop}
+              </Text>
+            </Box>
             <PlatformList platforms={platforms} checking={live === null && !liveError} onChanged={onChanged} />
           </BlockStack>
         </Layout.Section>

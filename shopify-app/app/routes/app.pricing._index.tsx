@@ -28,6 +28,7 @@ import {
   Text,
   TextField,
   useIndexResourceState,
+  useBreakpoints,
   useSetIndexFiltersMode,
   type IndexFiltersProps,
 } from '@shopify/polaris';
@@ -161,6 +162,8 @@ export default function SuggestionsPage() {
   const { mode, setMode } = useSetIndexFiltersMode();
   const { progress, refresh: refreshProgress, watch } = usePushProgress(initial.progress);
   const status = STATUS_TABS[tab]!;
+  // Below Polaris' small breakpoint (a phone) the table is a list of compact rows.
+  const condensed = useBreakpoints().smDown;
 
   const load = useCallback(async () => {
     setLoading(true);
@@ -287,19 +290,132 @@ export default function SuggestionsPage() {
   const tabs = useMemo(() => STATUS_TABS.map((s, i) => ({ id: s, content: s === 'all' ? 'All' : statusLabel(s), badge: s === 'all' ? undefined : String(list.counts[s] ?? 0), index: i, onAction: () => undefined, isLocked: true })), [list.counts]);
   const pages = Math.max(1, Math.ceil(list.total / PAGE_SIZE));
 
-  const rowMarkup = rows.map((s: SuggestionView, index) => {
+  // The suggested price, or its edit field while the merchant edits it (both layouts show the same).
+  const priceCell = (s: SuggestionView) => {
     const edited = edits[s.id];
-    // The edited price's real change, against the current price, as it is typed.
-    const change = s.status === 'pending' && edited !== undefined ? editedChangePercent(s.current, edited) : s.changePercent;
+    return editing === s.id || rowErrors[s.id] ? (
+      <div onClick={(e) => e.stopPropagation()} style={{ maxWidth: 220, whiteSpace: 'normal' }} data-section="price-edit">
+        <TextField
+          label={`New price for ${s.title}`}
+          labelHidden
+          autoComplete="off"
+          inputMode="decimal"
+          value={edited ?? s.suggested.amount}
+          onChange={(value) => {
+            setEdits((current) => ({ ...current, [s.id]: value }));
+            setRowErrors((current) => {
+              const problem = editedPriceError(value, s.suggested.currency);
+              const { [s.id]: _dropped, ...rest } = current;
+              return problem ? { ...rest, [s.id]: problem } : rest;
+            });
+          }}
+          onBlur={() => setEditing(null)}
+          suffix={s.suggested.currency}
+          error={rowErrors[s.id]}
+          autoFocus={editing === s.id}
+        />
+      </div>
+    ) : (
+      <InlineStack gap="100" blockAlign="center">
+        <Text as="span" numeric fontWeight={edited ? 'bold' : 'regular'}>
+          {formatPrice(s.approved ?? { amount: edited ?? s.suggested.amount, currency: s.suggested.currency })}
+        </Text>
+        {edited && <Badge tone="attention">edited</Badge>}
+        {s.status === 'pending' && (
+          <div onClick={(e) => e.stopPropagation()}>
+            <Button variant="plain" onClick={() => setEditing(s.id)} accessibilityLabel={`Edit the price of ${s.title}`}>
+              Edit
+            </Button>
+          </div>
+        )}
+      </InlineStack>
+    );
+  };
+
+  // The edited price's real change, against the current price, as it is typed.
+  const changeOf = (s: SuggestionView) => (s.status === 'pending' && edits[s.id] !== undefined ? editedChangePercent(s.current, edits[s.id]!) : s.changePercent);
+  const changeText = (s: SuggestionView) => {
+    const change = changeOf(s);
     return (
+      <Text as="span" numeric tone={change?.startsWith('-') ? 'critical' : 'success'}>
+        <span data-section="change">{formatPercent(change)}</span>
+      </Text>
+    );
+  };
+  // The explanation, cut to `length` characters until the merchant asks why.
+  const whyText = (s: SuggestionView, length: number) => {
+    const shown = expanded === s.id || s.summary.length <= length ? s.summary : `${s.summary.slice(0, length)}…`;
+    return (
+      <div onClick={(e) => e.stopPropagation()} style={{ maxWidth: 420, whiteSpace: 'normal' }}>
+        <Text as="p" variant="bodySm">
+          {shown}
+        </Text>
+        {s.summary.length > length && (
+          <Button variant="plain" onClick={() => setExpanded(expanded === s.id ? null : s.id)}>
+            {expanded === s.id ? 'Less' : 'Why?'}
+          </Button>
+        )}
+      </div>
+    );
+  };
+  const statusBadge = (s: SuggestionView) => <Badge tone={STATUS_TONES[s.change?.status ?? s.status]}>{statusLabel(s.change?.status ?? s.status)}</Badge>;
+  const productLink = (s: SuggestionView) => (
+    <Link to={`/app/pricing/products/${s.itemId}`} onClick={(e) => e.stopPropagation()} data-testid="product-link">
+      <Text as="span" fontWeight="semibold">
+        {s.title}
+      </Text>
+    </Link>
+  );
+
+  const rowMarkup = rows.map((s: SuggestionView, index) =>
+    // A phone: one compact cell per suggestion (IndexTable's condensed list), the explanation folded.
+    condensed ? (
+      <IndexTable.Row id={s.id} key={s.id} position={index} selected={selectedResources.includes(s.id)} disabled={s.status !== 'pending'}>
+        <div style={{ padding: 'var(--p-space-300) var(--p-space-400)', width: '100%', minWidth: 0, whiteSpace: 'normal' }} data-section="suggestion-compact">
+          <BlockStack gap="100">
+            <InlineStack align="space-between" blockAlign="start" gap="200" wrap={false}>
+              <div style={{ minWidth: 0, overflowWrap: 'anywhere' }}>{productLink(s)}</div>
+              {statusBadge(s)}
+            </InlineStack>
+            <InlineStack gap="200" blockAlign="center">
+              <Text as="span" numeric tone="subdued">
+                {formatPrice(s.current)} →
+              </Text>
+              {priceCell(s)}
+              {changeText(s)}
+            </InlineStack>
+            <Text as="span" variant="bodySm" tone="subdued">
+              {s.ruleName ?? 'No rule'} · {s.sku ?? '—'}
+            </Text>
+            {expanded === s.id && (
+              <Text as="p" variant="bodySm">
+                {s.summary}
+              </Text>
+            )}
+            {/* A condensed IndexTable has no selection: each pending suggestion carries its own decision. */}
+            <InlineStack gap="200" blockAlign="center">
+              {s.status === 'pending' && (
+                <>
+                  <Button size="slim" variant="primary" onClick={() => void decide('approve', [s.id])} accessibilityLabel={`Approve ${s.title}`} disabled={busy !== null}>
+                    Approve
+                  </Button>
+                  <Button size="slim" onClick={() => void decide('reject', [s.id])} accessibilityLabel={`Reject ${s.title}`} disabled={busy !== null}>
+                    Reject
+                  </Button>
+                </>
+              )}
+              <Button variant="plain" onClick={() => setExpanded(expanded === s.id ? null : s.id)}>
+                {expanded === s.id ? 'Less' : 'Why?'}
+              </Button>
+            </InlineStack>
+          </BlockStack>
+        </div>
+      </IndexTable.Row>
+    ) : (
       <IndexTable.Row id={s.id} key={s.id} position={index} selected={selectedResources.includes(s.id)} disabled={s.status !== 'pending'}>
         <IndexTable.Cell>
           <BlockStack gap="100">
-            <Link to={`/app/pricing/products/${s.itemId}`} onClick={(e) => e.stopPropagation()} data-testid="product-link">
-              <Text as="span" fontWeight="semibold">
-                {s.title}
-              </Text>
-            </Link>
+            {productLink(s)}
             <Text as="span" variant="bodySm" tone="subdued">
               {s.sku ?? '—'} · {s.platforms.join(' + ') || 'no listing'}
             </Text>
@@ -311,68 +427,13 @@ export default function SuggestionsPage() {
             {formatPrice(s.current)}
           </Text>
         </IndexTable.Cell>
-        <IndexTable.Cell>
-          {editing === s.id || rowErrors[s.id] ? (
-            <div onClick={(e) => e.stopPropagation()} style={{ maxWidth: 220, whiteSpace: 'normal' }} data-section="price-edit">
-              <TextField
-                label={`New price for ${s.title}`}
-                labelHidden
-                autoComplete="off"
-                inputMode="decimal"
-                value={edited ?? s.suggested.amount}
-                onChange={(value) => {
-                  setEdits((current) => ({ ...current, [s.id]: value }));
-                  setRowErrors((current) => {
-                    const problem = editedPriceError(value, s.suggested.currency);
-                    const { [s.id]: _dropped, ...rest } = current;
-                    return problem ? { ...rest, [s.id]: problem } : rest;
-                  });
-                }}
-                onBlur={() => setEditing(null)}
-                suffix={s.suggested.currency}
-                error={rowErrors[s.id]}
-                autoFocus={editing === s.id}
-              />
-            </div>
-          ) : (
-            <InlineStack gap="100" blockAlign="center">
-              <Text as="span" numeric fontWeight={edited ? 'bold' : 'regular'}>
-                {formatPrice(s.approved ?? { amount: edited ?? s.suggested.amount, currency: s.suggested.currency })}
-              </Text>
-              {edited && <Badge tone="attention">edited</Badge>}
-              {s.status === 'pending' && (
-                <div onClick={(e) => e.stopPropagation()}>
-                  <Button variant="plain" onClick={() => setEditing(s.id)} accessibilityLabel={`Edit the price of ${s.title}`}>
-                    Edit
-                  </Button>
-                </div>
-              )}
-            </InlineStack>
-          )}
-        </IndexTable.Cell>
-        <IndexTable.Cell>
-          <Text as="span" numeric tone={change?.startsWith('-') ? 'critical' : 'success'}>
-            <span data-section="change">{formatPercent(change)}</span>
-          </Text>
-        </IndexTable.Cell>
-        <IndexTable.Cell>
-          <div onClick={(e) => e.stopPropagation()} style={{ maxWidth: 420, whiteSpace: 'normal' }}>
-            <Text as="p" variant="bodySm">
-              {expanded === s.id || s.summary.length <= 140 ? s.summary : `${s.summary.slice(0, 140)}…`}
-            </Text>
-            {s.summary.length > 140 && (
-              <Button variant="plain" onClick={() => setExpanded(expanded === s.id ? null : s.id)}>
-                {expanded === s.id ? 'Less' : 'Why?'}
-              </Button>
-            )}
-          </div>
-        </IndexTable.Cell>
-        <IndexTable.Cell>
-          <Badge tone={STATUS_TONES[s.change?.status ?? s.status]}>{statusLabel(s.change?.status ?? s.status)}</Badge>
-        </IndexTable.Cell>
+        <IndexTable.Cell>{priceCell(s)}</IndexTable.Cell>
+        <IndexTable.Cell>{changeText(s)}</IndexTable.Cell>
+        <IndexTable.Cell>{whyText(s, 140)}</IndexTable.Cell>
+        <IndexTable.Cell>{statusBadge(s)}</IndexTable.Cell>
       </IndexTable.Row>
-    );
-  });
+    ),
+  );
 
   const exportCsv = () =>
     void downloadCsv(`/api/pricing/export/suggestions?${new URLSearchParams({ status, ...(query.trim() ? { q: query.trim() } : {}), ...(platform[0] ? { platform: platform[0] } : {}), ...(rule[0] ? { rule: rule[0] } : {}) })}`, 'suggestions.csv').catch((e) =>
@@ -494,6 +555,7 @@ export default function SuggestionsPage() {
               />
               <IndexTable
                 resourceName={{ singular: 'suggestion', plural: 'suggestions' }}
+                condensed={condensed}
                 itemCount={rows.length}
                 // More pending suggestions than this page shows: Polaris offers "Select all", decided by filter.
                 hasMoreItems={status === 'pending' && list.total > rows.length}

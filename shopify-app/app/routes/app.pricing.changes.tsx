@@ -6,7 +6,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { ValidationError } from '@calibr/shared-contracts';
 import { Link, useLoaderData } from '@remix-run/react';
 import { TitleBar } from '@shopify/app-bridge-react';
-import { Badge, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, Page, Select, Tag, Text } from '@shopify/polaris';
+import { Badge, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, Page, Select, Tag, Text, useBreakpoints } from '@shopify/polaris';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { errorToast, toast } from '../components/frame/admin';
 import { useBusyAction } from '../components/pricing/busy-action';
@@ -43,6 +43,8 @@ export default function ChangesPage() {
   const [error, setError] = useState<string | null>(null);
   const { busy, run } = useBusyAction();
   const { progress, watch } = usePushProgress(initial.progress);
+  // Below Polaris' small breakpoint (a phone) the table is a list of compact rows.
+  const condensed = useBreakpoints().smDown;
 
   const load = useCallback(async () => {
     try {
@@ -65,6 +67,53 @@ export default function ChangesPage() {
       await load();
     });
   };
+
+  // What each platform did, and what the merchant can do about it: the same in both layouts.
+  const attemptsOf = (c: ChangeView, wrap: boolean) => (
+    <BlockStack gap="100">
+      {c.attempts.map((a) => (
+        <div key={a.id} data-platform={a.platform} data-status={a.status} data-outcome={a.outcome}>
+          <InlineStack gap="100" blockAlign="center" wrap={wrap}>
+            <Text as="span" variant="bodySm" fontWeight="medium">
+              {a.platform === 'amazon' ? 'Amazon' : a.platform === 'shopify' ? 'Shopify' : a.platform}
+            </Text>
+            <Badge tone={a.outcome === 'retrying' ? 'warning' : a.outcome === 'accepted' ? 'info' : STATUS_TONES[a.status]}>
+              {a.outcome === 'accepted' ? 'Accepted, waiting to go live' : statusLabel(a.outcome ?? a.status)}
+            </Badge>
+            <Text as="span" variant="bodySm" tone="subdued">
+              {formatPrice({ amount: a.amount, currency: c.currency })}
+              {/* Amazon: pending with its feed until the feed is DONE, then accepted until the price shows. */}
+              {a.status === 'pending' && a.platformReference ? ` · ${a.platformReference}` : ''}
+            </Text>
+          </InlineStack>
+          {(a.status === 'failed' || a.outcome === 'retrying') && a.platformMessage && (
+            <Text as="p" variant="bodySm" tone={a.status === 'failed' ? 'critical' : 'caution'}>
+              {a.platformCode ? `${a.platformCode}: ` : ''}
+              {a.platformMessage}
+              {a.outcome === 'retrying' && a.nextAttemptAt ? ` · trying again by itself at ${formatWhen(a.nextAttemptAt)}` : ''}
+            </Text>
+          )}
+        </div>
+      ))}
+    </BlockStack>
+  );
+  const actionsOf = (c: ChangeView, wrap: boolean) => (
+    <InlineStack gap="200" wrap={wrap}>
+      {(c.status === 'failed' || c.status === 'partially_applied') && (
+        <Button size="slim" onClick={() => void act(c.id, 'retry')} loading={busy === `retry:${c.id}`}>
+          Retry
+        </Button>
+      )}
+      {(c.status === 'applied' || c.status === 'partially_applied') && !c.rolledBackBy && c.source !== 'rollback' && (
+        <Button size="slim" onClick={() => void act(c.id, 'rollback')} loading={busy === `rollback:${c.id}`}>
+          Roll back
+        </Button>
+      )}
+      {c.attempts[0] && (
+        <Link to={`/app/pricing/products/${encodeURIComponent(productOf(c))}`}>Chart</Link>
+      )}
+    </InlineStack>
+  );
 
   return (
     <Page>
@@ -90,6 +139,7 @@ export default function ChangesPage() {
                 resourceName={{ singular: 'price change', plural: 'price changes' }}
                 itemCount={changes.length}
                 selectable={false}
+                condensed={condensed}
                 emptyState={
                   <EmptyState heading="No price changes yet" image="">
                     <p>Approve a suggestion and it is pushed to Shopify and Amazon; each platform’s outcome shows here.</p>
@@ -97,80 +147,66 @@ export default function ChangesPage() {
                 }
                 headings={[{ title: 'Product' }, { title: 'Price' }, { title: 'Status' }, { title: 'Platforms' }, { title: 'Approved' }, { title: '' }]}
               >
-                {changes.map((c, index) => (
-                  <IndexTable.Row id={c.id} key={c.id} position={index}>
-                    <IndexTable.Cell>
-                      <BlockStack gap="100">
-                        <Text as="span" fontWeight="semibold">
-                          {c.title}
-                        </Text>
-                        <Text as="span" variant="bodySm" tone="subdued">
-                          {c.sku ?? '—'} {c.source === 'rollback' ? '· rollback' : ''}
-                        </Text>
-                      </BlockStack>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>
-                      <Text as="span" numeric>
-                        {formatPrice({ amount: c.from, currency: c.currency })} → {formatPrice({ amount: c.to, currency: c.currency })}
-                      </Text>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>
-                      <Badge tone={STATUS_TONES[c.status]}>{statusLabel(c.status)}</Badge>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>
-                      <BlockStack gap="100">
-                        {c.attempts.map((a) => (
-                          <div key={a.id} data-platform={a.platform} data-status={a.status} data-outcome={a.outcome}>
-                            <InlineStack gap="100" blockAlign="center" wrap={false}>
-                              <Text as="span" variant="bodySm" fontWeight="medium">
-                                {a.platform === 'amazon' ? 'Amazon' : a.platform === 'shopify' ? 'Shopify' : a.platform}
+                {changes.map((c, index) =>
+                  // A phone: one compact cell per change (IndexTable's condensed list).
+                  condensed ? (
+                    <IndexTable.Row id={c.id} key={c.id} position={index}>
+                      <div style={{ padding: 'var(--p-space-300) var(--p-space-400)', width: '100%', minWidth: 0, whiteSpace: 'normal' }} data-section="change-compact">
+                        <BlockStack gap="200">
+                          <InlineStack align="space-between" blockAlign="start" gap="200" wrap={false}>
+                            <BlockStack gap="050">
+                              <Text as="span" fontWeight="semibold">
+                                {c.title}
                               </Text>
-                              <Badge tone={a.outcome === 'retrying' ? 'warning' : a.outcome === 'accepted' ? 'info' : STATUS_TONES[a.status]}>
-                                {a.outcome === 'accepted' ? 'Accepted, waiting to go live' : statusLabel(a.outcome ?? a.status)}
-                              </Badge>
                               <Text as="span" variant="bodySm" tone="subdued">
-                                {formatPrice({ amount: a.amount, currency: c.currency })}
-                                {/* Amazon: pending with its feed until the feed is DONE, then accepted until the price shows. */}
-                                {a.status === 'pending' && a.platformReference ? ` · ${a.platformReference}` : ''}
+                                {c.sku ?? '—'} {c.source === 'rollback' ? '· rollback' : ''}
                               </Text>
-                            </InlineStack>
-                            {(a.status === 'failed' || a.outcome === 'retrying') && a.platformMessage && (
-                              <Text as="p" variant="bodySm" tone={a.status === 'failed' ? 'critical' : 'caution'}>
-                                {a.platformCode ? `${a.platformCode}: ` : ''}
-                                {a.platformMessage}
-                                {a.outcome === 'retrying' && a.nextAttemptAt ? ` · trying again by itself at ${formatWhen(a.nextAttemptAt)}` : ''}
-                              </Text>
-                            )}
-                          </div>
-                        ))}
-                      </BlockStack>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>
-                      <Text as="span" variant="bodySm">
-                        {formatWhen(c.approvedAt)}
-                        <br />
-                        {c.approvedByName ?? ''}
-                      </Text>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>
-                      <InlineStack gap="200" wrap={false}>
-                        {(c.status === 'failed' || c.status === 'partially_applied') && (
-                          <Button size="slim" onClick={() => void act(c.id, 'retry')} loading={busy === `retry:${c.id}`}>
-                            Retry
-                          </Button>
-                        )}
-                        {(c.status === 'applied' || c.status === 'partially_applied') && !c.rolledBackBy && c.source !== 'rollback' && (
-                          <Button size="slim" onClick={() => void act(c.id, 'rollback')} loading={busy === `rollback:${c.id}`}>
-                            Roll back
-                          </Button>
-                        )}
-                        {c.attempts[0] && (
-                          <Link to={`/app/pricing/products/${encodeURIComponent(productOf(c))}`}>Chart</Link>
-                        )}
-                      </InlineStack>
-                    </IndexTable.Cell>
-                  </IndexTable.Row>
-                ))}
+                            </BlockStack>
+                            <Badge tone={STATUS_TONES[c.status]}>{statusLabel(c.status)}</Badge>
+                          </InlineStack>
+                          <Text as="span" numeric>
+                            {formatPrice({ amount: c.from, currency: c.currency })} → {formatPrice({ amount: c.to, currency: c.currency })}
+                          </Text>
+                          {attemptsOf(c, true)}
+                          <Text as="span" variant="bodySm" tone="subdued">
+                            {formatWhen(c.approvedAt)} {c.approvedByName ? `· ${c.approvedByName}` : ''}
+                          </Text>
+                          {actionsOf(c, true)}
+                        </BlockStack>
+                      </div>
+                    </IndexTable.Row>
+                  ) : (
+                    <IndexTable.Row id={c.id} key={c.id} position={index}>
+                      <IndexTable.Cell>
+                        <BlockStack gap="100">
+                          <Text as="span" fontWeight="semibold">
+                            {c.title}
+                          </Text>
+                          <Text as="span" variant="bodySm" tone="subdued">
+                            {c.sku ?? '—'} {c.source === 'rollback' ? '· rollback' : ''}
+                          </Text>
+                        </BlockStack>
+                      </IndexTable.Cell>
+                      <IndexTable.Cell>
+                        <Text as="span" numeric>
+                          {formatPrice({ amount: c.from, currency: c.currency })} → {formatPrice({ amount: c.to, currency: c.currency })}
+                        </Text>
+                      </IndexTable.Cell>
+                      <IndexTable.Cell>
+                        <Badge tone={STATUS_TONES[c.status]}>{statusLabel(c.status)}</Badge>
+                      </IndexTable.Cell>
+                      <IndexTable.Cell>{attemptsOf(c, false)}</IndexTable.Cell>
+                      <IndexTable.Cell>
+                        <Text as="span" variant="bodySm">
+                          {formatWhen(c.approvedAt)}
+                          <br />
+                          {c.approvedByName ?? ''}
+                        </Text>
+                      </IndexTable.Cell>
+                      <IndexTable.Cell>{actionsOf(c, false)}</IndexTable.Cell>
+                    </IndexTable.Row>
+                  ),
+                )}
               </IndexTable>
             </Card>
           </BlockStack>

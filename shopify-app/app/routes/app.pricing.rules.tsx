@@ -6,7 +6,7 @@ import { useState } from 'react';
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { SaveBar, TitleBar } from '@shopify/app-bridge-react';
-import { Badge, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from '@shopify/polaris';
+import { Badge, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Select, Text, TextField, useBreakpoints } from '@shopify/polaris';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { leaveConfirmation, toast } from '../components/frame/admin';
 import { useBusyAction } from '../components/pricing/busy-action';
@@ -182,6 +182,8 @@ export default function RulesPage() {
   const [error, setError] = useState<string | null>(null);
   const [trial, setTrial] = useState<{ name: string; result: DryRunView } | null>(null);
   const { busy, run } = useBusyAction();
+  // Below Polaris' small breakpoint (a phone) the rules are a list, not a wide table.
+  const condensed = useBreakpoints().smDown;
   const set = (key: Exclude<keyof Draft, 'competing'>) => (value: string) => setDraft((d) => ({ ...d, [key]: value }));
   const setCompeting = (patch: Partial<CompetingDraft>) => setDraft((d) => ({ ...d, competing: { ...d.competing, ...patch } }));
 
@@ -260,6 +262,24 @@ export default function RulesPage() {
       toast(`“${rule.name}” deleted`);
     });
 
+  // A rule's buttons: in the table's last column, or under the rule on a phone (wrapping).
+  const ruleActions = (rule: RuleView, wrap: boolean) => (
+    <InlineStack gap="200" wrap={wrap}>
+      <Button size="slim" onClick={() => void edit(rule)} accessibilityLabel={`Edit ${rule.name}`}>
+        Edit
+      </Button>
+      <Button size="slim" onClick={() => void tryIt(rule)} loading={busy === `try:${rule.id}`} accessibilityLabel={`Dry run ${rule.name}`}>
+        Dry run
+      </Button>
+      <Button size="slim" onClick={() => void toggle(rule)} loading={busy === `toggle:${rule.id}`}>
+        {rule.isActive ? 'Pause' : 'Activate'}
+      </Button>
+      <Button size="slim" tone="critical" variant="plain" onClick={() => void remove(rule)} loading={busy === `remove:${rule.id}`}>
+        Delete
+      </Button>
+    </InlineStack>
+  );
+
   const paramLabel =
     draft.kind === 'beat_lowest_amount'
       ? 'Amount to beat by'
@@ -289,36 +309,50 @@ export default function RulesPage() {
               The most specific rule wins: a product’s own, then its collection’s or tag’s, then the shop default. Guardrails always win over the rule.
             </Text>
             <ErrorBanner error={error} onDismiss={() => setError(null)} />
-            <Card padding="0">
-              <DataTable
-                columnContentTypes={['text', 'text', 'text', 'text', 'text', 'text', 'text']}
-                headings={['Rule', 'Applies to', 'Does', 'Guardrails', 'Auto-approve', 'Status', '']}
-                rows={rules.map((rule) => [
-                  rule.name,
-                  rule.scope === 'shop' ? 'Shop default' : `${rule.scope}${rule.scopeValue ? `: ${rule.scopeValue}` : ''}`,
-                  describe(rule),
-                  guardrails(rule) || '—',
-                  <span key={`${rule.id}-auto`} data-auto-approve={rule.autoApproveMaxPercent ?? ''}>
-                    {rule.autoApproveMaxPercent ? `Moves up to ${rule.autoApproveMaxPercent} %` : 'Always waits'}
-                  </span>,
-                  <Badge key={rule.id} tone={rule.isActive ? 'success' : undefined}>{rule.isActive ? 'Active' : 'Paused'}</Badge>,
-                  <InlineStack key={`${rule.id}-actions`} gap="200" wrap={false}>
-                    <Button size="slim" onClick={() => void edit(rule)} accessibilityLabel={`Edit ${rule.name}`}>
-                      Edit
-                    </Button>
-                    <Button size="slim" onClick={() => void tryIt(rule)} loading={busy === `try:${rule.id}`} accessibilityLabel={`Dry run ${rule.name}`}>
-                      Dry run
-                    </Button>
-                    <Button size="slim" onClick={() => void toggle(rule)} loading={busy === `toggle:${rule.id}`}>
-                      {rule.isActive ? 'Pause' : 'Activate'}
-                    </Button>
-                    <Button size="slim" tone="critical" variant="plain" onClick={() => void remove(rule)} loading={busy === `remove:${rule.id}`}>
-                      Delete
-                    </Button>
-                  </InlineStack>,
-                ])}
-              />
-            </Card>
+            {condensed ? (
+              // A phone: each rule as a short block, its actions under it.
+              <Card>
+                <BlockStack gap="400">
+                  {rules.map((rule) => (
+                    <div key={rule.id} data-section="rule-compact" data-rule={rule.name}>
+                      <BlockStack gap="150">
+                        <InlineStack align="space-between" blockAlign="start" gap="200" wrap={false}>
+                          <Text as="h3" variant="headingSm">
+                            {rule.name}
+                          </Text>
+                          <Badge tone={rule.isActive ? 'success' : undefined}>{rule.isActive ? 'Active' : 'Paused'}</Badge>
+                        </InlineStack>
+                        <Text as="p" variant="bodySm">
+                          {rule.scope === 'shop' ? 'Shop default' : `${rule.scope}${rule.scopeValue ? `: ${rule.scopeValue}` : ''}`} · {describe(rule)}
+                        </Text>
+                        <Text as="p" variant="bodySm" tone="subdued">
+                          {guardrails(rule) || 'No guardrails'} · {rule.autoApproveMaxPercent ? `auto-approves moves up to ${rule.autoApproveMaxPercent} %` : 'always waits for you'}
+                        </Text>
+                        {ruleActions(rule, true)}
+                      </BlockStack>
+                    </div>
+                  ))}
+                </BlockStack>
+              </Card>
+            ) : (
+              <Card padding="0">
+                <DataTable
+                  columnContentTypes={['text', 'text', 'text', 'text', 'text', 'text', 'text']}
+                  headings={['Rule', 'Applies to', 'Does', 'Guardrails', 'Auto-approve', 'Status', '']}
+                  rows={rules.map((rule) => [
+                    rule.name,
+                    rule.scope === 'shop' ? 'Shop default' : `${rule.scope}${rule.scopeValue ? `: ${rule.scopeValue}` : ''}`,
+                    describe(rule),
+                    guardrails(rule) || '—',
+                    <span key={`${rule.id}-auto`} data-auto-approve={rule.autoApproveMaxPercent ?? ''}>
+                      {rule.autoApproveMaxPercent ? `Moves up to ${rule.autoApproveMaxPercent} %` : 'Always waits'}
+                    </span>,
+                    <Badge key={rule.id} tone={rule.isActive ? 'success' : undefined}>{rule.isActive ? 'Active' : 'Paused'}</Badge>,
+                    <span key={`${rule.id}-actions`}>{ruleActions(rule, false)}</span>,
+                  ])}
+                />
+              </Card>
+            )}
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">

@@ -27,6 +27,15 @@ export function shellUrl(baseUrl: string, shop: string, app: AppConfig): string 
 
 type ShopHandler = (req: IncomingMessage, res: ServerResponse, host: string) => Promise<void>;
 
+// On a phone Shopify Admin shows the app full width under a slim top bar, its nav collapsed behind a menu
+// button (here a checkbox, so no script is needed to open it).
+const PHONE_STYLE = `@media (max-width:768px){
+header{height:56px;padding:0 12px}header span{display:none}.layout{height:calc(100vh - 56px);position:relative}
+label[for=nav-toggle]{display:inline-flex;align-items:center;justify-content:center;width:40px;height:40px;margin-left:-8px;border-radius:8px;font-size:22px;cursor:pointer}
+nav{display:none;position:absolute;z-index:10;inset:0 auto 0 0;width:min(300px,85vw);box-shadow:0 8px 24px rgba(0,0,0,.25)}
+#nav-toggle:checked~.layout nav{display:block}#titlebar{height:auto;min-height:40px;padding:4px 12px;flex-wrap:wrap}#titlebar h1{min-width:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}#title-actions{flex-wrap:wrap}
+iframe{margin:0;border-radius:0}.page{padding:12px}#save-bar span{display:inline}}`;
+
 const STYLE = `
 *{box-sizing:border-box}body{margin:0;font:14px/1.4 -apple-system,system-ui,sans-serif;background:#f1f1f1;color:#303030}
 header{height:48px;background:#1a1a1a;color:#e3e3e3;display:flex;align-items:center;padding:0 16px;gap:12px}
@@ -38,7 +47,7 @@ iframe{flex:1;border:0;background:#fff;margin:0 12px 12px;border-radius:12px}
 #loading{height:3px;background:#008060}#toasts{position:fixed;bottom:24px;left:50%;transform:translateX(-50%);z-index:1100}
 .toast{background:#303030;color:#fff;padding:10px 16px;border-radius:10px;margin-top:8px}.toast-error{background:#8e1f0b}
 .page{padding:16px;overflow:auto}table{border-collapse:collapse;background:#fff;border-radius:12px}td,th{padding:6px 10px;border-bottom:1px solid #eee;text-align:left}
-input{width:7rem}button{margin-left:8px}[hidden]{display:none!important}
+input{width:7rem}button{margin-left:8px}[hidden]{display:none!important}#nav-toggle,label[for=nav-toggle]{display:none}
 #top-bar{display:flex;align-items:center;gap:12px}body.save-bar-open #top-bar{display:none}
 #save-bar{flex:1;display:flex;align-items:center;gap:8px}#save-bar span{flex:1;color:#fff;font-weight:600}
 #titlebar{gap:8px}#titlebar h1{font-size:16px;margin:0;flex:1}#title-actions{display:flex;gap:8px;align-items:center}
@@ -51,10 +60,16 @@ body.app-modal-open #app-frame{position:relative;z-index:901}
 .dialog{background:#fff;border-radius:12px;box-shadow:0 20px 40px rgba(0,0,0,.3);width:620px;max-width:calc(100vw - 32px);max-height:calc(100vh - 32px);display:flex;flex-direction:column}
 .dialog-small{width:380px}.dialog-large{width:980px}.dialog-max{width:calc(100vw - 32px);height:calc(100vh - 32px)}
 .dialog-head{display:flex;justify-content:space-between;align-items:center;padding:12px 16px;background:#f3f3f3;border-radius:12px 12px 0 0}.dialog-head h2{margin:0;font-size:14px}
-.dialog-body{padding:16px}.dialog-frame{flex:1;min-height:240px;margin:0;border-radius:0}.dialog-foot{display:flex;justify-content:flex-end;gap:8px;padding:12px 16px;border-top:1px solid #e3e3e3}`;
+.dialog-body{padding:16px}.dialog-frame{flex:1;min-height:240px;margin:0;border-radius:0}.dialog-foot{display:flex;justify-content:flex-end;gap:8px;padding:12px 16px;border-top:1px solid #e3e3e3}
+${PHONE_STYLE}`;
 
 function page(title: string, body: string, scripts = ''): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}${scripts}</body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}${scripts}</body></html>`;
+}
+
+/** Admin's top bar; on a phone its menu button opens the nav (see PHONE_STYLE). */
+function topBar(inner: string): string {
+  return `<input type="checkbox" id="nav-toggle"><header><label for="nav-toggle" title="Menu" aria-label="Menu">&#9776;</label>${inner}</header>`;
 }
 
 function sidebar(shop: ShopRecord, apps: AppConfig[], current: AppConfig | null): string {
@@ -77,7 +92,7 @@ async function shellPage(rt: ShopifyRuntime, res: ServerResponse, shop: ShopReco
       200,
       page(
         `${app.name} · ${shop.name}`,
-        `<header><strong>${escapeHtml(shop.name)}</strong></header><div class="layout">${sidebar(shop, rt.apps.all(), null)}<main><div class="page">
+        `${topBar(`<strong>${escapeHtml(shop.name)}</strong>`)}<div class="layout">${sidebar(shop, rt.apps.all(), null)}<main><div class="page">
 <h2>${escapeHtml(app.name)} has no app URL yet</h2><p>Start the app, or register its URL: <code>POST /_sandbox/shopify/apps {"applicationUrl": "http://localhost:3000"}</code>, or set <code>application_url</code> in shopify.app.toml.</p></div></main></div>`,
       ),
     );
@@ -121,8 +136,8 @@ async function shellPage(rt: ShopifyRuntime, res: ServerResponse, shop: ShopReco
     200,
     page(
       `${app.name} · ${shop.name} · Shopify (sandbox)`,
-      `<header><div id="top-bar"><strong>${escapeHtml(shop.name)}</strong><span>${escapeHtml(shop.domain)} · Shopify Admin (sandbox)</span></div>
-<div id="save-bar" role="region" aria-label="Unsaved changes" hidden><span>Unsaved changes</span><button type="button" class="btn" id="save-bar-discard">Discard</button><button type="button" class="btn btn-primary" id="save-bar-save">Save</button></div></header>
+      `${topBar(`<div id="top-bar"><strong>${escapeHtml(shop.name)}</strong><span>${escapeHtml(shop.domain)} · Shopify Admin (sandbox)</span></div>
+<div id="save-bar" role="region" aria-label="Unsaved changes" hidden><span>Unsaved changes</span><button type="button" class="btn" id="save-bar-discard">Discard</button><button type="button" class="btn btn-primary" id="save-bar-save">Save</button></div>`)}
 <div class="layout">${sidebar(shop, rt.apps.all(), app)}<main><div id="loading" role="progressbar" aria-label="Loading" hidden></div><div id="titlebar"><span id="breadcrumb"></span><h1 id="title">${escapeHtml(app.name)}</h1><div id="title-actions"></div></div>
 <iframe id="app-frame" name="app-iframe" title="${escapeHtml(app.name)}" src="${escapeHtml(frameUrl.toString())}" allow="clipboard-write"></iframe></main></div><div id="toasts"></div>
 <div id="modal-overlay" class="overlay" hidden><div id="modal-host"></div></div>`,
@@ -149,7 +164,7 @@ fetch('/_sandbox/shopify/shops/${shop.domain}/prices',{method:'POST',headers:{'C
     200,
     page(
       `Products · ${shop.name}`,
-      `<header><strong>${escapeHtml(shop.name)}</strong><span>Products</span></header><div class="layout">${sidebar(shop, rt.apps.all(), null)}<main><div class="page">
+      `${topBar(`<strong>${escapeHtml(shop.name)}</strong><span>Products</span>`)}<div class="layout">${sidebar(shop, rt.apps.all(), null)}<main><div class="page">
 <p>Editing a price here is a merchant's edit in Admin: it fires <code>products/update</code> to installed apps.</p>
 <table><thead><tr><th>Product</th><th>Variant</th><th>SKU</th><th>Price</th><th>Updated</th></tr></thead><tbody>${rows}</tbody></table></div></main></div>`,
       script,
@@ -196,7 +211,7 @@ export async function handleAdminShellPages(rt: ShopifyRuntime, req: IncomingMes
     if (rest === 'products') productsPage(rt, res, shop);
     else {
       const app = rt.apps.primary();
-      sendHtml(res, 200, page(shop.name, `<header><strong>${escapeHtml(shop.name)}</strong></header><div class="layout">${sidebar(shop, rt.apps.all(), null)}<main><div class="page"><h2>Home</h2><p>Open <a href="/store/${m[1]}/apps/${escapeHtml(app.handle)}">${escapeHtml(app.name)}</a>.</p></div></main></div>`));
+      sendHtml(res, 200, page(shop.name, `${topBar(`<strong>${escapeHtml(shop.name)}</strong>`)}<div class="layout">${sidebar(shop, rt.apps.all(), null)}<main><div class="page"><h2>Home</h2><p>Open <a href="/store/${m[1]}/apps/${escapeHtml(app.handle)}">${escapeHtml(app.name)}</a>.</p></div></main></div>`));
     }
     return true;
   }

@@ -1,7 +1,7 @@
 // Products linked across platforms, each platform's listing and current price side by side (a column
 // per registered platform), with unlink; and the listings in no link, to link by hand when SKUs differ.
 import { useCallback, useEffect, useState } from 'react';
-import { Badge, Banner, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Pagination, SkeletonBodyText, Text, TextField, useIndexResourceState } from '@shopify/polaris';
+import { Badge, Banner, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Pagination, SkeletonBodyText, Text, TextField, useBreakpoints, useIndexResourceState } from '@shopify/polaris';
 import type { LinkedListingView, LinkPage, ProductLinkView } from '../../platforms/product-links.server';
 import { apiFetch, errorMessage, formatPrice } from './api-client';
 
@@ -45,6 +45,8 @@ function useDebounced<T>(value: T, ms: number): T {
 
 export function LinkedProducts({ initial, columns, version, onChanged }: { initial: LinkPage; columns: PlatformColumn[]; version: number; onChanged: () => void }) {
   const [page, setPage] = useState(initial);
+  // Below Polaris' small breakpoint (a phone) the table is a list of compact rows.
+  const condensed = useBreakpoints().smDown;
   const [pageNumber, setPageNumber] = useState(1);
   const [query, setQuery] = useState('');
   const debouncedQuery = useDebounced(query, 300);
@@ -128,36 +130,73 @@ export function LinkedProducts({ initial, columns, version, onChanged }: { initi
             resourceName={{ singular: 'linked product', plural: 'linked products' }}
             itemCount={page.links.length}
             selectable={false}
+            condensed={condensed}
             loading={loading}
             headings={[{ title: 'Product' }, ...columns.map((c) => ({ title: c.displayName })), { title: '' }] as never}
           >
-            {page.links.map((link, index) => (
-              <IndexTable.Row id={link.id} key={link.id} position={index}>
-                <IndexTable.Cell>
-                  <BlockStack gap="050">
-                    <Text as="span" fontWeight="semibold">
-                      {link.title ?? link.sku}
-                    </Text>
-                    <InlineStack gap="100">
-                      <Text as="span" variant="bodySm" tone="subdued">
-                        {link.sku}
+            {page.links.map((link, index) =>
+              // A phone: one compact cell per linked product (IndexTable's condensed list), platforms stacked.
+              condensed ? (
+                <IndexTable.Row id={link.id} key={link.id} position={index}>
+                  <div style={{ padding: 'var(--p-space-300) var(--p-space-400)', width: '100%', minWidth: 0, whiteSpace: 'normal' }}>
+                    <BlockStack gap="200">
+                      <InlineStack align="space-between" blockAlign="start" gap="200" wrap={false}>
+                        <BlockStack gap="050">
+                          <Text as="span" fontWeight="semibold">
+                            {link.title ?? link.sku}
+                          </Text>
+                          <InlineStack gap="100">
+                            <Text as="span" variant="bodySm" tone="subdued">
+                              {link.sku}
+                            </Text>
+                            {link.source === 'manual' ? <Badge size="small">Linked by hand</Badge> : null}
+                          </InlineStack>
+                        </BlockStack>
+                        <Button variant="plain" tone="critical" onClick={() => void unlink(link)} accessibilityLabel={`Unlink ${link.sku}`}>
+                          Unlink
+                        </Button>
+                      </InlineStack>
+                      {columns.map((c) => (
+                        <InlineStack key={c.platform} gap="200" blockAlign="start" wrap={false}>
+                          <div style={{ minWidth: 72 }}>
+                            <Text as="span" variant="bodySm" tone="subdued">
+                              {c.displayName}
+                            </Text>
+                          </div>
+                          <ListingCell listings={link.listings.filter((l) => l.platform === c.platform)} />
+                        </InlineStack>
+                      ))}
+                    </BlockStack>
+                  </div>
+                </IndexTable.Row>
+              ) : (
+                <IndexTable.Row id={link.id} key={link.id} position={index}>
+                  <IndexTable.Cell>
+                    <BlockStack gap="050">
+                      <Text as="span" fontWeight="semibold">
+                        {link.title ?? link.sku}
                       </Text>
-                      {link.source === 'manual' ? <Badge size="small">Linked by hand</Badge> : null}
-                    </InlineStack>
-                  </BlockStack>
-                </IndexTable.Cell>
-                {columns.map((c) => (
-                  <IndexTable.Cell key={c.platform}>
-                    <ListingCell listings={link.listings.filter((l) => l.platform === c.platform)} />
+                      <InlineStack gap="100">
+                        <Text as="span" variant="bodySm" tone="subdued">
+                          {link.sku}
+                        </Text>
+                        {link.source === 'manual' ? <Badge size="small">Linked by hand</Badge> : null}
+                      </InlineStack>
+                    </BlockStack>
                   </IndexTable.Cell>
-                ))}
-                <IndexTable.Cell>
-                  <Button variant="plain" tone="critical" onClick={() => void unlink(link)} accessibilityLabel={`Unlink ${link.sku}`}>
-                    Unlink
-                  </Button>
-                </IndexTable.Cell>
-              </IndexTable.Row>
-            ))}
+                  {columns.map((c) => (
+                    <IndexTable.Cell key={c.platform}>
+                      <ListingCell listings={link.listings.filter((l) => l.platform === c.platform)} />
+                    </IndexTable.Cell>
+                  ))}
+                  <IndexTable.Cell>
+                    <Button variant="plain" tone="critical" onClick={() => void unlink(link)} accessibilityLabel={`Unlink ${link.sku}`}>
+                      Unlink
+                    </Button>
+                  </IndexTable.Cell>
+                </IndexTable.Row>
+              ),
+            )}
           </IndexTable>
         </div>
       )}
@@ -265,7 +304,8 @@ export function ManualLinking({ columns, version, onChanged }: { columns: Platfo
                   </Text>
                 </IndexTable.Cell>
               </IndexTable.Row>
-            ))}
+              ),
+            )}
           </IndexTable>
         </div>
       )}

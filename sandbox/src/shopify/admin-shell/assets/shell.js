@@ -244,6 +244,8 @@
         a.setAttribute('data-href', item.href);
         a.addEventListener('click', function (e) {
           e.preventDefault();
+          // On a phone the nav is open over the app: close it as Admin does.
+          document.getElementById('nav-toggle').checked = false;
           leaveConfirmation().then(function (leave) {
             if (leave) send('navigate', { href: item.href });
           });
