@@ -34,6 +34,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { useBusyAction } from '../components/pricing/busy-action';
 import { ApiProblem, apiFetch, downloadCsv, errorMessage, formatPercent, formatPrice, statusLabel, STATUS_TONES } from '../components/pricing/format';
 import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
+import { ReadingAge } from '../components/pricing/ReadingAge';
 import { consoleProject } from '../pricing/console.server';
 import { pushProgress } from '../pricing/progress.server';
 import { listSuggestions, suggestionFacets, type SuggestionView } from '../pricing/suggestions.server';
@@ -114,7 +115,7 @@ interface DecideResult {
 }
 interface DryRunResult {
   counts: { evaluated: number; suggest: number; no_change: number; skipped: number; blocked: number; autoApprove: number };
-  rows: Array<{ itemId: string; title: string; sku: string | null; status: string; reason: string | null; ruleName: string | null; current: { amount: string; currency: string } | null; suggested: { amount: string; currency: string } | null; changePercent: string | null; summary: string }>;
+  rows: Array<{ itemId: string; title: string; sku: string | null; status: string; reason: string | null; ruleName: string | null; current: { amount: string; currency: string } | null; suggested: { amount: string; currency: string } | null; changePercent: string | null; summary: string; readAt?: string | null }>;
   total: number;
 }
 
@@ -349,6 +350,8 @@ export default function SuggestionsPage() {
             <Text as="p" variant="bodySm">
               {expanded === s.id || s.summary.length <= 140 ? s.summary : `${s.summary.slice(0, 140)}…`}
             </Text>
+            {/* Issue 18: how old the competition this suggestion followed is. */}
+            <ReadingAge readAt={s.readAt} />
             {s.summary.length > 140 && (
               <Button variant="plain" onClick={() => setExpanded(expanded === s.id ? null : s.id)}>
                 {expanded === s.id ? 'Less' : 'Why?'}
@@ -563,6 +566,7 @@ export default function SuggestionsPage() {
                     <Text as="p" variant="bodySm" tone="subdued">
                       {row.summary}
                     </Text>
+                    <ReadingAge readAt={row.readAt} />
                   </Box>
                 ))}
               </Box>

@@ -251,7 +251,7 @@ describe('competition not read yet', () => {
     const never = evaluateWithRule(beat, listing({ competition: null }));
     expect(never).toMatchObject({ status: 'skipped', reason: 'no_lowest_offer' });
     expect(never.explanation.summary).toContain('Competitor prices are not read for this product, so there is no offer to beat.');
-    const ours = { sellerId: 'AOURS', isOurs: true, fulfillment: 'MFN' as const, landed: usd('20.00') };
+    const ours = { sellerId: 'AOURS', isOurs: true, fulfillment: 'MFN' as const, landed: usd('20.00'), isBuyBoxWinner: false };
     const onlyOurs = evaluateWithRule(beat, listing({ competition: { offers: [ours], observedAt: '2026-12-07T10:00:00.000Z' }, readingPending: false }));
     expect(onlyOurs).toMatchObject({ status: 'skipped', reason: 'no_competitor' });
     expect(onlyOurs.explanation.summary).toContain('nobody else sells this product');
