@@ -69,7 +69,7 @@ export async function prepareItems(projectId: string, items: readonly PricedItem
  * read) is one the monitor's round robin picks (freshness.server.ts, as the listings' "Reading…" says).
  * A product that is read nowhere (not on Amazon, no ASIN) is not pending: nothing is coming.
  */
-async function pendingReading(projectId: string, items: readonly PricedItem[]): Promise<(item: PricedItem) => boolean> {
+export async function pendingReading(projectId: string, items: readonly PricedItem[]): Promise<(item: PricedItem) => boolean> {
   const unread = items.some((i) => !i.context.competition && i.reference.platform === 'amazon');
   if (!unread) return () => false;
   const { isMonitored } = await monitoredListings(projectId);
