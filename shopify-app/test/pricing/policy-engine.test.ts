@@ -263,6 +263,7 @@ describe('competition not read yet', () => {
   it('a fixed price needs no reading: it prices while the competition is being read', () => {
     const outcome = evaluateWithRule(compileRule(rule({ kind: 'fixed_price', params: { price: '21.00' } })), listing({ competition: null, readingPending: true }));
     expect(suggested(outcome)).toBe('21.00');
+    expect(outcome.explanation.summary).toBe('Rule “Beat by 50c” (shop default) asks to hold the fixed price: $21.00. Suggested $21.00 (+5.00 %).');
   });
 
   it('every explanation carries when the competition it read was read', () => {

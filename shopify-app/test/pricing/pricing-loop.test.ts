@@ -249,7 +249,7 @@ describe('the pricing loop', () => {
     expect(result.governedByDraft).toBeGreaterThan(10);
     expect(result.counts.evaluated).toBe(result.governedByDraft);
     expect(result.rows).toHaveLength(5);
-    expect(result.rows.filter((r) => r.status === 'suggest').every((r) => r.suggested?.amount === '9.99' && r.summary.includes('hold the fixed price $9.99'))).toBe(true);
+    expect(result.rows.filter((r) => r.status === 'suggest').every((r) => r.suggested?.amount === '9.99' && r.summary.includes('hold the fixed price: $9.99.'))).toBe(true);
     expect(await Promise.all([db.priceSuggestion.count(), db.priceChange.count(), db.pricingRule.count()])).toEqual(before);
   });
 

@@ -243,7 +243,7 @@ function askWords(rule: CompiledRule, amount: string): { askHead: string; askTai
     case 'beat_lowest_percent':
       return { askHead: 'beat the lowest offer, ', askTail: `, by ${rule.percent?.text} %` };
     case 'fixed_price':
-      return { askHead: `hold the fixed price ${amount}`, askTail: '' };
+      return { askHead: 'hold the fixed price', askTail: '' };
   }
 }
 
