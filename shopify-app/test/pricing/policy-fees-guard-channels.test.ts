@@ -94,6 +94,9 @@ describe('fee-aware floor', () => {
     expect(checkManualPrice(feeRule(), l, usd('17.62'))).toEqual({ ok: false, problems: ['17.62 is below the floor after fees 17.63'] });
     expect(checkManualPrice(feeRule(), l, usd('17.63')).ok).toBe(true);
     expect(checkManualPrice(feeRule(), listing({ fees: null, feesError: 'throttled' }), usd('30.00')).problems).toEqual(['Amazon’s fees could not be read (throttled), so the price is held until they can be.']);
+    // The loop's own "fees unavailable: …" reason is not said twice.
+    const loop = evaluateWithRule(feeRule(), listing({ fees: null, feesError: 'fees unavailable: the Amazon service is not reachable' }));
+    expect(loop.explanation.summary).toContain('Blocked. Amazon’s fees could not be read (the Amazon service is not reachable), so the price is held until they can be.');
   });
 
   it('the explanation with its fee figures and competitors is plain JSON', () => {

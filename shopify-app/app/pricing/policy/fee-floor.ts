@@ -77,7 +77,9 @@ export function feeFloorFor(rule: CompiledRule, listing: ListingContext, currenc
 }
 
 function unavailable(why: string): FeeFloorResult {
-  return { ok: false, reason: 'fees_unavailable', message: `Amazon’s fees could not be read (${why.replace(/\.\s*$/, '')}), so the price is held until they can be.` };
+  // The loop's reason may open with "fees unavailable: " (item-fees.server.ts): the sentence says that already.
+  const detail = why.replace(/^fees unavailable:\s*/i, '').replace(/\.\s*$/, '');
+  return { ok: false, reason: 'fees_unavailable', message: `Amazon’s fees could not be read (${detail}), so the price is held until they can be.` };
 }
 
 function solve(rule: CompiledRule, currency: string, scale: number, cost: bigint, at: bigint | null, referral: bigint, fixed: bigint, lines: FeeFloor['lines']): FeeFloorResult {
