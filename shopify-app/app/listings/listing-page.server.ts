@@ -1,14 +1,16 @@
 // One listing's page (/app/listings/:itemId): its competitors in the latest reading as its rule sees them
 // (followed, or ignored and why: the policy's own competition functions, with the rule's filters), its
-// fees (the platform's latest estimate, through the registry's connector), its prices over time (our
-// price per channel, the Buy Box, the lowest eligible offer) and its price changes.
+// fees (the platform's latest estimate, through the registry's connector), what its rule decides now and
+// why (the policy's own explanation: "not read yet: reading them now" before the first reading), its
+// prices over time (our price per channel, the Buy Box, the lowest eligible offer) and its price changes.
 import type { CompetitiveOffer } from '@calibr/shared-contracts';
 import { NotFoundError } from '@calibr/shared-contracts';
 import { db } from '../db.server';
 import { priceHistory, type PriceHistory } from '../pricing/history.server';
 import { attachFees, type ConnectorFor } from '../pricing/item-fees.server';
 import { loadPricedItems, type PricedItem } from '../pricing/items.server';
-import { evaluateWithRule, RuleIndex, type CompiledRule } from '../pricing/policy';
+import { pendingReading } from '../pricing/loop-facts.server';
+import { evaluateWithRule, RuleIndex, type CompiledRule, type PolicyOutcome } from '../pricing/policy';
 import { competitionOf, DEFAULT_FILTERS } from '../pricing/policy/competition';
 import { readMinor, scaleOf } from '../pricing/policy/minor-units';
 import { activeRules } from '../pricing/rules.server';
@@ -39,6 +41,8 @@ export interface MarketView {
   fees: { price: string; total: string; lines: Array<{ type: string; amount: string }>; estimatedAt: string } | null;
   /** Why there are no fees: Shopify charges none we read, or the platform couldn't tell. */
   feesNote: string | null;
+  /** What the rule decides for this market now, and why (its explanation's summary and when the competition it read was read). */
+  pricing: { status: PolicyOutcome['status']; reason: string | null; summary: string; readAt: string | null };
 }
 
 export interface ListingPage {
@@ -55,11 +59,13 @@ export async function listingPage(projectId: string, itemId: string, options: { 
   const withFees = items.map((item) => ({ ...item }));
   // Fees are asked for every market's reference listing (Shopify is asked nothing: no fees apply).
   await attachFees(projectId, withFees, options.connectorFor).catch(() => undefined);
-  const markets = withFees.map((item) => marketOf(item, index.select(item.context)));
+  const isPending = await pendingReading(projectId, withFees);
+  const markets = withFees.map((item) => marketOf(isPending(item) ? { ...item, context: { ...item.context, readingPending: true } } : item, index.select(item.context)));
   return { row: row!, markets, history: { ...history, series: withLowestEligible(history, markets) } };
 }
 
 function marketOf(item: PricedItem, rule: CompiledRule | null): MarketView {
+  const outcome = evaluateWithRule(rule, item.context);
   const reading = item.context.competition ?? null;
   const currency = item.reference.currency;
   const scale = scaleOf(currency);
@@ -67,7 +73,7 @@ function marketOf(item: PricedItem, rule: CompiledRule | null): MarketView {
   // outcome's effective one (the highest lower limit but the step), read from the rule's own explanation.
   let lowerLimit: bigint | null = null;
   if (rule?.filters.ignoreBelowFloor) {
-    const limits = evaluateWithRule(rule, item.context).explanation.limits.filter((l) => l.side === 'lower' && l.guardrail !== 'step_down');
+    const limits = outcome.explanation.limits.filter((l) => l.side === 'lower' && l.guardrail !== 'step_down');
     for (const l of limits) {
       const minor = readMinor({ amount: l.amount, currency }, scale);
       if (lowerLimit === null || minor > lowerLimit) lowerLimit = minor;
@@ -100,6 +106,7 @@ function marketOf(item: PricedItem, rule: CompiledRule | null): MarketView {
     lowestEligible: competition.lowestOffer?.amount ?? null,
     fees: fees?.total ? { price: fees.price.amount, total: fees.total.amount, lines: fees.fees.map((l) => ({ type: l.type, amount: l.amount.amount })), estimatedAt: fees.estimatedAt } : null,
     feesNote: fees?.total ? null : (item.context.feesError ?? (item.reference.platform === 'shopify' ? 'No platform fees: Shopify charges no per-sale fee Calibrate reads' : 'No fee estimate yet')),
+    pricing: { status: outcome.status, reason: 'reason' in outcome ? outcome.reason : null, summary: outcome.explanation.summary, readAt: outcome.explanation.inputs.readAt ?? null },
   };
 }
 

@@ -1,8 +1,10 @@
 // Between loading the items and evaluating them: the rule each item falls under, the facts that depend
 // on it (the platform's fees for a fee-aware floor; the Shopify listing's own price for a Shopify-only
-// rule), and the flags an evaluation raises or clears ("price war with X", "fees unavailable").
+// rule; whether a never-read competition is being read now), and the flags an evaluation raises or
+// clears ("price war with X", "fees unavailable").
 import type { Prisma } from '@calibr/db';
 import { db } from '../db.server';
+import { monitoredListings } from '../listings/freshness.server';
 import { attachFees, type ConnectorFor } from './item-fees.server';
 import type { PricedItem } from './items.server';
 import { storedMoney, type CompiledRule, type ListingContext, type PolicyOutcome, type RuleIndex } from './policy';
@@ -29,14 +31,15 @@ export interface ItemPlan {
 export async function prepareItems(projectId: string, items: readonly PricedItem[], index: RuleIndex, connectorFor?: ConnectorFor): Promise<Map<PricedItem, ItemPlan>> {
   const plans = new Map<PricedItem, ItemPlan>();
   const needFees: PricedItem[] = [];
+  const isPending = await pendingReading(projectId, items);
   for (const item of items) {
     const rule = index.select(item.context);
-    let context: ListingContext | null = item.context;
+    let context: ListingContext | null = isPending(item) ? { ...item.context, readingPending: true } : item.context;
     let listingId = item.reference.id;
     if (rule?.channel === 'shopify' && item.reference.platform !== 'shopify') {
       const shopify = item.listings.find((l) => l.platform === 'shopify');
       context = shopify
-        ? { ...item.context, platform: 'shopify', currentPrice: shopify.priceAmount ? storedMoney(shopify.priceAmount, shopify.currency) : null }
+        ? { ...context, platform: 'shopify', currentPrice: shopify.priceAmount ? storedMoney(shopify.priceAmount, shopify.currency) : null }
         : null;
       listingId = shopify?.id ?? listingId;
     } else if (rule?.channel === 'amazon' && !item.listings.some((l) => l.platform !== 'shopify')) {
@@ -59,6 +62,18 @@ export async function prepareItems(projectId: string, items: readonly PricedItem
     });
   }
   return plans;
+}
+
+/**
+ * Which never-read items the monitor is reading now: the reference listing (whose competition the rules
+ * read) is one the monitor's round robin picks (freshness.server.ts, as the listings' "Reading…" says).
+ * A product that is read nowhere (not on Amazon, no ASIN) is not pending: nothing is coming.
+ */
+export async function pendingReading(projectId: string, items: readonly PricedItem[]): Promise<(item: PricedItem) => boolean> {
+  const unread = items.some((i) => !i.context.competition && i.reference.platform === 'amazon');
+  if (!unread) return () => false;
+  const { isMonitored } = await monitoredListings(projectId);
+  return (item) => !item.context.competition && isMonitored(item.reference);
 }
 
 export const FLAG_KINDS = ['price_war', 'fees_unavailable'] as const;

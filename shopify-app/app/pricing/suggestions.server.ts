@@ -171,6 +171,8 @@ export interface DryRunRow {
   changePercent: string | null;
   autoApprove: boolean;
   summary: string;
+  /** ISO 8601: when the competition the decision read was read (null: never read). */
+  readAt: string | null;
   /** Who the rule followed and who it ignored, and why; the fee figures; each channel's price (when the rule reads them). */
   competitors: Explanation['competitors'] | null;
   fees: Explanation['fees'] | null;
@@ -253,6 +255,7 @@ export async function dryRun(projectId: string, options: DryRunOptions = {}): Pr
       changePercent: outcome.status === 'suggest' ? outcome.changePercent : null,
       autoApprove: outcome.status === 'suggest' && outcome.autoApprove,
       summary: outcome.explanation.summary,
+      readAt: outcome.explanation.inputs.readAt ?? null,
       competitors: outcome.explanation.competitors ?? null,
       fees: outcome.explanation.fees ?? null,
       ...channelsOf(rule, outcome, item),
@@ -294,6 +297,8 @@ export interface SuggestionView {
   approved: Money | null;
   changePercent: string;
   summary: string;
+  /** ISO 8601: when the competition the suggestion followed was read (null: not recorded, or never read). */
+  readAt: string | null;
   explanation: unknown;
   decidedBy: string | null;
   decidedAt: string | null;
@@ -445,7 +450,7 @@ export function listOptionsFrom(q: URLSearchParams): ListSuggestionsOptions {
 }
 
 function suggestionView(r: Prisma.PriceSuggestionGetPayload<{ include: typeof VIEW_INCLUDE }>): SuggestionView {
-  const explanation = r.explanation as { summary?: string } | null;
+  const explanation = r.explanation as { summary?: string; inputs?: { readAt?: string | null } } | null;
   const current = { amount: r.currentAmount, currency: r.currency };
   const suggested = { amount: r.suggestedAmount, currency: r.currency };
   const approved = r.approvedAmount ? { amount: r.approvedAmount, currency: r.currency } : null;
@@ -465,6 +470,7 @@ function suggestionView(r: Prisma.PriceSuggestionGetPayload<{ include: typeof VI
     approved,
     changePercent: changePercent(current, approved ?? suggested),
     summary: explanation?.summary ?? '',
+    readAt: explanation?.inputs?.readAt ?? null,
     explanation: r.explanation,
     decidedBy: r.decidedBy,
     decidedAt: r.decidedAt?.toISOString() ?? null,

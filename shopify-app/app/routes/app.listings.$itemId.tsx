@@ -1,5 +1,5 @@
-// /app/listings/:itemId: one linked product. Its competitors in the latest reading (seller, fulfilment,
-// feedback, landed price, followed or ignored by its rule and why), its fees (the platform's latest
+// /app/listings/:itemId: one linked product. What its rule decides now and why, its competitors in the
+// latest reading (seller, fulfilment, feedback, landed price, followed or ignored by its rule and why), its fees (the platform's latest
 // estimate), its prices over time drawn as steps (our price per channel, the Buy Box, the lowest eligible
 // offer) and its price changes.
 import type { LoaderFunctionArgs } from '@remix-run/node';
@@ -83,6 +83,9 @@ export default function ListingPage() {
                       {m.ruleName ? ` · as the rule “${m.ruleName}” sees them` : ' · no rule governs this product: the default filters (new offers only)'}
                       {m.lowestEligible ? ` · lowest eligible offer ${money(m.lowestEligible, m.currency)}` : ''}
                     </Text>
+                    <div data-section="pricing">
+                      <Text as="p">{m.pricing.summary}</Text>
+                    </div>
                   </BlockStack>
                 </Box>
                 <div data-section="competitors">

@@ -39,6 +39,7 @@ import { ApiProblem, apiFetch, downloadCsv, errorMessage, formatPercent, formatP
 import { useLiveRefresh } from '../components/live/use-live-refresh';
 import { decisionOutcome, generateOutcome } from '../components/pricing/outcome-text';
 import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
+import { ReadingAge } from '../components/pricing/ReadingAge';
 import { consoleProject } from '../pricing/console.server';
 import { pushProgress } from '../pricing/progress.server';
 import { listSuggestions, suggestionFacets, type SuggestionView } from '../pricing/suggestions.server';
@@ -119,7 +120,7 @@ interface DecideResult {
 }
 interface DryRunResult {
   counts: { evaluated: number; suggest: number; no_change: number; skipped: number; blocked: number; autoApprove: number };
-  rows: Array<{ itemId: string; title: string; sku: string | null; status: string; reason: string | null; ruleName: string | null; current: { amount: string; currency: string } | null; suggested: { amount: string; currency: string } | null; changePercent: string | null; summary: string }>;
+  rows: Array<{ itemId: string; title: string; sku: string | null; status: string; reason: string | null; ruleName: string | null; current: { amount: string; currency: string } | null; suggested: { amount: string; currency: string } | null; changePercent: string | null; summary: string; readAt?: string | null }>;
   total: number;
 }
 
@@ -350,6 +351,8 @@ export default function SuggestionsPage() {
         <Text as="p" variant="bodySm">
           {shown}
         </Text>
+        {/* How old the competition this suggestion followed is. */}
+        <ReadingAge readAt={s.readAt} />
         {s.summary.length > length && (
           <Button variant="plain" onClick={() => setExpanded(expanded === s.id ? null : s.id)}>
             {expanded === s.id ? 'Less' : 'Why?'}
@@ -645,6 +648,7 @@ export default function SuggestionsPage() {
                     <Text as="p" variant="bodySm" tone="subdued">
                       {row.summary}
                     </Text>
+                    <ReadingAge readAt={row.readAt} />
                   </Box>
                 ))}
               </Box>

@@ -224,4 +224,16 @@ describe.each(testDatabaseProviders())('the listings workspace on %s', (provider
     expect(charlie.markets[0]).toMatchObject({ fees: null, readAt: null, competitors: [] });
     expect(charlie.markets[0]!.feesNote).toMatch(/Shopify/);
   });
+
+  it('says what the rule decides and why: waiting for the first reading, not "nobody competes"; once read, with when', async () => {
+    // Bravo is on Amazon with an ASIN and never read: the monitor is reading it now.
+    const bravo = await page.listingPage(projectId, links.bravo, { connectorFor: () => Promise.reject(new Error('offline')) });
+    expect(bravo.markets[0]!.pricing).toMatchObject({ status: 'skipped', reason: 'not_read_yet', readAt: null });
+    expect(bravo.markets[0]!.pricing.summary).toContain('Competitor prices have not been read yet: reading them now.');
+    // Alpha was read: the decision follows the Buy Box holder it read, and says when it was read.
+    const alpha = await page.listingPage(projectId, links.alpha, { connectorFor: () => Promise.reject(new Error('offline')) });
+    expect(alpha.markets[0]!.pricing).toMatchObject({ readAt: readAt.toISOString() });
+    expect(alpha.markets[0]!.pricing.reason).not.toBe('not_read_yet');
+    expect(alpha.markets[0]!.pricing.summary).toContain('match the Buy Box at $23.50');
+  });
 });

@@ -1,7 +1,8 @@
 // Our own offers as stored with a reading, on each database: the Amazon service keeps the offers it read
-// (details.offers, ours marked isOurs) and suggestion generation reads them back. When we hold the Buy Box
-// and the lowest price, the rule beats the lowest *other* offer and names it; with only our own offers
-// left, nothing is suggested and the explanation says why.
+// (details.offers, ours marked isOurs) and suggestion generation reads them back. Before the first
+// reading, the rule waits with its own reason ("not read yet: reading them now"), never "nobody
+// competes". When we hold the Buy Box and the lowest price, the rule beats the lowest *other* offer and
+// names it; with only our own offers left, nothing is suggested and the explanation says why.
 import { createTestDatabase, testDatabaseProviders, type TestDatabase } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type * as Suggestions from '../../app/pricing/suggestions.server';
@@ -50,6 +51,22 @@ describe.each(testDatabaseProviders())('our own offers, stored with a reading (%
     });
   }
 
+  it('never read: skips not_read_yet ("reading them now"), not "no competing offer"; the dry run says so and when it was read', async () => {
+    const run = await suggestions.dryRun(projectId);
+    expect(run.rows).toHaveLength(1);
+    expect(run.rows[0]).toMatchObject({ status: 'skipped', reason: 'not_read_yet', readAt: null });
+    expect(run.rows[0]!.summary).toBe('Rule “Beat by 1” (shop default) suggests no new price. Competitor prices have not been read yet: reading them now. The price stays as it is until they are.');
+    expect(await suggestions.generateSuggestions(projectId)).toMatchObject({ evaluated: 1, created: 0, skipped: 1 });
+    // A listing the monitor never reads (no ASIN) is not "reading now": it says nothing is read for it.
+    const unread = await database.db.listing.create({
+      data: { projectId, platform: 'amazon', marketplaceId: 'ATVPDKIKX0DER', externalId: 'CAL-NOASIN', sku: 'CAL-NOASIN', title: 'Tent peg', currency: 'USD', priceAmount: '5.00' },
+    });
+    const both = await suggestions.dryRun(projectId);
+    expect(both.rows.find((r) => r.itemId === unread.id)).toMatchObject({ status: 'skipped', reason: 'no_lowest_offer', readAt: null });
+    expect(both.rows.find((r) => r.itemId === unread.id)!.summary).toContain('Competitor prices are not read for this product, so there is no offer to beat.');
+    await database.db.listing.delete({ where: { id: unread.id } });
+  });
+
   it('holding the Buy Box and the lowest price, beats the lowest other offer and names it', async () => {
     await reading([
       { sellerId: 'AOURSELLER', isOurs: true, fulfillment: 'AFN', landed: '50.00', isBuyBoxWinner: true },
@@ -60,7 +77,9 @@ describe.each(testDatabaseProviders())('our own offers, stored with a reading (%
     expect(suggestion).toMatchObject({ currentAmount: '50.00', suggestedAmount: '51.00' });
     const explanation = suggestion.explanation as { summary: string; target: { competitor: unknown } };
     expect(explanation.target.competitor).toEqual({ role: 'lowest_offer', sellerId: 'ARIVAL', fulfillment: 'MFN', landed: '52.00' });
-    expect(explanation.summary).toContain('beat the lowest offer 52.00 by 1.00 (seller ARIVAL, fulfilled by the seller, landed 52.00)');
+    expect(explanation.summary).toContain('beat the lowest offer, $52.00, by $1.00 (seller ARIVAL, fulfilled by the seller, $52.00 with shipping)');
+    // The stored explanation says when the competition it followed was read (the pages show its age).
+    expect((suggestion.explanation as { inputs: { readAt: string | null } }).inputs.readAt).toBe(new Date(clock).toISOString());
   });
 
   it('with only our own offers left, suggests nothing and says why', async () => {
@@ -70,7 +89,9 @@ describe.each(testDatabaseProviders())('our own offers, stored with a reading (%
     ]);
     expect(await suggestions.generateSuggestions(projectId)).toMatchObject({ evaluated: 1, created: 0, skipped: 1 });
     const run = await suggestions.dryRun(projectId, { rule: { name: 'Beat by 2', scope: 'shop', kind: 'beat_lowest_amount', params: { amount: '2.00' }, currency: 'USD', priority: 5 } });
-    expect(run.rows[0]).toMatchObject({ status: 'skipped' });
-    expect((run.rows[0] as { summary: string }).summary).toContain('the only offers are our own, so there is no competing offer to beat; the price holds');
+    // Read, and nobody else sells it: its own reason, never "not read yet"; the row says when it was read.
+    expect(run.rows[0]).toMatchObject({ status: 'skipped', reason: 'no_competitor', readAt: new Date(clock).toISOString() });
+    expect(run.rows[0]!.summary).toContain('The latest reading lists only your own offers: nobody else sells this product, so there is no offer to beat.');
+    expect(run.rows[0]!.summary).not.toContain('not been read');
   });
 });

@@ -44,11 +44,11 @@ describe('competitor filters', () => {
     expect(c.followed[0]).toMatchObject({ sellerId: 'ANEW', role: 'lowest_offer', landed: '18.00' });
     expect(c.ignored).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ sellerId: 'AUSED', reason: 'condition used: the rule follows new offers only' }),
-        expect.objectContaining({ sellerId: 'AOURS', reason: 'our own offer' }),
+        expect.objectContaining({ sellerId: 'AUSED', reason: 'its condition is used, and the rule follows new offers only' }),
+        expect.objectContaining({ sellerId: 'AOURS', reason: 'your own offer' }),
       ]),
     );
-    expect(outcome.explanation.summary).toContain('seller ANEW, fulfilled by Amazon, landed 18.00');
+    expect(outcome.explanation.summary).toContain('seller ANEW, fulfilled by Amazon, $18.00 with shipping');
   });
 
   it('condition any follows the used offer', () => {
@@ -74,9 +74,9 @@ describe('competitor filters', () => {
     );
     expect(suggested(outcome)).toBe('16.90');
     const reasons = Object.fromEntries(outcome.explanation.competitors!.ignored.map((i) => [i.sellerId, i.reason]));
-    expect(reasons.ALOWFB).toBe("feedback 84 % is below the rule's minimum of 90 %");
-    expect(reasons.ANOFB).toBe('no feedback reported: the rule asks for 90 % at least');
-    expect(reasons.AFEW).toBe("12 ratings is below the rule's minimum of 100");
+    expect(reasons.ALOWFB).toBe('the seller’s feedback, 84 % positive, is below the rule’s minimum of 90 %');
+    expect(reasons.ANOFB).toBe('Amazon reports no feedback for this seller, and the rule asks for at least 90 % positive');
+    expect(reasons.AFEW).toBe('the seller has 12 ratings, fewer than the rule’s minimum of 100');
     expect(outcome.explanation.competitors!.followed.map((f) => f.sellerId)).toEqual(['ATVPDKIKX0DER', 'AGOOD']);
   });
 
@@ -96,10 +96,10 @@ describe('competitor filters', () => {
     expect(suggested(outcome)).toBe('17.90');
     const reasons = Object.fromEntries(outcome.explanation.competitors!.ignored.map((i) => [i.sellerId, i.reason]));
     expect(reasons).toMatchObject({
-      AMFN: 'fulfilled by the seller: the rule follows offers fulfilled by Amazon only',
-      ANOTPRIME: 'not Prime: the rule follows Prime offers only',
-      ANOTELIGIBLE: 'Amazon says it can’t win the Buy Box',
-      AEXCLUDED: 'seller excluded by the rule',
+      AMFN: 'the seller ships it, and the rule follows offers fulfilled by Amazon only',
+      ANOTPRIME: 'it is not a Prime offer, and the rule follows Prime offers only',
+      ANOTELIGIBLE: 'Amazon says this offer can’t win the Buy Box',
+      AEXCLUDED: 'the rule excludes this seller',
     });
   });
 
@@ -107,7 +107,7 @@ describe('competitor filters', () => {
     const r = compileRule(rule({ kind: 'beat_lowest_amount', params: { amount: '0.10' }, floorAmount: '16.00', filters: { ignoreBelowFloor: true } }));
     const outcome = evaluateWithRule(r, listing([offer('AOURS', '20.00'), offer('ACHEAP', '12.00'), offer('ANEXT', '18.00')]));
     expect(suggested(outcome)).toBe('17.90');
-    expect(outcome.explanation.competitors!.ignored).toContainEqual(expect.objectContaining({ sellerId: 'ACHEAP', reason: 'landed 12.00 is below our floor 16.00: not followed down' }));
+    expect(outcome.explanation.competitors!.ignored).toContainEqual(expect.objectContaining({ sellerId: 'ACHEAP', reason: 'its price with shipping, $12.00, is below your floor of $16.00, and the rule does not follow prices down past the floor' }));
     // Without the filter the floor clamps instead.
     const plain = evaluateWithRule(compileRule(rule({ kind: 'beat_lowest_amount', params: { amount: '0.10' }, floorAmount: '16.00' })), listing([offer('AOURS', '20.00'), offer('ACHEAP', '12.00'), offer('ANEXT', '18.00')]));
     expect(suggested(plain)).toBe('16.00');
@@ -119,7 +119,7 @@ describe('competitor filters', () => {
       listing([offer('AOURS', '20.00'), offer('AHOLDER', '18.00', { isBuyBoxWinner: true })]),
     );
     expect(outcome).toMatchObject({ status: 'skipped', reason: 'no_buy_box' });
-    expect(outcome.explanation.summary).toContain('the Buy Box holder is not followed (seller excluded by the rule)');
+    expect(outcome.explanation.summary).toContain('The rule does not follow the Buy Box holder (the rule excludes this seller), so there is no price to match.');
   });
 });
 
@@ -132,9 +132,9 @@ describe('win the Buy Box', () => {
     expect(suggested(outcome)).toBe('17.99');
     expect(outcome.explanation.target).toMatchObject({ competitor: { role: 'buy_box', sellerId: 'AHOLDER' } });
     expect(outcome.explanation.summary).toBe(
-      'Rule “Win” (shop default) asks to win the Buy Box: go under the best eligible offer 18.00 by one minor unit (seller AHOLDER, fulfilled by Amazon, landed 18.00): 17.99. Suggested 17.99 USD (-10.05 %).',
+      'Rule “Win” (shop default) asks to win the Buy Box by going under the best eligible offer, $18.00, by $0.01 (seller AHOLDER, fulfilled by Amazon, $18.00 with shipping): $17.99. Suggested $17.99 (-10.05 %).',
     );
-    expect(outcome.explanation.competitors!.ignored).toContainEqual(expect.objectContaining({ sellerId: 'ALOWFB', reason: 'Amazon says it can’t win the Buy Box' }));
+    expect(outcome.explanation.competitors!.ignored).toContainEqual(expect.objectContaining({ sellerId: 'ALOWFB', reason: 'Amazon says this offer can’t win the Buy Box' }));
   });
 
   it('takes an amount or a percentage under', () => {
@@ -147,7 +147,7 @@ describe('win the Buy Box', () => {
     const offers = [offer('AOURS', '17.00', { isBuyBoxWinner: true }), offer('ANEXT', '18.00')];
     const held = evaluateWithRule(compileRule(rule({})), listing(offers));
     expect(held).toMatchObject({ status: 'skipped', reason: 'buy_box_is_ours' });
-    expect(held.explanation.summary).toContain('the rule doesn’t raise when winning');
+    expect(held.explanation.summary).toContain('You hold the Buy Box, and the rule does not raise the price while winning.');
   });
 });
 
@@ -157,7 +157,7 @@ describe('raise when winning', () => {
     const full = evaluateWithRule(compileRule(rule({ raiseWhenWinning: true })), listing(offers));
     expect(suggested(full)).toBe('17.99');
     expect(full.explanation.target).toMatchObject({ competitor: { role: 'next_above', sellerId: 'ANEXT' } });
-    expect(full.explanation.summary).toContain('asks to stay in the Buy Box at the highest price: we hold it, so raise to just under the next competitor who could take it, 18.00 (seller ANEXT, fulfilled by Amazon, landed 18.00): 17.99.');
+    expect(full.explanation.summary).toContain('asks to stay in the Buy Box at the highest price: you hold it, so raise to just under the next competitor who could take it, at $18.00 (seller ANEXT, fulfilled by Amazon, $18.00 with shipping): $17.99.');
     const stepped = evaluateWithRule(compileRule(rule({ raiseWhenWinning: true, maxStepPercent: '2' })), listing(offers));
     expect(suggested(stepped)).toBe('17.34');
     expect(stepped.explanation.clamp?.guardrail).toBe('step_up');
@@ -181,11 +181,11 @@ describe('raise when winning', () => {
     const r = compileRule(rule({ raiseWhenWinning: true, rounding: '9.99' }));
     const outcome = evaluateWithRule(r, listing([offer('AOURS', '17.00', { isBuyBoxWinner: true }), offer('ANEXT', '18.00')]));
     expect(suggested(outcome)).toBe('17.99');
-    expect(outcome.explanation.rounding).toMatchObject({ skipped: true, reason: 'no price ending in 9.99 lies between our price 17.00 and just under the competitor, 17.99; kept 17.99' });
+    expect(outcome.explanation.rounding).toMatchObject({ skipped: true, reason: 'no price ending in 9.99 lies between your price, $17.00, and just under the competitor, $17.99, so it stays at $17.99' });
     // A floor above the competitor would give the Buy Box away: the price holds.
     const floored = evaluateWithRule(compileRule(rule({ raiseWhenWinning: true, floorAmount: '18.50' })), listing([offer('AOURS', '17.00', { isBuyBoxWinner: true }), offer('ANEXT', '18.00')]));
     expect(floored).toMatchObject({ status: 'skipped', reason: 'buy_box_is_ours' });
-    expect(floored.explanation.summary).toContain('would take the price to 18.50, past the competitor at 18.00');
+    expect(floored.explanation.summary).toContain('would take the price to $18.50, past the competitor at $18.00. The price stays as it is.');
   });
 });
 
@@ -194,7 +194,7 @@ describe('alone', () => {
     const offers = [offer('AOURS', '20.00', { isBuyBoxWinner: true }), offer('AUSED', '12.00', { condition: 'used' })];
     const outcome = evaluateWithRule(compileRule(rule({ noCompetitionAmount: '30.00', maxStepPercent: '5' })), listing(offers));
     expect(suggested(outcome)).toBe('21.00');
-    expect(outcome.explanation.summary).toContain('asks to step toward the no-competition price: no competitor the rule follows is left: 30.00. The step limit moved it to 21.00.');
+    expect(outcome.explanation.summary).toContain('asks to step toward the rule’s price for when nobody competes, as no competitor the rule follows is left: $30.00. The step limit moved it to $21.00.');
   });
 
   it('defaults to the ceiling, and holds with a clear reason with neither', () => {
@@ -202,7 +202,7 @@ describe('alone', () => {
     expect(suggested(evaluateWithRule(compileRule(rule({ ceilingAmount: '24.00' })), listing(offers)))).toBe('24.00');
     const held = evaluateWithRule(compileRule(rule({})), listing(offers));
     expect(held).toMatchObject({ status: 'skipped', reason: 'no_competitor' });
-    expect(held.explanation.summary).toContain('the rule sets neither a no-competition price nor a ceiling');
+    expect(held.explanation.summary).toContain('No competitor the rule follows is left, and the rule sets neither a price for when nobody competes nor a ceiling.');
   });
 
   it('older rule kinds keep holding alone unless the rule sets a no-competition price', () => {

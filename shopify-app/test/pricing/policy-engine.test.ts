@@ -42,7 +42,7 @@ describe('rule kinds', () => {
     );
     expect(suggested(outcome)).toBe('18.50');
     expect(outcome.explanation.summary).toBe(
-      'The lowest offer moved on Amazon (21.00 → 19.00). Rule “Beat by 50c” (shop default) asks to beat the lowest offer 19.00 by 0.50: 18.50. Suggested 18.50 USD (-7.50 %).',
+      'The lowest offer moved on Amazon ($21.00 → $19.00). Rule “Beat by 50c” (shop default) asks to beat the lowest offer, $19.00, by $0.50: $18.50. Suggested $18.50 (-7.50 %).',
     );
     expect(outcome.explanation.clamp).toBeNull();
   });
@@ -58,7 +58,7 @@ describe('rule kinds', () => {
     expect(suggested(evaluateWithRule(r, listing({})))).toBe('19.50');
     const none = evaluateWithRule(r, listing({ competition: { buyBox: null, lowestOffer: usd('18.00') } }));
     expect(none).toMatchObject({ status: 'skipped', reason: 'no_buy_box' });
-    expect(none.explanation.summary).toContain('nobody holds the Buy Box');
+    expect(none.explanation.summary).toContain('suggests no new price. Nobody holds the Buy Box in the latest reading, so there is no price to match.');
   });
 
   it('holds a fixed price whatever the market does', () => {
@@ -88,7 +88,7 @@ describe('our own offers', () => {
     const outcome = evaluateWithRule(compileRule(rule({})), listing({ currentPrice: usd('18.00'), competition }));
     expect(suggested(outcome)).toBe('18.50');
     expect(outcome.explanation.summary).toBe(
-      'Rule “Beat by 50c” (shop default) asks to beat the lowest offer 19.00 by 0.50 (seller ARIVAL, fulfilled by the seller, landed 19.00): 18.50. Suggested 18.50 USD (+2.78 %).',
+      'Rule “Beat by 50c” (shop default) asks to beat the lowest offer, $19.00, by $0.50 (seller ARIVAL, fulfilled by the seller, $19.00 with shipping): $18.50. Suggested $18.50 (+2.78 %).',
     );
     expect(outcome.explanation.target?.competitor).toEqual({ role: 'lowest_offer', sellerId: 'ARIVAL', fulfillment: 'MFN', landed: '19.00' });
     expect(outcome.explanation.inputs).toMatchObject({ lowestOffer: '19.00', buyBoxIsOurs: true });
@@ -99,7 +99,7 @@ describe('our own offers', () => {
     for (const kind of ['beat_lowest_amount', 'beat_lowest_percent'] as const) {
       const outcome = evaluateWithRule(compileRule(rule({ kind, params: kind === 'beat_lowest_amount' ? { amount: '0.50' } : { percent: '2' } })), listing({ currentPrice: usd('18.00'), competition }));
       expect(outcome).toMatchObject({ status: 'skipped', reason: 'no_competitor' });
-      expect(outcome.explanation.summary).toContain('the only offers are our own, so there is no competing offer to beat; the price holds.');
+      expect(outcome.explanation.summary).toContain('The latest reading lists only your own offers: nobody else sells this product, so there is no offer to beat. The price stays as it is.');
     }
   });
 
@@ -107,10 +107,10 @@ describe('our own offers', () => {
     const r = compileRule(rule({ kind: 'match_buy_box', params: {} }));
     const ours = evaluateWithRule(r, listing({ competition: market([offer('AOURS', '18.00', { isBuyBoxWinner: true }), offer('ARIVAL', '17.00')]) }));
     expect(ours).toMatchObject({ status: 'skipped', reason: 'buy_box_is_ours' });
-    expect(ours.explanation.summary).toContain('we hold the Buy Box ourselves');
+    expect(ours.explanation.summary).toContain('You hold the Buy Box yourself, so there is no competitor’s price to match.');
     const theirs = evaluateWithRule(r, listing({ competition: market([offer('ARIVAL', '19.50', { fulfillment: 'AFN', isBuyBoxWinner: true }), offer('AOURS', '20.00')]) }));
     expect(suggested(theirs)).toBe('19.50');
-    expect(theirs.explanation.summary).toContain('match the Buy Box at 19.50 (seller ARIVAL, fulfilled by Amazon, landed 19.50)');
+    expect(theirs.explanation.summary).toContain('match the Buy Box at $19.50 (seller ARIVAL, fulfilled by Amazon, $19.50 with shipping)');
   });
 
   it('with two Buy Box winners (Prime and not), reads the one at the Buy Box price', () => {
@@ -129,7 +129,7 @@ describe('guardrails', () => {
     const outcome = evaluateWithRule(compileRule(rule({ floorAmount: '19.00' })), listing({}));
     expect(suggested(outcome)).toBe('19.00');
     expect(outcome.explanation.clamp).toMatchObject({ guardrail: 'floor', from: '18.50', to: '19.00' });
-    expect(outcome.explanation.summary).toContain('The floor moved it to 19.00.');
+    expect(outcome.explanation.summary).toContain('The floor moved it to $19.00.');
   });
 
   it('the minimum margin over cost clamps, rounded up to a whole cent', () => {
@@ -137,7 +137,7 @@ describe('guardrails', () => {
     const outcome = evaluateWithRule(compileRule(rule({ minMarginPercent: '20' })), listing({ cost: usd('16.01') }));
     expect(suggested(outcome)).toBe('19.22');
     expect(outcome.explanation.clamp?.guardrail).toBe('margin');
-    expect(outcome.explanation.limits).toContainEqual({ guardrail: 'margin', side: 'lower', amount: '19.22', source: 'cost 16.01 + 20 %' });
+    expect(outcome.explanation.limits).toContainEqual({ guardrail: 'margin', side: 'lower', amount: '19.22', source: 'cost $16.01 plus 20 %' });
   });
 
   it('MAP clamps like a floor; the product\'s own MAP replaces the rule\'s', () => {
@@ -169,7 +169,7 @@ describe('guardrails', () => {
     const outcome = evaluateWithRule(compileRule(rule({ ceilingAmount: '25.00', minMarginPercent: '30' })), listing({ cost: usd('20.00') }));
     expect(outcome).toMatchObject({ status: 'blocked', reason: 'guardrail_conflict' });
     expect(outcome.explanation.conflict).toMatchObject({ lower: { guardrail: 'margin', amount: '26.00' }, upper: { guardrail: 'ceiling', amount: '25.00' } });
-    expect(outcome.explanation.summary).toContain("Blocked: the minimum margin price 26.00 (cost 20.00 + 30 %) is above the rule's ceiling 25.00");
+    expect(outcome.explanation.summary).toContain('Blocked. The minimum margin price of $26.00 (cost $20.00 plus 30 %) is above the rule’s ceiling of $25.00, so no price respects both.');
   });
 
   it('blocks when the floor is more than one step away, instead of breaking either', () => {
@@ -181,7 +181,7 @@ describe('guardrails', () => {
   it('blocks when a margin is required but the product has no cost', () => {
     const outcome = evaluateWithRule(compileRule(rule({ minMarginPercent: '15' })), listing({}));
     expect(outcome).toMatchObject({ status: 'blocked', reason: 'missing_cost' });
-    expect(outcome.explanation.summary).toContain('import or enter its cost');
+    expect(outcome.explanation.summary).toContain('Blocked. The rule keeps a minimum margin of 15 % over cost, but this product has no cost. Import or enter its cost.');
   });
 });
 
@@ -193,14 +193,14 @@ describe('rounding', () => {
   it('gives way to the floor: rounds up instead, and explains why', () => {
     const outcome = evaluateWithRule(compileRule(rule({ rounding: '.99', floorAmount: '18.25' })), listing({}));
     expect(suggested(outcome)).toBe('18.99');
-    expect(outcome.explanation.rounding).toMatchObject({ direction: 'up', note: 'down to 17.99 would leave the allowed range 18.25–no ceiling' });
+    expect(outcome.explanation.rounding).toMatchObject({ direction: 'up', note: 'rounding down to $17.99 would leave the allowed range, at $18.25 or above' });
   });
 
   it('is skipped, never breaking a guardrail, when no price with the ending fits', () => {
     const outcome = evaluateWithRule(compileRule(rule({ rounding: '.99', floorAmount: '18.25', ceilingAmount: '18.90' })), listing({}));
     expect(suggested(outcome)).toBe('18.50');
     expect(outcome.explanation.rounding).toMatchObject({ skipped: true });
-    expect(outcome.explanation.summary).toContain('Not rounded to .99');
+    expect(outcome.explanation.summary).toContain('Not rounded to .99: no price ending in .99 lies between $18.25 and $18.90, so it stays at $18.50.');
   });
 
   it('works in a currency without minor units (JPY ending 80)', () => {
@@ -228,6 +228,55 @@ describe('auto-approve', () => {
   });
 });
 
+describe('competition not read yet', () => {
+  const kinds: Array<Partial<PricingRuleInput>> = [
+    {},
+    { kind: 'beat_lowest_percent', params: { percent: '2' } },
+    { kind: 'match_buy_box', params: {} },
+    { kind: 'win_buy_box', params: {}, noCompetitionAmount: '30.00' },
+  ];
+
+  it('skips every competitive rule with its own reason while the first reading is on its way, never "nobody competes"', () => {
+    for (const kind of kinds) {
+      const outcome = evaluateWithRule(compileRule(rule(kind)), listing({ competition: null, readingPending: true }));
+      expect(outcome, kind.kind).toMatchObject({ status: 'skipped', reason: 'not_read_yet' });
+      expect(outcome.explanation.summary).toBe('Rule “Beat by 50c” (shop default) suggests no new price. Competitor prices have not been read yet: reading them now. The price stays as it is until they are.');
+      expect(outcome.explanation.summary).not.toMatch(/no (competing )?offer to beat|nobody else sells/);
+      expect(outcome.explanation.inputs.readAt).toBeNull();
+    }
+  });
+
+  it('tells "never read, nothing reads it" and "read: only our own offers" apart from "reading now"', () => {
+    const beat = compileRule(rule({}));
+    const never = evaluateWithRule(beat, listing({ competition: null }));
+    expect(never).toMatchObject({ status: 'skipped', reason: 'no_lowest_offer' });
+    expect(never.explanation.summary).toContain('Competitor prices are not read for this product, so there is no offer to beat.');
+    const ours = { sellerId: 'AOURS', isOurs: true, fulfillment: 'MFN' as const, landed: usd('20.00'), isBuyBoxWinner: false };
+    const onlyOurs = evaluateWithRule(beat, listing({ competition: { offers: [ours], observedAt: '2026-12-07T10:00:00.000Z' }, readingPending: false }));
+    expect(onlyOurs).toMatchObject({ status: 'skipped', reason: 'no_competitor' });
+    expect(onlyOurs.explanation.summary).toContain('nobody else sells this product');
+    // A reading that arrived wins over a stale "pending": the facts read are what counts.
+    const read = evaluateWithRule(beat, listing({ competition: { lowestOffer: usd('19.00'), observedAt: '2026-12-07T10:00:00.000Z' }, readingPending: true }));
+    expect(suggested(read)).toBe('18.50');
+  });
+
+  it('a fixed price needs no reading: it prices while the competition is being read', () => {
+    const outcome = evaluateWithRule(compileRule(rule({ kind: 'fixed_price', params: { price: '21.00' } })), listing({ competition: null, readingPending: true }));
+    expect(suggested(outcome)).toBe('21.00');
+    expect(outcome.explanation.summary).toBe('Rule “Beat by 50c” (shop default) asks to hold the fixed price: $21.00. Suggested $21.00 (+5.00 %).');
+  });
+
+  it('every explanation carries when the competition it read was read', () => {
+    const at = '2026-12-07T10:12:00.000Z';
+    const suggest = evaluateWithRule(compileRule(rule({})), listing({ competition: { lowestOffer: usd('19.00'), observedAt: at } }));
+    expect(suggest.explanation.inputs.readAt).toBe(at);
+    const skipped = evaluateWithRule(compileRule(rule({ kind: 'match_buy_box', params: {} })), listing({ competition: { buyBox: null, lowestOffer: usd('19.00'), observedAt: at } }));
+    expect(skipped).toMatchObject({ status: 'skipped', reason: 'no_buy_box' });
+    expect(skipped.explanation.inputs.readAt).toBe(at);
+    expect(JSON.parse(JSON.stringify(skipped)).explanation.inputs.readAt).toBe(at);
+  });
+});
+
 describe('safety', () => {
   it('never compares prices in different currencies', () => {
     const outcome = evaluateWithRule(compileRule(rule({})), listing({ competition: { lowestOffer: money('17.00', 'EUR') } }));
@@ -243,7 +292,7 @@ describe('safety', () => {
     const [outcome] = evaluateCatalog([compileRule(rule({}))], [listing({})]);
     const json = JSON.parse(JSON.stringify(outcome));
     expect(json).toMatchObject({ status: 'suggest', id: 'l1', ruleId: 'r1', suggested: { amount: '18.50', currency: 'USD' }, changePercent: '-7.50' });
-    expect(json.explanation.summary).toContain('Suggested 18.50 USD');
+    expect(json.explanation.summary).toContain('Suggested $18.50 (-7.50 %).');
     expect(json).not.toHaveProperty('listing');
   });
 });

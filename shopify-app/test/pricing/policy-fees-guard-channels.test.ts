@@ -40,15 +40,15 @@ describe('fee-aware floor', () => {
     expect(suggested(outcome)).toBe('17.63');
     const e = outcome.explanation;
     expect(e.clamp).toMatchObject({ guardrail: 'fee_floor', from: '11.50', to: '17.63' });
-    expect(e.limits).toContainEqual({ guardrail: 'fee_floor', side: 'lower', amount: '17.63', source: "cost 10.00 + the platform's fees + 10 % of the price" });
+    expect(e.limits).toContainEqual({ guardrail: 'fee_floor', side: 'lower', amount: '17.63', source: 'cost $10.00 plus the platform’s fees plus 10 % of the price' });
     expect(e.fees).toEqual({
       price: '15.00',
       total: '5.47',
       lines: [{ type: 'ReferralFee', amount: '2.25' }, { type: 'FBAFees', amount: '3.22' }],
       floor: '17.63',
-      formula: 'the lowest price p with p − fees(p) − cost 10.00 ≥ 10 % of p; fees(p) = referral 2.25 at 15.00, in proportion above it, + 3.22 per unit (estimated at 15.00)',
+      formula: 'the lowest price that still leaves 10 % of the price after the cost of $10.00 and the fees; the fees are a referral fee of $2.25 at $15.00, growing in proportion above it, plus $3.22 per unit (estimated at $15.00)',
     });
-    expect(e.summary).toContain('The floor after fees moved it to 17.63.');
+    expect(e.summary).toContain('The floor after fees moved it to $17.63.');
   });
 
   it('below the estimate price the fees are taken as estimated (a referral minimum may hold there)', () => {
@@ -71,12 +71,14 @@ describe('fee-aware floor', () => {
     expect(evaluateWithRule(feeRule(), listing({ cost: null, fees: fees('15.00', '2.25', '3.22') }))).toMatchObject({ status: 'blocked', reason: 'missing_cost' });
     const missing = evaluateWithRule(feeRule(), listing({ fees: null }));
     expect(missing).toMatchObject({ status: 'blocked', reason: 'fees_unavailable' });
-    expect(missing.explanation.summary).toContain("held: Amazon's fees could not be read: no fee estimate was read for this listing");
+    expect(missing.explanation.summary).toContain('Blocked. Amazon’s fees could not be read (no fee estimate was read for this listing), so the price is held until they can be.');
     const failed = evaluateWithRule(feeRule(), listing({ fees: null, feesError: 'QuotaExceeded: You exceeded your quota' }));
-    expect(failed.explanation.summary).toContain("Blocked: held: Amazon's fees could not be read: QuotaExceeded: You exceeded your quota.");
+    expect(failed.explanation.summary).toContain('Blocked. Amazon’s fees could not be read (QuotaExceeded: You exceeded your quota), so the price is held until they can be.');
     const errored = evaluateWithRule(feeRule(), listing({ fees: { ...fees('15.00', '2.25', null), total: null, error: { code: 'InvalidParameterValue', message: 'unknown SKU' } } }));
     expect(errored).toMatchObject({ status: 'blocked', reason: 'fees_unavailable' });
-    expect(errored.explanation.summary).toContain('InvalidParameterValue: unknown SKU');
+    // Amazon's own words for the merchant; its error code stays in the estimate, out of the sentence.
+    expect(errored.explanation.summary).toContain('Amazon’s fees could not be read (unknown SKU)');
+    expect(errored.explanation.summary).not.toContain('InvalidParameterValue');
     const otherCurrency = evaluateWithRule(feeRule(), listing({ fees: { ...fees('15.00', '2.25', null), price: money('15.00', 'CAD'), total: money('2.25', 'CAD'), fees: [{ type: 'ReferralFee', amount: money('2.25', 'CAD') }] } }));
     expect(otherCurrency).toMatchObject({ status: 'blocked', reason: 'fees_unavailable' });
   });
@@ -91,7 +93,10 @@ describe('fee-aware floor', () => {
     const l = listing({ fees: fees('15.00', '2.25', '3.22') });
     expect(checkManualPrice(feeRule(), l, usd('17.62'))).toEqual({ ok: false, problems: ['17.62 is below the floor after fees 17.63'] });
     expect(checkManualPrice(feeRule(), l, usd('17.63')).ok).toBe(true);
-    expect(checkManualPrice(feeRule(), listing({ fees: null, feesError: 'throttled' }), usd('30.00')).problems).toEqual(["held: Amazon's fees could not be read: throttled"]);
+    expect(checkManualPrice(feeRule(), listing({ fees: null, feesError: 'throttled' }), usd('30.00')).problems).toEqual(['Amazon’s fees could not be read (throttled), so the price is held until they can be.']);
+    // The loop's own "fees unavailable: …" reason is not said twice.
+    const loop = evaluateWithRule(feeRule(), listing({ fees: null, feesError: 'fees unavailable: the Amazon service is not reachable' }));
+    expect(loop.explanation.summary).toContain('Blocked. Amazon’s fees could not be read (the Amazon service is not reachable), so the price is held until they can be.');
   });
 
   it('the explanation with its fee figures and competitors is plain JSON', () => {
@@ -119,10 +124,10 @@ describe('price-war guard', () => {
   it('holds after the day’s changes are used up, and too soon after the last one', () => {
     const perDay = evaluateWithRule(compileRule(rule({ maxChangesPerDay: 3 })), listing({ now, recentChanges: [change(60), change(300), change(1000), change(2000)] }));
     expect(perDay).toMatchObject({ status: 'skipped', reason: 'change_limit' });
-    expect(perDay.explanation.summary).toContain('3 changes in the last 24 h already (the rule allows 3 a day); held until 2026-12-07T19:20:00.000Z; the rule asked for 11.50');
+    expect(perDay.explanation.summary).toContain('The price already changed 3 times in the last 24 hours, and the rule allows 3 a day. It is held until Dec 7, 19:20 UTC. The rule asked for $11.50.');
     const interval = evaluateWithRule(compileRule(rule({ minIntervalMinutes: 60 })), listing({ now, recentChanges: [change(30)] }));
     expect(interval).toMatchObject({ status: 'skipped', reason: 'change_limit' });
-    expect(interval.explanation.summary).toContain('the last change was 30 min ago (the rule waits 60 min between changes)');
+    expect(interval.explanation.summary).toContain('The price last changed 30 min ago, and the rule waits 60 min between changes. It is held until');
     // Within both limits the change goes ahead.
     expect(suggested(evaluateWithRule(compileRule(rule({ maxChangesPerDay: 3, minIntervalMinutes: 60 })), listing({ now, recentChanges: [change(90), change(2000)] })))).toBe('11.50');
   });
@@ -134,7 +139,7 @@ describe('price-war guard', () => {
     const outcome = evaluateWithRule(r, listing({ now, recentChanges, competitorMoves }));
     expect(outcome).toMatchObject({ status: 'skipped', reason: 'price_war' });
     expect(outcome.explanation.priceWar).toEqual({ sellerId: 'AWAR', moves: 6, windowMinutes: 120 });
-    expect(outcome.explanation.summary).toContain('price war with AWAR: held for you to decide');
+    expect(outcome.explanation.summary).toContain('You and seller AWAR keep changing prices in turn: 6 moves in the last 120 min, more than the 4 the rule allows. The price is held for you to decide.');
     // Six turns is not more than six; outside the window they don't count; a competitor moving alone is no war.
     expect(evaluateWithRule(compileRule(rule({ priceWarMoves: 6, priceWarWindowMinutes: 120 })), listing({ now, recentChanges, competitorMoves })).status).toBe('suggest');
     expect(evaluateWithRule(compileRule(rule({ priceWarMoves: 4, priceWarWindowMinutes: 30 })), listing({ now, recentChanges, competitorMoves })).status).toBe('suggest');

@@ -177,7 +177,7 @@ describe('policy engine guardrails (property tests)', () => {
           if (outcome.reason === 'missing_cost') expect(o.needsCost).toBe(true);
           else expect(o.feasible).toBe(false);
           // Blocked outcomes name what conflicts.
-          expect(outcome.explanation.summary).toMatch(/Blocked: /);
+          expect(outcome.explanation.summary).toMatch(/Blocked\. /);
         } else if (outcome.status === 'skipped') {
           expect(['no_buy_box', 'no_lowest_offer', 'buy_box_is_ours']).toContain(outcome.reason);
         } else {

@@ -177,7 +177,7 @@ describe('our own offers are never the competition (property tests)', () => {
         const shown = outcome.explanation.target?.competitor;
         expect(shown).toMatchObject({ sellerId: competitor!.sellerId, fulfillment: competitor!.fulfillment, landed: fromMinorUnits(competitor!.landed, s.currency.code).amount });
         expect(OURS).not.toContain(shown!.sellerId);
-        expect(outcome.explanation.summary).toContain(`seller ${competitor!.sellerId}, fulfilled by ${competitor!.fulfillment === 'AFN' ? 'Amazon' : 'the seller'}, landed ${shown!.landed}`);
+        expect(outcome.explanation.summary).toContain(`seller ${competitor!.sellerId}, fulfilled by ${competitor!.fulfillment === 'AFN' ? 'Amazon' : 'the seller'}, ${new Intl.NumberFormat('en-US', { style: 'currency', currency: s.currency.code }).format(shown!.landed as unknown as number)} with shipping`);
       }),
       { numRuns: 1500 },
     );
@@ -212,10 +212,10 @@ describe('our own offers are never the competition (property tests)', () => {
         if (outcome.status !== 'skipped') return;
         if (s.rule.kind === 'match_buy_box') {
           expect(outcome.reason).toBe(s.winner === null ? 'no_buy_box' : 'buy_box_is_ours');
-          if (s.winner !== null) expect(outcome.explanation.summary).toContain('we hold the Buy Box ourselves');
+          if (s.winner !== null) expect(outcome.explanation.summary).toContain('You hold the Buy Box yourself, so there is no competitor’s price to match.');
         } else {
           expect(outcome.reason).toBe('no_competitor');
-          expect(outcome.explanation.summary).toContain('the only offers are our own, so there is no competing offer to beat; the price holds');
+          expect(outcome.explanation.summary).toContain('The latest reading lists only your own offers: nobody else sells this product, so there is no offer to beat.');
         }
       }),
       { numRuns: 500 },

@@ -132,11 +132,11 @@ describe('the pricing loop', () => {
     expect(suggestion.explanation.trigger).toMatchObject({ platform: 'amazon' });
     expect(suggestion.explanation.rule?.name).toBe('Undercut by 50c');
     expect(suggestion.summary).toContain('Rule “Undercut by 50c” (shop default) asks to beat the lowest offer');
-    expect(suggestion.summary).toContain(`beat the lowest offer ${undercutPrice} by 0.50`);
+    expect(suggestion.summary).toContain(`beat the lowest offer, $${undercutPrice}, by $0.50`);
     // The competitor that set it off, named: seller, fulfilment, landed price.
-    expect(suggestion.summary).toContain(`(seller ${COMPETITOR}, fulfilled by the seller, landed ${undercutPrice})`);
+    expect(suggestion.summary).toContain(`(seller ${COMPETITOR}, fulfilled by the seller, $${undercutPrice} with shipping)`);
     expect(suggestion.explanation.target?.competitor).toEqual({ role: 'lowest_offer', sellerId: COMPETITOR, fulfillment: 'MFN', landed: undercutPrice });
-    expect(suggestion.summary).toContain(`Suggested ${suggestion.suggested.amount} USD`);
+    expect(suggestion.summary).toContain(`Suggested $${suggestion.suggested.amount} (`);
   });
 
   it('an edited price that breaks a guardrail is refused, with the reason', async () => {
@@ -252,7 +252,7 @@ describe('the pricing loop', () => {
     expect(result.governedByDraft).toBeGreaterThan(10);
     expect(result.counts.evaluated).toBe(result.governedByDraft);
     expect(result.rows).toHaveLength(5);
-    expect(result.rows.filter((r) => r.status === 'suggest').every((r) => r.suggested?.amount === '9.99' && r.summary.includes('hold the fixed price 9.99'))).toBe(true);
+    expect(result.rows.filter((r) => r.status === 'suggest').every((r) => r.suggested?.amount === '9.99' && r.summary.includes('hold the fixed price: $9.99.'))).toBe(true);
     expect(await Promise.all([db.priceSuggestion.count(), db.priceChange.count(), db.pricingRule.count()])).toEqual(before);
   });
 

@@ -112,6 +112,8 @@ describe.skipIf(!hasChromium)('a competing rule in the console', () => {
     const text = await trial.innerText();
     expect(text).toMatch(/Ignored:[^\n]*A1LOWFEEDBACK[^\n]*feedback/i);
     expect(text).toMatch(/Amazon fees at \d+\.\d{2}: \d+\.\d{2} \([^)]*Referral/);
+    // How old the reading the trial priced from is, worded in the browser from the explanation's readAt.
+    expect(text).toMatch(/Competitor prices read (just now|\d+ min ago|\d+ h ago|\d+ days? ago|on \w+ \d+)/);
     expect(await w.database.db.priceSuggestion.count()).toBe(0);
     await shot(page, 'rule-competing-dry-run.png');
     expect(failures).toEqual([]);

@@ -1,12 +1,16 @@
-// A dry run's "Why" for one product: the summary, then who the rule followed and who it ignored (and
-// why), the fee figures a fee-aware floor came from, and each channel's own price.
+// A dry run's "Why" for one product: the summary and how old the competition it read is, then who the
+// rule followed and who it ignored (and why), the fee figures a fee-aware floor came from, and each
+// channel's own price.
 import { BlockStack, Text } from '@shopify/polaris';
 import type { Explanation } from '../../pricing/policy/types';
+import { ReadingAge } from './ReadingAge';
 
 type Shown = NonNullable<Explanation['competitors']>['followed'][number];
 
 export interface WhyRow {
   summary: string;
+  /** When the competition the decision read was read (null: never). */
+  readAt?: string | null;
   competitors: Explanation['competitors'] | null;
   fees: Explanation['fees'] | null;
   channels: Explanation['channels'] | null;
@@ -22,6 +26,7 @@ export function DryRunWhy({ row }: { row: WhyRow }) {
   return (
     <BlockStack gap="100">
       <Text as="span">{row.summary}</Text>
+      <ReadingAge readAt={row.readAt} />
       {competitors && competitors.followed.length > 0 && (
         <Text as="span" tone="subdued" data-why="followed">
           Followed: {competitors.followed.map(offer).join('; ')}

@@ -7,7 +7,8 @@
 // A reading without its offers (only Amazon's summary prices) can't be filtered: its figures are taken
 // as they are, as before filters existed.
 import { buyBoxOffer, compareMoney, type CompetitiveOffer, type Money } from '@calibr/shared-contracts';
-import { formatMinor, readMinor } from './minor-units';
+import { readMinor } from './minor-units';
+import { minorText, moneyText } from './money-text';
 import type { CompetitiveSnapshot, CompiledFilters } from './types';
 
 /** Amazon itself sells under this seller id and reports no seller feedback for it. */
@@ -95,13 +96,13 @@ export function competitionOf(
   const below = filters.ignoreBelowFloor ? lowerLimit : null;
   for (const offer of offers) {
     if (offer.isOurs) {
-      ignored.push({ offer, reason: 'our own offer' });
+      ignored.push({ offer, reason: 'your own offer' });
       continue;
     }
     anyCompetitor = true;
     let reason = screen(offer, filters, buyBoxRule);
     if (reason === null && below !== null && readMinor(offer.landed, scale) < below) {
-      reason = `landed ${offer.landed.amount} is below our floor ${formatMinor(below, scale)}: not followed down`;
+      reason = `its price with shipping, ${moneyText(offer.landed.amount, offer.landed.currency)}, is below your floor of ${minorText(below, scale, offer.landed.currency)}, and the rule does not follow prices down past the floor`;
     }
     if (reason === null) eligible.push(offer);
     else ignored.push({ offer, reason });
@@ -130,16 +131,16 @@ export function competitionOf(
 
 /** Why the rule's filters set an offer aside, or null when it is followed. */
 function screen(offer: CompetitiveOffer, f: CompiledFilters, buyBoxRule: boolean): string | null {
-  if (f.excludedSellerIds.size > 0 && offer.sellerId !== null && f.excludedSellerIds.has(offer.sellerId)) return 'seller excluded by the rule';
+  if (f.excludedSellerIds.size > 0 && offer.sellerId !== null && f.excludedSellerIds.has(offer.sellerId)) return 'the rule excludes this seller';
   // An offer whose condition isn't given is taken as new (Amazon always gives it; other platforms list new goods).
   if (f.condition === 'new' && offer.condition !== undefined && offer.condition.toLowerCase() !== 'new') {
-    return `condition ${offer.condition}: the rule follows new offers only`;
+    return `its condition is ${conditionText(offer.condition)}, and the rule follows new offers only`;
   }
   if (f.fulfillment !== 'any' && offer.fulfillment !== f.fulfillment) {
-    return f.fulfillment === 'AFN' ? 'fulfilled by the seller: the rule follows offers fulfilled by Amazon only' : 'fulfilled by Amazon: the rule follows offers fulfilled by the seller only';
+    return f.fulfillment === 'AFN' ? 'the seller ships it, and the rule follows offers fulfilled by Amazon only' : 'Amazon ships it, and the rule follows offers the seller ships only';
   }
   // Prime when Amazon says so; when it doesn't, an FBA offer is Prime.
-  if (f.primeOnly && !(offer.isPrime ?? offer.fulfillment === 'AFN')) return 'not Prime: the rule follows Prime offers only';
+  if (f.primeOnly && !(offer.isPrime ?? offer.fulfillment === 'AFN')) return 'it is not a Prime offer, and the rule follows Prime offers only';
   if (f.minFeedbackPercent !== null || f.minFeedbackCount !== null) {
     const feedback = offer.feedback;
     // Amazon reports no feedback for itself; any other seller without feedback fails a minimum.
@@ -147,22 +148,22 @@ function screen(offer: CompetitiveOffer, f: CompiledFilters, buyBoxRule: boolean
     if (f.minFeedbackPercent !== null) {
       const pct = feedback?.percentage ?? null;
       if (pct === null) {
-        if (!amazon) return `no feedback reported: the rule asks for ${f.minFeedbackPercent} % at least`;
+        if (!amazon) return `Amazon reports no feedback for this seller, and the rule asks for at least ${f.minFeedbackPercent} % positive`;
       } else if (pct < f.minFeedbackPercent) {
-        return `feedback ${pct} % is below the rule's minimum of ${f.minFeedbackPercent} %`;
+        return `the seller’s feedback, ${pct} % positive, is below the rule’s minimum of ${f.minFeedbackPercent} %`;
       }
     }
     if (f.minFeedbackCount !== null) {
       const count = feedback?.count ?? null;
       if (count === null) {
-        if (!amazon) return `no feedback count reported: the rule asks for ${f.minFeedbackCount} ratings at least`;
+        if (!amazon) return `Amazon reports no rating count for this seller, and the rule asks for at least ${f.minFeedbackCount} ratings`;
       } else if (count < f.minFeedbackCount) {
-        return `${count} ratings is below the rule's minimum of ${f.minFeedbackCount}`;
+        return `the seller has ${count} rating${count === 1 ? '' : 's'}, fewer than the rule’s minimum of ${f.minFeedbackCount}`;
       }
     }
   }
-  if ((f.buyBoxEligibleOnly || buyBoxRule) && offer.isBuyBoxEligible === false && !offer.isBuyBoxWinner) return 'Amazon says it can’t win the Buy Box';
-  if (f.buyBoxEligibleOnly && offer.isBuyBoxEligible === undefined && !offer.isBuyBoxWinner) return 'Amazon doesn’t say it may win the Buy Box: the rule follows Buy Box eligible offers only';
+  if ((f.buyBoxEligibleOnly || buyBoxRule) && offer.isBuyBoxEligible === false && !offer.isBuyBoxWinner) return 'Amazon says this offer can’t win the Buy Box';
+  if (f.buyBoxEligibleOnly && offer.isBuyBoxEligible === undefined && !offer.isBuyBoxWinner) return 'Amazon doesn’t say this offer may win the Buy Box, and the rule follows only offers that may';
   return null;
 }
 
@@ -177,7 +178,13 @@ function cheaper(a: CompetitiveOffer, b: CompetitiveOffer): boolean {
   return compareMoney(a.landed, b.landed) < 0;
 }
 
-/** "seller A3COMPETITOR, fulfilled by Amazon, landed 12.45": how explanations name a competitor's offer. */
+/** "seller A3COMPETITOR, fulfilled by Amazon, $12.45 with shipping": how explanations name a competitor's offer. */
 export function describeOffer(offer: CompetitiveOffer): string {
-  return `seller ${offer.sellerId ?? 'unknown'}, ${offer.fulfillment === 'AFN' ? 'fulfilled by Amazon' : 'fulfilled by the seller'}, landed ${offer.landed.amount}`;
+  return `seller ${offer.sellerId ?? 'unknown'}, ${offer.fulfillment === 'AFN' ? 'fulfilled by Amazon' : 'fulfilled by the seller'}, ${moneyText(offer.landed.amount, offer.landed.currency)} with shipping`;
+}
+
+/** Amazon's condition codes as words: "used_like_new" -> "used, like new". */
+function conditionText(condition: string): string {
+  const words = condition.toLowerCase().split(/[_\s]+/).filter(Boolean);
+  return words.length > 1 ? `${words[0]}, ${words.slice(1).join(' ')}` : (words[0] ?? condition);
 }

@@ -17,6 +17,7 @@ import {
 } from './guardrails';
 import { checkGuard } from './price-war';
 import { formatMinor, readMinor, scaleOf } from './minor-units';
+import { minorText } from './money-text';
 import { roundWithinRange, type RoundResult } from './rounding';
 import { roundingPreference, ruleTarget, type MarketFacts, type TargetMode } from './strategies';
 import type { BlockReason, CompiledRule, ListingContext, SkipReason } from './types';
@@ -66,16 +67,16 @@ export type Decision =
 export function decide(rule: CompiledRule | null, listing: ListingContext): Decision {
   const currentPrice = listing.currentPrice;
   if (!rule) return { kind: 'skipped', reason: 'no_rule', message: 'No pricing rule applies to this product.', priced: null };
-  if (!currentPrice) return { kind: 'skipped', reason: 'no_current_price', message: 'the listing has no price yet', priced: null };
+  if (!currentPrice) return { kind: 'skipped', reason: 'no_current_price', message: 'This listing has no price yet, so there is nothing to change.', priced: null };
   const currency = currentPrice.currency;
   const scale = scaleOf(currency);
   const current = readMinor(currentPrice, scale);
   if (current === 0n) {
-    return { kind: 'skipped', reason: 'no_current_price', message: 'the listing is priced at zero; set a price by hand first', priced: null };
+    return { kind: 'skipped', reason: 'no_current_price', message: 'This listing is priced at zero. Set a price by hand first.', priced: null };
   }
   const mismatch = currencyMismatch(rule, listing, currency);
   if (mismatch) {
-    return { kind: 'skipped', reason: 'currency_mismatch', message: `the listing is priced in ${currency} but ${mismatch}`, priced: null };
+    return { kind: 'skipped', reason: 'currency_mismatch', message: `This listing is priced in ${currency}, but ${mismatch}. Amounts in different currencies are never compared, so the price stays as it is.`, priced: null };
   }
 
   const fee = feeFloorFor(rule, listing, currency, scale);
@@ -102,6 +103,7 @@ export function decide(rule: CompiledRule | null, listing: ListingContext): Deci
     lowestOffer,
     onlyOurs: c.onlyOurs,
     listed: c.listed,
+    reading: listing.competition ? 'read' : listing.readingPending ? 'pending' : 'never',
     // A reading without its offers: its lowest offer is the one competitor known.
     contender: c.contender ? readMinor(c.contender.landed, scale) : c.listed ? null : lowestOffer,
     current,
@@ -138,7 +140,7 @@ export function decide(rule: CompiledRule | null, listing: ListingContext): Deci
     return {
       kind: 'skipped',
       reason: 'buy_box_is_ours',
-      message: `we hold the Buy Box and the guardrails or the price ending would take the price to ${formatMinor(final, scale)}, past the competitor at ${formatMinor(market.contender ?? 0n, scale)}; the price holds`,
+      message: `You hold the Buy Box, and the guardrails or the price ending would take the price to ${minorText(final, scale, currency)}, past the competitor at ${minorText(market.contender ?? 0n, scale, currency)}. The price stays as it is.`,
       priced,
       competition: c,
     };
@@ -146,7 +148,7 @@ export function decide(rule: CompiledRule | null, listing: ListingContext): Deci
   if (final !== current) {
     const guard = checkGuard(rule, listing);
     if (guard) {
-      const asked = `; the rule asked for ${formatMinor(final, scale)}`;
+      const asked = ` The rule asked for ${minorText(final, scale, currency)}.`;
       return guard.kind === 'price_war'
         ? { kind: 'skipped', reason: 'price_war', message: guard.message + asked, priced, competition: c, priceWar: { sellerId: guard.sellerId, moves: guard.moves, windowMinutes: guard.windowMinutes } }
         : { kind: 'skipped', reason: 'change_limit', message: guard.message + asked, priced, competition: c };

@@ -13,6 +13,7 @@ import type { Decision, Priced } from './decision';
 import { describeFeeFloor, type FeeFloor } from './fee-floor';
 import { alsoViolated, POSITIVE_LIMIT, type Limit } from './guardrails';
 import { formatMinor, isCanonical, percentChangeMinor, scaleOf } from './minor-units';
+import { minorText, moneyText } from './money-text';
 import type { TargetMode } from './strategies';
 import type {
   CompiledRule,
@@ -46,18 +47,20 @@ export function explain(rule: CompiledRule | null, listing: ListingContext, deci
     buyBoxIsOurs: c.buyBoxIsOurs,
     lowestOffer: c.lowestOffer ? c.lowestOffer.amount : null,
     cost: listing.cost ? listing.cost.amount : null,
+    // When the competition this decision read was read: the pages say "read 2 min ago" from it.
+    readAt: listing.competition?.observedAt ?? null,
   };
   // The summary is the trigger's sentence and the rule's opening words (both shared: the rule's name sits
   // in typographic quotes, which makes it a two-byte string) followed by this listing's own sentences,
   // joined once into one flat string.
-  const moved = describeTrigger(trigger);
+  const moved = describeTrigger(trigger, price?.currency);
   const opening = moved === null ? '' : `${moved} `;
   const summary: string[] = [];
 
   if (decision.kind === 'skipped' || !rule) {
     if (!rule) return { trigger, rule: null, inputs, summary: opening + NO_RULE, target: null, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null };
-    const said = `${opening}${wordsFor(rule).said}: `;
-    const skipped = { trigger, rule: rule.info, inputs, summary: `${said}${decision.kind === 'skipped' ? decision.message : NO_RULE}.`, target: null, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null };
+    const said = `${opening}${wordsFor(rule).said} suggests no new price. `;
+    const skipped = { trigger, rule: rule.info, inputs, summary: `${said}${decision.kind === 'skipped' ? decision.message : NO_RULE}`, target: null, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null };
     if (decision.kind !== 'skipped') return skipped;
     const followed = c.listed ? { competitors: competitorsShown(c, null) } : null;
     if (!followed && !decision.priceWar) return skipped;
@@ -70,11 +73,12 @@ export function explain(rule: CompiledRule | null, listing: ListingContext, deci
     mode === 'ask' && rule.kind === 'fixed_price' ? words.amount : mode === 'ask' && rule.kind === 'match_buy_box' ? amountText(c.buyBox, targetMinor, scale) : formatMinor(targetMinor, scale);
   const competitor = competitorOf(rule, c, mode);
   const reason = askReason(rule, words, decision.priced, c.lowestOffer, targetText, scale);
+  const money = (text: string) => moneyText(text, currency);
   const target = competitor
     ? { amount: targetText, reason: `${reason} (${describeOffer(competitor.offer)})`, competitor: competitor.shown }
     : { amount: targetText, reason };
   const asks = opening + words.asks;
-  summary.push(target.reason, ': ', targetText, '.');
+  summary.push(target.reason, ': ', money(targetText), '.');
   // Who was followed and who was ignored, and the fee figures: only when the reading lists offers / the rule has a fee floor.
   let extra: { competitors?: Explanation['competitors']; fees?: Explanation['fees'] } | null = null;
   if (c.listed) (extra ??= {}).competitors = competitorsShown(c, competitor);
@@ -85,20 +89,20 @@ export function explain(rule: CompiledRule | null, listing: ListingContext, deci
     return withExtra({ trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null }, extra);
   }
   if (decision.kind === 'fee_floor_blocked') {
-    summary.push(' Blocked: ', decision.message, '.');
+    summary.push(' Blocked. ', decision.message);
     return withExtra({ trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: NO_LIMITS, clamp: null, rounding: null, conflict: null, result: null }, extra);
   }
 
-  const shown = showLimits(words, listing, decision.limits, scale);
+  const shown = showLimits(words, listing, decision.limits, scale, currency);
 
   if (decision.kind === 'conflict') {
     const lower = decision.range.lower;
     const upper = decision.range.upper as Limit;
     const lowerShown = shownOf(shown, decision.limits, lower);
     const upperShown = shownOf(shown, decision.limits, upper);
-    const message = [describeLimit(lowerShown, lower), ' is above ', describeLimit(upperShown, upper), ', so no price respects both'].join('');
+    const message = [upperFirst(describeLimit(lowerShown, lower, currency)), ' is above ', describeLimit(upperShown, upper, currency), ', so no price respects both.'].join('');
     const conflict = { lower: lowerShown, upper: upperShown, message };
-    summary.push(' Blocked: ', message, '.');
+    summary.push(' Blocked. ', message);
     return withExtra({ trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: shown, clamp: null, rounding: null, conflict, result: null }, extra);
   }
 
@@ -113,9 +117,9 @@ export function explain(rule: CompiledRule | null, listing: ListingContext, deci
       from: targetText,
       to: clampedText,
       alsoViolated: alsoViolated(targetMinor, by, decision.limits),
-      message: [describeLimit(limitShown, by), ' moved ', targetText, ' to ', clampedText].join(''),
+      message: [upperFirst(describeLimit(limitShown, by, currency)), ' moved ', money(targetText), ' to ', money(clampedText), '.'].join(''),
     };
-    summary.push(' ', MOVED_IT[by.guardrail], clampedText, '.');
+    summary.push(' ', MOVED_IT[by.guardrail], money(clampedText), '.');
   }
 
   let finalText = clampedText;
@@ -125,8 +129,8 @@ export function explain(rule: CompiledRule | null, listing: ListingContext, deci
   if (r && ending) {
     if (r.kind === 'skipped') {
       const capped = decision.priced.mode !== 'ask' && decision.priced.cap !== null && decision.clamped >= current && decision.clamped <= decision.priced.cap;
-      const within = capped ? `our price ${formatMinor(current, scale)} and just under the competitor, ${formatMinor(decision.priced.cap!, scale)}` : allowedRange(shown, decision);
-      const reason = ['no price ending in ', ending, capped ? ' lies between ' : ' lies within ', within, '; kept ', clampedText].join('');
+      const within = capped ? `between your price, ${minorText(current, scale, currency)}, and just under the competitor, ${minorText(decision.priced.cap!, scale, currency)}` : allowedRange(shown, decision, currency);
+      const reason = ['no price ending in ', ending, ' lies ', within, ', so it stays at ', money(clampedText)].join('');
       rounding = { ending, skipped: true, reason };
       summary.push(' Not rounded to ', ending, ': ', reason, '.');
     } else if (r.minor === decision.clamped) {
@@ -134,23 +138,23 @@ export function explain(rule: CompiledRule | null, listing: ListingContext, deci
     } else {
       finalText = known.suggested ? known.suggested.amount : formatMinor(r.minor, scale);
       if (r.passedOver) {
-        const note = [r.passedOver.direction, ' to ', formatMinor(r.passedOver.minor, scale), ' would leave the allowed range ', allowedRange(shown, decision)].join('');
+        const note = ['rounding ', r.passedOver.direction, ' to ', minorText(r.passedOver.minor, scale, currency), ' would leave the allowed range, ', allowedRange(shown, decision, currency)].join('');
         rounding = { ending, from: clampedText, to: finalText, direction: r.direction, note };
-        summary.push(' Rounded ', r.direction, ' to ', finalText, ' (', note, ').');
+        summary.push(' Rounded ', r.direction, ' to ', money(finalText), ' (', note, ').');
       } else {
         rounding = { ending, from: clampedText, to: finalText, direction: r.direction };
-        summary.push(' Rounded ', r.direction, ' to ', finalText, '.');
+        summary.push(' Rounded ', r.direction, ' to ', money(finalText), '.');
       }
     }
   }
 
   if (decision.final === current) {
-    summary.push(' Keep ', finalText, ': the price already is what the rule asks for.');
+    summary.push(' The price stays at ', money(finalText), ': it already is what the rule asks for.');
     return withExtra({ trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: shown, clamp, rounding, conflict: null, result: null }, extra);
   }
   const changePercent = known.changePercent ?? percentChangeMinor(current, decision.final);
   const result = { amount: finalText, changePercent };
-  summary.push(' Suggested ', finalText, ' ', currency, changePercent.charCodeAt(0) === 45 /* - */ ? ' (' : ' (+', changePercent, ' %).');
+  summary.push(' Suggested ', money(finalText), changePercent.charCodeAt(0) === 45 /* - */ ? ' (' : ' (+', changePercent, ' %).');
   return withExtra({ trigger, rule: rule.info, inputs, summary: asks + summary.join(''), target, limits: shown, clamp, rounding, conflict: null, result }, extra);
 }
 
@@ -164,10 +168,15 @@ function amountText(value: Money | null | undefined, minor: bigint, scale: numbe
   return value && isCanonical(value.amount, scale) ? value.amount : formatMinor(minor, scale);
 }
 
-/** The allowed range in words ("18.25–no ceiling"), for a rounding that could not stay on its ending. */
-function allowedRange(shown: readonly GuardrailLimit[], decision: Extract<Decision, { kind: 'price' }>): string {
+/** The allowed range in words ("between $18.25 and $20.00", "at $18.25 or above"), for a rounding that could not stay on its ending. */
+function allowedRange(shown: readonly GuardrailLimit[], decision: Extract<Decision, { kind: 'price' }>, currency: string): string {
   const upper = decision.range.upper;
-  return `${shownOf(shown, decision.limits, decision.range.lower).amount}–${upper ? shownOf(shown, decision.limits, upper).amount : 'no ceiling'}`;
+  const low = moneyText(shownOf(shown, decision.limits, decision.range.lower).amount, currency);
+  return upper ? `between ${low} and ${moneyText(shownOf(shown, decision.limits, upper).amount, currency)}` : `at ${low} or above`;
+}
+
+function upperFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The shown form of one of the decision's limits (shown[i] is limits[i]). */
@@ -184,13 +193,15 @@ interface RuleWords {
   readonly asks: string;
   /** The fixed price or the beat amount in the rule's currency ("" when the rule has none). */
   readonly amount: string;
+  /** The same amount in words ("$0.50"). */
+  readonly amountText: string;
   readonly missingCost: string;
-  /** The rule's ask around the market price: "beat the lowest offer " … " by 0.50". */
+  /** The rule's ask around the market price: "beat the lowest offer " … " by $0.50" (null: by one minor unit of the listing's currency). */
   readonly askHead: string;
-  readonly askTail: string;
-  /** " + 15 %": the end of the margin limit's source. */
+  readonly askTail: string | null;
+  /** " plus 15 %": the end of the margin limit's source. */
   readonly marginTail: string;
-  /** " + 10 % of the price": the end of the fee floor's source. */
+  /** " plus 10 % of the price": the end of the fee floor's source. */
   readonly feeMarginTail: string;
   /** "10 % of ": the start of the step limits' source. */
   readonly stepHead: string;
@@ -204,14 +215,16 @@ function wordsFor(rule: CompiledRule): RuleWords {
     const said = describeRule(rule);
     // An amount needs a currency (compileRule insists), so the rule's currency gives its scale.
     const amount = rule.amount !== null && rule.currency ? formatMinor(rule.amount, scaleOf(rule.currency)) : '';
+    const amountText = amount ? moneyText(amount, rule.currency) : '';
     words = {
       said,
       asks: `${said} asks to `,
       amount,
-      missingCost: `Blocked: the rule keeps a minimum margin of ${rule.minMargin?.text} % over cost, but this product has no cost; import or enter its cost.`,
-      ...askWords(rule, amount),
-      marginTail: ` + ${rule.minMargin?.text} %`,
-      feeMarginTail: ` + ${rule.floorMargin?.text} % of the price`,
+      amountText,
+      missingCost: `Blocked. The rule keeps a minimum margin of ${rule.minMargin?.text} % over cost, but this product has no cost. Import or enter its cost.`,
+      ...askWords(rule, amountText),
+      marginTail: ` plus ${rule.minMargin?.text} %`,
+      feeMarginTail: ` plus the platform’s fees plus ${rule.floorMargin?.text} % of the price`,
       stepHead: `${rule.maxStep?.text} % of `,
     };
     RULE_WORDS.set(rule, words);
@@ -219,18 +232,18 @@ function wordsFor(rule: CompiledRule): RuleWords {
   return words;
 }
 
-function askWords(rule: CompiledRule, amount: string): { askHead: string; askTail: string } {
+function askWords(rule: CompiledRule, amount: string): { askHead: string; askTail: string | null } {
   switch (rule.kind) {
     case 'win_buy_box':
-      return { askHead: 'win the Buy Box: go under the best eligible offer ', askTail: rule.percent ? ` by ${rule.percent.text} %` : amount ? ` by ${amount}` : ' by one minor unit' };
+      return { askHead: 'win the Buy Box by going under the best eligible offer, ', askTail: rule.percent ? `, by ${rule.percent.text} %` : amount ? `, by ${amount}` : null };
     case 'match_buy_box':
       return { askHead: 'match the Buy Box at ', askTail: '' };
     case 'beat_lowest_amount':
-      return { askHead: 'beat the lowest offer ', askTail: ` by ${amount}` };
+      return { askHead: 'beat the lowest offer, ', askTail: `, by ${amount}` };
     case 'beat_lowest_percent':
-      return { askHead: 'beat the lowest offer ', askTail: ` by ${rule.percent?.text} %` };
+      return { askHead: 'beat the lowest offer, ', askTail: `, by ${rule.percent?.text} %` };
     case 'fixed_price':
-      return { askHead: `hold the fixed price ${amount}`, askTail: '' };
+      return { askHead: 'hold the fixed price', askTail: '' };
   }
 }
 
@@ -276,28 +289,33 @@ function feesShown(rule: CompiledRule, f: FeeFloor, listing: ListingContext, sca
     total: formatMinor(f.total, scale),
     lines: f.lines,
     floor: formatMinor(f.minor, scale),
-    formula: describeFeeFloor(rule, f, scale),
+    formula: describeFeeFloor(rule, f, scale, listing.currentPrice?.currency ?? rule.currency ?? ''),
   };
 }
 
 /** The rule's ask in words, as one flat string; the target's own text is reused where it is the quoted amount. */
 function askReason(rule: CompiledRule, words: RuleWords, priced: Priced, lowestOffer: Money | null | undefined, targetText: string, scale: number): string {
   const market = priced.market;
+  const currency = priced.currency;
   if (priced.mode === 'raise') {
-    return `stay in the Buy Box at the highest price: we hold it, so raise to just under the next competitor who could take it, ${formatMinor(market.contender ?? 0n, scale)}`;
+    return `stay in the Buy Box at the highest price: you hold it, so raise to just under the next competitor who could take it, at ${minorText(market.contender ?? 0n, scale, currency)}`;
   }
   if (priced.mode === 'alone') {
-    const what = rule.noCompetition !== null ? 'the no-competition price' : 'the ceiling';
-    return market.onlyOurs ? `step toward ${what}: only our own offers are listed` : `step toward ${what}: no competitor the rule follows is left`;
+    const what = rule.noCompetition !== null ? 'the rule’s price for when nobody competes' : 'the ceiling';
+    return market.onlyOurs ? `step toward ${what}, as only your own offers are listed` : `step toward ${what}, as no competitor the rule follows is left`;
   }
   switch (rule.kind) {
     case 'match_buy_box':
       // A Buy Box of our own is never matched (strategies.ts): the target is a competitor's.
-      return words.askHead + targetText;
+      return words.askHead + moneyText(targetText, currency);
     case 'beat_lowest_amount':
     case 'beat_lowest_percent':
     case 'win_buy_box':
-      return [words.askHead, amountText(lowestOffer, market.lowestOffer ?? market.buyBox ?? 0n, scale), words.askTail].join('');
+      return [
+        words.askHead,
+        moneyText(amountText(lowestOffer, market.lowestOffer ?? market.buyBox ?? 0n, scale), currency),
+        words.askTail ?? `, by ${minorText(1n, scale, currency)}`,
+      ].join('');
     case 'fixed_price':
       return words.askHead;
   }
@@ -313,7 +331,7 @@ const POSITIVE_SHOWN = new Map<number, GuardrailLimit>();
  * listing (guardrails.ts shares them) and so is their wording; the margin and step limits name this
  * listing's cost and price (the step's two limits share one source text).
  */
-function showLimits(words: RuleWords, listing: ListingContext, limits: readonly Limit[], scale: number): GuardrailLimit[] {
+function showLimits(words: RuleWords, listing: ListingContext, limits: readonly Limit[], scale: number, currency: string): GuardrailLimit[] {
   const shown = new Array<GuardrailLimit>(limits.length);
   const b = listing.bounds;
   let stepSource: string | null = null;
@@ -331,14 +349,14 @@ function showLimits(words: RuleWords, listing: ListingContext, limits: readonly 
         break;
       }
       case 'fee_floor':
-        shown[i] = { guardrail: 'fee_floor', side: 'lower', amount: formatMinor(limit.minor, scale), source: ['cost ', listing.cost ? listing.cost.amount : '?', " + the platform's fees", words.feeMarginTail].join('') };
+        shown[i] = { guardrail: 'fee_floor', side: 'lower', amount: formatMinor(limit.minor, scale), source: ['cost ', listing.cost ? moneyText(listing.cost.amount, currency) : 'unknown', words.feeMarginTail].join('') };
         break;
       case 'margin':
-        shown[i] = { guardrail: 'margin', side: limit.side, amount: formatMinor(limit.minor, scale), source: ['cost ', amountText(listing.cost, limit.basis ?? 0n, scale), words.marginTail].join('') };
+        shown[i] = { guardrail: 'margin', side: limit.side, amount: formatMinor(limit.minor, scale), source: ['cost ', moneyText(amountText(listing.cost, limit.basis ?? 0n, scale), currency), words.marginTail].join('') };
         break;
       case 'step_down':
       case 'step_up':
-        stepSource ??= words.stepHead + amountText(listing.currentPrice, limit.basis ?? 0n, scale);
+        stepSource ??= words.stepHead + moneyText(amountText(listing.currentPrice, limit.basis ?? 0n, scale), currency);
         shown[i] = { guardrail: limit.guardrail, side: limit.side, amount: formatMinor(limit.minor, scale), source: stepSource };
         break;
       default: {
@@ -359,26 +377,27 @@ function showLimits(words: RuleWords, listing: ListingContext, limits: readonly 
   return shown;
 }
 
-/** A limit named in a sentence: "the rule's floor 19.00", "the minimum margin price 26.00 (cost 20.00 + 30 %)". */
-function describeLimit(shown: GuardrailLimit, limit: Limit): string {
-  const owner = limit.fromProduct ? "product's" : "rule's";
+/** A limit named in a sentence: "the rule’s floor of $19.00", "the minimum margin price of $26.00 (cost $20.00 plus 30 %)". */
+function describeLimit(shown: GuardrailLimit, limit: Limit, currency: string): string {
+  const owner = limit.fromProduct ? 'product’s' : 'rule’s';
+  const amount = moneyText(shown.amount, currency);
   switch (limit.guardrail) {
     case 'floor':
-      return `the ${owner} floor ${shown.amount}`;
+      return `the ${owner} floor of ${amount}`;
     case 'fee_floor':
-      return `the floor after fees ${shown.amount} (${shown.source})`;
+      return `the floor after fees of ${amount} (${shown.source})`;
     case 'ceiling':
-      return `the ${owner} ceiling ${shown.amount}`;
+      return `the ${owner} ceiling of ${amount}`;
     case 'map':
-      return `the ${owner} MAP ${shown.amount}`;
+      return `the ${owner} minimum advertised price (MAP) of ${amount}`;
     case 'margin':
-      return `the minimum margin price ${shown.amount} (${shown.source})`;
+      return `the minimum margin price of ${amount} (${shown.source})`;
     case 'positive':
-      return `the lowest possible price ${shown.amount}`;
+      return `the lowest possible price, ${amount}`;
     case 'step_down':
-      return `the step limit's lowest price ${shown.amount} (${shown.source})`;
+      return `the step limit’s lowest price of ${amount} (${shown.source})`;
     case 'step_up':
-      return `the step limit's highest price ${shown.amount} (${shown.source})`;
+      return `the step limit’s highest price of ${amount} (${shown.source})`;
   }
 }
 
@@ -389,7 +408,7 @@ const MOVED_IT: Record<GuardrailName, string> = {
   fee_floor: 'The floor after fees moved it to ',
   ceiling: 'The ceiling moved it to ',
   margin: 'The minimum margin moved it to ',
-  map: 'The MAP moved it to ',
+  map: 'The minimum advertised price (MAP) moved it to ',
   step_down: 'The step limit moved it to ',
   step_up: 'The step limit moved it to ',
 };
@@ -405,15 +424,16 @@ const TRIGGER_TEXT: Record<Trigger['kind'], string> = {
   cost_changed: 'The cost changed',
   rule_changed: 'The rule changed',
   scheduled: 'Scheduled review',
-  manual: 'Requested by the merchant',
+  manual: 'You asked for a review',
 };
 
 /** Sentences for triggers without amounts ("The lowest offer moved on Amazon."), by kind, then platform. */
 const TRIGGER_WORDS = new Map<string, Map<string, string>>();
 
-export function describeTrigger(trigger: Trigger | null | undefined): string | null {
+/** What moved, as a sentence; `currency` (the listing's) words a moved price ("$21.00 → $19.00"). */
+export function describeTrigger(trigger: Trigger | null | undefined, currency?: string | null): string | null {
   if (!trigger) return null;
-  if (trigger.from != null || trigger.to != null) return wordTrigger(trigger);
+  if (trigger.from != null || trigger.to != null) return wordTrigger(trigger, currency);
   let byPlatform = TRIGGER_WORDS.get(trigger.kind);
   if (!byPlatform) {
     // Kinds are a closed list; the bound only guards against odd input.
@@ -430,15 +450,18 @@ export function describeTrigger(trigger: Trigger | null | undefined): string | n
   return words;
 }
 
-function wordTrigger(trigger: Trigger): string {
-  const base = TRIGGER_TEXT[trigger.kind] ?? trigger.kind;
+function wordTrigger(trigger: Trigger, currency?: string | null): string {
+  const base = TRIGGER_TEXT[trigger.kind] ?? 'Something changed';
   const where = trigger.platform ? ` on ${platformName(trigger.platform)}` : '';
-  const move = trigger.from != null || trigger.to != null ? ` (${trigger.from ?? 'none'} → ${trigger.to ?? 'none'})` : '';
+  const price = (amount: string | null | undefined) => (amount == null ? 'none' : moneyText(amount, currency));
+  const move = trigger.from != null || trigger.to != null ? ` (${price(trigger.from)} → ${price(trigger.to)})` : '';
   return `${base}${where}${move}.`;
 }
 
 export function describeRule(rule: CompiledRule): string {
-  const scope = rule.scope === 'shop' ? 'shop default' : rule.scope === 'product' ? 'this product' : `${rule.scope} ${rule.scopeValue ?? ''}`.trim();
+  // A collection is named by its Shopify id, which means nothing to a merchant; a tag by its own words.
+  const scope =
+    rule.scope === 'shop' ? 'shop default' : rule.scope === 'product' ? 'this product' : rule.scope === 'tag' && rule.scopeValue ? `products tagged “${rule.scopeValue}”` : `for a ${rule.scope}`;
   return `Rule “${rule.name}” (${scope})`;
 }
 

@@ -12,6 +12,7 @@
 // floor (`feeEstimatePrice` picks such a price). The floor is rounded up to a minor unit.
 import { divideRounded, type Money } from '@calibr/shared-contracts';
 import { formatMinor, readMinor, scaleOf } from './minor-units';
+import { minorText } from './money-text';
 import type { CompiledRule, ListingContext } from './types';
 
 export interface FeeFloor {
@@ -45,17 +46,18 @@ export function isReferralFee(type: string): boolean {
 export function feeFloorFor(rule: CompiledRule, listing: ListingContext, currency: string, scale: number): FeeFloorResult | null {
   if (rule.floorFormula !== 'cost_fees_margin' || !rule.floorMargin) return null;
   if (!listing.cost) {
-    return { ok: false, reason: 'missing_cost', message: 'the floor is cost + fees + margin, but this product has no cost; import or enter its cost' };
+    return { ok: false, reason: 'missing_cost', message: 'The rule’s floor is cost plus fees plus margin, but this product has no cost. Import or enter its cost.' };
   }
   const cost = readMinor(listing.cost, scale);
   const fees = listing.fees ?? null;
   if (listing.feesError) return unavailable(listing.feesError);
   if (!fees) {
     // Shopify takes no per-sale fee the policy knows of: its floor is cost + margin.
-    if (listing.platform === 'shopify') return solve(rule, scale, cost, null, 0n, 0n, NO_LINES);
+    if (listing.platform === 'shopify') return solve(rule, currency, scale, cost, null, 0n, 0n, NO_LINES);
     return unavailable('no fee estimate was read for this listing');
   }
-  if (fees.error) return unavailable(`${fees.error.code}: ${fees.error.message}`);
+  // The platform's message, not its error code: the code stays in the estimate (fees.error.code).
+  if (fees.error) return unavailable(fees.error.message);
   if (!fees.total) return unavailable('the estimate has no total');
   if (fees.price.currency !== currency || fees.total.currency !== currency || fees.fees.some((l) => l.amount.currency !== currency)) {
     return unavailable(`the estimate is in ${fees.price.currency}, the listing in ${currency}`);
@@ -71,14 +73,16 @@ export function feeFloorFor(rule: CompiledRule, listing: ListingContext, currenc
   // An estimate whose lines don't add up to its total: the remainder is counted as a fixed fee.
   const total = readMinor(fees.total, scale);
   if (total > referral + fixed) fixed = total - referral;
-  return solve(rule, scale, cost, readMinor(fees.price, scale), referral, fixed, lines);
+  return solve(rule, currency, scale, cost, readMinor(fees.price, scale), referral, fixed, lines);
 }
 
 function unavailable(why: string): FeeFloorResult {
-  return { ok: false, reason: 'fees_unavailable', message: `held: Amazon's fees could not be read: ${why}` };
+  // The loop's reason may open with "fees unavailable: " (item-fees.server.ts): the sentence says that already.
+  const detail = why.replace(/^fees unavailable:\s*/i, '').replace(/\.\s*$/, '');
+  return { ok: false, reason: 'fees_unavailable', message: `Amazon’s fees could not be read (${detail}), so the price is held until they can be.` };
 }
 
-function solve(rule: CompiledRule, scale: number, cost: bigint, at: bigint | null, referral: bigint, fixed: bigint, lines: FeeFloor['lines']): FeeFloorResult {
+function solve(rule: CompiledRule, currency: string, scale: number, cost: bigint, at: bigint | null, referral: bigint, fixed: bigint, lines: FeeFloor['lines']): FeeFloorResult {
   const { numerator: n, denominator: d } = rule.floorMargin!;
   const total = referral + fixed;
   // At or below the estimate's price the fees are taken as they were estimated: p (1 − m) ≥ cost + fees.
@@ -93,7 +97,7 @@ function solve(rule: CompiledRule, scale: number, cost: bigint, at: bigint | nul
       return {
         ok: false,
         reason: 'fee_floor_unreachable',
-        message: `the referral fee (${formatMinor(referral, scale)} at ${formatMinor(at, scale)}) and the margin of ${rule.floorMargin!.text} % take the whole price: no price covers cost + fees + margin`,
+        message: `The referral fee (${minorText(referral, scale, currency)} at ${minorText(at, scale, currency)}) and the rule’s margin of ${rule.floorMargin!.text} % take the whole price, so no price covers cost, fees and margin.`,
       };
     }
     minor = divideRounded((cost + fixed) * at * d, k, 'ceiling');
@@ -103,12 +107,12 @@ function solve(rule: CompiledRule, scale: number, cost: bigint, at: bigint | nul
 }
 
 /** The fee floor's formula in words, figures in the listing's currency. */
-export function describeFeeFloor(rule: CompiledRule, f: FeeFloor, scale: number): string {
-  const money = (m: bigint) => formatMinor(m, scale);
-  const head = `the lowest price p with p − fees(p) − cost ${money(f.cost)} ≥ ${rule.floorMargin?.text} % of p`;
+export function describeFeeFloor(rule: CompiledRule, f: FeeFloor, scale: number, currency: string): string {
+  const money = (m: bigint) => minorText(m, scale, currency);
+  const head = `the lowest price that still leaves ${rule.floorMargin?.text} % of the price after the cost of ${money(f.cost)} and the fees`;
   if (f.estimatedAt === null) return `${head}; no platform fees apply`;
-  const referral = f.referral > 0n ? `referral ${money(f.referral)} at ${money(f.estimatedAt)}, in proportion above it` : 'no referral fee';
-  return `${head}; fees(p) = ${referral}, + ${money(f.fixed)} per unit (estimated at ${money(f.estimatedAt)})`;
+  const referral = f.referral > 0n ? `a referral fee of ${money(f.referral)} at ${money(f.estimatedAt)}, growing in proportion above it` : 'no referral fee';
+  return `${head}; the fees are ${referral}, plus ${money(f.fixed)} per unit (estimated at ${money(f.estimatedAt)})`;
 }
 
 /**

@@ -38,17 +38,17 @@ export function checkGuard(rule: CompiledRule, listing: ListingContext): GuardFi
         sellerId: war.sellerId,
         moves: war.moves,
         windowMinutes: rule.priceWarWindowMinutes,
-        message: `price war with ${war.sellerId}: held for you to decide (${war.moves} moves traded in the last ${rule.priceWarWindowMinutes} min; the rule allows ${rule.priceWarMoves})`,
+        message: `You and seller ${war.sellerId} keep changing prices in turn: ${war.moves} moves in the last ${rule.priceWarWindowMinutes} min, more than the ${rule.priceWarMoves} the rule allows. The price is held for you to decide.`,
       };
     }
   }
   if (rule.maxChangesPerDay !== null) {
     const today = ours.filter((t) => t > now - DAY);
     if (today.length >= rule.maxChangesPerDay) {
-      const next = new Date(Math.min(...today) + DAY).toISOString();
+      const next = Math.min(...today) + DAY;
       return {
         kind: 'change_limit',
-        message: `${today.length} change${today.length === 1 ? '' : 's'} in the last 24 h already (the rule allows ${rule.maxChangesPerDay} a day); held until ${next}`,
+        message: `The price already changed ${today.length} time${today.length === 1 ? '' : 's'} in the last 24 hours, and the rule allows ${rule.maxChangesPerDay} a day. It is held until ${timeText(next)}.`,
       };
     }
   }
@@ -58,11 +58,18 @@ export function checkGuard(rule: CompiledRule, listing: ListingContext): GuardFi
     if (since < rule.minIntervalMinutes * MINUTE) {
       return {
         kind: 'change_limit',
-        message: `the last change was ${Math.floor(since / MINUTE)} min ago (the rule waits ${rule.minIntervalMinutes} min between changes); held until ${new Date(last + rule.minIntervalMinutes * MINUTE).toISOString()}`,
+        message: `The price last changed ${Math.floor(since / MINUTE)} min ago, and the rule waits ${rule.minIntervalMinutes} min between changes. It is held until ${timeText(last + rule.minIntervalMinutes * MINUTE)}.`,
       };
     }
   }
   return null;
+}
+
+const UTC_TIME = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
+
+/** "Dec 7, 19:20 UTC": a time in a sentence (the engine knows no shop time zone, so it says UTC). */
+export function timeText(ms: number): string {
+  return `${UTC_TIME.format(ms)} UTC`;
 }
 
 /** Change times at or before `now` (a change dated later is not history yet). */

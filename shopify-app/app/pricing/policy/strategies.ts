@@ -21,6 +21,11 @@ export interface MarketFacts {
   readonly onlyOurs: boolean;
   /** The reading lists its offers (so "nobody left to follow" is known). */
   readonly listed: boolean;
+  /**
+   * `read`: there is a reading (maybe with no competitor in it); `pending`: never read, the monitor is
+   * reading it now; `never`: never read and nothing reads it. Only a reading tells "nobody competes".
+   */
+  readonly reading: 'read' | 'pending' | 'never';
   /** The cheapest competitor who could take the Buy Box from us (competition.ts `contender`). */
   readonly contender: bigint | null;
   readonly current: bigint;
@@ -40,26 +45,32 @@ export type Target =
     }
   | { readonly ok: false; readonly skip: SkipReason; readonly message: string };
 
-const NO_BUY_BOX: Target = { ok: false, skip: 'no_buy_box', message: 'nobody holds the Buy Box, so there is no price to match' };
-const NO_LOWEST: Target = { ok: false, skip: 'no_lowest_offer', message: 'no competing offer to beat' };
-const OWN_BUY_BOX: Target = { ok: false, skip: 'buy_box_is_ours', message: 'we hold the Buy Box ourselves, so there is no competitor’s price to match; the price holds' };
-const ONLY_OURS: Target = { ok: false, skip: 'no_competitor', message: 'the only offers are our own, so there is no competing offer to beat; the price holds' };
-const WINNING: Target = { ok: false, skip: 'buy_box_is_ours', message: 'we hold the Buy Box; the price holds (the rule doesn’t raise when winning)' };
+// Each message is one or more full sentences a merchant reads after the rule's name (explanation.ts).
+const NOT_READ_YET: Target = { ok: false, skip: 'not_read_yet', message: 'Competitor prices have not been read yet: reading them now. The price stays as it is until they are.' };
+const NEVER_READ_BUY_BOX: Target = { ok: false, skip: 'no_buy_box', message: 'Competitor prices are not read for this product, so there is no Buy Box price to match. The price stays as it is.' };
+const NEVER_READ_LOWEST: Target = { ok: false, skip: 'no_lowest_offer', message: 'Competitor prices are not read for this product, so there is no offer to beat. The price stays as it is.' };
+const NO_BUY_BOX: Target = { ok: false, skip: 'no_buy_box', message: 'Nobody holds the Buy Box in the latest reading, so there is no price to match. The price stays as it is.' };
+const NO_LOWEST: Target = { ok: false, skip: 'no_lowest_offer', message: 'The latest reading has no competing offer the rule follows, so there is nothing to beat. The price stays as it is.' };
+const OWN_BUY_BOX: Target = { ok: false, skip: 'buy_box_is_ours', message: 'You hold the Buy Box yourself, so there is no competitor’s price to match. The price stays as it is.' };
+const ONLY_OURS: Target = { ok: false, skip: 'no_competitor', message: 'The latest reading lists only your own offers: nobody else sells this product, so there is no offer to beat. The price stays as it is.' };
+const WINNING: Target = { ok: false, skip: 'buy_box_is_ours', message: 'You hold the Buy Box, and the rule does not raise the price while winning. The price stays as it is.' };
 const NOT_ABOVE: Target = {
   ok: false,
   skip: 'buy_box_is_ours',
-  message: 'we hold the Buy Box and no competitor who could take it is far enough above us to raise; the price holds',
+  message: 'You hold the Buy Box, and no competitor who could take it is far enough above you to raise the price. The price stays as it is.',
 };
 const ALONE_NO_PRICE: Target = {
   ok: false,
   skip: 'no_competitor',
-  message: 'no competitor the rule follows is left, and the rule sets neither a no-competition price nor a ceiling; the price holds',
+  message: 'No competitor the rule follows is left, and the rule sets neither a price for when nobody competes nor a ceiling. The price stays as it is.',
 };
 
 const ask = (minor: bigint): Target => ({ ok: true, minor, mode: 'ask', cap: null });
 
 export function ruleTarget(rule: CompiledRule, market: MarketFacts): Target {
   if (rule.kind === 'fixed_price') return ask(rule.amount ?? 0n);
+  if (market.reading === 'pending') return NOT_READ_YET;
+  if (market.reading === 'never') return rule.kind === 'match_buy_box' ? NEVER_READ_BUY_BOX : NEVER_READ_LOWEST;
 
   const holding = market.buyBoxIsOurs === true;
   const nobodyToFollow = market.lowestOffer === null && (market.buyBox === null || holding);
@@ -97,7 +108,9 @@ function kindTarget(rule: CompiledRule, market: MarketFacts): Target {
     case 'match_buy_box':
       if (market.buyBoxIsOurs) return OWN_BUY_BOX;
       if (market.buyBox === null) {
-        return market.buyBoxIgnored ? { ok: false, skip: 'no_buy_box', message: `the Buy Box holder is not followed (${market.buyBoxIgnored}), so there is no price to match` } : NO_BUY_BOX;
+        return market.buyBoxIgnored
+          ? { ok: false, skip: 'no_buy_box', message: `The rule does not follow the Buy Box holder (${market.buyBoxIgnored}), so there is no price to match. The price stays as it is.` }
+          : NO_BUY_BOX;
       }
       return ask(market.buyBox);
     case 'beat_lowest_amount':

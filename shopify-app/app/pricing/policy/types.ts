@@ -231,7 +231,14 @@ export interface ListingContext {
   readonly currentPrice: Money | null;
   readonly cost?: Money | null;
   readonly bounds?: ProductBounds | null;
+  /** The latest reading of the competition; null/absent: it was never read. */
   readonly competition?: CompetitiveSnapshot | null;
+  /**
+   * Never read yet (no `competition`) but the monitor reads this listing: its first reading is on its
+   * way (the minutes after connecting). Competitive rules then skip `not_read_yet` rather than saying
+   * nobody competes.
+   */
+  readonly readingPending?: boolean | null;
   readonly trigger?: Trigger | null;
   /** The platform whose price is decided (`amazon`, `shopify`): fees and channels depend on it. */
   readonly platform?: string | null;
@@ -310,6 +317,8 @@ export interface Explanation {
     readonly buyBoxIsOurs: boolean | null;
     readonly lowestOffer: string | null;
     readonly cost: string | null;
+    /** ISO 8601: when the competition the decision read was read (null: never; absent in older explanations). */
+    readonly readAt?: string | null;
   };
   /** The price the rule asked for before any guardrail, and the competitor's offer it was read from. */
   readonly target: { readonly amount: string; readonly reason: string; readonly competitor?: CompetitorShown } | null;
@@ -365,6 +374,8 @@ export type SkipReason =
   | 'no_current_price'
   | 'no_buy_box'
   | 'no_lowest_offer'
+  /** The competition has never been read, and the monitor is reading it now (not "nobody competes"). */
+  | 'not_read_yet'
   /** We hold the Buy Box: there is no competitor's price to match. */
   | 'buy_box_is_ours'
   /** Every offer read is ours: there is no competing offer to beat. */
