@@ -18,6 +18,12 @@ export interface LiveVersion {
   pushing: number;
 }
 
+/** The `readings` topic's version: when competitors' prices were last read for the shop. */
+export async function readingsVersion(projectId: string): Promise<string> {
+  const readings = await db.competitorPriceObservation.aggregate({ where: { projectId }, _max: { observedAt: true } });
+  return String(readings._max.observedAt?.getTime() ?? 0);
+}
+
 export async function liveVersion(projectId: string): Promise<LiveVersion> {
   // The latest write of each list (over its (projectId, updatedAt) index), and how many rows each status
   // holds (over the (projectId, status) indexes): a status change moves the counts even when two instances'
@@ -30,7 +36,7 @@ export async function liveVersion(projectId: string): Promise<LiveVersion> {
     db.priceSuggestion.groupBy({ by: ['status'], where, _count: { _all: true } }),
     db.priceChange.groupBy({ by: ['status'], where, _count: { _all: true } }),
     db.priceChangeAttempt.groupBy({ by: ['status'], where, _count: { _all: true } }),
-    db.competitorPriceObservation.aggregate({ where, _max: { observedAt: true } }),
+    readingsVersion(projectId),
   ]);
   const latest = [suggestions, changes, attempts].map((a) => a._max.updatedAt?.getTime() ?? 0).join('.');
   const counts = (rows: Array<{ status: string; _count: { _all: number } }>) =>
@@ -41,5 +47,5 @@ export async function liveVersion(projectId: string): Promise<LiveVersion> {
   const pushing = changeStatus.filter((r) => r.status === 'approved' || r.status === 'pushing').reduce((n, r) => n + r._count._all, 0);
   const state = `${latest}|${counts(suggestionStatus)}|${counts(changeStatus)}|${counts(attemptStatus)}`;
   const version = createHash('sha256').update(state).digest('base64url').slice(0, 22);
-  return { version, versions: { pricing: version, readings: String(readings._max.observedAt?.getTime() ?? 0) }, pushing };
+  return { version, versions: { pricing: version, readings }, pushing };
 }

@@ -7,21 +7,24 @@ import { TitleBar } from '@shopify/app-bridge-react';
 import { Badge, Banner, BlockStack, Card, InlineGrid, InlineStack, Layout, Page, ProgressBar, Text } from '@shopify/polaris';
 import { homeFacts, type ChecklistStep, type Dashboard as DashboardFacts, type HomeFacts } from '../home/dashboard.server';
 import { consoleProject } from '../pricing/console.server';
+import { readingsVersion } from '../pricing/live.server';
 import { useLiveRefresh } from '../components/live/use-live-refresh';
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { projectId, shop } = await consoleProject(request);
-  return { shop, facts: await homeFacts(projectId) };
+  // Read before the facts: a reading stored in between moves the version, and the live refresh reloads.
+  const readings = await readingsVersion(projectId);
+  return { shop, readings, facts: await homeFacts(projectId) };
 };
 
 const count = (n: number) => n.toLocaleString('en-US');
 
 export default function Home() {
-  const { shop, facts } = useLoaderData<typeof loader>();
+  const { shop, readings, facts } = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
   const inProgress = facts.readings.inProgress;
   // While readings are in progress the home follows them (the console's one live mechanism).
-  useLiveRefresh(() => revalidator.revalidate(), { topic: 'readings', hold: !inProgress || revalidator.state !== 'idle' });
+  useLiveRefresh(() => revalidator.revalidate(), { topic: 'readings', since: readings, hold: !inProgress || revalidator.state !== 'idle' });
 
   return (
     <Page>

@@ -14,6 +14,7 @@ import { hasChromium, CHROMIUM, launchChromium } from '../../test/support/chromi
 import { appPages, pageUrl } from '../../test/tour/support/app-pages';
 import { LOAD_TIMEOUT_MS, newScreenContext, openAppPage, settled, type Screen } from '../../test/tour/support/tour-browser';
 import { startTourWorld, TOUR_RULE, type TourWorld } from '../../test/tour/support/tour-world';
+import { waitFor } from '../../test/support/wait-for';
 
 const OUT = fileURLToPath(new URL('../../artifacts/tour/', import.meta.url));
 
@@ -37,11 +38,13 @@ const TOUR: TourStop[] = [
   {
     name: 'rules',
     route: 'routes/app.pricing.rules',
-    // The rule open in its form, scrolled so the form shows under the list.
+    // The rule open in its form (its Save is the Admin's save bar, shown once a field changes), scrolled so
+    // the form shows under the list.
     show: async (app) => {
       await app.getByRole('button', { name: `Edit ${TOUR_RULE}` }).first().click();
-      await app.getByRole('button', { name: 'Save changes' }).waitFor({ timeout: LOAD_TIMEOUT_MS });
-      await app.getByLabel('Name').first().scrollIntoViewIfNeeded();
+      const name = app.getByLabel('Name').first();
+      await waitFor('the rule open in its form', async () => (await name.inputValue()) === TOUR_RULE, LOAD_TIMEOUT_MS);
+      await name.scrollIntoViewIfNeeded();
     },
   },
   { name: 'changes', route: 'routes/app.pricing.changes', show: (app) => app.locator('[data-platform][data-status="applied"]').first().waitFor({ timeout: LOAD_TIMEOUT_MS }) },

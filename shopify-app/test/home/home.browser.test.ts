@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warmUp } from '../../server/start-app';
 import { BROWSER_UA, SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
 import { hasChromium, launchChromium } from '../support/chromium';
-import { banners, bulkAction, openInAdminShell } from '../pricing/support/console-page';
+import { bulkAction, openInAdminShell, toasts } from '../pricing/support/console-page';
 
 const LOAD_TIMEOUT_MS = 120_000;
 const ARTIFACTS = fileURLToPath(new URL('../../artifacts/home/', import.meta.url));
@@ -131,7 +131,10 @@ describe.skipIf(!hasChromium)('the home in the Admin shell', () => {
     await app.getByLabel('Does').selectOption('match_buy_box');
     await app.getByLabel('Min margin over cost %').fill('10');
     await app.getByLabel('Max step %').fill('50');
-    await app.getByRole('button', { name: 'Save rule' }).click();
+    // The form saves through the Admin's save bar (App Bridge's SaveBar), its outcome an Admin toast.
+    await expect.poll(() => page.locator('#save-bar').isVisible(), { timeout: 10_000 }).toBe(true);
+    await page.locator('#save-bar-save').click();
+    await expect.poll(() => toasts(page), { timeout: 30_000 }).toContain('Rule “Match the Buy Box, 10 % over cost” created');
     await expect.poll(() => w.database.db.pricingRule.count(), { timeout: 30_000 }).toBe(1);
 
     // Their prices read a first time, then a competitor undercuts the three and wins their Buy Box: the
@@ -158,7 +161,7 @@ describe.skipIf(!hasChromium)('the home in the Admin shell', () => {
     await row.waitFor({ timeout: LOAD_TIMEOUT_MS });
     await row.locator('input[type="checkbox"]').first().check({ force: true });
     await bulkAction(app, 'Approve');
-    await expect.poll(() => banners(app), { timeout: 60_000 }).toContainEqual(expect.stringMatching(/1 suggestion approved/));
+    await expect.poll(() => toasts(page), { timeout: 60_000 }).toContain('1 price approved. Pushing it to every linked platform.');
     // Pushed to both platforms.
     await waitFor('the approved change applied', async () => (await w.database.db.priceChange.findFirst({ where: { status: 'applied' } })) ?? false, 120_000);
 

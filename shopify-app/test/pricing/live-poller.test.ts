@@ -1,6 +1,7 @@
 // The live poller's rules (app/components/live/live-poller.ts), with a driven clock: a page reloads only
-// when the fingerprint moved; a held page reloads when it lets go; no look while the tab is hidden, one at
-// once when it shows; looks come sooner while a push is in flight; nobody listening, nothing runs. (The
+// when the fingerprint moved (or moved since its loader read it); a held page reloads when it lets go; no
+// look while the tab is hidden, one at once when it shows; looks come sooner while a push is in flight;
+// nobody listening, nothing runs. (The
 // real thing in a browser against the app: live-refresh.browser.test.ts.)
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IDLE_MS, PUSHING_MS, createLivePoller } from '../../app/components/live/live-poller';
@@ -57,6 +58,20 @@ describe('the live poller', () => {
     state.version = 'v2';
     await vi.advanceTimersByTimeAsync(IDLE_MS);
     expect([pricing.p.reloads, readings.p.reloads]).toEqual([1, 1]);
+  });
+
+  it('a page that read the version with its data (its loader) reloads at the first look when it moved since, and not when it did not', async () => {
+    const { state, poller } = world();
+    const behind = page();
+    const current = page();
+    // A reading lands after one page's loader read r1 and before the other's read r2, all before the first look.
+    state.readings = 'r2';
+    poller.subscribe({ ...behind.subscriber, topic: 'readings', since: 'r1' });
+    poller.subscribe({ ...current.subscriber, topic: 'readings', since: 'r2' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect([behind.p.reloads, current.p.reloads]).toEqual([1, 0]);
+    await vi.advanceTimersByTimeAsync(IDLE_MS * 2);
+    expect([behind.p.reloads, current.p.reloads]).toEqual([1, 0]);
   });
 
   it('reloads a page only when the fingerprint moved', async () => {

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warmUp } from '../../server/start-app';
 import { BROWSER_UA, SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
 import { hasChromium, launchChromium } from '../support/chromium';
-import { bulkAction, openInAdminShell } from './support/console-page';
+import { bulkAction, openInAdminShell, toasts } from './support/console-page';
 
 const LOAD_TIMEOUT_MS = 120_000;
 const ARTIFACTS = fileURLToPath(new URL('../../artifacts/live/', import.meta.url));
@@ -130,7 +130,8 @@ describe.skipIf(!hasChromium)('live pages in the Admin shell', () => {
 
   it('shows a suggestion the monitor stores after a competitor moves, without a reload, keeping the checked row', async () => {
     const { first, second, later } = products;
-    app = await openInAdminShell(page, `${w.sandbox.adminShellUrl(SHOP)}/app/pricing`, (a) => a.getByText('Pricing suggestions').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures, () => shot(page, 'failed-suggestions.png'));
+    app = await openInAdminShell(page, `${w.sandbox.adminShellUrl(SHOP)}/app/pricing`, (a) => a.locator('.Polaris-IndexTable').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures, () => shot(page, 'failed-suggestions.png'));
+    await expect.poll(() => page.locator('#title').textContent(), { timeout: 30_000 }).toBe('Suggestions');
     await expect.poll(() => app.locator('tbody tr').allInnerTexts(), { timeout: 30_000 }).toEqual(expect.arrayContaining([expect.stringContaining(first.sku), expect.stringContaining(second.sku)]));
     expect(await app.locator('tbody tr').count()).toBe(2);
     await appFrame(page).evaluate(() => ((window as unknown as { calibrNoReload: boolean }).calibrNoReload = true));
@@ -156,9 +157,11 @@ describe.skipIf(!hasChromium)('live pages in the Admin shell', () => {
   it('approves the checked one; the changes page settles by itself, names the approver, and follows a rollback made elsewhere', async () => {
     const { first } = products;
     await bulkAction(app, 'Approve');
-    await expect.poll(() => app.locator('.Polaris-Banner').allInnerTexts(), { timeout: 60_000 }).toContainEqual(expect.stringMatching(/1 suggestion approved/));
+    await expect.poll(() => toasts(page), { timeout: 60_000 }).toContain('1 price approved. Pushing it to every linked platform.');
 
-    await app.getByRole('tab', { name: 'Price changes' }).click();
+    // To the changes page by the Admin's nav menu (App Bridge navigates the app in its document).
+    await page.locator('#app-nav a', { hasText: 'Price changes' }).click();
+    await expect.poll(() => page.locator('#title').textContent(), { timeout: 30_000 }).toBe('Price changes');
     const change = rowOf(app, first.sku);
     // Applied on both platforms as the push settles, with nothing pressed.
     for (const platform of ['shopify', 'amazon']) {
@@ -190,7 +193,8 @@ describe.skipIf(!hasChromium)('live pages in the Admin shell', () => {
 
   it('holds a refresh while a price is being edited, then shows what arrived and keeps the edited price', async () => {
     const { second, later, duringEdit } = products;
-    await app.getByRole('tab', { name: 'Suggestions' }).click();
+    await page.locator('#app-nav a', { hasText: 'Suggestions' }).click();
+    await expect.poll(() => page.locator('#title').textContent(), { timeout: 30_000 }).toBe('Suggestions');
     await expect.poll(() => app.locator('tbody tr').allInnerTexts(), { timeout: 30_000 }).toEqual(expect.arrayContaining([expect.stringContaining(second.sku), expect.stringContaining(later.sku)]));
     expect(await app.locator('tbody tr').count()).toBe(2);
     const suggested = (await w.database.db.priceSuggestion.findFirstOrThrow({ where: { productLink: { sku: second.sku }, status: 'pending' } })).suggestedAmount;

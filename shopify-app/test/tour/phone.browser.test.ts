@@ -34,7 +34,8 @@ const PAGE_CHECKS: Record<string, (app: FrameLocator) => Promise<void>> = {
     const count = await rows.count();
     const last = rows.nth(count - 1);
     await last.getByRole('button', { name: /^Reject / }).click();
-    await expect.poll(() => app.locator('.Polaris-Banner').allInnerTexts(), { timeout: 30_000 }).toContainEqual(expect.stringMatching(/1 suggestion rejected/));
+    // The outcome is the Admin's toast (App Bridge), in the shell around the app.
+    await expect.poll(() => page.locator('#toasts .toast').allInnerTexts(), { timeout: 30_000 }).toContain('1 suggestion rejected');
     await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(count - 1);
   },
   'routes/app.pricing.changes': async (app) => {
@@ -116,12 +117,21 @@ describe.skipIf(!hasChromium)('every page on a phone (390 px)', () => {
     expect(await nav.isVisible()).toBe(false);
     await page.getByLabel('Menu').click();
     await expect.poll(() => nav.isVisible()).toBe(true);
-    await expect.poll(() => page.locator('#app-nav a').allTextContents(), { timeout: 30_000 }).toContain('Pricing');
-    // A link of the app's nav takes the frame there and folds the nav again.
-    await page.locator('#app-nav a', { hasText: 'Pricing' }).click();
+    await expect.poll(() => page.locator('#app-nav a').allTextContents(), { timeout: 30_000 }).toContain('Suggestions');
+    // A link of the app's nav (App Bridge's NavMenu) takes the frame there and folds the nav again.
+    await page.locator('#app-nav a', { hasText: 'Suggestions' }).click();
     await expect.poll(() => nav.isVisible()).toBe(false);
     await app.locator('.Polaris-Page').first().waitFor();
     await expect.poll(() => page.url(), { timeout: 60_000 }).toContain('/app/pricing');
+    await expect.poll(() => page.locator('#title').textContent(), { timeout: 30_000 }).toBe('Suggestions');
+    // The title bar with the page's actions (this page has the most) fits too: nothing sideways, every button on the screen.
+    await expect.poll(() => page.locator('#title-actions button').count(), { timeout: 30_000 }).toBeGreaterThan(1);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE_WIDTH);
+    for (const button of await page.locator('#titlebar button').all()) {
+      const box = (await button.boundingBox())!;
+      expect(box.x, await button.innerText()).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width, await button.innerText()).toBeLessThanOrEqual(PHONE_WIDTH);
+    }
     expect(errors).toEqual([]);
   }, 300_000);
 

@@ -16,6 +16,11 @@ export interface LiveSubscriber {
   reload: () => void;
   /** Default `pricing`. */
   topic?: LiveTopic;
+  /**
+   * The topic's version the page's data matches, when the page read it with its data (a loader): then a
+   * change between that read and the first look still reloads. Without it the first look sets it.
+   */
+  since?: string;
 }
 
 export interface LiveAnswer {
@@ -97,7 +102,7 @@ export function createLivePoller(env: LivePollerEnv): LivePoller {
 
   return {
     subscribe(subscriber) {
-      seen.set(subscriber, undefined);
+      seen.set(subscriber, subscriber.since);
       if (seen.size === 1) stopListening = env.onVisibilityChange(onVisibility);
       if (timer === undefined && !inFlight) void poll();
       return () => {

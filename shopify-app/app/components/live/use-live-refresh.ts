@@ -33,15 +33,20 @@ function documentPoller(): LivePoller {
  * Reload this page's data (`reload`) whenever the shop's pricing lists change on the server. `hold`
  * true while a reload would get in the merchant's way; the reload then waits until it is false. `topic`
  * `readings` follows competitors' prices being read instead (the home's and the listings' progress).
+ * `since`: the topic's version read with the page's data (its loader), so nothing between then and the
+ * first look is missed.
  */
-export function useLiveRefresh(reload: () => unknown, options: { hold?: boolean; topic?: LiveTopic } = {}): void {
+export function useLiveRefresh(reload: () => unknown, options: { hold?: boolean; topic?: LiveTopic; since?: string } = {}): void {
   const reloadRef = useRef(reload);
   reloadRef.current = reload;
   const holdRef = useRef(options.hold ?? false);
   holdRef.current = options.hold ?? false;
 
+  const sinceRef = useRef(options.since);
+  sinceRef.current = options.since;
+
   const topic = options.topic ?? 'pricing';
-  useEffect(() => documentPoller().subscribe({ topic, held: () => holdRef.current, reload: () => void reloadRef.current() }), [topic]);
+  useEffect(() => documentPoller().subscribe({ topic, since: sinceRef.current, held: () => holdRef.current, reload: () => void reloadRef.current() }), [topic]);
 
   // The merchant is done (an edit left, a decision answered): catch up on what was held.
   useEffect(() => {
