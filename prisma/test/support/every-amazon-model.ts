@@ -150,5 +150,51 @@ export async function writeEveryAmazonModel(db: AmazonClient, keyring: Keyring):
     createdAt: T1,
   });
 
+  await put('AmazonNotificationDestination', (data) => db.amazonNotificationDestination.create({ data }), {
+    lwaClientId: 'amzn1.application-oa2-client.abc',
+    region: 'eu',
+    queueArn: `arn:aws:sqs:eu-west-1:123456789012:calibr-${suffix}`,
+    destinationId: `dest-${suffix}`,
+    createdAt: T1,
+  });
+
+  await put('AmazonNotificationSubscription', (data) => db.amazonNotificationSubscription.create({ data }), {
+    sellingPartnerId: 'A1SELLER',
+    lwaClientId: 'amzn1.application-oa2-client.abc',
+    region: 'eu',
+    notificationType: 'FEED_PROCESSING_FINISHED',
+    payloadVersion: '2020-09-04',
+    subscriptionId: `sub-${suffix}`,
+    destinationId: `dest-${suffix}`,
+    createdAt: T1,
+  });
+
+  const processed = { notificationId: `n-${suffix}-1`, notificationType: 'ANY_OFFER_CHANGED', receivedAt: T1 };
+  await db.amazonProcessedNotification.create({ data: processed });
+  written.push({ model: 'AmazonProcessedNotification', id: processed.notificationId, data: processed, where: { notificationId: processed.notificationId } });
+
+  const watermark = { sellingPartnerId: 'A1SELLER', marketplaceId: 'A1PM5X3Y5T5U2', asin: `B0${suffix}`, eventTime: T2, notificationId: `n-${suffix}-1` };
+  await db.amazonOfferWatermark.create({ data: watermark });
+  written.push({
+    model: 'AmazonOfferWatermark',
+    id: watermark.asin,
+    data: watermark,
+    where: { sellingPartnerId_marketplaceId_asin: { sellingPartnerId: watermark.sellingPartnerId, marketplaceId: watermark.marketplaceId, asin: watermark.asin } },
+  });
+
+  const change = {
+    projectId,
+    sellingPartnerId: 'A1SELLER',
+    notificationId: `n-${suffix}-1`,
+    marketplaceId: 'A1PM5X3Y5T5U2',
+    asin: `B0${suffix}`,
+    cause: 'competitor',
+    eventTime: T2,
+    listing: { itemId: `B0${suffix}`, currency: 'EUR', buyBox: { amount: '19.99', currency: 'EUR' }, offers: [] },
+    receivedAt: T2,
+  };
+  const changeRow = await db.amazonOfferChange.create({ data: change });
+  written.push({ model: 'AmazonOfferChange', id: String(changeRow.id), data: change, where: { id: changeRow.id } });
+
   return written;
 }

@@ -47,6 +47,12 @@ export interface ConformanceOptions {
    * feed). Needed when `capabilities.priceUpdateMode` is not `synchronous`.
    */
   readonly settle?: (connector: PlatformConnector) => void | Promise<void>;
+  /**
+   * Make the platform announce one offer change for the connector's tenant and resolve once the
+   * connector holds it (e.g. a sandbox competitor's price move, then waiting until it is readable).
+   * Without it the offer-changes check covers only the end of the feed.
+   */
+  readonly announceOfferChange?: (connector: PlatformConnector) => void | Promise<void>;
   /** Called after each check; default `connector.dispose?.()`. */
   readonly release?: (connector: PlatformConnector) => void | Promise<void>;
   /** Prefix of the idempotency keys the kit makes (default random per run). */
@@ -98,6 +104,7 @@ export const CHECK_IDS = [
   'update-result',
   'competitive-offers',
   'fee-estimates',
+  'offer-changes',
   'rate-limit',
   'rate-limit-retry',
   'events-price',

@@ -1,4 +1,5 @@
 // Conformance fixtures for the reference connector's default catalog.
+import type { PlatformConnector } from '../interfaces';
 import type { ConformanceFixtures, ConformanceOptions } from '../conformance/run';
 import { REFERENCE_CREDENTIALS } from './catalog';
 import { ReferenceConnector, type ReferenceConnectorOptions } from './in-memory-connector';
@@ -24,5 +25,12 @@ export function referenceConformanceOptions(
     fixtures: referenceFixtures,
     simulateRateLimit: (connector, retryAfter) => (connector as ReferenceConnector).simulateRateLimit(1, retryAfter),
     settle: (connector) => (connector as ReferenceConnector).settle(),
+    ...(connectorOptions.offerChanges
+      ? {
+          announceOfferChange: (connector: PlatformConnector) => {
+            (connector as ReferenceConnector).announceOfferChange(referenceFixtures.listing.externalId);
+          },
+        }
+      : {}),
   };
 }

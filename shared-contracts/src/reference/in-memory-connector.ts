@@ -21,6 +21,8 @@ import {
   feeBatchSize,
   feeEstimatesRequestSchema,
   fromMinorUnits,
+  MAX_OFFER_CHANGES,
+  offerChangesRequestSchema,
   percentageOf,
   runIdempotent,
   syncOptionsSchema,
@@ -35,7 +37,11 @@ import {
   type FeeEstimate,
   type FeeEstimatesRequest,
   type FeeEstimatesResult,
+  type CompetitiveListing,
   type Money,
+  type OfferChange,
+  type OfferChangesRequest,
+  type OfferChangesResult,
   type ConnectorEventSource,
   type IdempotencyStore,
   type NormalizedPrice,
@@ -79,6 +85,11 @@ export interface ReferenceConnectorOptions {
    * currency): turns on `feeEstimates` and `pricing.getFeeEstimates`. Without it the connector has neither.
    */
   fees?: ReferenceFeeSchedule;
+  /**
+   * Keep offer changes the "platform" announces (`announceOfferChange`) for `pricing.getOfferChanges`:
+   * turns on `offerChanges`. `state` is the channel's status it reports (default live).
+   */
+  offerChanges?: { readonly state?: 'live' | 'down' | 'off' };
   now?: () => Date;
 }
 
@@ -123,6 +134,10 @@ export class ReferenceConnector implements PlatformConnector {
   private readonly scope: string;
   protected readonly competition: SeedCompetition | undefined;
   protected readonly fees: ReferenceFeeSchedule | undefined;
+  protected readonly offerChanges: OfferChange[] = [];
+  private offerChangesState: 'live' | 'down' | 'off';
+  /** Long polls waiting for the next change. */
+  private readonly changeWaiters = new Set<() => void>();
 
   constructor(options: ReferenceConnectorOptions = {}) {
     this.platform = options.platform ?? 'reference';
@@ -149,7 +164,9 @@ export class ReferenceConnector implements PlatformConnector {
       ...(this.mode === 'asynchronous' ? { pendingPollMs: 1_000 } : {}),
       ...(options.competition ? { maxCompetitiveBatch: 20 } : {}),
       ...(options.fees ? { feeEstimates: true, maxFeeBatch: 20 } : {}),
+      ...(options.offerChanges ? { offerChanges: true } : {}),
     };
+    this.offerChangesState = options.offerChanges?.state ?? 'live';
     this.fees = options.fees;
     this.competition = options.competition;
     this.seed(options.catalog ?? defaultCatalog());
@@ -166,6 +183,7 @@ export class ReferenceConnector implements PlatformConnector {
       getUpdateResult: (key) => this.guard(() => this.getUpdateResult(key)),
       ...(options.competition ? { getCompetitiveOffers: (request: CompetitiveOffersRequest) => this.guard(() => this.readCompetition(request)) } : {}),
       ...(options.fees ? { getFeeEstimates: (request: FeeEstimatesRequest) => this.guard(() => this.estimateFees(request)) } : {}),
+      ...(options.offerChanges ? { getOfferChanges: (request: OfferChangesRequest) => this.guard(() => this.readOfferChanges(request)) } : {}),
     };
     this.auth = {
       status: async (): Promise<AuthStatus> =>
@@ -197,6 +215,32 @@ export class ReferenceConnector implements PlatformConnector {
   /** How many times a listing's price was actually written. */
   writeCount(externalId: string): number {
     return this.writes.get(externalId) ?? 0;
+  }
+
+  /**
+   * The platform announces a change of the offers on a catalog item (the seeded competition's snapshot,
+   * else our listing's own price as the only offer): kept for `getOfferChanges`, waiting long polls woken.
+   */
+  announceOfferChange(itemId: string, cause: OfferChange['cause'] = 'competitor'): OfferChange {
+    const observedAt = this.now().toISOString();
+    const seeded = this.competition?.[itemId];
+    const own = this.listings.get(itemId)?.listing;
+    let listing: CompetitiveListing;
+    if (seeded) listing = { itemId, currency: seeded.currency, buyBox: seeded.buyBox, offerCount: seeded.offers.length, offers: seeded.offers, observedAt };
+    else if (own?.price) {
+      const offer = { sellerId: REFERENCE_CREDENTIALS.accountId, isOurs: true, fulfillment: 'MFN' as const, landed: own.price, isBuyBoxWinner: true };
+      listing = { itemId, currency: own.price.currency, buyBox: own.price, offerCount: 1, offers: [offer], observedAt };
+    } else throw new NotFoundError(`no catalog item ${itemId}`, { resource: 'item', resourceId: itemId, platform: this.platform });
+    const sequence = this.offerChanges.length + 1;
+    const change: OfferChange = { cursor: encodeCursor({ seq: sequence }), notificationId: `ref-notification-${sequence}`, listing, cause, receivedAt: observedAt };
+    this.offerChanges.push(change);
+    for (const wake of [...this.changeWaiters]) wake();
+    return change;
+  }
+
+  /** The offer-change channel's status from now on (`down`: the platform's queue can't be read). */
+  setOfferChangesState(state: 'live' | 'down' | 'off'): void {
+    this.offerChangesState = state;
   }
 
   /** Asynchronous mode: process every pending feed (apply the prices, advance the stored results). */
@@ -256,9 +300,11 @@ export class ReferenceConnector implements PlatformConnector {
     if (this.authenticated) erased.authorization = 1;
     if (this.writes.size > 0) erased.priceWrites = this.writes.size;
     if (this.pendingFeeds.length > 0) erased.pendingFeeds = this.pendingFeeds.length;
+    if (this.offerChanges.length > 0) erased.offerChanges = this.offerChanges.length;
     this.authenticated = false;
     this.writes.clear();
     this.pendingFeeds.splice(0);
+    this.offerChanges.splice(0);
     return { erased };
   }
 
@@ -429,6 +475,33 @@ export class ReferenceConnector implements PlatformConnector {
     };
   }
 
+  /** Changes after `after` in the order kept; with `waitSeconds`, waits for the first one when there is none. */
+  protected async readOfferChanges(input: OfferChangesRequest): Promise<OfferChangesResult> {
+    const request = parseOrThrow(offerChangesRequestSchema, input, 'request');
+    const after = request.after ? decodeSequence(request.after) : 0;
+    const limit = request.limit ?? MAX_OFFER_CHANGES;
+    if (this.offerChanges.length <= after && (request.waitSeconds ?? 0) > 0) await this.nextChange((request.waitSeconds ?? 0) * 1000);
+    const changes = this.offerChanges.slice(after, after + limit);
+    return {
+      changes,
+      cursor: changes.at(-1)?.cursor ?? request.after ?? null,
+      status: { state: this.offerChangesState, lastReceivedAt: this.offerChanges.at(-1)?.receivedAt ?? null },
+    };
+  }
+
+  /** Resolves at the next announced change, or after `ms`. */
+  private nextChange(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.changeWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.changeWaiters.add(done);
+    });
+  }
+
   protected async getUpdateResult(idempotencyKey: string): Promise<PriceUpdateResult> {
     const record = await this.store.get(this.scope, idempotencyKey);
     if (!record?.result) {
@@ -590,6 +663,17 @@ function decodeOffset(cursor: string): number {
     // fall through
   }
   throw ValidationError.field('cursor', 'invalid cursor', 'invalid_cursor');
+}
+
+/** An offer-change cursor's position (how many changes it has seen). */
+function decodeSequence(cursor: string): number {
+  try {
+    const seq = (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { seq?: unknown }).seq;
+    if (typeof seq === 'number' && Number.isInteger(seq) && seq >= 0) return seq;
+  } catch {
+    // fall through
+  }
+  throw ValidationError.field('after', 'not a cursor this connector issued', 'invalid_cursor');
 }
 
 function decodeSyncCursor(cursor: string): { syncId: string; offset: number; startedAt: string } {

@@ -213,6 +213,31 @@ export const competitiveListingSchema = z
 
 export const competitiveOffersResultSchema = z.object({ listings: z.array(competitiveListingSchema) });
 
+export const offerChangeSchema = z.object({
+  cursor: z.string().min(1).max(200),
+  notificationId: z.string().min(1),
+  listing: competitiveListingSchema,
+  cause: z.enum(['competitor', 'ours', 'unknown']).optional(),
+  receivedAt: isoTimestampSchema,
+});
+
+export const offerChangesResultSchema = z
+  .object({
+    changes: z.array(offerChangeSchema),
+    cursor: z.string().min(1).max(200).nullable(),
+    status: z.object({ state: z.enum(['live', 'down', 'off']), lastReceivedAt: isoTimestampSchema.nullable() }),
+  })
+  .superRefine((result, ctx) => {
+    // The cursor is where the next call continues: the last change's, when there are changes.
+    const last = result.changes.at(-1);
+    if (last && result.cursor !== last.cursor) {
+      ctx.addIssue({ code: 'custom', path: ['cursor'], message: `cursor must be the last change's (${last.cursor})` });
+    }
+    if (new Set(result.changes.map((c) => c.cursor)).size !== result.changes.length) {
+      ctx.addIssue({ code: 'custom', path: ['changes'], message: 'every change has its own cursor' });
+    }
+  });
+
 export const feeLineSchema = z.object({ type: z.string().min(1), amount: canonicalMoneySchema });
 
 export const feeEstimateSchema = z

@@ -12,6 +12,9 @@ import {
   WholeBatchFailsConnector,
   WrongFeeTotalConnector,
   ThrowsForUnknownFeeItemConnector,
+  ConsumingOfferChangesConnector,
+  UnlimitedOfferChangesConnector,
+  MissingOfferChangesConnector,
 } from '../reference/broken-connectors';
 import { defaultCompetition, defaultFeeSchedule } from '../../src/reference/catalog';
 import { referenceConformanceOptions } from '../../src/reference/fixtures';
@@ -80,6 +83,32 @@ describe('conformance kit catches broken connectors', () => {
     expect(wrong.results.find((r) => r.id === 'fee-estimates')?.message).toMatch(/sum of its/);
     const throws = await runConformance(referenceConformanceOptions((o) => new ThrowsForUnknownFeeItemConnector(o), { fees: defaultFeeSchedule() }));
     expect([...throws.failures], formatReport(throws)).toEqual<CheckId[]>(['fee-estimates']);
+  });
+
+  it('fails a connector whose offer changes are consumed by reading, one that ignores limit, one without the operation it declares', async () => {
+    for (const [make, message] of [
+      [(o: ReferenceConnectorOptions) => new ConsumingOfferChangesConnector(o), /same after/],
+      [(o: ReferenceConnectorOptions) => new UnlimitedOfferChangesConnector(o), /limit 1/],
+      [(o: ReferenceConnectorOptions) => new MissingOfferChangesConnector(o), /getOfferChanges is missing/],
+    ] as const) {
+      const report = await runConformance(referenceConformanceOptions(make, { offerChanges: {} }), { only: ['offer-changes'] });
+      expect([...report.failures], formatReport(report)).toEqual<CheckId[]>(['offer-changes']);
+      expect(report.results[0]?.message).toMatch(message);
+    }
+    // The operation without the capability.
+    const sneaky = await runConformance(
+      referenceConformanceOptions((o) => {
+        const c = new ReferenceConnector(o);
+        (c.pricing as { getOfferChanges?: unknown }).getOfferChanges = async () => ({ changes: [], cursor: null, status: { state: 'off', lastReceivedAt: null } });
+        return c;
+      }),
+      { only: ['offer-changes'] },
+    );
+    expect(sneaky.results[0]?.message, formatReport(sneaky)).toMatch(/capabilities.offerChanges is false/);
+    // Without the hook only the end of the feed is checked, and the check says it skipped the rest.
+    const { announceOfferChange: _omit, ...withoutHook } = referenceConformanceOptions(undefined, { offerChanges: {} });
+    const skipped = await runConformance(withoutHook, { only: ['offer-changes'] });
+    expect(skipped.skipped, formatReport(skipped)).toBe(1);
   });
 
   it('fails a connector whose updates settle later but that has no getUpdateResult', async () => {

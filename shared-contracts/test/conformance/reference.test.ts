@@ -19,3 +19,8 @@ describeConformance(
   'reference connector (with fee estimates, in-process)',
   referenceConformanceOptions(undefined, { fees: defaultFeeSchedule() }),
 );
+
+describeConformance(
+  'reference connector (with offer changes, in-process)',
+  referenceConformanceOptions(undefined, { offerChanges: {}, competition: defaultCompetition() }),
+);

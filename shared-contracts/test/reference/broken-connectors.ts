@@ -1,6 +1,8 @@
 // Connectors that each break one rule on purpose. The kit must catch every one of them.
 import {
   parseMoney,
+  parseOrThrow,
+  offerChangesRequestSchema,
   type BatchUpdateResult,
   type CompetitiveOffersRequest,
   type CompetitiveOffersResult,
@@ -15,6 +17,8 @@ import {
   money,
   type FeeEstimatesRequest,
   type FeeEstimatesResult,
+  type OfferChangesRequest,
+  type OfferChangesResult,
 } from '../../src';
 import { ReferenceConnector, summarize, type ReferenceConnectorOptions } from '../../src/reference/in-memory-connector';
 
@@ -109,5 +113,32 @@ export class NoUpdateResultConnector extends ReferenceConnector {
 export class KeepsTenantConnector extends ReferenceConnector {
   override async eraseTenant() {
     return { erased: {} };
+  }
+}
+
+/** Consumes what it hands out: a second read with the same `after` comes back empty. */
+export class ConsumingOfferChangesConnector extends ReferenceConnector {
+  private readOnce = new Set<string>();
+  protected override async readOfferChanges(input: OfferChangesRequest): Promise<OfferChangesResult> {
+    const answer = await super.readOfferChanges(input);
+    const fresh = answer.changes.filter((c) => !this.readOnce.has(c.cursor));
+    for (const c of fresh) this.readOnce.add(c.cursor);
+    return { ...answer, changes: fresh, cursor: fresh.at(-1)?.cursor ?? input.after ?? null };
+  }
+}
+
+/** Ignores `limit`: every page holds every change. */
+export class UnlimitedOfferChangesConnector extends ReferenceConnector {
+  protected override async readOfferChanges(input: OfferChangesRequest): Promise<OfferChangesResult> {
+    const { limit: _ignored, ...rest } = parseOrThrow(offerChangesRequestSchema, input, 'request');
+    return super.readOfferChanges(rest);
+  }
+}
+
+/** Declares offerChanges and has no getOfferChanges. */
+export class MissingOfferChangesConnector extends ReferenceConnector {
+  constructor(options: ReferenceConnectorOptions = {}) {
+    super(options);
+    delete (this.pricing as { getOfferChanges?: unknown }).getOfferChanges;
   }
 }

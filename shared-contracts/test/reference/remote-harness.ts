@@ -86,5 +86,9 @@ export function remoteConformanceOptions(harness: RemoteHarness): ConformanceOpt
     fixtures: referenceFixtures,
     simulateRateLimit: async (c, retryAfter) => (await server(c)).simulateRateLimit(1, retryAfter),
     settle: async (c) => (await server(c)).settle(),
+    announceOfferChange: async (c) => {
+      const connector = await server(c);
+      if (connector.capabilities.offerChanges) connector.announceOfferChange(referenceFixtures.listing.externalId);
+    },
   };
 }

@@ -4,6 +4,7 @@ import { connectionChecks } from './connection';
 import { erasureChecks } from './erasure';
 import { eventChecks } from './events';
 import { feeEstimateChecks } from './fee-estimates';
+import { offerChangeChecks } from './offer-changes';
 import { pricingChecks } from './pricing';
 import { productChecks } from './products';
 import { rateLimitChecks } from './rate-limits';
@@ -19,6 +20,7 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
   ...updateResultChecks,
   ...competitiveOfferChecks,
   ...feeEstimateChecks,
+  ...offerChangeChecks,
   ...rateLimitChecks,
   ...eventChecks,
   // Last: it leaves the tenant with nothing.

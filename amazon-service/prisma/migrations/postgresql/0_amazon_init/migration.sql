@@ -173,6 +173,70 @@ CREATE TABLE "AmazonJob" (
     CONSTRAINT "AmazonJob_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "AmazonNotificationDestination" (
+    "id" TEXT NOT NULL,
+    "lwaClientId" TEXT NOT NULL,
+    "region" TEXT NOT NULL,
+    "queueArn" TEXT NOT NULL,
+    "destinationId" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "AmazonNotificationDestination_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "AmazonNotificationSubscription" (
+    "id" TEXT NOT NULL,
+    "sellingPartnerId" TEXT NOT NULL,
+    "lwaClientId" TEXT NOT NULL,
+    "region" TEXT NOT NULL,
+    "notificationType" TEXT NOT NULL,
+    "payloadVersion" TEXT NOT NULL,
+    "subscriptionId" TEXT NOT NULL,
+    "destinationId" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "AmazonNotificationSubscription_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "AmazonProcessedNotification" (
+    "notificationId" TEXT NOT NULL,
+    "notificationType" TEXT NOT NULL,
+    "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "AmazonProcessedNotification_pkey" PRIMARY KEY ("notificationId")
+);
+
+-- CreateTable
+CREATE TABLE "AmazonOfferWatermark" (
+    "sellingPartnerId" TEXT NOT NULL,
+    "marketplaceId" TEXT NOT NULL,
+    "asin" TEXT NOT NULL,
+    "eventTime" TIMESTAMP(3) NOT NULL,
+    "notificationId" TEXT NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "AmazonOfferWatermark_pkey" PRIMARY KEY ("sellingPartnerId","marketplaceId","asin")
+);
+
+-- CreateTable
+CREATE TABLE "AmazonOfferChange" (
+    "id" SERIAL NOT NULL,
+    "projectId" TEXT NOT NULL,
+    "sellingPartnerId" TEXT NOT NULL,
+    "notificationId" TEXT NOT NULL,
+    "marketplaceId" TEXT NOT NULL,
+    "asin" TEXT NOT NULL,
+    "cause" TEXT NOT NULL,
+    "eventTime" TIMESTAMP(3) NOT NULL,
+    "listing" JSONB NOT NULL,
+    "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "AmazonOfferChange_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "AmazonTenant_shopDomain_key" ON "AmazonTenant"("shopDomain");
 
@@ -242,6 +306,27 @@ CREATE INDEX "AmazonJob_groupKey_status_idx" ON "AmazonJob"("groupKey", "status"
 -- CreateIndex
 CREATE UNIQUE INDEX "AmazonJob_queue_key_key" ON "AmazonJob"("queue", "key");
 
+-- CreateIndex
+CREATE UNIQUE INDEX "AmazonNotificationDestination_lwaClientId_region_queueArn_key" ON "AmazonNotificationDestination"("lwaClientId", "region", "queueArn");
+
+-- CreateIndex
+CREATE INDEX "AmazonNotificationSubscription_sellingPartnerId_idx" ON "AmazonNotificationSubscription"("sellingPartnerId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AmazonNotificationSubscription_sellingPartnerId_lwaClientId_key" ON "AmazonNotificationSubscription"("sellingPartnerId", "lwaClientId", "region", "notificationType");
+
+-- CreateIndex
+CREATE INDEX "AmazonProcessedNotification_receivedAt_idx" ON "AmazonProcessedNotification"("receivedAt");
+
+-- CreateIndex
+CREATE INDEX "AmazonOfferChange_projectId_id_idx" ON "AmazonOfferChange"("projectId", "id");
+
+-- CreateIndex
+CREATE INDEX "AmazonOfferChange_receivedAt_idx" ON "AmazonOfferChange"("receivedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AmazonOfferChange_projectId_notificationId_key" ON "AmazonOfferChange"("projectId", "notificationId");
+
 -- AddForeignKey
 ALTER TABLE "AmazonAuthorizationState" ADD CONSTRAINT "AmazonAuthorizationState_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "AmazonTenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -268,4 +353,7 @@ ALTER TABLE "AmazonListing" ADD CONSTRAINT "AmazonListing_projectId_fkey" FOREIG
 
 -- AddForeignKey
 ALTER TABLE "AmazonFeeEstimate" ADD CONSTRAINT "AmazonFeeEstimate_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "AmazonTenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "AmazonOfferChange" ADD CONSTRAINT "AmazonOfferChange_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "AmazonTenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

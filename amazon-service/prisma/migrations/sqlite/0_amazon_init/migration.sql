@@ -166,6 +166,63 @@ CREATE TABLE "AmazonJob" (
     "updatedAt" DATETIME NOT NULL
 );
 
+-- CreateTable
+CREATE TABLE "AmazonNotificationDestination" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "lwaClientId" TEXT NOT NULL,
+    "region" TEXT NOT NULL,
+    "queueArn" TEXT NOT NULL,
+    "destinationId" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "AmazonNotificationSubscription" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "sellingPartnerId" TEXT NOT NULL,
+    "lwaClientId" TEXT NOT NULL,
+    "region" TEXT NOT NULL,
+    "notificationType" TEXT NOT NULL,
+    "payloadVersion" TEXT NOT NULL,
+    "subscriptionId" TEXT NOT NULL,
+    "destinationId" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "AmazonProcessedNotification" (
+    "notificationId" TEXT NOT NULL PRIMARY KEY,
+    "notificationType" TEXT NOT NULL,
+    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "AmazonOfferWatermark" (
+    "sellingPartnerId" TEXT NOT NULL,
+    "marketplaceId" TEXT NOT NULL,
+    "asin" TEXT NOT NULL,
+    "eventTime" DATETIME NOT NULL,
+    "notificationId" TEXT NOT NULL,
+    "updatedAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("sellingPartnerId", "marketplaceId", "asin")
+);
+
+-- CreateTable
+CREATE TABLE "AmazonOfferChange" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "projectId" TEXT NOT NULL,
+    "sellingPartnerId" TEXT NOT NULL,
+    "notificationId" TEXT NOT NULL,
+    "marketplaceId" TEXT NOT NULL,
+    "asin" TEXT NOT NULL,
+    "cause" TEXT NOT NULL,
+    "eventTime" DATETIME NOT NULL,
+    "listing" JSONB NOT NULL,
+    "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "AmazonOfferChange_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "AmazonTenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "AmazonTenant_shopDomain_key" ON "AmazonTenant"("shopDomain");
 
@@ -234,4 +291,25 @@ CREATE INDEX "AmazonJob_groupKey_status_idx" ON "AmazonJob"("groupKey", "status"
 
 -- CreateIndex
 CREATE UNIQUE INDEX "AmazonJob_queue_key_key" ON "AmazonJob"("queue", "key");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AmazonNotificationDestination_lwaClientId_region_queueArn_key" ON "AmazonNotificationDestination"("lwaClientId", "region", "queueArn");
+
+-- CreateIndex
+CREATE INDEX "AmazonNotificationSubscription_sellingPartnerId_idx" ON "AmazonNotificationSubscription"("sellingPartnerId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AmazonNotificationSubscription_sellingPartnerId_lwaClientId_region_notificationType_key" ON "AmazonNotificationSubscription"("sellingPartnerId", "lwaClientId", "region", "notificationType");
+
+-- CreateIndex
+CREATE INDEX "AmazonProcessedNotification_receivedAt_idx" ON "AmazonProcessedNotification"("receivedAt");
+
+-- CreateIndex
+CREATE INDEX "AmazonOfferChange_projectId_id_idx" ON "AmazonOfferChange"("projectId", "id");
+
+-- CreateIndex
+CREATE INDEX "AmazonOfferChange_receivedAt_idx" ON "AmazonOfferChange"("receivedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AmazonOfferChange_projectId_notificationId_key" ON "AmazonOfferChange"("projectId", "notificationId");
 

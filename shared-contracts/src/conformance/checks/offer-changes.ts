@@ -1,0 +1,62 @@
+// Offer changes (`pricing.getOfferChanges`), present exactly when the connector declares `offerChanges`.
+// Reading consumes nothing: the same `after` gives the same changes, the cursor moves only forward, and
+// `limit` cuts the page. With the `announceOfferChange` hook the check makes the platform announce changes;
+// without it only the empty end of the feed is checked.
+import { MAX_OFFER_CHANGES, ValidationError, offerChangesResultSchema, type OfferChangesResult, type PlatformConnector } from '../..';
+import { ensure, ensureEqual, ensureRejects, ensureShape } from '../assertions';
+import type { ConformanceCheck } from './check';
+
+/** Follows the cursor from the oldest change kept to the end: the cursor of the newest (null when none). */
+async function endOfFeed(read: NonNullable<PlatformConnector['pricing']['getOfferChanges']>): Promise<string | null> {
+  let cursor: string | null = null;
+  for (let pages = 0; pages < 100; pages++) {
+    const page: OfferChangesResult = ensureShape(offerChangesResultSchema, await read({ after: cursor, limit: MAX_OFFER_CHANGES }), 'getOfferChanges');
+    if (page.changes.length === 0) return cursor;
+    cursor = page.cursor;
+  }
+  throw new Error('getOfferChanges never reached the end of its feed in 100 pages');
+}
+
+export const offerChangeChecks: ConformanceCheck[] = [
+  {
+    id: 'offer-changes',
+    title: 'getOfferChanges (with offerChanges): same `after` → same changes, the cursor advances, `limit` honoured, waitSeconds 0 answers with none at the end',
+    async run(ctx) {
+      const { connector } = ctx;
+      const read = connector.pricing.getOfferChanges?.bind(connector.pricing);
+      if (!connector.capabilities.offerChanges) {
+        ensure(!read, 'pricing.getOfferChanges is present but capabilities.offerChanges is false');
+        return;
+      }
+      ensure(read, 'capabilities.offerChanges is true but pricing.getOfferChanges is missing');
+      const tail = await endOfFeed(read);
+      // At the end, without waiting: nothing, and the cursor stays where it was.
+      const atEnd = ensureShape(offerChangesResultSchema, await read({ after: tail, waitSeconds: 0 }), 'getOfferChanges at the end');
+      ensureEqual(atEnd.changes.length, 0, 'changes after the newest one');
+      ensureEqual(atEnd.cursor, tail, 'cursor at the end (the `after` given)');
+      await ensureRejects(() => read({ after: tail, limit: MAX_OFFER_CHANGES + 1 }), ValidationError, `getOfferChanges with limit ${MAX_OFFER_CHANGES + 1}`);
+
+      const announce = ctx.options.announceOfferChange;
+      if (!announce) return ctx.skip('no announceOfferChange hook: only the end of the feed was checked');
+      for (let i = 0; i < 3; i++) await announce(connector);
+      const first = ensureShape(offerChangesResultSchema, await read({ after: tail }), 'getOfferChanges after the announcements');
+      ensure(first.changes.length >= 3, `3 changes were announced, ${first.changes.length} came back`);
+      const again = ensureShape(offerChangesResultSchema, await read({ after: tail }), 'getOfferChanges with the same after');
+      ensureEqual(
+        again.changes.slice(0, first.changes.length).map((c) => [c.cursor, c.notificationId]),
+        first.changes.map((c) => [c.cursor, c.notificationId]),
+        'changes read twice with the same after',
+      );
+      ensure(first.status.lastReceivedAt !== null, 'status.lastReceivedAt is null although changes were received');
+      // One at a time: each page is the next change, and the cursor moves on.
+      const one = ensureShape(offerChangesResultSchema, await read({ after: tail, limit: 1 }), 'getOfferChanges with limit 1');
+      ensureEqual(one.changes.map((c) => c.cursor), [first.changes[0]!.cursor], 'the first page of limit 1');
+      const two = ensureShape(offerChangesResultSchema, await read({ after: one.cursor, limit: 1 }), 'getOfferChanges after the first change');
+      ensureEqual(two.changes.map((c) => c.cursor), [first.changes[1]!.cursor], 'the page after the first change');
+      ensure(two.cursor !== one.cursor, 'the cursor did not advance');
+      const end = await endOfFeed(read);
+      const nothing = ensureShape(offerChangesResultSchema, await read({ after: end, waitSeconds: 0 }), 'getOfferChanges at the new end');
+      ensureEqual(nothing.changes.length, 0, 'changes after the newest one');
+    },
+  },
+];
