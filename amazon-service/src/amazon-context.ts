@@ -13,6 +13,7 @@ import { SpApiRateLimiter, type RateLimiterOptions } from './throttling/rate-lim
 import type { RetryPolicy } from './throttling/retry-policy';
 import { systemClock, type Clock } from './throttling/token-bucket';
 import { AppClientSecrets } from './lwa/client-secrets';
+import { NotificationChannel } from './notifications/notification-channel';
 
 export interface AmazonContext {
   config: AmazonServiceConfig;
@@ -41,6 +42,12 @@ export interface AmazonContext {
   authorizationLifetimeMs: number;
   /** Warn this long before it ends (30 days; divided by the time scale). */
   authorizationWarningMs: number;
+  /** The notification queue as this process sees it (state, lag, counts) and the signal waking offer-change long polls. */
+  notifications: NotificationChannel;
+  /** Set by the server: wake the notification jobs' worker (a subscribe or unsubscribe was queued). */
+  notificationJobsQueued?: () => void;
+  /** Set by the server: wake the feed worker (a notification made feeds due). */
+  feedsDue?: () => void;
 }
 
 export interface AmazonContextInput {
@@ -89,5 +96,6 @@ export function createAmazonContext(input: AmazonContextInput): AmazonContext {
     clock: input.clock ?? systemClock,
     authorizationLifetimeMs: (AUTHORIZATION_LIFETIME_DAYS * DAY_MS) / scale,
     authorizationWarningMs: (AUTHORIZATION_WARNING_DAYS * DAY_MS) / scale,
+    notifications: new NotificationChannel(input.config.notificationsQueueArn),
   };
 }

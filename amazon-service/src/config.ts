@@ -22,6 +22,13 @@ export interface AmazonServiceConfig {
   defaultRegion: Region;
   databaseUrl: string | undefined;
   logLevel: string;
+  /**
+   * The SQS queue Amazon delivers notifications to (AMAZON_NOTIFICATIONS_QUEUE_ARN, e.g.
+   * arn:aws:sqs:us-east-1:123456789012:calibr-notifications); none: notifications are off (nothing subscribed).
+   */
+  notificationsQueueArn: string | undefined;
+  /** Where the SQS client sends its calls (AMAZON_SQS_ENDPOINT): the sandbox's `/sqs` in sandbox mode; default AWS's regional endpoint. */
+  sqsEndpoint: string | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AmazonServiceConfig> = {}): AmazonServiceConfig {
@@ -46,6 +53,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     // The service's own database; the embedded default shares the app's (tables named apart).
     databaseUrl: env.AMAZON_DATABASE_URL || env.DATABASE_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
+    notificationsQueueArn: env.AMAZON_NOTIFICATIONS_QUEUE_ARN || undefined,
+    sqsEndpoint: env.AMAZON_SQS_ENDPOINT || undefined,
   };
   return { ...config, ...overrides };
 }

@@ -11,7 +11,11 @@ export interface Drain {
   draining: boolean;
 }
 
-export function healthEndpoints(db: AmazonDb, drain: Drain): Router {
+/**
+ * `notifications`: the notification queue's detail (state, lag, error counts), shown by /readyz; a queue
+ * that is down doesn't make the service unready (feeds are polled meanwhile).
+ */
+export function healthEndpoints(db: AmazonDb, drain: Drain, notifications?: () => Record<string, unknown>): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: 'amazon-service', pid: process.pid, uptimeSeconds: Math.round(process.uptime()) });
@@ -22,7 +26,7 @@ export function healthEndpoints(db: AmazonDb, drain: Drain): Router {
       return;
     }
     const { ok, detail } = await databaseReadiness(db, (error) => errorSummary(error, 120), amazonSchema);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', ...detail });
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', ...detail, ...(notifications ? { notifications: notifications() } : {}) });
   });
   return router;
 }

@@ -14,6 +14,9 @@ import { loadConfig, type AmazonServiceConfig } from './config';
 import { LIVE_SETTLE_MS, type FeedTiming } from './feeds/feed-timing';
 import { FeedWorker } from './feeds/feed-worker';
 import { healthEndpoints, type Drain } from './health';
+import { NotificationConsumer, type ConsumerOptions } from './notifications/notification-consumer';
+import { createSqsClient, parseQueueArn, queueUrl } from './notifications/sqs-queue';
+import { SubscriptionWorker } from './notifications/subscription-worker';
 import { errorSummary } from './log-errors';
 import { createLogger, redactQuery } from './logger';
 import { PATCH_SETTLE_MS } from './pricing/settle-patch';
@@ -51,6 +54,11 @@ export interface StartOptions {
   hooks?: RuntimeHooks;
   /** The clock LWA access tokens are issued and cached by (default the system's). */
   clock?: Clock;
+  /**
+   * The notification queue's consumer: SQS credentials (default the AWS SDK's provider chain), long poll
+   * and backoff. Runs with the worker, when AMAZON_NOTIFICATIONS_QUEUE_ARN (config.notificationsQueueArn) is set.
+   */
+  notifications?: ConsumerOptions & { credentials?: { accessKeyId: string; secretAccessKey: string } };
 }
 
 export interface RunningAmazonService {
@@ -58,6 +66,8 @@ export interface RunningAmazonService {
   port: number;
   ctx: AmazonContext;
   worker: FeedWorker;
+  /** Reads the notification queue (none when no queue is configured or the worker is off). */
+  consumer: NotificationConsumer | undefined;
   server: Server;
   /** Stops at once (tests): the feeds the worker holds finish, open connections are cut. */
   close(): Promise<void>;
@@ -103,6 +113,16 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
     ...(options.timeScale ? { timeScale: options.timeScale } : {}),
   });
   const worker = new FeedWorker(ctx, options.workerTickMs ? { tickMs: options.workerTickMs } : {});
+  const subscriptions = new SubscriptionWorker(ctx, options.workerTickMs ? { tickMs: options.workerTickMs } : {});
+  ctx.notificationJobsQueued = () => subscriptions.nudge();
+  ctx.feedsDue = () => worker.nudge();
+  let consumer: NotificationConsumer | undefined;
+  if (config.notificationsQueueArn && options.worker !== false) {
+    const queue = parseQueueArn(config.notificationsQueueArn);
+    const { credentials, ...consumerOptions } = options.notifications ?? {};
+    const sqs = createSqsClient(queue, { ...(config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}), ...(credentials ? { credentials } : {}) });
+    consumer = new NotificationConsumer(ctx, sqs, queueUrl(queue, config.sqsEndpoint), consumerOptions);
+  }
   // The process's own concerns around the application: health for the balancer, request logs.
   const drain: Drain = { draining: false };
   const app = express();
@@ -114,7 +134,7 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
     if (drain.draining) res.setHeader('connection', 'close'); // keep-alive clients reconnect elsewhere
     next();
   });
-  app.use(healthEndpoints(db, drain));
+  app.use(healthEndpoints(db, drain, () => ctx.notifications.detail()));
   app.use(
     pinoHttp({
       logger,
@@ -142,7 +162,11 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
   server.keepAliveTimeout = 30_000;
   server.headersTimeout = 31_000;
   const port = (server.address() as AddressInfo).port;
-  if (options.worker !== false) worker.start();
+  if (options.worker !== false) {
+    worker.start();
+    subscriptions.start();
+    consumer?.start();
+  }
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
   // Listening on a free port with no public URL configured: Amazon's redirect comes back here.
   if (!options.config?.publicUrl && !(options.env ?? process.env).AMAZON_SERVICE_URL) config.publicUrl = url;
@@ -153,10 +177,11 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
     port,
     ctx,
     worker,
+    consumer,
     server,
     close: async () => {
       drain.draining = true;
-      await worker.stop();
+      await Promise.all([worker.stop(), subscriptions.stop(), consumer?.stop()]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -180,6 +205,8 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
         const [requests] = await Promise.all([
           Promise.race([closed.then(() => true), late]),
           // Feeds still in hand at the deadline are handed back (their jobs queued again) for the next process.
+          consumer?.stop(),
+          subscriptions.stop(),
           worker
             .stop({ deadline: started + timeoutMs })
             .then(({ handedBack }) => handedBack > 0 && logger.info({ handedBack }, 'feed jobs handed back'))

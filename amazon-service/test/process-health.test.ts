@@ -40,7 +40,13 @@ describe('process health', () => {
     expect(live.headers.get('x-powered-by')).toBeNull();
     expect(await live.json()).toMatchObject({ status: 'ok', service: 'amazon-service', pid: process.pid });
     const ready = await fetch(`${service.url}/readyz`);
-    expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', migrations: 'applied' });
+    // No notification queue configured here: the channel is off, with nothing counted.
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      database: 'ok',
+      migrations: 'applied',
+      notifications: expect.objectContaining({ configured: false, state: 'off', lastError: null, errors: expect.objectContaining({ receiveErrors: 0, invalid: 0 }) }),
+    });
     expect(ready.status).toBe(200);
 
     // A database behind the code (its migration record gone): not ready, and it says which.

@@ -5,6 +5,7 @@ import {
   amazonCredentialsSchema,
   competitiveOffersRequestSchema,
   feeEstimatesRequestSchema,
+  offerChangesRequestSchema,
   ValidationError,
   ConflictError,
   ConnectorError,
@@ -22,6 +23,8 @@ import {
   type ConnectorCapabilities,
   type FeeEstimatesRequest,
   type FeeEstimatesResult,
+  type OfferChangesRequest,
+  type OfferChangesResult,
   type NormalizedPrice,
   type NormalizedProduct,
   type PlatformConnector,
@@ -47,6 +50,7 @@ import { eraseTenantData } from '../integrations/tenant-erasure';
 import { batchUpdatePrices, getUpdateResult, getUpdateResults } from '../pricing/batch-update-prices';
 import { ITEM_OFFERS_BATCH_SIZE, readCompetitivePrices } from '../pricing/competitive-pricing';
 import { FEES_ESTIMATES_BATCH_SIZE, estimateFees } from '../pricing/fee-estimates';
+import { readOfferChanges } from '../notifications/offer-change-store';
 
 export const AMAZON_CONNECTOR_VERSION = '1.0.0';
 /** Largest batch accepted over HTTP (bodies stay well under the route's size limit). */
@@ -71,6 +75,8 @@ export const AMAZON_CAPABILITIES: ConnectorCapabilities = {
   maxCompetitiveBatch: ITEM_OFFERS_BATCH_SIZE,
   feeEstimates: true,
   maxFeeBatch: FEES_ESTIMATES_BATCH_SIZE,
+  // ANY_OFFER_CHANGED notifications kept per shop; `status.state` says `off` where none are subscribed.
+  offerChanges: true,
 };
 
 /** How long a competitive read waits for the seller's getItemOffersBatch turn (0.1/s) before it is a 429. */
@@ -335,6 +341,11 @@ export function createAmazonConnector(ctx: AmazonContext, tenant: Tenant, option
         const { integration, client } = await sellerClient(ctx, projectId);
         const marketplaceId = chosenMarketplace(integration, request.marketplaceId);
         return { estimates: await estimateFees(ctx, { projectId, client, marketplaceId }, request.items) };
+      },
+
+      async getOfferChanges(input: OfferChangesRequest): Promise<OfferChangesResult> {
+        // The shop's own feed: it reads what it kept, whether or not a seller is still connected.
+        return readOfferChanges(ctx, projectId, parseOrThrow(offerChangesRequestSchema, input, 'request'));
       },
     },
 

@@ -4,6 +4,8 @@ import { AuthenticationError, ValidationError } from '@calibr/shared-contracts';
 import { decryptSecret, encryptSecret } from '@calibr/db';
 import type { AmazonContext } from '../amazon-context';
 import { retireListingsOutside } from '../catalog/listing-store';
+import { errorSummary } from '../log-errors';
+import { scheduleSubscribe, scheduleUnsubscribe } from '../notifications/subscription-jobs';
 import type { AccessToken } from '../lwa/access-token-cache';
 import type { Region } from '../sp-api/regions';
 import { SpApiClient, type SellerAuthorization } from '../sp-api/sp-api-client';
@@ -99,6 +101,10 @@ export async function saveAuthorization(ctx: AmazonContext, input: SaveAuthoriza
     ...secrets,
   };
   // One connected seller per tenant: connecting another retires the previous authorization.
+  const replaced = await ctx.db.amazonIntegration.findMany({
+    where: { projectId: input.projectId, sellingPartnerId: { not: input.sellingPartnerId }, status: { not: 'disconnected' } },
+    select: { sellingPartnerId: true, lwaClientId: true, region: true },
+  });
   const row = await ctx.db.$transaction(async (tx) => {
     await tx.amazonIntegration.updateMany({
       where: { projectId: input.projectId, sellingPartnerId: { not: input.sellingPartnerId }, status: { not: 'disconnected' } },
@@ -116,6 +122,7 @@ export async function saveAuthorization(ctx: AmazonContext, input: SaveAuthoriza
   ctx.tokens.invalidate(saved.id);
   if (input.accessToken) ctx.tokens.prime(saved.id, input.accessToken);
   ctx.logger.info({ projectId: saved.projectId, integrationId: saved.id, sellingPartnerId: saved.sellingPartnerId, authMode: saved.authMode }, 'amazon seller connected');
+  await notificationsFollow(ctx, [{ subscribe: saved.id }, ...replaced.map((r) => ({ unsubscribe: r }))]);
   return saved;
 }
 
@@ -146,8 +153,29 @@ export async function markNeedsReconnect(ctx: AmazonContext, integrationId: stri
   ctx.logger.warn({ integrationId, reason }, 'amazon authorization refused: integration needs reconnecting');
 }
 
+/**
+ * Notification subscriptions follow connections (as jobs, retried on their own): a connected seller is
+ * subscribed, a seller let go is unsubscribed once no shop holds it. Queuing never fails the connection.
+ */
+export async function notificationsFollow(
+  ctx: AmazonContext,
+  changes: ({ subscribe: string } | { unsubscribe: { sellingPartnerId: string; lwaClientId: string | null; region: string } })[],
+): Promise<void> {
+  for (const change of changes) {
+    try {
+      if ('subscribe' in change) await scheduleSubscribe(ctx, change.subscribe);
+      else await scheduleUnsubscribe(ctx, change.unsubscribe);
+    } catch (error) {
+      ctx.logger.error({ err: errorSummary(error) }, 'could not queue the notification subscription change');
+    }
+  }
+}
+
 export async function disconnectIntegration(ctx: AmazonContext, projectId: string): Promise<boolean> {
-  const rows = await ctx.db.amazonIntegration.findMany({ where: { projectId, status: { not: 'disconnected' } }, select: { id: true } });
+  const rows = await ctx.db.amazonIntegration.findMany({
+    where: { projectId, status: { not: 'disconnected' } },
+    select: { id: true, sellingPartnerId: true, lwaClientId: true, region: true },
+  });
   // Forget the secrets, keep the row (feeds and their history reference it).
   await ctx.db.amazonIntegration.updateMany({
     where: { projectId, status: { not: 'disconnected' } },
@@ -162,6 +190,7 @@ export async function disconnectIntegration(ctx: AmazonContext, projectId: strin
     },
   });
   for (const row of rows) ctx.tokens.invalidate(row.id);
+  await notificationsFollow(ctx, rows.map(({ sellingPartnerId, lwaClientId, region }) => ({ unsubscribe: { sellingPartnerId, lwaClientId, region } })));
   return rows.length > 0;
 }
 

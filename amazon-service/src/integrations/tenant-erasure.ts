@@ -3,12 +3,14 @@
 // them. A tenant with nothing left (unknown, or already erased) erases nothing and still succeeds.
 import type { TenantErasure } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
+import { notificationsFollow } from './integration-store';
 
 export async function eraseTenantData(ctx: AmazonContext, projectId: string): Promise<TenantErasure> {
   const where = { projectId };
-  const integrations = await ctx.db.amazonIntegration.findMany({ where, select: { id: true } });
+  const integrations = await ctx.db.amazonIntegration.findMany({ where, select: { id: true, sellingPartnerId: true, lwaClientId: true, region: true, status: true } });
   // Children first, so the counts are what each table really lost (not hidden behind the cascades).
-  const [feeEstimates, updates, feeds, listings, authStates, integrationRows] = await ctx.db.$transaction([
+  const [offerChanges, feeEstimates, updates, feeds, listings, authStates, integrationRows] = await ctx.db.$transaction([
+    ctx.db.amazonOfferChange.deleteMany({ where }),
     ctx.db.amazonFeeEstimate.deleteMany({ where }),
     ctx.db.amazonPriceUpdate.deleteMany({ where }),
     ctx.db.amazonPriceFeed.deleteMany({ where }),
@@ -20,7 +22,13 @@ export async function eraseTenantData(ctx: AmazonContext, projectId: string): Pr
     ctx.db.amazonTenant.deleteMany({ where: { id: projectId } }),
   ]);
   for (const { id } of integrations) ctx.tokens.invalidate(id);
+  // Sellers no other shop holds lose their subscriptions (seller-wide at Amazon, not the shop's).
+  await notificationsFollow(
+    ctx,
+    integrations.filter((i) => i.status !== 'disconnected').map(({ sellingPartnerId, lwaClientId, region }) => ({ unsubscribe: { sellingPartnerId, lwaClientId, region } })),
+  );
   const counts: Record<string, number> = {
+    AmazonOfferChange: offerChanges.count,
     AmazonFeeEstimate: feeEstimates.count,
     AmazonPriceUpdate: updates.count,
     AmazonPriceFeed: feeds.count,

@@ -55,16 +55,23 @@ export class LwaClient {
     return withEachSecret(app, (secret) => this.refreshWith(region, { clientId: app.clientId, clientSecret: secret }, refreshToken));
   }
 
-  private async refreshWith(region: Region, app: LwaAppCredentials, refreshToken: string): Promise<AccessToken> {
-    const client = createSellingPartner({ region, lwa: app, refreshToken, transport: this.transport });
+  /**
+   * The client_credentials grant for grantless operations (e.g. scope `sellingpartnerapi::notifications`:
+   * destinations, deleting subscriptions): the application's own token, no seller's.
+   */
+  grantlessAccessToken(region: Region, app: LwaAppCredentials, scope: string): Promise<AccessToken> {
+    return withEachSecret(app, (secret) => this.tokenWith(region, { clientId: app.clientId, clientSecret: secret }, { grant_type: 'client_credentials', scope }));
+  }
+
+  private refreshWith(region: Region, app: LwaAppCredentials, refreshToken: string): Promise<AccessToken> {
+    return this.tokenWith(region, app, { grant_type: 'refresh_token', refresh_token: refreshToken });
+  }
+
+  private async tokenWith(region: Region, app: LwaAppCredentials, grant: Record<string, string>): Promise<AccessToken> {
+    const client = createSellingPartner({ region, lwa: app, ...(grant.refresh_token ? { refreshToken: grant.refresh_token } : {}), transport: this.transport });
     let res;
     try {
-      res = await postLwaToken(client, {
-        grant_type: 'refresh_token',
-        refresh_token: refreshToken,
-        client_id: app.clientId,
-        client_secret: app.clientSecret,
-      });
+      res = await postLwaToken(client, { ...grant, client_id: app.clientId, client_secret: app.clientSecret });
     } catch (error) {
       throw new PlatformUnavailableError('Login with Amazon is unreachable', { platform: 'amazon', cause: error });
     }

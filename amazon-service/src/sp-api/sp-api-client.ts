@@ -18,6 +18,8 @@ export interface SellerAuthorization {
   region: Region;
   lwa: LwaAppCredentials;
   refreshToken: string;
+  /** A grantless client (no seller): its token is the application's, from the client_credentials grant with this scope. */
+  grantlessScope?: string;
 }
 
 export interface SpApiServices {
@@ -86,6 +88,8 @@ export class SpApiClient {
   /** A valid LWA access token for this seller (cached; one refresh at a time). */
   accessToken(): Promise<AccessToken> {
     const { tokens, lwa, onAccessToken, onRevoked } = this.services;
+    const { grantlessScope } = this.auth;
+    if (grantlessScope) return tokens.get(this.auth.key, () => lwa.grantlessAccessToken(this.auth.region, this.auth.lwa, grantlessScope));
     return tokens.get(this.auth.key, async () => {
       try {
         const token = await lwa.refreshAccessToken(this.auth.region, this.auth.lwa, this.auth.refreshToken);
@@ -183,13 +187,15 @@ export class SpApiClient {
   }
 
   private async send(request: SpApiRequest, accessToken: string): Promise<RawResponse> {
+    const { grantlessScope } = this.auth;
     const client = createSellingPartner({
       region: this.auth.region,
       lwa: this.auth.lwa,
-      refreshToken: this.auth.refreshToken,
-      accessToken,
+      ...(grantlessScope ? {} : { refreshToken: this.auth.refreshToken, accessToken }),
       transport: this.services.transport,
     });
+    // amazon-sp-api sends a grantless operation with the token it holds for the scope: ours, from the cache.
+    if (grantlessScope) (client as unknown as { _grantless_tokens: Record<string, string> })._grantless_tokens[grantlessScope] = accessToken;
     return (await client.callAPI({
       operation: request.operation,
       ...(request.path ? { path: { ...request.path } } : {}),

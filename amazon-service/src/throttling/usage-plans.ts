@@ -42,6 +42,12 @@ export const USAGE_PLANS = {
   getFeeds: { rate: 0.0222, burst: 10 },
   cancelFeed: { rate: 2, burst: 15 },
   getFeedDocument: { rate: 0.0222, burst: 10 },
+  // Notifications API v1
+  createDestination: { rate: 1, burst: 5 },
+  getDestinations: { rate: 1, burst: 5 },
+  createSubscription: { rate: 1, burst: 5 },
+  getSubscription: { rate: 1, burst: 5 },
+  deleteSubscriptionById: { rate: 1, burst: 5 },
 } as const satisfies Record<string, UsagePlan>;
 
 export type SpApiOperation = keyof typeof USAGE_PLANS;

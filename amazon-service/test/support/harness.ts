@@ -5,6 +5,7 @@ import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '@ca
 import { sandboxRuntimeHooks } from '@calibr/sandbox/routing';
 import { RemoteConnector, signRequest } from '@calibr/shared-contracts';
 import pino from 'pino';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startAmazonService, type RunningAmazonService, type StartOptions } from '../../src/server';
 import { createAmazonTestDatabase, type AmazonTestDatabase } from './amazon-database';
 
@@ -44,6 +45,42 @@ export interface HarnessOptions {
   service?: Partial<StartOptions>;
   /** The test database (SQLite unless asked; PostgreSQL needs TEST_DATABASE_URL). */
   provider?: 'sqlite' | 'postgresql';
+  /**
+   * Amazon notifications through the sandbox's SQS: the queue and its dead-letter queue made as an operator
+   * would (RedrivePolicy, maxReceiveCount 3; visibility timeout in sandbox seconds), and the service
+   * configured to subscribe sellers and consume it.
+   */
+  notifications?: { visibilityTimeoutSeconds?: number };
+}
+
+/** Any credentials do for the sandbox's SQS: the signature must be there, it is not verified. */
+export const SANDBOX_AWS_CREDENTIALS = { accessKeyId: 'AKIASANDBOXEXAMPLE', secretAccessKey: 'sandbox-aws-secret-not-checked' };
+export const NOTIFICATIONS_QUEUE = 'calibr-notifications';
+export const NOTIFICATIONS_QUEUE_ARN = `arn:aws:sqs:us-east-1:000000000000:${NOTIFICATIONS_QUEUE}`;
+
+/** A @aws-sdk/client-sqs client on the sandbox's queue endpoint. */
+export function sandboxSqs(sandbox: RunningSandbox): SQSClient {
+  return new SQSClient({ region: 'us-east-1', endpoint: `${sandbox.url}/sqs`, credentials: SANDBOX_AWS_CREDENTIALS });
+}
+
+/** The notifications queue and its dead-letter queue, as the operator creates them; their URLs. */
+export async function createNotificationQueues(sandbox: RunningSandbox, visibilityTimeoutSeconds = 30): Promise<{ queueUrl: string; dlqUrl: string }> {
+  const sqs = sandboxSqs(sandbox);
+  try {
+    const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${NOTIFICATIONS_QUEUE}-dlq` }))).QueueUrl!;
+    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    const queueUrl = (
+      await sqs.send(
+        new CreateQueueCommand({
+          QueueName: NOTIFICATIONS_QUEUE,
+          Attributes: { VisibilityTimeout: String(visibilityTimeoutSeconds), RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 3 }) },
+        }),
+      )
+    ).QueueUrl!;
+    return { queueUrl, dlqUrl };
+  } finally {
+    sqs.destroy();
+  }
 }
 
 export async function json<T = unknown>(res: Response): Promise<T> {
@@ -71,6 +108,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const app = seed.amazon.apps[0]!;
   const database = await createAmazonTestDatabase(options.provider ?? 'sqlite');
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+  if (options.notifications) await createNotificationQueues(sandbox, options.notifications.visibilityTimeoutSeconds);
+  const notifications: Partial<StartOptions> = options.notifications
+    ? { notifications: { credentials: SANDBOX_AWS_CREDENTIALS, backoff: { baseMs: 50, maxMs: 500 } } }
+    : {};
   const start = async (overrides: Partial<StartOptions> = {}) => {
     const service = await startAmazonService({
       port: 0,
@@ -85,9 +126,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         applicationId: app.applicationId,
         draftApp: true,
         logLevel: 'silent',
+        ...(options.notifications ? { notificationsQueueArn: NOTIFICATIONS_QUEUE_ARN, sqsEndpoint: `${sandbox.url}/sqs` } : {}),
       },
       feedTiming: { firstPollMs: 150, maxPollMs: 600 },
       workerTickMs: 100,
+      ...notifications,
       ...options.service,
       ...overrides,
     });

@@ -1,0 +1,279 @@
+// Amazon notifications end to end, run on SQLite and PostgreSQL: the service subscribes a seller when a shop
+// connects it (destination once per app and region) and unsubscribes it when no shop holds it; its consumer
+// reads the sandbox's SQS queue with @aws-sdk/client-sqs; a competitor's move reaches the app as an offer
+// change through the signed connector route; duplicates and out-of-order notifications are dropped; bad
+// messages go to the dead-letter queue while the consumer carries on; an unreachable queue turns the channel
+// down, feeds are still settled by polling, and it recovers on its own; FEED_PROCESSING_FINISHED settles a
+// feed before the poller would.
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, DeleteMessageCommand, PurgeQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { money, type OfferChange, type RemoteConnector } from '@calibr/shared-contracts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_SELLER, NOTIFICATIONS_QUEUE, US, control, remoteConnector, sandboxSqs, startHarness, waitFor, json, type Harness } from './support/harness';
+
+const ASIN = 'B001VTSF4H';
+
+interface SandboxOffer {
+  sellerId: string;
+  price: string;
+  sku?: string;
+}
+
+export function notificationSuite(provider: 'sqlite' | 'postgresql'): void {
+  let h: Harness;
+  let sqs: SQSClient;
+  let shop: RemoteConnector;
+  let queueUrl = '';
+  let dlqUrl = '';
+  const SHOP = `notifications-${provider}.myshopify.com`;
+  const OTHER_SHOP = `notifications-other-${provider}.myshopify.com`;
+
+  const credentials = () => {
+    const seller = h.sellers.find((s) => s.sellerId === DEMO_SELLER)!;
+    return { platform: 'amazon' as const, sellingPartnerId: DEMO_SELLER, refreshToken: seller.lwa.refreshToken, region: 'na' as const, marketplaceIds: [US] };
+  };
+  const sandboxSubscriptions = async () =>
+    (await control<{ subscriptions: { sellerId: string; notificationType: string }[] }>(h.sandbox, 'notifications')).subscriptions.filter((s) => s.sellerId === DEMO_SELLER);
+  const rivals = async (asin = ASIN) =>
+    (await control<{ offers: SandboxOffer[] }>(h.sandbox, `offers?asin=${asin}&marketplaceId=${US}`)).offers.filter((o) => o.sellerId !== DEMO_SELLER);
+  /** A competitor's new price on the ASIN (a cent lower each time, so each move is a change). */
+  async function moveCompetitor(asin = ASIN): Promise<{ sellerId: string; price: string }> {
+    const rival = (await rivals(asin))[0]!;
+    const price = (Number(rival.price) - 0.01).toFixed(2);
+    await control(h.sandbox, 'competitors/price', { asin, marketplaceId: US, sellerId: rival.sellerId, price });
+    return { sellerId: rival.sellerId, price };
+  }
+  /** The newest cursor of the shop's feed. */
+  async function tail(connector = shop): Promise<string | null> {
+    let cursor: string | null = null;
+    for (;;) {
+      const page = await connector.pricing.getOfferChanges!({ after: cursor });
+      if (page.changes.length === 0) return cursor;
+      cursor = page.cursor;
+    }
+  }
+  /** Long-polls the shop's feed from `after` until `accept` finds what it waits for. */
+  async function changesUntil(after: string | null, accept: (changes: OfferChange[]) => boolean, connector = shop): Promise<OfferChange[]> {
+    const seen: OfferChange[] = [];
+    let cursor = after;
+    await waitFor(
+      'offer changes',
+      async () => {
+        const page = await connector.pricing.getOfferChanges!({ after: cursor, waitSeconds: 2 });
+        seen.push(...page.changes);
+        cursor = page.cursor;
+        return accept(seen);
+      },
+      30_000,
+      0,
+    );
+    return seen;
+  }
+  const readyz = async () => json<{ notifications: { state: string; errors: Record<string, number>; lag: Record<string, unknown> } }>(await fetch(`${h.service.url}/readyz`));
+  const channel = () => h.service.ctx.notifications;
+  const dlqCount = async () =>
+    Number((await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }))).Attributes!.ApproximateNumberOfMessages);
+
+  beforeAll(async () => {
+    // 10x: the queue's 10 s visibility timeout is 1 s, a 20 s long poll 2 s.
+    h = await startHarness({ provider, sandbox: { timeScale: 10 }, service: { timeScale: 10 }, notifications: { visibilityTimeoutSeconds: 10 } });
+    sqs = sandboxSqs(h.sandbox);
+    const queues = await control<{ queues: { name: string; url: string }[] }>(h.sandbox, 'sqs/queues');
+    queueUrl = queues.queues.find((q) => q.name === NOTIFICATIONS_QUEUE)!.url;
+    dlqUrl = queues.queues.find((q) => q.name === `${NOTIFICATIONS_QUEUE}-dlq`)!.url;
+    shop = await remoteConnector(h, SHOP);
+    await shop.authenticate(credentials());
+  }, 60_000);
+  afterAll(async () => {
+    sqs?.destroy();
+    await h?.close();
+  });
+  beforeEach(async () => {
+    await control(h.sandbox, 'sqs/faults', undefined, 'DELETE');
+  });
+
+  describe('subscriptions follow connections', () => {
+    it('connecting a seller makes the destination once and subscribes the seller to the three types; connecting again adds nothing', async () => {
+      const stored = await waitFor('the subscriptions', async () => {
+        const rows = await h.database.db.amazonNotificationSubscription.findMany({ where: { sellingPartnerId: DEMO_SELLER } });
+        return rows.length === 3 && rows;
+      });
+      expect(stored.map((r) => [r.notificationType, r.payloadVersion]).sort()).toEqual([
+        ['ANY_OFFER_CHANGED', '1.0'],
+        ['FEED_PROCESSING_FINISHED', '2020-09-04'],
+        ['PRICING_HEALTH', '1.0'],
+      ]);
+      expect((await sandboxSubscriptions()).map((s) => s.notificationType).sort()).toEqual(['ANY_OFFER_CHANGED', 'FEED_PROCESSING_FINISHED', 'PRICING_HEALTH']);
+      // Again, and a second shop with the same seller: the same destination, no second subscription.
+      await shop.authenticate(credentials());
+      const other = await remoteConnector(h, OTHER_SHOP);
+      await other.authenticate(credentials());
+      await waitFor('the subscribe jobs to finish', async () => (await h.database.db.amazonJob.count({ where: { queue: 'amazon.notifications', status: { in: ['queued', 'running'] } } })) === 0);
+      expect(await sandboxSubscriptions()).toHaveLength(3);
+      const { destinations } = await control<{ destinations: unknown[] }>(h.sandbox, 'notifications');
+      expect(destinations).toHaveLength(1);
+      expect(await h.database.db.amazonNotificationDestination.count()).toBe(1);
+      expect((await shop.pricing.getOfferChanges!({})).status.state).toBe('live');
+    });
+  });
+
+  describe('offer changes', () => {
+    it("a competitor's move reaches the shop through the signed connector route, with the offers after it and ours marked", async () => {
+      const after = await tail();
+      const moved = await moveCompetitor();
+      const changes = await changesUntil(after, (c) => c.some((x) => x.listing.offers.some((o) => o.sellerId === moved.sellerId && o.landed.amount === moved.price)));
+      const change = changes.find((x) => x.listing.offers.some((o) => o.sellerId === moved.sellerId && o.landed.amount === moved.price))!;
+      expect(change.listing).toMatchObject({ itemId: ASIN, marketplaceId: US, currency: 'USD' });
+      expect(change.listing.offers.find((o) => o.sellerId === DEMO_SELLER)?.isOurs).toBe(true);
+      expect(change.listing.offers.filter((o) => o.isOurs).every((o) => o.sellerId === DEMO_SELLER)).toBe(true);
+      expect(change.notificationId).toMatch(/^[0-9a-f-]{36}$/);
+      // The other shop holding the seller gets its own copy; reading consumes nothing.
+      const other = await remoteConnector(h, OTHER_SHOP);
+      expect((await other.pricing.getOfferChanges!({})).changes.some((x) => x.notificationId === change.notificationId)).toBe(true);
+      const again = await shop.pricing.getOfferChanges!({ after });
+      expect(again.changes.map((x) => x.cursor)).toEqual(changes.slice(0, again.changes.length).map((x) => x.cursor));
+      const detail = (await readyz()).notifications;
+      expect(detail.state).toBe('live');
+      expect(detail.errors.processed).toBeGreaterThan(0);
+    });
+
+    it('a notification delivered twice is kept once', async () => {
+      const before = channel().counts.duplicates;
+      await control(h.sandbox, 'sqs/faults', { duplicateNext: 1 });
+      const after = await tail();
+      const moved = await moveCompetitor();
+      const changes = await changesUntil(after, (c) => c.some((x) => x.listing.offers.some((o) => o.sellerId === moved.sellerId && o.landed.amount === moved.price)));
+      await waitFor('the duplicate to be dropped', async () => channel().counts.duplicates > before);
+      const ids = (await shop.pricing.getOfferChanges!({ after })).changes.map((x) => x.notificationId);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(changes.length).toBe(ids.length);
+    });
+
+    it('an older notification arriving after a newer one for the same ASIN is dropped as stale', async () => {
+      const stale = channel().counts.stale;
+      const after = await tail();
+      // Two moves while the queue can't be read, then handed out newest first.
+      await control(h.sandbox, 'sqs/faults', { unreachable: '503' });
+      await waitFor('the channel to go down', async () => channel().state === 'down');
+      const first = await moveCompetitor();
+      const second = await moveCompetitor();
+      await control(h.sandbox, 'sqs/faults', { unreachable: 'off', outOfOrder: true });
+      await waitFor('the older change to be dropped', async () => channel().counts.stale > stale);
+      const changes = (await shop.pricing.getOfferChanges!({ after })).changes.filter((x) => x.listing.itemId === ASIN);
+      expect(changes.some((x) => x.listing.offers.some((o) => o.sellerId === second.sellerId && o.landed.amount === second.price))).toBe(true);
+      expect(changes.some((x) => x.listing.offers.some((o) => o.sellerId === first.sellerId && o.landed.amount === first.price))).toBe(false);
+    });
+  });
+
+  describe('bad messages', () => {
+    it('not JSON, failing the schema or naming an unknown seller: left to the dead-letter queue while the consumer keeps going', async () => {
+      // A real notification, taken off the queue while the service's consumer is stopped, with another seller in it.
+      await h.service.consumer!.stop();
+      const moved = await moveCompetitor();
+      let real: Record<string, any> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+      await waitFor('the notification on the queue', async () => {
+        const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+        for (const m of got.Messages ?? []) {
+          const body = JSON.parse(m.Body!);
+          await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
+          if (body.Payload?.AnyOfferChangedNotification?.Offers?.some((o: { SellerId: string; ListingPrice: { Amount: number } }) => o.SellerId === moved.sellerId && o.ListingPrice.Amount === Number(moved.price))) real = body;
+        }
+        return real;
+      });
+      const stranger = structuredClone(real!);
+      stranger.Payload.AnyOfferChangedNotification.SellerId = 'A0UNKNOWNSELLER';
+      stranger.NotificationMetadata.NotificationId = crypto.randomUUID();
+      const noSchema = { NotificationType: 'ANY_OFFER_CHANGED', NotificationMetadata: { NotificationId: crypto.randomUUID() } };
+      for (const body of ['{not json', JSON.stringify(noSchema), JSON.stringify(stranger)]) {
+        await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+      }
+      await h.restart();
+      shop = await remoteConnector(h, SHOP);
+      const after = await tail();
+      // Each is received maxReceiveCount (3) times, one visibility timeout apart, then moved on the next receive.
+      await waitFor('the three bad messages in the dead-letter queue', async () => (await dlqCount()) >= 3, 30_000, 200);
+      // The restarted service counts from zero: its own receives of the three.
+      expect(channel().counts.invalid).toBeGreaterThanOrEqual(2);
+      expect(channel().counts.unknownSeller).toBeGreaterThanOrEqual(1);
+      // Still consuming.
+      const next = await moveCompetitor();
+      await changesUntil(after, (c) => c.some((x) => x.listing.offers.some((o) => o.sellerId === next.sellerId && o.landed.amount === next.price)));
+      expect(channel().state).toBe('live');
+      await sqs.send(new PurgeQueueCommand({ QueueUrl: dlqUrl }));
+    }, 60_000);
+  });
+
+  describe('the queue down', () => {
+    it('turns the channel down (readyz, getOfferChanges), feeds still settle by polling, and it recovers on its own', async () => {
+      await control(h.sandbox, 'sqs/faults', { unreachable: 'reset' });
+      await waitFor('the channel to go down', async () => (await shop.pricing.getOfferChanges!({})).status.state === 'down');
+      const detail = (await readyz()).notifications;
+      expect(detail.state).toBe('down');
+      expect(detail.errors.receiveErrors).toBeGreaterThan(0);
+      // A feed of 6 prices (more than the patch path takes) settles by polling getFeed meanwhile.
+      const { listings } = await control<{ listings: { sku: string; offers: { marketplaceId: string; price?: string }[] }[] }>(h.sandbox, `sellers/${DEMO_SELLER}`);
+      const skus = listings.filter((l) => l.offers.some((o) => o.marketplaceId === US)).slice(0, 6);
+      const prices = await Promise.all(skus.map(async (l) => (await shop.pricing.getPrice(l.sku, { marketplaceId: US })).price));
+      const keys = skus.map((l) => `queue-down-${provider}-${l.sku}-${Date.now()}`);
+      const batch = await shop.pricing.batchUpdatePrices(
+        skus.map((l, i) => ({ idempotencyKey: keys[i]!, externalId: l.sku, marketplaceId: US, price: money((Number(prices[i]!.amount) + 0.5).toFixed(2), 'USD') })),
+      );
+      expect(batch.summary.pending).toBe(6);
+      await waitFor('the feed to settle by polling', async () => {
+        const { results } = await shop.pricing.getUpdateResults!(keys);
+        return results.every((r) => r?.status === 'applied');
+      }, 30_000, 200);
+      expect(channel().state).toBe('down');
+      // Recovery: the queue answers again, the channel is live and changes flow (those published meanwhile too).
+      const after = await tail();
+      const moved = await moveCompetitor();
+      await control(h.sandbox, 'sqs/faults', { unreachable: 'off' });
+      await changesUntil(after, (c) => c.some((x) => x.listing.offers.some((o) => o.sellerId === moved.sellerId && o.landed.amount === moved.price)));
+      expect((await shop.pricing.getOfferChanges!({})).status.state).toBe('live');
+      expect((await readyz()).notifications.state).toBe('live');
+    }, 60_000);
+  });
+
+  describe('FEED_PROCESSING_FINISHED', () => {
+    it('settles a feed at once, long before the poller would look', async () => {
+      // The poller's first look a minute after submission: only the notification can settle it sooner.
+      await h.restart({ feedTiming: { firstPollMs: 60_000, maxPollMs: 120_000 } });
+      shop = await remoteConnector(h, SHOP);
+      const { listings } = await control<{ listings: { sku: string; offers: { marketplaceId: string }[] }[] }>(h.sandbox, `sellers/${DEMO_SELLER}`);
+      const skus = listings.filter((l) => l.offers.some((o) => o.marketplaceId === US)).slice(6, 12);
+      const prices = await Promise.all(skus.map(async (l) => (await shop.pricing.getPrice(l.sku, { marketplaceId: US })).price));
+      const keys = skus.map((l) => `feed-finished-${provider}-${l.sku}-${Date.now()}`);
+      const submitted = Date.now();
+      const batch = await shop.pricing.batchUpdatePrices(
+        skus.map((l, i) => ({ idempotencyKey: keys[i]!, externalId: l.sku, marketplaceId: US, price: money((Number(prices[i]!.amount) + 0.25).toFixed(2), 'USD') })),
+      );
+      const feedId = batch.platformReference!.id;
+      const feed = await waitFor(
+        'the feed settled from its processing report',
+        async () => {
+          const row = await h.database.db.amazonPriceFeed.findFirst({ where: { OR: [{ id: feedId }, { feedId }] } });
+          return row?.resultFeedDocumentId ? row : undefined;
+        },
+        30_000,
+        100,
+      );
+      expect(['VERIFYING', 'DONE']).toContain(feed.status);
+      // Well before the poller's first look (60 s after submission).
+      expect(Date.now() - submitted).toBeLessThan(60_000);
+      expect(channel().counts.processed).toBeGreaterThan(0);
+    }, 60_000);
+  });
+
+  describe('disconnecting', () => {
+    it('keeps the subscriptions while another shop holds the seller, deletes them when none does', async () => {
+      const other = await remoteConnector(h, OTHER_SHOP);
+      await other.disconnect();
+      await waitFor('the unsubscribe job to finish', async () => (await h.database.db.amazonJob.count({ where: { queue: 'amazon.notifications', status: { in: ['queued', 'running'] } } })) === 0);
+      expect(await sandboxSubscriptions()).toHaveLength(3);
+      await shop.disconnect();
+      await waitFor('the subscriptions to be deleted at Amazon', async () => (await sandboxSubscriptions()).length === 0);
+      expect(await h.database.db.amazonNotificationSubscription.count({ where: { sellingPartnerId: DEMO_SELLER } })).toBe(0);
+      // Kept changes stay readable; the channel is off for a shop with no subscribed seller.
+      expect((await shop.pricing.getOfferChanges!({})).status.state).toBe('off');
+    });
+  });
+}
