@@ -28,6 +28,8 @@ export const AMAZON_EXPECTED_CAPABILITIES: ConnectorCapabilities = {
   maxCompetitiveBatch: 20,
   feeEstimates: true,
   maxFeeBatch: 20,
+  // ANY_OFFER_CHANGED notifications, pulled with getOfferChanges (the monitor reacts to them).
+  offerChanges: true,
 };
 
 /** How long a settings link opens (the service refuses it after; it also caps its own TTL). */

@@ -108,6 +108,8 @@ export async function recordReadings(projectId: string, platform: string, inputs
     if (last && last.observedAt.getTime() > at.getTime()) continue;
     observed.set(row.listingId, at);
     before.set(row.listingId, summary);
+    // The platform says the offers changed on a listing we never read: the policy looks at it (no baseline to compare).
+    if (!last && options.source === 'notification') result.triggers.set(row.listingId, { kind: 'lowest_offer_moved', platform, from: null, to: summary.lowestOfferAmount, at: at.toISOString() });
     if (!last || last.currency !== row.currency) continue;
     const trigger = triggerBetween(last, summary, platform);
     if (trigger) result.triggers.set(row.listingId, trigger);
