@@ -23,7 +23,7 @@
 // time reads a shop's prices.
 import os from 'node:os';
 import { Worker, type Jobs } from '@calibr/jobs';
-import { competitiveBatchSize, type PlatformConnector } from '@calibr/shared-contracts';
+import { RateLimitedError, competitiveBatchSize, type PlatformConnector } from '@calibr/shared-contracts';
 import { db } from '../../db.server';
 import { jobsOn } from '../../jobs.server';
 import { PRICED_STATUS } from '../items.server';
@@ -83,6 +83,8 @@ export interface MonitorTickResult {
   triggers: Array<{ itemId: string; trigger: Trigger }>;
   suggestions: GenerateResult | null;
   error?: string;
+  /** The platform's quota was used up: seconds until it allows the next read (0: at once, its limiter paces it). */
+  retryAfter?: number;
 }
 
 /** One monitoring pass for one shop: read competition, notice changes, suggest. */
@@ -123,6 +125,7 @@ export async function monitorShop(
       result.recorded += (await readCompetition(connector, projectId, marketplaceId, asins)).recorded;
     } catch (error) {
       result.error ??= error instanceof Error ? error.message : String(error);
+      if (error instanceof RateLimitedError) result.retryAfter = error.retryAfter;
     }
   }
   // Triggers by the listing that moved: the item holding it (its product in that marketplace) is priced.
@@ -267,7 +270,10 @@ export function monitorWorker(jobs: Jobs, options: MonitorOptions & { platforms?
       const summary = { asins: result.asins.length, reads: result.reads, recorded: result.recorded, triggers: result.triggers.length, error: result.error ?? null };
       const next: TurnState = { projectId: state.projectId, lastStart: started.toISOString() };
       const now = jobs.now().getTime();
-      const at = intervalMs > 0 ? Math.max(job.runAt.getTime() + intervalMs, now) : result.reads > 0 && !result.error ? now : now + IDLE_MS;
+      // A quota used up is no reason to idle: the next read goes when the platform allows it (its limiter drained).
+      const throttled = result.retryAfter !== undefined;
+      const at =
+        intervalMs > 0 ? Math.max(job.runAt.getTime() + intervalMs, now) : throttled ? now + result.retryAfter! * 1000 : result.reads > 0 && !result.error ? now : now + IDLE_MS;
       await context.reschedule(job, new Date(at), { payload: next, result: summary });
       return summary;
     },
