@@ -6,7 +6,7 @@
 // recent move → high value → oldest reading.
 import { createTestDatabase, providerOf, type DatabaseProvider, type TestDatabase } from '@calibr/db';
 import { Jobs } from '@calibr/jobs';
-import { money, type CompetitiveOffer, type PlatformConnector } from '@calibr/shared-contracts';
+import { RateLimitedError, money, type CompetitiveOffer, type PlatformConnector } from '@calibr/shared-contracts';
 import { REFERENCE_CREDENTIALS, ReferenceConnector, type SeedCompetition } from '@calibr/shared-contracts/reference';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { appContext } from '../../app/app-context.server';
@@ -130,5 +130,45 @@ export function offerChangesSuite(provider: DatabaseProvider): void {
     expect(await order(6)).toEqual(['P-10', 'P-11', 'P-2', 'P-8', 'P-7', 'P-6']);
     // Then every other listing, the oldest reading first (P-4 moved, but was read 30 s ago: last).
     expect((await order(12)).slice(4)).toEqual(['P-7', 'P-6', 'P-5', 'P-3', 'P-1', 'P-0', 'P-9', 'P-4']);
+  });
+
+  it('polls continuously, one read in flight: the next turn at once after a read, and when the quota is used up, when the platform says', async () => {
+    const jobs = engine();
+    let throttle = false;
+    const reads: string[][] = [];
+    // The service's limiter paces each read; when Amazon's quota is used up anyway it answers 429 with its wait.
+    const pacing = {
+      ...connector,
+      platform: 'amazon',
+      capabilities: { ...reference.capabilities, competitivePricing: true, maxCompetitiveBatch: 20 },
+      isAuthenticated: async () => true,
+      pricing: {
+        ...reference.pricing,
+        getCompetitiveOffers: async ({ itemIds }: { itemIds: readonly string[] }) => {
+          if (throttle) throw new RateLimitedError(7, 'quota used up', { platform: 'amazon' });
+          reads.push([...itemIds]);
+          return { listings: itemIds.map((itemId) => ({ itemId, currency: 'USD', buyBox: USD('20.00'), offerCount: 1, offers: [ours('20.00', true)], observedAt: new Date(now).toISOString() })) };
+        },
+      },
+    } as unknown as PlatformConnector;
+    const source: Scheduler.MonitorPlatforms = { competitive: async () => [{ platform: 'amazon', webhooks: false, offerChanges: false }], connector: async () => pacing };
+    const worker = scheduler.monitorWorker(jobs, { platforms: source, listingRefreshMs: 0 });
+    await scheduler.scheduleMonitorTurns(jobs, source);
+    const turn = () => database.db.job.findUniqueOrThrow({ where: { queue_key: { queue: scheduler.MONITOR_QUEUE, key: projectId } } });
+
+    expect(await worker.runOnce(scheduler.MONITOR_QUEUE)).toBe(1);
+    expect(reads).toHaveLength(1);
+    expect((await turn()).runAt.getTime()).toBe(now);
+    expect(await worker.runOnce(scheduler.MONITOR_QUEUE)).toBe(1);
+    expect(reads).toHaveLength(2);
+
+    throttle = true;
+    expect(await worker.runOnce(scheduler.MONITOR_QUEUE)).toBe(1);
+    expect(await turn()).toMatchObject({ status: 'queued', runAt: new Date(now + 7_000), result: expect.objectContaining({ reads: 1, error: 'quota used up' }) });
+    expect(await worker.runOnce(scheduler.MONITOR_QUEUE)).toBe(0);
+    throttle = false;
+    now += 7_000;
+    expect(await worker.runOnce(scheduler.MONITOR_QUEUE)).toBe(1);
+    expect(reads).toHaveLength(3);
   });
 }
