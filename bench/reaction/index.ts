@@ -56,6 +56,8 @@ const round = (v: number | null, digits = 2) => (v === null ? null : Number(v.to
 
 interface Move {
   asin: string;
+  /** Our listing's price as synced (decimal string). */
+  listedPrice: string;
   atMs: number;
   movedAt?: number;
 }
@@ -93,7 +95,8 @@ async function play(w: PlatformsWorld, moves: Move[], counter: CallCounter): Pro
       moves.map(async (move) => {
         await new Promise((resolve) => setTimeout(resolve, move.atMs / timeScale - (Date.now() - start)));
         const { offers } = await sandboxControl<{ offers: Array<{ landedPrice: string }> }>(w.sandbox, `amazon/offers?asin=${move.asin}&marketplaceId=${US}`);
-        const lowest = offers.map((o) => minor(o.landedPrice)).reduce((a, b) => (b < a ? b : a));
+        // No offer listed (ours not buyable there): 3 % under our listed price.
+        const lowest = offers.map((o) => minor(o.landedPrice)).reduce((a, b) => (b < a ? b : a), minor(move.listedPrice));
         const price = decimal((lowest * 97n) / 100n);
         move.movedAt = Date.now();
         await sandboxControl(w.sandbox, 'amazon/competitors', { asin: move.asin, marketplaceId: US, sellerId: 'A1BENCHMOVER', sellerName: 'Bench mover', price, feedbackPercent: 99 });
@@ -169,7 +172,9 @@ try {
   if (rule.status !== 201) throw new Error(`rule: ${rule.status} ${await rule.text()}`);
   await waitFor('the notification channel live', () => w.database.db.offerChangeCursor.findFirst({ where: { platform: 'amazon', state: 'live' } }), 120_000, 500);
 
-  const generated = (await w.database.db.listing.findMany({ where: { platform: 'amazon', marketplaceId: US, status: 'active', sku: { startsWith: 'RX' } }, select: { asin: true } })).map((l) => l.asin!);
+  const rows = await w.database.db.listing.findMany({ where: { platform: 'amazon', marketplaceId: US, status: 'active', sku: { startsWith: 'RX' } }, select: { asin: true, priceAmount: true } });
+  const generated = rows.map((l) => l.asin!);
+  const priceOf = new Map(rows.map((l) => [l.asin!, l.priceAmount]));
   const monitored = await w.database.db.listing.count({ where: { platform: 'amazon', status: 'active', asin: { not: null } } });
   const random = prng(seed);
   const pool = [...generated].sort();
@@ -178,7 +183,7 @@ try {
     [pool[i], pool[j]] = [pool[j]!, pool[i]!];
   }
   const times = Array.from({ length: moveCount }, () => Math.floor(random() * minutes * 60_000)).sort((a, b) => a - b);
-  const script = (offset: number): Move[] => times.map((atMs, i) => ({ asin: pool[offset + i]!, atMs }));
+  const script = (offset: number): Move[] => times.map((atMs, i) => ({ asin: pool[offset + i]!, listedPrice: priceOf.get(pool[offset + i]!)!, atMs }));
 
   const notified = await phase(w, script(0), 60_000);
   // Polling only: the queue can't be read (the channel goes down), same times, 300 other ASINs.
