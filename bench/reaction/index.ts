@@ -163,7 +163,13 @@ const wall = performance.now();
 const w = await startPlatformsWorld({ notifications: true, timeScale });
 try {
   // 2,000 ASINs with our listing and their competitors, before the catalog sync reads them.
-  await sandboxControl(w.sandbox, 'amazon/market/bots', { seed, marketplaceId: US, sellerId: DEMO_SELLER, generate: { count: asinCount, skuPrefix: 'RX' } });
+  // In batches of 500 a few ms apart: Amazon's listings search can't page through more than 1,000 listings
+  // created and updated at the same instant (and the sandbox plays that).
+  for (let batch = 0; batch * 500 < asinCount; batch++) {
+    const count = Math.min(500, asinCount - batch * 500);
+    await sandboxControl(w.sandbox, 'amazon/market/bots', { seed: seed * 100 + batch, marketplaceId: US, sellerId: DEMO_SELLER, generate: { count, skuPrefix: `RX${batch}-` } });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   await sandboxControl(w.sandbox, 'amazon/sqs/faults', { duplicateRate, duplicateSeed: `bench-${seed}` });
   await connectAndSync(w);
   const rule = await w.api('/api/pricing/rules', {
@@ -175,6 +181,11 @@ try {
   const rows = await w.database.db.listing.findMany({ where: { platform: 'amazon', marketplaceId: US, status: 'active', sku: { startsWith: 'RX' } }, select: { asin: true, priceAmount: true } });
   const generated = rows.map((l) => l.asin!);
   const priceOf = new Map(rows.map((l) => [l.asin!, l.priceAmount]));
+  if (generated.length < 2 * moveCount) {
+    const byStatus = await w.database.db.listing.groupBy({ by: ['platform', 'marketplaceId', 'status'], _count: { _all: true } });
+    const runs = await w.database.db.platformSyncLog.findMany({ }).catch(() => []);
+    throw new Error(`only ${generated.length} generated listings synced (${moveCount * 2} needed): ${JSON.stringify(byStatus)} ${JSON.stringify(runs).slice(0, 2000)}`);
+  }
   const monitored = await w.database.db.listing.count({ where: { platform: 'amazon', status: 'active', asin: { not: null } } });
   const random = prng(seed);
   const pool = [...generated].sort();
