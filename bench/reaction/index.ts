@@ -152,7 +152,10 @@ async function phase(w: PlatformsWorld, moves: Move[], settleMs: number): Promis
     const a = await db.priceChangeAttempt.findFirst({ where: { listingId: listings.get(m.asin)!, platform: 'amazon', status: 'applied', appliedAt: { gte: new Date(m.movedAt!) } }, orderBy: { appliedAt: 'asc' }, select: { appliedAt: true } });
     if (a?.appliedAt) live.push((a.appliedAt.getTime() - m.movedAt!) / 1000);
   }
-  return { suggestion: moves.filter((m) => seen.has(m.asin)).map((m) => (seen.get(m.asin)! - m.movedAt!) / 1000), live, missed: moves.length - seen.size, seconds, ok: counter.ok, throttled: counter.throttled };
+  // A move never seen counts with the time waited for it (a lower bound): the percentiles never leave it out.
+  const end = Date.now();
+  const suggestion = moves.map((m) => ((seen.get(m.asin) ?? end) - m.movedAt!) / 1000);
+  return { suggestion, live, missed: moves.length - seen.size, seconds, ok: counter.ok, throttled: counter.throttled };
 }
 
 process.env.PRICING_MONITOR = 'on';
@@ -220,8 +223,8 @@ try {
   const throttled = notified.throttled + polled.throttled;
   const seconds = (performance.now() - wall) / 1000;
   console.log(`reaction: ${monitored} Amazon listings monitored (${generated.length} generated), ${moveCount} moves over ${minutes} sandbox minutes per phase, time scale ${timeScale}, seed ${seed}`);
-  console.log(`notifications: ${notified.suggestion.length}/${moveCount} moves reached a suggestion (${notified.missed} missed), p50 ${round(percentile(notified.suggestion, 50))} s, p95 ${round(percentile(notified.suggestion, 95))} s (real); live on Amazon for ${notified.live.length}: p50 ${round(percentile(notified.live, 50))} s, p95 ${round(percentile(notified.live, 95))} s`);
-  console.log(`polling only: ${polled.suggestion.length}/${moveCount} moves reached a suggestion (${polled.missed} missed within ${(2 * sweepRealMs / 1000).toFixed(0)} real s), p50 ${round((percentile(polled.suggestion, 50) ?? 0) * timeScale, 0)} s, p95 ${round((percentile(polled.suggestion, 95) ?? 0) * timeScale, 0)} s (sandbox)`);
+  console.log(`notifications: ${moveCount - notified.missed}/${moveCount} moves reached a suggestion (${notified.missed} missed: counted at the time waited, a lower bound), p50 ${round(percentile(notified.suggestion, 50))} s, p95 ${round(percentile(notified.suggestion, 95))} s (real); live on Amazon for ${notified.live.length}: p50 ${round(percentile(notified.live, 50))} s, p95 ${round(percentile(notified.live, 95))} s`);
+  console.log(`polling only: ${moveCount - polled.missed}/${moveCount} moves reached a suggestion (${polled.missed} missed within ${(2 * sweepRealMs / 1000).toFixed(0)} real s: counted at the time waited, a lower bound), p50 ${round((percentile(polled.suggestion, 50) ?? 0) * timeScale, 0)} s, p95 ${round((percentile(polled.suggestion, 95) ?? 0) * timeScale, 0)} s (sandbox)`);
   console.log(`getItemOffersBatch: ${calls} calls answered, ${throttled} throttled, over ${realSeconds.toFixed(1)} real s = ${(realSeconds * timeScale).toFixed(0)} sandbox s, the plan allowing ${allowed.toFixed(1)}: ${(budgetUsed * 100).toFixed(1)} % used`);
   console.log(`duplicates: dropped ${serviceDuplicates} by the Amazon service (NotificationId) and ${appDuplicates} by the app; ${doubled} notifications stored twice`);
   console.log(`targets: p95 move → suggestion < 5 s: ${(percentile(notified.suggestion, 95) ?? Infinity) < 5 && notified.missed === 0 ? 'met' : 'NOT met'}; budget_used ≥ 0.9: ${budgetUsed >= 0.9 ? 'met' : 'NOT met'}; throttled 0: ${throttled === 0 ? 'met' : 'NOT met'}; every duplicate dropped: ${doubled === 0 ? 'met' : 'NOT met'}`);
