@@ -5,6 +5,10 @@ import { startAmazonService } from '@calibr/amazon-service';
 import { migrateDatabase, redactUrl, resolveDatabaseUrl } from '@calibr/db';
 import { startSandbox } from '@calibr/sandbox';
 import { installSandbox } from '@calibr/sandbox/routing';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+
+/** Any credentials do for the sandbox's SQS (a signature must be there; it is not verified). */
+const SANDBOX_AWS_CREDENTIALS = { accessKeyId: 'AKIASANDBOXEXAMPLE', secretAccessKey: 'sandbox-aws-secret-not-checked' };
 import { startShopifyApp, warmUp } from '../shopify-app/server/start-app';
 
 // The app's database first (DATABASE_URL: a SQLite file or PostgreSQL, else .data/calibrate.db): a new or deleted
@@ -40,7 +44,15 @@ console.log(`Sandbox: ${sandbox.url} (identities: ${sandbox.url}/_sandbox/seed)`
 process.env.SERVICE_SHARED_SECRET ??= randomBytes(32).toString('hex'); // one per run; the app signs with the same
 process.env.AMAZON_SERVICE_URL ??= `http://localhost:${process.env.AMAZON_SERVICE_PORT ?? 4020}`;
 const amazonSeed = ((await (await fetch(`${sandbox.url}/_sandbox/seed`)).json()) as { amazon?: { apps?: { applicationId: string; clientId: string; clientSecret: string; draft: boolean }[] } }).amazon?.apps?.[0];
+// Amazon's notifications (ANY_OFFER_CHANGED, FEED_PROCESSING_FINISHED, PRICING_HEALTH) through the sandbox's SQS
+// queue and its dead-letter queue, made here as an operator would (the sandbox doesn't check the signature, so
+// any AWS credentials do), unless AMAZON_NOTIFICATIONS_QUEUE_ARN names another queue.
+if (!process.env.AMAZON_NOTIFICATIONS_QUEUE_ARN) {
+  process.env.AMAZON_SQS_ENDPOINT ??= `${sandbox.url}/sqs`;
+  process.env.AMAZON_NOTIFICATIONS_QUEUE_ARN = await sandboxNotificationQueue(process.env.AMAZON_SQS_ENDPOINT);
+}
 const amazon = await startAmazonService({
+  notifications: { credentials: SANDBOX_AWS_CREDENTIALS },
   config: {
     lwaClientId: process.env.AMAZON_LWA_CLIENT_ID ?? amazonSeed?.clientId,
     lwaClientSecret: process.env.AMAZON_LWA_CLIENT_SECRET ?? amazonSeed?.clientSecret,
@@ -83,3 +95,20 @@ const stop = async () => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+
+/** The sandbox's notifications queue (dead letters after 5 receives); its ARN. */
+async function sandboxNotificationQueue(endpoint: string): Promise<string> {
+  const sqs = new SQSClient({ region: 'us-east-1', endpoint, credentials: SANDBOX_AWS_CREDENTIALS });
+  try {
+    const dlq = (await sqs.send(new CreateQueueCommand({ QueueName: 'calibr-notifications-dlq' }))).QueueUrl!;
+    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    const queue = (
+      await sqs.send(
+        new CreateQueueCommand({ QueueName: 'calibr-notifications', Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 5 }) } }),
+      )
+    ).QueueUrl!;
+    return (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  } finally {
+    sqs.destroy();
+  }
+}

@@ -164,7 +164,8 @@ export async function startAmazonService(options: StartOptions = {}): Promise<Ru
   const port = (server.address() as AddressInfo).port;
   if (options.worker !== false) {
     worker.start();
-    subscriptions.start();
+    // Subscription jobs are only queued while a notification queue is configured.
+    if (config.notificationsQueueArn) subscriptions.start();
     consumer?.start();
   }
   const url = `http://${options.host ?? '127.0.0.1'}:${port}`;

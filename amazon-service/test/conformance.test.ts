@@ -11,6 +11,8 @@ const SHOP = 'conformance-shop.myshopify.com';
 beforeAll(async () => {
   h = await startHarness({
     sandbox: { timeScale: 10 },
+    // Amazon's notifications through the sandbox's queue: the offer-changes check reads real ANY_OFFER_CHANGED.
+    notifications: {},
     service: {
       timeScale: 10,
       // Few, quick retries, so a simulated throttle surfaces in a second (production: 6 attempts).
@@ -33,6 +35,23 @@ async function settle(): Promise<void> {
   );
 }
 
+/**
+ * A competitor moves on the fixture item: once the seller is subscribed, the change reaches the shop's feed
+ * through the queue (the hook returns when the connector holds it).
+ */
+async function announceOfferChange(connector: PlatformConnector): Promise<void> {
+  const read = connector.pricing.getOfferChanges!.bind(connector.pricing);
+  await waitFor('the seller subscribed to ANY_OFFER_CHANGED', async () =>
+    (await h.database.db.amazonNotificationSubscription.count({ where: { sellingPartnerId: DEMO_SELLER, notificationType: 'ANY_OFFER_CHANGED' } })) > 0,
+  );
+  let tail: string | null = null;
+  for (let page = await read({}); page.changes.length > 0; page = await read({ after: tail })) tail = page.cursor;
+  const { offers } = await control<{ offers: { sellerId: string; price: string }[] }>(h.sandbox, `offers?asin=B001VTSF4H&marketplaceId=${US}`);
+  const rival = offers.find((o) => o.sellerId !== DEMO_SELLER)!;
+  await control(h.sandbox, 'competitors/price', { asin: 'B001VTSF4H', marketplaceId: US, sellerId: rival.sellerId, price: (Number(rival.price) - 0.01).toFixed(2) });
+  await waitFor('the offer change readable', async () => (await read({ after: tail, waitSeconds: 2 })).changes.length > 0, 20_000, 0);
+}
+
 describeConformance('amazon connector through the Amazon service over HTTP', () => {
   const seller = h.sellers.find((s) => s.sellerId === DEMO_SELLER)!;
   return {
@@ -49,6 +68,7 @@ describeConformance('amazon connector through the Amazon service over HTTP', () 
       competitiveItem: { itemId: 'B001VTSF4H', marketplaceId: US, hasOurOffer: true },
     },
     settle,
+    announceOfferChange,
     // Amazon answers 429 QuotaExceeded to the next calls, more times than the connector retries.
     simulateRateLimit: async () => {
       await control(h.sandbox, 'throttle', { operation: '*', count: 3 });

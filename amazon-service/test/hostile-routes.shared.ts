@@ -54,6 +54,7 @@ const API_TARGETS: ReadonlyArray<{ method: string; path: string; body?: unknown 
   { method: 'GET', path: `${PRICING}/update-result?idempotencyKey=h-1` },
   { method: 'POST', path: `${PRICING}/update-results`, body: { idempotencyKeys: ['h-1'] } },
   { method: 'POST', path: `${PRICING}/fee-estimates`, body: { marketplaceId: US, items: [{ externalId: 'SKU', price: { amount: '10.00', currency: 'USD' } }] } },
+  { method: 'POST', path: `${PRICING}/offer-changes`, body: { after: null, limit: 10 } },
 ];
 const BODY_TARGETS = API_TARGETS.filter((t) => t.body !== undefined);
 

@@ -68,7 +68,7 @@ export function notificationSuite(provider: 'sqlite' | 'postgresql'): void {
     );
     return seen;
   }
-  const readyz = async () => json<{ notifications: { state: string; errors: Record<string, number>; lag: Record<string, unknown> } }>(await fetch(`${h.service.url}/readyz`));
+  const readyz = async () => json<{ notifications: { state: string; counts: Record<string, number>; lag: Record<string, unknown> } }>(await fetch(`${h.service.url}/readyz`));
   const channel = () => h.service.ctx.notifications;
   const dlqCount = async () =>
     Number((await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }))).Attributes!.ApproximateNumberOfMessages);
@@ -114,6 +114,23 @@ export function notificationSuite(provider: 'sqlite' | 'postgresql'): void {
       expect(await h.database.db.amazonNotificationDestination.count()).toBe(1);
       expect((await shop.pricing.getOfferChanges!({})).status.state).toBe('live');
     });
+
+    it('a connect whose answers were lost finds what Amazon holds: the destination by getDestinations, the subscriptions by 409 and getSubscription', async () => {
+      const before = await h.database.db.amazonNotificationSubscription.findMany({ where: { sellingPartnerId: DEMO_SELLER }, orderBy: { notificationType: 'asc' } });
+      const destination = await h.database.db.amazonNotificationDestination.findFirstOrThrow();
+      // As if the service never recorded Amazon's answers.
+      await h.database.db.amazonNotificationSubscription.deleteMany({ where: { sellingPartnerId: DEMO_SELLER } });
+      await h.database.db.amazonNotificationDestination.deleteMany();
+      await shop.authenticate(credentials());
+      const after = await waitFor('the subscriptions recorded again', async () => {
+        const rows = await h.database.db.amazonNotificationSubscription.findMany({ where: { sellingPartnerId: DEMO_SELLER }, orderBy: { notificationType: 'asc' } });
+        return rows.length === 3 && rows;
+      });
+      expect(after.map((r) => r.subscriptionId)).toEqual(before.map((r) => r.subscriptionId));
+      expect((await h.database.db.amazonNotificationDestination.findFirstOrThrow()).destinationId).toBe(destination.destinationId);
+      expect(await sandboxSubscriptions()).toHaveLength(3);
+      expect((await control<{ destinations: unknown[] }>(h.sandbox, 'notifications')).destinations).toHaveLength(1);
+    });
   });
 
   describe('offer changes', () => {
@@ -130,10 +147,10 @@ export function notificationSuite(provider: 'sqlite' | 'postgresql'): void {
       const other = await remoteConnector(h, OTHER_SHOP);
       expect((await other.pricing.getOfferChanges!({})).changes.some((x) => x.notificationId === change.notificationId)).toBe(true);
       const again = await shop.pricing.getOfferChanges!({ after });
-      expect(again.changes.map((x) => x.cursor)).toEqual(changes.slice(0, again.changes.length).map((x) => x.cursor));
+      expect(again.changes.slice(0, changes.length).map((x) => x.cursor)).toEqual(changes.map((x) => x.cursor));
       const detail = (await readyz()).notifications;
       expect(detail.state).toBe('live');
-      expect(detail.errors.processed).toBeGreaterThan(0);
+      expect(detail.counts.processed).toBeGreaterThan(0);
     });
 
     it('a notification delivered twice is kept once', async () => {
@@ -143,9 +160,16 @@ export function notificationSuite(provider: 'sqlite' | 'postgresql'): void {
       const moved = await moveCompetitor();
       const changes = await changesUntil(after, (c) => c.some((x) => x.listing.offers.some((o) => o.sellerId === moved.sellerId && o.landed.amount === moved.price)));
       await waitFor('the duplicate to be dropped', async () => channel().counts.duplicates > before);
-      const ids = (await shop.pricing.getOfferChanges!({ after })).changes.map((x) => x.notificationId);
+      const kept = (await shop.pricing.getOfferChanges!({ after })).changes;
+      const ids = kept.map((x) => x.notificationId);
       expect(new Set(ids).size).toBe(ids.length);
-      expect(changes.length).toBe(ids.length);
+      const moves = kept.filter((x) => x.listing.offers.some((o) => o.sellerId === moved.sellerId && o.landed.amount === moved.price));
+      expect(moves.length).toBeGreaterThan(0);
+      // The shop saw this item before: the move is told apart as a competitor's.
+      expect(moves[0]!.cause).toBe('competitor');
+      // The notification delivered twice is one change, however often it was read.
+      expect(kept.filter((x) => x.notificationId === moves[0]!.notificationId)).toHaveLength(1);
+      expect(changes.filter((x) => x.notificationId === moves[0]!.notificationId)).toHaveLength(1);
     });
 
     it('an older notification arriving after a newer one for the same ASIN is dropped as stale', async () => {
@@ -164,8 +188,13 @@ export function notificationSuite(provider: 'sqlite' | 'postgresql'): void {
     });
   });
 
+  it('refuses a cursor it did not issue, and more than 500 changes a page', async () => {
+    await expect(shop.pricing.getOfferChanges!({ after: 'not-a-cursor' })).rejects.toMatchObject({ code: 'validation' });
+    await expect(shop.pricing.getOfferChanges!({ limit: 501 })).rejects.toMatchObject({ code: 'validation' });
+  });
+
   describe('bad messages', () => {
-    it('not JSON, failing the schema or naming an unknown seller: left to the dead-letter queue while the consumer keeps going', async () => {
+    it('not JSON, not an object, a type not consumed, failing the schema or naming an unknown seller: left to the dead-letter queue while the consumer keeps going', async () => {
       // A real notification, taken off the queue while the service's consumer is stopped, with another seller in it.
       await h.service.consumer!.stop();
       const moved = await moveCompetitor();
@@ -183,16 +212,17 @@ export function notificationSuite(provider: 'sqlite' | 'postgresql'): void {
       stranger.Payload.AnyOfferChangedNotification.SellerId = 'A0UNKNOWNSELLER';
       stranger.NotificationMetadata.NotificationId = crypto.randomUUID();
       const noSchema = { NotificationType: 'ANY_OFFER_CHANGED', NotificationMetadata: { NotificationId: crypto.randomUUID() } };
-      for (const body of ['{not json', JSON.stringify(noSchema), JSON.stringify(stranger)]) {
+      const otherType = { notificationType: 'LISTINGS_ITEM_STATUS_CHANGE', notificationMetadata: { notificationId: crypto.randomUUID() } };
+      for (const body of ['{not json', '42', JSON.stringify(otherType), JSON.stringify(noSchema), JSON.stringify(stranger)]) {
         await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
       }
       await h.restart();
       shop = await remoteConnector(h, SHOP);
       const after = await tail();
       // Each is received maxReceiveCount (3) times, one visibility timeout apart, then moved on the next receive.
-      await waitFor('the three bad messages in the dead-letter queue', async () => (await dlqCount()) >= 3, 30_000, 200);
-      // The restarted service counts from zero: its own receives of the three.
-      expect(channel().counts.invalid).toBeGreaterThanOrEqual(2);
+      await waitFor('the five bad messages in the dead-letter queue', async () => (await dlqCount()) >= 5, 30_000, 200);
+      // The restarted service counts from zero: its own receives of the five.
+      expect(channel().counts.invalid).toBeGreaterThanOrEqual(4);
       expect(channel().counts.unknownSeller).toBeGreaterThanOrEqual(1);
       // Still consuming.
       const next = await moveCompetitor();
@@ -208,7 +238,7 @@ export function notificationSuite(provider: 'sqlite' | 'postgresql'): void {
       await waitFor('the channel to go down', async () => (await shop.pricing.getOfferChanges!({})).status.state === 'down');
       const detail = (await readyz()).notifications;
       expect(detail.state).toBe('down');
-      expect(detail.errors.receiveErrors).toBeGreaterThan(0);
+      expect(detail.counts.receiveErrors).toBeGreaterThan(0);
       // A feed of 6 prices (more than the patch path takes) settles by polling getFeed meanwhile.
       const { listings } = await control<{ listings: { sku: string; offers: { marketplaceId: string; price?: string }[] }[] }>(h.sandbox, `sellers/${DEMO_SELLER}`);
       const skus = listings.filter((l) => l.offers.some((o) => o.marketplaceId === US)).slice(0, 6);
@@ -265,12 +295,20 @@ export function notificationSuite(provider: 'sqlite' | 'postgresql'): void {
 
   describe('disconnecting', () => {
     it('keeps the subscriptions while another shop holds the seller, deletes them when none does', async () => {
+      // Erasing the other shop takes its offer changes with it, not the subscriptions the first shop still needs.
       const other = await remoteConnector(h, OTHER_SHOP);
-      await other.disconnect();
+      const kept = (await other.pricing.getOfferChanges!({})).changes.length;
+      expect(kept).toBeGreaterThan(0);
+      // (Prices going live from the feed tests may still bring a change or two meanwhile.)
+      const { erased } = await other.eraseTenant!();
+      expect(erased.AmazonIntegration).toBe(1);
+      expect(erased.AmazonOfferChange).toBeGreaterThanOrEqual(kept);
+      expect((await other.pricing.getOfferChanges!({})).changes).toEqual([]);
       await waitFor('the unsubscribe job to finish', async () => (await h.database.db.amazonJob.count({ where: { queue: 'amazon.notifications', status: { in: ['queued', 'running'] } } })) === 0);
       expect(await sandboxSubscriptions()).toHaveLength(3);
       await shop.disconnect();
-      await waitFor('the subscriptions to be deleted at Amazon', async () => (await sandboxSubscriptions()).length === 0);
+      await waitFor('the unsubscribe job to finish', async () => (await h.database.db.amazonJob.count({ where: { queue: 'amazon.notifications', status: { in: ['queued', 'running'] } } })) === 0);
+      expect(await sandboxSubscriptions()).toEqual([]);
       expect(await h.database.db.amazonNotificationSubscription.count({ where: { sellingPartnerId: DEMO_SELLER } })).toBe(0);
       // Kept changes stay readable; the channel is off for a shop with no subscribed seller.
       expect((await shop.pricing.getOfferChanges!({})).status.state).toBe('off');

@@ -45,7 +45,7 @@ describe('process health', () => {
       status: 'ready',
       database: 'ok',
       migrations: 'applied',
-      notifications: expect.objectContaining({ configured: false, state: 'off', lastError: null, errors: expect.objectContaining({ receiveErrors: 0, invalid: 0 }) }),
+      notifications: expect.objectContaining({ configured: false, state: 'off', lastError: null, counts: expect.objectContaining({ receiveErrors: 0, invalid: 0 }) }),
     });
     expect(ready.status).toBe(200);
 

@@ -97,7 +97,7 @@ describe.each(providers)('the Amazon service alone on an empty %s database', (pr
   it('is live and ready, and its /health reads the database', async () => {
     expect((await fetch(`${h.service.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${h.service.url}/readyz`);
-    expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', migrations: 'applied' });
+    expect(await ready.json()).toEqual({ status: 'ready', database: 'ok', migrations: 'applied', notifications: expect.objectContaining({ configured: false, state: 'off' }) });
     const health = await fetch(`${h.service.url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', database: 'ok' });

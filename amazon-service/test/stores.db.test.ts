@@ -1,6 +1,7 @@
 // The service's own database code on both databases (SQLite always; PostgreSQL when TEST_DATABASE_URL is
 // set): listings written in bulk, applied prices recorded with one CASE statement, feeds stored with their
-// messages and rebuilt with the same message ids, the feed monitor's counts, and one-use consent states.
+// messages and rebuilt with the same message ids, the feed monitor's counts, one-use consent states, and
+// offer changes read by cursor and pruned.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POSTGRES_SKIP_REASON, hasTestPostgres, type DatabaseProvider } from '@calibr/db';
 import { createAmazonTestDatabase, type AmazonTestDatabase } from './support/amazon-database';
@@ -14,6 +15,7 @@ import { feedDetails, recentFeeds } from '../src/feeds/feed-monitor';
 import { storeFeed, storedFeedEntries } from '../src/feeds/price-feed-store';
 import { consumeConsentState, issueConsentState } from '../src/authorization/consent-state';
 import { claimNonce } from '../src/authorization/used-nonces';
+import { OFFER_CHANGE_RETENTION_MS, PROCESSED_ID_RETENTION_MS, pruneNotificationRecords, readOfferChanges } from '../src/notifications/offer-change-store';
 import { SHARED_SECRET, US } from './support/harness';
 
 const storesOn = (provider: DatabaseProvider) => {
@@ -91,6 +93,34 @@ const storesOn = (provider: DatabaseProvider) => {
     // None of the refusals used it up: the browser that started it still can, once.
     await expect(consumeConsentState(ctx, state, session)).resolves.toMatchObject({ projectId, region: 'na' });
     await expect(consumeConsentState(ctx, state, session)).rejects.toThrow(/already used/);
+  });
+
+  it('prunes offer changes past their week and notification ids past SQS retention (only those), and pages changes by cursor', async () => {
+    const now = new Date('2026-12-07T10:00:00.000Z');
+    const ago = (ms: number) => new Date(now.getTime() - ms);
+    const listing = { itemId: 'B0PRUNE001', marketplaceId: US, currency: 'USD', buyBox: null, offerCount: 0, offers: [], observedAt: now.toISOString() };
+    const change = (id: string, receivedAt: Date) => ({ projectId, sellingPartnerId: 'A1STORES', notificationId: id, marketplaceId: US, asin: 'B0PRUNE001', cause: 'competitor', eventTime: receivedAt, listing, receivedAt });
+    await t.db.amazonOfferChange.createMany({ data: [change('old', ago(OFFER_CHANGE_RETENTION_MS + 1)), change('fresh', ago(OFFER_CHANGE_RETENTION_MS - 60_000)), change('newest', now)] });
+    await t.db.amazonProcessedNotification.createMany({
+      data: [
+        { notificationId: 'n-old', notificationType: 'ANY_OFFER_CHANGED', receivedAt: ago(PROCESSED_ID_RETENTION_MS + 1) },
+        { notificationId: 'n-fresh', notificationType: 'ANY_OFFER_CHANGED', receivedAt: ago(PROCESSED_ID_RETENTION_MS - 60_000) },
+      ],
+    });
+    expect(await pruneNotificationRecords(ctx, now)).toEqual({ changes: 1, notificationIds: 1 });
+    expect((await t.db.amazonProcessedNotification.findMany()).map((r) => r.notificationId)).toEqual(['n-fresh']);
+    // What is left reads oldest first, a page at a time; no queue configured: the channel is off.
+    const first = await readOfferChanges(ctx, projectId, { limit: 1 });
+    expect(first.changes.map((c) => c.notificationId)).toEqual(['fresh']);
+    expect(first.status).toEqual({ state: 'off', lastReceivedAt: now.toISOString() });
+    const second = await readOfferChanges(ctx, projectId, { after: first.cursor });
+    expect(second.changes.map((c) => c.notificationId)).toEqual(['newest']);
+    expect(await readOfferChanges(ctx, projectId, { after: second.cursor, waitSeconds: 0 })).toMatchObject({ changes: [], cursor: second.cursor });
+
+    // A long poll here sees a change another instance stored (no signal in this process: the database is read again).
+    const waiting = readOfferChanges(ctx, projectId, { after: second.cursor, waitSeconds: 10 });
+    await t.db.amazonOfferChange.create({ data: change('other-instance', new Date()) });
+    expect((await waiting).changes.map((c) => c.notificationId)).toEqual(['other-instance']);
   });
 };
 

@@ -32,10 +32,20 @@ const money = (m: AmazonMoney | undefined) => moneyFromAmazon(m?.Amount, m?.Curr
 const percentage = (value: unknown) => (typeof value === 'number' && value >= 0 && value <= 100 ? value : null);
 const count = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null);
 
-/** Whose move it was, as Amazon's OfferChangeType says: `Internal` the seller's own offer, `External` another's. */
-export function changeCause(type: string | undefined): 'competitor' | 'ours' | 'unknown' {
-  if (type === 'Internal') return 'ours';
-  if (type === 'External') return 'competitor';
+/**
+ * Whose move it was. The notification doesn't say (OfferChangeType tells an external price, a change among
+ * the offers and a Buy Box change apart, not whose offer moved), so the snapshot is compared with the
+ * shop's previous one of the item: a competitor's offer added, gone or repriced → `competitor`; only ours
+ * → `ours`; nothing to compare with, or no offer moved (the Buy Box alone) → `unknown`.
+ */
+export function changeCause(previous: CompetitiveListing | undefined, next: CompetitiveListing): 'competitor' | 'ours' | 'unknown' {
+  if (!previous) return 'unknown';
+  const key = (o: CompetitiveOffer) => `${o.sellerId ?? ''}|${o.fulfillment}|${o.condition ?? ''}`;
+  const prices = (listing: CompetitiveListing, ours: boolean) =>
+    new Map(listing.offers.filter((o) => o.isOurs === ours).map((o) => [key(o), `${o.landed.amount} ${o.landed.currency}`]));
+  const differ = (a: Map<string, string>, b: Map<string, string>) => a.size !== b.size || [...a].some(([k, v]) => b.get(k) !== v);
+  if (differ(prices(previous, false), prices(next, false))) return 'competitor';
+  if (differ(prices(previous, true), prices(next, true))) return 'ours';
   return 'unknown';
 }
 

@@ -27,6 +27,9 @@ export interface ChannelLag {
   oldestMessageAgeMs: number | null;
   /** Messages received and not yet deleted or given up on by this process. */
   inFlight: number;
+  /** The queue's depth when last read (SQS's approximate counts): waiting, and received by someone and not deleted. */
+  queued: number | null;
+  notVisible: number | null;
 }
 
 /** Wakes getOfferChanges long polls waiting for a tenant's next change (this process; others re-check the database). */
@@ -60,7 +63,7 @@ export class NotificationChannel {
   lastError: string | null = null;
   lastReceiveAt: Date | null = null;
   readonly counts: ChannelCounts = { received: 0, processed: 0, duplicates: 0, stale: 0, invalid: 0, unknownSeller: 0, receiveErrors: 0, handlerErrors: 0 };
-  readonly lag: ChannelLag = { newestMessageAgeMs: null, oldestMessageAgeMs: null, inFlight: 0 };
+  readonly lag: ChannelLag = { newestMessageAgeMs: null, oldestMessageAgeMs: null, inFlight: 0, queued: null, notVisible: null };
   readonly changes = new OfferChangeSignal();
 
   constructor(
@@ -80,7 +83,7 @@ export class NotificationChannel {
       lastReceiveAt: this.lastReceiveAt?.toISOString() ?? null,
       lastError: this.lastError,
       lag: { ...this.lag },
-      errors: { ...this.counts },
+      counts: { ...this.counts },
     };
   }
 }

@@ -6,7 +6,8 @@
 // shop ever connected is logged (type, ids and the reason, never the body) and left on the queue: its receive
 // count grows and the queue's RedrivePolicy moves it to the dead-letter queue. A queue that can't be read
 // turns the channel `down` and is retried with backoff until it answers again; nothing here throws out.
-import { DeleteMessageCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { CompetitiveListing } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
 import { feedsFinishedByNotification } from '../feeds/feed-notifications';
 import { sellerIdsIn } from '../integrations/integration-store';
@@ -23,6 +24,9 @@ export interface ConsumerOptions {
   /** How often old offer changes and notification ids are pruned. */
   pruneEveryMs?: number;
 }
+
+/** How often the queue's depth is read while it answers. */
+const PROBE_EVERY_MS = 60_000;
 
 type Outcome = 'processed' | 'duplicate' | 'stale' | 'invalid' | 'unknownSeller';
 
@@ -67,6 +71,7 @@ export class NotificationConsumer {
   private readonly abort = new AbortController();
   private running: Promise<void> | undefined;
   private prunedAt = 0;
+  private probedAt = 0;
   private readonly waitTimeSeconds: number;
   private readonly backoff: { baseMs: number; maxMs: number };
   private readonly pruneEveryMs: number;
@@ -103,6 +108,11 @@ export class NotificationConsumer {
     while (!this.stopping) {
       let messages: Message[];
       try {
+        // The queue's depth, at start, on recovery and every minute: readiness knows at once, and how far behind we are.
+        if (channel.state !== 'live' || Date.now() - this.probedAt > PROBE_EVERY_MS) {
+          await this.probe();
+          failures = this.live(failures);
+        }
         const answer = await this.sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: this.queueUrl,
@@ -113,11 +123,8 @@ export class NotificationConsumer {
           { abortSignal: this.abort.signal },
         );
         messages = answer.Messages ?? [];
-        if (channel.state !== 'live') this.ctx.logger.info({ after: failures }, 'notification queue: reading');
-        channel.state = 'live';
-        channel.lastError = null;
         channel.lastReceiveAt = new Date();
-        failures = 0;
+        failures = this.live(failures);
       } catch (error) {
         if (this.stopping) break;
         failures++;
@@ -141,6 +148,26 @@ export class NotificationConsumer {
       }
       await this.prune();
     }
+  }
+
+  /** The queue answered: the channel is live (logged when it wasn't); returns the failures count reset. */
+  private live(failures: number): number {
+    const channel = this.ctx.notifications;
+    if (channel.state !== 'live') this.ctx.logger.info({ afterFailures: failures }, 'notification queue: reading');
+    channel.state = 'live';
+    channel.lastError = null;
+    return 0;
+  }
+
+  private async probe(): Promise<void> {
+    const answer = await this.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      { abortSignal: this.abort.signal },
+    );
+    const count = (v: string | undefined) => (v === undefined ? null : Number(v));
+    this.ctx.notifications.lag.queued = count(answer.Attributes?.ApproximateNumberOfMessages);
+    this.ctx.notifications.lag.notVisible = count(answer.Attributes?.ApproximateNumberOfMessagesNotVisible);
+    this.probedAt = Date.now();
   }
 
   private async handle(message: Message): Promise<void> {
@@ -193,7 +220,8 @@ export class NotificationConsumer {
     const rows = sellingPartnerId
       ? await this.ctx.db.amazonIntegration.findMany({ where: { sellingPartnerId }, select: { projectId: true, status: true, marketplaceIds: true } })
       : [];
-    if (rows.length === 0) throw new Unhandled('unknownSeller', 'the notification names a seller no shop connected');
+    // A seller id is no secret: the operator needs it to tell a stale subscription from a misrouted queue.
+    if (rows.length === 0) throw new Unhandled('unknownSeller', `the notification names a seller no shop connected (${sellingPartnerId ?? 'none'})`);
     return rows;
   }
 
@@ -210,9 +238,17 @@ export class NotificationConsumer {
           .map((h) => h.projectId),
       ),
     ];
-    // Each shop's own offers are every seller account it holds there.
+    // Each shop's own offers are every seller account it holds there; whose move it was, from its previous snapshot.
     const listings = await Promise.all(
-      tenants.map(async (projectId) => ({ projectId, listing: listingFromAnyOfferChanged(payload, new Set(await sellerIdsIn(this.ctx, projectId, trigger.MarketplaceId))) })),
+      tenants.map(async (projectId) => {
+        const listing = listingFromAnyOfferChanged(payload, new Set(await sellerIdsIn(this.ctx, projectId, trigger.MarketplaceId)));
+        const previous = await this.ctx.db.amazonOfferChange.findFirst({
+          where: { projectId, marketplaceId: trigger.MarketplaceId, asin: trigger.ASIN },
+          orderBy: { id: 'desc' },
+          select: { listing: true },
+        });
+        return { projectId, listing, cause: changeCause(previous?.listing as CompetitiveListing | undefined, listing) };
+      }),
     );
     const key = { sellingPartnerId: payload.SellerId, marketplaceId: trigger.MarketplaceId, asin: trigger.ASIN };
     const outcome = await this.ctx.db.$transaction(async (tx) => {
@@ -224,7 +260,7 @@ export class NotificationConsumer {
         create: { ...key, eventTime, notificationId: n.notificationId },
         update: { eventTime, notificationId: n.notificationId },
       });
-      for (const { projectId, listing } of listings) {
+      for (const { projectId, listing, cause } of listings) {
         await tx.amazonOfferChange.create({
           data: {
             projectId,
@@ -232,7 +268,7 @@ export class NotificationConsumer {
             notificationId: n.notificationId,
             marketplaceId: trigger.MarketplaceId,
             asin: trigger.ASIN,
-            cause: changeCause(trigger.OfferChangeType),
+            cause,
             eventTime,
             listing: listing as object,
           },

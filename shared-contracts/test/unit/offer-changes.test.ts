@@ -42,6 +42,12 @@ describe('reference connector offer changes', () => {
     await expect(read(c)({ after: Buffer.from(JSON.stringify({ seq: -1 })).toString('base64url') })).rejects.toBeInstanceOf(ValidationError);
   });
 
+  it('a long poll with a change already there answers at once', async () => {
+    const c = await connected();
+    const kept = c.announceOfferChange('ref-listing-1a');
+    expect((await read(c)({ waitSeconds: 20 })).changes.map((x) => x.cursor)).toEqual([kept.cursor]);
+  });
+
   it('a long poll answers with the first change announced while it waits', async () => {
     const c = await connected();
     const waiting = read(c)({ waitSeconds: 20 });

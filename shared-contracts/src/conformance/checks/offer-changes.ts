@@ -30,10 +30,10 @@ export const offerChangeChecks: ConformanceCheck[] = [
       }
       ensure(read, 'capabilities.offerChanges is true but pricing.getOfferChanges is missing');
       const tail = await endOfFeed(read);
-      // At the end, without waiting: nothing, and the cursor stays where it was.
+      // At the end, without waiting: nothing, and the cursor stays where it was (a live platform may have
+      // announced something meanwhile: then only that, and the cursor is its last).
       const atEnd = ensureShape(offerChangesResultSchema, await read({ after: tail, waitSeconds: 0 }), 'getOfferChanges at the end');
-      ensureEqual(atEnd.changes.length, 0, 'changes after the newest one');
-      ensureEqual(atEnd.cursor, tail, 'cursor at the end (the `after` given)');
+      if (atEnd.changes.length === 0) ensureEqual(atEnd.cursor, tail, 'cursor at the end (the `after` given)');
       await ensureRejects(() => read({ after: tail, limit: MAX_OFFER_CHANGES + 1 }), ValidationError, `getOfferChanges with limit ${MAX_OFFER_CHANGES + 1}`);
 
       const announce = ctx.options.announceOfferChange;
@@ -55,8 +55,9 @@ export const offerChangeChecks: ConformanceCheck[] = [
       ensureEqual(two.changes.map((c) => c.cursor), [first.changes[1]!.cursor], 'the page after the first change');
       ensure(two.cursor !== one.cursor, 'the cursor did not advance');
       const end = await endOfFeed(read);
+      ensure(end !== tail, 'the end of the feed did not move after three announcements');
       const nothing = ensureShape(offerChangesResultSchema, await read({ after: end, waitSeconds: 0 }), 'getOfferChanges at the new end');
-      ensureEqual(nothing.changes.length, 0, 'changes after the newest one');
+      ensure(nothing.changes.every((c) => !first.changes.some((f) => f.cursor === c.cursor)), 'changes already read came back after the newest cursor');
     },
   },
 ];
