@@ -30,7 +30,6 @@ export const AMAZON_EXPECTED_CAPABILITIES: ConnectorCapabilities = {
   maxFeeBatch: 20,
   // ANY_OFFER_CHANGED notifications, pulled with getOfferChanges (the monitor reacts to them).
   offerChanges: true,
-  offerChanges: true,
 };
 
 /** How long a settings link opens (the service refuses it after; it also caps its own TTL). */
