@@ -209,9 +209,9 @@ try {
   const polled = await phase(w, script(moveCount), 2 * sweepRealMs);
 
   const cursor = await w.database.db.offerChangeCursor.findFirst({ where: { platform: 'amazon' } });
-  type Readyz = { notifications?: { errors?: { duplicates?: number } } };
+  type Readyz = { notifications?: { counts?: { duplicates?: number } } };
   const readyz = await readJson<Readyz>(await fetch(`${w.amazon.url}/readyz`)).catch((): Readyz => ({}));
-  const serviceDuplicates = readyz.notifications?.errors?.duplicates ?? 0;
+  const serviceDuplicates = readyz.notifications?.counts?.duplicates ?? 0;
   const appDuplicates = cursor?.duplicatesDropped ?? 0;
   const stored = await w.database.db.competitorPriceObservation.groupBy({ by: ['notificationId', 'listingId'], where: { source: 'notification' }, _count: { _all: true } });
   const doubled = stored.filter((g) => g._count._all > 1).length;
