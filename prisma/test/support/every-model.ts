@@ -189,6 +189,37 @@ export async function writeEveryModel(db: Db, keyring: Keyring): Promise<Written
     offerCount: 12,
     details: { offers: [{ listing: '16.99', shipping: '1.00', condition: 'New', fba: true }] },
     observedAt: T1,
+    source: 'notification',
+    notificationId: 'c9b3e5a1-notification-ü',
+  });
+
+  const freshness = {
+    listingId: listing.id,
+    projectId,
+    readAt: T2,
+    observedAt: T1,
+    source: 'notification',
+    movedAt: T1,
+    valueMinor: 9_007_199_254_740_993n,
+  };
+  await db.competitiveFreshness.create({ data: freshness });
+  written.push({ model: 'CompetitiveFreshness', id: listing.id, data: freshness, where: { listingId: listing.id } });
+
+  await put('OfferChangeCursor', (data) => db.offerChangeCursor.create({ data }), {
+    projectId,
+    platform: 'amazon',
+    cursor: '00000000000000000042',
+    state: 'live',
+    lastReceivedAt: T2,
+    received: 7,
+    duplicatesDropped: 2,
+  });
+
+  await put('PendingReprice', (data) => db.pendingReprice.create({ data }), {
+    projectId,
+    listingId: listing.id,
+    trigger: { kind: 'lowest_offer_moved', platform: 'amazon', from: '17.99', to: '16.99', at: '2025-03-04T05:06:07.891Z' },
+    createdAt: T1,
   });
 
   const rule = await put('PricingRule', (data) => db.pricingRule.create({ data }), {

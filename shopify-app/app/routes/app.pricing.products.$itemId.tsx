@@ -9,6 +9,7 @@ import { formatPrice, formatWhen, statusLabel, STATUS_TONES } from '../component
 import { PriceChart } from '../components/pricing/PriceChart';
 import { consoleProject } from '../pricing/console.server';
 import { priceHistory } from '../pricing/history.server';
+import { productFreshnessLines } from '../pricing/monitor/competitive-freshness.server';
 import { pathId } from '../lib/route-params.server';
 import { NotFoundError } from '@calibr/shared-contracts';
 
@@ -17,7 +18,10 @@ export const links = () => [{ rel: 'stylesheet', href: polarisVizStyles }];
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { projectId } = await consoleProject(request);
   try {
-    return { history: await priceHistory(projectId, pathId(params.itemId, 'product')) };
+    const itemId = pathId(params.itemId, 'product');
+    const history = await priceHistory(projectId, itemId);
+    // How fresh the competitors' prices are: "Competitor prices read 12 s ago (notification)".
+    return { history, freshness: await productFreshnessLines(projectId, itemId) };
   } catch (error) {
     // No such product in this shop (or an id that can't be one): the page's 404, not a server error.
     if (error instanceof NotFoundError) throw new Response(error.message, { status: 404 });
@@ -26,7 +30,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 };
 
 export default function ProductPricePage() {
-  const { history } = useLoaderData<typeof loader>();
+  const { history, freshness } = useLoaderData<typeof loader>();
   const navigate = useNavigate();
   const currency = history.currency;
   return (
@@ -44,6 +48,12 @@ export default function ProductPricePage() {
                 <Text as="h2" variant="headingMd">
                   Our price, the Buy Box and the lowest offer
                 </Text>
+                {freshness.map((f) => (
+                  <Text key={f.listingId} as="p" tone="subdued">
+                    {f.text}
+                    {freshness.length > 1 && f.marketplaceId ? ` · ${f.marketplaceId}` : ''}
+                  </Text>
+                ))}
                 <PriceChart series={history.series} currency={currency} />
               </BlockStack>
             </Card>

@@ -84,7 +84,7 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
   const everywhere = () => demo.listings.find((l) => [US, CA, MX].every((id) => l.offers.some((o) => o.marketplaceId === id)))!;
 
   /**
-   * One whole round robin of the monitor, from the start: turns until every live listing of `due`
+   * One whole sweep of the monitor (its priority order: never read, then the oldest reading): turns until every live listing of `due`
    * marketplaces was read. Returns every marketplace read meanwhile (from the observations the service
    * recorded).
    */
@@ -92,11 +92,9 @@ export function marketplacesSuite(provider: 'sqlite' | 'postgresql'): void {
     const since = new Date();
     const wanted = (await amazonRows()).filter((r) => r.status === 'active' && r.asin && due.includes(r.marketplaceId)).map((r) => `${r.marketplaceId}:${r.asin}`);
     let read = new Set<string>();
-    let cursor: string | null = null;
     for (let turn = 0; turn < 12 && !wanted.every((key) => read.has(key)); turn++) {
-      const result: Scheduler.MonitorTickResult = await scheduler.monitorShop(projectId, { cursor });
+      const result: Scheduler.MonitorTickResult = await scheduler.monitorShop(projectId);
       expect(result.error).toBeUndefined();
-      cursor = result.cursor ?? null;
       const rows = await database.db.competitorPriceObservation.findMany({ where: { projectId, observedAt: { gte: since } }, select: { marketplaceId: true, asin: true } });
       read = new Set(rows.map((r) => `${r.marketplaceId}:${r.asin}`));
     }

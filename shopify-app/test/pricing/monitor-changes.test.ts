@@ -93,7 +93,7 @@ describe('our own price, watched', () => {
 });
 
 describe('the monitor timer', () => {
-  it('reads each shop’s ASINs in a round robin through the registry’s connector, signed, one batch per interval, however many instances run it, and none while the seller is disconnected', async () => {
+  it('reads each shop’s ASINs in priority order through the registry’s connector, signed, one batch per interval, however many instances run it, and none while the seller is disconnected', async () => {
     const secret = 'monitor-timer-shared-secret-0123456789abcdef';
     const calls: Array<{ tenant: string; asins: string[] }> = [];
     let connected = true;
@@ -152,10 +152,11 @@ describe('the monitor timer', () => {
     expect((await turn()).runAt.getTime()).toBe(now + interval);
 
     expect(calls.every((c) => c.tenant === 'monitor-shop.myshopify.com' && c.asins.length <= 20)).toBe(true);
-    // A round robin: the first two batches cover all 31 ASINs, even though no reading was recorded.
+    // Never-read listings first: the first two batches cover all 31 ASINs, even though no reading was
+    // recorded (an item the platform can't answer for counts as read, and waits its turn).
     expect(new Set([...calls[0]!.asins, ...calls[1]!.asins]).size).toBe(31);
-    // The turn keeps where the round robin goes on, and what it did.
-    expect(await turn()).toMatchObject({ status: 'queued', attempts: 0, payload: { projectId, cursor: expect.any(String) }, result: { asins: calls[1]!.asins.length } });
+    // The turn keeps when it started (for outside edits), and what it did.
+    expect(await turn()).toMatchObject({ status: 'queued', attempts: 0, payload: { projectId, lastStart: expect.any(String) }, result: { asins: calls[1]!.asins.length } });
 
     // The seller disconnected (its connector says so): its turns read nothing until it is back.
     connected = false;

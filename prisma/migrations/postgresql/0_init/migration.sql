@@ -218,8 +218,49 @@ CREATE TABLE "CompetitorPriceObservation" (
     "offerCount" INTEGER,
     "details" JSONB,
     "observedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "source" TEXT NOT NULL DEFAULT 'poll',
+    "notificationId" TEXT,
 
     CONSTRAINT "CompetitorPriceObservation_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "CompetitiveFreshness" (
+    "listingId" TEXT NOT NULL,
+    "projectId" TEXT NOT NULL,
+    "readAt" TIMESTAMP(3) NOT NULL,
+    "observedAt" TIMESTAMP(3),
+    "source" TEXT,
+    "movedAt" TIMESTAMP(3),
+    "valueMinor" BIGINT NOT NULL DEFAULT 0,
+
+    CONSTRAINT "CompetitiveFreshness_pkey" PRIMARY KEY ("listingId")
+);
+
+-- CreateTable
+CREATE TABLE "OfferChangeCursor" (
+    "id" TEXT NOT NULL,
+    "projectId" TEXT NOT NULL,
+    "platform" TEXT NOT NULL,
+    "cursor" TEXT,
+    "state" TEXT NOT NULL DEFAULT 'off',
+    "lastReceivedAt" TIMESTAMP(3),
+    "received" INTEGER NOT NULL DEFAULT 0,
+    "duplicatesDropped" INTEGER NOT NULL DEFAULT 0,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "OfferChangeCursor_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "PendingReprice" (
+    "id" TEXT NOT NULL,
+    "projectId" TEXT NOT NULL,
+    "listingId" TEXT NOT NULL,
+    "trigger" JSONB NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "PendingReprice_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
@@ -570,6 +611,21 @@ CREATE INDEX "CompetitorPriceObservation_listingId_observedAt_idx" ON "Competito
 CREATE INDEX "CompetitorPriceObservation_projectId_asin_observedAt_idx" ON "CompetitorPriceObservation"("projectId", "asin", "observedAt");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "CompetitorPriceObservation_projectId_notificationId_listing_key" ON "CompetitorPriceObservation"("projectId", "notificationId", "listingId");
+
+-- CreateIndex
+CREATE INDEX "CompetitiveFreshness_projectId_readAt_idx" ON "CompetitiveFreshness"("projectId", "readAt");
+
+-- CreateIndex
+CREATE INDEX "CompetitiveFreshness_projectId_movedAt_idx" ON "CompetitiveFreshness"("projectId", "movedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "OfferChangeCursor_projectId_platform_key" ON "OfferChangeCursor"("projectId", "platform");
+
+-- CreateIndex
+CREATE INDEX "PendingReprice_projectId_createdAt_idx" ON "PendingReprice"("projectId", "createdAt");
+
+-- CreateIndex
 CREATE INDEX "CompetitorPriceMove_listingId_movedAt_idx" ON "CompetitorPriceMove"("listingId", "movedAt");
 
 -- CreateIndex
@@ -721,6 +777,18 @@ ALTER TABLE "CompetitorPriceObservation" ADD CONSTRAINT "CompetitorPriceObservat
 
 -- AddForeignKey
 ALTER TABLE "CompetitorPriceObservation" ADD CONSTRAINT "CompetitorPriceObservation_listingId_fkey" FOREIGN KEY ("listingId") REFERENCES "Listing"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "CompetitiveFreshness" ADD CONSTRAINT "CompetitiveFreshness_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "CompetitiveFreshness" ADD CONSTRAINT "CompetitiveFreshness_listingId_fkey" FOREIGN KEY ("listingId") REFERENCES "Listing"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "OfferChangeCursor" ADD CONSTRAINT "OfferChangeCursor_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "PendingReprice" ADD CONSTRAINT "PendingReprice_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "CompetitorPriceMove" ADD CONSTRAINT "CompetitorPriceMove_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -209,8 +209,47 @@ CREATE TABLE "CompetitorPriceObservation" (
     "offerCount" INTEGER,
     "details" JSONB,
     "observedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "source" TEXT NOT NULL DEFAULT 'poll',
+    "notificationId" TEXT,
     CONSTRAINT "CompetitorPriceObservation_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
     CONSTRAINT "CompetitorPriceObservation_listingId_fkey" FOREIGN KEY ("listingId") REFERENCES "Listing" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "CompetitiveFreshness" (
+    "listingId" TEXT NOT NULL PRIMARY KEY,
+    "projectId" TEXT NOT NULL,
+    "readAt" DATETIME NOT NULL,
+    "observedAt" DATETIME,
+    "source" TEXT,
+    "movedAt" DATETIME,
+    "valueMinor" BIGINT NOT NULL DEFAULT 0,
+    CONSTRAINT "CompetitiveFreshness_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "CompetitiveFreshness_listingId_fkey" FOREIGN KEY ("listingId") REFERENCES "Listing" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "OfferChangeCursor" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "projectId" TEXT NOT NULL,
+    "platform" TEXT NOT NULL,
+    "cursor" TEXT,
+    "state" TEXT NOT NULL DEFAULT 'off',
+    "lastReceivedAt" DATETIME,
+    "received" INTEGER NOT NULL DEFAULT 0,
+    "duplicatesDropped" INTEGER NOT NULL DEFAULT 0,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "OfferChangeCursor_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "PendingReprice" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "projectId" TEXT NOT NULL,
+    "listingId" TEXT NOT NULL,
+    "trigger" JSONB NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "PendingReprice_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "Project" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
@@ -557,6 +596,21 @@ CREATE INDEX "CompetitorPriceObservation_listingId_observedAt_idx" ON "Competito
 
 -- CreateIndex
 CREATE INDEX "CompetitorPriceObservation_projectId_asin_observedAt_idx" ON "CompetitorPriceObservation"("projectId", "asin", "observedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CompetitorPriceObservation_projectId_notificationId_listingId_key" ON "CompetitorPriceObservation"("projectId", "notificationId", "listingId");
+
+-- CreateIndex
+CREATE INDEX "CompetitiveFreshness_projectId_readAt_idx" ON "CompetitiveFreshness"("projectId", "readAt");
+
+-- CreateIndex
+CREATE INDEX "CompetitiveFreshness_projectId_movedAt_idx" ON "CompetitiveFreshness"("projectId", "movedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "OfferChangeCursor_projectId_platform_key" ON "OfferChangeCursor"("projectId", "platform");
+
+-- CreateIndex
+CREATE INDEX "PendingReprice_projectId_createdAt_idx" ON "PendingReprice"("projectId", "createdAt");
 
 -- CreateIndex
 CREATE INDEX "CompetitorPriceMove_listingId_movedAt_idx" ON "CompetitorPriceMove"("listingId", "movedAt");

@@ -28,6 +28,7 @@ export const AMAZON_EXPECTED_CAPABILITIES: ConnectorCapabilities = {
   maxCompetitiveBatch: 20,
   feeEstimates: true,
   maxFeeBatch: 20,
+  // ANY_OFFER_CHANGED notifications, pulled with getOfferChanges (the monitor reacts to them).
   offerChanges: true,
 };
 

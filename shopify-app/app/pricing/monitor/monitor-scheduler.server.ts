@@ -1,21 +1,29 @@
-// The monitor: on a timer, for each shop with listings on a platform whose connector reads competitive
-// offers (capabilities.competitivePricing: Amazon), the next items in a round robin over those listings
-// (one batch of the connector's maxCompetitiveBatch, Amazon's getItemOffersBatch of 20: the most its 0.1
-// request/s allows per tick at the default 10 s interval) are read through the registry, and what moved
-// (Buy Box, lowest offer, our own price edited outside Calibrate) makes the policy look at those products
-// again. Whether the shop is connected there, and which offers are ours, the connector says.
+// The monitor: for each shop with listings on a platform whose connector reads competitive offers
+// (capabilities.competitivePricing: Amazon), the next batch of those listings in priority order
+// (poll-priority.server.ts: never read, a recent move, high value, then the oldest reading; one batch of
+// the connector's maxCompetitiveBatch, Amazon's getItemOffersBatch of 20) is read through the registry,
+// and what moved (Buy Box, lowest offer, our own price edited outside Calibrate) makes the policy look at
+// those products again. Whether the shop is connected there, and which offers are ours, the connector says.
 //
-// The round robin covers every marketplace whose currency a rule prices in (all of them while some
-// active rule has no currency, or none is active yet), one platform and marketplace per batch; retired
-// listings (a marketplace the seller no longer chose) are not read. What moved in one marketplace
-// re-prices that marketplace's listing of the product, not the others.
+// Pacing: by default a shop's turns follow each other at once, one read in flight per shop (seller), and
+// the connector's own rate limiter (the Amazon service's, seeded from the usage plan and adjusted to
+// `x-amzn-RateLimit-Limit`) holds each call until the seller's quota allows it: the quota is used, and
+// never exceeded. `intervalMs` (PRICING_MONITOR_INTERVAL_MS) sets a fixed period instead.
+//
+// Where the platform also pushes offer changes (capabilities.offerChanges: Amazon's ANY_OFFER_CHANGED),
+// they are pulled by offer-changes.server.ts and priced at once; polling then reconciles, in the same order.
+//
+// The batch covers every marketplace whose currency a rule prices in (all of them while some active rule
+// has no currency, or none is active yet), one platform and marketplace per batch; retired listings (a
+// marketplace the seller no longer chose) are not read. What moved in one marketplace re-prices that
+// marketplace's listing of the product, not the others.
 //
 // Several app instances may run it: each shop's monitor turn is a recurring job of the job engine
 // (@calibr/jobs, queue `pricing.monitor`, one job per shop), claimed with a lease, so one instance at a
-// time reads a shop's prices, once per interval.
+// time reads a shop's prices.
 import os from 'node:os';
 import { Worker, type Jobs } from '@calibr/jobs';
-import { competitiveBatchSize, type PlatformConnector } from '@calibr/shared-contracts';
+import { RateLimitedError, competitiveBatchSize, type PlatformConnector } from '@calibr/shared-contracts';
 import { db } from '../../db.server';
 import { jobsOn } from '../../jobs.server';
 import { PRICED_STATUS } from '../items.server';
@@ -23,11 +31,21 @@ import type { Trigger } from '../policy';
 import { generateSuggestions, type GenerateResult } from '../suggestions.server';
 import { readCompetition } from './competitive-readings.server';
 import { marketChanges } from './market-changes.server';
+import { OFFER_CHANGES_QUEUE, pullOfferChanges, scheduleOfferChanges, waitSecondsOf, type OfferChangesOptions, type PullState } from './offer-changes.server';
 import { noticeOwnPriceEdits } from './own-price.server';
+import { priorityBatch, type DueListing, type PriorityOptions } from './poll-priority.server';
+import { REPRICE_QUEUE, handleReprice, requestReprice } from './reprice-queue.server';
 
 export interface MonitorOptions {
-  /** Between ticks; each tick reads at most one batch per shop. Default 10 s (getItemOffersBatch: 0.1/s). */
+  /**
+   * A fixed period between a shop's turns (each reads at most one batch). Default 0: the next turn at
+   * once, paced by the connector's rate limiter (one read in flight per shop).
+   */
   intervalMs?: number;
+  /** The priority order's windows (tests move them). */
+  priority?: PriorityOptions;
+  /** The offer-change pull (long poll seconds). */
+  offerChanges?: OfferChangesOptions;
   /** Default: hostname:pid:monitor. */
   instanceId?: string;
   /** Default PRICING_LISTING_REFRESH_MS or 15 min; 0 turns the listing refresh (platforms without webhooks) off. */
@@ -37,8 +55,8 @@ export interface MonitorOptions {
 
 /** Where the monitor's platforms come from (default: the app's registry). */
 export interface MonitorPlatforms {
-  /** Registered platforms whose connector reads competitive offers, with whether they push changes (webhooks). */
-  competitive(): Promise<Array<{ platform: string; webhooks: boolean }>>;
+  /** Registered platforms whose connector reads competitive offers, with whether they push listing changes (webhooks) and offer changes. */
+  competitive(): Promise<Array<{ platform: string; webhooks: boolean; offerChanges: boolean }>>;
   connector(platform: string, projectId: string): Promise<PlatformConnector>;
 }
 
@@ -49,7 +67,7 @@ export const registryPlatforms: MonitorPlatforms = {
     return (await getPlatformRegistry())
       .all()
       .filter((r) => r.descriptor.capabilities.competitivePricing)
-      .map((r) => ({ platform: r.descriptor.platform, webhooks: r.descriptor.capabilities.webhooks }));
+      .map((r) => ({ platform: r.descriptor.platform, webhooks: r.descriptor.capabilities.webhooks, offerChanges: r.descriptor.capabilities.offerChanges === true }));
   },
   async connector(platform, projectId) {
     const { getPlatformRegistry } = await import('../../platforms/registry.server');
@@ -59,30 +77,43 @@ export const registryPlatforms: MonitorPlatforms = {
 
 export interface MonitorTickResult {
   asins: string[];
+  /** Reads made (a disconnected seller's batch is not read). */
+  reads: number;
   recorded: number;
   triggers: Array<{ itemId: string; trigger: Trigger }>;
   suggestions: GenerateResult | null;
-  /** Where the next pass continues the round robin. */
-  cursor?: string | null;
   error?: string;
+  /** The platform's quota was used up: seconds until it allows the next read (0: at once, its limiter paces it). */
+  retryAfter?: number;
 }
 
 /** One monitoring pass for one shop: read competition, notice changes, suggest. */
 export async function monitorShop(
   projectId: string,
-  options: { batchSize?: number; asins?: readonly string[]; editsSince?: Date | null; cursor?: string | null; platforms?: MonitorPlatforms } = {},
+  options: {
+    batchSize?: number;
+    asins?: readonly string[];
+    editsSince?: Date | null;
+    priority?: PriorityOptions;
+    platforms?: MonitorPlatforms;
+    /** Hand what moved to the shop's policy queue instead of pricing it here (the scheduled turns). */
+    reprice?: (triggers: ReadonlyMap<string, Trigger>) => Promise<void>;
+  } = {},
 ): Promise<MonitorTickResult> {
   const source = options.platforms ?? registryPlatforms;
   const platforms = (await source.competitive()).map((p) => p.platform);
   const project = await db.project.findUnique({ where: { id: projectId }, select: { id: true } });
-  if (!project || platforms.length === 0) return { asins: [], recorded: 0, triggers: [], suggestions: null, cursor: null };
+  if (!project || platforms.length === 0) return { asins: [], reads: 0, recorded: 0, triggers: [], suggestions: null };
   const currencies = await monitoredCurrencies(projectId);
   const due = options.asins
     ? await listingsForAsins(projectId, platforms, options.asins, currencies)
-    : await dueListings(projectId, platforms, options.batchSize ?? null, options.cursor ?? null, currencies, source);
-  const last = due.at(-1);
-  const result: MonitorTickResult = { asins: [...new Set(due.map((l) => l.asin))], recorded: 0, triggers: [], suggestions: null, cursor: last ? cursorOf(last) : null };
-  // One read per platform and marketplace (the round robin's batch is always one).
+    : await priorityBatch(
+        { projectId, platform: { in: platforms }, status: PRICED_STATUS, asin: { not: null }, ...(currencies ? { currency: { in: currencies } } : {}) },
+        options.batchSize ?? (async (platform) => competitiveBatchSize((await source.connector(platform, projectId)).capabilities)),
+        options.priority,
+      );
+  const result: MonitorTickResult = { asins: [...new Set(due.map((l) => l.asin))], reads: 0, recorded: 0, triggers: [], suggestions: null };
+  // One read per platform and marketplace (the priority batch is always one).
   for (const batch of new Set(due.map((l) => `${l.platform}\u0000${l.marketplaceId}`))) {
     const [platform, marketplaceId] = batch.split('\u0000') as [string, string];
     const asins = [...new Set(due.filter((l) => l.platform === platform && l.marketplaceId === marketplaceId).map((l) => l.asin))];
@@ -90,9 +121,11 @@ export async function monitorShop(
       const connector = await source.connector(platform, projectId);
       // A seller no longer connected there leaves its listings behind: nothing to read until it is back.
       if (!(await connector.isAuthenticated())) continue;
+      result.reads++;
       result.recorded += (await readCompetition(connector, projectId, marketplaceId, asins)).recorded;
     } catch (error) {
       result.error ??= error instanceof Error ? error.message : String(error);
+      if (error instanceof RateLimitedError) result.retryAfter = error.retryAfter;
     }
   }
   // Triggers by the listing that moved: the item holding it (its product in that marketplace) is priced.
@@ -109,16 +142,9 @@ export async function monitorShop(
     reported.set(edit.itemId, edit.trigger);
   }
   result.triggers = [...reported].map(([itemId, trigger]) => ({ itemId, trigger }));
-  if (triggers.size > 0) result.suggestions = await generateSuggestions(projectId, { ids: [...triggers.keys()], triggers });
+  if (triggers.size > 0 && options.reprice) await options.reprice(triggers);
+  else if (triggers.size > 0) result.suggestions = await generateSuggestions(projectId, { ids: [...triggers.keys()], triggers });
   return result;
-}
-
-interface DueListing {
-  id: string;
-  platform: string;
-  asin: string;
-  marketplaceId: string;
-  productLinkId: string | null;
 }
 
 /** The currencies the shop's active rules price in; null: every currency (a rule without one, or no rule yet). */
@@ -128,80 +154,28 @@ export async function monitoredCurrencies(projectId: string): Promise<string[] |
   return rules.map((r) => r.currency!);
 }
 
-/** The round robin's position: the last listing read, in (platform, marketplace, id) order. */
-function cursorOf(listing: DueListing): string {
-  return JSON.stringify([listing.platform, listing.marketplaceId, listing.id]);
-}
-
-function parseCursor(cursor: string | null): { platform: string; marketplaceId: string; id: string } | null {
-  try {
-    const [platform, marketplaceId, id] = JSON.parse(cursor ?? 'null') as unknown[];
-    return typeof platform === 'string' && typeof marketplaceId === 'string' && typeof id === 'string' ? { platform, marketplaceId, id } : null;
-  } catch {
-    return null; // a cursor of an older format: start the sweep again
-  }
-}
-
 const DUE_SELECT = { id: true, platform: true, asin: true, marketplaceId: true, productLinkId: true } as const;
-type DueRow = { id: string; platform: string; asin: string | null; marketplaceId: string; productLinkId: string | null };
-const due = (l: DueRow): DueListing => ({ id: l.id, platform: l.platform, asin: l.asin!, marketplaceId: l.marketplaceId, productLinkId: l.productLinkId });
-
-/**
- * The next listings (with a catalog item to read, of one platform and marketplace) after `cursor` in
- * (platform, marketplace, id) order, wrapping around: round robin, so every listing is read once per
- * sweep even when some readings fail. `limit`: the platform's batch (maxCompetitiveBatch) unless given.
- */
-async function dueListings(projectId: string, platforms: string[], limit: number | null, cursor: string | null, currencies: string[] | null, source: MonitorPlatforms): Promise<DueListing[]> {
-  const where = { projectId, platform: { in: platforms }, status: PRICED_STATUS, asin: { not: null }, ...(currencies ? { currency: { in: currencies } } : {}) };
-  const orderBy = [{ platform: 'asc' as const }, { marketplaceId: 'asc' as const }, { id: 'asc' as const }];
-  const at = parseCursor(cursor);
-  const next = await db.listing.findFirst({
-    where: {
-      ...where,
-      ...(at
-        ? { OR: [{ platform: { gt: at.platform } }, { platform: at.platform, marketplaceId: { gt: at.marketplaceId } }, { platform: at.platform, marketplaceId: at.marketplaceId, id: { gt: at.id } }] }
-        : {}),
-    },
-    orderBy,
-    select: DUE_SELECT,
-  });
-  const first = next ?? (at ? await db.listing.findFirst({ where, orderBy, select: DUE_SELECT }) : null);
-  if (!first) return [];
-  const take = limit ?? competitiveBatchSize((await source.connector(first.platform, projectId)).capabilities);
-  // One platform and marketplace per batch: from the first due listing, up to where another begins, wrapping.
-  const scope = { ...where, platform: first.platform, marketplaceId: first.marketplaceId };
-  const after = await db.listing.findMany({ where: { ...scope, id: { gte: first.id } }, orderBy, take, select: DUE_SELECT });
-  // Past the end of everything: the sweep starts again, and a short batch fills up from the start when
-  // that is the same platform and marketplace (never reading a listing twice).
-  const start = after.length < take && at ? await db.listing.findFirst({ where, orderBy, select: DUE_SELECT }) : null;
-  const wrapped =
-    start && start.platform === first.platform && start.marketplaceId === first.marketplaceId && start.id < first.id
-      ? await db.listing.findMany({ where: { ...scope, id: { lt: first.id } }, orderBy, take: take - after.length, select: DUE_SELECT })
-      : [];
-  return [...after, ...wrapped].map(due);
-}
 
 async function listingsForAsins(projectId: string, platforms: string[], asins: readonly string[], currencies: string[] | null): Promise<DueListing[]> {
   const rows = await db.listing.findMany({
     where: { projectId, platform: { in: platforms }, status: PRICED_STATUS, asin: { in: [...asins] }, ...(currencies ? { currency: { in: currencies } } : {}) },
     select: DUE_SELECT,
   });
-  return rows.map(due);
+  return rows.map((l) => ({ id: l.id, platform: l.platform, asin: l.asin!, marketplaceId: l.marketplaceId, productLinkId: l.productLinkId }));
 }
 
 
 // ─── The schedule ─────────────────────────────────────────────────────────────────────────────────
 
-/** Each monitored shop's turns: one recurring job per shop, run again `intervalMs` after each turn. */
+/** Each monitored shop's turns: one recurring job per shop, the next one as soon as the last is done (or `intervalMs` after it). */
 export const MONITOR_QUEUE = 'pricing.monitor';
-/** One recurring job that gives every newly monitored shop its turn job. */
+/** One recurring job that gives every newly monitored shop its turn job (and its offer-change pulls). */
 export const MONITOR_SHOPS_QUEUE = 'pricing.monitor.shops';
+export { OFFER_CHANGES_QUEUE, REPRICE_QUEUE };
 
 /** What a shop's turn job carries from one turn to the next. */
 interface TurnState {
   projectId: string;
-  /** Where the round robin continues. */
-  cursor?: string | null;
   /** When the last completed turn started: listings written since then are checked for outside edits. */
   lastStart?: string | null;
 }
@@ -214,11 +188,13 @@ async function monitoredShops(source: MonitorPlatforms = registryPlatforms): Pro
   return rows.map((r) => r.projectId);
 }
 
-/** Gives every monitored shop its turn job (a live one is left as it is). Returns how many shops. */
+/** Gives every monitored shop its turn job, and a pull job per platform announcing offer changes (live ones are left as they are). Returns how many shops. */
 export async function scheduleMonitorTurns(jobs: Jobs = jobsOn(), source: MonitorPlatforms = registryPlatforms): Promise<number> {
   const shops = await monitoredShops(source);
+  const announcing = (await source.competitive()).filter((p) => p.offerChanges).map((p) => p.platform);
   for (const projectId of shops) {
     await jobs.enqueue<TurnState>({ queue: MONITOR_QUEUE, key: projectId, groupKey: `shop:${projectId}`, payload: { projectId }, again: true });
+    await scheduleOfferChanges(jobs, projectId, announcing);
   }
   return shops.length;
 }
@@ -241,26 +217,33 @@ async function refreshListings(projectId: string, platform: string, lastRefresh:
   }
 }
 
+/** How long a shop's turns pause when a turn read nothing or failed (a disconnected seller, a platform away). */
+const IDLE_MS = 10_000;
+
 /**
  * The monitor's worker (not started): its queues and handlers on `jobs`. Each claimed turn reads one batch
- * for its shop and is queued again `intervalMs` after it was due; a turn that fails is tried again after
- * the interval. The server starts it (startMonitor); tests drive it with runOnce and the engine's clock.
+ * for its shop and is queued again at once (the connector's limiter paces the reads), or `intervalMs`
+ * after it was due when a period is set; a turn that reads nothing or fails pauses. The offer-change pulls
+ * and the policy runs (one at a time per shop) are its queues too. The server starts it (startMonitor);
+ * tests drive it with runOnce and the engine's clock.
  */
 export function monitorWorker(jobs: Jobs, options: MonitorOptions & { platforms?: MonitorPlatforms } = {}): Worker {
   const source = options.platforms ?? registryPlatforms;
-  const intervalMs = options.intervalMs ?? (Number(process.env.PRICING_MONITOR_INTERVAL_MS) || 10_000);
+  const intervalMs = options.intervalMs ?? (Number(process.env.PRICING_MONITOR_INTERVAL_MS) || 0);
   const refreshMs = options.listingRefreshMs ?? (Number(process.env.PRICING_LISTING_REFRESH_MS) || 15 * 60_000);
+  const waitSeconds = waitSecondsOf(options.offerChanges);
+  const idleMs = options.offerChanges?.idleMs ?? 30_000;
   const lastRefresh = new Map<string, number>();
   const log = options.log;
   const worker = new Worker(jobs, {
     id: options.instanceId ?? `${os.hostname()}:${process.pid}:monitor`,
-    // A turn waits at most this long past its due time.
-    pollMs: Math.min(intervalMs, 1_000),
+    // A turn waits at most this long past its due time (a turn that claimed something polls again at once).
+    pollMs: intervalMs > 0 ? Math.min(intervalMs, 1_000) : 1_000,
     leaseMs: Math.max(intervalMs * 6, 90_000),
     ...(log ? { log: (message: string, error?: unknown) => log(`[pricing monitor] ${message}${error ? `: ${error instanceof Error ? error.message : String(error)}` : ''}`) } : {}),
   });
-  const retryAfterInterval = { onError: () => intervalMs, every: intervalMs };
-  worker.handle(MONITOR_SHOPS_QUEUE, async () => ({ shops: await scheduleMonitorTurns(jobs, source) }), retryAfterInterval);
+  const pauseMs = intervalMs || IDLE_MS;
+  worker.handle(MONITOR_SHOPS_QUEUE, async () => ({ shops: await scheduleMonitorTurns(jobs, source) }), { onError: () => pauseMs, every: pauseMs });
   worker.handle<TurnState>(
     MONITOR_QUEUE,
     async (job, context) => {
@@ -274,15 +257,54 @@ export function monitorWorker(jobs: Jobs, options: MonitorOptions & { platforms?
       if (refreshMs > 0) {
         for (const p of (await source.competitive()).filter((c) => !c.webhooks)) await refreshListings(state.projectId, p.platform, lastRefresh, refreshMs, log);
       }
-      const result = await monitorShop(state.projectId, { editsSince: state.lastStart ? new Date(state.lastStart) : null, cursor: state.cursor ?? null, platforms: source });
+      const result = await monitorShop(state.projectId, {
+        editsSince: state.lastStart ? new Date(state.lastStart) : null,
+        platforms: source,
+        ...(options.priority ? { priority: options.priority } : {}),
+        reprice: async (triggers) => {
+          await requestReprice(jobs, state.projectId, triggers);
+          worker.wake(REPRICE_QUEUE);
+        },
+      });
       if (result.error) log?.(`[pricing monitor] ${state.projectId}: ${result.error}`);
-      const summary = { asins: result.asins.length, recorded: result.recorded, triggers: result.triggers.length, suggestionsCreated: result.suggestions?.created ?? 0, error: result.error ?? null };
-      // The next turn, `intervalMs` after this one was due, carries where the round robin goes on.
-      const next: TurnState = { projectId: state.projectId, cursor: result.cursor ?? null, lastStart: started.toISOString() };
-      await context.reschedule(job, new Date(Math.max(job.runAt.getTime() + intervalMs, jobs.now().getTime())), { payload: next, result: summary });
+      const summary = { asins: result.asins.length, reads: result.reads, recorded: result.recorded, triggers: result.triggers.length, error: result.error ?? null };
+      const next: TurnState = { projectId: state.projectId, lastStart: started.toISOString() };
+      const now = jobs.now().getTime();
+      // A quota used up is no reason to idle: the next read goes when the platform allows it (its limiter drained).
+      const throttled = result.retryAfter !== undefined;
+      const at =
+        intervalMs > 0 ? Math.max(job.runAt.getTime() + intervalMs, now) : throttled ? now + result.retryAfter! * 1000 : result.reads > 0 && !result.error ? now : now + IDLE_MS;
+      await context.reschedule(job, new Date(at), { payload: next, result: summary });
       return summary;
     },
-    retryAfterInterval,
+    { onError: () => pauseMs, every: pauseMs },
+  );
+  worker.handle<PullState>(
+    OFFER_CHANGES_QUEUE,
+    async (job, context) => {
+      const { projectId, platform } = job.payload;
+      const announcing = (await source.competitive()).some((p) => p.platform === platform && p.offerChanges);
+      if (!announcing || !(await monitoredShops(source)).includes(projectId)) {
+        await context.complete(job, { result: { monitored: false } });
+        return;
+      }
+      const result = await pullOfferChanges(jobs, await source.connector(platform, projectId), projectId, { waitSeconds });
+      if (result.moved > 0) worker.wake(REPRICE_QUEUE);
+      // Live: the next pull at once (it waits for a change); otherwise ask again in a while.
+      const now = jobs.now().getTime();
+      const at = result.state === 'live' || result.received > 0 ? now : now + idleMs;
+      await context.reschedule(job, new Date(at), { result });
+      return result;
+    },
+    { perGroup: 1, leaseMs: (waitSeconds + 60) * 1_000, onError: () => IDLE_MS },
+  );
+  worker.handle<{ projectId: string }>(
+    REPRICE_QUEUE,
+    async (job) => {
+      const result = await handleReprice(job.payload.projectId);
+      return result ? { evaluated: result.evaluated, created: result.created, autoApproved: result.autoApproved } : { evaluated: 0 };
+    },
+    { perGroup: 1, batchSize: 20 },
   );
   return worker;
 }

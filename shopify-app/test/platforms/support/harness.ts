@@ -64,6 +64,11 @@ export async function startPlatformsWorld(
      * one call per 10 s) doesn't wait out Amazon's real rate. Default 1.
      */
     timeScale?: number;
+    /**
+     * Amazon's notifications through the sandbox's SQS: the queue (and its dead-letter queue) made as an
+     * operator would, and the Amazon service configured to subscribe sellers and consume it.
+     */
+    notifications?: boolean;
   } = {},
 ): Promise<PlatformsWorld> {
   const database = await createTestDatabase({ provider: options.provider ?? 'sqlite' });
@@ -77,6 +82,7 @@ export async function startPlatformsWorld(
   const amazonSeed = (await sandboxControl<{ amazon: AmazonSeed }>(sandbox, 'seed')).amazon;
   const lwaApp = amazonSeed.apps[0]!;
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+  if (options.notifications) await createNotificationQueue(sandbox);
 
   let port = 0;
   const startAmazon = async () => {
@@ -93,7 +99,9 @@ export async function startPlatformsWorld(
         applicationId: lwaApp.applicationId,
         draftApp: true,
         logLevel: 'silent',
+        ...(options.notifications ? { notificationsQueueArn: NOTIFICATIONS_QUEUE_ARN, sqsEndpoint: `${sandbox.url}/sqs` } : {}),
       },
+      ...(options.notifications ? { notifications: { credentials: SANDBOX_AWS_CREDENTIALS, backoff: { baseMs: 50, maxMs: 500 } } } : {}),
       feedTiming: { firstPollMs: 150, maxPollMs: 600 },
       ...(options.timeScale ? { timeScale: options.timeScale } : {}),
       workerTickMs: 100,
@@ -177,6 +185,34 @@ export function demoSellerCredentials(w: PlatformsWorld) {
     lwaClientSecret: seller.lwa.clientSecret,
     refreshToken: seller.lwa.refreshToken,
   };
+}
+
+/** Any credentials do for the sandbox's SQS: the signature must be there, it is not verified. */
+const SANDBOX_AWS_CREDENTIALS = { accessKeyId: 'AKIASANDBOXEXAMPLE', secretAccessKey: 'sandbox-aws-secret-not-checked' };
+const NOTIFICATIONS_QUEUE = 'calibr-notifications';
+export const NOTIFICATIONS_QUEUE_ARN = `arn:aws:sqs:us-east-1:000000000000:${NOTIFICATIONS_QUEUE}`;
+
+/** One call of SQS's JSON protocol (what @aws-sdk/client-sqs sends) to the sandbox's queues. */
+async function sqsCall<T>(sandbox: RunningSandbox, operation: string, body: Record<string, unknown>): Promise<T> {
+  const res = await fetch(`${sandbox.url}/sqs/`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': `AmazonSQS.${operation}`,
+      // The sandbox wants a signature's shape; it doesn't check it.
+      authorization: `AWS4-HMAC-SHA256 Credential=${SANDBOX_AWS_CREDENTIALS.accessKeyId}/20261207/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}`,
+    },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`SQS ${operation}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** The notifications queue and its dead-letter queue (RedrivePolicy, maxReceiveCount 3), as the operator creates them. */
+async function createNotificationQueue(sandbox: RunningSandbox): Promise<void> {
+  const dlq = await sqsCall<{ QueueUrl: string }>(sandbox, 'CreateQueue', { QueueName: `${NOTIFICATIONS_QUEUE}-dlq` });
+  const { Attributes } = await sqsCall<{ Attributes: { QueueArn: string } }>(sandbox, 'GetQueueAttributes', { QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] });
+  await sqsCall(sandbox, 'CreateQueue', { QueueName: NOTIFICATIONS_QUEUE, Attributes: { VisibilityTimeout: '30', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes.QueueArn, maxReceiveCount: 3 }) } });
 }
 
 /** The shared waitFor, polling every 150 ms by default as this harness always has. */
