@@ -1,7 +1,10 @@
 // Words the listings pages share: a channel's name, and how long ago something was read.
 export function channelName(platform: string, marketplaceId: string | null): string {
   const name = platform === 'amazon' ? 'Amazon' : platform === 'shopify' ? 'Shopify' : platform;
-  return platform === 'amazon' && marketplaceId ? `${name} ${MARKETPLACES[marketplaceId] ?? marketplaceId}` : name;
+  // "Amazon.com", "Amazon.ca": the storefront names merchants use; an unknown marketplace by its id.
+  if (platform !== 'amazon' || !marketplaceId) return name;
+  const site = MARKETPLACES[marketplaceId];
+  return site ? `${name}${site}` : `${name} ${marketplaceId}`;
 }
 
 /** Amazon's marketplace ids as merchants know them (the rest are shown as ids). */
