@@ -2,6 +2,7 @@
 // costs for most, Buy Box and lowest offers for most, tags and collections; rules at every scope with
 // every guardrail in use, so each listing pays for selection, guardrails and rounding.
 import type { PricingRuleInput } from '../../shopify-app/app/pricing/policy';
+import { seededRandom } from '../support/seeded-random';
 
 export interface ListingRow {
   id: string;
@@ -17,24 +18,12 @@ export interface ListingRow {
   collectionIds: string[];
 }
 
-/** mulberry32: small, fast, seeded. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function cents(minor: number): string {
   return `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
 }
 
 export function generateCatalog(count: number, seed: number): { rules: PricingRuleInput[]; listings: ListingRow[] } {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const int = (min: number, max: number) => min + Math.floor(rnd() * (max - min + 1));
 
   const rules: PricingRuleInput[] = [

@@ -19,6 +19,7 @@
 // BENCH_DUPLICATE_RATE (0.05).
 import os from 'node:os';
 import { DEMO_SELLER, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../../shopify-app/test/platforms/support/harness';
+import { seededRandom } from '../support/seeded-random';
 
 const asinCount = Number(process.env.BENCH_ASINS ?? 2_000);
 const moveCount = Number(process.env.BENCH_MOVES ?? 300);
@@ -29,18 +30,6 @@ const duplicateRate = Number(process.env.BENCH_DUPLICATE_RATE ?? 0.05);
 const ITEM_OFFERS_PATH = '/batches/products/pricing/v0/itemOffers';
 /** getItemOffersBatch's usage plan: 0.1 call/s, burst 1 (Amazon's time). */
 const PLAN_RATE = 0.1;
-
-/** mulberry32: the script is the same for a seed. */
-function prng(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const minor = (amount: string) => {
   const [i = '0', f = ''] = amount.split('.');
@@ -191,7 +180,7 @@ try {
     throw new Error(`only ${generated.length} generated listings synced (${moveCount * 2} needed): ${JSON.stringify(byStatus)} ${JSON.stringify(runs).slice(0, 2000)}`);
   }
   const monitored = await w.database.db.listing.count({ where: { platform: 'amazon', status: 'active', asin: { not: null } } });
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const pool = [...generated].sort();
   for (let i = pool.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

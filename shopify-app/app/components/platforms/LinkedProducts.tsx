@@ -34,6 +34,23 @@ function ListingCell({ listings }: { listings: LinkedListingView[] }) {
   );
 }
 
+/** A link's product: its title, SKU and whether it was linked by hand (both layouts). */
+function ProductName({ link }: { link: ProductLinkView }) {
+  return (
+    <BlockStack gap="050">
+      <Text as="span" fontWeight="semibold">
+        {link.title ?? link.sku}
+      </Text>
+      <InlineStack gap="100">
+        <Text as="span" variant="bodySm" tone="subdued">
+          {link.sku}
+        </Text>
+        {link.source === 'manual' ? <Badge size="small">Linked by hand</Badge> : null}
+      </InlineStack>
+    </BlockStack>
+  );
+}
+
 function useDebounced<T>(value: T, ms: number): T {
   const [debounced, setDebounced] = useState(value);
   useEffect(() => {
@@ -141,17 +158,7 @@ export function LinkedProducts({ initial, columns, version, onChanged }: { initi
                   <div style={{ padding: 'var(--p-space-300) var(--p-space-400)', width: '100%', minWidth: 0, whiteSpace: 'normal' }}>
                     <BlockStack gap="200">
                       <InlineStack align="space-between" blockAlign="start" gap="200" wrap={false}>
-                        <BlockStack gap="050">
-                          <Text as="span" fontWeight="semibold">
-                            {link.title ?? link.sku}
-                          </Text>
-                          <InlineStack gap="100">
-                            <Text as="span" variant="bodySm" tone="subdued">
-                              {link.sku}
-                            </Text>
-                            {link.source === 'manual' ? <Badge size="small">Linked by hand</Badge> : null}
-                          </InlineStack>
-                        </BlockStack>
+                        <ProductName link={link} />
                         <Button variant="plain" tone="critical" onClick={() => void unlink(link)} accessibilityLabel={`Unlink ${link.sku}`}>
                           Unlink
                         </Button>
@@ -172,17 +179,7 @@ export function LinkedProducts({ initial, columns, version, onChanged }: { initi
               ) : (
                 <IndexTable.Row id={link.id} key={link.id} position={index}>
                   <IndexTable.Cell>
-                    <BlockStack gap="050">
-                      <Text as="span" fontWeight="semibold">
-                        {link.title ?? link.sku}
-                      </Text>
-                      <InlineStack gap="100">
-                        <Text as="span" variant="bodySm" tone="subdued">
-                          {link.sku}
-                        </Text>
-                        {link.source === 'manual' ? <Badge size="small">Linked by hand</Badge> : null}
-                      </InlineStack>
-                    </BlockStack>
+                    <ProductName link={link} />
                   </IndexTable.Cell>
                   {columns.map((c) => (
                     <IndexTable.Cell key={c.platform}>
