@@ -447,7 +447,15 @@ export function hostileApiSuite({ provider, runs }: HostileApiOptions): void {
       expect(preview.status, previewText).toBe(200);
       // Each row's own fault, by column (lines after the first also repeat its SKU: that alone doesn't decide).
       const rows = (JSON.parse(previewText) as { rows: Array<{ line: number; action: string; errors: Array<{ column: string; message: string }> }> }).rows;
-      const expected: Array<[number, string, RegExp]> = [[2, 'cost', /exponent/], [3, 'cost', /19\.999.*decimals/], [4, 'cost', /NaN/], [5, 'cost', /1\.5.*JPY/], [6, 'currency', /ZZZ/], [7, 'cost', /negative/]];
+      // In the merchant's words (app/pricing/money-text.ts): an exponent or NaN is not a number to them.
+      const expected: Array<[number, string, RegExp]> = [
+        [2, 'cost', /must be a number, like 12\.50/],
+        [3, 'cost', /too many decimals: USD allows 2/],
+        [4, 'cost', /must be a number, like 12\.50/],
+        [5, 'cost', /too many decimals: JPY uses whole amounts/],
+        [6, 'currency', /Unknown currency "ZZZ"/],
+        [7, 'cost', /can’t be negative/],
+      ];
       expect(rows.map((r) => r.line)).toEqual(expected.map(([line]) => line));
       for (const [line, column, message] of expected) {
         const row = rows.find((r) => r.line === line)!;
