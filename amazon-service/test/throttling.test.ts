@@ -33,6 +33,27 @@ describe('token bucket', () => {
     bucket.drain();
     expect(bucket.peekWaitMs()).toBe(500);
   });
+
+  it('counts the next period from the answer, the latest moment Amazon can have counted the call', () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket(1, 1, clock);
+    expect(bucket.reserve()).toBe(0);
+    clock.advance(300); // the answer arrives 300 ms after the send
+    bucket.answered();
+    expect(bucket.peekWaitMs()).toBe(1000);
+    // A slow answer (longer than a period): still one full period after it, never a token taken twice.
+    bucket.reserve();
+    clock.advance(2500);
+    bucket.answered();
+    expect(bucket.peekWaitMs()).toBe(1000);
+    // A bucket with a burst keeps the rest of it.
+    const wide = new TokenBucket(5, 5, clock);
+    wide.reserve();
+    clock.advance(100);
+    wide.answered();
+    expect(wide.peekWaitMs()).toBe(0);
+    expect([wide.reserve(), wide.reserve(), wide.reserve(), wide.reserve(), wide.reserve()]).toEqual([0, 0, 0, 0, 200]);
+  });
 });
 
 describe('rate limiter', () => {

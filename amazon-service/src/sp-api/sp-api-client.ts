@@ -138,8 +138,11 @@ export class SpApiClient {
         continue;
       }
 
+      // Amazon counted this call by now: the seller's plan counts from here (SpApiRateLimiter.answered), at
+      // the rate Amazon says (2xx and usage-plan 429s carry the header).
+      this.services.limiter.answered(this.auth.key, operationName);
+      this.services.limiter.observeLimitHeader(this.auth.key, operationName, header(res, 'x-amzn-ratelimit-limit'));
       if (res.statusCode >= 200 && res.statusCode < 300) {
-        this.services.limiter.observeLimitHeader(this.auth.key, operationName, header(res, 'x-amzn-ratelimit-limit'));
         if (res.statusCode === 204 || res.body.trim() === '') return {} as T;
         return JSON.parse(res.body) as T;
       }

@@ -97,6 +97,14 @@ export class SpApiRateLimiter {
     if (Number.isFinite(rate) && rate > 0) this.bucket(sellerKey, operation).setRate(rate);
   }
 
+  /**
+   * Amazon answered a call of this seller's (any status but 429): the seller's usage plan counts from the
+   * answer, not from our send (TokenBucket.answered), so jitter on the way can't make a call arrive early.
+   */
+  answered(sellerKey: string, operation: string): void {
+    this.bucket(sellerKey, operation).answered();
+  }
+
   /** Amazon answered 429 at one level: that level's bucket is empty whatever we thought. */
   throttled(sellerKey: string, operation: string, level: 'seller' | 'application' = 'seller', applicationKey?: string): void {
     if (level === 'application' && applicationKey !== undefined) {

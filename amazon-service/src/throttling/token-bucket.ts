@@ -61,6 +61,20 @@ export class TokenBucket {
     this.rate = rate;
   }
 
+  /**
+   * The answer to a call that took a token has arrived. Amazon counted that call somewhere between our
+   * send and this moment; a token of ours that refilled meanwhile may not have refilled at Amazon yet if
+   * the call got there late (a busy event loop, a slow connection), and pacing at exactly the plan's rate
+   * from our send time then meets a 429 whenever the next call gets there sooner than the last one did.
+   * So we take the latest moment, the answer: what Amazon holds now is at most one token short of full,
+   * and the next token is one period after the answer. In steady state that costs one round trip a period
+   * and never meets a 429. (Calls still queued keep the wait they were given; one in flight is allowed for.)
+   */
+  answered(): void {
+    this.refill();
+    this.tokens = Math.min(this.tokens, this.burst - 1);
+  }
+
   /** Amazon answered 429: the bucket is empty whatever we thought. */
   drain(): void {
     this.refill();
