@@ -51,6 +51,8 @@ beforeAll(async () => {
   // What the monitor reads (no rule yet: every currency): priced Amazon listings with an ASIN.
   monitored = await w.database.db.listing.count({ where: { project: { shopDomain: SHOP }, platform: 'amazon', asin: { not: null }, status: { notIn: ['deleted', 'retired'] } } });
   expect(await w.database.db.competitorPriceObservation.count({ where: { listingId: amazon.id } })).toBeGreaterThan(0);
+  // The monitor's account of freshness is written with the reading: the page's "read … · polling" comes from it.
+  expect(await w.database.db.competitiveFreshness.findUnique({ where: { listingId: amazon.id } })).toMatchObject({ source: 'poll', observedAt: expect.any(Date) });
 
   if (hasChromium) browser = await launchChromium();
 }, 900_000);
@@ -122,7 +124,7 @@ describe.skipIf(!hasChromium)('the listings workspace in the Admin shell', () =>
     // The readings are under way: the banner counts them, an unread product says "Reading…".
     await expect.poll(() => app.locator('.Polaris-Banner').allInnerTexts(), { timeout: 30_000 }).toContainEqual(expect.stringContaining(`Reading competitor prices: 1 of ${monitored} listings read`));
     const row = rowOf(app, read.sku);
-    await expect.poll(() => row.locator('[data-section="freshness"]').innerText(), { timeout: 10_000 }).toMatch(/^read (just now|\d+ min ago)$/);
+    await expect.poll(() => row.locator('[data-section="freshness"]').innerText(), { timeout: 10_000 }).toMatch(/^read (just now|\d+ min ago) · polling$/);
 
     await row.getByRole('button', { name: /^Edit cost, floor, ceiling and MAP of/ }).click();
     const cost = row.locator('[data-field="cost"] input');
