@@ -150,6 +150,13 @@ describe.skipIf(!hasChromium)('the listings workspace in the Admin shell', () =>
     const unreadView = await open(page, `/app/listings?view=unread&q=${encodeURIComponent(unread.sku)}`, (a) => a.locator(`[data-row="${unread.sku}"]`).first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
     // (Polaris's badge carries a hidden "Info" for screen readers.)
     expect(await rowOf(unreadView, unread.sku).locator('[data-section="freshness"]').innerText()).toMatch(/Reading…$/);
+    // Amazon's channel down (as the connector last said; this world runs no notifications job to say otherwise):
+    // the banner says so in the merchant's words, then it is gone again.
+    const project = await w.database.db.project.findUniqueOrThrow({ where: { shopDomain: SHOP } });
+    await w.database.db.offerChangeCursor.create({ data: { projectId: project.id, platform: 'amazon', state: 'down' } });
+    const paused = await open(page, `/app/listings?q=${encodeURIComponent(read.sku)}`, ready, failures);
+    expect(await paused.locator('.Polaris-Banner').allInnerTexts()).toContainEqual(expect.stringContaining('Amazon’s live price alerts are paused; Calibrate is reading prices on its own schedule'));
+    await w.database.db.offerChangeCursor.delete({ where: { projectId_platform: { projectId: project.id, platform: 'amazon' } } });
     await shot(page, 'listings-workspace.png');
     expect(failures).toEqual([]);
     await page.context().close();
