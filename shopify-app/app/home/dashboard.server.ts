@@ -5,6 +5,7 @@ import { db } from '../db.server';
 import { belowTargetMargin } from '../listings/below-margin.server';
 import { shopDayStart } from '../pricing/changes.server';
 import { PRICED_STATUS } from '../pricing/items.server';
+import { readingProgress } from '../pricing/monitor/monitored-listings.server';
 
 export const STEP_IDS = ['shopify_synced', 'amazon_connected', 'costs_entered', 'rule_created', 'first_approval'] as const;
 export type StepId = (typeof STEP_IDS)[number];
@@ -105,7 +106,7 @@ export async function homeFacts(projectId: string, options: { platforms?: HomePl
   const reading = competitive.filter((p) => connected.some((c) => c.platform === p));
   const readable = { projectId, platform: { in: reading }, status: PRICED_STATUS, asin: { not: null } };
 
-  const [shopifyListings, shopifySynced, amazon, costs, rules, changes, pending, readTotal, readDone] = await Promise.all([
+  const [shopifyListings, shopifySynced, amazon, costs, rules, changes, pending, progress] = await Promise.all([
     db.listing.count({ where: { projectId, platform: 'shopify', status: { not: 'deleted' } } }),
     db.platformSyncLog.count({ where: { projectId, platform: 'shopify', status: 'completed' } }),
     db.platformIntegration.findUnique({ where: { projectId_platform: { projectId, platform: 'amazon' } }, select: { status: true, externalId: true } }),
@@ -113,8 +114,8 @@ export async function homeFacts(projectId: string, options: { platforms?: HomePl
     db.pricingRule.count({ where: { projectId } }),
     db.priceChange.count({ where: { projectId } }),
     db.priceSuggestion.count({ where: { projectId, status: 'pending' } }),
-    db.listing.count({ where: readable }),
-    db.listing.count({ where: { ...readable, competitorPriceObservations: { some: {} } } }),
+    // The same count as the listings' banner; the monitor reads Amazon, only while the shop is connected there.
+    reading.includes('amazon') ? readingProgress(projectId) : { total: 0, read: 0 },
   ]);
 
   const steps: ChecklistStep[] = [
@@ -165,7 +166,7 @@ export async function homeFacts(projectId: string, options: { platforms?: HomePl
     checklist: { steps, done, total: steps.length, complete },
     // The dashboard is what a set-up shop sees; until then its figures are not read.
     dashboard: complete ? await dashboardFigures(projectId, pending, readable, platforms, now) : null,
-    readings: { read: readDone, total: readTotal, inProgress: readTotal > 0 && readDone < readTotal, url: HOME_LINKS.unread },
+    readings: { read: progress.read, total: progress.total, inProgress: progress.total > 0 && progress.read < progress.total, url: HOME_LINKS.unread },
   };
 }
 

@@ -12,7 +12,9 @@ import { db } from '../db.server';
 import { findInSlices } from '../pricing/chunks';
 import { latestObservations, PRICED_STATUS } from '../pricing/items.server';
 import { belowTargetMargin } from './below-margin.server';
-import { lastReadAt, monitoredListings, readingProgress, type ReadingProgress } from './freshness.server';
+import { competitiveFreshness } from '../pricing/monitor/competitive-freshness.server';
+import { NEVER_READ, monitoredListings, readingProgress, type ReadingProgress } from '../pricing/monitor/monitored-listings.server';
+import { offerChangeStatus } from '../pricing/monitor/offer-changes.server';
 
 import { LISTING_SORTS, LISTING_VIEWS, type ListingSort, type ListingView } from './views';
 
@@ -48,8 +50,10 @@ export interface ListingRowView {
   buyBox: { holder: 'ours' | 'other' | 'none'; sellerId: string | null; price: MoneyView | null } | null;
   /** Competing offers in the latest reading (ours left out); null: never read. */
   competitors: number | null;
-  /** When the competition was last read (ISO 8601); null: never read. */
+  /** When the competition was last read (ISO 8601: the reading's own time); null: never read. */
   readAt: string | null;
+  /** Who brought that reading: the platform's notification or the monitor's poll; null: never read. */
+  readSource: 'notification' | 'poll' | null;
   /** read: read at least once; reading: monitored but not read yet; not_monitored: nothing the monitor reads (no Amazon listing, no ASIN, or a currency no rule prices). */
   reading: 'read' | 'reading' | 'not_monitored';
   lastChange: { at: string; from: string; to: string; currency: string; status: string } | null;
@@ -63,6 +67,8 @@ export interface ListListingsResult {
   pageSize: number;
   view: ListingView;
   progress: ReadingProgress;
+  /** Platforms whose live offer-change notifications are down (the monitor polls alone meanwhile). */
+  alertsDown: string[];
 }
 
 /** The query string of GET /api/listings (and the page's), strictly: an unknown value is a 400 naming it. */
@@ -118,7 +124,7 @@ export async function listListings(projectId: string, options: ListListingsOptio
   if (view === 'price_war') where.push({ id: { in: await openPriceWars(projectId) } });
   if (view === 'unread') {
     const { where: monitored } = await monitoredListings(projectId);
-    where.push({ listings: { some: { ...monitored, competitorPriceObservations: { none: {} } } } });
+    where.push({ listings: { some: { AND: [monitored, NEVER_READ] } } });
   }
   const orderBy: Prisma.ProductLinkOrderByWithRelationInput[] =
     options.sort === 'sku' ? [{ sku: direction }, { id: direction }] : options.sort === 'linked' ? [{ createdAt: direction }, { id: direction }] : [{ title: direction }, { sku: direction }, { id: direction }];
@@ -133,8 +139,8 @@ export async function listListings(projectId: string, options: ListListingsOptio
     ids = ids.filter((id) => others.has(id));
   }
   const pageIds = ids.slice((page - 1) * pageSize, page * pageSize);
-  const [rows, progress] = await Promise.all([listingRows(projectId, pageIds), readingProgress(projectId)]);
-  return { rows, total: ids.length, page, pageSize, view, progress };
+  const [rows, progress, channels] = await Promise.all([listingRows(projectId, pageIds), readingProgress(projectId), offerChangeStatus(projectId)]);
+  return { rows, total: ids.length, page, pageSize, view, progress, alertsDown: channels.filter((c) => c.state === 'down').map((c) => c.platform) };
 }
 
 /** Product links with an open price-war flag. */
@@ -174,10 +180,10 @@ export async function listingRows(projectId: string, ids: readonly string[]): Pr
   ]);
   const skus = [...new Set(links.flatMap((l) => [l.sku, ...l.listings.map((x) => x.sku)]).filter((s): s is string => !!s))];
   const amazonIds = links.flatMap((l) => l.listings.filter((x) => x.platform === 'amazon' && x.status !== 'retired').map((x) => x.id));
-  const [costs, observations, readAt, changes] = await Promise.all([
+  const [costs, observations, freshness, changes] = await Promise.all([
     costsBySku(projectId, skus),
     latestObservations(projectId, amazonIds),
-    lastReadAt(projectId, amazonIds),
+    competitiveFreshness(projectId, amazonIds),
     findInSlices([...ids], (slice) =>
       db.priceChange.findMany({ where: { projectId, productLinkId: { in: slice } }, orderBy: [{ approvedAt: 'desc' }, { id: 'desc' }], select: { productLinkId: true, approvedAt: true, fromAmount: true, toAmount: true, currency: true, status: true } }),
     ),
@@ -185,6 +191,7 @@ export async function listingRows(projectId: string, ids: readonly string[]): Pr
   const lastChange = new Map<string, (typeof changes)[number]>();
   for (const c of changes) if (c.productLinkId && !lastChange.has(c.productLinkId)) lastChange.set(c.productLinkId, c);
   const warLinks = new Set(wars.map((w) => w.productLinkId));
+  const fresh = new Map(freshness.filter((f) => f.observedAt !== null).map((f) => [f.listingId, f]));
   const byId = new Map(links.map((l) => [l.id, l]));
   return ids.flatMap((id): ListingRowView[] => {
     const link = byId.get(id);
@@ -192,8 +199,11 @@ export async function listingRows(projectId: string, ids: readonly string[]): Pr
     const cost = costs.get(normalizeSku(link.sku) ?? '');
     const amazon = link.listings.filter((l) => l.platform === 'amazon' && l.status !== 'retired');
     // The reference reading: the most recent of the product's Amazon listings.
-    const readings = amazon.map((l) => ({ listing: l, reading: observations.get(l.id), at: readAt.get(l.id) ?? null })).filter((r) => r.at !== null);
-    readings.sort((a, b) => b.at!.getTime() - a.at!.getTime());
+    const readings = amazon.flatMap((l) => {
+      const f = fresh.get(l.id);
+      return f ? [{ listing: l, reading: observations.get(l.id), at: f.observedAt!, source: f.source }] : [];
+    });
+    readings.sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
     const latest = readings[0]?.reading;
     const change = lastChange.get(id);
     return [
@@ -215,7 +225,8 @@ export async function listingRows(projectId: string, ids: readonly string[]): Pr
             }
           : null,
         competitors: latest ? (latest.offers ? latest.offers.filter((o) => !o.isOurs).length : (latest.offerCount ?? null)) : null,
-        readAt: readings[0]?.at?.toISOString() ?? null,
+        readAt: readings[0]?.at ?? null,
+        readSource: readings[0]?.source ?? null,
         // Read once is read; never read is "Reading…" while the monitor has it in its round, else not monitored.
         reading: readings.length > 0 ? 'read' : amazon.some(isMonitored) ? 'reading' : 'not_monitored',
         lastChange: change ? { at: change.approvedAt.toISOString(), from: change.fromAmount, to: change.toAmount, currency: change.currency, status: change.status } : null,

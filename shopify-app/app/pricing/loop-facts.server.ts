@@ -4,7 +4,7 @@
 // clears ("price war with X", "fees unavailable").
 import type { Prisma } from '@calibr/db';
 import { db } from '../db.server';
-import { monitoredListings } from '../listings/freshness.server';
+import { monitoredListings } from './monitor/monitored-listings.server';
 import { attachFees, type ConnectorFor } from './item-fees.server';
 import type { PricedItem } from './items.server';
 import { storedMoney, type CompiledRule, type ListingContext, type PolicyOutcome, type RuleIndex } from './policy';
@@ -66,7 +66,7 @@ export async function prepareItems(projectId: string, items: readonly PricedItem
 
 /**
  * Which never-read items the monitor is reading now: the reference listing (whose competition the rules
- * read) is one the monitor's round robin picks (freshness.server.ts, as the listings' "Reading…" says).
+ * read) is one the monitor's round robin picks (monitor/monitored-listings.server.ts, as the listings' "Reading…" says).
  * A product that is read nowhere (not on Amazon, no ASIN) is not pending: nothing is coming.
  */
 export async function pendingReading(projectId: string, items: readonly PricedItem[]): Promise<(item: PricedItem) => boolean> {

@@ -3,7 +3,8 @@
 // its message under the field), each channel's price, the Buy Box holder, how many compete and when the
 // competition was last read, the last price change. Views: all, price war, below target margin, Buy Box
 // held by another seller, not read yet (`?view=` opens one). While the first readings run, a banner says
-// how many listings have been read. Narrow screens get the IndexTable's condensed layout.
+// how many listings have been read; while a platform's live price alerts are down, a banner says so.
+// Each row says who brought its latest reading (notification or polling). Narrow screens get the IndexTable's condensed layout.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
@@ -37,6 +38,12 @@ import { listListings, listingOptionsFrom, type ListingRowView, type ListListing
 import { LISTING_VIEWS, type ListingView } from '../listings/views';
 
 const PAGE_SIZE = 25;
+
+/** "read 2 min ago · notification" or "· polling": when the competition was read, and who brought it. */
+function readLabel(row: ListingRowView, now: number): string {
+  const when = freshnessLabel(row.readAt, now);
+  return row.readSource ? `${when} · ${row.readSource === 'notification' ? 'notification' : 'polling'}` : when;
+}
 const FIELDS = ['cost', 'floor', 'ceiling', 'map'] as const;
 type Field = (typeof FIELDS)[number];
 const FIELD_LABEL: Record<Field, string> = { cost: 'Cost', floor: 'Floor', ceiling: 'Ceiling', map: 'MAP' };
@@ -212,7 +219,7 @@ export default function ListingsPage() {
     );
   const freshness = (row: ListingRowView) => (
     <span data-section="freshness">
-      {row.reading === 'reading' ? <Badge tone="info">Reading…</Badge> : <Text as="span" tone="subdued">{freshnessLabel(row.readAt, now)}</Text>}
+      {row.reading === 'reading' ? <Badge tone="info">Reading…</Badge> : <Text as="span" tone="subdued">{readLabel(row, now)}</Text>}
     </span>
   );
   const lastChange = (row: ListingRowView) =>
@@ -311,6 +318,11 @@ export default function ListingsPage() {
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
+            {list.alertsDown.map((platform) => (
+              <Banner key={platform} tone="warning" title={`${channelName(platform, null)}’s live price alerts are paused; Calibrate is reading prices on its own schedule`}>
+                <p>Competitor prices still arrive, a little later than usual; the alerts resume on their own.</p>
+              </Banner>
+            ))}
             {reading && (
               <Banner tone="info" title={`Reading competitor prices: ${list.progress.read} of ${list.progress.total} listings read`}>
                 <p>Listings not read yet say “Reading…” until Amazon’s offers for them arrive; only then do the rules price them against the competition.</p>

@@ -107,6 +107,7 @@ describe.each(testDatabaseProviders())('the home’s facts on %s', (provider) =>
     await db.priceSuggestion.create({ data: { projectId: otherId, productLinkId: otherFirst!.linkId, currency: 'USD', currentAmount: '49.99', suggestedAmount: '48.99', explanation: {} } });
     await db.pricingFlag.create({ data: { projectId: otherId, itemId: otherFirst!.linkId, kind: 'price_war', raisedAt: minutesAgo(30) } });
     await db.competitorPriceObservation.create({ data: { projectId: otherId, listingId: otherFirst!.amazonId, currency: 'USD', buyBoxIsOurs: true, observedAt: minutesAgo(1) } });
+    await db.competitiveFreshness.create({ data: { projectId: otherId, listingId: otherFirst!.amazonId, readAt: minutesAgo(1), observedAt: minutesAgo(1), source: 'poll' } });
 
     home = await facts();
     expect(home.checklist.steps.map((s) => s.done)).toEqual([true, false, false, false, false]);
@@ -152,7 +153,12 @@ describe.each(testDatabaseProviders())('the home’s facts on %s', (provider) =>
     await db.pricingFlag.create({ data: { projectId, itemId: second!.id, productLinkId: second!.id, kind: 'price_war', raisedAt: minutesAgo(90), clearedAt: minutesAgo(60) } });
     await db.pricingFlag.create({ data: { projectId, itemId: second!.id, productLinkId: second!.id, kind: 'fees_unavailable', raisedAt: minutesAgo(90) } });
     // Readings: the first product held the Buy Box, then lost it (latest: not ours); the second holds it.
-    const reading = (listingId: string, ours: boolean, at: Date) => db.competitorPriceObservation.create({ data: { projectId, listingId, currency: 'USD', buyBoxIsOurs: ours, observedAt: at } });
+    // As the monitor stores a reading: the observation, and the listing's freshness in the same go.
+    const reading = async (listingId: string, ours: boolean, at: Date) => {
+      await db.competitorPriceObservation.create({ data: { projectId, listingId, currency: 'USD', buyBoxIsOurs: ours, observedAt: at } });
+      const fresh = { readAt: at, observedAt: at, source: 'poll' };
+      await db.competitiveFreshness.upsert({ where: { listingId }, create: { projectId, listingId, ...fresh }, update: fresh });
+    };
     await reading(of(first).amazon, true, minutesAgo(50));
     let home = await facts();
     expect(home.readings).toMatchObject({ read: 1, total: 2, inProgress: true });

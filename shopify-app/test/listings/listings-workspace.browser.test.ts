@@ -51,6 +51,8 @@ beforeAll(async () => {
   // What the monitor reads (no rule yet: every currency): priced Amazon listings with an ASIN.
   monitored = await w.database.db.listing.count({ where: { project: { shopDomain: SHOP }, platform: 'amazon', asin: { not: null }, status: { notIn: ['deleted', 'retired'] } } });
   expect(await w.database.db.competitorPriceObservation.count({ where: { listingId: amazon.id } })).toBeGreaterThan(0);
+  // The monitor's account of freshness is written with the reading: the page's "read … · polling" comes from it.
+  expect(await w.database.db.competitiveFreshness.findUnique({ where: { listingId: amazon.id } })).toMatchObject({ source: 'poll', observedAt: expect.any(Date) });
 
   if (hasChromium) browser = await launchChromium();
 }, 900_000);
@@ -122,7 +124,7 @@ describe.skipIf(!hasChromium)('the listings workspace in the Admin shell', () =>
     // The readings are under way: the banner counts them, an unread product says "Reading…".
     await expect.poll(() => app.locator('.Polaris-Banner').allInnerTexts(), { timeout: 30_000 }).toContainEqual(expect.stringContaining(`Reading competitor prices: 1 of ${monitored} listings read`));
     const row = rowOf(app, read.sku);
-    await expect.poll(() => row.locator('[data-section="freshness"]').innerText(), { timeout: 10_000 }).toMatch(/^read (just now|\d+ min ago)$/);
+    await expect.poll(() => row.locator('[data-section="freshness"]').innerText(), { timeout: 10_000 }).toMatch(/^read (just now|\d+ min ago) · polling$/);
 
     await row.getByRole('button', { name: /^Edit cost, floor, ceiling and MAP of/ }).click();
     const cost = row.locator('[data-field="cost"] input');
@@ -148,6 +150,13 @@ describe.skipIf(!hasChromium)('the listings workspace in the Admin shell', () =>
     const unreadView = await open(page, `/app/listings?view=unread&q=${encodeURIComponent(unread.sku)}`, (a) => a.locator(`[data-row="${unread.sku}"]`).first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
     // (Polaris's badge carries a hidden "Info" for screen readers.)
     expect(await rowOf(unreadView, unread.sku).locator('[data-section="freshness"]').innerText()).toMatch(/Reading…$/);
+    // Amazon's channel down (as the connector last said; this world runs no notifications job to say otherwise):
+    // the banner says so in the merchant's words, then it is gone again.
+    const project = await w.database.db.project.findUniqueOrThrow({ where: { shopDomain: SHOP } });
+    await w.database.db.offerChangeCursor.create({ data: { projectId: project.id, platform: 'amazon', state: 'down' } });
+    const paused = await open(page, `/app/listings?q=${encodeURIComponent(read.sku)}`, ready, failures);
+    expect(await paused.locator('.Polaris-Banner').allInnerTexts()).toContainEqual(expect.stringContaining('Amazon’s live price alerts are paused; Calibrate is reading prices on its own schedule'));
+    await w.database.db.offerChangeCursor.delete({ where: { projectId_platform: { projectId: project.id, platform: 'amazon' } } });
     await shot(page, 'listings-workspace.png');
     expect(failures).toEqual([]);
     await page.context().close();

@@ -62,6 +62,8 @@ describe.each(testDatabaseProviders())('the listings workspace on %s', (provider
         },
       },
     });
+    // The monitor writes the listing's freshness with the reading (here: brought by Amazon's notification).
+    await db.competitiveFreshness.create({ data: { projectId, listingId: alpha.amazon!, readAt, observedAt: readAt, source: 'notification' } });
     await db.priceChange.create({ data: { projectId, productLinkId: alpha.link, currency: 'USD', fromAmount: '25.00', toAmount: '24.00', status: 'applied', approvedBy: 'user:1', idempotencyKey: `alpha-${provider}` } });
     // Bravo: on Amazon, never read; held in a price war.
     const bravo = await product(projectId, 'BRAVO-2', 'bravo mug', { shopify: '12.00', amazon: '11.00' }, 'B0BRAVO002');
@@ -101,6 +103,7 @@ describe.each(testDatabaseProviders())('the listings workspace on %s', (provider
       competitors: 2,
       reading: 'read',
       readAt: readAt.toISOString(),
+      readSource: 'notification',
       lastChange: { from: '25.00', to: '24.00', status: 'applied' },
       priceWar: false,
     });
@@ -116,6 +119,18 @@ describe.each(testDatabaseProviders())('the listings workspace on %s', (provider
     expect(bySku.get('ECHO-5')).toMatchObject({ reading: 'not_monitored', readAt: null });
     // One of the two Amazon listings the monitor reads has been read.
     expect(list.progress).toEqual({ total: 2, read: 1 });
+    expect(list.alertsDown).toEqual([]);
+  });
+
+  it('says when a platform’s live price alerts are down (the shop’s own channel only)', async () => {
+    const db = database.db;
+    await db.offerChangeCursor.create({ data: { projectId: otherProjectId, platform: 'amazon', state: 'down' } });
+    expect((await workspace.listListings(projectId)).alertsDown).toEqual([]);
+    const cursor = await db.offerChangeCursor.create({ data: { projectId, platform: 'amazon', state: 'live' } });
+    expect((await workspace.listListings(projectId)).alertsDown).toEqual([]);
+    await db.offerChangeCursor.update({ where: { id: cursor.id }, data: { state: 'down' } });
+    expect((await workspace.listListings(projectId)).alertsDown).toEqual(['amazon']);
+    await db.offerChangeCursor.update({ where: { id: cursor.id }, data: { state: 'live' } });
   });
 
   it('searches title and SKU without regard to case, sorts and pages on the server', async () => {
