@@ -6,7 +6,9 @@
 // down to a whole percent: the app's functions measured 74.0-77.7 % after the boundary work moved its code);
 // the roadmap asks for 95 %. The app's statements count only what runs in vitest's workers: the app served
 // by Vite and the child processes (built server, npm start, other instances) are not instrumented yet.
-// Raise a floor when a workspace's figure rises; never lower one to make a run pass.
+// Raise a floor when a workspace's figure rises; never lower one to make a run pass. The sandbox's Admin shell
+// scripts run in Chromium only and are not measured (vitest.config.ts): its floor was raised to what the rest
+// of its code measured (2026-12-07: 93.8 % statements, 90.4 % functions) when they were left out.
 
 export interface CoverageFloor {
   statements: number;
@@ -27,7 +29,7 @@ export const coveredWorkspaces: CoveredWorkspace[] = [
   { name: '@calibr/shared-contracts', sources: ['shared-contracts/src'], floor: { statements: 95, branches: 90, functions: 90, lines: 95 } },
   { name: '@calibr/db', sources: ['prisma/src'], floor: { statements: 91, branches: 88, functions: 90, lines: 91 } },
   { name: '@calibr/jobs', sources: ['jobs/src'], floor: { statements: 94, branches: 85, functions: 94, lines: 94 } },
-  { name: '@calibr/sandbox', sources: ['sandbox/src'], floor: { statements: 87, branches: 82, functions: 86, lines: 87 } },
+  { name: '@calibr/sandbox', sources: ['sandbox/src'], floor: { statements: 92, branches: 82, functions: 89, lines: 92 } },
   { name: '@calibr/amazon-service', sources: ['amazon-service/src'], floor: { statements: 93, branches: 82, functions: 95, lines: 93 } },
   { name: '@calibr/shopify-app', sources: ['shopify-app/app', 'shopify-app/server'], floor: { statements: 43, branches: 78, functions: 74, lines: 43 } },
 ];
