@@ -88,7 +88,7 @@ describe('leaky bucket', () => {
     const last = throttled[throttled.length - 1]!.json.extensions.cost.throttleStatus.currentlyAvailable as number;
     await new Promise((r) => setTimeout(r, ((252 - last) / 100) * 1000 + 50));
     // Under a loaded CI the request may land a few ms early of the bucket's restore: it gets through within a second more.
-    await expect.poll(async () => (await rawGraphql(bigToken, { query }, BIG)).json.errors, { timeout: 1_000, intervals: [100] }).toBeUndefined();
+    await expect.poll(async () => (await rawGraphql(bigToken, { query }, BIG)).json.errors, { timeout: 1_000, interval: 100 }).toBeUndefined();
   });
 
   it('gives Advanced and Plus stores their bigger buckets', async () => {
