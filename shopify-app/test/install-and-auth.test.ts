@@ -43,7 +43,7 @@ describe('embedded install by token exchange', () => {
     expect(integration?.scope.split(',')).toEqual(expect.arrayContaining(['read_products', 'write_products', 'read_inventory']));
     const subs = await world.database.db.shopifyWebhookSubscription.findMany({ where: { integrationId: integration!.id } });
     expect(subs.map((s) => s.topic).sort()).toEqual(
-      ['app/scopes_update', 'app/uninstalled', 'customers/data_request', 'customers/redact', 'products/create', 'products/delete', 'products/update', 'shop/redact'].sort(),
+      ['app/scopes_update', 'app/uninstalled', 'customers/data_request', 'customers/redact', 'products/create', 'products/delete', 'products/update', 'shop/redact', 'shop/update'].sort(),
     );
   });
 
@@ -62,7 +62,7 @@ describe('embedded install by token exchange', () => {
     const status = await readJson<{ shop: string; connected: boolean; webhooks: unknown[] }>(ok);
     expect(status.shop).toBe(EMBEDDED);
     expect(status.connected).toBe(true);
-    expect(status.webhooks).toHaveLength(8);
+    expect(status.webhooks).toHaveLength(9);
   });
 
   it('refreshes an expired expiring offline token before calling the Admin API', async () => {
