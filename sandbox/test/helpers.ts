@@ -105,6 +105,7 @@ export async function startTestContext(options: StartSandboxOptions = {}): Promi
         { topics: ['products/update'], uri: '/webhooks/products/update' },
         { topics: ['app/uninstalled'], uri: '/webhooks/app/uninstalled' },
         { topics: ['app/scopes_update'], uri: '/webhooks/app/scopes_update' },
+        { topics: ['shop/update'], uri: '/webhooks/shop/update' },
         { complianceTopics: ['customers/data_request', 'customers/redact', 'shop/redact'], uri: '/webhooks/compliance' },
       ],
       ...(options.appConfig ?? {}),

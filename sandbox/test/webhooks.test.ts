@@ -1,5 +1,5 @@
 // Webhooks as Shopify delivers them, checked with shopify-api's own webhooks.validate: products/update on a
-// price change through the API or by the merchant, app/uninstalled, app/scopes_update, the compliance
+// price change through the API or by the merchant, shop/update on a change of the shop's time zone, app/uninstalled, app/scopes_update, the compliance
 // topics, retries with backoff (scaled), and every attempt recorded.
 import { createHmac } from 'node:crypto';
 import { DeliveryMethod, Session } from '@shopify/shopify-api';
@@ -104,6 +104,38 @@ describe('retries', () => {
     } finally {
       t.app.respond = () => 200;
     }
+  });
+});
+
+describe('shop/update', () => {
+  it("is delivered with the REST shop when the merchant changes the shop's time zone, which the Admin API then answers", async () => {
+    const before = await adminClient(token).request('{ shop { ianaTimezone } }');
+    expect(before.data.shop.ianaTimezone).not.toBe('Asia/Tokyo');
+    const r = await control<{ shop: { ianaTimezone: string }; webhooks: Array<{ webhookId: string }> }>(t.sandbox, 'POST', `shopify/shops/${SHOP}/timezone`, { ianaTimezone: 'Asia/Tokyo' });
+    expect(r.status).toBe(200);
+    expect(r.body.shop.ianaTimezone).toBe('Asia/Tokyo');
+    const hook = await t.app.waitFor((h) => h.headers['x-shopify-topic'] === 'shop/update' && h.rawBody.includes('Asia/Tokyo'));
+    expect(hook.path).toBe('/webhooks/shop/update');
+    expect(hook.headers['x-shopify-webhook-id']).toBe(r.body.webhooks[0]!.webhookId);
+    expect(await validate(t, hook)).toMatchObject({ valid: true, topic: 'SHOP_UPDATE', domain: SHOP });
+    const body = JSON.parse(hook.rawBody);
+    expect(body).toMatchObject({ myshopify_domain: SHOP, iana_timezone: 'Asia/Tokyo', timezone: '(GMT+09:00) Asia/Tokyo' });
+    expect(body.updated_at).toMatch(/\+09:00$/); // written in the shop's (new) offset
+    const after = await adminClient(token).request('{ shop { ianaTimezone timezoneAbbreviation } }');
+    expect(after.data.shop).toEqual({ ianaTimezone: 'Asia/Tokyo', timezoneAbbreviation: 'GMT+9' });
+  });
+
+  it('refuses a time zone Shopify does not offer, and sends nothing', async () => {
+    const sent = t.app.received.filter((h) => h.headers['x-shopify-topic'] === 'shop/update').length;
+    for (const ianaTimezone of ['Mars/Olympus_Mons', '+09:00', '', 42]) {
+      const r = await control(t.sandbox, 'POST', `shopify/shops/${SHOP}/timezone`, { ianaTimezone });
+      expect(r.status, String(ianaTimezone)).toBe(400);
+    }
+    expect((await control(t.sandbox, 'POST', 'shopify/shops', { domain: 'bad-zone', ianaTimezone: 'Not/AZone' })).status).toBe(400);
+    const { data } = await adminClient(token).request('{ shop { ianaTimezone } }');
+    expect(data.shop.ianaTimezone).toBe('Asia/Tokyo');
+    const deliveries = await control<{ deliveries: unknown[] }>(t.sandbox, 'GET', `shopify/webhooks/deliveries?topic=shop/update&shop=${SHOP}`);
+    expect(deliveries.body.deliveries).toHaveLength(sent);
   });
 });
 

@@ -7,6 +7,7 @@ import { SHOPIFY_API_VERSION } from './platforms/shopify/connector/api-version';
 import { appConfig } from './config.server';
 import { db } from './db.server';
 import { recordInstallation } from './platforms/shopify/installation.server';
+import { readShopDetailsAfterAuth } from './platforms/shopify/shop-details.server';
 import { EncryptedSessionStorage } from '@calibr/db/session-storage';
 import { logger } from './lib/logger.server';
 import { refuseTokenWithoutShop } from './platforms/shopify/session-token-dest.server';
@@ -42,7 +43,9 @@ const base = {
   isEmbeddedApp: true,
   hooks: {
     afterAuth: async ({ session }: { session: Session }) => {
-      await recordInstallation(session);
+      const { projectId } = await recordInstallation(session);
+      // The shop's time zone (where its day starts), name and currency, from the first moment.
+      await readShopDetailsAfterAuth(session.shop, projectId);
     },
   },
   logger: { level: process.env.LOG_LEVEL === 'debug' ? LogSeverity.Debug : LogSeverity.Warning, log: logShopifyLibrary },

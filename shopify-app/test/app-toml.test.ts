@@ -38,7 +38,7 @@ describe('shopify.app.toml', () => {
   it('subscribes the app and compliance topics, each to a route that exists', () => {
     const topics = toml.webhooks.subscriptions.flatMap((s) => s.topics ?? []);
     const compliance = toml.webhooks.subscriptions.flatMap((s) => s.compliance_topics ?? []);
-    expect(topics.sort()).toEqual(['app/scopes_update', 'app/uninstalled', 'products/create', 'products/delete', 'products/update']);
+    expect(topics.sort()).toEqual(['app/scopes_update', 'app/uninstalled', 'products/create', 'products/delete', 'products/update', 'shop/update']);
     expect(compliance.sort()).toEqual(['customers/data_request', 'customers/redact', 'shop/redact']);
     for (const sub of toml.webhooks.subscriptions) {
       // Remix flat routes: /webhooks/products/update is app/routes/webhooks.products.update.tsx

@@ -15,7 +15,7 @@ const CODE_FLOW = 'code-flow.myshopify.com';
 beforeAll(async () => {
   world = await startShopifyWorld();
   await world.createShop(EMBEDDED, { products: 3, variantsPerProduct: 2 });
-  await world.createShop(CODE_FLOW, { products: 2, install: false });
+  await world.createShop(CODE_FLOW, { products: 2, install: false, ianaTimezone: 'America/Los_Angeles' });
 });
 afterAll(() => world?.close());
 
@@ -43,7 +43,7 @@ describe('embedded install by token exchange', () => {
     expect(integration?.scope.split(',')).toEqual(expect.arrayContaining(['read_products', 'write_products', 'read_inventory']));
     const subs = await world.database.db.shopifyWebhookSubscription.findMany({ where: { integrationId: integration!.id } });
     expect(subs.map((s) => s.topic).sort()).toEqual(
-      ['app/scopes_update', 'app/uninstalled', 'customers/data_request', 'customers/redact', 'products/create', 'products/delete', 'products/update', 'shop/redact'].sort(),
+      ['app/scopes_update', 'app/uninstalled', 'customers/data_request', 'customers/redact', 'products/create', 'products/delete', 'products/update', 'shop/redact', 'shop/update'].sort(),
     );
   });
 
@@ -62,7 +62,7 @@ describe('embedded install by token exchange', () => {
     const status = await readJson<{ shop: string; connected: boolean; webhooks: unknown[] }>(ok);
     expect(status.shop).toBe(EMBEDDED);
     expect(status.connected).toBe(true);
-    expect(status.webhooks).toHaveLength(8);
+    expect(status.webhooks).toHaveLength(9);
   });
 
   it('refreshes an expired expiring offline token before calling the Admin API', async () => {
@@ -145,7 +145,7 @@ describe('install from outside Admin (authorization-code grant)', () => {
     expect(await world.database.db.project.count({ where: { shopDomain: CODE_FLOW } })).toBe(0);
   });
 
-  it('completes the install: code exchanged for an expiring offline token, shop recorded', async () => {
+  it('completes the install: code exchanged for an expiring offline token, shop recorded with its time zone', async () => {
     const { callback, cookie } = await startCodeFlow();
     const res = await callbackWith(callback, cookie);
     expect(res.status).toBe(302);
@@ -154,6 +154,8 @@ describe('install from outside Admin (authorization-code grant)', () => {
     expect(isCiphertext(session.accessToken)).toBe(true);
     const integration = await world.database.db.shopifyIntegration.findUniqueOrThrow({ where: { shopDomain: CODE_FLOW } });
     expect(integration.isActive).toBe(true);
+    // afterAuth read the shop (shop { ianaTimezone }): its day starts at midnight in Los Angeles.
+    expect((await world.database.db.project.findUniqueOrThrow({ where: { shopDomain: CODE_FLOW } })).timezone).toBe('America/Los_Angeles');
     // The token works: the stored offline token reaches the shop's Admin API (and a wrong one does not).
     const shopFetch = createSandboxFetch(world.sandbox.url);
     const adminQuery = (token: string) =>

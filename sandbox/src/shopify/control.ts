@@ -34,6 +34,7 @@ export function shopSummary(rt: ShopifyRuntime, shop: ShopRecord) {
     name: shop.name,
     currencyCode: shop.currencyCode,
     enabledPresentmentCurrencies: shop.enabledPresentmentCurrencies,
+    ianaTimezone: shop.ianaTimezone,
     plan: shop.plan,
     rateLimit: { maximumAvailable: PLANS[shop.plan].maximumAvailable, restoreRate: PLANS[shop.plan].restoreRate },
     products: shop.products.length,
@@ -59,6 +60,20 @@ export function appSummary(app: AppConfig) {
     webhooks: app.webhooks,
     sources: app.sources,
   };
+}
+
+/** An IANA zone name as Shopify's settings offer them ("Asia/Tokyo", "UTC"); an offset or unknown name is refused. */
+function ianaTimezoneFrom(value: unknown): string {
+  const zone = typeof value === 'string' && /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(value) ? value : null;
+  try {
+    if (zone) {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return zone;
+    }
+  } catch {
+    // an unknown zone: refused below
+  }
+  throw new HttpError(400, `ianaTimezone must be an IANA time zone name like Asia/Tokyo, not ${JSON.stringify(value)}`);
 }
 
 function appFor(rt: ShopifyRuntime, body: Body): AppConfig {
@@ -182,7 +197,7 @@ export async function handleShopifyControl(rt: ShopifyRuntime, rest: string, req
       currencyCode: body.currencyCode as CurrencyCode | undefined,
       enabledPresentmentCurrencies: body.enabledPresentmentCurrencies as CurrencyCode[] | undefined,
       plan: body.plan as never,
-      ianaTimezone: body.ianaTimezone as string | undefined,
+      ianaTimezone: body.ianaTimezone === undefined ? undefined : ianaTimezoneFrom(body.ianaTimezone),
     });
     if (body.products || body.generate) addCatalogProducts(rt.state, shop, productsFromBody(body));
     if (body.install !== false) install(rt, shop, appFor(rt, body), rt.apps.primary().scopes);
@@ -244,6 +259,14 @@ export async function handleShopifyControl(rt: ShopifyRuntime, rest: string, req
       shop.plan = body.plan;
       rt.markDirty();
       return ok({ shop: shopSummary(rt, shop) });
+    }
+    case 'POST timezone': {
+      // The merchant picks another time zone in Settings → General: the Admin API answers it, shop/update goes out.
+      shop.ianaTimezone = ianaTimezoneFrom(body.ianaTimezone);
+      shop.updatedAt = new Date().toISOString();
+      rt.markDirty();
+      const deliveries = rt.webhooks.shopUpdated(shop);
+      return ok({ shop: shopSummary(rt, shop), webhooks: deliveries.map((d) => ({ webhookId: d.webhookId, url: d.url })) });
     }
     case 'POST install': {
       const app = appFor(rt, body);

@@ -9,19 +9,23 @@ function offsetMs(timeZone: string, at: number): number {
   return wall - Math.floor(at / 1000) * 1000;
 }
 
-function knownZone(timeZone: string | null | undefined): string {
-  if (!timeZone) return 'UTC';
+/**
+ * The zone's IANA name as given when Intl knows it ("Asia/Tokyo"), else null: an offset ("+09:00"), an
+ * empty or unknown name. Kept as given: ICU would rename some (America/Argentina/Buenos_Aires).
+ */
+export function ianaZone(timeZone: string | null | undefined): string | null {
+  if (!timeZone || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(timeZone)) return null;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
     return timeZone;
   } catch {
-    return 'UTC';
+    return null;
   }
 }
 
 /** The instant the shop's current day began. */
 export function startOfShopDay(timeZone: string | null | undefined, now: Date = new Date()): Date {
-  const zone = knownZone(timeZone);
+  const zone = ianaZone(timeZone) ?? 'UTC';
   const local = new Date(now.getTime() + offsetMs(zone, now.getTime()));
   const midnightWall = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate());
   // The offset at midnight itself (it differs from now's on a day the clocks change).

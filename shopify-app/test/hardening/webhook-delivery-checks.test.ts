@@ -29,9 +29,10 @@ describe('delivery checks', () => {
     expect(refusalOf('/webhooks/products/update', { topic: 'products/update', shop: SHOP, triggeredAt: at(48 * HOUR) }, { id: 1 }, NOW)).toBeNull();
   });
 
-  it('the shop a body names must be the header shop: app/uninstalled (myshopify_domain), shop/redact and customers/* (shop_domain)', () => {
+  it('the shop a body names must be the header shop: app/uninstalled and shop/update (myshopify_domain), shop/redact and customers/* (shop_domain)', () => {
     const cases = [
       ['/webhooks/app/uninstalled', 'app/uninstalled', 'myshopify_domain'],
+      ['/webhooks/shop/update', 'shop/update', 'myshopify_domain'],
       ['/webhooks/shop/redact', 'shop/redact', 'shop_domain'],
       ['/webhooks/customers/redact', 'customers/redact', 'shop_domain'],
       ['/webhooks/customers/data_request', 'customers/data_request', 'shop_domain'],
@@ -52,7 +53,7 @@ describe('delivery checks', () => {
       expect(ROUTE_TOPICS[sub.uri as keyof typeof ROUTE_TOPICS]).toEqual([...(sub.topics ?? []), ...(sub.compliance_topics ?? [])]);
     }
     for (const [route, topics] of Object.entries(ROUTE_TOPICS)) {
-      for (const topic of ['products/update', 'app/uninstalled', 'app/scopes_update', 'customers/data_request', 'customers/redact', 'shop/redact']) {
+      for (const topic of ['products/update', 'app/uninstalled', 'app/scopes_update', 'shop/update', 'customers/data_request', 'customers/redact', 'shop/redact']) {
         const body = { myshopify_domain: SHOP, shop_domain: SHOP };
         const refused = refusalOf(route as keyof typeof ROUTE_TOPICS, { topic, shop: SHOP, triggeredAt: at(0) }, body, NOW)?.code ?? null;
         expect(refused, `${topic} on ${route}`).toBe((topics as readonly string[]).includes(topic) ? null : 'topic_not_served_here');

@@ -19,7 +19,7 @@ export interface ShopifyWorld {
   app: RunningApp;
   control<T = unknown>(path: string, body?: unknown): Promise<T>;
   /** Create a shop in the sandbox (app installed, no token yet unless asked). */
-  createShop(domain: string, options?: { products?: number; variantsPerProduct?: number; install?: boolean }): Promise<void>;
+  createShop(domain: string, options?: { products?: number; variantsPerProduct?: number; install?: boolean; ianaTimezone?: string }): Promise<void>;
   sessionToken(shop: string): Promise<string>;
   /** fetch an app route with the shop's session token (Authorization: Bearer). */
   api(shop: string, path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
@@ -59,6 +59,7 @@ export async function startShopifyWorld(options: { timeScale?: number; provider?
         domain,
         plan: 'standard',
         install: opts.install ?? true,
+        ...(opts.ianaTimezone ? { ianaTimezone: opts.ianaTimezone } : {}),
         ...(opts.products ? { generate: { count: opts.products, variantsPerProduct: opts.variantsPerProduct ?? 1, prefix: domain.split('.')[0]!.toUpperCase() } } : {}),
       });
     },

@@ -15,7 +15,7 @@ import { resolveWebhookUri } from '../app-config';
 import type { ShopifyRuntime } from '../runtime';
 import type { ProductRecord, ShopRecord } from '../state';
 import { activeInstallation } from '../state';
-import { productPayload } from './payloads';
+import { productPayload, shopPayload } from './payloads';
 import { enumFromTopic } from './topics';
 
 export const RESPONSE_TIMEOUT_MS = 5_000;
@@ -152,6 +152,11 @@ export class WebhookDispatcher {
 
   productCreated(shop: ShopRecord, product: ProductRecord): Delivery[] {
     return this.trigger(shop, 'products/create', productPayload(shop, product));
+  }
+
+  /** shop/update: the merchant changed the shop's settings (its time zone, say); the REST shop JSON, as app/uninstalled's. */
+  shopUpdated(shop: ShopRecord): Delivery[] {
+    return this.trigger(shop, 'shop/update', shopPayload(shop));
   }
 
   /** products/delete carries only the product's numeric id. */

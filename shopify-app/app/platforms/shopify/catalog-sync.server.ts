@@ -4,6 +4,7 @@ import type { SyncMode } from '@calibr/shared-contracts';
 import { db } from '../../db.server';
 import { markUnseenListingsDeleted, upsertShopifyProducts } from './listings.server';
 import { shopifyConnectorFor } from './connector-for-shop.server';
+import { recordShopDetails } from './shop-details.server';
 import { claimSyncRun, SHUT_DOWN, type SyncLease } from '../sync-lease.server';
 
 export type SyncTrigger = 'manual' | 'install' | 'schedule';
@@ -67,8 +68,7 @@ async function runSync(lease: SyncLease, projectId: string, shop: string, mode: 
   let variants = 0;
   let checkpoint: string | undefined;
   try {
-    const shopInfo = await connector.loadShop();
-    await db.project.update({ where: { id: projectId }, data: { currency: shopInfo.currencyCode, name: shopInfo.name } });
+    await recordShopDetails(projectId, await connector.loadShop());
     if (bulk) {
       // One bulk query for the whole catalog, stored in slices so progress shows as it goes.
       const all = await connector.exportCatalog();

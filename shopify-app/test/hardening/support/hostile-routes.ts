@@ -83,6 +83,7 @@ export const SWEPT_ROUTES: readonly SweptRoute[] = [
   { file: 'webhooks.products.delete.tsx', kind: 'webhook', path: '/webhooks/products/delete', reads: [], bodies: ['POST'] },
   { file: 'webhooks.products.update.tsx', kind: 'webhook', path: '/webhooks/products/update', reads: [], bodies: ['POST'] },
   { file: 'webhooks.shop.redact.tsx', kind: 'webhook', path: '/webhooks/shop/redact', reads: [], bodies: ['POST'] },
+  { file: 'webhooks.shop.update.tsx', kind: 'webhook', path: '/webhooks/shop/update', reads: [], bodies: ['POST'] },
 ];
 
 /** The route modules on disk (files and flat-route folders), as Remix's flat routes see them. */

@@ -131,7 +131,7 @@ export class ShopifyConnector implements PlatformConnector {
     return this.token;
   }
 
-  /** The shop's name and currency, read once. */
+  /** The shop's name, currency and time zone, read once. */
   loadShop(): Promise<ShopInfo> {
     if (!this.shopInfo) {
       this.shopInfo = this.client.request<{ shop: ShopInfo }>(SHOP_QUERY).then((r) => r.data.shop);

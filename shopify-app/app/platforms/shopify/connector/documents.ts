@@ -44,6 +44,7 @@ export const SHOP_QUERY = `#graphql
       name
       myshopifyDomain
       currencyCode
+      ianaTimezone
     }
   }
 `;

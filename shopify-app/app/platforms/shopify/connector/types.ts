@@ -31,4 +31,6 @@ export interface ShopInfo {
   name: string;
   myshopifyDomain: string;
   currencyCode: string;
+  /** The shop's time zone as its settings say ("Asia/Tokyo"): where its day starts. */
+  ianaTimezone: string;
 }

@@ -3,6 +3,7 @@
 // this module never calls the processor (only its delivery type, erased at build).
 import { eraseShop, recordUninstall, updateScopes } from './lifecycle.server';
 import { retireDeletedProduct } from './products-delete.server';
+import { updateShopDetails } from './shop-update.server';
 import type { ClaimedDelivery } from './processor.server';
 import type { ShopifyChecks } from './shopify-checks.server';
 import { topicName } from './topics';
@@ -15,6 +16,9 @@ export async function processOtherTopic(delivery: ClaimedDelivery, checks: Shopi
       return false;
     case 'app/scopes_update':
       await updateScopes(delivery, checks);
+      return false;
+    case 'shop/update':
+      await updateShopDetails(delivery, checks);
       return false;
     case 'products/delete':
       await retireDeletedProduct(delivery, checks);

@@ -5,11 +5,13 @@
 //   for a shop that uninstalled the app;
 // - an app/scopes_update is applied as Shopify says the grant is now (currentAppInstallation.accessScopes),
 //   not as its body says;
-// - a products/delete retires a product only once the shop's Admin API answers that it has no such product.
+// - a products/delete retires a product only once the shop's Admin API answers that it has no such product;
+// - a shop/update is applied as Shopify says the shop is now (shop { name currencyCode ianaTimezone }).
 // The connector and the app's Shopify config are loaded on first use: most deliveries never need them, and
 // the processor stays loadable without the app's Shopify settings (its tests run it on a bare database).
 import { SessionNotFoundError } from '@shopify/shopify-app-remix/server';
 import { AuthenticationError, NotFoundError, type NormalizedProduct } from '@calibr/shared-contracts';
+import type { ShopInfo } from '../connector/types';
 
 /** What Shopify says of the offline token we hold for a shop; `no-token` when we hold none to ask with. */
 export type TokenStatus = 'refused' | 'accepted' | 'no-token';
@@ -22,6 +24,8 @@ export interface ShopifyChecks {
   productGone(shop: string, projectId: string, productGid: string): Promise<boolean>;
   /** The scopes the shop has granted the app, as Shopify answers now; null when it can't be asked (no token, or refused). */
   grantedScopes(shop: string, projectId: string | null): Promise<string[] | null>;
+  /** The shop's name, currency and time zone, as Shopify answers now; null when it can't be asked (no token, or refused). */
+  shopDetails(shop: string, projectId: string): Promise<ShopInfo | null>;
 }
 
 async function connectorFor(shop: string, projectId: string | null) {
@@ -69,6 +73,15 @@ export const shopifyChecks: ShopifyChecks = {
   async grantedScopes(shop, projectId) {
     try {
       return await (await connectorFor(shop, projectId)).grantedScopes();
+    } catch (error) {
+      if (refused(error) || noSession(error)) return null;
+      throw error;
+    }
+  },
+
+  async shopDetails(shop, projectId) {
+    try {
+      return await (await connectorFor(shop, projectId)).loadShop();
     } catch (error) {
       if (refused(error) || noSession(error)) return null;
       throw error;

@@ -6,6 +6,7 @@ export type ShopifyWebhookTopic =
   | 'products/delete'
   | 'app/uninstalled'
   | 'app/scopes_update'
+  | 'shop/update'
   | 'customers/data_request'
   | 'customers/redact'
   | 'shop/redact';
@@ -30,6 +31,7 @@ export const ROUTE_TOPICS = {
   '/webhooks/products/delete': ['products/delete'],
   '/webhooks/app/uninstalled': ['app/uninstalled'],
   '/webhooks/app/scopes_update': ['app/scopes_update'],
+  '/webhooks/shop/update': ['shop/update'],
   '/webhooks/customers/data_request': ['customers/data_request'],
   '/webhooks/customers/redact': ['customers/redact'],
   '/webhooks/shop/redact': ['shop/redact'],
@@ -47,6 +49,7 @@ export const PRODUCT_PAYLOAD_TOPICS = new Set(['products/create', 'products/upda
 /** Where a topic's (signed) body names its shop, to hold against the unsigned X-Shopify-Shop-Domain. */
 export const BODY_SHOP_FIELD: Readonly<Record<string, string>> = {
   'app/uninstalled': 'myshopify_domain',
+  'shop/update': 'myshopify_domain',
   'shop/redact': 'shop_domain',
   'customers/data_request': 'shop_domain',
   'customers/redact': 'shop_domain',
