@@ -39,7 +39,7 @@ export interface JobsOptions {
   retention?: RetentionOptions;
 }
 
-/** What one prune pass did: rows deleted, and whether it stopped at its statement budget with more to go. */
+/** What one prune pass did: rows deleted, and whether it stopped at its budget of full batches with more to go. */
 export interface PruneResult {
   deleted: number;
   more: boolean;
@@ -301,9 +301,9 @@ export class Jobs {
   }
 
   /**
-   * One pass over the finished jobs past their retention: deleted batchSize rows per statement, until a
-   * statement finds fewer or batchesPerPass full ones have run (then `more`). Queued and running jobs are never touched, nor finished ones without a
-   * completedAt (written by hand).
+   * One pass over the finished jobs past their retention: batchSize rows per DELETE, until one deletes fewer
+   * or batchesPerPass full ones have run (then `more`). Queued and running jobs are never touched, nor
+   * finished ones without a completedAt (written by hand).
    */
   async prune(): Promise<PruneResult> {
     const { batchSize, batchesPerPass } = this.retention;
