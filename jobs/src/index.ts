@@ -1,6 +1,8 @@
 // @calibr/jobs: one job engine for every background task, on the database the service already has.
 export { Jobs, errorText } from './jobs';
-export type { ClaimOptions, InClient, JobsOptions, RescheduleOptions } from './jobs';
+export type { ClaimOptions, InClient, JobsOptions, PruneResult, RescheduleOptions } from './jobs';
+export { RETENTION_DEFAULTS, retentionFromEnv } from './retention';
+export type { RetentionOptions, RetentionPeriods } from './retention';
 export { Worker } from './worker';
 export type { BatchContext, BatchHandler, JobHandler, QueueOptions, WorkerOptions } from './worker';
 export { backoffMs } from './backoff';

@@ -8,8 +8,12 @@
 //   claiming more of them must not interleave between workers, or both would see room for one more.
 // - SQLite: one conditional UPDATE (SQLite runs one writer at a time, so the statement's read and
 //   write are not interleaved with another worker's).
+// Finished jobs are deleted once past their retention (./retention.ts) by prune(), which the workers'
+// housekeeping runs: short DELETEs of a few hundred rows (skipping rows another statement holds on
+// PostgreSQL), so claims and enqueues never wait behind a long one.
 import { randomUUID } from 'node:crypto';
 import { backoffMs, type BackoffOptions } from './backoff';
+import { pruneRules, resolveRetention, RETENTION_DEFAULTS, type PruneRule, type ResolvedRetention, type RetentionOptions } from './retention';
 import { COLUMNS, lockNumber, params, toJob } from './sql';
 import type { ClaimedJob, Dialect, EnqueueInput, Job, JobsClient, JobsDatabase } from './types';
 
@@ -28,6 +32,17 @@ export interface JobsOptions {
    * (the Amazon service's is "AmazonJob"), with the same columns and indexes.
    */
   table?: string;
+  /**
+   * How long finished jobs are kept (default: completed and cancelled 7 days, failed 30, or the
+   * JOB_RETENTION_COMPLETED_DAYS / JOB_RETENTION_FAILED_DAYS environment variables), per queue if need be.
+   */
+  retention?: RetentionOptions;
+}
+
+/** What one prune pass did: rows deleted, and whether it stopped at its budget of full batches with more to go. */
+export interface PruneResult {
+  deleted: number;
+  more: boolean;
 }
 
 export interface ClaimOptions {
@@ -69,6 +84,10 @@ export class Jobs {
   private readonly table: string;
   /** names the advisory lock of a queue's group-limited claims (per table: two tables' queues don't wait on each other) */
   private readonly lockName: string;
+  readonly retention: ResolvedRetention;
+  /** when the next housekeeping pass is due (engine clock, ms), and whether one is under way */
+  private nextPruneAt: number;
+  private pruning = false;
 
   constructor(options: JobsOptions) {
     const table = options.table ?? 'Job';
@@ -81,6 +100,8 @@ export class Jobs {
     this.now = options.clock ?? (() => new Date());
     this.random = options.random ?? Math.random;
     this.backoff = options.backoff ?? {};
+    this.retention = resolveRetention(options.retention);
+    this.nextPruneAt = this.now().getTime() + Math.min(this.retention.everyMs, RETENTION_DEFAULTS.firstPassAfterMs);
   }
 
   /**
@@ -96,14 +117,17 @@ export class Jobs {
       `(${q.p(randomUUID())}, ${q.p(input.queue)}, ${q.p(key)}, ${q.p(input.groupKey ?? null)}, ${q.json(input.payload)}, 'queued', 0, ` +
       `${q.p(input.maxAttempts ?? 5)}, ${q.p(input.runAt ?? now)}, ${q.p(now)}, ${q.p(now)})`;
     const onConflict = input.again ? requeueFinished(this.table) : 'DO NOTHING';
-    await db.$executeRawUnsafe(
-      `INSERT INTO ${this.table} ("id", "queue", "key", "groupKey", "payload", "status", "attempts", "maxAttempts", "runAt", "createdAt", "updatedAt") ` +
-        `VALUES ${values} ON CONFLICT ("queue", "key") ${onConflict}`,
-      ...q.values,
-    );
-    const job = await this.get<P>(input.queue, key, { client: db });
-    if (!job) throw new Error(`job ${input.queue}/${key} vanished right after it was enqueued`);
-    return job;
+    // Twice at most: a finished job the INSERT found may be pruned before it is read; then it is added anew.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await db.$executeRawUnsafe(
+        `INSERT INTO ${this.table} ("id", "queue", "key", "groupKey", "payload", "status", "attempts", "maxAttempts", "runAt", "createdAt", "updatedAt") ` +
+          `VALUES ${values} ON CONFLICT ("queue", "key") ${onConflict}`,
+        ...q.values,
+      );
+      const job = await this.get<P>(input.queue, key, { client: db });
+      if (job) return job;
+    }
+    throw new Error(`job ${input.queue}/${key} vanished right after it was enqueued`);
   }
 
   /**
@@ -274,6 +298,65 @@ export class Jobs {
       );
     }
     return count;
+  }
+
+  /**
+   * One pass over the finished jobs past their retention: batchSize rows per DELETE, until one deletes fewer
+   * or batchesPerPass full ones have run (then `more`). Queued and running jobs are never touched, nor
+   * finished ones without a completedAt (written by hand).
+   */
+  async prune(): Promise<PruneResult> {
+    const { batchSize, batchesPerPass } = this.retention;
+    let deleted = 0;
+    let full = 0;
+    for (const rule of pruneRules(this.retention, this.now())) {
+      for (;;) {
+        const count = await this.deleteBatch(rule, batchSize);
+        deleted += count;
+        if (count < batchSize) break;
+        // A full batch: there may be more; the next pass goes on once this one has had its share.
+        if (++full >= batchesPerPass) return { deleted, more: true };
+      }
+    }
+    return { deleted, more: false };
+  }
+
+  /**
+   * A prune pass if one is due (every retention.everyMs; at once again after a pass that had more to do).
+   * Every worker on this engine calls it; one pass at a time runs. Returns null when none was due.
+   */
+  async housekeep(): Promise<PruneResult | null> {
+    const startedAt = this.now().getTime();
+    if (this.pruning || startedAt < this.nextPruneAt) return null;
+    this.pruning = true;
+    try {
+      const result = await this.prune();
+      this.nextPruneAt = result.more ? startedAt : startedAt + this.retention.everyMs;
+      return result;
+    } catch (error) {
+      this.nextPruneAt = startedAt + this.retention.everyMs;
+      throw error;
+    } finally {
+      this.pruning = false;
+    }
+  }
+
+  private async deleteBatch(rule: PruneRule, limit: number): Promise<number> {
+    const q = params(this.dialect);
+    // Bound in textual order (SQLite's ? is positional): the selection, then the same test again on the row
+    // deleted, so a job queued again (`again`) between the two is never deleted.
+    const finished = (alias: string) =>
+      `${alias}"status" IN (${q.list(rule.statuses)}) AND ${alias}"completedAt" < ${q.p(rule.before)}` +
+      (rule.queue !== undefined ? ` AND ${alias}"queue" = ${q.p(rule.queue)}` : '') +
+      (rule.exceptQueues.length > 0 ? ` AND ${alias}"queue" NOT IN (${q.list(rule.exceptQueues)})` : '');
+    const chosen = `SELECT j."id" FROM ${this.table} j WHERE ${finished('j.')} LIMIT ${q.p(limit)}`;
+    // PostgreSQL: the rows chosen in a CTE, evaluated once (a locking subquery under IN may be run again
+    // and, skipping locked rows, choose others: more than `limit` rows went in one statement).
+    const sql =
+      this.dialect === 'postgresql'
+        ? `WITH chosen AS (${chosen} FOR UPDATE SKIP LOCKED) DELETE FROM ${this.table} WHERE "id" IN (SELECT "id" FROM chosen) AND ${finished('')}`
+        : `DELETE FROM ${this.table} WHERE "id" IN (${chosen}) AND ${finished('')}`;
+    return await this.db.$executeRawUnsafe(sql, ...q.values);
   }
 
   /** Jobs of a queue by status (for tests, metrics and consoles). */

@@ -2,6 +2,8 @@
 // their handler runs, and settles what the handler left unsettled: returned → completed (or, for a
 // queue with `every`, queued again that much later); threw → retried with backoff or failed.
 // Nothing starts on import: call start() (the server's entry point does) and stop() on shutdown.
+// Housekeeping: every pollMs a started worker asks its engine whether a prune pass is due (Jobs.housekeep:
+// finished jobs past their retention go, a few hundred per statement); the workers of one engine share it.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { BackoffOptions } from './backoff';
@@ -53,6 +55,8 @@ export interface WorkerOptions {
   /** default lease (default 60 s); renewed every third of it while a handler runs */
   leaseMs?: number;
   log?: (message: string, error?: unknown) => void;
+  /** whether this worker runs its engine's housekeeping (default true) */
+  housekeeping?: boolean;
 }
 
 interface Registered {
@@ -76,6 +80,10 @@ export class Worker {
   private abort = new AbortController();
   /** jobs claimed by rounds in hand and not settled yet (what a stop at its deadline hands back) */
   private readonly held = new Map<string, ClaimedJob>();
+  private readonly housekeeping: boolean;
+  private housekeepingTimer?: NodeJS.Timeout;
+  /** the prune pass in hand (stop waits for it) */
+  private housekeepingPass?: Promise<unknown>;
 
   constructor(
     readonly jobs: Jobs,
@@ -85,6 +93,7 @@ export class Worker {
     this.pollMs = options.pollMs ?? 1_000;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.log = options.log ?? ((message, error) => console.error(`[jobs] ${message}`, error instanceof Error ? error.message : (error ?? '')));
+    this.housekeeping = options.housekeeping ?? true;
   }
 
   /** Run `handler` for each claimed job of `queue` (the jobs of one round run concurrently). */
@@ -115,6 +124,7 @@ export class Worker {
     this.started = true;
     this.abort = new AbortController();
     for (const queue of this.queues.values()) this.schedule(queue, 0);
+    if (this.housekeeping) this.scheduleHousekeeping();
     return this;
   }
 
@@ -128,7 +138,8 @@ export class Worker {
     this.started = false;
     this.abort.abort();
     for (const queue of this.queues.values()) clearTimeout(queue.timer);
-    const finished = Promise.all([...this.queues.values()].map((q) => q.running?.catch(() => 0))).then(() => true);
+    clearTimeout(this.housekeepingTimer);
+    const finished = Promise.all([...[...this.queues.values()].map((q) => q.running?.catch(() => 0)), this.housekeepingPass]).then(() => true);
     if (deadline === undefined) {
       await finished;
       return { handedBack: 0 };
@@ -190,6 +201,22 @@ export class Worker {
       if (running.length === 0) return;
       await Promise.all(running.map((r) => r!.catch(() => 0)));
     }
+  }
+
+  /** Asks the engine for a prune pass every pollMs (it runs one only when due). */
+  private scheduleHousekeeping(): void {
+    if (!this.started) return;
+    clearTimeout(this.housekeepingTimer);
+    this.housekeepingTimer = setTimeout(() => {
+      this.housekeepingPass = this.jobs
+        .housekeep()
+        .catch((error: unknown) => this.log('housekeeping: pruning finished jobs failed; trying again at the next pass', error))
+        .finally(() => {
+          this.housekeepingPass = undefined;
+          this.scheduleHousekeeping();
+        });
+    }, this.pollMs);
+    this.housekeepingTimer.unref?.();
   }
 
   private schedule(q: Registered, ms: number): void {

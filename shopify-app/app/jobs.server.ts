@@ -1,5 +1,8 @@
 // The job engine on the app's database (@calibr/jobs): every background task of the app is a queue of
-// jobs here. Workers start from the server's entry points (startup.server.ts), never on import.
+// jobs here. Workers start from the server's entry points (startup.server.ts), never on import. Their
+// housekeeping deletes finished jobs after the engine's retention (7 days, failed 30; JOB_RETENTION_*_DAYS):
+// no queue of the app needs its finished rows (webhook duplicates are told by the ProcessedWebhook row,
+// pushes by the PriceChange's status, policy runs by PendingReprice rows).
 import { Jobs } from '@calibr/jobs';
 import { providerOf, type Db } from '@calibr/db';
 import { db } from './db.server';

@@ -2,7 +2,7 @@
 // stored feed (queue amazon.feeds, key: the AmazonPriceFeed id, group: its seller), due when the feed is
 // next submitted or polled. The engine's claim and lease keep two instances off one feed; the feed row
 // keeps only what the monitor shows (status, nextPollAt).
-import { Jobs, type JobsClient } from '@calibr/jobs';
+import { Jobs, type JobsClient, type RetentionOptions } from '@calibr/jobs';
 import { providerOf } from '@calibr/db';
 import type { AmazonContext } from '../amazon-context';
 import type { AmazonDb } from '../database/amazon-db';
@@ -15,12 +15,21 @@ export const FEED_QUEUE = 'amazon.feeds';
  */
 export const LIVE_FEED_STATUSES = ['PREPARING', 'UPLOADED', 'IN_QUEUE', 'IN_PROGRESS', 'VERIFYING'];
 
+/**
+ * How long the service's finished jobs stay (the workers' housekeeping prunes the rest): the engine's
+ * periods (JOB_RETENTION_*_DAYS), except failed feed jobs, kept for good. queueFeedsWithoutJobs takes a
+ * live feed without a job for one whose job was never queued; a feed whose job failed (the database away
+ * through every retry, a worker dying on each attempt) stays live, and with its job pruned the sweep would
+ * submit or poll it again weeks later, its prices long stale. Feeds end rarely that way; their rows are few.
+ */
+export const SERVICE_JOB_RETENTION: RetentionOptions = { queues: { [FEED_QUEUE]: { failedMs: null } } };
+
 const engines = new WeakMap<AmazonDb, Jobs>();
 
 /** The engine on the service's database (one per client). */
 export function feedJobs(db: AmazonDb): Jobs {
   let jobs = engines.get(db);
-  if (!jobs) engines.set(db, (jobs = new Jobs({ db, dialect: providerOf(db), table: 'AmazonJob' })));
+  if (!jobs) engines.set(db, (jobs = new Jobs({ db, dialect: providerOf(db), table: 'AmazonJob', retention: SERVICE_JOB_RETENTION })));
   return jobs;
 }
 

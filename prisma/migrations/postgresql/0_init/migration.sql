@@ -725,6 +725,9 @@ CREATE INDEX "Job_queue_status_runAt_idx" ON "Job"("queue", "status", "runAt");
 CREATE INDEX "Job_groupKey_status_idx" ON "Job"("groupKey", "status");
 
 -- CreateIndex
+CREATE INDEX "Job_status_completedAt_idx" ON "Job"("status", "completedAt");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "Job_queue_key_key" ON "Job"("queue", "key");
 
 -- CreateIndex

@@ -290,6 +290,9 @@ CREATE INDEX "AmazonJob_queue_status_runAt_idx" ON "AmazonJob"("queue", "status"
 CREATE INDEX "AmazonJob_groupKey_status_idx" ON "AmazonJob"("groupKey", "status");
 
 -- CreateIndex
+CREATE INDEX "AmazonJob_status_completedAt_idx" ON "AmazonJob"("status", "completedAt");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "AmazonJob_queue_key_key" ON "AmazonJob"("queue", "key");
 
 -- CreateIndex

@@ -15,11 +15,15 @@ export function webhookJobs(deliveries: ReadonlyArray<{ id: string; receivedAt: 
 
 /**
  * Deliveries recorded without a job (rows written before the job engine, or by hand): queue them.
- * Returns how many were queued.
+ * Returns how many were queued. Only deliveries never attempted: one that was attempted had a job, and
+ * its job is gone because it ended and the engine's retention pruned it (e.g. failed after its worker
+ * died on every attempt, which leaves the delivery `processing`); queueing it again would process a
+ * weeks-old delivery. Duplicates are not this sweep's concern: the ProcessedWebhook row, kept, is what
+ * makes a webhook id or event id a duplicate (./delivery-recorder.server.ts), never its job.
  */
 export async function queueOrphanDeliveries(client: Db): Promise<number> {
   const orphans = await client.$queryRawUnsafe<Array<{ id: string; receivedAt: unknown }>>(
-    `SELECT pw."id", pw."receivedAt" FROM "ProcessedWebhook" pw WHERE pw."platform" = 'shopify' AND pw."status" IN ('received', 'processing') ` +
+    `SELECT pw."id", pw."receivedAt" FROM "ProcessedWebhook" pw WHERE pw."platform" = 'shopify' AND pw."status" IN ('received', 'processing') AND pw."attempts" = 0 ` +
       `AND NOT EXISTS (SELECT 1 FROM "Job" j WHERE j."queue" = '${QUEUES.webhooks}' AND j."key" = pw."id")`,
   );
   return jobsOn(client).enqueueMany(webhookJobs(orphans.map((o) => ({ id: o.id, receivedAt: new Date(o.receivedAt as string | number) }))));
