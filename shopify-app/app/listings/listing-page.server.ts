@@ -1,4 +1,5 @@
-// One listing's page (/app/listings/:itemId): its competitors in the latest reading as its rule sees them
+// One product's page (/app/listings/:itemId, the console's one page per product: a product link, or a
+// listing no link holds, shown alone): its competitors in the latest reading as its rule sees them
 // (followed, or ignored and why: the policy's own competition functions, with the rule's filters), its
 // fees (the platform's latest estimate, through the registry's connector), what its rule decides now and
 // why (the policy's own explanation: "not read yet: reading them now" before the first reading), its
@@ -14,7 +15,7 @@ import { evaluateWithRule, RuleIndex, type CompiledRule, type PolicyOutcome } fr
 import { competitionOf, DEFAULT_FILTERS } from '../pricing/policy/competition';
 import { readMinor, scaleOf } from '../pricing/policy/minor-units';
 import { activeRules } from '../pricing/rules.server';
-import { listingRows, type ListingRowView } from './workspace.server';
+import { listingRows, loneListingRow, type ListingRowView } from './workspace.server';
 
 export interface CompetitorView {
   sellerId: string | null;
@@ -51,17 +52,37 @@ export interface ListingPage {
   history: PriceHistory;
 }
 
-export async function listingPage(projectId: string, itemId: string, options: { connectorFor?: ConnectorFor } = {}): Promise<ListingPage> {
-  const link = await db.productLink.findFirst({ where: { id: itemId, projectId }, select: { id: true } });
-  if (!link) throw new NotFoundError('No such listing in this shop', { resource: 'listing', resourceId: itemId });
-  const [[row], items, { rules }, history] = await Promise.all([listingRows(projectId, [itemId]), loadPricedItems(projectId, { ids: [itemId] }), activeRules(projectId), priceHistory(projectId, itemId)]);
+/** What a product page shows: a product link, or a listing no link holds (on its own). */
+export interface ProductPageTarget {
+  id: string;
+  kind: 'link' | 'listing';
+}
+
+/**
+ * The product page showing `id`: a product link's own; for a listing, its link's when a link holds it
+ * (one page per product), else the listing's own. Another shop's id, or none at all, is a NotFoundError.
+ */
+export async function productPageOf(projectId: string, id: string): Promise<ProductPageTarget> {
+  const link = await db.productLink.findFirst({ where: { id, projectId }, select: { id: true } });
+  if (link) return { id: link.id, kind: 'link' };
+  const listing = await db.listing.findFirst({ where: { id, projectId }, select: { id: true, productLinkId: true } });
+  if (!listing) throw new NotFoundError('No such listing in this shop', { resource: 'listing', resourceId: id });
+  return listing.productLinkId ? { id: listing.productLinkId, kind: 'link' } : { id: listing.id, kind: 'listing' };
+}
+
+export async function listingPage(projectId: string, id: string, options: { connectorFor?: ConnectorFor } = {}): Promise<ListingPage> {
+  const target = await productPageOf(projectId, id);
+  const itemId = target.id;
+  const rowOf = target.kind === 'link' ? listingRows(projectId, [itemId]).then(([row]) => row ?? null) : loneListingRow(projectId, itemId);
+  const [row, items, { rules }, history] = await Promise.all([rowOf, loadPricedItems(projectId, { ids: [itemId] }), activeRules(projectId), priceHistory(projectId, itemId)]);
+  if (!row) throw new NotFoundError('No such listing in this shop', { resource: 'listing', resourceId: id });
   const index = new RuleIndex(rules);
   const withFees = items.map((item) => ({ ...item }));
   // Fees are asked for every market's reference listing (Shopify is asked nothing: no fees apply).
   await attachFees(projectId, withFees, options.connectorFor).catch(() => undefined);
   const isPending = await pendingReading(projectId, withFees);
   const markets = withFees.map((item) => marketOf(isPending(item) ? { ...item, context: { ...item.context, readingPending: true } } : item, index.select(item.context)));
-  return { row: row!, markets, history: { ...history, series: withLowestEligible(history, markets) } };
+  return { row, markets, history: { ...history, series: withLowestEligible(history, markets) } };
 }
 
 function marketOf(item: PricedItem, rule: CompiledRule | null): MarketView {

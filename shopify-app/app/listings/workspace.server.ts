@@ -35,7 +35,7 @@ export interface MoneyView {
 }
 
 export interface ListingRowView {
-  /** The product link's id: the listing page's id. */
+  /** The product link's id (or, for a listing no link holds, the listing's): the listing page's id. */
   id: string;
   title: string;
   sku: string;
@@ -161,38 +161,67 @@ async function otherSellerHoldsBuyBox(projectId: string): Promise<Set<string>> {
   return out;
 }
 
+const ROW_LISTING = { id: true, platform: true, marketplaceId: true, title: true, sku: true, asin: true, currency: true, priceAmount: true, status: true } as const;
+
+/** What a row is built from: a product link and its listings, or a listing no link holds, on its own. */
+interface RowProduct {
+  id: string;
+  sku: string;
+  title: string | null;
+  listings: Array<{ id: string; platform: string; marketplaceId: string; title: string; sku: string | null; asin: string | null; currency: string; priceAmount: string; status: string }>;
+}
+
 /** The page's products in full, in the order of `ids`. */
 export async function listingRows(projectId: string, ids: readonly string[]): Promise<ListingRowView[]> {
   if (ids.length === 0) return [];
-  const [links, project, wars, { isMonitored }] = await Promise.all([
-    db.productLink.findMany({
-      where: { projectId, id: { in: [...ids] } },
-      select: {
-        id: true,
-        sku: true,
-        title: true,
-        listings: { where: { status: { not: 'deleted' } }, select: { id: true, platform: true, marketplaceId: true, title: true, sku: true, asin: true, currency: true, priceAmount: true, status: true }, orderBy: [{ platform: 'asc' }, { marketplaceId: 'asc' }] },
-      },
-    }),
+  const links = await db.productLink.findMany({
+    where: { projectId, id: { in: [...ids] } },
+    select: { id: true, sku: true, title: true, listings: { where: { status: { not: 'deleted' } }, select: ROW_LISTING, orderBy: [{ platform: 'asc' }, { marketplaceId: 'asc' }] } },
+  });
+  return rowsOf(projectId, ids, links, 'link');
+}
+
+/**
+ * The row of a listing no product link holds, shown alone (its page is /app/listings/<listing id>); null
+ * when the shop has no such listing or a link holds it. A deleted listing still has its row: its history.
+ */
+export async function loneListingRow(projectId: string, listingId: string): Promise<ListingRowView | null> {
+  const listing = await db.listing.findFirst({ where: { id: listingId, projectId, productLinkId: null }, select: ROW_LISTING });
+  if (!listing) return null;
+  const [row] = await rowsOf(projectId, [listing.id], [{ id: listing.id, sku: listing.sku ?? '', title: listing.title, listings: [listing] }], 'listing');
+  return row ?? null;
+}
+
+/**
+ * Rows for products already read. `by` says what their ids are: product links (their changes and flags
+ * carry the link's id) or lone listings (the listing's id: the item the loop priced).
+ */
+async function rowsOf(projectId: string, ids: readonly string[], products: readonly RowProduct[], by: 'link' | 'listing'): Promise<ListingRowView[]> {
+  const skus = [...new Set(products.flatMap((l) => [l.sku, ...l.listings.map((x) => x.sku)]).filter((s): s is string => !!s))];
+  const amazonIds = products.flatMap((l) => l.listings.filter((x) => x.platform === 'amazon' && x.status !== 'retired').map((x) => x.id));
+  const [project, wars, { isMonitored }, costs, observations, freshness, changes] = await Promise.all([
     db.project.findUnique({ where: { id: projectId }, select: { currency: true } }),
-    db.pricingFlag.findMany({ where: { projectId, kind: 'price_war', clearedAt: null, productLinkId: { in: [...ids] } }, select: { productLinkId: true } }),
+    db.pricingFlag.findMany({ where: { projectId, kind: 'price_war', clearedAt: null, ...(by === 'link' ? { productLinkId: { in: [...ids] } } : { itemId: { in: [...ids] } }) }, select: { productLinkId: true, itemId: true } }),
     monitoredListings(projectId),
-  ]);
-  const skus = [...new Set(links.flatMap((l) => [l.sku, ...l.listings.map((x) => x.sku)]).filter((s): s is string => !!s))];
-  const amazonIds = links.flatMap((l) => l.listings.filter((x) => x.platform === 'amazon' && x.status !== 'retired').map((x) => x.id));
-  const [costs, observations, freshness, changes] = await Promise.all([
     costsBySku(projectId, skus),
     latestObservations(projectId, amazonIds),
     competitiveFreshness(projectId, amazonIds),
     findInSlices([...ids], (slice) =>
-      db.priceChange.findMany({ where: { projectId, productLinkId: { in: slice } }, orderBy: [{ approvedAt: 'desc' }, { id: 'desc' }], select: { productLinkId: true, approvedAt: true, fromAmount: true, toAmount: true, currency: true, status: true } }),
+      db.priceChange.findMany({
+        where: { projectId, ...(by === 'link' ? { productLinkId: { in: slice } } : { listingId: { in: slice } }) },
+        orderBy: [{ approvedAt: 'desc' }, { id: 'desc' }],
+        select: { productLinkId: true, listingId: true, approvedAt: true, fromAmount: true, toAmount: true, currency: true, status: true },
+      }),
     ),
   ]);
   const lastChange = new Map<string, (typeof changes)[number]>();
-  for (const c of changes) if (c.productLinkId && !lastChange.has(c.productLinkId)) lastChange.set(c.productLinkId, c);
-  const warLinks = new Set(wars.map((w) => w.productLinkId));
+  for (const c of changes) {
+    const key = by === 'link' ? c.productLinkId : c.listingId;
+    if (key && !lastChange.has(key)) lastChange.set(key, c);
+  }
+  const warLinks = new Set(wars.map((w) => (by === 'link' ? w.productLinkId : w.itemId)));
   const fresh = new Map(freshness.filter((f) => f.observedAt !== null).map((f) => [f.listingId, f]));
-  const byId = new Map(links.map((l) => [l.id, l]));
+  const byId = new Map(products.map((l) => [l.id, l]));
   return ids.flatMap((id): ListingRowView[] => {
     const link = byId.get(id);
     if (!link) return [];

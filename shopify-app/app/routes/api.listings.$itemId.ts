@@ -1,5 +1,6 @@
-// GET /api/listings/:itemId: one linked product's listing page (its row, competitors per marketplace as its
-//   rule sees them, fees, prices over time, price changes).
+// GET /api/listings/:itemId: one product's listing page (its row, competitors per marketplace as its rule
+//   sees them, fees, prices over time, price changes), by a product link's id or a listing's (a linked
+//   listing's answers its link's page).
 // PATCH /api/listings/:itemId {cost?, floor?, ceiling?, map?}: edit them (decimal strings in the shop's
 //   currency; "" or null clears a floor, ceiling or MAP). A bad value is a 400 problem naming each field with
 //   a message for the merchant; nothing is written then. Answers the row as it now is. Another shop's

@@ -1,4 +1,5 @@
-// /app/listings/:itemId: one linked product. What its rule decides now and why, its competitors in the
+// /app/listings/:itemId: a product's one page (a product link, or a listing no link holds, shown alone; a
+// linked listing's id is sent on to its link's page). What its rule decides now and why, its competitors in the
 // latest reading (seller, fulfilment, feedback, landed price, followed or ignored by its rule and why), its fees (the platform's latest
 // estimate), its prices over time drawn as steps (our price per channel, the Buy Box, the lowest eligible
 // offer) and its price changes.
@@ -8,16 +9,20 @@ import { TitleBar } from '@shopify/app-bridge-react';
 import { Badge, BlockStack, Box, Card, DataTable, InlineStack, Layout, Page, Text } from '@shopify/polaris';
 import { NotFoundError } from '@calibr/shared-contracts';
 import { StepChart } from '../components/listings/StepChart';
-import { channelName, freshnessLabel } from '../components/listings/labels';
+import { channelName, freshnessLabel, readLabel } from '../components/listings/labels';
 import { formatPrice, formatWhen, statusLabel, STATUS_TONES } from '../components/pricing/format';
 import { pathId } from '../lib/route-params.server';
 import { listingPage } from '../listings/listing-page.server';
 import { consoleProject } from '../pricing/console.server';
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { projectId } = await consoleProject(request);
+  const { projectId, redirect } = await consoleProject(request);
   try {
-    return { page: await listingPage(projectId, pathId(params.itemId, 'listing')), now: Date.now() };
+    const itemId = pathId(params.itemId, 'listing');
+    const page = await listingPage(projectId, itemId);
+    // One address per product: a linked listing's id (an older change's, a suggestion's market) shows its link's page.
+    if (page.row.id !== itemId) throw redirect(`/app/listings/${page.row.id}`);
+    return { page, now: Date.now() };
   } catch (error) {
     // No such product in this shop (or an id that can't be one): the page's 404, not a server error.
     if (error instanceof NotFoundError) throw new Response(error.message, { status: 404 });
@@ -62,11 +67,12 @@ export default function ListingPage() {
                   {row.channels.map((c) => (
                     <Text as="span" key={c.listingId}>
                       {channelName(c.platform, c.marketplaceId)}: {formatPrice(c.price)}
+                      {c.status === 'deleted' || c.status === 'retired' ? ` (${c.status})` : ''}
                     </Text>
                   ))}
                 </InlineStack>
                 <Text as="span" tone="subdued">
-                  {row.reading === 'reading' ? 'Reading… (the competition has not been read yet)' : row.reading === 'read' ? `Competition ${freshnessLabel(row.readAt, now)}` : 'Not on Amazon: no competition is read'}
+                  {row.reading === 'reading' ? 'Reading… (the competition has not been read yet)' : row.reading === 'read' ? `Competition ${readLabel(row.readAt, row.readSource, now)}` : 'Not on Amazon: no competition is read'}
                 </Text>
               </BlockStack>
             </Card>

@@ -32,18 +32,13 @@ import {
 import { ValidationError } from '@calibr/shared-contracts';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { ApiProblem, apiFetch, errorMessage, formatPrice } from '../components/pricing/format';
-import { channelName, freshnessLabel } from '../components/listings/labels';
+import { channelName, freshnessLabel, readLabel } from '../components/listings/labels';
 import { consoleProject } from '../pricing/console.server';
 import { listListings, listingOptionsFrom, type ListingRowView, type ListListingsResult } from '../listings/workspace.server';
 import { LISTING_VIEWS, type ListingView } from '../listings/views';
 
 const PAGE_SIZE = 25;
 
-/** "read 2 min ago · notification" or "· polling": when the competition was read, and who brought it. */
-function readLabel(row: ListingRowView, now: number): string {
-  const when = freshnessLabel(row.readAt, now);
-  return row.readSource ? `${when} · ${row.readSource === 'notification' ? 'notification' : 'polling'}` : when;
-}
 const FIELDS = ['cost', 'floor', 'ceiling', 'map'] as const;
 type Field = (typeof FIELDS)[number];
 const FIELD_LABEL: Record<Field, string> = { cost: 'Cost', floor: 'Floor', ceiling: 'Ceiling', map: 'MAP' };
@@ -219,7 +214,7 @@ export default function ListingsPage() {
     );
   const freshness = (row: ListingRowView) => (
     <span data-section="freshness">
-      {row.reading === 'reading' ? <Badge tone="info">Reading…</Badge> : <Text as="span" tone="subdued">{readLabel(row, now)}</Text>}
+      {row.reading === 'reading' ? <Badge tone="info">Reading…</Badge> : <Text as="span" tone="subdued">{readLabel(row.readAt, row.readSource, now)}</Text>}
     </span>
   );
   const lastChange = (row: ListingRowView) =>

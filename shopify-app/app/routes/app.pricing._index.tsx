@@ -362,13 +362,23 @@ export default function SuggestionsPage() {
     );
   };
   const statusBadge = (s: SuggestionView) => <Badge tone={STATUS_TONES[s.change?.status ?? s.status]}>{statusLabel(s.change?.status ?? s.status)}</Badge>;
-  const productLink = (s: SuggestionView) => (
-    <Link to={`/app/pricing/products/${s.itemId}`} onClick={(e) => e.stopPropagation()} data-testid="product-link">
+  // The product's one page (its listing page: a product link's, or a lone listing's); a suggestion whose
+  // product is gone names it without a link.
+  const productLink = (s: SuggestionView) => {
+    const title = (
       <Text as="span" fontWeight="semibold">
         {s.title}
       </Text>
-    </Link>
-  );
+    );
+    const pageId = s.productLinkId ?? s.listingId;
+    return pageId ? (
+      <Link to={`/app/listings/${pageId}`} onClick={(e) => e.stopPropagation()} data-testid="product-link">
+        {title}
+      </Link>
+    ) : (
+      title
+    );
+  };
 
   const rowMarkup = rows.map((s: SuggestionView, index) =>
     // A phone: one compact cell per suggestion (IndexTable's condensed list), the explanation folded.

@@ -110,7 +110,7 @@ export default function ChangesPage() {
         </Button>
       )}
       {c.attempts[0] && (
-        <Link to={`/app/pricing/products/${encodeURIComponent(productOf(c))}`}>Chart</Link>
+        <Link to={`/app/listings/${encodeURIComponent(productOf(c))}`}>Chart</Link>
       )}
     </InlineStack>
   );

@@ -251,4 +251,57 @@ describe.each(testDatabaseProviders())('the listings workspace on %s', (provider
     expect(alpha.markets[0]!.pricing.reason).not.toBe('not_read_yet');
     expect(alpha.markets[0]!.pricing.summary).toContain('match the Buy Box at $23.50');
   });
+
+  it('serves a listing no link holds on its own page, sends a linked listing’s id to its product’s page, and keeps shops apart', async () => {
+    const db = database.db;
+    // Last in this file: one more Amazon listing the monitor reads would change the counts above.
+    const lone = await db.listing.create({ data: { projectId, platform: 'amazon', marketplaceId: US, externalId: 'FOXTROT-6', asin: 'B0FOXTROT6', sku: 'FOXTROT-6', title: 'Foxtrot lid', currency: 'USD', priceAmount: '8.00' } });
+    await db.competitorPriceObservation.create({
+      data: {
+        projectId, listingId: lone.id, platform: 'amazon', marketplaceId: US, asin: 'B0FOXTROT6', sku: 'FOXTROT-6', currency: 'USD', buyBoxAmount: '7.50', buyBoxSellerId: 'S1SELLER', buyBoxIsOurs: false, lowestOfferAmount: '7.50', offerCount: 2, observedAt: readAt,
+        details: { offers: [{ sellerId: 'A2US', isOurs: true, fulfillment: 'MFN', landed: '8.00', isBuyBoxWinner: false, condition: 'new' }, { sellerId: 'S1SELLER', isOurs: false, fulfillment: 'AFN', landed: '7.50', isBuyBoxWinner: true, condition: 'new' }] },
+      },
+    });
+    await db.competitiveFreshness.create({ data: { projectId, listingId: lone.id, readAt, observedAt: readAt, source: 'poll' } });
+    // The loop's records of a lone listing carry the listing's id (no link).
+    await db.priceChange.create({ data: { projectId, listingId: lone.id, currency: 'USD', fromAmount: '9.00', toAmount: '8.00', status: 'applied', idempotencyKey: `foxtrot-${provider}` } });
+    await db.pricingFlag.create({ data: { projectId, itemId: lone.id, listingId: lone.id, kind: 'price_war', detail: { sellerId: 'S1SELLER', moves: 6, windowMinutes: 60 }, raisedAt: readAt } });
+
+    expect(await page.productPageOf(projectId, lone.id)).toEqual({ id: lone.id, kind: 'listing' });
+    const alone = await page.listingPage(projectId, lone.id, { connectorFor: () => Promise.reject(new Error('offline')) });
+    expect(alone.row).toMatchObject({
+      id: lone.id,
+      title: 'Foxtrot lid',
+      sku: 'FOXTROT-6',
+      buyBox: { holder: 'other', sellerId: 'S1SELLER', price: { amount: '7.50', currency: 'USD' } },
+      competitors: 1,
+      reading: 'read',
+      readSource: 'poll',
+      lastChange: { from: '9.00', to: '8.00', status: 'applied' },
+      priceWar: true,
+    });
+    expect(alone.row.channels.map((c) => [c.listingId, c.platform, c.price?.amount])).toEqual([[lone.id, 'amazon', '8.00']]);
+    expect(alone.markets).toHaveLength(1);
+    expect(alone.markets[0]!.competitors.map((c) => [c.sellerId, c.followed])).toEqual([
+      ['A2US', false],
+      ['S1SELLER', true],
+    ]);
+    expect(alone.history.changes.map((c) => [c.from, c.to])).toEqual([['9.00', '8.00']]);
+    expect(alone.history.series.map((s) => s.key)).toEqual(expect.arrayContaining(['our_amazon', 'buy_box', 'lowest_offer']));
+
+    // A linked listing's id names its product: the link's page, not a second page for one product.
+    const alphaAmazon = await db.listing.findFirstOrThrow({ where: { productLinkId: links.alpha, platform: 'amazon' } });
+    expect(await page.productPageOf(projectId, alphaAmazon.id)).toEqual({ id: links.alpha, kind: 'link' });
+    expect((await page.listingPage(projectId, alphaAmazon.id, { connectorFor: () => Promise.reject(new Error('offline')) })).row.id).toBe(links.alpha);
+
+    // Another shop's listing, or an id naming nothing, is not found.
+    const foreignListing = await db.listing.findFirstOrThrow({ where: { projectId: otherProjectId } });
+    for (const id of [foreignListing.id, 'cm0nothing00000000000000']) {
+      await expect(page.productPageOf(projectId, id)).rejects.toMatchObject({ code: 'not_found' });
+      await expect(page.listingPage(projectId, id)).rejects.toMatchObject({ code: 'not_found' });
+    }
+    await expect(page.listingPage(otherProjectId, lone.id)).rejects.toMatchObject({ code: 'not_found' });
+    // The workspace lists linked products: the lone listing has its page, not a row there.
+    expect((await workspace.listListings(projectId, { q: 'FOXTROT' })).total).toBe(0);
+  });
 });

@@ -4,7 +4,7 @@
 // (a typing mistake and a price under the rule's floor each show their error under the field; nothing
 // is sent), approves it together with a second one through the bulk action, rejects the third through
 // the bulk action, watches both approved prices applied on Shopify and Amazon on the price changes page
-// (and in the sandbox: the edited price on the edited product), opens a product's price chart, tries
+// (and in the sandbox: the edited price on the edited product), opens a change's product page, tries
 // the rule on the rules page (dry run, nothing created), and previews a costs CSV with a bad row (the
 // row, column and message shown, nothing written). Screenshots go to shopify-app/artifacts/pricing/
 // (gitignored).
@@ -155,6 +155,8 @@ describe.skipIf(!hasChromium)('the pricing console in the Admin shell', () => {
     await expect.poll(() => app.locator('tbody tr').allInnerTexts(), { timeout: 30_000 }).toEqual([expect.stringContaining(edited.sku)]);
     const row = app.locator('tbody tr').filter({ hasText: edited.sku });
     await expect.poll(() => row.innerText(), { timeout: 30_000 }).toMatch(/Buy Box[\s\S]*Match the Buy Box/);
+    // Its product's name links to the product's one page (the listing page).
+    expect(await row.getByTestId('product-link').getAttribute('href')).toMatch(new RegExp(`/app/listings/${edited.linkId}(\\?|$)`));
     await shot(page, 'suggestions-search.png');
 
     // Edit its price. A typing mistake: the error shows under the field at once.
@@ -247,11 +249,14 @@ describe.skipIf(!hasChromium)('the pricing console in the Admin shell', () => {
       ['shopify', 'applied', editedPrice],
     ]);
 
-    // The product's chart: our prices against the Buy Box and the lowest offer.
-    const chartPage = await open(page, `/app/pricing/products/${edited.linkId}`, (a) => a.locator('[data-section="price-chart"] svg').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
+    // The change's link opens the product's one page (its listing page): our prices against the Buy Box and the lowest eligible offer.
+    await app.locator('tbody tr').filter({ hasText: edited.sku }).first().getByRole('link', { name: 'Chart' }).click();
+    const chartPage = app;
+    await chartPage.locator('[data-section="price-chart"] svg').first().waitFor({ timeout: LOAD_TIMEOUT_MS });
+    await expect.poll(() => page.url(), { timeout: 30_000 }).toContain(`/app/listings/${edited.linkId}`);
     const series = await chartPage.locator('[data-section="price-chart"]').getAttribute('data-series');
     expect(series?.split(',')).toEqual(expect.arrayContaining(['our_amazon', 'our_shopify', 'buy_box', 'lowest_offer']));
-    await expect.poll(() => chartPage.locator('[data-section="price-chart"]').innerText(), { timeout: 30_000 }).toMatch(/Buy Box[\s\S]*Lowest offer/);
+    await expect.poll(() => chartPage.locator('[data-section="price-chart"]').innerText(), { timeout: 30_000 }).toMatch(/Buy Box[\s\S]*Lowest eligible offer/);
     const file = await shot(page, 'price-chart.png');
     expect(fs.statSync(file).size).toBeGreaterThan(10_000);
     expect(failures).toEqual([]);

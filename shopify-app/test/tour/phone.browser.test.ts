@@ -14,7 +14,6 @@ import { startTourWorld, TOUR_RULE, type TourWorld } from './support/tour-world'
 
 /** Which record each page with parameters shows, by Remix route id. */
 const PAGE_PARAMS: Record<string, (t: TourWorld) => Record<string, string>> = {
-  'routes/app.pricing.products.$itemId': (t) => ({ itemId: t.itemId }),
   'routes/app.listings.$itemId': (t) => ({ itemId: t.itemId }),
 };
 

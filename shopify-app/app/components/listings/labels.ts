@@ -33,3 +33,9 @@ export function freshnessLabel(iso: string | null, now: number, prefix = 'read '
   if (days < 7) return `${prefix}${days} day${days === 1 ? '' : 's'} ago`;
   return `${prefix}${prefix ? 'on ' : ''}${new Date(iso).toLocaleDateString('en', { month: 'short', day: 'numeric' })}`;
 }
+
+/** "read 2 min ago · notification" or "· polling": when the competition was read, and who brought it. */
+export function readLabel(readAt: string | null, source: 'notification' | 'poll' | null, now: number): string {
+  const when = freshnessLabel(readAt, now);
+  return source ? `${when} · ${source === 'notification' ? 'notification' : 'polling'}` : when;
+}

@@ -33,22 +33,3 @@ export async function competitiveFreshness(projectId: string, listingIds: readon
   }
   return out;
 }
-
-/** "Competitor prices read 12 s ago (notification)", or why there is nothing to tell. */
-export function freshnessText(freshness: Pick<ListingFreshness, 'observedAt' | 'source'> | null | undefined, now: Date = new Date()): string {
-  if (!freshness?.observedAt) return 'Competitor prices not read yet';
-  const seconds = Math.max(0, Math.round((now.getTime() - Date.parse(freshness.observedAt)) / 1000));
-  const ago = seconds < 60 ? `${seconds} s` : seconds < 3600 ? `${Math.round(seconds / 60)} min` : seconds < 86_400 ? `${Math.round(seconds / 3600)} h` : `${Math.round(seconds / 86_400)} d`;
-  return `Competitor prices read ${ago} ago${freshness.source ? ` (${freshness.source})` : ''}`;
-}
-
-/** The product page's lines: one per listing of the product (or the listing `itemId`) whose competitors were read. */
-export async function productFreshnessLines(projectId: string, itemId: string, now: Date = new Date()): Promise<Array<{ listingId: string; marketplaceId: string; text: string }>> {
-  const listings = await db.listing.findMany({
-    where: { projectId, OR: [{ productLinkId: itemId }, { id: itemId }], competitiveFreshness: { isNot: null } },
-    select: { id: true, marketplaceId: true },
-    orderBy: { marketplaceId: 'asc' },
-  });
-  const byId = new Map((await competitiveFreshness(projectId, listings.map((l) => l.id))).map((f) => [f.listingId, f]));
-  return listings.map((l) => ({ listingId: l.id, marketplaceId: l.marketplaceId, text: freshnessText(byId.get(l.id), now) }));
-}

@@ -68,6 +68,7 @@ export const SWEPT_ROUTES: readonly SweptRoute[] = [
   { file: 'app.pricing.changes.tsx', kind: 'document', path: '/app/pricing/changes', reads: ['GET'], bodies: [] },
   { file: 'app.pricing.costs.tsx', kind: 'document', path: '/app/pricing/costs', reads: ['GET'], bodies: [] },
   { file: 'app.pricing.history.tsx', kind: 'document', path: '/app/pricing/history', reads: ['GET'], bodies: [] },
+  // The product page's old address: it redirects to /app/listings/:itemId (query kept), after authenticating.
   { file: 'app.pricing.products.$itemId.tsx', kind: 'document', path: `/app/pricing/products/${FAKE}`, reads: ['GET'], bodies: [] },
   { file: 'app.pricing.rules.tsx', kind: 'document', path: '/app/pricing/rules', reads: ['GET'], bodies: [] },
   { file: 'app.pricing.tsx', kind: 'document', path: '/app/pricing', reads: ['GET'], bodies: [] },

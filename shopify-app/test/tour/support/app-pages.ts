@@ -1,7 +1,11 @@
 // Every page of the merchant's console, read from the app's route files the way Remix reads them (its own
 // flat-routes convention, the same ignore patterns as vite.config.ts): the routes under the `app` layout
-// that render a page, i.e. that no other route nests in. A page added tomorrow is on this list without
-// anyone editing it; a dynamic one (`$itemId`) needs its parameters from the caller, and says so.
+// that render a page, i.e. that no other route nests in and that have a component (a module without a
+// default export renders nothing: a redirect, like the old /app/pricing/products/:itemId). A page added
+// tomorrow is on this list without anyone editing it; a dynamic one (`$itemId`) needs its parameters from
+// the caller, and says so.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { flatRoutes } from '@remix-run/dev/dist/config/flat-routes.js';
 
@@ -9,11 +13,11 @@ const APP_DIR = fileURLToPath(new URL('../../../app', import.meta.url));
 const IGNORED = ['**/.*', '**/*.test.*'];
 
 export interface AppPage {
-  /** Remix's route id, e.g. routes/app.pricing.products.$itemId */
+  /** Remix's route id, e.g. routes/app.listings.$itemId */
   id: string;
   /** The route file, relative to app/. */
   file: string;
-  /** The URL pattern, e.g. /app/pricing/products/:itemId */
+  /** The URL pattern, e.g. /app/listings/:itemId */
   pattern: string;
   /** The pattern's dynamic segments, e.g. ['itemId']. */
   params: string[];
@@ -29,8 +33,9 @@ export function appPages(): AppPage[] {
     return [fullPath(route.parentId), route.path].filter(Boolean).join('/');
   };
   const underApp = (id: string | undefined): boolean => id === 'routes/app' || (!!id && id !== 'root' && underApp(routes[id]?.parentId));
+  const rendersPage = (file: string) => /export\s+default\b/.test(readFileSync(join(APP_DIR, file), 'utf8'));
   return all
-    .filter((r) => underApp(r.parentId) && !all.some((child) => child.parentId === r.id))
+    .filter((r) => underApp(r.parentId) && !all.some((child) => child.parentId === r.id) && rendersPage(r.file))
     .map((r) => {
       const pattern = `/${fullPath(r.id)}`;
       return { id: r.id, file: r.file, pattern, params: [...pattern.matchAll(/:(\w+)\??/g)].map((m) => m[1]!) };
