@@ -51,8 +51,6 @@ export default defineConfig(({ command, isSsrBuild }) => ({
       '@shopify/shopify-app-remix/react',
       // app.tsx's ErrorBoundary uses the library's boundary helper in the browser too.
       '@shopify/shopify-app-remix/server',
-      // The pricing console's charts (loaded in the browser only; its CommonJS dependencies need bundling).
-      '@shopify/polaris-viz',
     ],
   },
   // In development Vite transforms the workspaces' TypeScript itself.
