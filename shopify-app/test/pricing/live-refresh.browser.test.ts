@@ -11,7 +11,7 @@
 //   doesn't reload under the open field; when the field is left, the suggestion shows and the edited price
 //   is still there.
 // - What changes between a page's load and its first look shows by itself: the suggestions page (a new
-//   suggestion), the changes page (a change approved elsewhere) and the listings page (a reading stored), each
+//   suggestion), the changes page (a change approved elsewhere and settled) and the listings page (a reading stored), each
 //   opened fresh with its first GET /api/pricing/live held while the change is made.
 // Screenshots go to shopify-app/artifacts/live/ (gitignored).
 import fs from 'node:fs';
@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Frame, FrameLocator, Page, Route } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warmUp } from '../../server/start-app';
-import { BROWSER_UA, SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
+import { BROWSER_UA, SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
 import { hasChromium, launchChromium } from '../support/chromium';
 import { bulkAction, openInAdminShell, toasts } from './support/console-page';
 
@@ -283,14 +283,19 @@ describe.skipIf(!hasChromium)('live pages in the Admin shell', () => {
     await shot(page, 'gap-suggestions.png');
     await noReload();
 
-    // Changes: the gap product's suggestion approved elsewhere (the API) before the first look.
+    // Changes: the gap product's suggestion approved elsewhere (the API) and its push settled, all before the
+    // first look (settled: nothing moves after the look, so only the version the loader read can show it).
     look = await openHeld('/app/pricing/changes', (a) => a.locator('.Polaris-IndexTable').first().waitFor({ timeout: LOAD_TIMEOUT_MS }));
     expect(await app.locator('tbody tr').filter({ hasText: gap.sku }).count()).toBe(0);
     const suggestion = await w.database.db.priceSuggestion.findFirstOrThrow({ where: { productLink: { sku: gap.sku }, status: 'pending' } });
     const approved = await w.api('/api/pricing/suggestions', { json: { action: 'approve', ids: [suggestion.id] } });
     expect(approved.status, await approved.clone().text()).toBe(200);
+    await waitFor('the push settled', async () => (await readJson<{ pushing: number }>(await w.api('/api/pricing/live'))).pushing === 0, 120_000);
     await look.continue();
-    await expect.poll(() => app.locator('tbody tr').filter({ hasText: gap.sku }).count(), { timeout: 30_000 }).toBe(1);
+    const gapChange = rowOf(app, gap.sku);
+    for (const platform of ['shopify', 'amazon']) {
+      await expect.poll(() => gapChange.locator(`[data-platform="${platform}"]`).getAttribute('data-status').catch(() => null), { timeout: 30_000 }).toBe('applied');
+    }
     await shot(page, 'gap-changes.png');
     await noReload();
 
