@@ -13,18 +13,18 @@ import { useLiveRefresh } from '../components/live/use-live-refresh';
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { projectId, shop } = await consoleProject(request);
   // Read before the facts: a reading stored in between moves the version, and the live refresh reloads.
-  const readings = await readingsVersion(projectId);
-  return { shop, readings, facts: await homeFacts(projectId) };
+  const live = await readingsVersion(projectId);
+  return { shop, live, facts: await homeFacts(projectId) };
 };
 
 const count = (n: number) => n.toLocaleString('en-US');
 
 export default function Home() {
-  const { shop, readings, facts } = useLoaderData<typeof loader>();
+  const { shop, live, facts } = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
   const inProgress = facts.readings.inProgress;
   // While readings are in progress the home follows them (the console's one live mechanism).
-  useLiveRefresh(() => revalidator.revalidate(), { topic: 'readings', since: readings, hold: !inProgress || revalidator.state !== 'idle' });
+  useLiveRefresh(() => revalidator.revalidate(), { topic: 'readings', since: live, hold: !inProgress || revalidator.state !== 'idle' });
 
   return (
     <Page>

@@ -34,6 +34,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { ApiProblem, apiFetch, errorMessage, formatPrice } from '../components/pricing/format';
 import { channelName, freshnessLabel, readLabel } from '../components/listings/labels';
 import { consoleProject } from '../pricing/console.server';
+import { readingsVersion } from '../pricing/live.server';
 import { listListings, listingOptionsFrom, type ListingRowView, type ListListingsResult } from '../listings/workspace.server';
 import { LISTING_VIEWS, type ListingView } from '../listings/views';
 
@@ -54,7 +55,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     if (!(error instanceof ValidationError)) throw error;
     options = {};
   }
-  return { list: await listListings(projectId, { pageSize: PAGE_SIZE, ...options }), query: options.q ?? '', sort: `${options.sort ?? 'title'} ${options.direction ?? 'asc'}`, now: Date.now() };
+  // Read before the list: the live refresh starts from it, so a reading stored in between still reloads.
+  const live = await readingsVersion(projectId);
+  return { live, list: await listListings(projectId, { pageSize: PAGE_SIZE, ...options }), query: options.q ?? '', sort: `${options.sort ?? 'title'} ${options.direction ?? 'asc'}`, now: Date.now() };
 };
 
 const SORTS: IndexFiltersProps['sortOptions'] = [
@@ -118,7 +121,7 @@ export default function ListingsPage() {
     const clock = setInterval(() => setNow(Date.now()), 30_000);
     return () => clearInterval(clock);
   }, []);
-  useLiveRefresh(() => void load(), { topic: 'readings', hold: !reading || editing !== null });
+  useLiveRefresh(() => void load(), { topic: 'readings', since: initial.live, hold: !reading || editing !== null });
 
   const startEdit = (row: ListingRowView) => {
     setEditing(row.id);

@@ -41,6 +41,7 @@ import { decisionOutcome, generateOutcome } from '../components/pricing/outcome-
 import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
 import { ReadingAge } from '../components/pricing/ReadingAge';
 import { consoleProject } from '../pricing/console.server';
+import { pricingVersion } from '../pricing/live.server';
 import { pushProgress } from '../pricing/progress.server';
 import { listSuggestions, suggestionFacets, type SuggestionView } from '../pricing/suggestions.server';
 
@@ -49,8 +50,10 @@ const STATUS_TABS = ['pending', 'approved', 'auto_approved', 'rejected', 'supers
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { projectId } = await consoleProject(request);
+  // Read before the lists: the live refresh starts from it, so a change stored in between still reloads.
+  const live = await pricingVersion(projectId);
   const [list, progress, facets] = await Promise.all([listSuggestions(projectId, { status: 'pending', pageSize: PAGE_SIZE }), pushProgress(projectId), suggestionFacets(projectId)]);
-  return { list, progress, facets };
+  return { live, list, progress, facets };
 };
 
 /**
@@ -161,7 +164,7 @@ export default function SuggestionsPage() {
   const facets = initial.facets;
   const { busy, run } = useBusyAction();
   const { mode, setMode } = useSetIndexFiltersMode();
-  const { progress, refresh: refreshProgress, watch } = usePushProgress(initial.progress);
+  const { progress, refresh: refreshProgress, watch } = usePushProgress(initial.progress, { since: initial.live });
   const status = STATUS_TABS[tab]!;
   // Below Polaris' small breakpoint (a phone) the table is a list of compact rows.
   const condensed = useBreakpoints().smDown;
@@ -203,7 +206,7 @@ export default function SuggestionsPage() {
   // New suggestions and decided ones show by themselves, but never while a price field is open (or shows its
   // error), a large change waits for confirmation, or a decision is in flight. Edited prices and the
   // selection are kept by suggestion id, so a reload keeps them.
-  useLiveRefresh(load, { hold: editing !== null || Object.keys(rowErrors).length > 0 || confirming !== null || busy !== null });
+  useLiveRefresh(load, { since: initial.live, hold: editing !== null || Object.keys(rowErrors).length > 0 || confirming !== null || busy !== null });
 
   const rows = list.rows;
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(rows as unknown as Array<{ [key: string]: unknown; id: string }>);

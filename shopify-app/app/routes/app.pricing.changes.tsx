@@ -1,7 +1,7 @@
 // /app/pricing/changes: every price change and what each platform did with it (Shopify applied at once;
 // Amazon pending with its feed until the feed is DONE; failures with the platform's own message), with
 // retry for what failed and rollback to the price a change replaced.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { ValidationError } from '@calibr/shared-contracts';
 import { Link, useLoaderData } from '@remix-run/react';
@@ -15,6 +15,7 @@ import { useLiveRefresh } from '../components/live/use-live-refresh';
 import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
 import { changeFiltersFrom, listChanges, type ChangeFilters, type ChangeView } from '../pricing/changes.server';
 import { consoleProject } from '../pricing/console.server';
+import { pricingVersion } from '../pricing/live.server';
 import { pushProgress } from '../pricing/progress.server';
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -27,8 +28,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     if (error instanceof ValidationError) throw new Response(error.message, { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
     throw error;
   }
+  // Read before the list: the live refresh starts from it, so a change settled in between still reloads.
+  const live = await pricingVersion(projectId);
   const [changes, progress] = await Promise.all([listChanges(projectId, { ...filters, limit: 100 }), pushProgress(projectId)]);
-  return { changes, progress, filters };
+  return { live, changes, progress, filters };
 };
 
 const FILTERS = ['all', 'pushing', 'applied', 'partially_applied', 'failed', 'rolled_back'];
@@ -42,7 +45,7 @@ export default function ChangesPage() {
   const [failedOn, setFailedOn] = useState(initial.filters.failedOn);
   const [error, setError] = useState<string | null>(null);
   const { busy, run } = useBusyAction();
-  const { progress, watch } = usePushProgress(initial.progress);
+  const { progress, watch } = usePushProgress(initial.progress, { since: initial.live });
   // Below Polaris' small breakpoint (a phone) the table is a list of compact rows.
   const condensed = useBreakpoints().smDown;
 
@@ -55,9 +58,18 @@ export default function ChangesPage() {
       setError(errorMessage(e));
     }
   }, [filter, day, failedOn]);
-  useEffect(() => void load(), [load]);
+  // The loader read the list for the filters the page opened with (the live refresh catches up from its
+  // version); a filter the merchant changes reads it again.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    void load();
+  }, [load]);
   // Outcomes and rollbacks show by themselves, whichever instance or job settled them.
-  useLiveRefresh(load, { hold: busy !== null });
+  useLiveRefresh(load, { since: initial.live, hold: busy !== null });
 
   const act = async (changeId: string, what: 'retry' | 'rollback') => {
     await run(`${what}:${changeId}`, async () => {

@@ -13,12 +13,15 @@ import { apiFetch, ApiProblem, downloadCsv, errorMessage } from '../components/p
 import { count } from '../components/pricing/outcome-text';
 import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
 import { consoleProject } from '../pricing/console.server';
+import { pricingVersion } from '../pricing/live.server';
 import { pushProgress } from '../pricing/progress.server';
 import type { ImportPreview } from '../pricing/cost-import.server';
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { projectId } = await consoleProject(request);
-  return { progress: await pushProgress(projectId) };
+  // Read before the progress: its live refresh starts from it, so a push settling in between still shows.
+  const live = await pricingVersion(projectId);
+  return { live, progress: await pushProgress(projectId) };
 };
 
 const EXAMPLE = 'sku,currency,cost,floor,ceiling,map\nCAL-SHOE-9,USD,41.20,59.00,129.00,\n';
@@ -31,7 +34,7 @@ export default function CostsPage() {
   const [skipInvalid, setSkipInvalid] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const { busy, run } = useBusyAction();
-  const { progress, watch } = usePushProgress(initial.progress, 500);
+  const { progress, watch } = usePushProgress(initial.progress, { since: initial.live, everyMs: 500 });
 
   const readFile = async (files: File[]) => {
     const file = files[0];

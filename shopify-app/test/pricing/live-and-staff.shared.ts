@@ -1,7 +1,8 @@
 // Issue 18 over real HTTP (the sandbox's Shopify, the app served by Vite):
 // - GET /api/pricing/live, the fingerprint the console polls: authenticated, unchanged while nothing
 //   changes, moved by a suggestion stored or decided and by a change's or an attempt's status, and one
-//   shop's writes never move another's.
+//   shop's writes never move another's; every live page's loader returns the version of its topic it
+//   read, the one its live refresh starts from.
 // - People, not ids: a staff member who acts is named from the online token's associated user (token
 //   exchange), kept in StaffMember; changes, the audit log and the CSV exports show the name, an unknown
 //   staff member shows as "Staff member", automatic approval as such.
@@ -96,6 +97,56 @@ export function liveAndStaffSuite(provider: DatabaseProvider): void {
       const otherListing = await world.database.db.listing.create({ data: { projectId: otherId, platform: 'shopify', externalId: `gid://shopify/ProductVariant/${Date.now() + 1}`, currency: 'USD', priceAmount: '9.00', title: 'Cup' } });
       await storeSuggestion(otherId, otherListing.id);
       expect((await live(OTHER)).version).not.toBe(before.version);
+    });
+  });
+
+  describe('each live page’s loader: the version it read', () => {
+    /** Every console page that follows the live refresh, by its loader's route id, and the topic it follows. */
+    const PAGES = [
+      { path: '/app', route: 'routes/app._index', topic: 'readings' },
+      { path: '/app/pricing', route: 'routes/app.pricing._index', topic: 'pricing' },
+      { path: '/app/pricing/changes', route: 'routes/app.pricing.changes', topic: 'pricing' },
+      { path: '/app/pricing/costs', route: 'routes/app.pricing.costs', topic: 'pricing' },
+      { path: '/app/listings', route: 'routes/app.listings._index', topic: 'readings' },
+    ] as const;
+
+    /** Each page's loader data as the console's client navigation reads it (`?_data=`, the session token in the header). */
+    const loaded = async () => {
+      const versions: Record<string, string> = {};
+      for (const page of PAGES) {
+        const res = await world.api(SHOP, `${page.path}?_data=${encodeURIComponent(page.route)}`);
+        expect(res.status, `${page.path}: ${(await res.clone().text()).slice(0, 200)}`).toBe(200);
+        versions[page.path] = (await readJson<{ live: string }>(res)).live;
+      }
+      return versions;
+    };
+    const liveVersions = async () => (await readJson<{ versions: { pricing: string; readings: string } }>(await world.api(SHOP, '/api/pricing/live'))).versions;
+
+    it('is what GET /api/pricing/live answers for the page’s topic, and a change after the loader ran moves the live one away from it', async () => {
+      // The change the tests above left approved settles first (the push engine fails it: its listing isn't
+      // on Shopify), so nothing but this test moves the versions.
+      await waitFor('nothing pushing', async () => (await live()).pushing === 0);
+      const before = await loaded();
+      const now = await liveVersions();
+      for (const page of PAGES) expect(before[page.path], page.path).toBe(now[page.topic]);
+
+      // A suggestion stored after the loaders ran: the pricing pages' first look sees a version other than
+      // the one they loaded (so they reload); the readings pages' topic hasn't moved.
+      await storeSuggestion();
+      const suggested = await liveVersions();
+      for (const page of PAGES) {
+        if (page.topic === 'pricing') expect(suggested.pricing, page.path).not.toBe(before[page.path]);
+        else expect(suggested.readings, page.path).toBe(before[page.path]);
+      }
+
+      // A competitor's price read after the loaders ran: the readings pages' topic moves.
+      const reloaded = await loaded();
+      await world.database.db.competitorPriceObservation.create({ data: { projectId, listingId, currency: 'USD', buyBoxAmount: '18.50', observedAt: new Date(Date.now() + 60_000) } });
+      const read = await liveVersions();
+      for (const page of PAGES) {
+        if (page.topic === 'readings') expect(read.readings, page.path).not.toBe(reloaded[page.path]);
+        else expect(read.pricing, page.path).toBe(reloaded[page.path]);
+      }
     });
   });
 

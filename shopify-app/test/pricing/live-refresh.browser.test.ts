@@ -10,14 +10,17 @@
 // - While the merchant edits a price, a new suggestion waits: the page looks (the fingerprint moved) but
 //   doesn't reload under the open field; when the field is left, the suggestion shows and the edited price
 //   is still there.
+// - What changes between a page's load and its first look shows by itself: the suggestions page (a new
+//   suggestion), the changes page (a change approved elsewhere and settled) and the listings page (a reading stored), each
+//   opened fresh with its first GET /api/pricing/live held while the change is made.
 // Screenshots go to shopify-app/artifacts/live/ (gitignored).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Frame, FrameLocator, Page } from '@playwright/test';
+import type { Browser, BrowserContext, Frame, FrameLocator, Page, Route } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { warmUp } from '../../server/start-app';
-import { BROWSER_UA, SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
+import { BROWSER_UA, SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
 import { hasChromium, launchChromium } from '../support/chromium';
 import { bulkAction, openInAdminShell, toasts } from './support/console-page';
 
@@ -227,6 +230,87 @@ describe.skipIf(!hasChromium)('live pages in the Admin shell', () => {
     await expect.poll(() => rowOf(app, second.sku).innerText(), { timeout: 10_000 }).toMatch(new RegExp(`${edited.replace('.', '\\.')}[\\s\\S]*edited`));
     await shot(page, 'held-during-edit.png');
     expect(await appFrame(page).evaluate(() => (window as unknown as { calibrNoReload?: boolean }).calibrNoReload)).toBe(true);
+    expect(failures).toEqual([]);
+  }, 600_000);
+
+  it('shows what changed between the page’s load and its first look, on the suggestions, changes and listings pages', async () => {
+    const { second, later, duringEdit } = products;
+    // Two products none of the tests above touched: one a competitor undercuts in the gap, one never read.
+    const taken = Object.values(products).map((p) => p.sku);
+    const fresh = await w.database.db.productLink.findMany({
+      where: { project: { shopDomain: SHOP }, sku: { notIn: taken }, listings: { some: { platform: 'amazon', asin: { not: null }, marketplaceId: US } }, AND: { listings: { some: { platform: 'shopify' } } } },
+      include: { listings: { include: { _count: { select: { competitorPriceObservations: true } } } } },
+      orderBy: { sku: 'desc' },
+    });
+    const amazonOf = (link: (typeof fresh)[number]) => link.listings.find((l) => l.platform === 'amazon' && l.marketplaceId === US)!;
+    const unread = fresh.filter((link) => amazonOf(link)._count.competitorPriceObservations === 0);
+    expect(unread.length).toBeGreaterThanOrEqual(2);
+    const gap: Product = { sku: unread[0]!.sku, asin: amazonOf(unread[0]!).asin!, amazonPrice: amazonOf(unread[0]!).priceAmount! };
+    const neverRead = { sku: unread[1]!.sku, asin: amazonOf(unread[1]!).asin!, listingId: amazonOf(unread[1]!).id };
+    // The gap product's market read once before the page opens (nobody undercuts it yet: no suggestion).
+    await w.api('/api/pricing/monitor', { json: { asins: [gap.asin] } });
+
+    /**
+     * Open `path` in a fresh document with its first live look held: the loader has read the page's data
+     * (and the version it read) by the time the look is asked; the test changes something, then lets it go.
+     */
+    const openHeld = async (appPath: string, ready: (a: FrameLocator) => Promise<unknown>) => {
+      await page.goto('about:blank'); // the open page's own looks stop with its document
+      let held!: (route: Route) => void;
+      const look = new Promise<Route>((resolve) => (held = resolve));
+      await page.route((url) => url.pathname === '/api/pricing/live', (route) => held(route), { times: 1 });
+      app = await openInAdminShell(page, `${w.sandbox.adminShellUrl(SHOP)}${appPath}`, ready, failures, () => shot(page, 'failed-gap.png'));
+      const route = await look;
+      await appFrame(page).evaluate(() => ((window as unknown as { calibrNoReload: boolean }).calibrNoReload = true));
+      return route;
+    };
+    const noReload = async () => expect(await appFrame(page).evaluate(() => (window as unknown as { calibrNoReload?: boolean }).calibrNoReload)).toBe(true);
+
+    // Suggestions: the list as loaded; the merchant checks a row; a competitor undercuts the gap product and
+    // the monitor stores its suggestion before the first look.
+    let look = await openHeld('/app/pricing', (a) => a.locator('.Polaris-IndexTable').first().waitFor({ timeout: LOAD_TIMEOUT_MS }));
+    await expect.poll(() => app.locator('tbody tr').allInnerTexts(), { timeout: 30_000 }).toEqual(expect.arrayContaining([expect.stringContaining(second.sku), expect.stringContaining(later.sku), expect.stringContaining(duringEdit.sku)]));
+    expect(await app.locator('tbody tr').count()).toBe(3);
+    await rowOf(app, later.sku).locator('input[type="checkbox"]').first().check({ force: true });
+    await undercut(gap);
+    const monitored = await readJson<{ suggestions: { created: number } | null }>(await w.api('/api/pricing/monitor', { json: { asins: [gap.asin] } }));
+    expect(monitored.suggestions?.created).toBe(1);
+    await look.continue();
+    await expect.poll(() => app.locator('tbody tr').allInnerTexts(), { timeout: 30_000 }).toEqual(expect.arrayContaining([expect.stringContaining(gap.sku)]));
+    expect(await app.locator('tbody tr').count()).toBe(4);
+    expect(await rowOf(app, later.sku).locator('input[type="checkbox"]').first().isChecked()).toBe(true);
+    expect(await rowOf(app, gap.sku).locator('input[type="checkbox"]').first().isChecked()).toBe(false);
+    await shot(page, 'gap-suggestions.png');
+    await noReload();
+
+    // Changes: the gap product's suggestion approved elsewhere (the API) and its push settled, all before the
+    // first look (settled: nothing moves after the look, so only the version the loader read can show it).
+    look = await openHeld('/app/pricing/changes', (a) => a.locator('.Polaris-IndexTable').first().waitFor({ timeout: LOAD_TIMEOUT_MS }));
+    expect(await app.locator('tbody tr').filter({ hasText: gap.sku }).count()).toBe(0);
+    const suggestion = await w.database.db.priceSuggestion.findFirstOrThrow({ where: { productLink: { sku: gap.sku }, status: 'pending' } });
+    const approved = await w.api('/api/pricing/suggestions', { json: { action: 'approve', ids: [suggestion.id] } });
+    expect(approved.status, await approved.clone().text()).toBe(200);
+    await waitFor('the push settled', async () => (await readJson<{ pushing: number }>(await w.api('/api/pricing/live'))).pushing === 0, 120_000);
+    await look.continue();
+    const gapChange = rowOf(app, gap.sku);
+    for (const platform of ['shopify', 'amazon']) {
+      await expect.poll(() => gapChange.locator(`[data-platform="${platform}"]`).getAttribute('data-status').catch(() => null), { timeout: 30_000 }).toBe('applied');
+    }
+    await shot(page, 'gap-changes.png');
+    await noReload();
+
+    // Listings (the readings topic, followed while readings are in progress): a product never read is read
+    // before the first look.
+    look = await openHeld(`/app/listings?q=${encodeURIComponent(neverRead.sku)}`, (a) => a.locator(`[data-row="${neverRead.sku}"]`).first().waitFor({ timeout: LOAD_TIMEOUT_MS }));
+    const listing = app.locator('tbody tr').filter({ has: app.locator(`[data-row="${neverRead.sku}"]`) }).first();
+    expect(await app.locator('.Polaris-Banner', { hasText: 'Reading competitor prices' }).count()).toBe(1);
+    expect(await listing.locator('[data-section="freshness"]').innerText()).toContain('Reading…');
+    await w.api('/api/pricing/monitor', { json: { asins: [neverRead.asin] } });
+    expect(await w.database.db.competitorPriceObservation.count({ where: { listingId: neverRead.listingId } })).toBeGreaterThan(0);
+    await look.continue();
+    await expect.poll(() => listing.locator('[data-section="freshness"]').innerText(), { timeout: 30_000 }).toMatch(/read just now/);
+    await shot(page, 'gap-listings.png');
+    await noReload();
     expect(failures).toEqual([]);
   }, 600_000);
 });

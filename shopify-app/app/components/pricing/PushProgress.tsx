@@ -16,7 +16,11 @@ export interface ProgressView {
 
 const PLATFORM_NAMES: Record<string, string> = { shopify: 'Shopify', amazon: 'Amazon' };
 
-export function usePushProgress(initial: ProgressView | null, everyMs = 1500) {
+/**
+ * The progress, polled every `everyMs` while anything is open and reloaded when the shop's pricing lists
+ * change. `since`: the pricing version the page's loader read with `initial` (see useLiveRefresh).
+ */
+export function usePushProgress(initial: ProgressView | null, { since, everyMs = 1500 }: { since?: string; everyMs?: number } = {}) {
   const [progress, setProgress] = useState<ProgressView | null>(initial);
   const [watch, setWatch] = useState(0);
   const refresh = useCallback(async () => {
@@ -27,7 +31,7 @@ export function usePushProgress(initial: ProgressView | null, everyMs = 1500) {
     }
   }, []);
   // A push settling or a change approved elsewhere moves the bar without waiting for a watch.
-  useLiveRefresh(refresh);
+  useLiveRefresh(refresh, { since });
   const busy = Boolean(progress && (progress.open > 0 || progress.jobs.some((j) => j.status === 'running') || (progress.syncs?.length ?? 0) > 0));
   useEffect(() => {
     if (!busy && watch === 0) return;
