@@ -390,6 +390,22 @@ export function notificationSuite(provider: 'sqlite' | 'postgresql'): void {
       await secretsGone(seller.sellerId);
     });
 
+    it('a seller who authorizes our app instead of their own: the own app unsubscribed with its kept secret, ours subscribed', async () => {
+      const seller = await ownAppSeller(`A3OWNAPP5${provider === 'sqlite' ? 'S' : 'P'}`);
+      const shopDomain = `own-app-switch-${provider}.myshopify.com`;
+      await connectOwnApp(shopDomain, seller);
+      await subscribed(seller.sellerId, seller.app.clientId);
+      const { refreshToken } = await control<{ refreshToken: string }>(h.sandbox, 'authorize', { sellerId: seller.sellerId, applicationId: h.app.applicationId });
+      await (await remoteConnector(h, shopDomain)).authenticate({ platform: 'amazon', sellingPartnerId: seller.sellerId, refreshToken, region: 'na', marketplaceIds: [US] });
+      const job = await finishedUnsubscribe(seller.sellerId, seller.app.clientId);
+      expect(job).toMatchObject({ status: 'completed', attempts: 1, result: { deleted: 3 } });
+      expect(await subscriptionsAtAmazon(seller.sellerId, seller.app.clientId)).toEqual([]);
+      expect(await h.database.db.amazonUnsubscribeCredential.count({ where: { sellingPartnerId: seller.sellerId } })).toBe(0);
+      await subscribed(seller.sellerId, h.app.clientId);
+      // The integration holds our app's authorization now, none of the seller's own app.
+      expect(await h.database.db.amazonIntegration.findFirstOrThrow({ where: { sellingPartnerId: seller.sellerId } })).toMatchObject({ status: 'connected', lwaClientId: null, lwaClientSecretCiphertext: null });
+    });
+
     it('a seller who revoked the refresh token (LWA: invalid_grant) is still unsubscribed when the shop is erased: deleting is grantless, and nothing is left', async () => {
       const seller = await ownAppSeller(`A3OWNAPP2${provider === 'sqlite' ? 'S' : 'P'}`);
       const connector = await connectOwnApp(`own-app-revoked-${provider}.myshopify.com`, seller);

@@ -105,13 +105,21 @@ export async function saveAuthorization(ctx: AmazonContext, input: SaveAuthoriza
     ...secrets,
   };
   // One connected seller per tenant: connecting another retires the previous authorization.
-  const replaced = await ctx.db.amazonIntegration.findMany({
-    where: { projectId: input.projectId, sellingPartnerId: { not: input.sellingPartnerId }, status: { not: 'disconnected' } },
+  const held = await ctx.db.amazonIntegration.findMany({
+    where: { projectId: input.projectId, status: { not: 'disconnected' } },
     select: { id: true, sellingPartnerId: true, lwaClientId: true, region: true, lwaClientSecretCiphertext: true },
   });
+  const replaced = held.filter((r) => r.sellingPartnerId !== input.sellingPartnerId);
+  // The same seller authorized again with another LWA app or in another region: the shop lets go of the
+  // previous app's subscriptions there too.
+  const appClientId = ctx.config.lwaClientId ?? null;
+  const previous = held.filter(
+    (r) => r.sellingPartnerId === input.sellingPartnerId && ((r.lwaClientId ?? appClientId) !== (secrets.lwaClientId ?? appClientId) || r.region !== input.region),
+  );
+  const letGo = [...replaced, ...previous];
   const row = await ctx.db.$transaction(async (tx) => {
-    // The replaced seller's secrets are forgotten as on a disconnect (its own app's kept for the unsubscribe job).
-    for (const keep of keepForUnsubscribe(ctx, tx, replaced)) await keep;
+    // The secrets let go of are forgotten as on a disconnect (a seller's own app's kept for the unsubscribe job).
+    for (const keep of keepForUnsubscribe(ctx, tx, letGo)) await keep;
     await tx.amazonIntegration.updateMany({
       where: { id: { in: replaced.map((r) => r.id) } },
       data: { status: 'disconnected', disconnectedAt: new Date(), statusReason: 'replaced by another seller account', ...FORGOTTEN_SECRETS },
@@ -128,7 +136,7 @@ export async function saveAuthorization(ctx: AmazonContext, input: SaveAuthoriza
   ctx.tokens.invalidate(saved.id);
   if (input.accessToken) ctx.tokens.prime(saved.id, input.accessToken);
   ctx.logger.info({ projectId: saved.projectId, integrationId: saved.id, sellingPartnerId: saved.sellingPartnerId, authMode: saved.authMode }, 'amazon seller connected');
-  await notificationsFollow(ctx, [{ subscribe: saved.id }, ...replaced.map(({ sellingPartnerId, lwaClientId, region }) => ({ unsubscribe: { sellingPartnerId, lwaClientId, region } }))]);
+  await notificationsFollow(ctx, [{ subscribe: saved.id }, ...letGo.map(({ sellingPartnerId, lwaClientId, region }) => ({ unsubscribe: { sellingPartnerId, lwaClientId, region } }))]);
   return saved;
 }
 
