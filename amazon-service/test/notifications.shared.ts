@@ -442,6 +442,27 @@ export function notificationSuite(provider: 'sqlite' | 'postgresql'): void {
       await secretsGone(seller.sellerId);
     });
 
+    it('a kept secret whose job ended without it (the process died during its last attempt) gets the job again at the next start', async () => {
+      const seller = await ownAppSeller(`A3OWNAPP6${provider === 'sqlite' ? 'S' : 'P'}`);
+      const shopDomain = `own-app-restart-${provider}.myshopify.com`;
+      await connectOwnApp(shopDomain, seller);
+      await subscribed(seller.sellerId, seller.app.clientId);
+      // Disconnected while no worker runs; the engine then fails the job as it does one whose attempts all
+      // ended in expired leases.
+      await h.restart({ worker: false });
+      await (await remoteConnector(h, shopDomain)).disconnect();
+      expect(await h.database.db.amazonUnsubscribeCredential.count({ where: { sellingPartnerId: seller.sellerId } })).toBe(1);
+      const key = { queue: 'amazon.notifications', key: `unsubscribe:${seller.sellerId}:${seller.app.clientId}:na` };
+      await h.database.db.amazonJob.update({ where: { queue_key: key }, data: { status: 'failed', attempts: 8, lastError: 'lease expired' } });
+
+      await h.restart();
+      shop = await remoteConnector(h, SHOP);
+      const job = await finishedUnsubscribe(seller.sellerId, seller.app.clientId);
+      expect(job).toMatchObject({ status: 'completed', attempts: 1, result: { deleted: 3 } });
+      expect(await subscriptionsAtAmazon(seller.sellerId, seller.app.clientId)).toEqual([]);
+      await secretsGone(seller.sellerId);
+    });
+
     it("an app secret LWA refuses (rotated away: invalid_client) fails the job at once, says so without the secret, and erases it; a seller replaced by another goes the same way", async () => {
       const seller = await ownAppSeller(`A3OWNAPP3${provider === 'sqlite' ? 'S' : 'P'}`);
       const shopDomain = `own-app-rotated-${provider}.myshopify.com`;

@@ -6,13 +6,16 @@ import { Worker } from '@calibr/jobs';
 import type { AmazonContext } from '../amazon-context';
 import { feedJobs } from '../feeds/feed-jobs';
 import { errorSummary } from '../log-errors';
-import { NOTIFICATIONS_QUEUE, type NotificationJob } from './subscription-jobs';
+import { NOTIFICATIONS_QUEUE, resumeKeptUnsubscribes, type NotificationJob } from './subscription-jobs';
 import { SellerAppRefusedError, subscribeSeller, unsubscribeSeller } from './subscriptions';
 
 export class SubscriptionWorker {
   private readonly worker: Worker;
 
-  constructor(ctx: AmazonContext, options: { tickMs?: number } = {}) {
+  constructor(
+    private readonly ctx: AmazonContext,
+    options: { tickMs?: number } = {},
+  ) {
     this.worker = new Worker(feedJobs(ctx.db), {
       id: `notifications-worker-${randomUUID()}`,
       pollMs: options.tickMs ?? 5_000,
@@ -40,6 +43,9 @@ export class SubscriptionWorker {
 
   start(): void {
     this.worker.start();
+    resumeKeptUnsubscribes(this.ctx).catch((error: unknown) =>
+      this.ctx.logger.error({ err: errorSummary(error) }, 'notification subscriptions: could not queue the kept unsubscribes again'),
+    );
   }
 
   nudge(): void {

@@ -24,6 +24,8 @@ export interface SellerLetGo {
  * secret is the environment's). Run them in the transaction that forgets the integrations' secrets.
  */
 export function keepForUnsubscribe(ctx: AmazonContext, db: CredentialDb, rows: readonly SellerLetGo[]) {
+  // No queue configured: no unsubscribe job will run, so nothing is kept for one.
+  if (!ctx.notifications.configured) return [];
   return rows
     .filter((r) => r.lwaClientId && r.lwaClientId !== ctx.config.lwaClientId && r.lwaClientSecretCiphertext)
     .map((r) => {
