@@ -314,4 +314,176 @@ export function notificationSuite(provider: 'sqlite' | 'postgresql'): void {
       expect((await shop.pricing.getOfferChanges!({})).status.state).toBe('off');
     });
   });
+
+  describe("a seller's own SP-API app (self-authorization)", () => {
+    interface OwnApp {
+      applicationId: string;
+      clientId: string;
+      clientSecret: string;
+    }
+    /** The seller's own app in Seller Central, and a seller (a copy of the demo seller's listings) who authorized it. */
+    async function ownAppSeller(sellerId: string): Promise<{ app: OwnApp; sellerId: string; refreshToken: string }> {
+      const app = await control<OwnApp>(h.sandbox, 'apps', { name: `${sellerId}'s own app` });
+      const { refreshToken } = await control<{ refreshToken: string }>(h.sandbox, 'sellers', { sellerId, copyListingsFrom: DEMO_SELLER, applicationId: app.applicationId });
+      return { app, sellerId, refreshToken };
+    }
+    async function connectOwnApp(shopDomain: string, seller: { app: OwnApp; sellerId: string; refreshToken: string }): Promise<RemoteConnector> {
+      const connector = await remoteConnector(h, shopDomain);
+      await connector.authenticate({
+        platform: 'amazon',
+        sellingPartnerId: seller.sellerId,
+        refreshToken: seller.refreshToken,
+        region: 'na',
+        marketplaceIds: [US],
+        lwaClientId: seller.app.clientId,
+        lwaClientSecret: seller.app.clientSecret,
+      });
+      return connector;
+    }
+    const subscriptionsAtAmazon = async (sellerId: string, clientId: string) =>
+      (await control<{ subscriptions: { sellerId: string; clientId: string; notificationType: string }[] }>(h.sandbox, 'notifications')).subscriptions.filter(
+        (s) => s.sellerId === sellerId && s.clientId === clientId,
+      );
+    /** Subscribed with the seller's own app: our three rows and Amazon's three subscriptions. */
+    async function subscribed(sellerId: string, clientId: string): Promise<void> {
+      await waitFor('the subscriptions', async () => (await h.database.db.amazonNotificationSubscription.count({ where: { sellingPartnerId: sellerId, lwaClientId: clientId } })) === 3);
+      expect((await subscriptionsAtAmazon(sellerId, clientId)).map((s) => s.notificationType).sort()).toEqual(['ANY_OFFER_CHANGED', 'FEED_PROCESSING_FINISHED', 'PRICING_HEALTH']);
+    }
+    /** The unsubscribe job of the seller's own app, once it has finished. */
+    const finishedUnsubscribe = (sellerId: string, clientId: string) =>
+      waitFor('the unsubscribe job to finish', async () => {
+        const job = await h.database.db.amazonJob.findUnique({ where: { queue_key: { queue: 'amazon.notifications', key: `unsubscribe:${sellerId}:${clientId}:na` } } });
+        return job && ['completed', 'failed'].includes(job.status) && job;
+      });
+    /** Nothing of the seller's app secret or refresh token is stored any more. */
+    async function secretsGone(sellerId: string): Promise<void> {
+      expect(await h.database.db.amazonUnsubscribeCredential.count({ where: { sellingPartnerId: sellerId } })).toBe(0);
+      for (const row of await h.database.db.amazonIntegration.findMany({ where: { sellingPartnerId: sellerId } })) {
+        expect(row).toMatchObject({ lwaClientSecretCiphertext: null, refreshTokenCiphertext: '', accessTokenCiphertext: null });
+      }
+    }
+
+    it('is subscribed with that app when connected, and unsubscribed with it when the last shop disconnects: the kept secret erased after', async () => {
+      const seller = await ownAppSeller(`A3OWNAPP1${provider === 'sqlite' ? 'S' : 'P'}`);
+      const connector = await connectOwnApp(`own-app-${provider}.myshopify.com`, seller);
+      await subscribed(seller.sellerId, seller.app.clientId);
+      // Its own app's destination (destinations are the app's), beside ours.
+      expect(await h.database.db.amazonNotificationDestination.count({ where: { lwaClientId: seller.app.clientId } })).toBe(1);
+
+      // While another shop holds the seller with the same app, a disconnect keeps the subscriptions; its kept secret goes.
+      const other = await connectOwnApp(`own-app-other-${provider}.myshopify.com`, seller);
+      await other.disconnect();
+      const kept = await finishedUnsubscribe(seller.sellerId, seller.app.clientId);
+      expect(kept).toMatchObject({ status: 'completed', result: { deleted: 0, kept: 'another shop holds the seller' } });
+      expect(await subscriptionsAtAmazon(seller.sellerId, seller.app.clientId)).toHaveLength(3);
+      expect(await h.database.db.amazonUnsubscribeCredential.count({ where: { sellingPartnerId: seller.sellerId } })).toBe(0);
+
+      await connector.disconnect();
+      // The disconnect forgets the integration's secrets at once.
+      const integration = await h.database.db.amazonIntegration.findFirstOrThrow({ where: { sellingPartnerId: seller.sellerId } });
+      expect(integration).toMatchObject({ status: 'disconnected', lwaClientSecretCiphertext: null, refreshTokenCiphertext: '' });
+      const job = await finishedUnsubscribe(seller.sellerId, seller.app.clientId);
+      expect(job).toMatchObject({ status: 'completed', attempts: 1, result: { deleted: 3 } });
+      expect(JSON.stringify(job)).not.toContain(seller.app.clientSecret);
+      expect(await subscriptionsAtAmazon(seller.sellerId, seller.app.clientId)).toEqual([]);
+      expect(await h.database.db.amazonNotificationSubscription.count({ where: { sellingPartnerId: seller.sellerId } })).toBe(0);
+      await secretsGone(seller.sellerId);
+    });
+
+    it('a seller who authorizes our app instead of their own: the own app unsubscribed with its kept secret, ours subscribed', async () => {
+      const seller = await ownAppSeller(`A3OWNAPP5${provider === 'sqlite' ? 'S' : 'P'}`);
+      const shopDomain = `own-app-switch-${provider}.myshopify.com`;
+      await connectOwnApp(shopDomain, seller);
+      await subscribed(seller.sellerId, seller.app.clientId);
+      const { refreshToken } = await control<{ refreshToken: string }>(h.sandbox, 'authorize', { sellerId: seller.sellerId, applicationId: h.app.applicationId });
+      await (await remoteConnector(h, shopDomain)).authenticate({ platform: 'amazon', sellingPartnerId: seller.sellerId, refreshToken, region: 'na', marketplaceIds: [US] });
+      const job = await finishedUnsubscribe(seller.sellerId, seller.app.clientId);
+      expect(job).toMatchObject({ status: 'completed', attempts: 1, result: { deleted: 3 } });
+      expect(await subscriptionsAtAmazon(seller.sellerId, seller.app.clientId)).toEqual([]);
+      expect(await h.database.db.amazonUnsubscribeCredential.count({ where: { sellingPartnerId: seller.sellerId } })).toBe(0);
+      await subscribed(seller.sellerId, h.app.clientId);
+      // The integration holds our app's authorization now, none of the seller's own app.
+      expect(await h.database.db.amazonIntegration.findFirstOrThrow({ where: { sellingPartnerId: seller.sellerId } })).toMatchObject({ status: 'connected', lwaClientId: null, lwaClientSecretCiphertext: null });
+    });
+
+    it('a seller who revoked the refresh token (LWA: invalid_grant) is still unsubscribed when the shop is erased: deleting is grantless, and nothing is left', async () => {
+      const seller = await ownAppSeller(`A3OWNAPP2${provider === 'sqlite' ? 'S' : 'P'}`);
+      const connector = await connectOwnApp(`own-app-revoked-${provider}.myshopify.com`, seller);
+      await subscribed(seller.sellerId, seller.app.clientId);
+      await control(h.sandbox, 'lwa/revoke', { sellerId: seller.sellerId, clientId: seller.app.clientId });
+      await control(h.sandbox, 'lwa/expire', { sellerId: seller.sellerId });
+      // The service learns it at its next call for the seller: LWA answers invalid_grant.
+      const sku = (await control<{ listings: { sku: string }[] }>(h.sandbox, `sellers/${seller.sellerId}`)).listings[0]!.sku;
+      await expect(connector.pricing.getPrice(sku, { marketplaceId: US })).rejects.toThrow();
+      expect((await h.database.db.amazonIntegration.findFirstOrThrow({ where: { sellingPartnerId: seller.sellerId } })).status).toBe('needs_reconnect');
+
+      const { erased } = await connector.eraseTenant!();
+      expect(erased.AmazonIntegration).toBe(1);
+      const job = await finishedUnsubscribe(seller.sellerId, seller.app.clientId);
+      expect(job).toMatchObject({ status: 'completed', attempts: 1, result: { deleted: 3 } });
+      expect(await subscriptionsAtAmazon(seller.sellerId, seller.app.clientId)).toEqual([]);
+      expect(await h.database.db.amazonIntegration.count({ where: { sellingPartnerId: seller.sellerId } })).toBe(0);
+      await secretsGone(seller.sellerId);
+    });
+
+    it('Login with Amazon down when the unsubscribe job runs: retried with backoff, the secret kept until it succeeds, then erased', async () => {
+      const seller = await ownAppSeller(`A3OWNAPP4${provider === 'sqlite' ? 'S' : 'P'}`);
+      const connector = await connectOwnApp(`own-app-outage-${provider}.myshopify.com`, seller);
+      await subscribed(seller.sellerId, seller.app.clientId);
+      // The app's grantless token runs out and the next token request meets an outage.
+      await control(h.sandbox, 'lwa/expire', {});
+      await control(h.sandbox, 'lwa/outage', { error: 'temporarily_unavailable', count: 1 });
+      await connector.disconnect();
+      const job = await finishedUnsubscribe(seller.sellerId, seller.app.clientId);
+      // The second attempt still had the app's secret to ask for a token with.
+      expect(job).toMatchObject({ status: 'completed', attempts: 2, result: { deleted: 3 } });
+      expect(job.lastError).toContain('Login with Amazon answered HTTP 503');
+      expect(await subscriptionsAtAmazon(seller.sellerId, seller.app.clientId)).toEqual([]);
+      await secretsGone(seller.sellerId);
+    });
+
+    it('a kept secret whose job ended without it (the process died during its last attempt) gets the job again at the next start', async () => {
+      const seller = await ownAppSeller(`A3OWNAPP6${provider === 'sqlite' ? 'S' : 'P'}`);
+      const shopDomain = `own-app-restart-${provider}.myshopify.com`;
+      await connectOwnApp(shopDomain, seller);
+      await subscribed(seller.sellerId, seller.app.clientId);
+      // Disconnected while no worker runs; the engine then fails the job as it does one whose attempts all
+      // ended in expired leases.
+      await h.restart({ worker: false });
+      await (await remoteConnector(h, shopDomain)).disconnect();
+      expect(await h.database.db.amazonUnsubscribeCredential.count({ where: { sellingPartnerId: seller.sellerId } })).toBe(1);
+      const key = { queue: 'amazon.notifications', key: `unsubscribe:${seller.sellerId}:${seller.app.clientId}:na` };
+      await h.database.db.amazonJob.update({ where: { queue_key: key }, data: { status: 'failed', attempts: 8, lastError: 'lease expired' } });
+
+      await h.restart();
+      shop = await remoteConnector(h, SHOP);
+      const job = await finishedUnsubscribe(seller.sellerId, seller.app.clientId);
+      expect(job).toMatchObject({ status: 'completed', attempts: 1, result: { deleted: 3 } });
+      expect(await subscriptionsAtAmazon(seller.sellerId, seller.app.clientId)).toEqual([]);
+      await secretsGone(seller.sellerId);
+    });
+
+    it("an app secret LWA refuses (rotated away: invalid_client) fails the job at once, says so without the secret, and erases it; a seller replaced by another goes the same way", async () => {
+      const seller = await ownAppSeller(`A3OWNAPP3${provider === 'sqlite' ? 'S' : 'P'}`);
+      const shopDomain = `own-app-rotated-${provider}.myshopify.com`;
+      await connectOwnApp(shopDomain, seller);
+      await subscribed(seller.sellerId, seller.app.clientId);
+      // The seller rotates their app's secret with no grace, and the tokens issued so far run out.
+      await control(h.sandbox, 'apps/rotate-secret', { applicationId: seller.app.applicationId, graceSeconds: 0 });
+      await control(h.sandbox, 'lwa/expire', {});
+
+      // The shop connects another seller account instead (ours, the demo seller): the replaced one is let go of.
+      await (await remoteConnector(h, shopDomain)).authenticate(credentials());
+      const replaced = await h.database.db.amazonIntegration.findFirstOrThrow({ where: { sellingPartnerId: seller.sellerId } });
+      expect(replaced).toMatchObject({ status: 'disconnected', statusReason: 'replaced by another seller account', lwaClientSecretCiphertext: null, refreshTokenCiphertext: '' });
+      const job = await finishedUnsubscribe(seller.sellerId, seller.app.clientId);
+      expect(job).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(job.lastError).toContain('invalid_client');
+      expect(job.lastError).not.toContain(seller.app.clientSecret);
+      // Nothing could be done at Amazon: the subscriptions are still there, and still recorded as such.
+      expect(await subscriptionsAtAmazon(seller.sellerId, seller.app.clientId)).toHaveLength(3);
+      expect(await h.database.db.amazonNotificationSubscription.count({ where: { sellingPartnerId: seller.sellerId } })).toBe(3);
+      await secretsGone(seller.sellerId);
+    });
+  });
 }

@@ -6,7 +6,7 @@ import { hasTestPostgres } from '@calibr/db';
 import { AuthenticationError, RemoteConnector, signRequest, type PlatformConnector } from '@calibr/shared-contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PATCH_PATH_MAX_ITEMS } from '../src/pricing/batch-update-prices';
-import { DEMO_SELLER, SHARED_SECRET, US, openSettingsSession, remoteConnector, startConsentIn, startHarness, type Harness } from './support/harness';
+import { DEMO_SELLER, SHARED_SECRET, US, control, openSettingsSession, remoteConnector, startConsentIn, startHarness, type Harness } from './support/harness';
 
 const ERASED = 'erased-shop.myshopify.com';
 const KEPT = 'kept-shop.myshopify.com';
@@ -109,5 +109,15 @@ describe('eraseTenant', () => {
     expect(await rowsOf(ERASED)).toEqual(NOTHING);
     expect(await rowsOf('never-seen.myshopify.com')).toEqual(NOTHING);
     expect(await rowsOf(KEPT)).toEqual(kept);
+  });
+
+  it("with no notification queue configured, a seller's own app secret is not kept for an unsubscribe job: erased with the shop", async () => {
+    const app = await control<{ applicationId: string; clientId: string; clientSecret: string }>(h.sandbox, 'apps', { name: 'a seller’s own app' });
+    const { refreshToken } = await control<{ refreshToken: string }>(h.sandbox, 'sellers', { sellerId: 'A3OWNAPPERASED', copyListingsFrom: DEMO_SELLER, applicationId: app.applicationId });
+    const connector = await remoteConnector(h, 'own-app-erased.myshopify.com');
+    await connector.authenticate({ platform: 'amazon', sellingPartnerId: 'A3OWNAPPERASED', refreshToken, region: 'na', marketplaceIds: [US], lwaClientId: app.clientId, lwaClientSecret: app.clientSecret });
+    expect(await connector.eraseTenant()).toMatchObject({ erased: { AmazonIntegration: 1 } });
+    expect(await h.database.db.amazonIntegration.count({ where: { sellingPartnerId: 'A3OWNAPPERASED' } })).toBe(0);
+    expect(await h.database.db.amazonUnsubscribeCredential.count()).toBe(0);
   });
 });

@@ -154,6 +154,10 @@ describeOnEachDatabase('ciphertext columns on disk', (provider) => {
         accessTokenCiphertext: i % 2 === 0 ? encryptSecret(`Atza|access-${i}`, v1) : null,
       })),
     });
+    // A seller's own app secret kept for its unsubscribe job.
+    await amazonDb.amazonUnsubscribeCredential.create({
+      data: { sellingPartnerId: 'A0', lwaClientId: 'amzn1.application-oa2-client.own', region: 'na', lwaClientSecretCiphertext: encryptSecret(`${refresh}-own-app`, v1) },
+    });
     // Credentials the app holds for an in-process connector (PlatformIntegration.credentialsCiphertext).
     await t.db.platformIntegration.create({
       data: { projectId, platform: 'reference', platformName: 'Reference', credentialsCiphertext: encryptSecret(`{"apiKey":"${refresh}-platform"}`, v1) },
@@ -189,14 +193,14 @@ describeOnEachDatabase('ciphertext columns on disk', (provider) => {
   it('rotation rewrites every old-key value with the current key, in batches, and leaves plaintext sessions alone', async () => {
     const amazonColumns = amazonEncryptedColumns;
     expect(await countStaleCiphertexts(t.db, v2)).toBe(2 + 1);
-    expect(await countStaleCiphertexts(amazonDb, v2, amazonColumns)).toBe(25 + 13);
+    expect(await countStaleCiphertexts(amazonDb, v2, amazonColumns)).toBe(25 + 13 + 1);
     const report = await rotateEncryptedColumns(t.db, { keyring: v2, batchSize: 10 });
     expect(report.reencrypted).toEqual({ ShopifyIntegration: 2, PlatformIntegration: 1, Session: 0 });
     expect(report.scanned).toEqual({ ShopifyIntegration: 1, PlatformIntegration: 1, Session: 1 });
     expect(report.notEncrypted).toBe(0);
     const amazonReport = await rotateEncryptedColumns(amazonDb, { keyring: v2, batchSize: 10, columns: amazonColumns });
-    expect(amazonReport.reencrypted).toEqual({ AmazonIntegration: 38 });
-    expect(amazonReport.scanned).toEqual({ AmazonIntegration: 25 });
+    expect(amazonReport.reencrypted).toEqual({ AmazonIntegration: 38, AmazonUnsubscribeCredential: 1 });
+    expect(amazonReport.scanned).toEqual({ AmazonIntegration: 25, AmazonUnsubscribeCredential: 1 });
     expect(await countStaleCiphertexts(t.db, v2)).toBe(0);
     expect(await countStaleCiphertexts(amazonDb, v2, amazonColumns)).toBe(0);
 
@@ -209,6 +213,8 @@ describeOnEachDatabase('ciphertext columns on disk', (provider) => {
     for (const row of amazon) {
       expect(decryptSecret(row.refreshTokenCiphertext as string, v2Only)).toBe(`${refresh}-${String(row.sellingPartnerId).slice(1)}`);
     }
+    const [kept] = await rawRows(t, 'SELECT "lwaClientSecretCiphertext" FROM "AmazonUnsubscribeCredential"');
+    expect(decryptSecret(kept?.lwaClientSecretCiphertext as string, v2Only)).toBe(`${refresh}-own-app`);
     const [session] = await rawRows(t, 'SELECT "accessToken" FROM "Session"');
     expect(session?.accessToken).toBe('shpat_plain_session');
 
@@ -216,7 +222,7 @@ describeOnEachDatabase('ciphertext columns on disk', (provider) => {
     const again = await rotateEncryptedColumns(t.db, { keyring: v2 });
     expect(Object.values(again.reencrypted).reduce((a, b) => a + b, 0)).toBe(0);
     const amazonAgain = await rotateEncryptedColumns(amazonDb, { keyring: v2, columns: amazonColumns });
-    expect(amazonAgain.reencrypted).toEqual({ AmazonIntegration: 0 });
+    expect(amazonAgain.reencrypted).toEqual({ AmazonIntegration: 0, AmazonUnsubscribeCredential: 0 });
   });
 
   it('rotation never overwrites a value written concurrently (compare-and-set)', async () => {

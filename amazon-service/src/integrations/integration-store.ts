@@ -6,6 +6,7 @@ import type { AmazonContext } from '../amazon-context';
 import { retireListingsOutside } from '../catalog/listing-store';
 import { errorSummary } from '../log-errors';
 import { scheduleSubscribe, scheduleUnsubscribe } from '../notifications/subscription-jobs';
+import { keepForUnsubscribe } from '../notifications/unsubscribe-credentials';
 import type { AccessToken } from '../lwa/access-token-cache';
 import type { Region } from '../sp-api/regions';
 import { SpApiClient, type SellerAuthorization } from '../sp-api/sp-api-client';
@@ -33,6 +34,9 @@ export interface AmazonIntegrationView {
 }
 
 type Row = NonNullable<Awaited<ReturnType<AmazonContext['db']['amazonIntegration']['findFirst']>>>;
+
+/** What a seller let go of keeps of its authorization: nothing. */
+const FORGOTTEN_SECRETS = { refreshTokenCiphertext: '', lwaClientSecretCiphertext: null, accessTokenCiphertext: null, accessTokenExpiresAt: null };
 
 function view(ctx: AmazonContext, row: Row): AmazonIntegrationView {
   return {
@@ -101,14 +105,24 @@ export async function saveAuthorization(ctx: AmazonContext, input: SaveAuthoriza
     ...secrets,
   };
   // One connected seller per tenant: connecting another retires the previous authorization.
-  const replaced = await ctx.db.amazonIntegration.findMany({
-    where: { projectId: input.projectId, sellingPartnerId: { not: input.sellingPartnerId }, status: { not: 'disconnected' } },
-    select: { sellingPartnerId: true, lwaClientId: true, region: true },
+  const held = await ctx.db.amazonIntegration.findMany({
+    where: { projectId: input.projectId, status: { not: 'disconnected' } },
+    select: { id: true, sellingPartnerId: true, lwaClientId: true, region: true, lwaClientSecretCiphertext: true },
   });
+  const replaced = held.filter((r) => r.sellingPartnerId !== input.sellingPartnerId);
+  // The same seller authorized again with another LWA app or in another region: the shop lets go of the
+  // previous app's subscriptions there too.
+  const appClientId = ctx.config.lwaClientId ?? null;
+  const previous = held.filter(
+    (r) => r.sellingPartnerId === input.sellingPartnerId && ((r.lwaClientId ?? appClientId) !== (secrets.lwaClientId ?? appClientId) || r.region !== input.region),
+  );
+  const letGo = [...replaced, ...previous];
   const row = await ctx.db.$transaction(async (tx) => {
+    // The secrets let go of are forgotten as on a disconnect (a seller's own app's kept for the unsubscribe job).
+    for (const keep of keepForUnsubscribe(ctx, tx, letGo)) await keep;
     await tx.amazonIntegration.updateMany({
-      where: { projectId: input.projectId, sellingPartnerId: { not: input.sellingPartnerId }, status: { not: 'disconnected' } },
-      data: { status: 'disconnected', disconnectedAt: new Date(), statusReason: 'replaced by another seller account', accessTokenCiphertext: null },
+      where: { id: { in: replaced.map((r) => r.id) } },
+      data: { status: 'disconnected', disconnectedAt: new Date(), statusReason: 'replaced by another seller account', ...FORGOTTEN_SECRETS },
     });
     return tx.amazonIntegration.upsert({
       where: { projectId_sellingPartnerId: { projectId: input.projectId, sellingPartnerId: input.sellingPartnerId } },
@@ -122,7 +136,7 @@ export async function saveAuthorization(ctx: AmazonContext, input: SaveAuthoriza
   ctx.tokens.invalidate(saved.id);
   if (input.accessToken) ctx.tokens.prime(saved.id, input.accessToken);
   ctx.logger.info({ projectId: saved.projectId, integrationId: saved.id, sellingPartnerId: saved.sellingPartnerId, authMode: saved.authMode }, 'amazon seller connected');
-  await notificationsFollow(ctx, [{ subscribe: saved.id }, ...replaced.map((r) => ({ unsubscribe: r }))]);
+  await notificationsFollow(ctx, [{ subscribe: saved.id }, ...letGo.map(({ sellingPartnerId, lwaClientId, region }) => ({ unsubscribe: { sellingPartnerId, lwaClientId, region } }))]);
   return saved;
 }
 
@@ -174,21 +188,17 @@ export async function notificationsFollow(
 export async function disconnectIntegration(ctx: AmazonContext, projectId: string): Promise<boolean> {
   const rows = await ctx.db.amazonIntegration.findMany({
     where: { projectId, status: { not: 'disconnected' } },
-    select: { id: true, sellingPartnerId: true, lwaClientId: true, region: true },
+    select: { id: true, sellingPartnerId: true, lwaClientId: true, region: true, lwaClientSecretCiphertext: true },
   });
-  // Forget the secrets, keep the row (feeds and their history reference it).
-  await ctx.db.amazonIntegration.updateMany({
-    where: { projectId, status: { not: 'disconnected' } },
-    data: {
-      status: 'disconnected',
-      statusReason: 'disconnected by the merchant',
-      disconnectedAt: new Date(),
-      refreshTokenCiphertext: '',
-      lwaClientSecretCiphertext: null,
-      accessTokenCiphertext: null,
-      accessTokenExpiresAt: null,
-    },
-  });
+  // Forget the secrets, keep the row (feeds and their history reference it); a seller's own app's secret is
+  // kept apart until its subscriptions are deleted.
+  await ctx.db.$transaction([
+    ...keepForUnsubscribe(ctx, ctx.db, rows),
+    ctx.db.amazonIntegration.updateMany({
+      where: { id: { in: rows.map((r) => r.id) }, status: { not: 'disconnected' } },
+      data: { status: 'disconnected', statusReason: 'disconnected by the merchant', disconnectedAt: new Date(), ...FORGOTTEN_SECRETS },
+    }),
+  ]);
   for (const row of rows) ctx.tokens.invalidate(row.id);
   await notificationsFollow(ctx, rows.map(({ sellingPartnerId, lwaClientId, region }) => ({ unsubscribe: { sellingPartnerId, lwaClientId, region } })));
   return rows.length > 0;

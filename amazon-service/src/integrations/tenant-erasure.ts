@@ -3,11 +3,16 @@
 // them. A tenant with nothing left (unknown, or already erased) erases nothing and still succeeds.
 import type { TenantErasure } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
+import { keepForUnsubscribe } from '../notifications/unsubscribe-credentials';
 import { notificationsFollow } from './integration-store';
 
 export async function eraseTenantData(ctx: AmazonContext, projectId: string): Promise<TenantErasure> {
   const where = { projectId };
-  const integrations = await ctx.db.amazonIntegration.findMany({ where, select: { id: true, sellingPartnerId: true, lwaClientId: true, region: true, status: true } });
+  const integrations = await ctx.db.amazonIntegration.findMany({
+    where,
+    select: { id: true, sellingPartnerId: true, lwaClientId: true, region: true, status: true, lwaClientSecretCiphertext: true },
+  });
+  const held = integrations.filter((i) => i.status !== 'disconnected');
   // Children first, so the counts are what each table really lost (not hidden behind the cascades).
   const [offerChanges, feeEstimates, updates, feeds, listings, authStates, integrationRows] = await ctx.db.$transaction([
     ctx.db.amazonOfferChange.deleteMany({ where }),
@@ -20,12 +25,14 @@ export async function eraseTenantData(ctx: AmazonContext, projectId: string): Pr
     // The tenant's own record (its shop domain). Not counted: any signed call for the shop creates it
     // again (resolveTenant), so counting it would make a repeated erasure look like it found data.
     ctx.db.amazonTenant.deleteMany({ where: { id: projectId } }),
+    // A seller's own app's secret outlives the shop's rows only until its subscriptions are deleted (then erased).
+    ...keepForUnsubscribe(ctx, ctx.db, held),
   ]);
   for (const { id } of integrations) ctx.tokens.invalidate(id);
   // Sellers no other shop holds lose their subscriptions (seller-wide at Amazon, not the shop's).
   await notificationsFollow(
     ctx,
-    integrations.filter((i) => i.status !== 'disconnected').map(({ sellingPartnerId, lwaClientId, region }) => ({ unsubscribe: { sellingPartnerId, lwaClientId, region } })),
+    held.map(({ sellingPartnerId, lwaClientId, region }) => ({ unsubscribe: { sellingPartnerId, lwaClientId, region } })),
   );
   const counts: Record<string, number> = {
     AmazonOfferChange: offerChanges.count,

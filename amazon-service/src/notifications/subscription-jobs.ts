@@ -41,3 +41,14 @@ export async function scheduleUnsubscribe(ctx: AmazonContext, seller: { sellingP
   });
   ctx.notificationJobsQueued?.();
 }
+
+/**
+ * When the worker starts: each seller's own app secret still kept gets its unsubscribe job again (queued
+ * again if finished, a live one left alone). Covers a process that died during the job's last attempt, and
+ * a let-go while the job was running (the engine queues finished jobs again, not running ones).
+ */
+export async function resumeKeptUnsubscribes(ctx: AmazonContext): Promise<number> {
+  const kept = await ctx.db.amazonUnsubscribeCredential.findMany({ select: { sellingPartnerId: true, lwaClientId: true, region: true } });
+  for (const seller of kept) await scheduleUnsubscribe(ctx, seller);
+  return kept.length;
+}

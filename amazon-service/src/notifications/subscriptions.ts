@@ -5,7 +5,7 @@
 // both steps are idempotent: an existing destination is found (getDestinations), an existing subscription
 // (409 Conflict) is read back (getSubscription). Subscriptions are the seller's, not a shop's: they go when
 // no shop holds the seller with that application any more.
-import { NotFoundError } from '@calibr/shared-contracts';
+import { AuthenticationError, NotFoundError } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
 import { appLwaClient, sellerClient, transientClient } from '../integrations/integration-store';
 import type { Region } from '../sp-api/regions';
@@ -13,6 +13,7 @@ import type { LwaAppCredentials } from '../sp-api/selling-partner';
 import type { SpApiClient } from '../sp-api/sp-api-client';
 import { CONSUMED_NOTIFICATIONS, type ConsumedNotificationType } from './notification-schemas';
 import type { SubscribeJob, UnsubscribeJob } from './subscription-jobs';
+import { eraseUnsubscribeCredential, unsubscribeCredential } from './unsubscribe-credentials';
 
 export const NOTIFICATIONS_SCOPE = 'sellingpartnerapi::notifications';
 
@@ -95,28 +96,82 @@ export async function subscribeSeller(ctx: AmazonContext, job: SubscribeJob): Pr
   return { subscribed };
 }
 
+/** Login with Amazon refused the app (invalid_client, its secret rotated away) or the seller's token (invalid_grant). */
+function lwaRefused(error: unknown): error is AuthenticationError {
+  const code = (error as { platformError?: { code?: string } }).platformError?.code;
+  return error instanceof AuthenticationError && ['invalid_client', 'unauthorized_client', 'invalid_grant'].includes(code ?? '');
+}
+
+/** Login with Amazon refused a seller's own app: its subscriptions can't be deleted, retrying won't change that. */
+export class SellerAppRefusedError extends Error {
+  override readonly name = 'SellerAppRefusedError';
+  constructor(readonly lwaError: string) {
+    super(`Login with Amazon refused the seller’s own app (${lwaError}): its subscriptions can’t be deleted`);
+  }
+}
+
+export interface UnsubscribeOutcome {
+  deleted: number;
+  kept?: string;
+  /** A seller's own app let go of again meanwhile: its newer secret is kept, the job runs once more. */
+  again?: boolean;
+}
+
 /**
- * The job: the seller's subscriptions with this application deleted (deleteSubscriptionById, grantless),
- * unless a shop still holds the seller with it. A subscription Amazon no longer has (404) is gone already.
+ * The job: the seller's subscriptions with this application deleted (deleteSubscriptionById, grantless: the
+ * app's client credentials, ours or, self-authorized, the seller's own app's kept for this job), unless a
+ * shop still holds the seller with it. A subscription Amazon no longer has (404) is gone already. A seller's
+ * own app's secret is erased when the job is done: deleted, held by another shop, refused by Login with
+ * Amazon (SellerAppRefusedError: nothing more can be done, the job fails at once) or given up after its
+ * last attempt.
  */
-export async function unsubscribeSeller(ctx: AmazonContext, job: UnsubscribeJob): Promise<{ deleted: number; kept?: string }> {
+export async function unsubscribeSeller(ctx: AmazonContext, job: UnsubscribeJob, attempt: { last: boolean } = { last: true }): Promise<UnsubscribeOutcome> {
   const appClientId = ctx.config.lwaClientId ?? null;
   const lwaClientId = job.lwaClientId ?? appClientId;
   if (!lwaClientId) return { deleted: 0, kept: 'no LWA client' };
+  const key = { sellingPartnerId: job.sellingPartnerId, lwaClientId, region: job.region };
+  const credential = lwaClientId === appClientId ? null : await unsubscribeCredential(ctx, key);
+  const erase = async () => (credential ? eraseUnsubscribeCredential(ctx, key, credential.ciphertext) : true);
+  let outcome: UnsubscribeOutcome;
+  try {
+    outcome = await deleteSubscriptions(ctx, key, lwaClientId === appClientId ? appLwaClient(ctx) : credential?.lwa);
+  } catch (error) {
+    if (credential && lwaRefused(error)) {
+      await erase();
+      const refused = new SellerAppRefusedError(error.platformError?.code ?? 'refused');
+      ctx.logger.warn({ sellingPartnerId: job.sellingPartnerId, region: job.region, lwaError: refused.lwaError }, 'unsubscribing stops: Login with Amazon refused the seller’s own app; its secret is erased');
+      throw refused;
+    }
+    if (credential && attempt.last) {
+      await erase();
+      ctx.logger.warn({ sellingPartnerId: job.sellingPartnerId, region: job.region }, 'unsubscribing gave up after its last attempt; the seller’s own app secret is erased');
+    }
+    // Otherwise retried with backoff (the secret kept for the next attempt).
+    throw error;
+  }
+  if (!(await erase())) outcome.again = true;
+  return outcome;
+}
+
+async function deleteSubscriptions(
+  ctx: AmazonContext,
+  key: { sellingPartnerId: string; lwaClientId: string; region: string },
+  lwa: LwaAppCredentials | undefined,
+): Promise<UnsubscribeOutcome> {
+  const appClientId = ctx.config.lwaClientId ?? null;
   const holders = await ctx.db.amazonIntegration.findMany({
-    where: { sellingPartnerId: job.sellingPartnerId, region: job.region, status: { not: 'disconnected' } },
+    where: { sellingPartnerId: key.sellingPartnerId, region: key.region, status: { not: 'disconnected' } },
     select: { lwaClientId: true },
   });
-  if (holders.some((h) => (h.lwaClientId ?? appClientId) === lwaClientId)) return { deleted: 0, kept: 'another shop holds the seller' };
-  const rows = await ctx.db.amazonNotificationSubscription.findMany({ where: { sellingPartnerId: job.sellingPartnerId, lwaClientId, region: job.region } });
+  if (holders.some((h) => (h.lwaClientId ?? appClientId) === key.lwaClientId)) return { deleted: 0, kept: 'another shop holds the seller' };
+  const rows = await ctx.db.amazonNotificationSubscription.findMany({ where: key });
   if (rows.length === 0) return { deleted: 0 };
-  // Grantless calls need the application's secret: ours, or (self-authorized with their own app) one the
-  // disconnect has already forgotten, so those are left as they are (their notifications are dropped).
-  if (lwaClientId !== appClientId) {
-    ctx.logger.warn({ sellingPartnerId: job.sellingPartnerId }, 'subscriptions of a seller’s own app are left: its client secret is gone with the disconnect');
-    return { deleted: 0, kept: 'the seller’s own app' };
+  if (!lwa) {
+    // A seller's own app let go of before its secret was kept for this job.
+    ctx.logger.warn({ sellingPartnerId: key.sellingPartnerId }, 'subscriptions of a seller’s own app are left: no secret of that app was kept');
+    return { deleted: 0, kept: 'the seller’s own app, its secret not kept' };
   }
-  const client = grantlessClient(ctx, job.region as Region, appLwaClient(ctx));
+  const client = grantlessClient(ctx, key.region as Region, lwa);
   let deleted = 0;
   for (const row of rows) {
     try {
@@ -127,6 +182,6 @@ export async function unsubscribeSeller(ctx: AmazonContext, job: UnsubscribeJob)
     await ctx.db.amazonNotificationSubscription.delete({ where: { id: row.id } });
     deleted++;
   }
-  ctx.logger.info({ sellingPartnerId: job.sellingPartnerId, deleted }, 'amazon seller unsubscribed from notifications');
+  ctx.logger.info({ sellingPartnerId: key.sellingPartnerId, deleted }, 'amazon seller unsubscribed from notifications');
   return { deleted };
 }

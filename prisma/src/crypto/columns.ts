@@ -5,7 +5,7 @@ import type { SchemaSet } from '../schema-set';
 
 export interface EncryptedColumns {
   /** the Prisma client delegate, e.g. `shopifyIntegration` */
-  model: 'shopifyIntegration' | 'amazonIntegration' | 'platformIntegration' | 'session';
+  model: 'shopifyIntegration' | 'amazonIntegration' | 'amazonUnsubscribeCredential' | 'platformIntegration' | 'session';
   /** the table name in SQL */
   table: string;
   columns: readonly string[];
@@ -39,6 +39,12 @@ export const amazonEncryptedColumns: readonly EncryptedColumns[] = [
     model: 'amazonIntegration',
     table: 'AmazonIntegration',
     columns: ['lwaClientSecretCiphertext', 'refreshTokenCiphertext', 'accessTokenCiphertext'],
+    alwaysEncrypted: true,
+  },
+  {
+    model: 'amazonUnsubscribeCredential',
+    table: 'AmazonUnsubscribeCredential',
+    columns: ['lwaClientSecretCiphertext'],
     alwaysEncrypted: true,
   },
 ];

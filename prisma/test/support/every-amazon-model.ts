@@ -169,6 +169,15 @@ export async function writeEveryAmazonModel(db: AmazonClient, keyring: Keyring):
     createdAt: T1,
   });
 
+  await put('AmazonUnsubscribeCredential', (data) => db.amazonUnsubscribeCredential.create({ data }), {
+    sellingPartnerId: 'A1SELLER',
+    lwaClientId: 'amzn1.application-oa2-client.abc',
+    region: 'eu',
+    lwaClientSecretCiphertext: encryptSecret('lwa-client-secret', keyring),
+    createdAt: T1,
+    updatedAt: T2,
+  });
+
   const processed = { notificationId: `n-${suffix}-1`, notificationType: 'ANY_OFFER_CHANGED', receivedAt: T1 };
   await db.amazonProcessedNotification.create({ data: processed });
   written.push({ model: 'AmazonProcessedNotification', id: processed.notificationId, data: processed, where: { notificationId: processed.notificationId } });

@@ -201,6 +201,19 @@ CREATE TABLE "AmazonNotificationSubscription" (
 );
 
 -- CreateTable
+CREATE TABLE "AmazonUnsubscribeCredential" (
+    "id" TEXT NOT NULL,
+    "sellingPartnerId" TEXT NOT NULL,
+    "lwaClientId" TEXT NOT NULL,
+    "region" TEXT NOT NULL,
+    "lwaClientSecretCiphertext" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "AmazonUnsubscribeCredential_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "AmazonProcessedNotification" (
     "notificationId" TEXT NOT NULL,
     "notificationType" TEXT NOT NULL,
@@ -317,6 +330,9 @@ CREATE INDEX "AmazonNotificationSubscription_sellingPartnerId_idx" ON "AmazonNot
 
 -- CreateIndex
 CREATE UNIQUE INDEX "AmazonNotificationSubscription_sellingPartnerId_lwaClientId_key" ON "AmazonNotificationSubscription"("sellingPartnerId", "lwaClientId", "region", "notificationType");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AmazonUnsubscribeCredential_sellingPartnerId_lwaClientId_re_key" ON "AmazonUnsubscribeCredential"("sellingPartnerId", "lwaClientId", "region");
 
 -- CreateIndex
 CREATE INDEX "AmazonProcessedNotification_receivedAt_idx" ON "AmazonProcessedNotification"("receivedAt");

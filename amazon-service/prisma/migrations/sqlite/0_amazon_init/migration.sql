@@ -190,6 +190,17 @@ CREATE TABLE "AmazonNotificationSubscription" (
 );
 
 -- CreateTable
+CREATE TABLE "AmazonUnsubscribeCredential" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "sellingPartnerId" TEXT NOT NULL,
+    "lwaClientId" TEXT NOT NULL,
+    "region" TEXT NOT NULL,
+    "lwaClientSecretCiphertext" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
 CREATE TABLE "AmazonProcessedNotification" (
     "notificationId" TEXT NOT NULL PRIMARY KEY,
     "notificationType" TEXT NOT NULL,
@@ -303,6 +314,9 @@ CREATE INDEX "AmazonNotificationSubscription_sellingPartnerId_idx" ON "AmazonNot
 
 -- CreateIndex
 CREATE UNIQUE INDEX "AmazonNotificationSubscription_sellingPartnerId_lwaClientId_region_notificationType_key" ON "AmazonNotificationSubscription"("sellingPartnerId", "lwaClientId", "region", "notificationType");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AmazonUnsubscribeCredential_sellingPartnerId_lwaClientId_region_key" ON "AmazonUnsubscribeCredential"("sellingPartnerId", "lwaClientId", "region");
 
 -- CreateIndex
 CREATE INDEX "AmazonProcessedNotification_receivedAt_idx" ON "AmazonProcessedNotification"("receivedAt");
