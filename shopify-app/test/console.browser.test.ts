@@ -3,47 +3,32 @@
 // page from the nav menu, runs a sync, and sees the synced products with their prices. A screenshot is
 // kept under shopify-app/artifacts/ (gitignored).
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser } from '@playwright/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROWSER_UA, startShopifyWorld, type ShopifyWorld } from './support/shopify-world';
-import { hasChromium, launchChromium } from './support/chromium';
-
+import { describe, expect, it } from 'vitest';
+import { startShopifyWorld, type ShopifyWorld } from './support/shopify-world';
+import { browserSuite } from './support/browser-suite';
+import { hasChromium, newMerchantPage } from './support/chromium';
 
 const SHOP = 'browser-shop.myshopify.com';
-const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url));
 
 let world: ShopifyWorld;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  // This suite's own optimized-dependency cache: other test files' dev servers rewrite the shared one,
-  // and a page hydrating mid-rewrite loads two copies of React Router.
-  process.env.VITE_CACHE_DIR = 'node_modules/.vite-console';
-  world = await startShopifyWorld();
-  await world.createShop(SHOP, { products: 30, variantsPerProduct: 2 });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await world?.close();
+const suite = browserSuite({
+  viteCache: 'console',
+  artifacts: '',
+  shop: SHOP,
+  async start() {
+    world = await startShopifyWorld();
+    await world.createShop(SHOP, { products: 30, variantsPerProduct: 2 });
+    return world;
+  },
 });
 
 describe.skipIf(!hasChromium)('the console in the Admin shell', () => {
   it('opens the app, syncs products from the Shopify page and lists them with their prices', async () => {
-    // Shopify's library answers bots with 410, and headless Chromium says it is one: use a desktop agent.
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, userAgent: BROWSER_UA });
     const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(e.message));
+    const page = await newMerchantPage(suite.browser, problems, { viewport: { width: 1280, height: 1000 } });
     try {
-      // The first load compiles the app's client modules in Vite: wait for the frame's content, not page load.
-      await page.goto(world.sandbox.adminShellUrl(SHOP), { waitUntil: 'domcontentloaded' });
-      const frame = page.frameLocator('#app-frame');
-      // The app's home, rendered after token exchange.
-      await expect.poll(() => frame.getByText(SHOP).first().textContent(), { timeout: 120_000 }).toContain(SHOP);
-      await frame.locator('html[data-hydrated="true"]').waitFor({ state: 'attached', timeout: 120_000 });
+      // The app's home, rendered after token exchange and hydrated: the first load, the one this test proves.
+      const frame = await suite.open(page, '', (app) => app.getByText(SHOP).first().waitFor({ state: 'attached', timeout: 120_000 }), problems, { attempts: 1 });
       // The nav menu the app declares shows in Admin; Integrations, then the Shopify card's details.
       await expect.poll(() => page.locator('#app-nav a').allTextContents(), { timeout: 15_000 }).toContain('Integrations');
       // The shell redraws its nav as the app reports it (and shows a loading bar): click until the frame moves.
@@ -77,19 +62,16 @@ describe.skipIf(!hasChromium)('the console in the Admin shell', () => {
       await expect.poll(() => frame.getByText(/Page 1 of 1 · 1 products/).first().isVisible(), { timeout: 15_000 }).toBe(true);
       await expect.poll(() => frame.getByText(target.title, { exact: true }).first().isVisible()).toBe(true);
 
-      fs.mkdirSync(artifacts, { recursive: true });
-      await page.screenshot({ path: `${artifacts}shopify-console.png`, fullPage: true });
-      expect(fs.statSync(`${artifacts}shopify-console.png`).size).toBeGreaterThan(10_000);
+      expect(fs.statSync(await suite.shot(page, 'shopify-console.png')).size).toBeGreaterThan(10_000);
       expect(problems).toEqual([]);
     } catch (error) {
       // Keep what the browser showed, to see why.
-      fs.mkdirSync(artifacts, { recursive: true });
-      await page.screenshot({ path: `${artifacts}shopify-console-failure.png`, fullPage: true }).catch(() => undefined);
+      await suite.shot(page, 'shopify-console-failure.png').catch(() => undefined);
       const text = await page.frames()[1]?.evaluate(() => document.body?.innerText ?? '').catch(() => '');
       console.error('frame at failure:', page.frames().map((f) => f.url()), (text ?? '').slice(0, 1500), problems);
       throw error;
     } finally {
-      await page.close();
+      await page.context().close();
     }
   }, 240_000);
 });

@@ -4,52 +4,25 @@
 // action's outcome is a toast in the Admin; editing the rule form raises the Admin's save bar (Discard
 // resets the form, leaving asks first, Save saves); the Amazon settings are a modal covering the whole
 // Admin. Screenshots go to shopify-app/artifacts/frame/ (gitignored).
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, FrameLocator, Page } from '@playwright/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { warmUp } from '../../server/start-app';
-import { BROWSER_UA, SHOP, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
-import { openInAdminShell, titleBarButton, toasts } from '../pricing/support/console-page';
-import { hasChromium, launchChromium } from '../support/chromium';
-
-const LOAD_TIMEOUT_MS = 120_000;
-const ARTIFACTS = fileURLToPath(new URL('../../artifacts/frame/', import.meta.url));
+import type { FrameLocator, Page } from '@playwright/test';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SHOP, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
+import { LOAD_TIMEOUT_MS, titleBarButton, toasts, type Ready } from '../support/admin-shell';
+import { browserSuite } from '../support/browser-suite';
+import { hasChromium, newMerchantPage } from '../support/chromium';
 
 let w: PlatformsWorld;
-let browser: Browser;
-let context: BrowserContext;
+const suite = browserSuite({ viteCache: 'admin-frame', artifacts: 'frame', shop: SHOP, env: { PRICING_MONITOR: 'off' }, start: async () => (w = await startPlatformsWorld()) });
 let page: Page;
 const failures: string[] = [];
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  // This suite's own optimized-dependency cache: other test files' dev servers rewrite the shared one.
-  process.env.VITE_CACHE_DIR = 'node_modules/.vite-admin-frame';
-  process.env.PRICING_MONITOR = 'off';
-  w = await startPlatformsWorld();
-  await warmUp(w.app).catch(() => undefined);
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: BROWSER_UA });
-  page = await context.newPage();
-  page.on('pageerror', (e) => failures.push(e.message));
-}, 600_000);
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await w?.close();
+  page = await newMerchantPage(suite.browser, failures, { viewport: { width: 1280, height: 900 } });
 });
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
-}
-
-function open(appPath: string, ready: (app: FrameLocator) => Promise<unknown>): Promise<FrameLocator> {
-  return openInAdminShell(page, `${w.sandbox.adminShellUrl(SHOP)}${appPath}`, ready, failures, () => shot(`failed-${appPath.replace(/\W+/g, '-')}.png`));
-}
+const shot = (name: string) => suite.shot(page, name);
+const open = (appPath: string, ready: Ready): Promise<FrameLocator> => suite.open(page, appPath, ready, failures);
 
 /** Whether the Admin's loading bar shows at some point from now on (it is on only while a page loads). */
 async function watchLoadingBar(): Promise<() => Promise<boolean>> {

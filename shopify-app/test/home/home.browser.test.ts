@@ -8,48 +8,25 @@
 // authorization, on a 20-times clock, ending within the 30-day warning), and links to the filtered lists
 // (followed to the changes page). Once every listing is read, the readings
 // banner goes by itself. Bad filter values behind the links are refused. At 390 px wide nothing overflows. Screenshots: shopify-app/artifacts/home/ (gitignored).
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, FrameLocator, Page } from '@playwright/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { warmUp } from '../../server/start-app';
+import type { FrameLocator, Page } from '@playwright/test';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BROWSER_UA, SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
-import { hasChromium, launchChromium } from '../support/chromium';
-import { bulkAction, openInAdminShell, toasts } from '../pricing/support/console-page';
-
-const LOAD_TIMEOUT_MS = 120_000;
-const ARTIFACTS = fileURLToPath(new URL('../../artifacts/home/', import.meta.url));
+import { LOAD_TIMEOUT_MS, toasts } from '../support/admin-shell';
+import { browserSuite } from '../support/browser-suite';
+import { hasChromium, newMerchantPage } from '../support/chromium';
+import { bulkAction } from '../pricing/support/console-page';
 
 let w: PlatformsWorld;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  // This suite's own optimized-dependency cache: other test files' dev servers rewrite the shared one.
-  process.env.VITE_CACHE_DIR = 'node_modules/.vite-home';
+const suite = browserSuite({
+  viteCache: 'home',
+  artifacts: 'home',
+  shop: SHOP,
   // The test reads competitors' prices when it wants to (POST /api/pricing/monitor), not on a timer.
-  process.env.PRICING_MONITOR = 'off';
-  process.env.PRICING_PUSH_POLL_MS = '200';
-  process.env.PRICING_PENDING_POLL_MS = '300';
+  env: { PRICING_MONITOR: 'off', PRICING_PUSH_POLL_MS: '200', PRICING_PENDING_POLL_MS: '300' },
   // Amazon's clocks run 20 times faster (as in a time-scaled demo): the seller's 365-day authorization ends
   // about 18 real days after connecting, inside the home's 30-day warning.
-  w = await startPlatformsWorld({ timeScale: 20 });
-  await warmUp(w.app).catch(() => undefined);
-  browser = await launchChromium();
-}, 900_000);
-
-afterAll(async () => {
-  await browser?.close();
-  const { stopPricing } = await import('../../app/pricing/startup.server');
-  await stopPricing().catch(() => undefined);
-  await w?.close();
+  start: async () => (w = await startPlatformsWorld({ timeScale: 20 })),
 });
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
-}
 
 /** A USD amount less some cents, as a decimal string (no float on the way). */
 function minus(amount: string, cents: bigint): string {
@@ -71,20 +48,12 @@ const stepsDone = (app: FrameLocator) => app.locator('[data-step]').evaluateAll(
 const figure = (app: FrameLocator, id: string) => app.locator(`[data-figure="${id}"]`);
 
 describe.skipIf(!hasChromium)('the home in the Admin shell', () => {
-  let context: BrowserContext;
   let page: Page;
   const failures: string[] = [];
-  const openHome = () =>
-    openInAdminShell(page, `${w.sandbox.adminShellUrl(SHOP)}/app`, (a) => a.locator('[data-section="checklist"], [data-section="dashboard"]').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures, () => shot(page, 'failed-home.png'));
+  const openHome = () => suite.open(page, '/app', (a) => a.locator('[data-section="checklist"], [data-section="dashboard"]').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
 
   beforeAll(async () => {
-    if (!hasChromium) return;
-    context = await browser.newContext({ viewport: { width: 1440, height: 1100 }, userAgent: BROWSER_UA });
-    page = await context.newPage();
-    page.on('pageerror', (e) => failures.push(e.message));
-  });
-  afterAll(async () => {
-    await context?.close();
+    page = await newMerchantPage(suite.browser, failures, { viewport: { width: 1440, height: 1100 } });
   });
 
   it('shows a new shop the onboarding checklist, titled Home in the Admin', async () => {
@@ -100,7 +69,7 @@ describe.skipIf(!hasChromium)('the home in the Admin shell', () => {
     expect(await app.locator('[data-step="amazon_connected"]').innerText()).toMatch(/Connect Amazon[\s\S]*Not connected/);
     expect(await app.locator('[data-step="rule_created"] a').getAttribute('href')).toBe('/app/pricing/rules');
     expect(await app.locator('[data-section="readings"]').count()).toBe(0);
-    await shot(page, 'checklist-new-shop.png');
+    await suite.shot(page, 'checklist-new-shop.png');
     expect(failures).toEqual([]);
   }, 300_000);
 
@@ -153,7 +122,7 @@ describe.skipIf(!hasChromium)('the home in the Admin shell', () => {
     await expect.poll(() => app.locator('[data-progress]').innerText(), { timeout: 30_000 }).toBe('4 of 5 done');
     expect(await app.locator('[data-section="readings"]').innerText()).toContain(`Reading competitor prices: ${read} of ${listings.length} listings read`);
     expect(await app.locator('[data-step="first_approval"]').innerText()).toContain('3 suggestions waiting for you');
-    await shot(page, 'checklist-four-done.png');
+    await suite.shot(page, 'checklist-four-done.png');
 
     // The first approval, on the suggestions page the checklist links to.
     await app.locator('[data-step="first_approval"] a').click();
@@ -216,14 +185,14 @@ describe.skipIf(!hasChromium)('the home in the Admin shell', () => {
     });
     // Readings are still in progress: the banner stays above the dashboard.
     expect(await app.locator('[data-section="readings"]').innerText()).toContain(`of ${listings.length} listings read`);
-    await shot(page, 'dashboard.png');
+    await suite.shot(page, 'dashboard.png');
 
     // Followed: the changes applied today, and only them.
     await figure(app, 'applied-today').locator('a').click();
     const changeRows = app.locator('tbody tr');
     await expect.poll(() => changeRows.allInnerTexts(), { timeout: 60_000 }).toEqual([expect.stringContaining(products[0]!.sku)]);
     expect(await app.getByText('Settled today').count()).toBe(1);
-    await shot(page, 'changes-applied-today.png');
+    await suite.shot(page, 'changes-applied-today.png');
     expect(failures).toEqual([]);
   }, 600_000);
 
@@ -264,18 +233,16 @@ describe.skipIf(!hasChromium)('the home in the Admin shell', () => {
   }, 60_000);
 
   it('fits a 390 px wide screen', async () => {
-    const narrow = await browser.newContext({ viewport: { width: 390, height: 844 }, userAgent: BROWSER_UA });
-    const phone = await narrow.newPage();
     const errors: string[] = [];
-    phone.on('pageerror', (e) => errors.push(e.message));
+    const phone = await newMerchantPage(suite.browser, errors, { viewport: { width: 390, height: 844 } });
     try {
-      const app = await openInAdminShell(phone, `${w.sandbox.adminShellUrl(SHOP)}/app`, (a) => a.locator('[data-section="dashboard"]').waitFor({ timeout: LOAD_TIMEOUT_MS }), errors);
+      const app = await suite.open(phone, '/app', (a) => a.locator('[data-section="dashboard"]').waitFor({ timeout: LOAD_TIMEOUT_MS }), errors);
       const overflow = await app.locator('body').evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
-      await phone.screenshot({ path: path.join(ARTIFACTS, 'dashboard-390.png'), fullPage: true });
+      await suite.shot(phone, 'dashboard-390.png');
       expect(errors).toEqual([]);
     } finally {
-      await narrow.close();
+      await phone.context().close();
     }
   }, 300_000);
 });

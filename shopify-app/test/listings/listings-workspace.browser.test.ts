@@ -5,33 +5,23 @@
 // with a bad value (the message under the field, nothing saved), then a good one (saved, a toast, shown
 // after a reload); opens the product's listing page (its competitors, its fees, the step chart); and the
 // same pages on a 390 px phone stay usable. Screenshots go to shopify-app/artifacts/listings/ (gitignored).
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, FrameLocator, Page } from '@playwright/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { warmUp } from '../../server/start-app';
-import { BROWSER_UA, OTHER_SHOP, SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
-import { hasChromium, launchChromium } from '../support/chromium';
-import { openInAdminShell } from '../pricing/support/console-page';
-
-const LOAD_TIMEOUT_MS = 120_000;
-const ARTIFACTS = fileURLToPath(new URL('../../artifacts/listings/', import.meta.url));
+import type { FrameLocator } from '@playwright/test';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { OTHER_SHOP, SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
+import { LOAD_TIMEOUT_MS } from '../support/admin-shell';
+import { browserSuite } from '../support/browser-suite';
+import { hasChromium, newMerchantPage } from '../support/chromium';
 
 let w: PlatformsWorld;
-let browser: Browser | undefined;
+// The listings API's tests below need no browser: the world starts without Chromium too.
+const suite = browserSuite({ viteCache: 'listings', artifacts: 'listings', shop: SHOP, env: { PRICING_MONITOR: 'off' }, alsoWithoutChromium: true, start: async () => (w = await startPlatformsWorld()) });
+
 /** The product whose competition was read, and one never read. */
 let read: { linkId: string; sku: string; title: string; asin: string };
 let unread: { sku: string };
 let monitored = 0;
 
 beforeAll(async () => {
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  // This suite's own optimized-dependency cache: other test files' dev servers rewrite the shared one.
-  process.env.VITE_CACHE_DIR = 'node_modules/.vite-listings';
-  process.env.PRICING_MONITOR = 'off';
-  w = await startPlatformsWorld();
-  await warmUp(w.app).catch(() => undefined);
   await connectAndSync(w);
 
   const links = await w.database.db.productLink.findMany({
@@ -53,26 +43,7 @@ beforeAll(async () => {
   expect(await w.database.db.competitorPriceObservation.count({ where: { listingId: amazon.id } })).toBeGreaterThan(0);
   // The monitor's account of freshness is written with the reading: the page's "read … · polling" comes from it.
   expect(await w.database.db.competitiveFreshness.findUnique({ where: { listingId: amazon.id } })).toMatchObject({ source: 'poll', observedAt: expect.any(Date) });
-
-  if (hasChromium) browser = await launchChromium();
 }, 900_000);
-
-afterAll(async () => {
-  await browser?.close();
-  const { stopPricing } = await import('../../app/pricing/startup.server');
-  await stopPricing().catch(() => undefined);
-  await w?.close();
-});
-
-async function shot(page: Page, name: string): Promise<string> {
-  const file = path.join(ARTIFACTS, name);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
-}
-
-function open(page: Page, appPath: string, ready: (app: FrameLocator) => Promise<unknown>, errors: string[]): Promise<FrameLocator> {
-  return openInAdminShell(page, `${w.sandbox.adminShellUrl(SHOP)}${appPath}`, ready, errors, () => shot(page, `failed-${appPath.replace(/\W+/g, '-')}.png`));
-}
 
 describe('the listings API', () => {
   it('lists the shop’s linked products with freshness, and refuses an unknown view', async () => {
@@ -107,12 +78,7 @@ describe('the listings API', () => {
 
 describe.skipIf(!hasChromium)('the listings workspace in the Admin shell', () => {
   const failures: string[] = [];
-  const newPage = async (width: number, height: number) => {
-    const context = await browser!.newContext({ viewport: { width, height }, userAgent: BROWSER_UA });
-    const page = await context.newPage();
-    page.on('pageerror', (e) => failures.push(e.message));
-    return page;
-  };
+  const newPage = (width: number, height: number) => newMerchantPage(suite.browser, failures, { viewport: { width, height } });
   const rowOf = (app: FrameLocator, sku: string) => app.locator('tbody tr').filter({ has: app.locator(`[data-row="${sku}"]`) });
 
   it('edits a cost inline: a bad value shows its message under the field and saves nothing; a good one is saved and still there after a reload', async () => {
@@ -120,7 +86,7 @@ describe.skipIf(!hasChromium)('the listings workspace in the Admin shell', () =>
     const costBefore = await w.database.db.productCost.findFirst({ where: { project: { shopDomain: SHOP }, sku: read.sku } });
     const page = await newPage(1440, 1100);
     const ready = (app: FrameLocator) => app.locator(`[data-row="${read.sku}"]`).first().waitFor({ timeout: LOAD_TIMEOUT_MS });
-    const app = await open(page, `/app/listings?q=${encodeURIComponent(read.sku)}`, ready, failures);
+    const app = await suite.open(page, `/app/listings?q=${encodeURIComponent(read.sku)}`, ready, failures);
     // The readings are under way: the banner counts them, an unread product says "Reading…".
     await expect.poll(() => app.locator('.Polaris-Banner').allInnerTexts(), { timeout: 30_000 }).toContainEqual(expect.stringContaining(`Reading competitor prices: 1 of ${monitored} listings read`));
     const row = rowOf(app, read.sku);
@@ -133,7 +99,7 @@ describe.skipIf(!hasChromium)('the listings workspace in the Admin shell', () =>
     await expect.poll(() => row.locator('[data-field="cost"]').innerText(), { timeout: 30_000 }).toContain('Cost must be a number, like 12.50');
     await expect.poll(() => page.locator('#toasts').innerText(), { timeout: 10_000 }).toContain('Not saved');
     expect(await w.database.db.productCost.findFirst({ where: { project: { shopDomain: SHOP }, sku: read.sku } })).toEqual(costBefore);
-    await shot(page, 'listings-bad-cost.png');
+    await suite.shot(page, 'listings-bad-cost.png');
 
     await cost.fill('12.50');
     await row.getByRole('button', { name: 'Save' }).click();
@@ -144,27 +110,27 @@ describe.skipIf(!hasChromium)('the listings workspace in the Admin shell', () =>
     expect(await w.database.db.auditLog.count({ where: { action: 'product_cost.edited', entityId: stored.id } })).toBe(1);
 
     // After a reload the saved cost is what the page shows.
-    const again = await open(page, `/app/listings?q=${encodeURIComponent(read.sku)}`, ready, failures);
+    const again = await suite.open(page, `/app/listings?q=${encodeURIComponent(read.sku)}`, ready, failures);
     expect(await rowOf(again, read.sku).locator('[data-value="cost"]').innerText()).toBe('$12.50');
     // The unread view lists a product not read yet, as "Reading…".
-    const unreadView = await open(page, `/app/listings?view=unread&q=${encodeURIComponent(unread.sku)}`, (a) => a.locator(`[data-row="${unread.sku}"]`).first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
+    const unreadView = await suite.open(page, `/app/listings?view=unread&q=${encodeURIComponent(unread.sku)}`, (a) => a.locator(`[data-row="${unread.sku}"]`).first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
     // (Polaris's badge carries a hidden "Info" for screen readers.)
     expect(await rowOf(unreadView, unread.sku).locator('[data-section="freshness"]').innerText()).toMatch(/Reading…$/);
     // Amazon's channel down (as the connector last said; this world runs no notifications job to say otherwise):
     // the banner says so in the merchant's words, then it is gone again.
     const project = await w.database.db.project.findUniqueOrThrow({ where: { shopDomain: SHOP } });
     await w.database.db.offerChangeCursor.create({ data: { projectId: project.id, platform: 'amazon', state: 'down' } });
-    const paused = await open(page, `/app/listings?q=${encodeURIComponent(read.sku)}`, ready, failures);
+    const paused = await suite.open(page, `/app/listings?q=${encodeURIComponent(read.sku)}`, ready, failures);
     expect(await paused.locator('.Polaris-Banner').allInnerTexts()).toContainEqual(expect.stringContaining('Amazon’s live price alerts are paused; Calibrate is reading prices on its own schedule'));
     await w.database.db.offerChangeCursor.delete({ where: { projectId_platform: { projectId: project.id, platform: 'amazon' } } });
-    await shot(page, 'listings-workspace.png');
+    await suite.shot(page, 'listings-workspace.png');
     expect(failures).toEqual([]);
     await page.context().close();
   }, 300_000);
 
   it('opens a listing page: its competitors, its fees and its prices drawn as steps with no repeated axis label', async () => {
     const page = await newPage(1440, 1100);
-    const app = await open(page, `/app/listings/${read.linkId}`, (a) => a.locator('[data-section="competitors"]').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
+    const app = await suite.open(page, `/app/listings/${read.linkId}`, (a) => a.locator('[data-section="competitors"]').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
     const competitors = await app.locator('[data-section="competitors"]').innerText();
     expect(competitors).toContain('A1UNDERCUTTER');
     expect(competitors).toMatch(/Followed|Ignored/);
@@ -183,14 +149,14 @@ describe.skipIf(!hasChromium)('the listings workspace in the Admin shell', () =>
       expect(labels.length).toBeGreaterThan(0);
       expect(new Set(labels).size).toBe(labels.length);
     }
-    await shot(page, 'listing-page.png');
+    await suite.shot(page, 'listing-page.png');
     expect(failures).toEqual([]);
     await page.context().close();
   }, 300_000);
 
   it('stays usable on a 390 px phone: the condensed table and the listing page fit the screen', async () => {
     const page = await newPage(390, 844);
-    const app = await open(page, `/app/listings?q=${encodeURIComponent(read.sku)}`, (a) => a.locator(`[data-row="${read.sku}"]`).first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
+    const app = await suite.open(page, `/app/listings?q=${encodeURIComponent(read.sku)}`, (a) => a.locator(`[data-row="${read.sku}"]`).first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
     const overflow = () => app.locator('body').evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(await overflow()).toBeLessThanOrEqual(1);
     // Condensed: the row is one stacked cell, with the cost and the Edit button in reach.
@@ -198,10 +164,10 @@ describe.skipIf(!hasChromium)('the listings workspace in the Admin shell', () =>
     expect(await row.innerText()).toMatch(/Cost \$12\.50/);
     await row.getByRole('button', { name: /^Edit cost/ }).click();
     expect(await row.locator('[data-field="floor"] input').isVisible()).toBe(true);
-    await shot(page, 'listings-phone.png');
-    const listing = await open(page, `/app/listings/${read.linkId}`, (a) => a.locator('[data-section="competitors"]').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
+    await suite.shot(page, 'listings-phone.png');
+    const listing = await suite.open(page, `/app/listings/${read.linkId}`, (a) => a.locator('[data-section="competitors"]').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
     expect(await listing.locator('body').evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(1);
-    await shot(page, 'listing-page-phone.png');
+    await suite.shot(page, 'listing-page-phone.png');
     expect(failures).toEqual([]);
     await page.context().close();
   }, 300_000);

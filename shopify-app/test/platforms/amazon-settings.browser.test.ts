@@ -4,59 +4,24 @@
 // the seller's words at its fields, saves a valid change, fits a 390 px phone, and its "Back to Calibrate"
 // lands on the integrations page in the Admin shell, which shows the change. Screenshots are kept in
 // shopify-app/artifacts/platforms/ (gitignored).
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, FrameLocator, Page } from '@playwright/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { warmUp } from '../../server/start-app';
-import { BROWSER_UA, SHOP, startPlatformsWorld, type PlatformsWorld } from './support/harness';
-import { hasChromium, launchChromium } from '../support/chromium';
+import type { FrameLocator, Page } from '@playwright/test';
+import { describe, expect, it } from 'vitest';
+import { SHOP, startPlatformsWorld, type PlatformsWorld } from './support/harness';
+import { LOAD_TIMEOUT_MS } from '../support/admin-shell';
+import { browserSuite } from '../support/browser-suite';
+import { hasChromium, newMerchantPage } from '../support/chromium';
 
-// Generous: this machine's cores are shared, and Vite compiles the page's modules on first request.
-const LOAD_TIMEOUT_MS = 120_000;
 const TEST_TIMEOUT_MS = 600_000;
-const ARTIFACTS = fileURLToPath(new URL('../../artifacts/platforms/', import.meta.url));
 const PHONE = { width: 390, height: 844 };
 
 let w: PlatformsWorld;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  // This suite's own optimized-dependency cache (see integrations-dashboard.browser.test.ts).
-  process.env.VITE_CACHE_DIR = 'node_modules/.vite-amazon-settings';
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  w = await startPlatformsWorld();
-  await warmUp(w.app).catch(() => undefined);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await w?.close();
-});
+const suite = browserSuite({ viteCache: 'amazon-settings', artifacts: 'platforms', shop: SHOP, start: async () => (w = await startPlatformsWorld()) });
 
 const amazonCard = (app: FrameLocator) => app.locator('[data-platform="amazon"]');
 
-/**
- * The integrations page in the Admin shell, hydrated (the live check filled the Shopify card). Vite's dev
- * server may re-optimize dependencies on the very first load, leaving it with two copies of React: one
- * reload then gets a consistent bundle.
- */
-async function openIntegrations(page: Page, errors: string[]): Promise<FrameLocator> {
-  const app = page.frameLocator('#app-frame');
-  for (let attempt = 1; ; attempt++) {
-    errors.length = 0;
-    await page.goto(`${w.sandbox.adminShellUrl(SHOP)}/app/integrations`, { waitUntil: 'domcontentloaded' });
-    try {
-      await app.locator('[data-platform="shopify"] [data-health]').waitFor({ timeout: LOAD_TIMEOUT_MS });
-      if (errors.length === 0) return app;
-    } catch (error) {
-      if (attempt >= 2) throw new Error(`the integrations page did not load: ${error instanceof Error ? error.message : error}; page errors: ${errors.join('; ') || 'none'}`);
-    }
-    if (attempt >= 2) throw new Error(`the integrations page failed to load: ${errors.join('; ')}`);
-  }
+/** The integrations page in the Admin shell, hydrated (the live check filled the Shopify card). */
+function openIntegrations(page: Page, errors: string[]): Promise<FrameLocator> {
+  return suite.open(page, '/app/integrations', (app) => app.locator('[data-platform="shopify"] [data-health]').waitFor({ timeout: LOAD_TIMEOUT_MS }), errors);
 }
 
 /** What the seller reads on the page. */
@@ -64,10 +29,9 @@ const bodyText = (page: Page) => page.locator('body').innerText();
 
 describe.skipIf(!hasChromium)('the Amazon settings page, from the console in the Admin shell and back', () => {
   it('opens in Admin’s window, speaks the seller’s language, saves a change, fits a phone, and leads back to the console showing it', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, userAgent: BROWSER_UA });
-    const page = await context.newPage();
     const failures: string[] = [];
-    page.on('pageerror', (e) => failures.push(e.message));
+    const page = await newMerchantPage(suite.browser, failures, { viewport: { width: 1280, height: 900 } });
+    const context = page.context();
     try {
       const app = await openIntegrations(page, failures);
       const shellUrl = page.url();
@@ -108,7 +72,7 @@ describe.skipIf(!hasChromium)('the Amazon settings page, from the console in the
         const at = wrong.search(developerWord);
         expect(at < 0 ? null : wrong.slice(Math.max(0, at - 80), at + 80)).toBeNull();
       }
-      await shot(page, 'amazon-settings-refused.png');
+      await suite.shot(page, 'amazon-settings-refused.png');
 
       // A valid change: connect the demo seller through Seller Central for the United States and Canada.
       await connectForm.getByLabel('Germany', { exact: true }).uncheck();
@@ -139,7 +103,7 @@ describe.skipIf(!hasChromium)('the Amazon settings page, from the console in the
       // A phone: one column, nothing wider than the screen, the way back in sight.
       await page.setViewportSize(PHONE);
       await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
-      await page.screenshot({ path: path.join(ARTIFACTS, 'amazon-settings-390.png'), fullPage: true });
+      await suite.shot(page, 'amazon-settings-390.png');
       const back = page.getByRole('link', { name: /Back to Calibrate/ });
       await back.scrollIntoViewIfNeeded();
       const box = await back.boundingBox();
@@ -155,14 +119,10 @@ describe.skipIf(!hasChromium)('the Amazon settings page, from the console in the
       expect(new URL(page.url()).pathname).toBe(new URL(shellUrl).pathname);
       await expect.poll(() => amazonCard(app).innerText(), { timeout: LOAD_TIMEOUT_MS }).toMatch(/Connected[\s\S]*Account A2CALIBRDEMONA/);
       await expect.poll(() => amazonCard(app).locator('[data-health]').getAttribute('data-health'), { timeout: 30_000 }).toBe('healthy');
-      await shot(page, 'integrations-after-amazon-settings.png');
+      await suite.shot(page, 'integrations-after-amazon-settings.png');
       expect(failures).toEqual([]);
     } finally {
       await context.close();
     }
   }, TEST_TIMEOUT_MS);
 });
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
-}

@@ -5,78 +5,30 @@
 // kit's reference connector, registered as a test platform, has its own card. Screenshots are kept in
 // shopify-app/artifacts/platforms/ (gitignored).
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, FrameLocator, Page } from '@playwright/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { warmUp } from '../../server/start-app';
-import { BROWSER_UA, SHOP, startPlatformsWorld, type PlatformsWorld } from './support/harness';
-import { hasChromium, launchChromium } from '../support/chromium';
+import type { FrameLocator, Page } from '@playwright/test';
+import { describe, expect, it } from 'vitest';
+import { SHOP, startPlatformsWorld } from './support/harness';
+import { LOAD_TIMEOUT_MS } from '../support/admin-shell';
+import { browserSuite } from '../support/browser-suite';
+import { hasChromium, newMerchantPage } from '../support/chromium';
 
-// Generous: this machine's cores are shared, and Vite compiles the page's modules on first request.
-const LOAD_TIMEOUT_MS = 120_000;
 const TEST_TIMEOUT_MS = 600_000;
-const ARTIFACTS = fileURLToPath(new URL('../../artifacts/platforms/', import.meta.url));
 
-let w: PlatformsWorld;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!hasChromium) return;
-  // This suite's own optimized-dependency cache: other test files' dev servers rewrite the shared one,
-  // and a page hydrating mid-rewrite loads two copies of React Router.
-  process.env.VITE_CACHE_DIR = 'node_modules/.vite-integrations-dashboard';
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  w = await startPlatformsWorld();
-  await warmUp(w.app).catch(() => undefined);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await w?.close();
-});
+const suite = browserSuite({ viteCache: 'integrations-dashboard', artifacts: 'platforms', shop: SHOP, start: () => startPlatformsWorld() });
 
 function card(app: FrameLocator, platform: string) {
   return app.locator(`[data-platform="${platform}"]`);
 }
 
-/**
- * Open the dashboard in the Admin shell and wait until it is hydrated (the live check filled the Shopify
- * card). Vite's dev server may re-optimize dependencies on the very first page load, which leaves that
- * one load with two copies of React; one reload then gets a consistent bundle.
- */
-async function openDashboard(page: Page, errors: string[]): Promise<FrameLocator> {
-  const app = page.frameLocator('#app-frame');
-  for (let attempt = 1; ; attempt++) {
-    errors.length = 0;
-    await page.goto(`${w.sandbox.adminShellUrl(SHOP)}/app/integrations`, { waitUntil: 'domcontentloaded' });
-    try {
-      await card(app, 'shopify').locator('[data-health]').waitFor({ timeout: LOAD_TIMEOUT_MS });
-      if (errors.length === 0) return app;
-    } catch (error) {
-      if (attempt >= 2) {
-        await shot(page, 'failed-load.png').catch(() => undefined);
-        throw new Error(`the dashboard did not load: ${error instanceof Error ? error.message : error}; page errors: ${errors.join('; ') || 'none'}`);
-      }
-    }
-    if (attempt >= 2) throw new Error(`the dashboard failed to load: ${errors.join('; ')}`);
-  }
-}
-
-async function shot(page: Page, name: string): Promise<string> {
-  const file = path.join(ARTIFACTS, name);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
+/** Open the dashboard in the Admin shell and wait until it is hydrated (the live check filled the Shopify card). */
+function openDashboard(page: Page, errors: string[]): Promise<FrameLocator> {
+  return suite.open(page, '/app/integrations', (app) => card(app, 'shopify').locator('[data-health]').waitFor({ timeout: LOAD_TIMEOUT_MS }), errors);
 }
 
 describe.skipIf(!hasChromium)('the integrations dashboard in the Admin shell', () => {
   it('connects Amazon through its settings link, syncs both platforms and shows linked products with both prices', async () => {
-    // Shopify's library turns away bots, HeadlessChrome among them: a merchant's browser says Chrome.
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, userAgent: BROWSER_UA });
-    const page = await context.newPage();
     const failures: string[] = [];
-    page.on('pageerror', (e) => failures.push(e.message));
+    const page = await newMerchantPage(suite.browser, failures, { viewport: { width: 1440, height: 1000 } });
     try {
       const app = await openDashboard(page, failures);
 
@@ -101,7 +53,7 @@ describe.skipIf(!hasChromium)('the integrations dashboard in the Admin shell', (
       await page.locator('#confirm').click();
       await expect.poll(() => page.url(), { timeout: 30_000 }).not.toContain('/apps/authorize/consent');
       await expect.poll(() => page.locator('body').innerText(), { timeout: 30_000 }).toMatch(/A2CALIBRDEMONA/);
-      await shot(page, 'amazon-settings-connected.png');
+      await suite.shot(page, 'amazon-settings-connected.png');
 
       // Back in Admin (the settings page's way back), the dashboard sees the connection the Amazon service now holds.
       await page.getByRole('link', { name: /Back to Calibrate/ }).click();
@@ -151,19 +103,17 @@ describe.skipIf(!hasChromium)('the integrations dashboard in the Admin shell', (
       await app.getByLabel('Search linked products').fill('');
       await page.setViewportSize({ width: 1440, height: 2600 });
       await expect.poll(() => linked.locator('tbody tr').count(), { timeout: 30_000 }).toBeGreaterThan(5);
-      const file = await shot(page, 'integrations-dashboard.png');
+      const file = await suite.shot(page, 'integrations-dashboard.png');
       expect(fs.statSync(file).size).toBeGreaterThan(10_000);
       expect(failures).toEqual([]);
     } finally {
-      await context.close();
+      await page.context().close();
     }
   }, TEST_TIMEOUT_MS);
 
   it('the test platform connects and syncs from its own card, and shows on a narrow screen', async () => {
-    const context = await browser.newContext({ viewport: { width: 420, height: 900 }, userAgent: BROWSER_UA });
-    const page = await context.newPage();
     const failures: string[] = [];
-    page.on('pageerror', (e) => failures.push(e.message));
+    const page = await newMerchantPage(suite.browser, failures, { viewport: { width: 420, height: 900 } });
     try {
       const app = await openDashboard(page, failures);
       const reference = card(app, 'reference');
@@ -182,10 +132,10 @@ describe.skipIf(!hasChromium)('the integrations dashboard in the Admin shell', (
       await reference.getByRole('button', { name: 'Sync now' }).click();
       await expect.poll(() => reference.innerText(), { timeout: 30_000 }).toMatch(/Synced[\s\S]*3 items synced/);
       await expect.poll(() => reference.innerText()).toMatch(/5\s+listings/);
-      await shot(page, 'integrations-dashboard-narrow.png');
+      await suite.shot(page, 'integrations-dashboard-narrow.png');
       expect(failures).toEqual([]);
     } finally {
-      await context.close();
+      await page.context().close();
     }
   }, TEST_TIMEOUT_MS);
 });

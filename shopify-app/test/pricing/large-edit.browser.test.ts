@@ -4,32 +4,20 @@
 // suggestion's −7.50 %), approving asks for a Polaris confirmation naming the product, 39.99 → 3,699.00
 // and the % change; Cancel approves nothing; "Approve anyway" approves the edited price. Screenshots go to
 // shopify-app/artifacts/pricing/ (gitignored).
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { warmUp } from '../../server/start-app';
-import { BROWSER_UA, SHOP, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
-import { hasChromium, launchChromium } from '../support/chromium';
-import { banners, bulkAction, openInAdminShell, toasts } from './support/console-page';
-
-const LOAD_TIMEOUT_MS = 120_000;
-const ARTIFACTS = fileURLToPath(new URL('../../artifacts/pricing/', import.meta.url));
+import type { Page } from '@playwright/test';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SHOP, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
+import { LOAD_TIMEOUT_MS, toasts } from '../support/admin-shell';
+import { browserSuite } from '../support/browser-suite';
+import { hasChromium, newMerchantPage } from '../support/chromium';
+import { banners, bulkAction } from './support/console-page';
 
 let w: PlatformsWorld;
-let browser: Browser;
+const suite = browserSuite({ viteCache: 'large-edit', artifacts: 'pricing', shop: SHOP, env: { PRICING_MONITOR: 'off' }, start: async () => (w = await startPlatformsWorld()) });
 let product: { title: string; sku: string; suggestionId: string };
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  // This suite's own optimized-dependency cache: other test files' dev servers rewrite the shared one.
-  process.env.VITE_CACHE_DIR = 'node_modules/.vite-large-edit';
-  process.env.PRICING_MONITOR = 'off';
-  w = await startPlatformsWorld();
-  await warmUp(w.app).catch(() => undefined);
-
   // One Shopify product at 39.99, synced into the app.
   const { products } = await sandboxControl<{ products: Array<{ variants: Array<{ id: number | string; sku: string }> }> }>(w.sandbox, `shopify/shops/${SHOP}/products`);
   const variant = products.flatMap((p) => p.variants).find((v) => v.sku)!;
@@ -49,40 +37,18 @@ beforeAll(async () => {
   // The title the console shows for it: its product link's, else the listing's own.
   const link = listing.productLinkId ? await db.productLink.findUnique({ where: { id: listing.productLinkId } }) : null;
   product = { title: link?.title ?? listing.title, sku: variant.sku, suggestionId: suggestion.id };
-
-  browser = await launchChromium();
 }, 900_000);
 
-afterAll(async () => {
-  await browser?.close();
-  const { stopPricing } = await import('../../app/pricing/startup.server');
-  await stopPricing().catch(() => undefined);
-  await w?.close();
-});
-
-async function shot(page: Page, name: string): Promise<string> {
-  const file = path.join(ARTIFACTS, name);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
-}
-
 describe.skipIf(!hasChromium)('a large edited price in the console', () => {
-  let context: BrowserContext;
   let page: Page;
   const failures: string[] = [];
 
   beforeAll(async () => {
-    if (!hasChromium) return;
-    context = await browser.newContext({ viewport: { width: 1440, height: 1100 }, userAgent: BROWSER_UA });
-    page = await context.newPage();
-    page.on('pageerror', (e) => failures.push(e.message));
-  });
-  afterAll(async () => {
-    await context?.close();
+    page = await newMerchantPage(suite.browser, failures, { viewport: { width: 1440, height: 1100 } });
   });
 
   it('shows the real change as 3699 is typed for 39.99, asks for a confirmation, approves nothing on Cancel, approves on confirm', async () => {
-    const app = await openInAdminShell(page, `${w.sandbox.adminShellUrl(SHOP)}/app/pricing`, (a) => a.locator('.Polaris-IndexTable').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures, () => shot(page, 'failed-large-edit.png'));
+    const app = await suite.open(page, '/app/pricing', (a) => a.locator('.Polaris-IndexTable').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
     const row = app.locator('tbody tr').filter({ hasText: product.sku });
     const change = row.locator('[data-section="change"]');
     await expect.poll(() => change.innerText(), { timeout: 30_000 }).toBe('-7.50 %');
@@ -107,7 +73,7 @@ describe.skipIf(!hasChromium)('a large edited price in the console', () => {
     expect(asked).toContain(product.title);
     expect(asked).toMatch(/\$39\.99 → \$3,699\.00 \(\+9149\.81 %\)/);
     expect(asked).toMatch(/more than 20 % \(the rule has no step limit\)/);
-    await shot(page, 'large-edit-confirm.png');
+    await suite.shot(page, 'large-edit-confirm.png');
 
     // Cancel: nothing approved, nothing created.
     await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -125,7 +91,7 @@ describe.skipIf(!hasChromium)('a large edited price in the console', () => {
     await expect.poll(() => toasts(page), { timeout: 30_000 }).toContain('1 price approved. Pushing it to every linked platform.');
     expect(await w.database.db.priceSuggestion.findUniqueOrThrow({ where: { id: product.suggestionId } })).toMatchObject({ status: 'approved', approvedAmount: '3699.00' });
     expect(await w.database.db.priceChange.findFirstOrThrow({ where: { suggestionId: product.suggestionId } })).toMatchObject({ fromAmount: '39.99', toAmount: '3699.00' });
-    await shot(page, 'large-edit-approved.png');
+    await suite.shot(page, 'large-edit-approved.png');
     expect(failures).toEqual([]);
   }, 300_000);
 });

@@ -14,21 +14,24 @@
 //   suggestion), the changes page (a change approved elsewhere and settled) and the listings page (a reading stored), each
 //   opened fresh with its first GET /api/pricing/live held while the change is made.
 // Screenshots go to shopify-app/artifacts/live/ (gitignored).
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Frame, FrameLocator, Page, Route } from '@playwright/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { warmUp } from '../../server/start-app';
-import { BROWSER_UA, SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
-import { hasChromium, launchChromium } from '../support/chromium';
-import { bulkAction, openInAdminShell, toasts } from './support/console-page';
-
-const LOAD_TIMEOUT_MS = 120_000;
-const ARTIFACTS = fileURLToPath(new URL('../../artifacts/live/', import.meta.url));
+import type { Frame, FrameLocator, Page, Route } from '@playwright/test';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
+import { LOAD_TIMEOUT_MS, toasts } from '../support/admin-shell';
+import { browserSuite } from '../support/browser-suite';
+import { hasChromium, newMerchantPage } from '../support/chromium';
+import { bulkAction } from './support/console-page';
 
 let w: PlatformsWorld;
-let browser: Browser;
+const suite = browserSuite({
+  viteCache: 'live-refresh',
+  artifacts: 'live',
+  shop: SHOP,
+  env: { PRICING_MONITOR: 'off', PRICING_PUSH_POLL_MS: '200', PRICING_PENDING_POLL_MS: '300' },
+  start: async () => (w = await startPlatformsWorld()),
+});
+const { shot } = suite;
+
 interface Product {
   sku: string;
   asin: string;
@@ -57,14 +60,6 @@ async function undercut(p: Product): Promise<void> {
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  // This suite's own optimized-dependency cache: other test files' dev servers rewrite the shared one.
-  process.env.VITE_CACHE_DIR = 'node_modules/.vite-live-refresh';
-  process.env.PRICING_MONITOR = 'off';
-  process.env.PRICING_PUSH_POLL_MS = '200';
-  process.env.PRICING_PENDING_POLL_MS = '300';
-  w = await startPlatformsWorld();
-  await warmUp(w.app).catch(() => undefined);
   await connectAndSync(w);
 
   expect((await w.api('/api/pricing/rules', { json: { name: 'Match the Buy Box', scope: 'shop', kind: 'match_buy_box', params: {}, currency: 'USD', floorAmount: '1.00', maxStepPercent: '50' } })).status).toBe(201);
@@ -89,22 +84,7 @@ beforeAll(async () => {
   const { shops } = await sandboxControl<{ shops: Array<{ domain: string; staff: Array<{ firstName: string; lastName: string }> }> }>(w.sandbox, 'shopify/shops');
   const owner = shops.find((s) => s.domain === SHOP)!.staff[0]!;
   staffName = `${owner.firstName} ${owner.lastName}`;
-
-  browser = await launchChromium();
 }, 900_000);
-
-afterAll(async () => {
-  await browser?.close();
-  const { stopPricing } = await import('../../app/pricing/startup.server');
-  await stopPricing().catch(() => undefined);
-  await w?.close();
-});
-
-async function shot(page: Page, name: string): Promise<string> {
-  const file = path.join(ARTIFACTS, name);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
-}
 
 /** The app's own frame (its document, where the no-reload mark lives). */
 function appFrame(page: Page): Frame {
@@ -116,24 +96,17 @@ function appFrame(page: Page): Frame {
 const rowOf = (app: FrameLocator, sku: string) => app.locator('tbody tr').filter({ hasText: sku }).first();
 
 describe.skipIf(!hasChromium)('live pages in the Admin shell', () => {
-  let context: BrowserContext;
   let page: Page;
   const failures: string[] = [];
   let app: FrameLocator;
 
   beforeAll(async () => {
-    if (!hasChromium) return;
-    context = await browser.newContext({ viewport: { width: 1440, height: 1100 }, userAgent: BROWSER_UA });
-    page = await context.newPage();
-    page.on('pageerror', (e) => failures.push(e.message));
-  });
-  afterAll(async () => {
-    await context?.close();
+    page = await newMerchantPage(suite.browser, failures, { viewport: { width: 1440, height: 1100 } });
   });
 
   it('shows a suggestion the monitor stores after a competitor moves, without a reload, keeping the checked row', async () => {
     const { first, second, later } = products;
-    app = await openInAdminShell(page, `${w.sandbox.adminShellUrl(SHOP)}/app/pricing`, (a) => a.locator('.Polaris-IndexTable').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures, () => shot(page, 'failed-suggestions.png'));
+    app = await suite.open(page, '/app/pricing', (a) => a.locator('.Polaris-IndexTable').first().waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
     await expect.poll(() => page.locator('#title').textContent(), { timeout: 30_000 }).toBe('Suggestions');
     await expect.poll(() => app.locator('tbody tr').allInnerTexts(), { timeout: 30_000 }).toEqual(expect.arrayContaining([expect.stringContaining(first.sku), expect.stringContaining(second.sku)]));
     expect(await app.locator('tbody tr').count()).toBe(2);
@@ -259,7 +232,7 @@ describe.skipIf(!hasChromium)('live pages in the Admin shell', () => {
       let held!: (route: Route) => void;
       const look = new Promise<Route>((resolve) => (held = resolve));
       await page.route((url) => url.pathname === '/api/pricing/live', (route) => held(route), { times: 1 });
-      app = await openInAdminShell(page, `${w.sandbox.adminShellUrl(SHOP)}${appPath}`, ready, failures, () => shot(page, 'failed-gap.png'));
+      app = await suite.open(page, appPath, ready, failures);
       const route = await look;
       await appFrame(page).evaluate(() => ((window as unknown as { calibrNoReload: boolean }).calibrNoReload = true));
       return route;

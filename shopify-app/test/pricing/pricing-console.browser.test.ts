@@ -9,21 +9,26 @@
 // row, column and message shown, nothing written). Screenshots go to shopify-app/artifacts/pricing/
 // (gitignored).
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, FrameLocator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { warmUp } from '../../server/start-app';
-import { BROWSER_UA, SHOP, US, demoSellerCredentials, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
-import { hasChromium, launchChromium } from '../support/chromium';
-import { banners, bulkAction, openInAdminShell, titleBarButton, toasts } from './support/console-page';
-
-const LOAD_TIMEOUT_MS = 120_000;
-const ARTIFACTS = fileURLToPath(new URL('../../artifacts/pricing/', import.meta.url));
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
+import { LOAD_TIMEOUT_MS, titleBarButton, toasts } from '../support/admin-shell';
+import { browserSuite } from '../support/browser-suite';
+import { hasChromium, newMerchantPage } from '../support/chromium';
+import { banners, bulkAction } from './support/console-page';
 
 let w: PlatformsWorld;
-let browser: Browser;
+const suite = browserSuite({
+  viteCache: 'pricing-console',
+  artifacts: 'pricing',
+  shop: SHOP,
+  env: { PRICING_MONITOR: 'off', PRICING_PUSH_POLL_MS: '200', PRICING_PENDING_POLL_MS: '300' },
+  start: async () => (w = await startPlatformsWorld()),
+});
+// open(page, appPath, ready, errors) and shot(page, name), as every browser suite (../support/browser-suite.ts).
+const { open, shot } = suite;
+
 interface Product {
   linkId: string;
   sku: string;
@@ -37,23 +42,8 @@ let products: { edited: Product; other: Product; rejected: Product };
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  // This suite's own optimized-dependency cache: other test files' dev servers rewrite the shared one.
-  process.env.VITE_CACHE_DIR = 'node_modules/.vite-pricing-console';
-  process.env.PRICING_MONITOR = 'off';
-  process.env.PRICING_PUSH_POLL_MS = '200';
-  process.env.PRICING_PENDING_POLL_MS = '300';
-  w = await startPlatformsWorld();
-  await warmUp(w.app).catch(() => undefined);
-
   // Amazon connected, both catalogs synced and linked (the integrations suite covers doing it by hand).
-  const connect = await w.api('/api/platforms/amazon/connect', { json: { credentials: demoSellerCredentials(w) } });
-  expect(connect.status).toBe(200);
-  for (const platform of ['shopify', 'amazon']) {
-    const { syncId } = await readJson<{ syncId: string }>(await w.api(`/api/platforms/${platform}/sync`, { json: { mode: 'full' } }));
-    await waitFor(`${platform} sync`, async () => (await readJson<{ status: string }>(await w.api(`/api/platforms/${platform}/sync?id=${syncId}`))).status !== 'started', 120_000);
-  }
-  await w.api('/api/product-links?page=1');
+  await connectAndSync(w);
 
   // A rule (with a floor, so an edited price can break a guardrail), the market read once, then a
   // competitor undercuts three products and the monitor notices.
@@ -84,22 +74,7 @@ beforeAll(async () => {
     }),
   );
   products = { edited: edited!, other: other!, rejected: rejected! };
-
-  browser = await launchChromium();
 }, 900_000);
-
-afterAll(async () => {
-  await browser?.close();
-  const { stopPricing } = await import('../../app/pricing/startup.server');
-  await stopPricing().catch(() => undefined);
-  await w?.close();
-});
-
-async function shot(page: Page, name: string): Promise<string> {
-  const file = path.join(ARTIFACTS, name);
-  await page.screenshot({ path: file, fullPage: true });
-  return file;
-}
 
 /** A USD amount less some cents, as a decimal string (no float on the way). */
 function minus(amount: string, cents: bigint): string {
@@ -115,24 +90,12 @@ async function shopifyPrice(variantGid: string): Promise<string | undefined> {
   return all.flatMap((p) => p.variants).find((v) => String(v.id) === id)?.price;
 }
 
-/** Open a console page in the Admin shell (see openInAdminShell); a screenshot when it never loads. */
-function open(page: Page, appPath: string, ready: (app: FrameLocator) => Promise<unknown>, errors: string[]): Promise<FrameLocator> {
-  return openInAdminShell(page, `${w.sandbox.adminShellUrl(SHOP)}${appPath}`, ready, errors, () => shot(page, `failed-${appPath.replace(/\W+/g, '-')}.png`));
-}
-
 describe.skipIf(!hasChromium)('the pricing console in the Admin shell', () => {
-  let context: BrowserContext;
   let page: Page;
   const failures: string[] = [];
 
   beforeAll(async () => {
-    if (!hasChromium) return;
-    context = await browser.newContext({ viewport: { width: 1440, height: 1100 }, userAgent: BROWSER_UA });
-    page = await context.newPage();
-    page.on('pageerror', (e) => failures.push(e.message));
-  });
-  afterAll(async () => {
-    await context?.close();
+    page = await newMerchantPage(suite.browser, failures, { viewport: { width: 1440, height: 1100 } });
   });
 
   it('edits a price (bad input shows its error under the field), approves two and rejects one with the bulk actions', async () => {

@@ -3,21 +3,15 @@
 // a feedback above 100 % shows its error under the field and nothing is saved, then the rule is saved and
 // its dry run names the competitor it follows, the low-feedback seller it ignores and why, and Amazon's fees.
 // Screenshots go to shopify-app/artifacts/pricing/ (gitignored).
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, FrameLocator, Page } from '@playwright/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { warmUp } from '../../server/start-app';
-import { BROWSER_UA, SHOP, US, connectAndSync, sandboxControl, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
-import { hasChromium, launchChromium } from '../support/chromium';
-import { openInAdminShell } from './support/console-page';
-
-const LOAD_TIMEOUT_MS = 120_000;
-const ARTIFACTS = fileURLToPath(new URL('../../artifacts/pricing/', import.meta.url));
+import type { FrameLocator, Page } from '@playwright/test';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SHOP, US, connectAndSync, sandboxControl, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
+import { LOAD_TIMEOUT_MS } from '../support/admin-shell';
+import { browserSuite } from '../support/browser-suite';
+import { hasChromium, newMerchantPage } from '../support/chromium';
 
 let w: PlatformsWorld;
-let browser: Browser;
+const suite = browserSuite({ viteCache: 'rule-competing', artifacts: 'pricing', shop: SHOP, env: { PRICING_MONITOR: 'off' }, start: async () => (w = await startPlatformsWorld()) });
 let product: { linkId: string; sku: string; asin: string; price: string };
 
 /** A USD amount less some cents, as a decimal string. */
@@ -29,11 +23,6 @@ function minus(amount: string, cents: bigint): string {
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  process.env.VITE_CACHE_DIR = 'node_modules/.vite-rule-competing';
-  process.env.PRICING_MONITOR = 'off';
-  w = await startPlatformsWorld();
-  await warmUp(w.app).catch(() => undefined);
   await connectAndSync(w);
   const link = await w.database.db.productLink.findFirstOrThrow({
     where: { project: { shopDomain: SHOP }, listings: { some: { platform: 'amazon', asin: { not: null }, marketplaceId: US } }, AND: { listings: { some: { platform: 'shopify' } } } },
@@ -50,34 +39,18 @@ beforeAll(async () => {
   // A cost, so the floor can be cost + Amazon's fees + a margin.
   const cost = await w.api('/api/pricing/costs/import', { json: { csv: `sku,currency,cost\n${product.sku},USD,2.00\n`, apply: true } });
   expect(cost.status, await cost.clone().text()).toBe(200);
-  browser = await launchChromium();
 }, 900_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await w?.close();
-});
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
-}
-
 describe.skipIf(!hasChromium)('a competing rule in the console', () => {
-  let context: BrowserContext;
   let page: Page;
   const failures: string[] = [];
 
   beforeAll(async () => {
-    context = await browser.newContext({ viewport: { width: 1440, height: 1600 }, userAgent: BROWSER_UA });
-    page = await context.newPage();
-    page.on('pageerror', (e) => failures.push(e.message));
-  });
-  afterAll(async () => {
-    await context?.close();
+    page = await newMerchantPage(suite.browser, failures, { viewport: { width: 1440, height: 1600 } });
   });
 
   it('is made with filters and a channel, a bad feedback shows under its field, and its dry run shows who is followed, who is ignored and the fees', async () => {
-    const app: FrameLocator = await openInAdminShell(page, `${w.sandbox.adminShellUrl(SHOP)}/app/pricing/rules`, (a) => a.getByLabel('Name').waitFor({ timeout: LOAD_TIMEOUT_MS }), failures, () => shot(page, 'failed-rules.png'));
+    const app: FrameLocator = await suite.open(page, '/app/pricing/rules', (a) => a.getByLabel('Name').waitFor({ timeout: LOAD_TIMEOUT_MS }), failures);
     await app.getByLabel('Name').fill('Win the Buy Box on Amazon');
     await app.getByLabel('Applies to').selectOption('product');
     await app.getByLabel('Product link ID').fill(product.linkId);
@@ -96,7 +69,7 @@ describe.skipIf(!hasChromium)('a competing rule in the console', () => {
     await expect.poll(async () => app.locator('.Polaris-InlineError').allInnerTexts(), { timeout: 30_000 }).toEqual([expect.stringMatching(/100/)]);
     expect(await feedback.getAttribute('aria-invalid')).toBe('true');
     expect(await w.database.db.pricingRule.count()).toBe(0);
-    await shot(page, 'rule-competing-error.png');
+    await suite.shot(page, 'rule-competing-error.png');
 
     await feedback.fill('90');
     await page.locator('#save-bar-save').click();
@@ -115,7 +88,7 @@ describe.skipIf(!hasChromium)('a competing rule in the console', () => {
     // How old the reading the trial priced from is, worded in the browser from the explanation's readAt.
     expect(text).toMatch(/Competitor prices read (just now|\d+ min ago|\d+ h ago|\d+ days? ago|on \w+ \d+)/);
     expect(await w.database.db.priceSuggestion.count()).toBe(0);
-    await shot(page, 'rule-competing-dry-run.png');
+    await suite.shot(page, 'rule-competing-dry-run.png');
     expect(failures).toEqual([]);
   }, 300_000);
 });

@@ -5,12 +5,13 @@
 // page: it renders (its Polaris page visible, no page error), the document never scrolls sideways, and
 // every control on it is on the screen (none pushed past the edge, where a thumb can't reach it).
 // The shell itself: the app full width under the top bar, the nav folded behind the menu button.
-import type { Browser, BrowserContext, FrameLocator, Page } from '@playwright/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchChromium } from '../support/chromium';
+import type { FrameLocator, Page } from '@playwright/test';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserSuite } from '../support/browser-suite';
+import { hasChromium, newMerchantPage } from '../support/chromium';
 import { appPages, pageUrl } from './support/app-pages';
-import { newScreenContext, openAppPage, SCREENS } from './support/tour-browser';
-import { startTourWorld, TOUR_RULE, type TourWorld } from './support/tour-world';
+import { openAppPage, SCREENS, screenOptions } from './support/tour-browser';
+import { SHOP, startTourWorld, TOUR_RULE, type TourWorld } from './support/tour-world';
 
 /** Which record each page with parameters shows, by Remix route id. */
 const PAGE_PARAMS: Record<string, (t: TourWorld) => Record<string, string>> = {
@@ -51,25 +52,13 @@ const PHONE_WIDTH = SCREENS.phone.viewport.width;
 const pages = appPages();
 
 let tour: TourWorld;
-let browser: Browser;
-let context: BrowserContext;
+const suite = browserSuite({ viteCache: 'tour-phone', shop: SHOP, start: async () => (tour = await startTourWorld()).w });
 let page: Page;
 const errors: string[] = [];
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  process.env.VITE_CACHE_DIR = 'node_modules/.vite-tour-phone';
-  tour = await startTourWorld();
-  browser = await launchChromium();
-  context = await newScreenContext(browser, 'phone', { deviceScaleFactor: 1 });
-  page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(e.message));
-}, 600_000);
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await tour?.close();
+  page = await newMerchantPage(suite.browser, errors, screenOptions('phone', { deviceScaleFactor: 1 }));
 });
 
 /** What sticks out sideways in the frame: the document's overflow, and controls outside the screen. */

@@ -1,12 +1,12 @@
 // The browser side of the tour: the two screens a merchant uses (a desktop and a phone), and opening an app
 // page in the sandbox's Admin shell until it has rendered and settled. The phone pass over every page and
 // the README's screenshots open pages the same way.
-import type { Browser, BrowserContext, FrameLocator, Page } from '@playwright/test';
-import { BROWSER_UA } from '../../support/app-http';
+import type { Browser, BrowserContext, BrowserContextOptions, FrameLocator, Page } from '@playwright/test';
+import { LOAD_TIMEOUT_MS, openInAdminShell } from '../../support/admin-shell';
+import { newMerchantContext } from '../../support/chromium';
 import { waitFor } from '../../support/wait-for';
-import { openInAdminShell } from '../../pricing/support/console-page';
 
-export const LOAD_TIMEOUT_MS = 120_000;
+export { LOAD_TIMEOUT_MS };
 
 export const SCREENS = {
   desktop: { viewport: { width: 1280, height: 800 }, isMobile: false, hasTouch: false, deviceScaleFactor: 1 },
@@ -15,21 +15,25 @@ export const SCREENS = {
 } as const;
 export type Screen = keyof typeof SCREENS;
 
-export function newScreenContext(browser: Browser, screen: Screen, options: { deviceScaleFactor?: number } = {}): Promise<BrowserContext> {
+/** A merchant's window on that screen (see newMerchantPage for a page in one). */
+export function screenOptions(screen: Screen, options: { deviceScaleFactor?: number } = {}): BrowserContextOptions {
   const { viewport, isMobile, hasTouch, deviceScaleFactor } = SCREENS[screen];
-  return browser.newContext({ viewport, isMobile, hasTouch, deviceScaleFactor: options.deviceScaleFactor ?? deviceScaleFactor, userAgent: BROWSER_UA });
+  return { viewport, isMobile, hasTouch, deviceScaleFactor: options.deviceScaleFactor ?? deviceScaleFactor };
+}
+
+export function newScreenContext(browser: Browser, screen: Screen, options: { deviceScaleFactor?: number } = {}): Promise<BrowserContext> {
+  return newMerchantContext(browser, screenOptions(screen, options));
 }
 
 /**
- * Open an app page in the Admin shell and wait until it is hydrated, its Polaris page is visible and its
- * text stops changing (loaders and first fetches done); `ready` adds what this page must show.
+ * Open an app page in the Admin shell and wait until it is hydrated (openInAdminShell), its Polaris page is
+ * visible and its text stops changing (loaders and first fetches done); `ready` adds what this page must show.
  */
 export async function openAppPage(page: Page, url: string, errors: string[], ready?: (app: FrameLocator) => Promise<unknown>): Promise<FrameLocator> {
   const app = await openInAdminShell(
     page,
     url,
     async (a) => {
-      await a.locator('html[data-hydrated="true"]').waitFor({ state: 'attached', timeout: LOAD_TIMEOUT_MS });
       await a.locator('.Polaris-Page').first().waitFor({ state: 'visible', timeout: LOAD_TIMEOUT_MS });
       await ready?.(a);
     },
