@@ -7,7 +7,9 @@
 // feed before the poller would.
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, DeleteMessageCommand, PurgeQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { money, type OfferChange, type RemoteConnector } from '@calibr/shared-contracts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { feedJobs } from '../src/feeds/feed-jobs';
+import { SubscriptionWorker } from '../src/notifications/subscription-worker';
 import { DEMO_SELLER, NOTIFICATIONS_QUEUE, US, control, remoteConnector, sandboxSqs, startHarness, waitFor, json, type Harness } from './support/harness';
 
 const ASIN = 'B001VTSF4H';
@@ -312,6 +314,114 @@ export function notificationSuite(provider: 'sqlite' | 'postgresql'): void {
       expect(await h.database.db.amazonNotificationSubscription.count({ where: { sellingPartnerId: DEMO_SELLER } })).toBe(0);
       // Kept changes stay readable; the channel is off for a shop with no subscribed seller.
       expect((await shop.pricing.getOfferChanges!({})).status.state).toBe('off');
+    });
+  });
+
+  describe('a request while its job runs', () => {
+    /** A seller (a copy of the demo seller's listings) who authorized our app, and its refresh token. */
+    async function ourAppSeller(sellerId: string): Promise<{ sellerId: string; refreshToken: string }> {
+      const { refreshToken } = await control<{ refreshToken: string }>(h.sandbox, 'sellers', { sellerId, copyListingsFrom: DEMO_SELLER, applicationId: h.app.applicationId });
+      return { sellerId, refreshToken };
+    }
+    async function connect(shopDomain: string, seller: { sellerId: string; refreshToken: string }): Promise<RemoteConnector> {
+      const connector = await remoteConnector(h, shopDomain);
+      await connector.authenticate({ platform: 'amazon', sellingPartnerId: seller.sellerId, refreshToken: seller.refreshToken, region: 'na', marketplaceIds: [US] });
+      return connector;
+    }
+    const atAmazon = async (sellerId: string) =>
+      (await control<{ subscriptions: { sellerId: string; notificationType: string }[] }>(h.sandbox, 'notifications')).subscriptions.filter((s) => s.sellerId === sellerId);
+    const storedCount = (sellerId: string) => h.database.db.amazonNotificationSubscription.count({ where: { sellingPartnerId: sellerId } });
+    /** Every notification job of the seller finished: its unsubscribes, and its integrations' subscribes. */
+    const sellerJobsDone = (sellerId: string) =>
+      waitFor('the seller’s notification jobs to finish', async () => {
+        const subscribes = (await h.database.db.amazonIntegration.findMany({ where: { sellingPartnerId: sellerId }, select: { id: true } })).map((r) => `subscribe:${r.id}`);
+        const live = await h.database.db.amazonJob.count({
+          where: { queue: 'amazon.notifications', status: { in: ['queued', 'running'] }, OR: [{ key: { startsWith: `unsubscribe:${sellerId}:` } }, { key: { in: subscribes } }] },
+        });
+        return live === 0;
+      });
+
+    afterEach(async () => {
+      vi.restoreAllMocks();
+      await fetch(`${h.sandbox.url}/_sandbox/faults`, { method: 'DELETE' });
+    });
+
+    it('two shops holding one seller let go while the first unsubscribe job runs: the job runs once more and the subscriptions are deleted', async () => {
+      const seller = await ourAppSeller(`A3RACEUNSUB${provider === 'sqlite' ? 'S' : 'P'}`);
+      const first = await connect(`race-unsub-a-${provider}.myshopify.com`, seller);
+      const second = await connect(`race-unsub-b-${provider}.myshopify.com`, seller);
+      await waitFor('the subscriptions', async () => (await storedCount(seller.sellerId)) === 3);
+      await sellerJobsDone(seller.sellerId);
+
+      // The first let-go's job is held as the engine settles it: it has run (the second shop still held the
+      // seller: kept) and is still running when the second shop lets go.
+      const key = `unsubscribe:${seller.sellerId}:app:na`;
+      const engine = feedJobs(h.service.ctx.db);
+      const complete = engine.complete.bind(engine);
+      let reached!: () => void;
+      const settling = new Promise<void>((resolve) => (reached = resolve));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let held = false;
+      vi.spyOn(engine, 'complete').mockImplementation(async (jobs, options) => {
+        if (!held && [jobs].flat().some((job) => job.key === key)) {
+          held = true;
+          reached();
+          await released;
+        }
+        return complete(jobs, options);
+      });
+
+      await first.disconnect();
+      await settling;
+      const running = await h.database.db.amazonJob.findUniqueOrThrow({ where: { queue_key: { queue: 'amazon.notifications', key } } });
+      expect(running.status).toBe('running');
+      await second.disconnect();
+      // The second let-go's request found its job running: the engine queued nothing.
+      expect(await h.database.db.amazonJob.findUniqueOrThrow({ where: { queue_key: { queue: 'amazon.notifications', key } } })).toMatchObject({ status: 'running', id: running.id });
+      release();
+
+      // (A job seen completed may still be queued again by its worker a moment later: wait for the run that deletes.)
+      await waitFor('the unsubscribe job to run once more and delete', async () => {
+        const job = await h.database.db.amazonJob.findUniqueOrThrow({ where: { queue_key: { queue: 'amazon.notifications', key } } });
+        return job.status === 'completed' && (job.result as { deleted?: number } | null)?.deleted === 3;
+      });
+      await sellerJobsDone(seller.sellerId);
+      expect(await atAmazon(seller.sellerId)).toEqual([]);
+      expect(await storedCount(seller.sellerId)).toBe(0);
+    });
+
+    it('a shop connecting the seller while its unsubscribe job deletes at Amazon (another instance free to take the subscribe): subscribed after it', async () => {
+      const seller = await ourAppSeller(`A3RACESUB${provider === 'sqlite' ? 'S' : 'P'}`);
+      const shopDomain = `race-sub-${provider}.myshopify.com`;
+      const connector = await connect(shopDomain, seller);
+      await waitFor('the subscriptions', async () => (await storedCount(seller.sellerId)) === 3);
+      await sellerJobsDone(seller.sellerId);
+      // A second instance's worker on the same job table: idle while the first one's round holds the unsubscribe.
+      const otherInstance = new SubscriptionWorker(h.service.ctx, { tickMs: 100 });
+      otherInstance.start();
+      onTestFinished(() => otherInstance.stop().then(() => undefined));
+
+      // Amazon holds the unsubscribe job's first delete while the shop connects the seller again.
+      const fault = await json<{ id: string }>(
+        await fetch(`${h.sandbox.url}/_sandbox/faults`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ platform: 'amazon', kind: 'latency', method: 'DELETE', path: '/notifications/v1/subscriptions/*', latencyMs: 5_000, count: 1 }),
+        }),
+      );
+      await connector.disconnect();
+      // A one-use fault leaves the list at its hit: the delete is being held now.
+      await waitFor('the delete held at Amazon', async () =>
+        (await json<{ faults: { id: string }[] }>(await fetch(`${h.sandbox.url}/_sandbox/faults`))).faults.every((f) => f.id !== fault.id),
+      );
+      await connect(shopDomain, seller);
+
+      await sellerJobsDone(seller.sellerId);
+      expect((await atAmazon(seller.sellerId)).map((s) => s.notificationType).sort()).toEqual(['ANY_OFFER_CHANGED', 'FEED_PROCESSING_FINISHED', 'PRICING_HEALTH']);
+      expect(await storedCount(seller.sellerId)).toBe(3);
+      const integration = await h.database.db.amazonIntegration.findFirstOrThrow({ where: { sellingPartnerId: seller.sellerId } });
+      expect(integration.status).toBe('connected');
     });
   });
 

@@ -1,13 +1,29 @@
 // Runs the subscribe / unsubscribe jobs (queue amazon.notifications on AmazonJob): failures are retried
 // with the engine's backoff (Amazon unreachable, throttled), a restart resumes them; Login with Amazon
-// refusing a seller's own app fails one at once.
+// refusing a seller's own app fails one at once. One seller's jobs run one at a time (perGroup 1).
+// A request arriving while its job runs is not queued by the engine (it queues finished jobs again, not
+// running ones), so a run settles itself: it reads what it decides from before it runs, completes, and
+// reads it again; changed → it asks for itself again, as a request would (see completeOrRunAgain).
 import { randomUUID } from 'node:crypto';
-import { Worker } from '@calibr/jobs';
+import { Worker, type BatchContext, type ClaimedJob } from '@calibr/jobs';
 import type { AmazonContext } from '../amazon-context';
 import { feedJobs } from '../feeds/feed-jobs';
 import { errorSummary } from '../log-errors';
-import { NOTIFICATIONS_QUEUE, resumeKeptUnsubscribes, type NotificationJob } from './subscription-jobs';
-import { SellerAppRefusedError, subscribeSeller, unsubscribeSeller } from './subscriptions';
+import { NOTIFICATIONS_QUEUE, resumeKeptUnsubscribes, scheduleSubscribe, scheduleUnsubscribe, type NotificationJob } from './subscription-jobs';
+import { decidesOtherwiseNow, decisionInputs, SellerAppRefusedError, subscribeSeller, unsubscribeSeller, type DecisionInputs } from './subscriptions';
+
+/**
+ * Completes the job, then queues it again if what it decided from changed while it ran. A request commits
+ * its change, then enqueues: committed before the second read, the read sees it; after, its enqueue comes
+ * after the completion and queues the finished job again itself. Either way one more run, none lost.
+ */
+async function completeOrRunAgain(ctx: AmazonContext, job: ClaimedJob<NotificationJob>, context: BatchContext<NotificationJob>, seen: DecisionInputs, result: unknown): Promise<void> {
+  if ((await context.complete(job, { result })) === 0) return; // lost: another worker holds it now
+  if (!decidesOtherwiseNow(seen, await decisionInputs(ctx, ctx.db, job.payload))) return;
+  const payload = job.payload;
+  if (payload.action === 'subscribe') await scheduleSubscribe(ctx, payload.integrationId);
+  else await scheduleUnsubscribe(ctx, { sellingPartnerId: payload.sellingPartnerId, lwaClientId: payload.lwaClientId, region: payload.region });
+}
 
 export class SubscriptionWorker {
   private readonly worker: Worker;
@@ -26,18 +42,17 @@ export class SubscriptionWorker {
       async (job, context) => {
         const payload = job.payload;
         try {
-          if (payload.action === 'subscribe') return await subscribeSeller(ctx, payload);
-          const outcome = await unsubscribeSeller(ctx, payload, { last: job.attempts >= job.maxAttempts });
-          // Another shop let go of the seller's own app meanwhile: once more, with the secret kept since.
-          if (outcome.again) await context.reschedule(job, new Date(), { result: outcome });
-          return outcome;
+          const seen = await decisionInputs(ctx, ctx.db, payload);
+          const result = payload.action === 'subscribe' ? await subscribeSeller(ctx, payload) : await unsubscribeSeller(ctx, payload, { last: job.attempts >= job.maxAttempts });
+          await completeOrRunAgain(ctx, job, context, seen, result);
+          return result;
         } catch (error) {
           if (!(error instanceof SellerAppRefusedError)) ctx.logger.warn({ job: job.key, err: errorSummary(error) }, 'notification subscription work failed; will retry');
           throw error;
         }
       },
       // Login with Amazon refusing a seller's own app won't change by retrying: failed at once, why in lastError.
-      { onError: (error) => (error instanceof SellerAppRefusedError ? 'fail' : 'retry') },
+      { perGroup: 1, onError: (error) => (error instanceof SellerAppRefusedError ? 'fail' : 'retry') },
     );
   }
 

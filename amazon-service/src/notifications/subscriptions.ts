@@ -7,12 +7,13 @@
 // no shop holds the seller with that application any more.
 import { AuthenticationError, NotFoundError } from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
+import type { AmazonDb } from '../database/amazon-db';
 import { appLwaClient, sellerClient, transientClient } from '../integrations/integration-store';
 import type { Region } from '../sp-api/regions';
 import type { LwaAppCredentials } from '../sp-api/selling-partner';
 import type { SpApiClient } from '../sp-api/sp-api-client';
 import { CONSUMED_NOTIFICATIONS, type ConsumedNotificationType } from './notification-schemas';
-import type { SubscribeJob, UnsubscribeJob } from './subscription-jobs';
+import type { NotificationJob, SubscribeJob, UnsubscribeJob } from './subscription-jobs';
 import { eraseUnsubscribeCredential, unsubscribeCredential } from './unsubscribe-credentials';
 
 export const NOTIFICATIONS_SCOPE = 'sellingpartnerapi::notifications';
@@ -113,8 +114,6 @@ export class SellerAppRefusedError extends Error {
 export interface UnsubscribeOutcome {
   deleted: number;
   kept?: string;
-  /** A seller's own app let go of again meanwhile: its newer secret is kept, the job runs once more. */
-  again?: boolean;
 }
 
 /**
@@ -149,7 +148,8 @@ export async function unsubscribeSeller(ctx: AmazonContext, job: UnsubscribeJob,
     // Otherwise retried with backoff (the secret kept for the next attempt).
     throw error;
   }
-  if (!(await erase())) outcome.again = true;
+  // A newer secret kept meanwhile (another let-go) stays: the worker sees it and runs the job once more.
+  await erase();
   return outcome;
 }
 
@@ -184,4 +184,45 @@ async function deleteSubscriptions(
   }
   ctx.logger.info({ sellingPartnerId: key.sellingPartnerId, deleted }, 'amazon seller unsubscribed from notifications');
   return { deleted };
+}
+
+type DecisionDb = Pick<AmazonDb, 'amazonIntegration' | 'amazonUnsubscribeCredential'>;
+
+/** What a run of a job decides from (./subscription-worker.ts reads it before the run and as it settles). */
+export interface DecisionInputs {
+  /** Subscribe: the integration's status and seller. Unsubscribe: the shops holding the seller with the app. */
+  state: string;
+  /** Unsubscribe: a seller's own app secret kept (a run erases the one it used; one kept after it is a newer let-go's). */
+  keptSecret: boolean;
+}
+
+export async function decisionInputs(ctx: AmazonContext, db: DecisionDb, job: NotificationJob): Promise<DecisionInputs> {
+  if (job.action === 'subscribe') {
+    const row = await db.amazonIntegration.findUnique({
+      where: { id: job.integrationId },
+      select: { status: true, projectId: true, sellingPartnerId: true, lwaClientId: true, region: true },
+    });
+    return { state: JSON.stringify(row), keptSecret: false };
+  }
+  const appClientId = ctx.config.lwaClientId ?? null;
+  const lwaClientId = job.lwaClientId ?? appClientId;
+  const holders = await db.amazonIntegration.findMany({
+    where: { sellingPartnerId: job.sellingPartnerId, region: job.region, status: { not: 'disconnected' } },
+    select: { id: true, lwaClientId: true },
+    orderBy: { id: 'asc' },
+  });
+  const state = holders
+    .filter((h) => (h.lwaClientId ?? appClientId) === lwaClientId)
+    .map((h) => h.id)
+    .join(',');
+  const keptSecret =
+    lwaClientId !== null && lwaClientId !== appClientId
+      ? (await db.amazonUnsubscribeCredential.count({ where: { sellingPartnerId: job.sellingPartnerId, lwaClientId, region: job.region } })) > 0
+      : false;
+  return { state, keptSecret };
+}
+
+/** Whether the job must run once more: what it decides from changed while it ran, or a let-go kept a secret since. */
+export function decidesOtherwiseNow(seen: DecisionInputs, now: DecisionInputs): boolean {
+  return seen.state !== now.state || now.keptSecret;
 }
