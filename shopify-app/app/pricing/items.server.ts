@@ -10,6 +10,7 @@
 // no longer chose) and deleted ones are never priced.
 import { normalizeSku, type CompetitiveOffer, type Money } from '@calibr/shared-contracts';
 import { db } from '../db.server';
+import { ianaZone } from '../lib/shop-day';
 import { findInSlices } from './chunks';
 import { storedMoney, type CompetitiveSnapshot, type CompetitorMove, type ListingContext, type RecentChange, type Trigger } from './policy';
 
@@ -102,13 +103,16 @@ export async function loadPricedItems(projectId: string, options: LoadItemsOptio
   const now = options.now ?? new Date();
   const since = new Date(now.getTime() - Math.max(options.guardWindowMinutes ?? 0, DEFAULT_GUARD_WINDOW_MINUTES) * 60_000);
   const amazonIds = listings.filter((l) => l.platform === 'amazon').map((l) => l.id);
-  const [links, costs, observations, changes, moves] = await Promise.all([
+  const [links, costs, observations, changes, moves, project] = await Promise.all([
     findInSlices(linkIds, (slice) => db.productLink.findMany({ where: { projectId, id: { in: slice } }, select: { id: true, sku: true, title: true } })),
     db.productCost.findMany({ where: { projectId }, select: { sku: true, currency: true, costAmount: true, floorAmount: true, ceilingAmount: true, mapAmount: true } }),
     latestObservations(projectId, amazonIds),
     recentChangesOf(projectId, listings.map((l) => l.id), since),
     competitorMovesOf(projectId, amazonIds, since),
+    // The shop's zone: the times the policy's words name ("held until …") are on the merchant's clock.
+    db.project.findUnique({ where: { id: projectId }, select: { timezone: true } }),
   ]);
+  const timeZone = ianaZone(project?.timezone);
   const linkById = new Map(links.map((l) => [l.id, l]));
   const costBySku = new Map(costs.map((c) => [normalizeSku(c.sku), c]));
 
@@ -163,6 +167,7 @@ export async function loadPricedItems(projectId: string, options: LoadItemsOptio
           recentChanges: changes.get(reference.id) ?? [],
           competitorMoves: moves.get(reference.id) ?? [],
           now: now.toISOString(),
+          timeZone,
         },
       });
     }

@@ -22,6 +22,8 @@ import {
   TextField,
 } from '@shopify/polaris';
 import { toast } from '../components/frame/admin';
+import { useShopZone } from '../components/frame/shop-zone';
+import { formatWhen } from '../components/platforms/api-client';
 import { shopifyStatus, syncedProducts } from '../platforms/shopify/status.server';
 import { startShopifySync } from '../platforms/shopify/catalog-sync.server';
 import { authenticate, projectIdForSession } from '../shopify.server';
@@ -54,10 +56,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   }
 };
 
-const formatDate = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
-
 export default function ShopifyIntegrationPage() {
   const { status, products } = useLoaderData<typeof loader>();
+  const zone = useShopZone();
+  const formatDate = (iso: string | null) => formatWhen(iso, zone);
   const fetcher = useFetcher<typeof action>();
   const navigation = useNavigation();
   const revalidator = useRevalidator();

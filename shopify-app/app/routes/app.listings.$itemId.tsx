@@ -11,6 +11,7 @@ import { NotFoundError } from '@calibr/shared-contracts';
 import { StepChart } from '../components/listings/StepChart';
 import { channelName, freshnessLabel, readLabel } from '../components/listings/labels';
 import { formatPrice, formatWhen, statusLabel, STATUS_TONES } from '../components/pricing/format';
+import { useShopZone } from '../components/frame/shop-zone';
 import { pathId } from '../lib/route-params.server';
 import { listingPage } from '../listings/listing-page.server';
 import { consoleProject } from '../pricing/console.server';
@@ -37,6 +38,7 @@ function feedback(f: { percentage: number | null; count: number | null } | null)
 
 export default function ListingPage() {
   const { page, now } = useLoaderData<typeof loader>();
+  const zone = useShopZone();
   const { row, markets, history } = page;
   const money = (amount: string | null, currency = row.currency) => (amount ? formatPrice({ amount, currency }) : '—');
   return (
@@ -72,7 +74,7 @@ export default function ListingPage() {
                   ))}
                 </InlineStack>
                 <Text as="span" tone="subdued">
-                  {row.reading === 'reading' ? 'Reading… (the competition has not been read yet)' : row.reading === 'read' ? `Competition ${readLabel(row.readAt, row.readSource, now)}` : 'Not on Amazon: no competition is read'}
+                  {row.reading === 'reading' ? 'Reading… (the competition has not been read yet)' : row.reading === 'read' ? `Competition ${readLabel(row.readAt, row.readSource, now, zone)}` : 'Not on Amazon: no competition is read'}
                 </Text>
               </BlockStack>
             </Card>
@@ -85,7 +87,7 @@ export default function ListingPage() {
                       Competitors{markets.length > 1 ? ` · ${channelName('amazon', m.marketplaceId)}` : ''}
                     </Text>
                     <Text as="p" tone="subdued">
-                      {m.readAt ? `Latest reading ${freshnessLabel(m.readAt, now, '')}` : 'Not read yet'}
+                      {m.readAt ? `Latest reading ${freshnessLabel(m.readAt, now, '', zone)}` : 'Not read yet'}
                       {m.ruleName ? ` · as the rule “${m.ruleName}” sees them` : ' · no rule governs this product: the default filters (new offers only)'}
                       {m.lowestEligible ? ` · lowest eligible offer ${money(m.lowestEligible, m.currency)}` : ''}
                     </Text>
@@ -135,7 +137,7 @@ export default function ListingPage() {
                       </Text>
                       {m.fees ? (
                         <Text as="p">
-                          At {money(m.fees.price, m.currency)}: {money(m.fees.total, m.currency)} in fees ({m.fees.lines.map((l) => `${l.type} ${money(l.amount, m.currency)}`).join(', ')}), estimated {formatWhen(m.fees.estimatedAt)}
+                          At {money(m.fees.price, m.currency)}: {money(m.fees.total, m.currency)} in fees ({m.fees.lines.map((l) => `${l.type} ${money(l.amount, m.currency)}`).join(', ')}), estimated {formatWhen(m.fees.estimatedAt, zone)}
                         </Text>
                       ) : (
                         <Text as="p" tone="subdued">
@@ -175,7 +177,7 @@ export default function ListingPage() {
                     columnContentTypes={['text', 'numeric', 'numeric', 'text', 'text']}
                     headings={['Approved', 'From', 'To', 'Status', 'By']}
                     rows={[...history.changes].reverse().map((c) => [
-                      formatWhen(c.at),
+                      formatWhen(c.at, zone),
                       money(c.from, history.currency ?? row.currency),
                       money(c.to, history.currency ?? row.currency),
                       <Badge key={c.id} tone={STATUS_TONES[c.status]}>

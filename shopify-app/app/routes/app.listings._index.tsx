@@ -37,6 +37,7 @@ import { consoleProject } from '../pricing/console.server';
 import { readingsVersion } from '../pricing/live.server';
 import { listListings, listingOptionsFrom, type ListingRowView, type ListListingsResult } from '../listings/workspace.server';
 import { LISTING_VIEWS, type ListingView } from '../listings/views';
+import { useShopZone } from '../components/frame/shop-zone';
 
 const PAGE_SIZE = 25;
 
@@ -82,6 +83,7 @@ export default function ListingsPage() {
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [now, setNow] = useState(initial.now);
+  const zone = useShopZone();
   const [editing, setEditing] = useState<string | null>(null);
   const [draft, setDraft] = useState<Draft>({ cost: '', floor: '', ceiling: '', map: '' });
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<Field, string>>>({});
@@ -217,7 +219,7 @@ export default function ListingsPage() {
     );
   const freshness = (row: ListingRowView) => (
     <span data-section="freshness">
-      {row.reading === 'reading' ? <Badge tone="info">Reading…</Badge> : <Text as="span" tone="subdued">{readLabel(row.readAt, row.readSource, now)}</Text>}
+      {row.reading === 'reading' ? <Badge tone="info">Reading…</Badge> : <Text as="span" tone="subdued">{readLabel(row.readAt, row.readSource, now, zone)}</Text>}
     </span>
   );
   const lastChange = (row: ListingRowView) =>
@@ -226,7 +228,7 @@ export default function ListingsPage() {
         {formatPrice({ amount: row.lastChange.from, currency: row.lastChange.currency })} → {formatPrice({ amount: row.lastChange.to, currency: row.lastChange.currency })}
         <br />
         <Text as="span" tone="subdued" variant="bodySm">
-          {freshnessLabel(row.lastChange.at, now, '')}
+          {freshnessLabel(row.lastChange.at, now, '', zone)}
         </Text>
       </Text>
     ) : (

@@ -11,6 +11,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { errorToast, toast } from '../components/frame/admin';
 import { useBusyAction } from '../components/pricing/busy-action';
 import { apiFetch, downloadCsv, errorMessage, formatPrice, formatWhen, statusLabel, STATUS_TONES } from '../components/pricing/format';
+import { useShopZone } from '../components/frame/shop-zone';
 import { useLiveRefresh } from '../components/live/use-live-refresh';
 import { PushProgress, usePushProgress } from '../components/pricing/PushProgress';
 import { changeFiltersFrom, listChanges, type ChangeFilters, type ChangeView } from '../pricing/changes.server';
@@ -38,6 +39,7 @@ const FILTERS = ['all', 'pushing', 'applied', 'partially_applied', 'failed', 'ro
 
 export default function ChangesPage() {
   const initial = useLoaderData<typeof loader>();
+  const zone = useShopZone();
   const [changes, setChanges] = useState<ChangeView[]>(initial.changes as ChangeView[]);
   const [filter, setFilter] = useState(initial.filters.status ?? 'all');
   // The home's links narrow further: settled today, failed on one platform (each a removable tag).
@@ -102,7 +104,7 @@ export default function ChangesPage() {
             <Text as="p" variant="bodySm" tone={a.status === 'failed' ? 'critical' : 'caution'}>
               {a.platformCode ? `${a.platformCode}: ` : ''}
               {a.platformMessage}
-              {a.outcome === 'retrying' && a.nextAttemptAt ? ` · trying again by itself at ${formatWhen(a.nextAttemptAt)}` : ''}
+              {a.outcome === 'retrying' && a.nextAttemptAt ? ` · trying again by itself at ${formatWhen(a.nextAttemptAt, zone)}` : ''}
             </Text>
           )}
         </div>
@@ -181,7 +183,7 @@ export default function ChangesPage() {
                           </Text>
                           {attemptsOf(c, true)}
                           <Text as="span" variant="bodySm" tone="subdued">
-                            {formatWhen(c.approvedAt)} {c.approvedByName ? `· ${c.approvedByName}` : ''}
+                            {formatWhen(c.approvedAt, zone)} {c.approvedByName ? `· ${c.approvedByName}` : ''}
                           </Text>
                           {actionsOf(c, true)}
                         </BlockStack>
@@ -210,7 +212,7 @@ export default function ChangesPage() {
                       <IndexTable.Cell>{attemptsOf(c, false)}</IndexTable.Cell>
                       <IndexTable.Cell>
                         <Text as="span" variant="bodySm">
-                          {formatWhen(c.approvedAt)}
+                          {formatWhen(c.approvedAt, zone)}
                           <br />
                           {c.approvedByName ?? ''}
                         </Text>

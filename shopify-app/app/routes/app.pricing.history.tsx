@@ -6,6 +6,7 @@ import { TitleBar } from '@shopify/app-bridge-react';
 import { BlockStack, Card, DataTable, Layout, Page, Text } from '@shopify/polaris';
 import { errorToast } from '../components/frame/admin';
 import { downloadCsv, errorMessage, formatWhen } from '../components/pricing/format';
+import { useShopZone } from '../components/frame/shop-zone';
 import { listAudit } from '../pricing/audit.server';
 import { consoleProject } from '../pricing/console.server';
 
@@ -46,6 +47,7 @@ function details(data: unknown): string {
 
 export default function AuditPage() {
   const { entries } = useLoaderData<typeof loader>();
+  const zone = useShopZone();
   const download = (kind: string) => () => void downloadCsv(`/api/pricing/export/${kind}`, `${kind}.csv`).catch((e) => errorToast(errorMessage(e)));
   return (
     <Page>
@@ -73,7 +75,7 @@ export default function AuditPage() {
                 <DataTable
                   columnContentTypes={['text', 'text', 'text', 'text']}
                   headings={['When', 'Who', 'What', 'Details']}
-                  rows={entries.map((e) => [formatWhen(e.createdAt), e.actorName, ACTIONS[e.action] ?? e.action, details(e.data)])}
+                  rows={entries.map((e) => [formatWhen(e.createdAt, zone), e.actorName, ACTIONS[e.action] ?? e.action, details(e.data)])}
                 />
               )}
             </Card>

@@ -8,21 +8,26 @@ import { AppProvider } from '@shopify/shopify-app-remix/react';
 import { boundary } from '@shopify/shopify-app-remix/server';
 import { appConfig } from '../config.server';
 import { useNavigationLoading } from '../components/frame/admin';
+import { ShopZoneProvider } from '../components/frame/shop-zone';
+import { db } from '../db.server';
+import { ianaZone } from '../lib/shop-day';
 import { authenticate } from '../shopify.server';
 import { checkPageQuery } from '../lib/route-params.server';
 
 export const links = () => [{ rel: 'stylesheet', href: polarisStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.admin(request);
+  const { session } = await authenticate.admin(request);
   // Every page's query string, once for all of them (NUL, oversize values): a 400, whichever page it is.
   checkPageQuery(request);
   const { apiKey, appBridgeUrl } = appConfig();
-  return { apiKey, appBridgeUrl };
+  // The pages show times on the shop's clock (components/frame/shop-zone.tsx).
+  const project = await db.project.findUnique({ where: { shopDomain: session.shop }, select: { timezone: true } });
+  return { apiKey, appBridgeUrl, timeZone: ianaZone(project?.timezone) };
 };
 
 export default function App() {
-  const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
+  const { apiKey, appBridgeUrl, timeZone } = useLoaderData<typeof loader>();
   useNavigationLoading();
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey} __APP_BRIDGE_URL={appBridgeUrl}>
@@ -38,7 +43,9 @@ export default function App() {
         <Link to="/app/pricing/history">Audit log</Link>
         <Link to="/app/integrations">Integrations</Link>
       </NavMenu>
-      <Outlet />
+      <ShopZoneProvider value={timeZone}>
+        <Outlet />
+      </ShopZoneProvider>
     </AppProvider>
   );
 }

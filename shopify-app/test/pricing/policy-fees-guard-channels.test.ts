@@ -132,6 +132,19 @@ describe('price-war guard', () => {
     expect(suggested(evaluateWithRule(compileRule(rule({ maxChangesPerDay: 3, minIntervalMinutes: 60 })), listing({ now, recentChanges: [change(90), change(2000)] })))).toBe('11.50');
   });
 
+  it('names the time it holds until on the shop’s clock (the listing’s timeZone), UTC without one', () => {
+    const perDay = (timeZone: string | null, at = now) =>
+      evaluateWithRule(compileRule(rule({ maxChangesPerDay: 1 })), listing({ now: at, timeZone, recentChanges: [{ at: new Date(Date.parse(at) - 60 * 60_000).toISOString(), from: '21.00', to: '20.00' }] })).explanation.summary;
+    // The change an hour before Dec 7, 12:00 UTC is a day old at Dec 8, 11:00 UTC: 20:00 in Tokyo, 03:00 in Los Angeles.
+    expect(perDay('Asia/Tokyo')).toContain('It is held until Dec 8, 20:00 Japan Time.');
+    expect(perDay('America/Los_Angeles')).toContain('It is held until Dec 8, 03:00 PST.');
+    expect(perDay(null)).toContain('It is held until Dec 8, 11:00 UTC.');
+    // Across the start of daylight saving time in Los Angeles (Mar 8, 02:00 PST): a day after 11:00 PST is 12:00 PDT.
+    expect(perDay('America/Los_Angeles', '2026-03-07T20:00:00.000Z')).toContain('It is held until Mar 8, 12:00 PDT.');
+    const interval = evaluateWithRule(compileRule(rule({ minIntervalMinutes: 60 })), listing({ now, timeZone: 'Asia/Tokyo', recentChanges: [change(30)] }));
+    expect(interval.explanation.summary).toContain('It is held until Dec 7, 21:30 Japan Time.');
+  });
+
   it('holds and names a price war when we and one competitor keep trading moves', () => {
     const competitorMoves = [at(100), at(60), at(20)].map((t) => ({ at: t, sellerId: 'AWAR', from: '13.00', to: '12.00' }));
     const recentChanges = [change(80), change(40), change(10)];

@@ -1,7 +1,9 @@
 // A listing's prices over time as steps: our price per channel, the Buy Box and the lowest eligible offer.
 // Plain SVG drawn from step-chart.ts's model, scaled to its container's width (usable on a phone).
 import { BlockStack, InlineStack, Text } from '@shopify/polaris';
-import { stepChartModel, type StepSeries } from './step-chart';
+import { zoneName } from '../../lib/shop-time';
+import { useShopZone } from '../frame/shop-zone';
+import { defaultTimeLabel, stepChartModel, type StepSeries } from './step-chart';
 
 const COLORS: Record<string, string> = {
   our_amazon: '#2c6ecb',
@@ -12,6 +14,7 @@ const COLORS: Record<string, string> = {
 const FALLBACK = ['#6d7175', '#8051b8', '#0094a8'];
 
 export function StepChart({ series, currency, height = 280 }: { series: readonly StepSeries[]; currency: string | null; height?: number }) {
+  const zone = useShopZone();
   const shown = series.filter((s) => s.points.some((p) => p.value !== null));
   if (shown.length === 0) {
     return (
@@ -22,7 +25,7 @@ export function StepChart({ series, currency, height = 280 }: { series: readonly
   }
   const format = new Intl.NumberFormat('en', { style: 'currency', currency: currency ?? 'USD' });
   const width = 640;
-  const model = stepChartModel(shown, { width, height, money: (v) => format.format(v) });
+  const model = stepChartModel(shown, { width, height, money: (v) => format.format(v), time: (at, span) => defaultTimeLabel(at, span, zone) });
   const color = (key: string, i: number) => COLORS[key] ?? FALLBACK[i % FALLBACK.length]!;
   return (
     <div data-section="price-chart" data-series={shown.map((s) => s.key).join(',')} style={{ width: '100%' }}>
@@ -54,8 +57,16 @@ export function StepChart({ series, currency, height = 280 }: { series: readonly
               </Text>
             </InlineStack>
           ))}
+          <Text as="span" variant="bodySm" tone="subdued">
+            <span data-chart="zone">Times in {zoneName(zone, lastTime(shown))}</span>
+          </Text>
         </InlineStack>
       </BlockStack>
     </div>
   );
+}
+
+/** The latest time drawn: the zone is named as it was then (PDT or PST). */
+function lastTime(series: readonly StepSeries[]): number {
+  return Math.max(...series.flatMap((s) => s.points.map((p) => Date.parse(p.at)).filter((t) => !Number.isNaN(t))));
 }

@@ -1,4 +1,5 @@
 // Words the listings pages share: a channel's name, and how long ago something was read.
+import { shopDateText } from '../../lib/shop-time';
 export function channelName(platform: string, marketplaceId: string | null): string {
   const name = platform === 'amazon' ? 'Amazon' : platform === 'shopify' ? 'Shopify' : platform;
   // "Amazon.com", "Amazon.ca": the storefront names merchants use; an unknown marketplace by its id.
@@ -20,8 +21,8 @@ const MARKETPLACES: Record<string, string> = {
   A1VC38T7YXB528: '.co.jp',
 };
 
-/** "read 2 min ago", "read just now", "read 3 h ago", "read on Dec 5"; `prefix` replaces "read ". */
-export function freshnessLabel(iso: string | null, now: number, prefix = 'read '): string {
+/** "read 2 min ago", "read just now", "read 3 h ago", "read on Dec 5" (the shop's day); `prefix` replaces "read ". */
+export function freshnessLabel(iso: string | null, now: number, prefix = 'read ', timeZone: string | null = null): string {
   if (!iso) return 'never read';
   const ms = Math.max(0, now - Date.parse(iso));
   const minutes = Math.floor(ms / 60_000);
@@ -31,11 +32,11 @@ export function freshnessLabel(iso: string | null, now: number, prefix = 'read '
   if (hours < 24) return `${prefix}${hours} h ago`;
   const days = Math.floor(hours / 24);
   if (days < 7) return `${prefix}${days} day${days === 1 ? '' : 's'} ago`;
-  return `${prefix}${prefix ? 'on ' : ''}${new Date(iso).toLocaleDateString('en', { month: 'short', day: 'numeric' })}`;
+  return `${prefix}${prefix ? 'on ' : ''}${shopDateText(iso, timeZone)}`;
 }
 
 /** "read 2 min ago · notification" or "· polling": when the competition was read, and who brought it. */
-export function readLabel(readAt: string | null, source: 'notification' | 'poll' | null, now: number): string {
-  const when = freshnessLabel(readAt, now);
+export function readLabel(readAt: string | null, source: 'notification' | 'poll' | null, now: number, timeZone: string | null = null): string {
+  const when = freshnessLabel(readAt, now, 'read ', timeZone);
   return source ? `${when} · ${source === 'notification' ? 'notification' : 'polling'}` : when;
 }

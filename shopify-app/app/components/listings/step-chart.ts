@@ -3,6 +3,7 @@
 // between two readings). Time is a real time axis (readings are uneven), and axis labels are never
 // repeated: ticks whose label reads the same as the previous one are dropped. Amounts stay decimal
 // strings everywhere else; they become numbers only here, to be drawn.
+import { shopClockText, shopDateText } from '../../lib/shop-time';
 
 export interface StepSeries {
   key: string;
@@ -33,12 +34,12 @@ export interface StepChartOptions {
 
 const DAY = 24 * 3600_000;
 
-export function defaultTimeLabel(at: number, spanMs: number): string {
-  const d = new Date(at);
+/** An axis label on the shop's clock (UTC without a zone); the chart names the zone once beside it. */
+export function defaultTimeLabel(at: number, spanMs: number, timeZone: string | null = null): string {
   // Readings minutes apart (just after connecting) are told apart by their seconds.
-  if (spanMs <= 10 * 60_000) return d.toLocaleTimeString('en', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone: 'UTC' });
-  if (spanMs <= 2 * DAY) return d.toLocaleTimeString('en', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'UTC' });
-  return d.toLocaleDateString('en', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+  if (spanMs <= 10 * 60_000) return shopClockText(at, timeZone, true);
+  if (spanMs <= 2 * DAY) return shopClockText(at, timeZone);
+  return shopDateText(at, timeZone);
 }
 
 /** A "nice" step (1, 2 or 5 × 10^k) near range / count. */

@@ -9,6 +9,7 @@ import type { SettingsLink } from '../../platforms/platform-registration';
 import type { PlatformView } from '../../platforms/platform-status.server';
 import { toast } from '../frame/admin';
 import { apiFetch, errorMessage, formatWhen } from './api-client';
+import { useShopZone } from '../frame/shop-zone';
 
 /** Refresh the signed link well before the service would refuse it. */
 const LINK_REFRESH_MS = 120_000;
@@ -176,6 +177,7 @@ export function PlatformSettings({
   onClose: () => void;
   onConnected: () => void;
 }) {
+  const zone = useShopZone();
   const connect = async (fields: Record<string, string>) => {
     await apiFetch(`/api/platforms/${view.platform}/connect`, { body: { fields } });
     toast(`${view.displayName} connected`);
@@ -194,7 +196,7 @@ export function PlatformSettings({
             </Text>
             <Text as="p">
               {connected
-                ? `Connected${view.connection.accountId ? ` as ${view.connection.accountId}` : ''}${view.connection.connectedAt ? ` since ${formatWhen(view.connection.connectedAt)}` : ''}.`
+                ? `Connected${view.connection.accountId ? ` as ${view.connection.accountId}` : ''}${view.connection.connectedAt ? ` since ${formatWhen(view.connection.connectedAt, zone)}` : ''}.`
                 : 'Not connected.'}
             </Text>
             <ConnectionMethodNote view={view} link={link} />

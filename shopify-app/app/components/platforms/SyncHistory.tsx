@@ -2,6 +2,7 @@
 import { Badge, Card, DataTable, EmptyState, Text } from '@shopify/polaris';
 import type { SyncRunView } from '../../platforms/platform-sync.server';
 import { formatWhen } from './api-client';
+import { useShopZone } from '../frame/shop-zone';
 
 function duration(ms: number | null): string {
   if (ms === null) return '—';
@@ -10,6 +11,7 @@ function duration(ms: number | null): string {
 }
 
 export function SyncHistory({ runs, names }: { runs: SyncRunView[]; names: Record<string, string> }) {
+  const zone = useShopZone();
   return (
     <Card padding="0">
       <div style={{ padding: 'var(--p-space-400)' }}>
@@ -29,7 +31,7 @@ export function SyncHistory({ runs, names }: { runs: SyncRunView[]; names: Recor
             rows={runs.map((run) => [
               names[run.platform] ?? run.platform,
               run.type,
-              formatWhen(run.startedAt),
+              formatWhen(run.startedAt, zone),
               duration(run.durationMs),
               run.itemsSynced,
               run.itemsFailed,

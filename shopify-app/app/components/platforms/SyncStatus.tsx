@@ -2,8 +2,10 @@
 import { Badge, BlockStack, InlineStack, Spinner, Text } from '@shopify/polaris';
 import type { PlatformView } from '../../platforms/platform-status.server';
 import { formatWhen } from './api-client';
+import { useShopZone } from '../frame/shop-zone';
 
 export function SyncStatus({ view }: { view: PlatformView }) {
+  const zone = useShopZone();
   const run = view.sync.lastRun;
   const running = run?.status === 'started' || view.sync.status === 'in_progress';
   if (!run) {
@@ -25,7 +27,7 @@ export function SyncStatus({ view }: { view: PlatformView }) {
           <>
             <Badge tone={run.status === 'completed' ? 'success' : 'critical'}>{run.status === 'completed' ? 'Synced' : 'Sync failed'}</Badge>
             <Text as="span" variant="bodySm" tone="subdued">
-              {run.type} · {formatWhen(run.completedAt ?? run.startedAt)}
+              {run.type} · {formatWhen(run.completedAt ?? run.startedAt, zone)}
             </Text>
           </>
         )}

@@ -1,5 +1,7 @@
 // The dashboard's calls to the /api/platforms and /api/product-links routes. Inside Shopify Admin, App
 // Bridge adds the session token to same-origin fetches; errors come back as problem+json.
+import { shopDateTimeText } from '../../lib/shop-time';
+
 export class ApiProblem extends Error {
   constructor(
     message: string,
@@ -45,9 +47,10 @@ export function formatPrice(price: { amount: string; currency: string } | null, 
   }
 }
 
-export function formatWhen(iso: string | null, locale?: string): string {
-  if (!iso) return '—';
-  return new Date(iso).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' });
+/** "Dec 8, 2026, 04:20 Japan Time": on the shop's clock (useShopZone), as the Admin shows times; UTC without a zone. */
+export function formatWhen(iso: string | null, timeZone: string | null): string {
+  if (!iso || Number.isNaN(Date.parse(iso))) return '—';
+  return shopDateTimeText(iso, timeZone);
 }
 
 export function errorMessage(error: unknown): string {

@@ -3,6 +3,7 @@
 // war: we and one competitor (same seller id) taking turns to move, more than `priceWarMoves` times
 // within `priceWarWindowMinutes`. Either holds the listing instead of following; a price war is also
 // flagged for the merchant to decide.
+import { shopTimeText } from '../../lib/shop-time';
 import type { CompetitorMove, CompiledRule, ListingContext, RecentChange } from './types';
 
 const MINUTE = 60_000;
@@ -48,7 +49,7 @@ export function checkGuard(rule: CompiledRule, listing: ListingContext): GuardFi
       const next = Math.min(...today) + DAY;
       return {
         kind: 'change_limit',
-        message: `The price already changed ${today.length} time${today.length === 1 ? '' : 's'} in the last 24 hours, and the rule allows ${rule.maxChangesPerDay} a day. It is held until ${timeText(next)}.`,
+        message: `The price already changed ${today.length} time${today.length === 1 ? '' : 's'} in the last 24 hours, and the rule allows ${rule.maxChangesPerDay} a day. It is held until ${shopTimeText(next, listing.timeZone)}.`,
       };
     }
   }
@@ -58,18 +59,11 @@ export function checkGuard(rule: CompiledRule, listing: ListingContext): GuardFi
     if (since < rule.minIntervalMinutes * MINUTE) {
       return {
         kind: 'change_limit',
-        message: `The price last changed ${Math.floor(since / MINUTE)} min ago, and the rule waits ${rule.minIntervalMinutes} min between changes. It is held until ${timeText(last + rule.minIntervalMinutes * MINUTE)}.`,
+        message: `The price last changed ${Math.floor(since / MINUTE)} min ago, and the rule waits ${rule.minIntervalMinutes} min between changes. It is held until ${shopTimeText(last + rule.minIntervalMinutes * MINUTE, listing.timeZone)}.`,
       };
     }
   }
   return null;
-}
-
-const UTC_TIME = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
-
-/** "Dec 7, 19:20 UTC": a time in a sentence (the engine knows no shop time zone, so it says UTC). */
-export function timeText(ms: number): string {
-  return `${UTC_TIME.format(ms)} UTC`;
 }
 
 /** Change times at or before `now` (a change dated later is not history yet). */

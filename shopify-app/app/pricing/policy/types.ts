@@ -254,6 +254,8 @@ export interface ListingContext {
   readonly competitorMoves?: readonly CompetitorMove[] | null;
   /** ISO 8601: the time the decision is made at (the guard's windows end here); default now. */
   readonly now?: string | null;
+  /** The shop's time zone (Project.timezone, IANA): the times the words name are on its clock; UTC when absent. */
+  readonly timeZone?: string | null;
 }
 
 export interface RecentChange {
