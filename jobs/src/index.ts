@@ -4,6 +4,8 @@ export type { ClaimOptions, InClient, JobsOptions, PruneResult, RescheduleOption
 export { RETENTION_DEFAULTS, retentionFromEnv } from './retention';
 export type { RetentionOptions, RetentionPeriods } from './retention';
 export { Worker } from './worker';
+export { FAILED_HOOK_ATTEMPTS, failedHookQueue } from './failed-hook';
+export type { FailedJob } from './failed-hook';
 export type { BatchContext, BatchHandler, JobHandler, QueueOptions, WorkerOptions } from './worker';
 export { backoffMs } from './backoff';
 export type { BackoffOptions } from './backoff';

@@ -8,13 +8,16 @@
 //   claiming more of them must not interleave between workers, or both would see room for one more.
 // - SQLite: one conditional UPDATE (SQLite runs one writer at a time, so the statement's read and
 //   write are not interleaved with another worker's).
+// A job failed for good on a queue with an `onFailed` hook queues the hook's follow-up in the same
+// transaction (./failed-hook.ts).
 // Finished jobs are deleted once past their retention (./retention.ts) by prune(), which the workers'
 // housekeeping runs: short DELETEs of a few hundred rows (skipping rows another statement holds on
 // PostgreSQL), so claims and enqueues never wait behind a long one.
 import { randomUUID } from 'node:crypto';
 import { backoffMs, type BackoffOptions } from './backoff';
 import { pruneRules, resolveRetention, RETENTION_DEFAULTS, type PruneRule, type ResolvedRetention, type RetentionOptions } from './retention';
-import { COLUMNS, lockNumber, params, toJob } from './sql';
+import { failedHookJob } from './failed-hook';
+import { COLUMNS, lockNumber, params, toJob, type Params } from './sql';
 import type { ClaimedJob, Dialect, EnqueueInput, Job, JobsClient, JobsDatabase } from './types';
 
 export interface JobsOptions {
@@ -88,6 +91,8 @@ export class Jobs {
   /** when the next housekeeping pass is due (engine clock, ms), and whether one is under way */
   private nextPruneAt: number;
   private pruning = false;
+  /** queues whose failed jobs queue a follow-up for their `onFailed` hook */
+  private readonly hooked = new Set<string>();
 
   constructor(options: JobsOptions) {
     const table = options.table ?? 'Job';
@@ -249,9 +254,32 @@ export class Jobs {
     return this.settle(jobs, options.client, (q) => `"status" = 'completed', "result" = ${q.json(options.result)}, "completedAt" = ${q.p(this.now())}, "leaseUntil" = NULL`);
   }
 
-  /** Failed for good, with the reason. */
-  fail(jobs: ClaimedJob | readonly ClaimedJob[], error: unknown, { client }: InClient = {}): Promise<number> {
-    return this.settle(jobs, client, (q) => `"status" = 'failed', "lastError" = ${q.p(errorText(error))}, "completedAt" = ${q.p(this.now())}, "leaseUntil" = NULL`);
+  /**
+   * Failed for good, with the reason. A job of a queue with an `onFailed` hook queues the hook's follow-up
+   * in the same transaction (./failed-hook.ts): the caller's when given, else one of its own.
+   */
+  async fail(jobs: ClaimedJob | readonly ClaimedJob[], error: unknown, { client }: InClient = {}): Promise<number> {
+    const list: readonly ClaimedJob[] = Array.isArray(jobs) ? jobs : [jobs as ClaimedJob];
+    const reason = errorText(error);
+    const failedAt = this.now();
+    const set = (q: Params) => `"status" = 'failed', "lastError" = ${q.p(reason)}, "completedAt" = ${q.p(failedAt)}, "leaseUntil" = NULL`;
+    if (!list.some((job) => this.hooked.has(job.queue))) return this.settle(list, client, set);
+    const write = async (tx: JobsClient) => {
+      const failed = await this.settleReturning(list, tx, set);
+      const hooked = list.filter((job) => failed.has(job.id) && this.hooked.has(job.queue));
+      // again: a follow-up of an earlier failure of this key, already run, runs again for this one.
+      if (hooked.length > 0) await this.enqueueMany(hooked.map((job) => failedHookJob(job, reason, failedAt)), { client: tx, again: true });
+      return failed.size;
+    };
+    return client ? write(client) : this.db.$transaction(write);
+  }
+
+  /**
+   * From now on, jobs of `queue` failed for good through this engine queue a follow-up for its hook
+   * (Worker.handle's `onFailed` calls it; the worker runs the follow-ups).
+   */
+  hookFailures(queue: string): void {
+    this.hooked.add(queue);
   }
 
   /**
@@ -286,7 +314,22 @@ export class Jobs {
     return this.settle(jobs, client, () => `"status" = 'queued', "attempts" = "attempts" - 1, "leaseUntil" = NULL`);
   }
 
-  private async settle(jobs: ClaimedJob | readonly ClaimedJob[], client: JobsClient | undefined, set: (q: ReturnType<typeof params>) => string): Promise<number> {
+  /** settle(), returning the ids it changed (the jobs still held). */
+  private async settleReturning(jobs: readonly ClaimedJob[], client: JobsClient, set: (q: Params) => string): Promise<Set<string>> {
+    const changed = new Set<string>();
+    for (const [token, ids] of byToken(jobs)) {
+      const q = params(this.dialect);
+      const assignments = set(q);
+      const rows = await client.$queryRawUnsafe<Array<{ id: string }>>(
+        `UPDATE ${this.table} SET ${assignments}, "updatedAt" = ${q.p(this.now())} WHERE "id" IN (${q.list(ids)}) AND "claimedBy" = ${q.p(token)} AND "status" = 'running' RETURNING "id"`,
+        ...q.values,
+      );
+      for (const row of rows) changed.add(row.id);
+    }
+    return changed;
+  }
+
+  private async settle(jobs: ClaimedJob | readonly ClaimedJob[], client: JobsClient | undefined, set: (q: Params) => string): Promise<number> {
     const list: readonly ClaimedJob[] = Array.isArray(jobs) ? jobs : [jobs as ClaimedJob];
     let count = 0;
     for (const [token, ids] of byToken(list)) {

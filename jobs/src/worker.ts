@@ -1,12 +1,14 @@
 // A Worker polls the queues it has handlers for, claims due jobs with a lease, renews the lease while
 // their handler runs, and settles what the handler left unsettled: returned → completed (or, for a
 // queue with `every`, queued again that much later); threw → retried with backoff or failed.
+// A queue's `onFailed` hook runs, as a follow-up job, once one of its jobs failed for good (./failed-hook.ts).
 // Nothing starts on import: call start() (the server's entry point does) and stop() on shutdown.
 // Housekeeping: every pollMs a started worker asks its engine whether a prune pass is due (Jobs.housekeep:
 // finished jobs past their retention go, a few hundred per statement); the workers of one engine share it.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { BackoffOptions } from './backoff';
+import { failedHookQueue, type FailedJob } from './failed-hook';
 import { errorText, type InClient, type Jobs, type RescheduleOptions } from './jobs';
 import type { ClaimedJob, JobsClient } from './types';
 
@@ -28,6 +30,12 @@ export interface QueueOptions {
    * a number retries after that many ms.
    */
   onError?: (error: unknown, job: ClaimedJob) => 'retry' | 'fail' | number;
+  /**
+   * Runs once a job of this queue has failed for good (its last attempt failed, a handler failed it, or its
+   * worker died on every attempt), as a follow-up job queued with the failure (./failed-hook.ts): retried
+   * if it throws, so it must be idempotent. The worker polls the follow-ups' queue (`<queue>:failed`) too.
+   */
+  onFailed?: (failed: FailedJob) => Promise<unknown>;
 }
 
 /** What a handler may do with the jobs it holds; whatever it leaves alone is settled for it. */
@@ -115,6 +123,11 @@ export class Worker {
       ? (jobs, context) => this.settleAfter(jobs, context, options, () => handler(jobs as ClaimedJob<P>[], context as BatchContext<P>))
       : (handler as BatchHandler);
     this.queues.set(queue, { queue, batch, options, again: false, failures: 0 });
+    const onFailed = options.onFailed;
+    if (onFailed) {
+      this.jobs.hookFailures(queue);
+      this.handle<FailedJob>(failedHookQueue(queue), (job) => onFailed(job.payload), { batchSize: 10, ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}) });
+    }
     return this;
   }
 
@@ -255,6 +268,8 @@ export class Worker {
     if (spent.length > 0) {
       await this.jobs.fail(spent, new Error(`lease expired on each of ${spent[0]!.maxAttempts} attempts`));
       for (const job of spent) settled.add(job.id);
+      this.log(`${spent.length} job(s) of ${q.queue} failed: their lease expired on every attempt (${spent.map((j) => j.key).join(', ')})`);
+      this.wakeFailedHook(q);
     }
     const jobs = claimed.filter((job) => !settled.has(job.id));
     if (jobs.length === 0) return claimed.length;
@@ -280,8 +295,8 @@ export class Worker {
       settled,
       lost: (job) => lost.has(job.id),
       complete: (list, options) => (mark(list), this.jobs.complete(list, options)),
-      fail: (list, error, options) => (mark(list), this.jobs.fail(list, error, options)),
-      retry: (job, error, options) => (mark(job), this.jobs.retry(job, error, { backoff: q.options.backoff ?? {}, ...options })),
+      fail: (list, error, options) => (mark(list), this.jobs.fail(list, error, options).finally(() => this.wakeFailedHook(q))),
+      retry: (job, error, options) => (mark(job), this.jobs.retry(job, error, { backoff: q.options.backoff ?? {}, ...options }).finally(() => this.wakeFailedHook(q))),
       reschedule: (list, runAt, options) => (mark(list), this.jobs.reschedule(list, runAt, options)),
       release: (list, options) => (mark(list), this.jobs.release(list, options)),
     };
@@ -292,6 +307,11 @@ export class Worker {
       for (const job of jobs) this.held.delete(job.id);
     }
     return claimed.length;
+  }
+
+  /** A job of this queue may have failed for good: its hook's follow-up is due now (it commits with the failure, or not at all). */
+  private wakeFailedHook(q: Registered): void {
+    if (q.options.onFailed) this.wake(failedHookQueue(q.queue));
   }
 
   /** Run `work`, then settle the jobs it left: completed (or next run of a recurring queue), or the failure's way. */

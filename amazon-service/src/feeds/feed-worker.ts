@@ -23,6 +23,7 @@ import { recordAppliedPrices } from '../catalog/listing-store';
 import { sellerClient } from '../integrations/integration-store';
 import { failFeed, submitFeed } from './feed-submission';
 import { FEED_QUEUE, LIVE_FEED_STATUSES, enqueueFeedJob, feedJobs, queueFeedsWithoutJobs } from './feed-jobs';
+import { feedJobFailed } from './feed-job-failure';
 import type { FeedTiming } from './feed-timing';
 import { INLINE_LEASE_MS } from './price-feed-store';
 import { parseProcessingReport, readProcessingReport } from './processing-report';
@@ -69,6 +70,8 @@ export class FeedWorker {
       batchSize: 20,
       perGroup: 1,
       beforeClaim: () => this.sweep(),
+      // The job gave up (its worker died on every attempt): settle what the feed's state allows.
+      onFailed: (failed) => feedJobFailed(ctx, failed),
     });
   }
 

@@ -5,7 +5,10 @@
 // - a delivery recorded while a processing transaction is open survives that transaction's rollback (on
 //   SQLite, Prisma's adapter shares one connection, so an unguarded write would join the transaction);
 // - a delivery whose job is left `running` under an expired lease (its instance died) is claimed and
-//   processed by another instance; one under a live lease is left to its holder.
+//   processed by another instance; one under a live lease is left to its holder;
+// - a delivery whose handler always throws ends `failed` with its reason and counted once on its
+//   subscription, never `processing` for ever, also when its instance died on every attempt (nothing ran
+//   to mark it: the webhook queue's onFailed hook does).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '@calibr/db';
@@ -18,6 +21,8 @@ import type * as ProcessorModule from '../../app/platforms/shopify/webhooks/proc
 import type * as PortableSqlModule from '../../app/lib/portable-sql.server';
 import type * as WebhookJobsModule from '../../app/platforms/shopify/webhooks/webhook-jobs.server';
 import type * as JobsModule from '../../app/jobs.server';
+import type { ShopifyChecks } from '../../app/platforms/shopify/webhooks/shopify-checks.server';
+import { waitFor } from '../support/wait-for';
 
 let listings: typeof ListingsModule;
 let processor: typeof ProcessorModule;
@@ -215,5 +220,59 @@ describe.each(testDatabaseProviders())('webhook processing (%s)', (provider) => 
     const byId = new Map(rows.map((r) => [r.webhookId, r]));
     expect(byId.get(expired!.webhookId)).toMatchObject({ status: 'processed', attempts: 2 });
     expect(byId.get(live!.webhookId)).toMatchObject({ status: 'processing', attempts: 1 });
+  });
+
+  /** A shop with one products/update subscription and one delivery of a product the shop isn't known to have (so the handler asks Shopify). */
+  async function oneDelivery(name: string, seed: number) {
+    const shop = `${name}-${provider}.myshopify.com`;
+    const projectId = await seedLoadShop(database.db, shop);
+    const plan = planWebhookLoad({ shop, secret: 'unused', deliveries: 1, products: 1, duplicateRate: 0, seed });
+    const d = plan.deliveries[0]!;
+    const row = await database.db.processedWebhook.create({ data: { webhookId: d.webhookId, topic: 'products/update', shop, projectId, payload: JSON.parse(d.body) as object } });
+    return { shop, row };
+  }
+  const subscriptionOf = (shop: string) => database.db.shopifyWebhookSubscription.findFirstOrThrow({ where: { project: { shopDomain: shop } } });
+
+  it('a delivery whose handler always throws ends failed with the reason, counted once on its subscription', async () => {
+    const { shop, row } = await oneDelivery('throws', 7);
+    await appJobs.jobsOn(database.db).enqueueMany(webhookJobs.webhookJobs([row]));
+    const broken = { readProduct: () => Promise.reject(new Error('handler broke')) } as unknown as ShopifyChecks;
+    const p = new processor.WebhookProcessor({ client: () => database.db, instanceId: 'throws', coalesceMs: 0, shopify: broken });
+    // Its retries are due after a short backoff: drain until the delivery settles.
+    const settled = await waitFor('the delivery to settle', async () => {
+      await p.drain();
+      const now = await database.db.processedWebhook.findUniqueOrThrow({ where: { id: row.id } });
+      return now.status === 'failed' && now;
+    });
+    await p.drain(); // the queue's onFailed follow-up runs too, and changes nothing more
+    await p.stop();
+    expect(settled).toMatchObject({ status: 'failed', attempts: 3, lastError: 'unknown: handler broke' });
+    expect(await database.db.processedWebhook.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: 'failed', lastError: 'unknown: handler broke' });
+    expect(await database.db.job.findMany({ where: { key: row.id }, select: { queue: true, status: true } })).toEqual(
+      expect.arrayContaining([
+        { queue: appJobs.QUEUES.webhooks, status: 'failed' },
+        { queue: `${appJobs.QUEUES.webhooks}:failed`, status: 'completed' },
+      ]),
+    );
+    expect(await subscriptionOf(shop)).toMatchObject({ deliveriesFailed: 1, lastError: 'unknown: handler broke' });
+  });
+
+  it('a delivery whose instance died on every attempt ends failed (not processing), with why, on its subscription', async () => {
+    const { shop, row } = await oneDelivery('dies', 8);
+    // As the instances left it: each claimed the job, marked the delivery processing, and died (lease expired).
+    const maxAttempts = webhookJobs.WEBHOOK_MAX_ATTEMPTS;
+    await database.db.processedWebhook.update({ where: { id: row.id }, data: { status: 'processing', attempts: maxAttempts } });
+    await database.db.job.create({
+      data: { queue: appJobs.QUEUES.webhooks, key: row.id, status: 'running', attempts: maxAttempts, maxAttempts, runAt: row.receivedAt, claimedBy: `dead-${randomUUID()}`, leaseUntil: new Date(Date.now() - 1000) },
+    });
+    let asked = false;
+    const watching = { readProduct: () => ((asked = true), Promise.resolve(null)) } as unknown as ShopifyChecks;
+    const p = new processor.WebhookProcessor({ client: () => database.db, instanceId: 'survivor', coalesceMs: 0, shopify: watching });
+    await p.drain();
+    await p.stop();
+    expect(asked).toBe(false); // the delivery that killed its instances is not run again
+    const reason = `gave up: lease expired on each of ${maxAttempts} attempts`;
+    expect(await database.db.processedWebhook.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: 'failed', attempts: maxAttempts, lastError: reason });
+    expect(await subscriptionOf(shop)).toMatchObject({ deliveriesFailed: 1, lastError: reason });
   });
 });

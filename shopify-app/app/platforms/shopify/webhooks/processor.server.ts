@@ -23,7 +23,7 @@ import { planProductUpdates } from './products-update.server';
 import { shopifyChecks, type ShopifyChecks } from './shopify-checks.server';
 import { sqlParams, transaction } from '../../../lib/portable-sql.server';
 import { PRODUCT_PAYLOAD_TOPICS, topicName } from './topics';
-import { queueOrphanDeliveries } from './webhook-jobs.server';
+import { deliveryJobFailed, markDeliveryFailed, queueOrphanDeliveries } from './webhook-jobs.server';
 
 export interface ClaimedDelivery {
   id: string;
@@ -80,7 +80,11 @@ export class WebhookProcessor {
       pollMs: options.pollMs ?? 1000,
       leaseMs: options.leaseMs ?? 60_000,
       log: (message, error) => logger.error({ err: errorMessage(error) }, `webhook processing: ${message}`),
-    }).handleBatch(QUEUES.webhooks, (jobs, context) => this.processBatch(jobs, context), { batchSize: options.batchSize ?? 200 });
+    }).handleBatch(QUEUES.webhooks, (jobs, context) => this.processBatch(jobs, context), {
+      batchSize: options.batchSize ?? 200,
+      // A delivery job that gave up without this processor marking it (its instance died on every attempt).
+      onFailed: (failed) => deliveryJobFailed(this.client(), failed),
+    });
   }
 
   /** Start polling for due retries and deliveries left by a restart or another instance. */
@@ -105,8 +109,9 @@ export class WebhookProcessor {
   /** Claim and process due deliveries until none is left. */
   drain(): Promise<void> {
     if (this.stopped) return Promise.resolve();
+    // Every queue of the worker: the deliveries, then the onFailed follow-ups of those that gave up.
     this.draining ??= this.worker
-      .drain(QUEUES.webhooks)
+      .drain()
       .then(() => undefined)
       .catch((error: unknown) => logger.error({ err: errorMessage(error) }, 'webhook processing paused; its jobs are claimed again later'))
       .finally(() => (this.draining = undefined));
@@ -178,7 +183,7 @@ export class WebhookProcessor {
       const applied = new Set(plan.applied);
       await transaction(client, async (tdb) => {
         await this.finish(batch.filter((d) => applied.has(d.id)), jobOf, context, tdb);
-        if (plan.rejected.length > 0) await this.markFailed(tdb, batch, plan.rejected, jobOf, context);
+        if (plan.rejected.length > 0) await this.markFailed(tdb, plan.rejected, jobOf, context);
         await plan.write(tdb);
       });
       this.totals.processed += plan.applied.length;
@@ -215,19 +220,11 @@ export class WebhookProcessor {
   }
 
   /** Deliveries that can never be processed: failed with the reason, counted on their subscription. */
-  private async markFailed(client: Db, batch: readonly ClaimedDelivery[], failures: ReadonlyArray<{ id: string; reason: string }>, jobOf: Map<string, DeliveryJob>, context: Context): Promise<void> {
+  private async markFailed(client: Db, failures: ReadonlyArray<{ id: string; reason: string }>, jobOf: Map<string, DeliveryJob>, context: Context): Promise<void> {
     const now = new Date();
     for (const f of failures) {
       if ((await context.fail(jobOf.get(f.id)!, f.reason, { client })) === 0) continue; // not ours any more
-      const q = sqlParams(client);
-      await client.$executeRawUnsafe(`UPDATE "ProcessedWebhook" SET "status" = 'failed', "lastError" = ${q.p(f.reason)} WHERE "id" = ${q.p(f.id)}`, ...q.values);
-      const delivery = batch.find((d) => d.id === f.id);
-      if (delivery?.projectId) {
-        await client.shopifyWebhookSubscription.updateMany({
-          where: { projectId: delivery.projectId, topic: topicName(delivery.topic) },
-          data: { deliveriesFailed: { increment: 1 }, lastError: f.reason, lastErrorAt: now },
-        });
-      }
+      await markDeliveryFailed(client, f.id, f.reason, now);
     }
   }
 
@@ -240,7 +237,7 @@ export class WebhookProcessor {
     const retry = batch.filter((d) => attemptsOf(d) < MAX_ATTEMPTS[kind]);
     try {
       const client = this.client();
-      if (giveUp.length > 0) await this.markFailed(client, giveUp, giveUp.map((d) => ({ id: d.id, reason })), jobOf, context);
+      if (giveUp.length > 0) await transaction(client, (tx) => this.markFailed(tx, giveUp.map((d) => ({ id: d.id, reason })), jobOf, context));
       const retried: string[] = [];
       for (const d of retry) {
         const outcome = await context.retry(jobOf.get(d.id)!, reason, { delayMs: retryDelayMs(attemptsOf(d)) });
