@@ -248,12 +248,13 @@ export class ReferenceConnector implements PlatformConnector {
   }
 
   /**
-   * The platform says our offer on a catalog item lost Featured Offer eligibility: our listing's price is
-   * judged against `reference` (of `kind`); kept for `getOfferChanges` with `include: ['pricingHealth']`.
+   * The platform says our offer on a catalog item lost Featured Offer eligibility: our offer's price (in the
+   * seeded competition, else our listing's own) is judged against `reference` (of `kind`); kept for
+   * `getOfferChanges` with `include: ['pricingHealth']`.
    */
   announcePricingHealth(itemId: string, reference: Money, kind: ReferencePriceKind = 'competitivePrice'): PricingHealthChange {
     if (!this.capabilities.pricingHealth) throw new ValidationError('this connector was built without pricing health');
-    const own = this.listings.get(itemId)?.listing.price;
+    const own = this.competition?.[itemId]?.offers.find((o) => o.isOurs)?.landed ?? this.listings.get(itemId)?.listing.price;
     if (!own) throw new NotFoundError(`no catalog item ${itemId}`, { resource: 'item', resourceId: itemId, platform: this.platform });
     const observedAt = this.now().toISOString();
     const sequence = ++this.sequence;

@@ -83,8 +83,8 @@ export async function pullOfferChanges(jobs: Jobs, connector: PlatformConnector,
         update: { cursor: answer.cursor, ...status, received: { increment: inputs.length }, duplicatesDropped: { increment: r.duplicates } },
       }),
       ...health.writes,
-      // A listing that lost eligibility is looked at again (its market's own move, when it has one, wins).
-      ...pendingRepriceWrites(projectId, new Map([...health.triggers, ...r.triggers])),
+      // A listing that lost eligibility is looked at again, for that reason (it says more than the market's move).
+      ...pendingRepriceWrites(projectId, new Map([...r.triggers, ...health.triggers])),
     ],
   });
   if (recorded.triggers.size > 0 || health.triggers.size > 0) await enqueueReprice(jobs, projectId, `${platform}:${answer.cursor ?? 'start'}`);
