@@ -167,7 +167,10 @@ export function offerChangesSuite(provider: DatabaseProvider): void {
     expect(pending.map((p) => p.trigger)).toEqual([{ kind: 'buy_box_ineligible', platform: 'amazon', from: '20.00', to: '18.50', at: health.observedAt }]);
     // Its run prices the listing normally: that clears a price war, not what Amazon said.
     expect(await worker.runOnce(scheduler.REPRICE_QUEUE)).toBe(1);
-    expect((await database.db.priceSuggestion.findMany({ where: { projectId, listingId: listing.id } })).map((x) => [x.status, x.suggestedAmount])).toEqual([['pending', '18.50']]);
+    const suggested = await database.db.priceSuggestion.findMany({ where: { projectId, listingId: listing.id } });
+    expect(suggested.map((x) => [x.status, x.suggestedAmount])).toEqual([['pending', '18.50']]);
+    // The suggestion says why it was looked at: Amazon's word, our price and the reference.
+    expect(suggested[0]!.explanation).toMatchObject({ trigger: { kind: 'buy_box_ineligible', from: '20.00', to: '18.50' } });
     expect(await flag()).toMatchObject({ clearedAt: null });
 
     // An offer change with us still above the reference and without the Buy Box: still ineligible.
