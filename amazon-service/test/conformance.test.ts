@@ -52,6 +52,25 @@ async function announceOfferChange(connector: PlatformConnector): Promise<void> 
   await waitFor('the offer change readable', async () => (await read({ after: tail, waitSeconds: 2 })).changes.length > 0, 20_000, 0);
 }
 
+/**
+ * The ASIN's reference price drops under our offer's price: Amazon sends PRICING_HEALTH, and the hook
+ * returns when the shop's stream holds it. The reference goes back above every offer first, so each call
+ * is a fresh loss of eligibility.
+ */
+async function announcePricingHealth(connector: PlatformConnector): Promise<void> {
+  const read = connector.pricing.getOfferChanges!.bind(connector.pricing);
+  await waitFor('the seller subscribed to PRICING_HEALTH', async () =>
+    (await h.database.db.amazonNotificationSubscription.count({ where: { sellingPartnerId: DEMO_SELLER, notificationType: 'PRICING_HEALTH' } })) > 0,
+  );
+  await control(h.sandbox, 'catalog/reference-price', { asin: 'B001VTSF4H', marketplaceId: US, price: '999.00' });
+  let tail: string | null = null;
+  for (let page = await read({ include: ['pricingHealth'] }); page.changes.length + (page.pricingHealth?.length ?? 0) > 0; page = await read({ after: tail, include: ['pricingHealth'] })) tail = page.cursor;
+  const { offers } = await control<{ offers: { sellerId: string; price: string }[] }>(h.sandbox, `offers?asin=B001VTSF4H&marketplaceId=${US}`);
+  const ours = offers.find((o) => o.sellerId === DEMO_SELLER)!;
+  await control(h.sandbox, 'catalog/reference-price', { asin: 'B001VTSF4H', marketplaceId: US, price: (Number(ours.price) - 1).toFixed(2) });
+  await waitFor('the pricing health readable', async () => ((await read({ after: tail, waitSeconds: 2, include: ['pricingHealth'] })).pricingHealth?.length ?? 0) > 0, 20_000, 0);
+}
+
 describeConformance('amazon connector through the Amazon service over HTTP', () => {
   const seller = h.sellers.find((s) => s.sellerId === DEMO_SELLER)!;
   return {
@@ -69,6 +88,7 @@ describeConformance('amazon connector through the Amazon service over HTTP', () 
     },
     settle,
     announceOfferChange,
+    announcePricingHealth,
     // Amazon answers 429 QuotaExceeded to the next calls, more times than the connector retries.
     simulateRateLimit: async () => {
       await control(h.sandbox, 'throttle', { operation: '*', count: 3 });

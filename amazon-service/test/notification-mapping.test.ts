@@ -1,9 +1,14 @@
-// ANY_OFFER_CHANGED's payload as the contract's CompetitiveListing, the queue's address from its ARN, and the
-// offer-change cursor: the parts of the notification path that need no sandbox.
+// ANY_OFFER_CHANGED's payload as the contract's CompetitiveListing, PRICING_HEALTH's as its PricingHealthChange
+// (on Amazon's own example), the queue's address from its ARN, and the offer-change cursor: the parts of the
+// notification path that need no sandbox.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { money } from '@calibr/shared-contracts';
 import { describe, expect, it } from 'vitest';
 import { changeCause, listingFromAnyOfferChanged, type AnyOfferChangedPayload } from '../src/notifications/any-offer-changed';
 import { parseQueueArn, queueUrl } from '../src/notifications/sqs-queue';
+import { pricingHealthFromNotification, type PricingHealthPayload } from '../src/notifications/pricing-health';
+import { notificationValidator, SCHEMA_DIR } from '../src/notifications/notification-schemas';
 
 const usd = (Amount: number) => ({ Amount, CurrencyCode: 'USD' });
 function payload(offers: AnyOfferChangedPayload['Offers'], buyBox: number | null = 20): AnyOfferChangedPayload {
@@ -80,5 +85,41 @@ describe('the queue', () => {
     expect(queueUrl(queue)).toBe('https://sqs.eu-west-1.amazonaws.com/123456789012/calibr-notifications');
     expect(queueUrl(queue, 'http://127.0.0.1:4010/sqs/')).toBe('http://127.0.0.1:4010/sqs/123456789012/calibr-notifications');
     expect(() => parseQueueArn('https://sqs.eu-west-1.amazonaws.com/123456789012/q')).toThrow(/not an SQS queue ARN/);
+  });
+});
+
+describe('pricingHealthFromNotification', () => {
+  // Amazon's example in its published schema (vendored, kept equal to the reference copy).
+  const example = (JSON.parse(readFileSync(join(SCHEMA_DIR, 'PricingHealthNotification.json'), 'utf8')) as { examples: Array<{ payload: PricingHealthPayload; notificationMetadata: { notificationId: string } }> }).examples[0]!;
+
+  it("reads Amazon's example: our landed price, every reference price as decimal strings, the competitive price the one exceeded", () => {
+    expect(notificationValidator('PRICING_HEALTH')!(example)).toBe(true);
+    const health = pricingHealthFromNotification(example.notificationMetadata.notificationId, example.payload);
+    expect(health).toEqual({
+      notificationId: '23ae41cd-3537-4676-af46-6ee9abf8802e',
+      itemId: 'B007IBIWZY',
+      marketplaceId: 'ATVPDKIKX0DER',
+      issue: 'BuyBoxDisqualification',
+      ourPrice: money('8188.72', 'USD'),
+      referencePrices: [
+        { kind: 'competitivePrice', price: money('8000', 'USD') },
+        { kind: 'retailOfferPrice', price: money('8000', 'USD') },
+        { kind: 'averageSellingPrice', price: money('7500', 'USD') },
+        { kind: 'msrp', price: money('7900', 'USD') },
+      ],
+      exceeded: { kind: 'competitivePrice', price: money('8000', 'USD') },
+      observedAt: '2020-09-23T21:30:13.409Z',
+    });
+  });
+
+  it('names the first reference exceeded, none when our price is under them all; leaves out a reference in another currency; no readable price, nothing', () => {
+    const at = (landed: number, references: PricingHealthPayload['summary']['referencePrice']) =>
+      pricingHealthFromNotification('n-1', { ...example.payload, merchantOffer: { ...example.payload.merchantOffer, landedPrice: { amount: landed, currencyCode: 'USD' } }, summary: { referencePrice: references } });
+    expect(at(24.99, { competitivePriceThreshold: { amount: 25, currencyCode: 'USD' }, averageSellingPrice: { amount: 21.5, currencyCode: 'USD' } })?.exceeded).toEqual({ kind: 'averageSellingPrice', price: money('21.50', 'USD') });
+    expect(at(20, { competitivePriceThreshold: { amount: 25, currencyCode: 'USD' } })?.exceeded).toBeNull();
+    expect(at(24.99, { competitivePriceThreshold: { amount: 21.5, currencyCode: 'EUR' } })).toMatchObject({ referencePrices: [], exceeded: null });
+    expect(at(24.99, {})).toMatchObject({ ourPrice: money('24.99', 'USD'), referencePrices: [], exceeded: null });
+    const unreadable = { ...example.payload, merchantOffer: { ...example.payload.merchantOffer, landedPrice: { amount: 1e21, currencyCode: 'USD' }, listingPrice: { amount: 1e21, currencyCode: 'USD' } } };
+    expect(pricingHealthFromNotification('n-2', unreadable)).toBeNull();
   });
 });

@@ -4,9 +4,10 @@
 // change through the signed connector route; duplicates and out-of-order notifications are dropped; bad
 // messages go to the dead-letter queue while the consumer carries on; an unreachable queue turns the channel
 // down, feeds are still settled by polling, and it recovers on its own; FEED_PROCESSING_FINISHED settles a
-// feed before the poller would.
+// feed before the poller would; PRICING_HEALTH (our offer above the reference price) reaches the app as a
+// pricing-health item of the same stream, only when asked for, once however often it is delivered.
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, DeleteMessageCommand, PurgeQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { money, type OfferChange, type RemoteConnector } from '@calibr/shared-contracts';
+import { money, type OfferChange, type PricingHealthChange, type RemoteConnector } from '@calibr/shared-contracts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { feedJobs } from '../src/feeds/feed-jobs';
 import { SubscriptionWorker } from '../src/notifications/subscription-worker';
@@ -187,6 +188,86 @@ export function notificationSuite(provider: 'sqlite' | 'postgresql'): void {
       const changes = (await shop.pricing.getOfferChanges!({ after })).changes.filter((x) => x.listing.itemId === ASIN);
       expect(changes.some((x) => x.listing.offers.some((o) => o.sellerId === second.sellerId && o.landed.amount === second.price))).toBe(true);
       expect(changes.some((x) => x.listing.offers.some((o) => o.sellerId === first.sellerId && o.landed.amount === first.price))).toBe(false);
+    });
+  });
+
+  describe('pricing health', () => {
+    const ours = async () => (await control<{ offers: SandboxOffer[] }>(h.sandbox, `offers?asin=${ASIN}&marketplaceId=${US}`)).offers.find((o) => o.sellerId === DEMO_SELLER)!;
+    /** The reference price moves: under our price (a cent under each time) makes our offer lose Buy Box eligibility. */
+    async function referencePrice(price: string | null): Promise<void> {
+      await control(h.sandbox, 'catalog/reference-price', { asin: ASIN, marketplaceId: US, price });
+    }
+    /** The newest cursor of the stream, pricing health included. */
+    async function tailWithHealth(): Promise<string | null> {
+      let cursor: string | null = null;
+      for (;;) {
+        const page = await shop.pricing.getOfferChanges!({ after: cursor, include: ['pricingHealth'] });
+        if (page.changes.length === 0 && (page.pricingHealth ?? []).length === 0) return cursor;
+        cursor = page.cursor;
+      }
+    }
+    async function healthUntil(after: string | null, accept: (items: PricingHealthChange[]) => boolean): Promise<PricingHealthChange[]> {
+      const seen: PricingHealthChange[] = [];
+      let cursor = after;
+      await waitFor(
+        'pricing health',
+        async () => {
+          const page = await shop.pricing.getOfferChanges!({ after: cursor, waitSeconds: 2, include: ['pricingHealth'] });
+          seen.push(...(page.pricingHealth ?? []));
+          cursor = page.cursor;
+          return accept(seen);
+        },
+        30_000,
+        0,
+      );
+      return seen;
+    }
+    afterAll(async () => {
+      // Eligible again for the suites after this one: the reference far above every offer.
+      await referencePrice('999.00');
+    });
+
+    it('our price above the reference price: Amazon says so, validated against its schema, and the shop reads it only when it asks', async () => {
+      expect(shop.capabilities.pricingHealth).toBe(true);
+      await referencePrice('999.00');
+      const after = await tailWithHealth();
+      const processed = channel().counts.processed;
+      const own = await ours();
+      const reference = (Number(own.price) - 1).toFixed(2);
+      await referencePrice(reference);
+      const items = await healthUntil(after, (x) => x.some((i) => i.itemId === ASIN));
+      const item = items.find((i) => i.itemId === ASIN)!;
+      expect(item).toMatchObject({
+        marketplaceId: US,
+        issue: 'BuyBoxDisqualification',
+        exceeded: { kind: 'competitivePrice', price: money(reference, 'USD') },
+      });
+      // Our landed price as Amazon judged it, a decimal string: at least the listing price.
+      expect(item.ourPrice.currency).toBe('USD');
+      expect(item.ourPrice.amount).toMatch(/^\d+\.\d{2}$/);
+      expect(item.referencePrices).toEqual(expect.arrayContaining([{ kind: 'competitivePrice', price: money(reference, 'USD') }, { kind: 'msrp', price: money(reference, 'USD') }]));
+      expect(item.notificationId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(channel().counts.processed).toBeGreaterThan(processed);
+      // The stored copy passed Amazon's schema; asked without include, the same stretch has no trace of it.
+      const plain = await shop.pricing.getOfferChanges!({ after });
+      expect(plain).not.toHaveProperty('pricingHealth');
+      expect(plain.changes.some((c) => c.notificationId === item.notificationId || c.cursor === item.cursor)).toBe(false);
+      // The other shop holding the seller gets its own copy.
+      const other = await remoteConnector(h, OTHER_SHOP);
+      expect((await other.pricing.getOfferChanges!({ include: ['pricingHealth'] })).pricingHealth!.some((i) => i.notificationId === item.notificationId)).toBe(true);
+    });
+
+    it('a PRICING_HEALTH delivered twice is kept once', async () => {
+      await referencePrice('999.00');
+      const after = await tailWithHealth();
+      const before = channel().counts.duplicates;
+      await control(h.sandbox, 'sqs/faults', { duplicateNext: 1 });
+      const reference = (Number((await ours()).price) - 2).toFixed(2);
+      await referencePrice(reference);
+      await healthUntil(after, (x) => x.some((i) => i.exceeded?.price.amount === reference));
+      await waitFor('the duplicate to be dropped', async () => channel().counts.duplicates > before);
+      const kept = (await shop.pricing.getOfferChanges!({ after, include: ['pricingHealth'] })).pricingHealth!.filter((i) => i.exceeded?.price.amount === reference);
+      expect(kept).toHaveLength(1);
     });
   });
 

@@ -77,6 +77,8 @@ export const AMAZON_CAPABILITIES: ConnectorCapabilities = {
   maxFeeBatch: FEES_ESTIMATES_BATCH_SIZE,
   // ANY_OFFER_CHANGED notifications kept per shop; `status.state` says `off` where none are subscribed.
   offerChanges: true,
+  // PRICING_HEALTH notifications in the same stream, for a caller that asks (`include: ['pricingHealth']`).
+  pricingHealth: true,
 };
 
 /** How long a competitive read waits for the seller's getItemOffersBatch turn (0.1/s) before it is a 429. */

@@ -1,6 +1,7 @@
 // Reads Amazon's notifications from the SQS queue (long polls of up to 20 s, 10 messages at a time) and acts
 // on each: ANY_OFFER_CHANGED becomes an offer change for every shop holding the seller, FEED_PROCESSING_FINISHED
-// makes the feed's job due now, PRICING_HEALTH is logged. A message is deleted once handled (or seen before:
+// makes the feed's job due now, PRICING_HEALTH (our offer lost Buy Box eligibility on price) joins the same
+// per-shop stream as a pricing-health item (pricing-health.ts). A message is deleted once handled (or seen before:
 // duplicates by NotificationId; stale: an offer change older than the newest seen for its seller, ASIN and
 // marketplace). One that is not JSON, fails its schema, is of a type we don't consume or names a seller no
 // shop ever connected is logged (type, ids and the reason, never the body) and left on the queue: its receive
@@ -15,6 +16,7 @@ import { sellerIdsIn } from '../integrations/integration-store';
 import { errorSummary } from '../log-errors';
 import { changeCause, listingFromAnyOfferChanged, type AnyOfferChangedPayload } from './any-offer-changed';
 import { notificationValidator } from './notification-schemas';
+import { pricingHealthFromNotification, type PricingHealthPayload } from './pricing-health';
 import { pruneNotificationRecords } from './offer-change-store';
 
 export interface ConsumerOptions {
@@ -228,25 +230,35 @@ export class NotificationConsumer {
     return rows;
   }
 
-  private async offerChanged(n: Envelope): Promise<Outcome> {
-    const payload = (n.body.Payload as { AnyOfferChangedNotification: AnyOfferChangedPayload }).AnyOfferChangedNotification;
-    const trigger = payload.OfferChangeTrigger;
-    const holders = await this.holders(payload.SellerId);
-    const eventTime = new Date(trigger.TimeOfOfferChange);
-    if (Number.isNaN(eventTime.getTime())) throw new Unhandled('invalid', 'TimeOfOfferChange is not a time');
-    const tenants = [
+  /** The shops a seller's notification about a marketplace goes to: connected, and selling there. */
+  private async tenantsFor(sellingPartnerId: string, marketplaceId: string): Promise<string[]> {
+    const holders = await this.holders(sellingPartnerId);
+    return [
       ...new Set(
         holders
-          .filter((h) => h.status !== 'disconnected' && Array.isArray(h.marketplaceIds) && (h.marketplaceIds as string[]).includes(trigger.MarketplaceId))
+          .filter((h) => h.status !== 'disconnected' && Array.isArray(h.marketplaceIds) && (h.marketplaceIds as string[]).includes(marketplaceId))
           .map((h) => h.projectId),
       ),
     ];
+  }
+
+  /** Serializes offer-change writes on PostgreSQL (see offerChanged). */
+  private async lockOfferChanges(tx: Parameters<Parameters<AmazonContext['db']['$transaction']>[0]>[0]): Promise<void> {
+    if (providerOf(this.ctx.db) === 'postgresql') await tx.$queryRawUnsafe(`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${OFFER_CHANGE_WRITE_LOCK})) AS l`);
+  }
+
+  private async offerChanged(n: Envelope): Promise<Outcome> {
+    const payload = (n.body.Payload as { AnyOfferChangedNotification: AnyOfferChangedPayload }).AnyOfferChangedNotification;
+    const trigger = payload.OfferChangeTrigger;
+    const eventTime = new Date(trigger.TimeOfOfferChange);
+    const tenants = await this.tenantsFor(payload.SellerId, trigger.MarketplaceId);
+    if (Number.isNaN(eventTime.getTime())) throw new Unhandled('invalid', 'TimeOfOfferChange is not a time');
     // Each shop's own offers are every seller account it holds there; whose move it was, from its previous snapshot.
     const listings = await Promise.all(
       tenants.map(async (projectId) => {
         const listing = listingFromAnyOfferChanged(payload, new Set(await sellerIdsIn(this.ctx, projectId, trigger.MarketplaceId)));
         const previous = await this.ctx.db.amazonOfferChange.findFirst({
-          where: { projectId, marketplaceId: trigger.MarketplaceId, asin: trigger.ASIN },
+          where: { projectId, kind: 'offers', marketplaceId: trigger.MarketplaceId, asin: trigger.ASIN },
           orderBy: { id: 'desc' },
           select: { listing: true },
         });
@@ -258,7 +270,7 @@ export class NotificationConsumer {
       // Several consumers on one PostgreSQL database: one writer of offer changes at a time, so ids commit in
       // the order they are drawn (a reader's cursor never passes a change still being written) and the
       // staleness check against the watermark can't race. SQLite has one writer already.
-      if (providerOf(this.ctx.db) === 'postgresql') await tx.$queryRawUnsafe(`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${OFFER_CHANGE_WRITE_LOCK})) AS l`);
+      await this.lockOfferChanges(tx);
       await tx.amazonProcessedNotification.create({ data: { notificationId: n.notificationId, notificationType: n.type } });
       const newest = await tx.amazonOfferWatermark.findUnique({ where: { sellingPartnerId_marketplaceId_asin: key } });
       if (newest && eventTime < newest.eventTime) return 'stale' as const;
@@ -297,13 +309,41 @@ export class NotificationConsumer {
     return 'processed';
   }
 
+  /**
+   * Our offer lost Buy Box eligibility on price: stored in each holding shop's stream (kind `pricingHealth`,
+   * the offer changes' cursor sequence) for the app to pull. Not held against the offer watermark: the app
+   * weighs it against the offer changes by event time (a later eligible offer clears it).
+   */
   private async pricingHealth(n: Envelope): Promise<Outcome> {
-    const payload = n.body.payload as { sellerId?: string; issueType?: string; offerChangeTrigger?: { asin?: string; marketplaceId?: string } };
-    await this.holders(payload.sellerId);
-    await this.ctx.db.amazonProcessedNotification.create({ data: { notificationId: n.notificationId, notificationType: n.type } });
-    // Recorded in the log: the next offer change (the Buy Box moving) carries what the app acts on.
+    const payload = n.body.payload as PricingHealthPayload;
+    const trigger = payload.offerChangeTrigger;
+    const tenants = await this.tenantsFor(payload.sellerId, trigger.marketplaceId);
+    const eventTime = new Date(trigger.timeOfOfferChange);
+    if (Number.isNaN(eventTime.getTime())) throw new Unhandled('invalid', 'timeOfOfferChange is not a time');
+    const health = pricingHealthFromNotification(n.notificationId, payload);
+    if (!health) throw new Unhandled('invalid', "merchantOffer's price is not an amount in a currency");
+    await this.ctx.db.$transaction(async (tx) => {
+      await this.lockOfferChanges(tx);
+      await tx.amazonProcessedNotification.create({ data: { notificationId: n.notificationId, notificationType: n.type } });
+      for (const projectId of tenants) {
+        await tx.amazonOfferChange.create({
+          data: {
+            projectId,
+            sellingPartnerId: payload.sellerId,
+            notificationId: n.notificationId,
+            marketplaceId: trigger.marketplaceId,
+            asin: trigger.asin,
+            kind: 'pricingHealth',
+            cause: 'unknown',
+            eventTime,
+            pricingHealth: health as object,
+          },
+        });
+      }
+    });
+    this.ctx.notifications.changes.notify(tenants);
     this.ctx.logger.info(
-      { sellingPartnerId: payload.sellerId, issueType: payload.issueType, asin: payload.offerChangeTrigger?.asin, marketplaceId: payload.offerChangeTrigger?.marketplaceId },
+      { sellingPartnerId: payload.sellerId, issueType: payload.issueType, asin: trigger.asin, marketplaceId: trigger.marketplaceId, exceeded: health.exceeded?.kind ?? null, shops: tenants.length },
       'amazon pricing health: offer not eligible for the Buy Box',
     );
     return 'processed';

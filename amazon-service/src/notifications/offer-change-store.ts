@@ -1,7 +1,16 @@
-// AmazonOfferChange rows: each accepted ANY_OFFER_CHANGED, once per shop holding the seller, served by the
-// connector's getOfferChanges in id order (the cursor is the row id). A long poll waits on the in-process
+// AmazonOfferChange rows: each accepted ANY_OFFER_CHANGED (kind `offers`) and PRICING_HEALTH (kind
+// `pricingHealth`), once per shop holding the seller, served by the connector's getOfferChanges in id order
+// (the cursor is the row id; pricing health only to a caller that asks for it). A long poll waits on the in-process
 // signal and re-reads the database every second, so a change stored by another instance is seen too.
-import { ValidationError, MAX_OFFER_CHANGES, type CompetitiveListing, type OfferChange, type OfferChangesRequest, type OfferChangesResult } from '@calibr/shared-contracts';
+import {
+  ValidationError,
+  MAX_OFFER_CHANGES,
+  type CompetitiveListing,
+  type OfferChange,
+  type OfferChangesRequest,
+  type OfferChangesResult,
+  type PricingHealthChange,
+} from '@calibr/shared-contracts';
 import type { AmazonContext } from '../amazon-context';
 
 /** Changes are kept a week: the app pulls continuously, and polling getCompetitiveOffers reconciles anything older. */
@@ -16,6 +25,10 @@ function decodeAfter(after: string | null | undefined): number {
 }
 
 type Row = Awaited<ReturnType<AmazonContext['db']['amazonOfferChange']['findMany']>>[number];
+
+function toHealth(row: Row): PricingHealthChange {
+  return { ...(row.pricingHealth as unknown as Omit<PricingHealthChange, 'cursor' | 'receivedAt'>), cursor: String(row.id), receivedAt: row.receivedAt.toISOString() };
+}
 
 function toChange(row: Row): OfferChange {
   return {
@@ -43,17 +56,20 @@ export async function readOfferChanges(ctx: AmazonContext, projectId: string, re
   const after = decodeAfter(request.after);
   const limit = request.limit ?? MAX_OFFER_CHANGES;
   const deadline = Date.now() + (request.waitSeconds ?? 0) * 1000;
-  let rows = await ctx.db.amazonOfferChange.findMany({ where: { projectId, id: { gt: after } }, orderBy: { id: 'asc' }, take: limit });
+  const withHealth = (request.include ?? []).includes('pricingHealth');
+  const kinds = { kind: { in: withHealth ? ['offers', 'pricingHealth'] : ['offers'] } };
+  const page = () => ctx.db.amazonOfferChange.findMany({ where: { projectId, ...kinds, id: { gt: after } }, orderBy: { id: 'asc' }, take: limit });
+  let rows = await page();
   while (rows.length === 0 && Date.now() < deadline) {
     await ctx.notifications.changes.wait(projectId, Math.min(RECHECK_MS, deadline - Date.now()));
-    rows = await ctx.db.amazonOfferChange.findMany({ where: { projectId, id: { gt: after } }, orderBy: { id: 'asc' }, take: limit });
+    rows = await page();
   }
-  const newest = await ctx.db.amazonOfferChange.findFirst({ where: { projectId }, orderBy: { id: 'desc' }, select: { receivedAt: true } });
-  const changes = rows.map(toChange);
+  const newest = await ctx.db.amazonOfferChange.findFirst({ where: { projectId, ...kinds }, orderBy: { id: 'desc' }, select: { receivedAt: true } });
   return {
-    changes,
-    cursor: changes.at(-1)?.cursor ?? request.after ?? null,
+    changes: rows.filter((r) => r.kind === 'offers').map(toChange),
+    cursor: rows.length > 0 ? String(rows.at(-1)!.id) : (request.after ?? null),
     status: { state: await channelState(ctx, projectId), lastReceivedAt: newest?.receivedAt.toISOString() ?? null },
+    ...(withHealth ? { pricingHealth: rows.filter((r) => r.kind === 'pricingHealth').map(toHealth) } : {}),
   };
 }
 

@@ -204,6 +204,20 @@ export async function writeEveryAmazonModel(db: AmazonClient, keyring: Keyring):
   };
   const changeRow = await db.amazonOfferChange.create({ data: change });
   written.push({ model: 'AmazonOfferChange', id: String(changeRow.id), data: change, where: { id: changeRow.id } });
+  const health = {
+    projectId,
+    sellingPartnerId: 'A1SELLER',
+    notificationId: `n-${suffix}-2`,
+    marketplaceId: 'A1PM5X3Y5T5U2',
+    asin: `B0${suffix}`,
+    kind: 'pricingHealth',
+    cause: 'unknown',
+    eventTime: T2,
+    pricingHealth: { itemId: `B0${suffix}`, issue: 'BuyBoxDisqualification', ourPrice: { amount: '24.99', currency: 'EUR' }, referencePrices: [], exceeded: null },
+    receivedAt: T2,
+  };
+  const healthRow = await db.amazonOfferChange.create({ data: health });
+  written.push({ model: 'AmazonOfferChange', id: String(healthRow.id), data: health, where: { id: healthRow.id } });
 
   return written;
 }

@@ -460,6 +460,20 @@ async function route(path: string, req: IncomingMessage, deps: ControlDeps): Pro
     world.log({ platform: 'amazon', kind: 'event', detail: { competitors: action, asin, marketplaceId } });
     return { body: offersView(world, asin, marketplaceId) };
   }
+  if (path === 'catalog/reference-price' && method === 'POST') {
+    // The ASIN's reference price moves (its list price, which the model judges Buy Box eligibility against
+    // and sends as PRICING_HEALTH's competitivePriceThreshold); `price: null` removes it.
+    const body = await json(req);
+    const asin = str(body, 'asin')!;
+    const marketplaceId = str(body, 'marketplaceId')!;
+    const item = world.state.catalog[asin];
+    if (!item?.marketplaceIds.includes(marketplaceId)) throw missing(`ASIN ${asin} is not in marketplace ${marketplaceId}`);
+    if (body.price === null) delete item.listPrices[marketplaceId];
+    else item.listPrices[marketplaceId] = amountFor(body, 'price', marketplaceId)!;
+    world.changed();
+    world.log({ platform: 'amazon', kind: 'event', detail: { referencePrice: { asin, marketplaceId, to: item.listPrices[marketplaceId] ? formatAmount(item.listPrices[marketplaceId]) : null } } });
+    return { body: offersView(world, asin, marketplaceId) };
+  }
   if (path === 'buybox' && method === 'POST') {
     const body = await json(req);
     const asin = str(body, 'asin')!;

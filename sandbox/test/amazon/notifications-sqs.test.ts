@@ -171,6 +171,31 @@ describe('notifications on the queue', () => {
     expect(payload.Offers.find((o: { SellerId: string }) => o.SellerId === NA_SELLER).ListingPrice.Amount).toBe(Number(price));
   });
 
+  test('the reference price moving under our landed price sends PRICING_HEALTH with it as the competitive price; back above it, nothing', async () => {
+    const asin = entries[7]!.variant.asin;
+    await sb.control('POST', 'catalog/reference-price', { asin, marketplaceId: US, price: '999.00' });
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: queueUrl }));
+    const ours = (await sb.control('GET', `offers?asin=${asin}&marketplaceId=${US}`)).body.offers.find((o: { sellerId: string }) => o.sellerId === NA_SELLER);
+    const reference = (Number(ours.landedPrice) - 1).toFixed(2);
+    expect((await sb.control('POST', 'catalog/reference-price', { asin, marketplaceId: US, price: reference })).status).toBe(200);
+    const health = (await receive(1)).map(body).find((n) => n.notificationType === 'PRICING_HEALTH');
+    expect(health, 'a PRICING_HEALTH notification').toBeDefined();
+    expectValid(validateHealth, health);
+    expect(health!.payload).toMatchObject({
+      issueType: 'BuyBoxDisqualification',
+      sellerId: NA_SELLER,
+      offerChangeTrigger: { asin, marketplaceId: US },
+      merchantOffer: { landedPrice: { amount: Number(ours.landedPrice), currencyCode: 'USD' } },
+      summary: { referencePrice: { competitivePriceThreshold: { amount: Number(reference), currencyCode: 'USD' }, msrpPrice: { amount: Number(reference), currencyCode: 'USD' } } },
+    });
+    // Eligible again: no PRICING_HEALTH (Amazon says when eligibility is lost, not when it comes back). The
+    // publisher scans on the next turn of the sandbox's event loop, before it answers the next control call.
+    await sb.control('POST', 'catalog/reference-price', { asin, marketplaceId: US, price: '999.00' });
+    expect((await sb.control('POST', 'catalog/reference-price', { asin: 'B000NOSUCH', marketplaceId: US, price: '1.00' })).status).toBe(404);
+    const after = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    expect((after.Messages ?? []).map(body).filter((n) => n.notificationType === 'PRICING_HEALTH')).toEqual([]);
+  });
+
   test('a suppressed Buy Box sends PRICING_HEALTH; a feed that ends sends FEED_PROCESSING_FINISHED', async () => {
     const asin = entries[6]!.variant.asin;
     await sb.control('POST', 'buybox', { asin, marketplaceId: US, winner: 'none' });

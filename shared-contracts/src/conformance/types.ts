@@ -53,6 +53,12 @@ export interface ConformanceOptions {
    * Without it the offer-changes check covers only the end of the feed.
    */
   readonly announceOfferChange?: (connector: PlatformConnector) => void | Promise<void>;
+  /**
+   * With `capabilities.pricingHealth`: make the platform say our offer lost Featured Offer eligibility on
+   * price (Amazon's PRICING_HEALTH) and resolve once the connector holds it. Without it the check covers
+   * only what a read with `include: ['pricingHealth']` answers at the end of the feed.
+   */
+  readonly announcePricingHealth?: (connector: PlatformConnector) => void | Promise<void>;
   /** Called after each check; default `connector.dispose?.()`. */
   readonly release?: (connector: PlatformConnector) => void | Promise<void>;
   /** Prefix of the idempotency keys the kit makes (default random per run). */
@@ -105,6 +111,7 @@ export const CHECK_IDS = [
   'competitive-offers',
   'fee-estimates',
   'offer-changes',
+  'offer-changes-pricing-health',
   'rate-limit',
   'rate-limit-retry',
   'events-price',

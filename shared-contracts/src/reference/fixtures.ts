@@ -1,5 +1,6 @@
 // Conformance fixtures for the reference connector's default catalog.
 import type { PlatformConnector } from '../interfaces';
+import { money } from '../money';
 import type { ConformanceFixtures, ConformanceOptions } from '../conformance/run';
 import { REFERENCE_CREDENTIALS } from './catalog';
 import { ReferenceConnector, type ReferenceConnectorOptions } from './in-memory-connector';
@@ -29,6 +30,10 @@ export function referenceConformanceOptions(
       ? {
           announceOfferChange: (connector: PlatformConnector) => {
             (connector as ReferenceConnector).announceOfferChange(referenceFixtures.listing.externalId);
+          },
+          announcePricingHealth: (connector: PlatformConnector) => {
+            const reference = connector as ReferenceConnector;
+            if (reference.capabilities.pricingHealth) reference.announcePricingHealth(referenceFixtures.listing.externalId, money('21.50', 'USD'));
           },
         }
       : {}),

@@ -40,6 +40,9 @@ import {
   type CompetitiveListing,
   type Money,
   type OfferChange,
+  type PricingHealthChange,
+  type ReferencePriceKind,
+  compareMoney,
   type OfferChangesRequest,
   type OfferChangesResult,
   type ConnectorEventSource,
@@ -87,9 +90,10 @@ export interface ReferenceConnectorOptions {
   fees?: ReferenceFeeSchedule;
   /**
    * Keep offer changes the "platform" announces (`announceOfferChange`) for `pricing.getOfferChanges`:
-   * turns on `offerChanges`. `state` is the channel's status it reports (default live).
+   * turns on `offerChanges`. `state` is the channel's status it reports (default live). `pricingHealth`
+   * (default true) also turns on the capability `pricingHealth` and `announcePricingHealth`.
    */
-  offerChanges?: { readonly state?: 'live' | 'down' | 'off' };
+  offerChanges?: { readonly state?: 'live' | 'down' | 'off'; readonly pricingHealth?: boolean };
   now?: () => Date;
 }
 
@@ -135,6 +139,10 @@ export class ReferenceConnector implements PlatformConnector {
   protected readonly competition: SeedCompetition | undefined;
   protected readonly fees: ReferenceFeeSchedule | undefined;
   protected readonly offerChanges: OfferChange[] = [];
+  /** Pricing-health items, in the same cursor sequence as the offer changes. */
+  protected readonly pricingHealthChanges: PricingHealthChange[] = [];
+  /** The last cursor sequence number drawn (both kinds share it; it never goes back, even after erasure). */
+  private sequence = 0;
   private offerChangesState: 'live' | 'down' | 'off';
   /** Long polls waiting for the next change. */
   private readonly changeWaiters = new Set<() => void>();
@@ -165,6 +173,7 @@ export class ReferenceConnector implements PlatformConnector {
       ...(options.competition ? { maxCompetitiveBatch: 20 } : {}),
       ...(options.fees ? { feeEstimates: true, maxFeeBatch: 20 } : {}),
       ...(options.offerChanges ? { offerChanges: true } : {}),
+      ...(options.offerChanges && options.offerChanges.pricingHealth !== false ? { pricingHealth: true } : {}),
     };
     this.offerChangesState = options.offerChanges?.state ?? 'live';
     this.fees = options.fees;
@@ -231,11 +240,39 @@ export class ReferenceConnector implements PlatformConnector {
       const offer = { sellerId: REFERENCE_CREDENTIALS.accountId, isOurs: true, fulfillment: 'MFN' as const, landed: own.price, isBuyBoxWinner: true };
       listing = { itemId, currency: own.price.currency, buyBox: own.price, offerCount: 1, offers: [offer], observedAt };
     } else throw new NotFoundError(`no catalog item ${itemId}`, { resource: 'item', resourceId: itemId, platform: this.platform });
-    const sequence = this.offerChanges.length + 1;
+    const sequence = ++this.sequence;
     const change: OfferChange = { cursor: encodeCursor({ seq: sequence }), notificationId: `ref-notification-${sequence}`, listing, cause, receivedAt: observedAt };
     this.offerChanges.push(change);
     for (const wake of [...this.changeWaiters]) wake();
     return change;
+  }
+
+  /**
+   * The platform says our offer on a catalog item lost Featured Offer eligibility: our offer's price (in the
+   * seeded competition, else our listing's own) is judged against `reference` (of `kind`); kept for
+   * `getOfferChanges` with `include: ['pricingHealth']`.
+   */
+  announcePricingHealth(itemId: string, reference: Money, kind: ReferencePriceKind = 'competitivePrice'): PricingHealthChange {
+    if (!this.capabilities.pricingHealth) throw new ValidationError('this connector was built without pricing health');
+    const own = this.competition?.[itemId]?.offers.find((o) => o.isOurs)?.landed ?? this.listings.get(itemId)?.listing.price;
+    if (!own) throw new NotFoundError(`no catalog item ${itemId}`, { resource: 'item', resourceId: itemId, platform: this.platform });
+    const observedAt = this.now().toISOString();
+    const sequence = ++this.sequence;
+    const referencePrice = { kind, price: reference };
+    const health: PricingHealthChange = {
+      cursor: encodeCursor({ seq: sequence }),
+      notificationId: `ref-notification-${sequence}`,
+      itemId,
+      issue: 'BuyBoxDisqualification',
+      ourPrice: own,
+      referencePrices: [referencePrice],
+      exceeded: reference.currency === own.currency && compareMoney(own, reference) > 0 ? referencePrice : null,
+      observedAt,
+      receivedAt: observedAt,
+    };
+    this.pricingHealthChanges.push(health);
+    for (const wake of [...this.changeWaiters]) wake();
+    return health;
   }
 
   /** The offer-change channel's status from now on (`down`: the platform's queue can't be read). */
@@ -301,10 +338,12 @@ export class ReferenceConnector implements PlatformConnector {
     if (this.writes.size > 0) erased.priceWrites = this.writes.size;
     if (this.pendingFeeds.length > 0) erased.pendingFeeds = this.pendingFeeds.length;
     if (this.offerChanges.length > 0) erased.offerChanges = this.offerChanges.length;
+    if (this.pricingHealthChanges.length > 0) erased.pricingHealth = this.pricingHealthChanges.length;
     this.authenticated = false;
     this.writes.clear();
     this.pendingFeeds.splice(0);
     this.offerChanges.splice(0);
+    this.pricingHealthChanges.splice(0);
     return { erased };
   }
 
@@ -480,12 +519,28 @@ export class ReferenceConnector implements PlatformConnector {
     const request = parseOrThrow(offerChangesRequestSchema, input, 'request');
     const after = request.after ? decodeSequence(request.after) : 0;
     const limit = request.limit ?? MAX_OFFER_CHANGES;
-    if (this.offerChanges.length <= after && (request.waitSeconds ?? 0) > 0) await this.nextChange((request.waitSeconds ?? 0) * 1000);
-    const changes = this.offerChanges.slice(after, after + limit);
+    const withHealth = this.capabilities.pricingHealth === true && (request.include ?? []).includes('pricingHealth');
+    // Both kinds in one sequence: the next `limit` items after `after`, of the kinds asked for.
+    type Item = { seq: number; cursor: string; change?: OfferChange; health?: PricingHealthChange };
+    const items = (): Item[] =>
+      [
+        ...this.offerChanges.map((change) => ({ seq: decodeSequence(change.cursor), cursor: change.cursor, change })),
+        ...(withHealth ? this.pricingHealthChanges.map((health) => ({ seq: decodeSequence(health.cursor), cursor: health.cursor, health })) : []),
+      ]
+        .filter((i) => i.seq > after)
+        .sort((x, y) => x.seq - y.seq)
+        .slice(0, limit);
+    let page = items();
+    if (page.length === 0 && (request.waitSeconds ?? 0) > 0) {
+      await this.nextChange((request.waitSeconds ?? 0) * 1000);
+      page = items();
+    }
+    const received = [this.offerChanges.at(-1)?.receivedAt, withHealth ? this.pricingHealthChanges.at(-1)?.receivedAt : undefined].filter((t): t is string => !!t).sort();
     return {
-      changes,
-      cursor: changes.at(-1)?.cursor ?? request.after ?? null,
-      status: { state: this.offerChangesState, lastReceivedAt: this.offerChanges.at(-1)?.receivedAt ?? null },
+      changes: page.flatMap((i) => (i.change ? [i.change] : [])),
+      cursor: page.at(-1)?.cursor ?? request.after ?? null,
+      status: { state: this.offerChangesState, lastReceivedAt: received.at(-1) ?? null },
+      ...(withHealth ? { pricingHealth: page.flatMap((i) => (i.health ? [i.health] : [])) } : {}),
     };
   }
 

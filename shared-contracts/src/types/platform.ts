@@ -64,6 +64,11 @@ export interface ConnectorCapabilities {
    * them for the app to pull: `pricing.getOfferChanges`. Polling `getCompetitiveOffers` stays for reconciliation.
    */
   readonly offerChanges?: boolean;
+  /**
+   * With `offerChanges`: the platform also says when our offer lost Featured Offer (Buy Box) eligibility on
+   * price (Amazon's PRICING_HEALTH), returned by `getOfferChanges` when asked with `include: ['pricingHealth']`.
+   */
+  readonly pricingHealth?: boolean;
 }
 
 /** Updates per `batchUpdatePrices` call a caller should send: the connector's declared preference. */

@@ -221,19 +221,48 @@ export const offerChangeSchema = z.object({
   receivedAt: isoTimestampSchema,
 });
 
+const referencePriceSchema = z.object({
+  kind: z.enum(['competitivePrice', 'averageSellingPrice', 'retailOfferPrice', 'msrp']),
+  price: canonicalMoneySchema,
+});
+
+export const pricingHealthChangeSchema = z
+  .object({
+    cursor: z.string().min(1).max(200),
+    notificationId: z.string().min(1),
+    itemId: z.string().min(1),
+    marketplaceId: z.string().optional(),
+    issue: z.string().min(1),
+    ourPrice: canonicalMoneySchema,
+    referencePrices: z.array(referencePriceSchema),
+    exceeded: referencePriceSchema.nullable(),
+    observedAt: isoTimestampSchema,
+    receivedAt: isoTimestampSchema,
+  })
+  .superRefine((health, ctx) => {
+    // Reference prices are compared with ours: one currency.
+    const prices = [...health.referencePrices, ...(health.exceeded ? [health.exceeded] : [])];
+    if (prices.some((r) => r.price.currency !== health.ourPrice.currency)) {
+      ctx.addIssue({ code: 'custom', path: ['referencePrices'], message: `every reference price must be in our price's currency (${health.ourPrice.currency})` });
+    }
+  });
+
 export const offerChangesResultSchema = z
   .object({
     changes: z.array(offerChangeSchema),
     cursor: z.string().min(1).max(200).nullable(),
     status: z.object({ state: z.enum(['live', 'down', 'off']), lastReceivedAt: isoTimestampSchema.nullable() }),
+    pricingHealth: z.array(pricingHealthChangeSchema).optional(),
   })
   .superRefine((result, ctx) => {
-    // The cursor is where the next call continues: the last change's, when there are changes.
-    const last = result.changes.at(-1);
-    if (last && result.cursor !== last.cursor) {
-      ctx.addIssue({ code: 'custom', path: ['cursor'], message: `cursor must be the last change's (${last.cursor})` });
+    // The cursor is where the next call continues: the last item's, when there are items. With pricing
+    // health the two lists share one sequence, so the cursor is the last of one of them.
+    const lasts = [result.changes.at(-1)?.cursor, result.pricingHealth?.at(-1)?.cursor].filter((c): c is string => c !== undefined);
+    if (lasts.length > 0 && !lasts.includes(result.cursor ?? '')) {
+      ctx.addIssue({ code: 'custom', path: ['cursor'], message: `cursor must be the last item's (${lasts.join(' or ')})` });
     }
-    if (new Set(result.changes.map((c) => c.cursor)).size !== result.changes.length) {
+    const cursors = [...result.changes, ...(result.pricingHealth ?? [])].map((c) => c.cursor);
+    if (new Set(cursors).size !== cursors.length) {
       ctx.addIssue({ code: 'custom', path: ['changes'], message: 'every change has its own cursor' });
     }
   });

@@ -187,6 +187,7 @@ export const capabilitiesSchema = z.object({
   feeEstimates: z.boolean().optional(),
   maxFeeBatch: z.number().int().min(1).optional(),
   offerChanges: z.boolean().optional(),
+  pricingHealth: z.boolean().optional(),
 });
 
 export const competitiveOffersRequestSchema = z.object({
@@ -215,6 +216,7 @@ export const offerChangesRequestSchema = z.object({
   after: z.string().min(1).max(200).nullable().optional(),
   limit: z.number().int().min(1).max(MAX_OFFER_CHANGES).optional(),
   waitSeconds: z.number().int().min(0).max(MAX_OFFER_CHANGES_WAIT_SECONDS).optional(),
+  include: z.array(z.enum(['pricingHealth'])).max(1).optional(),
 });
 
 export const updateResultsRequestSchema = z.object({

@@ -15,6 +15,7 @@ import {
   ConsumingOfferChangesConnector,
   UnlimitedOfferChangesConnector,
   MissingOfferChangesConnector,
+  UnaskedPricingHealthConnector,
 } from '../reference/broken-connectors';
 import { defaultCompetition, defaultFeeSchedule } from '../../src/reference/catalog';
 import { referenceConformanceOptions } from '../../src/reference/fixtures';
@@ -109,6 +110,18 @@ describe('conformance kit catches broken connectors', () => {
     const { announceOfferChange: _omit, ...withoutHook } = referenceConformanceOptions(undefined, { offerChanges: {} });
     const skipped = await runConformance(withoutHook, { only: ['offer-changes'] });
     expect(skipped.skipped, formatReport(skipped)).toBe(1);
+  });
+
+  it('fails a connector that hands out pricing health unasked; skips the announcement without its hook', async () => {
+    const unasked = await runConformance(referenceConformanceOptions((o) => new UnaskedPricingHealthConnector(o), { offerChanges: {} }), { only: ['offer-changes-pricing-health'] });
+    expect([...unasked.failures], formatReport(unasked)).toEqual<CheckId[]>(['offer-changes-pricing-health']);
+    expect(unasked.results[0]?.message).toMatch(/without being asked/);
+    const { announcePricingHealth: _omit, ...withoutHook } = referenceConformanceOptions(undefined, { offerChanges: {} });
+    const skipped = await runConformance(withoutHook, { only: ['offer-changes-pricing-health'] });
+    expect(skipped.skipped, formatReport(skipped)).toBe(1);
+    // Without the capability, `include` is ignored and the check passes.
+    const off = await runConformance(referenceConformanceOptions(undefined, { offerChanges: { pricingHealth: false } }), { only: ['offer-changes-pricing-health'] });
+    expect([...off.failures], formatReport(off)).toEqual([]);
   });
 
   it('fails a connector whose updates settle later but that has no getUpdateResult', async () => {

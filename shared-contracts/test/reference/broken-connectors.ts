@@ -135,6 +135,13 @@ export class UnlimitedOfferChangesConnector extends ReferenceConnector {
   }
 }
 
+/** Hands out pricing health to a caller that didn't ask for it (one that can't know the kind). */
+export class UnaskedPricingHealthConnector extends ReferenceConnector {
+  protected override async readOfferChanges(input: OfferChangesRequest): Promise<OfferChangesResult> {
+    return super.readOfferChanges({ ...parseOrThrow(offerChangesRequestSchema, input, 'request'), include: ['pricingHealth'] });
+  }
+}
+
 /** Declares offerChanges and has no getOfferChanges. */
 export class MissingOfferChangesConnector extends ReferenceConnector {
   constructor(options: ReferenceConnectorOptions = {}) {

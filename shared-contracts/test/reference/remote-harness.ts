@@ -8,6 +8,7 @@ import {
   RemoteConnector,
   createConnectorHandler,
   createMemoryNonceStore,
+  money,
   toNodeHandler,
   type ConnectorInfo,
   type PlatformConnector,
@@ -89,6 +90,10 @@ export function remoteConformanceOptions(harness: RemoteHarness): ConformanceOpt
     announceOfferChange: async (c) => {
       const connector = await server(c);
       if (connector.capabilities.offerChanges) connector.announceOfferChange(referenceFixtures.listing.externalId);
+    },
+    announcePricingHealth: async (c) => {
+      const connector = await server(c);
+      if (connector.capabilities.pricingHealth) connector.announcePricingHealth(referenceFixtures.listing.externalId, money('21.50', 'USD'));
     },
   };
 }

@@ -67,10 +67,68 @@ describe('reference connector offer changes', () => {
   });
 });
 
+describe('reference connector pricing health', () => {
+  it('comes with offer changes unless turned off', async () => {
+    expect((await connected()).capabilities.pricingHealth).toBe(true);
+    const without = await connected({ offerChanges: { pricingHealth: false } });
+    expect(without.capabilities.pricingHealth).toBeUndefined();
+    expect(() => without.announcePricingHealth('ref-listing-1a', money('21.50', 'USD'))).toThrow(ValidationError);
+    // Asked for anyway: ignored.
+    expect(await read(without)({ include: ['pricingHealth'] })).not.toHaveProperty('pricingHealth');
+  });
+
+  it('shares the offer changes\' cursor sequence, and is returned only when asked for', async () => {
+    const c = await connected();
+    const a = c.announceOfferChange('ref-listing-1a');
+    const h = c.announcePricingHealth('ref-listing-1a', money('21.50', 'USD'));
+    const b = c.announceOfferChange('ref-listing-1a', 'ours');
+    expect(h).toMatchObject({ itemId: 'ref-listing-1a', issue: 'BuyBoxDisqualification', ourPrice: money('89.99', 'USD'), exceeded: { kind: 'competitivePrice', price: money('21.50', 'USD') } });
+    const asked = offerChangesResultSchema.parse(await read(c)({ include: ['pricingHealth'] }));
+    expect(asked.changes.map((x) => x.cursor)).toEqual([a.cursor, b.cursor]);
+    expect(asked.pricingHealth!.map((x) => x.cursor)).toEqual([h.cursor]);
+    expect(asked.cursor).toBe(b.cursor);
+    // A page that ends on the health item: its cursor is the health item's.
+    const two = offerChangesResultSchema.parse(await read(c)({ include: ['pricingHealth'], limit: 2 }));
+    expect(two).toMatchObject({ cursor: h.cursor, changes: [expect.objectContaining({ cursor: a.cursor })], pricingHealth: [expect.objectContaining({ cursor: h.cursor })] });
+    const plain = await read(c)({});
+    expect(plain).not.toHaveProperty('pricingHealth');
+    expect(plain.changes.map((x) => x.cursor)).toEqual([a.cursor, b.cursor]);
+    // Not exceeded: our price at or under the reference.
+    expect(c.announcePricingHealth('ref-listing-1a', money('89.99', 'USD')).exceeded).toBeNull();
+  });
+
+  it('a long poll asking for pricing health wakes on one', async () => {
+    const c = await connected();
+    const waiting = read(c)({ waitSeconds: 20, include: ['pricingHealth'] });
+    const h = c.announcePricingHealth('ref-listing-1a', money('21.50', 'USD'));
+    expect((await waiting).pricingHealth!.map((x) => x.cursor)).toEqual([h.cursor]);
+  });
+});
+
 describe('offerChangesResultSchema', () => {
   const listing = { itemId: 'B0X', currency: 'USD', buyBox: null, offerCount: 0, offers: [], observedAt: '2026-01-01T00:00:00.000Z' };
   const change = (cursor: string) => ({ cursor, notificationId: `n-${cursor}`, listing, receivedAt: '2026-01-01T00:00:01.000Z' });
   const status = { state: 'live', lastReceivedAt: null };
+
+  it('takes pricing health in the same sequence: the cursor is the last item of either list', () => {
+    const usd = (amount: string) => ({ amount, currency: 'USD' });
+    const health = (cursor: string, reference = usd('21.50')) => ({
+      cursor,
+      notificationId: `h-${cursor}`,
+      itemId: 'B0X',
+      issue: 'BuyBoxDisqualification',
+      ourPrice: usd('24.99'),
+      referencePrices: [{ kind: 'competitivePrice', price: reference }],
+      exceeded: { kind: 'competitivePrice', price: reference },
+      observedAt: '2026-01-01T00:00:00.000Z',
+      receivedAt: '2026-01-01T00:00:01.000Z',
+    });
+    expect(offerChangesResultSchema.safeParse({ changes: [change('1')], pricingHealth: [health('2')], cursor: '2', status }).success).toBe(true);
+    expect(offerChangesResultSchema.safeParse({ changes: [change('1')], pricingHealth: [health('2')], cursor: '3', status }).success).toBe(false);
+    expect(offerChangesResultSchema.safeParse({ changes: [change('1')], pricingHealth: [health('1')], cursor: '1', status }).success).toBe(false);
+    expect(offerChangesResultSchema.safeParse({ changes: [], pricingHealth: [health('2', { amount: '21.50', currency: 'EUR' })], cursor: '2', status }).success).toBe(false);
+    expect(offerChangesResultSchema.safeParse({ changes: [], pricingHealth: [{ ...health('2'), ourPrice: { amount: 24.99, currency: 'USD' } }], cursor: '2', status }).success).toBe(false);
+  });
 
   it("wants the cursor to be the last change's, and each change its own cursor", () => {
     expect(offerChangesResultSchema.safeParse({ changes: [change('1'), change('2')], cursor: '2', status }).success).toBe(true);

@@ -6,6 +6,7 @@ import { belowTargetMargin } from '../listings/below-margin.server';
 import { shopDayStart } from '../pricing/changes.server';
 import { PRICED_STATUS } from '../pricing/items.server';
 import { readingProgress } from '../pricing/monitor/monitored-listings.server';
+import { BUY_BOX_INELIGIBLE } from '../pricing/monitor/pricing-health.server';
 
 export const STEP_IDS = ['shopify_synced', 'amazon_connected', 'costs_entered', 'rule_created', 'first_approval'] as const;
 export type StepId = (typeof STEP_IDS)[number];
@@ -40,6 +41,8 @@ export interface Dashboard {
   /** Listings whose latest reading says we hold the Buy Box, of the listings read; percent rounded, null when none read. */
   buyBox: { held: number; read: number; percent: number | null; url: string };
   priceWars: Figure;
+  /** Amazon listings whose offer Amazon says lost Buy Box eligibility on price (open `buy_box_ineligible` flags). */
+  buyBoxIneligible: Figure;
   belowMargin: Figure;
   /** Authorizations ending within `withinDays` days, or already refused (reconnect). */
   authorizations: { expiring: AuthorizationFigure[]; withinDays: number; url: string };
@@ -88,6 +91,7 @@ export const HOME_LINKS = {
   feedErrors: `/app/pricing/changes?failedOn=${FEED_PLATFORM}&day=today`,
   buyBox: '/app/listings?view=no_buy_box',
   priceWars: '/app/listings?view=price_war',
+  buyBoxIneligible: '/app/listings?view=buy_box_ineligible',
   belowMargin: '/app/listings?view=below_margin',
   unread: '/app/listings?view=unread',
 } as const;
@@ -174,11 +178,12 @@ type Readable = { projectId: string; platform: { in: string[] }; status: typeof 
 
 async function dashboardFigures(projectId: string, pending: number, readable: Readable, platforms: HomePlatforms, now: Date): Promise<Dashboard> {
   const dayStart = await shopDayStart(projectId, now);
-  const [appliedToday, failedToday, feedErrors, priceWars, buyBoxGroups, belowMargin, authorizations] = await Promise.all([
+  const [appliedToday, failedToday, feedErrors, priceWars, buyBoxIneligible, buyBoxGroups, belowMargin, authorizations] = await Promise.all([
     db.priceChange.count({ where: { projectId, status: 'applied', completedAt: { gte: dayStart } } }),
     db.priceChange.count({ where: { projectId, status: 'failed', completedAt: { gte: dayStart } } }),
     db.priceChange.count({ where: { projectId, completedAt: { gte: dayStart }, attempts: { some: { platform: FEED_PLATFORM, status: 'failed' } } } }),
     db.pricingFlag.count({ where: { projectId, kind: 'price_war', clearedAt: null } }),
+    db.pricingFlag.count({ where: { projectId, kind: BUY_BOX_INELIGIBLE, clearedAt: null } }),
     // The latest reading of each listing, by whether it said the Buy Box is ours: at most three rows per
     // listing, aggregated in the database (readings pile up: every listing is read again and again).
     db.competitorPriceObservation.groupBy({
@@ -210,6 +215,7 @@ async function dashboardFigures(projectId: string, pending: number, readable: Re
     failedToday: { count: failedToday, url: HOME_LINKS.failedToday },
     buyBox: { held, read, percent: read > 0 ? Math.round((held * 100) / read) : null, url: HOME_LINKS.buyBox },
     priceWars: { count: priceWars, url: HOME_LINKS.priceWars },
+    buyBoxIneligible: { count: buyBoxIneligible, url: HOME_LINKS.buyBoxIneligible },
     belowMargin: { count: belowMargin.size, url: HOME_LINKS.belowMargin },
     authorizations: { expiring, withinDays: AUTHORIZATION_WARNING_DAYS, url: HOME_LINKS.integrations },
     feedErrors: { count: feedErrors, url: HOME_LINKS.feedErrors },

@@ -3,14 +3,15 @@
 // (followed, or ignored and why: the policy's own competition functions, with the rule's filters), its
 // fees (the platform's latest estimate, through the registry's connector), what its rule decides now and
 // why (the policy's own explanation: "not read yet: reading them now" before the first reading), its
-// prices over time (our price per channel, the Buy Box, the lowest eligible offer) and its price changes.
+// prices over time (our price per channel, the Buy Box, the lowest eligible offer) and its price changes, and
+// its open flags in words (a price war, fees unavailable, an Amazon offer that lost Buy Box eligibility on price).
 import type { CompetitiveOffer } from '@calibr/shared-contracts';
 import { NotFoundError } from '@calibr/shared-contracts';
 import { db } from '../db.server';
 import { priceHistory, type PriceHistory } from '../pricing/history.server';
 import { attachFees, type ConnectorFor } from '../pricing/item-fees.server';
 import { loadPricedItems, type PricedItem } from '../pricing/items.server';
-import { pendingReading } from '../pricing/loop-facts.server';
+import { listFlags, pendingReading, type FlagView } from '../pricing/loop-facts.server';
 import { evaluateWithRule, RuleIndex, type CompiledRule, type PolicyOutcome } from '../pricing/policy';
 import { competitionOf, DEFAULT_FILTERS } from '../pricing/policy/competition';
 import { readMinor, scaleOf } from '../pricing/policy/minor-units';
@@ -50,6 +51,8 @@ export interface ListingPage {
   row: ListingRowView;
   markets: MarketView[];
   history: PriceHistory;
+  /** Open flags, newest first: `message` in words, `detail` with Money as decimal strings and their currency. */
+  flags: Array<Pick<FlagView, 'id' | 'kind' | 'message' | 'detail' | 'listingId' | 'raisedAt'>>;
 }
 
 /** What a product page shows: a product link, or a listing no link holds (on its own). */
@@ -74,7 +77,13 @@ export async function listingPage(projectId: string, id: string, options: { conn
   const target = await productPageOf(projectId, id);
   const itemId = target.id;
   const rowOf = target.kind === 'link' ? listingRows(projectId, [itemId]).then(([row]) => row ?? null) : loneListingRow(projectId, itemId);
-  const [row, items, { rules }, history] = await Promise.all([rowOf, loadPricedItems(projectId, { ids: [itemId] }), activeRules(projectId), priceHistory(projectId, itemId)]);
+  const [row, items, { rules }, history, flags] = await Promise.all([
+    rowOf,
+    loadPricedItems(projectId, { ids: [itemId] }),
+    activeRules(projectId),
+    priceHistory(projectId, itemId),
+    listFlags(projectId, { of: target }),
+  ]);
   if (!row) throw new NotFoundError('No such listing in this shop', { resource: 'listing', resourceId: id });
   const index = new RuleIndex(rules);
   const withFees = items.map((item) => ({ ...item }));
@@ -82,7 +91,12 @@ export async function listingPage(projectId: string, id: string, options: { conn
   await attachFees(projectId, withFees, options.connectorFor).catch(() => undefined);
   const isPending = await pendingReading(projectId, withFees);
   const markets = withFees.map((item) => marketOf(isPending(item) ? { ...item, context: { ...item.context, readingPending: true } } : item, index.select(item.context)));
-  return { row, markets, history: { ...history, series: withLowestEligible(history, markets) } };
+  return {
+    row,
+    markets,
+    history: { ...history, series: withLowestEligible(history, markets) },
+    flags: flags.map(({ id: flagId, kind, message, detail, listingId, raisedAt }) => ({ id: flagId, kind, message, detail, listingId, raisedAt })),
+  };
 }
 
 function marketOf(item: PricedItem, rule: CompiledRule | null): MarketView {

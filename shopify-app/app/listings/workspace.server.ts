@@ -15,6 +15,7 @@ import { belowTargetMargin } from './below-margin.server';
 import { competitiveFreshness } from '../pricing/monitor/competitive-freshness.server';
 import { NEVER_READ, monitoredListings, readingProgress, type ReadingProgress } from '../pricing/monitor/monitored-listings.server';
 import { offerChangeStatus } from '../pricing/monitor/offer-changes.server';
+import { BUY_BOX_INELIGIBLE } from '../pricing/monitor/pricing-health.server';
 
 import { LISTING_SORTS, LISTING_VIEWS, type ListingSort, type ListingView } from './views';
 
@@ -121,7 +122,8 @@ export async function listListings(projectId: string, options: ListListingsOptio
     const contains = (provider() === 'postgresql' ? { contains: options.q, mode: 'insensitive' } : { contains: options.q }) as Prisma.StringFilter;
     where.push({ OR: [{ title: contains }, { sku: contains }, { listings: { some: { OR: [{ title: contains }, { sku: contains }] } } }] });
   }
-  if (view === 'price_war') where.push({ id: { in: await openPriceWars(projectId) } });
+  if (view === 'price_war') where.push({ id: { in: await openFlagged(projectId, 'price_war') } });
+  if (view === 'buy_box_ineligible') where.push({ id: { in: await openFlagged(projectId, BUY_BOX_INELIGIBLE) } });
   if (view === 'unread') {
     const { where: monitored } = await monitoredListings(projectId);
     where.push({ listings: { some: { AND: [monitored, NEVER_READ] } } });
@@ -143,9 +145,9 @@ export async function listListings(projectId: string, options: ListListingsOptio
   return { rows, total: ids.length, page, pageSize, view, progress, alertsDown: channels.filter((c) => c.state === 'down').map((c) => c.platform) };
 }
 
-/** Product links with an open price-war flag. */
-async function openPriceWars(projectId: string): Promise<string[]> {
-  const flags = await db.pricingFlag.findMany({ where: { projectId, kind: 'price_war', clearedAt: null, productLinkId: { not: null } }, select: { productLinkId: true } });
+/** Product links with an open flag of a kind (a price war; an Amazon offer not Buy Box eligible on price). */
+async function openFlagged(projectId: string, kind: string): Promise<string[]> {
+  const flags = await db.pricingFlag.findMany({ where: { projectId, kind, clearedAt: null, productLinkId: { not: null } }, select: { productLinkId: true } });
   return [...new Set(flags.map((f) => f.productLinkId!))];
 }
 

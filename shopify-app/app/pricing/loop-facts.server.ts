@@ -4,6 +4,7 @@
 // clears ("price war with X", "fees unavailable").
 import type { Prisma } from '@calibr/db';
 import { db } from '../db.server';
+import { BUY_BOX_INELIGIBLE, buyBoxIneligibleMessage } from './monitor/pricing-health.server';
 import { monitoredListings } from './monitor/monitored-listings.server';
 import { attachFees, type ConnectorFor } from './item-fees.server';
 import type { PricedItem } from './items.server';
@@ -76,8 +77,11 @@ export async function pendingReading(projectId: string, items: readonly PricedIt
   return (item) => !item.context.competition && isMonitored(item.reference);
 }
 
+/** The flags an evaluation round raises and clears. */
 export const FLAG_KINDS = ['price_war', 'fees_unavailable'] as const;
 export type FlagKind = (typeof FLAG_KINDS)[number];
+/** Every flag the console lists: the round's, and the platform's own word (monitor/pricing-health.server.ts). */
+export const LISTED_FLAG_KINDS = [...FLAG_KINDS, BUY_BOX_INELIGIBLE] as const;
 
 /**
  * The flags of one evaluation round: an outcome held by the price-war guard raises `price_war` (with the
@@ -108,7 +112,8 @@ export class FlagWriter {
   async write(now = new Date()): Promise<void> {
     const cleared = [...this.cleared];
     for (let i = 0; i < cleared.length; i += 500) {
-      await db.pricingFlag.updateMany({ where: { projectId: this.projectId, itemId: { in: cleared.slice(i, i + 500) }, clearedAt: null }, data: { clearedAt: now } });
+      // Only the round's own kinds: Buy Box eligibility is cleared by what the platform says, not by pricing normally.
+      await db.pricingFlag.updateMany({ where: { projectId: this.projectId, itemId: { in: cleared.slice(i, i + 500) }, kind: { in: [...FLAG_KINDS] }, clearedAt: null }, data: { clearedAt: now } });
     }
     for (const { item, kind, detail } of this.raised.values()) {
       const data = { productLinkId: item.productLinkId, listingId: item.reference.id, detail };
@@ -133,16 +138,20 @@ export interface FlagView {
   sku: string | null;
   kind: string;
   detail: unknown;
-  /** In words: "Price war with A1…: 6 moves in 60 min" / "Fees unavailable: …". */
+  /** In words: "Price war with A1…: 6 moves in 60 min" / "Fees unavailable: …" / "Amazon: your offer on … lost Buy Box eligibility: …". */
   message: string;
   raisedAt: string;
   clearedAt: string | null;
 }
 
 /** The shop's flags for the console: open ones (default) or every one, newest first. */
-export async function listFlags(projectId: string, options: { includeCleared?: boolean; kind?: string; limit?: number } = {}): Promise<FlagView[]> {
+export async function listFlags(
+  projectId: string,
+  options: { includeCleared?: boolean; kind?: string; limit?: number; /** One product page's: its link's flags, or a lone listing's. */ of?: { kind: 'link' | 'listing'; id: string } } = {},
+): Promise<FlagView[]> {
+  const of = options.of ? (options.of.kind === 'link' ? { productLinkId: options.of.id } : { OR: [{ itemId: options.of.id }, { listingId: options.of.id }] }) : {};
   const rows = await db.pricingFlag.findMany({
-    where: { projectId, ...(options.includeCleared ? {} : { clearedAt: null }), ...(options.kind ? { kind: options.kind } : {}) },
+    where: { projectId, ...(options.includeCleared ? {} : { clearedAt: null }), ...(options.kind ? { kind: options.kind } : {}), ...of },
     orderBy: [{ raisedAt: 'desc' }, { id: 'asc' }],
     take: Math.min(options.limit ?? 200, 1000),
   });
@@ -160,7 +169,9 @@ export async function listFlags(projectId: string, options: { includeCleared?: b
     const message =
       r.kind === 'price_war'
         ? `Price war with ${String(detail.sellerId ?? 'a competitor')}: ${String(detail.moves ?? '?')} moves in ${String(detail.windowMinutes ?? '?')} min`
-        : `Fees unavailable: ${String(detail.reason ?? 'unknown')}`;
+        : r.kind === BUY_BOX_INELIGIBLE
+          ? buyBoxIneligibleMessage(detail)
+          : `Fees unavailable: ${String(detail.reason ?? 'unknown')}`;
     return {
       id: r.id,
       itemId: r.itemId,

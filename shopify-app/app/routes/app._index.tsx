@@ -164,6 +164,15 @@ function Dashboard({ shop, dashboard: d }: { shop: string; dashboard: DashboardF
           />
           <Tile id="price-war" title="In a price war" value={count(d.priceWars.count)} detail="Held: you and a competitor keep trading moves" url={d.priceWars.url} link="See price wars" tone={d.priceWars.count > 0 ? 'caution' : undefined} />
           <Tile
+            id="buy-box-ineligible"
+            title="Not Buy Box eligible"
+            value={count(d.buyBoxIneligible.count)}
+            detail="Amazon says the price is above its reference price"
+            url={d.buyBoxIneligible.url}
+            link="See them"
+            tone={d.buyBoxIneligible.count > 0 ? 'caution' : undefined}
+          />
+          <Tile
             id="below-margin"
             title="Below target margin"
             value={count(d.belowMargin.count)}

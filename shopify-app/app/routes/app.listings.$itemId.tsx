@@ -2,11 +2,12 @@
 // linked listing's id is sent on to its link's page). What its rule decides now and why, its competitors in the
 // latest reading (seller, fulfilment, feedback, landed price, followed or ignored by its rule and why), its fees (the platform's latest
 // estimate), its prices over time drawn as steps (our price per channel, the Buy Box, the lowest eligible
-// offer) and its price changes.
+// offer) and its price changes. Its open flags come first, in words (Amazon saying the offer lost Buy Box
+// eligibility on price: "… price 24.99 is above Amazon's reference price 21.50 (competitive price)").
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { TitleBar } from '@shopify/app-bridge-react';
-import { Badge, BlockStack, Box, Card, DataTable, InlineStack, Layout, Page, Text } from '@shopify/polaris';
+import { Badge, Banner, BlockStack, Box, Card, DataTable, InlineStack, Layout, Page, Text } from '@shopify/polaris';
 import { NotFoundError } from '@calibr/shared-contracts';
 import { StepChart } from '../components/listings/StepChart';
 import { channelName, freshnessLabel, readLabel } from '../components/listings/labels';
@@ -39,7 +40,7 @@ function feedback(f: { percentage: number | null; count: number | null } | null)
 export default function ListingPage() {
   const { page, now } = useLoaderData<typeof loader>();
   const zone = useShopZone();
-  const { row, markets, history } = page;
+  const { row, markets, history, flags } = page;
   const money = (amount: string | null, currency = row.currency) => (amount ? formatPrice({ amount, currency }) : '—');
   return (
     <Page>
@@ -54,6 +55,13 @@ export default function ListingPage() {
               </Text>
               {row.priceWar && <Badge tone="critical">Price war</Badge>}
             </InlineStack>
+            {flags.map((f) => (
+              <div key={f.id} data-flag={f.kind}>
+                <Banner tone="warning">
+                  <Text as="p">{f.message}</Text>
+                </Banner>
+              </div>
+            ))}
             <Card>
               <BlockStack gap="200">
                 <Text as="h2" variant="headingMd">

@@ -44,7 +44,7 @@ const PAGE_SIZE = 25;
 const FIELDS = ['cost', 'floor', 'ceiling', 'map'] as const;
 type Field = (typeof FIELDS)[number];
 const FIELD_LABEL: Record<Field, string> = { cost: 'Cost', floor: 'Floor', ceiling: 'Ceiling', map: 'MAP' };
-const VIEW_LABEL: Record<ListingView, string> = { all: 'All', price_war: 'Price war', below_margin: 'Below target margin', no_buy_box: 'Buy Box lost', unread: 'Not read yet' };
+const VIEW_LABEL: Record<ListingView, string> = { all: 'All', price_war: 'Price war', below_margin: 'Below target margin', no_buy_box: 'Buy Box lost', buy_box_ineligible: 'Not Buy Box eligible', unread: 'Not read yet' };
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { projectId } = await consoleProject(request);

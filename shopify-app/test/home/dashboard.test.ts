@@ -152,6 +152,9 @@ describe.each(testDatabaseProviders())('the home’s facts on %s', (provider) =>
     await db.pricingFlag.create({ data: { projectId, itemId: first!.id, productLinkId: first!.id, kind: 'price_war', raisedAt: minutesAgo(40) } });
     await db.pricingFlag.create({ data: { projectId, itemId: second!.id, productLinkId: second!.id, kind: 'price_war', raisedAt: minutesAgo(90), clearedAt: minutesAgo(60) } });
     await db.pricingFlag.create({ data: { projectId, itemId: second!.id, productLinkId: second!.id, kind: 'fees_unavailable', raisedAt: minutesAgo(90) } });
+    // Amazon said one offer lost Buy Box eligibility on price (open), another's was cleared since.
+    await db.pricingFlag.create({ data: { projectId, itemId: `${first!.id}-amazon`, productLinkId: first!.id, kind: 'buy_box_ineligible', raisedAt: minutesAgo(20) } });
+    await db.pricingFlag.create({ data: { projectId, itemId: `${second!.id}-amazon`, productLinkId: second!.id, kind: 'buy_box_ineligible', raisedAt: minutesAgo(50), clearedAt: minutesAgo(10) } });
     // Readings: the first product held the Buy Box, then lost it (latest: not ours); the second holds it.
     // As the monitor stores a reading: the observation, and the listing's freshness in the same go.
     const reading = async (listingId: string, ours: boolean, at: Date) => {
@@ -181,6 +184,7 @@ describe.each(testDatabaseProviders())('the home’s facts on %s', (provider) =>
     expect(d.feedErrors).toEqual({ count: 2, url: '/app/pricing/changes?failedOn=amazon&day=today' });
     expect(d.buyBox).toEqual({ held: 1, read: 2, percent: 50, url: '/app/listings?view=no_buy_box' });
     expect(d.priceWars).toEqual({ count: 1, url: '/app/listings?view=price_war' });
+    expect(d.buyBoxIneligible).toEqual({ count: 1, url: '/app/listings?view=buy_box_ineligible' });
     // Product 1: 49.99 under 40.00 × 1.25 = 50.00. Product 2 has no cost: not judged.
     expect(d.belowMargin).toEqual({ count: 1, url: '/app/listings?view=below_margin' });
     expect(d.authorizations.expiring.map((a) => a.platform)).toEqual(['amazon', 'other']);
@@ -206,6 +210,7 @@ describe.each(testDatabaseProviders())('the home’s facts on %s', (provider) =>
       feedErrors: { count: 1 },
       buyBox: { held: 1, read: 1, percent: 100 },
       priceWars: { count: 1 },
+      buyBoxIneligible: { count: 0 },
       belowMargin: { count: 1 }, // 49.99 under 70.00 × 1.10
     });
     expect(other.readings).toMatchObject({ read: 1, total: 2, inProgress: true });

@@ -147,6 +147,7 @@ describe.skipIf(!hasChromium)('the home in the Admin shell', () => {
     const failed = await readJson<{ changes: unknown[] }>(await w.api('/api/pricing/changes?status=failed&day=today'));
     const feed = await readJson<{ changes: unknown[] }>(await w.api('/api/pricing/changes?failedOn=amazon&day=today'));
     const wars = await readJson<{ flags: unknown[] }>(await w.api('/api/pricing/flags?kind=price_war'));
+    const ineligible = await readJson<{ flags: unknown[] }>(await w.api('/api/pricing/flags?kind=buy_box_ineligible'));
     expect(pending.total).toBe(2);
     expect(applied.changes).toHaveLength(1);
     const value = (id: string) => figure(app, id).getAttribute('data-value');
@@ -155,6 +156,7 @@ describe.skipIf(!hasChromium)('the home in the Admin shell', () => {
     expect(await value('failed-today')).toBe(String(failed.changes.length));
     expect(await value('feed-errors')).toBe(String(feed.changes.length));
     expect(await value('price-war')).toBe(String(wars.flags.length));
+    expect(await value('buy-box-ineligible')).toBe(String(ineligible.flags.length));
     // The product priced at its cost is under cost + 10 %; the three undercut ones cost 1.00.
     expect(await value('below-margin')).toBe('1');
     // The Buy Box: of the listings read, those whose latest reading says it is ours.
@@ -171,7 +173,7 @@ describe.skipIf(!hasChromium)('the home in the Admin shell', () => {
     expect(days).toBeLessThan(19);
     // Each figure links to its filtered list.
     const hrefs = Object.fromEntries(
-      await Promise.all(['suggestions', 'applied-today', 'failed-today', 'buy-box', 'price-war', 'below-margin', 'authorizations', 'feed-errors'].map(async (id) => [id, await figure(app, id).locator('a').getAttribute('href')] as const)),
+      await Promise.all(['suggestions', 'applied-today', 'failed-today', 'buy-box', 'price-war', 'buy-box-ineligible', 'below-margin', 'authorizations', 'feed-errors'].map(async (id) => [id, await figure(app, id).locator('a').getAttribute('href')] as const)),
     );
     expect(hrefs).toEqual({
       suggestions: '/app/pricing?status=pending',
@@ -179,6 +181,7 @@ describe.skipIf(!hasChromium)('the home in the Admin shell', () => {
       'failed-today': '/app/pricing/changes?status=failed&day=today',
       'buy-box': '/app/listings?view=no_buy_box',
       'price-war': '/app/listings?view=price_war',
+      'buy-box-ineligible': '/app/listings?view=buy_box_ineligible',
       'below-margin': '/app/listings?view=below_margin',
       authorizations: '/app/integrations',
       'feed-errors': '/app/pricing/changes?failedOn=amazon&day=today',

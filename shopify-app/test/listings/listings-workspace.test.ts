@@ -62,6 +62,8 @@ describe.each(testDatabaseProviders())('the listings workspace on %s', (provider
         },
       },
     });
+    // Amazon said Alpha's offer lost Buy Box eligibility on price (the flag is the Amazon listing's).
+    await db.pricingFlag.create({ data: { projectId, itemId: alpha.amazon!, listingId: alpha.amazon!, productLinkId: alpha.link, kind: 'buy_box_ineligible', raisedAt: readAt } });
     // The monitor writes the listing's freshness with the reading (here: brought by Amazon's notification).
     await db.competitiveFreshness.create({ data: { projectId, listingId: alpha.amazon!, readAt, observedAt: readAt, source: 'notification' } });
     await db.priceChange.create({ data: { projectId, productLinkId: alpha.link, currency: 'USD', fromAmount: '25.00', toAmount: '24.00', status: 'applied', approvedBy: 'user:1', idempotencyKey: `alpha-${provider}` } });
@@ -142,18 +144,19 @@ describe.each(testDatabaseProviders())('the listings workspace on %s', (provider
     expect(pages[2]).toMatchObject({ total: 5, page: 3 });
   });
 
-  it('opens the views the home page links to: price war, below target margin, Buy Box lost, not read yet', async () => {
+  it('opens the views the home page links to: price war, below target margin, Buy Box lost, not Buy Box eligible, not read yet', async () => {
     const skus = async (view: Workspace.ListingView) => (await workspace.listListings(projectId, { view })).rows.map((r) => r.sku);
     expect(await skus('price_war')).toEqual(['BRAVO-2']);
     expect(await skus('below_margin')).toEqual(['CHARLIE-3']);
     expect(await skus('no_buy_box')).toEqual(['ALPHA-1']);
+    expect(await skus('buy_box_ineligible')).toEqual(['ALPHA-1']);
     expect(await skus('unread')).toEqual(['BRAVO-2']);
     const found = await below.belowTargetMargin(projectId);
     expect([...found.values()]).toEqual([{ itemId: links.charlie, productLinkId: links.charlie, currency: 'USD', price: '21.00', target: '22.00', basis: 'margin' }]);
   });
 
   it('reads the query string strictly: an unknown view or sort is a 400 naming it', () => {
-    expect(() => workspace.listingOptionsFrom(new URLSearchParams('view=cheap'))).toThrow(/view must be one of all, price_war, below_margin, no_buy_box, unread/);
+    expect(() => workspace.listingOptionsFrom(new URLSearchParams('view=cheap'))).toThrow(/view must be one of all, price_war, below_margin, no_buy_box, buy_box_ineligible, unread/);
     expect(() => workspace.listingOptionsFrom(new URLSearchParams('pageSize=1000'))).toThrow(/pageSize must be a whole number from 1 to 100/);
     expect(workspace.listingOptionsFrom(new URLSearchParams('view=unread&sort=sku&direction=desc&q=%20mug%20'))).toEqual({ view: 'unread', sort: 'sku', direction: 'desc', q: 'mug' });
   });

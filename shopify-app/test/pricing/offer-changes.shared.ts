@@ -3,7 +3,9 @@
 // connector, which keeps what it is told to announce) from its stored cursor, stores each snapshot as a
 // reading marked `notification`, and a policy run on the job engine turns it into a suggestion; the same
 // notification read again is dropped (one reading, one suggestion); the polling order is never read →
-// recent move → high value → oldest reading.
+// recent move → high value → oldest reading. Pricing health (Amazon's PRICING_HEALTH) read in the same pull
+// raises a `buy_box_ineligible` flag and asks the policy to look; a later eligible offer change clears it, and
+// reading everything again (the cursor lost) neither duplicates it nor reopens it.
 import { createTestDatabase, providerOf, type DatabaseProvider, type TestDatabase } from '@calibr/db';
 import { Jobs } from '@calibr/jobs';
 import { RateLimitedError, money, type CompetitiveOffer, type PlatformConnector } from '@calibr/shared-contracts';
@@ -13,6 +15,8 @@ import { appContext } from '../../app/app-context.server';
 import type * as Scheduler from '../../app/pricing/monitor/monitor-scheduler.server';
 import type * as Priority from '../../app/pricing/monitor/poll-priority.server';
 import type * as Freshness from '../../app/pricing/monitor/competitive-freshness.server';
+import type * as LoopFacts from '../../app/pricing/loop-facts.server';
+import type * as ListingPageModule from '../../app/listings/listing-page.server';
 
 const USD = (amount: string) => money(amount, 'USD');
 const rival = (sellerId: string, landed: string): CompetitiveOffer => ({ sellerId, isOurs: false, fulfillment: 'MFN', landed: USD(landed), isBuyBoxWinner: false, isBuyBoxEligible: true, condition: 'new', feedback: { percentage: 99, count: 500 } });
@@ -24,6 +28,8 @@ export function offerChangesSuite(provider: DatabaseProvider): void {
   let scheduler: typeof Scheduler;
   let priority: typeof Priority;
   let freshness: typeof Freshness;
+  let loopFacts: typeof LoopFacts;
+  let listingPage: typeof ListingPageModule;
   let now = Date.UTC(2026, 11, 7, 9);
   const competition: SeedCompetition = {};
   const reference = new ReferenceConnector({ platform: 'reference', competition, offerChanges: {}, now: () => new Date(now) });
@@ -41,6 +47,8 @@ export function offerChangesSuite(provider: DatabaseProvider): void {
     scheduler = await import('../../app/pricing/monitor/monitor-scheduler.server');
     priority = await import('../../app/pricing/monitor/poll-priority.server');
     freshness = await import('../../app/pricing/monitor/competitive-freshness.server');
+    loopFacts = await import('../../app/pricing/loop-facts.server');
+    listingPage = await import('../../app/listings/listing-page.server');
     const rules = await import('../../app/pricing/rules.server');
     projectId = (await database.db.project.create({ data: { shopDomain: `offer-changes-${provider}.myshopify.com` } })).id;
     await database.db.listing.createMany({
@@ -128,6 +136,71 @@ export function offerChangesSuite(provider: DatabaseProvider): void {
     expect(await order(6)).toEqual(['P-10', 'P-11', 'P-2', 'P-8', 'P-7', 'P-6']);
     // Then every other listing, the oldest reading first (P-4 moved, but was read 30 s ago: last).
     expect((await order(12)).slice(4)).toEqual(['P-7', 'P-6', 'P-5', 'P-3', 'P-1', 'P-0', 'P-9', 'P-4']);
+  });
+
+  it('pricing health raises a flag and asks for a policy run; a later eligible offer clears it; read again, nothing changes', async () => {
+    const jobs = engine();
+    const worker = scheduler.monitorWorker(jobs, { platforms, listingRefreshMs: 0, offerChanges: { waitSeconds: 0 } });
+    const listing = await database.db.listing.findFirstOrThrow({ where: { projectId, asin: 'B0NOTIFY02' } });
+    const cursorRow = () => database.db.offerChangeCursor.findUniqueOrThrow({ where: { projectId_platform: { projectId, platform: 'amazon' } } });
+    const flag = () => database.db.pricingFlag.findUnique({ where: { projectId_itemId_kind: { projectId, itemId: listing.id, kind: 'buy_box_ineligible' } } });
+    await database.db.pendingReprice.deleteMany({ where: { projectId } });
+    expect(connector.capabilities.pricingHealth).toBe(true);
+
+    // The market as it is, then Amazon says our 20.00 is above its competitive price 18.50.
+    now += 1_000;
+    competition.B0NOTIFY02 = { currency: 'USD', buyBox: USD('19.00'), offers: [rival('A1RIVAL', '19.00'), ours('20.00', false)] };
+    reference.announceOfferChange('B0NOTIFY02');
+    now += 1_000;
+    const health = reference.announcePricingHealth('B0NOTIFY02', USD('18.50'));
+    expect(await worker.runOnce(scheduler.OFFER_CHANGES_QUEUE)).toBe(1);
+    const raised = await flag();
+    expect(raised).toMatchObject({ listingId: listing.id, clearedAt: null, raisedAt: new Date(health.observedAt) });
+    expect(raised!.detail).toMatchObject({ sku: 'SKU-B0NOTIFY02', price: { amount: '20.00', currency: 'USD' }, reference: { kind: 'competitivePrice', price: { amount: '18.50', currency: 'USD' } } });
+    expect((await cursorRow()).cursor).toBe(health.cursor);
+    const [view] = await loopFacts.listFlags(projectId, { kind: 'buy_box_ineligible' });
+    expect(view!.message).toBe("Amazon: your offer on SKU-B0NOTIFY02 lost Buy Box eligibility: price 20.00 is above Amazon's reference price 18.50 (competitive price)");
+    // The product page (a listing no link holds) shows it.
+    expect((await listingPage.listingPage(projectId, listing.id)).flags.map((f) => f.message)).toEqual([view!.message]);
+    // The policy is asked to look, and knows why.
+    const pending = await database.db.pendingReprice.findMany({ where: { projectId, listingId: listing.id } });
+    expect(pending.map((p) => p.trigger)).toEqual([{ kind: 'buy_box_ineligible', platform: 'amazon', from: '20.00', to: '18.50', at: health.observedAt }]);
+    // Its run prices the listing normally: that clears a price war, not what Amazon said.
+    expect(await worker.runOnce(scheduler.REPRICE_QUEUE)).toBe(1);
+    const suggested = await database.db.priceSuggestion.findMany({ where: { projectId, listingId: listing.id } });
+    expect(suggested.map((x) => [x.status, x.suggestedAmount])).toEqual([['pending', '18.50']]);
+    // The suggestion says why it was looked at: Amazon's word, our price and the reference.
+    expect(suggested[0]!.explanation).toMatchObject({ trigger: { kind: 'buy_box_ineligible', from: '20.00', to: '18.50' } });
+    expect(await flag()).toMatchObject({ clearedAt: null });
+
+    // An offer change with us still above the reference and without the Buy Box: still ineligible.
+    now += 1_000;
+    reference.announceOfferChange('B0NOTIFY02');
+    expect(await worker.runOnce(scheduler.OFFER_CHANGES_QUEUE)).toBe(1);
+    expect(await flag()).toMatchObject({ clearedAt: null });
+
+    // Our price at the reference: the next offer change clears it, at that change's time.
+    now += 1_000;
+    competition.B0NOTIFY02 = { currency: 'USD', buyBox: USD('18.50'), offers: [ours('18.50', true), rival('A1RIVAL', '19.00')] };
+    const eligible = reference.announceOfferChange('B0NOTIFY02', 'ours');
+    expect(await worker.runOnce(scheduler.OFFER_CHANGES_QUEUE)).toBe(1);
+    expect(await flag()).toMatchObject({ id: raised!.id, clearedAt: new Date(eligible.listing.observedAt) });
+    expect(await loopFacts.listFlags(projectId, { kind: 'buy_box_ineligible' })).toEqual([]);
+    expect((await listingPage.listingPage(projectId, listing.id)).flags).toEqual([]);
+
+    // Everything read again (the cursor lost): the older announcement neither duplicates the flag nor reopens it.
+    await database.db.offerChangeCursor.update({ where: { projectId_platform: { projectId, platform: 'amazon' } }, data: { cursor: null } });
+    now += 1_000;
+    expect(await worker.runOnce(scheduler.OFFER_CHANGES_QUEUE)).toBe(1);
+    expect(await database.db.pricingFlag.count({ where: { projectId, kind: 'buy_box_ineligible' } })).toBe(1);
+    expect(await flag()).toMatchObject({ clearedAt: new Date(eligible.listing.observedAt), raisedAt: new Date(health.observedAt) });
+
+    // Amazon says it again later: the same flag opens again.
+    now += 1_000;
+    competition.B0NOTIFY02 = { currency: 'USD', buyBox: USD('19.00'), offers: [rival('A1RIVAL', '19.00'), ours('21.00', false)] };
+    const again = reference.announcePricingHealth('B0NOTIFY02', USD('18.50'));
+    expect(await worker.runOnce(scheduler.OFFER_CHANGES_QUEUE)).toBe(1);
+    expect(await flag()).toMatchObject({ id: raised!.id, clearedAt: null, raisedAt: new Date(again.observedAt) });
   });
 
   it('polls continuously, one read in flight: the next turn at once after a read, and when the quota is used up, when the platform says', async () => {

@@ -30,6 +30,8 @@ export const AMAZON_EXPECTED_CAPABILITIES: ConnectorCapabilities = {
   maxFeeBatch: 20,
   // ANY_OFFER_CHANGED notifications, pulled with getOfferChanges (the monitor reacts to them).
   offerChanges: true,
+  // PRICING_HEALTH in the same pull (`include: ['pricingHealth']`; a service without it ignores the ask).
+  pricingHealth: true,
 };
 
 /** How long a settings link opens (the service refuses it after; it also caps its own TTL). */

@@ -5,10 +5,13 @@
 // transaction advances the cursor and asks for a policy run on every listing whose market moved
 // (reprice-queue.server.ts: one run at a time per shop, a burst priced together). A change read twice
 // (a crash before the cursor moved, SQS delivering twice) is stored once: idempotent by notification id.
+// Where the connector declares `pricingHealth`, the same pull asks for it too (`include`): our offer losing
+// Buy Box eligibility on price raises a flag in the same transaction (pricing-health.server.ts).
 import type { Jobs } from '@calibr/jobs';
 import { MAX_OFFER_CHANGES, MAX_OFFER_CHANGES_WAIT_SECONDS, type OfferChangesStatus, type PlatformConnector } from '@calibr/shared-contracts';
 import { db } from '../../db.server';
 import { recordReadings } from './competitive-readings.server';
+import { pricingHealthWrites } from './pricing-health.server';
 import { enqueueLeftovers, enqueueReprice, pendingRepriceWrites } from './reprice-queue.server';
 
 export const OFFER_CHANGES_QUEUE = 'pricing.offer-changes';
@@ -29,6 +32,8 @@ export interface PullState {
 export interface PullResult {
   received: number;
   recorded: number;
+  /** Pricing-health items received, and the `buy_box_ineligible` flags raised and cleared by this pull. */
+  pricingHealth: { received: number; raised: number; cleared: number };
   duplicates: number;
   /** Listings whose market moved: a policy run is queued for them. */
   moved: number;
@@ -54,14 +59,20 @@ export async function scheduleOfferChanges(jobs: Jobs, projectId: string, platfo
  */
 export async function pullOfferChanges(jobs: Jobs, connector: PlatformConnector, projectId: string, options: OfferChangesOptions = {}): Promise<PullResult> {
   const get = connector.pricing.getOfferChanges?.bind(connector.pricing);
-  if (!connector.capabilities.offerChanges || !get) return { received: 0, recorded: 0, duplicates: 0, moved: 0, cursor: null, state: 'unsupported' };
+  if (!connector.capabilities.offerChanges || !get) return { received: 0, recorded: 0, pricingHealth: { received: 0, raised: 0, cleared: 0 }, duplicates: 0, moved: 0, cursor: null, state: 'unsupported' };
   const platform = connector.platform;
   const where = { projectId_platform: { projectId, platform } };
   const stored = await db.offerChangeCursor.findUnique({ where, select: { cursor: true } });
   // A crash between a batch's write and its job left pending rows without a run: give them one.
   await enqueueLeftovers(jobs, projectId);
-  const answer = await get({ after: stored?.cursor ?? null, limit: MAX_OFFER_CHANGES, waitSeconds: waitSecondsOf(options) });
+  const answer = await get({
+    after: stored?.cursor ?? null,
+    limit: MAX_OFFER_CHANGES,
+    waitSeconds: waitSecondsOf(options),
+    ...(connector.capabilities.pricingHealth ? { include: ['pricingHealth'] as const } : {}),
+  });
   const inputs = answer.changes.map((change) => ({ listing: change.listing, marketplaceId: change.listing.marketplaceId ?? '', notificationId: change.notificationId }));
+  const health = await pricingHealthWrites(projectId, platform, answer.pricingHealth ?? [], answer.changes);
   const status = { state: answer.status.state, lastReceivedAt: answer.status.lastReceivedAt ? new Date(answer.status.lastReceivedAt) : null };
   const recorded = await recordReadings(projectId, platform, inputs, {
     source: 'notification',
@@ -71,11 +82,14 @@ export async function pullOfferChanges(jobs: Jobs, connector: PlatformConnector,
         create: { projectId, platform, cursor: answer.cursor, ...status, received: inputs.length, duplicatesDropped: r.duplicates },
         update: { cursor: answer.cursor, ...status, received: { increment: inputs.length }, duplicatesDropped: { increment: r.duplicates } },
       }),
-      ...pendingRepriceWrites(projectId, r.triggers),
+      ...health.writes,
+      // A listing that lost eligibility is looked at again, for that reason (it says more than the market's move).
+      ...pendingRepriceWrites(projectId, new Map([...r.triggers, ...health.triggers])),
     ],
   });
-  if (recorded.triggers.size > 0) await enqueueReprice(jobs, projectId, `${platform}:${answer.cursor ?? 'start'}`);
-  return { received: inputs.length, recorded: recorded.recorded, duplicates: recorded.duplicates, moved: recorded.triggers.size, cursor: answer.cursor, state: answer.status.state };
+  if (recorded.triggers.size > 0 || health.triggers.size > 0) await enqueueReprice(jobs, projectId, `${platform}:${answer.cursor ?? 'start'}`);
+  const pricingHealth = { received: answer.pricingHealth?.length ?? 0, raised: health.raised, cleared: health.cleared };
+  return { received: inputs.length, recorded: recorded.recorded, pricingHealth, duplicates: recorded.duplicates, moved: recorded.triggers.size, cursor: answer.cursor, state: answer.status.state };
 }
 
 /** Where the shop's notification channel stands, per platform (for the console and the monitor). */

@@ -419,6 +419,7 @@ const TRIGGER_TEXT: Record<Trigger['kind'], string> = {
   buy_box_moved: 'The Buy Box moved',
   buy_box_lost: 'We lost the Buy Box',
   buy_box_won: 'We won the Buy Box',
+  buy_box_ineligible: 'Not Buy Box eligible: our price is above the reference price',
   lowest_offer_moved: 'The lowest offer moved',
   own_price_edited: 'Our price was edited outside Calibrate',
   cost_changed: 'The cost changed',

@@ -176,6 +176,8 @@ export type TriggerKind =
   | 'buy_box_moved'
   | 'buy_box_lost'
   | 'buy_box_won'
+  /** The platform says our offer lost Buy Box eligibility on price (Amazon's PRICING_HEALTH): `from` our price, `to` the reference. */
+  | 'buy_box_ineligible'
   | 'lowest_offer_moved'
   | 'own_price_edited'
   | 'cost_changed'

@@ -242,9 +242,11 @@ CREATE TABLE "AmazonOfferChange" (
     "notificationId" TEXT NOT NULL,
     "marketplaceId" TEXT NOT NULL,
     "asin" TEXT NOT NULL,
+    "kind" TEXT NOT NULL DEFAULT 'offers',
     "cause" TEXT NOT NULL,
     "eventTime" TIMESTAMP(3) NOT NULL,
-    "listing" JSONB NOT NULL,
+    "listing" JSONB,
+    "pricingHealth" JSONB,
     "receivedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "AmazonOfferChange_pkey" PRIMARY KEY ("id")

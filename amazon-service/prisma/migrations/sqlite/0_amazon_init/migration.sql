@@ -227,9 +227,11 @@ CREATE TABLE "AmazonOfferChange" (
     "notificationId" TEXT NOT NULL,
     "marketplaceId" TEXT NOT NULL,
     "asin" TEXT NOT NULL,
+    "kind" TEXT NOT NULL DEFAULT 'offers',
     "cause" TEXT NOT NULL,
     "eventTime" DATETIME NOT NULL,
-    "listing" JSONB NOT NULL,
+    "listing" JSONB,
+    "pricingHealth" JSONB,
     "receivedAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "AmazonOfferChange_projectId_fkey" FOREIGN KEY ("projectId") REFERENCES "AmazonTenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
