@@ -8,7 +8,7 @@
 // Amazon service run on two databases (SQLite files; PostgreSQL schemas when TEST_DATABASE_URL is set).
 import { hasTestPostgres } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SELLER, SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
+import { DEMO_SELLER, SHOP, US, connectAndSync, firstLinkedProduct, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
 
 interface ChannelPrice {
   listingId: string;
@@ -52,15 +52,6 @@ const money = (m: bigint) => `${m / 100n}.${(m % 100n).toString().padStart(2, '0
 /** +5 %, half up to a cent (the rule sets no price ending). */
 const plus5 = (amount: string) => money((minor(amount) * 105n + 50n) / 100n);
 
-async function linkedProduct() {
-  const link = await w.database.db.productLink.findFirstOrThrow({
-    where: { project: { shopDomain: SHOP }, listings: { some: { platform: 'amazon', asin: { not: null }, marketplaceId: US } }, AND: { listings: { some: { platform: 'shopify' } } } },
-    include: { listings: true },
-    orderBy: { sku: 'desc' },
-  });
-  return { link, amazon: link.listings.find((l) => l.platform === 'amazon' && l.marketplaceId === US)!, shopify: link.listings.find((l) => l.platform === 'shopify')! };
-}
-
 async function sandboxPrices(shopifyVariantId: string, sku: string): Promise<{ shopify: string; amazon: string }> {
   const { products } = await sandboxControl<{ products: Array<{ variants: Array<{ id: number | string; price: string }> }> }>(w.sandbox, `shopify/shops/${SHOP}/products`);
   const numericId = shopifyVariantId.split('/').pop();
@@ -97,12 +88,12 @@ async function approveAndApply(items: Array<{ id: string; amount?: string }>): P
 }
 
 describe('per-channel prices', () => {
-  let product: Awaited<ReturnType<typeof linkedProduct>>;
+  let product: Awaited<ReturnType<typeof firstLinkedProduct>>;
   let ruleId: string;
   let competitorPrice: bigint;
 
   it('Amazon moves with the market, Shopify follows at +5 %: one change, an attempt per channel with its own amount, both visible in the sandbox', async () => {
-    product = await linkedProduct();
+    product = await firstLinkedProduct(w, 'desc');
     const created = await w.api('/api/pricing/rules', {
       json: { name: 'Amazon beats by 50c, Shopify +5 %', scope: 'product', productLinkId: product.link.id, kind: 'beat_lowest_amount', params: { amount: '0.50' }, currency: 'USD', floorAmount: '1.00', maxStepPercent: '40' },
     });

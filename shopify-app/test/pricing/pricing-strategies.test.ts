@@ -16,7 +16,7 @@
 // TEST_DATABASE_URL is set).
 import { hasTestPostgres } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SELLER, OTHER_SHOP, SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
+import { DEMO_SELLER, OTHER_SHOP, SHOP, US, connectAndSync, linkedProducts, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
 
 interface Explanation {
   summary: string;
@@ -55,7 +55,7 @@ beforeAll(async () => {
   process.env.PRICING_PENDING_POLL_MS = '300';
   w = await startPlatformsWorld({ timeScale: 20, provider: hasTestPostgres() ? 'postgresql' : 'sqlite' });
   await connectAndSync(w);
-  products = await linkedProducts();
+  products = await linkedProducts(w, { order: 'asc' });
   expect(products.length).toBeGreaterThanOrEqual(6);
 }, 300_000);
 afterAll(async () => {
@@ -66,16 +66,6 @@ afterAll(async () => {
 
 const minor = (amount: string) => BigInt(amount.replace('.', ''));
 const money = (m: bigint) => `${m / 100n}.${(m % 100n).toString().padStart(2, '0')}`;
-
-/** Products sold on both platforms (a USD Amazon listing with an ASIN, and a Shopify variant). */
-async function linkedProducts() {
-  const links = await w.database.db.productLink.findMany({
-    where: { project: { shopDomain: SHOP }, listings: { some: { platform: 'amazon', asin: { not: null }, marketplaceId: US } }, AND: { listings: { some: { platform: 'shopify' } } } },
-    include: { listings: true },
-    orderBy: { sku: 'asc' },
-  });
-  return links.map((link) => ({ link, amazon: link.listings.find((l) => l.platform === 'amazon' && l.marketplaceId === US)! }));
-}
 
 /** A product rule, created (and validated) through the rules API with its competing settings. */
 async function productRule(product: Product, json: Record<string, unknown>, competing: Record<string, unknown>): Promise<string> {

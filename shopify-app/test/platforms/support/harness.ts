@@ -230,3 +230,33 @@ export async function connectAndSync(w: PlatformsWorld): Promise<void> {
   }
   await w.api('/api/product-links?page=1'); // links by SKU
 }
+
+/**
+ * The shop's products sold on both platforms: a link with a Shopify listing and an Amazon listing with an ASIN
+ * in the US marketplace, in SKU order (suites pick theirs by order and count), each with those two listings.
+ */
+export async function linkedProducts(w: PlatformsWorld, options: { order: 'asc' | 'desc'; take?: number; exceptSkus?: string[] }) {
+  const links = await w.database.db.productLink.findMany({
+    where: {
+      project: { shopDomain: SHOP },
+      ...(options.exceptSkus ? { sku: { notIn: options.exceptSkus } } : {}),
+      listings: { some: { platform: 'amazon', asin: { not: null }, marketplaceId: US } },
+      AND: { listings: { some: { platform: 'shopify' } } },
+    },
+    include: { listings: true },
+    orderBy: { sku: options.order },
+    ...(options.take === undefined ? {} : { take: options.take }),
+  });
+  return links.map((link) => ({
+    link,
+    amazon: link.listings.find((l) => l.platform === 'amazon' && l.marketplaceId === US)!,
+    shopify: link.listings.find((l) => l.platform === 'shopify')!,
+  }));
+}
+
+/** The first of linkedProducts in that order; throws when the shop has none. */
+export async function firstLinkedProduct(w: PlatformsWorld, order: 'asc' | 'desc') {
+  const [first] = await linkedProducts(w, { order, take: 1 });
+  if (!first) throw new Error(`${SHOP} has no product linked to Shopify and to Amazon US`);
+  return first;
+}
