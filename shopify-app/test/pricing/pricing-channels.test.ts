@@ -9,6 +9,7 @@
 import { hasTestPostgres } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SELLER, SHOP, US, connectAndSync, firstLinkedProduct, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
+import { usdAmount, usdCents } from '../support/money';
 
 interface ChannelPrice {
   listingId: string;
@@ -47,10 +48,8 @@ afterAll(async () => {
   await w?.close();
 });
 
-const minor = (amount: string) => BigInt(amount.replace('.', ''));
-const money = (m: bigint) => `${m / 100n}.${(m % 100n).toString().padStart(2, '0')}`;
 /** +5 %, half up to a cent (the rule sets no price ending). */
-const plus5 = (amount: string) => money((minor(amount) * 105n + 50n) / 100n);
+const plus5 = (amount: string) => usdAmount((usdCents(amount) * 105n + 50n) / 100n);
 
 async function sandboxPrices(shopifyVariantId: string, sku: string): Promise<{ shopify: string; amazon: string }> {
   const { products } = await sandboxControl<{ products: Array<{ variants: Array<{ id: number | string; price: string }> }> }>(w.sandbox, `shopify/shops/${SHOP}/products`);
@@ -104,16 +103,16 @@ describe('per-channel prices', () => {
 
     expect((await monitor(product.amazon.asin!)).recorded).toBe(1);
     const observed = await w.database.db.competitorPriceObservation.findFirstOrThrow({ where: { listingId: product.amazon.id }, orderBy: [{ observedAt: 'desc' }, { id: 'desc' }] });
-    const ours = minor(product.amazon.priceAmount);
-    const market = observed.lowestOfferAmount && minor(observed.lowestOfferAmount) < ours ? minor(observed.lowestOfferAmount) : ours;
+    const ours = usdCents(product.amazon.priceAmount);
+    const market = observed.lowestOfferAmount && usdCents(observed.lowestOfferAmount) < ours ? usdCents(observed.lowestOfferAmount) : ours;
     competitorPrice = market - 200n;
-    await sandboxControl(w.sandbox, 'amazon/competitors', { asin: product.amazon.asin, marketplaceId: US, sellerId: COMPETITOR, sellerName: 'Channel cutter', price: money(competitorPrice), feedbackPercent: 99 });
+    await sandboxControl(w.sandbox, 'amazon/competitors', { asin: product.amazon.asin, marketplaceId: US, sellerId: COMPETITOR, sellerName: 'Channel cutter', price: usdAmount(competitorPrice), feedbackPercent: 99 });
     expect((await monitor(product.amazon.asin!)).suggestions?.created).toBeGreaterThanOrEqual(1);
 
     const suggestion = await pendingFor(product.link.id, product.link.sku);
-    const decided = money(competitorPrice - 50n);
+    const decided = usdAmount(competitorPrice - 50n);
     const shopifyPrice = plus5(decided);
-    expect(minor(shopifyPrice)).toBeGreaterThan(minor(decided));
+    expect(usdCents(shopifyPrice)).toBeGreaterThan(usdCents(decided));
     expect(suggestion.suggested.amount).toBe(decided);
     expect(suggestion.channelPrices).toEqual(
       expect.arrayContaining([
@@ -134,10 +133,10 @@ describe('per-channel prices', () => {
     await w.database.db.pricingRule.update({ where: { id: ruleId }, data: { shopifyPriceMode: 'keep' } });
     const before = await sandboxPrices(product.shopify.externalId, product.amazon.externalId);
     competitorPrice -= 100n;
-    await sandboxControl(w.sandbox, 'amazon/competitors/price', { asin: product.amazon.asin, marketplaceId: US, sellerId: COMPETITOR, price: money(competitorPrice) });
+    await sandboxControl(w.sandbox, 'amazon/competitors/price', { asin: product.amazon.asin, marketplaceId: US, sellerId: COMPETITOR, price: usdAmount(competitorPrice) });
     expect((await monitor(product.amazon.asin!)).suggestions?.created).toBeGreaterThanOrEqual(1);
     const suggestion = await pendingFor(product.link.id, product.link.sku);
-    const decided = money(competitorPrice - 50n);
+    const decided = usdAmount(competitorPrice - 50n);
     expect(suggestion.suggested.amount).toBe(decided);
     expect(suggestion.channelPrices?.find((c) => c.platform === 'shopify')).toMatchObject({ amount: null, reason: expect.stringContaining('keeps') });
 
@@ -149,10 +148,10 @@ describe('per-channel prices', () => {
   it('an edited approval sets the Amazon price and Shopify’s offset follows it', async () => {
     await w.database.db.pricingRule.update({ where: { id: ruleId }, data: { shopifyPriceMode: 'offset', shopifyOffsetPercent: '5' } });
     competitorPrice -= 100n;
-    await sandboxControl(w.sandbox, 'amazon/competitors/price', { asin: product.amazon.asin, marketplaceId: US, sellerId: COMPETITOR, price: money(competitorPrice) });
+    await sandboxControl(w.sandbox, 'amazon/competitors/price', { asin: product.amazon.asin, marketplaceId: US, sellerId: COMPETITOR, price: usdAmount(competitorPrice) });
     expect((await monitor(product.amazon.asin!)).suggestions?.created).toBeGreaterThanOrEqual(1);
     const suggestion = await pendingFor(product.link.id, product.link.sku);
-    const edited = money(competitorPrice - 75n);
+    const edited = usdAmount(competitorPrice - 75n);
     const change = await approveAndApply([{ id: suggestion.id, amount: edited }]);
     const shopifyPrice = plus5(edited);
     expect(change.to).toBe(edited);
