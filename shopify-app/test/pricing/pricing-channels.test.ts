@@ -8,7 +8,7 @@
 // Amazon service run on two databases (SQLite files; PostgreSQL schemas when TEST_DATABASE_URL is set).
 import { hasTestPostgres } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SELLER, SHOP, US, connectAndSync, firstLinkedProduct, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
+import { DEMO_SELLER, SHOP, US, approveAndApply, connectAndSync, firstLinkedProduct, readJson, sandboxControl, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
 import { usdAmount, usdCents } from '../support/money';
 
 interface ChannelPrice {
@@ -73,19 +73,6 @@ async function pendingFor(itemId: string, sku: string): Promise<Suggestion> {
   return found!;
 }
 
-async function approveAndApply(items: Array<{ id: string; amount?: string }>): Promise<Change> {
-  const res = await w.api('/api/pricing/suggestions', { json: { action: 'approve', items, confirmLargeChange: true } });
-  const body = await readJson<{ approved: Array<{ changeId: string }>; refused: unknown[] }>(res);
-  expect(res.status).toBe(200);
-  expect(body.refused).toEqual([]);
-  const changeId = body.approved[0]!.changeId;
-  return waitFor('the change applied', async () => {
-    const { changes } = await readJson<{ changes: Change[] }>(await w.api(`/api/pricing/changes?ids=${changeId}`));
-    const c = changes[0]!;
-    return c.status === 'applied' ? c : c.status === 'failed' || c.status === 'partially_applied' ? Promise.reject(new Error(JSON.stringify(c))) : undefined;
-  }, 60_000);
-}
-
 describe('per-channel prices', () => {
   let product: Awaited<ReturnType<typeof firstLinkedProduct>>;
   let ruleId: string;
@@ -121,7 +108,7 @@ describe('per-channel prices', () => {
       ]),
     );
 
-    const change = await approveAndApply([{ id: suggestion.id }]);
+    const change = await approveAndApply<Change>(w, [{ id: suggestion.id }]);
     expect(change.attempts.map((a) => [a.platform, a.status, a.amount, a.previousAmount]).sort()).toEqual([
       ['amazon', 'applied', decided, product.amazon.priceAmount],
       ['shopify', 'applied', shopifyPrice, product.shopify.priceAmount],
@@ -140,7 +127,7 @@ describe('per-channel prices', () => {
     expect(suggestion.suggested.amount).toBe(decided);
     expect(suggestion.channelPrices?.find((c) => c.platform === 'shopify')).toMatchObject({ amount: null, reason: expect.stringContaining('keeps') });
 
-    const change = await approveAndApply([{ id: suggestion.id }]);
+    const change = await approveAndApply<Change>(w, [{ id: suggestion.id }]);
     expect(change.attempts.map((a) => [a.platform, a.status, a.amount])).toEqual([['amazon', 'applied', decided]]);
     expect(await sandboxPrices(product.shopify.externalId, product.amazon.externalId)).toEqual({ shopify: before.shopify, amazon: decided });
   });
@@ -152,7 +139,7 @@ describe('per-channel prices', () => {
     expect((await monitor(product.amazon.asin!)).suggestions?.created).toBeGreaterThanOrEqual(1);
     const suggestion = await pendingFor(product.link.id, product.link.sku);
     const edited = usdAmount(competitorPrice - 75n);
-    const change = await approveAndApply([{ id: suggestion.id, amount: edited }]);
+    const change = await approveAndApply<Change>(w, [{ id: suggestion.id, amount: edited }]);
     const shopifyPrice = plus5(edited);
     expect(change.to).toBe(edited);
     expect(change.attempts.map((a) => [a.platform, a.amount]).sort()).toEqual([

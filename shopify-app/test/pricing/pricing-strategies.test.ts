@@ -16,7 +16,7 @@
 // TEST_DATABASE_URL is set).
 import { hasTestPostgres } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SELLER, OTHER_SHOP, US, connectAndSync, linkedProducts, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
+import { DEMO_SELLER, OTHER_SHOP, US, approveAndApply, connectAndSync, linkedProducts, readJson, sandboxControl, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
 import { usdAmount, usdCents } from '../support/money';
 
 interface Explanation {
@@ -39,11 +39,6 @@ interface Flag {
   detail: Record<string, unknown>;
   message: string;
   clearedAt: string | null;
-}
-interface Change {
-  id: string;
-  status: string;
-  attempts: Array<{ platform: string; status: string; amount: string }>;
 }
 type Product = Awaited<ReturnType<typeof linkedProducts>>[number];
 
@@ -104,18 +99,6 @@ async function pending(product: Product): Promise<Suggestion | undefined> {
   return list.rows.find((s) => s.itemId === product.link.id);
 }
 
-async function approveAndApply(suggestion: Suggestion): Promise<Change> {
-  const res = await w.api('/api/pricing/suggestions', { json: { action: 'approve', items: [{ id: suggestion.id }], confirmLargeChange: true } });
-  const body = await readJson<{ approved: Array<{ changeId: string }>; refused: unknown[] }>(res);
-  expect(body.refused).toEqual([]);
-  const changeId = body.approved[0]!.changeId;
-  return waitFor('the change applied', async () => {
-    const { changes } = await readJson<{ changes: Change[] }>(await w.api(`/api/pricing/changes?ids=${changeId}`));
-    const c = changes[0]!;
-    return c.status === 'applied' ? c : c.status === 'failed' || c.status === 'partially_applied' ? Promise.reject(new Error(JSON.stringify(c))) : undefined;
-  }, 60_000);
-}
-
 async function latestReading(product: Product) {
   return w.database.db.competitorPriceObservation.findFirstOrThrow({ where: { listingId: product.amazon.id }, orderBy: [{ observedAt: 'desc' }, { id: 'desc' }] });
 }
@@ -141,7 +124,7 @@ describe('strategies against the sandbox', () => {
     expect(suggestion.explanation.competitors?.ignored).toContainEqual(expect.objectContaining({ sellerId: 'A1LOWFEEDBACK', reason: expect.stringMatching(/feedback/) }));
     expect(suggestion.explanation.competitors?.followed).toContainEqual(expect.objectContaining({ sellerId: 'A1ELIGIBLEHOLD' }));
 
-    await approveAndApply(suggestion);
+    await approveAndApply(w, [{ id: suggestion.id }]);
     await monitor(product);
     expect(await latestReading(product)).toMatchObject({ buyBoxIsOurs: true, buyBoxAmount: usdAmount(ours - 125n) });
   });
@@ -160,7 +143,7 @@ describe('strategies against the sandbox', () => {
     expect(suggestion.suggested.amount).toBe(usdAmount(ours + step));
     expect(usdCents(suggestion.suggested.amount)).toBeLessThan(above - 10n);
     expect(suggestion.explanation.target?.competitor).toMatchObject({ role: 'next_above', sellerId: 'A1ABOVEUS' });
-    await approveAndApply(suggestion);
+    await approveAndApply(w, [{ id: suggestion.id }]);
     await monitor(product);
     expect(await latestReading(product)).toMatchObject({ buyBoxIsOurs: true, buyBoxAmount: usdAmount(ours + step) });
   });
@@ -181,7 +164,7 @@ describe('strategies against the sandbox', () => {
       const next = usdCents(suggestion!.suggested.amount);
       expect(next).toBe(price + (price / 100n) < ceiling ? price + price / 100n : ceiling);
       seen.push(next);
-      await approveAndApply(suggestion!);
+      await approveAndApply(w, [{ id: suggestion!.id }]);
       price = next;
       await monitor(product); // our new price is read: the Buy Box moved
     }
@@ -245,13 +228,13 @@ describe('strategies against the sandbox', () => {
     await clearCompetitors(product);
     await competitor(product, 'A1WARRIOR', ours - 100n); // arriving is not a move
     await monitor(product);
-    await approveAndApply((await pending(product))!); // we move (1)
+    await approveAndApply(w, [{ id: (await pending(product))!.id }]); // we move (1)
     await monitor(product);
     await moveCompetitor(product, 'A1WARRIOR', ours - 200n); // they move (2)
     await monitor(product);
     const second = (await pending(product))!;
     expect(second.suggested.amount).toBe(usdAmount(ours - 250n));
-    await approveAndApply(second); // we move (3)
+    await approveAndApply(w, [{ id: second.id }]); // we move (3)
     await monitor(product);
     await moveCompetitor(product, 'A1WARRIOR', ours - 300n); // they move (4): more than 2 turns
     const held = await monitor(product);

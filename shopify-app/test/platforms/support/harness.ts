@@ -260,3 +260,19 @@ export async function firstLinkedProduct(w: PlatformsWorld, order: 'asc' | 'desc
   if (!first) throw new Error(`${SHOP} has no product linked to Shopify and to Amazon US`);
   return first;
 }
+
+/**
+ * Approves suggestions through the suggestions API (large changes confirmed) and waits for the first one's price
+ * change to be applied on every platform; a refusal, or a change that fails or applies in part, throws.
+ */
+export async function approveAndApply<Change extends { status: string }>(w: PlatformsWorld, items: Array<{ id: string; amount?: string }>): Promise<Change> {
+  const res = await w.api('/api/pricing/suggestions', { json: { action: 'approve', items, confirmLargeChange: true } });
+  const body = await readJson<{ approved: Array<{ changeId: string }>; refused: unknown[] }>(res);
+  if (res.status !== 200 || body.refused.length > 0) throw new Error(`approving: ${res.status} ${JSON.stringify(body)}`);
+  const changeId = body.approved[0]!.changeId;
+  return waitFor('the change applied', async () => {
+    const { changes } = await readJson<{ changes: Change[] }>(await w.api(`/api/pricing/changes?ids=${changeId}`));
+    const c = changes[0]!;
+    return c.status === 'applied' ? c : c.status === 'failed' || c.status === 'partially_applied' ? Promise.reject(new Error(JSON.stringify(c))) : undefined;
+  }, 60_000);
+}
