@@ -4,7 +4,7 @@
 // HTTP against the sandbox; the zones have no daylight saving time, so their midnights are fixed UTC hours.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ianaZone } from '../app/lib/shop-day';
-import { readJson, startShopifyWorld, waitFor, type ShopifyWorld } from './support/shopify-world';
+import { readJson, startShopifyWorld, syncShopify, waitFor, type ShopifyWorld } from './support/shopify-world';
 
 let world: ShopifyWorld;
 const SHOP = 'tz-tokyo.myshopify.com';
@@ -48,16 +48,6 @@ async function expectDayStartsAt(midnight: number) {
   expect(today).not.toContain(before);
 }
 
-async function sync() {
-  const start = await world.api(SHOP, '/api/integrations/shopify/sync', { json: { mode: 'full' } });
-  expect(start.status).toBe(202);
-  const { syncId } = await readJson<{ syncId: string }>(start);
-  await waitFor('the sync', async () => {
-    const body = await readJson<{ status: string }>(await world.api(SHOP, `/api/integrations/shopify/sync?id=${syncId}`));
-    return body.status === 'completed' ? body : body.status === 'failed' ? Promise.reject(new Error(JSON.stringify(body))) : undefined;
-  });
-}
-
 beforeAll(async () => {
   world = await startShopifyWorld();
   await world.createShop(SHOP, { products: 2, ianaTimezone: 'Asia/Tokyo' });
@@ -74,7 +64,7 @@ describe('the shop’s time zone', () => {
 
   it('is read again at every catalog sync', async () => {
     await world.database.db.project.update({ where: { shopDomain: SHOP }, data: { timezone: null } });
-    await sync();
+    await syncShopify(world, SHOP);
     expect((await project()).timezone).toBe('Asia/Tokyo');
   });
 
@@ -125,7 +115,7 @@ describe('the shop’s time zone', () => {
     // Shopify's answer played by a fault: a zone newer than this Node's time zone data.
     const answer = { data: { shop: { name: 'tz-tokyo', myshopifyDomain: SHOP, currencyCode: 'USD', ianaTimezone: 'Mars/Olympus_Mons' } } };
     await world.control('faults', { platform: 'shopify', kind: 'status', status: 200, host: SHOP, bodyContains: 'CalibrShop', body: answer, count: 1 });
-    await sync();
+    await syncShopify(world, SHOP);
     expect((await project()).timezone).toBeNull();
     await expectDayStartsAt(lastMidnight(0));
   });

@@ -3,7 +3,7 @@
 // overwriting newer state, merchant price edits recorded as changed outside Calibrate, scopes updates,
 // uninstall, and shop/redact erasing every row of the shop.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, BROWSER_UA, readJson, startShopifyWorld, waitFor, type ShopifyWorld } from './support/shopify-world';
+import { API_KEY, BROWSER_UA, readJson, startShopifyWorld, syncShopify, waitFor, type ShopifyWorld } from './support/shopify-world';
 
 let world: ShopifyWorld;
 const SHOP = 'webhook-shop.myshopify.com';
@@ -14,16 +14,6 @@ interface SandboxProduct {
   title: string;
   updatedAt: string;
   variants: Array<{ id: number; price: string; sku: string; title: string }>;
-}
-
-async function installAndSync(shop: string) {
-  const start = await world.api(shop, '/api/integrations/shopify/sync', { json: { mode: 'full' } });
-  expect(start.status).toBe(202);
-  const { syncId } = await readJson<{ syncId: string }>(start);
-  return waitFor(`${shop} sync`, async () => {
-    const body = await readJson<{ status: string }>(await world.api(shop, `/api/integrations/shopify/sync?id=${syncId}`));
-    return body.status === 'completed' ? body : body.status === 'failed' ? Promise.reject(new Error(JSON.stringify(body))) : undefined;
-  });
 }
 
 async function projectId(shop: string) {
@@ -55,8 +45,8 @@ beforeAll(async () => {
   world = await startShopifyWorld();
   await world.createShop(SHOP, { products: 4, variantsPerProduct: 2 });
   await world.createShop(OTHER, { products: 2, variantsPerProduct: 1 });
-  await installAndSync(SHOP);
-  await installAndSync(OTHER);
+  await syncShopify(world, SHOP);
+  await syncShopify(world, OTHER);
   products = (await world.control<{ products: SandboxProduct[] }>(`shopify/shops/${SHOP}/products`)).products;
 });
 afterAll(() => world?.close());

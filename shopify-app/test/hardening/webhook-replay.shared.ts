@@ -8,7 +8,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DatabaseProvider } from '@calibr/db';
-import { API_KEY, API_SECRET, readJson, startShopifyWorld, waitFor, type ShopifyWorld } from '../support/shopify-world';
+import { API_KEY, API_SECRET, readJson, startShopifyWorld, syncShopify, waitFor, type ShopifyWorld } from '../support/shopify-world';
 import { appContext } from '../../app/app-context.server';
 
 interface LogLine {
@@ -62,16 +62,6 @@ export function webhookReplaySuite(provider: DatabaseProvider): void {
         'x-shopify-hmac-sha256': createHmac('sha256', API_SECRET).update(r.body).digest('base64'),
       },
       body: r.body,
-    });
-  }
-
-  async function installAndSync(shop: string) {
-    const start = await world.api(shop, '/api/integrations/shopify/sync', { json: { mode: 'full' } });
-    expect(start.status).toBe(202);
-    const { syncId } = await readJson<{ syncId: string }>(start);
-    await waitFor(`${shop} sync`, async () => {
-      const body = await readJson<{ status: string }>(await world.api(shop, `/api/integrations/shopify/sync?id=${syncId}`));
-      return body.status === 'completed' ? body : body.status === 'failed' ? Promise.reject(new Error(JSON.stringify(body))) : undefined;
     });
   }
 
@@ -141,7 +131,7 @@ export function webhookReplaySuite(provider: DatabaseProvider): void {
     await world.control('shopify/shops', { domain: B, plan: 'standard', currencyCode: 'EUR', generate: { count: 2, variantsPerProduct: 1, prefix: 'REPLAYB' } });
     await world.createShop(C, { products: 2, variantsPerProduct: 1 });
     await world.createShop(D, { products: 1, variantsPerProduct: 1 });
-    for (const shop of [A, B, C, D]) await installAndSync(shop);
+    for (const shop of [A, B, C, D]) await syncShopify(world, shop);
     const c = await world.database.db.project.findUniqueOrThrow({ where: { shopDomain: C } });
     await world.database.db.pricingRule.create({ data: { projectId: c.id, name: 'Beat the lowest by 0.50', scope: 'shop', kind: 'beat_lowest_amount', params: { amount: '0.50' }, currency: 'USD' } });
 

@@ -5,8 +5,8 @@
 // home's links, bad values refused. The registry's facts (which platforms read competitors' prices, the
 // connectors' authorizations) are given by the test: the browser suite reads them from the real ones.
 import { createTestDatabase, testDatabaseProviders, type TestDatabase } from '@calibr/db';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { appContext } from '../../app/app-context.server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useAppDatabase, releaseAppDatabase } from '../support/app-database';
 import type * as Dashboard from '../../app/home/dashboard.server';
 import type * as Changes from '../../app/pricing/changes.server';
 import { startOfShopDay } from '../../app/lib/shop-day';
@@ -38,11 +38,7 @@ describe.each(testDatabaseProviders())('the home’s facts on %s', (provider) =>
 
   beforeAll(async () => {
     database = await createTestDatabase({ provider });
-    await appContext().db?.$disconnect().catch(() => undefined);
-    appContext().db = undefined;
-    vi.resetModules();
-    process.env.DATABASE_URL = database.url;
-    process.env.PRICING_WORKER = 'off';
+    await useAppDatabase(database);
     dashboard = await import('../../app/home/dashboard.server');
     changes = await import('../../app/pricing/changes.server');
     projectId = (await database.db.project.create({ data: { shopDomain: `home-${provider}.myshopify.com`, currency: 'USD' } })).id;
@@ -50,8 +46,7 @@ describe.each(testDatabaseProviders())('the home’s facts on %s', (provider) =>
   }, 120_000);
 
   afterAll(async () => {
-    await appContext().db?.$disconnect().catch(() => undefined);
-    appContext().db = undefined;
+    await releaseAppDatabase();
     await database?.cleanup();
   });
 

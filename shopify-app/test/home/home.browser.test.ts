@@ -14,6 +14,7 @@ import { BROWSER_UA, SHOP, US, connectAndSync, readJson, sandboxControl, startPl
 import { LOAD_TIMEOUT_MS, toasts } from '../support/admin-shell';
 import { browserSuite } from '../support/browser-suite';
 import { hasChromium, newMerchantPage } from '../support/chromium';
+import { usdMinus } from '../support/money';
 import { bulkAction } from '../pricing/support/console-page';
 
 let w: PlatformsWorld;
@@ -28,12 +29,6 @@ const suite = browserSuite({
   start: async () => (w = await startPlatformsWorld({ timeScale: 20 })),
 });
 
-/** A USD amount less some cents, as a decimal string (no float on the way). */
-function minus(amount: string, cents: bigint): string {
-  const [whole, fraction = ''] = amount.split('.');
-  const minor = BigInt(whole!) * 100n + BigInt(fraction.padEnd(2, '0')) - cents;
-  return `${minor / 100n}.${String(minor % 100n).padStart(2, '0')}`;
-}
 
 /** The shop's Amazon listings competitors' prices are read for (priced, with an ASIN). */
 async function readableListings() {
@@ -110,7 +105,7 @@ describe.skipIf(!hasChromium)('the home in the Admin shell', () => {
     // monitor notices and suggests.
     expect((await w.api('/api/pricing/monitor', { json: { asins: products.map((p) => p.asin) } })).status).toBe(200);
     for (const p of products) {
-      await sandboxControl(w.sandbox, 'amazon/competitors', { asin: p.asin, marketplaceId: US, sellerId: 'A1UNDERCUTTER', sellerName: 'Undercutter', price: minus(p.price, 300n), feedbackPercent: 99, fulfillment: 'AFN' });
+      await sandboxControl(w.sandbox, 'amazon/competitors', { asin: p.asin, marketplaceId: US, sellerId: 'A1UNDERCUTTER', sellerName: 'Undercutter', price: usdMinus(p.price, 300n), feedbackPercent: 99, fulfillment: 'AFN' });
       await sandboxControl(w.sandbox, 'amazon/buybox', { asin: p.asin, marketplaceId: US, winner: 'A1UNDERCUTTER' });
     }
     const monitored = await readJson<{ suggestions: { created: number } | null }>(await w.api('/api/pricing/monitor', { json: { asins: products.map((p) => p.asin) } }));

@@ -7,7 +7,7 @@
 // same pages on a 390 px phone stay usable. Screenshots go to shopify-app/artifacts/listings/ (gitignored).
 import type { FrameLocator } from '@playwright/test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { OTHER_SHOP, SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
+import { OTHER_SHOP, SHOP, US, connectAndSync, linkedProducts, readJson, sandboxControl, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
 import { LOAD_TIMEOUT_MS } from '../support/admin-shell';
 import { browserSuite } from '../support/browser-suite';
 import { hasChromium, newMerchantPage } from '../support/chromium';
@@ -24,20 +24,15 @@ let monitored = 0;
 beforeAll(async () => {
   await connectAndSync(w);
 
-  const links = await w.database.db.productLink.findMany({
-    where: { project: { shopDomain: SHOP }, listings: { some: { platform: 'amazon', asin: { not: null }, marketplaceId: US } }, AND: { listings: { some: { platform: 'shopify' } } } },
-    include: { listings: true },
-    orderBy: { sku: 'asc' },
-  });
-  expect(links.length).toBeGreaterThanOrEqual(2);
-  const [first, second] = links;
-  const amazon = first!.listings.find((l) => l.platform === 'amazon' && l.marketplaceId === US)!;
+  const linked = await linkedProducts(w, { order: 'asc' });
+  expect(linked.length).toBeGreaterThanOrEqual(2);
+  const [{ link: first, amazon }, { link: second }] = [linked[0]!, linked[1]!];
   // A competitor undercuts the first product and takes its Buy Box; only that product is read.
   await sandboxControl(w.sandbox, 'amazon/competitors', { asin: amazon.asin, marketplaceId: US, sellerId: 'A1UNDERCUTTER', sellerName: 'Undercutter', price: '1.00', feedbackPercent: 99, fulfillment: 'AFN' });
   await sandboxControl(w.sandbox, 'amazon/buybox', { asin: amazon.asin, marketplaceId: US, winner: 'A1UNDERCUTTER' });
   expect((await w.api('/api/pricing/monitor', { json: { asins: [amazon.asin] } })).status).toBe(200);
-  read = { linkId: first!.id, sku: first!.sku, title: first!.title ?? amazon.title, asin: amazon.asin! };
-  unread = { sku: second!.sku };
+  read = { linkId: first.id, sku: first.sku, title: first.title ?? amazon.title, asin: amazon.asin! };
+  unread = { sku: second.sku };
   // What the monitor reads (no rule yet: every currency): priced Amazon listings with an ASIN.
   monitored = await w.database.db.listing.count({ where: { project: { shopDomain: SHOP }, platform: 'amazon', asin: { not: null }, status: { notIn: ['deleted', 'retired'] } } });
   expect(await w.database.db.competitorPriceObservation.count({ where: { listingId: amazon.id } })).toBeGreaterThan(0);

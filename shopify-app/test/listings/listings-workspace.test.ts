@@ -4,12 +4,12 @@
 // nothing written; good values durable and audited), a listing's competitors as its rule sees them, and
 // one shop never seeing or touching another's.
 import { createTestDatabase, testDatabaseProviders, type TestDatabase } from '@calibr/db';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Workspace from '../../app/listings/workspace.server';
 import type * as CostEdit from '../../app/listings/cost-edit.server';
 import type * as BelowMargin from '../../app/listings/below-margin.server';
 import type * as ListingPage from '../../app/listings/listing-page.server';
-import { appContext } from '../../app/app-context.server';
+import { useAppDatabase, releaseAppDatabase } from '../support/app-database';
 
 const US = 'ATVPDKIKX0DER';
 
@@ -26,12 +26,7 @@ describe.each(testDatabaseProviders())('the listings workspace on %s', (provider
 
   beforeAll(async () => {
     database = await createTestDatabase({ provider });
-    // The app's modules open their client on DATABASE_URL when first loaded: load them afresh for this one.
-    await appContext().db?.$disconnect().catch(() => undefined);
-    appContext().db = undefined;
-    vi.resetModules();
-    process.env.DATABASE_URL = database.url;
-    process.env.PRICING_WORKER = 'off';
+    await useAppDatabase(database);
     workspace = await import('../../app/listings/workspace.server');
     edit = await import('../../app/listings/cost-edit.server');
     below = await import('../../app/listings/below-margin.server');
@@ -85,8 +80,7 @@ describe.each(testDatabaseProviders())('the listings workspace on %s', (provider
   }, 120_000);
 
   afterAll(async () => {
-    await appContext().db?.$disconnect().catch(() => undefined);
-    appContext().db = undefined;
+    await releaseAppDatabase();
     await database?.cleanup();
   });
 

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { DatabaseProvider } from '@calibr/db';
-import { API_KEY, readJson, startShopifyWorld, waitFor, type ShopifyWorld } from '../support/shopify-world';
+import { API_KEY, readJson, startShopifyWorld, syncShopify, waitFor, type ShopifyWorld } from '../support/shopify-world';
 
 interface SandboxDelivery {
   webhookId: string;
@@ -31,16 +31,6 @@ export function shopifyFidelitySuite(provider: DatabaseProvider): void {
   let world: ShopifyWorld;
   let projectId: string;
 
-  async function installAndSync(shop: string) {
-    const start = await world.api(shop, '/api/integrations/shopify/sync', { json: { mode: 'full' } });
-    expect(start.status).toBe(202);
-    const { syncId } = await readJson<{ syncId: string }>(start);
-    await waitFor(`${shop} sync`, async () => {
-      const body = await readJson<{ status: string }>(await world.api(shop, `/api/integrations/shopify/sync?id=${syncId}`));
-      return body.status === 'completed' ? body : body.status === 'failed' ? Promise.reject(new Error(JSON.stringify(body))) : undefined;
-    });
-  }
-
   async function deliveries(topic: string, shop = SHOP): Promise<SandboxDelivery[]> {
     return (await world.control<{ deliveries: SandboxDelivery[] }>(`shopify/webhooks/deliveries?topic=${encodeURIComponent(topic)}&shop=${shop}`)).deliveries;
   }
@@ -59,7 +49,7 @@ export function shopifyFidelitySuite(provider: DatabaseProvider): void {
   beforeAll(async () => {
     world = await startShopifyWorld({ provider });
     await world.createShop(SHOP, { products: 3, variantsPerProduct: 1 });
-    await installAndSync(SHOP);
+    await syncShopify(world, SHOP);
     projectId = (await world.database.db.project.findUniqueOrThrow({ where: { shopDomain: SHOP } })).id;
   }, 180_000);
   afterAll(() => world?.close());

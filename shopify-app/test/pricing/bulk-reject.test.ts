@@ -5,9 +5,10 @@
 // unknown: not found) and every rejection its audit row.
 import { randomUUID } from 'node:crypto';
 import { createDb, createTestDatabase, testDatabaseProviders, type TestDatabase } from '@calibr/db';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Changes from '../../app/pricing/changes.server';
 import { appContext } from '../../app/app-context.server';
+import { useAppDatabase, releaseAppDatabase } from '../support/app-database';
 
 const PENDING = 1_200;
 
@@ -22,10 +23,7 @@ describe.each(testDatabaseProviders())('bulk reject on %s', (provider) => {
   beforeAll(async () => {
     database = await createTestDatabase({ provider });
     // The app's client, opened here with Prisma's query events on, so the test sees every statement it sends.
-    await appContext().db?.$disconnect().catch(() => undefined);
-    vi.resetModules();
-    process.env.DATABASE_URL = database.url;
-    process.env.PRICING_WORKER = 'off';
+    await useAppDatabase(database);
     const counted = createDb(database.url, { log: [{ emit: 'event', level: 'query' }] as never });
     (counted as unknown as { $on(event: 'query', listener: (e: { query: string }) => void): void }).$on('query', (e) => statements.push(e.query));
     appContext().db = counted;
@@ -47,8 +45,7 @@ describe.each(testDatabaseProviders())('bulk reject on %s', (provider) => {
   }, 120_000);
 
   afterAll(async () => {
-    await appContext().db?.$disconnect().catch(() => undefined);
-    appContext().db = undefined;
+    await releaseAppDatabase();
     await database?.cleanup();
   });
 

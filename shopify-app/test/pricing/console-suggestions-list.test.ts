@@ -4,9 +4,9 @@
 // other filters; a bad query string is a 400 problem naming the field.
 import { createTestDatabase, testDatabaseProviders, type TestDatabase } from '@calibr/db';
 import type { ValidationError } from '@calibr/shared-contracts';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Suggestions from '../../app/pricing/suggestions.server';
-import { appContext } from '../../app/app-context.server';
+import { useAppDatabase, releaseAppDatabase } from '../support/app-database';
 
 const PRODUCTS = 240;
 const STATUSES = ['pending', 'pending', 'pending', 'approved', 'rejected', 'superseded'] as const;
@@ -29,12 +29,7 @@ describe.each(testDatabaseProviders())('the suggestions list on %s', (provider) 
 
   beforeAll(async () => {
     database = await createTestDatabase({ provider });
-    // The app's modules open their client on DATABASE_URL when first loaded: load them afresh for this one.
-    await appContext().db?.$disconnect().catch(() => undefined);
-    appContext().db = undefined;
-    vi.resetModules();
-    process.env.DATABASE_URL = database.url;
-    process.env.PRICING_WORKER = 'off';
+    await useAppDatabase(database);
     list = await import('../../app/pricing/suggestions.server');
     const db = database.db;
     projectId = (await db.project.create({ data: { shopDomain: `list-${provider}.myshopify.com`, currency: 'USD' } })).id;
@@ -71,8 +66,7 @@ describe.each(testDatabaseProviders())('the suggestions list on %s', (provider) 
   }, 300_000);
 
   afterAll(async () => {
-    await appContext().db?.$disconnect().catch(() => undefined);
-    appContext().db = undefined;
+    await releaseAppDatabase();
     await database?.cleanup();
   });
 

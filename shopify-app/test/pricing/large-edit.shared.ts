@@ -6,7 +6,7 @@
 // live on both platforms; a small edit needs none; the guardrails still hold for a confirmed edit.
 import type { DatabaseProvider } from '@calibr/db';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEMO_SELLER, SHOP, US, demoSellerCredentials, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
+import { DEMO_SELLER, SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
 
 interface Problem {
   type: string;
@@ -45,13 +45,7 @@ export function largeEditSuite(provider: DatabaseProvider): void {
     process.env.PRICING_PUSH_POLL_MS = '200';
     process.env.PRICING_PENDING_POLL_MS = '300';
     w = await startPlatformsWorld({ provider });
-    const connected = await w.api('/api/platforms/amazon/connect', { json: { credentials: demoSellerCredentials(w) } });
-    expect(connected.status, await connected.clone().text()).toBe(200);
-    for (const platform of ['shopify', 'amazon']) {
-      const { syncId } = await readJson<{ syncId: string }>(await w.api(`/api/platforms/${platform}/sync`, { json: { mode: 'full' } }));
-      await waitFor(`${platform} sync`, async () => (await readJson<{ status: string }>(await w.api(`/api/platforms/${platform}/sync?id=${syncId}`))).status !== 'started', 120_000);
-    }
-    await w.api('/api/product-links?page=1'); // links by SKU
+    await connectAndSync(w);
 
     const db = w.database.db;
     const links = await db.productLink.findMany({

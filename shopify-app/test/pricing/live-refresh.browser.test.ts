@@ -16,10 +16,11 @@
 // Screenshots go to shopify-app/artifacts/live/ (gitignored).
 import type { Frame, FrameLocator, Page, Route } from '@playwright/test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
+import { SHOP, US, connectAndSync, linkedProducts, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
 import { LOAD_TIMEOUT_MS, toasts } from '../support/admin-shell';
 import { browserSuite } from '../support/browser-suite';
 import { hasChromium, newMerchantPage } from '../support/chromium';
+import { usdMinus } from '../support/money';
 import { bulkAction } from './support/console-page';
 
 let w: PlatformsWorld;
@@ -45,16 +46,10 @@ let products: { first: Product; second: Product; later: Product; duringEdit: Pro
 /** The staff member the Admin shell signs its session tokens for. */
 let staffName: string;
 
-/** A USD amount less some cents, as a decimal string (no float on the way). */
-function minus(amount: string, cents: bigint): string {
-  const [whole, fraction = ''] = amount.split('.');
-  const minor = BigInt(whole!) * 100n + BigInt(fraction.padEnd(2, '0')) - cents;
-  return `${minor / 100n}.${String(minor % 100n).padStart(2, '0')}`;
-}
 
 /** A competitor undercuts the product by 3.00 and takes the Buy Box. */
 async function undercut(p: Product): Promise<void> {
-  await sandboxControl(w.sandbox, 'amazon/competitors', { asin: p.asin, marketplaceId: US, sellerId: 'A1UNDERCUTTER', sellerName: 'Undercutter', price: minus(p.amazonPrice, 300n), feedbackPercent: 99, fulfillment: 'AFN' });
+  await sandboxControl(w.sandbox, 'amazon/competitors', { asin: p.asin, marketplaceId: US, sellerId: 'A1UNDERCUTTER', sellerName: 'Undercutter', price: usdMinus(p.amazonPrice, 300n), feedbackPercent: 99, fulfillment: 'AFN' });
   await sandboxControl(w.sandbox, 'amazon/buybox', { asin: p.asin, marketplaceId: US, winner: 'A1UNDERCUTTER' });
 }
 
@@ -63,17 +58,9 @@ beforeAll(async () => {
   await connectAndSync(w);
 
   expect((await w.api('/api/pricing/rules', { json: { name: 'Match the Buy Box', scope: 'shop', kind: 'match_buy_box', params: {}, currency: 'USD', floorAmount: '1.00', maxStepPercent: '50' } })).status).toBe(201);
-  const links = await w.database.db.productLink.findMany({
-    where: { project: { shopDomain: SHOP }, listings: { some: { platform: 'amazon', asin: { not: null }, marketplaceId: US } }, AND: { listings: { some: { platform: 'shopify' } } } },
-    include: { listings: true },
-    orderBy: { sku: 'desc' },
-    take: 4,
-  });
-  expect(links).toHaveLength(4);
-  const [first, second, later, duringEdit] = links.map((link): Product => {
-    const amazon = link.listings.find((l) => l.platform === 'amazon' && l.marketplaceId === US)!;
-    return { sku: link.sku, asin: amazon.asin!, amazonPrice: amazon.priceAmount! };
-  });
+  const linked = await linkedProducts(w, { order: 'desc', take: 4 });
+  expect(linked).toHaveLength(4);
+  const [first, second, later, duringEdit] = linked.map(({ link, amazon }): Product => ({ sku: link.sku, asin: amazon.asin!, amazonPrice: amazon.priceAmount }));
   products = { first: first!, second: second!, later: later!, duringEdit: duringEdit! };
   // The market read once, then two products undercut: two suggestions waiting when the page opens.
   await w.api('/api/pricing/monitor', { json: { asins: [first!.asin, second!.asin, later!.asin, duringEdit!.asin] } });
@@ -174,7 +161,7 @@ describe.skipIf(!hasChromium)('live pages in the Admin shell', () => {
     await expect.poll(() => app.locator('tbody tr').allInnerTexts(), { timeout: 30_000 }).toEqual(expect.arrayContaining([expect.stringContaining(second.sku), expect.stringContaining(later.sku)]));
     expect(await app.locator('tbody tr').count()).toBe(2);
     const suggested = (await w.database.db.priceSuggestion.findFirstOrThrow({ where: { productLink: { sku: second.sku }, status: 'pending' } })).suggestedAmount;
-    const edited = minus(suggested, 10n);
+    const edited = usdMinus(suggested, 10n);
     const row = rowOf(app, second.sku);
     await row.getByRole('button', { name: /Edit the price/ }).click();
     const field = row.locator('[data-section="price-edit"] input');
@@ -210,16 +197,12 @@ describe.skipIf(!hasChromium)('live pages in the Admin shell', () => {
     const { second, later, duringEdit } = products;
     // Two products none of the tests above touched: one a competitor undercuts in the gap, one never read.
     const taken = Object.values(products).map((p) => p.sku);
-    const fresh = await w.database.db.productLink.findMany({
-      where: { project: { shopDomain: SHOP }, sku: { notIn: taken }, listings: { some: { platform: 'amazon', asin: { not: null }, marketplaceId: US } }, AND: { listings: { some: { platform: 'shopify' } } } },
-      include: { listings: { include: { _count: { select: { competitorPriceObservations: true } } } } },
-      orderBy: { sku: 'desc' },
-    });
-    const amazonOf = (link: (typeof fresh)[number]) => link.listings.find((l) => l.platform === 'amazon' && l.marketplaceId === US)!;
-    const unread = fresh.filter((link) => amazonOf(link)._count.competitorPriceObservations === 0);
+    const fresh = await linkedProducts(w, { order: 'desc', exceptSkus: taken });
+    const readings = await w.database.db.competitorPriceObservation.groupBy({ by: ['listingId'], where: { listingId: { in: fresh.map((p) => p.amazon.id) } } });
+    const unread = fresh.filter((p) => !readings.some((r) => r.listingId === p.amazon.id));
     expect(unread.length).toBeGreaterThanOrEqual(2);
-    const gap: Product = { sku: unread[0]!.sku, asin: amazonOf(unread[0]!).asin!, amazonPrice: amazonOf(unread[0]!).priceAmount! };
-    const neverRead = { sku: unread[1]!.sku, asin: amazonOf(unread[1]!).asin!, listingId: amazonOf(unread[1]!).id };
+    const gap: Product = { sku: unread[0]!.link.sku, asin: unread[0]!.amazon.asin!, amazonPrice: unread[0]!.amazon.priceAmount };
+    const neverRead = { sku: unread[1]!.link.sku, asin: unread[1]!.amazon.asin!, listingId: unread[1]!.amazon.id };
     // The gap product's market read once before the page opens (nobody undercuts it yet: no suggestion).
     await w.api('/api/pricing/monitor', { json: { asins: [gap.asin] } });
 

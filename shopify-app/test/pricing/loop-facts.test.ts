@@ -9,14 +9,14 @@
 // makes (the sandbox-backed ones are exercised by the loop tests).
 import { createTestDatabase, testDatabaseProviders, type TestDatabase } from '@calibr/db';
 import type { CompetitiveListing, FeeEstimatesRequest, PlatformConnector } from '@calibr/shared-contracts';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Changes from '../../app/pricing/changes.server';
 import type * as Fees from '../../app/pricing/item-fees.server';
 import type * as Items from '../../app/pricing/items.server';
 import type * as LoopFacts from '../../app/pricing/loop-facts.server';
 import type * as Readings from '../../app/pricing/monitor/competitive-readings.server';
 import type * as Suggestions from '../../app/pricing/suggestions.server';
-import { appContext } from '../../app/app-context.server';
+import { useAppDatabase, releaseAppDatabase } from '../support/app-database';
 
 const US = 'ATVPDKIKX0DER';
 
@@ -82,11 +82,7 @@ describe.each(testDatabaseProviders())('the loop’s facts on %s', (provider) =>
 
   beforeAll(async () => {
     database = await createTestDatabase({ provider });
-    await appContext().db?.$disconnect().catch(() => undefined);
-    appContext().db = undefined;
-    vi.resetModules();
-    process.env.DATABASE_URL = database.url;
-    process.env.PRICING_WORKER = 'off';
+    await useAppDatabase(database);
     items = await import('../../app/pricing/items.server');
     fees = await import('../../app/pricing/item-fees.server');
     readings = await import('../../app/pricing/monitor/competitive-readings.server');
@@ -111,8 +107,7 @@ describe.each(testDatabaseProviders())('the loop’s facts on %s', (provider) =>
   }, 120_000);
 
   afterAll(async () => {
-    await appContext().db?.$disconnect().catch(() => undefined);
-    appContext().db = undefined;
+    await releaseAppDatabase();
     await database?.cleanup();
   });
 

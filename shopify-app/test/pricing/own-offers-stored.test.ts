@@ -4,9 +4,9 @@
 // competes". When we hold the Buy Box and the lowest price, the rule beats the lowest *other* offer and
 // names it; with only our own offers left, nothing is suggested and the explanation says why.
 import { createTestDatabase, testDatabaseProviders, type TestDatabase } from '@calibr/db';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Suggestions from '../../app/pricing/suggestions.server';
-import { appContext } from '../../app/app-context.server';
+import { useAppDatabase, releaseAppDatabase } from '../support/app-database';
 
 describe.each(testDatabaseProviders())('our own offers, stored with a reading (%s)', (provider) => {
   let database: TestDatabase;
@@ -17,12 +17,7 @@ describe.each(testDatabaseProviders())('our own offers, stored with a reading (%
 
   beforeAll(async () => {
     database = await createTestDatabase({ provider });
-    // The app's Prisma client is one per process: point it at this provider's database.
-    await appContext().db?.$disconnect().catch(() => undefined);
-    appContext().db = undefined;
-    process.env.DATABASE_URL = database.url;
-    process.env.PRICING_WORKER = 'off';
-    vi.resetModules();
+    await useAppDatabase(database);
     suggestions = await import('../../app/pricing/suggestions.server');
     const db = database.db;
     projectId = (await db.project.create({ data: { shopDomain: `own-offers-${provider}.myshopify.com`, currency: 'USD' } })).id;
@@ -32,8 +27,7 @@ describe.each(testDatabaseProviders())('our own offers, stored with a reading (%
     await db.pricingRule.create({ data: { projectId, name: 'Beat by 1', scope: 'shop', kind: 'beat_lowest_amount', params: { amount: '1.00' }, currency: 'USD', floorAmount: '10.00' } });
   });
   afterAll(async () => {
-    await appContext().db?.$disconnect().catch(() => undefined);
-    appContext().db = undefined;
+    await releaseAppDatabase();
     await database?.cleanup();
   });
 

@@ -8,7 +8,8 @@
 // Amazon service run on two databases (SQLite files; PostgreSQL schemas when TEST_DATABASE_URL is set).
 import { hasTestPostgres } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SELLER, SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
+import { DEMO_SELLER, SHOP, US, approveAndApply, connectAndSync, firstLinkedProduct, readJson, sandboxControl, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
+import { usdAmount, usdCents } from '../support/money';
 
 interface ChannelPrice {
   listingId: string;
@@ -47,19 +48,8 @@ afterAll(async () => {
   await w?.close();
 });
 
-const minor = (amount: string) => BigInt(amount.replace('.', ''));
-const money = (m: bigint) => `${m / 100n}.${(m % 100n).toString().padStart(2, '0')}`;
 /** +5 %, half up to a cent (the rule sets no price ending). */
-const plus5 = (amount: string) => money((minor(amount) * 105n + 50n) / 100n);
-
-async function linkedProduct() {
-  const link = await w.database.db.productLink.findFirstOrThrow({
-    where: { project: { shopDomain: SHOP }, listings: { some: { platform: 'amazon', asin: { not: null }, marketplaceId: US } }, AND: { listings: { some: { platform: 'shopify' } } } },
-    include: { listings: true },
-    orderBy: { sku: 'desc' },
-  });
-  return { link, amazon: link.listings.find((l) => l.platform === 'amazon' && l.marketplaceId === US)!, shopify: link.listings.find((l) => l.platform === 'shopify')! };
-}
+const plus5 = (amount: string) => usdAmount((usdCents(amount) * 105n + 50n) / 100n);
 
 async function sandboxPrices(shopifyVariantId: string, sku: string): Promise<{ shopify: string; amazon: string }> {
   const { products } = await sandboxControl<{ products: Array<{ variants: Array<{ id: number | string; price: string }> }> }>(w.sandbox, `shopify/shops/${SHOP}/products`);
@@ -83,26 +73,13 @@ async function pendingFor(itemId: string, sku: string): Promise<Suggestion> {
   return found!;
 }
 
-async function approveAndApply(items: Array<{ id: string; amount?: string }>): Promise<Change> {
-  const res = await w.api('/api/pricing/suggestions', { json: { action: 'approve', items, confirmLargeChange: true } });
-  const body = await readJson<{ approved: Array<{ changeId: string }>; refused: unknown[] }>(res);
-  expect(res.status).toBe(200);
-  expect(body.refused).toEqual([]);
-  const changeId = body.approved[0]!.changeId;
-  return waitFor('the change applied', async () => {
-    const { changes } = await readJson<{ changes: Change[] }>(await w.api(`/api/pricing/changes?ids=${changeId}`));
-    const c = changes[0]!;
-    return c.status === 'applied' ? c : c.status === 'failed' || c.status === 'partially_applied' ? Promise.reject(new Error(JSON.stringify(c))) : undefined;
-  }, 60_000);
-}
-
 describe('per-channel prices', () => {
-  let product: Awaited<ReturnType<typeof linkedProduct>>;
+  let product: Awaited<ReturnType<typeof firstLinkedProduct>>;
   let ruleId: string;
   let competitorPrice: bigint;
 
   it('Amazon moves with the market, Shopify follows at +5 %: one change, an attempt per channel with its own amount, both visible in the sandbox', async () => {
-    product = await linkedProduct();
+    product = await firstLinkedProduct(w, 'desc');
     const created = await w.api('/api/pricing/rules', {
       json: { name: 'Amazon beats by 50c, Shopify +5 %', scope: 'product', productLinkId: product.link.id, kind: 'beat_lowest_amount', params: { amount: '0.50' }, currency: 'USD', floorAmount: '1.00', maxStepPercent: '40' },
     });
@@ -113,16 +90,16 @@ describe('per-channel prices', () => {
 
     expect((await monitor(product.amazon.asin!)).recorded).toBe(1);
     const observed = await w.database.db.competitorPriceObservation.findFirstOrThrow({ where: { listingId: product.amazon.id }, orderBy: [{ observedAt: 'desc' }, { id: 'desc' }] });
-    const ours = minor(product.amazon.priceAmount);
-    const market = observed.lowestOfferAmount && minor(observed.lowestOfferAmount) < ours ? minor(observed.lowestOfferAmount) : ours;
+    const ours = usdCents(product.amazon.priceAmount);
+    const market = observed.lowestOfferAmount && usdCents(observed.lowestOfferAmount) < ours ? usdCents(observed.lowestOfferAmount) : ours;
     competitorPrice = market - 200n;
-    await sandboxControl(w.sandbox, 'amazon/competitors', { asin: product.amazon.asin, marketplaceId: US, sellerId: COMPETITOR, sellerName: 'Channel cutter', price: money(competitorPrice), feedbackPercent: 99 });
+    await sandboxControl(w.sandbox, 'amazon/competitors', { asin: product.amazon.asin, marketplaceId: US, sellerId: COMPETITOR, sellerName: 'Channel cutter', price: usdAmount(competitorPrice), feedbackPercent: 99 });
     expect((await monitor(product.amazon.asin!)).suggestions?.created).toBeGreaterThanOrEqual(1);
 
     const suggestion = await pendingFor(product.link.id, product.link.sku);
-    const decided = money(competitorPrice - 50n);
+    const decided = usdAmount(competitorPrice - 50n);
     const shopifyPrice = plus5(decided);
-    expect(minor(shopifyPrice)).toBeGreaterThan(minor(decided));
+    expect(usdCents(shopifyPrice)).toBeGreaterThan(usdCents(decided));
     expect(suggestion.suggested.amount).toBe(decided);
     expect(suggestion.channelPrices).toEqual(
       expect.arrayContaining([
@@ -131,7 +108,7 @@ describe('per-channel prices', () => {
       ]),
     );
 
-    const change = await approveAndApply([{ id: suggestion.id }]);
+    const change = await approveAndApply<Change>(w, [{ id: suggestion.id }]);
     expect(change.attempts.map((a) => [a.platform, a.status, a.amount, a.previousAmount]).sort()).toEqual([
       ['amazon', 'applied', decided, product.amazon.priceAmount],
       ['shopify', 'applied', shopifyPrice, product.shopify.priceAmount],
@@ -143,14 +120,14 @@ describe('per-channel prices', () => {
     await w.database.db.pricingRule.update({ where: { id: ruleId }, data: { shopifyPriceMode: 'keep' } });
     const before = await sandboxPrices(product.shopify.externalId, product.amazon.externalId);
     competitorPrice -= 100n;
-    await sandboxControl(w.sandbox, 'amazon/competitors/price', { asin: product.amazon.asin, marketplaceId: US, sellerId: COMPETITOR, price: money(competitorPrice) });
+    await sandboxControl(w.sandbox, 'amazon/competitors/price', { asin: product.amazon.asin, marketplaceId: US, sellerId: COMPETITOR, price: usdAmount(competitorPrice) });
     expect((await monitor(product.amazon.asin!)).suggestions?.created).toBeGreaterThanOrEqual(1);
     const suggestion = await pendingFor(product.link.id, product.link.sku);
-    const decided = money(competitorPrice - 50n);
+    const decided = usdAmount(competitorPrice - 50n);
     expect(suggestion.suggested.amount).toBe(decided);
     expect(suggestion.channelPrices?.find((c) => c.platform === 'shopify')).toMatchObject({ amount: null, reason: expect.stringContaining('keeps') });
 
-    const change = await approveAndApply([{ id: suggestion.id }]);
+    const change = await approveAndApply<Change>(w, [{ id: suggestion.id }]);
     expect(change.attempts.map((a) => [a.platform, a.status, a.amount])).toEqual([['amazon', 'applied', decided]]);
     expect(await sandboxPrices(product.shopify.externalId, product.amazon.externalId)).toEqual({ shopify: before.shopify, amazon: decided });
   });
@@ -158,11 +135,11 @@ describe('per-channel prices', () => {
   it('an edited approval sets the Amazon price and Shopify’s offset follows it', async () => {
     await w.database.db.pricingRule.update({ where: { id: ruleId }, data: { shopifyPriceMode: 'offset', shopifyOffsetPercent: '5' } });
     competitorPrice -= 100n;
-    await sandboxControl(w.sandbox, 'amazon/competitors/price', { asin: product.amazon.asin, marketplaceId: US, sellerId: COMPETITOR, price: money(competitorPrice) });
+    await sandboxControl(w.sandbox, 'amazon/competitors/price', { asin: product.amazon.asin, marketplaceId: US, sellerId: COMPETITOR, price: usdAmount(competitorPrice) });
     expect((await monitor(product.amazon.asin!)).suggestions?.created).toBeGreaterThanOrEqual(1);
     const suggestion = await pendingFor(product.link.id, product.link.sku);
-    const edited = money(competitorPrice - 75n);
-    const change = await approveAndApply([{ id: suggestion.id, amount: edited }]);
+    const edited = usdAmount(competitorPrice - 75n);
+    const change = await approveAndApply<Change>(w, [{ id: suggestion.id, amount: edited }]);
     const shopifyPrice = plus5(edited);
     expect(change.to).toBe(edited);
     expect(change.attempts.map((a) => [a.platform, a.amount]).sort()).toEqual([

@@ -12,10 +12,11 @@ import fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
+import { SHOP, US, connectAndSync, linkedProducts, readJson, sandboxControl, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
 import { LOAD_TIMEOUT_MS, titleBarButton, toasts } from '../support/admin-shell';
 import { browserSuite } from '../support/browser-suite';
 import { hasChromium, newMerchantPage } from '../support/chromium';
+import { usdMinus } from '../support/money';
 import { banners, bulkAction } from './support/console-page';
 
 let w: PlatformsWorld;
@@ -48,19 +49,12 @@ beforeAll(async () => {
   // A rule (with a floor, so an edited price can break a guardrail), the market read once, then a
   // competitor undercuts three products and the monitor notices.
   expect((await w.api('/api/pricing/rules', { json: { name: 'Match the Buy Box', scope: 'shop', kind: 'match_buy_box', params: {}, currency: 'USD', floorAmount: '1.00', maxStepPercent: '50' } })).status).toBe(201);
-  const links = await w.database.db.productLink.findMany({
-    where: { project: { shopDomain: SHOP }, listings: { some: { platform: 'amazon', asin: { not: null }, marketplaceId: US } }, AND: { listings: { some: { platform: 'shopify' } } } },
-    include: { listings: true },
-    orderBy: { sku: 'desc' },
-    take: 3,
-  });
-  expect(links).toHaveLength(3);
-  const amazonOf = (link: (typeof links)[number]) => link.listings.find((l) => l.platform === 'amazon' && l.marketplaceId === US)!;
-  const asins = links.map((l) => amazonOf(l).asin!);
+  const linked = await linkedProducts(w, { order: 'desc', take: 3 });
+  expect(linked).toHaveLength(3);
+  const asins = linked.map((p) => p.amazon.asin!);
   await w.api('/api/pricing/monitor', { json: { asins } });
-  for (const link of links) {
-    const amazon = amazonOf(link);
-    const undercut = minus(amazon.priceAmount, 300n);
+  for (const { amazon } of linked) {
+    const undercut = usdMinus(amazon.priceAmount, 300n);
     // The undercutter wins the Buy Box (the sandbox gives it to the lowest landed price among good sellers).
     await sandboxControl(w.sandbox, 'amazon/competitors', { asin: amazon.asin, marketplaceId: US, sellerId: 'A1UNDERCUTTER', sellerName: 'Undercutter', price: undercut, feedbackPercent: 99, fulfillment: 'AFN' });
     await sandboxControl(w.sandbox, 'amazon/buybox', { asin: amazon.asin, marketplaceId: US, winner: 'A1UNDERCUTTER' });
@@ -68,20 +62,14 @@ beforeAll(async () => {
   const monitored = await readJson<{ suggestions: { created: number } | null }>(await w.api('/api/pricing/monitor', { json: { asins } }));
   expect(monitored.suggestions?.created).toBe(3);
   const [edited, other, rejected] = await Promise.all(
-    links.map(async (link): Promise<Product> => {
+    linked.map(async ({ link, amazon, shopify }): Promise<Product> => {
       const suggestion = await w.database.db.priceSuggestion.findFirstOrThrow({ where: { productLinkId: link.id, status: 'pending' } });
-      return { linkId: link.id, sku: link.sku, asin: amazonOf(link).asin!, shopifyVariant: link.listings.find((l) => l.platform === 'shopify')!.externalId, suggestionId: suggestion.id, suggested: suggestion.suggestedAmount };
+      return { linkId: link.id, sku: link.sku, asin: amazon.asin!, shopifyVariant: shopify.externalId, suggestionId: suggestion.id, suggested: suggestion.suggestedAmount };
     }),
   );
   products = { edited: edited!, other: other!, rejected: rejected! };
 }, 900_000);
 
-/** A USD amount less some cents, as a decimal string (no float on the way). */
-function minus(amount: string, cents: bigint): string {
-  const [whole, fraction = ''] = amount.split('.');
-  const minor = BigInt(whole!) * 100n + BigInt(fraction.padEnd(2, '0')) - cents;
-  return `${minor / 100n}.${String(minor % 100n).padStart(2, '0')}`;
-}
 
 /** The variant price the sandbox's Shopify holds now. */
 async function shopifyPrice(variantGid: string): Promise<string | undefined> {
@@ -142,7 +130,7 @@ describe.skipIf(!hasChromium)('the pricing console in the Admin shell', () => {
     await shot(page, 'suggestions-edit-refused.png');
 
     // A good price; then, with the search cleared, select it and a second one and approve both at once.
-    const editedPrice = minus(edited.suggested, 50n);
+    const editedPrice = usdMinus(edited.suggested, 50n);
     await field.fill(editedPrice);
     await expect.poll(() => row.locator('[data-section="price-edit"] .Polaris-InlineError').count(), { timeout: 10_000 }).toBe(0);
     await search.fill('');
@@ -200,7 +188,7 @@ describe.skipIf(!hasChromium)('the pricing console in the Admin shell', () => {
     await shot(page, 'price-changes.png');
 
     // In the sandbox itself: the edited price on the edited product, the suggested one on the other.
-    const editedPrice = minus(edited.suggested, 50n);
+    const editedPrice = usdMinus(edited.suggested, 50n);
     expect(await shopifyPrice(edited.shopifyVariant)).toBe(editedPrice);
     expect(await shopifyPrice(other.shopifyVariant)).toBe(other.suggested);
 

@@ -10,7 +10,7 @@
 // TEST_DATABASE_URL is set), as when the service is deployed on its own.
 import { hasTestPostgres, providerOf } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SELLER, OTHER_SHOP, SHOP, US, demoSellerCredentials, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
+import { DEMO_SELLER, OTHER_SHOP, SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
 
 interface Suggestion {
   id: string;
@@ -47,13 +47,7 @@ beforeAll(async () => {
   process.env.PRICING_PUSH_POLL_MS = '200';
   process.env.PRICING_PENDING_POLL_MS = '300';
   w = await startPlatformsWorld({ provider: hasTestPostgres() ? 'postgresql' : 'sqlite' });
-  const connected = await w.api('/api/platforms/amazon/connect', { json: { credentials: demoSellerCredentials(w) } });
-  expect(connected.status, await connected.clone().text()).toBe(200);
-  for (const platform of ['shopify', 'amazon']) {
-    const started = await readJson<{ syncId: string }>(await w.api(`/api/platforms/${platform}/sync`, { json: { mode: 'full' } }));
-    await waitFor(`${platform} sync`, async () => (await readJson<{ status: string }>(await w.api(`/api/platforms/${platform}/sync?id=${started.syncId}`))).status !== 'started', 120_000);
-  }
-  await w.api('/api/product-links?page=1'); // links by SKU
+  await connectAndSync(w);
 });
 afterAll(async () => {
   const { stopPricing } = await import('../../app/pricing/startup.server');

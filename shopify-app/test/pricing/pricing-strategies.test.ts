@@ -16,7 +16,8 @@
 // TEST_DATABASE_URL is set).
 import { hasTestPostgres } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SELLER, OTHER_SHOP, SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
+import { DEMO_SELLER, OTHER_SHOP, US, approveAndApply, connectAndSync, linkedProducts, readJson, sandboxControl, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
+import { usdAmount, usdCents } from '../support/money';
 
 interface Explanation {
   summary: string;
@@ -39,11 +40,6 @@ interface Flag {
   message: string;
   clearedAt: string | null;
 }
-interface Change {
-  id: string;
-  status: string;
-  attempts: Array<{ platform: string; status: string; amount: string }>;
-}
 type Product = Awaited<ReturnType<typeof linkedProducts>>[number];
 
 let w: PlatformsWorld;
@@ -55,7 +51,7 @@ beforeAll(async () => {
   process.env.PRICING_PENDING_POLL_MS = '300';
   w = await startPlatformsWorld({ timeScale: 20, provider: hasTestPostgres() ? 'postgresql' : 'sqlite' });
   await connectAndSync(w);
-  products = await linkedProducts();
+  products = await linkedProducts(w, { order: 'asc' });
   expect(products.length).toBeGreaterThanOrEqual(6);
 }, 300_000);
 afterAll(async () => {
@@ -63,19 +59,6 @@ afterAll(async () => {
   await stopPricing().catch(() => undefined);
   await w?.close();
 });
-
-const minor = (amount: string) => BigInt(amount.replace('.', ''));
-const money = (m: bigint) => `${m / 100n}.${(m % 100n).toString().padStart(2, '0')}`;
-
-/** Products sold on both platforms (a USD Amazon listing with an ASIN, and a Shopify variant). */
-async function linkedProducts() {
-  const links = await w.database.db.productLink.findMany({
-    where: { project: { shopDomain: SHOP }, listings: { some: { platform: 'amazon', asin: { not: null }, marketplaceId: US } }, AND: { listings: { some: { platform: 'shopify' } } } },
-    include: { listings: true },
-    orderBy: { sku: 'asc' },
-  });
-  return links.map((link) => ({ link, amazon: link.listings.find((l) => l.platform === 'amazon' && l.marketplaceId === US)! }));
-}
 
 /** A product rule, created (and validated) through the rules API with its competing settings. */
 async function productRule(product: Product, json: Record<string, unknown>, competing: Record<string, unknown>): Promise<string> {
@@ -104,28 +87,16 @@ async function clearCompetitors(product: Product) {
 }
 
 async function competitor(product: Product, sellerId: string, price: bigint, feedbackPercent = 98) {
-  await sandboxControl(w.sandbox, 'amazon/competitors', { asin: product.amazon.asin, marketplaceId: US, sellerId, sellerName: sellerId, price: money(price), feedbackPercent, feedbackCount: 4000 });
+  await sandboxControl(w.sandbox, 'amazon/competitors', { asin: product.amazon.asin, marketplaceId: US, sellerId, sellerName: sellerId, price: usdAmount(price), feedbackPercent, feedbackCount: 4000 });
 }
 
 async function moveCompetitor(product: Product, sellerId: string, price: bigint) {
-  await sandboxControl(w.sandbox, 'amazon/competitors/price', { asin: product.amazon.asin, marketplaceId: US, sellerId, price: money(price) });
+  await sandboxControl(w.sandbox, 'amazon/competitors/price', { asin: product.amazon.asin, marketplaceId: US, sellerId, price: usdAmount(price) });
 }
 
 async function pending(product: Product): Promise<Suggestion | undefined> {
   const list = await readJson<{ rows: Suggestion[] }>(await w.api(`/api/pricing/suggestions?status=pending&q=${encodeURIComponent(product.link.sku)}`));
   return list.rows.find((s) => s.itemId === product.link.id);
-}
-
-async function approveAndApply(suggestion: Suggestion): Promise<Change> {
-  const res = await w.api('/api/pricing/suggestions', { json: { action: 'approve', items: [{ id: suggestion.id }], confirmLargeChange: true } });
-  const body = await readJson<{ approved: Array<{ changeId: string }>; refused: unknown[] }>(res);
-  expect(body.refused).toEqual([]);
-  const changeId = body.approved[0]!.changeId;
-  return waitFor('the change applied', async () => {
-    const { changes } = await readJson<{ changes: Change[] }>(await w.api(`/api/pricing/changes?ids=${changeId}`));
-    const c = changes[0]!;
-    return c.status === 'applied' ? c : c.status === 'failed' || c.status === 'partially_applied' ? Promise.reject(new Error(JSON.stringify(c))) : undefined;
-  }, 60_000);
 }
 
 async function latestReading(product: Product) {
@@ -142,25 +113,25 @@ async function flags(include = ''): Promise<Flag[]> {
 describe('strategies against the sandbox', () => {
   it('win the Buy Box: just under the eligible holder; a cheaper low-feedback seller is ignored; the Buy Box is ours after the push', async () => {
     const product = products[0]!;
-    const ours = minor(product.amazon.priceAmount);
+    const ours = usdCents(product.amazon.priceAmount);
     await productRule(product, { name: 'Win the Buy Box', kind: 'win_buy_box', params: { amount: '0.25' }, maxStepPercent: '40' }, { filters: { minFeedbackPercent: 90 } });
     await clearCompetitors(product);
     await competitor(product, 'A1ELIGIBLEHOLD', ours - 100n);
     await competitor(product, 'A1LOWFEEDBACK', ours - 300n, 84);
     expect((await monitor(product)).suggestions?.created).toBe(1);
     const suggestion = (await pending(product))!;
-    expect(suggestion.suggested.amount).toBe(money(ours - 125n));
+    expect(suggestion.suggested.amount).toBe(usdAmount(ours - 125n));
     expect(suggestion.explanation.competitors?.ignored).toContainEqual(expect.objectContaining({ sellerId: 'A1LOWFEEDBACK', reason: expect.stringMatching(/feedback/) }));
     expect(suggestion.explanation.competitors?.followed).toContainEqual(expect.objectContaining({ sellerId: 'A1ELIGIBLEHOLD' }));
 
-    await approveAndApply(suggestion);
+    await approveAndApply(w, [{ id: suggestion.id }]);
     await monitor(product);
-    expect(await latestReading(product)).toMatchObject({ buyBoxIsOurs: true, buyBoxAmount: money(ours - 125n) });
+    expect(await latestReading(product)).toMatchObject({ buyBoxIsOurs: true, buyBoxAmount: usdAmount(ours - 125n) });
   });
 
   it('raise when winning: toward just under the next eligible competitor, within the step, and still holding the Buy Box', async () => {
     const product = products[1]!;
-    const ours = minor(product.amazon.priceAmount);
+    const ours = usdCents(product.amazon.priceAmount);
     await productRule(product, { name: 'Stay in the Buy Box high', kind: 'win_buy_box', params: { amount: '0.10' }, maxStepPercent: '2' }, { raiseWhenWinning: true });
     await clearCompetitors(product);
     // The next eligible competitor 6 % above us: just under them is more than the 2 % step allows.
@@ -169,19 +140,19 @@ describe('strategies against the sandbox', () => {
     await competitor(product, 'A1ABOVEUS', above);
     await monitor(product);
     const suggestion = (await pending(product))!;
-    expect(suggestion.suggested.amount).toBe(money(ours + step));
-    expect(minor(suggestion.suggested.amount)).toBeLessThan(above - 10n);
+    expect(suggestion.suggested.amount).toBe(usdAmount(ours + step));
+    expect(usdCents(suggestion.suggested.amount)).toBeLessThan(above - 10n);
     expect(suggestion.explanation.target?.competitor).toMatchObject({ role: 'next_above', sellerId: 'A1ABOVEUS' });
-    await approveAndApply(suggestion);
+    await approveAndApply(w, [{ id: suggestion.id }]);
     await monitor(product);
-    expect(await latestReading(product)).toMatchObject({ buyBoxIsOurs: true, buyBoxAmount: money(ours + step) });
+    expect(await latestReading(product)).toMatchObject({ buyBoxIsOurs: true, buyBoxAmount: usdAmount(ours + step) });
   });
 
   it('alone: with no eligible competitor the price steps up to the ceiling', async () => {
     const product = products[2]!;
-    let price = minor(product.amazon.priceAmount);
+    let price = usdCents(product.amazon.priceAmount);
     const ceiling = price + (price * 3n) / 200n; // 1.5 % above: two 1 % steps
-    await productRule(product, { name: 'Alone to the ceiling', kind: 'win_buy_box', params: {}, maxStepPercent: '1', ceilingAmount: money(ceiling) }, {});
+    await productRule(product, { name: 'Alone to the ceiling', kind: 'win_buy_box', params: {}, maxStepPercent: '1', ceilingAmount: usdAmount(ceiling) }, {});
     await clearCompetitors(product); // only our own offer is left
     // Nothing moved in the market: the merchant asks for an evaluation now.
     const now = await readJson<{ created: number }>(await w.api('/api/pricing/suggestions/generate', { json: { ids: [product.link.id] } }));
@@ -190,10 +161,10 @@ describe('strategies against the sandbox', () => {
     for (let round = 0; round < 4 && price < ceiling; round++) {
       const suggestion = await pending(product);
       expect(suggestion, `a suggestion in round ${round}`).toBeTruthy();
-      const next = minor(suggestion!.suggested.amount);
+      const next = usdCents(suggestion!.suggested.amount);
       expect(next).toBe(price + (price / 100n) < ceiling ? price + price / 100n : ceiling);
       seen.push(next);
-      await approveAndApply(suggestion!);
+      await approveAndApply(w, [{ id: suggestion!.id }]);
       price = next;
       await monitor(product); // our new price is read: the Buy Box moved
     }
@@ -203,9 +174,9 @@ describe('strategies against the sandbox', () => {
 
   it('fee-aware floor: a competitor far below is not followed under cost + Amazon’s fees + margin; the fees are shown', async () => {
     const product = products[3]!;
-    const ours = minor(product.amazon.priceAmount);
+    const ours = usdCents(product.amazon.priceAmount);
     const cost = ours / 2n;
-    await w.database.db.productCost.create({ data: { projectId: product.link.projectId, sku: product.link.sku, currency: 'USD', costAmount: money(cost) } });
+    await w.database.db.productCost.create({ data: { projectId: product.link.projectId, sku: product.link.sku, currency: 'USD', costAmount: usdAmount(cost) } });
     await productRule(product, { name: 'Beat, floor at fees', kind: 'beat_lowest_amount', params: { amount: '0.50' }, maxStepPercent: '90' }, { floorFormula: 'cost_fees_margin', floorMarginPercent: '10' });
     await clearCompetitors(product);
     await competitor(product, 'A1DUMPER', cost);
@@ -213,16 +184,16 @@ describe('strategies against the sandbox', () => {
     const suggestion = (await pending(product))!;
     const fees = suggestion.explanation.fees!;
     expect(fees.lines).toContainEqual(expect.objectContaining({ type: 'ReferralFee' }));
-    expect(minor(fees.total)).toBeGreaterThan(0n);
+    expect(usdCents(fees.total)).toBeGreaterThan(0n);
     expect(suggestion.explanation.clamp?.guardrail).toBe('fee_floor');
     expect(suggestion.suggested.amount).toBe(fees.floor);
     // price − fees − cost ≥ 10 % of the price (the fees as estimated, at our price above the floor)
-    const s = minor(suggestion.suggested.amount);
-    expect((s - minor(fees.total) - cost) * 10n).toBeGreaterThanOrEqual(s);
+    const s = usdCents(suggestion.suggested.amount);
+    expect((s - usdCents(fees.total) - cost) * 10n).toBeGreaterThanOrEqual(s);
     expect(s).toBeGreaterThan(cost);
     // An edited price is held to the same floor (the fees read again for the check).
     const below = await readJson<{ approved: unknown[]; refused: Array<{ code: string; message: string }> }>(
-      await w.api('/api/pricing/suggestions', { json: { action: 'approve', items: [{ id: suggestion.id, amount: money(s - 1n) }], confirmLargeChange: true } }),
+      await w.api('/api/pricing/suggestions', { json: { action: 'approve', items: [{ id: suggestion.id, amount: usdAmount(s - 1n) }], confirmLargeChange: true } }),
     );
     expect(below.approved).toEqual([]);
     expect(below.refused[0]).toMatchObject({ code: 'guardrail', message: expect.stringContaining(`below the floor after fees ${fees.floor}`) });
@@ -230,8 +201,8 @@ describe('strategies against the sandbox', () => {
 
   it('fees unavailable: held with the reason and flagged; priced again (flag cleared) once the fees are back', async () => {
     const product = products[4]!;
-    const ours = minor(product.amazon.priceAmount);
-    await w.database.db.productCost.create({ data: { projectId: product.link.projectId, sku: product.link.sku, currency: 'USD', costAmount: money(ours / 3n) } });
+    const ours = usdCents(product.amazon.priceAmount);
+    await w.database.db.productCost.create({ data: { projectId: product.link.projectId, sku: product.link.sku, currency: 'USD', costAmount: usdAmount(ours / 3n) } });
     await productRule(product, { name: 'Beat, floor at fees (faulty)', kind: 'beat_lowest_amount', params: { amount: '0.50' }, maxStepPercent: '40' }, { floorFormula: 'cost_fees_margin', floorMarginPercent: '10' });
     await sandboxControl(w.sandbox, 'amazon/fees/fault', { id: product.amazon.externalId, fault: 'ClientError' });
     await clearCompetitors(product);
@@ -245,25 +216,25 @@ describe('strategies against the sandbox', () => {
     await sandboxControl(w.sandbox, 'amazon/fees/fault', { id: product.amazon.externalId, fault: 'off' });
     await moveCompetitor(product, 'A1UNDERFEES', ours - 150n);
     await monitor(product);
-    expect((await pending(product))?.suggested.amount).toBe(money(ours - 200n));
+    expect((await pending(product))?.suggested.amount).toBe(usdAmount(ours - 200n));
     expect((await flags()).find((f) => f.itemId === product.link.id)).toBeUndefined();
     expect((await flags('?include=cleared')).find((f) => f.itemId === product.link.id)?.clearedAt).toBeTruthy();
   });
 
   it('price war: after we and one competitor trade moves past the rule’s limit, the listing is held and flagged', async () => {
     const product = products[5]!;
-    const ours = minor(product.amazon.priceAmount);
+    const ours = usdCents(product.amazon.priceAmount);
     await productRule(product, { name: 'Beat, war guard', kind: 'beat_lowest_amount', params: { amount: '0.50' }, maxStepPercent: '40' }, { priceWarMoves: 2, priceWarWindowMinutes: 60 });
     await clearCompetitors(product);
     await competitor(product, 'A1WARRIOR', ours - 100n); // arriving is not a move
     await monitor(product);
-    await approveAndApply((await pending(product))!); // we move (1)
+    await approveAndApply(w, [{ id: (await pending(product))!.id }]); // we move (1)
     await monitor(product);
     await moveCompetitor(product, 'A1WARRIOR', ours - 200n); // they move (2)
     await monitor(product);
     const second = (await pending(product))!;
-    expect(second.suggested.amount).toBe(money(ours - 250n));
-    await approveAndApply(second); // we move (3)
+    expect(second.suggested.amount).toBe(usdAmount(ours - 250n));
+    await approveAndApply(w, [{ id: second.id }]); // we move (3)
     await monitor(product);
     await moveCompetitor(product, 'A1WARRIOR', ours - 300n); // they move (4): more than 2 turns
     const held = await monitor(product);

@@ -8,6 +8,7 @@
 import { hasTestPostgres } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHOP, US, connectAndSync, readJson, sandboxControl, startPlatformsWorld, waitFor, type PlatformsWorld } from '../platforms/support/harness';
+import { usdAmount, usdCents } from '../support/money';
 
 interface Suggestion {
   id: string;
@@ -35,9 +36,6 @@ afterAll(async () => {
   await w?.close();
 });
 
-const minor = (amount: string) => BigInt(amount.replace('.', ''));
-const decimal = (value: bigint) => `${value / 100n}.${String(value % 100n).padStart(2, '0')}`;
-
 /** Two products sold on both platforms with an Amazon listing in the US marketplace. */
 async function linkedProducts() {
   const links = await w.database.db.productLink.findMany({
@@ -52,8 +50,8 @@ async function linkedProducts() {
 /** Undercuts the lowest offer on the ASIN (ours included) by 2.00 with a new competitor; the new lowest. */
 async function undercut(asin: string, sellerId: string): Promise<string> {
   const { offers } = await sandboxControl<{ offers: Array<{ landedPrice: string }> }>(w.sandbox, `amazon/offers?asin=${asin}&marketplaceId=${US}`);
-  const lowest = offers.map((o) => minor(o.landedPrice)).reduce((a, b) => (b < a ? b : a));
-  const price = decimal(lowest - 200n);
+  const lowest = offers.map((o) => usdCents(o.landedPrice)).reduce((a, b) => (b < a ? b : a));
+  const price = usdAmount(lowest - 200n);
   await sandboxControl(w.sandbox, 'amazon/competitors', { asin, marketplaceId: US, sellerId, sellerName: sellerId, price, feedbackPercent: 99 });
   return price;
 }
@@ -79,7 +77,7 @@ describe('the loop, reacting to Amazon’s notifications', () => {
     const [first] = products;
     const price = await undercut(first!.amazon.asin!, 'A1NOTIFIED');
     const suggestion = await waitFor('a suggestion for the undercut', () => pendingSuggestion(first!.link.id, first!.link.sku), 60_000);
-    expect(suggestion.suggested.amount).toBe(decimal(minor(price) - 50n));
+    expect(suggestion.suggested.amount).toBe(usdAmount(usdCents(price) - 50n));
     expect(suggestion.explanation.trigger).toMatchObject({ platform: 'amazon' });
     // The notification was stored as a reading of the listing, marked as such, with the competitor's price.
     const notified = await waitFor('the notification stored as a reading', () =>
@@ -105,7 +103,7 @@ describe('the loop, reacting to Amazon’s notifications', () => {
       const since = new Date();
       const price = await undercut(second.amazon.asin!, 'A1POLLED');
       const suggestion = await waitFor('a suggestion from polling', () => pendingSuggestion(second.link.id, second.link.sku), 90_000);
-      expect(suggestion.suggested.amount).toBe(decimal(minor(price) - 50n));
+      expect(suggestion.suggested.amount).toBe(usdAmount(usdCents(price) - 50n));
       // Only the monitor's reads saw it: no notification came through.
       const readings = await w.database.db.competitorPriceObservation.findMany({ where: { listingId: second.amazon.id, observedAt: { gte: since } }, select: { source: true, lowestOfferAmount: true } });
       expect(readings.filter((r) => r.lowestOfferAmount === price).map((r) => r.source)).toContain('poll');

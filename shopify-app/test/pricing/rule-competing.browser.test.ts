@@ -5,36 +5,26 @@
 // Screenshots go to shopify-app/artifacts/pricing/ (gitignored).
 import type { FrameLocator, Page } from '@playwright/test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SHOP, US, connectAndSync, sandboxControl, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
+import { SHOP, US, connectAndSync, firstLinkedProduct, sandboxControl, startPlatformsWorld, type PlatformsWorld } from '../platforms/support/harness';
 import { LOAD_TIMEOUT_MS } from '../support/admin-shell';
 import { browserSuite } from '../support/browser-suite';
 import { hasChromium, newMerchantPage } from '../support/chromium';
+import { usdMinus } from '../support/money';
 
 let w: PlatformsWorld;
 const suite = browserSuite({ viteCache: 'rule-competing', artifacts: 'pricing', shop: SHOP, env: { PRICING_MONITOR: 'off' }, start: async () => (w = await startPlatformsWorld()) });
 let product: { linkId: string; sku: string; asin: string; price: string };
 
-/** A USD amount less some cents, as a decimal string. */
-function minus(amount: string, cents: bigint): string {
-  const [whole, fraction = ''] = amount.split('.');
-  const minor = BigInt(whole!) * 100n + BigInt(fraction.padEnd(2, '0')) - cents;
-  return `${minor / 100n}.${String(minor % 100n).padStart(2, '0')}`;
-}
 
 beforeAll(async () => {
   if (!hasChromium) return;
   await connectAndSync(w);
-  const link = await w.database.db.productLink.findFirstOrThrow({
-    where: { project: { shopDomain: SHOP }, listings: { some: { platform: 'amazon', asin: { not: null }, marketplaceId: US } }, AND: { listings: { some: { platform: 'shopify' } } } },
-    include: { listings: true },
-    orderBy: { sku: 'asc' },
-  });
-  const amazon = link.listings.find((l) => l.platform === 'amazon' && l.marketplaceId === US)!;
+  const { link, amazon } = await firstLinkedProduct(w, 'asc');
   product = { linkId: link.id, sku: link.sku, asin: amazon.asin!, price: amazon.priceAmount };
 
   // Two competitors: a seller who can win the Buy Box 1.00 under us, and a cheaper one whose 84 % feedback can't.
-  await sandboxControl(w.sandbox, 'amazon/competitors', { asin: product.asin, marketplaceId: US, sellerId: 'A1ELIGIBLE', sellerName: 'Eligible', price: minus(product.price, 100n), feedbackPercent: 98, fulfillment: 'AFN' });
-  await sandboxControl(w.sandbox, 'amazon/competitors', { asin: product.asin, marketplaceId: US, sellerId: 'A1LOWFEEDBACK', sellerName: 'Low feedback', price: minus(product.price, 300n), feedbackPercent: 84, fulfillment: 'MFN' });
+  await sandboxControl(w.sandbox, 'amazon/competitors', { asin: product.asin, marketplaceId: US, sellerId: 'A1ELIGIBLE', sellerName: 'Eligible', price: usdMinus(product.price, 100n), feedbackPercent: 98, fulfillment: 'AFN' });
+  await sandboxControl(w.sandbox, 'amazon/competitors', { asin: product.asin, marketplaceId: US, sellerId: 'A1LOWFEEDBACK', sellerName: 'Low feedback', price: usdMinus(product.price, 300n), feedbackPercent: 84, fulfillment: 'MFN' });
   await w.api('/api/pricing/monitor', { json: { asins: [product.asin] } });
   // A cost, so the floor can be cost + Amazon's fees + a margin.
   const cost = await w.api('/api/pricing/costs/import', { json: { csv: `sku,currency,cost\n${product.sku},USD,2.00\n`, apply: true } });

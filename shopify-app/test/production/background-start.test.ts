@@ -5,6 +5,7 @@
 import { createTestDatabase, type TestDatabase } from '@calibr/db';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { appContext } from '../../app/app-context.server';
+import { releaseAppDatabase } from '../support/app-database';
 
 let database: TestDatabase;
 
@@ -19,8 +20,7 @@ beforeAll(async () => {
   process.env.PRICING_MONITOR = 'on';
 });
 afterAll(async () => {
-  await appContext().db?.$disconnect().catch(() => undefined);
-  appContext().db = undefined;
+  await releaseAppDatabase();
   await database?.cleanup();
 });
 

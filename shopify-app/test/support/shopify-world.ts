@@ -92,3 +92,14 @@ export async function startShopifyWorld(options: { timeScale?: number; provider?
     },
   };
 }
+
+/** A full catalog sync of a shop through the app's sync route, waited for: a refused start (not 202) or a failed sync throws. */
+export async function syncShopify(world: ShopifyWorld, shop: string): Promise<{ status: string }> {
+  const start = await world.api(shop, '/api/integrations/shopify/sync', { json: { mode: 'full' } });
+  if (start.status !== 202) throw new Error(`starting the ${shop} sync: ${start.status} ${await start.text()}`);
+  const { syncId } = await readJson<{ syncId: string }>(start);
+  return waitFor(`${shop} sync`, async () => {
+    const body = await readJson<{ status: string }>(await world.api(shop, `/api/integrations/shopify/sync?id=${syncId}`));
+    return body.status === 'completed' ? body : body.status === 'failed' ? Promise.reject(new Error(JSON.stringify(body))) : undefined;
+  });
+}

@@ -230,3 +230,49 @@ export async function connectAndSync(w: PlatformsWorld): Promise<void> {
   }
   await w.api('/api/product-links?page=1'); // links by SKU
 }
+
+/**
+ * The shop's products sold on both platforms: a link with a Shopify listing and an Amazon listing with an ASIN
+ * in the US marketplace, in SKU order (suites pick theirs by order and count), each with those two listings.
+ */
+export async function linkedProducts(w: PlatformsWorld, options: { order: 'asc' | 'desc'; take?: number; exceptSkus?: string[] }) {
+  const links = await w.database.db.productLink.findMany({
+    where: {
+      project: { shopDomain: SHOP },
+      ...(options.exceptSkus ? { sku: { notIn: options.exceptSkus } } : {}),
+      listings: { some: { platform: 'amazon', asin: { not: null }, marketplaceId: US } },
+      AND: { listings: { some: { platform: 'shopify' } } },
+    },
+    include: { listings: true },
+    orderBy: { sku: options.order },
+    ...(options.take === undefined ? {} : { take: options.take }),
+  });
+  return links.map((link) => ({
+    link,
+    amazon: link.listings.find((l) => l.platform === 'amazon' && l.marketplaceId === US)!,
+    shopify: link.listings.find((l) => l.platform === 'shopify')!,
+  }));
+}
+
+/** The first of linkedProducts in that order; throws when the shop has none. */
+export async function firstLinkedProduct(w: PlatformsWorld, order: 'asc' | 'desc') {
+  const [first] = await linkedProducts(w, { order, take: 1 });
+  if (!first) throw new Error(`${SHOP} has no product linked to Shopify and to Amazon US`);
+  return first;
+}
+
+/**
+ * Approves suggestions through the suggestions API (large changes confirmed) and waits for the first one's price
+ * change to be applied on every platform; a refusal, or a change that fails or applies in part, throws.
+ */
+export async function approveAndApply<Change extends { status: string }>(w: PlatformsWorld, items: Array<{ id: string; amount?: string }>): Promise<Change> {
+  const res = await w.api('/api/pricing/suggestions', { json: { action: 'approve', items, confirmLargeChange: true } });
+  const body = await readJson<{ approved: Array<{ changeId: string }>; refused: unknown[] }>(res);
+  if (res.status !== 200 || body.refused.length > 0) throw new Error(`approving: ${res.status} ${JSON.stringify(body)}`);
+  const changeId = body.approved[0]!.changeId;
+  return waitFor('the change applied', async () => {
+    const { changes } = await readJson<{ changes: Change[] }>(await w.api(`/api/pricing/changes?ids=${changeId}`));
+    const c = changes[0]!;
+    return c.status === 'applied' ? c : c.status === 'failed' || c.status === 'partially_applied' ? Promise.reject(new Error(JSON.stringify(c))) : undefined;
+  }, 60_000);
+}

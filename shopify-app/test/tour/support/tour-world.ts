@@ -3,7 +3,8 @@
 // of them approved and pushed (so price changes show). The phone pass over every page
 // (test/tour/phone.browser.test.ts) and the README tour's screenshots (scripts/tour/screenshots.ts) both
 // start from it, over real HTTP like every other world.
-import { readJson, sandboxControl, startPlatformsWorld, waitFor, connectAndSync, SHOP, US, type PlatformsWorld } from '../../platforms/support/harness';
+import { readJson, sandboxControl, startPlatformsWorld, waitFor, connectAndSync, linkedProducts, SHOP, US, type PlatformsWorld } from '../../platforms/support/harness';
+import { usdMinus } from '../../support/money';
 import { warmUp } from '../../../server/start-app';
 
 export { SHOP };
@@ -38,24 +39,17 @@ export async function startTourWorld(options: { suggestions?: number } = {}): Pr
 
     // The market read once, then a competitor undercuts some products and wins their Buy Box.
     const count = options.suggestions ?? 6;
-    const links = await w.database.db.productLink.findMany({
-      where: { project: { shopDomain: SHOP }, listings: { some: { platform: 'amazon', asin: { not: null }, marketplaceId: US } }, AND: { listings: { some: { platform: 'shopify' } } } },
-      include: { listings: true },
-      orderBy: { sku: 'asc' },
-      take: count,
-    });
-    if (links.length < 3) throw new Error(`the demo catalog links only ${links.length} products`);
-    const amazonOf = (link: (typeof links)[number]) => link.listings.find((l) => l.platform === 'amazon' && l.marketplaceId === US)!;
-    const asins = links.map((l) => amazonOf(l).asin!);
+    const linked = await linkedProducts(w, { order: 'asc', take: count });
+    if (linked.length < 3) throw new Error(`the demo catalog links only ${linked.length} products`);
+    const asins = linked.map((p) => p.amazon.asin!);
     await w.api('/api/pricing/monitor', { json: { asins } });
-    for (const [i, link] of links.entries()) {
-      const amazon = amazonOf(link);
-      const price = minus(amazon.priceAmount, 150n + 100n * BigInt(i % 3));
+    for (const [i, { amazon }] of linked.entries()) {
+      const price = usdMinus(amazon.priceAmount, 150n + 100n * BigInt(i % 3));
       await sandboxControl(w.sandbox, 'amazon/competitors', { asin: amazon.asin, marketplaceId: US, sellerId: 'A1UNDERCUTTER', sellerName: 'Undercutter', price, feedbackPercent: 98, fulfillment: 'AFN' });
       await sandboxControl(w.sandbox, 'amazon/buybox', { asin: amazon.asin, marketplaceId: US, winner: 'A1UNDERCUTTER' });
     }
     await w.api('/api/pricing/monitor', { json: { asins } });
-    const pending = await w.database.db.priceSuggestion.findMany({ where: { status: 'pending', productLinkId: { in: links.map((l) => l.id) } }, orderBy: { createdAt: 'asc' } });
+    const pending = await w.database.db.priceSuggestion.findMany({ where: { status: 'pending', productLinkId: { in: linked.map((p) => p.link.id) } }, orderBy: { createdAt: 'asc' } });
     if (pending.length < 3) throw new Error(`expected a suggestion per undercut product, got ${pending.length}`);
 
     // Two approved: their price changes go to Shopify and Amazon (the Amazon feed settles in the sandbox).
@@ -91,9 +85,3 @@ export async function startTourWorld(options: { suggestions?: number } = {}): Pr
   }
 }
 
-/** A decimal amount less some minor units (two-decimal currencies), as a decimal string: no float on the way. */
-function minus(amount: string, minorUnits: bigint): string {
-  const [whole, fraction = ''] = amount.split('.');
-  const minor = BigInt(whole!) * 100n + BigInt(fraction.padEnd(2, '0')) - minorUnits;
-  return `${minor / 100n}.${String(minor % 100n).padStart(2, '0')}`;
-}
