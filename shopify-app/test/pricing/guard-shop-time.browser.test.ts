@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { LOAD_TIMEOUT_MS } from '../support/admin-shell';
 import { browserSuite } from '../support/browser-suite';
 import { hasChromium, newMerchantPage } from '../support/chromium';
-import { readJson, startShopifyWorld, waitFor, type ShopifyWorld } from '../support/shopify-world';
+import { startShopifyWorld, syncShopify, type ShopifyWorld } from '../support/shopify-world';
 
 const SHOP = 'clock-tokyo.myshopify.com';
 const APPROVED_AT = new Date(Date.UTC(2026, 11, 7, 19, 20));
@@ -18,13 +18,7 @@ const suite = browserSuite({
   async start() {
     world = await startShopifyWorld();
     await world.createShop(SHOP, { products: 1, ianaTimezone: 'Asia/Tokyo' });
-    const start = await world.api(SHOP, '/api/integrations/shopify/sync', { json: { mode: 'full' } });
-    expect(start.status).toBe(202);
-    const { syncId } = await readJson<{ syncId: string }>(start);
-    await waitFor('the sync', async () => {
-      const body = await readJson<{ status: string }>(await world.api(SHOP, `/api/integrations/shopify/sync?id=${syncId}`));
-      return body.status === 'completed' ? body : body.status === 'failed' ? Promise.reject(new Error(JSON.stringify(body))) : undefined;
-    });
+    await syncShopify(world, SHOP);
     const db = world.database.db;
     const project = await db.project.findUniqueOrThrow({ where: { shopDomain: SHOP } });
     expect(project.timezone).toBe('Asia/Tokyo');

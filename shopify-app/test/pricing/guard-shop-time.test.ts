@@ -4,7 +4,7 @@
 // changes page, rendered by the server, dates the change in Japan Time too. A shop without a zone is told UTC.
 // The expected texts are worked out by hand (Tokyo is UTC+9 all year), not by the formatter under test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROWSER_UA, readJson, startShopifyWorld, waitFor, type ShopifyWorld } from '../support/shopify-world';
+import { BROWSER_UA, readJson, startShopifyWorld, syncShopify, type ShopifyWorld } from '../support/shopify-world';
 
 let world: ShopifyWorld;
 const TOKYO = 'guard-tokyo.myshopify.com';
@@ -29,16 +29,6 @@ interface Seeded {
   approvedAt: number;
 }
 const seeded = new Map<string, Seeded>();
-
-async function sync(shop: string) {
-  const start = await world.api(shop, '/api/integrations/shopify/sync', { json: { mode: 'full' } });
-  expect(start.status).toBe(202);
-  const { syncId } = await readJson<{ syncId: string }>(start);
-  await waitFor(`${shop}'s sync`, async () => {
-    const body = await readJson<{ status: string }>(await world.api(shop, `/api/integrations/shopify/sync?id=${syncId}`));
-    return body.status === 'completed' ? body : body.status === 'failed' ? Promise.reject(new Error(JSON.stringify(body))) : undefined;
-  });
-}
 
 /** The shop's one listing, with a price change applied to it 30 minutes ago (the guard's history). */
 async function seedAppliedChange(shop: string): Promise<Seeded> {
@@ -73,7 +63,7 @@ beforeAll(async () => {
   await world.createShop(TOKYO, { products: 1, ianaTimezone: 'Asia/Tokyo' });
   await world.createShop(ZONELESS, { products: 1, ianaTimezone: 'Asia/Tokyo' });
   for (const shop of [TOKYO, ZONELESS]) {
-    await sync(shop);
+    await syncShopify(world, shop);
     seeded.set(shop, await seedAppliedChange(shop));
   }
   // A shop whose zone Shopify gave none Intl knows is stored without one (shop-details.server.ts).
