@@ -7,8 +7,11 @@ import type { FrameLocator } from '@playwright/test';
 export async function bulkAction(app: FrameLocator, name: string): Promise<void> {
   // Polaris also renders hidden copies of the bulk actions to measure them: only a visible one is pressed.
   const direct = app.getByRole('button', { name, exact: true }).filter({ visible: true });
+  const more = app.getByRole('button', { name: 'More actions' }).filter({ visible: true });
+  // The bulk actions show once React has taken the row's selection (later on a loaded machine): wait for either.
+  await direct.or(more).first().waitFor({ timeout: 30_000 });
   if ((await direct.count()) > 0) return direct.first().click();
-  await app.getByRole('button', { name: 'More actions' }).filter({ visible: true }).first().click();
+  await more.first().click();
   await app.getByRole('menuitem', { name }).or(app.locator('.Polaris-ActionList__Item').filter({ hasText: name })).filter({ visible: true }).first().click();
 }
 
