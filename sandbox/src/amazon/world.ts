@@ -184,6 +184,15 @@ export class AmazonWorld {
     return Date.now() + this.clockOffsetMs;
   }
 
+  /**
+   * The same clock to a fraction of a millisecond, for the usage plans' token buckets: at a large time scale a
+   * bucket refills within one real millisecond, and Date.now() would see two calls in that millisecond as
+   * simultaneous (the second throttled though its token was back).
+   */
+  preciseNow(): number {
+    return performance.timeOrigin + performance.now() + this.clockOffsetMs;
+  }
+
   /** Real milliseconds for a duration in sandbox seconds. */
   ms(seconds: number): number {
     return (seconds * 1000) / this.timeScale;

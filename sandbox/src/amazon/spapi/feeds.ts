@@ -77,7 +77,7 @@ export function feedHandlers(processor: FeedProcessor): Record<string, SpHandler
       }
       if (
         body.feedType === 'JSON_LISTINGS_FEED' &&
-        !feedTypeLimiter.take(`${call.seller.sellerId}:${call.clientId}`, JSON_LISTINGS_FEED_RATE * call.world.timeScale, JSON_LISTINGS_FEED_BURST, call.world.now())
+        !feedTypeLimiter.take(`${call.seller.sellerId}:${call.clientId}`, JSON_LISTINGS_FEED_RATE * call.world.timeScale, JSON_LISTINGS_FEED_BURST, call.world.preciseNow())
       ) {
         throw quotaExceeded();
       }

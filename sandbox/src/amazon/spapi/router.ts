@@ -93,12 +93,12 @@ export class SpApiRouter {
     // "doesn't include per-application or other usage plan rate limits").
     const rate = op.rate * world.timeScale;
     const pairKey = `${seller.sellerId}:${access.record.clientId}:${op.operationId}`;
-    if (this.forcedThrottle(op.operationId) || !this.limiter.take(pairKey, rate, op.burst, world.now())) {
+    if (this.forcedThrottle(op.operationId) || !this.limiter.take(pairKey, rate, op.burst, world.preciseNow())) {
       headers['x-amzn-RateLimit-Limit'] = formatRate(rate);
       throw quotaExceeded();
     }
     const appLimit = world.applicationLimits[op.operationId];
-    if (appLimit && !this.limiter.take(`app:${access.record.clientId}:${op.operationId}:${appLimit.rate}/${appLimit.burst}` /* a changed limit starts full */, appLimit.rate * world.timeScale, appLimit.burst, world.now())) {
+    if (appLimit && !this.limiter.take(`app:${access.record.clientId}:${op.operationId}:${appLimit.rate}/${appLimit.burst}` /* a changed limit starts full */, appLimit.rate * world.timeScale, appLimit.burst, world.preciseNow())) {
       this.limiter.giveBack(pairKey, op.burst);
       headers['x-amzn-RateLimit-Limit'] = formatRate(rate);
       world.log({ platform: 'amazon', kind: 'event', detail: { applicationThrottled: op.operationId, clientId: access.record.clientId } });
@@ -134,7 +134,7 @@ export class SpApiRouter {
     const scope = GRANTLESS_SCOPE[op.api];
     if (token.sellerId || !scope || token.scope !== scope) throw unauthorized();
     const rate = op.rate * world.timeScale;
-    if (this.forcedThrottle(op.operationId) || !this.limiter.take(`grantless:${token.clientId}:${op.operationId}`, rate, op.burst, world.now())) {
+    if (this.forcedThrottle(op.operationId) || !this.limiter.take(`grantless:${token.clientId}:${op.operationId}`, rate, op.burst, world.preciseNow())) {
       headers['x-amzn-RateLimit-Limit'] = formatRate(rate);
       throw quotaExceeded();
     }
